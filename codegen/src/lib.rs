@@ -1,0 +1,1 @@
+//! erpbind code generator.

@@ -1,0 +1,1 @@
+//! erpbind derive macros.
