@@ -1,0 +1,5 @@
+//! Source field types → a closed set of Rust shapes, one module per ERP.
+
+pub mod odoo;
+
+pub use odoo::RustType;

@@ -1,0 +1,206 @@
+//! The one table from Odoo field types to Rust types. Everything after this
+//! module matches on [`RustType`] only; nothing else looks at `ttype` strings.
+//!
+//! | Odoo `type`                                   | record field type                  |
+//! |-----------------------------------------------|------------------------------------|
+//! | `char`, `text`, `html`                        | `Option<String>`                   |
+//! | `integer`                                     | `i64`                              |
+//! | `float`, `monetary`                           | `f64` (digits / currency in docs)  |
+//! | `boolean`                                     | `bool`                             |
+//! | `date`                                        | `Option<chrono::NaiveDate>`        |
+//! | `datetime`                                    | `Option<chrono::DateTime<Utc>>`    |
+//! | `selection` (≤ [`MAX_SELECTION_VARIANTS`])    | `Option<EnumPerField>` + `Unknown(String)` |
+//! | `selection` (larger, or non-string keys)      | `Option<String>` / `Option<Value>` |
+//! | `many2one`                                    | `Option<Many2One<Target>>`         |
+//! | `one2many`, `many2many`                       | `X2Many<Target>` (id list)         |
+//! | `binary` (also images)                        | `Option<Binary>` (base64 on the wire) |
+//! | `reference`                                   | `Option<Reference>` (model, id)    |
+//! | `many2one_reference`                          | `Option<i64>` (model in `model_field`) |
+//! | `json`, `properties`, `properties_definition` | `Option<serde_json::Value>`        |
+//!
+//! `Option` means Odoo's `false` for "empty" decodes to `None`. Integers,
+//! floats and booleans read as `0`, `0.0` and `false` when empty, so they
+//! are not wrapped.
+
+use crate::error::{Error, Result};
+use crate::schema::Field;
+
+/// Selections with more values than this are server-computed lists (time
+/// zones: ~600, installed models: ~560): an enum of that size costs compile
+/// time and is not what a caller matches on, so they map to `String`.
+pub const MAX_SELECTION_VARIANTS: usize = 64;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RustType {
+    String,
+    Integer,
+    Float,
+    Bool,
+    Date,
+    DateTime,
+    /// An enum generated for this field: `(wire value, label)` in server order.
+    Selection(Vec<(String, String)>),
+    /// A selection too large for an enum: the wire string.
+    SelectionString,
+    /// `target`: the related model's technical name.
+    Many2One {
+        target: String,
+    },
+    X2Many {
+        target: String,
+    },
+    Binary,
+    Reference,
+    Many2OneReference,
+    Json,
+}
+
+impl RustType {
+    /// Wrapped in `Option`, with `false` decoding to `None`.
+    pub fn nullable(&self) -> bool {
+        !matches!(
+            self,
+            RustType::Integer | RustType::Float | RustType::Bool | RustType::X2Many { .. }
+        )
+    }
+
+    pub fn target(&self) -> Option<&str> {
+        match self {
+            RustType::Many2One { target } | RustType::X2Many { target } => Some(target),
+            _ => None,
+        }
+    }
+}
+
+/// Map one field. Unknown types are an error naming model and field: guessing
+/// would produce code that decodes wrongly at run time.
+pub fn map(model: &str, name: &str, field: &Field) -> Result<RustType> {
+    let relation = || {
+        field.relation.clone().ok_or_else(|| Error::Input {
+            what: format!("model {model}, field {name}"),
+            message: format!("{} field without `relation`", field.ttype),
+        })
+    };
+    Ok(match field.ttype.as_str() {
+        "char" | "text" | "html" => RustType::String,
+        "integer" => RustType::Integer,
+        "float" | "monetary" => RustType::Float,
+        "boolean" => RustType::Bool,
+        "date" => RustType::Date,
+        "datetime" => RustType::DateTime,
+        "selection" => {
+            let options = field.selection.as_deref().unwrap_or_default();
+            let strings: Option<Vec<(String, String)>> = options
+                .iter()
+                .map(|(k, label)| k.as_str().map(|k| (k.to_owned(), label.clone())))
+                .collect();
+            match strings {
+                // Integer or `false` keys: no enum can name them faithfully.
+                None => RustType::Json,
+                Some(v) if v.len() > MAX_SELECTION_VARIANTS => RustType::SelectionString,
+                // A selection whose values the server computes per request
+                // (e.g. `lang`) still gets an enum: `Unknown(String)` takes the rest.
+                Some(v) => RustType::Selection(v),
+            }
+        }
+        "many2one" => RustType::Many2One {
+            target: relation()?,
+        },
+        "one2many" | "many2many" => RustType::X2Many {
+            target: relation()?,
+        },
+        "binary" => RustType::Binary,
+        "reference" => RustType::Reference,
+        "many2one_reference" => RustType::Many2OneReference,
+        "json" | "properties" | "properties_definition" => RustType::Json,
+        other => {
+            return Err(Error::UnknownFieldType {
+                model: model.to_owned(),
+                field: name.to_owned(),
+                ttype: other.to_owned(),
+            });
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::SelectionKey;
+
+    fn f(ttype: &str) -> Field {
+        Field {
+            ttype: ttype.into(),
+            relation: Some("res.partner".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn every_odoo_type_has_a_mapping() {
+        let table = [
+            ("char", RustType::String),
+            ("text", RustType::String),
+            ("html", RustType::String),
+            ("integer", RustType::Integer),
+            ("float", RustType::Float),
+            ("monetary", RustType::Float),
+            ("boolean", RustType::Bool),
+            ("date", RustType::Date),
+            ("datetime", RustType::DateTime),
+            ("selection", RustType::Selection(vec![])),
+            (
+                "many2one",
+                RustType::Many2One {
+                    target: "res.partner".into(),
+                },
+            ),
+            (
+                "one2many",
+                RustType::X2Many {
+                    target: "res.partner".into(),
+                },
+            ),
+            (
+                "many2many",
+                RustType::X2Many {
+                    target: "res.partner".into(),
+                },
+            ),
+            ("binary", RustType::Binary),
+            ("reference", RustType::Reference),
+            ("many2one_reference", RustType::Many2OneReference),
+            ("json", RustType::Json),
+            ("properties", RustType::Json),
+            ("properties_definition", RustType::Json),
+        ];
+        for (ttype, want) in table {
+            assert_eq!(map("m", "f", &f(ttype)).unwrap(), want, "{ttype}");
+        }
+    }
+
+    #[test]
+    fn unknown_type_names_model_and_field() {
+        let e = map("res.partner", "vibe", &f("vibes")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "model res.partner, field vibe: unknown Odoo field type `vibes`"
+        );
+    }
+
+    #[test]
+    fn selections_by_shape() {
+        let mut field = f("selection");
+        field.selection = Some(vec![
+            (SelectionKey::Bool(false), String::new()),
+            (SelectionKey::Int(16), "Officer".into()),
+        ]);
+        assert_eq!(map("m", "f", &field).unwrap(), RustType::Json);
+        field.selection = Some(
+            (0..=MAX_SELECTION_VARIANTS)
+                .map(|i| (SelectionKey::Str(format!("v{i}")), String::new()))
+                .collect(),
+        );
+        assert_eq!(map("m", "f", &field).unwrap(), RustType::SelectionString);
+    }
+}
