@@ -1,0 +1,372 @@
+//! A fake aiM18 server on 127.0.0.1 for integration tests.
+//!
+//! It speaks the wire protocol documented in `shared/research/aim18.md`:
+//! OAuth 2.0 on `/jsf/rfws/oauth/{entry,token}` (password, authorization-code,
+//! implicit and refresh grants; passwords compared as lower-case SHA-1 hex),
+//! the entity services in both path families (`/jsf/rfws/entity/...` and
+//! `/jsf/rfws/root/api/...`), and `/jsf/rfws/search/search`. Modules `employee`,
+//! `cus`, `oldso` and `po` come seeded. See `routes.rs` for the choices made
+//! where aiM18's docs are silent.
+//!
+//! ```no_run
+//! use tests::aim18::{FakeAim18, Op};
+//! let fake = FakeAim18::builder()
+//!     .client("C-app", "app-secret", ["http://127.0.0.1:8765/cb"])
+//!     .user("alice", "alice-pw")
+//!     .grant_right("alice", "cus", &[Op::Read])
+//!     .start();
+//! println!("{}", fake.url());
+//! ```
+
+mod faults;
+mod modules;
+mod routes;
+mod state;
+
+pub use faults::{Faults, RecordedRequest};
+pub use modules::Record;
+pub use state::{Op, TokenRequestCounts};
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State as AxState};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use hyper_util::rt::TokioIo;
+use tokio::sync::{Notify, oneshot};
+use tower_service::Service as _;
+
+use faults::Fault;
+use state::{ClientReg, State, UserReg, sha1_hex};
+
+/// Client id of the application `FakeAim18::start()` registers (aiM18 style: `C-` + base64).
+pub const DEFAULT_CLIENT_ID: &str = "C-ZXJwYmluZCB0ZXN0IGFwcGxpY2F0aW9u";
+/// Its client secret.
+pub const DEFAULT_CLIENT_SECRET: &str = "ZmFrZS1jbGllbnQtc2VjcmV0";
+/// Its registered redirect URI.
+pub const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1:8765/callback";
+/// The user `FakeAim18::start()` registers.
+pub const DEFAULT_USER: &str = "admin";
+/// That user's password.
+pub const DEFAULT_PASSWORD: &str = "admin-password";
+
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    faults: Faults,
+    log: Mutex<Vec<RecordedRequest>>,
+}
+
+impl Shared {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn log(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Configures a [`FakeAim18`] before it starts.
+pub struct FakeAim18Builder {
+    state: State,
+}
+
+impl FakeAim18Builder {
+    /// Register an application ([Authorized Applications] in aiM18).
+    pub fn client<I, S>(mut self, id: &str, secret: &str, redirect_uris: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.state.clients.insert(
+            id.to_string(),
+            ClientReg {
+                secret: secret.to_string(),
+                redirect_uris: redirect_uris.into_iter().map(Into::into).collect(),
+            },
+        );
+        self
+    }
+
+    /// Register a user; the fake keeps only the SHA-1 of the password, as aiM18 compares hashes.
+    pub fn user(mut self, name: &str, password: &str) -> Self {
+        let uid = self.state.users.len() as i64 + 1;
+        self.state.users.insert(
+            name.to_string(),
+            UserReg {
+                uid,
+                password_sha1: sha1_hex(password),
+            },
+        );
+        self
+    }
+
+    /// Lifetime of access tokens (default one hour).
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.state.token_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of authorization codes (default 60 s).
+    pub fn code_ttl(mut self, ttl: Duration) -> Self {
+        self.state.code_ttl = ttl;
+        self
+    }
+
+    /// Leave `expires_in` out of token answers (no aiM18 source confirms it is sent).
+    pub fn omit_expires_in(mut self) -> Self {
+        self.state.send_expires_in = false;
+        self
+    }
+
+    /// Allow `user` the given basic APIs on `module`. A user named in any
+    /// `grant_right` may do only what is granted; other users may do everything.
+    pub fn grant_right(mut self, user: &str, module: &str, ops: &[Op]) -> Self {
+        let granted = self.state.rights.entry(user.to_string()).or_default();
+        granted.extend(ops.iter().map(|op| (module.to_string(), *op)));
+        self
+    }
+
+    /// Refuse `client` every call whose path matches `path_pattern` (`*` = anything).
+    pub fn deny_api(mut self, client: &str, path_pattern: &str) -> Self {
+        self.state
+            .api_rules
+            .push((client.to_string(), path_pattern.to_string()));
+        self
+    }
+
+    /// Bind 127.0.0.1 on an ephemeral port and serve from a thread of its own
+    /// (so it works inside `#[tokio::test]` and in sync tests alike).
+    pub fn start(self) -> FakeAim18 {
+        FakeAim18::spawn(self.state)
+    }
+}
+
+/// A running fake aiM18 server. Dropping it shuts the server down.
+pub struct FakeAim18 {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Lets the fault layer close the connection a request came in on.
+#[derive(Clone)]
+struct ConnKill(Arc<Notify>);
+
+impl FakeAim18 {
+    pub fn builder() -> FakeAim18Builder {
+        FakeAim18Builder {
+            state: State::new(),
+        }
+    }
+
+    /// Start with one application ([`DEFAULT_CLIENT_ID`], redirect URI
+    /// [`DEFAULT_REDIRECT_URI`]) and one unrestricted user ([`DEFAULT_USER`]).
+    pub fn start() -> FakeAim18 {
+        Self::builder()
+            .client(
+                DEFAULT_CLIENT_ID,
+                DEFAULT_CLIENT_SECRET,
+                [DEFAULT_REDIRECT_URI],
+            )
+            .user(DEFAULT_USER, DEFAULT_PASSWORD)
+            .start()
+    }
+
+    fn spawn(state: State) -> FakeAim18 {
+        let listener =
+            std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0 for fake aiM18");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let addr = listener.local_addr().expect("local addr");
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            faults: Faults::default(),
+            log: Mutex::new(Vec::new()),
+        });
+        let (tx, rx) = oneshot::channel();
+        let app = routes::router(shared.clone()).layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            fault_layer,
+        ));
+        let thread = std::thread::Builder::new()
+            .name("fake-aim18".into())
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("tokio runtime for fake aiM18");
+                rt.block_on(serve(listener, app, rx));
+                // Connections still open are cut here: the test is over.
+                rt.shutdown_background();
+            })
+            .expect("spawn fake aiM18 thread");
+        FakeAim18 {
+            addr,
+            shared,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log().clone()
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.shared.log().len()
+    }
+
+    /// Make every access token issued so far expired (refresh tokens stay valid).
+    pub fn expire_all_tokens(&self) {
+        let past = std::time::Instant::now()
+            .checked_sub(Duration::from_secs(1))
+            .unwrap_or_else(std::time::Instant::now);
+        for grant in self.shared.state().access.values_mut() {
+            grant.expires = past;
+        }
+    }
+
+    /// Requests to the token endpoint so far, by grant type.
+    pub fn token_requests(&self) -> TokenRequestCounts {
+        self.shared.state().token_counts
+    }
+
+    /// Stored records of `module` in id order (empty for an unknown module).
+    pub fn entities(&self, module: &str) -> Vec<Record> {
+        self.shared
+            .state()
+            .records
+            .get(module)
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The user the entry page authorizes as (default: the first registered user).
+    pub fn sign_in(&self, user: &str) {
+        self.shared.state().signed_in = Some(user.to_string());
+    }
+
+    /// Make the entry page answer `error=access_denied`, as when the user refuses.
+    pub fn deny_consent(&self, deny: bool) {
+        self.shared.state().deny_consent = deny;
+    }
+
+    /// Lower-case hex SHA-1, as aiM18 wants passwords (for tests that check the wire).
+    pub fn sha1_hex(text: &str) -> String {
+        sha1_hex(text)
+    }
+}
+
+impl Drop for FakeAim18 {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+async fn serve(listener: std::net::TcpListener, app: axum::Router, mut stop: oneshot::Receiver<()>) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+        return;
+    };
+    loop {
+        let stream = tokio::select! {
+            _ = &mut stop => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue,
+            },
+        };
+        let kill = Arc::new(Notify::new());
+        let app = app.clone();
+        let conn_kill = ConnKill(kill.clone());
+        let svc = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(conn_kill.clone());
+            let mut app = app.clone();
+            async move { app.call(req.map(Body::new)).await }
+        });
+        tokio::spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc);
+            // Dropping the connection future closes the socket with no answer.
+            tokio::select! {
+                _ = conn => {}
+                _ = kill.notified() => {}
+            }
+        });
+    }
+}
+
+/// Records each request, then applies the fault switches.
+async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 << 20)
+        .await
+        .unwrap_or_default();
+    sh.log().push(RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: bytes.to_vec(),
+    });
+    let latency = sh.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match sh.faults.next() {
+        Fault::None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Fault::Drop => {
+            if let Some(kill) = parts.extensions.get::<ConnKill>() {
+                kill.0.notify_one();
+            }
+            // The connection task drops this future together with the socket.
+            std::future::pending::<Response>().await
+        }
+        Fault::Html502 => routes::proxy_502(),
+        Fault::Status(code, retry_after) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut r = status.into_response();
+            if let Some(secs) = retry_after {
+                r.headers_mut()
+                    .insert("retry-after", HeaderValue::from(secs));
+            }
+            r
+        }
+        Fault::MalformedJson => routes::truncated_json(),
+    }
+}
