@@ -151,7 +151,14 @@ mod tests {
         );
         assert_eq!(
             ((a.clone() | b.clone()) & !c.clone()).into_value(),
-            json!(["&", "|", ["name", "ilike", "acme"], ["is_company", "=", true], "!", ["id", ">", 3]])
+            json!([
+                "&",
+                "|",
+                ["name", "ilike", "acme"],
+                ["is_company", "=", true],
+                "!",
+                ["id", ">", 3]
+            ])
         );
         // A raw domain with an implicit AND is made explicit before combining.
         let raw = Domain::from(json!([["a", "=", 1], ["b", "=", 2]]));

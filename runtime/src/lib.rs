@@ -1,10 +1,54 @@
 //! erpbind runtime: the clients that generated bindings call.
 //!
-//! (Crate docs with a connect + search_read example are written with the Odoo client.)
+//! Talk to Odoo 16–19 over JSON-RPC, Odoo 19's JSON-2 API or the web session;
+//! the transport is chosen from the server version and the kind of secret.
+//!
+//! ```no_run
+//! use runtime::odoo::OdooClient;
+//! use runtime::{Domain, Secret};
+//!
+//! # async fn demo() -> runtime::Result<()> {
+//! let client = OdooClient::connect(
+//!     "https://erp.example.com",
+//!     "prod",                                  // or None: the server's only database
+//!     "bot@example.com",
+//!     Secret::api_key(std::env::var("ODOO_API_KEY").unwrap_or_default()),
+//! )
+//! .await?;
+//! println!("Odoo {} via {}", client.server_version().serie, client.transport());
+//!
+//! let companies = client
+//!     .model("res.partner")
+//!     .search_read(Domain::leaf("is_company", "=", true))
+//!     .fields(["name", "country_id"])
+//!     .order("name")
+//!     .limit(10)
+//!     .await?;
+//! for partner in companies {
+//!     println!("{}", partner["name"]);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! With generated or derived models, `client.search_read::<Partner>(domain)`
+//! asks for exactly the struct's fields and returns `Vec<Partner>`; add
+//! `.pages(500)` or `.stream(500)` to walk large tables one page at a time.
+//! A blocking twin lives in [`blocking`].
+//!
+//! Shared, ERP-neutral building blocks: [`error`] (one opaque [`Error`]),
+//! [`secret`] (redacted secrets) and [`http`] (client construction, URL checks, retries).
 
+pub mod blocking;
 pub mod domain;
+pub mod error;
+pub mod http;
 pub mod model;
+pub mod odoo;
+pub mod secret;
 pub mod wire;
 
 pub use domain::Domain;
+pub use error::{Error, ErrorKind, Result, ServerFault};
 pub use model::{CreateValues, Model, UpdateValues};
+pub use odoo::{Context, OdooClient};
+pub use secret::{Secret, SecretKind, SecretString};
