@@ -121,7 +121,7 @@ pub(crate) fn parse_jsonrpc(resp: &HttpResponse) -> Result<Value> {
                 _ => Ok(obj.remove("result").unwrap_or(Value::Null)),
             }
         }
-        _ => Err(not_protocol(resp, "a JSON-RPC answer")),
+        _ => Err(not_protocol(resp, "a JSON-RPC envelope")),
     }
 }
 

@@ -23,3 +23,6 @@ pub use request::{
 };
 pub use transport::TransportKind;
 pub use version::ServerVersion;
+
+#[cfg(test)]
+mod recorded_tests;

@@ -308,7 +308,7 @@ impl<'a, X: Exec> ModelHandle<'a, X> {
     }
 }
 
-fn created_id(v: Value) -> serde_json::Result<i64> {
+pub(crate) fn created_id(v: Value) -> serde_json::Result<i64> {
     // JSON-RPC answers an id for one dict; JSON-2 always answers a list of ids.
     match v {
         Value::Array(mut a) if a.len() == 1 => serde_json::from_value(a.remove(0)),
@@ -316,7 +316,7 @@ fn created_id(v: Value) -> serde_json::Result<i64> {
     }
 }
 
-fn created_ids(v: Value) -> serde_json::Result<Vec<i64>> {
+pub(crate) fn created_ids(v: Value) -> serde_json::Result<Vec<i64>> {
     match v {
         Value::Number(_) => Ok(vec![serde_json::from_value(v)?]),
         other => serde_json::from_value(other),
