@@ -217,37 +217,22 @@ pub(crate) async fn session_login(conn: &Connection) -> Result<Option<i64>> {
     }
 }
 
-/// JSON-2 has no login: check the key with a harmless call, and learn the uid.
+/// JSON-2 has no login: check the key with a harmless read that also tells the
+/// uid (the user's own `res.users` record by login); where the user may not
+/// search users, `context_get` still proves the key works.
 async fn json2_login(conn: &Connection) -> Result<Option<i64>> {
-    let answer = json2::post(
-        conn,
-        "res.users",
-        "context_get",
-        &Map::new(),
-        Idempotency::Retry,
-    )
-    .await;
-    let context = match answer {
-        Ok(ctx) => ctx,
-        Err(e) if e.is_authentication() => {
-            return Err(refused(conn, "res.users", "context_get", Some(e)));
-        }
-        Err(e) => {
-            return Err(e
-                .redact(conn.secret.expose_secret())
-                .with_target("res.users", "context_get"));
-        }
-    };
-    if let Some(uid) = context.get("uid").and_then(Value::as_i64) {
-        return Ok(Some(uid));
-    }
-    // context_get does not always carry the uid; the user can read its own record.
     let mut body = Map::new();
     body.insert("domain".into(), json!([["login", "=", conn.login]]));
     body.insert("limit".into(), json!(1));
-    let uid = json2::post(conn, "res.users", "search", &body, Idempotency::Retry)
-        .await
-        .ok()
-        .and_then(|ids| ids.as_array()?.first()?.as_i64());
-    Ok(uid)
+    let (model, method) = match json2::post(conn, "res.users", "search", &body, Idempotency::Retry).await {
+        Ok(ids) => return Ok(ids.as_array().and_then(|a| a.first()).and_then(Value::as_i64)),
+        Err(e) if e.is_authentication() => return Err(refused(conn, "res.users", "search", Some(e))),
+        Err(e) if e.is_access() || e.is_not_found() || e.is_server() => ("res.users", "context_get"),
+        Err(e) => return Err(e.redact(conn.secret.expose_secret()).with_target("res.users", "search")),
+    };
+    match json2::post(conn, model, method, &Map::new(), Idempotency::Retry).await {
+        Ok(ctx) => Ok(ctx.get("uid").and_then(Value::as_i64)),
+        Err(e) if e.is_authentication() => Err(refused(conn, model, method, Some(e))),
+        Err(e) => Err(e.redact(conn.secret.expose_secret()).with_target(model, method)),
+    }
 }
