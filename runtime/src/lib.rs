@@ -38,6 +38,7 @@
 //! Shared, ERP-neutral building blocks: [`error`] (one opaque [`Error`]),
 //! [`secret`] (redacted secrets) and [`http`] (client construction, URL checks, retries).
 
+pub mod aim18;
 pub mod blocking;
 pub mod domain;
 pub mod error;

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 use tests::aim18::{
-    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_REDIRECT_URI,
-    DEFAULT_USER, FakeAim18, Op,
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_REDIRECT_URI, DEFAULT_USER,
+    FakeAim18, Op,
 };
 
 fn http() -> reqwest::Client {
@@ -87,7 +87,10 @@ async fn entry_redirects_with_code_and_state() {
     assert_eq!(resp.status(), 302);
     let location = resp.headers()["location"].to_str().unwrap();
     assert!(location.starts_with(DEFAULT_REDIRECT_URI), "{location}");
-    assert!(location.contains("code=") && location.ends_with("state=xyz"), "{location}");
+    assert!(
+        location.contains("code=") && location.ends_with("state=xyz"),
+        "{location}"
+    );
 
     // Not registered: no redirect at all (RFC 6749 §4.1.2.1).
     let resp = http()

@@ -290,7 +290,11 @@ impl Drop for FakeAim18 {
     }
 }
 
-async fn serve(listener: std::net::TcpListener, app: axum::Router, mut stop: oneshot::Receiver<()>) {
+async fn serve(
+    listener: std::net::TcpListener,
+    app: axum::Router,
+    mut stop: oneshot::Receiver<()>,
+) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
@@ -349,7 +353,10 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
         tokio::time::sleep(latency).await;
     }
     match sh.faults.next() {
-        Fault::None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Fault::None => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         Fault::Drop => {
             if let Some(kill) = parts.extensions.get::<ConnKill>() {
                 kill.0.notify_one();

@@ -193,7 +193,11 @@ impl ModuleDef {
         Record {
             id: 0,
             main: self.main.default_row(),
-            subs: self.subs.iter().map(|t| (t.name.to_string(), Vec::new())).collect(),
+            subs: self
+                .subs
+                .iter()
+                .map(|t| (t.name.to_string(), Vec::new()))
+                .collect(),
         }
     }
 }
@@ -452,7 +456,9 @@ pub(crate) fn seed() -> BTreeMap<&'static str, BTreeMap<i64, Record>> {
         let id = i as i64 + 1;
         let mut subs = BTreeMap::new();
         let pics = if id == 1 {
-            vec![row(json!({"id": 1, "hId": 1, "itemNo": "  1", "photo": "iVBORw0KGgo=", "photoCode": "P1"}))]
+            vec![row(
+                json!({"id": 1, "hId": 1, "itemNo": "  1", "photo": "iVBORw0KGgo=", "photoCode": "P1"}),
+            )]
         } else {
             vec![]
         };
@@ -508,8 +514,12 @@ pub(crate) fn seed() -> BTreeMap<&'static str, BTreeMap<i64, Record>> {
         let mut subs = BTreeMap::new();
         let contacts = if id % 10 == 1 {
             vec![
-                row(json!({"id": id * 10 + 1, "hId": id, "itemNo": "  1", "contact": format!("Buyer {id}"), "tel": format!("3{id:07}"), "email": format!("buyer{id}@example.com"), "isDefault": true})),
-                row(json!({"id": id * 10 + 2, "hId": id, "itemNo": "  2", "contact": format!("Accounts {id}"), "tel": "", "email": format!("ap{id}@example.com"), "isDefault": false})),
+                row(
+                    json!({"id": id * 10 + 1, "hId": id, "itemNo": "  1", "contact": format!("Buyer {id}"), "tel": format!("3{id:07}"), "email": format!("buyer{id}@example.com"), "isDefault": true}),
+                ),
+                row(
+                    json!({"id": id * 10 + 2, "hId": id, "itemNo": "  2", "contact": format!("Accounts {id}"), "tel": "", "email": format!("ap{id}@example.com"), "isDefault": false}),
+                ),
             ]
         } else {
             vec![]
@@ -707,7 +717,11 @@ pub(crate) fn validate(
         let Some(id) = number(record.main.get(*col)) else {
             continue;
         };
-        if id != 0.0 && !store.get(target).is_some_and(|m| m.contains_key(&(id as i64))) {
+        if id != 0.0
+            && !store
+                .get(target)
+                .is_some_and(|m| m.contains_key(&(id as i64)))
+        {
             msgs.push(check_msg(
                 "core_141019",
                 &format!("{col}: record {id} of {target} not found"),

@@ -41,15 +41,30 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/jsf/rfws/oauth/token", any(token))
         .route("/jsf/rfws/entity/create/{module}", post(entity_create))
         .route("/jsf/rfws/entity/read/{module}", get(entity_read))
-        .route("/jsf/rfws/entity/save/{module}", put(entity_save).post(entity_save))
-        .route("/jsf/rfws/entity/s/save/{module}", put(entity_save_simplified).post(entity_save_simplified))
+        .route(
+            "/jsf/rfws/entity/save/{module}",
+            put(entity_save).post(entity_save),
+        )
+        .route(
+            "/jsf/rfws/entity/s/save/{module}",
+            put(entity_save_simplified).post(entity_save_simplified),
+        )
         .route("/jsf/rfws/entity/delete/{module}", delete(entity_delete))
-        .route("/jsf/rfws/entity/getIdByCode/{module}", get(entity_id_by_code))
+        .route(
+            "/jsf/rfws/entity/getIdByCode/{module}",
+            get(entity_id_by_code),
+        )
         .route("/jsf/rfws/root/api/create/{menu}", post(root_create))
         .route("/jsf/rfws/root/api/read/{menu}", get(root_read))
-        .route("/jsf/rfws/root/api/save/{menu}", put(root_save).post(root_save))
+        .route(
+            "/jsf/rfws/root/api/save/{menu}",
+            put(root_save).post(root_save),
+        )
         .route("/jsf/rfws/root/api/delete/{menu}", delete(root_delete))
-        .route("/jsf/rfws/root/api/getIdByCode/{menu}", get(root_id_by_code))
+        .route(
+            "/jsf/rfws/root/api/getIdByCode/{menu}",
+            get(root_id_by_code),
+        )
         .route("/jsf/rfws/search/search", get(search))
         .with_state(shared)
 }
@@ -57,7 +72,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 type Params = HashMap<String, String>;
 
 fn query_params(q: &Option<String>) -> Params {
-    url_decode_pairs(q.as_deref().unwrap_or("")).into_iter().collect()
+    url_decode_pairs(q.as_deref().unwrap_or(""))
+        .into_iter()
+        .collect()
 }
 
 // ---------------------------------------------------------------- responses
@@ -86,8 +103,8 @@ fn html_page(status: StatusCode, text: &str) -> Response {
 fn check_error(status: StatusCode, msgs: Vec<Value>) -> Response {
     let mut r = status.into_response();
     let info = Value::Array(msgs).to_string();
-    let value = HeaderValue::from_bytes(info.as_bytes())
-        .unwrap_or_else(|_| HeaderValue::from_static("[]"));
+    let value =
+        HeaderValue::from_bytes(info.as_bytes()).unwrap_or_else(|_| HeaderValue::from_static("[]"));
     r.headers_mut().insert("error_info", value);
     r.headers_mut()
         .insert("error_id", HeaderValue::from_static("1"));
@@ -243,7 +260,11 @@ async fn token(
     let get = |k: &str| p.get(k).cloned().unwrap_or_default();
     let client_id = get("client_id");
     if grant.is_empty() {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "grant_type is required",
+        );
     }
     match st.clients.get(&client_id) {
         Some(c) if c.secret == get("client_secret") => {}
@@ -318,7 +339,11 @@ async fn token(
                 }
             }
             let Some(g) = st.refresh.remove(&old) else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "Unknown refresh token");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "Unknown refresh token",
+                );
             };
             st.issue(&client_id, &g.user, g.from_code, false)
         }
@@ -423,7 +448,11 @@ fn entity_module(module: &str, p: &Params) -> Result<&'static ModuleDef, Vec<Val
             &format!("Menu {m} does not belong to module {module}"),
             vec![],
         )]),
-        None => Err(vec![check_msg("core_101905", "menuCode is required", vec![])]),
+        None => Err(vec![check_msg(
+            "core_101905",
+            "menuCode is required",
+            vec![],
+        )]),
     }
 }
 
@@ -540,7 +569,10 @@ fn parse_tables(
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (key, value) in obj {
-        if matches!(key.as_str(), "moduleType" | "mainTableName" | "subTableNames") {
+        if matches!(
+            key.as_str(),
+            "moduleType" | "mainTableName" | "subTableNames"
+        ) {
             continue;
         }
         let Some(table) = def.table(key) else {
@@ -592,7 +624,11 @@ fn parse_tables(
             };
             for col in m.keys() {
                 if table.col(col).is_none() {
-                    let row_no = if table.name == def.main.name { 0 } else { i + 1 };
+                    let row_no = if table.name == def.main.name {
+                        0
+                    } else {
+                        i + 1
+                    };
                     errors.push(check_msg(
                         "fake_unknown_column",
                         &format!("Table {key} has no column {col}"),
@@ -627,7 +663,11 @@ fn save_impl(call: Call<'_>, name: &str, body: Result<Value, String>) -> Respons
     };
     let body = match body {
         Ok(b) => b,
-        Err(e) => return call.family.fail(vec![check_msg("fake_bad_entity", &e, vec![])]),
+        Err(e) => {
+            return call
+                .family
+                .fail(vec![check_msg("fake_bad_entity", &e, vec![])]);
+        }
     };
     // Rights first, so a refused user learns nothing about the data: a main
     // row id > 0 is an update, anything else a create.
@@ -709,8 +749,12 @@ fn save_impl(call: Call<'_>, name: &str, body: Result<Value, String>) -> Respons
     }
     let rev = as_i64(record.main.get("iRev")).unwrap_or(0) + 1;
     record.main.insert("iRev".into(), json!(rev));
-    record.main.insert("lastModifyDate".into(), json!(now_text()));
-    record.main.insert("lastModifyUid".into(), json!(caller.uid));
+    record
+        .main
+        .insert("lastModifyDate".into(), json!(now_text()));
+    record
+        .main
+        .insert("lastModifyUid".into(), json!(caller.uid));
     st.records
         .entry(def.module)
         .or_default()
@@ -818,7 +862,11 @@ async fn entity_save(
     body: Bytes,
 ) -> Response {
     let path = format!("/jsf/rfws/entity/save/{m}");
-    save_impl(call(&sh, Family::Entity, &h, path, &q), &m, json_body(&body))
+    save_impl(
+        call(&sh, Family::Entity, &h, path, &q),
+        &m,
+        json_body(&body),
+    )
 }
 
 async fn entity_save_simplified(
@@ -919,11 +967,7 @@ fn text(v: Option<&Value>) -> String {
     }
 }
 
-fn search_row(
-    def: &ModuleDef,
-    r: &Record,
-    st: &State,
-) -> Map<String, Value> {
+fn search_row(def: &ModuleDef, r: &Record, st: &State) -> Map<String, Value> {
     let code = r.code().to_string();
     let desc = text(r.main.get("desc_en"));
     let st_desc = if desc.is_empty() {
@@ -940,7 +984,15 @@ fn search_row(
     if !desc.is_empty() {
         row.insert("desc__lang".into(), json!(desc));
     }
-    for col in ["iRev", "lastModifyDate", "tel", "email", "tDate", "amt", "beId"] {
+    for col in [
+        "iRev",
+        "lastModifyDate",
+        "tel",
+        "email",
+        "tDate",
+        "amt",
+        "beId",
+    ] {
         if let Some(v) = r.main.get(col) {
             row.insert(col.into(), v.clone());
         }
@@ -971,7 +1023,12 @@ async fn search(
         Err(r) => return r,
     };
     let p = query_params(&q);
-    let fail = |m: &str| check_error(StatusCode::BAD_REQUEST, vec![check_msg("core_101905", m, vec![])]);
+    let fail = |m: &str| {
+        check_error(
+            StatusCode::BAD_REQUEST,
+            vec![check_msg("core_101905", m, vec![])],
+        )
+    };
     let st_search = p.get("stSearch").cloned().unwrap_or_default();
     let Some(def) = modules::module(&st_search) else {
         return check_error(

@@ -282,7 +282,10 @@ mod tests {
 
     #[test]
     fn glob() {
-        assert!(glob_match("/jsf/rfws/entity/delete/*", "/jsf/rfws/entity/delete/cus"));
+        assert!(glob_match(
+            "/jsf/rfws/entity/delete/*",
+            "/jsf/rfws/entity/delete/cus"
+        ));
         assert!(glob_match("*/delete/*", "/jsf/rfws/root/api/delete/cus"));
         assert!(glob_match("/a", "/a"));
         assert!(!glob_match("/a", "/ab"));
