@@ -342,6 +342,8 @@ impl FakeOdoo {
         let mut store = lock(&self.shared.store);
         store.materialize(&self.shared.fx, model);
         self.normalize(&mut store, model, &mut rec);
+        let fields = self.shared.fx.fields_get(model).unwrap_or_default();
+        default_active(&fields, &mut rec);
         store.put(model, rec)
     }
 
@@ -360,6 +362,7 @@ impl FakeOdoo {
                 panic!("FakeOdoo::seed_many: record {i} of {model} must be a JSON object");
             };
             fixtures::normalize_record(&fields, &mut rec, &mut names);
+            default_active(&fields, &mut rec);
             let id = match rec.get("id").and_then(Value::as_i64) {
                 Some(id) => {
                     data.next_id = data.next_id.max(id + 1);
@@ -399,6 +402,14 @@ impl Drop for FakeOdoo {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// A row inserted without `active` is active, as the column default makes it in a database
+/// (archived records are hidden from searches by `active_test`).
+fn default_active(fields: &Obj, rec: &mut Obj) {
+    if fields.contains_key("active") && !rec.contains_key("active") {
+        rec.insert("active".into(), Value::Bool(true));
     }
 }
 
@@ -793,6 +804,11 @@ fn route(
             return Reply::html(404, NOT_FOUND_PAGE);
         }
         return json2(shared, method, rest, headers, parsed);
+    }
+    if let Some(name) = path.strip_prefix("/doc-bearer/")
+        && shared.version.has_json2()
+    {
+        return api_doc(shared, name, headers);
     }
     match path {
         "/web/version" if shared.version.has_json2() => {
@@ -1281,6 +1297,41 @@ fn json2(
     }) {
         Ok(v) => Reply::json(200, &v),
         Err(e) => json2_error(&e),
+    }
+}
+
+/// Odoo 19's schema endpoints (`/doc-bearer/index.json`, `/doc-bearer/<model>.json`), answered
+/// from the recorded `api_doc/` files (31 business models and the index).
+fn api_doc(shared: &Shared, name: &str, headers: &HeaderMap) -> Reply {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, key)| key.trim().to_string());
+    let Some(key) = bearer.filter(|k| !k.is_empty()) else {
+        return json2_error(&shared.errors().json2_no_key());
+    };
+    if !shared.users.iter().any(|u| u.api_keys.contains(&key)) {
+        return json2_error(&shared.errors().json2_wrong_key());
+    }
+    let file = (!name.contains('/') && !name.starts_with('.'))
+        .then(|| shared.fx.dir.join("api_doc").join(name))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    match file {
+        Some(rec) => {
+            let status = rec
+                .get("http_status")
+                .and_then(Value::as_u64)
+                .unwrap_or(200) as u16;
+            Reply::json(status, rec.get("response").unwrap_or(&Value::Null))
+        }
+        None => json2_error(&werkzeug(
+            "NotFound",
+            404,
+            "The requested URL was not found on the server.",
+        )),
     }
 }
 
