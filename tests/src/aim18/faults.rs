@@ -51,6 +51,7 @@ pub(crate) enum Fault {
     Html502,
     Status(u16, Option<u64>),
     MalformedJson,
+    Unauthorized,
 }
 
 #[derive(Default)]
@@ -60,6 +61,7 @@ struct FaultState {
     html_502: usize,
     status: VecDeque<(u16, Option<u64>)>,
     malformed_json: usize,
+    unauthorized: usize,
 }
 
 /// Handle on the fake server's fault switches (cheap to clone).
@@ -93,10 +95,10 @@ impl Faults {
     }
 
     /// Answer the next `n` requests with `code` (and a `Retry-After` header
-    /// in seconds when given), with an empty body.
+    /// in seconds when given), with an empty body. Calls queue up: statuses
+    /// set by an earlier call are answered first.
     pub fn status(&self, n: usize, code: u16, retry_after: Option<u64>) -> &Self {
         let mut s = self.lock();
-        s.status.clear();
         s.status.extend(std::iter::repeat_n((code, retry_after), n));
         self
     }
@@ -104,6 +106,13 @@ impl Faults {
     /// Answer the next `n` requests with HTTP 200 and a truncated JSON body.
     pub fn malformed_json(&self, n: usize) -> &Self {
         self.lock().malformed_json = n;
+        self
+    }
+
+    /// Answer the next `n` service calls (not the OAuth endpoints) with 401,
+    /// as if their token were refused, while token requests go through.
+    pub fn unauthorized(&self, n: usize) -> &Self {
+        self.lock().unauthorized = n;
         self
     }
 
@@ -117,8 +126,12 @@ impl Faults {
         self.lock().latency
     }
 
-    pub(crate) fn next(&self) -> Fault {
+    pub(crate) fn next(&self, path: &str) -> Fault {
         let mut s = self.lock();
+        if s.unauthorized > 0 && !path.starts_with("/jsf/rfws/oauth/") {
+            s.unauthorized -= 1;
+            return Fault::Unauthorized;
+        }
         if s.drop_connections > 0 {
             s.drop_connections -= 1;
             return Fault::Drop;

@@ -248,6 +248,14 @@ impl FakeAim18 {
         }
     }
 
+    /// Forget every access and refresh token, as when an administrator
+    /// revokes the application's sessions: the next refresh is refused.
+    pub fn revoke_all_tokens(&self) {
+        let mut st = self.shared.state();
+        st.access.clear();
+        st.refresh.clear();
+    }
+
     /// Requests to the token endpoint so far, by grant type.
     pub fn token_requests(&self) -> TokenRequestCounts {
         self.shared.state().token_counts
@@ -352,7 +360,7 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    match sh.faults.next() {
+    match sh.faults.next(parts.uri.path()) {
         Fault::None => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
@@ -375,5 +383,6 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
             r
         }
         Fault::MalformedJson => routes::truncated_json(),
+        Fault::Unauthorized => routes::unauthorized("The access token was refused"),
     }
 }

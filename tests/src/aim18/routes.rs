@@ -19,6 +19,9 @@
 //!   read answers `{"status":true,"data":<entity>}` with tables as objects.
 //! - Search rows are 1-based and `endRow` inclusive; no `endRow` means to the end.
 
+// Guards return the early answer as `Err(Response)`; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -111,7 +114,7 @@ fn check_error(status: StatusCode, msgs: Vec<Value>) -> Response {
     r
 }
 
-fn unauthorized(description: &str) -> Response {
+pub(crate) fn unauthorized(description: &str) -> Response {
     let mut r = StatusCode::UNAUTHORIZED.into_response();
     let v = format!("Bearer error=\"invalid_token\", error_description=\"{description}\"");
     if let Ok(v) = HeaderValue::from_str(&v) {
@@ -169,7 +172,7 @@ async fn entry(AxState(sh): AxState<Arc<Shared>>, RawQuery(q): RawQuery) -> Resp
     let Some(client) = st.clients.get(&client_id) else {
         return html_page(StatusCode::BAD_REQUEST, "Unknown client_id");
     };
-    if !client.redirect_uris.iter().any(|u| *u == redirect_uri) {
+    if !client.redirect_uris.contains(&redirect_uri) {
         return html_page(
             StatusCode::BAD_REQUEST,
             "redirect_uri is not registered for this application",
@@ -553,12 +556,11 @@ fn as_i64(v: Option<&Value>) -> Option<i64> {
     }
 }
 
+type Tables = Vec<(String, Vec<Map<String, Value>>)>;
+
 /// Table name → rows, from either the full SqlEntity (tables as JSON strings
 /// or objects) or the simplified `{"table":{"values":[...]}}` form.
-fn parse_tables(
-    def: &ModuleDef,
-    body: &Value,
-) -> Result<Vec<(String, Vec<Map<String, Value>>)>, Vec<Value>> {
+fn parse_tables(def: &ModuleDef, body: &Value) -> Result<Tables, Vec<Value>> {
     let Value::Object(obj) = body else {
         return Err(vec![check_msg(
             "fake_bad_entity",
