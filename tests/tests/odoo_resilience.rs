@@ -459,3 +459,33 @@ async fn a_failing_page_ends_the_stream_with_the_error() {
     assert_eq!(e.kind(), ErrorKind::Protocol);
     assert!(pages.next().await.is_none());
 }
+
+#[tokio::test]
+async fn an_answer_cut_off_mid_body_is_retried_for_reads_only() {
+    for v in [OdooVersion::V16, OdooVersion::V19] {
+        let fake = FakeOdoo::start(v);
+        for c in every_transport(&fake).await {
+            let what = format!("{v} via {}", c.transport());
+            fake.clear_requests();
+            fake.faults().truncate_responses(1);
+            let rows = c
+                .model("res.partner")
+                .search_read(())
+                .fields(["name"])
+                .limit(3)
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 3, "{what}");
+            assert_eq!(attempts(&fake, "search_read"), 2, "{what}");
+
+            fake.faults().truncate_responses(1);
+            let e = c
+                .model("res.partner")
+                .write([1], &json!({"comment": "cut"}))
+                .await
+                .unwrap_err();
+            assert!(e.is_transport(), "{what}: {e:?}");
+            assert_eq!(attempts(&fake, "write"), 1, "{what}");
+        }
+    }
+}

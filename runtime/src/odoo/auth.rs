@@ -224,15 +224,31 @@ async fn json2_login(conn: &Connection) -> Result<Option<i64>> {
     let mut body = Map::new();
     body.insert("domain".into(), json!([["login", "=", conn.login]]));
     body.insert("limit".into(), json!(1));
-    let (model, method) = match json2::post(conn, "res.users", "search", &body, Idempotency::Retry).await {
-        Ok(ids) => return Ok(ids.as_array().and_then(|a| a.first()).and_then(Value::as_i64)),
-        Err(e) if e.is_authentication() => return Err(refused(conn, "res.users", "search", Some(e))),
-        Err(e) if e.is_access() || e.is_not_found() || e.is_server() => ("res.users", "context_get"),
-        Err(e) => return Err(e.redact(conn.secret.expose_secret()).with_target("res.users", "search")),
-    };
+    let (model, method) =
+        match json2::post(conn, "res.users", "search", &body, Idempotency::Retry).await {
+            Ok(ids) => {
+                return Ok(ids
+                    .as_array()
+                    .and_then(|a| a.first())
+                    .and_then(Value::as_i64));
+            }
+            Err(e) if e.is_authentication() => {
+                return Err(refused(conn, "res.users", "search", Some(e)));
+            }
+            Err(e) if e.is_access() || e.is_not_found() || e.is_server() => {
+                ("res.users", "context_get")
+            }
+            Err(e) => {
+                return Err(e
+                    .redact(conn.secret.expose_secret())
+                    .with_target("res.users", "search"));
+            }
+        };
     match json2::post(conn, model, method, &Map::new(), Idempotency::Retry).await {
         Ok(ctx) => Ok(ctx.get("uid").and_then(Value::as_i64)),
         Err(e) if e.is_authentication() => Err(refused(conn, model, method, Some(e))),
-        Err(e) => Err(e.redact(conn.secret.expose_secret()).with_target(model, method)),
+        Err(e) => Err(e
+            .redact(conn.secret.expose_secret())
+            .with_target(model, method)),
     }
 }
