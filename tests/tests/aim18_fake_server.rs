@@ -218,4 +218,29 @@ async fn faults_apply_to_the_next_requests() {
     let r = http().get(&url).send().await.unwrap();
     assert_eq!(r.status(), 400, "switches turn themselves off");
     assert_eq!(fake.request_count(), 5);
+
+    // Queued in order; truncation keeps status and headers but cuts the body.
+    fake.faults().truncate_responses(1).status(1, 429, None);
+    assert_eq!(fake.faults().pending(), 2);
+    let r = http().get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.bytes().await.is_err(), "the body is cut short");
+    let r = http().get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 429);
+    let log = fake.requests();
+    let faults: Vec<_> = log.iter().map(|r| r.fault.as_deref()).collect();
+    assert_eq!(
+        faults,
+        [
+            Some("html_502"),
+            Some("status 503"),
+            Some("drop"),
+            Some("malformed_json"),
+            None,
+            Some("truncate"),
+            Some("status 429"),
+        ]
+    );
+    let statuses: Vec<u16> = log.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [502, 503, 0, 200, 400, 400, 429]);
 }

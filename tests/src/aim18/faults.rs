@@ -4,6 +4,7 @@
 //! requests (any path, the OAuth endpoints included), then turns itself off.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -18,6 +19,10 @@ pub struct RecordedRequest {
     /// Header names in lower case, values as sent.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The HTTP status answered (0 when the connection was dropped without an answer).
+    pub status: u16,
+    /// The fault injected into this request, if any (`"drop"`, `"html_502"`, `"status 503"`...).
+    pub fault: Option<String>,
 }
 
 impl RecordedRequest {
@@ -44,30 +49,56 @@ pub(crate) fn url_decode_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// What the fault layer decided for one request.
+/// A fault queued for the next requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Fault {
-    None,
     Drop,
+    Truncate,
     Html502,
     Status(u16, Option<u64>),
     MalformedJson,
     Unauthorized,
 }
 
+impl Fault {
+    pub(crate) fn label(&self) -> String {
+        match self {
+            Fault::Drop => "drop".into(),
+            Fault::Truncate => "truncate".into(),
+            Fault::Html502 => "html_502".into(),
+            Fault::Status(code, _) => format!("status {code}"),
+            Fault::MalformedJson => "malformed_json".into(),
+            Fault::Unauthorized => "unauthorized".into(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct FaultState {
     latency: Duration,
-    drop_connections: usize,
-    html_502: usize,
-    status: VecDeque<(u16, Option<u64>)>,
-    malformed_json: usize,
+    queue: VecDeque<Fault>,
     unauthorized: usize,
 }
 
-/// Handle on the fake server's fault switches (cheap to clone).
+/// Fault switches of a running fake aiM18 server, shaped like the fake Odoo
+/// server's: faults queue up in the order they are set (`html_502(1)` then
+/// `drop_connections(1)`: the next request gets a 502, the one after is
+/// dropped) and apply to every route, the OAuth endpoints included.
+/// Setters return `&Self` so they chain.
 #[derive(Clone, Default)]
 pub struct Faults {
     inner: Arc<Mutex<FaultState>>,
+}
+
+impl fmt::Debug for Faults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.lock();
+        f.debug_struct("Faults")
+            .field("latency", &s.latency)
+            .field("queued", &s.queue)
+            .field("unauthorized", &s.unauthorized)
+            .finish()
+    }
 }
 
 impl Faults {
@@ -76,77 +107,74 @@ impl Faults {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Delay every request by `latency` before answering (until `clear`).
+    fn push(&self, fault: Fault, n: usize) -> &Self {
+        self.lock().queue.extend(std::iter::repeat_n(fault, n));
+        self
+    }
+
+    /// Delay every request by `latency` before answering (`Duration::ZERO` to stop).
     pub fn set_latency(&self, latency: Duration) -> &Self {
         self.lock().latency = latency;
         self
     }
 
-    /// Close the connection of the next `n` requests without any answer.
+    /// The next `n` requests get their TCP connection closed without any answer.
     pub fn drop_connections(&self, n: usize) -> &Self {
-        self.lock().drop_connections = n;
-        self
+        self.push(Fault::Drop, n)
     }
 
-    /// Answer the next `n` requests with a 502 HTML page, as a reverse proxy does.
+    /// The next `n` requests get the status line, headers and half the body,
+    /// then the connection is closed.
+    pub fn truncate_responses(&self, n: usize) -> &Self {
+        self.push(Fault::Truncate, n)
+    }
+
+    /// The next `n` requests get a proxy's `502 Bad Gateway` HTML page.
     pub fn html_502(&self, n: usize) -> &Self {
-        self.lock().html_502 = n;
-        self
+        self.push(Fault::Html502, n)
     }
 
-    /// Answer the next `n` requests with `code` (and a `Retry-After` header
-    /// in seconds when given), with an empty body. Calls queue up: statuses
-    /// set by an earlier call are answered first.
+    /// The next `n` requests get HTTP `code` with an empty body, and a
+    /// `Retry-After: <s>` header when `retry_after` is given.
     pub fn status(&self, n: usize, code: u16, retry_after: Option<u64>) -> &Self {
-        let mut s = self.lock();
-        s.status.extend(std::iter::repeat_n((code, retry_after), n));
-        self
+        self.push(Fault::Status(code, retry_after), n)
     }
 
-    /// Answer the next `n` requests with HTTP 200 and a truncated JSON body.
+    /// The next `n` requests get HTTP 200 with JSON cut short.
     pub fn malformed_json(&self, n: usize) -> &Self {
-        self.lock().malformed_json = n;
-        self
+        self.push(Fault::MalformedJson, n)
     }
 
-    /// Answer the next `n` service calls (not the OAuth endpoints) with 401,
-    /// as if their token were refused, while token requests go through.
+    /// The next `n` service calls (not the OAuth endpoints) get a 401, as if
+    /// their token were refused, while token requests go through. Counted
+    /// apart from the queue, which it does not hold up.
     pub fn unauthorized(&self, n: usize) -> &Self {
         self.lock().unauthorized = n;
         self
     }
 
-    /// Turn every switch off.
+    /// Remove queued faults and latency.
     pub fn clear(&self) -> &Self {
         *self.lock() = FaultState::default();
         self
+    }
+
+    /// How many queued faults are left.
+    pub fn pending(&self) -> usize {
+        let s = self.lock();
+        s.queue.len() + s.unauthorized
     }
 
     pub(crate) fn latency(&self) -> Duration {
         self.lock().latency
     }
 
-    pub(crate) fn next(&self, path: &str) -> Fault {
+    pub(crate) fn next(&self, path: &str) -> Option<Fault> {
         let mut s = self.lock();
         if s.unauthorized > 0 && !path.starts_with("/jsf/rfws/oauth/") {
             s.unauthorized -= 1;
-            return Fault::Unauthorized;
+            return Some(Fault::Unauthorized);
         }
-        if s.drop_connections > 0 {
-            s.drop_connections -= 1;
-            return Fault::Drop;
-        }
-        if s.html_502 > 0 {
-            s.html_502 -= 1;
-            return Fault::Html502;
-        }
-        if let Some((code, retry)) = s.status.pop_front() {
-            return Fault::Status(code, retry);
-        }
-        if s.malformed_json > 0 {
-            s.malformed_json -= 1;
-            return Fault::MalformedJson;
-        }
-        Fault::None
+        s.queue.pop_front()
     }
 }

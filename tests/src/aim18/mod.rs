@@ -340,40 +340,47 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
     let bytes = axum::body::to_bytes(body, 64 << 20)
         .await
         .unwrap_or_default();
-    sh.log().push(RecordedRequest {
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().unwrap_or("").to_string(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: bytes.to_vec(),
-    });
+    let fault = sh.faults.next(parts.uri.path());
+    let index = {
+        let mut log = sh.log();
+        log.push(RecordedRequest {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or("").to_string(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: bytes.to_vec(),
+            status: 0,
+            fault: fault.as_ref().map(Fault::label),
+        });
+        log.len() - 1
+    };
     let latency = sh.faults.latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    match sh.faults.next(parts.uri.path()) {
-        Fault::None => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
+    let response = match fault {
+        None | Some(Fault::Truncate) => {
+            next.run(Request::from_parts(parts.clone(), Body::from(bytes)))
                 .await
         }
-        Fault::Drop => {
+        Some(Fault::Drop) => {
             if let Some(kill) = parts.extensions.get::<ConnKill>() {
                 kill.0.notify_one();
             }
             // The connection task drops this future together with the socket.
-            std::future::pending::<Response>().await
+            return std::future::pending::<Response>().await;
         }
-        Fault::Html502 => routes::proxy_502(),
-        Fault::Status(code, retry_after) => {
+        Some(Fault::Html502) => routes::proxy_502(),
+        Some(Fault::Status(code, retry_after)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut r = status.into_response();
             if let Some(secs) = retry_after {
@@ -382,7 +389,67 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
             }
             r
         }
-        Fault::MalformedJson => routes::truncated_json(),
-        Fault::Unauthorized => routes::unauthorized("The access token was refused"),
+        Some(Fault::MalformedJson) => routes::truncated_json(),
+        Some(Fault::Unauthorized) => routes::unauthorized("The access token was refused"),
+    };
+    if let Some(entry) = sh.log().get_mut(index) {
+        entry.status = response.status().as_u16();
+    }
+    if fault == Some(Fault::Truncate) {
+        return truncate(response).await;
+    }
+    response
+}
+
+/// Keep the status and headers, announce the full length, send half the body,
+/// then fail the body so hyper closes the connection mid-body.
+async fn truncate(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let full = axum::body::to_bytes(body, 64 << 20)
+        .await
+        .unwrap_or_default();
+    parts.headers.insert(
+        axum::http::header::CONTENT_LENGTH,
+        HeaderValue::from(full.len()),
+    );
+    let half = full.slice(..full.len() / 2);
+    Response::from_parts(
+        parts,
+        Body::new(CutBody {
+            data: Some(half),
+            paused: false,
+        }),
+    )
+}
+
+/// A body of unknown length that yields its bytes, pauses once so hyper
+/// flushes them, then fails. (A known-length body shorter than its
+/// Content-Length would trip hyper's checks.)
+struct CutBody {
+    data: Option<bytes::Bytes>,
+    paused: bool,
+}
+
+impl hyper::body::Body for CutBody {
+    type Data = bytes::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        use std::task::Poll;
+        if let Some(d) = self.data.take() {
+            return Poll::Ready(Some(Ok(hyper::body::Frame::data(d))));
+        }
+        if !self.paused {
+            self.paused = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "truncate fault",
+        ))))
     }
 }
