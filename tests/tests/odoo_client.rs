@@ -711,3 +711,43 @@ async fn plain_http_is_refused_for_remote_hosts_and_allowed_on_loopback() {
     .unwrap_err();
     assert!(e.is_config() && !format!("{e} {e:?}").contains("pw-in-url"));
 }
+
+#[test]
+fn clients_and_errors_are_send_and_sync() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<OdooClient>();
+    send_sync::<runtime::Error>();
+    send_sync::<runtime::blocking::OdooClient>();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_and_page_streams_can_be_spawned() {
+    use futures_util::TryStreamExt;
+    let fake = FakeOdoo::start(OdooVersion::V19);
+    let c = connect_with(&fake, Secret::api_key(ADMIN_API_KEY), None).await;
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.model("res.partner").search_count(()).await })
+        })
+        .collect();
+    for t in tasks {
+        assert!(t.await.unwrap().unwrap() > 0);
+    }
+    let c2 = c.clone();
+    let n = tokio::spawn(async move {
+        let pages: Vec<Vec<Partner>> = c2
+            .search_read::<Partner>(())
+            .pages(10)
+            .try_collect()
+            .await?;
+        Ok::<_, runtime::Error>(pages.into_iter().map(|p| p.len()).sum::<usize>())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        n as u64,
+        c.model("res.partner").search_count(()).await.unwrap()
+    );
+}

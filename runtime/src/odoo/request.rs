@@ -72,7 +72,7 @@ where
 }
 
 /// What every builder holds.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct Base<'a, X> {
     client: &'a OdooClient,
     model: String,
@@ -123,7 +123,7 @@ pub struct ModelHandle<'a, X = Async> {
     exec: X,
 }
 
-impl std::fmt::Debug for ModelHandle<'_> {
+impl<X> std::fmt::Debug for ModelHandle<'_, X> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModelHandle")
             .field("model", &self.model)
@@ -332,6 +332,7 @@ fn done(v: Value) -> serde_json::Result<bool> {
 }
 
 /// Any call whose answer is decoded into `R`.
+#[derive(Debug)]
 pub struct Execute<'a, R, X = Async> {
     base: Base<'a, X>,
     spec: CallSpec,
@@ -384,6 +385,7 @@ impl<'a, R, X: Exec> Execute<'a, R, X> {
 modes!(Execute<R> => R, where R: Send + 'a);
 
 /// `search_read`; await it, or page through with [`pages`](SearchRead::pages) / [`stream`](SearchRead::stream).
+#[derive(Debug)]
 pub struct SearchRead<'a, T = Value, X = Async> {
     base: Base<'a, X>,
     domain: Domain,
@@ -554,9 +556,18 @@ impl<'a, T: DeserializeOwned + Send + 'a> SearchRead<'a, T, Blocking<'a>> {
 modes!(SearchRead<T> => Vec<T>, where T: DeserializeOwned + Send + 'a);
 
 /// An iterator over a stream, driven by the blocking client's runtime.
+#[must_use = "iterators do nothing unless advanced"]
 pub struct BlockingIter<'a, T> {
     rt: &'a tokio::runtime::Runtime,
     stream: Option<BoxStream<'a, Result<T>>>,
+}
+
+impl<T> std::fmt::Debug for BlockingIter<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlockingIter")
+            .field("done", &self.stream.is_none())
+            .finish()
+    }
 }
 
 impl<T> Iterator for BlockingIter<'_, T> {
@@ -600,6 +611,7 @@ pub(crate) fn stable_order(order: Option<&str>) -> String {
 }
 
 /// `search`: matching ids.
+#[derive(Debug)]
 pub struct Search<'a, X = Async> {
     base: Base<'a, X>,
     domain: Domain,
@@ -649,6 +661,7 @@ impl<'a, X: Exec> Search<'a, X> {
 modes!(Search<> => Vec<i64>);
 
 /// `search_count`.
+#[derive(Debug)]
 pub struct SearchCount<'a, X = Async> {
     base: Base<'a, X>,
     domain: Domain,
@@ -676,6 +689,7 @@ impl<'a, X: Exec> SearchCount<'a, X> {
 modes!(SearchCount<> => u64);
 
 /// `read`.
+#[derive(Debug)]
 pub struct Read<'a, T = Value, X = Async> {
     base: Base<'a, X>,
     ids: Vec<i64>,
@@ -724,6 +738,7 @@ impl<'a, T: DeserializeOwned + Send + 'a, X: Exec> Read<'a, T, X> {
 modes!(Read<T> => Vec<T>, where T: DeserializeOwned + Send + 'a);
 
 /// `name_search`: `(id, display name)` pairs.
+#[derive(Debug)]
 pub struct NameSearch<'a, X = Async> {
     base: Base<'a, X>,
     name: String,
@@ -784,6 +799,7 @@ impl<'a, X: Exec> NameSearch<'a, X> {
 modes!(NameSearch<> => Vec<(i64, String)>);
 
 /// `read_group`: one JSON object per group (`__count`, `__domain`, aggregates).
+#[derive(Debug)]
 pub struct ReadGroup<'a, T = Value, X = Async> {
     base: Base<'a, X>,
     domain: Domain,
@@ -868,6 +884,7 @@ impl<'a, T: DeserializeOwned + Send + 'a, X: Exec> ReadGroup<'a, T, X> {
 modes!(ReadGroup<T> => Vec<T>, where T: DeserializeOwned + Send + 'a);
 
 /// `fields_get`: field name → description.
+#[derive(Debug)]
 pub struct FieldsGet<'a, X = Async> {
     base: Base<'a, X>,
     allfields: Option<Vec<String>>,
