@@ -23,7 +23,49 @@
 //!   server_version, db_exist), `object` (execute_kw, execute);
 //! - `POST /web/session/authenticate`, `/web/session/get_session_info`, `/web/session/destroy`,
 //!   `/web/dataset/call_kw[/<model>/<method>]` (session cookie), `/web/webclient/version_info`;
-//! - Odoo 19 only: `POST /json/2/<model>/<method>` (bearer API key) and `GET /web/version`.
+//! - Odoo 19 only: `POST /json/2/<model>/<method>` (bearer API key), `GET /web/version`, and
+//!   `GET /doc-bearer/<index|model>.json` (from the recorded `api_doc/`).
+//!
+//! ORM methods: `search`, `search_count`, `search_read`, `read`, `create`, `write`, `unlink`,
+//! `fields_get`, `name_search`, `name_create`, `name_get` (16 only: it is gone from 17),
+//! `read_group`, `formatted_read_group` (19), `web_search_read`, `web_read` (17+), `default_get`,
+//! `exists`, `copy`, `action_archive` / `action_unarchive`. Arguments bind by each method's
+//! Python signature (positional or by name on JSON-RPC, by name only on JSON-2).
+//!
+//! # Fidelity notes (where the recordings or Odoo's code decided)
+//!
+//! - `read` of a missing id answers the existing records only (recorded: `[]`), while `write`
+//!   on one raises the recorded `MissingError`. `unlink` of a missing id succeeds (a `DELETE` of
+//!   nothing).
+//! - The demo user's uid is 6 on 16-18 and 5 on 19, as in the recorded databases
+//!   ([`OdooVersion::demo_uid`], [`FakeOdoo::uid`]).
+//! - Error texts that changed between versions (unknown method, private method, invalid field
+//!   "in leaf"/"in condition", missing required field, the JSON-RPC error code 200 vs 0 on 19)
+//!   are those of the version served, adapted from its recordings.
+//! - Required fields on `create`: a field must be given when it is required, stored, not computed
+//!   or related, not readonly, of type many2one/char/text/html/date/datetime/reference, and not
+//!   one a server fills itself (`company_id`, `currency_id`, `user_id`, `date`, `date_order`,
+//!   `journal_id`, `picking_type_id`, `categ_id`, `uom_id`, ..., and sequence names such as
+//!   `sale.order.name`). Booleans, numbers and selections always have a default in practice.
+//!   Setting any stored required field to an empty value on `write` fails the same way.
+//! - Values are converted like Odoo's `convert_to_cache`: `'abc'` into an integer is the recorded
+//!   `invalid literal for int()` error, a bad selection or many2one value is
+//!   `Wrong value for model.field: ...`, an unknown field is `Invalid field 'x' on model 'y'`.
+//! - Business rules kept because they were recorded: deleting a confirmed sale order
+//!   (`UserError`), a recursive partner hierarchy (`ValidationError`), a non-admin reading
+//!   `ir.config_parameter` (`AccessError`).
+//! - `active_test`: archived records are hidden unless the context says `active_test: false` or
+//!   the domain mentions `active`. A record inserted without `active` is active.
+//! - Ordering follows the model's recorded `_order` (from `ir.model`), strings compared
+//!   case-insensitively (PostgreSQL's `en_US` collation is close to that), NULLs last ascending
+//!   and first descending, ties broken by id.
+//! - `ir.model` lists the models with a recorded `fields_get` (512 on 18, not the 566 the
+//!   database had: mrp/fleet/event were held out of the fixtures). `ir.model.fields` serves the
+//!   recorded rows where there are some, and rows synthesized from `fields_get` elsewhere
+//!   (`modules` is `false` there: not recorded).
+//! - Not recorded, so answered as Odoo's code does or plausibly: unknown database
+//!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
+//!   The `Content-Type` of JSON-RPC requests is not checked.
 
 mod dates;
 mod domain;

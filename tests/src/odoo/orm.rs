@@ -598,8 +598,9 @@ impl Orm<'_> {
     ) -> Result<Vec<i64>, OdooError> {
         let all = self.search_all(model, domain, order, active_test)?;
         let offset = offset.max(0) as usize;
+        // `limit` 0, false or none: no limit (Odoo tests `if limit:`)
         let end = match limit {
-            Some(l) if l >= 0 => offset.saturating_add(l as usize),
+            Some(l) if l > 0 => offset.saturating_add(l as usize),
             _ => usize::MAX,
         };
         Ok(all

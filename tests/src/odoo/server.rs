@@ -344,6 +344,7 @@ impl FakeOdoo {
         self.normalize(&mut store, model, &mut rec);
         let fields = self.shared.fx.fields_get(model).unwrap_or_default();
         default_active(&fields, &mut rec);
+        default_complete_name(&store, model, &fields, &mut rec);
         store.put(model, rec)
     }
 
@@ -356,16 +357,21 @@ impl FakeOdoo {
         store.materialize(&self.shared.fx, model);
         let fields = self.shared.fx.fields_get(model).unwrap_or_default();
         let mut names = Vec::new();
-        let data = store.model_mut(model);
+        let mut rows = Vec::with_capacity(n);
         for i in 0..n {
             let Value::Object(mut rec) = make(i) else {
                 panic!("FakeOdoo::seed_many: record {i} of {model} must be a JSON object");
             };
             fixtures::normalize_record(&fields, &mut rec, &mut names);
             default_active(&fields, &mut rec);
+            default_complete_name(&store, model, &fields, &mut rec);
+            rows.push(rec);
+        }
+        let data = store.model_mut(model);
+        for mut rec in rows {
             let id = match rec.get("id").and_then(Value::as_i64) {
                 Some(id) => {
-                    data.next_id = data.next_id.max(id + 1);
+                    data.next_id = data.next_id.max(id.saturating_add(1));
                     id
                 }
                 None => data.allocate_id(),
@@ -411,6 +417,29 @@ fn default_active(fields: &Obj, rec: &mut Obj) {
     if fields.contains_key("active") && !rec.contains_key("active") {
         rec.insert("active".into(), Value::Bool(true));
     }
+}
+
+/// A row inserted with a `name` but no `complete_name` gets the one Odoo would compute (the
+/// name, after the parent's for a contact), since models like res.partner order by it.
+fn default_complete_name(store: &Store, model: &str, fields: &Obj, rec: &mut Obj) {
+    if !fields.contains_key("complete_name") || rec.contains_key("complete_name") {
+        return;
+    }
+    let Some(Value::String(name)) = rec.get("name") else {
+        return;
+    };
+    let parent = rec
+        .get("parent_id")
+        .and_then(Value::as_i64)
+        .filter(|p| store.get(model, *p).is_some());
+    let complete = match parent {
+        Some(p) if model == "res.partner" && rec.get("is_company") != Some(&Value::Bool(true)) => {
+            format!("{}, {name}", store.display_name(model, p))
+        }
+        Some(p) if model != "res.partner" => format!("{} / {name}", store.display_name(model, p)),
+        _ => name.clone(),
+    };
+    rec.insert("complete_name".into(), Value::String(complete));
 }
 
 fn build_users(cfg: &Config) -> Vec<User> {
