@@ -340,7 +340,9 @@ fn retryable_error(e: &reqwest::Error) -> bool {
     if e.is_timeout() {
         return false;
     }
-    e.is_connect() || e.is_request() || e.is_body()
+    // A body cut off mid-way comes back from `bytes()` as a decode error
+    // (kind Decode, source Body), not as `is_body()`.
+    e.is_connect() || e.is_request() || e.is_body() || e.is_decode()
 }
 
 #[cfg(test)]
