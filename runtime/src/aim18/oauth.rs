@@ -468,6 +468,26 @@ pub fn implicit_url(
 /// (`#access_token=…&token_type=…&expires_in=…&state=…`). The `state` must be
 /// `expected_state`. Implicit grants have no refresh token: when the token
 /// expires, calls fail with [`super::Aim18ErrorExt::needs_reauthorization`].
+///
+/// ```no_run
+/// # async fn demo(redirect_url: &str) -> runtime::Result<()> {
+/// use runtime::aim18::{Aim18Client, Aim18ErrorExt, implicit_url, new_state, token_from_redirect};
+/// let state = new_state()?;
+/// let url = implicit_url("https://erp.example.com", "C-1", "https://app.example.com/cb", &state)?;
+/// // ... the browser comes back to https://app.example.com/cb#access_token=...&state=...
+/// let tokens = token_from_redirect(redirect_url, &state)?;
+/// let client = Aim18Client::builder("https://erp.example.com")
+///     .client_id("C-1")
+///     .tokens(tokens)
+///     .connect()
+///     .await?;
+/// if let Err(e) = client.read("cus", "cus", 1).await {
+///     if e.needs_reauthorization() {
+///         println!("open {url} again");
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 pub fn token_from_redirect(redirect_url: &str, expected_state: &str) -> Result<TokenSet> {
     let url = Url::parse(redirect_url)
         .map_err(|e| Error::config(format!("the redirect URL does not parse: {e}")))?;
