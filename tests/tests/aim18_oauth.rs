@@ -257,6 +257,24 @@ async fn a_code_is_bound_to_its_redirect_uri() {
 }
 
 #[tokio::test]
+async fn a_code_is_bound_to_its_client() {
+    let fake = fake_with(&[])
+        .client("C-other", "other-secret", [REDIRECT])
+        .start();
+    let request = AuthorizationRequest::new(&fake.url(), APP, REDIRECT).unwrap();
+    let location = entry_redirect(request.url().as_str()).await;
+    let code = request.code_from_redirect(&location).unwrap();
+    let thief = AuthorizationRequest::new(&fake.url(), "C-other", REDIRECT)
+        .unwrap()
+        .with_state(request.state());
+    let e = thief
+        .exchange(&ClientSecret::new("other-secret"), code, request.state())
+        .await
+        .unwrap_err();
+    assert_eq!(e.oauth_error().unwrap().error, "invalid_grant");
+}
+
+#[tokio::test]
 async fn an_expired_code_is_refused() {
     let fake = fake_with(&[]).code_ttl(Duration::from_millis(1)).start();
     let request = AuthorizationRequest::new(&fake.url(), APP, REDIRECT).unwrap();
