@@ -752,6 +752,89 @@ fn x2many_commands_create_children() {
         .find(|o| o["id"] == so)
         .unwrap();
     assert_eq!(order["order_line"], json!([line["id"]]));
+    // the one2many follows its many2one both ways
+    let line2 = ok(
+        &odoo,
+        "sale.order.line",
+        "create",
+        json!([{"order_id": so, "name": "Second"}]),
+        json!({}),
+    );
+    let read = |id: &Value| {
+        ok(
+            &odoo,
+            "sale.order",
+            "read",
+            json!([[id]]),
+            json!({"fields": ["order_line"]}),
+        )[0]["order_line"]
+            .clone()
+    };
+    assert_eq!(read(&so), json!([line["id"], line2]));
+    ok(
+        &odoo,
+        "sale.order.line",
+        "unlink",
+        json!([[line2]]),
+        json!({}),
+    );
+    assert_eq!(read(&so), json!([line["id"]]));
+    let parent = ok(
+        &odoo,
+        "res.partner",
+        "create",
+        json!([{"name": "Parent", "is_company": true}]),
+        json!({}),
+    );
+    let kid = ok(
+        &odoo,
+        "res.partner",
+        "create",
+        json!([{"name": "Kid", "parent_id": parent}]),
+        json!({}),
+    );
+    let kids = |id: &Value| {
+        ok(
+            &odoo,
+            "res.partner",
+            "read",
+            json!([[id]]),
+            json!({"fields": ["child_ids"]}),
+        )[0]["child_ids"]
+            .clone()
+    };
+    assert_eq!(kids(&parent), json!([kid]));
+    ok(
+        &odoo,
+        "res.partner",
+        "write",
+        json!([[kid], {"parent_id": false}]),
+        json!({}),
+    );
+    assert_eq!(kids(&parent), json!([]));
+    // a bare id list sets a many2many
+    ok(
+        &odoo,
+        "res.partner",
+        "write",
+        json!([[kid], {"category_id": [3, 4]}]),
+        json!({}),
+    );
+    ok(
+        &odoo,
+        "res.partner",
+        "write",
+        json!([[kid], {"category_id": [4]}]),
+        json!({}),
+    );
+    let cats = ok(
+        &odoo,
+        "res.partner",
+        "read",
+        json!([[kid]]),
+        json!({"fields": ["category_id"]}),
+    );
+    assert_eq!(cats[0]["category_id"], json!([4]));
 }
 
 #[test]

@@ -1124,6 +1124,9 @@ impl Orm<'_> {
         for (mut vals, x2many) in prepared {
             self.compute_names(model, &schema, None, &mut vals);
             let id = self.store.put(model, vals);
+            let rec = self.store.get(model, id).cloned();
+            self.store
+                .sync_inverse(self.env.fx, model, id, None, rec.as_ref());
             for (f, cmds) in x2many {
                 self.apply_x2many(model, id, &f, &cmds)?;
             }
@@ -1205,6 +1208,9 @@ impl Orm<'_> {
                 }
             }
             data.touch();
+            let new = self.store.get(model, *id).cloned();
+            self.store
+                .sync_inverse(self.env.fx, model, *id, old.as_ref(), new.as_ref());
             for (f, cmds) in &x2many {
                 self.apply_x2many(model, *id, f, cmds)?;
             }
@@ -1252,6 +1258,14 @@ impl Orm<'_> {
         let comodel = f.relation.clone().unwrap_or_default();
         let mut current: Vec<i64> =
             domain::related_ids(self.store.get(model, id).and_then(|r| r.get(&f.name)));
+        // a bare list of ids replaces the value (`Command.set`)
+        if let Value::Array(items) = cmds
+            && !items.is_empty()
+            && items.iter().all(Value::is_i64)
+        {
+            let ids: Vec<i64> = items.iter().filter_map(Value::as_i64).collect();
+            return self.set_x2many(model, id, f, ids);
+        }
         let Value::Array(items) = cmds else {
             if domain::is_empty(cmds) {
                 current.clear();
@@ -1340,11 +1354,14 @@ impl Orm<'_> {
                 }
             }
         }
-        let data = self.store.model_mut(model);
         for id in ids {
-            data.records.remove(id);
+            let old = self.store.model_mut(model).records.remove(id);
+            if old.is_some() {
+                self.store
+                    .sync_inverse(self.env.fx, model, *id, old.as_ref(), None);
+            }
         }
-        data.touch();
+        self.store.model_mut(model).touch();
         Ok(())
     }
 

@@ -345,7 +345,10 @@ impl FakeOdoo {
         let fields = self.shared.fx.fields_get(model).unwrap_or_default();
         default_active(&fields, &mut rec);
         default_complete_name(&store, model, &fields, &mut rec);
-        store.put(model, rec)
+        let id = store.put(model, rec);
+        let rec = store.get(model, id).cloned();
+        store.sync_inverse(&self.shared.fx, model, id, None, rec.as_ref());
+        id
     }
 
     /// Seed `n` records made by `make(i)` in one go (e.g. 100,000 partners).

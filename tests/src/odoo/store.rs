@@ -114,6 +114,79 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Keep one2many lists in step with the many2one that defines them (`res.partner.child_ids`
+    /// with `parent_id`, `sale.order.order_line` with `order_id`) when a record of `model` is
+    /// created (`old` = None), changed, or deleted (`new` = None).
+    pub fn sync_inverse(
+        &mut self,
+        fx: &Fixtures,
+        model: &str,
+        id: i64,
+        old: Option<&Obj>,
+        new: Option<&Obj>,
+    ) {
+        let Some(fields) = fx.fields_get(model) else {
+            return;
+        };
+        for (name, desc) in fields.iter() {
+            if desc.get("type").and_then(Value::as_str) != Some("many2one") {
+                continue;
+            }
+            let before = old.and_then(|r| r.get(name)).and_then(first_id);
+            let after = new.and_then(|r| r.get(name)).and_then(first_id);
+            if before == after {
+                continue;
+            }
+            let Some(comodel) = desc.get("relation").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(co_fields) = fx.fields_get(comodel) else {
+                continue;
+            };
+            let inverses: Vec<&String> = co_fields
+                .iter()
+                .filter(|(_, d)| {
+                    d.get("type").and_then(Value::as_str) == Some("one2many")
+                        && d.get("relation").and_then(Value::as_str) == Some(model)
+                        && d.get("relation_field").and_then(Value::as_str) == Some(name.as_str())
+                })
+                .map(|(n, _)| n)
+                .collect();
+            if inverses.is_empty() {
+                continue;
+            }
+            let data = self.model_mut(comodel);
+            for inverse in inverses {
+                if let Some(parent) = before.and_then(|p| data.records.get_mut(&p))
+                    && let Some(Value::Array(list)) = parent.get_mut(inverse.as_str())
+                {
+                    list.retain(|v| v.as_i64() != Some(id));
+                }
+                if let Some(parent) = after.and_then(|p| data.records.get_mut(&p)) {
+                    let list = parent
+                        .entry(inverse.clone())
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(list) = list
+                        && !list.iter().any(|v| v.as_i64() == Some(id))
+                    {
+                        list.push(Value::from(id));
+                    }
+                }
+            }
+            data.touch();
+        }
+    }
+}
+
+fn first_id(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::Array(pair) => pair.first().and_then(Value::as_i64),
+        _ => None,
+    }
+}
+
 pub(crate) fn record_display_name(model: &str, id: i64, rec: &Obj) -> String {
     for key in ["display_name", "complete_name", "name"] {
         if let Some(Value::String(s)) = rec.get(key)
