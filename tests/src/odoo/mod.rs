@@ -54,6 +54,10 @@
 //! - Business rules kept because they were recorded: deleting a confirmed sale order
 //!   (`UserError`), a recursive partner hierarchy (`ValidationError`), a non-admin reading
 //!   `ir.config_parameter` (`AccessError`).
+//! - one2many lists follow their many2one (`child_ids` / `parent_id`) on `create`, `write`,
+//!   `unlink` and [`FakeOdoo::insert`], not on [`FakeOdoo::seed_many`] (bulk, left as given).
+//!   x2many values accept the command lists (`[0, 0, vals]`, `[6, 0, ids]`, ...) and a bare id
+//!   list (a set).
 //! - `active_test`: archived records are hidden unless the context says `active_test: false` or
 //!   the domain mentions `active`. A record inserted without `active` is active.
 //! - Ordering follows the model's recorded `_order` (from `ir.model`), strings compared
