@@ -870,7 +870,7 @@ impl Search {
             Some((search, 1u64, None::<Map<String, Value>>)),
             move |state| async move {
                 let (search, start, previous_first) = state?;
-                match search.page(start, start + size - 1).await {
+                match search.page(start, start.saturating_add(size - 1)).await {
                     Err(e) => Some((Err(e), None)),
                     Ok(page) if page.rows.is_empty() => None,
                     Ok(page) => {
@@ -886,7 +886,7 @@ impl Search {
                         let n = page.rows.len() as u64;
                         let next = (n >= size).then(|| {
                             let first = page.rows.first().cloned();
-                            (search, start + n, first)
+                            (search, start.saturating_add(n), first)
                         });
                         Some((Ok(page), next))
                     }
