@@ -1,1 +1,55 @@
-//! erpbind derive macros.
+//! erpbind derive macros: `#[derive(Model)]`, re-exported as `runtime::Model`.
+//!
+//! ```ignore
+//! use runtime::Model;
+//! use runtime::wire::Many2One;
+//!
+//! #[derive(Model)]
+//! #[model(odoo = "res.partner", schema = "schema/odoo-18.json")]
+//! struct Contact {
+//!     id: i64,
+//!     name: Option<String>,
+//!     #[model(rename = "x_studio_score")]
+//!     score: Option<f64>,
+//!     parent_id: Option<Many2One<Contact>>,
+//! }
+//! ```
+//!
+//! Attributes:
+//!
+//! | on the struct                    | meaning |
+//! |----------------------------------|---------|
+//! | `odoo = "res.partner"`           | the Odoo model (required, or `aim18`) |
+//! | `aim18 = "employee"`             | an aiM18 module's entity |
+//! | `menu_code = "employee"`         | the aiM18 menu code (with `aim18`, required there) |
+//! | `schema = "path/snapshot.json"`  | check every field against a schema snapshot at compile time; the path is relative to the crate's `CARGO_MANIFEST_DIR` |
+//! | `readonly`                       | read only: no `Serialize`/`CreateValues`/`UpdateValues` impls |
+//! | `crate = "::runtime"`            | path of the runtime crate, if renamed |
+//!
+//! | on a field                       | meaning |
+//! |----------------------------------|---------|
+//! | `rename = "x_studio_score"`      | the wire name, when it differs from the Rust name |
+//! | `readonly`                       | read, never sent by create/write |
+//! | `skip`                           | not read nor written; `Default::default()` |
+//! | `table = "sot"`                  | aiM18: a `Vec<Row>` of this sub-table's rows |
+//!
+//! The logic lives in [`internals`] (attributes, checks, schema) and [`expand`].
+
+mod expand;
+mod internals;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive(&input)
+        .unwrap_or_else(to_compile_errors)
+        .into()
+}
+
+fn to_compile_errors(errors: Vec<syn::Error>) -> proc_macro2::TokenStream {
+    let errors = errors.iter().map(syn::Error::to_compile_error);
+    quote::quote!(#(#errors)*)
+}

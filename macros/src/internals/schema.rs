@@ -1,0 +1,312 @@
+//! `#[model(schema = "...")]`: check fields against a schema snapshot
+//! (codegen's format 1) at compile time, in the spirit of sqlx's offline mode.
+//!
+//! The path is relative to `CARGO_MANIFEST_DIR` (the crate being compiled).
+//! Parsed snapshots are cached per path for the whole compiler process, so
+//! many derives naming the same multi-megabyte file parse it once; the file's
+//! length and mtime are part of the key, so an edited snapshot is re-read.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use serde::Deserialize;
+use syn::LitStr;
+
+use super::Ctxt;
+use super::ast::{Container, Field};
+use super::suggest;
+use super::ty::{Shape, display};
+
+/// Only what the check needs; serde skips every other key.
+#[derive(Debug, Deserialize)]
+pub struct Snapshot {
+    pub format: u32,
+    pub erp: String,
+    #[serde(default)]
+    pub version: String,
+    pub models: BTreeMap<String, SnapshotModel>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SnapshotModel {
+    pub fields: BTreeMap<String, SnapshotField>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SnapshotField {
+    #[serde(rename = "type")]
+    pub ttype: String,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub relation: Option<String>,
+}
+
+/// The snapshot format this macro reads (codegen's `schema::FORMAT`).
+const FORMAT: u32 = 1;
+
+type Key = (PathBuf, Option<SystemTime>, u64);
+type Loaded = Arc<Result<Snapshot, String>>;
+
+fn cache() -> &'static Mutex<HashMap<PathBuf, (Key, Loaded)>> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, (Key, Loaded)>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Resolve `lit` against `CARGO_MANIFEST_DIR`.
+pub fn resolve(lit: &LitStr) -> PathBuf {
+    let rel = PathBuf::from(lit.value());
+    match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) => Path::new(&dir).join(rel),
+        None => rel,
+    }
+}
+
+/// Load (or reuse) the snapshot at `path`.
+pub fn load(path: &Path) -> Loaded {
+    let meta = std::fs::metadata(path).ok();
+    let key: Key = (
+        path.to_owned(),
+        meta.as_ref().and_then(|m| m.modified().ok()),
+        meta.as_ref().map_or(0, |m| m.len()),
+    );
+    let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((k, loaded)) = cache.get(path)
+        && *k == key
+    {
+        return loaded.clone();
+    }
+    let loaded = Arc::new(read(path));
+    cache.insert(path.to_owned(), (key, loaded.clone()));
+    loaded
+}
+
+fn read(path: &Path) -> Result<Snapshot, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let snapshot: Snapshot = serde_json::from_str(&text)
+        .map_err(|e| format!("not a schema snapshot (format {FORMAT}): {e}"))?;
+    if snapshot.format > FORMAT {
+        return Err(format!(
+            "snapshot format {} is newer than this erpbind understands (format {FORMAT}); update erpbind",
+            snapshot.format
+        ));
+    }
+    Ok(snapshot)
+}
+
+/// Check every column of `cont` against the snapshot named by `schema`.
+/// Returns the resolved path (for `include_bytes!` change tracking) when it was read.
+pub fn check(cx: &Ctxt, cont: &Container, schema: &LitStr) -> Option<PathBuf> {
+    let path = resolve(schema);
+    let loaded = load(&path);
+    let snapshot = match &*loaded {
+        Ok(s) => s,
+        Err(why) => {
+            cx.error_spanned_by(
+                schema,
+                format!(
+                    "schema snapshot `{}`: {why}\n  (the path is relative to the crate's CARGO_MANIFEST_DIR; \
+                     write one with `codegen import` or `codegen fetch`)",
+                    path.display()
+                ),
+            );
+            return None;
+        }
+    };
+    let Some(model_lit) = &cont.attrs.odoo else {
+        // aiM18 snapshots are not in format 1 yet.
+        if let Some(a) = &cont.attrs.aim18 {
+            cx.error_spanned_by(
+                schema,
+                format!(
+                    "schema checks cover Odoo models for now, not aiM18 `{}`",
+                    a.value()
+                ),
+            );
+        }
+        return Some(path);
+    };
+    if snapshot.erp != "odoo" {
+        cx.error_spanned_by(
+            schema,
+            format!(
+                "`{}` is an {} snapshot, but this struct is an Odoo model",
+                path.display(),
+                snapshot.erp
+            ),
+        );
+        return Some(path);
+    }
+    let model_name = model_lit.value();
+    let Some(model) = snapshot.models.get(&model_name) else {
+        let hint = suggest::did_you_mean(&model_name, snapshot.models.keys().map(String::as_str));
+        cx.error_spanned_by(
+            model_lit,
+            format!(
+                "model `{model_name}` is not in the schema snapshot `{}` (Odoo {}){hint}",
+                schema.value(),
+                snapshot.version
+            ),
+        );
+        return Some(path);
+    };
+    for field in cont.fields.iter().filter(|f| f.is_column()) {
+        check_field(cx, &model_name, model, field);
+    }
+    Some(path)
+}
+
+fn check_field(cx: &Ctxt, model_name: &str, model: &SnapshotModel, field: &Field) {
+    let wire = field.wire_name();
+    let Some(spec) = model.fields.get(&wire) else {
+        if wire == "id" {
+            return; // every model has it, whether fields_get listed it or not
+        }
+        let custom = [format!("x_studio_{wire}"), format!("x_{wire}")]
+            .into_iter()
+            .find(|n| model.fields.contains_key(n));
+        let hint = match (custom, field.rename()) {
+            (Some(c), None) => {
+                format!("; did you mean the custom field `{c}`? add `#[model(rename = \"{c}\")]`")
+            }
+            _ => suggest::did_you_mean(&wire, model.fields.keys().map(String::as_str)),
+        };
+        cx.syn_error(syn::Error::new(
+            field.wire_span(),
+            format!("unknown field `{wire}` on {model_name}{hint}"),
+        ));
+        return;
+    };
+    let shape = &field.shape;
+    let inner = shape.inner();
+    if matches!(inner, Shape::Unsupported(_) | Shape::Other) || !known_type(&spec.ttype) {
+        // Already reported, or an alias/enum only the trait bound can judge,
+        // or a field type newer than this table.
+        return;
+    }
+    let expected = expected(spec);
+    if !holds(&spec.ttype, inner) {
+        let what = match &spec.relation {
+            Some(rel) if is_relational(&spec.ttype) => format!("{} `{wire}` ({rel})", spec.ttype),
+            _ => format!("{} `{wire}`", spec.ttype),
+        };
+        cx.error_spanned_by(
+            field.ty,
+            format!(
+                "`{}` cannot hold {what}; use `{expected}`",
+                display(inner_ty(field.ty))
+            ),
+        );
+        return;
+    }
+    // `serde_json::Value` holds `false` itself.
+    if nullable(&spec.ttype) && !spec.required && !shape.is_option() && *inner != Shape::Json {
+        cx.error_spanned_by(
+            field.ty,
+            format!(
+                "`{wire}` may be empty (false) on the server: use `Option<{}>`",
+                display(field.ty)
+            ),
+        );
+    }
+}
+
+/// `T` of `Option<T>`, for messages about the held type.
+fn inner_ty(ty: &syn::Type) -> &syn::Type {
+    if let syn::Type::Path(p) = ty
+        && let Some(last) = p.path.segments.last()
+        && last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(a) = &last.arguments
+        && let Some(syn::GenericArgument::Type(t)) = a.args.first()
+    {
+        return t;
+    }
+    ty
+}
+
+fn known_type(ttype: &str) -> bool {
+    matches!(
+        ttype,
+        "char"
+            | "text"
+            | "html"
+            | "selection"
+            | "integer"
+            | "float"
+            | "monetary"
+            | "boolean"
+            | "date"
+            | "datetime"
+            | "many2one"
+            | "one2many"
+            | "many2many"
+            | "binary"
+            | "reference"
+            | "many2one_reference"
+            | "json"
+            | "properties"
+            | "properties_definition"
+    )
+}
+
+fn is_relational(ttype: &str) -> bool {
+    matches!(ttype, "many2one" | "one2many" | "many2many")
+}
+
+/// Odoo reads an empty value as `false` (codegen's `RustType::nullable`).
+fn nullable(ttype: &str) -> bool {
+    !matches!(
+        ttype,
+        "integer" | "float" | "monetary" | "boolean" | "one2many" | "many2many"
+    )
+}
+
+/// Mirrors codegen's `typemap/odoo.rs`, widened where a Rust type holds
+/// the value losslessly: `i32` for `integer` (PostgreSQL `int4`),
+/// `NaiveDateTime` for `datetime` (UTC), `String` for `reference`, and
+/// `serde_json::Value` for anything.
+fn holds(ttype: &str, shape: &Shape) -> bool {
+    if *shape == Shape::Json {
+        return true;
+    }
+    match ttype {
+        "char" | "text" | "html" => *shape == Shape::String,
+        "selection" => *shape == Shape::String,
+        "integer" | "many2one_reference" => *shape == Shape::Int,
+        "float" | "monetary" => *shape == Shape::Float,
+        "boolean" => *shape == Shape::Bool,
+        "date" => *shape == Shape::Date,
+        "datetime" => matches!(shape, Shape::DateTime | Shape::NaiveDateTime),
+        "many2one" => *shape == Shape::Many2One,
+        "one2many" | "many2many" => matches!(shape, Shape::X2Many | Shape::VecI64),
+        "binary" => *shape == Shape::Binary,
+        "reference" => matches!(shape, Shape::Reference | Shape::String),
+        "json" | "properties" | "properties_definition" => false,
+        _ => true,
+    }
+}
+
+/// The type to suggest.
+fn expected(spec: &SnapshotField) -> String {
+    let base = match spec.ttype.as_str() {
+        "char" | "text" | "html" => "String",
+        "selection" => "String",
+        "integer" | "many2one_reference" => "i64",
+        "float" | "monetary" => "f64",
+        "boolean" => "bool",
+        "date" => "NaiveDate",
+        "datetime" => "DateTime<Utc>",
+        "many2one" => "Many2One<..>",
+        "one2many" | "many2many" => return "Vec<i64>` or `X2Many<..>".into(),
+        "binary" => "Binary",
+        "reference" => "Reference",
+        _ => "serde_json::Value",
+    };
+    if nullable(&spec.ttype) && !spec.required {
+        format!("Option<{base}>")
+    } else {
+        base.to_owned()
+    }
+}

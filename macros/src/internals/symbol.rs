@@ -1,0 +1,56 @@
+//! Attribute names, in one place.
+
+use std::fmt::{self, Display};
+
+use syn::{Ident, Path};
+
+#[derive(Copy, Clone)]
+pub struct Symbol(pub &'static str);
+
+pub const MODEL: Symbol = Symbol("model");
+
+// container
+pub const ODOO: Symbol = Symbol("odoo");
+pub const AIM18: Symbol = Symbol("aim18");
+pub const MENU_CODE: Symbol = Symbol("menu_code");
+pub const SCHEMA: Symbol = Symbol("schema");
+pub const CRATE: Symbol = Symbol("crate");
+pub const READONLY: Symbol = Symbol("readonly");
+
+// field
+pub const RENAME: Symbol = Symbol("rename");
+pub const SKIP: Symbol = Symbol("skip");
+pub const TABLE: Symbol = Symbol("table");
+
+pub const CONTAINER_ATTRS: &[Symbol] = &[ODOO, AIM18, MENU_CODE, SCHEMA, READONLY, CRATE];
+pub const FIELD_ATTRS: &[Symbol] = &[RENAME, READONLY, SKIP, TABLE];
+
+impl PartialEq<Symbol> for Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for &Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        *self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl PartialEq<Symbol> for &Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
