@@ -156,7 +156,10 @@ impl Aim18ClientBuilder {
                 Some(t) => inner.install(&mut st, t).await,
                 None => match (&inner.token_endpoint, &inner.password) {
                     (Some(ep), Some((user, hash))) => {
-                        let t = ep.password(user, hash).await?;
+                        let t = ep
+                            .password(user, hash)
+                            .await
+                            .map_err(|e| e.with_target("oauth", "token"))?;
                         inner.install(&mut st, t).await;
                     }
                     (None, Some(_)) => {
@@ -327,7 +330,11 @@ impl Aim18Client {
     /// Refresh now (refresh grant, else password grant), whatever the expiry.
     pub async fn refresh(&self) -> Result<()> {
         let mut st = self.inner.auth.lock().await;
-        self.inner.renew(&mut st).await.map(|_| ())
+        self.inner
+            .renew(&mut st)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.with_target("oauth", "token"))
     }
 
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {

@@ -38,6 +38,11 @@
 //! | wrong `state` on the redirect | `Authentication` | [`Aim18Fault::StateMismatch`] |
 //! | HTML, truncated JSON, other statuses | `Protocol`, with status and body excerpt | |
 //!
+//! `model()`/`method()` name the call the application made: a token refresh
+//! that fails during `search` on `cus` reads `cus/search` (its URL is the
+//! token endpoint's); grants made directly (connect, exchange, `refresh()`)
+//! read `oauth/token`.
+//!
 //! # Choices where aiM18's documentation is silent
 //!
 //! Recorded here and mirrored by the fake server in the `tests` package:

@@ -423,7 +423,10 @@ impl AuthorizationRequest {
             client_secret: client_secret.clone(),
             http,
         };
-        endpoint.authorization_code(code, &self.redirect_uri).await
+        endpoint
+            .authorization_code(code, &self.redirect_uri)
+            .await
+            .map_err(|e| e.with_target("oauth", "token"))
     }
 }
 
@@ -585,7 +588,9 @@ impl TokenEndpoint {
             for s in secrets {
                 e = e.redact(s);
             }
-            e.with_target("oauth", "token").with_url(bare.clone())
+            // No target here: a refresh made for a service call is reported
+            // as that call (module/operation); direct grants add "oauth/token".
+            e.with_url(bare.clone())
         };
         let resp = self
             .http
