@@ -3,18 +3,27 @@
 //!
 //! Layers, each usable alone:
 //! - [`schema`]: the versioned snapshot format and [`Schema::from_odoo`];
+//! - [`import`]: a snapshot from saved `fields_get` / `ir.model` answers;
 //! - [`naming`]: source names → Rust identifiers, with a collision ladder;
 //! - [`typemap`]: Odoo field types → a closed [`typemap::RustType`];
 //! - [`emit`]: schema → files, a pure function (no I/O);
 //! - [`write`]: files → disk, only what changed, never half-written;
-//! - [`Builder`]: the build.rs / CLI entry point.
+//! - [`Builder`]: the build.rs entry point; the `codegen` binary wraps it;
+//! - [`diff`]: what changed between two snapshots, and what breaks.
 
+pub mod builder;
+pub mod bundled;
+pub mod diff;
+pub mod emit;
 pub mod error;
 pub mod import;
 pub mod naming;
 pub mod odoo_modules;
 pub mod schema;
 pub mod typemap;
+pub mod write;
 
+pub use builder::Builder;
+pub use emit::{Layout, OutputFile, Settings};
 pub use error::{Error, Result};
 pub use schema::Schema;

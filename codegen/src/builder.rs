@@ -1,0 +1,218 @@
+//! The build.rs entry point, in the manner of prost-build's `Config`: settings
+//! by chainable `&mut self` setters, generation separate from writing, and
+//! `OUT_DIR` as the default destination.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     codegen::Builder::new()
+//!         .schema("schema/odoo-18.json")
+//!         .odoo_models(["res.partner", "sale.order", "sale.order.line"])
+//!         .generate()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs
+//! pub mod odoo {
+//!     include!(concat!(env!("OUT_DIR"), "/odoo.rs"));
+//! }
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use crate::emit::{self, Layout, OutputFile, Settings};
+use crate::error::{Error, Result};
+use crate::schema::Schema;
+use crate::write::{self, Changes};
+
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    schemas: Vec<PathBuf>,
+    settings: Settings,
+    out_dir: Option<PathBuf>,
+    module_overrides: Vec<(String, String)>,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Builder::default()
+    }
+
+    /// A schema snapshot to generate from (`codegen import` writes them).
+    /// Several files are merged; a model may appear in only one.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().schema("schema/odoo-18.json");
+    /// ```
+    pub fn schema(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.schemas.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Generate only these models (Odoo names; a trailing `*` matches a
+    /// prefix: `"sale.*"`). Relations to models left out become untyped
+    /// references. By default every model in the schema is generated.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().odoo_models(["res.partner", "sale.*"]);
+    /// ```
+    pub fn odoo_models<I, S>(&mut self, models: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.settings
+            .models
+            .extend(models.into_iter().map(Into::into));
+        self
+    }
+
+    /// Required fields the create constructor should not demand because the
+    /// server fills them (fields_get cannot show defaults). Paths are
+    /// `"sale.order.name"`, a bare field name for every model (`"company_id"`),
+    /// or `"sale.order.*"`.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().create_optional(["sale.order.name", "company_id"]);
+    /// ```
+    pub fn create_optional<I, S>(&mut self, paths: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.settings
+            .create_optional
+            .extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Override the module that defines a model (it decides the model's cargo
+    /// feature when [`Builder::features`] is on).
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().module_override("crm.team", "sales_team");
+    /// ```
+    pub fn module_override(&mut self, model: &str, module: &str) -> &mut Self {
+        self.module_overrides
+            .push((model.to_owned(), module.to_owned()));
+        self
+    }
+
+    /// Put each model module behind `#[cfg(feature = "<module>")]` (the
+    /// including crate then declares those features). Off by default: a
+    /// build.rs usually selects models with [`Builder::odoo_models`] instead.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().features(true);
+    /// ```
+    pub fn features(&mut self, on: bool) -> &mut Self {
+        self.settings.features = on;
+        self
+    }
+
+    /// The name under which the including crate depends on erpbind's runtime
+    /// (default `runtime`).
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().runtime_crate("erpbind_runtime");
+    /// ```
+    pub fn runtime_crate(&mut self, name: &str) -> &mut Self {
+        self.settings.runtime_crate = name.to_owned();
+        self
+    }
+
+    /// Write one file (default `odoo.rs`, for `include!`) or a module tree.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().layout(codegen::Layout::Tree);
+    /// ```
+    pub fn layout(&mut self, layout: Layout) -> &mut Self {
+        self.settings.layout = layout;
+        self
+    }
+
+    /// Selections with more values than this map to `String` instead of an enum.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().max_selection_variants(200);
+    /// ```
+    pub fn max_selection_variants(&mut self, n: usize) -> &mut Self {
+        self.settings.max_selection_variants = n;
+        self
+    }
+
+    /// Where to write; defaults to `$OUT_DIR` in a build script.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().out_dir("src/odoo");
+    /// ```
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Load the schema files, merged, with the module overrides applied.
+    pub fn load_schema(&self) -> Result<Schema> {
+        let schemas = self
+            .schemas
+            .iter()
+            .map(|p| Schema::load(p))
+            .collect::<Result<Vec<_>>>()?;
+        let mut schema = Schema::merge(schemas)?;
+        for (model, module) in &self.module_overrides {
+            schema.set_module(model, module)?;
+        }
+        Ok(schema)
+    }
+
+    /// The generated files, without writing anything.
+    pub fn render(&self) -> Result<Vec<OutputFile>> {
+        let schema = self.load_schema()?;
+        let mut settings = self.settings.clone();
+        if settings.source == Settings::default().source {
+            settings.source = self.source_description(&schema);
+        }
+        emit::generate(&schema, &settings)
+    }
+
+    fn source_description(&self, schema: &Schema) -> String {
+        let files: Vec<String> = self
+            .schemas
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        format!(
+            "the Odoo {} schema snapshot {}",
+            schema.version,
+            files.join(", ")
+        )
+    }
+
+    /// Generate and write. Only changed files are written; in a build script
+    /// cargo is told to rerun when a schema file changes.
+    pub fn generate(&self) -> Result<Changes> {
+        let files = self.render()?;
+        let in_build_script = std::env::var_os("OUT_DIR").is_some();
+        let out = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        if in_build_script {
+            for s in &self.schemas {
+                println!("cargo:rerun-if-changed={}", s.display());
+            }
+        }
+        match self.settings.layout {
+            Layout::SingleFile(_) => write::write_files(&out, &files),
+            Layout::Tree => write::write_dir(&out, &files),
+        }
+    }
+}

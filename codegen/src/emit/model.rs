@@ -1,0 +1,628 @@
+//! One model's items: the record struct, its `Model` impl, create and update
+//! values, typed field handles and selection enums. Each `gen_*` returns
+//! one `TokenStream`; the shared logic is generic code in the runtime.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::schema::Digits;
+use crate::typemap::odoo::RustType;
+
+use super::Settings;
+use super::docs::{self, code};
+use super::plan::{FieldPlan, ModelPlan, SchemaPlan};
+
+/// Where an item sits, for relative paths: the model module or its `fields` module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    Model,
+    Fields,
+}
+
+struct Ctx<'p, 'a> {
+    plan: &'p SchemaPlan<'a>,
+    m: &'p ModelPlan<'a>,
+    rt: TokenStream,
+}
+
+impl Ctx<'_, '_> {
+    fn sup(&self, depth: Depth) -> TokenStream {
+        match depth {
+            Depth::Model => quote!(super),
+            Depth::Fields => quote!(super::super),
+        }
+    }
+
+    /// The type a relation's marker parameter names: the target's alias in
+    /// `rel` (which is `AnyModel` when the target's feature is off), or
+    /// `AnyModel` when the target is not generated at all.
+    fn target(&self, target: &str, depth: Depth) -> TokenStream {
+        let rt = &self.rt;
+        match self.plan.get(target) {
+            Some(t) => {
+                let sup = self.sup(depth);
+                let ty = t.ty.ident();
+                quote!(#sup::rel::#ty)
+            }
+            None => quote!(#rt::wire::AnyModel),
+        }
+    }
+
+    fn own_type(&self, depth: Depth) -> TokenStream {
+        let ty = self.m.ty.ident();
+        match depth {
+            Depth::Model => quote!(#ty),
+            Depth::Fields => quote!(super::#ty),
+        }
+    }
+
+    fn enum_type(&self, f: &FieldPlan<'_>, depth: Depth) -> TokenStream {
+        let e = f
+            .enum_name
+            .as_ref()
+            .expect("selection fields have an enum")
+            .ident();
+        match depth {
+            Depth::Model => quote!(#e),
+            Depth::Fields => quote!(super::#e),
+        }
+    }
+
+    /// The Rust type of a value of this field (without `Option`).
+    fn value_type(&self, f: &FieldPlan<'_>, depth: Depth) -> TokenStream {
+        let rt = &self.rt;
+        match &f.ty {
+            RustType::String | RustType::SelectionString => quote!(String),
+            RustType::Integer | RustType::Many2OneReference => quote!(i64),
+            RustType::Float => quote!(f64),
+            RustType::Bool => quote!(bool),
+            RustType::Date => quote!(::chrono::NaiveDate),
+            RustType::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+            RustType::Selection(_) => self.enum_type(f, depth),
+            RustType::Many2One { target } => {
+                let t = self.target(target, depth);
+                quote!(#rt::wire::Many2One<#t>)
+            }
+            RustType::X2Many { target } => {
+                let t = self.target(target, depth);
+                quote!(#rt::wire::X2Many<#t>)
+            }
+            RustType::Binary => quote!(#rt::wire::Binary),
+            RustType::Reference => quote!(#rt::wire::Reference),
+            RustType::Json => quote!(::serde_json::Value),
+        }
+    }
+}
+
+/// The items of one model module, and its module docs.
+pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings) -> TokenStream {
+    let cx = Ctx {
+        plan,
+        m,
+        rt: settings.runtime(),
+    };
+    let record = gen_struct(&cx);
+    let has_id = m.fields.iter().any(|f| f.wire == "id" && f.in_record());
+    let impl_model = if has_id {
+        gen_impl_model(&cx)
+    } else {
+        quote!()
+    };
+    if m.fields.is_empty() {
+        // An abstract or service model (fields_get describes nothing): only
+        // the type, so relations and future method bindings can name it.
+        return record;
+    }
+    let create = gen_values(&cx, true, has_id);
+    let update = gen_values(&cx, false, has_id);
+    let fields = gen_fields_module(&cx);
+    let enums = m
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, RustType::Selection(_)))
+        .map(|f| gen_selection_enum(&cx, f));
+    quote! {
+        #record
+        #impl_model
+        #create
+        #update
+        #fields
+        #( #enums )*
+    }
+}
+
+/// Module docs: what the model is and where it comes from.
+pub fn module_docs(m: &ModelPlan<'_>) -> Vec<String> {
+    let mut lines = Vec::new();
+    match &m.model.description {
+        Some(d) => lines.push(format!("{}: {}", code(m.name), docs::escape_line(d))),
+        None => lines.push(code(m.name)),
+    }
+    lines.push(String::new());
+    let mut facts = vec![format!("Defined by module {}", code(&m.model.module))];
+    let others: Vec<String> = m
+        .model
+        .modules
+        .iter()
+        .filter(|x| **x != m.model.module)
+        .map(|x| code(x))
+        .collect();
+    if !others.is_empty() {
+        facts.push(format!("extended by {}", others.join(", ")));
+    }
+    lines.push(format!("{}.", facts.join("; ")));
+    if m.model.transient {
+        lines.push(String::new());
+        lines.push(
+            "A transient (wizard) model: the server deletes its records after a while.".into(),
+        );
+    }
+    if let Some(order) = &m.model.order {
+        lines.push(String::new());
+        lines.push(format!("Default order: {}.", code(order)));
+    }
+    if m.fields.is_empty() {
+        lines.push(String::new());
+        lines.push("fields_get describes no field: an abstract or service model.".into());
+    }
+    let skipped: Vec<String> = m
+        .fields
+        .iter()
+        .filter(|f| !f.in_record())
+        .map(|f| code(f.wire))
+        .collect();
+    if !skipped.is_empty() {
+        lines.push(String::new());
+        lines.push(format!(
+            "Not in the record struct (binary fields are read on demand; reified group fields cannot be read): {}.",
+            skipped.join(", ")
+        ));
+    }
+    lines
+}
+
+/// Doc lines of a field: label, help, then the facts a caller needs.
+fn field_docs(f: &FieldPlan<'_>) -> Vec<String> {
+    let field = f.field;
+    let mut lines = Vec::new();
+    let label = if field.string.trim().is_empty() {
+        f.wire.to_owned()
+    } else {
+        docs::escape_line(&field.string)
+    };
+    lines.push(label);
+    if let Some(help) = &field.help {
+        let help = docs::text_lines(help);
+        if !help.is_empty() {
+            lines.push(String::new());
+            lines.extend(help);
+        }
+    }
+    let mut facts = vec![code(&field.ttype)];
+    if let Some(rel) = &field.relation {
+        let mut s = format!("to {}", code(rel));
+        if let Some(inv) = &field.relation_field {
+            s.push_str(&format!(" (inverse {})", code(inv)));
+        }
+        facts.push(s);
+    }
+    if field.required {
+        facts.push("required".into());
+    }
+    if field.readonly {
+        facts.push("readonly".into());
+    }
+    if let Some(rel) = &field.related {
+        facts.push(format!("related {}", code(rel)));
+    } else if field.is_computed() {
+        facts.push("computed".into());
+    }
+    if field.store == Some(false) {
+        facts.push("not stored".into());
+    }
+    if field.company_dependent == Some(true) {
+        facts.push("company-dependent".into());
+    }
+    match field.digits {
+        Some(Digits::Fixed(p, s)) => facts.push(format!("digits ({p}, {s})")),
+        Some(Digits::Unrounded(_)) => facts.push("digits: not rounded".into()),
+        None => {}
+    }
+    if let Some(c) = &field.currency_field {
+        facts.push(format!("currency in {}", code(c)));
+    }
+    if let Some(mf) = &field.model_field {
+        facts.push(format!("model name in {}", code(mf)));
+    }
+    if let Some(g) = &field.groups {
+        facts.push(format!("groups {}", code(g)));
+    }
+    lines.push(String::new());
+    lines.push(format!("{}.", facts.join(", ")));
+    if let Some(sel) = &field.selection {
+        let shown: Vec<String> = sel
+            .iter()
+            .take(12)
+            .map(|(k, label)| {
+                let k = match k.as_str() {
+                    Some(s) => s.to_owned(),
+                    None => serde_json::to_string(k).unwrap_or_default(),
+                };
+                format!("{} ({})", code(&k), docs::escape_line(label))
+            })
+            .collect();
+        if !shown.is_empty() {
+            let more = if sel.len() > shown.len() {
+                format!(", and {} more", sel.len() - shown.len())
+            } else {
+                String::new()
+            };
+            lines.push(String::new());
+            lines.push(format!("Values: {}{more}.", shown.join(", ")));
+        }
+    }
+    lines
+}
+
+fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
+    let m = cx.m;
+    let rt = &cx.rt;
+    let ty = m.ty.ident();
+    let label = m
+        .model
+        .description
+        .as_deref()
+        .map(docs::escape_line)
+        .unwrap_or_else(|| m.name.to_owned());
+    let doc = docs::outer(&[
+        format!(
+            "{label} ({}): one record, as `search_read` and `read` return it.",
+            code(m.name)
+        ),
+        String::new(),
+        "Fields that are empty on the server (`false`) are `None`.".into(),
+    ]);
+    let fields = m.fields.iter().filter(|f| f.in_record()).map(|f| {
+        let name = f.name.ident();
+        let doc = docs::outer(&field_docs(f));
+        let value = cx.value_type(f, Depth::Model);
+        if f.ty.nullable() && f.wire != "id" {
+            quote! { #doc pub #name: Option<#value>, }
+        } else {
+            quote! { #doc pub #name: #value, }
+        }
+    });
+    // Decoding is one struct literal over runtime helpers that are generic
+    // per Rust type: far less code than a serde derive per struct.
+    let decode = m.fields.iter().filter(|f| f.in_record()).map(|f| {
+        let name = f.name.ident();
+        let wire = f.wire;
+        let method = if f.wire == "id" {
+            quote!(required)
+        } else {
+            match f.ty {
+                RustType::Date => quote!(date),
+                RustType::DateTime => quote!(datetime),
+                _ if f.ty.nullable() => quote!(nullable),
+                _ => quote!(value),
+            }
+        };
+        quote! { #name: record.#method(#wire)?, }
+    });
+    let param = if m.fields.iter().any(|f| f.in_record()) {
+        quote!(record)
+    } else {
+        quote!(_record)
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct #ty {
+            #( #fields )*
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #rt::wire::deserialize_record(d)
+            }
+        }
+
+        impl #rt::wire::FromRecord for #ty {
+            fn from_record(#param: &mut #rt::wire::Record) -> Result<Self, ::serde_json::Error> {
+                Ok(#ty {
+                    #( #decode )*
+                })
+            }
+        }
+    }
+}
+
+fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
+    let rt = &cx.rt;
+    let ty = cx.m.ty.ident();
+    let model = cx.m.name;
+    let wires = cx.m.fields.iter().filter(|f| f.in_record()).map(|f| f.wire);
+    quote! {
+        impl #rt::Model for #ty {
+            const MODEL: &'static str = #model;
+            const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
+            fn id(&self) -> i64 {
+                self.id
+            }
+        }
+    }
+}
+
+/// The parameter type and the value expression of a setter for this field.
+fn setter_parts(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> (TokenStream, TokenStream) {
+    let rt = &cx.rt;
+    let v = f.name.ident();
+    match &f.ty {
+        RustType::String | RustType::SelectionString => {
+            (quote!(impl Into<String>), quote!(#v.into()))
+        }
+        RustType::Many2One { .. } => (quote!(i64), quote!(#v)),
+        RustType::X2Many { target } => {
+            let t = cx.target(target, Depth::Model);
+            (
+                quote!(impl IntoIterator<Item = #rt::wire::Command<#t>>),
+                quote!(#v.into_iter().collect::<Vec<_>>()),
+            )
+        }
+        RustType::Binary => (quote!(impl Into<#rt::wire::Binary>), quote!(#v.into())),
+        _ => (cx.value_type(f, Depth::Model), quote!(#v)),
+    }
+}
+
+fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
+    let m = cx.m;
+    let rt = &cx.rt;
+    let own = m.ty.ident();
+    let ty = Ident::new(
+        if create { &m.create_ty } else { &m.update_ty },
+        Span::call_site(),
+    );
+    let setters = m.fields.iter().filter(|f| f.writable).map(|f| {
+        let setter = f.setter.ident();
+        let wire = f.wire;
+        let (param, value) = setter_parts(cx, f);
+        let arg = f.name.ident();
+        let doc = docs::outer(&[format!(
+            "Set {} ({}).",
+            code(f.wire),
+            docs::escape_line(&f.field.string)
+        )]);
+        quote! {
+            #doc
+            #[inline]
+            pub fn #setter(mut self, #arg: #param) -> Self {
+                self.values.set(#wire, #value);
+                self
+            }
+        }
+    });
+    let args: Vec<&FieldPlan<'_>> = m.fields.iter().filter(|f| create && f.create_arg).collect();
+    let params = args.iter().map(|f| {
+        let name = f.name.ident();
+        let (param, _) = setter_parts(cx, f);
+        quote!(#name: #param)
+    });
+    let sets = args.iter().map(|f| {
+        let wire = f.wire;
+        let (_, value) = setter_parts(cx, f);
+        quote!(values.set(#wire, #value);)
+    });
+    let (doc, new_doc) = if create {
+        let required: Vec<String> = args.iter().map(|f| code(f.wire)).collect();
+        (
+            format!(
+                "Values for creating a {} record: the constructor takes the required fields, setters add the rest.",
+                code(m.name)
+            ),
+            if required.is_empty() {
+                "No field is required (those with server defaults or computed values are left out)."
+                    .to_owned()
+            } else {
+                format!(
+                    "Takes the required fields: {} (readonly, computed and x2many fields are left out).",
+                    required.join(", ")
+                )
+            },
+        )
+    } else {
+        (
+            format!(
+                "Values for updating {} records: only the fields set here are written.",
+                code(m.name)
+            ),
+            "No field set yet.".to_owned(),
+        )
+    };
+    let doc = docs::outer(&[doc]);
+    let new_doc = docs::outer(&[new_doc]);
+    let many_args = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let mutable = (!args.is_empty()).then(|| quote!(mut));
+    let default = if args.is_empty() {
+        quote!(#[derive(Default)])
+    } else {
+        quote!()
+    };
+    let trait_impl = if has_id {
+        let tr = if create {
+            quote!(CreateValues)
+        } else {
+            quote!(UpdateValues)
+        };
+        quote! {
+            impl #rt::#tr for #ty {
+                type Model = #own;
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #default
+        pub struct #ty {
+            values: #rt::wire::Values,
+        }
+
+        impl ::serde::Serialize for #ty {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(&self.values, s)
+            }
+        }
+
+        impl #ty {
+            #new_doc
+            #many_args
+            pub fn new( #( #params ),* ) -> Self {
+                let #mutable values = #rt::wire::Values::new();
+                #( #sets )*
+                #ty { values }
+            }
+
+            /// Write `false` to a field: empty it.
+            pub fn clear(mut self, field: impl #rt::fields::FieldHandle<Model = #own>) -> Self {
+                self.values.clear(field.name());
+                self
+            }
+
+            /// The values set so far, by wire name.
+            pub fn values(&self) -> &#rt::wire::Values {
+                &self.values
+            }
+
+            #( #setters )*
+        }
+
+        #trait_impl
+    }
+}
+
+fn gen_fields_module(cx: &Ctx<'_, '_>) -> TokenStream {
+    let rt = &cx.rt;
+    let own = cx.own_type(Depth::Fields);
+    let handles = cx.m.fields.iter().filter(|f| f.has_handle()).map(|f| {
+        let name = f.name.ident();
+        let wire = f.wire;
+        let (kind, params) = match &f.ty {
+            RustType::String | RustType::SelectionString => ("CharField", quote!(<#own>)),
+            RustType::Integer => ("NumField", quote!(<#own, i64>)),
+            RustType::Float => ("NumField", quote!(<#own, f64>)),
+            RustType::Bool => ("BoolField", quote!(<#own>)),
+            RustType::Date => ("DateField", quote!(<#own, ::chrono::NaiveDate>)),
+            RustType::DateTime => (
+                "DateField",
+                quote!(<#own, ::chrono::DateTime<::chrono::Utc>>),
+            ),
+            RustType::Selection(_) => {
+                let e = cx.enum_type(f, Depth::Fields);
+                ("SelectionField", quote!(<#own, #e>))
+            }
+            RustType::Many2One { target } => {
+                let t = cx.target(target, Depth::Fields);
+                ("Many2OneField", quote!(<#own, #t>))
+            }
+            RustType::X2Many { target } => {
+                let t = cx.target(target, Depth::Fields);
+                ("X2ManyField", quote!(<#own, #t>))
+            }
+            RustType::Binary
+            | RustType::Reference
+            | RustType::Many2OneReference
+            | RustType::Json => ("AnyField", quote!(<#own>)),
+        };
+        let kind = Ident::new(kind, Span::call_site());
+        let doc = docs::outer(&[format!(
+            "{} ({}, {}).",
+            docs::escape_line(&f.field.string),
+            code(f.wire),
+            code(&f.field.ttype)
+        )]);
+        quote! {
+            #doc
+            #[inline]
+            pub const fn #name() -> #rt::fields::#kind #params {
+                #rt::fields::#kind::new(#wire)
+            }
+        }
+    });
+    quote! {
+        /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
+        pub mod fields {
+            #( #handles )*
+        }
+    }
+}
+
+fn gen_selection_enum(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> TokenStream {
+    let rt = &cx.rt;
+    let RustType::Selection(values) = &f.ty else {
+        return quote!();
+    };
+    let e = f
+        .enum_name
+        .as_ref()
+        .expect("selection fields have an enum")
+        .ident();
+    let doc = docs::outer(&[
+        format!(
+            "Values of {} ({}) on {}.",
+            code(f.wire),
+            docs::escape_line(&f.field.string),
+            code(cx.m.name)
+        ),
+        String::new(),
+        "`Unknown` keeps a value this binding does not know (the server may add values).".into(),
+    ]);
+    let variants: Vec<Ident> = f.variants.iter().map(|v| v.ident()).collect();
+    let wires: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
+    let variant_docs = values.iter().map(|(v, label)| {
+        let label = if label.trim().is_empty() {
+            code(v)
+        } else {
+            format!("{} ({})", docs::escape_line(label), code(v))
+        };
+        docs::outer(&[label])
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #e {
+            #( #variant_docs #variants, )*
+            /// A value not known when this binding was generated.
+            Unknown(String),
+        }
+
+        impl #rt::wire::Selection for #e {
+            const VALUES: &'static [&'static str] = &[ #( #wires ),* ];
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #( #wires => #e::#variants, )*
+                    other => #e::Unknown(other.to_owned()),
+                }
+            }
+            fn as_wire(&self) -> &str {
+                match self {
+                    #( #e::#variants => #wires, )*
+                    #e::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #e {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #rt::wire::deserialize_selection(d)
+            }
+        }
+
+        impl ::serde::Serialize for #e {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                #rt::wire::serialize_selection(self, s)
+            }
+        }
+    }
+}

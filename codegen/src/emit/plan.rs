@@ -1,0 +1,261 @@
+//! Whole-schema analysis before emission: every name and type is decided
+//! here, so the `gen_*` functions only print decisions and name collisions
+//! surface as errors before any code exists.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{Error, Result};
+use crate::naming::{self, Case, Name};
+use crate::schema::{Field, Model, Schema};
+use crate::typemap::odoo::{self as typemap, RustType};
+
+use super::Settings;
+
+pub struct SchemaPlan<'a> {
+    pub schema: &'a Schema,
+    /// Sorted by technical name.
+    pub models: Vec<ModelPlan<'a>>,
+    /// Technical name → index in `models`.
+    pub index: BTreeMap<&'a str, usize>,
+}
+
+pub struct ModelPlan<'a> {
+    pub name: &'a str,
+    pub model: &'a Model,
+    /// Module name (`res_partner`).
+    pub module: Name,
+    /// Record struct (`ResPartner`); create/update types add a suffix.
+    pub ty: Name,
+    pub create_ty: String,
+    pub update_ty: String,
+    /// False when another model's record struct already has that name in
+    /// the prelude (e.g. a model `x.create` next to a model `x`).
+    pub prelude_create: bool,
+    pub prelude_update: bool,
+    /// Sorted by wire name.
+    pub fields: Vec<FieldPlan<'a>>,
+    /// The cargo feature gating the module, when features are on.
+    pub feature: Option<String>,
+    /// Needs `allow(non_snake_case)`/`allow(non_camel_case_types)`.
+    pub verbatim_names: bool,
+}
+
+pub struct FieldPlan<'a> {
+    pub wire: &'a str,
+    pub field: &'a Field,
+    /// Struct field, handle function and setter name.
+    pub name: Name,
+    pub ty: RustType,
+    /// For `RustType::Selection`: the enum and its variant names.
+    pub enum_name: Option<Name>,
+    pub variants: Vec<Name>,
+    /// Why the field is not in the record struct, if it is not.
+    pub skipped: Option<&'static str>,
+    /// Has a setter on create/update values.
+    pub writable: bool,
+    /// A parameter of the create constructor.
+    pub create_arg: bool,
+    /// The setter method name (differs from `name` only when that is taken
+    /// by a method of the values types: `new`, `clear`, `values`).
+    pub setter: Name,
+}
+
+impl FieldPlan<'_> {
+    pub fn in_record(&self) -> bool {
+        self.skipped.is_none()
+    }
+    pub fn has_handle(&self) -> bool {
+        !self.field.reified
+    }
+}
+
+/// Method names of the generated create/update types.
+const VALUES_METHODS: &[&str] = &["new", "clear", "values", "into_values", "default"];
+
+impl<'a> SchemaPlan<'a> {
+    pub fn new(schema: &'a Schema, settings: &Settings) -> Result<SchemaPlan<'a>> {
+        let selected: Vec<(&'a String, &'a Model)> = schema
+            .models
+            .iter()
+            .filter(|(name, _)| settings.selects(name))
+            .collect();
+        let names: Vec<&str> = selected.iter().map(|(n, _)| n.as_str()).collect();
+        // Module names live next to `rel` and `prelude`.
+        let modules = naming::unique(
+            "schema",
+            "model module",
+            &names,
+            Case::Snake,
+            &["rel", "prelude"],
+            "_model",
+        )?;
+        let types = naming::unique(
+            "schema",
+            "model type",
+            &names,
+            Case::UpperCamel,
+            &[],
+            "Model",
+        )?;
+        let record_types: BTreeSet<String> = types.iter().map(|t| t.text.clone()).collect();
+
+        let mut models = Vec::with_capacity(selected.len());
+        let mut index = BTreeMap::new();
+        for (i, ((name, model), (module, ty))) in selected
+            .into_iter()
+            .zip(modules.into_iter().zip(types))
+            .enumerate()
+        {
+            let create_ty = format!("{}Create", ty.text);
+            let update_ty = format!("{}Update", ty.text);
+            let fields = plan_fields(name, model, &ty, settings)?;
+            let verbatim_names = module.verbatim
+                || ty.verbatim
+                || fields.iter().any(|f| {
+                    f.name.verbatim
+                        || f.enum_name.as_ref().is_some_and(|e| e.verbatim)
+                        || f.variants.iter().any(|v| v.verbatim)
+                });
+            index.insert(name.as_str(), i);
+            models.push(ModelPlan {
+                name,
+                model,
+                // Field-less models get no values types at all.
+                prelude_create: !model.fields.is_empty() && !record_types.contains(&create_ty),
+                prelude_update: !model.fields.is_empty() && !record_types.contains(&update_ty),
+                module,
+                ty,
+                create_ty,
+                update_ty,
+                fields,
+                feature: settings.features.then(|| model.module.clone()),
+                verbatim_names,
+            });
+        }
+        Ok(SchemaPlan {
+            schema,
+            models,
+            index,
+        })
+    }
+
+    pub fn get(&self, model: &str) -> Option<&ModelPlan<'a>> {
+        self.index.get(model).map(|&i| &self.models[i])
+    }
+}
+
+fn plan_fields<'a>(
+    model_name: &str,
+    model: &'a Model,
+    ty: &Name,
+    settings: &Settings,
+) -> Result<Vec<FieldPlan<'a>>> {
+    let wires: Vec<&str> = model.fields.keys().map(String::as_str).collect();
+    let names = naming::unique(model_name, "field", &wires, Case::Snake, &[], "_")?;
+
+    // Selection enums share the module's type namespace with the model's
+    // own types and must not shadow prelude names used by the generated code.
+    let selection_fields: Vec<&str> = model
+        .fields
+        .iter()
+        .filter(|(_, f)| f.ttype == "selection")
+        .map(|(w, _)| w.as_str())
+        .collect();
+    let mut reserved: Vec<String> = naming::PRELUDE_TYPES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    reserved.extend([
+        ty.text.clone(),
+        format!("{}Create", ty.text),
+        format!("{}Update", ty.text),
+    ]);
+    let reserved_refs: Vec<&str> = reserved.iter().map(String::as_str).collect();
+    let enum_names = naming::unique(
+        model_name,
+        "selection enum",
+        &selection_fields,
+        Case::UpperCamel,
+        &reserved_refs,
+        "Selection",
+    )?;
+    let mut enum_by_field: BTreeMap<&str, Name> =
+        selection_fields.iter().copied().zip(enum_names).collect();
+
+    let taken: BTreeSet<String> = names.iter().map(|n| n.text.clone()).collect();
+    let mut out = Vec::with_capacity(wires.len());
+    for ((wire, field), name) in model.fields.iter().zip(names) {
+        let mut ty = typemap::map(model_name, wire, field)?;
+        if let RustType::Selection(values) = &ty
+            && values.len() > settings.max_selection_variants
+        {
+            ty = RustType::SelectionString;
+        }
+        let (enum_name, variants) = match &ty {
+            RustType::Selection(values) => {
+                let wire_values: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
+                let owner = format!("{model_name}.{wire}");
+                let variants = naming::unique(
+                    &owner,
+                    "selection value",
+                    &wire_values,
+                    Case::UpperCamel,
+                    &["Unknown"],
+                    "Value",
+                )?;
+                (enum_by_field.remove(wire.as_str()), variants)
+            }
+            _ => (None, Vec::new()),
+        };
+        let skipped = if field.reified {
+            Some("reified group field: exists in fields_get only, not readable by search_read")
+        } else if ty == RustType::Binary {
+            Some("binary: left out of reads so that listing records does not download images")
+        } else {
+            None
+        };
+        let computed = field.is_computed();
+        // `readonly` in fields_get is a UI hint: stored plain fields (a
+        // sale order's `state`) are still written over RPC. Computed fields
+        // without `readonly: false` have no inverse to write through.
+        let writable =
+            !field.reified && (!field.readonly || (field.store == Some(true) && !computed));
+        let path = format!("{model_name}.{wire}");
+        let create_arg = field.required
+            && !field.readonly
+            && !computed
+            && !matches!(ty, RustType::X2Many { .. })
+            && writable
+            && !settings.is_create_optional(&path, wire);
+        let setter = if VALUES_METHODS.contains(&name.text.as_str()) {
+            let s = format!("set_{}", name.text);
+            if taken.contains(&s) {
+                return Err(Error::NameCollision {
+                    model: model_name.to_owned(),
+                    kind: "setter",
+                    names: format!("{wire:?} (setter {s}) and the field named {s}"),
+                });
+            }
+            Name {
+                text: s,
+                raw: false,
+                verbatim: name.verbatim,
+            }
+        } else {
+            name.clone()
+        };
+        out.push(FieldPlan {
+            wire,
+            field,
+            name,
+            ty,
+            enum_name,
+            variants,
+            skipped,
+            writable,
+            create_arg,
+            setter,
+        });
+    }
+    Ok(out)
+}
