@@ -55,3 +55,12 @@ pub use model::{CreateValues, Model, UpdateValues};
 pub use odoo::{Context, OdooClient};
 pub use secret::{Secret, SecretKind, SecretString};
 pub use wire::{AnyModel, Many2One, X2Many};
+
+/// `#[derive(Model)]`: a typed record from a hand-written struct (custom
+/// fields, custom models, projections). The derive and the [`Model`] trait
+/// share the name the way serde's derive and trait do.
+pub use macros::Model;
+
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __private;

@@ -1,0 +1,13 @@
+use runtime::Model;
+
+#[derive(Model)]
+#[model(odoo = "res.partner")]
+struct Contact {
+    id: i64,
+    name: &'static str,
+    color: u64,
+    category_id: Vec<String>,
+    email: Option<Option<String>>,
+}
+
+fn main() {}
