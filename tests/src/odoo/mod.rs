@@ -75,11 +75,13 @@ mod dates;
 mod domain;
 mod errors;
 mod fixtures;
+mod grow;
 mod orm;
 mod pyrepr;
 mod schema;
 mod server;
 mod store;
+mod typed;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -89,7 +91,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use fixtures::FIXTURES_ENV;
+pub use grow::LARGE_DEMO;
 pub use server::{FakeOdoo, FakeOdooBuilder};
+pub use typed::SeedError;
 
 /// Login of the administrator (uid 2 on every recorded version).
 pub const ADMIN_LOGIN: &str = "admin";
@@ -379,4 +383,8 @@ pub(crate) struct Config {
     pub api_keys: Vec<(String, String)>,
     pub fixtures_dir: Option<PathBuf>,
     pub seed_demo: bool,
+    /// Grow the demo records into a few hundred (see [`FakeOdooBuilder::seed_demo_large`]).
+    pub seed_demo_large: bool,
+    /// The address to listen on (127.0.0.1:0 unless configured).
+    pub listen: std::net::SocketAddr,
 }

@@ -91,6 +91,8 @@ impl fmt::Debug for FakeOdooBuilder {
             )
             .field("fixtures_dir", &self.cfg.fixtures_dir)
             .field("seed_demo", &self.cfg.seed_demo)
+            .field("seed_demo_large", &self.cfg.seed_demo_large)
+            .field("listen", &self.cfg.listen)
             .finish()
     }
 }
@@ -149,11 +151,41 @@ impl FakeOdooBuilder {
         self
     }
 
-    /// Bind 127.0.0.1 on a free port and serve; returns once the socket listens.
+    /// Also seed a few hundred synthetic records grown from the recorded ones, so that
+    /// `search_read` pages through something real: see [`LARGE_DEMO`](super::LARGE_DEMO) for the
+    /// counts. Off by default (tests count on the recorded demo records); on in the `fake-erp`
+    /// binary. Needs [`seed_demo`](Self::seed_demo) (the default).
+    pub fn seed_demo_large(mut self, large: bool) -> Self {
+        self.cfg.seed_demo_large = large;
+        self
+    }
+
+    /// Listen on `port` (default 0: a free port the OS picks; read it back with
+    /// [`FakeOdoo::url`] or [`FakeOdoo::addr`]).
+    pub fn port(mut self, port: u16) -> Self {
+        self.cfg.listen.set_port(port);
+        self
+    }
+
+    /// Listen on `ip` instead of 127.0.0.1. The fake server has no real security: bind a
+    /// non-loopback address only on a network you trust.
+    pub fn bind(mut self, ip: std::net::IpAddr) -> Self {
+        self.cfg.listen.set_ip(ip);
+        self
+    }
+
+    /// Bind 127.0.0.1 on a free port (or what [`port`](Self::port) / [`bind`](Self::bind)
+    /// say) and serve; returns once the socket listens.
     ///
     /// # Panics
-    /// When the fixtures cannot be read or no port can be bound (a broken test setup).
+    /// When the fixtures cannot be read or the port cannot be bound (a broken test setup); use
+    /// [`try_start`](Self::try_start) to get that as an error.
     pub fn start(self) -> FakeOdoo {
+        self.try_start().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`start`](Self::start), with unreadable fixtures or a port in use as an error.
+    pub fn try_start(self) -> std::io::Result<FakeOdoo> {
         FakeOdoo::launch(self.cfg)
     }
 }
@@ -174,16 +206,18 @@ impl FakeOdoo {
                 api_keys: Vec::new(),
                 fixtures_dir: None,
                 seed_demo: true,
+                seed_demo_large: false,
+                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             },
         }
     }
 
-    fn launch(cfg: Config) -> FakeOdoo {
+    fn launch(cfg: Config) -> std::io::Result<FakeOdoo> {
         let root = cfg
             .fixtures_dir
             .clone()
             .unwrap_or_else(fixtures::default_root);
-        let fx = fixtures::load(&root, cfg.version).unwrap_or_else(|e| panic!("{e}"));
+        let fx = fixtures::load(&root, cfg.version).map_err(std::io::Error::other)?;
         let users = build_users(&cfg);
         let mut store = Store::default();
         for row in &fx.ir_models {
@@ -202,6 +236,9 @@ impl FakeOdoo {
             }
             for (model, id, name) in &demo.names {
                 store.names.insert((model.clone(), *id), name.clone());
+            }
+            if cfg.seed_demo_large {
+                super::grow::grow(&fx, &mut store);
             }
         }
         for user in &users {
@@ -232,12 +269,14 @@ impl FakeOdoo {
             counter: AtomicU64::new(0),
         });
 
-        let listener =
-            std::net::TcpListener::bind("127.0.0.1:0").expect("fake Odoo: cannot bind 127.0.0.1:0");
-        listener
-            .set_nonblocking(true)
-            .expect("fake Odoo: cannot set the socket non-blocking");
-        let addr = listener.local_addr().expect("fake Odoo: no local address");
+        let listener = std::net::TcpListener::bind(cfg.listen).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("fake Odoo: cannot bind {}: {e}", cfg.listen),
+            )
+        })?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
         let (tx, rx) = watch::channel(false);
         let thread_shared = shared.clone();
         let thread = std::thread::Builder::new()
@@ -251,14 +290,18 @@ impl FakeOdoo {
                     .expect("fake Odoo: cannot build a tokio runtime");
                 rt.block_on(accept_loop(listener, thread_shared, rx));
                 rt.shutdown_timeout(Duration::from_millis(500));
-            })
-            .expect("fake Odoo: cannot spawn the server thread");
-        FakeOdoo {
+            })?;
+        Ok(FakeOdoo {
             shared,
             addr,
             shutdown: Some(tx),
             thread: Some(thread),
-        }
+        })
+    }
+
+    /// The state the server thread shares (for the typed helpers in `typed.rs`).
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -1019,7 +1062,7 @@ fn jsonrpc_route(
     }
 }
 
-fn orm_call(
+pub(crate) fn orm_call(
     shared: &Shared,
     uid: i64,
     via: Via,
