@@ -194,6 +194,14 @@ fn spec(version: OdooVersion, method: &str) -> Option<Spec> {
             opt("count_limit"),
         ]),
         "web_read" if !v16 => r(vec![req("specification")]),
+        // res.users only (see `execute`); OdooRPC calls it on login
+        "context_get" => m(vec![]),
+        // shown by the external API documentation up to 18; deprecated in 18 for `has_access`,
+        // gone from 19 (the recorded 19 api_doc lists `has_access` and no `check_access_rights`)
+        "check_access_rights" if version <= OdooVersion::V18 => {
+            m(vec![req("operation"), opt("raise_exception")])
+        }
+        "has_access" if version >= OdooVersion::V18 => r(vec![req("operation")]),
         _ => None,
     }
 }
@@ -395,7 +403,9 @@ impl Orm<'_> {
     }
 
     fn check_access(&self, model: &str, method: &str) -> Result<(), OdooError> {
-        if !self.env.is_admin && ADMIN_ONLY_MODELS.contains(&model) && method != "fields_get" {
+        // asking whether access is allowed is itself allowed
+        let asks = matches!(method, "fields_get" | "check_access_rights" | "has_access");
+        if !self.env.is_admin && ADMIN_ONLY_MODELS.contains(&model) && !asks {
             return Err(self.errors().access_error(model));
         }
         Ok(())
@@ -573,8 +583,59 @@ impl Orm<'_> {
                 let spec = obj(p.get("specification").cloned().unwrap_or(Value::Null));
                 self.web_read(model, &b.ids, &spec)
             }
+            "context_get" if model == "res.users" => Ok(self.context_get()),
+            "check_access_rights" | "has_access" => {
+                let operation = text("operation").unwrap_or_default();
+                if !["read", "write", "create", "unlink"].contains(&operation.as_str()) {
+                    return Err(self.errors().value_error(&format!(
+                        "Invalid access mode: {}",
+                        pyrepr::str_repr(&operation)
+                    )));
+                }
+                let allowed = self.check_access(model, "read").is_ok();
+                let raise = method == "check_access_rights"
+                    && p.get("raise_exception")
+                        .is_none_or(|v| !domain::is_empty(v));
+                if !allowed && raise {
+                    let e = self.errors().access_error(model);
+                    let verb = match operation.as_str() {
+                        "write" => "modify",
+                        "create" => "create",
+                        "unlink" => "delete",
+                        _ => "access",
+                    };
+                    let message = e.message.replacen(
+                        "not allowed to access",
+                        &format!("not allowed to {verb}"),
+                        1,
+                    );
+                    return Err(OdooError {
+                        arguments: vec![Value::String(message.clone())],
+                        debug: e.debug.replace(&e.message, &message),
+                        message,
+                        ..e
+                    });
+                }
+                Ok(Value::Bool(allowed))
+            }
             _ => Err(self.errors().unknown_method(self.env.via, model, method)),
         }
+    }
+
+    /// `res.users.context_get()`: the caller's `lang` and `tz` (from its user record) and `uid`,
+    /// the `user_context` of the recorded `session_info`.
+    fn context_get(&self) -> Value {
+        let rec = self.store.get("res.users", self.env.uid);
+        let lang = rec
+            .and_then(|r| r.get("lang"))
+            .filter(|v| v.is_string())
+            .cloned()
+            .unwrap_or_else(|| json!("en_US"));
+        let tz = rec
+            .and_then(|r| r.get("tz"))
+            .cloned()
+            .unwrap_or(Value::Bool(false));
+        json!({"lang": lang, "tz": tz, "uid": self.env.uid})
     }
 
     fn domain_error(&self, e: DomainError) -> OdooError {
