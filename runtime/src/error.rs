@@ -275,15 +275,23 @@ impl Error {
         if secret.chars().count() < 4 {
             return self;
         }
+        // Echoed text holds the secret as sent: JSON-escaped in a JSON-RPC body,
+        // percent-encoded in a query string, and with whitespace runs collapsed
+        // once it is a body excerpt.
+        let forms = secret_forms(secret);
         let scrub = |s: &mut String| {
-            if s.contains(secret) {
-                *s = s.replace(secret, "[redacted]");
+            for form in &forms {
+                if s.contains(form.as_str()) {
+                    *s = s.replace(form.as_str(), "[redacted]");
+                }
             }
         };
         let inner = &mut *self.inner;
         scrub(&mut inner.message);
         if let Some(x) = inner.body_excerpt.as_mut() {
             scrub(x);
+            // The excerpt may end inside the secret: no prefix of it may stay.
+            redact_cut_tail(x, &forms);
         }
         if let Some(f) = inner.fault.as_mut() {
             scrub(&mut f.message);
@@ -394,6 +402,50 @@ impl Error {
 
     fn reqwest_source(&self) -> Option<&reqwest::Error> {
         self.inner.source.as_ref()?.downcast_ref::<reqwest::Error>()
+    }
+}
+
+/// The ways a secret shows up in text a server echoes back (at least 4
+/// characters each, longest first).
+fn secret_forms(secret: &str) -> Vec<String> {
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json
+        .strip_prefix('"')
+        .and_then(|j| j.strip_suffix('"'))
+        .unwrap_or_default()
+        .to_owned();
+    let query: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let path: String = url::form_urlencoded::byte_serialize(secret.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    let mut forms = Vec::new();
+    for f in [secret.to_owned(), json, query, path] {
+        let collapsed = f.split_whitespace().collect::<Vec<_>>().join(" ");
+        forms.push(f);
+        forms.push(collapsed);
+    }
+    forms.retain(|f| f.chars().count() >= 4);
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    forms
+}
+
+/// An excerpt cut with `…` right inside a secret still shows its start:
+/// replace a tail that is a prefix (4 characters or more) of any form.
+fn redact_cut_tail(excerpt: &mut String, forms: &[String]) {
+    let Some(head) = excerpt.strip_suffix('…') else {
+        return;
+    };
+    for form in forms {
+        let starts: Vec<usize> = form.char_indices().map(|(i, _)| i).skip(4).collect();
+        for end in starts.into_iter().rev() {
+            if head.ends_with(&form[..end]) {
+                let keep = head.len() - end;
+                excerpt.truncate(keep);
+                excerpt.push_str("[redacted]…");
+                return;
+            }
+        }
     }
 }
 
@@ -572,6 +624,26 @@ mod tests {
         assert!(!all.contains("hunter22"), "{all}");
         let e = Error::protocol(502, b"<p>hunter22</p>", "not JSON").redact("hunter22");
         assert!(!e.to_string().contains("hunter22"));
+    }
+
+    #[test]
+    fn redact_covers_cut_escaped_and_collapsed_forms() {
+        let secret = "Zq9#pW2!kL7$vN4@xR8";
+        let body = format!("{}{secret} tail", "x".repeat(EXCERPT_CHARS - 8));
+        let e = Error::protocol(500, body.as_bytes(), "not JSON").redact(secret);
+        let x = e.body_excerpt().unwrap();
+        assert!(!x.contains("Zq9#"), "{x}");
+        assert!(x.ends_with("[redacted]…"), "{x}");
+        let secret = "pa\"ss  word\twith";
+        let echoed = serde_json::json!({ "password": secret }).to_string();
+        let e = Error::protocol(500, echoed.as_bytes(), "not JSON").redact(secret);
+        let shown = format!("{e} {e:?}");
+        assert!(
+            !shown.contains("ss word") && !shown.contains("ss  word"),
+            "{shown}"
+        );
+        let e = Error::protocol(400, b"client_secret=a%2Fb%2Bc%3Dd&x", "no").redact("a/b+c=d");
+        assert!(!e.to_string().contains("a%2Fb"), "{e}");
     }
 
     #[test]
