@@ -16,6 +16,9 @@ pub const CALLBACK_PATH: &str = "/callback";
 /// Bigger request heads are not a browser redirect.
 const MAX_HEAD: usize = 16 * 1024;
 
+/// Connections read at once; more are closed at once.
+const MAX_PENDING: usize = 32;
+
 /// Listens on 127.0.0.1 only (never on other interfaces) for one authorization
 /// redirect, then stops.
 #[derive(Debug)]
@@ -66,13 +69,17 @@ impl LoopbackListener {
     /// 404 and the wait goes on; the first request to the callback path ends
     /// it, whatever it holds.
     pub async fn wait_for_code(self, expected_state: &str) -> Result<AuthorizationCode> {
+        use futures_util::StreamExt as _;
         let listener = tokio::net::TcpListener::from_std(self.listener)
             .map_err(|e| Error::config(format!("loopback listener: {e}")).with_source(e))?;
         let deadline = tokio::time::Instant::now() + self.timeout;
+        // Connections are read side by side: browsers open speculative ones that
+        // may never carry a request, and one of those must not hold up the
+        // redirect that arrives on the next.
+        let mut reading = futures_util::stream::FuturesUnordered::new();
         loop {
-            let accepted = tokio::time::timeout_at(deadline, listener.accept()).await;
-            let mut stream = match accepted {
-                Err(_) => {
+            let (mut stream, head) = tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => {
                     return Err(Error::new(
                         ErrorKind::Authentication,
                         format!(
@@ -82,14 +89,21 @@ impl LoopbackListener {
                     )
                     .with_target("oauth", "authorize"));
                 }
-                Ok(Err(_)) => continue,
-                Ok(Ok((stream, _))) => stream,
+                accepted = listener.accept() => {
+                    if let Ok((mut stream, _)) = accepted
+                        && reading.len() < MAX_PENDING
+                    {
+                        reading.push(async move {
+                            let head = read_head(&mut stream).await;
+                            (stream, head)
+                        });
+                    }
+                    continue;
+                }
+                Some(read) = reading.next(), if !reading.is_empty() => read,
             };
-            let head = match tokio::time::timeout_at(deadline, read_head(&mut stream)).await {
-                Ok(Some(head)) => head,
-                // Half a request, or a stray connection: keep waiting.
-                _ => continue,
-            };
+            // Half a request, or a stray connection: keep waiting.
+            let Some(head) = head else { continue };
             let Some(target) = request_target(&head) else {
                 respond(&mut stream, 400, "Bad request").await;
                 continue;
@@ -121,6 +135,7 @@ impl LoopbackListener {
                     .await
                 }
             }
+            // The listener and every other connection close here: one use only.
             return outcome;
         }
     }
