@@ -1197,10 +1197,23 @@ impl Orm<'_> {
     }
 
     /// Keep `complete_name` in step with `name` (and a contact's parent), since it is what
-    /// models like res.partner order and display by.
+    /// models like res.partner order and display by. Odoo 16's res.partner has no
+    /// `complete_name` but a stored `display_name` computed the same way.
     fn compute_names(&self, model: &str, schema: &ModelSchema, old: Option<&Obj>, vals: &mut Obj) {
         let Some(fields) = &schema.fields else { return };
-        if !fields.contains_key("complete_name") || vals.contains_key("complete_name") {
+        let target = if fields.contains_key("complete_name") {
+            "complete_name"
+        } else if fields
+            .get("display_name")
+            .and_then(|d| d.get("store"))
+            .and_then(Value::as_bool)
+            == Some(true)
+        {
+            "display_name"
+        } else {
+            return;
+        };
+        if vals.contains_key(target) {
             return;
         }
         if !vals.contains_key("name")
@@ -1224,7 +1237,7 @@ impl Orm<'_> {
             }
             _ => name,
         };
-        vals.insert("complete_name".into(), Value::String(complete));
+        vals.insert(target.into(), Value::String(complete));
     }
 
     fn write(&mut self, model: &str, ids: &[i64], vals: Obj) -> Result<(), OdooError> {
