@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Drive an Odoo server with OdooRPC (a third-party client, from PyPI) and check what a real
+Odoo 18 would answer.
+
+Written against the behaviour of a real Odoo 18.0 server, so that it can be pointed at one as
+well as at erpbind's fake server (tests/tests/fidelity_python.rs does the latter in CI):
+
+    python odoorpc_check.py --host 127.0.0.1 --port 8069 --db erp18 \
+        --login admin --password admin --demo-login demo --demo-password demo
+
+Every check prints one line; the exit status is 0 only if all of them passed.
+"""
+
+import argparse
+import sys
+import traceback
+
+import odoorpc
+from odoorpc.error import RPCError
+
+CHECKS = []
+FAILED = []
+
+
+def check(name):
+    def wrap(fn):
+        CHECKS.append((name, fn))
+        return fn
+
+    return wrap
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def rpc_error_name(exc):
+    """The Odoo exception class of an RPCError (`odoo.exceptions.AccessError`)."""
+    info = exc.info if isinstance(exc.info, dict) else {}
+    return (info.get("data") or {}).get("name")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=8069)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--login", default="admin")
+    ap.add_argument("--password", default="admin")
+    ap.add_argument("--demo-login", default="demo")
+    ap.add_argument("--demo-password", default="demo")
+    ap.add_argument("--expect-version", default="18.0")
+    args = ap.parse_args()
+
+    state = {}
+
+    @check("connect: version detected from /web/webclient/version_info")
+    def _():
+        odoo = odoorpc.ODOO(args.host, port=args.port, timeout=30)
+        state["odoo"] = odoo
+        expect(odoo.version == args.expect_version, "version %r" % odoo.version)
+
+    @check("db.list() names the database")
+    def _():
+        dbs = state["odoo"].db.list()
+        expect(isinstance(dbs, list) and args.db in dbs, "db.list() = %r" % dbs)
+
+    @check("login (common.login, then res.users.context_get)")
+    def _():
+        odoo = state["odoo"]
+        odoo.login(args.db, args.login, args.password)
+        expect(isinstance(odoo.env.uid, int) and odoo.env.uid > 0, "uid %r" % odoo.env.uid)
+        ctx = odoo.env.context
+        expect(ctx.get("uid") == odoo.env.uid, "context uid %r" % ctx)
+        expect(ctx.get("lang") == "en_US", "context lang %r" % ctx)
+        expect("tz" in ctx, "context without tz: %r" % ctx)
+
+    @check("env.user: browse and read the logged-in user")
+    def _():
+        user = state["odoo"].env.user
+        expect(user.id == state["odoo"].env.uid, "user id %r" % user.id)
+        expect(user.login == args.login, "login %r" % user.login)
+        expect(isinstance(user.name, str) and user.name, "name %r" % user.name)
+        expect(user.partner_id and user.partner_id.id > 0, "partner_id %r" % user.partner_id)
+
+    @check("'res.partner' in env (ir.model search); an unknown model is not")
+    def _():
+        env = state["odoo"].env
+        expect("res.partner" in env, "res.partner missing")
+        expect("no.such.model" not in env, "no.such.model present")
+        state["Partner"] = env["res.partner"]
+
+    @check("env['res.partner'].search_read(domain, fields, limit, order)")
+    def _():
+        rows = state["Partner"].search_read(
+            [("is_company", "=", True)], ["name", "country_id", "email"], limit=5, order="name"
+        )
+        expect(isinstance(rows, list) and 0 < len(rows) <= 5, "rows %r" % rows)
+        for row in rows:
+            expect(set(row) == {"id", "name", "country_id", "email"}, "keys %r" % sorted(row))
+            c = row["country_id"]
+            expect(
+                c is False or (isinstance(c, list) and len(c) == 2 and isinstance(c[0], int)),
+                "many2one %r" % (c,),
+            )
+            expect(row["email"] is False or isinstance(row["email"], str), "email %r" % row)
+        names = [r["name"] for r in rows]
+        expect(names == sorted(names, key=str.lower), "not ordered by name: %r" % names)
+
+    @check("search, search_count and read agree")
+    def _():
+        P = state["Partner"]
+        ids = P.search([("is_company", "=", True)])
+        count = P.search_count([("is_company", "=", True)])
+        expect(len(ids) == count, "search %d vs search_count %d" % (len(ids), count))
+        rows = P.read(ids[:3], ["name", "is_company"])
+        expect([r["id"] for r in rows] == ids[:3], "read order %r vs %r" % (rows, ids[:3]))
+        expect(all(r["is_company"] is True for r in rows), "is_company %r" % rows)
+
+    @check("fields_get(fields, attributes) answers just what was asked")
+    def _():
+        desc = state["Partner"].fields_get(
+            ["name", "email", "country_id"], attributes=["string", "type", "relation"]
+        )
+        expect(set(desc) == {"name", "email", "country_id"}, "fields %r" % sorted(desc))
+        expect(desc["name"]["type"] == "char", "name %r" % desc["name"])
+        expect(desc["country_id"]["type"] == "many2one", "country_id %r" % desc["country_id"])
+        expect(desc["country_id"]["relation"] == "res.country", "relation %r" % desc["country_id"])
+        for name, d in desc.items():
+            expect(set(d) <= {"string", "type", "relation"}, "%s attributes %r" % (name, sorted(d)))
+
+    @check("create one record answers its id; create a list answers a list of ids")
+    def _():
+        P = state["Partner"]
+        pid = P.create({"name": "OdooRPC Fidelity", "email": "fidelity@example.com", "is_company": True})
+        expect(isinstance(pid, int) and pid > 0, "id %r" % (pid,))
+        state["pid"] = pid
+        ids = P.create([{"name": "OdooRPC Fidelity A"}, {"name": "OdooRPC Fidelity B"}])
+        expect(isinstance(ids, list) and len(ids) == 2 and all(isinstance(i, int) for i in ids), "ids %r" % (ids,))
+        state["more"] = ids
+
+    @check("write answers True and read gives the new value back")
+    def _():
+        P = state["Partner"]
+        ok = P.write([state["pid"]], {"phone": "+1 555 0100", "city": "Fidelity City"})
+        expect(ok is True, "write answered %r" % (ok,))
+        row = P.read([state["pid"]], ["phone", "city", "display_name"])[0]
+        expect(row["phone"] == "+1 555 0100" and row["city"] == "Fidelity City", "read %r" % row)
+        expect(row["display_name"] == "OdooRPC Fidelity", "display_name %r" % row)
+
+    @check("records: browse, read a field, assign one (auto-commit write), many2one and one2many")
+    def _():
+        P = state["Partner"]
+        rec = P.browse(state["pid"])
+        expect(rec.name == "OdooRPC Fidelity", "name %r" % rec.name)
+        rec.phone = "+1 555 0101"
+        expect(P.read([state["pid"]], ["phone"])[0]["phone"] == "+1 555 0101", "assignment not written")
+        child = P.create({"name": "Fidelity Contact", "parent_id": state["pid"]})
+        state["more"].append(child)
+        c = P.browse(child)
+        expect(c.parent_id.id == state["pid"], "parent_id %r" % c.parent_id)
+        expect(c.parent_id.name == "OdooRPC Fidelity", "parent name %r" % c.parent_id.name)
+        expect(c.display_name == "OdooRPC Fidelity, Fidelity Contact", "display_name %r" % c.display_name)
+        expect(child in P.browse(state["pid"]).child_ids.ids, "child_ids %r" % P.browse(state["pid"]).child_ids.ids)
+
+    @check("name_search finds the new record")
+    def _():
+        found = state["Partner"].name_search("OdooRPC Fidel")
+        expect(any(r[0] == state["pid"] for r in found), "name_search %r" % found)
+
+    @check("odoo.execute (service object, method execute) with positional arguments")
+    def _():
+        n = state["odoo"].execute("res.partner", "search_count", [("id", "=", state["pid"])])
+        expect(n == 1, "search_count %r" % n)
+
+    @check("unlink answers True and the records are gone")
+    def _():
+        P = state["Partner"]
+        ok = P.unlink([state["pid"]] + state["more"])
+        expect(ok is True, "unlink answered %r" % (ok,))
+        left = P.search([("id", "in", [state["pid"]] + state["more"])])
+        expect(left == [], "left %r" % left)
+
+    @check("an unknown field on create is Odoo's ValueError")
+    def _():
+        try:
+            state["Partner"].create({"name": "x", "no_such_field": 1})
+        except RPCError as exc:
+            expect(rpc_error_name(exc) == "builtins.ValueError", "error %r" % rpc_error_name(exc))
+            expect("no_such_field" in str(exc), "message %r" % str(exc))
+        else:
+            raise AssertionError("create with an unknown field succeeded")
+
+    @check("a wrong password: login refused")
+    def _():
+        odoo = odoorpc.ODOO(args.host, port=args.port, timeout=30)
+        try:
+            odoo.login(args.db, args.login, "definitely-not-the-password")
+        except RPCError as exc:
+            expect("Wrong login ID or password" in str(exc), "message %r" % str(exc))
+        else:
+            raise AssertionError("login with a wrong password succeeded")
+
+    @check("a wrong password on execute_kw: odoo.exceptions.AccessDenied")
+    def _():
+        odoo = state["odoo"]
+        try:
+            odoo.json(
+                "/jsonrpc",
+                {
+                    "service": "object",
+                    "method": "execute_kw",
+                    "args": [args.db, odoo.env.uid, "wrong", "res.partner", "search", [[]]],
+                },
+            )
+        except RPCError as exc:
+            expect(rpc_error_name(exc) == "odoo.exceptions.AccessDenied", "error %r" % rpc_error_name(exc))
+        else:
+            raise AssertionError("execute_kw with a wrong password succeeded")
+
+    @check("an access error: the demo user reading ir.config_parameter")
+    def _():
+        odoo = odoorpc.ODOO(args.host, port=args.port, timeout=30)
+        odoo.login(args.db, args.demo_login, args.demo_password)
+        expect(odoo.env.uid != state["odoo"].env.uid, "demo uid %r" % odoo.env.uid)
+        try:
+            odoo.env["ir.config_parameter"].search_read([], ["key"])
+        except RPCError as exc:
+            expect(rpc_error_name(exc) == "odoo.exceptions.AccessError", "error %r" % rpc_error_name(exc))
+            expect("ir.config_parameter" in str(exc), "message %r" % str(exc))
+        else:
+            raise AssertionError("the demo user read ir.config_parameter")
+
+    @check("logout")
+    def _():
+        state["odoo"].logout()
+        expect(state["odoo"]._env is None, "still logged in")
+
+    for name, fn in CHECKS:
+        try:
+            fn()
+        except KeyError as exc:
+            if exc.args and exc.args[0] in ("odoo", "Partner", "pid", "more"):
+                FAILED.append(name)
+                print("skip %s (needs an earlier check that failed)" % name)
+                continue
+            FAILED.append(name)
+            print("FAIL %s: KeyError: %s" % (name, exc))
+            traceback.print_exc(limit=3, file=sys.stdout)
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, then the next check runs
+            FAILED.append(name)
+            print("FAIL %s: %s: %s" % (name, type(exc).__name__, exc))
+            if not isinstance(exc, AssertionError):
+                traceback.print_exc(limit=3, file=sys.stdout)
+        else:
+            print("ok   %s" % name)
+        sys.stdout.flush()
+    total = len(CHECKS)
+    if FAILED:
+        print("odoorpc_check: %d of %d checks failed" % (len(FAILED), total))
+        return 1
+    print("odoorpc_check: all %d checks ok (OdooRPC %s)" % (total, getattr(odoorpc, "__version__", "?")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
