@@ -69,7 +69,7 @@ struct OdooArgs {
     /// Folder holding `odoo-<major>/` fixtures (default: the bundled recordings).
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
-    /// Database name; repeat for several (default: erp<major>, as recorded).
+    /// Database name; repeat for several (default: as recorded, erp16 to erp19).
     #[arg(long = "database", value_name = "NAME")]
     databases: Vec<String>,
     /// Add a user, or change the password of admin/demo/portal (repeatable).

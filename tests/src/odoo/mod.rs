@@ -18,6 +18,49 @@
 //! # let _ = body;
 //! ```
 //!
+//! # Testing an app against it
+//!
+//! Start a server of its own on a free port, seed typed records (validated like a real
+//! `create`), let the app under test talk to [`FakeOdoo::url`], inspect what it wrote (decoded
+//! as the client decodes a `search_read` answer), switch faults on and off; dropping the handle
+//! stops the server.
+//!
+//! ```
+//! use std::time::Duration;
+//! use generated::odoo::res_partner::{ResPartner, ResPartnerCreate};
+//! use runtime::odoo::OdooClient;
+//! use runtime::{Domain, Secret};
+//! use tests::odoo::{ADMIN_PASSWORD, FakeOdoo, OdooVersion};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let odoo = FakeOdoo::builder(OdooVersion::V18) // .port(8069) for a fixed port
+//!     .seed_demo(false) // an empty database; .seed_demo_large(true) for hundreds of records
+//!     .start();
+//! let acme = odoo.seed(&ResPartnerCreate::new().name("Acme").is_company(true));
+//!
+//! // the app under test, with the generated bindings
+//! let client = OdooClient::connect(odoo.url(), odoo.db(), "admin", Secret::password(ADMIN_PASSWORD))
+//!     .await
+//!     .unwrap();
+//! client.create(&ResPartnerCreate::new().name("Jane").parent_id(acme)).await.unwrap();
+//!
+//! let written: Vec<ResPartner> = odoo.search_as(Domain::leaf("parent_id", "=", acme));
+//! assert_eq!(written[0].name.as_deref(), Some("Jane"));
+//! assert_eq!(odoo.requests().last().and_then(|r| r.call()), Some(("res.partner", "create")));
+//!
+//! odoo.faults().html_502(1); // the next request gets a proxy's 502 page
+//! odoo.faults().set_latency(Duration::from_millis(200));
+//! odoo.faults().clear();
+//! drop(odoo); // the server stops
+//! # }
+//! ```
+//!
+//! The same server runs as a program for apps in any language:
+//! `cargo run -p tests --bin fake-erp -- odoo --version 18.0 --port 8069` (see `fake-erp --help`).
+//! Third-party clients check it behaves like a real Odoo 18: OdooRPC and scripts that follow
+//! Odoo's external API documentation (`tests/fidelity/`, run by `tests/tests/fidelity_python.rs`).
+//!
 //! Served:
 //! - `POST /jsonrpc`: services `common` (version, authenticate, login), `db` (list,
 //!   server_version, db_exist), `object` (execute_kw, execute);
@@ -28,6 +71,7 @@
 //!
 //! ORM methods: `search`, `search_count`, `search_read`, `read`, `create`, `write`, `unlink`,
 //! `fields_get`, `name_search`, `name_create`, `name_get` (16 only: it is gone from 17),
+//! `check_access_rights` (16-18), `has_access` (18-19), `res.users.context_get`,
 //! `read_group`, `formatted_read_group` (19), `web_search_read`, `web_read` (17+), `default_get`,
 //! `exists`, `copy`, `action_archive` / `action_unarchive`. Arguments bind by each method's
 //! Python signature (positional or by name on JSON-RPC, by name only on JSON-2).
@@ -67,6 +111,12 @@
 //!   database had: mrp/fleet/event were held out of the fixtures). `ir.model.fields` serves the
 //!   recorded rows where there are some, and rows synthesized from `fields_get` elsewhere
 //!   (`modules` is `false` there: not recorded).
+//! - Not recorded, but called by OdooRPC (on login) and shown by the external API
+//!   documentation: `res.users.context_get` answers the recorded `session_info`'s
+//!   `user_context` (`lang`, `tz` from the user's record, `uid`); `check_access_rights` answers
+//!   true, or for a non-admin on an admin-only model false / the recorded `AccessError`.
+//! - Odoo 16's res.partner has no `complete_name`; its stored `display_name` ("Company,
+//!   Contact") is what create/write keep up to date there.
 //! - Not recorded, so answered as Odoo's code does or plausibly: unknown database
 //!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
 //!   The `Content-Type` of JSON-RPC requests is not checked.
