@@ -26,3 +26,35 @@ pub use version::ServerVersion;
 
 #[cfg(test)]
 mod recorded_tests;
+
+/// The decoders behind the client, for the fuzz targets in `fuzz/` and their
+/// regression tests: server bytes in, a value or a typed [`crate::Error`] out.
+/// Not a stable API.
+#[doc(hidden)]
+pub mod __fuzz {
+    use serde_json::Value;
+
+    use crate::error::Result;
+    use crate::http::HttpResponse;
+
+    /// A JSON-RPC answer (`/jsonrpc`, `/web/dataset/call_kw`) → `result` or the mapped error.
+    pub fn parse_jsonrpc(resp: &HttpResponse) -> Result<Value> {
+        super::fault::parse_jsonrpc(resp)
+    }
+
+    /// A JSON-2 answer → the bare result or the mapped error.
+    pub fn parse_json2(resp: &HttpResponse) -> Result<Value> {
+        super::fault::parse_json2(resp)
+    }
+
+    /// `common.version` and `/web/version` answers → the server version.
+    pub fn server_version(v: &Value) -> Option<super::ServerVersion> {
+        super::ServerVersion::from_common_version(v)
+            .or_else(|| super::ServerVersion::from_web_version(v))
+    }
+
+    /// The id(s) a `create` answered.
+    pub fn created_ids(v: Value) -> serde_json::Result<Vec<i64>> {
+        super::request::created_ids(v)
+    }
+}
