@@ -9,11 +9,12 @@
 
 use std::path::PathBuf;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, parse_quote};
 
+use crate::expand_aim18;
 use crate::internals::ast::{Container, Field};
 use crate::internals::{Ctxt, check, schema};
 
@@ -24,11 +25,11 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         return Ok(TokenStream::new());
     };
     check::check(&cx, &cont);
-    let tracked = cont
-        .attrs
-        .schema
-        .as_ref()
-        .and_then(|s| schema::check(&cx, &cont, s));
+    // Snapshots describe Odoo models; on aiM18 structs `check` reports `schema`.
+    let tracked = match (&cont.attrs.odoo, &cont.attrs.schema) {
+        (Some(_), Some(s)) => schema::check(&cx, &cont, s),
+        _ => None,
+    };
     cx.check()?;
 
     let krate: syn::Path = cont
@@ -36,8 +37,10 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         .krate
         .clone()
         .unwrap_or_else(|| parse_quote!(::runtime));
-    let body = if cont.is_aim18() {
-        crate::expand::aim18(&cont, &krate)
+    let body = if cont.is_aim18_row() {
+        expand_aim18::row(&cont, &krate)
+    } else if cont.is_aim18() {
+        expand_aim18::entity(&cont, &krate)
     } else {
         odoo(&cont, &krate)
     };
@@ -213,13 +216,4 @@ fn serialize(cont: &Container, krate: &syn::Path) -> TokenStream {
             type Model = Self;
         }
     }
-}
-
-pub(crate) fn aim18(cont: &Container, _krate: &syn::Path) -> TokenStream {
-    let span = cont
-        .attrs
-        .aim18
-        .as_ref()
-        .map_or_else(Span::call_site, |a| a.span());
-    quote_spanned!(span=> ::core::compile_error!("aiM18 entities are not supported yet");)
 }

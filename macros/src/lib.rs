@@ -20,10 +20,12 @@
 //! | on the struct                    | meaning |
 //! |----------------------------------|---------|
 //! | `odoo = "res.partner"`           | the Odoo model (required, or `aim18`) |
-//! | `aim18 = "employee"`             | an aiM18 module's entity |
+//! | `aim18 = "employee"`             | an aiM18 module's entity (`runtime::aim18::Aim18Entity`, `Aim18Save`) |
 //! | `menu_code = "employee"`         | the aiM18 menu code (with `aim18`, required there) |
-//! | `schema = "path/snapshot.json"`  | check every field against a schema snapshot at compile time; the path is relative to the crate's `CARGO_MANIFEST_DIR` |
-//! | `readonly`                       | read only: no `Serialize`/`CreateValues`/`UpdateValues` impls |
+//! | `main_table = "mainso"`          | aiM18: the main table, checked against the server's (default: whatever it sends) |
+//! | `table = "sot"`                  | aiM18: the struct is a row of this sub table (`runtime::aim18::Aim18Row`) |
+//! | `schema = "path/snapshot.json"`  | Odoo: check every field against a schema snapshot at compile time; the path is relative to the crate's `CARGO_MANIFEST_DIR` |
+//! | `readonly`                       | read only: no `Serialize`/`CreateValues`/`UpdateValues` impls (aiM18: no `Aim18Save`) |
 //! | `crate = "::runtime"`            | path of the runtime crate, if renamed |
 //!
 //! | on a field                       | meaning |
@@ -31,11 +33,17 @@
 //! | `rename = "x_studio_score"`      | the wire name, when it differs from the Rust name |
 //! | `readonly`                       | read, never sent by create/write |
 //! | `skip`                           | not read nor written; `Default::default()` |
-//! | `table = "sot"`                  | aiM18: a `Vec<Row>` of this sub-table's rows |
+//! | `table = "sot"`                  | aiM18: a `Vec<Row>` of this sub-table's rows (`Row` has `#[model(table = "sot")]`) |
 //!
-//! The logic lives in [`internals`] (attributes, checks, schema) and [`expand`].
+//! An aiM18 entity's fields map to its main table's columns; see
+//! `runtime::aim18` (module `typed`) for how cells decode and how saves keep
+//! the columns a struct does not hold.
+//!
+//! The logic lives in [`internals`] (attributes, checks, schema), [`expand`]
+//! (Odoo) and [`expand_aim18`].
 
 mod expand;
+mod expand_aim18;
 mod internals;
 
 use proc_macro::TokenStream;

@@ -159,6 +159,23 @@ pub fn serialize_entry<T: ToOdoo + ?Sized, M: SerializeMap>(
     map.serialize_entry(name, &Wire(value))
 }
 
+/// `a == b` in a constant: the derive checks at compile time that a
+/// `#[model(table = "sot")]` field holds rows of `sot` (`str` has no const `==`).
+pub const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 fn empty<E: de::Error>(rust_type: &str) -> E {
     E::custom(format_args!(
         "the server sent `false` (empty) but the field is `{rust_type}`: \

@@ -80,8 +80,14 @@ impl<'a> Container<'a> {
         })
     }
 
+    /// An aiM18 entity (`aim18 = "..."`).
     pub fn is_aim18(&self) -> bool {
         self.attrs.aim18.is_some()
+    }
+
+    /// An aiM18 sub-table row (`table = "..."` on the struct).
+    pub fn is_aim18_row(&self) -> bool {
+        self.attrs.table.is_some()
     }
 }
 

@@ -2,8 +2,10 @@
 //! `Result`: unknown, malformed and duplicate attributes are reported through
 //! the [`Ctxt`] and parsing carries on, so one build shows every mistake.
 
+use proc_macro2::Span;
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
 use syn::{LitStr, Token};
 
 use super::Ctxt;
@@ -42,17 +44,22 @@ impl<'c, T> Attr<'c, T> {
     }
 }
 
-struct BoolAttr<'c>(Attr<'c, ()>);
+/// A flag; keeps where it was written, for errors about it.
+struct BoolAttr<'c>(Attr<'c, Span>);
 
 impl<'c> BoolAttr<'c> {
     fn none(cx: &'c Ctxt, name: Symbol) -> Self {
         BoolAttr(Attr::none(cx, name))
     }
     fn set_true<A: ToTokens>(&mut self, obj: A) {
-        self.0.set(obj, ());
+        let span = obj.span();
+        self.0.set(obj, span);
     }
     fn get(&self) -> bool {
         self.0.value.is_some()
+    }
+    fn span(&self) -> Option<Span> {
+        self.0.value
     }
 }
 
@@ -61,8 +68,14 @@ pub struct Container {
     pub odoo: Option<LitStr>,
     pub aim18: Option<LitStr>,
     pub menu_code: Option<LitStr>,
+    /// aiM18: the entity's main table, checked against the server's `mainTableName`.
+    pub main_table: Option<LitStr>,
+    /// aiM18: this struct is a row of that sub table.
+    pub table: Option<LitStr>,
     pub schema: Option<LitStr>,
     pub readonly: bool,
+    /// Where `readonly` was written (for errors about it).
+    pub readonly_span: Option<Span>,
     /// Path to the runtime crate (`::runtime` unless `crate = "..."`).
     pub krate: Option<syn::Path>,
 }
@@ -80,6 +93,8 @@ impl Container {
         let mut odoo = Attr::none(cx, ODOO);
         let mut aim18 = Attr::none(cx, AIM18);
         let mut menu_code = Attr::none(cx, MENU_CODE);
+        let mut main_table = Attr::none(cx, MAIN_TABLE);
+        let mut table = Attr::none(cx, TABLE);
         let mut schema = Attr::none(cx, SCHEMA);
         let mut readonly = BoolAttr::none(cx, READONLY);
         let mut krate = Attr::none(cx, CRATE);
@@ -100,6 +115,14 @@ impl Container {
                 } else if meta.path == MENU_CODE {
                     if let Some(s) = non_empty_str(cx, &meta, MENU_CODE)? {
                         menu_code.set(&meta.path, s);
+                    }
+                } else if meta.path == MAIN_TABLE {
+                    if let Some(s) = non_empty_str(cx, &meta, MAIN_TABLE)? {
+                        main_table.set(&meta.path, s);
+                    }
+                } else if meta.path == TABLE {
+                    if let Some(s) = non_empty_str(cx, &meta, TABLE)? {
+                        table.set(&meta.path, s);
                     }
                 } else if meta.path == SCHEMA {
                     if let Some(s) = non_empty_str(cx, &meta, SCHEMA)? {
@@ -133,8 +156,11 @@ impl Container {
             odoo: odoo.get(),
             aim18: aim18.get(),
             menu_code: menu_code.get(),
+            main_table: main_table.get(),
+            table: table.get(),
             schema: schema.get(),
             readonly: readonly.get(),
+            readonly_span: readonly.span(),
             krate: krate.get(),
         }
     }

@@ -116,16 +116,7 @@ pub fn check(cx: &Ctxt, cont: &Container, schema: &LitStr) -> Option<PathBuf> {
         }
     };
     let Some(model_lit) = &cont.attrs.odoo else {
-        // aiM18 snapshots are not in format 1 yet.
-        if let Some(a) = &cont.attrs.aim18 {
-            cx.error_spanned_by(
-                schema,
-                format!(
-                    "schema checks cover Odoo models for now, not aiM18 `{}`",
-                    a.value()
-                ),
-            );
-        }
+        // Only called for Odoo models: `check` reports `schema` on aiM18 structs.
         return Some(path);
     };
     if snapshot.erp != "odoo" {

@@ -13,16 +13,19 @@ pub const MODEL: Symbol = Symbol("model");
 pub const ODOO: Symbol = Symbol("odoo");
 pub const AIM18: Symbol = Symbol("aim18");
 pub const MENU_CODE: Symbol = Symbol("menu_code");
+pub const MAIN_TABLE: Symbol = Symbol("main_table");
 pub const SCHEMA: Symbol = Symbol("schema");
 pub const CRATE: Symbol = Symbol("crate");
 pub const READONLY: Symbol = Symbol("readonly");
 
-// field
+// field (`table` also on a struct: an aiM18 sub-table row)
 pub const RENAME: Symbol = Symbol("rename");
 pub const SKIP: Symbol = Symbol("skip");
 pub const TABLE: Symbol = Symbol("table");
 
-pub const CONTAINER_ATTRS: &[Symbol] = &[ODOO, AIM18, MENU_CODE, SCHEMA, READONLY, CRATE];
+pub const CONTAINER_ATTRS: &[Symbol] = &[
+    ODOO, AIM18, MENU_CODE, MAIN_TABLE, TABLE, SCHEMA, READONLY, CRATE,
+];
 pub const FIELD_ATTRS: &[Symbol] = &[RENAME, READONLY, SKIP, TABLE];
 
 impl PartialEq<Symbol> for Ident {

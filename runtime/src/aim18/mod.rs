@@ -90,6 +90,7 @@ mod fault;
 mod loopback;
 mod oauth;
 mod store;
+mod typed;
 
 pub use client::{
     Aim18Client, Aim18ClientBuilder, PathFamily, SaveOutcome, Search, SearchPage, SearchQuery,
@@ -105,3 +106,4 @@ pub use oauth::{
     TokenSet, implicit_url, new_state, sha1_hex, token_from_redirect,
 };
 pub use store::{FileTokenStore, MemoryTokenStore, TokenStore};
+pub use typed::*;
