@@ -30,6 +30,11 @@ pub const CREATE_OPTIONAL: &[&str] = &[
     "purchase.order.picking_type_id",
     "sale.order.picking_policy",
     "sale.order.line.customer_lead",
+    // The parent fills the inverse of a one2many when lines are created
+    // through it (`Command::create`), the usual way to add them.
+    "sale.order.line.order_id",
+    "purchase.order.line.order_id",
+    "account.move.line.move_id",
     "res.users.notification_type",
     "account.move.date",
     "account.move.auto_post",

@@ -303,6 +303,24 @@ impl<'de, T> Deserialize<'de> for Many2One<T> {
     }
 }
 
+/// A record id: an integer, or (Odoo 18+'s SQL-view models such as
+/// `account.root`, whose ids are code prefixes) a string holding one.
+fn id_of<E: de::Error>(v: &Value) -> Result<i64, E> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .ok_or_else(|| E::custom(format_args!("record id {n} is not an integer"))),
+        Value::String(s) => parse_id(s),
+        other => Err(E::custom(format_args!("a record id, found {other}"))),
+    }
+}
+
+fn parse_id<E: de::Error>(s: &str) -> Result<i64, E> {
+    s.trim()
+        .parse()
+        .map_err(|_| E::custom(format_args!("record id {s:?} is not an integer")))
+}
+
 struct Many2OneVisitor<T>(PhantomData<fn() -> T>);
 
 impl<'de, T> Visitor<'de> for Many2OneVisitor<T> {
@@ -319,10 +337,14 @@ impl<'de, T> Visitor<'de> for Many2OneVisitor<T> {
             .map(Many2One::new)
             .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
     }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        parse_id(v).map(Many2One::new)
+    }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let id: i64 = seq
+        let id: Value = seq
             .next_element()?
             .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+        let id = id_of(&id)?;
         let name: Option<Value> = seq.next_element()?;
         // Drain anything else so a longer array is not a hard error.
         while seq.next_element::<de::IgnoredAny>()?.is_some() {}
@@ -337,7 +359,7 @@ impl<'de, T> Visitor<'de> for Many2OneVisitor<T> {
         let mut name = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => id = Some(map.next_value::<i64>()?),
+                "id" => id = Some(id_of(&map.next_value::<Value>()?)?),
                 "display_name" | "name" => {
                     if let Value::String(s) = map.next_value::<Value>()? {
                         name = Some(s);
@@ -1063,6 +1085,10 @@ mod tests {
             serde_json::from_value(json!({"id": 5, "display_name": "X"})).unwrap();
         assert_eq!(m.name(), Some("X"));
         assert_eq!(serde_json::to_value(&m).unwrap(), json!(5));
+        // account.root (18+) sends its ids as strings.
+        let m: Many2One<Partner> = serde_json::from_value(json!(["12", "12"])).unwrap();
+        assert_eq!((m.id, m.name()), (12, Some("12")));
+        assert!(serde_json::from_value::<Many2One<Partner>>(json!(["1A", "x"])).is_err());
     }
 
     #[test]
@@ -1070,7 +1096,9 @@ mod tests {
         let e = decode_record::<Rec>(json!({"id": 1, "parent_id": "oops"})).unwrap_err();
         let msg = e.to_string();
         assert!(msg.starts_with("field `parent_id`: "), "{msg}");
-        assert!(msg.contains("many2one"), "{msg}");
+        assert!(msg.contains("record id \"oops\""), "{msg}");
+        let e = decode_record::<Rec>(json!({"id": 1, "parent_id": {"x": 1}})).unwrap_err();
+        assert!(e.to_string().contains("missing field `id`"), "{e}");
         let e = decode_record::<Rec>(json!({"id": 1, "date": "29/02/2024"})).unwrap_err();
         assert!(e.to_string().starts_with("field `date`: "), "{e}");
         let e =

@@ -61,6 +61,9 @@ pub fn text_lines(text: &str) -> Vec<String> {
 /// Inline code for an identifier-like value we control (wire names, types):
 /// backticks inside are impossible in Odoo names, but be safe.
 pub fn code(s: &str) -> String {
+    if s.is_empty() {
+        return "`\"\"`".into();
+    }
     if s.contains('`') || s.contains('\n') {
         escape_line(s)
     } else {

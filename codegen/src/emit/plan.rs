@@ -69,6 +69,17 @@ impl FieldPlan<'_> {
     }
 }
 
+/// Fields the ORM maintains itself: never written by a client.
+const LOG_ACCESS: &[&str] = &[
+    "id",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+    "__last_update",
+    "display_name",
+];
+
 /// Method names of the generated create/update types.
 const VALUES_METHODS: &[&str] = &["new", "clear", "values", "into_values", "default"];
 
@@ -106,8 +117,10 @@ impl<'a> SchemaPlan<'a> {
             .zip(modules.into_iter().zip(types))
             .enumerate()
         {
-            let create_ty = format!("{}Create", ty.text);
-            let update_ty = format!("{}Update", ty.text);
+            // `Self_` + `Create` must not keep the keyword guard's underscore.
+            let base = ty.text.trim_end_matches('_');
+            let create_ty = format!("{base}Create");
+            let update_ty = format!("{base}Update");
             let fields = plan_fields(name, model, &ty, settings)?;
             let verbatim_names = module.verbatim
                 || ty.verbatim
@@ -165,10 +178,11 @@ fn plan_fields<'a>(
         .iter()
         .map(|s| s.to_string())
         .collect();
+    let base = ty.text.trim_end_matches('_');
     reserved.extend([
         ty.text.clone(),
-        format!("{}Create", ty.text),
-        format!("{}Update", ty.text),
+        format!("{base}Create"),
+        format!("{base}Update"),
     ]);
     let reserved_refs: Vec<&str> = reserved.iter().map(String::as_str).collect();
     let enum_names = naming::unique(
@@ -218,8 +232,9 @@ fn plan_fields<'a>(
         // `readonly` in fields_get is a UI hint: stored plain fields (a
         // sale order's `state`) are still written over RPC. Computed fields
         // without `readonly: false` have no inverse to write through.
-        let writable =
-            !field.reified && (!field.readonly || (field.store == Some(true) && !computed));
+        let writable = !field.reified
+            && !LOG_ACCESS.contains(&wire.as_str())
+            && (!field.readonly || (field.store == Some(true) && !computed));
         let path = format!("{model_name}.{wire}");
         let create_arg = field.required
             && !field.readonly

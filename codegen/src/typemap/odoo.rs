@@ -10,7 +10,7 @@
 //! | `date`                                        | `Option<chrono::NaiveDate>`        |
 //! | `datetime`                                    | `Option<chrono::DateTime<Utc>>`    |
 //! | `selection` (≤ [`MAX_SELECTION_VARIANTS`])    | `Option<EnumPerField>` + `Unknown(String)` |
-//! | `selection` (larger, or non-string keys)      | `Option<String>` / `Option<Value>` |
+//! | `selection` (empty, larger, non-string keys)  | `Option<String>` / `Option<Value>` |
 //! | `many2one`                                    | `Option<Many2One<Target>>`         |
 //! | `one2many`, `many2many`                       | `X2Many<Target>` (id list)         |
 //! | `binary` (also images)                        | `Option<Binary>` (base64 on the wire) |
@@ -98,6 +98,9 @@ pub fn map(model: &str, name: &str, field: &Field) -> Result<RustType> {
                 // Integer or `false` keys: no enum can name them faithfully.
                 None => RustType::Json,
                 Some(v) if v.len() > MAX_SELECTION_VARIANTS => RustType::SelectionString,
+                // An empty list: the server fills it per database (e.g. QR
+                // code methods of installed payment apps); no enum to build.
+                Some(v) if v.is_empty() => RustType::SelectionString,
                 // A selection whose values the server computes per request
                 // (e.g. `lang`) still gets an enum: `Unknown(String)` takes the rest.
                 Some(v) => RustType::Selection(v),
@@ -148,7 +151,7 @@ mod tests {
             ("boolean", RustType::Bool),
             ("date", RustType::Date),
             ("datetime", RustType::DateTime),
-            ("selection", RustType::Selection(vec![])),
+            ("selection", RustType::SelectionString),
             (
                 "many2one",
                 RustType::Many2One {

@@ -233,21 +233,6 @@ impl AccountAnalyticPlanCreate {
         self.values.set("color", color);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default_applicability` (Default Applicability).
     #[inline]
     pub fn default_applicability(
@@ -261,12 +246,6 @@ impl AccountAnalyticPlanCreate {
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.values.set("description", description.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Name).
@@ -291,18 +270,6 @@ impl AccountAnalyticPlanCreate {
     #[inline]
     pub fn sequence(mut self, sequence: i64) -> Self {
         self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -380,21 +347,6 @@ impl AccountAnalyticPlanUpdate {
         self.values.set("color", color);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default_applicability` (Default Applicability).
     #[inline]
     pub fn default_applicability(
@@ -408,12 +360,6 @@ impl AccountAnalyticPlanUpdate {
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.values.set("description", description.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Name).
@@ -438,18 +384,6 @@ impl AccountAnalyticPlanUpdate {
     #[inline]
     pub fn sequence(mut self, sequence: i64) -> Self {
         self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

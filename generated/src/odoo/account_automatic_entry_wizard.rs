@@ -228,21 +228,6 @@ impl AccountAutomaticEntryWizardCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
@@ -259,12 +244,6 @@ impl AccountAutomaticEntryWizardCreate {
     #[inline]
     pub fn expense_accrual_account(mut self, expense_accrual_account: i64) -> Self {
         self.values.set("expense_accrual_account", expense_accrual_account);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `journal_id` (Journal).
@@ -300,18 +279,6 @@ impl AccountAutomaticEntryWizardCreate {
     #[inline]
     pub fn total_amount(mut self, total_amount: f64) -> Self {
         self.values.set("total_amount", total_amount);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -361,21 +328,6 @@ impl AccountAutomaticEntryWizardUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
@@ -392,12 +344,6 @@ impl AccountAutomaticEntryWizardUpdate {
     #[inline]
     pub fn expense_accrual_account(mut self, expense_accrual_account: i64) -> Self {
         self.values.set("expense_accrual_account", expense_accrual_account);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `journal_id` (Journal).
@@ -433,18 +379,6 @@ impl AccountAutomaticEntryWizardUpdate {
     #[inline]
     pub fn total_amount(mut self, total_amount: f64) -> Self {
         self.values.set("total_amount", total_amount);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

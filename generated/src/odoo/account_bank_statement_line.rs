@@ -649,7 +649,7 @@ pub struct AccountBankStatementLine {
     /// Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.
     ///
     /// `selection`, related `move_id.qr_code_method`, not stored.
-    pub qr_code_method: Option<QrCodeMethod>,
+    pub qr_code_method: Option<String>,
     /// Quick Edit Mode
     ///
     /// `boolean`, readonly, related `move_id.quick_edit_mode`, not stored.
@@ -1457,21 +1457,6 @@ impl AccountBankStatementLineCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
@@ -1488,12 +1473,6 @@ impl AccountBankStatementLineCreate {
     #[inline]
     pub fn foreign_currency_id(mut self, foreign_currency_id: i64) -> Self {
         self.values.set("foreign_currency_id", foreign_currency_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `incoterm_location` (Incoterm Location).
@@ -1781,8 +1760,8 @@ impl AccountBankStatementLineCreate {
     }
     /// Set `qr_code_method` (Payment QR-code).
     #[inline]
-    pub fn qr_code_method(mut self, qr_code_method: QrCodeMethod) -> Self {
-        self.values.set("qr_code_method", qr_code_method);
+    pub fn qr_code_method(mut self, qr_code_method: impl Into<String>) -> Self {
+        self.values.set("qr_code_method", qr_code_method.into());
         self
     }
     /// Set `quick_edit_total_amount` (Total (Tax inc.)).
@@ -1983,18 +1962,6 @@ impl AccountBankStatementLineCreate {
                 "wip_production_ids",
                 wip_production_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -2142,21 +2109,6 @@ impl AccountBankStatementLineUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
@@ -2173,12 +2125,6 @@ impl AccountBankStatementLineUpdate {
     #[inline]
     pub fn foreign_currency_id(mut self, foreign_currency_id: i64) -> Self {
         self.values.set("foreign_currency_id", foreign_currency_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `incoterm_location` (Incoterm Location).
@@ -2466,8 +2412,8 @@ impl AccountBankStatementLineUpdate {
     }
     /// Set `qr_code_method` (Payment QR-code).
     #[inline]
-    pub fn qr_code_method(mut self, qr_code_method: QrCodeMethod) -> Self {
-        self.values.set("qr_code_method", qr_code_method);
+    pub fn qr_code_method(mut self, qr_code_method: impl Into<String>) -> Self {
+        self.values.set("qr_code_method", qr_code_method.into());
         self
     }
     /// Set `quick_edit_total_amount` (Total (Tax inc.)).
@@ -2668,18 +2614,6 @@ impl AccountBankStatementLineUpdate {
                 "wip_production_ids",
                 wip_production_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -3716,11 +3650,10 @@ pub mod fields {
     }
     /// Payment QR-code (`qr_code_method`, `selection`).
     #[inline]
-    pub const fn qr_code_method() -> ::runtime::fields::SelectionField<
+    pub const fn qr_code_method() -> ::runtime::fields::CharField<
         super::AccountBankStatementLine,
-        super::QrCodeMethod,
     > {
-        ::runtime::fields::SelectionField::new("qr_code_method")
+        ::runtime::fields::CharField::new("qr_code_method")
     }
     /// Quick Edit Mode (`quick_edit_mode`, `boolean`).
     #[inline]
@@ -4510,37 +4443,6 @@ impl<'de> ::serde::Deserialize<'de> for PaymentState {
     }
 }
 impl ::serde::Serialize for PaymentState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `qr_code_method` (Payment QR-code) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QrCodeMethod {
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for QrCodeMethod {
-    const VALUES: &'static [&'static str] = &[];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            other => QrCodeMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            QrCodeMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QrCodeMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for QrCodeMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::runtime::wire::serialize_selection(self, s)
     }

@@ -103,12 +103,6 @@ impl AccountCodeMappingCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
 }
 impl ::runtime::CreateValues for AccountCodeMappingCreate {
     type Model = AccountCodeMapping;
@@ -152,12 +146,6 @@ impl AccountCodeMappingUpdate {
     #[inline]
     pub fn company_id(mut self, company_id: i64) -> Self {
         self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
 }

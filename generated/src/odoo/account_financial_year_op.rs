@@ -145,21 +145,6 @@ impl AccountFinancialYearOpCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
     #[inline]
     pub fn fiscalyear_last_day(mut self, fiscalyear_last_day: i64) -> Self {
@@ -175,28 +160,10 @@ impl AccountFinancialYearOpCreate {
         self.values.set("fiscalyear_last_month", fiscalyear_last_month);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `opening_date` (Opening Date).
     #[inline]
     pub fn opening_date(mut self, opening_date: ::chrono::NaiveDate) -> Self {
         self.values.set("opening_date", opening_date);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -240,21 +207,6 @@ impl AccountFinancialYearOpUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
     #[inline]
     pub fn fiscalyear_last_day(mut self, fiscalyear_last_day: i64) -> Self {
@@ -270,28 +222,10 @@ impl AccountFinancialYearOpUpdate {
         self.values.set("fiscalyear_last_month", fiscalyear_last_month);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `opening_date` (Opening Date).
     #[inline]
     pub fn opening_date(mut self, opening_date: ::chrono::NaiveDate) -> Self {
         self.values.set("opening_date", opening_date);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -277,31 +277,10 @@ impl AccountFiscalPositionCreate {
         self.values.set("country_id", country_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `foreign_vat` (Foreign Tax ID).
     #[inline]
     pub fn foreign_vat(mut self, foreign_vat: impl Into<String>) -> Self {
         self.values.set("foreign_vat", foreign_vat.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Fiscal Position).
@@ -348,18 +327,6 @@ impl AccountFiscalPositionCreate {
     #[inline]
     pub fn vat_required(mut self, vat_required: bool) -> Self {
         self.values.set("vat_required", vat_required);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `zip_from` (Zip Range From).
@@ -450,31 +417,10 @@ impl AccountFiscalPositionUpdate {
         self.values.set("country_id", country_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `foreign_vat` (Foreign Tax ID).
     #[inline]
     pub fn foreign_vat(mut self, foreign_vat: impl Into<String>) -> Self {
         self.values.set("foreign_vat", foreign_vat.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Fiscal Position).
@@ -521,18 +467,6 @@ impl AccountFiscalPositionUpdate {
     #[inline]
     pub fn vat_required(mut self, vat_required: bool) -> Self {
         self.values.set("vat_required", vat_required);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `zip_from` (Zip Range From).

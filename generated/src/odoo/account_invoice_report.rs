@@ -287,12 +287,6 @@ impl AccountInvoiceReportCreate {
         self.values.set("fiscal_position_id", fiscal_position_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `inventory_value` (Inventory Value).
     #[inline]
     pub fn inventory_value(mut self, inventory_value: f64) -> Self {
@@ -488,12 +482,6 @@ impl AccountInvoiceReportUpdate {
     #[inline]
     pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
         self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `inventory_value` (Inventory Value).

@@ -166,21 +166,6 @@ impl AccountMergeWizardLineCreate {
         self.values.set("account_id", account_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `display_type` (Display Type).
     #[inline]
     pub fn display_type(mut self, display_type: DisplayType) -> Self {
@@ -191,12 +176,6 @@ impl AccountMergeWizardLineCreate {
     #[inline]
     pub fn grouping_key(mut self, grouping_key: impl Into<String>) -> Self {
         self.values.set("grouping_key", grouping_key.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_selected` (Is Selected).
@@ -215,18 +194,6 @@ impl AccountMergeWizardLineCreate {
     #[inline]
     pub fn wizard_id(mut self, wizard_id: i64) -> Self {
         self.values.set("wizard_id", wizard_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -270,21 +237,6 @@ impl AccountMergeWizardLineUpdate {
         self.values.set("account_id", account_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `display_type` (Display Type).
     #[inline]
     pub fn display_type(mut self, display_type: DisplayType) -> Self {
@@ -295,12 +247,6 @@ impl AccountMergeWizardLineUpdate {
     #[inline]
     pub fn grouping_key(mut self, grouping_key: impl Into<String>) -> Self {
         self.values.set("grouping_key", grouping_key.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_selected` (Is Selected).
@@ -319,18 +265,6 @@ impl AccountMergeWizardLineUpdate {
     #[inline]
     pub fn wizard_id(mut self, wizard_id: i64) -> Self {
         self.values.set("wizard_id", wizard_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

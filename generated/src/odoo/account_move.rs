@@ -609,7 +609,7 @@ pub struct AccountMove {
     /// Type of QR-code to be generated for the payment of this invoice, when printing it. If left blank, the first available and usable method will be used.
     ///
     /// `selection`.
-    pub qr_code_method: Option<QrCodeMethod>,
+    pub qr_code_method: Option<String>,
     /// Quick Edit Mode
     ///
     /// `boolean`, readonly, computed, not stored.
@@ -1337,21 +1337,6 @@ impl AccountMoveCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_id` (Currency).
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
@@ -1368,12 +1353,6 @@ impl AccountMoveCreate {
     #[inline]
     pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
         self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `inalterable_hash` (Inalterability Hash).
@@ -1667,8 +1646,8 @@ impl AccountMoveCreate {
     }
     /// Set `qr_code_method` (Payment QR-code).
     #[inline]
-    pub fn qr_code_method(mut self, qr_code_method: QrCodeMethod) -> Self {
-        self.values.set("qr_code_method", qr_code_method);
+    pub fn qr_code_method(mut self, qr_code_method: impl Into<String>) -> Self {
+        self.values.set("qr_code_method", qr_code_method.into());
         self
     }
     /// Set `quick_edit_total_amount` (Total (Tax inc.)).
@@ -1881,18 +1860,6 @@ impl AccountMoveCreate {
                 "wip_production_ids",
                 wip_production_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -2026,21 +1993,6 @@ impl AccountMoveUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_id` (Currency).
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
@@ -2057,12 +2009,6 @@ impl AccountMoveUpdate {
     #[inline]
     pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
         self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `inalterable_hash` (Inalterability Hash).
@@ -2356,8 +2302,8 @@ impl AccountMoveUpdate {
     }
     /// Set `qr_code_method` (Payment QR-code).
     #[inline]
-    pub fn qr_code_method(mut self, qr_code_method: QrCodeMethod) -> Self {
-        self.values.set("qr_code_method", qr_code_method);
+    pub fn qr_code_method(mut self, qr_code_method: impl Into<String>) -> Self {
+        self.values.set("qr_code_method", qr_code_method.into());
         self
     }
     /// Set `quick_edit_total_amount` (Total (Tax inc.)).
@@ -2570,18 +2516,6 @@ impl AccountMoveUpdate {
                 "wip_production_ids",
                 wip_production_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -3499,11 +3433,8 @@ pub mod fields {
     }
     /// Payment QR-code (`qr_code_method`, `selection`).
     #[inline]
-    pub const fn qr_code_method() -> ::runtime::fields::SelectionField<
-        super::AccountMove,
-        super::QrCodeMethod,
-    > {
-        ::runtime::fields::SelectionField::new("qr_code_method")
+    pub const fn qr_code_method() -> ::runtime::fields::CharField<super::AccountMove> {
+        ::runtime::fields::CharField::new("qr_code_method")
     }
     /// Quick Edit Mode (`quick_edit_mode`, `boolean`).
     #[inline]
@@ -4214,37 +4145,6 @@ impl<'de> ::serde::Deserialize<'de> for PaymentState {
     }
 }
 impl ::serde::Serialize for PaymentState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `qr_code_method` (Payment QR-code) on `account.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QrCodeMethod {
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for QrCodeMethod {
-    const VALUES: &'static [&'static str] = &[];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            other => QrCodeMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            QrCodeMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QrCodeMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for QrCodeMethod {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::runtime::wire::serialize_selection(self, s)
     }

@@ -708,21 +708,6 @@ impl AccountMoveLineCreate {
         self.values.set("cogs_origin_id", cogs_origin_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `credit` (Credit).
     #[inline]
     pub fn credit(mut self, credit: f64) -> Self {
@@ -787,12 +772,6 @@ impl AccountMoveLineCreate {
     #[inline]
     pub fn group_tax_id(mut self, group_tax_id: i64) -> Self {
         self.values.set("group_tax_id", group_tax_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_downpayment` (Is Downpayment).
@@ -991,18 +970,6 @@ impl AccountMoveLineCreate {
                 "vehicle_log_service_ids",
                 vehicle_log_service_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1089,21 +1056,6 @@ impl AccountMoveLineUpdate {
         self.values.set("cogs_origin_id", cogs_origin_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `credit` (Credit).
     #[inline]
     pub fn credit(mut self, credit: f64) -> Self {
@@ -1168,12 +1120,6 @@ impl AccountMoveLineUpdate {
     #[inline]
     pub fn group_tax_id(mut self, group_tax_id: i64) -> Self {
         self.values.set("group_tax_id", group_tax_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_downpayment` (Is Downpayment).
@@ -1372,18 +1318,6 @@ impl AccountMoveLineUpdate {
                 "vehicle_log_service_ids",
                 vehicle_log_service_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -205,21 +205,6 @@ impl AccountMoveSendWizardCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
     #[inline]
     pub fn extra_edi_checkboxes(
@@ -233,12 +218,6 @@ impl AccountMoveSendWizardCreate {
     #[inline]
     pub fn extra_edis(mut self, extra_edis: ::serde_json::Value) -> Self {
         self.values.set("extra_edis", extra_edis);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `mail_attachments_widget` (Mail Attachments Widget).
@@ -305,18 +284,6 @@ impl AccountMoveSendWizardCreate {
     #[inline]
     pub fn sending_methods(mut self, sending_methods: ::serde_json::Value) -> Self {
         self.values.set("sending_methods", sending_methods);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -354,21 +321,6 @@ impl AccountMoveSendWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
     #[inline]
     pub fn extra_edi_checkboxes(
@@ -382,12 +334,6 @@ impl AccountMoveSendWizardUpdate {
     #[inline]
     pub fn extra_edis(mut self, extra_edis: ::serde_json::Value) -> Self {
         self.values.set("extra_edis", extra_edis);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `mail_attachments_widget` (Mail Attachments Widget).
@@ -454,18 +400,6 @@ impl AccountMoveSendWizardUpdate {
     #[inline]
     pub fn sending_methods(mut self, sending_methods: ::serde_json::Value) -> Self {
         self.values.set("sending_methods", sending_methods);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -451,21 +451,6 @@ impl AccountPaymentRegisterCreate {
         self.values.set("communication", communication.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_id` (Currency).
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
@@ -488,12 +473,6 @@ impl AccountPaymentRegisterCreate {
     #[inline]
     pub fn group_payment(mut self, group_payment: bool) -> Self {
         self.values.set("group_payment", group_payment);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `installments_mode` (Installments Mode).
@@ -550,18 +529,6 @@ impl AccountPaymentRegisterCreate {
     #[inline]
     pub fn payment_token_id(mut self, payment_token_id: i64) -> Self {
         self.values.set("payment_token_id", payment_token_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `writeoff_account_id` (Difference Account).
@@ -623,21 +590,6 @@ impl AccountPaymentRegisterUpdate {
         self.values.set("communication", communication.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_id` (Currency).
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
@@ -660,12 +612,6 @@ impl AccountPaymentRegisterUpdate {
     #[inline]
     pub fn group_payment(mut self, group_payment: bool) -> Self {
         self.values.set("group_payment", group_payment);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `installments_mode` (Installments Mode).
@@ -722,18 +668,6 @@ impl AccountPaymentRegisterUpdate {
     #[inline]
     pub fn payment_token_id(mut self, payment_token_id: i64) -> Self {
         self.values.set("payment_token_id", payment_token_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `writeoff_account_id` (Difference Account).

@@ -151,21 +151,6 @@ impl AccountPaymentTermLineCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `days_next_month` (Days on the next month).
     #[inline]
     pub fn days_next_month(mut self, days_next_month: impl Into<String>) -> Self {
@@ -176,12 +161,6 @@ impl AccountPaymentTermLineCreate {
     #[inline]
     pub fn delay_type(mut self, delay_type: DelayType) -> Self {
         self.values.set("delay_type", delay_type);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `nb_days` (Days).
@@ -206,18 +185,6 @@ impl AccountPaymentTermLineCreate {
     #[inline]
     pub fn value_amount(mut self, value_amount: f64) -> Self {
         self.values.set("value_amount", value_amount);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -255,21 +222,6 @@ impl AccountPaymentTermLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `days_next_month` (Days on the next month).
     #[inline]
     pub fn days_next_month(mut self, days_next_month: impl Into<String>) -> Self {
@@ -280,12 +232,6 @@ impl AccountPaymentTermLineUpdate {
     #[inline]
     pub fn delay_type(mut self, delay_type: DelayType) -> Self {
         self.values.set("delay_type", delay_type);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `nb_days` (Days).
@@ -310,18 +256,6 @@ impl AccountPaymentTermLineUpdate {
     #[inline]
     pub fn value_amount(mut self, value_amount: f64) -> Self {
         self.values.set("value_amount", value_amount);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

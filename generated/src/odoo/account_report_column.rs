@@ -165,21 +165,6 @@ impl AccountReportColumnCreate {
         self.values.set("blank_if_zero", blank_if_zero);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_audit_action_id` (Custom Audit Action).
     #[inline]
     pub fn custom_audit_action_id(mut self, custom_audit_action_id: i64) -> Self {
@@ -196,12 +181,6 @@ impl AccountReportColumnCreate {
     #[inline]
     pub fn figure_type(mut self, figure_type: FigureType) -> Self {
         self.values.set("figure_type", figure_type);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Name).
@@ -226,18 +205,6 @@ impl AccountReportColumnCreate {
     #[inline]
     pub fn sortable(mut self, sortable: bool) -> Self {
         self.values.set("sortable", sortable);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -281,21 +248,6 @@ impl AccountReportColumnUpdate {
         self.values.set("blank_if_zero", blank_if_zero);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_audit_action_id` (Custom Audit Action).
     #[inline]
     pub fn custom_audit_action_id(mut self, custom_audit_action_id: i64) -> Self {
@@ -312,12 +264,6 @@ impl AccountReportColumnUpdate {
     #[inline]
     pub fn figure_type(mut self, figure_type: FigureType) -> Self {
         self.values.set("figure_type", figure_type);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Name).
@@ -342,18 +288,6 @@ impl AccountReportColumnUpdate {
     #[inline]
     pub fn sortable(mut self, sortable: bool) -> Self {
         self.values.set("sortable", sortable);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -209,21 +209,6 @@ impl AccountReportExpressionCreate {
         self.values.set("carryover_target", carryover_target.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_scope` (Date Scope).
     #[inline]
     pub fn date_scope(mut self, date_scope: DateScope) -> Self {
@@ -254,12 +239,6 @@ impl AccountReportExpressionCreate {
         self.values.set("green_on_positive", green_on_positive);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `label` (Label).
     #[inline]
     pub fn label(mut self, label: impl Into<String>) -> Self {
@@ -276,18 +255,6 @@ impl AccountReportExpressionCreate {
     #[inline]
     pub fn subformula(mut self, subformula: impl Into<String>) -> Self {
         self.values.set("subformula", subformula.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -343,21 +310,6 @@ impl AccountReportExpressionUpdate {
         self.values.set("carryover_target", carryover_target.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_scope` (Date Scope).
     #[inline]
     pub fn date_scope(mut self, date_scope: DateScope) -> Self {
@@ -388,12 +340,6 @@ impl AccountReportExpressionUpdate {
         self.values.set("green_on_positive", green_on_positive);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `label` (Label).
     #[inline]
     pub fn label(mut self, label: impl Into<String>) -> Self {
@@ -410,18 +356,6 @@ impl AccountReportExpressionUpdate {
     #[inline]
     pub fn subformula(mut self, subformula: impl Into<String>) -> Self {
         self.values.set("subformula", subformula.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -284,21 +284,6 @@ impl AccountReportLineCreate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `domain_formula` (Domain Formula Shortcut).
     #[inline]
     pub fn domain_formula(mut self, domain_formula: impl Into<String>) -> Self {
@@ -356,12 +341,6 @@ impl AccountReportLineCreate {
         self.values.set("horizontal_split_side", horizontal_split_side);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Name).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -402,18 +381,6 @@ impl AccountReportLineCreate {
     #[inline]
     pub fn user_groupby(mut self, user_groupby: impl Into<String>) -> Self {
         self.values.set("user_groupby", user_groupby.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -490,21 +457,6 @@ impl AccountReportLineUpdate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `domain_formula` (Domain Formula Shortcut).
     #[inline]
     pub fn domain_formula(mut self, domain_formula: impl Into<String>) -> Self {
@@ -562,12 +514,6 @@ impl AccountReportLineUpdate {
         self.values.set("horizontal_split_side", horizontal_split_side);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Name).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -608,18 +554,6 @@ impl AccountReportLineUpdate {
     #[inline]
     pub fn user_groupby(mut self, user_groupby: impl Into<String>) -> Self {
         self.values.set("user_groupby", user_groupby.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

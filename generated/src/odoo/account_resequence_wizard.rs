@@ -155,21 +155,6 @@ impl AccountResequenceWizardCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `end_date` (End Date).
     #[inline]
     pub fn end_date(mut self, end_date: ::chrono::NaiveDate) -> Self {
@@ -188,12 +173,6 @@ impl AccountResequenceWizardCreate {
         self.values.set("first_name", first_name.into());
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `move_ids` (Move).
     #[inline]
     pub fn move_ids(
@@ -209,18 +188,6 @@ impl AccountResequenceWizardCreate {
     #[inline]
     pub fn ordering(mut self, ordering: Ordering) -> Self {
         self.values.set("ordering", ordering);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -258,21 +225,6 @@ impl AccountResequenceWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `end_date` (End Date).
     #[inline]
     pub fn end_date(mut self, end_date: ::chrono::NaiveDate) -> Self {
@@ -291,12 +243,6 @@ impl AccountResequenceWizardUpdate {
         self.values.set("first_name", first_name.into());
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `move_ids` (Move).
     #[inline]
     pub fn move_ids(
@@ -312,18 +258,6 @@ impl AccountResequenceWizardUpdate {
     #[inline]
     pub fn ordering(mut self, ordering: Ordering) -> Self {
         self.values.set("ordering", ordering);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -80,12 +80,6 @@ impl AccountRootCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
 }
 impl ::runtime::CreateValues for AccountRootCreate {
     type Model = AccountRoot;
@@ -118,12 +112,6 @@ impl AccountRootUpdate {
     /// The values set so far, by wire name.
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
     }
 }
 impl ::runtime::UpdateValues for AccountRootUpdate {

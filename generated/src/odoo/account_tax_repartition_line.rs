@@ -189,21 +189,6 @@ impl AccountTaxRepartitionLineCreate {
         self.values.set("account_id", account_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `document_type` (Related to).
     #[inline]
     pub fn document_type(mut self, document_type: DocumentType) -> Self {
@@ -214,12 +199,6 @@ impl AccountTaxRepartitionLineCreate {
     #[inline]
     pub fn factor_percent(mut self, factor_percent: f64) -> Self {
         self.values.set("factor_percent", factor_percent);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `repartition_type` (Based On).
@@ -255,18 +234,6 @@ impl AccountTaxRepartitionLineCreate {
     #[inline]
     pub fn use_in_tax_closing(mut self, use_in_tax_closing: bool) -> Self {
         self.values.set("use_in_tax_closing", use_in_tax_closing);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -310,21 +277,6 @@ impl AccountTaxRepartitionLineUpdate {
         self.values.set("account_id", account_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `document_type` (Related to).
     #[inline]
     pub fn document_type(mut self, document_type: DocumentType) -> Self {
@@ -335,12 +287,6 @@ impl AccountTaxRepartitionLineUpdate {
     #[inline]
     pub fn factor_percent(mut self, factor_percent: f64) -> Self {
         self.values.set("factor_percent", factor_percent);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `repartition_type` (Based On).
@@ -376,18 +322,6 @@ impl AccountTaxRepartitionLineUpdate {
     #[inline]
     pub fn use_in_tax_closing(mut self, use_in_tax_closing: bool) -> Self {
         self.values.set("use_in_tax_closing", use_in_tax_closing);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -103,15 +103,6 @@ impl AuthTotpDeviceCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Creation Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
     /// Set `expiration_date` (Expiration Date).
     #[inline]
     pub fn expiration_date(
@@ -119,12 +110,6 @@ impl AuthTotpDeviceCreate {
         expiration_date: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Description).
@@ -178,15 +163,6 @@ impl AuthTotpDeviceUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Creation Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
     /// Set `expiration_date` (Expiration Date).
     #[inline]
     pub fn expiration_date(
@@ -194,12 +170,6 @@ impl AuthTotpDeviceUpdate {
         expiration_date: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Description).

@@ -142,31 +142,10 @@ impl BarcodeNomenclatureCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `gs1_separator_fnc1` (FNC1 Separator).
     #[inline]
     pub fn gs1_separator_fnc1(mut self, gs1_separator_fnc1: impl Into<String>) -> Self {
         self.values.set("gs1_separator_fnc1", gs1_separator_fnc1.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_gs1_nomenclature` (Is GS1 Nomenclature).
@@ -196,18 +175,6 @@ impl BarcodeNomenclatureCreate {
     #[inline]
     pub fn upc_ean_conv(mut self, upc_ean_conv: UpcEanConv) -> Self {
         self.values.set("upc_ean_conv", upc_ean_conv);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -245,31 +212,10 @@ impl BarcodeNomenclatureUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `gs1_separator_fnc1` (FNC1 Separator).
     #[inline]
     pub fn gs1_separator_fnc1(mut self, gs1_separator_fnc1: impl Into<String>) -> Self {
         self.values.set("gs1_separator_fnc1", gs1_separator_fnc1.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_gs1_nomenclature` (Is GS1 Nomenclature).
@@ -299,18 +245,6 @@ impl BarcodeNomenclatureUpdate {
     #[inline]
     pub fn upc_ean_conv(mut self, upc_ean_conv: UpcEanConv) -> Self {
         self.values.set("upc_ean_conv", upc_ean_conv);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -215,21 +215,6 @@ impl BarcodeRuleCreate {
         self.values.set("barcode_nomenclature_id", barcode_nomenclature_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `encoding` (Encoding).
     #[inline]
     pub fn encoding(mut self, encoding: Encoding) -> Self {
@@ -246,12 +231,6 @@ impl BarcodeRuleCreate {
     #[inline]
     pub fn gs1_decimal_usage(mut self, gs1_decimal_usage: bool) -> Self {
         self.values.set("gs1_decimal_usage", gs1_decimal_usage);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Rule Name).
@@ -276,18 +255,6 @@ impl BarcodeRuleCreate {
     #[inline]
     pub fn r#type(mut self, r#type: Type) -> Self {
         self.values.set("type", r#type);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -341,21 +308,6 @@ impl BarcodeRuleUpdate {
         self.values.set("barcode_nomenclature_id", barcode_nomenclature_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `encoding` (Encoding).
     #[inline]
     pub fn encoding(mut self, encoding: Encoding) -> Self {
@@ -372,12 +324,6 @@ impl BarcodeRuleUpdate {
     #[inline]
     pub fn gs1_decimal_usage(mut self, gs1_decimal_usage: bool) -> Self {
         self.values.set("gs1_decimal_usage", gs1_decimal_usage);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Rule Name).
@@ -402,18 +348,6 @@ impl BarcodeRuleUpdate {
     #[inline]
     pub fn r#type(mut self, r#type: Type) -> Self {
         self.values.set("type", r#type);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -289,21 +289,6 @@ impl BaseDocumentLayoutCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_colors` (Custom Colors).
     #[inline]
     pub fn custom_colors(mut self, custom_colors: bool) -> Self {
@@ -326,12 +311,6 @@ impl BaseDocumentLayoutCreate {
     #[inline]
     pub fn from_invoice(mut self, from_invoice: bool) -> Self {
         self.values.set("from_invoice", from_invoice);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `layout_background` (Layout Background).
@@ -401,18 +380,6 @@ impl BaseDocumentLayoutCreate {
     #[inline]
     pub fn vat(mut self, vat: impl Into<String>) -> Self {
         self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -466,21 +433,6 @@ impl BaseDocumentLayoutUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_colors` (Custom Colors).
     #[inline]
     pub fn custom_colors(mut self, custom_colors: bool) -> Self {
@@ -503,12 +455,6 @@ impl BaseDocumentLayoutUpdate {
     #[inline]
     pub fn from_invoice(mut self, from_invoice: bool) -> Self {
         self.values.set("from_invoice", from_invoice);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `layout_background` (Layout Background).
@@ -578,18 +524,6 @@ impl BaseDocumentLayoutUpdate {
     #[inline]
     pub fn vat(mut self, vat: impl Into<String>) -> Self {
         self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

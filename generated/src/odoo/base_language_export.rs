@@ -165,21 +165,6 @@ impl BaseLanguageExportCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `data` (File).
     #[inline]
     pub fn data(mut self, data: impl Into<::runtime::wire::Binary>) -> Self {
@@ -202,12 +187,6 @@ impl BaseLanguageExportCreate {
     #[inline]
     pub fn format(mut self, format: Format) -> Self {
         self.values.set("format", format);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lang` (Language).
@@ -243,18 +222,6 @@ impl BaseLanguageExportCreate {
     #[inline]
     pub fn state(mut self, state: State) -> Self {
         self.values.set("state", state);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -290,21 +257,6 @@ impl BaseLanguageExportUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `data` (File).
     #[inline]
     pub fn data(mut self, data: impl Into<::runtime::wire::Binary>) -> Self {
@@ -327,12 +279,6 @@ impl BaseLanguageExportUpdate {
     #[inline]
     pub fn format(mut self, format: Format) -> Self {
         self.values.set("format", format);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lang` (Language).
@@ -368,18 +314,6 @@ impl BaseLanguageExportUpdate {
     #[inline]
     pub fn state(mut self, state: State) -> Self {
         self.values.set("state", state);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

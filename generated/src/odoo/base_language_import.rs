@@ -143,21 +143,6 @@ impl BaseLanguageImportCreate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `data` (File).
     #[inline]
     pub fn data(mut self, data: impl Into<::runtime::wire::Binary>) -> Self {
@@ -170,12 +155,6 @@ impl BaseLanguageImportCreate {
         self.values.set("filename", filename.into());
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Language Name).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -186,18 +165,6 @@ impl BaseLanguageImportCreate {
     #[inline]
     pub fn overwrite(mut self, overwrite: bool) -> Self {
         self.values.set("overwrite", overwrite);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -239,21 +206,6 @@ impl BaseLanguageImportUpdate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `data` (File).
     #[inline]
     pub fn data(mut self, data: impl Into<::runtime::wire::Binary>) -> Self {
@@ -266,12 +218,6 @@ impl BaseLanguageImportUpdate {
         self.values.set("filename", filename.into());
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Language Name).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -282,18 +228,6 @@ impl BaseLanguageImportUpdate {
     #[inline]
     pub fn overwrite(mut self, overwrite: bool) -> Self {
         self.values.set("overwrite", overwrite);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

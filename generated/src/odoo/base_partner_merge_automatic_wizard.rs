@@ -191,21 +191,6 @@ impl BasePartnerMergeAutomaticWizardCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `current_line_id` (Current Line).
     #[inline]
     pub fn current_line_id(mut self, current_line_id: i64) -> Self {
@@ -260,12 +245,6 @@ impl BasePartnerMergeAutomaticWizardCreate {
         self.values.set("group_by_vat", group_by_vat);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `line_ids` (Lines).
     #[inline]
     pub fn line_ids(
@@ -304,18 +283,6 @@ impl BasePartnerMergeAutomaticWizardCreate {
     #[inline]
     pub fn state(mut self, state: State) -> Self {
         self.values.set("state", state);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -355,21 +322,6 @@ impl BasePartnerMergeAutomaticWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `current_line_id` (Current Line).
     #[inline]
     pub fn current_line_id(mut self, current_line_id: i64) -> Self {
@@ -424,12 +376,6 @@ impl BasePartnerMergeAutomaticWizardUpdate {
         self.values.set("group_by_vat", group_by_vat);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `line_ids` (Lines).
     #[inline]
     pub fn line_ids(
@@ -468,18 +414,6 @@ impl BasePartnerMergeAutomaticWizardUpdate {
     #[inline]
     pub fn state(mut self, state: State) -> Self {
         self.values.set("state", state);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -111,12 +111,6 @@ impl BusPresenceCreate {
         self.values.set("guest_id", guest_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `last_poll` (Last Poll).
     #[inline]
     pub fn last_poll(mut self, last_poll: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -181,12 +175,6 @@ impl BusPresenceUpdate {
     #[inline]
     pub fn guest_id(mut self, guest_id: i64) -> Self {
         self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `last_poll` (Last Poll).

@@ -720,21 +720,6 @@ impl CalendarEventCreate {
         self.values.set("count", count);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `current_status` (Attending?).
     #[inline]
     pub fn current_status(mut self, current_status: CurrentStatus) -> Self {
@@ -781,12 +766,6 @@ impl CalendarEventCreate {
     #[inline]
     pub fn fri(mut self, fri: bool) -> Self {
         self.values.set("fri", fri);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `interval` (Repeat On).
@@ -1039,18 +1018,6 @@ impl CalendarEventCreate {
     #[inline]
     pub fn weekday(mut self, weekday: Weekday) -> Self {
         self.values.set("weekday", weekday);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1160,21 +1127,6 @@ impl CalendarEventUpdate {
         self.values.set("count", count);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `current_status` (Attending?).
     #[inline]
     pub fn current_status(mut self, current_status: CurrentStatus) -> Self {
@@ -1221,12 +1173,6 @@ impl CalendarEventUpdate {
     #[inline]
     pub fn fri(mut self, fri: bool) -> Self {
         self.values.set("fri", fri);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `interval` (Repeat On).
@@ -1479,18 +1425,6 @@ impl CalendarEventUpdate {
     #[inline]
     pub fn weekday(mut self, weekday: Weekday) -> Self {
         self.values.set("weekday", weekday);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

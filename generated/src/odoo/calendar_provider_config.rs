@@ -166,21 +166,6 @@ impl CalendarProviderConfigCreate {
         self.values.set("cal_sync_paused", cal_sync_paused);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `external_calendar_provider` (Choose an external calendar to configure).
     #[inline]
     pub fn external_calendar_provider(
@@ -188,12 +173,6 @@ impl CalendarProviderConfigCreate {
         external_calendar_provider: ExternalCalendarProvider,
     ) -> Self {
         self.values.set("external_calendar_provider", external_calendar_provider);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `microsoft_outlook_client_identifier` (Outlook Client Id).
@@ -229,18 +208,6 @@ impl CalendarProviderConfigCreate {
         microsoft_outlook_sync_paused: bool,
     ) -> Self {
         self.values.set("microsoft_outlook_sync_paused", microsoft_outlook_sync_paused);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -296,21 +263,6 @@ impl CalendarProviderConfigUpdate {
         self.values.set("cal_sync_paused", cal_sync_paused);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `external_calendar_provider` (Choose an external calendar to configure).
     #[inline]
     pub fn external_calendar_provider(
@@ -318,12 +270,6 @@ impl CalendarProviderConfigUpdate {
         external_calendar_provider: ExternalCalendarProvider,
     ) -> Self {
         self.values.set("external_calendar_provider", external_calendar_provider);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `microsoft_outlook_client_identifier` (Outlook Client Id).
@@ -359,18 +305,6 @@ impl CalendarProviderConfigUpdate {
         microsoft_outlook_sync_paused: bool,
     ) -> Self {
         self.values.set("microsoft_outlook_sync_paused", microsoft_outlook_sync_paused);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -281,21 +281,6 @@ impl CalendarRecurrenceCreate {
         self.values.set("count", count);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `day` (Day).
     #[inline]
     pub fn day(mut self, day: i64) -> Self {
@@ -318,12 +303,6 @@ impl CalendarRecurrenceCreate {
     #[inline]
     pub fn fri(mut self, fri: bool) -> Self {
         self.values.set("fri", fri);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `interval` (Interval).
@@ -402,18 +381,6 @@ impl CalendarRecurrenceCreate {
     #[inline]
     pub fn weekday(mut self, weekday: Weekday) -> Self {
         self.values.set("weekday", weekday);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -482,21 +449,6 @@ impl CalendarRecurrenceUpdate {
         self.values.set("count", count);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `day` (Day).
     #[inline]
     pub fn day(mut self, day: i64) -> Self {
@@ -519,12 +471,6 @@ impl CalendarRecurrenceUpdate {
     #[inline]
     pub fn fri(mut self, fri: bool) -> Self {
         self.values.set("fri", fri);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `interval` (Interval).
@@ -603,18 +549,6 @@ impl CalendarRecurrenceUpdate {
     #[inline]
     pub fn weekday(mut self, weekday: Weekday) -> Self {
         self.values.set("weekday", weekday);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -255,12 +255,6 @@ impl CrmActivityReportCreate {
         self.values.set("date_deadline", date_deadline);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `lead_create_date` (Creation Date).
     #[inline]
     pub fn lead_create_date(
@@ -409,12 +403,6 @@ impl CrmActivityReportUpdate {
     #[inline]
     pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
         self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lead_create_date` (Creation Date).

@@ -311,21 +311,6 @@ impl CrmIapLeadMiningRequestCreate {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `error_type` (Error Type).
     #[inline]
     pub fn error_type(mut self, error_type: ErrorType) -> Self {
@@ -336,12 +321,6 @@ impl CrmIapLeadMiningRequestCreate {
     #[inline]
     pub fn filter_on_size(mut self, filter_on_size: bool) -> Self {
         self.values.set("filter_on_size", filter_on_size);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `industry_ids` (Industries).
@@ -447,18 +426,6 @@ impl CrmIapLeadMiningRequestCreate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -534,21 +501,6 @@ impl CrmIapLeadMiningRequestUpdate {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `error_type` (Error Type).
     #[inline]
     pub fn error_type(mut self, error_type: ErrorType) -> Self {
@@ -559,12 +511,6 @@ impl CrmIapLeadMiningRequestUpdate {
     #[inline]
     pub fn filter_on_size(mut self, filter_on_size: bool) -> Self {
         self.values.set("filter_on_size", filter_on_size);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `industry_ids` (Industries).
@@ -670,18 +616,6 @@ impl CrmIapLeadMiningRequestUpdate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

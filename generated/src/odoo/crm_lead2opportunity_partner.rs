@@ -161,21 +161,6 @@ impl CrmLead2opportunityPartnerCreate {
         self.values.set("action", action);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `duplicated_lead_ids` (Opportunities).
     #[inline]
     pub fn duplicated_lead_ids(
@@ -195,12 +180,6 @@ impl CrmLead2opportunityPartnerCreate {
     #[inline]
     pub fn force_assignment(mut self, force_assignment: bool) -> Self {
         self.values.set("force_assignment", force_assignment);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lead_id` (Associated Lead).
@@ -231,18 +210,6 @@ impl CrmLead2opportunityPartnerCreate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -286,21 +253,6 @@ impl CrmLead2opportunityPartnerUpdate {
         self.values.set("action", action);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `duplicated_lead_ids` (Opportunities).
     #[inline]
     pub fn duplicated_lead_ids(
@@ -320,12 +272,6 @@ impl CrmLead2opportunityPartnerUpdate {
     #[inline]
     pub fn force_assignment(mut self, force_assignment: bool) -> Self {
         self.values.set("force_assignment", force_assignment);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lead_id` (Associated Lead).
@@ -356,18 +302,6 @@ impl CrmLead2opportunityPartnerUpdate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

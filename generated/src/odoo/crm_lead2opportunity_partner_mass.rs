@@ -183,21 +183,6 @@ impl CrmLead2opportunityPartnerMassCreate {
         self.values.set("action", action);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `deduplicate` (Apply deduplication).
     #[inline]
     pub fn deduplicate(mut self, deduplicate: bool) -> Self {
@@ -223,12 +208,6 @@ impl CrmLead2opportunityPartnerMassCreate {
     #[inline]
     pub fn force_assignment(mut self, force_assignment: bool) -> Self {
         self.values.set("force_assignment", force_assignment);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lead_id` (Associated Lead).
@@ -282,18 +261,6 @@ impl CrmLead2opportunityPartnerMassCreate {
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -339,21 +306,6 @@ impl CrmLead2opportunityPartnerMassUpdate {
         self.values.set("action", action);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `deduplicate` (Apply deduplication).
     #[inline]
     pub fn deduplicate(mut self, deduplicate: bool) -> Self {
@@ -379,12 +331,6 @@ impl CrmLead2opportunityPartnerMassUpdate {
     #[inline]
     pub fn force_assignment(mut self, force_assignment: bool) -> Self {
         self.values.set("force_assignment", force_assignment);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lead_id` (Associated Lead).
@@ -438,18 +384,6 @@ impl CrmLead2opportunityPartnerMassUpdate {
         >,
     ) -> Self {
         self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -334,31 +334,10 @@ impl CrmTeamMemberCreate {
         self.values.set("assignment_optout", assignment_optout);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crm_team_id` (Sales Team).
     #[inline]
     pub fn crm_team_id(mut self, crm_team_id: i64) -> Self {
         self.values.set("crm_team_id", crm_team_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `message_follower_ids` (Followers).
@@ -438,18 +417,6 @@ impl CrmTeamMemberCreate {
                 "website_message_ids",
                 website_message_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -509,31 +476,10 @@ impl CrmTeamMemberUpdate {
         self.values.set("assignment_optout", assignment_optout);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crm_team_id` (Sales Team).
     #[inline]
     pub fn crm_team_id(mut self, crm_team_id: i64) -> Self {
         self.values.set("crm_team_id", crm_team_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `message_follower_ids` (Followers).
@@ -613,18 +559,6 @@ impl CrmTeamMemberUpdate {
                 "website_message_ids",
                 website_message_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -230,21 +230,6 @@ impl DiscussChannelMemberCreate {
         self.values.set("channel_id", channel_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_channel_name` (Custom channel name).
     #[inline]
     pub fn custom_channel_name(
@@ -279,12 +264,6 @@ impl DiscussChannelMemberCreate {
     #[inline]
     pub fn guest_id(mut self, guest_id: i64) -> Self {
         self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `last_interest_dt` (Last Interest).
@@ -354,18 +333,6 @@ impl DiscussChannelMemberCreate {
     #[inline]
     pub fn unpin_dt(mut self, unpin_dt: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.values.set("unpin_dt", unpin_dt);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -409,21 +376,6 @@ impl DiscussChannelMemberUpdate {
         self.values.set("channel_id", channel_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_channel_name` (Custom channel name).
     #[inline]
     pub fn custom_channel_name(
@@ -458,12 +410,6 @@ impl DiscussChannelMemberUpdate {
     #[inline]
     pub fn guest_id(mut self, guest_id: i64) -> Self {
         self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `last_interest_dt` (Last Interest).
@@ -533,18 +479,6 @@ impl DiscussChannelMemberUpdate {
     #[inline]
     pub fn unpin_dt(mut self, unpin_dt: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.values.set("unpin_dt", unpin_dt);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -155,27 +155,6 @@ impl DiscussChannelRtcSessionCreate {
         self.values.set("channel_member_id", channel_member_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `is_camera_on` (Is sending user video).
     #[inline]
     pub fn is_camera_on(mut self, is_camera_on: bool) -> Self {
@@ -198,18 +177,6 @@ impl DiscussChannelRtcSessionCreate {
     #[inline]
     pub fn is_screen_sharing_on(mut self, is_screen_sharing_on: bool) -> Self {
         self.values.set("is_screen_sharing_on", is_screen_sharing_on);
-        self
-    }
-    /// Set `write_date` (Last Updated On).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -253,27 +220,6 @@ impl DiscussChannelRtcSessionUpdate {
         self.values.set("channel_member_id", channel_member_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `is_camera_on` (Is sending user video).
     #[inline]
     pub fn is_camera_on(mut self, is_camera_on: bool) -> Self {
@@ -296,18 +242,6 @@ impl DiscussChannelRtcSessionUpdate {
     #[inline]
     pub fn is_screen_sharing_on(mut self, is_screen_sharing_on: bool) -> Self {
         self.values.set("is_screen_sharing_on", is_screen_sharing_on);
-        self
-    }
-    /// Set `write_date` (Last Updated On).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -1084,21 +1084,6 @@ impl HrEmployeeCreate {
         self.values.set("country_of_birth", country_of_birth);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `department_id` (Department).
     #[inline]
     pub fn department_id(mut self, department_id: i64) -> Self {
@@ -1205,12 +1190,6 @@ impl HrEmployeeCreate {
         has_work_permit: impl Into<::runtime::wire::Binary>,
     ) -> Self {
         self.values.set("has_work_permit", has_work_permit.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `id_card` (ID Card Copy).
@@ -1573,18 +1552,6 @@ impl HrEmployeeCreate {
     #[inline]
     pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
         self.values.set("work_phone", work_phone.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1754,21 +1721,6 @@ impl HrEmployeeUpdate {
         self.values.set("country_of_birth", country_of_birth);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `department_id` (Department).
     #[inline]
     pub fn department_id(mut self, department_id: i64) -> Self {
@@ -1875,12 +1827,6 @@ impl HrEmployeeUpdate {
         has_work_permit: impl Into<::runtime::wire::Binary>,
     ) -> Self {
         self.values.set("has_work_permit", has_work_permit.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `id_card` (ID Card Copy).
@@ -2243,18 +2189,6 @@ impl HrEmployeeUpdate {
     #[inline]
     pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
         self.values.set("work_phone", work_phone.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

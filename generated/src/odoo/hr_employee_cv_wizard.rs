@@ -163,21 +163,6 @@ impl HrEmployeeCvWizardCreate {
         self.values.set("color_secondary", color_secondary.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `employee_ids` (Employee).
     #[inline]
     pub fn employee_ids(
@@ -187,12 +172,6 @@ impl HrEmployeeCvWizardCreate {
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `show_contact` (Contact Information).
@@ -211,18 +190,6 @@ impl HrEmployeeCvWizardCreate {
     #[inline]
     pub fn show_skills(mut self, show_skills: bool) -> Self {
         self.values.set("show_skills", show_skills);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -270,21 +237,6 @@ impl HrEmployeeCvWizardUpdate {
         self.values.set("color_secondary", color_secondary.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `employee_ids` (Employee).
     #[inline]
     pub fn employee_ids(
@@ -294,12 +246,6 @@ impl HrEmployeeCvWizardUpdate {
         >,
     ) -> Self {
         self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `show_contact` (Contact Information).
@@ -318,18 +264,6 @@ impl HrEmployeeCvWizardUpdate {
     #[inline]
     pub fn show_skills(mut self, show_skills: bool) -> Self {
         self.values.set("show_skills", show_skills);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

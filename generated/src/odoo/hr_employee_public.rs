@@ -427,21 +427,6 @@ impl HrEmployeePublicCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Create Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `department_id` (Department).
     #[inline]
     pub fn department_id(mut self, department_id: i64) -> Self {
@@ -461,12 +446,6 @@ impl HrEmployeePublicCreate {
                 "employee_skill_ids",
                 employee_skill_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `job_id` (Job Position).
@@ -527,18 +506,6 @@ impl HrEmployeePublicCreate {
     #[inline]
     pub fn work_location_id(mut self, work_location_id: i64) -> Self {
         self.values.set("work_location_id", work_location_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -603,21 +570,6 @@ impl HrEmployeePublicUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Create Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `department_id` (Department).
     #[inline]
     pub fn department_id(mut self, department_id: i64) -> Self {
@@ -637,12 +589,6 @@ impl HrEmployeePublicUpdate {
                 "employee_skill_ids",
                 employee_skill_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `job_id` (Job Position).
@@ -703,18 +649,6 @@ impl HrEmployeePublicUpdate {
     #[inline]
     pub fn work_location_id(mut self, work_location_id: i64) -> Self {
         self.values.set("work_location_id", work_location_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -149,21 +149,6 @@ impl HrEmployeeSkillLogCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
@@ -182,12 +167,6 @@ impl HrEmployeeSkillLogCreate {
         self.values.set("employee_id", employee_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `skill_id` (Skill).
     #[inline]
     pub fn skill_id(mut self, skill_id: i64) -> Self {
@@ -204,18 +183,6 @@ impl HrEmployeeSkillLogCreate {
     #[inline]
     pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
         self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -251,21 +218,6 @@ impl HrEmployeeSkillLogUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
@@ -284,12 +236,6 @@ impl HrEmployeeSkillLogUpdate {
         self.values.set("employee_id", employee_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `skill_id` (Skill).
     #[inline]
     pub fn skill_id(mut self, skill_id: i64) -> Self {
@@ -306,18 +252,6 @@ impl HrEmployeeSkillLogUpdate {
     #[inline]
     pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
         self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -150,12 +150,6 @@ impl HrEmployeeSkillReportCreate {
         self.values.set("employee_id", employee_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `level_progress` (Level Progress).
     #[inline]
     pub fn level_progress(mut self, level_progress: f64) -> Self {
@@ -231,12 +225,6 @@ impl HrEmployeeSkillReportUpdate {
     #[inline]
     pub fn employee_id(mut self, employee_id: i64) -> Self {
         self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `level_progress` (Level Progress).

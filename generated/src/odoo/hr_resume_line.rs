@@ -147,21 +147,6 @@ impl HrResumeLineCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_end` (Date End).
     #[inline]
     pub fn date_end(mut self, date_end: ::chrono::NaiveDate) -> Self {
@@ -192,12 +177,6 @@ impl HrResumeLineCreate {
         self.values.set("employee_id", employee_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `line_type_id` (Type).
     #[inline]
     pub fn line_type_id(mut self, line_type_id: i64) -> Self {
@@ -208,18 +187,6 @@ impl HrResumeLineCreate {
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.values.set("name", name.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -255,21 +222,6 @@ impl HrResumeLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_end` (Date End).
     #[inline]
     pub fn date_end(mut self, date_end: ::chrono::NaiveDate) -> Self {
@@ -300,12 +252,6 @@ impl HrResumeLineUpdate {
         self.values.set("employee_id", employee_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `line_type_id` (Type).
     #[inline]
     pub fn line_type_id(mut self, line_type_id: i64) -> Self {
@@ -316,18 +262,6 @@ impl HrResumeLineUpdate {
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.values.set("name", name.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

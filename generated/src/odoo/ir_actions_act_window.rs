@@ -297,21 +297,6 @@ impl IrActionsActWindowCreate {
         self.values.set("context", context.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `domain` (Domain Value).
     #[inline]
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
@@ -339,12 +324,6 @@ impl IrActionsActWindowCreate {
     #[inline]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.values.set("help", help.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `limit` (Limit).
@@ -428,18 +407,6 @@ impl IrActionsActWindowCreate {
     #[inline]
     pub fn view_mode(mut self, view_mode: impl Into<String>) -> Self {
         self.values.set("view_mode", view_mode.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -499,21 +466,6 @@ impl IrActionsActWindowUpdate {
         self.values.set("context", context.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `domain` (Domain Value).
     #[inline]
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
@@ -541,12 +493,6 @@ impl IrActionsActWindowUpdate {
     #[inline]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.values.set("help", help.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `limit` (Limit).
@@ -630,18 +576,6 @@ impl IrActionsActWindowUpdate {
     #[inline]
     pub fn view_mode(mut self, view_mode: impl Into<String>) -> Self {
         self.values.set("view_mode", view_mode.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -561,21 +561,6 @@ impl IrActionsServerCreate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crud_model_id` (Record to Create).
     #[inline]
     pub fn crud_model_id(mut self, crud_model_id: i64) -> Self {
@@ -603,12 +588,6 @@ impl IrActionsServerCreate {
     #[inline]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.values.set("help", help.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `link_field_id` (Link Field).
@@ -764,18 +743,6 @@ impl IrActionsServerCreate {
     #[inline]
     pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.values.set("webhook_url", webhook_url.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -904,21 +871,6 @@ impl IrActionsServerUpdate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crud_model_id` (Record to Create).
     #[inline]
     pub fn crud_model_id(mut self, crud_model_id: i64) -> Self {
@@ -946,12 +898,6 @@ impl IrActionsServerUpdate {
     #[inline]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.values.set("help", help.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `link_field_id` (Link Field).
@@ -1107,18 +1053,6 @@ impl IrActionsServerUpdate {
     #[inline]
     pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.values.set("webhook_url", webhook_url.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -254,21 +254,6 @@ impl IrAttachmentCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `datas` (File Content (base64)).
     #[inline]
     pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
@@ -291,12 +276,6 @@ impl IrAttachmentCreate {
     #[inline]
     pub fn file_size(mut self, file_size: i64) -> Self {
         self.values.set("file_size", file_size);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `index_content` (Indexed Content).
@@ -380,18 +359,6 @@ impl IrAttachmentCreate {
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -445,21 +412,6 @@ impl IrAttachmentUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `datas` (File Content (base64)).
     #[inline]
     pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
@@ -482,12 +434,6 @@ impl IrAttachmentUpdate {
     #[inline]
     pub fn file_size(mut self, file_size: i64) -> Self {
         self.values.set("file_size", file_size);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `index_content` (Indexed Content).
@@ -571,18 +517,6 @@ impl IrAttachmentUpdate {
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

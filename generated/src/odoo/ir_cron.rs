@@ -647,21 +647,6 @@ impl IrCronCreate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crud_model_id` (Record to Create).
     #[inline]
     pub fn crud_model_id(mut self, crud_model_id: i64) -> Self {
@@ -704,12 +689,6 @@ impl IrCronCreate {
     #[inline]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.values.set("help", help.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `interval_number` (Interval Number).
@@ -907,18 +886,6 @@ impl IrCronCreate {
     #[inline]
     pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.values.set("webhook_url", webhook_url.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1053,21 +1020,6 @@ impl IrCronUpdate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crud_model_id` (Record to Create).
     #[inline]
     pub fn crud_model_id(mut self, crud_model_id: i64) -> Self {
@@ -1110,12 +1062,6 @@ impl IrCronUpdate {
     #[inline]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.values.set("help", help.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `interval_number` (Interval Number).
@@ -1313,18 +1259,6 @@ impl IrCronUpdate {
     #[inline]
     pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.values.set("webhook_url", webhook_url.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

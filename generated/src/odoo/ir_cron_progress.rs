@@ -127,21 +127,6 @@ impl IrCronProgressCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `cron_id` (Cron).
     #[inline]
     pub fn cron_id(mut self, cron_id: i64) -> Self {
@@ -160,12 +145,6 @@ impl IrCronProgressCreate {
         self.values.set("done", done);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `remaining` (Remaining).
     #[inline]
     pub fn remaining(mut self, remaining: i64) -> Self {
@@ -176,18 +155,6 @@ impl IrCronProgressCreate {
     #[inline]
     pub fn timed_out_counter(mut self, timed_out_counter: i64) -> Self {
         self.values.set("timed_out_counter", timed_out_counter);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -223,21 +190,6 @@ impl IrCronProgressUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `cron_id` (Cron).
     #[inline]
     pub fn cron_id(mut self, cron_id: i64) -> Self {
@@ -256,12 +208,6 @@ impl IrCronProgressUpdate {
         self.values.set("done", done);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `remaining` (Remaining).
     #[inline]
     pub fn remaining(mut self, remaining: i64) -> Self {
@@ -272,18 +218,6 @@ impl IrCronProgressUpdate {
     #[inline]
     pub fn timed_out_counter(mut self, timed_out_counter: i64) -> Self {
         self.values.set("timed_out_counter", timed_out_counter);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

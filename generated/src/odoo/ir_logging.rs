@@ -159,21 +159,6 @@ impl IrLoggingCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `dbname` (Database Name).
     #[inline]
     pub fn dbname(mut self, dbname: impl Into<String>) -> Self {
@@ -184,12 +169,6 @@ impl IrLoggingCreate {
     #[inline]
     pub fn func(mut self, func: impl Into<String>) -> Self {
         self.values.set("func", func.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `level` (Level).
@@ -226,18 +205,6 @@ impl IrLoggingCreate {
     #[inline]
     pub fn r#type(mut self, r#type: Type) -> Self {
         self.values.set("type", r#type);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -273,21 +240,6 @@ impl IrLoggingUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `dbname` (Database Name).
     #[inline]
     pub fn dbname(mut self, dbname: impl Into<String>) -> Self {
@@ -298,12 +250,6 @@ impl IrLoggingUpdate {
     #[inline]
     pub fn func(mut self, func: impl Into<String>) -> Self {
         self.values.set("func", func.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `level` (Level).
@@ -340,18 +286,6 @@ impl IrLoggingUpdate {
     #[inline]
     pub fn r#type(mut self, r#type: Type) -> Self {
         self.values.set("type", r#type);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -253,21 +253,6 @@ impl IrMailServerCreate {
         self.values.set("active", active);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `from_filter` (FROM Filtering).
     #[inline]
     pub fn from_filter(mut self, from_filter: impl Into<String>) -> Self {
@@ -316,12 +301,6 @@ impl IrMailServerCreate {
         google_gmail_refresh_token: impl Into<String>,
     ) -> Self {
         self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `mail_template_ids` (Mail template using this mail server).
@@ -415,18 +394,6 @@ impl IrMailServerCreate {
     #[inline]
     pub fn smtp_user(mut self, smtp_user: impl Into<String>) -> Self {
         self.values.set("smtp_user", smtp_user.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -468,21 +435,6 @@ impl IrMailServerUpdate {
         self.values.set("active", active);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `from_filter` (FROM Filtering).
     #[inline]
     pub fn from_filter(mut self, from_filter: impl Into<String>) -> Self {
@@ -531,12 +483,6 @@ impl IrMailServerUpdate {
         google_gmail_refresh_token: impl Into<String>,
     ) -> Self {
         self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `mail_template_ids` (Mail template using this mail server).
@@ -630,18 +576,6 @@ impl IrMailServerUpdate {
     #[inline]
     pub fn smtp_user(mut self, smtp_user: impl Into<String>) -> Self {
         self.values.set("smtp_user", smtp_user.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -228,21 +228,6 @@ impl IrModelCreate {
         self.values.set("access_ids", access_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `field_id` (Fields).
     #[inline]
     pub fn field_id(
@@ -252,12 +237,6 @@ impl IrModelCreate {
         >,
     ) -> Self {
         self.values.set("field_id", field_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `info` (Information).
@@ -321,18 +300,6 @@ impl IrModelCreate {
     #[inline]
     pub fn transient(mut self, transient: bool) -> Self {
         self.values.set("transient", transient);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -379,21 +346,6 @@ impl IrModelUpdate {
         self.values.set("access_ids", access_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `field_id` (Fields).
     #[inline]
     pub fn field_id(
@@ -403,12 +355,6 @@ impl IrModelUpdate {
         >,
     ) -> Self {
         self.values.set("field_id", field_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `info` (Information).
@@ -472,18 +418,6 @@ impl IrModelUpdate {
     #[inline]
     pub fn transient(mut self, transient: bool) -> Self {
         self.values.set("transient", transient);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

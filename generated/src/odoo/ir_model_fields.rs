@@ -465,21 +465,6 @@ impl IrModelFieldsCreate {
         self.values.set("copied", copied);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_field` (Currency field).
     #[inline]
     pub fn currency_field(mut self, currency_field: impl Into<String>) -> Self {
@@ -523,12 +508,6 @@ impl IrModelFieldsCreate {
     #[inline]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.values.set("help", help.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `index` (Indexed).
@@ -702,18 +681,6 @@ impl IrModelFieldsCreate {
     #[inline]
     pub fn ttype(mut self, ttype: Ttype) -> Self {
         self.values.set("ttype", ttype);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -785,21 +752,6 @@ impl IrModelFieldsUpdate {
         self.values.set("copied", copied);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_field` (Currency field).
     #[inline]
     pub fn currency_field(mut self, currency_field: impl Into<String>) -> Self {
@@ -843,12 +795,6 @@ impl IrModelFieldsUpdate {
     #[inline]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.values.set("help", help.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `index` (Indexed).
@@ -1022,18 +968,6 @@ impl IrModelFieldsUpdate {
     #[inline]
     pub fn ttype(mut self, ttype: Ttype) -> Self {
         self.values.set("ttype", ttype);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

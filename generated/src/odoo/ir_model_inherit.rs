@@ -92,12 +92,6 @@ impl IrModelInheritCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `model_id` (Model).
     #[inline]
     pub fn model_id(mut self, model_id: i64) -> Self {
@@ -148,12 +142,6 @@ impl IrModelInheritUpdate {
     /// The values set so far, by wire name.
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
     }
     /// Set `model_id` (Model).
     #[inline]

@@ -340,21 +340,6 @@ impl IrModuleModuleCreate {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `demo` (Demo Data).
     #[inline]
     pub fn demo(mut self, demo: bool) -> Self {
@@ -394,12 +379,6 @@ impl IrModuleModuleCreate {
     #[inline]
     pub fn icon(mut self, icon: impl Into<String>) -> Self {
         self.values.set("icon", icon.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `imported` (Imported Module).
@@ -484,18 +463,6 @@ impl IrModuleModuleCreate {
     #[inline]
     pub fn website(mut self, website: impl Into<String>) -> Self {
         self.values.set("website", website.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -572,21 +539,6 @@ impl IrModuleModuleUpdate {
         self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `demo` (Demo Data).
     #[inline]
     pub fn demo(mut self, demo: bool) -> Self {
@@ -626,12 +578,6 @@ impl IrModuleModuleUpdate {
     #[inline]
     pub fn icon(mut self, icon: impl Into<String>) -> Self {
         self.values.set("icon", icon.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `imported` (Imported Module).
@@ -716,18 +662,6 @@ impl IrModuleModuleUpdate {
     #[inline]
     pub fn website(mut self, website: impl Into<String>) -> Self {
         self.values.set("website", website.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -115,12 +115,6 @@ impl IrModuleModuleDependencyCreate {
         self.values.set("auto_install_required", auto_install_required);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `module_id` (Module).
     #[inline]
     pub fn module_id(mut self, module_id: i64) -> Self {
@@ -172,12 +166,6 @@ impl IrModuleModuleDependencyUpdate {
     #[inline]
     pub fn auto_install_required(mut self, auto_install_required: bool) -> Self {
         self.values.set("auto_install_required", auto_install_required);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `module_id` (Module).

@@ -147,15 +147,6 @@ impl IrProfileCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Creation Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
     /// Set `duration` (Duration).
     #[inline]
     pub fn duration(mut self, duration: f64) -> Self {
@@ -166,12 +157,6 @@ impl IrProfileCreate {
     #[inline]
     pub fn entry_count(mut self, entry_count: i64) -> Self {
         self.values.set("entry_count", entry_count);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `init_stack_trace` (Initial stack trace).
@@ -255,15 +240,6 @@ impl IrProfileUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Creation Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
     /// Set `duration` (Duration).
     #[inline]
     pub fn duration(mut self, duration: f64) -> Self {
@@ -274,12 +250,6 @@ impl IrProfileUpdate {
     #[inline]
     pub fn entry_count(mut self, entry_count: i64) -> Self {
         self.values.set("entry_count", entry_count);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `init_stack_trace` (Initial stack trace).

@@ -167,21 +167,6 @@ impl IrRuleCreate {
         self.values.set("active", active);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `domain_force` (Domain).
     #[inline]
     pub fn domain_force(mut self, domain_force: impl Into<String>) -> Self {
@@ -195,12 +180,6 @@ impl IrRuleCreate {
         groups: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResGroups>>,
     ) -> Self {
         self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `model_id` (Model).
@@ -237,18 +216,6 @@ impl IrRuleCreate {
     #[inline]
     pub fn perm_write(mut self, perm_write: bool) -> Self {
         self.values.set("perm_write", perm_write);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -290,21 +257,6 @@ impl IrRuleUpdate {
         self.values.set("active", active);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `domain_force` (Domain).
     #[inline]
     pub fn domain_force(mut self, domain_force: impl Into<String>) -> Self {
@@ -318,12 +270,6 @@ impl IrRuleUpdate {
         groups: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResGroups>>,
     ) -> Self {
         self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `model_id` (Model).
@@ -360,18 +306,6 @@ impl IrRuleUpdate {
     #[inline]
     pub fn perm_write(mut self, perm_write: bool) -> Self {
         self.values.set("perm_write", perm_write);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

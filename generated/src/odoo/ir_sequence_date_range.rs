@@ -141,21 +141,6 @@ impl IrSequenceDateRangeCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_from` (From).
     #[inline]
     pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
@@ -166,12 +151,6 @@ impl IrSequenceDateRangeCreate {
     #[inline]
     pub fn date_to(mut self, date_to: ::chrono::NaiveDate) -> Self {
         self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `number_next` (Next Number).
@@ -190,18 +169,6 @@ impl IrSequenceDateRangeCreate {
     #[inline]
     pub fn sequence_id(mut self, sequence_id: i64) -> Self {
         self.values.set("sequence_id", sequence_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -239,21 +206,6 @@ impl IrSequenceDateRangeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_from` (From).
     #[inline]
     pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
@@ -264,12 +216,6 @@ impl IrSequenceDateRangeUpdate {
     #[inline]
     pub fn date_to(mut self, date_to: ::chrono::NaiveDate) -> Self {
         self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `number_next` (Next Number).
@@ -288,18 +234,6 @@ impl IrSequenceDateRangeUpdate {
     #[inline]
     pub fn sequence_id(mut self, sequence_id: i64) -> Self {
         self.values.set("sequence_id", sequence_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -209,21 +209,6 @@ impl MailActivityPlanTemplateCreate {
         self.values.set("activity_type_id", activity_type_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `delay_count` (Interval).
     #[inline]
     pub fn delay_count(mut self, delay_count: i64) -> Self {
@@ -240,12 +225,6 @@ impl MailActivityPlanTemplateCreate {
     #[inline]
     pub fn delay_unit(mut self, delay_unit: DelayUnit) -> Self {
         self.values.set("delay_unit", delay_unit);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `note` (Note).
@@ -282,18 +261,6 @@ impl MailActivityPlanTemplateCreate {
     #[inline]
     pub fn summary(mut self, summary: impl Into<String>) -> Self {
         self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -337,21 +304,6 @@ impl MailActivityPlanTemplateUpdate {
         self.values.set("activity_type_id", activity_type_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `delay_count` (Interval).
     #[inline]
     pub fn delay_count(mut self, delay_count: i64) -> Self {
@@ -368,12 +320,6 @@ impl MailActivityPlanTemplateUpdate {
     #[inline]
     pub fn delay_unit(mut self, delay_unit: DelayUnit) -> Self {
         self.values.set("delay_unit", delay_unit);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `note` (Note).
@@ -410,18 +356,6 @@ impl MailActivityPlanTemplateUpdate {
     #[inline]
     pub fn summary(mut self, summary: impl Into<String>) -> Self {
         self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -255,31 +255,10 @@ impl MailActivityScheduleCreate {
         self.values.set("activity_user_id", activity_user_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_deadline` (Due Date).
     #[inline]
     pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
         self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `note` (Note).
@@ -328,18 +307,6 @@ impl MailActivityScheduleCreate {
     #[inline]
     pub fn summary(mut self, summary: impl Into<String>) -> Self {
         self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -389,31 +356,10 @@ impl MailActivityScheduleUpdate {
         self.values.set("activity_user_id", activity_user_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_deadline` (Due Date).
     #[inline]
     pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
         self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `note` (Note).
@@ -462,18 +408,6 @@ impl MailActivityScheduleUpdate {
     #[inline]
     pub fn summary(mut self, summary: impl Into<String>) -> Self {
         self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

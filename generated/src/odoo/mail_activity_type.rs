@@ -293,21 +293,6 @@ impl MailActivityTypeCreate {
         self.values.set("chaining_type", chaining_type);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Create Uid).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `decoration_type` (Decoration Type).
     #[inline]
     pub fn decoration_type(mut self, decoration_type: DecorationType) -> Self {
@@ -348,12 +333,6 @@ impl MailActivityTypeCreate {
     #[inline]
     pub fn icon(mut self, icon: impl Into<String>) -> Self {
         self.values.set("icon", icon.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `keep_done` (Keep Done).
@@ -435,18 +414,6 @@ impl MailActivityTypeCreate {
     #[inline]
     pub fn triggered_next_type_id(mut self, triggered_next_type_id: i64) -> Self {
         self.values.set("triggered_next_type_id", triggered_next_type_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -500,21 +467,6 @@ impl MailActivityTypeUpdate {
         self.values.set("chaining_type", chaining_type);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Create Uid).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `decoration_type` (Decoration Type).
     #[inline]
     pub fn decoration_type(mut self, decoration_type: DecorationType) -> Self {
@@ -555,12 +507,6 @@ impl MailActivityTypeUpdate {
     #[inline]
     pub fn icon(mut self, icon: impl Into<String>) -> Self {
         self.values.set("icon", icon.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `keep_done` (Keep Done).
@@ -642,18 +588,6 @@ impl MailActivityTypeUpdate {
     #[inline]
     pub fn triggered_next_type_id(mut self, triggered_next_type_id: i64) -> Self {
         self.values.set("triggered_next_type_id", triggered_next_type_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -409,21 +409,6 @@ impl MailComposeMessageCreate {
         self.values.set("composition_mode", composition_mode);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `email_add_signature` (Add signature).
     #[inline]
     pub fn email_add_signature(mut self, email_add_signature: bool) -> Self {
@@ -446,12 +431,6 @@ impl MailComposeMessageCreate {
     #[inline]
     pub fn force_send(mut self, force_send: bool) -> Self {
         self.values.set("force_send", force_send);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lang` (Language).
@@ -589,18 +568,6 @@ impl MailComposeMessageCreate {
     #[inline]
     pub fn use_exclusion_list(mut self, use_exclusion_list: bool) -> Self {
         self.values.set("use_exclusion_list", use_exclusion_list);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -678,21 +645,6 @@ impl MailComposeMessageUpdate {
         self.values.set("composition_mode", composition_mode);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `email_add_signature` (Add signature).
     #[inline]
     pub fn email_add_signature(mut self, email_add_signature: bool) -> Self {
@@ -715,12 +667,6 @@ impl MailComposeMessageUpdate {
     #[inline]
     pub fn force_send(mut self, force_send: bool) -> Self {
         self.values.set("force_send", force_send);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lang` (Language).
@@ -858,18 +804,6 @@ impl MailComposeMessageUpdate {
     #[inline]
     pub fn use_exclusion_list(mut self, use_exclusion_list: bool) -> Self {
         self.values.set("use_exclusion_list", use_exclusion_list);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

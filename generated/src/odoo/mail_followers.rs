@@ -120,12 +120,6 @@ impl MailFollowersCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `partner_id` (Related Partner).
     #[inline]
     pub fn partner_id(mut self, partner_id: i64) -> Self {
@@ -187,12 +181,6 @@ impl MailFollowersUpdate {
     /// The values set so far, by wire name.
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
     }
     /// Set `partner_id` (Related Partner).
     #[inline]

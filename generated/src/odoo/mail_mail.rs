@@ -645,21 +645,6 @@ impl MailMailCreate {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -718,12 +703,6 @@ impl MailMailCreate {
     #[inline]
     pub fn headers(mut self, headers: impl Into<String>) -> Self {
         self.values.set("headers", headers.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_internal` (Employee Only).
@@ -991,18 +970,6 @@ impl MailMailCreate {
                 "unrestricted_attachment_ids",
                 unrestricted_attachment_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1100,21 +1067,6 @@ impl MailMailUpdate {
         self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -1173,12 +1125,6 @@ impl MailMailUpdate {
     #[inline]
     pub fn headers(mut self, headers: impl Into<String>) -> Self {
         self.values.set("headers", headers.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_internal` (Employee Only).
@@ -1446,18 +1392,6 @@ impl MailMailUpdate {
                 "unrestricted_attachment_ids",
                 unrestricted_attachment_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -111,12 +111,6 @@ impl MailMessageReactionCreate {
         self.values.set("guest_id", guest_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `message_id` (Message).
     #[inline]
     pub fn message_id(mut self, message_id: i64) -> Self {
@@ -174,12 +168,6 @@ impl MailMessageReactionUpdate {
     #[inline]
     pub fn guest_id(mut self, guest_id: i64) -> Self {
         self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `message_id` (Message).

@@ -177,21 +177,6 @@ impl MailMessageSubtypeCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default` (Default).
     #[inline]
     pub fn set_default(mut self, default: bool) -> Self {
@@ -208,12 +193,6 @@ impl MailMessageSubtypeCreate {
     #[inline]
     pub fn hidden(mut self, hidden: bool) -> Self {
         self.values.set("hidden", hidden);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `internal` (Internal Only).
@@ -256,18 +235,6 @@ impl MailMessageSubtypeCreate {
     #[inline]
     pub fn track_recipients(mut self, track_recipients: bool) -> Self {
         self.values.set("track_recipients", track_recipients);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -303,21 +270,6 @@ impl MailMessageSubtypeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default` (Default).
     #[inline]
     pub fn set_default(mut self, default: bool) -> Self {
@@ -334,12 +286,6 @@ impl MailMessageSubtypeUpdate {
     #[inline]
     pub fn hidden(mut self, hidden: bool) -> Self {
         self.values.set("hidden", hidden);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `internal` (Internal Only).
@@ -382,18 +328,6 @@ impl MailMessageSubtypeUpdate {
     #[inline]
     pub fn track_recipients(mut self, track_recipients: bool) -> Self {
         self.values.set("track_recipients", track_recipients);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -143,27 +143,6 @@ impl MailMessageTranslationCreate {
         self.values.set("body", body.into());
         self
     }
-    /// Set `create_date` (Create Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `message_id` (Message).
     #[inline]
     pub fn message_id(mut self, message_id: i64) -> Self {
@@ -180,18 +159,6 @@ impl MailMessageTranslationCreate {
     #[inline]
     pub fn target_lang(mut self, target_lang: impl Into<String>) -> Self {
         self.values.set("target_lang", target_lang.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -235,27 +202,6 @@ impl MailMessageTranslationUpdate {
         self.values.set("body", body.into());
         self
     }
-    /// Set `create_date` (Create Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `message_id` (Message).
     #[inline]
     pub fn message_id(mut self, message_id: i64) -> Self {
@@ -272,18 +218,6 @@ impl MailMessageTranslationUpdate {
     #[inline]
     pub fn target_lang(mut self, target_lang: impl Into<String>) -> Self {
         self.values.set("target_lang", target_lang.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

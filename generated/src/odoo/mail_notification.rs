@@ -190,12 +190,6 @@ impl MailNotificationCreate {
         self.values.set("failure_type", failure_type);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `is_read` (Is Read).
     #[inline]
     pub fn is_read(mut self, is_read: bool) -> Self {
@@ -320,12 +314,6 @@ impl MailNotificationUpdate {
     #[inline]
     pub fn failure_type(mut self, failure_type: FailureType) -> Self {
         self.values.set("failure_type", failure_type);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_read` (Is Read).

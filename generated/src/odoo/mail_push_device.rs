@@ -132,21 +132,6 @@ impl MailPushDeviceCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `endpoint` (Browser endpoint).
     #[inline]
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
@@ -162,12 +147,6 @@ impl MailPushDeviceCreate {
         self.values.set("expiration_time", expiration_time);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `keys` (Browser keys).
     #[inline]
     pub fn keys(mut self, keys: impl Into<String>) -> Self {
@@ -178,18 +157,6 @@ impl MailPushDeviceCreate {
     #[inline]
     pub fn partner_id(mut self, partner_id: i64) -> Self {
         self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -225,21 +192,6 @@ impl MailPushDeviceUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `endpoint` (Browser endpoint).
     #[inline]
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
@@ -255,12 +207,6 @@ impl MailPushDeviceUpdate {
         self.values.set("expiration_time", expiration_time);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `keys` (Browser keys).
     #[inline]
     pub fn keys(mut self, keys: impl Into<String>) -> Self {
@@ -271,18 +217,6 @@ impl MailPushDeviceUpdate {
     #[inline]
     pub fn partner_id(mut self, partner_id: i64) -> Self {
         self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

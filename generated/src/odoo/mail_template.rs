@@ -329,21 +329,6 @@ impl MailTemplateCreate {
         self.values.set("body_html", body_html.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `description` (Template Description).
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
@@ -372,12 +357,6 @@ impl MailTemplateCreate {
     #[inline]
     pub fn email_to(mut self, email_to: impl Into<String>) -> Self {
         self.values.set("email_to", email_to.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lang` (Language).
@@ -465,18 +444,6 @@ impl MailTemplateCreate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -542,21 +509,6 @@ impl MailTemplateUpdate {
         self.values.set("body_html", body_html.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `description` (Template Description).
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
@@ -585,12 +537,6 @@ impl MailTemplateUpdate {
     #[inline]
     pub fn email_to(mut self, email_to: impl Into<String>) -> Self {
         self.values.set("email_to", email_to.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lang` (Language).
@@ -678,18 +624,6 @@ impl MailTemplateUpdate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -205,21 +205,6 @@ impl OnboardingOnboardingStepCreate {
         self.values.set("button_text", button_text.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `description` (Description).
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
@@ -236,12 +221,6 @@ impl OnboardingOnboardingStepCreate {
     #[inline]
     pub fn done_text(mut self, done_text: impl Into<String>) -> Self {
         self.values.set("done_text", done_text.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_per_company` (Is per company).
@@ -314,18 +293,6 @@ impl OnboardingOnboardingStepCreate {
     #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.values.set("title", title.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -369,21 +336,6 @@ impl OnboardingOnboardingStepUpdate {
         self.values.set("button_text", button_text.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `description` (Description).
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
@@ -400,12 +352,6 @@ impl OnboardingOnboardingStepUpdate {
     #[inline]
     pub fn done_text(mut self, done_text: impl Into<String>) -> Self {
         self.values.set("done_text", done_text.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_per_company` (Is per company).
@@ -478,18 +424,6 @@ impl OnboardingOnboardingStepUpdate {
     #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.values.set("title", title.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -233,21 +233,6 @@ impl PaymentLinkWizardCreate {
         self.values.set("amount_paid", amount_paid);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_id` (Currency).
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
@@ -264,12 +249,6 @@ impl PaymentLinkWizardCreate {
     #[inline]
     pub fn has_eligible_epd(mut self, has_eligible_epd: bool) -> Self {
         self.values.set("has_eligible_epd", has_eligible_epd);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `open_installments` (Open Installments).
@@ -294,18 +273,6 @@ impl PaymentLinkWizardCreate {
     #[inline]
     pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
         self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -359,21 +326,6 @@ impl PaymentLinkWizardUpdate {
         self.values.set("amount_paid", amount_paid);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_id` (Currency).
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
@@ -390,12 +342,6 @@ impl PaymentLinkWizardUpdate {
     #[inline]
     pub fn has_eligible_epd(mut self, has_eligible_epd: bool) -> Self {
         self.values.set("has_eligible_epd", has_eligible_epd);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `open_installments` (Open Installments).
@@ -420,18 +366,6 @@ impl PaymentLinkWizardUpdate {
     #[inline]
     pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
         self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -441,21 +441,6 @@ impl PaymentProviderCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `done_msg` (Done Message).
     #[inline]
     pub fn done_msg(mut self, done_msg: impl Into<String>) -> Self {
@@ -469,12 +454,6 @@ impl PaymentProviderCreate {
         express_checkout_form_view_id: i64,
     ) -> Self {
         self.values.set("express_checkout_form_view_id", express_checkout_form_view_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `image_128` (Image).
@@ -574,18 +553,6 @@ impl PaymentProviderCreate {
     #[inline]
     pub fn token_inline_form_view_id(mut self, token_inline_form_view_id: i64) -> Self {
         self.values.set("token_inline_form_view_id", token_inline_form_view_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -693,21 +660,6 @@ impl PaymentProviderUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `done_msg` (Done Message).
     #[inline]
     pub fn done_msg(mut self, done_msg: impl Into<String>) -> Self {
@@ -721,12 +673,6 @@ impl PaymentProviderUpdate {
         express_checkout_form_view_id: i64,
     ) -> Self {
         self.values.set("express_checkout_form_view_id", express_checkout_form_view_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `image_128` (Image).
@@ -826,18 +772,6 @@ impl PaymentProviderUpdate {
     #[inline]
     pub fn token_inline_form_view_id(mut self, token_inline_form_view_id: i64) -> Self {
         self.values.set("token_inline_form_view_id", token_inline_form_view_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

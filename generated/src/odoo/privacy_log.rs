@@ -165,21 +165,6 @@ impl PrivacyLogCreate {
         self.values.set("anonymized_name", anonymized_name.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -190,12 +175,6 @@ impl PrivacyLogCreate {
     #[inline]
     pub fn execution_details(mut self, execution_details: impl Into<String>) -> Self {
         self.values.set("execution_details", execution_details.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `records_description` (Found Records).
@@ -211,18 +190,6 @@ impl PrivacyLogCreate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -276,21 +243,6 @@ impl PrivacyLogUpdate {
         self.values.set("anonymized_name", anonymized_name.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -301,12 +253,6 @@ impl PrivacyLogUpdate {
     #[inline]
     pub fn execution_details(mut self, execution_details: impl Into<String>) -> Self {
         self.values.set("execution_details", execution_details.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `records_description` (Found Records).
@@ -322,18 +268,6 @@ impl PrivacyLogUpdate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

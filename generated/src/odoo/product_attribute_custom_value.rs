@@ -130,21 +130,6 @@ impl ProductAttributeCustomValueCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_product_template_attribute_value_id` (Attribute Value).
     #[inline]
     pub fn custom_product_template_attribute_value_id(
@@ -164,28 +149,10 @@ impl ProductAttributeCustomValueCreate {
         self.values.set("custom_value", custom_value.into());
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `sale_order_line_id` (Sales Order Line).
     #[inline]
     pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
         self.values.set("sale_order_line_id", sale_order_line_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -223,21 +190,6 @@ impl ProductAttributeCustomValueUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_product_template_attribute_value_id` (Attribute Value).
     #[inline]
     pub fn custom_product_template_attribute_value_id(
@@ -257,28 +209,10 @@ impl ProductAttributeCustomValueUpdate {
         self.values.set("custom_value", custom_value.into());
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `sale_order_line_id` (Sales Order Line).
     #[inline]
     pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
         self.values.set("sale_order_line_id", sale_order_line_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

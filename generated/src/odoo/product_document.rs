@@ -322,21 +322,6 @@ impl ProductDocumentCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `datas` (File Content (base64)).
     #[inline]
     pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
@@ -353,12 +338,6 @@ impl ProductDocumentCreate {
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.values.set("description", description.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `ir_attachment_id` (Related attachment).
@@ -442,18 +421,6 @@ impl ProductDocumentCreate {
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -519,21 +486,6 @@ impl ProductDocumentUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `datas` (File Content (base64)).
     #[inline]
     pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
@@ -550,12 +502,6 @@ impl ProductDocumentUpdate {
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.values.set("description", description.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `ir_attachment_id` (Related attachment).
@@ -639,18 +585,6 @@ impl ProductDocumentUpdate {
         >,
     ) -> Self {
         self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

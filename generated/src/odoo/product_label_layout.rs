@@ -169,21 +169,6 @@ impl ProductLabelLayoutCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_quantity` (Quantity).
     #[inline]
     pub fn custom_quantity(mut self, custom_quantity: i64) -> Self {
@@ -194,12 +179,6 @@ impl ProductLabelLayoutCreate {
     #[inline]
     pub fn extra_html(mut self, extra_html: impl Into<String>) -> Self {
         self.values.set("extra_html", extra_html.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `move_ids` (Move).
@@ -252,18 +231,6 @@ impl ProductLabelLayoutCreate {
     ) -> Self {
         self.values
             .set("product_tmpl_ids", product_tmpl_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -299,21 +266,6 @@ impl ProductLabelLayoutUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom_quantity` (Quantity).
     #[inline]
     pub fn custom_quantity(mut self, custom_quantity: i64) -> Self {
@@ -324,12 +276,6 @@ impl ProductLabelLayoutUpdate {
     #[inline]
     pub fn extra_html(mut self, extra_html: impl Into<String>) -> Self {
         self.values.set("extra_html", extra_html.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `move_ids` (Move).
@@ -382,18 +328,6 @@ impl ProductLabelLayoutUpdate {
     ) -> Self {
         self.values
             .set("product_tmpl_ids", product_tmpl_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

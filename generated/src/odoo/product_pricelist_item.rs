@@ -357,21 +357,6 @@ impl ProductPricelistItemCreate {
         self.values.set("compute_price", compute_price);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_end` (End Date).
     #[inline]
     pub fn date_end(mut self, date_end: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -394,12 +379,6 @@ impl ProductPricelistItemCreate {
     #[inline]
     pub fn fixed_price(mut self, fixed_price: f64) -> Self {
         self.values.set("fixed_price", fixed_price);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `min_quantity` (Min. Quantity).
@@ -466,18 +445,6 @@ impl ProductPricelistItemCreate {
     #[inline]
     pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
         self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -545,21 +512,6 @@ impl ProductPricelistItemUpdate {
         self.values.set("compute_price", compute_price);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_end` (End Date).
     #[inline]
     pub fn date_end(mut self, date_end: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -582,12 +534,6 @@ impl ProductPricelistItemUpdate {
     #[inline]
     pub fn fixed_price(mut self, fixed_price: f64) -> Self {
         self.values.set("fixed_price", fixed_price);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `min_quantity` (Min. Quantity).
@@ -654,18 +600,6 @@ impl ProductPricelistItemUpdate {
     #[inline]
     pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
         self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

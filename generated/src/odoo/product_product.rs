@@ -1388,21 +1388,6 @@ impl ProductProductCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default_code` (Internal Reference).
     #[inline]
     pub fn default_code(mut self, default_code: impl Into<String>) -> Self {
@@ -1473,12 +1458,6 @@ impl ProductProductCreate {
     #[inline]
     pub fn expense_policy(mut self, expense_policy: ExpensePolicy) -> Self {
         self.values.set("expense_policy", expense_policy);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `image_1920` (Image).
@@ -2086,12 +2065,6 @@ impl ProductProductCreate {
     #[inline]
     pub fn weight(mut self, weight: f64) -> Self {
         self.values.set("weight", weight);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -2255,21 +2228,6 @@ impl ProductProductUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default_code` (Internal Reference).
     #[inline]
     pub fn default_code(mut self, default_code: impl Into<String>) -> Self {
@@ -2340,12 +2298,6 @@ impl ProductProductUpdate {
     #[inline]
     pub fn expense_policy(mut self, expense_policy: ExpensePolicy) -> Self {
         self.values.set("expense_policy", expense_policy);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `image_1920` (Image).
@@ -2953,12 +2905,6 @@ impl ProductProductUpdate {
     #[inline]
     pub fn weight(mut self, weight: f64) -> Self {
         self.values.set("weight", weight);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

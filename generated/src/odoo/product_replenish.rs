@@ -235,21 +235,6 @@ impl ProductReplenishCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_planned` (Scheduled Date).
     #[inline]
     pub fn date_planned(
@@ -257,12 +242,6 @@ impl ProductReplenishCreate {
         date_planned: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `product_has_variants` (Has variants).
@@ -311,18 +290,6 @@ impl ProductReplenishCreate {
     #[inline]
     pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
         self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -370,21 +337,6 @@ impl ProductReplenishUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_planned` (Scheduled Date).
     #[inline]
     pub fn date_planned(
@@ -392,12 +344,6 @@ impl ProductReplenishUpdate {
         date_planned: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `product_has_variants` (Has variants).
@@ -446,18 +392,6 @@ impl ProductReplenishUpdate {
     #[inline]
     pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
         self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

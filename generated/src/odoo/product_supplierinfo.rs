@@ -242,21 +242,6 @@ impl ProductSupplierinfoCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_id` (Currency).
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
@@ -285,12 +270,6 @@ impl ProductSupplierinfoCreate {
     #[inline]
     pub fn discount(mut self, discount: f64) -> Self {
         self.values.set("discount", discount);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `min_qty` (Quantity).
@@ -339,18 +318,6 @@ impl ProductSupplierinfoCreate {
     #[inline]
     pub fn sequence(mut self, sequence: i64) -> Self {
         self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -394,21 +361,6 @@ impl ProductSupplierinfoUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_id` (Currency).
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
@@ -437,12 +389,6 @@ impl ProductSupplierinfoUpdate {
     #[inline]
     pub fn discount(mut self, discount: f64) -> Self {
         self.values.set("discount", discount);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `min_qty` (Quantity).
@@ -491,18 +437,6 @@ impl ProductSupplierinfoUpdate {
     #[inline]
     pub fn sequence(mut self, sequence: i64) -> Self {
         self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -1144,21 +1144,6 @@ impl ProductTemplateCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default_code` (Internal Reference).
     #[inline]
     pub fn default_code(mut self, default_code: impl Into<String>) -> Self {
@@ -1217,12 +1202,6 @@ impl ProductTemplateCreate {
     #[inline]
     pub fn expense_policy(mut self, expense_policy: ExpensePolicy) -> Self {
         self.values.set("expense_policy", expense_policy);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `image_1920` (Image).
@@ -1665,18 +1644,6 @@ impl ProductTemplateCreate {
     #[inline]
     pub fn weight(mut self, weight: f64) -> Self {
         self.values.set("weight", weight);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1825,21 +1792,6 @@ impl ProductTemplateUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default_code` (Internal Reference).
     #[inline]
     pub fn default_code(mut self, default_code: impl Into<String>) -> Self {
@@ -1898,12 +1850,6 @@ impl ProductTemplateUpdate {
     #[inline]
     pub fn expense_policy(mut self, expense_policy: ExpensePolicy) -> Self {
         self.values.set("expense_policy", expense_policy);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `image_1920` (Image).
@@ -2346,18 +2292,6 @@ impl ProductTemplateUpdate {
     #[inline]
     pub fn weight(mut self, weight: f64) -> Self {
         self.values.set("weight", weight);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

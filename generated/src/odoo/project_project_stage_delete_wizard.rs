@@ -121,27 +121,6 @@ impl ProjectProjectStageDeleteWizardCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `stage_ids` (Stages To Delete).
     #[inline]
     pub fn stage_ids(
@@ -151,18 +130,6 @@ impl ProjectProjectStageDeleteWizardCreate {
         >,
     ) -> Self {
         self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -202,27 +169,6 @@ impl ProjectProjectStageDeleteWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `stage_ids` (Stages To Delete).
     #[inline]
     pub fn stage_ids(
@@ -232,18 +178,6 @@ impl ProjectProjectStageDeleteWizardUpdate {
         >,
     ) -> Self {
         self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -142,27 +142,6 @@ impl ProjectShareCollaboratorWizardCreate {
         self.values.set("access_mode", access_mode);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `parent_wizard_id` (Parent Wizard).
     #[inline]
     pub fn parent_wizard_id(mut self, parent_wizard_id: i64) -> Self {
@@ -179,18 +158,6 @@ impl ProjectShareCollaboratorWizardCreate {
     #[inline]
     pub fn send_invitation(mut self, send_invitation: bool) -> Self {
         self.values.set("send_invitation", send_invitation);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -236,27 +203,6 @@ impl ProjectShareCollaboratorWizardUpdate {
         self.values.set("access_mode", access_mode);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `parent_wizard_id` (Parent Wizard).
     #[inline]
     pub fn parent_wizard_id(mut self, parent_wizard_id: i64) -> Self {
@@ -273,18 +219,6 @@ impl ProjectShareCollaboratorWizardUpdate {
     #[inline]
     pub fn send_invitation(mut self, send_invitation: bool) -> Self {
         self.values.set("send_invitation", send_invitation);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -905,21 +905,6 @@ impl ProjectTaskCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created On).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_assign` (Assigning Date).
     #[inline]
     pub fn date_assign(
@@ -987,12 +972,6 @@ impl ProjectTaskCreate {
         self.values.set("display_in_project", display_in_project);
         self
     }
-    /// Set `display_name` (Display Name).
-    #[inline]
-    pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.values.set("display_name", display_name.into());
-        self
-    }
     /// Set `displayed_image_id` (Cover Image).
     #[inline]
     pub fn displayed_image_id(mut self, displayed_image_id: i64) -> Self {
@@ -1012,12 +991,6 @@ impl ProjectTaskCreate {
         html_field_history: ::serde_json::Value,
     ) -> Self {
         self.values.set("html_field_history", html_field_history);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `message_follower_ids` (Followers).
@@ -1230,18 +1203,6 @@ impl ProjectTaskCreate {
                 "website_message_ids",
                 website_message_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated On).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1341,21 +1302,6 @@ impl ProjectTaskUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created On).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_assign` (Assigning Date).
     #[inline]
     pub fn date_assign(
@@ -1423,12 +1369,6 @@ impl ProjectTaskUpdate {
         self.values.set("display_in_project", display_in_project);
         self
     }
-    /// Set `display_name` (Display Name).
-    #[inline]
-    pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.values.set("display_name", display_name.into());
-        self
-    }
     /// Set `displayed_image_id` (Cover Image).
     #[inline]
     pub fn displayed_image_id(mut self, displayed_image_id: i64) -> Self {
@@ -1448,12 +1388,6 @@ impl ProjectTaskUpdate {
         html_field_history: ::serde_json::Value,
     ) -> Self {
         self.values.set("html_field_history", html_field_history);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `message_follower_ids` (Followers).
@@ -1666,18 +1600,6 @@ impl ProjectTaskUpdate {
                 "website_message_ids",
                 website_message_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated On).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

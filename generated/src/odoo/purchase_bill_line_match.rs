@@ -215,12 +215,6 @@ impl PurchaseBillLineMatchCreate {
         self.values.set("currency_id", currency_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `line_amount_untaxed` (Line Amount Untaxed).
     #[inline]
     pub fn line_amount_untaxed(mut self, line_amount_untaxed: f64) -> Self {
@@ -344,12 +338,6 @@ impl PurchaseBillLineMatchUpdate {
     #[inline]
     pub fn currency_id(mut self, currency_id: i64) -> Self {
         self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `line_amount_untaxed` (Line Amount Untaxed).

@@ -151,12 +151,6 @@ impl PurchaseBillUnionCreate {
         self.values.set("date", date);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Reference).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -242,12 +236,6 @@ impl PurchaseBillUnionUpdate {
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
         self.values.set("date", date);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Reference).

@@ -408,6 +408,7 @@ impl ::runtime::Model for PurchaseOrderLine {
 }
 /// Values for creating a `purchase.order.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
+#[derive(Default)]
 pub struct PurchaseOrderLineCreate {
     values: ::runtime::wire::Values,
 }
@@ -417,10 +418,9 @@ impl ::serde::Serialize for PurchaseOrderLineCreate {
     }
 }
 impl PurchaseOrderLineCreate {
-    /// Takes the required fields: `order_id` (readonly, computed and x2many fields are left out).
-    pub fn new(order_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("order_id", order_id);
+    /// No field is required (those with server defaults or computed values are left out).
+    pub fn new() -> Self {
+        let values = ::runtime::wire::Values::new();
         PurchaseOrderLineCreate { values }
     }
     /// Write `false` to a field: empty it.
@@ -450,21 +450,6 @@ impl PurchaseOrderLineCreate {
         self.values.set("analytic_precision", analytic_precision);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_planned` (Expected Arrival).
     #[inline]
     pub fn date_planned(
@@ -490,12 +475,6 @@ impl PurchaseOrderLineCreate {
     #[inline]
     pub fn group_id(mut self, group_id: i64) -> Self {
         self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `invoice_lines` (Bill Lines).
@@ -661,18 +640,6 @@ impl PurchaseOrderLineCreate {
         >,
     ) -> Self {
         self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -723,21 +690,6 @@ impl PurchaseOrderLineUpdate {
         self.values.set("analytic_precision", analytic_precision);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_planned` (Expected Arrival).
     #[inline]
     pub fn date_planned(
@@ -763,12 +715,6 @@ impl PurchaseOrderLineUpdate {
     #[inline]
     pub fn group_id(mut self, group_id: i64) -> Self {
         self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `invoice_lines` (Bill Lines).
@@ -934,18 +880,6 @@ impl PurchaseOrderLineUpdate {
         >,
     ) -> Self {
         self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

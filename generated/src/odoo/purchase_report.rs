@@ -339,12 +339,6 @@ impl PurchaseReportCreate {
         self.values.set("fiscal_position_id", fiscal_position_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `nbr_lines` (\# of Lines).
     #[inline]
     pub fn nbr_lines(mut self, nbr_lines: i64) -> Self {
@@ -562,12 +556,6 @@ impl PurchaseReportUpdate {
     #[inline]
     pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
         self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `nbr_lines` (\# of Lines).

@@ -263,31 +263,10 @@ impl RatingRatingCreate {
         self.values.set("consumed", consumed);
         self
     }
-    /// Set `create_date` (Submitted on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `feedback` (Comment).
     #[inline]
     pub fn feedback(mut self, feedback: impl Into<String>) -> Self {
         self.values.set("feedback", feedback.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_internal` (Visible Internally Only).
@@ -369,18 +348,6 @@ impl RatingRatingCreate {
     #[inline]
     pub fn res_model_id(mut self, res_model_id: i64) -> Self {
         self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -428,31 +395,10 @@ impl RatingRatingUpdate {
         self.values.set("consumed", consumed);
         self
     }
-    /// Set `create_date` (Submitted on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `feedback` (Comment).
     #[inline]
     pub fn feedback(mut self, feedback: impl Into<String>) -> Self {
         self.values.set("feedback", feedback.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_internal` (Visible Internally Only).
@@ -534,18 +480,6 @@ impl RatingRatingUpdate {
     #[inline]
     pub fn res_model_id(mut self, res_model_id: i64) -> Self {
         self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

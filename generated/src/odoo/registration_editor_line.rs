@@ -155,21 +155,6 @@ impl RegistrationEditorLineCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `editor_id` (Editor).
     #[inline]
     pub fn editor_id(mut self, editor_id: i64) -> Self {
@@ -194,12 +179,6 @@ impl RegistrationEditorLineCreate {
         self.values.set("event_ticket_id", event_ticket_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Name).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -222,18 +201,6 @@ impl RegistrationEditorLineCreate {
     #[inline]
     pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
         self.values.set("sale_order_line_id", sale_order_line_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -271,21 +238,6 @@ impl RegistrationEditorLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `editor_id` (Editor).
     #[inline]
     pub fn editor_id(mut self, editor_id: i64) -> Self {
@@ -310,12 +262,6 @@ impl RegistrationEditorLineUpdate {
         self.values.set("event_ticket_id", event_ticket_id);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Name).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -338,18 +284,6 @@ impl RegistrationEditorLineUpdate {
     #[inline]
     pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
         self.values.set("sale_order_line_id", sale_order_line_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

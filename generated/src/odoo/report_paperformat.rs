@@ -214,21 +214,6 @@ impl ReportPaperformatCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `css_margins` (Use css margins).
     #[inline]
     pub fn css_margins(mut self, css_margins: bool) -> Self {
@@ -269,12 +254,6 @@ impl ReportPaperformatCreate {
     #[inline]
     pub fn header_spacing(mut self, header_spacing: i64) -> Self {
         self.values.set("header_spacing", header_spacing);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `margin_bottom` (Bottom Margin (mm)).
@@ -334,18 +313,6 @@ impl ReportPaperformatCreate {
         >,
     ) -> Self {
         self.values.set("report_ids", report_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -381,21 +348,6 @@ impl ReportPaperformatUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `css_margins` (Use css margins).
     #[inline]
     pub fn css_margins(mut self, css_margins: bool) -> Self {
@@ -436,12 +388,6 @@ impl ReportPaperformatUpdate {
     #[inline]
     pub fn header_spacing(mut self, header_spacing: i64) -> Self {
         self.values.set("header_spacing", header_spacing);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `margin_bottom` (Bottom Margin (mm)).
@@ -501,18 +447,6 @@ impl ReportPaperformatUpdate {
         >,
     ) -> Self {
         self.values.set("report_ids", report_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -283,15 +283,6 @@ impl ReportProjectTaskUserCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Create Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
     /// Set `date_assign` (Assignment Date).
     #[inline]
     pub fn date_assign(
@@ -346,12 +337,6 @@ impl ReportProjectTaskUserCreate {
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.values.set("description", description.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_closed` (Closed state).
@@ -540,15 +525,6 @@ impl ReportProjectTaskUserUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Create Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
     /// Set `date_assign` (Assignment Date).
     #[inline]
     pub fn date_assign(
@@ -603,12 +579,6 @@ impl ReportProjectTaskUserUpdate {
     #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.values.set("description", description.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_closed` (Closed state).

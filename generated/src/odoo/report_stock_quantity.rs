@@ -131,12 +131,6 @@ impl ReportStockQuantityCreate {
         self.values.set("date", date);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `product_id` (Product).
     #[inline]
     pub fn product_id(mut self, product_id: i64) -> Self {
@@ -212,12 +206,6 @@ impl ReportStockQuantityUpdate {
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
         self.values.set("date", date);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `product_id` (Product).

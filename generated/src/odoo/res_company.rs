@@ -1658,21 +1658,6 @@ impl ResCompanyCreate {
         self.values.set("country_id", country_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_exchange_journal_id` (Exchange Gain or Loss Journal).
     #[inline]
     pub fn currency_exchange_journal_id(
@@ -1927,12 +1912,6 @@ impl ResCompanyCreate {
     #[inline]
     pub fn iap_enrich_auto_done(mut self, iap_enrich_auto_done: bool) -> Self {
         self.values.set("iap_enrich_auto_done", iap_enrich_auto_done);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
@@ -2444,18 +2423,6 @@ impl ResCompanyCreate {
                 "website_message_ids",
                 website_message_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `zip` (Zip).
@@ -2837,21 +2804,6 @@ impl ResCompanyUpdate {
         self.values.set("country_id", country_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_exchange_journal_id` (Exchange Gain or Loss Journal).
     #[inline]
     pub fn currency_exchange_journal_id(
@@ -3106,12 +3058,6 @@ impl ResCompanyUpdate {
     #[inline]
     pub fn iap_enrich_auto_done(mut self, iap_enrich_auto_done: bool) -> Self {
         self.values.set("iap_enrich_auto_done", iap_enrich_auto_done);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
@@ -3623,18 +3569,6 @@ impl ResCompanyUpdate {
                 "website_message_ids",
                 website_message_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `zip` (Zip).

@@ -2183,21 +2183,6 @@ impl ResConfigSettingsCreate {
         self.values.set("company_so_template_id", company_so_template_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crm_auto_assignment_action` (Auto Assignment Action).
     #[inline]
     pub fn crm_auto_assignment_action(
@@ -2767,12 +2752,6 @@ impl ResConfigSettingsCreate {
     #[inline]
     pub fn hr_presence_control_login(mut self, hr_presence_control_login: bool) -> Self {
         self.values.set("hr_presence_control_login", hr_presence_control_login);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
@@ -3910,18 +3889,6 @@ impl ResConfigSettingsCreate {
     #[inline]
     pub fn web_app_name(mut self, web_app_name: impl Into<String>) -> Self {
         self.values.set("web_app_name", web_app_name.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -4167,21 +4134,6 @@ impl ResConfigSettingsUpdate {
         self.values.set("company_so_template_id", company_so_template_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crm_auto_assignment_action` (Auto Assignment Action).
     #[inline]
     pub fn crm_auto_assignment_action(
@@ -4751,12 +4703,6 @@ impl ResConfigSettingsUpdate {
     #[inline]
     pub fn hr_presence_control_login(mut self, hr_presence_control_login: bool) -> Self {
         self.values.set("hr_presence_control_login", hr_presence_control_login);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
@@ -5894,18 +5840,6 @@ impl ResConfigSettingsUpdate {
     #[inline]
     pub fn web_app_name(mut self, web_app_name: impl Into<String>) -> Self {
         self.values.set("web_app_name", web_app_name.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

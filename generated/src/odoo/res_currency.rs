@@ -232,21 +232,6 @@ impl ResCurrencyCreate {
         self.values.set("active", active);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_subunit_label` (Currency Subunit).
     #[inline]
     pub fn currency_subunit_label(
@@ -278,12 +263,6 @@ impl ResCurrencyCreate {
     #[inline]
     pub fn full_name(mut self, full_name: impl Into<String>) -> Self {
         self.values.set("full_name", full_name.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `iso_numeric` (Currency numeric code.).
@@ -325,18 +304,6 @@ impl ResCurrencyCreate {
     #[inline]
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.values.set("symbol", symbol.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -378,21 +345,6 @@ impl ResCurrencyUpdate {
         self.values.set("active", active);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `currency_subunit_label` (Currency Subunit).
     #[inline]
     pub fn currency_subunit_label(
@@ -424,12 +376,6 @@ impl ResCurrencyUpdate {
     #[inline]
     pub fn full_name(mut self, full_name: impl Into<String>) -> Self {
         self.values.set("full_name", full_name.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `iso_numeric` (Currency numeric code.).
@@ -471,18 +417,6 @@ impl ResCurrencyUpdate {
     #[inline]
     pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
         self.values.set("symbol", symbol.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

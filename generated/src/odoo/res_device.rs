@@ -198,21 +198,6 @@ impl ResDeviceCreate {
         self.values.set("country", country.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `device_type` (Device Type).
     #[inline]
     pub fn device_type(mut self, device_type: DeviceType) -> Self {
@@ -226,12 +211,6 @@ impl ResDeviceCreate {
         first_activity: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         self.values.set("first_activity", first_activity);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `ip_address` (IP Address).
@@ -271,18 +250,6 @@ impl ResDeviceCreate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -336,21 +303,6 @@ impl ResDeviceUpdate {
         self.values.set("country", country.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `device_type` (Device Type).
     #[inline]
     pub fn device_type(mut self, device_type: DeviceType) -> Self {
@@ -364,12 +316,6 @@ impl ResDeviceUpdate {
         first_activity: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         self.values.set("first_activity", first_activity);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `ip_address` (IP Address).
@@ -409,18 +355,6 @@ impl ResDeviceUpdate {
     #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -230,21 +230,6 @@ impl ResLangCreate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_format` (Date Format).
     #[inline]
     pub fn date_format(mut self, date_format: impl Into<String>) -> Self {
@@ -273,12 +258,6 @@ impl ResLangCreate {
     #[inline]
     pub fn grouping(mut self, grouping: impl Into<String>) -> Self {
         self.values.set("grouping", grouping.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `iso_code` (ISO code).
@@ -321,18 +300,6 @@ impl ResLangCreate {
     #[inline]
     pub fn week_start(mut self, week_start: WeekStart) -> Self {
         self.values.set("week_start", week_start);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -380,21 +347,6 @@ impl ResLangUpdate {
         self.values.set("code", code.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_format` (Date Format).
     #[inline]
     pub fn date_format(mut self, date_format: impl Into<String>) -> Self {
@@ -423,12 +375,6 @@ impl ResLangUpdate {
     #[inline]
     pub fn grouping(mut self, grouping: impl Into<String>) -> Self {
         self.values.set("grouping", grouping.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `iso_code` (ISO code).
@@ -471,18 +417,6 @@ impl ResLangUpdate {
     #[inline]
     pub fn week_start(mut self, week_start: WeekStart) -> Self {
         self.values.set("week_start", week_start);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

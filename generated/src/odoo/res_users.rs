@@ -2228,15 +2228,6 @@ impl ResUsersCreate {
         self.values.set("country_of_birth", country_of_birth);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
     /// Set `create_employee` (Technical field, whether to create an employee).
     #[inline]
     pub fn create_employee(mut self, create_employee: bool) -> Self {
@@ -2247,12 +2238,6 @@ impl ResUsersCreate {
     #[inline]
     pub fn create_employee_id(mut self, create_employee_id: i64) -> Self {
         self.values.set("create_employee_id", create_employee_id);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
         self
     }
     /// Set `credit_limit` (Credit Limit).
@@ -2437,12 +2422,6 @@ impl ResUsersCreate {
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `identification_id` (Identification No).
@@ -3378,18 +3357,6 @@ impl ResUsersCreate {
     #[inline]
     pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
         self.values.set("work_phone", work_phone.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `zip` (Zip).
@@ -3675,15 +3642,6 @@ impl ResUsersUpdate {
         self.values.set("country_of_birth", country_of_birth);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
     /// Set `create_employee` (Technical field, whether to create an employee).
     #[inline]
     pub fn create_employee(mut self, create_employee: bool) -> Self {
@@ -3694,12 +3652,6 @@ impl ResUsersUpdate {
     #[inline]
     pub fn create_employee_id(mut self, create_employee_id: i64) -> Self {
         self.values.set("create_employee_id", create_employee_id);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
         self
     }
     /// Set `credit_limit` (Credit Limit).
@@ -3884,12 +3836,6 @@ impl ResUsersUpdate {
         >,
     ) -> Self {
         self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `identification_id` (Identification No).
@@ -4825,18 +4771,6 @@ impl ResUsersUpdate {
     #[inline]
     pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
         self.values.set("work_phone", work_phone.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `zip` (Zip).

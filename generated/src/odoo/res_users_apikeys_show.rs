@@ -72,12 +72,6 @@ impl ResUsersApikeysShowCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `key` (Key).
     #[inline]
     pub fn key(mut self, key: impl Into<String>) -> Self {
@@ -118,12 +112,6 @@ impl ResUsersApikeysShowUpdate {
     /// The values set so far, by wire name.
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
     }
     /// Set `key` (Key).
     #[inline]

@@ -212,21 +212,6 @@ impl ResourceCalendarCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `flexible_hours` (Flexible Hours).
     #[inline]
     pub fn flexible_hours(mut self, flexible_hours: bool) -> Self {
@@ -257,12 +242,6 @@ impl ResourceCalendarCreate {
         self.values.set("hours_per_day", hours_per_day);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `leave_ids` (Time Off).
     #[inline]
     pub fn leave_ids(
@@ -290,18 +269,6 @@ impl ResourceCalendarCreate {
     #[inline]
     pub fn tz(mut self, tz: impl Into<String>) -> Self {
         self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -361,21 +328,6 @@ impl ResourceCalendarUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `flexible_hours` (Flexible Hours).
     #[inline]
     pub fn flexible_hours(mut self, flexible_hours: bool) -> Self {
@@ -406,12 +358,6 @@ impl ResourceCalendarUpdate {
         self.values.set("hours_per_day", hours_per_day);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `leave_ids` (Time Off).
     #[inline]
     pub fn leave_ids(
@@ -439,18 +385,6 @@ impl ResourceCalendarUpdate {
     #[inline]
     pub fn tz(mut self, tz: impl Into<String>) -> Self {
         self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

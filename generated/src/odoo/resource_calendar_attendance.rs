@@ -222,21 +222,6 @@ impl ResourceCalendarAttendanceCreate {
         self.values.set("calendar_id", calendar_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_from` (Starting Date).
     #[inline]
     pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
@@ -285,12 +270,6 @@ impl ResourceCalendarAttendanceCreate {
         self.values.set("hour_to", hour_to);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Name).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -313,18 +292,6 @@ impl ResourceCalendarAttendanceCreate {
     #[inline]
     pub fn week_type(mut self, week_type: WeekType) -> Self {
         self.values.set("week_type", week_type);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -368,21 +335,6 @@ impl ResourceCalendarAttendanceUpdate {
         self.values.set("calendar_id", calendar_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_from` (Starting Date).
     #[inline]
     pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
@@ -431,12 +383,6 @@ impl ResourceCalendarAttendanceUpdate {
         self.values.set("hour_to", hour_to);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `name` (Name).
     #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -459,18 +405,6 @@ impl ResourceCalendarAttendanceUpdate {
     #[inline]
     pub fn week_type(mut self, week_type: WeekType) -> Self {
         self.values.set("week_type", week_type);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -153,21 +153,6 @@ impl ResourceCalendarLeavesCreate {
         self.values.set("calendar_id", calendar_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_from` (Start Date).
     #[inline]
     pub fn date_from(mut self, date_from: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -178,12 +163,6 @@ impl ResourceCalendarLeavesCreate {
     #[inline]
     pub fn date_to(mut self, date_to: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Reason).
@@ -202,18 +181,6 @@ impl ResourceCalendarLeavesCreate {
     #[inline]
     pub fn time_type(mut self, time_type: TimeType) -> Self {
         self.values.set("time_type", time_type);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -257,21 +224,6 @@ impl ResourceCalendarLeavesUpdate {
         self.values.set("calendar_id", calendar_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date_from` (Start Date).
     #[inline]
     pub fn date_from(mut self, date_from: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -282,12 +234,6 @@ impl ResourceCalendarLeavesUpdate {
     #[inline]
     pub fn date_to(mut self, date_to: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Reason).
@@ -306,18 +252,6 @@ impl ResourceCalendarLeavesUpdate {
     #[inline]
     pub fn time_type(mut self, time_type: TimeType) -> Self {
         self.values.set("time_type", time_type);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

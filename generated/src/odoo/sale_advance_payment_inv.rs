@@ -222,21 +222,6 @@ impl SaleAdvancePaymentInvCreate {
         self.values.set("consolidated_billing", consolidated_billing);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `deduct_down_payments` (Deduct down payments).
     #[inline]
     pub fn deduct_down_payments(mut self, deduct_down_payments: bool) -> Self {
@@ -249,12 +234,6 @@ impl SaleAdvancePaymentInvCreate {
         self.values.set("fixed_amount", fixed_amount);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `sale_order_ids` (Sale Order).
     #[inline]
     pub fn sale_order_ids(
@@ -265,18 +244,6 @@ impl SaleAdvancePaymentInvCreate {
     ) -> Self {
         self.values
             .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -335,21 +302,6 @@ impl SaleAdvancePaymentInvUpdate {
         self.values.set("consolidated_billing", consolidated_billing);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `deduct_down_payments` (Deduct down payments).
     #[inline]
     pub fn deduct_down_payments(mut self, deduct_down_payments: bool) -> Self {
@@ -362,12 +314,6 @@ impl SaleAdvancePaymentInvUpdate {
         self.values.set("fixed_amount", fixed_amount);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `sale_order_ids` (Sale Order).
     #[inline]
     pub fn sale_order_ids(
@@ -378,18 +324,6 @@ impl SaleAdvancePaymentInvUpdate {
     ) -> Self {
         self.values
             .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

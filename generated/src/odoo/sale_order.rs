@@ -1009,21 +1009,6 @@ impl SaleOrderCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Creation Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `customizable_pdf_form_fields` (Customizable PDF Form Fields).
     #[inline]
     pub fn customizable_pdf_form_fields(
@@ -1043,12 +1028,6 @@ impl SaleOrderCreate {
     #[inline]
     pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
         self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `incoterm` (Incoterm).
@@ -1393,18 +1372,6 @@ impl SaleOrderCreate {
                 "website_message_ids",
                 website_message_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1496,21 +1463,6 @@ impl SaleOrderUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Creation Date).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `customizable_pdf_form_fields` (Customizable PDF Form Fields).
     #[inline]
     pub fn customizable_pdf_form_fields(
@@ -1530,12 +1482,6 @@ impl SaleOrderUpdate {
     #[inline]
     pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
         self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `incoterm` (Incoterm).
@@ -1880,18 +1826,6 @@ impl SaleOrderUpdate {
                 "website_message_ids",
                 website_message_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

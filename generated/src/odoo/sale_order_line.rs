@@ -655,6 +655,7 @@ impl ::runtime::Model for SaleOrderLine {
 }
 /// Values for creating a `sale.order.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
+#[derive(Default)]
 pub struct SaleOrderLineCreate {
     values: ::runtime::wire::Values,
 }
@@ -664,10 +665,9 @@ impl ::serde::Serialize for SaleOrderLineCreate {
     }
 }
 impl SaleOrderLineCreate {
-    /// Takes the required fields: `order_id` (readonly, computed and x2many fields are left out).
-    pub fn new(order_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("order_id", order_id);
+    /// No field is required (those with server defaults or computed values are left out).
+    pub fn new() -> Self {
+        let values = ::runtime::wire::Values::new();
         SaleOrderLineCreate { values }
     }
     /// Write `false` to a field: empty it.
@@ -715,21 +715,6 @@ impl SaleOrderLineCreate {
         self.values.set("combo_item_id", combo_item_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `customer_lead` (Lead Time).
     #[inline]
     pub fn customer_lead(mut self, customer_lead: f64) -> Self {
@@ -758,12 +743,6 @@ impl SaleOrderLineCreate {
     #[inline]
     pub fn event_ticket_id(mut self, event_ticket_id: i64) -> Self {
         self.values.set("event_ticket_id", event_ticket_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `invoice_lines` (Invoice Lines).
@@ -1037,18 +1016,6 @@ impl SaleOrderLineCreate {
     #[inline]
     pub fn virtual_id(mut self, virtual_id: impl Into<String>) -> Self {
         self.values.set("virtual_id", virtual_id.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1117,21 +1084,6 @@ impl SaleOrderLineUpdate {
         self.values.set("combo_item_id", combo_item_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `customer_lead` (Lead Time).
     #[inline]
     pub fn customer_lead(mut self, customer_lead: f64) -> Self {
@@ -1160,12 +1112,6 @@ impl SaleOrderLineUpdate {
     #[inline]
     pub fn event_ticket_id(mut self, event_ticket_id: i64) -> Self {
         self.values.set("event_ticket_id", event_ticket_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `invoice_lines` (Invoice Lines).
@@ -1439,18 +1385,6 @@ impl SaleOrderLineUpdate {
     #[inline]
     pub fn virtual_id(mut self, virtual_id: impl Into<String>) -> Self {
         self.values.set("virtual_id", virtual_id.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

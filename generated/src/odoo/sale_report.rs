@@ -375,12 +375,6 @@ impl SaleReportCreate {
         self.values.set("discount_amount", discount_amount);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `industry_id` (Customer Industry).
     #[inline]
     pub fn industry_id(mut self, industry_id: i64) -> Self {
@@ -658,12 +652,6 @@ impl SaleReportUpdate {
     #[inline]
     pub fn discount_amount(mut self, discount_amount: f64) -> Self {
         self.values.set("discount_amount", discount_amount);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `industry_id` (Customer Industry).

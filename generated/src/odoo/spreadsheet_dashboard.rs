@@ -170,21 +170,6 @@ impl SpreadsheetDashboardCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `dashboard_group_id` (Dashboard Group).
     #[inline]
     pub fn dashboard_group_id(mut self, dashboard_group_id: i64) -> Self {
@@ -200,12 +185,6 @@ impl SpreadsheetDashboardCreate {
         >,
     ) -> Self {
         self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_published` (Is Published).
@@ -269,18 +248,6 @@ impl SpreadsheetDashboardCreate {
     #[inline]
     pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
         self.values.set("thumbnail", thumbnail.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -324,21 +291,6 @@ impl SpreadsheetDashboardUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `dashboard_group_id` (Dashboard Group).
     #[inline]
     pub fn dashboard_group_id(mut self, dashboard_group_id: i64) -> Self {
@@ -354,12 +306,6 @@ impl SpreadsheetDashboardUpdate {
         >,
     ) -> Self {
         self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_published` (Is Published).
@@ -423,18 +369,6 @@ impl SpreadsheetDashboardUpdate {
     #[inline]
     pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
         self.values.set("thumbnail", thumbnail.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

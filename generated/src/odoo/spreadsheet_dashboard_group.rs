@@ -125,21 +125,6 @@ impl SpreadsheetDashboardGroupCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `dashboard_ids` (Dashboard).
     #[inline]
     pub fn dashboard_ids(
@@ -149,12 +134,6 @@ impl SpreadsheetDashboardGroupCreate {
         >,
     ) -> Self {
         self.values.set("dashboard_ids", dashboard_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Name).
@@ -182,18 +161,6 @@ impl SpreadsheetDashboardGroupCreate {
     #[inline]
     pub fn sequence(mut self, sequence: i64) -> Self {
         self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -231,21 +198,6 @@ impl SpreadsheetDashboardGroupUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `dashboard_ids` (Dashboard).
     #[inline]
     pub fn dashboard_ids(
@@ -255,12 +207,6 @@ impl SpreadsheetDashboardGroupUpdate {
         >,
     ) -> Self {
         self.values.set("dashboard_ids", dashboard_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Name).
@@ -288,18 +234,6 @@ impl SpreadsheetDashboardGroupUpdate {
     #[inline]
     pub fn sequence(mut self, sequence: i64) -> Self {
         self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

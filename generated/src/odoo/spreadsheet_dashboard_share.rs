@@ -146,21 +146,6 @@ impl SpreadsheetDashboardShareCreate {
         self.values.set("access_token", access_token.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `dashboard_id` (Dashboard).
     #[inline]
     pub fn dashboard_id(mut self, dashboard_id: i64) -> Self {
@@ -174,12 +159,6 @@ impl SpreadsheetDashboardShareCreate {
         excel_export: impl Into<::runtime::wire::Binary>,
     ) -> Self {
         self.values.set("excel_export", excel_export.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `spreadsheet_binary_data` (Spreadsheet file).
@@ -201,18 +180,6 @@ impl SpreadsheetDashboardShareCreate {
     #[inline]
     pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
         self.values.set("thumbnail", thumbnail.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -256,21 +223,6 @@ impl SpreadsheetDashboardShareUpdate {
         self.values.set("access_token", access_token.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `dashboard_id` (Dashboard).
     #[inline]
     pub fn dashboard_id(mut self, dashboard_id: i64) -> Self {
@@ -284,12 +236,6 @@ impl SpreadsheetDashboardShareUpdate {
         excel_export: impl Into<::runtime::wire::Binary>,
     ) -> Self {
         self.values.set("excel_export", excel_export.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `spreadsheet_binary_data` (Spreadsheet file).
@@ -311,18 +257,6 @@ impl SpreadsheetDashboardShareUpdate {
     #[inline]
     pub fn thumbnail(mut self, thumbnail: impl Into<::runtime::wire::Binary>) -> Self {
         self.values.set("thumbnail", thumbnail.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -378,21 +378,6 @@ impl StockLocationCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `cyclic_inventory_frequency` (Inventory Frequency).
     #[inline]
     pub fn cyclic_inventory_frequency(
@@ -400,12 +385,6 @@ impl StockLocationCreate {
         cyclic_inventory_frequency: i64,
     ) -> Self {
         self.values.set("cyclic_inventory_frequency", cyclic_inventory_frequency);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `incoming_move_line_ids` (Incoming Move Line).
@@ -561,18 +540,6 @@ impl StockLocationCreate {
                 "warehouse_view_ids",
                 warehouse_view_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -643,21 +610,6 @@ impl StockLocationUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `cyclic_inventory_frequency` (Inventory Frequency).
     #[inline]
     pub fn cyclic_inventory_frequency(
@@ -665,12 +617,6 @@ impl StockLocationUpdate {
         cyclic_inventory_frequency: i64,
     ) -> Self {
         self.values.set("cyclic_inventory_frequency", cyclic_inventory_frequency);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `incoming_move_line_ids` (Incoming Move Line).
@@ -826,18 +772,6 @@ impl StockLocationUpdate {
                 "warehouse_view_ids",
                 warehouse_view_ids.into_iter().collect::<Vec<_>>(),
             );
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

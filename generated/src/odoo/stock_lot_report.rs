@@ -148,12 +148,6 @@ impl StockLotReportCreate {
         self.values.set("has_return", has_return);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `lot_id` (Lot/Serial).
     #[inline]
     pub fn lot_id(mut self, lot_id: i64) -> Self {
@@ -242,12 +236,6 @@ impl StockLotReportUpdate {
     #[inline]
     pub fn has_return(mut self, has_return: bool) -> Self {
         self.values.set("has_return", has_return);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `lot_id` (Lot/Serial).

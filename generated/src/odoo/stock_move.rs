@@ -896,21 +896,6 @@ impl StockMoveCreate {
         self.values.set("cost_share", cost_share);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `created_production_id` (Created Production Order).
     #[inline]
     pub fn created_production_id(mut self, created_production_id: i64) -> Self {
@@ -960,12 +945,6 @@ impl StockMoveCreate {
     #[inline]
     pub fn group_id(mut self, group_id: i64) -> Self {
         self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_inventory` (Inventory).
@@ -1300,18 +1279,6 @@ impl StockMoveCreate {
     #[inline]
     pub fn workorder_id(mut self, workorder_id: i64) -> Self {
         self.values.set("workorder_id", workorder_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1410,21 +1377,6 @@ impl StockMoveUpdate {
         self.values.set("cost_share", cost_share);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `created_production_id` (Created Production Order).
     #[inline]
     pub fn created_production_id(mut self, created_production_id: i64) -> Self {
@@ -1474,12 +1426,6 @@ impl StockMoveUpdate {
     #[inline]
     pub fn group_id(mut self, group_id: i64) -> Self {
         self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_inventory` (Inventory).
@@ -1814,18 +1760,6 @@ impl StockMoveUpdate {
     #[inline]
     pub fn workorder_id(mut self, workorder_id: i64) -> Self {
         self.values.set("workorder_id", workorder_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -448,21 +448,6 @@ impl StockMoveLineCreate {
             .set("consume_line_ids", consume_line_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -476,12 +461,6 @@ impl StockMoveLineCreate {
         description_picking: impl Into<String>,
     ) -> Self {
         self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `location_dest_id` (To).
@@ -602,18 +581,6 @@ impl StockMoveLineCreate {
     #[inline]
     pub fn workorder_id(mut self, workorder_id: i64) -> Self {
         self.values.set("workorder_id", workorder_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -667,21 +634,6 @@ impl StockMoveLineUpdate {
             .set("consume_line_ids", consume_line_ids.into_iter().collect::<Vec<_>>());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -695,12 +647,6 @@ impl StockMoveLineUpdate {
         description_picking: impl Into<String>,
     ) -> Self {
         self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `location_dest_id` (To).
@@ -821,18 +767,6 @@ impl StockMoveLineUpdate {
     #[inline]
     pub fn workorder_id(mut self, workorder_id: i64) -> Self {
         self.values.set("workorder_id", workorder_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

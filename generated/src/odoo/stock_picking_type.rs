@@ -760,21 +760,6 @@ impl StockPickingTypeCreate {
         self.values.set("create_backorder", create_backorder);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default_location_dest_id` (Destination Location).
     #[inline]
     pub fn default_location_dest_id(mut self, default_location_dest_id: i64) -> Self {
@@ -816,12 +801,6 @@ impl StockPickingTypeCreate {
     ) -> Self {
         self.values
             .set("generated_mrp_lot_label_to_print", generated_mrp_lot_label_to_print);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_favorite` (Show Operation in Overview).
@@ -973,18 +952,6 @@ impl StockPickingTypeCreate {
     #[inline]
     pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
         self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -1190,21 +1157,6 @@ impl StockPickingTypeUpdate {
         self.values.set("create_backorder", create_backorder);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `default_location_dest_id` (Destination Location).
     #[inline]
     pub fn default_location_dest_id(mut self, default_location_dest_id: i64) -> Self {
@@ -1246,12 +1198,6 @@ impl StockPickingTypeUpdate {
     ) -> Self {
         self.values
             .set("generated_mrp_lot_label_to_print", generated_mrp_lot_label_to_print);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `is_favorite` (Show Operation in Overview).
@@ -1403,18 +1349,6 @@ impl StockPickingTypeUpdate {
     #[inline]
     pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
         self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

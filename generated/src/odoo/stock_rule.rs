@@ -319,21 +319,6 @@ impl StockRuleCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `delay` (Lead Time).
     #[inline]
     pub fn delay(mut self, delay: i64) -> Self {
@@ -353,12 +338,6 @@ impl StockRuleCreate {
         group_propagation_option: GroupPropagationOption,
     ) -> Self {
         self.values.set("group_propagation_option", group_propagation_option);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `location_dest_from_rule` (Destination location origin from rule).
@@ -443,18 +422,6 @@ impl StockRuleCreate {
     #[inline]
     pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
         self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -514,21 +481,6 @@ impl StockRuleUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `delay` (Lead Time).
     #[inline]
     pub fn delay(mut self, delay: i64) -> Self {
@@ -548,12 +500,6 @@ impl StockRuleUpdate {
         group_propagation_option: GroupPropagationOption,
     ) -> Self {
         self.values.set("group_propagation_option", group_propagation_option);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `location_dest_from_rule` (Destination location origin from rule).
@@ -638,18 +584,6 @@ impl StockRuleUpdate {
     #[inline]
     pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
         self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -437,21 +437,6 @@ impl StockWarehouseCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crossdock_route_id` (Crossdock Route).
     #[inline]
     pub fn crossdock_route_id(mut self, crossdock_route_id: i64) -> Self {
@@ -468,12 +453,6 @@ impl StockWarehouseCreate {
     #[inline]
     pub fn delivery_steps(mut self, delivery_steps: DeliverySteps) -> Self {
         self.values.set("delivery_steps", delivery_steps);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `in_type_id` (In Type).
@@ -698,18 +677,6 @@ impl StockWarehouseCreate {
     #[inline]
     pub fn wh_qc_stock_loc_id(mut self, wh_qc_stock_loc_id: i64) -> Self {
         self.values.set("wh_qc_stock_loc_id", wh_qc_stock_loc_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `xdock_type_id` (Cross Dock Type).
@@ -781,21 +748,6 @@ impl StockWarehouseUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `crossdock_route_id` (Crossdock Route).
     #[inline]
     pub fn crossdock_route_id(mut self, crossdock_route_id: i64) -> Self {
@@ -812,12 +764,6 @@ impl StockWarehouseUpdate {
     #[inline]
     pub fn delivery_steps(mut self, delivery_steps: DeliverySteps) -> Self {
         self.values.set("delivery_steps", delivery_steps);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `in_type_id` (In Type).
@@ -1042,18 +988,6 @@ impl StockWarehouseUpdate {
     #[inline]
     pub fn wh_qc_stock_loc_id(mut self, wh_qc_stock_loc_id: i64) -> Self {
         self.values.set("wh_qc_stock_loc_id", wh_qc_stock_loc_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
     /// Set `xdock_type_id` (Cross Dock Type).

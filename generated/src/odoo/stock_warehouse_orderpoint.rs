@@ -363,31 +363,10 @@ impl StockWarehouseOrderpointCreate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `group_id` (Procurement Group).
     #[inline]
     pub fn group_id(mut self, group_id: i64) -> Self {
         self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `location_id` (Location).
@@ -487,18 +466,6 @@ impl StockWarehouseOrderpointCreate {
     #[inline]
     pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
         self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -554,31 +521,10 @@ impl StockWarehouseOrderpointUpdate {
         self.values.set("company_id", company_id);
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `group_id` (Procurement Group).
     #[inline]
     pub fn group_id(mut self, group_id: i64) -> Self {
         self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `location_id` (Location).
@@ -678,18 +624,6 @@ impl StockWarehouseOrderpointUpdate {
     #[inline]
     pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
         self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

@@ -127,12 +127,6 @@ impl VendorDelayReportCreate {
         self.values.set("date", date);
         self
     }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
-        self
-    }
     /// Set `on_time_rate` (On-Time Delivery Rate).
     #[inline]
     pub fn on_time_rate(mut self, on_time_rate: f64) -> Self {
@@ -206,12 +200,6 @@ impl VendorDelayReportUpdate {
     #[inline]
     pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.values.set("date", date);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `on_time_rate` (On-Time Delivery Rate).

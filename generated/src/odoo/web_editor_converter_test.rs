@@ -177,21 +177,6 @@ impl WebEditorConverterTestCreate {
         self.values.set("char", char.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
@@ -214,12 +199,6 @@ impl WebEditorConverterTestCreate {
     #[inline]
     pub fn html(mut self, html: impl Into<String>) -> Self {
         self.values.set("html", html.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `integer` (Integer).
@@ -250,18 +229,6 @@ impl WebEditorConverterTestCreate {
     #[inline]
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.values.set("text", text.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -311,21 +278,6 @@ impl WebEditorConverterTestUpdate {
         self.values.set("char", char.into());
         self
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `date` (Date).
     #[inline]
     pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
@@ -348,12 +300,6 @@ impl WebEditorConverterTestUpdate {
     #[inline]
     pub fn html(mut self, html: impl Into<String>) -> Self {
         self.values.set("html", html.into());
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `integer` (Integer).
@@ -384,18 +330,6 @@ impl WebEditorConverterTestUpdate {
     #[inline]
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.values.set("text", text.into());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }

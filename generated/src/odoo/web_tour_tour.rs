@@ -145,31 +145,10 @@ impl WebTourTourCreate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom` (Custom).
     #[inline]
     pub fn custom(mut self, custom: bool) -> Self {
         self.values.set("custom", custom);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Name).
@@ -220,18 +199,6 @@ impl WebTourTourCreate {
     ) -> Self {
         self.values
             .set("user_consumed_ids", user_consumed_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
@@ -267,31 +234,10 @@ impl WebTourTourUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `create_date` (Created on).
-    #[inline]
-    pub fn create_date(
-        mut self,
-        create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("create_date", create_date);
-        self
-    }
-    /// Set `create_uid` (Created by).
-    #[inline]
-    pub fn create_uid(mut self, create_uid: i64) -> Self {
-        self.values.set("create_uid", create_uid);
-        self
-    }
     /// Set `custom` (Custom).
     #[inline]
     pub fn custom(mut self, custom: bool) -> Self {
         self.values.set("custom", custom);
-        self
-    }
-    /// Set `id` (ID).
-    #[inline]
-    pub fn id(mut self, id: i64) -> Self {
-        self.values.set("id", id);
         self
     }
     /// Set `name` (Name).
@@ -342,18 +288,6 @@ impl WebTourTourUpdate {
     ) -> Self {
         self.values
             .set("user_consumed_ids", user_consumed_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `write_date` (Last Updated on).
-    #[inline]
-    pub fn write_date(mut self, write_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("write_date", write_date);
-        self
-    }
-    /// Set `write_uid` (Last Updated by).
-    #[inline]
-    pub fn write_uid(mut self, write_uid: i64) -> Self {
-        self.values.set("write_uid", write_uid);
         self
     }
 }
