@@ -169,6 +169,59 @@ def main():
         found = state["Partner"].name_search("OdooRPC Fidel")
         expect(any(r[0] == state["pid"] for r in found), "name_search %r" % found)
 
+    @check("follow many2one links: env.user.company_id, a partner's country_id, order lines' products")
+    def _():
+        env = state["odoo"].env
+        company = env.user.company_id
+        expect(company.id and isinstance(company.name, str) and company.name, "company %r" % company)
+        P = state["Partner"]
+        with_country = P.search([("country_id", "!=", False)], limit=1)
+        expect(with_country, "no partner with a country")
+        country = P.browse(with_country[0]).country_id
+        expect(isinstance(country.name, str) and country.name, "country %r" % country.name)
+        orders = env["sale.order"].search([], limit=3)
+        expect(orders, "no sale order")
+        for order in env["sale.order"].browse(orders):
+            expect(order.partner_id.name, "order %d partner %r" % (order.id, order.partner_id))
+            for line in order.order_line:
+                expect(line.order_id.id == order.id, "line %d order %r" % (line.id, line.order_id))
+                expect(isinstance(line.product_id.name, str), "line %d product" % line.id)
+
+    @check("a company's one2many: every child_ids record can be read")
+    def _():
+        P = state["Partner"]
+        companies = P.search([("is_company", "=", True), ("child_ids", "!=", False)], limit=5)
+        expect(companies, "no company with contacts")
+        for company in P.browse(companies):
+            children = company.child_ids
+            expect(children.ids, "company %d has no children" % company.id)
+            expect(all(isinstance(c.name, str) for c in children), "children of %d" % company.id)
+
+    @check("env.ref('base.main_company') (ir.model.data.check_object_reference); an unknown one fails")
+    def _():
+        env = state["odoo"].env
+        main = env.ref("base.main_company")
+        expect(main._name == "res.company" and main.id == env.user.company_id.id, "main_company %r" % main)
+        admin = env.ref("base.user_admin")
+        expect(admin._name == "res.users" and admin.login == args.login, "user_admin %r" % admin)
+        try:
+            env.ref("base.no_such_external_id")
+        except RPCError as exc:
+            expect(rpc_error_name(exc) == "builtins.ValueError", "error %r" % rpc_error_name(exc))
+            expect("External ID not found in the system: base.no_such_external_id" in str(exc), str(exc))
+        else:
+            raise AssertionError("an unknown external id was found")
+
+    @check("with_context(active_test=False) sees archived records too")
+    def _():
+        P = state["Partner"]
+        pid = P.create({"name": "OdooRPC Archived"})
+        P.browse(pid).action_archive()
+        expect(P.search([("id", "=", pid)]) == [], "archived record found by default")
+        found = P.with_context(active_test=False).search([("id", "=", pid)])
+        expect(found == [pid], "with active_test=False: %r" % found)
+        P.unlink([pid])
+
     @check("odoo.execute (service object, method execute) with positional arguments")
     def _():
         n = state["odoo"].execute("res.partner", "search_count", [("id", "=", state["pid"])])

@@ -100,11 +100,7 @@ fn odoo_serves_the_large_demo_until_stdin_closes() {
         fake.url
     );
     let summary = &fake.banner[1];
-    assert!(summary.contains("odoo 18.0 database erp18"), "{summary}");
-    assert!(
-        summary.contains("340 partners, 230 products, 220 sale orders"),
-        "{summary}"
-    );
+    assert!(summary.contains("odoo 18.0 database erp18: "), "{summary}");
     assert!(
         fake.banner[2].contains("admin:admin (uid 2"),
         "{:?}",
@@ -135,13 +131,25 @@ fn odoo_serves_the_large_demo_until_stdin_closes() {
         bot.as_i64().is_some(),
         "an API key logs in over /jsonrpc: {bot}"
     );
-    let count = jsonrpc(
-        &fake.url,
-        "object",
-        "execute_kw",
-        json!(["erp18", 2, "admin", "sale.order", "search_count", [[]]]),
-    );
-    assert_eq!(count, json!(220));
+    // the banner counts what a search finds: a few hundred of each
+    for (model, label) in [
+        ("res.partner", "partners"),
+        ("product.product", "products"),
+        ("sale.order", "sale orders"),
+    ] {
+        let count = jsonrpc(
+            &fake.url,
+            "object",
+            "execute_kw",
+            json!(["erp18", 2, "admin", model, "search_count", [[]]]),
+        );
+        let n = count.as_u64().expect("a count");
+        assert!(n > 200, "{model}: {n}");
+        assert!(
+            summary.contains(&format!(" {n} {label}")),
+            "{summary} vs {n} {label}"
+        );
+    }
 
     drop(fake.child.stdin.take());
     let status = wait_exit(&mut fake.child, Duration::from_secs(10));
@@ -163,8 +171,16 @@ fn odoo_version_fixtures_and_recorded_only() {
         "--database",
         "shop",
     ]);
+    let partners = jsonrpc(
+        &fake.url,
+        "object",
+        "execute_kw",
+        json!(["shop", 2, "admin", "res.partner", "search_count", [[]]]),
+    );
+    let n = partners.as_u64().expect("a count");
+    assert!(n < 100, "the recorded partners only: {n}");
     assert!(
-        fake.banner[1].contains("odoo 16.0 database shop: 40 partners"),
+        fake.banner[1].contains(&format!("odoo 16.0 database shop: {n} partners")),
         "{:?}",
         fake.banner
     );

@@ -179,7 +179,7 @@ fn odoorpc_check(v: OdooVersion) {
         &format!("odoorpc_check.py on {v}"),
         &run(cmd, SCRIPT_TIMEOUT),
     );
-    assert!(report.contains("all 19 checks ok"), "{report}");
+    assert!(report.contains("odoorpc_check: all "), "{report}");
 
     // the client went through the fake's routes, and cleaned up after itself
     let requests = fake.requests();
@@ -244,7 +244,7 @@ fn documented_raw_jsonrpc_finds_no_difference_from_odoo_18() {
             .args(["--demo-user", DEMO_LOGIN, "--demo-password", DEMO_PASSWORD])
             .args(["--expect-version", v.as_str()]);
         let report = assert_passed(&format!("raw_jsonrpc.py on {v}"), &run(cmd, SCRIPT_TIMEOUT));
-        assert!(report.contains("all 18 checks ok"), "{report}");
+        assert!(report.contains("raw_jsonrpc: all "), "{report}");
         assert!(
             fake.requests().iter().all(|r| r.path == "/jsonrpc"),
             "the documented calls all go to /jsonrpc"
@@ -266,7 +266,7 @@ fn aim18_documented_calls_work_against_the_fake_aim18() {
         .args(["--user", aim18::DEFAULT_USER])
         .args(["--password", aim18::DEFAULT_PASSWORD]);
     let report = assert_passed("aim18_check.py", &run(cmd, SCRIPT_TIMEOUT));
-    assert!(report.contains("all 6 checks ok"), "{report}");
+    assert!(report.contains("aim18_check: all "), "{report}");
     let counts = fake.token_requests();
     assert_eq!((counts.password, counts.refresh_token), (2, 1));
 }

@@ -870,7 +870,7 @@ impl Search {
     /// Every page of `page_size` rows, in order. Stops after the first page
     /// that comes back shorter than asked (so `page_size` must not exceed the
     /// server's own cap), and on the first error.
-    pub fn pages(&self, page_size: u64) -> impl Stream<Item = Result<SearchPage>> + Send + 'static {
+    pub fn pages(&self, page_size: u64) -> impl Stream<Item = Result<SearchPage>> + Send + use<> {
         let size = page_size.max(1);
         let search = self.clone();
         futures_util::stream::unfold(

@@ -158,10 +158,10 @@ fn run_odoo(args: OdooArgs) -> Result<(), String> {
         fake.version(),
         if fake.databases().len() > 1 { "s" } else { "" },
         fake.databases().join(", "),
-        fake.records("res.partner").len(),
-        fake.records("product.product").len(),
-        fake.records("sale.order").len(),
-        fake.records("sale.order.line").len(),
+        active(&fake, "res.partner"),
+        active(&fake, "product.product"),
+        active(&fake, "sale.order"),
+        active(&fake, "sale.order.line"),
     );
     let given = |login: &str| args.users.iter().any(|(l, _)| l == login);
     let mut logins = Vec::new();
@@ -205,6 +205,14 @@ fn run_odoo(args: OdooArgs) -> Result<(), String> {
     serve_until_stopped(args.common.ignore_stdin);
     drop(fake);
     Ok(())
+}
+
+/// Records of `model` a search finds (archived ones left out).
+fn active(fake: &FakeOdoo, model: &str) -> usize {
+    fake.records(model)
+        .iter()
+        .filter(|r| r.get("active") != Some(&serde_json::Value::Bool(false)))
+        .count()
 }
 
 fn run_aim18(args: Aim18Args) -> Result<(), String> {

@@ -72,6 +72,7 @@
 //! ORM methods: `search`, `search_count`, `search_read`, `read`, `create`, `write`, `unlink`,
 //! `fields_get`, `name_search`, `name_create`, `name_get` (16 only: it is gone from 17),
 //! `check_access_rights` (16-18), `has_access` (18-19), `res.users.context_get`,
+//! `ir.model.data.check_object_reference`,
 //! `read_group`, `formatted_read_group` (19), `web_search_read`, `web_read` (17+), `default_get`,
 //! `exists`, `copy`, `action_archive` / `action_unarchive`. Arguments bind by each method's
 //! Python signature (positional or by name on JSON-RPC, by name only on JSON-2).
@@ -117,6 +118,13 @@
 //!   true, or for a non-admin on an admin-only model false / the recorded `AccessError`.
 //! - Odoo 16's res.partner has no `complete_name`; its stored `display_name` ("Company,
 //!   Contact") is what create/write keep up to date there.
+//! - Records the recordings only mention by a many2one (`[233, "United States"]`, the company,
+//!   currencies, product templates, contacts past the 40 recorded partners) are stored with
+//!   their id and name, so that following a link reads something as on a real server; OdooBot
+//!   (res.users 1) is archived, as everywhere. `ir.model.data.check_object_reference`
+//!   (OdooRPC's `env.ref`) knows the external ids of those base records (`base.main_company`,
+//!   `base.user_admin`, `base.partner_admin`, `base.user_demo`, `base.us`, ...) and answers
+//!   others with `External ID not found in the system: module.name`.
 //! - Not recorded, so answered as Odoo's code does or plausibly: unknown database
 //!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
 //!   The `Content-Type` of JSON-RPC requests is not checked.
@@ -128,6 +136,7 @@ mod fixtures;
 mod grow;
 mod orm;
 mod pyrepr;
+mod referenced;
 mod schema;
 mod server;
 mod store;

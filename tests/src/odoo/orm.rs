@@ -51,6 +51,26 @@ const SERVER_DEFAULTED_IN: &[(&str, &str)] = &[
     ("res.company", "partner_id"),
 ];
 
+/// External ids of the records every recorded database has, with their ids there (the demo
+/// and portal users follow [`OdooVersion::demo_uid`]); `ir.model.data` itself was not recorded.
+fn known_xmlid(version: OdooVersion, xmlid: &str) -> Option<(&'static str, i64)> {
+    let demo = version.demo_uid();
+    Some(match xmlid {
+        "base.main_company" => ("res.company", 1),
+        "base.main_partner" => ("res.partner", 1),
+        "base.user_root" => ("res.users", 1),
+        "base.user_admin" => ("res.users", 2),
+        "base.partner_admin" => ("res.partner", 3),
+        "base.user_demo" => ("res.users", demo),
+        "base.partner_demo" => ("res.partner", demo + 1),
+        "base.demo_user0" => ("res.users", demo + 1),
+        "base.partner_demo_portal" => ("res.partner", demo + 2),
+        "base.USD" => ("res.currency", 1),
+        "base.us" => ("res.country", 233),
+        _ => return None,
+    })
+}
+
 /// Who is calling, and how.
 pub(crate) struct Env<'a> {
     pub fx: &'a Fixtures,
@@ -202,6 +222,12 @@ fn spec(version: OdooVersion, method: &str) -> Option<Spec> {
             m(vec![req("operation"), opt("raise_exception")])
         }
         "has_access" if version >= OdooVersion::V18 => r(vec![req("operation")]),
+        // ir.model.data only; OdooRPC's `env.ref()`
+        "check_object_reference" => m(vec![
+            req("module"),
+            req("xml_id"),
+            opt("raise_on_access_error"),
+        ]),
         _ => None,
     }
 }
@@ -584,6 +610,21 @@ impl Orm<'_> {
                 self.web_read(model, &b.ids, &spec)
             }
             "context_get" if model == "res.users" => Ok(self.context_get()),
+            "check_object_reference" if model == "ir.model.data" => {
+                let xmlid = format!(
+                    "{}.{}",
+                    text("module").unwrap_or_default(),
+                    text("xml_id").unwrap_or_default()
+                );
+                match known_xmlid(self.version(), &xmlid)
+                    .filter(|(m, id)| self.store.get(m, *id).is_some())
+                {
+                    Some((m, id)) => Ok(json!([m, id])),
+                    None => Err(self
+                        .errors()
+                        .value_error(&format!("External ID not found in the system: {xmlid}"))),
+                }
+            }
             "check_access_rights" | "has_access" => {
                 let operation = text("operation").unwrap_or_default();
                 if !["read", "write", "create", "unlink"].contains(&operation.as_str()) {

@@ -240,6 +240,7 @@ impl FakeOdoo {
             if cfg.seed_demo_large {
                 super::grow::grow(&fx, &mut store);
             }
+            super::referenced::add_referenced(&fx, &mut store);
         }
         for user in &users {
             if store.get("res.users", user.uid).is_none()
