@@ -3,7 +3,6 @@
 //! field), `prelude.rs`, and for the bundled crate `lib.rs` and `Cargo.toml`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,28 +10,10 @@ use quote::quote;
 use crate::error::Result;
 
 use super::docs::{self, code};
+use super::layout::{self, Support, Unit};
 use super::model::{model_items, module_docs};
-use super::plan::{ModelPlan, SchemaPlan};
-use super::{Layout, OutputFile, Settings, format, header};
-
-fn cfg(m: &ModelPlan<'_>) -> TokenStream {
-    match &m.feature {
-        Some(f) => quote!(#[cfg(feature = #f)]),
-        None => quote!(),
-    }
-}
-
-fn allow(m: &ModelPlan<'_>, inner: bool) -> TokenStream {
-    if !m.verbatim_names {
-        return quote!();
-    }
-    // Names kept verbatim by the collision ladder (`fooBar` next to `foo_bar`).
-    if inner {
-        quote!(#![allow(non_snake_case, non_camel_case_types)])
-    } else {
-        quote!(#[allow(non_snake_case, non_camel_case_types)])
-    }
-}
+use super::plan::SchemaPlan;
+use super::{OutputFile, Settings, format, header};
 
 fn gen_rel(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
     let rt = settings.runtime();
@@ -67,7 +48,7 @@ fn gen_prelude(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
     let rt = settings.runtime();
     let taken: BTreeSet<String> = plan.models.iter().map(|m| m.ty.text.clone()).collect();
     let uses = plan.models.iter().map(|m| {
-        let cfg = cfg(m);
+        let cfg = layout::cfg(m.feature.as_deref());
         let module = m.module.ident();
         let ty = m.ty.ident();
         let mut names = vec![quote!(#ty)];
@@ -115,98 +96,48 @@ fn mod_docs(plan: &SchemaPlan<'_>) -> Vec<String> {
 
 /// Every file of the chosen layout.
 pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFile>> {
-    let head = header(settings);
-    let rel = gen_rel(plan, settings);
-    let prelude = gen_prelude(plan, settings);
-    match &settings.layout {
-        Layout::SingleFile(name) => {
-            let modules = plan.models.iter().map(|m| {
-                let doc = docs::outer(&module_docs(m));
-                let cfg = cfg(m);
-                let allow = allow(m, false);
-                let module = m.module.ident();
-                let items = model_items(plan, m, settings);
-                quote! {
-                    #doc
-                    #cfg
-                    #allow
-                    pub mod #module {
-                        #items
-                    }
-                }
-            });
-            let rel_doc = docs::outer(&rel_docs());
-            let tokens = quote! {
-                #rel_doc
-                pub mod rel {
-                    #rel
-                }
-                /// Record, create and update types of every model, and the runtime traits.
-                pub mod prelude {
-                    #prelude
-                }
-                #( #modules )*
-            };
-            Ok(vec![OutputFile {
-                path: PathBuf::from(name),
-                contents: format(&head, tokens, "(all models)")?,
-            }])
-        }
-        Layout::Tree => {
-            let mut out = Vec::with_capacity(plan.models.len() + 3);
-            let decls = plan.models.iter().map(|m| {
-                let cfg = cfg(m);
-                let module = m.module.ident();
-                let doc = match &m.model.description {
-                    Some(d) => format!("{}: {}", code(m.name), docs::escape_line(d)),
-                    None => code(m.name),
-                };
-                let doc = docs::outer(&[doc]);
-                quote! { #doc #cfg pub mod #module; }
-            });
-            let mod_doc = docs::inner(&mod_docs(plan));
-            out.push(OutputFile {
-                path: "mod.rs".into(),
-                contents: format(
-                    &head,
-                    quote! {
-                        #mod_doc
-                        pub mod prelude;
-                        pub mod rel;
-                        #( #decls )*
-                    },
-                    "mod.rs",
-                )?,
-            });
-            let rel_doc = docs::inner(&rel_docs());
-            out.push(OutputFile {
-                path: "rel.rs".into(),
-                contents: format(&head, quote! { #rel_doc #rel }, "rel.rs")?,
-            });
-            out.push(OutputFile {
-                path: "prelude.rs".into(),
-                contents: format(
-                    &head,
-                    quote! {
-                        //! Record, create and update types of every enabled model, and the runtime traits.
-                        #prelude
-                    },
-                    "prelude.rs",
-                )?,
-            });
-            for m in &plan.models {
-                let doc = docs::inner(&module_docs(m));
-                let allow = allow(m, true);
-                let items = model_items(plan, m, settings);
-                let contents = format(&head, quote! { #doc #allow #items }, m.name)?;
-                out.push(OutputFile {
-                    path: format!("{}.rs", m.module.text).into(),
-                    contents,
-                });
-            }
-            Ok(out)
-        }
-    }
+    let support = [
+        Support {
+            name: "rel",
+            single_doc: rel_docs(),
+            tree_doc: rel_docs(),
+            items: gen_rel(plan, settings),
+        },
+        Support {
+            name: "prelude",
+            single_doc: vec![
+                "Record, create and update types of every model, and the runtime traits.".into(),
+            ],
+            tree_doc: vec![
+                "Record, create and update types of every enabled model, and the runtime traits."
+                    .into(),
+            ],
+            items: gen_prelude(plan, settings),
+        },
+    ];
+    let units: Vec<Unit> = plan
+        .models
+        .iter()
+        .map(|m| Unit {
+            module: m.module.clone(),
+            feature: m.feature.clone(),
+            verbatim_names: m.verbatim_names,
+            docs: module_docs(m),
+            decl_doc: match &m.model.description {
+                Some(d) => format!("{}: {}", code(m.name), docs::escape_line(d)),
+                None => code(m.name),
+            },
+            items: model_items(plan, m, settings),
+            label: m.name.to_owned(),
+        })
+        .collect();
+    layout::files(
+        &settings.layout,
+        &header(settings),
+        &mod_docs(plan),
+        &support,
+        &units,
+    )
 }
 
 /// Features of the bundled crate: one per defining module, plus the default set.

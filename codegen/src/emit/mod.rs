@@ -6,6 +6,7 @@
 
 pub mod docs;
 pub mod index;
+pub mod layout;
 pub mod model;
 pub mod plan;
 
