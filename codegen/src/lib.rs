@@ -20,6 +20,7 @@ pub mod import;
 pub mod naming;
 pub mod odoo_modules;
 pub mod schema;
+pub mod schema_aim18;
 pub mod typemap;
 pub mod write;
 

@@ -43,6 +43,54 @@ use crate::odoo_modules;
 /// The snapshot format this codegen writes and reads.
 pub const FORMAT: u32 = 1;
 
+/// The header every snapshot starts with, whatever the ERP: `format` and
+/// `erp` (then `version` and `models`, whose shape depends on the ERP; see
+/// [`crate::schema_aim18`] for aiM18's).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Header {
+    pub format: Option<u32>,
+    pub erp: Option<String>,
+}
+
+impl Header {
+    /// Read the header of a snapshot. The format number is checked first: a
+    /// newer snapshot should say so, not fail on some field it trips over.
+    pub fn read(text: &str, origin: &Path) -> Result<Header> {
+        let header: Header = serde_json::from_str(text).map_err(|source| Error::Json {
+            path: origin.to_owned(),
+            source,
+        })?;
+        match header.format {
+            Some(found) if found > FORMAT => Err(Error::FormatVersion {
+                path: origin.to_owned(),
+                found,
+                supported: FORMAT,
+            }),
+            _ => Ok(header),
+        }
+    }
+
+    /// The ERP, `"odoo"` when absent (snapshots written before aiM18 existed).
+    pub fn erp(&self) -> &str {
+        self.erp.as_deref().unwrap_or("odoo")
+    }
+
+    /// Fail unless the snapshot describes `erp`.
+    pub fn expect_erp(&self, erp: &str, origin: &Path) -> Result<()> {
+        if self.erp() == erp {
+            Ok(())
+        } else {
+            Err(Error::Input {
+                what: origin.display().to_string(),
+                message: format!(
+                    "a snapshot of `erp: {:?}`, where one of `erp: {erp:?}` was expected",
+                    self.erp()
+                ),
+            })
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
     /// Snapshot format version ([`FORMAT`]).
@@ -489,26 +537,7 @@ impl Schema {
 
     /// Parse a snapshot; `origin` only names it in errors.
     pub fn parse(text: &str, origin: &Path) -> Result<Schema> {
-        // Check the format number first: a newer snapshot should say so, not
-        // fail on some field it happens to trip over.
-        #[derive(Deserialize)]
-        struct Probe {
-            format: Option<u32>,
-        }
-        let probe: Probe = serde_json::from_str(text).map_err(|source| Error::Json {
-            path: origin.to_owned(),
-            source,
-        })?;
-        match probe.format {
-            Some(found) if found > FORMAT => {
-                return Err(Error::FormatVersion {
-                    path: origin.to_owned(),
-                    found,
-                    supported: FORMAT,
-                });
-            }
-            _ => {}
-        }
+        Header::read(text, origin)?.expect_erp("odoo", origin)?;
         serde_json::from_str(text).map_err(|source| Error::Snapshot {
             path: origin.to_owned(),
             source,
