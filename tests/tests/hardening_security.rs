@@ -391,6 +391,9 @@ fn panic_message(f: impl FnOnce()) -> String {
 }
 
 #[tokio::test]
+// `Err(x).unwrap()` on purpose: the panic message is exactly what a user's own
+// unwrap on one of our errors would print.
+#[allow(clippy::unnecessary_literal_unwrap)]
 async fn unwrap_and_expect_on_clients_and_errors_print_no_secret() {
     let fake = FakeOdoo::start(OdooVersion::V18);
     let key = "FAKE-ADMIN-API-KEY-0123456789abcdef";
@@ -541,7 +544,7 @@ fn no_panic_or_log_macro_formats_a_secret() {
         // Unit tests assert on exposed secrets on purpose; they sit at the end of a file.
         let src = src.split("#[cfg(test)]").next().unwrap_or("");
         for sink in sinks {
-            for args in calls(&src, sink) {
+            for args in calls(src, sink) {
                 if args.contains("expose_secret") {
                     found.push(format!("{}: {sink}{args}", f.display()));
                 }
