@@ -11,11 +11,14 @@
 //! 1. the sanitized name; a name that collides with a reserved one (the enum's
 //!    `Unknown` fallback, a prelude type) gets the namespace's suffix;
 //! 2. for names that still collide, the name whose wire form *is* its
-//!    sanitized form keeps it, and the others take their *verbatim* form
-//!    (no recasing, so `fooBar` stays `fooBar`; non-ASCII characters spelled
-//!    as `u00e9`): this is deterministic and depends on the name alone;
-//! 3. a collision left after that is a [`Error::NameCollision`] listing the
-//!    wire names. A field is never dropped.
+//!    sanitized form keeps it; the others are sanitized again with nothing
+//!    elided: punctuation spelled as words (`%d-%m-%Y` → `PctDDashPctMDashPctY`),
+//!    non-ASCII characters as code points (`prénom` → `pr_u00e9_nom`);
+//! 3. names that still collide take their *verbatim* form (no recasing, so
+//!    `fooBar` stays `fooBar` next to `foo_bar`);
+//! 4. a collision left after that is a [`Error::NameCollision`] listing the
+//!    wire names. A field is never dropped. Every rung depends on the name
+//!    alone, so the result is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -90,13 +93,87 @@ pub fn sanitize(source: &str, case: Case) -> Name {
     finish(recased, case, false)
 }
 
-/// Rung 2: keep the source's own spelling (case, repeated underscores),
-/// spell non-ASCII characters as `uXXXX` and other punctuation as `_`.
+/// Names for ASCII punctuation, so that `%d-%m-%Y` and `%d.%m.%Y` (Odoo
+/// 19's date formats) stay apart on the later rungs.
+fn spell(c: char) -> Option<&'static str> {
+    Some(match c {
+        '-' => "dash",
+        '.' => "dot",
+        '/' => "slash",
+        '%' => "pct",
+        ',' => "comma",
+        ':' => "colon",
+        ';' => "semi",
+        '+' => "plus",
+        '*' => "star",
+        '&' => "amp",
+        '@' => "at",
+        '#' => "hash",
+        '(' => "lparen",
+        ')' => "rparen",
+        '[' => "lbracket",
+        ']' => "rbracket",
+        '{' => "lbrace",
+        '}' => "rbrace",
+        '<' => "lt",
+        '>' => "gt",
+        '=' => "eq",
+        '!' => "bang",
+        '?' => "qmark",
+        '\'' => "quote",
+        '"' => "dquote",
+        '\\' => "backslash",
+        '|' => "pipe",
+        '~' => "tilde",
+        '^' => "caret",
+        '$' => "dollar",
+        '`' => "backtick",
+        _ => return None,
+    })
+}
+
+/// `source` with punctuation spelled as words and non-ASCII characters as
+/// `uXXXX` (word-separated), so no information is elided.
+fn spelled_words(source: &str) -> String {
+    let mut out = String::new();
+    for c in source.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if let Some(word) = spell(c) {
+            out.push('_');
+            out.push_str(word);
+            out.push('_');
+        } else if c.is_ascii() {
+            out.push('_');
+        } else {
+            out.push_str(&format!("_u{:04x}_", c as u32));
+        }
+    }
+    out
+}
+
+/// Rung 2: like [`sanitize`], but with nothing elided (punctuation spelled,
+/// non-ASCII as code points), then recased.
+pub fn spelled(source: &str, case: Case) -> Name {
+    let words = spelled_words(source);
+    let recased = match case {
+        Case::Snake => words.to_snake_case(),
+        Case::UpperCamel => words.to_upper_camel_case(),
+    };
+    finish(recased, case, false)
+}
+
+/// Rung 3: keep the source's own spelling (case, repeated underscores),
+/// with punctuation and non-ASCII spelled as on rung 2.
 pub fn verbatim(source: &str, case: Case) -> Name {
     let mut out = String::new();
     for c in source.chars() {
         if c.is_ascii_alphanumeric() || c == '_' {
             out.push(c);
+        } else if let Some(word) = spell(c) {
+            out.push('_');
+            out.push_str(word);
+            out.push('_');
         } else if c.is_ascii() {
             out.push('_');
         } else {
@@ -174,28 +251,49 @@ pub fn unique(
         retry.extend(idx.iter().copied().filter(|&i| Some(i) != exact));
     }
     retry.sort_unstable();
-    for i in retry {
-        let n = verbatim(sources[i], case);
-        if !taken.insert(n.text.clone()) {
-            let mut clash: Vec<&str> = sources
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| first[j].text == first[i].text || out[j].text == n.text)
-                .map(|(_, s)| *s)
-                .collect();
-            clash.sort_unstable();
-            clash.dedup();
-            return Err(Error::NameCollision {
-                model: owner.to_owned(),
-                kind: what,
-                names: clash
-                    .iter()
-                    .map(|s| format!("{s:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+    // Rungs 2 and 3: a name is accepted when no other pending source and no
+    // taken name has it; the rest move on to the next rung.
+    let rungs: [fn(&str, Case) -> Name; 2] = [spelled, verbatim];
+    for rung in rungs {
+        if retry.is_empty() {
+            break;
         }
-        out[i] = n;
+        let names: Vec<(usize, Name)> =
+            retry.iter().map(|&i| (i, rung(sources[i], case))).collect();
+        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, n) in &names {
+            *count.entry(n.text.as_str()).or_default() += 1;
+        }
+        let mut next = Vec::new();
+        for (i, n) in &names {
+            if count[n.text.as_str()] == 1 && !taken.contains(&n.text) {
+                taken.insert(n.text.clone());
+                out[*i] = n.clone();
+            } else {
+                next.push(*i);
+            }
+        }
+        retry = next;
+    }
+    if !retry.is_empty() {
+        let mut clash: Vec<&str> = retry.iter().map(|&i| sources[i]).collect();
+        // Also name the sources they collide with.
+        for (j, s) in sources.iter().enumerate() {
+            if retry.iter().any(|&i| first[j].text == first[i].text) {
+                clash.push(s);
+            }
+        }
+        clash.sort_unstable();
+        clash.dedup();
+        return Err(Error::NameCollision {
+            model: owner.to_owned(),
+            kind: what,
+            names: clash
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
     }
     Ok(out)
 }
@@ -314,7 +412,7 @@ mod tests {
         ];
         for s in inputs {
             for case in [Case::Snake, Case::UpperCamel] {
-                for n in [sanitize(s, case), verbatim(s, case)] {
+                for n in [sanitize(s, case), spelled(s, case), verbatim(s, case)] {
                     let text = n.display();
                     assert!(
                         syn::parse_str::<syn::Ident>(&text).is_ok(),
@@ -346,7 +444,25 @@ mod tests {
         .unwrap();
         assert_eq!(texts(got), ["draft", "Draft"]);
         let got = unique("m", "field", &["prénom", "prçnom"], Case::Snake, &[], "_").unwrap();
-        assert_eq!(texts(got), ["pru00e9nom", "pru00e7nom"]);
+        assert_eq!(texts(got), ["pr_u00e9_nom", "pr_u00e7_nom"]);
+        // Odoo 19's res.lang date formats differ only in punctuation.
+        let got = unique(
+            "m",
+            "variant",
+            &["%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"],
+            Case::UpperCamel,
+            &["Unknown"],
+            "Value",
+        )
+        .unwrap();
+        assert_eq!(
+            texts(got),
+            [
+                "PctDDashPctMDashPctY",
+                "PctDDotPctMDotPctY",
+                "PctDSlashPctMSlashPctY"
+            ]
+        );
         // A reserved name gets the suffix on the first rung.
         let got = unique(
             "m",
@@ -362,10 +478,11 @@ mod tests {
 
     #[test]
     fn unresolvable_collision_is_an_error_naming_the_sources() {
-        let err = unique("x.y", "field", &["a-b", "a.b"], Case::Snake, &[], "_").unwrap_err();
+        // `a b` and `a\tb` differ only in unnamed whitespace.
+        let err = unique("x.y", "field", &["a b", "a\tb"], Case::Snake, &[], "_").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "model x.y: field names collide after conversion to Rust: \"a-b\", \"a.b\""
+            "model x.y: field names collide after conversion to Rust: \"a\\tb\", \"a b\""
         );
     }
 }

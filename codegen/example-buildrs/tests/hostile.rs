@@ -28,7 +28,7 @@ fn hostile_names_map_back_to_wire_names() {
     assert_eq!(r.Self_, 3);
     assert!(r.super_);
     assert_eq!(r.r#move.as_ref().map(|m| m.id), Some(7));
-    assert_eq!(r.pru00e9nom.as_deref(), Some("Zoë"));
+    assert_eq!(r.pr_u00e9_nom.as_deref(), Some("Zoë"));
     assert_eq!(r.empty.as_deref(), Some("にほん"));
     assert_eq!(r._1st_line.as_deref(), Some("one"));
     assert_eq!(
@@ -98,7 +98,7 @@ fn values_use_wire_names_and_typed_commands() {
         .r#type("t")
         .set_new("n")
         .state(State::Unknown("custom".into()))
-        .pru00e9nom("é")
+        .pr_u00e9_nom("é")
         .missing_ids([
             runtime::wire::Command::link(4),
             runtime::wire::Command::clear(),

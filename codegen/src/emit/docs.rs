@@ -19,6 +19,10 @@ pub fn escape_line(line: &str) -> String {
             }
             // Control characters have no place in a comment.
             c if c.is_control() => out.push(' '),
+            // Bidi overrides can make a comment read differently from what
+            // compiles, and rustc refuses them (text_direction_codepoint_in_comment):
+            // show the code point instead.
+            c if is_bidi_control(c) => out.push_str(&format!("U+{:04X}", c as u32)),
             c => out.push(c),
         }
     }
@@ -35,6 +39,11 @@ pub fn escape_line(line: &str) -> String {
         out.insert(0, '\\');
     }
     out
+}
+
+/// The code points rustc's `text_direction_codepoint_in_comment` lint rejects.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn ordered_marker(s: &str) -> bool {
@@ -112,5 +121,6 @@ mod tests {
             "a */ b #\\[x\\] \"q\" \\\\"
         );
         assert_eq!(text_lines("a\n\n\n  b\n\n"), ["a", "", "b"]);
+        assert_eq!(escape_line("x\u{202E}y\u{2066}z"), "xU+202EyU+2066z");
     }
 }

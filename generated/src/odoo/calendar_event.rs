@@ -5,7 +5,6 @@
 //! Defined by module `calendar`; extended by `calendar_sms`, `crm`, `hr_calendar`.
 //!
 //! Default order: `start desc`.
-#![allow(non_snake_case, non_camel_case_types)]
 /// Calendar Event (`calendar.event`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -2032,7 +2031,7 @@ pub enum Byday {
     /// Fourth (`4`)
     V4,
     /// Last (`-1`)
-    _1,
+    Dash1,
     /// A value not known when this binding was generated.
     Unknown(String),
 }
@@ -2044,7 +2043,7 @@ impl ::runtime::wire::Selection for Byday {
             "2" => Byday::V2,
             "3" => Byday::V3,
             "4" => Byday::V4,
-            "-1" => Byday::_1,
+            "-1" => Byday::Dash1,
             other => Byday::Unknown(other.to_owned()),
         }
     }
@@ -2054,7 +2053,7 @@ impl ::runtime::wire::Selection for Byday {
             Byday::V2 => "2",
             Byday::V3 => "3",
             Byday::V4 => "4",
-            Byday::_1 => "-1",
+            Byday::Dash1 => "-1",
             Byday::Unknown(value) => value,
         }
     }

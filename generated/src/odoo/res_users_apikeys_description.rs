@@ -7,7 +7,6 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
-#![allow(non_snake_case, non_camel_case_types)]
 /// API Key Description (`res.users.apikeys.description`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -297,7 +296,7 @@ pub enum Duration {
     /// Persistent Key (`0`)
     V0,
     /// Custom Date (`-1`)
-    _1,
+    Dash1,
     /// A value not known when this binding was generated.
     Unknown(String),
 }
@@ -321,7 +320,7 @@ impl ::runtime::wire::Selection for Duration {
             "180" => Duration::V180,
             "365" => Duration::V365,
             "0" => Duration::V0,
-            "-1" => Duration::_1,
+            "-1" => Duration::Dash1,
             other => Duration::Unknown(other.to_owned()),
         }
     }
@@ -334,7 +333,7 @@ impl ::runtime::wire::Selection for Duration {
             Duration::V180 => "180",
             Duration::V365 => "365",
             Duration::V0 => "0",
-            Duration::_1 => "-1",
+            Duration::Dash1 => "-1",
             Duration::Unknown(value) => value,
         }
     }
