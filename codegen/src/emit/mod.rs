@@ -4,6 +4,7 @@
 //! Inputs are iterated in sorted order only, so output is byte-for-byte
 //! deterministic.
 
+pub mod aim18;
 pub mod docs;
 pub mod index;
 pub mod layout;
