@@ -1,16 +1,33 @@
 //! The workspace's own `generated` crate: bindings for every model of the
-//! bundled Odoo 18 snapshot, each behind its module's cargo feature.
-//! `cargo run -p codegen` regenerates it; `codegen check` fails when it is stale.
+//! bundled Odoo 18 snapshot, each behind its module's cargo feature, and for
+//! the modules of the bundled aiM18 snapshot (features `aim18-<module>`).
+//! `cargo run -p codegen` regenerates both; `codegen check` fails when either is stale.
 
 use std::path::{Path, PathBuf};
 
 use crate::emit::{self, Layout, SchemaPlan, Settings};
 use crate::error::Result;
 use crate::schema::Schema;
+use crate::schema_aim18::Aim18Schema;
 use crate::write::{self, Changes};
 
 /// The snapshot the crate is generated from, relative to the workspace root.
 pub const SCHEMA: &str = "generated/schema/odoo-18.json";
+/// The bundled aiM18 snapshot, relative to the workspace root: fetched from
+/// the fake aiM18 server (`tests::aim18::FakeAim18`) with [`AIM18_MODULES`];
+/// a test in `codegen/tests/aim18_fetch.rs` keeps the two equal.
+pub const AIM18_SCHEMA: &str = "generated/schema/aim18.json";
+/// The modules of the bundled aiM18 snapshot, as `codegen fetch aim18
+/// --module` takes them: employee, customer, a sales order with lines and a
+/// purchase order with lines, each with its lookup.
+pub const AIM18_MODULES: &[&str] = &[
+    "employee:employee:employee",
+    "cus:cus:cus",
+    "oldso:oldso:oldso",
+    "po:po:po",
+];
+/// The `version` recorded in the bundled aiM18 snapshot.
+pub const AIM18_VERSION: &str = "fake";
 /// The crate directory, relative to the workspace root.
 pub const CRATE: &str = "generated";
 /// Features on by default: enough for contacts, products, sales and purchases
@@ -59,25 +76,48 @@ pub fn settings() -> Settings {
     }
 }
 
-/// All files of the crate: (directory replaced whole, its files), (crate files).
-fn render(root: &Path) -> Result<(Vec<emit::OutputFile>, Vec<emit::OutputFile>)> {
+pub fn aim18_settings() -> Settings {
+    Settings {
+        layout: Layout::Tree,
+        features: true,
+        source: format!("the aiM18 schema snapshot `{AIM18_SCHEMA}`"),
+        ..Settings::default()
+    }
+}
+
+/// All files of the crate: the directories replaced whole (relative to the
+/// crate, with their files), then the crate files.
+type Rendered = (
+    Vec<(&'static str, Vec<emit::OutputFile>)>,
+    Vec<emit::OutputFile>,
+);
+
+fn render(root: &Path) -> Result<Rendered> {
     let schema = Schema::load(&root.join(SCHEMA))?;
     let settings = settings();
     let plan = SchemaPlan::new(&schema, &settings)?;
     let tree = emit::index::files(&plan, &settings)?;
-    let crate_files = emit::index::crate_files(&plan, &settings, DEFAULT_FEATURES)?;
-    Ok((tree, crate_files))
+    let aim18_schema = Aim18Schema::load(&root.join(AIM18_SCHEMA))?;
+    let aim18_settings = aim18_settings();
+    let aim18_plan = emit::aim18::Aim18Plan::new(&aim18_schema, &aim18_settings)?;
+    let aim18_tree = emit::aim18::files(&aim18_plan, &aim18_settings)?;
+    let part = emit::aim18::crate_part(&aim18_plan, &aim18_settings);
+    let crate_files = emit::index::crate_files(&plan, &settings, DEFAULT_FEATURES, Some(&part))?;
+    Ok((
+        vec![("src/odoo", tree), ("src/aim18", aim18_tree)],
+        crate_files,
+    ))
 }
 
-fn odoo_dir(root: &Path) -> PathBuf {
-    root.join(CRATE).join("src/odoo")
-}
-
-/// Regenerate `generated/` from the bundled snapshot; a second run changes nothing.
+/// Regenerate `generated/` from the bundled snapshots; a second run changes nothing.
 pub fn regenerate(root: &Path) -> Result<Changes> {
-    let (tree, crate_files) = render(root)?;
-    let mut changes = write::write_dir(&odoo_dir(root), &tree)?;
-    prefix(&mut changes, "src/odoo");
+    let (trees, crate_files) = render(root)?;
+    let mut changes = Changes::default();
+    for (dir, files) in trees {
+        let mut more = write::write_dir(&root.join(CRATE).join(dir), &files)?;
+        prefix(&mut more, dir);
+        merge(&mut changes, more);
+    }
     let more = write::write_files(&root.join(CRATE), &crate_files)?;
     merge(&mut changes, more);
     Ok(changes)
@@ -85,9 +125,13 @@ pub fn regenerate(root: &Path) -> Result<Changes> {
 
 /// What regenerating would change (empty when `generated/` is up to date).
 pub fn check(root: &Path) -> Result<Changes> {
-    let (tree, crate_files) = render(root)?;
-    let mut changes = write::diff_dir(&odoo_dir(root), &tree)?;
-    prefix(&mut changes, "src/odoo");
+    let (trees, crate_files) = render(root)?;
+    let mut changes = Changes::default();
+    for (dir, files) in trees {
+        let mut more = write::diff_dir(&root.join(CRATE).join(dir), &files)?;
+        prefix(&mut more, dir);
+        merge(&mut changes, more);
+    }
     let more = write::diff_files(&root.join(CRATE), &crate_files)?;
     merge(&mut changes, more);
     Ok(changes)

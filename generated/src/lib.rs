@@ -66,6 +66,18 @@
 //! | `web` | `base.document.layout` |
 //! | `web_editor` | `html.field.history.mixin`, `web_editor.assets`, `web_editor.converter.test`, `web_editor.converter.test.sub` |
 //! | `web_tour` | `web_tour.tour`, `web_tour.tour.step` |
+//!
+//! `aim18`: aiM18 bindings for 4 modules, generated from the aiM18 schema snapshot `generated/schema/aim18.json`.
+//! Each module sits behind the feature `aim18-<module>` (`aim18` enables them all):
+//!
+//! | feature | module | tables |
+//! |---|---|---|
+//! | `aim18-cus` | `cus` | `cus`, `cust` |
+//! | `aim18-employee` | `employee` | `employee`, `employeepic`, `employee_attach` |
+//! | `aim18-oldso` | `oldso` | `mainso`, `sot`, `remso` |
+//! | `aim18-po` | `po` | `mainpo`, `pot` |
 #[rustfmt::skip]
 pub mod odoo;
 pub use odoo::prelude;
+#[rustfmt::skip]
+pub mod aim18;
