@@ -47,6 +47,13 @@ pub enum Error {
     },
     #[error("model {model}: emitted code does not parse (a codegen bug): {message}")]
     Emit { model: String, message: String },
+    /// A server refused or failed a call while fetching metadata.
+    #[error("{what}: {source}")]
+    Fetch {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("schemas disagree: {0}")]
     Merge(String),
     #[error("no output directory: set Builder::out_dir or run from build.rs (OUT_DIR)")]

@@ -16,6 +16,8 @@ pub mod bundled;
 pub mod diff;
 pub mod emit;
 pub mod error;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod import;
 pub mod naming;
 pub mod odoo_modules;

@@ -61,6 +61,12 @@ enum Command {
     },
     /// Compare two snapshots; exit non-zero on a change that breaks code generated from OLD.
     Diff { old: PathBuf, new: PathBuf },
+    /// Build a snapshot from a live server.
+    #[cfg(feature = "fetch")]
+    Fetch {
+        #[command(subcommand)]
+        erp: codegen::fetch::FetchErp,
+    },
 }
 
 #[derive(Subcommand)]
@@ -194,6 +200,11 @@ fn run(cli: Cli) -> codegen::Result<ExitCode> {
             let dir = out.parent().map(PathBuf::from).unwrap_or_default();
             codegen::write::write_files(&dir, &[file])?;
             println!("{}: {} models", out.display(), schema.models.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "fetch")]
+        Command::Fetch { erp } => {
+            println!("{}", codegen::fetch::run(erp)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff { old, new } => {
