@@ -92,7 +92,10 @@ fn decode_errors_name_the_field_and_the_fix() {
     let mut r = record();
     r["parent_id"] = json!("Holding");
     let e = decode::<Contact>(r).unwrap_err();
-    assert_eq!(e, "field `parent_id`: record id \"Holding\" is not an integer");
+    assert_eq!(
+        e,
+        "field `parent_id`: record id \"Holding\" is not an integer"
+    );
     let mut r = record();
     r.as_object_mut().unwrap().remove("is_company");
     let e = decode::<Contact>(r).unwrap_err();
