@@ -457,10 +457,8 @@ fn a_hostile_schema_generates_no_item_from_its_text() {
 /// rustc refuses bidirectional-override code points in comments and literals
 /// (`text_direction_codepoint_in_comment`, deny by default), so a label or help
 /// text holding one must not reach the generated file raw, or the generated
-/// crate stops compiling. Ignored until `emit/docs.rs` escapes them (that file
-/// had another helper's uncommitted changes when this was found).
+/// crate stops compiling. `emit/docs.rs` escapes them (fixed in 52e7b2e).
 #[test]
-#[ignore = "finding: bidi code points in metadata text reach doc comments raw; fix in codegen/src/emit/docs.rs"]
 fn bidi_control_characters_in_metadata_never_reach_the_output_raw() {
     let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     let field = Field {
