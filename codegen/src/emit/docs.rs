@@ -73,7 +73,10 @@ pub fn code(s: &str) -> String {
     if s.is_empty() {
         return "`\"\"`".into();
     }
-    if s.contains('`') || s.contains('\n') {
+    // Backticks and line breaks would end the span; control characters (a
+    // bare `\r` is an error in a doc comment) and bidi overrides (rejected
+    // by rustc) must be spelled out: aiM18 column names are free text.
+    if s.contains('`') || s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         escape_line(s)
     } else {
         format!("`{s}`")
@@ -122,5 +125,8 @@ mod tests {
         );
         assert_eq!(text_lines("a\n\n\n  b\n\n"), ["a", "", "b"]);
         assert_eq!(escape_line("x\u{202E}y\u{2066}z"), "xU+202EyU+2066z");
+        assert_eq!(code("\u{202E}evil"), "U+202Eevil");
+        assert_eq!(code("a\rb"), "a b");
+        assert_eq!(code("desc_zh-CN"), "`desc_zh-CN`");
     }
 }
