@@ -24,7 +24,8 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::{self, Layout, OutputFile, Settings};
 use crate::error::{Error, Result};
-use crate::schema::Schema;
+use crate::schema::{Header, Schema};
+use crate::schema_aim18::{self, Aim18Schema};
 use crate::write::{self, Changes};
 
 #[derive(Debug, Clone, Default)]
@@ -40,8 +41,12 @@ impl Builder {
         Builder::default()
     }
 
-    /// A schema snapshot to generate from (`codegen import` writes them).
-    /// Several files are merged; a model may appear in only one.
+    /// A schema snapshot to generate from (`codegen import` and `codegen
+    /// fetch` write them). Several files are merged; a model may appear in
+    /// only one. aiM18 snapshots (`codegen fetch aim18`) generate aiM18
+    /// bindings: use `Layout::SingleFile("aim18.rs".into())` for `include!`;
+    /// the including crate also needs `futures-util` (search calls return a
+    /// `Stream`).
     ///
     /// ```no_run
     /// codegen::Builder::new().schema("schema/odoo-18.json");
@@ -169,12 +174,52 @@ impl Builder {
 
     /// The generated files, without writing anything.
     pub fn render(&self) -> Result<Vec<OutputFile>> {
+        if let Some(files) = self.render_aim18()? {
+            return Ok(files);
+        }
         let schema = self.load_schema()?;
         let mut settings = self.settings.clone();
         if settings.source == Settings::default().source {
             settings.source = self.source_description(&schema);
         }
         emit::generate(&schema, &settings)
+    }
+
+    /// aiM18 snapshots (`"erp": "aim18"`, see [`crate::schema_aim18`]) go
+    /// through the aiM18 emitter; the model matchers then select modules and
+    /// [`Builder::features`] names features `aim18-<module>`. `None` for Odoo.
+    fn render_aim18(&self) -> Result<Option<Vec<OutputFile>>> {
+        let Some(first) = self.schemas.first() else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(first).map_err(|e| Error::io(first, e))?;
+        if Header::read(&text, first)?.erp() != schema_aim18::ERP {
+            return Ok(None);
+        }
+        let schemas = self
+            .schemas
+            .iter()
+            .map(|p| Aim18Schema::load(p))
+            .collect::<Result<Vec<_>>>()?;
+        let schema = Aim18Schema::merge(schemas)?;
+        let mut settings = self.settings.clone();
+        if settings.source == Settings::default().source {
+            settings.source = format!("the aiM18 schema snapshot {}", self.file_names());
+        }
+        emit::aim18::generate(&schema, &settings).map(Some)
+    }
+
+    fn file_names(&self) -> String {
+        let files: Vec<String> = self
+            .schemas
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        files.join(", ")
     }
 
     fn source_description(&self, schema: &Schema) -> String {

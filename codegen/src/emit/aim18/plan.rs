@@ -410,3 +410,102 @@ fn plan_search<'a>(
         methods,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema_aim18::Aim18Model;
+
+    fn col(name: &str, class: &str, ct: i64) -> Column {
+        Column {
+            name: name.into(),
+            field_class: class.into(),
+            field_class_name: String::new(),
+            class_type: ct,
+        }
+    }
+
+    fn schema(main: Vec<Column>, subs: Vec<Table>) -> Aim18Schema {
+        let mut s = Aim18Schema::new("t");
+        let m = Aim18Model::new(
+            "m",
+            "m",
+            Table {
+                name: "mainm".into(),
+                columns: main,
+            },
+            subs,
+            [],
+        )
+        .unwrap();
+        s.insert("m", m).unwrap();
+        s
+    }
+
+    #[test]
+    fn the_main_table_needs_an_integer_id() {
+        let settings = Settings::default();
+        let s = schema(vec![col("code", "java.lang.String", 0)], vec![]);
+        let e = Aim18Plan::new(&s, &settings).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "aim18 module m, main table mainm: no `id` column: cannot identify records"
+        );
+        let s = schema(vec![col("id", "java.lang.String", 0)], vec![]);
+        let e = Aim18Plan::new(&s, &settings).err().unwrap();
+        assert!(
+            e.to_string()
+                .ends_with("is read as `String`, not an integer: cannot identify records")
+        );
+    }
+
+    #[test]
+    fn names_take_the_shared_ladder_or_fail_loudly() {
+        let settings = Settings {
+            features: true,
+            ..Settings::default()
+        };
+        let s = schema(
+            vec![
+                col("id", "java.lang.Long", 10),
+                col("fooBar", "java.lang.String", 0),
+                col("foo_bar", "java.lang.String", 0),
+            ],
+            vec![Table {
+                name: "main".into(),
+                columns: vec![],
+            }],
+        );
+        let plan = Aim18Plan::new(&s, &settings).unwrap();
+        let m = &plan.modules[0];
+        let cols: Vec<String> = m.main.columns.iter().map(|c| c.name.display()).collect();
+        assert_eq!(cols, ["id", "fooBar", "foo_bar"]);
+        assert!(m.verbatim_names);
+        assert_eq!(m.subs[0].field.text, "main_rows");
+        assert_eq!(m.feature.as_deref(), Some("aim18-m"));
+        assert_eq!(
+            (
+                m.entity.text.as_str(),
+                m.main.ty.text.as_str(),
+                m.calls.text.as_str()
+            ),
+            ("M", "MainmRow", "MCalls")
+        );
+        // Two columns that no rung tells apart.
+        let s = schema(
+            vec![
+                col("id", "java.lang.Long", 10),
+                col("a b", "java.lang.String", 0),
+                col("a_b", "java.lang.String", 0),
+                col("a\tb", "java.lang.String", 0),
+            ],
+            vec![],
+        );
+        let e = Aim18Plan::new(&s, &settings).err().unwrap();
+        assert!(
+            e.to_string()
+                .starts_with("model aim18 module m, table mainm: column names collide"),
+            "{e}"
+        );
+    }
+}
