@@ -51,6 +51,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .layout(codegen::Layout::SingleFile("hostile.rs".into()))
         .generate()?;
 
+    // 2b. The hostile aiM18 schema: keywords and prelude names as modules,
+    //     tables and columns, `desc_zh-CN`, leading digits, `fooBar` next to
+    //     `foo_bar`, unicode, bidi controls, `*/`, unknown Java classes.
+    codegen::Builder::new()
+        .schema(root.join("codegen/tests/fixtures/hostile_aim18.json"))
+        .layout(codegen::Layout::SingleFile("hostile_aim18.rs".into()))
+        .generate()?;
+
     // 3. The version matrix: snapshots built from the recorded fields_get of
     //    each version (the same path as `codegen import odoo`), then generated.
     for version in ["16", "17", "18", "19"] {

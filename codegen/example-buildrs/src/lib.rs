@@ -33,6 +33,12 @@ pub mod hostile {
     include!(concat!(env!("OUT_DIR"), "/hostile.rs"));
 }
 
+/// Compile test: an aiM18 schema built to break code generators.
+#[doc(hidden)]
+pub mod hostile_aim18 {
+    include!(concat!(env!("OUT_DIR"), "/hostile_aim18.rs"));
+}
+
 /// Compile tests: Odoo 16–19 snapshots imported from recorded fields_get
 /// (a subset of models, or all with the `full-matrix` feature).
 #[doc(hidden)]
