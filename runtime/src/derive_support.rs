@@ -25,6 +25,8 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::model::Model;
+use crate::nested::{self, Projection, Ref};
 use crate::wire::{self, AnyModel, Binary, Many2One, Reference, Selection, X2Many};
 
 pub use serde;
@@ -36,7 +38,8 @@ pub use serde_json;
     label = "unsupported field type",
     note = "supported: String, i64, i32, f64, f32, bool, chrono::NaiveDate, chrono::DateTime<Utc>, \
             chrono::NaiveDateTime, Many2One<T>, X2Many<T>, Vec<i64>, Reference, Binary, \
-            serde_json::Value, a selection enum (runtime::wire::Selection), and Option<_> of these"
+            serde_json::Value, a selection enum (runtime::wire::Selection), and Option<_> of these; \
+            related records: Ref<T> and Vec<T> / Vec<Ref<T>> of a projection T"
 )]
 pub trait FromOdoo: Sized {
     /// Decode the field's wire value.
@@ -328,6 +331,33 @@ impl<T> FromOdoo for X2Many<T> {
 impl FromOdoo for Vec<i64> {
     fn from_odoo<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         X2Many::<AnyModel>::deserialize(d).map(|x| x.ids)
+    }
+}
+
+/// A relation read as a record (`{"fields": ...}` in the specification).
+impl<T: Model> FromOdoo for Ref<T> {
+    fn from_odoo<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ref::deserialize(d)
+    }
+}
+
+/// A one2many/many2many read as records: the entries read in full (those
+/// beyond the field's `limit` come back as ids only and are left out).
+impl<T: Projection> FromOdoo for Vec<T> {
+    fn from_odoo<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Vec<Ref<T>>>::from_odoo(d).map(nested::records_of)
+    }
+}
+
+/// A one2many/many2many read as records, keeping the entries not read
+/// (`Ref::Id` beyond the field's `limit`).
+impl<T: Model> FromOdoo for Vec<Ref<T>> {
+    fn from_odoo<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            // some computed x2many fields read as `false` when empty
+            Value::Bool(false) | Value::Null => Ok(Vec::new()),
+            v => Vec::<Ref<T>>::deserialize(v).map_err(de::Error::custom),
+        }
     }
 }
 

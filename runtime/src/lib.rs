@@ -33,6 +33,9 @@
 //! With generated or derived models, `client.search_read::<Partner>(domain)`
 //! asks for exactly the struct's fields and returns `Vec<Partner>`; add
 //! `.pages(500)` or `.stream(500)` to walk large tables one page at a time.
+//! `client.search_nested::<Order>(domain)` also reads the related records the
+//! struct holds (`partner_id: Option<Ref<PartnerCard>>`, `order_line:
+//! Vec<Line>`), in one call on Odoo 17+ (see [`nested`]).
 //! A blocking twin lives in [`blocking`].
 //!
 //! Shared, ERP-neutral building blocks: [`error`] (one opaque [`Error`]),
@@ -45,6 +48,7 @@ pub mod error;
 pub mod fields;
 pub mod http;
 pub mod model;
+pub mod nested;
 pub mod odoo;
 pub mod secret;
 pub mod wire;
@@ -52,6 +56,7 @@ pub mod wire;
 pub use domain::Domain;
 pub use error::{Error, ErrorKind, Result, ServerFault};
 pub use model::{CreateValues, Model, UpdateValues};
+pub use nested::{Projection, Ref};
 pub use odoo::{Context, OdooClient};
 pub use secret::{Secret, SecretKind, SecretString};
 pub use wire::{AnyModel, Many2One, X2Many};
