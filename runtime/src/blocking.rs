@@ -22,6 +22,7 @@ use url::Url;
 use crate::domain::Domain;
 use crate::error::{Error, Result};
 use crate::model::{CreateValues, Model, UpdateValues};
+use crate::nested::Projection;
 use crate::odoo::client::{typed_read, typed_search_read};
 use crate::odoo::request::block_on;
 pub use crate::odoo::request::{Blocking, BlockingIter};
@@ -42,6 +43,8 @@ pub type Search<'a> = crate::odoo::Search<'a, Blocking<'a>>;
 pub type SearchCount<'a> = crate::odoo::SearchCount<'a, Blocking<'a>>;
 pub type Read<'a, T = Value> = crate::odoo::Read<'a, T, Blocking<'a>>;
 pub type Execute<'a, R> = crate::odoo::Execute<'a, R, Blocking<'a>>;
+pub type SearchNested<'a, P> = crate::odoo::SearchNested<'a, P, Blocking<'a>>;
+pub type ReadNested<'a, P> = crate::odoo::ReadNested<'a, P, Blocking<'a>>;
 
 /// Shuts the runtime down without blocking when dropped, so that dropping the
 /// client inside an async context cannot panic.
@@ -208,6 +211,18 @@ impl OdooClient {
 
     pub fn search_count<M: Model>(&self, domain: impl Into<Domain>) -> SearchCount<'_> {
         self.model(M::MODEL).search_count(domain)
+    }
+
+    /// Records with their related records, and the total count (see
+    /// [`crate::odoo::OdooClient::search_nested`]).
+    pub fn search_nested<P: Projection>(&self, domain: impl Into<Domain>) -> SearchNested<'_, P> {
+        crate::odoo::SearchNested::new(&self.inner, self.exec(), domain.into())
+    }
+
+    /// Records by id with their related records (see
+    /// [`crate::odoo::OdooClient::read_nested`]).
+    pub fn read_nested<P: Projection>(&self, ids: impl AsRef<[i64]>) -> ReadNested<'_, P> {
+        crate::odoo::ReadNested::new(&self.inner, self.exec(), ids.as_ref().to_vec())
     }
 
     pub fn create<V: CreateValues>(&self, values: &V) -> Execute<'_, i64> {

@@ -271,7 +271,7 @@ impl std::fmt::Debug for OdooClient {
 pub(crate) fn idempotency_of(method: &str) -> Idempotency {
     match method {
         "search" | "search_read" | "read" | "search_count" | "fields_get" | "name_search"
-        | "read_group" => Idempotency::Retry,
+        | "read_group" | "web_search_read" | "web_read" => Idempotency::Retry,
         _ => Idempotency::Never,
     }
 }

@@ -11,12 +11,14 @@ pub(crate) mod auth;
 pub mod client;
 pub mod context;
 pub(crate) mod fault;
+pub mod nested;
 pub mod request;
 pub mod transport;
 pub mod version;
 
 pub use client::{ClientBuilder, DbChoice, OdooClient};
 pub use context::Context;
+pub use nested::{ReadNested, SearchNested, SearchResult, Strategy};
 pub use request::{
     Async, Blocking, BlockingIter, Execute, FieldsGet, ModelHandle, NameSearch, Read, ReadGroup,
     Search, SearchCount, SearchRead,

@@ -562,6 +562,15 @@ pub struct BlockingIter<'a, T> {
     stream: Option<BoxStream<'a, Result<T>>>,
 }
 
+impl<'a, T> BlockingIter<'a, T> {
+    pub(crate) fn new(rt: &'a tokio::runtime::Runtime, stream: BoxStream<'a, Result<T>>) -> Self {
+        BlockingIter {
+            rt,
+            stream: Some(stream),
+        }
+    }
+}
+
 impl<T> std::fmt::Debug for BlockingIter<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BlockingIter")
