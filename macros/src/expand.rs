@@ -16,7 +16,7 @@ use syn::{DeriveInput, parse_quote};
 
 use crate::expand_aim18;
 use crate::internals::ast::{Container, Field};
-use crate::internals::{Ctxt, check, schema};
+use crate::internals::{Ctxt, check, schema, ty};
 
 pub fn derive(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
     let cx = Ctxt::new();
@@ -26,9 +26,9 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
     };
     check::check(&cx, &cont);
     // Snapshots describe Odoo models; on aiM18 structs `check` reports `schema`.
-    let tracked = match (&cont.attrs.odoo, &cont.attrs.schema) {
+    let checked = match (&cont.attrs.odoo, &cont.attrs.schema) {
         (Some(_), Some(s)) => schema::check(&cx, &cont, s),
-        _ => None,
+        _ => schema::Checked::default(),
     };
     cx.check()?;
 
@@ -42,9 +42,9 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
     } else if cont.is_aim18() {
         expand_aim18::entity(&cont, &krate)
     } else {
-        odoo(&cont, &krate)
+        odoo(&cont, &krate, &checked)
     };
-    let track = tracked.and_then(track_file);
+    let track = checked.path.and_then(track_file);
     Ok(quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
@@ -63,7 +63,7 @@ fn track_file(path: PathBuf) -> Option<TokenStream> {
     Some(quote! { const _: &[u8] = ::core::include_bytes!(#path); })
 }
 
-fn odoo(cont: &Container, krate: &syn::Path) -> TokenStream {
+fn odoo(cont: &Container, krate: &syn::Path, checked: &schema::Checked) -> TokenStream {
     let model = cont.attrs.odoo.as_ref().expect("checked").value();
     let ident = cont.ident;
     let columns: Vec<&Field> = cont.fields.iter().filter(|f| f.is_column()).collect();
@@ -85,6 +85,7 @@ fn odoo(cont: &Container, krate: &syn::Path) -> TokenStream {
             }
         }
     };
+    let projection = projection(cont, krate, checked);
     let de = deserialize(cont, krate, &format!("a {model} record"));
     let ser = if cont.attrs.readonly {
         TokenStream::new()
@@ -93,8 +94,69 @@ fn odoo(cont: &Container, krate: &syn::Path) -> TokenStream {
     };
     quote! {
         #model_impl
+        #projection
         #de
         #ser
+    }
+}
+
+/// `impl Projection`: how each relational field is read in a nested read.
+/// The record types of `Ref<T>`/`Vec<T>` fields meet the `Projection` bound
+/// here, at their own span; with a schema snapshot, a constant also checks
+/// that `T` reads the field's related model.
+fn projection(cont: &Container, krate: &syn::Path, checked: &schema::Checked) -> TokenStream {
+    let ident = cont.ident;
+    let n = quote!(#krate::nested);
+    let mut relations = Vec::new();
+    let mut asserts = Vec::new();
+    for f in cont.fields.iter().filter(|f| f.is_column()) {
+        let wire = f.wire_name();
+        let target = match ty::nested(f.ty) {
+            None => continue,
+            Some(ty::Nested::DisplayName) => {
+                relations.push(quote!(#n::Relation::display_name(#wire)));
+                continue;
+            }
+            Some(ty::Nested::One(t)) => {
+                relations.push(quote_spanned!(t.span()=>
+                    #n::Relation::one(#wire, #n::Target::of::<#t>())
+                ));
+                t
+            }
+            Some(ty::Nested::Many(t)) => {
+                let limit = match &f.attrs.limit {
+                    Some(l) => quote!(::core::option::Option::Some(#l)),
+                    None => quote!(::core::option::Option::None),
+                };
+                let order = match &f.attrs.order {
+                    Some(o) => quote!(::core::option::Option::Some(#o)),
+                    None => quote!(::core::option::Option::None),
+                };
+                relations.push(quote_spanned!(t.span()=>
+                    #n::Relation::many(#wire, #n::Target::of::<#t>(), #limit, #order)
+                ));
+                t
+            }
+        };
+        if let Some(rel) = checked.relations.get(&wire) {
+            let msg = format!(
+                "`{wire}` links to {rel} records: its record type must be a projection of {rel} \
+                 (`#[model(odoo = \"{rel}\")]`)"
+            );
+            asserts.push(quote_spanned!(target.span()=>
+                const _: () = ::core::assert!(
+                    #krate::__private::str_eq(<#target as #krate::model::Model>::MODEL, #rel),
+                    #msg
+                );
+            ));
+        }
+    }
+    quote! {
+        #[automatically_derived]
+        impl #n::Projection for #ident {
+            const RELATIONS: &'static [#n::Relation] = &[#(#relations),*];
+        }
+        #(#asserts)*
     }
 }
 
@@ -183,6 +245,13 @@ fn serialize(cont: &Container, krate: &syn::Path) -> TokenStream {
         .fields
         .iter()
         .filter(|f| f.is_column() && !f.attrs.readonly && f.wire_name() != "id")
+        // related records are read, not written: write a relation by id
+        .filter(|f| {
+            !matches!(
+                ty::nested(f.ty),
+                Some(ty::Nested::One(_) | ty::Nested::Many(_))
+            )
+        })
         .collect();
     let len = writable.len();
     let entries = writable.iter().map(|f| {

@@ -34,6 +34,14 @@
 //! | `readonly`                       | read, never sent by create/write |
 //! | `skip`                           | not read nor written; `Default::default()` |
 //! | `table = "sot"`                  | aiM18: a `Vec<Row>` of this sub-table's rows (`Row` has `#[model(table = "sot")]`) |
+//! | `limit = 5`                      | Odoo: an x2many read as records (`Vec<T>`, `Vec<Ref<T>>`) reads at most 5 of them, the rest as ids |
+//! | `order = "sequence, id"`         | Odoo: an x2many read as records comes in this order |
+//!
+//! Relations read as records (nested reads, `client.search_nested::<T>`): a
+//! many2one as `Option<Ref<T>>` and a one2many/many2many as `Vec<T>` or
+//! `Vec<Ref<T>>`, where `T` derives `Model` too; they are read, never written.
+//! The derive implements `runtime::nested::Projection`, and with `schema`
+//! checks at compile time that `T` reads the model the field links to.
 //!
 //! An aiM18 entity's fields map to its main table's columns; see
 //! `runtime::aim18` (module `typed`) for how cells decode and how saves keep

@@ -6,7 +6,7 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
-use syn::{LitStr, Token};
+use syn::{LitInt, LitStr, Token};
 
 use super::Ctxt;
 use super::suggest;
@@ -86,6 +86,10 @@ pub struct Field {
     pub readonly: bool,
     pub skip: bool,
     pub table: Option<LitStr>,
+    /// An x2many read as records: at most this many (the rest as ids).
+    pub limit: Option<LitInt>,
+    /// An x2many read as records: in this order.
+    pub order: Option<LitStr>,
 }
 
 impl Container {
@@ -172,6 +176,8 @@ impl Field {
         let mut readonly = BoolAttr::none(cx, READONLY);
         let mut skip = BoolAttr::none(cx, SKIP);
         let mut table = Attr::none(cx, TABLE);
+        let mut limit = Attr::none(cx, LIMIT);
+        let mut order = Attr::none(cx, ORDER);
 
         for attr in &field.attrs {
             if attr.path() != MODEL {
@@ -190,6 +196,24 @@ impl Field {
                     if let Some(s) = non_empty_str(cx, &meta, TABLE)? {
                         table.set(&meta.path, s);
                     }
+                } else if meta.path == LIMIT {
+                    let n: LitInt = meta.value()?.parse()?;
+                    match n.base10_parse::<u32>() {
+                        Ok(0) => cx.error_spanned_by(
+                            &n,
+                            "`limit = 0` reads none of the related records: read their ids with \
+                             `Vec<i64>` instead",
+                        ),
+                        Ok(_) => limit.set(&meta.path, n),
+                        Err(_) => cx.error_spanned_by(
+                            &n,
+                            "`limit` is a number of records, from 1 to 4294967295",
+                        ),
+                    }
+                } else if meta.path == ORDER {
+                    if let Some(s) = non_empty_str(cx, &meta, ORDER)? {
+                        order.set(&meta.path, s);
+                    }
                 } else {
                     unknown(cx, &meta, FIELD_ATTRS, "on a field")?;
                 }
@@ -205,6 +229,8 @@ impl Field {
             readonly: readonly.get(),
             skip: skip.get(),
             table: table.get(),
+            limit: limit.get(),
+            order: order.get(),
         }
     }
 }

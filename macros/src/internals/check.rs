@@ -184,6 +184,20 @@ fn check_field(cx: &Ctxt, cont: &Container, field: &Field) {
         return;
     }
     if kind != Kind::Odoo {
+        for (lit, name) in [
+            (a.limit.as_ref().map(|l| l.span()), "limit"),
+            (a.order.as_ref().map(|o| o.span()), "order"),
+        ] {
+            if let Some(span) = lit {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    format!(
+                        "`{name}` applies to an Odoo one2many or many2many read as records; an aiM18 \
+                         sub table is read whole"
+                    ),
+                ));
+            }
+        }
         check_aim18_column(cx, kind, field);
         return;
     }
@@ -192,15 +206,40 @@ fn check_field(cx: &Ctxt, cont: &Container, field: &Field) {
             field.ty,
             format!("unsupported field type `{}`: {why}", display(field.ty)),
         ),
-        _ if field.shape.inner() == &Shape::VecOther => cx.error_spanned_by(
+        Shape::Option(inner) if inner.is_many_records() => cx.error_spanned_by(
             field.ty,
             format!(
-                "unsupported field type `{}`: one2many and many2many fields read as ids, use \
-                 `Vec<i64>` or `X2Many<T>`",
-                display(field.ty)
+                "a one2many or many2many is never empty as `false` (it reads `[]`): declare `{}` \
+                 without `Option`",
+                display(inner_ty(field.ty))
             ),
         ),
         _ => {}
+    }
+    check_sub_limit(cx, field);
+}
+
+/// `limit`/`order` only mean something on an x2many read as records.
+fn check_sub_limit(cx: &Ctxt, field: &Field) {
+    if field.shape.is_many_records() {
+        return;
+    }
+    let a = &field.attrs;
+    for (span, name) in [
+        (a.limit.as_ref().map(|l| l.span()), "limit"),
+        (a.order.as_ref().map(|o| o.span()), "order"),
+    ] {
+        if let Some(span) = span {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!(
+                    "`{name}` applies to a one2many or many2many read as records (`Vec<T>` or \
+                     `Vec<Ref<T>>`, where `T` derives `Model`), not to `{}: {}`",
+                    field.ident,
+                    display(field.ty)
+                ),
+            ));
+        }
     }
 }
 
@@ -238,7 +277,12 @@ fn check_aim18_column(cx: &Ctxt, kind: Kind, field: &Field) {
             "`{ty}` is for Odoo x2many ids: an aiM18 column holds one value, and sub-table rows \
              are a `Vec<Row>` marked `#[model(table = \"...\")]`"
         ),
-        Shape::Many2One | Shape::X2Many | Shape::Reference | Shape::Binary => format!(
+        Shape::Many2One
+        | Shape::Ref
+        | Shape::VecRef
+        | Shape::X2Many
+        | Shape::Reference
+        | Shape::Binary => format!(
             "`{ty}` is an Odoo type: an aiM18 column holds one plain value, and a link to another \
              record is its id (`i64`)"
         ),
@@ -251,6 +295,19 @@ fn check_aim18_column(cx: &Ctxt, kind: Kind, field: &Field) {
         _ => return,
     };
     cx.error_spanned_by(field.ty, msg);
+}
+
+/// `T` of `Option<T>`, or the type itself.
+fn inner_ty(ty: &syn::Type) -> &syn::Type {
+    if let syn::Type::Path(p) = ty
+        && let Some(last) = p.path.segments.last()
+        && last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(a) = &last.arguments
+        && let Some(syn::GenericArgument::Type(t)) = a.args.first()
+    {
+        return t;
+    }
+    ty
 }
 
 /// `f32` for `f32` and `Option<f32>`.

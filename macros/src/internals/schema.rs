@@ -96,9 +96,29 @@ fn read(path: &Path) -> Result<Snapshot, String> {
     Ok(snapshot)
 }
 
+/// What a snapshot check found out for the expansion.
+#[derive(Default)]
+pub struct Checked {
+    /// The resolved path (for `include_bytes!` change tracking), when it was read.
+    pub path: Option<PathBuf>,
+    /// Wire name → related model, for the many2one/one2many/many2many fields
+    /// read as records: the expansion checks the record type reads that model.
+    pub relations: BTreeMap<String, String>,
+}
+
 /// Check every column of `cont` against the snapshot named by `schema`.
-/// Returns the resolved path (for `include_bytes!` change tracking) when it was read.
-pub fn check(cx: &Ctxt, cont: &Container, schema: &LitStr) -> Option<PathBuf> {
+pub fn check(cx: &Ctxt, cont: &Container, schema: &LitStr) -> Checked {
+    let mut checked = Checked::default();
+    checked.path = check_columns(cx, cont, schema, &mut checked.relations);
+    checked
+}
+
+fn check_columns(
+    cx: &Ctxt,
+    cont: &Container,
+    schema: &LitStr,
+    relations: &mut BTreeMap<String, String>,
+) -> Option<PathBuf> {
     let path = resolve(schema);
     let loaded = load(&path);
     let snapshot = match &*loaded {
@@ -145,6 +165,16 @@ pub fn check(cx: &Ctxt, cont: &Container, schema: &LitStr) -> Option<PathBuf> {
     };
     for field in cont.fields.iter().filter(|f| f.is_column()) {
         check_field(cx, &model_name, model, field);
+        let wire = field.wire_name();
+        if matches!(
+            field.shape.inner(),
+            Shape::Ref | Shape::VecOther | Shape::VecRef
+        ) && let Some(spec) = model.fields.get(&wire)
+            && is_relational(&spec.ttype)
+            && let Some(rel) = &spec.relation
+        {
+            relations.insert(wire, rel.clone());
+        }
     }
     Some(path)
 }
@@ -265,15 +295,20 @@ fn holds(ttype: &str, shape: &Shape) -> bool {
     match ttype {
         "char" | "text" | "html" => *shape == Shape::String,
         "selection" => *shape == Shape::String,
-        "integer" | "many2one_reference" => *shape == Shape::Int,
+        "integer" => *shape == Shape::Int,
+        // a many2one_reference or reference read as a record of the model it points to
+        "many2one_reference" => matches!(shape, Shape::Int | Shape::Ref),
         "float" | "monetary" => *shape == Shape::Float,
         "boolean" => *shape == Shape::Bool,
         "date" => *shape == Shape::Date,
         "datetime" => matches!(shape, Shape::DateTime | Shape::NaiveDateTime),
-        "many2one" => *shape == Shape::Many2One,
-        "one2many" | "many2many" => matches!(shape, Shape::X2Many | Shape::VecI64),
+        "many2one" => matches!(shape, Shape::Many2One | Shape::Ref),
+        "one2many" | "many2many" => matches!(
+            shape,
+            Shape::X2Many | Shape::VecI64 | Shape::VecOther | Shape::VecRef
+        ),
         "binary" => *shape == Shape::Binary,
-        "reference" => matches!(shape, Shape::Reference | Shape::String),
+        "reference" => matches!(shape, Shape::Reference | Shape::String | Shape::Ref),
         "json" | "properties" | "properties_definition" => false,
         _ => true,
     }
@@ -290,7 +325,10 @@ fn expected(spec: &SnapshotField) -> String {
         "date" => "NaiveDate",
         "datetime" => "DateTime<Utc>",
         "many2one" => "Many2One<..>",
-        "one2many" | "many2many" => return "Vec<i64>` or `X2Many<..>".into(),
+        "one2many" | "many2many" => {
+            return "Vec<i64>` or `X2Many<..>` (the ids), or `Vec<T>` (the records) of a projection `T"
+                .into();
+        }
         "binary" => "Binary",
         "reference" => "Reference",
         _ => "serde_json::Value",

@@ -22,11 +22,14 @@ pub const READONLY: Symbol = Symbol("readonly");
 pub const RENAME: Symbol = Symbol("rename");
 pub const SKIP: Symbol = Symbol("skip");
 pub const TABLE: Symbol = Symbol("table");
+// field: an x2many read as records
+pub const LIMIT: Symbol = Symbol("limit");
+pub const ORDER: Symbol = Symbol("order");
 
 pub const CONTAINER_ATTRS: &[Symbol] = &[
     ODOO, AIM18, MENU_CODE, MAIN_TABLE, TABLE, SCHEMA, READONLY, CRATE,
 ];
-pub const FIELD_ATTRS: &[Symbol] = &[RENAME, READONLY, SKIP, TABLE];
+pub const FIELD_ATTRS: &[Symbol] = &[RENAME, READONLY, SKIP, TABLE, LIMIT, ORDER];
 
 impl PartialEq<Symbol> for Ident {
     fn eq(&self, word: &Symbol) -> bool {

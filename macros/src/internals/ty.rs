@@ -19,10 +19,15 @@ pub enum Shape {
     DateTime,
     NaiveDateTime,
     Many2One,
+    /// `Ref<T>`: a many2one read as a record of the projection `T`.
+    Ref,
     X2Many,
     /// `Vec<i64>`: x2many ids.
     VecI64,
-    /// `Vec<T>` of anything else: an aiM18 sub-table's rows.
+    /// `Vec<Ref<T>>`: an x2many read as records, keeping the entries not read.
+    VecRef,
+    /// `Vec<T>` of anything else: an Odoo x2many read as records of the
+    /// projection `T`, or an aiM18 sub-table's rows.
     VecOther,
     Reference,
     Binary,
@@ -93,12 +98,14 @@ impl Shape {
                         )),
                     },
                     "Many2One" => Shape::Many2One,
+                    "Ref" => Shape::Ref,
                     "X2Many" => Shape::X2Many,
                     "Vec" => match arg.map(|t| (Shape::of(t), display(t))) {
                         Some((Shape::Int, t)) if t == "i64" => Shape::VecI64,
                         Some((Shape::Int, _)) => {
                             Shape::Unsupported("record ids are `i64`: use `Vec<i64>`".into())
                         }
+                        Some((Shape::Ref, _)) => Shape::VecRef,
                         _ => Shape::VecOther,
                     },
                     "Reference" => Shape::Reference,
@@ -127,6 +134,48 @@ impl Shape {
 
     pub fn is_option(&self) -> bool {
         matches!(self, Shape::Option(_))
+    }
+
+    /// An x2many read as records (`Vec<T>`, `Vec<Ref<T>>`), on an Odoo model.
+    pub fn is_many_records(&self) -> bool {
+        matches!(self, Shape::VecOther | Shape::VecRef)
+    }
+}
+
+/// How a field of an Odoo model is read in a nested read, with the record
+/// type it is read into.
+pub enum Nested<'a> {
+    /// A many2one read as `Many2One<T>`: id and display name.
+    DisplayName,
+    /// `Ref<T>` / `Option<Ref<T>>`: a related record.
+    One(&'a Type),
+    /// `Vec<T>` / `Vec<Ref<T>>`: related records.
+    Many(&'a Type),
+}
+
+/// The nested-read role of a field of type `ty`, if it has one.
+pub fn nested(ty: &Type) -> Option<Nested<'_>> {
+    let shape = Shape::of(ty);
+    let ty = match &shape {
+        Shape::Option(_) => type_arg(ty)?,
+        _ => ty,
+    };
+    match shape.inner() {
+        Shape::Many2One => Some(Nested::DisplayName),
+        Shape::Ref => type_arg(ty).map(Nested::One),
+        Shape::VecOther => type_arg(ty).map(Nested::Many),
+        Shape::VecRef => type_arg(type_arg(ty)?).map(Nested::Many),
+        _ => None,
+    }
+}
+
+/// `T` of `Name<T>`.
+fn type_arg(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Paren(p) => type_arg(&p.elem),
+        Type::Group(g) => type_arg(&g.elem),
+        Type::Path(p) => first_type_arg(&p.path.segments.last()?.arguments),
+        _ => None,
     }
 }
 
@@ -180,6 +229,11 @@ mod tests {
         assert_eq!(shape("runtime::wire::Many2One<P>"), Shape::Many2One);
         assert_eq!(shape("Vec<i64>"), Shape::VecI64);
         assert_eq!(shape("Vec<Line>"), Shape::VecOther);
+        assert_eq!(shape("Vec<runtime::Ref<Line>>"), Shape::VecRef);
+        assert_eq!(
+            shape("Option<Ref<Partner>>"),
+            Shape::Option(Box::new(Shape::Ref))
+        );
         assert_eq!(shape("chrono::DateTime<chrono::Utc>"), Shape::DateTime);
         assert_eq!(shape("sale_order::State"), Shape::Other);
         assert!(matches!(shape("&str"), Shape::Unsupported(_)));
@@ -189,6 +243,26 @@ mod tests {
         ));
         assert!(matches!(shape("DateTime<Local>"), Shape::Unsupported(_)));
         assert!(matches!(shape("u64"), Shape::Unsupported(_)));
+    }
+
+    #[test]
+    fn nested_roles_name_the_record_type() {
+        let role = |s: &str| {
+            let ty: Type = syn::parse_str(s).unwrap();
+            match nested(&ty) {
+                None => "-".to_owned(),
+                Some(Nested::DisplayName) => "name".to_owned(),
+                Some(Nested::One(t)) => format!("one {}", display(t)),
+                Some(Nested::Many(t)) => format!("many {}", display(t)),
+            }
+        };
+        assert_eq!(role("Option<Ref<crate::Card>>"), "one crate::Card");
+        assert_eq!(role("Ref<Card>"), "one Card");
+        assert_eq!(role("Vec<Line>"), "many Line");
+        assert_eq!(role("Vec<runtime::Ref<Line>>"), "many Line");
+        assert_eq!(role("Option<Many2One<Card>>"), "name");
+        assert_eq!(role("Vec<i64>"), "-");
+        assert_eq!(role("Option<String>"), "-");
     }
 
     #[test]

@@ -6,7 +6,6 @@ struct Contact {
     id: i64,
     name: &'static str,
     color: u64,
-    category_id: Vec<String>,
     email: Option<Option<String>>,
 }
 
