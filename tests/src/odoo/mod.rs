@@ -125,6 +125,15 @@
 //!   (OdooRPC's `env.ref`) knows the external ids of those base records (`base.main_company`,
 //!   `base.user_admin`, `base.partner_admin`, `base.user_demo`, `base.us`, ...) and answers
 //!   others with `External ID not found in the system: module.name`.
+//! - `web_read`/`web_search_read` (17+) follow `addons/web/models/models.py`: an x2many
+//!   sub-`limit` reads the first `limit` ids of every record together (an id past one record's
+//!   limit that another record has within its limit comes back whole), `order` sorts the whole
+//!   list, a many2one's `display_name` is read as superuser. Records hidden with
+//!   [`FakeOdoo::deny_read`] (a record rule; administrators still see them) are left out of
+//!   searches, make `read` fail with `AccessError`, fail a nested read of their other fields,
+//!   are left out of x2many lists on 18+ (17: `AccessError`), and give Odoo's placeholder
+//!   `{"id": .., "display_name": "You don't have access to this record"}` for a reference or
+//!   many2one_reference on 18+ (17: `AccessError`). 16's `web_search_read` takes `fields`.
 //! - Not recorded, so answered as Odoo's code does or plausibly: unknown database
 //!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
 //!   The `Content-Type` of JSON-RPC requests is not checked.

@@ -486,6 +486,9 @@ impl Orm<'_> {
                 Ok(Value::Array(self.read(model, &ids, &fields, classic)))
             }
             "read" => {
+                if b.ids.iter().any(|id| self.read_denied(model, *id)) {
+                    return Err(self.errors().access_error(model));
+                }
                 let fields = self.field_list(model, p.get("fields"))?;
                 let classic = load_classic(p.get("load"));
                 Ok(Value::Array(self.read(model, &b.ids, &fields, classic)))
@@ -699,6 +702,7 @@ impl Orm<'_> {
         active_test: bool,
     ) -> Result<Vec<i64>, OdooError> {
         let all = self.search_all(model, domain, order, active_test)?;
+        let all = self.visible(model, all);
         let offset = offset.max(0) as usize;
         // `limit` 0, false or none: no limit (Odoo tests `if limit:`)
         let end = match limit {
@@ -709,6 +713,28 @@ impl Orm<'_> {
             .get(offset.min(all.len())..end.min(all.len()))
             .map(<[i64]>::to_vec)
             .unwrap_or_default())
+    }
+
+    /// `true` when a record rule hides this record from the caller ([`FakeOdoo::deny_read`]).
+    ///
+    /// [`FakeOdoo::deny_read`]: super::FakeOdoo::deny_read
+    fn read_denied(&self, model: &str, id: i64) -> bool {
+        !self.env.is_admin
+            && !self.store.read_denied.is_empty()
+            && self.store.read_denied.contains(&(model.to_string(), id))
+    }
+
+    /// `ids` without the records the caller may not read (a search applies record rules).
+    fn visible(&self, model: &str, ids: Arc<Vec<i64>>) -> Arc<Vec<i64>> {
+        if self.env.is_admin || self.store.read_denied.is_empty() {
+            return ids;
+        }
+        Arc::new(
+            ids.iter()
+                .copied()
+                .filter(|id| !self.read_denied(model, *id))
+                .collect(),
+        )
     }
 
     /// Every id matching `domain`, ordered (cached per store generation, for paging).
@@ -1845,7 +1871,8 @@ impl Orm<'_> {
         let limit_reached = limit.is_some_and(|l| records.len() as i64 == l);
         let count_limit_reached = count_limit.is_some_and(|c| c <= current);
         let length = if limit.is_some() && limit_reached && !count_limit_reached {
-            let all = self.search_all(model, &domain, None, active_test)?.len() as i64;
+            let all = self.search_all(model, &domain, None, active_test)?;
+            let all = self.visible(model, all).len() as i64;
             count_limit.map_or(all, |c| all.min(c))
         } else {
             current
@@ -1853,7 +1880,19 @@ impl Orm<'_> {
         Ok(json!({"length": length, "records": records}))
     }
 
-    /// `web_read(specification)`: nested reads of relational fields in one call.
+    /// `web_read(specification)`: nested reads of relational fields in one call, as
+    /// `addons/web/models/models.py` does it on 17-19:
+    ///
+    /// - a many2one sub-specification reads the related record's other fields as the caller
+    ///   (a record hidden from the caller fails the whole call, as `read` does) and its
+    ///   `display_name` as superuser;
+    /// - an x2many `limit` reads the first `limit` ids of every record at once, so an id past
+    ///   one record's limit that another record has within its limit comes back whole; records
+    ///   hidden from the caller are left out of the list on 18+ (`_filtered_access`) and fail
+    ///   the call on 17;
+    /// - a reference or many2one_reference sub-specification on a record hidden from the caller
+    ///   gives Odoo's placeholder `{"id": .., "display_name": "You don't have access to this
+    ///   record"}` on 18+, and fails the call on 17.
     fn web_read(&mut self, model: &str, ids: &[i64], spec: &Obj) -> Result<Value, OdooError> {
         let schema = self
             .schema(model)
@@ -1868,6 +1907,51 @@ impl Orm<'_> {
                 )));
             };
             fields.push((f, obj(sub.clone())));
+        }
+        if ids.iter().any(|id| self.read_denied(model, *id)) {
+            return Err(self.errors().access_error(model));
+        }
+        let v18 = self.version() >= OdooVersion::V18;
+        // x2many fields read as records: every record's ids in order, and the ids read in full
+        let mut lists: BTreeMap<(String, i64), Vec<i64>> = BTreeMap::new();
+        let mut read_whole: BTreeMap<String, std::collections::HashSet<i64>> = BTreeMap::new();
+        for (f, sub) in &fields {
+            if !matches!(f.ftype, FType::One2many | FType::Many2many) || !sub.contains_key("fields")
+            {
+                continue;
+            }
+            let comodel = f.relation.clone().unwrap_or_default();
+            let limit = sub
+                .get("limit")
+                .and_then(Value::as_u64)
+                .map_or(usize::MAX, |l| l as usize);
+            for id in ids {
+                let Some(rec) = self.store.get(model, *id) else {
+                    continue;
+                };
+                let mut rids = domain::related_ids(rec.get(&f.name));
+                if let Some(order) = sub.get("order").and_then(Value::as_str)
+                    && let Some(cs) = self.schema(&comodel)
+                {
+                    let terms = self.parse_order(&cs, order)?;
+                    let db = Db {
+                        fx: self.env.fx,
+                        store: self.store,
+                    };
+                    sort_ids(&db, &comodel, &terms, &mut rids);
+                }
+                if rids.iter().any(|rid| self.read_denied(&comodel, *rid)) {
+                    if !v18 {
+                        return Err(self.errors().access_error(&comodel));
+                    }
+                    rids.retain(|rid| !self.read_denied(&comodel, *rid));
+                }
+                read_whole
+                    .entry(f.name.clone())
+                    .or_default()
+                    .extend(rids.iter().take(limit).copied());
+                lists.insert((f.name.clone(), *id), rids);
+            }
         }
         let mut out = Vec::new();
         for id in ids {
@@ -1895,31 +1979,42 @@ impl Orm<'_> {
                         .unwrap_or(Value::Bool(false)),
                     (FType::One2many | FType::Many2many, Some(sub_spec)) => {
                         let comodel = f.relation.clone().unwrap_or_default();
-                        let mut rids = domain::related_ids(rec.get(&f.name));
-                        if let Some(order) = sub.get("order").and_then(Value::as_str)
-                            && let Some(cs) = self.schema(&comodel)
-                        {
-                            let terms = self.parse_order(&cs, order)?;
-                            let db = Db {
-                                fx: self.env.fx,
-                                store: self.store,
-                            };
-                            sort_ids(&db, &comodel, &terms, &mut rids);
-                        }
-                        let limit = sub
-                            .get("limit")
-                            .and_then(Value::as_u64)
-                            .map(|l| l as usize)
-                            .unwrap_or(usize::MAX);
+                        let rids = lists.remove(&(f.name.clone(), *id)).unwrap_or_default();
+                        let whole = read_whole.get(&f.name);
                         let mut items = Vec::new();
-                        for (i, rid) in rids.iter().enumerate() {
-                            if i < limit {
-                                items.push(self.nested_one(&comodel, *rid, &sub_spec)?);
+                        for rid in rids {
+                            if whole.is_some_and(|w| w.contains(&rid)) {
+                                items.push(self.nested_one(&comodel, rid, &sub_spec)?);
                             } else {
-                                items.push(json!({"id": rid}));
+                                items.push(json!({ "id": rid }));
                             }
                         }
                         Value::Array(items)
+                    }
+                    (FType::Reference, Some(sub_spec)) => {
+                        match self.reference_target(model, &rec, &f.name) {
+                            None => Value::Bool(false),
+                            Some((comodel, rid)) if self.read_denied(&comodel, rid) => {
+                                if !v18 {
+                                    return Err(self.errors().access_error(&comodel));
+                                }
+                                let mut placeholder = json!({
+                                    "id": rid,
+                                    "display_name": "You don't have access to this record",
+                                });
+                                if rec.get(&f.name).is_some_and(Value::is_string) {
+                                    placeholder["id"] = json!({"id": rid, "model": comodel});
+                                }
+                                placeholder
+                            }
+                            Some((comodel, rid)) => {
+                                let mut one = self.nested_one(&comodel, rid, &sub_spec)?;
+                                if rec.get(&f.name).is_some_and(Value::is_string) {
+                                    one["id"] = json!({"id": rid, "model": comodel});
+                                }
+                                one
+                            }
+                        }
                     }
                     _ => self.read_value(model, *id, &rec, f, true),
                 };
@@ -1930,10 +2025,38 @@ impl Orm<'_> {
         Ok(Value::Array(out))
     }
 
+    /// The record a reference (`"model,id"`) or many2one_reference (an id, its model in the
+    /// field named by `model_field`) points to.
+    fn reference_target(&self, model: &str, rec: &Obj, field: &str) -> Option<(String, i64)> {
+        match rec.get(field)? {
+            Value::String(s) => {
+                let (m, id) = s.rsplit_once(',')?;
+                Some((m.trim().to_string(), id.trim().parse().ok()?))
+            }
+            v => {
+                let id = v.as_i64().filter(|id| *id > 0)?;
+                // 16 and 17 do not describe `model_field`; their fields name it as 18 does
+                let described = self.env.fx.fields_get(model).and_then(|fields| {
+                    let name = fields.get(field)?.get("model_field")?.as_str()?;
+                    Some(name.to_string())
+                });
+                let comodel = match described {
+                    Some(name) => rec.get(&name)?.as_str()?,
+                    None => ["res_model", "model"]
+                        .iter()
+                        .find_map(|k| rec.get(*k).and_then(Value::as_str))?,
+                };
+                Some((comodel.to_string(), id))
+            }
+        }
+    }
+
     /// One related record under a sub-specification (`{"id": .., field: ..}`), also for records
-    /// the store does not hold (then only what is known of them: id and display name).
+    /// the store does not hold (then only what is known of them: id and display name). Its
+    /// `display_name` is read as superuser; only its other fields need the caller's access.
     fn nested_one(&mut self, comodel: &str, rid: i64, sub_spec: &Obj) -> Result<Value, OdooError> {
-        if self.store.get(comodel, rid).is_some() {
+        let name_only = sub_spec.keys().all(|k| k == "display_name");
+        if self.store.get(comodel, rid).is_some() && !name_only {
             let rows = self.web_read(comodel, &[rid], sub_spec)?;
             if let Some(row) = rows.as_array().and_then(|r| r.first()) {
                 return Ok(row.clone());

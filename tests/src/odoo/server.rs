@@ -441,6 +441,17 @@ impl FakeOdoo {
         }
     }
 
+    /// Hide records of `model` from every user but the administrators, as a record rule would:
+    /// searches leave them out, `read` of them is the `AccessError` a real server raises, and
+    /// a nested read (`web_read`/`web_search_read`) treats them as Odoo 17-19 do (see the
+    /// module docs).
+    pub fn deny_read(&self, model: &str, ids: impl IntoIterator<Item = i64>) {
+        let mut store = lock(&self.shared.store);
+        for id in ids {
+            store.read_denied.insert((model.to_string(), id));
+        }
+    }
+
     /// Invalidate every web session cookie (same as `faults().expire_sessions()`).
     pub fn expire_sessions(&self) {
         self.shared.faults.expire_sessions();

@@ -58,6 +58,9 @@ pub(crate) struct Store {
     pub names: HashMap<(String, i64), String>,
     /// Models filled on first use (`ir.model.fields`, built from every `fields_get`).
     pub materialized: HashSet<String>,
+    /// Records only administrators may read, as a record rule would hide them
+    /// ([`FakeOdoo::deny_read`](super::FakeOdoo::deny_read)).
+    pub read_denied: HashSet<(String, i64)>,
 }
 
 impl Store {
