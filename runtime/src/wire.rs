@@ -847,89 +847,11 @@ impl<T> Serialize for Command<T> {
 // ---------------------------------------------------------------------------
 // generated record decoding
 
-/// A record being decoded: the JSON object of one `read`/`search_read` row.
-/// Generated `Deserialize` impls are one struct literal whose fields each
-/// call one of these generic methods, so the decoding logic is compiled once
-/// per Rust type, not once per field. Errors name the field.
-#[derive(Debug, Clone, Default)]
-pub struct Record {
-    map: Map<String, Value>,
-}
+mod record;
 
-fn field_error(key: &str, e: impl fmt::Display) -> serde_json::Error {
-    de::Error::custom(format!("field `{key}`: {e}"))
-}
-
-impl Record {
-    pub fn new(map: Map<String, Value>) -> Self {
-        Record { map }
-    }
-
-    /// A field that must be present (the record id).
-    pub fn required<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, serde_json::Error> {
-        match self.map.remove(key) {
-            Some(v) => serde_json::from_value(v).map_err(|e| field_error(key, e)),
-            None => Err(de::Error::custom(format_args!("missing field `{key}`"))),
-        }
-    }
-
-    /// A never-empty type (`bool`, numbers, id lists): absent, `null` or
-    /// `false` give the type's default (`0`, `false`, `[]`).
-    pub fn value<T: DeserializeOwned + Default>(
-        &mut self,
-        key: &str,
-    ) -> Result<T, serde_json::Error> {
-        match self.map.remove(key) {
-            None | Some(Value::Null) => Ok(T::default()),
-            Some(v) => match serde_json::from_value(v.clone()) {
-                Ok(t) => Ok(t),
-                Err(_) if v == Value::Bool(false) => Ok(T::default()),
-                Err(e) => Err(field_error(key, e)),
-            },
-        }
-    }
-
-    /// A nullable field: absent, `null` or Odoo's `false` are `None`.
-    pub fn nullable<T: DeserializeOwned>(
-        &mut self,
-        key: &str,
-    ) -> Result<Option<T>, serde_json::Error> {
-        match self.map.remove(key) {
-            None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
-            Some(v) => serde_json::from_value(v)
-                .map(Some)
-                .map_err(|e| field_error(key, e)),
-        }
-    }
-
-    /// A `date` field: `"YYYY-MM-DD"` or empty.
-    pub fn date(&mut self, key: &str) -> Result<Option<NaiveDate>, serde_json::Error> {
-        match self.map.remove(key) {
-            None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
-            Some(v) => nullable_date(v).map_err(|e| field_error(key, e)),
-        }
-    }
-
-    /// A `datetime` field: `"YYYY-MM-DD HH:MM:SS"` (UTC) or empty.
-    pub fn datetime(&mut self, key: &str) -> Result<Option<DateTime<Utc>>, serde_json::Error> {
-        match self.map.remove(key) {
-            None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
-            Some(v) => nullable_datetime(v).map_err(|e| field_error(key, e)),
-        }
-    }
-}
-
-/// Implemented by generated record structs: build `Self` from a [`Record`].
-pub trait FromRecord: Sized {
-    fn from_record(record: &mut Record) -> Result<Self, serde_json::Error>;
-}
-
-/// The body of a generated record's `Deserialize`: read a JSON object, then
-/// [`FromRecord::from_record`]. Keys the struct does not know are ignored.
-pub fn deserialize_record<'de, D: Deserializer<'de>, R: FromRecord>(d: D) -> Result<R, D::Error> {
-    let map = Map::<String, Value>::deserialize(d)?;
-    R::from_record(&mut Record::new(map)).map_err(de::Error::custom)
-}
+#[doc(hidden)]
+pub use record::{Fail, Source};
+pub use record::{FromRecord, Nullable, Plain, Record, deserialize_record};
 
 // ---------------------------------------------------------------------------
 // decoding records with the field named in errors

@@ -292,31 +292,58 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
             quote! { #doc pub #name: #value, }
         }
     });
-    // Decoding is one struct literal over runtime helpers that are generic
-    // per Rust type: far less code than a serde derive per struct.
-    let decode = m.fields.iter().filter(|f| f.in_record()).map(|f| {
+    // Decoding is one `match` from the index of a key in the sorted wire
+    // names to a field, each arm one call to a runtime helper generic only
+    // over the field's Rust type: far less code than a serde derive, and not
+    // generic over the deserializer, so it is compiled once, here.
+    let mut decoded: Vec<&FieldPlan<'_>> = m.fields.iter().filter(|f| f.in_record()).collect();
+    decoded.sort_by(|a, b| a.wire.cmp(b.wire));
+    let wires = decoded.iter().map(|f| f.wire);
+    let arms = decoded.iter().enumerate().map(|(i, f)| {
         let name = f.name.ident();
-        let wire = f.wire;
-        let method = if f.wire == "id" {
-            quote!(required)
+        let method = if f.ty.nullable() && f.wire != "id" {
+            quote!(nullable)
         } else {
-            match f.ty {
-                RustType::Date => quote!(date),
-                RustType::DateTime => quote!(datetime),
-                _ if f.ty.nullable() => quote!(nullable),
-                _ => quote!(value),
-            }
+            quote!(value)
         };
-        quote! { #name: record.#method(#wire)?, }
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote! { #i => record.#name = r.#method()?, }
     });
-    let param = if m.fields.iter().any(|f| f.in_record()) {
-        quote!(record)
+    let body = if decoded.is_empty() {
+        quote! {
+            while r.next()?.is_some() {}
+            Ok(#ty::default())
+        }
+    } else if let [f] = decoded.as_slice() {
+        // One field (no `match` with a single arm, which clippy flags).
+        let name = f.name.ident();
+        let method = if f.ty.nullable() && f.wire != "id" {
+            quote!(nullable)
+        } else {
+            quote!(value)
+        };
+        quote! {
+            let mut record = #ty::default();
+            while r.next()?.is_some() {
+                record.#name = r.#method()?;
+            }
+            Ok(record)
+        }
     } else {
-        quote!(_record)
+        quote! {
+            let mut record = #ty::default();
+            while let Some(i) = r.next()? {
+                match i {
+                    #( #arms )*
+                    _ => {}
+                }
+            }
+            Ok(record)
+        }
     };
     quote! {
         #doc
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, Default)]
         pub struct #ty {
             #( #fields )*
         }
@@ -328,10 +355,9 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
         }
 
         impl #rt::wire::FromRecord for #ty {
-            fn from_record(#param: &mut #rt::wire::Record) -> Result<Self, ::serde_json::Error> {
-                Ok(#ty {
-                    #( #decode )*
-                })
+            const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
+            fn from_record(r: &mut #rt::wire::Record<'_>) -> Result<Self, #rt::wire::Fail> {
+                #body
             }
         }
     }

@@ -8,7 +8,7 @@
 /// Account Tag (`account.account.tag`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountAccountTag {
     /// Active
     ///
@@ -73,23 +73,42 @@ impl<'de> ::serde::Deserialize<'de> for AccountAccountTag {
     }
 }
 impl ::runtime::wire::FromRecord for AccountAccountTag {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "applicability",
+        "color",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "tax_negate",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountAccountTag {
-            active: record.value("active")?,
-            applicability: record.nullable("applicability")?,
-            color: record.value("color")?,
-            country_id: record.nullable("country_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            tax_negate: record.value("tax_negate")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountAccountTag::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.applicability = r.nullable()?,
+                2 => record.color = r.value()?,
+                3 => record.country_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.tax_negate = r.value()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountAccountTag {

@@ -10,7 +10,7 @@
 /// Accrued Orders Wizard (`account.accrued.orders.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountAccruedOrdersWizard {
     /// Accrual Account
     ///
@@ -83,26 +83,48 @@ impl<'de> ::serde::Deserialize<'de> for AccountAccruedOrdersWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AccountAccruedOrdersWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "amount",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "date",
+        "display_amount",
+        "display_name",
+        "id",
+        "journal_id",
+        "preview_data",
+        "reversal_date",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountAccruedOrdersWizard {
-            account_id: record.nullable("account_id")?,
-            amount: record.value("amount")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            date: record.date("date")?,
-            display_amount: record.value("display_amount")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            journal_id: record.nullable("journal_id")?,
-            preview_data: record.nullable("preview_data")?,
-            reversal_date: record.date("reversal_date")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountAccruedOrdersWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.amount = r.value()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.currency_id = r.nullable()?,
+                6 => record.date = r.nullable()?,
+                7 => record.display_amount = r.value()?,
+                8 => record.display_name = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.journal_id = r.nullable()?,
+                11 => record.preview_data = r.nullable()?,
+                12 => record.reversal_date = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountAccruedOrdersWizard {

@@ -8,7 +8,7 @@
 /// Analytic Plan's Applicabilities (`account.analytic.applicability`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticApplicability {
     /// Financial Accounts Prefix
     ///
@@ -79,24 +79,44 @@ impl<'de> ::serde::Deserialize<'de> for AccountAnalyticApplicability {
     }
 }
 impl ::runtime::wire::FromRecord for AccountAnalyticApplicability {
+    const FIELDS: &'static [&'static str] = &[
+        "account_prefix",
+        "analytic_plan_id",
+        "applicability",
+        "business_domain",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_account_prefix",
+        "display_name",
+        "id",
+        "product_categ_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountAnalyticApplicability {
-            account_prefix: record.nullable("account_prefix")?,
-            analytic_plan_id: record.nullable("analytic_plan_id")?,
-            applicability: record.nullable("applicability")?,
-            business_domain: record.nullable("business_domain")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_account_prefix: record.value("display_account_prefix")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            product_categ_id: record.nullable("product_categ_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountAnalyticApplicability::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_prefix = r.nullable()?,
+                1 => record.analytic_plan_id = r.nullable()?,
+                2 => record.applicability = r.nullable()?,
+                3 => record.business_domain = r.nullable()?,
+                4 => record.company_id = r.nullable()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.display_account_prefix = r.value()?,
+                8 => record.display_name = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.product_categ_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountAnalyticApplicability {

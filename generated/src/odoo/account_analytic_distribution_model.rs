@@ -8,7 +8,7 @@
 /// Analytic Distribution Model (`account.analytic.distribution.model`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticDistributionModel {
     /// Accounts Prefix
     ///
@@ -101,29 +101,52 @@ impl<'de> ::serde::Deserialize<'de> for AccountAnalyticDistributionModel {
     }
 }
 impl ::runtime::wire::FromRecord for AccountAnalyticDistributionModel {
+    const FIELDS: &'static [&'static str] = &[
+        "account_prefix",
+        "analytic_distribution",
+        "analytic_precision",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "distribution_analytic_account_ids",
+        "id",
+        "partner_category_id",
+        "partner_id",
+        "prefix_placeholder",
+        "product_categ_id",
+        "product_id",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountAnalyticDistributionModel {
-            account_prefix: record.nullable("account_prefix")?,
-            analytic_distribution: record.nullable("analytic_distribution")?,
-            analytic_precision: record.value("analytic_precision")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            distribution_analytic_account_ids: record
-                .value("distribution_analytic_account_ids")?,
-            id: record.required("id")?,
-            partner_category_id: record.nullable("partner_category_id")?,
-            partner_id: record.nullable("partner_id")?,
-            prefix_placeholder: record.nullable("prefix_placeholder")?,
-            product_categ_id: record.nullable("product_categ_id")?,
-            product_id: record.nullable("product_id")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountAnalyticDistributionModel::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_prefix = r.nullable()?,
+                1 => record.analytic_distribution = r.nullable()?,
+                2 => record.analytic_precision = r.value()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.distribution_analytic_account_ids = r.value()?,
+                8 => record.id = r.value()?,
+                9 => record.partner_category_id = r.nullable()?,
+                10 => record.partner_id = r.nullable()?,
+                11 => record.prefix_placeholder = r.nullable()?,
+                12 => record.product_categ_id = r.nullable()?,
+                13 => record.product_id = r.nullable()?,
+                14 => record.sequence = r.value()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountAnalyticDistributionModel {

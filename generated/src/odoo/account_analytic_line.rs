@@ -8,7 +8,7 @@
 /// Analytic Line (`account.analytic.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticLine {
     /// Project Account
     ///
@@ -145,39 +145,74 @@ impl<'de> ::serde::Deserialize<'de> for AccountAnalyticLine {
     }
 }
 impl ::runtime::wire::FromRecord for AccountAnalyticLine {
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "amount",
+        "auto_account_id",
+        "category",
+        "code",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "date",
+        "display_name",
+        "general_account_id",
+        "id",
+        "journal_id",
+        "move_line_id",
+        "name",
+        "partner_id",
+        "product_id",
+        "product_uom_category_id",
+        "product_uom_id",
+        "ref",
+        "so_line",
+        "unit_amount",
+        "user_id",
+        "write_date",
+        "write_uid",
+        "x_plan2_id",
+        "x_plan3_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountAnalyticLine {
-            account_id: record.nullable("account_id")?,
-            amount: record.value("amount")?,
-            auto_account_id: record.nullable("auto_account_id")?,
-            category: record.nullable("category")?,
-            code: record.nullable("code")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            date: record.date("date")?,
-            display_name: record.nullable("display_name")?,
-            general_account_id: record.nullable("general_account_id")?,
-            id: record.required("id")?,
-            journal_id: record.nullable("journal_id")?,
-            move_line_id: record.nullable("move_line_id")?,
-            name: record.nullable("name")?,
-            partner_id: record.nullable("partner_id")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_category_id: record.nullable("product_uom_category_id")?,
-            product_uom_id: record.nullable("product_uom_id")?,
-            r#ref: record.nullable("ref")?,
-            so_line: record.nullable("so_line")?,
-            unit_amount: record.value("unit_amount")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            x_plan2_id: record.nullable("x_plan2_id")?,
-            x_plan3_id: record.nullable("x_plan3_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountAnalyticLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.amount = r.value()?,
+                2 => record.auto_account_id = r.nullable()?,
+                3 => record.category = r.nullable()?,
+                4 => record.code = r.nullable()?,
+                5 => record.company_id = r.nullable()?,
+                6 => record.create_date = r.nullable()?,
+                7 => record.create_uid = r.nullable()?,
+                8 => record.currency_id = r.nullable()?,
+                9 => record.date = r.nullable()?,
+                10 => record.display_name = r.nullable()?,
+                11 => record.general_account_id = r.nullable()?,
+                12 => record.id = r.value()?,
+                13 => record.journal_id = r.nullable()?,
+                14 => record.move_line_id = r.nullable()?,
+                15 => record.name = r.nullable()?,
+                16 => record.partner_id = r.nullable()?,
+                17 => record.product_id = r.nullable()?,
+                18 => record.product_uom_category_id = r.nullable()?,
+                19 => record.product_uom_id = r.nullable()?,
+                20 => record.r#ref = r.nullable()?,
+                21 => record.so_line = r.nullable()?,
+                22 => record.unit_amount = r.value()?,
+                23 => record.user_id = r.nullable()?,
+                24 => record.write_date = r.nullable()?,
+                25 => record.write_uid = r.nullable()?,
+                26 => record.x_plan2_id = r.nullable()?,
+                27 => record.x_plan3_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountAnalyticLine {

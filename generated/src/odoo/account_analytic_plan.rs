@@ -8,7 +8,7 @@
 /// Analytic Plans (`account.analytic.plan`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticPlan {
     /// Analytic Accounts Count
     ///
@@ -105,32 +105,60 @@ impl<'de> ::serde::Deserialize<'de> for AccountAnalyticPlan {
     }
 }
 impl ::runtime::wire::FromRecord for AccountAnalyticPlan {
+    const FIELDS: &'static [&'static str] = &[
+        "account_count",
+        "account_ids",
+        "all_account_count",
+        "applicability_ids",
+        "children_count",
+        "children_ids",
+        "color",
+        "complete_name",
+        "create_date",
+        "create_uid",
+        "default_applicability",
+        "description",
+        "display_name",
+        "id",
+        "name",
+        "parent_id",
+        "parent_path",
+        "root_id",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountAnalyticPlan {
-            account_count: record.value("account_count")?,
-            account_ids: record.value("account_ids")?,
-            all_account_count: record.value("all_account_count")?,
-            applicability_ids: record.value("applicability_ids")?,
-            children_count: record.value("children_count")?,
-            children_ids: record.value("children_ids")?,
-            color: record.value("color")?,
-            complete_name: record.nullable("complete_name")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            default_applicability: record.nullable("default_applicability")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            parent_id: record.nullable("parent_id")?,
-            parent_path: record.nullable("parent_path")?,
-            root_id: record.nullable("root_id")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountAnalyticPlan::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_count = r.value()?,
+                1 => record.account_ids = r.value()?,
+                2 => record.all_account_count = r.value()?,
+                3 => record.applicability_ids = r.value()?,
+                4 => record.children_count = r.value()?,
+                5 => record.children_ids = r.value()?,
+                6 => record.color = r.value()?,
+                7 => record.complete_name = r.nullable()?,
+                8 => record.create_date = r.nullable()?,
+                9 => record.create_uid = r.nullable()?,
+                10 => record.default_applicability = r.nullable()?,
+                11 => record.description = r.nullable()?,
+                12 => record.display_name = r.nullable()?,
+                13 => record.id = r.value()?,
+                14 => record.name = r.nullable()?,
+                15 => record.parent_id = r.nullable()?,
+                16 => record.parent_path = r.nullable()?,
+                17 => record.root_id = r.nullable()?,
+                18 => record.sequence = r.value()?,
+                19 => record.write_date = r.nullable()?,
+                20 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountAnalyticPlan {

@@ -10,7 +10,7 @@
 /// Create Automatic Entries (`account.automatic.entry.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountAutomaticEntryWizard {
     /// Account Type
     ///
@@ -125,33 +125,62 @@ impl<'de> ::serde::Deserialize<'de> for AccountAutomaticEntryWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AccountAutomaticEntryWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "account_type",
+        "action",
+        "company_currency_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "date",
+        "destination_account_id",
+        "display_currency_helper",
+        "display_name",
+        "expense_accrual_account",
+        "id",
+        "journal_id",
+        "lock_date_message",
+        "move_data",
+        "move_line_ids",
+        "percentage",
+        "preview_move_data",
+        "revenue_accrual_account",
+        "total_amount",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountAutomaticEntryWizard {
-            account_type: record.nullable("account_type")?,
-            action: record.nullable("action")?,
-            company_currency_id: record.nullable("company_currency_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date: record.date("date")?,
-            destination_account_id: record.nullable("destination_account_id")?,
-            display_currency_helper: record.value("display_currency_helper")?,
-            display_name: record.nullable("display_name")?,
-            expense_accrual_account: record.nullable("expense_accrual_account")?,
-            id: record.required("id")?,
-            journal_id: record.nullable("journal_id")?,
-            lock_date_message: record.nullable("lock_date_message")?,
-            move_data: record.nullable("move_data")?,
-            move_line_ids: record.value("move_line_ids")?,
-            percentage: record.value("percentage")?,
-            preview_move_data: record.nullable("preview_move_data")?,
-            revenue_accrual_account: record.nullable("revenue_accrual_account")?,
-            total_amount: record.value("total_amount")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountAutomaticEntryWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_type = r.nullable()?,
+                1 => record.action = r.nullable()?,
+                2 => record.company_currency_id = r.nullable()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.date = r.nullable()?,
+                7 => record.destination_account_id = r.nullable()?,
+                8 => record.display_currency_helper = r.value()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.expense_accrual_account = r.nullable()?,
+                11 => record.id = r.value()?,
+                12 => record.journal_id = r.nullable()?,
+                13 => record.lock_date_message = r.nullable()?,
+                14 => record.move_data = r.nullable()?,
+                15 => record.move_line_ids = r.value()?,
+                16 => record.percentage = r.value()?,
+                17 => record.preview_move_data = r.nullable()?,
+                18 => record.revenue_accrual_account = r.nullable()?,
+                19 => record.total_amount = r.value()?,
+                20 => record.write_date = r.nullable()?,
+                21 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountAutomaticEntryWizard {

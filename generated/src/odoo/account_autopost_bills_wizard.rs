@@ -10,7 +10,7 @@
 /// Autopost Bills Wizard (`account.autopost.bills.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountAutopostBillsWizard {
     /// Created on
     ///
@@ -55,20 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for AccountAutopostBillsWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AccountAutopostBillsWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "nb_unmodified_bills",
+        "partner_id",
+        "partner_name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountAutopostBillsWizard {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            nb_unmodified_bills: record.value("nb_unmodified_bills")?,
-            partner_id: record.nullable("partner_id")?,
-            partner_name: record.nullable("partner_name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountAutopostBillsWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.nb_unmodified_bills = r.value()?,
+                5 => record.partner_id = r.nullable()?,
+                6 => record.partner_name = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountAutopostBillsWizard {

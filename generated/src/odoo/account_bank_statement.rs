@@ -8,7 +8,7 @@
 /// Bank Statement (`account.bank.statement`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountBankStatement {
     /// Attachments
     ///
@@ -103,32 +103,60 @@ impl<'de> ::serde::Deserialize<'de> for AccountBankStatement {
     }
 }
 impl ::runtime::wire::FromRecord for AccountBankStatement {
+    const FIELDS: &'static [&'static str] = &[
+        "attachment_ids",
+        "balance_end",
+        "balance_end_real",
+        "balance_start",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "date",
+        "display_name",
+        "first_line_index",
+        "id",
+        "is_complete",
+        "is_valid",
+        "journal_id",
+        "line_ids",
+        "name",
+        "problem_description",
+        "reference",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountBankStatement {
-            attachment_ids: record.value("attachment_ids")?,
-            balance_end: record.value("balance_end")?,
-            balance_end_real: record.value("balance_end_real")?,
-            balance_start: record.value("balance_start")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            date: record.date("date")?,
-            display_name: record.nullable("display_name")?,
-            first_line_index: record.nullable("first_line_index")?,
-            id: record.required("id")?,
-            is_complete: record.value("is_complete")?,
-            is_valid: record.value("is_valid")?,
-            journal_id: record.nullable("journal_id")?,
-            line_ids: record.value("line_ids")?,
-            name: record.nullable("name")?,
-            problem_description: record.nullable("problem_description")?,
-            reference: record.nullable("reference")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountBankStatement::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.attachment_ids = r.value()?,
+                1 => record.balance_end = r.value()?,
+                2 => record.balance_end_real = r.value()?,
+                3 => record.balance_start = r.value()?,
+                4 => record.company_id = r.nullable()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.currency_id = r.nullable()?,
+                8 => record.date = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.first_line_index = r.nullable()?,
+                11 => record.id = r.value()?,
+                12 => record.is_complete = r.value()?,
+                13 => record.is_valid = r.value()?,
+                14 => record.journal_id = r.nullable()?,
+                15 => record.line_ids = r.value()?,
+                16 => record.name = r.nullable()?,
+                17 => record.problem_description = r.nullable()?,
+                18 => record.reference = r.nullable()?,
+                19 => record.write_date = r.nullable()?,
+                20 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountBankStatement {

@@ -8,7 +8,7 @@
 /// Account Cash Rounding (`account.cash.rounding`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountCashRounding {
     /// Created on
     ///
@@ -75,23 +75,42 @@ impl<'de> ::serde::Deserialize<'de> for AccountCashRounding {
     }
 }
 impl ::runtime::wire::FromRecord for AccountCashRounding {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "loss_account_id",
+        "name",
+        "profit_account_id",
+        "rounding",
+        "rounding_method",
+        "strategy",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountCashRounding {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            loss_account_id: record.nullable("loss_account_id")?,
-            name: record.nullable("name")?,
-            profit_account_id: record.nullable("profit_account_id")?,
-            rounding: record.value("rounding")?,
-            rounding_method: record.nullable("rounding_method")?,
-            strategy: record.nullable("strategy")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountCashRounding::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.loss_account_id = r.nullable()?,
+                5 => record.name = r.nullable()?,
+                6 => record.profit_account_id = r.nullable()?,
+                7 => record.rounding = r.value()?,
+                8 => record.rounding_method = r.nullable()?,
+                9 => record.strategy = r.nullable()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountCashRounding {

@@ -8,7 +8,7 @@
 /// Mapping of account codes per company (`account.code.mapping`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountCodeMapping {
     /// Account
     ///
@@ -37,16 +37,28 @@ impl<'de> ::serde::Deserialize<'de> for AccountCodeMapping {
     }
 }
 impl ::runtime::wire::FromRecord for AccountCodeMapping {
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "code",
+        "company_id",
+        "display_name",
+        "id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountCodeMapping {
-            account_id: record.nullable("account_id")?,
-            code: record.nullable("code")?,
-            company_id: record.nullable("company_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountCodeMapping::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.code = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountCodeMapping {

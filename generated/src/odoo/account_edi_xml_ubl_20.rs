@@ -10,7 +10,7 @@
 /// UBL 2.0 (`account.edi.xml.ubl_20`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountEdiXmlUbl20 {}
 impl<'de> ::serde::Deserialize<'de> for AccountEdiXmlUbl20 {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for AccountEdiXmlUbl20 {
     }
 }
 impl ::runtime::wire::FromRecord for AccountEdiXmlUbl20 {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountEdiXmlUbl20 {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(AccountEdiXmlUbl20::default())
     }
 }

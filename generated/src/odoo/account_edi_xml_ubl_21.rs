@@ -10,7 +10,7 @@
 /// UBL 2.1 (`account.edi.xml.ubl_21`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountEdiXmlUbl21 {}
 impl<'de> ::serde::Deserialize<'de> for AccountEdiXmlUbl21 {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for AccountEdiXmlUbl21 {
     }
 }
 impl ::runtime::wire::FromRecord for AccountEdiXmlUbl21 {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountEdiXmlUbl21 {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(AccountEdiXmlUbl21::default())
     }
 }

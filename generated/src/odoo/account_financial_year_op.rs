@@ -10,7 +10,7 @@
 /// Opening Balance of Financial Year (`account.financial.year.op`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountFinancialYearOp {
     /// Company
     ///
@@ -71,22 +71,40 @@ impl<'de> ::serde::Deserialize<'de> for AccountFinancialYearOp {
     }
 }
 impl ::runtime::wire::FromRecord for AccountFinancialYearOp {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "fiscalyear_last_day",
+        "fiscalyear_last_month",
+        "id",
+        "opening_date",
+        "opening_move_posted",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountFinancialYearOp {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            fiscalyear_last_day: record.value("fiscalyear_last_day")?,
-            fiscalyear_last_month: record.nullable("fiscalyear_last_month")?,
-            id: record.required("id")?,
-            opening_date: record.date("opening_date")?,
-            opening_move_posted: record.value("opening_move_posted")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountFinancialYearOp::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.fiscalyear_last_day = r.value()?,
+                5 => record.fiscalyear_last_month = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.opening_date = r.nullable()?,
+                8 => record.opening_move_posted = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountFinancialYearOp {

@@ -10,7 +10,7 @@
 /// Fiscal Position (`account.fiscal.position`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountFiscalPosition {
     /// Account Mapping
     ///
@@ -140,36 +140,68 @@ impl<'de> ::serde::Deserialize<'de> for AccountFiscalPosition {
     }
 }
 impl ::runtime::wire::FromRecord for AccountFiscalPosition {
+    const FIELDS: &'static [&'static str] = &[
+        "account_ids",
+        "active",
+        "auto_apply",
+        "company_country_id",
+        "company_id",
+        "country_group_id",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "fiscal_country_codes",
+        "foreign_vat",
+        "foreign_vat_header_mode",
+        "id",
+        "name",
+        "note",
+        "sequence",
+        "state_ids",
+        "states_count",
+        "tax_ids",
+        "vat_required",
+        "write_date",
+        "write_uid",
+        "zip_from",
+        "zip_to",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountFiscalPosition {
-            account_ids: record.value("account_ids")?,
-            active: record.value("active")?,
-            auto_apply: record.value("auto_apply")?,
-            company_country_id: record.nullable("company_country_id")?,
-            company_id: record.nullable("company_id")?,
-            country_group_id: record.nullable("country_group_id")?,
-            country_id: record.nullable("country_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            fiscal_country_codes: record.nullable("fiscal_country_codes")?,
-            foreign_vat: record.nullable("foreign_vat")?,
-            foreign_vat_header_mode: record.nullable("foreign_vat_header_mode")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            note: record.nullable("note")?,
-            sequence: record.value("sequence")?,
-            state_ids: record.value("state_ids")?,
-            states_count: record.value("states_count")?,
-            tax_ids: record.value("tax_ids")?,
-            vat_required: record.value("vat_required")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            zip_from: record.nullable("zip_from")?,
-            zip_to: record.nullable("zip_to")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountFiscalPosition::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_ids = r.value()?,
+                1 => record.active = r.value()?,
+                2 => record.auto_apply = r.value()?,
+                3 => record.company_country_id = r.nullable()?,
+                4 => record.company_id = r.nullable()?,
+                5 => record.country_group_id = r.nullable()?,
+                6 => record.country_id = r.nullable()?,
+                7 => record.create_date = r.nullable()?,
+                8 => record.create_uid = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.fiscal_country_codes = r.nullable()?,
+                11 => record.foreign_vat = r.nullable()?,
+                12 => record.foreign_vat_header_mode = r.nullable()?,
+                13 => record.id = r.value()?,
+                14 => record.name = r.nullable()?,
+                15 => record.note = r.nullable()?,
+                16 => record.sequence = r.value()?,
+                17 => record.state_ids = r.value()?,
+                18 => record.states_count = r.value()?,
+                19 => record.tax_ids = r.value()?,
+                20 => record.vat_required = r.value()?,
+                21 => record.write_date = r.nullable()?,
+                22 => record.write_uid = r.nullable()?,
+                23 => record.zip_from = r.nullable()?,
+                24 => record.zip_to = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountFiscalPosition {

@@ -8,7 +8,7 @@
 /// Accounts Mapping of Fiscal Position (`account.fiscal.position.account`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountFiscalPositionAccount {
     /// Account to Use Instead
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for AccountFiscalPositionAccount {
     }
 }
 impl ::runtime::wire::FromRecord for AccountFiscalPositionAccount {
+    const FIELDS: &'static [&'static str] = &[
+        "account_dest_id",
+        "account_src_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "position_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountFiscalPositionAccount {
-            account_dest_id: record.nullable("account_dest_id")?,
-            account_src_id: record.nullable("account_src_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            position_id: record.nullable("position_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountFiscalPositionAccount::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_dest_id = r.nullable()?,
+                1 => record.account_src_id = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.position_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountFiscalPositionAccount {

@@ -8,7 +8,7 @@
 /// Tax Mapping of Fiscal Position (`account.fiscal.position.tax`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountFiscalPositionTax {
     /// Company
     ///
@@ -65,22 +65,40 @@ impl<'de> ::serde::Deserialize<'de> for AccountFiscalPositionTax {
     }
 }
 impl ::runtime::wire::FromRecord for AccountFiscalPositionTax {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "position_id",
+        "tax_dest_active",
+        "tax_dest_id",
+        "tax_src_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountFiscalPositionTax {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            position_id: record.nullable("position_id")?,
-            tax_dest_active: record.value("tax_dest_active")?,
-            tax_dest_id: record.nullable("tax_dest_id")?,
-            tax_src_id: record.nullable("tax_src_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountFiscalPositionTax::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.position_id = r.nullable()?,
+                6 => record.tax_dest_active = r.value()?,
+                7 => record.tax_dest_id = r.nullable()?,
+                8 => record.tax_src_id = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountFiscalPositionTax {

@@ -8,7 +8,7 @@
 /// Full Reconcile (`account.full.reconcile`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountFullReconcile {
     /// Created on
     ///
@@ -55,20 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for AccountFullReconcile {
     }
 }
 impl ::runtime::wire::FromRecord for AccountFullReconcile {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "exchange_move_id",
+        "id",
+        "partial_reconcile_ids",
+        "reconciled_line_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountFullReconcile {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            exchange_move_id: record.nullable("exchange_move_id")?,
-            id: record.required("id")?,
-            partial_reconcile_ids: record.value("partial_reconcile_ids")?,
-            reconciled_line_ids: record.value("reconciled_line_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountFullReconcile::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.exchange_move_id = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.partial_reconcile_ids = r.value()?,
+                6 => record.reconciled_line_ids = r.value()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountFullReconcile {

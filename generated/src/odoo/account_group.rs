@@ -8,7 +8,7 @@
 /// Account Group (`account.group`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountGroup {
     /// Code Prefix End
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for AccountGroup {
     }
 }
 impl ::runtime::wire::FromRecord for AccountGroup {
+    const FIELDS: &'static [&'static str] = &[
+        "code_prefix_end",
+        "code_prefix_start",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "parent_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountGroup {
-            code_prefix_end: record.nullable("code_prefix_end")?,
-            code_prefix_start: record.nullable("code_prefix_start")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            parent_id: record.nullable("parent_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountGroup::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.code_prefix_end = r.nullable()?,
+                1 => record.code_prefix_start = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.name = r.nullable()?,
+                8 => record.parent_id = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountGroup {

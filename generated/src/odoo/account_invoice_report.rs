@@ -8,7 +8,7 @@
 /// Invoices Statistics (`account.invoice.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountInvoiceReport {
     /// Revenue/Expense Account
     ///
@@ -141,40 +141,76 @@ impl<'de> ::serde::Deserialize<'de> for AccountInvoiceReport {
     }
 }
 impl ::runtime::wire::FromRecord for AccountInvoiceReport {
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "commercial_partner_id",
+        "company_currency_id",
+        "company_id",
+        "country_id",
+        "currency_id",
+        "display_name",
+        "fiscal_position_id",
+        "id",
+        "inventory_value",
+        "invoice_date",
+        "invoice_date_due",
+        "invoice_user_id",
+        "journal_id",
+        "move_id",
+        "move_type",
+        "partner_id",
+        "payment_state",
+        "price_average",
+        "price_margin",
+        "price_subtotal",
+        "price_subtotal_currency",
+        "price_total",
+        "product_categ_id",
+        "product_id",
+        "product_uom_id",
+        "quantity",
+        "state",
+        "team_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountInvoiceReport {
-            account_id: record.nullable("account_id")?,
-            commercial_partner_id: record.nullable("commercial_partner_id")?,
-            company_currency_id: record.nullable("company_currency_id")?,
-            company_id: record.nullable("company_id")?,
-            country_id: record.nullable("country_id")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            fiscal_position_id: record.nullable("fiscal_position_id")?,
-            id: record.required("id")?,
-            inventory_value: record.value("inventory_value")?,
-            invoice_date: record.date("invoice_date")?,
-            invoice_date_due: record.date("invoice_date_due")?,
-            invoice_user_id: record.nullable("invoice_user_id")?,
-            journal_id: record.nullable("journal_id")?,
-            move_id: record.nullable("move_id")?,
-            move_type: record.nullable("move_type")?,
-            partner_id: record.nullable("partner_id")?,
-            payment_state: record.nullable("payment_state")?,
-            price_average: record.value("price_average")?,
-            price_margin: record.value("price_margin")?,
-            price_subtotal: record.value("price_subtotal")?,
-            price_subtotal_currency: record.value("price_subtotal_currency")?,
-            price_total: record.value("price_total")?,
-            product_categ_id: record.nullable("product_categ_id")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_id: record.nullable("product_uom_id")?,
-            quantity: record.value("quantity")?,
-            state: record.nullable("state")?,
-            team_id: record.nullable("team_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountInvoiceReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.commercial_partner_id = r.nullable()?,
+                2 => record.company_currency_id = r.nullable()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.country_id = r.nullable()?,
+                5 => record.currency_id = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.fiscal_position_id = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.inventory_value = r.value()?,
+                10 => record.invoice_date = r.nullable()?,
+                11 => record.invoice_date_due = r.nullable()?,
+                12 => record.invoice_user_id = r.nullable()?,
+                13 => record.journal_id = r.nullable()?,
+                14 => record.move_id = r.nullable()?,
+                15 => record.move_type = r.nullable()?,
+                16 => record.partner_id = r.nullable()?,
+                17 => record.payment_state = r.nullable()?,
+                18 => record.price_average = r.value()?,
+                19 => record.price_margin = r.value()?,
+                20 => record.price_subtotal = r.value()?,
+                21 => record.price_subtotal_currency = r.value()?,
+                22 => record.price_total = r.value()?,
+                23 => record.product_categ_id = r.nullable()?,
+                24 => record.product_id = r.nullable()?,
+                25 => record.product_uom_id = r.nullable()?,
+                26 => record.quantity = r.value()?,
+                27 => record.state = r.nullable()?,
+                28 => record.team_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountInvoiceReport {

@@ -8,7 +8,7 @@
 /// Account Journal Group (`account.journal.group`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountJournalGroup {
     /// Company
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for AccountJournalGroup {
     }
 }
 impl ::runtime::wire::FromRecord for AccountJournalGroup {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "excluded_journal_ids",
+        "id",
+        "name",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountJournalGroup {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            excluded_journal_ids: record.value("excluded_journal_ids")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountJournalGroup::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.excluded_journal_ids = r.value()?,
+                5 => record.id = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.sequence = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountJournalGroup {

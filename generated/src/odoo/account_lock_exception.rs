@@ -8,7 +8,7 @@
 /// Account Lock Exception (`account.lock_exception`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountLockException {
     /// Active
     ///
@@ -111,30 +111,56 @@ impl<'de> ::serde::Deserialize<'de> for AccountLockException {
     }
 }
 impl ::runtime::wire::FromRecord for AccountLockException {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "company_lock_date",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "end_datetime",
+        "fiscalyear_lock_date",
+        "id",
+        "lock_date",
+        "lock_date_field",
+        "purchase_lock_date",
+        "reason",
+        "sale_lock_date",
+        "state",
+        "tax_lock_date",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountLockException {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            company_lock_date: record.date("company_lock_date")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            end_datetime: record.datetime("end_datetime")?,
-            fiscalyear_lock_date: record.date("fiscalyear_lock_date")?,
-            id: record.required("id")?,
-            lock_date: record.date("lock_date")?,
-            lock_date_field: record.nullable("lock_date_field")?,
-            purchase_lock_date: record.date("purchase_lock_date")?,
-            reason: record.nullable("reason")?,
-            sale_lock_date: record.date("sale_lock_date")?,
-            state: record.nullable("state")?,
-            tax_lock_date: record.date("tax_lock_date")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountLockException::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.company_lock_date = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.end_datetime = r.nullable()?,
+                7 => record.fiscalyear_lock_date = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.lock_date = r.nullable()?,
+                10 => record.lock_date_field = r.nullable()?,
+                11 => record.purchase_lock_date = r.nullable()?,
+                12 => record.reason = r.nullable()?,
+                13 => record.sale_lock_date = r.nullable()?,
+                14 => record.state = r.nullable()?,
+                15 => record.tax_lock_date = r.nullable()?,
+                16 => record.user_id = r.nullable()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountLockException {

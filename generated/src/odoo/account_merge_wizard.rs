@@ -10,7 +10,7 @@
 /// Account merge wizard (`account.merge.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountMergeWizard {
     /// Account
     ///
@@ -61,21 +61,38 @@ impl<'de> ::serde::Deserialize<'de> for AccountMergeWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AccountMergeWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "account_ids",
+        "create_date",
+        "create_uid",
+        "disable_merge_button",
+        "display_name",
+        "id",
+        "is_group_by_name",
+        "wizard_line_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountMergeWizard {
-            account_ids: record.value("account_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            disable_merge_button: record.value("disable_merge_button")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_group_by_name: record.value("is_group_by_name")?,
-            wizard_line_ids: record.value("wizard_line_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountMergeWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_ids = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.disable_merge_button = r.value()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.is_group_by_name = r.value()?,
+                7 => record.wizard_line_ids = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountMergeWizard {

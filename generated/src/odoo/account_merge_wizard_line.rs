@@ -10,7 +10,7 @@
 /// Account merge wizard line (`account.merge.wizard.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountMergeWizardLine {
     /// Account Has Hashed Entries
     ///
@@ -83,26 +83,48 @@ impl<'de> ::serde::Deserialize<'de> for AccountMergeWizardLine {
     }
 }
 impl ::runtime::wire::FromRecord for AccountMergeWizardLine {
+    const FIELDS: &'static [&'static str] = &[
+        "account_has_hashed_entries",
+        "account_id",
+        "company_ids",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "display_type",
+        "grouping_key",
+        "id",
+        "info",
+        "is_selected",
+        "sequence",
+        "wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountMergeWizardLine {
-            account_has_hashed_entries: record.value("account_has_hashed_entries")?,
-            account_id: record.nullable("account_id")?,
-            company_ids: record.value("company_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            display_type: record.nullable("display_type")?,
-            grouping_key: record.nullable("grouping_key")?,
-            id: record.required("id")?,
-            info: record.nullable("info")?,
-            is_selected: record.value("is_selected")?,
-            sequence: record.value("sequence")?,
-            wizard_id: record.nullable("wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountMergeWizardLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_has_hashed_entries = r.value()?,
+                1 => record.account_id = r.nullable()?,
+                2 => record.company_ids = r.value()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.display_type = r.nullable()?,
+                7 => record.grouping_key = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.info = r.nullable()?,
+                10 => record.is_selected = r.value()?,
+                11 => record.sequence = r.value()?,
+                12 => record.wizard_id = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountMergeWizardLine {

@@ -10,7 +10,7 @@
 /// Account Move Reversal (`account.move.reversal`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountMoveReversal {
     /// Available Journal
     ///
@@ -92,28 +92,52 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveReversal {
     }
 }
 impl ::runtime::wire::FromRecord for AccountMoveReversal {
+    const FIELDS: &'static [&'static str] = &[
+        "available_journal_ids",
+        "company_id",
+        "country_code",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "date",
+        "display_name",
+        "id",
+        "journal_id",
+        "move_ids",
+        "move_type",
+        "new_move_ids",
+        "reason",
+        "residual",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountMoveReversal {
-            available_journal_ids: record.value("available_journal_ids")?,
-            company_id: record.nullable("company_id")?,
-            country_code: record.nullable("country_code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            date: record.date("date")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            journal_id: record.nullable("journal_id")?,
-            move_ids: record.value("move_ids")?,
-            move_type: record.nullable("move_type")?,
-            new_move_ids: record.value("new_move_ids")?,
-            reason: record.nullable("reason")?,
-            residual: record.value("residual")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountMoveReversal::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.available_journal_ids = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.country_code = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.currency_id = r.nullable()?,
+                6 => record.date = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.journal_id = r.nullable()?,
+                10 => record.move_ids = r.value()?,
+                11 => record.move_type = r.nullable()?,
+                12 => record.new_move_ids = r.value()?,
+                13 => record.reason = r.nullable()?,
+                14 => record.residual = r.value()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountMoveReversal {

@@ -10,7 +10,7 @@
 /// Account Move Send Batch Wizard (`account.move.send.batch.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountMoveSendBatchWizard {
     /// Alerts
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveSendBatchWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AccountMoveSendBatchWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "alerts",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "move_ids",
+        "send_by_post_stamps",
+        "summary_data",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountMoveSendBatchWizard {
-            alerts: record.nullable("alerts")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            move_ids: record.value("move_ids")?,
-            send_by_post_stamps: record.value("send_by_post_stamps")?,
-            summary_data: record.nullable("summary_data")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountMoveSendBatchWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.alerts = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.move_ids = r.value()?,
+                6 => record.send_by_post_stamps = r.value()?,
+                7 => record.summary_data = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountMoveSendBatchWizard {

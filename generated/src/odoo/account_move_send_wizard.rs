@@ -10,7 +10,7 @@
 /// Account Move Send Wizard (`account.move.send.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountMoveSendWizard {
     /// Alerts
     ///
@@ -113,34 +113,64 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveSendWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AccountMoveSendWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "alerts",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "display_pdf_report_id",
+        "extra_edi_checkboxes",
+        "extra_edis",
+        "id",
+        "invoice_edi_format",
+        "is_download_only",
+        "mail_attachments_widget",
+        "mail_body",
+        "mail_lang",
+        "mail_partner_ids",
+        "mail_subject",
+        "mail_template_id",
+        "move_id",
+        "pdf_report_id",
+        "sending_method_checkboxes",
+        "sending_methods",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountMoveSendWizard {
-            alerts: record.nullable("alerts")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            display_pdf_report_id: record.value("display_pdf_report_id")?,
-            extra_edi_checkboxes: record.nullable("extra_edi_checkboxes")?,
-            extra_edis: record.nullable("extra_edis")?,
-            id: record.required("id")?,
-            invoice_edi_format: record.nullable("invoice_edi_format")?,
-            is_download_only: record.value("is_download_only")?,
-            mail_attachments_widget: record.nullable("mail_attachments_widget")?,
-            mail_body: record.nullable("mail_body")?,
-            mail_lang: record.nullable("mail_lang")?,
-            mail_partner_ids: record.value("mail_partner_ids")?,
-            mail_subject: record.nullable("mail_subject")?,
-            mail_template_id: record.nullable("mail_template_id")?,
-            move_id: record.nullable("move_id")?,
-            pdf_report_id: record.nullable("pdf_report_id")?,
-            sending_method_checkboxes: record.nullable("sending_method_checkboxes")?,
-            sending_methods: record.nullable("sending_methods")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountMoveSendWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.alerts = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.display_pdf_report_id = r.value()?,
+                6 => record.extra_edi_checkboxes = r.nullable()?,
+                7 => record.extra_edis = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.invoice_edi_format = r.nullable()?,
+                10 => record.is_download_only = r.value()?,
+                11 => record.mail_attachments_widget = r.nullable()?,
+                12 => record.mail_body = r.nullable()?,
+                13 => record.mail_lang = r.nullable()?,
+                14 => record.mail_partner_ids = r.value()?,
+                15 => record.mail_subject = r.nullable()?,
+                16 => record.mail_template_id = r.nullable()?,
+                17 => record.move_id = r.nullable()?,
+                18 => record.pdf_report_id = r.nullable()?,
+                19 => record.sending_method_checkboxes = r.nullable()?,
+                20 => record.sending_methods = r.nullable()?,
+                21 => record.write_date = r.nullable()?,
+                22 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountMoveSendWizard {

@@ -8,7 +8,7 @@
 /// Partial Reconcile (`account.partial.reconcile`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountPartialReconcile {
     /// Amount
     ///
@@ -99,29 +99,54 @@ impl<'de> ::serde::Deserialize<'de> for AccountPartialReconcile {
     }
 }
 impl ::runtime::wire::FromRecord for AccountPartialReconcile {
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "company_currency_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "credit_amount_currency",
+        "credit_currency_id",
+        "credit_move_id",
+        "debit_amount_currency",
+        "debit_currency_id",
+        "debit_move_id",
+        "display_name",
+        "exchange_move_id",
+        "full_reconcile_id",
+        "id",
+        "max_date",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountPartialReconcile {
-            amount: record.value("amount")?,
-            company_currency_id: record.nullable("company_currency_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            credit_amount_currency: record.value("credit_amount_currency")?,
-            credit_currency_id: record.nullable("credit_currency_id")?,
-            credit_move_id: record.nullable("credit_move_id")?,
-            debit_amount_currency: record.value("debit_amount_currency")?,
-            debit_currency_id: record.nullable("debit_currency_id")?,
-            debit_move_id: record.nullable("debit_move_id")?,
-            display_name: record.nullable("display_name")?,
-            exchange_move_id: record.nullable("exchange_move_id")?,
-            full_reconcile_id: record.nullable("full_reconcile_id")?,
-            id: record.required("id")?,
-            max_date: record.date("max_date")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountPartialReconcile::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.amount = r.value()?,
+                1 => record.company_currency_id = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.credit_amount_currency = r.value()?,
+                6 => record.credit_currency_id = r.nullable()?,
+                7 => record.credit_move_id = r.nullable()?,
+                8 => record.debit_amount_currency = r.value()?,
+                9 => record.debit_currency_id = r.nullable()?,
+                10 => record.debit_move_id = r.nullable()?,
+                11 => record.display_name = r.nullable()?,
+                12 => record.exchange_move_id = r.nullable()?,
+                13 => record.full_reconcile_id = r.nullable()?,
+                14 => record.id = r.value()?,
+                15 => record.max_date = r.nullable()?,
+                16 => record.write_date = r.nullable()?,
+                17 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountPartialReconcile {

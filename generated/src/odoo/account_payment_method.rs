@@ -8,7 +8,7 @@
 /// Payment Methods (`account.payment.method`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountPaymentMethod {
     /// Code
     ///
@@ -55,20 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for AccountPaymentMethod {
     }
 }
 impl ::runtime::wire::FromRecord for AccountPaymentMethod {
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "payment_type",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountPaymentMethod {
-            code: record.nullable("code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            payment_type: record.nullable("payment_type")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountPaymentMethod::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.code = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.payment_type = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountPaymentMethod {

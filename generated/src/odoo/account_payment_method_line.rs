@@ -8,7 +8,7 @@
 /// Payment Methods (`account.payment.method.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountPaymentMethodLine {
     /// Available Payment Method
     ///
@@ -102,28 +102,52 @@ impl<'de> ::serde::Deserialize<'de> for AccountPaymentMethodLine {
     }
 }
 impl ::runtime::wire::FromRecord for AccountPaymentMethodLine {
+    const FIELDS: &'static [&'static str] = &[
+        "available_payment_method_ids",
+        "code",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "journal_id",
+        "name",
+        "payment_account_id",
+        "payment_method_id",
+        "payment_provider_id",
+        "payment_provider_state",
+        "payment_type",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountPaymentMethodLine {
-            available_payment_method_ids: record.value("available_payment_method_ids")?,
-            code: record.nullable("code")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            journal_id: record.nullable("journal_id")?,
-            name: record.nullable("name")?,
-            payment_account_id: record.nullable("payment_account_id")?,
-            payment_method_id: record.nullable("payment_method_id")?,
-            payment_provider_id: record.nullable("payment_provider_id")?,
-            payment_provider_state: record.nullable("payment_provider_state")?,
-            payment_type: record.nullable("payment_type")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountPaymentMethodLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.available_payment_method_ids = r.value()?,
+                1 => record.code = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.journal_id = r.nullable()?,
+                8 => record.name = r.nullable()?,
+                9 => record.payment_account_id = r.nullable()?,
+                10 => record.payment_method_id = r.nullable()?,
+                11 => record.payment_provider_id = r.nullable()?,
+                12 => record.payment_provider_state = r.nullable()?,
+                13 => record.payment_type = r.nullable()?,
+                14 => record.sequence = r.value()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountPaymentMethodLine {

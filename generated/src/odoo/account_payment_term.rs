@@ -8,7 +8,7 @@
 /// Payment Terms (`account.payment.term`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountPaymentTerm {
     /// Active
     ///
@@ -121,36 +121,66 @@ impl<'de> ::serde::Deserialize<'de> for AccountPaymentTerm {
     }
 }
 impl ::runtime::wire::FromRecord for AccountPaymentTerm {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "discount_days",
+        "discount_percentage",
+        "display_name",
+        "display_on_invoice",
+        "early_discount",
+        "early_pay_discount_computation",
+        "example_amount",
+        "example_date",
+        "example_invalid",
+        "example_preview",
+        "example_preview_discount",
+        "fiscal_country_codes",
+        "id",
+        "line_ids",
+        "name",
+        "note",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountPaymentTerm {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            discount_days: record.value("discount_days")?,
-            discount_percentage: record.value("discount_percentage")?,
-            display_name: record.nullable("display_name")?,
-            display_on_invoice: record.value("display_on_invoice")?,
-            early_discount: record.value("early_discount")?,
-            early_pay_discount_computation: record
-                .nullable("early_pay_discount_computation")?,
-            example_amount: record.value("example_amount")?,
-            example_date: record.date("example_date")?,
-            example_invalid: record.value("example_invalid")?,
-            example_preview: record.nullable("example_preview")?,
-            example_preview_discount: record.nullable("example_preview_discount")?,
-            fiscal_country_codes: record.nullable("fiscal_country_codes")?,
-            id: record.required("id")?,
-            line_ids: record.value("line_ids")?,
-            name: record.nullable("name")?,
-            note: record.nullable("note")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountPaymentTerm::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.currency_id = r.nullable()?,
+                5 => record.discount_days = r.value()?,
+                6 => record.discount_percentage = r.value()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.display_on_invoice = r.value()?,
+                9 => record.early_discount = r.value()?,
+                10 => record.early_pay_discount_computation = r.nullable()?,
+                11 => record.example_amount = r.value()?,
+                12 => record.example_date = r.nullable()?,
+                13 => record.example_invalid = r.value()?,
+                14 => record.example_preview = r.nullable()?,
+                15 => record.example_preview_discount = r.nullable()?,
+                16 => record.fiscal_country_codes = r.nullable()?,
+                17 => record.id = r.value()?,
+                18 => record.line_ids = r.value()?,
+                19 => record.name = r.nullable()?,
+                20 => record.note = r.nullable()?,
+                21 => record.sequence = r.value()?,
+                22 => record.write_date = r.nullable()?,
+                23 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountPaymentTerm {

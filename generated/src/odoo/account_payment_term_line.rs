@@ -8,7 +8,7 @@
 /// Payment Terms Line (`account.payment.term.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountPaymentTermLine {
     /// Created on
     ///
@@ -77,24 +77,44 @@ impl<'de> ::serde::Deserialize<'de> for AccountPaymentTermLine {
     }
 }
 impl ::runtime::wire::FromRecord for AccountPaymentTermLine {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "days_next_month",
+        "delay_type",
+        "display_days_next_month",
+        "display_name",
+        "id",
+        "nb_days",
+        "payment_id",
+        "value",
+        "value_amount",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountPaymentTermLine {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            days_next_month: record.nullable("days_next_month")?,
-            delay_type: record.nullable("delay_type")?,
-            display_days_next_month: record.value("display_days_next_month")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            nb_days: record.value("nb_days")?,
-            payment_id: record.nullable("payment_id")?,
-            value: record.nullable("value")?,
-            value_amount: record.value("value_amount")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountPaymentTermLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.days_next_month = r.nullable()?,
+                3 => record.delay_type = r.nullable()?,
+                4 => record.display_days_next_month = r.value()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.nb_days = r.value()?,
+                8 => record.payment_id = r.nullable()?,
+                9 => record.value = r.nullable()?,
+                10 => record.value_amount = r.value()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountPaymentTermLine {

@@ -8,7 +8,7 @@
 /// Rules for the reconciliation model (`account.reconcile.model.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountReconcileModelLine {
     /// Account
     ///
@@ -133,36 +133,66 @@ impl<'de> ::serde::Deserialize<'de> for AccountReconcileModelLine {
     }
 }
 impl ::runtime::wire::FromRecord for AccountReconcileModelLine {
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "allow_payment_tolerance",
+        "amount",
+        "amount_string",
+        "amount_type",
+        "analytic_distribution",
+        "analytic_precision",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "distribution_analytic_account_ids",
+        "force_tax_included",
+        "id",
+        "journal_id",
+        "label",
+        "model_id",
+        "payment_tolerance_param",
+        "rule_type",
+        "sequence",
+        "show_force_tax_included",
+        "tax_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountReconcileModelLine {
-            account_id: record.nullable("account_id")?,
-            allow_payment_tolerance: record.value("allow_payment_tolerance")?,
-            amount: record.value("amount")?,
-            amount_string: record.nullable("amount_string")?,
-            amount_type: record.nullable("amount_type")?,
-            analytic_distribution: record.nullable("analytic_distribution")?,
-            analytic_precision: record.value("analytic_precision")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            distribution_analytic_account_ids: record
-                .value("distribution_analytic_account_ids")?,
-            force_tax_included: record.value("force_tax_included")?,
-            id: record.required("id")?,
-            journal_id: record.nullable("journal_id")?,
-            label: record.nullable("label")?,
-            model_id: record.nullable("model_id")?,
-            payment_tolerance_param: record.value("payment_tolerance_param")?,
-            rule_type: record.nullable("rule_type")?,
-            sequence: record.value("sequence")?,
-            show_force_tax_included: record.value("show_force_tax_included")?,
-            tax_ids: record.value("tax_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountReconcileModelLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.allow_payment_tolerance = r.value()?,
+                2 => record.amount = r.value()?,
+                3 => record.amount_string = r.nullable()?,
+                4 => record.amount_type = r.nullable()?,
+                5 => record.analytic_distribution = r.nullable()?,
+                6 => record.analytic_precision = r.value()?,
+                7 => record.company_id = r.nullable()?,
+                8 => record.create_date = r.nullable()?,
+                9 => record.create_uid = r.nullable()?,
+                10 => record.display_name = r.nullable()?,
+                11 => record.distribution_analytic_account_ids = r.value()?,
+                12 => record.force_tax_included = r.value()?,
+                13 => record.id = r.value()?,
+                14 => record.journal_id = r.nullable()?,
+                15 => record.label = r.nullable()?,
+                16 => record.model_id = r.nullable()?,
+                17 => record.payment_tolerance_param = r.value()?,
+                18 => record.rule_type = r.nullable()?,
+                19 => record.sequence = r.value()?,
+                20 => record.show_force_tax_included = r.value()?,
+                21 => record.tax_ids = r.value()?,
+                22 => record.write_date = r.nullable()?,
+                23 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountReconcileModelLine {

@@ -8,7 +8,7 @@
 /// Partner mapping for reconciliation models (`account.reconcile.model.partner.mapping`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountReconcileModelPartnerMapping {
     /// Company
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for AccountReconcileModelPartnerMapping {
     }
 }
 impl ::runtime::wire::FromRecord for AccountReconcileModelPartnerMapping {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "model_id",
+        "narration_regex",
+        "partner_id",
+        "payment_ref_regex",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountReconcileModelPartnerMapping {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            model_id: record.nullable("model_id")?,
-            narration_regex: record.nullable("narration_regex")?,
-            partner_id: record.nullable("partner_id")?,
-            payment_ref_regex: record.nullable("payment_ref_regex")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountReconcileModelPartnerMapping::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.model_id = r.nullable()?,
+                6 => record.narration_regex = r.nullable()?,
+                7 => record.partner_id = r.nullable()?,
+                8 => record.payment_ref_regex = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountReconcileModelPartnerMapping {

@@ -8,7 +8,7 @@
 /// Accounting Report Column (`account.report.column`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountReportColumn {
     /// Blank if Zero
     ///
@@ -79,25 +79,46 @@ impl<'de> ::serde::Deserialize<'de> for AccountReportColumn {
     }
 }
 impl ::runtime::wire::FromRecord for AccountReportColumn {
+    const FIELDS: &'static [&'static str] = &[
+        "blank_if_zero",
+        "create_date",
+        "create_uid",
+        "custom_audit_action_id",
+        "display_name",
+        "expression_label",
+        "figure_type",
+        "id",
+        "name",
+        "report_id",
+        "sequence",
+        "sortable",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountReportColumn {
-            blank_if_zero: record.value("blank_if_zero")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            custom_audit_action_id: record.nullable("custom_audit_action_id")?,
-            display_name: record.nullable("display_name")?,
-            expression_label: record.nullable("expression_label")?,
-            figure_type: record.nullable("figure_type")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            report_id: record.nullable("report_id")?,
-            sequence: record.value("sequence")?,
-            sortable: record.value("sortable")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountReportColumn::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.blank_if_zero = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.custom_audit_action_id = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.expression_label = r.nullable()?,
+                6 => record.figure_type = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.report_id = r.nullable()?,
+                10 => record.sequence = r.value()?,
+                11 => record.sortable = r.value()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountReportColumn {

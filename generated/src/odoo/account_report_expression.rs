@@ -8,7 +8,7 @@
 /// Accounting Report Expression (`account.report.expression`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountReportExpression {
     /// Auditable
     ///
@@ -99,29 +99,54 @@ impl<'de> ::serde::Deserialize<'de> for AccountReportExpression {
     }
 }
 impl ::runtime::wire::FromRecord for AccountReportExpression {
+    const FIELDS: &'static [&'static str] = &[
+        "auditable",
+        "blank_if_zero",
+        "carryover_target",
+        "create_date",
+        "create_uid",
+        "date_scope",
+        "display_name",
+        "engine",
+        "figure_type",
+        "formula",
+        "green_on_positive",
+        "id",
+        "label",
+        "report_line_id",
+        "report_line_name",
+        "subformula",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountReportExpression {
-            auditable: record.value("auditable")?,
-            blank_if_zero: record.value("blank_if_zero")?,
-            carryover_target: record.nullable("carryover_target")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_scope: record.nullable("date_scope")?,
-            display_name: record.nullable("display_name")?,
-            engine: record.nullable("engine")?,
-            figure_type: record.nullable("figure_type")?,
-            formula: record.nullable("formula")?,
-            green_on_positive: record.value("green_on_positive")?,
-            id: record.required("id")?,
-            label: record.nullable("label")?,
-            report_line_id: record.nullable("report_line_id")?,
-            report_line_name: record.nullable("report_line_name")?,
-            subformula: record.nullable("subformula")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountReportExpression::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.auditable = r.value()?,
+                1 => record.blank_if_zero = r.value()?,
+                2 => record.carryover_target = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.date_scope = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.engine = r.nullable()?,
+                8 => record.figure_type = r.nullable()?,
+                9 => record.formula = r.nullable()?,
+                10 => record.green_on_positive = r.value()?,
+                11 => record.id = r.value()?,
+                12 => record.label = r.nullable()?,
+                13 => record.report_line_id = r.nullable()?,
+                14 => record.report_line_name = r.nullable()?,
+                15 => record.subformula = r.nullable()?,
+                16 => record.write_date = r.nullable()?,
+                17 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountReportExpression {

@@ -8,7 +8,7 @@
 /// Accounting Report External Value (`account.report.external.value`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountReportExternalValue {
     /// Origin Expression Label
     ///
@@ -99,33 +99,54 @@ impl<'de> ::serde::Deserialize<'de> for AccountReportExternalValue {
     }
 }
 impl ::runtime::wire::FromRecord for AccountReportExternalValue {
+    const FIELDS: &'static [&'static str] = &[
+        "carryover_origin_expression_label",
+        "carryover_origin_report_line_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "date",
+        "display_name",
+        "foreign_vat_fiscal_position_id",
+        "id",
+        "name",
+        "report_country_id",
+        "target_report_expression_id",
+        "target_report_expression_label",
+        "target_report_line_id",
+        "text_value",
+        "value",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountReportExternalValue {
-            carryover_origin_expression_label: record
-                .nullable("carryover_origin_expression_label")?,
-            carryover_origin_report_line_id: record
-                .nullable("carryover_origin_report_line_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date: record.date("date")?,
-            display_name: record.nullable("display_name")?,
-            foreign_vat_fiscal_position_id: record
-                .nullable("foreign_vat_fiscal_position_id")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            report_country_id: record.nullable("report_country_id")?,
-            target_report_expression_id: record.nullable("target_report_expression_id")?,
-            target_report_expression_label: record
-                .nullable("target_report_expression_label")?,
-            target_report_line_id: record.nullable("target_report_line_id")?,
-            text_value: record.nullable("text_value")?,
-            value: record.value("value")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountReportExternalValue::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.carryover_origin_expression_label = r.nullable()?,
+                1 => record.carryover_origin_report_line_id = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.date = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.foreign_vat_fiscal_position_id = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.name = r.nullable()?,
+                10 => record.report_country_id = r.nullable()?,
+                11 => record.target_report_expression_id = r.nullable()?,
+                12 => record.target_report_expression_label = r.nullable()?,
+                13 => record.target_report_line_id = r.nullable()?,
+                14 => record.text_value = r.nullable()?,
+                15 => record.value = r.value()?,
+                16 => record.write_date = r.nullable()?,
+                17 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountReportExternalValue {

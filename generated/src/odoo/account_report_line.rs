@@ -8,7 +8,7 @@
 /// Accounting Report Line (`account.report.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountReportLine {
     /// Account Codes Formula Shortcut
     ///
@@ -147,37 +147,70 @@ impl<'de> ::serde::Deserialize<'de> for AccountReportLine {
     }
 }
 impl ::runtime::wire::FromRecord for AccountReportLine {
+    const FIELDS: &'static [&'static str] = &[
+        "account_codes_formula",
+        "action_id",
+        "aggregation_formula",
+        "children_ids",
+        "code",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "domain_formula",
+        "expression_ids",
+        "external_formula",
+        "foldable",
+        "groupby",
+        "hide_if_zero",
+        "hierarchy_level",
+        "horizontal_split_side",
+        "id",
+        "name",
+        "parent_id",
+        "print_on_new_page",
+        "report_id",
+        "sequence",
+        "tax_tags_formula",
+        "user_groupby",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountReportLine {
-            account_codes_formula: record.nullable("account_codes_formula")?,
-            action_id: record.nullable("action_id")?,
-            aggregation_formula: record.nullable("aggregation_formula")?,
-            children_ids: record.value("children_ids")?,
-            code: record.nullable("code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            domain_formula: record.nullable("domain_formula")?,
-            expression_ids: record.value("expression_ids")?,
-            external_formula: record.nullable("external_formula")?,
-            foldable: record.value("foldable")?,
-            groupby: record.nullable("groupby")?,
-            hide_if_zero: record.value("hide_if_zero")?,
-            hierarchy_level: record.value("hierarchy_level")?,
-            horizontal_split_side: record.nullable("horizontal_split_side")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            parent_id: record.nullable("parent_id")?,
-            print_on_new_page: record.value("print_on_new_page")?,
-            report_id: record.nullable("report_id")?,
-            sequence: record.value("sequence")?,
-            tax_tags_formula: record.nullable("tax_tags_formula")?,
-            user_groupby: record.nullable("user_groupby")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountReportLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_codes_formula = r.nullable()?,
+                1 => record.action_id = r.nullable()?,
+                2 => record.aggregation_formula = r.nullable()?,
+                3 => record.children_ids = r.value()?,
+                4 => record.code = r.nullable()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.domain_formula = r.nullable()?,
+                9 => record.expression_ids = r.value()?,
+                10 => record.external_formula = r.nullable()?,
+                11 => record.foldable = r.value()?,
+                12 => record.groupby = r.nullable()?,
+                13 => record.hide_if_zero = r.value()?,
+                14 => record.hierarchy_level = r.value()?,
+                15 => record.horizontal_split_side = r.nullable()?,
+                16 => record.id = r.value()?,
+                17 => record.name = r.nullable()?,
+                18 => record.parent_id = r.nullable()?,
+                19 => record.print_on_new_page = r.value()?,
+                20 => record.report_id = r.nullable()?,
+                21 => record.sequence = r.value()?,
+                22 => record.tax_tags_formula = r.nullable()?,
+                23 => record.user_groupby = r.nullable()?,
+                24 => record.write_date = r.nullable()?,
+                25 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountReportLine {

@@ -10,7 +10,7 @@
 /// Remake the sequence of Journal Entries. (`account.resequence.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountResequenceWizard {
     /// Created on
     ///
@@ -81,25 +81,46 @@ impl<'de> ::serde::Deserialize<'de> for AccountResequenceWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AccountResequenceWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "end_date",
+        "first_date",
+        "first_name",
+        "id",
+        "move_ids",
+        "new_values",
+        "ordering",
+        "preview_moves",
+        "sequence_number_reset",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountResequenceWizard {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            end_date: record.date("end_date")?,
-            first_date: record.date("first_date")?,
-            first_name: record.nullable("first_name")?,
-            id: record.required("id")?,
-            move_ids: record.value("move_ids")?,
-            new_values: record.nullable("new_values")?,
-            ordering: record.nullable("ordering")?,
-            preview_moves: record.nullable("preview_moves")?,
-            sequence_number_reset: record.nullable("sequence_number_reset")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountResequenceWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.end_date = r.nullable()?,
+                4 => record.first_date = r.nullable()?,
+                5 => record.first_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.move_ids = r.value()?,
+                8 => record.new_values = r.nullable()?,
+                9 => record.ordering = r.nullable()?,
+                10 => record.preview_moves = r.nullable()?,
+                11 => record.sequence_number_reset = r.nullable()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountResequenceWizard {

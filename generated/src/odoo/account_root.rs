@@ -8,7 +8,7 @@
 /// Account codes first 2 digits (`account.root`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountRoot {
     /// Display Name
     ///
@@ -33,15 +33,21 @@ impl<'de> ::serde::Deserialize<'de> for AccountRoot {
     }
 }
 impl ::runtime::wire::FromRecord for AccountRoot {
+    const FIELDS: &'static [&'static str] = &["display_name", "id", "name", "parent_id"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountRoot {
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            parent_id: record.nullable("parent_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountRoot::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.display_name = r.nullable()?,
+                1 => record.id = r.value()?,
+                2 => record.name = r.nullable()?,
+                3 => record.parent_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountRoot {

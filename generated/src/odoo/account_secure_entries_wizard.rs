@@ -10,7 +10,7 @@
 /// Secure Journal Entries (`account.secure.entries.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountSecureEntriesWizard {
     /// Chains To Hash With Gaps
     ///
@@ -94,28 +94,48 @@ impl<'de> ::serde::Deserialize<'de> for AccountSecureEntriesWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AccountSecureEntriesWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "chains_to_hash_with_gaps",
+        "company_id",
+        "country_code",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "hash_date",
+        "id",
+        "max_hash_date",
+        "move_to_hash_ids",
+        "not_hashable_unlocked_move_ids",
+        "unreconciled_bank_statement_line_ids",
+        "warnings",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountSecureEntriesWizard {
-            chains_to_hash_with_gaps: record.nullable("chains_to_hash_with_gaps")?,
-            company_id: record.nullable("company_id")?,
-            country_code: record.nullable("country_code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            hash_date: record.date("hash_date")?,
-            id: record.required("id")?,
-            max_hash_date: record.date("max_hash_date")?,
-            move_to_hash_ids: record.value("move_to_hash_ids")?,
-            not_hashable_unlocked_move_ids: record
-                .value("not_hashable_unlocked_move_ids")?,
-            unreconciled_bank_statement_line_ids: record
-                .value("unreconciled_bank_statement_line_ids")?,
-            warnings: record.nullable("warnings")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountSecureEntriesWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.chains_to_hash_with_gaps = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.country_code = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.hash_date = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.max_hash_date = r.nullable()?,
+                9 => record.move_to_hash_ids = r.value()?,
+                10 => record.not_hashable_unlocked_move_ids = r.value()?,
+                11 => record.unreconciled_bank_statement_line_ids = r.value()?,
+                12 => record.warnings = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountSecureEntriesWizard {

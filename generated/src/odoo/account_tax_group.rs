@@ -8,7 +8,7 @@
 /// Tax Group (`account.tax.group`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountTaxGroup {
     /// Tax Advance Account
     ///
@@ -100,28 +100,50 @@ impl<'de> ::serde::Deserialize<'de> for AccountTaxGroup {
     }
 }
 impl ::runtime::wire::FromRecord for AccountTaxGroup {
+    const FIELDS: &'static [&'static str] = &[
+        "advance_tax_payment_account_id",
+        "company_id",
+        "country_code",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "pos_receipt_label",
+        "preceding_subtotal",
+        "sequence",
+        "tax_payable_account_id",
+        "tax_receivable_account_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountTaxGroup {
-            advance_tax_payment_account_id: record
-                .nullable("advance_tax_payment_account_id")?,
-            company_id: record.nullable("company_id")?,
-            country_code: record.nullable("country_code")?,
-            country_id: record.nullable("country_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            pos_receipt_label: record.nullable("pos_receipt_label")?,
-            preceding_subtotal: record.nullable("preceding_subtotal")?,
-            sequence: record.value("sequence")?,
-            tax_payable_account_id: record.nullable("tax_payable_account_id")?,
-            tax_receivable_account_id: record.nullable("tax_receivable_account_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountTaxGroup::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.advance_tax_payment_account_id = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.country_code = r.nullable()?,
+                3 => record.country_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.pos_receipt_label = r.nullable()?,
+                10 => record.preceding_subtotal = r.nullable()?,
+                11 => record.sequence = r.value()?,
+                12 => record.tax_payable_account_id = r.nullable()?,
+                13 => record.tax_receivable_account_id = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountTaxGroup {

@@ -10,7 +10,7 @@
 /// Tax Repartition Line (`account.tax.repartition.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AccountTaxRepartitionLine {
     /// Account
     ///
@@ -99,27 +99,50 @@ impl<'de> ::serde::Deserialize<'de> for AccountTaxRepartitionLine {
     }
 }
 impl ::runtime::wire::FromRecord for AccountTaxRepartitionLine {
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "document_type",
+        "factor",
+        "factor_percent",
+        "id",
+        "repartition_type",
+        "sequence",
+        "tag_ids",
+        "tax_id",
+        "use_in_tax_closing",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AccountTaxRepartitionLine {
-            account_id: record.nullable("account_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            document_type: record.nullable("document_type")?,
-            factor: record.value("factor")?,
-            factor_percent: record.value("factor_percent")?,
-            id: record.required("id")?,
-            repartition_type: record.nullable("repartition_type")?,
-            sequence: record.value("sequence")?,
-            tag_ids: record.value("tag_ids")?,
-            tax_id: record.nullable("tax_id")?,
-            use_in_tax_closing: record.value("use_in_tax_closing")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AccountTaxRepartitionLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.document_type = r.nullable()?,
+                6 => record.factor = r.value()?,
+                7 => record.factor_percent = r.value()?,
+                8 => record.id = r.value()?,
+                9 => record.repartition_type = r.nullable()?,
+                10 => record.sequence = r.value()?,
+                11 => record.tag_ids = r.value()?,
+                12 => record.tax_id = r.nullable()?,
+                13 => record.use_in_tax_closing = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AccountTaxRepartitionLine {

@@ -8,7 +8,7 @@
 /// Analytic Mixin (`analytic.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AnalyticMixin {
     /// Analytic Distribution
     ///
@@ -31,15 +31,24 @@ impl<'de> ::serde::Deserialize<'de> for AnalyticMixin {
     }
 }
 impl ::runtime::wire::FromRecord for AnalyticMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "analytic_distribution",
+        "analytic_precision",
+        "distribution_analytic_account_ids",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AnalyticMixin {
-            analytic_distribution: record.nullable("analytic_distribution")?,
-            analytic_precision: record.value("analytic_precision")?,
-            distribution_analytic_account_ids: record
-                .value("distribution_analytic_account_ids")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AnalyticMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.analytic_distribution = r.nullable()?,
+                1 => record.analytic_precision = r.value()?,
+                2 => record.distribution_analytic_account_ids = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `analytic.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// Analytic Plan Fields (`analytic.plan.fields.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AnalyticPlanFieldsMixin {
     /// Project Account
     ///
@@ -29,13 +29,19 @@ impl<'de> ::serde::Deserialize<'de> for AnalyticPlanFieldsMixin {
     }
 }
 impl ::runtime::wire::FromRecord for AnalyticPlanFieldsMixin {
+    const FIELDS: &'static [&'static str] = &["account_id", "auto_account_id"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AnalyticPlanFieldsMixin {
-            account_id: record.nullable("account_id")?,
-            auto_account_id: record.nullable("auto_account_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AnalyticPlanFieldsMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.auto_account_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `analytic.plan.fields.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// Authentication Device (`auth_totp.device`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AuthTotpDevice {
     /// Creation Date
     ///
@@ -45,18 +45,32 @@ impl<'de> ::serde::Deserialize<'de> for AuthTotpDevice {
     }
 }
 impl ::runtime::wire::FromRecord for AuthTotpDevice {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "display_name",
+        "expiration_date",
+        "id",
+        "name",
+        "scope",
+        "user_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AuthTotpDevice {
-            create_date: record.datetime("create_date")?,
-            display_name: record.nullable("display_name")?,
-            expiration_date: record.datetime("expiration_date")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            scope: record.nullable("scope")?,
-            user_id: record.nullable("user_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AuthTotpDevice::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.display_name = r.nullable()?,
+                2 => record.expiration_date = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.name = r.nullable()?,
+                5 => record.scope = r.nullable()?,
+                6 => record.user_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AuthTotpDevice {

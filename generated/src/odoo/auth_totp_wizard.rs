@@ -12,7 +12,7 @@
 /// 2-Factor Setup Wizard (`auth_totp.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AuthTotpWizard {
     /// Verification Code
     ///
@@ -61,21 +61,38 @@ impl<'de> ::serde::Deserialize<'de> for AuthTotpWizard {
     }
 }
 impl ::runtime::wire::FromRecord for AuthTotpWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "secret",
+        "url",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AuthTotpWizard {
-            code: record.nullable("code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            secret: record.nullable("secret")?,
-            url: record.nullable("url")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = AuthTotpWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.code = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.secret = r.nullable()?,
+                6 => record.url = r.nullable()?,
+                7 => record.user_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for AuthTotpWizard {

@@ -10,7 +10,7 @@
 /// Avatar Mixin (`avatar.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AvatarMixin {}
 impl<'de> ::serde::Deserialize<'de> for AvatarMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,10 +18,12 @@ impl<'de> ::serde::Deserialize<'de> for AvatarMixin {
     }
 }
 impl ::runtime::wire::FromRecord for AvatarMixin {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(AvatarMixin {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(AvatarMixin::default())
     }
 }
 /// Values for creating a `avatar.mixin` record: the constructor takes the required fields, setters add the rest.

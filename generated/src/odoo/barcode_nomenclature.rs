@@ -8,7 +8,7 @@
 /// Barcode Nomenclature (`barcode.nomenclature`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BarcodeNomenclature {
     /// Created on
     ///
@@ -73,22 +73,40 @@ impl<'de> ::serde::Deserialize<'de> for BarcodeNomenclature {
     }
 }
 impl ::runtime::wire::FromRecord for BarcodeNomenclature {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "gs1_separator_fnc1",
+        "id",
+        "is_gs1_nomenclature",
+        "name",
+        "rule_ids",
+        "upc_ean_conv",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BarcodeNomenclature {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            gs1_separator_fnc1: record.nullable("gs1_separator_fnc1")?,
-            id: record.required("id")?,
-            is_gs1_nomenclature: record.value("is_gs1_nomenclature")?,
-            name: record.nullable("name")?,
-            rule_ids: record.value("rule_ids")?,
-            upc_ean_conv: record.nullable("upc_ean_conv")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BarcodeNomenclature::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.gs1_separator_fnc1 = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.is_gs1_nomenclature = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.rule_ids = r.value()?,
+                8 => record.upc_ean_conv = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BarcodeNomenclature {

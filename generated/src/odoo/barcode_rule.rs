@@ -8,7 +8,7 @@
 /// Barcode Rule (`barcode.rule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BarcodeRule {
     /// Alias
     ///
@@ -109,28 +109,52 @@ impl<'de> ::serde::Deserialize<'de> for BarcodeRule {
     }
 }
 impl ::runtime::wire::FromRecord for BarcodeRule {
+    const FIELDS: &'static [&'static str] = &[
+        "alias",
+        "associated_uom_id",
+        "barcode_nomenclature_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "encoding",
+        "gs1_content_type",
+        "gs1_decimal_usage",
+        "id",
+        "is_gs1_nomenclature",
+        "name",
+        "pattern",
+        "sequence",
+        "type",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BarcodeRule {
-            alias: record.nullable("alias")?,
-            associated_uom_id: record.nullable("associated_uom_id")?,
-            barcode_nomenclature_id: record.nullable("barcode_nomenclature_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            encoding: record.nullable("encoding")?,
-            gs1_content_type: record.nullable("gs1_content_type")?,
-            gs1_decimal_usage: record.value("gs1_decimal_usage")?,
-            id: record.required("id")?,
-            is_gs1_nomenclature: record.value("is_gs1_nomenclature")?,
-            name: record.nullable("name")?,
-            pattern: record.nullable("pattern")?,
-            sequence: record.value("sequence")?,
-            r#type: record.nullable("type")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BarcodeRule::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.alias = r.nullable()?,
+                1 => record.associated_uom_id = r.nullable()?,
+                2 => record.barcode_nomenclature_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.encoding = r.nullable()?,
+                7 => record.gs1_content_type = r.nullable()?,
+                8 => record.gs1_decimal_usage = r.value()?,
+                9 => record.id = r.value()?,
+                10 => record.is_gs1_nomenclature = r.value()?,
+                11 => record.name = r.nullable()?,
+                12 => record.pattern = r.nullable()?,
+                13 => record.sequence = r.value()?,
+                14 => record.r#type = r.nullable()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BarcodeRule {

@@ -8,7 +8,7 @@
 /// Barcode Event Mixin (`barcodes.barcode_events_mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BarcodesBarcodeEventsMixin {
     /// Barcode Scanned
     ///
@@ -23,12 +23,15 @@ impl<'de> ::serde::Deserialize<'de> for BarcodesBarcodeEventsMixin {
     }
 }
 impl ::runtime::wire::FromRecord for BarcodesBarcodeEventsMixin {
+    const FIELDS: &'static [&'static str] = &["_barcode_scanned"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BarcodesBarcodeEventsMixin {
-            barcode_scanned: record.nullable("_barcode_scanned")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BarcodesBarcodeEventsMixin::default();
+        while r.next()?.is_some() {
+            record.barcode_scanned = r.nullable()?;
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `barcodes.barcode_events_mixin` record: the constructor takes the required fields, setters add the rest.

@@ -12,7 +12,7 @@
 /// Company Document Layout (`base.document.layout`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseDocumentLayout {
     /// Account Number
     ///
@@ -163,43 +163,82 @@ impl<'de> ::serde::Deserialize<'de> for BaseDocumentLayout {
     }
 }
 impl ::runtime::wire::FromRecord for BaseDocumentLayout {
+    const FIELDS: &'static [&'static str] = &[
+        "account_number",
+        "company_details",
+        "company_id",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "custom_colors",
+        "display_name",
+        "email",
+        "external_report_layout_id",
+        "font",
+        "from_invoice",
+        "id",
+        "is_company_details_empty",
+        "layout_background",
+        "logo_primary_color",
+        "logo_secondary_color",
+        "name",
+        "paperformat_id",
+        "partner_id",
+        "phone",
+        "preview",
+        "primary_color",
+        "qr_code",
+        "report_footer",
+        "report_header",
+        "report_layout_id",
+        "secondary_color",
+        "vat",
+        "website",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseDocumentLayout {
-            account_number: record.nullable("account_number")?,
-            company_details: record.nullable("company_details")?,
-            company_id: record.nullable("company_id")?,
-            country_id: record.nullable("country_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            custom_colors: record.value("custom_colors")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            external_report_layout_id: record.nullable("external_report_layout_id")?,
-            font: record.nullable("font")?,
-            from_invoice: record.value("from_invoice")?,
-            id: record.required("id")?,
-            is_company_details_empty: record.value("is_company_details_empty")?,
-            layout_background: record.nullable("layout_background")?,
-            logo_primary_color: record.nullable("logo_primary_color")?,
-            logo_secondary_color: record.nullable("logo_secondary_color")?,
-            name: record.nullable("name")?,
-            paperformat_id: record.nullable("paperformat_id")?,
-            partner_id: record.nullable("partner_id")?,
-            phone: record.nullable("phone")?,
-            preview: record.nullable("preview")?,
-            primary_color: record.nullable("primary_color")?,
-            qr_code: record.value("qr_code")?,
-            report_footer: record.nullable("report_footer")?,
-            report_header: record.nullable("report_header")?,
-            report_layout_id: record.nullable("report_layout_id")?,
-            secondary_color: record.nullable("secondary_color")?,
-            vat: record.nullable("vat")?,
-            website: record.nullable("website")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseDocumentLayout::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_number = r.nullable()?,
+                1 => record.company_details = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.country_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.custom_colors = r.value()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.email = r.nullable()?,
+                9 => record.external_report_layout_id = r.nullable()?,
+                10 => record.font = r.nullable()?,
+                11 => record.from_invoice = r.value()?,
+                12 => record.id = r.value()?,
+                13 => record.is_company_details_empty = r.value()?,
+                14 => record.layout_background = r.nullable()?,
+                15 => record.logo_primary_color = r.nullable()?,
+                16 => record.logo_secondary_color = r.nullable()?,
+                17 => record.name = r.nullable()?,
+                18 => record.paperformat_id = r.nullable()?,
+                19 => record.partner_id = r.nullable()?,
+                20 => record.phone = r.nullable()?,
+                21 => record.preview = r.nullable()?,
+                22 => record.primary_color = r.nullable()?,
+                23 => record.qr_code = r.value()?,
+                24 => record.report_footer = r.nullable()?,
+                25 => record.report_header = r.nullable()?,
+                26 => record.report_layout_id = r.nullable()?,
+                27 => record.secondary_color = r.nullable()?,
+                28 => record.vat = r.nullable()?,
+                29 => record.website = r.nullable()?,
+                30 => record.write_date = r.nullable()?,
+                31 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseDocumentLayout {

@@ -12,7 +12,7 @@
 /// Base Import (`base_import.import`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseImportImport {
     /// Created on
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for BaseImportImport {
     }
 }
 impl ::runtime::wire::FromRecord for BaseImportImport {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "file_name",
+        "file_type",
+        "id",
+        "res_model",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseImportImport {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            file_name: record.nullable("file_name")?,
-            file_type: record.nullable("file_type")?,
-            id: record.required("id")?,
-            res_model: record.nullable("res_model")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseImportImport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.file_name = r.nullable()?,
+                4 => record.file_type = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.res_model = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseImportImport {

@@ -8,7 +8,7 @@
 /// Base Import Mapping (`base_import.mapping`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseImportMapping {
     /// Column Name
     ///
@@ -53,20 +53,36 @@ impl<'de> ::serde::Deserialize<'de> for BaseImportMapping {
     }
 }
 impl ::runtime::wire::FromRecord for BaseImportMapping {
+    const FIELDS: &'static [&'static str] = &[
+        "column_name",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "field_name",
+        "id",
+        "res_model",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseImportMapping {
-            column_name: record.nullable("column_name")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            field_name: record.nullable("field_name")?,
-            id: record.required("id")?,
-            res_model: record.nullable("res_model")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseImportMapping::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.column_name = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.field_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.res_model = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseImportMapping {

@@ -12,7 +12,7 @@
 /// Import Module (`base.import.module`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseImportModule {
     /// Created on
     ///
@@ -69,22 +69,40 @@ impl<'de> ::serde::Deserialize<'de> for BaseImportModule {
     }
 }
 impl ::runtime::wire::FromRecord for BaseImportModule {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "force",
+        "id",
+        "import_message",
+        "modules_dependencies",
+        "state",
+        "with_demo",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseImportModule {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            force: record.value("force")?,
-            id: record.required("id")?,
-            import_message: record.nullable("import_message")?,
-            modules_dependencies: record.nullable("modules_dependencies")?,
-            state: record.nullable("state")?,
-            with_demo: record.value("with_demo")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseImportModule::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.force = r.value()?,
+                4 => record.id = r.value()?,
+                5 => record.import_message = r.nullable()?,
+                6 => record.modules_dependencies = r.nullable()?,
+                7 => record.state = r.nullable()?,
+                8 => record.with_demo = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseImportModule {

@@ -12,7 +12,7 @@
 /// Language Export (`base.language.export`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseLanguageExport {
     /// Created on
     ///
@@ -89,26 +89,48 @@ impl<'de> ::serde::Deserialize<'de> for BaseLanguageExport {
     }
 }
 impl ::runtime::wire::FromRecord for BaseLanguageExport {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "domain",
+        "export_type",
+        "format",
+        "id",
+        "lang",
+        "model_id",
+        "model_name",
+        "modules",
+        "name",
+        "state",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseLanguageExport {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            domain: record.nullable("domain")?,
-            export_type: record.nullable("export_type")?,
-            format: record.nullable("format")?,
-            id: record.required("id")?,
-            lang: record.nullable("lang")?,
-            model_id: record.nullable("model_id")?,
-            model_name: record.nullable("model_name")?,
-            modules: record.value("modules")?,
-            name: record.nullable("name")?,
-            state: record.nullable("state")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseLanguageExport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.domain = r.nullable()?,
+                4 => record.export_type = r.nullable()?,
+                5 => record.format = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.lang = r.nullable()?,
+                8 => record.model_id = r.nullable()?,
+                9 => record.model_name = r.nullable()?,
+                10 => record.modules = r.value()?,
+                11 => record.name = r.nullable()?,
+                12 => record.state = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseLanguageExport {

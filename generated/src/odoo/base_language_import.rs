@@ -12,7 +12,7 @@
 /// Language Import (`base.language.import`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseLanguageImport {
     /// ISO Code
     ///
@@ -65,21 +65,38 @@ impl<'de> ::serde::Deserialize<'de> for BaseLanguageImport {
     }
 }
 impl ::runtime::wire::FromRecord for BaseLanguageImport {
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "filename",
+        "id",
+        "name",
+        "overwrite",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseLanguageImport {
-            code: record.nullable("code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            filename: record.nullable("filename")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            overwrite: record.value("overwrite")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseLanguageImport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.code = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.filename = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.overwrite = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseLanguageImport {

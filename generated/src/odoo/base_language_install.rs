@@ -10,7 +10,7 @@
 /// Install Language (`base.language.install`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseLanguageInstall {
     /// Created on
     ///
@@ -59,20 +59,36 @@ impl<'de> ::serde::Deserialize<'de> for BaseLanguageInstall {
     }
 }
 impl ::runtime::wire::FromRecord for BaseLanguageInstall {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "first_lang_id",
+        "id",
+        "lang_ids",
+        "overwrite",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseLanguageInstall {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            first_lang_id: record.nullable("first_lang_id")?,
-            id: record.required("id")?,
-            lang_ids: record.value("lang_ids")?,
-            overwrite: record.value("overwrite")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseLanguageInstall::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.first_lang_id = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.lang_ids = r.value()?,
+                6 => record.overwrite = r.value()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseLanguageInstall {

@@ -10,7 +10,7 @@
 /// Module Activation Request (`base.module.install.request`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseModuleInstallRequest {
     /// Body
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for BaseModuleInstallRequest {
     }
 }
 impl ::runtime::wire::FromRecord for BaseModuleInstallRequest {
+    const FIELDS: &'static [&'static str] = &[
+        "body_html",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "module_id",
+        "user_id",
+        "user_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseModuleInstallRequest {
-            body_html: record.nullable("body_html")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            module_id: record.nullable("module_id")?,
-            user_id: record.nullable("user_id")?,
-            user_ids: record.value("user_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseModuleInstallRequest::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.body_html = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.module_id = r.nullable()?,
+                6 => record.user_id = r.nullable()?,
+                7 => record.user_ids = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseModuleInstallRequest {

@@ -10,7 +10,7 @@
 /// Update Module (`base.module.update`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BaseModuleUpdate {
     /// Number of modules added
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for BaseModuleUpdate {
     }
 }
 impl ::runtime::wire::FromRecord for BaseModuleUpdate {
+    const FIELDS: &'static [&'static str] = &[
+        "added",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "state",
+        "updated",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BaseModuleUpdate {
-            added: record.value("added")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            state: record.nullable("state")?,
-            updated: record.value("updated")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BaseModuleUpdate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.added = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.state = r.nullable()?,
+                6 => record.updated = r.value()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BaseModuleUpdate {

@@ -10,7 +10,7 @@
 /// Merge Partner Wizard (`base.partner.merge.automatic.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BasePartnerMergeAutomaticWizard {
     /// Created on
     ///
@@ -103,31 +103,58 @@ impl<'de> ::serde::Deserialize<'de> for BasePartnerMergeAutomaticWizard {
     }
 }
 impl ::runtime::wire::FromRecord for BasePartnerMergeAutomaticWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "current_line_id",
+        "display_name",
+        "dst_partner_id",
+        "exclude_contact",
+        "exclude_journal_item",
+        "group_by_email",
+        "group_by_is_company",
+        "group_by_name",
+        "group_by_parent_id",
+        "group_by_vat",
+        "id",
+        "line_ids",
+        "maximum_group",
+        "number_group",
+        "partner_ids",
+        "state",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BasePartnerMergeAutomaticWizard {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            current_line_id: record.nullable("current_line_id")?,
-            display_name: record.nullable("display_name")?,
-            dst_partner_id: record.nullable("dst_partner_id")?,
-            exclude_contact: record.value("exclude_contact")?,
-            exclude_journal_item: record.value("exclude_journal_item")?,
-            group_by_email: record.value("group_by_email")?,
-            group_by_is_company: record.value("group_by_is_company")?,
-            group_by_name: record.value("group_by_name")?,
-            group_by_parent_id: record.value("group_by_parent_id")?,
-            group_by_vat: record.value("group_by_vat")?,
-            id: record.required("id")?,
-            line_ids: record.value("line_ids")?,
-            maximum_group: record.value("maximum_group")?,
-            number_group: record.value("number_group")?,
-            partner_ids: record.value("partner_ids")?,
-            state: record.nullable("state")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BasePartnerMergeAutomaticWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.current_line_id = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.dst_partner_id = r.nullable()?,
+                5 => record.exclude_contact = r.value()?,
+                6 => record.exclude_journal_item = r.value()?,
+                7 => record.group_by_email = r.value()?,
+                8 => record.group_by_is_company = r.value()?,
+                9 => record.group_by_name = r.value()?,
+                10 => record.group_by_parent_id = r.value()?,
+                11 => record.group_by_vat = r.value()?,
+                12 => record.id = r.value()?,
+                13 => record.line_ids = r.value()?,
+                14 => record.maximum_group = r.value()?,
+                15 => record.number_group = r.value()?,
+                16 => record.partner_ids = r.value()?,
+                17 => record.state = r.nullable()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BasePartnerMergeAutomaticWizard {

@@ -10,7 +10,7 @@
 /// Merge Partner Line (`base.partner.merge.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BasePartnerMergeLine {
     /// Ids
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for BasePartnerMergeLine {
     }
 }
 impl ::runtime::wire::FromRecord for BasePartnerMergeLine {
+    const FIELDS: &'static [&'static str] = &[
+        "aggr_ids",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "min_id",
+        "wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BasePartnerMergeLine {
-            aggr_ids: record.nullable("aggr_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            min_id: record.value("min_id")?,
-            wizard_id: record.nullable("wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BasePartnerMergeLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.aggr_ids = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.min_id = r.value()?,
+                6 => record.wizard_id = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BasePartnerMergeLine {

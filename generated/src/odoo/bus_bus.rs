@@ -8,7 +8,7 @@
 /// Communication Bus (`bus.bus`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BusBus {
     /// Channel
     ///
@@ -49,19 +49,34 @@ impl<'de> ::serde::Deserialize<'de> for BusBus {
     }
 }
 impl ::runtime::wire::FromRecord for BusBus {
+    const FIELDS: &'static [&'static str] = &[
+        "channel",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "message",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BusBus {
-            channel: record.nullable("channel")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            message: record.nullable("message")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BusBus::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.channel = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.message = r.nullable()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BusBus {

@@ -10,7 +10,7 @@
 /// Can send messages via bus.bus (`bus.listener.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BusListenerMixin {}
 impl<'de> ::serde::Deserialize<'de> for BusListenerMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for BusListenerMixin {
     }
 }
 impl ::runtime::wire::FromRecord for BusListenerMixin {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BusListenerMixin {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(BusListenerMixin::default())
     }
 }

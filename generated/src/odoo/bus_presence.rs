@@ -8,7 +8,7 @@
 /// User Presence (`bus.presence`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BusPresence {
     /// Display Name
     ///
@@ -47,18 +47,32 @@ impl<'de> ::serde::Deserialize<'de> for BusPresence {
     }
 }
 impl ::runtime::wire::FromRecord for BusPresence {
+    const FIELDS: &'static [&'static str] = &[
+        "display_name",
+        "guest_id",
+        "id",
+        "last_poll",
+        "last_presence",
+        "status",
+        "user_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(BusPresence {
-            display_name: record.nullable("display_name")?,
-            guest_id: record.nullable("guest_id")?,
-            id: record.required("id")?,
-            last_poll: record.datetime("last_poll")?,
-            last_presence: record.datetime("last_presence")?,
-            status: record.nullable("status")?,
-            user_id: record.nullable("user_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = BusPresence::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.display_name = r.nullable()?,
+                1 => record.guest_id = r.nullable()?,
+                2 => record.id = r.value()?,
+                3 => record.last_poll = r.nullable()?,
+                4 => record.last_presence = r.nullable()?,
+                5 => record.status = r.nullable()?,
+                6 => record.user_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for BusPresence {

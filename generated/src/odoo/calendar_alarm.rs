@@ -8,7 +8,7 @@
 /// Event Alarm (`calendar.alarm`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CalendarAlarm {
     /// Type
     ///
@@ -87,26 +87,48 @@ impl<'de> ::serde::Deserialize<'de> for CalendarAlarm {
     }
 }
 impl ::runtime::wire::FromRecord for CalendarAlarm {
+    const FIELDS: &'static [&'static str] = &[
+        "alarm_type",
+        "body",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "duration",
+        "duration_minutes",
+        "id",
+        "interval",
+        "mail_template_id",
+        "name",
+        "sms_notify_responsible",
+        "sms_template_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CalendarAlarm {
-            alarm_type: record.nullable("alarm_type")?,
-            body: record.nullable("body")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            duration: record.value("duration")?,
-            duration_minutes: record.value("duration_minutes")?,
-            id: record.required("id")?,
-            interval: record.nullable("interval")?,
-            mail_template_id: record.nullable("mail_template_id")?,
-            name: record.nullable("name")?,
-            sms_notify_responsible: record.value("sms_notify_responsible")?,
-            sms_template_id: record.nullable("sms_template_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CalendarAlarm::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.alarm_type = r.nullable()?,
+                1 => record.body = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.duration = r.value()?,
+                6 => record.duration_minutes = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.interval = r.nullable()?,
+                9 => record.mail_template_id = r.nullable()?,
+                10 => record.name = r.nullable()?,
+                11 => record.sms_notify_responsible = r.value()?,
+                12 => record.sms_template_id = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CalendarAlarm {

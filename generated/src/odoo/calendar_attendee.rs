@@ -8,7 +8,7 @@
 /// Calendar Attendee Information (`calendar.attendee`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CalendarAttendee {
     /// Invitation Token
     ///
@@ -89,27 +89,50 @@ impl<'de> ::serde::Deserialize<'de> for CalendarAttendee {
     }
 }
 impl ::runtime::wire::FromRecord for CalendarAttendee {
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "availability",
+        "common_name",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "email",
+        "event_id",
+        "id",
+        "mail_tz",
+        "partner_id",
+        "phone",
+        "recurrence_id",
+        "state",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CalendarAttendee {
-            access_token: record.nullable("access_token")?,
-            availability: record.nullable("availability")?,
-            common_name: record.nullable("common_name")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            event_id: record.nullable("event_id")?,
-            id: record.required("id")?,
-            mail_tz: record.nullable("mail_tz")?,
-            partner_id: record.nullable("partner_id")?,
-            phone: record.nullable("phone")?,
-            recurrence_id: record.nullable("recurrence_id")?,
-            state: record.nullable("state")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CalendarAttendee::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_token = r.nullable()?,
+                1 => record.availability = r.nullable()?,
+                2 => record.common_name = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.email = r.nullable()?,
+                7 => record.event_id = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.mail_tz = r.nullable()?,
+                10 => record.partner_id = r.nullable()?,
+                11 => record.phone = r.nullable()?,
+                12 => record.recurrence_id = r.nullable()?,
+                13 => record.state = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CalendarAttendee {

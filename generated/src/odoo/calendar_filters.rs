@@ -8,7 +8,7 @@
 /// Calendar Filters (`calendar.filters`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CalendarFilters {
     /// Active
     ///
@@ -57,21 +57,38 @@ impl<'de> ::serde::Deserialize<'de> for CalendarFilters {
     }
 }
 impl ::runtime::wire::FromRecord for CalendarFilters {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "partner_checked",
+        "partner_id",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CalendarFilters {
-            active: record.value("active")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            partner_checked: record.value("partner_checked")?,
-            partner_id: record.nullable("partner_id")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CalendarFilters::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.partner_checked = r.value()?,
+                6 => record.partner_id = r.nullable()?,
+                7 => record.user_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CalendarFilters {

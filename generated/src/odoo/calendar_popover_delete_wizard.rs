@@ -10,7 +10,7 @@
 /// Calendar Popover Delete Wizard (`calendar.popover.delete.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CalendarPopoverDeleteWizard {
     /// Created on
     ///
@@ -53,19 +53,34 @@ impl<'de> ::serde::Deserialize<'de> for CalendarPopoverDeleteWizard {
     }
 }
 impl ::runtime::wire::FromRecord for CalendarPopoverDeleteWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "delete",
+        "display_name",
+        "id",
+        "record",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CalendarPopoverDeleteWizard {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            delete: record.nullable("delete")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            record: record.nullable("record")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CalendarPopoverDeleteWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.delete = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.record = r.nullable()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CalendarPopoverDeleteWizard {

@@ -10,7 +10,7 @@
 /// Calendar Provider Configuration Wizard (`calendar.provider.config`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CalendarProviderConfig {
     /// Google Client_id
     ///
@@ -73,27 +73,44 @@ impl<'de> ::serde::Deserialize<'de> for CalendarProviderConfig {
     }
 }
 impl ::runtime::wire::FromRecord for CalendarProviderConfig {
+    const FIELDS: &'static [&'static str] = &[
+        "cal_client_id",
+        "cal_client_secret",
+        "cal_sync_paused",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "external_calendar_provider",
+        "id",
+        "microsoft_outlook_client_identifier",
+        "microsoft_outlook_client_secret",
+        "microsoft_outlook_sync_paused",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CalendarProviderConfig {
-            cal_client_id: record.nullable("cal_client_id")?,
-            cal_client_secret: record.nullable("cal_client_secret")?,
-            cal_sync_paused: record.value("cal_sync_paused")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            external_calendar_provider: record.nullable("external_calendar_provider")?,
-            id: record.required("id")?,
-            microsoft_outlook_client_identifier: record
-                .nullable("microsoft_outlook_client_identifier")?,
-            microsoft_outlook_client_secret: record
-                .nullable("microsoft_outlook_client_secret")?,
-            microsoft_outlook_sync_paused: record
-                .value("microsoft_outlook_sync_paused")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CalendarProviderConfig::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.cal_client_id = r.nullable()?,
+                1 => record.cal_client_secret = r.nullable()?,
+                2 => record.cal_sync_paused = r.value()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.external_calendar_provider = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.microsoft_outlook_client_identifier = r.nullable()?,
+                9 => record.microsoft_outlook_client_secret = r.nullable()?,
+                10 => record.microsoft_outlook_sync_paused = r.value()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CalendarProviderConfig {

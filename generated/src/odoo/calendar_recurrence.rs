@@ -8,7 +8,7 @@
 /// Event Recurrence Rule (`calendar.recurrence`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CalendarRecurrence {
     /// Base Event
     ///
@@ -145,40 +145,76 @@ impl<'de> ::serde::Deserialize<'de> for CalendarRecurrence {
     }
 }
 impl ::runtime::wire::FromRecord for CalendarRecurrence {
+    const FIELDS: &'static [&'static str] = &[
+        "base_event_id",
+        "byday",
+        "calendar_event_ids",
+        "count",
+        "create_date",
+        "create_uid",
+        "day",
+        "display_name",
+        "dtstart",
+        "end_type",
+        "event_tz",
+        "fri",
+        "id",
+        "interval",
+        "mon",
+        "month_by",
+        "name",
+        "rrule",
+        "rrule_type",
+        "sat",
+        "sun",
+        "thu",
+        "trigger_id",
+        "tue",
+        "until",
+        "wed",
+        "weekday",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CalendarRecurrence {
-            base_event_id: record.nullable("base_event_id")?,
-            byday: record.nullable("byday")?,
-            calendar_event_ids: record.value("calendar_event_ids")?,
-            count: record.value("count")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            day: record.value("day")?,
-            display_name: record.nullable("display_name")?,
-            dtstart: record.datetime("dtstart")?,
-            end_type: record.nullable("end_type")?,
-            event_tz: record.nullable("event_tz")?,
-            fri: record.value("fri")?,
-            id: record.required("id")?,
-            interval: record.value("interval")?,
-            mon: record.value("mon")?,
-            month_by: record.nullable("month_by")?,
-            name: record.nullable("name")?,
-            rrule: record.nullable("rrule")?,
-            rrule_type: record.nullable("rrule_type")?,
-            sat: record.value("sat")?,
-            sun: record.value("sun")?,
-            thu: record.value("thu")?,
-            trigger_id: record.nullable("trigger_id")?,
-            tue: record.value("tue")?,
-            until: record.date("until")?,
-            wed: record.value("wed")?,
-            weekday: record.nullable("weekday")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CalendarRecurrence::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.base_event_id = r.nullable()?,
+                1 => record.byday = r.nullable()?,
+                2 => record.calendar_event_ids = r.value()?,
+                3 => record.count = r.value()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.day = r.value()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.dtstart = r.nullable()?,
+                9 => record.end_type = r.nullable()?,
+                10 => record.event_tz = r.nullable()?,
+                11 => record.fri = r.value()?,
+                12 => record.id = r.value()?,
+                13 => record.interval = r.value()?,
+                14 => record.mon = r.value()?,
+                15 => record.month_by = r.nullable()?,
+                16 => record.name = r.nullable()?,
+                17 => record.rrule = r.nullable()?,
+                18 => record.rrule_type = r.nullable()?,
+                19 => record.sat = r.value()?,
+                20 => record.sun = r.value()?,
+                21 => record.thu = r.value()?,
+                22 => record.trigger_id = r.nullable()?,
+                23 => record.tue = r.value()?,
+                24 => record.until = r.nullable()?,
+                25 => record.wed = r.value()?,
+                26 => record.weekday = r.nullable()?,
+                27 => record.write_date = r.nullable()?,
+                28 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CalendarRecurrence {

@@ -10,7 +10,7 @@
 /// User, Change Password Wizard (`change.password.user`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ChangePasswordUser {
     /// Created on
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for ChangePasswordUser {
     }
 }
 impl ::runtime::wire::FromRecord for ChangePasswordUser {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "new_passwd",
+        "user_id",
+        "user_login",
+        "wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ChangePasswordUser {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            new_passwd: record.nullable("new_passwd")?,
-            user_id: record.nullable("user_id")?,
-            user_login: record.nullable("user_login")?,
-            wizard_id: record.nullable("wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ChangePasswordUser::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.new_passwd = r.nullable()?,
+                5 => record.user_id = r.nullable()?,
+                6 => record.user_login = r.nullable()?,
+                7 => record.wizard_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ChangePasswordUser {

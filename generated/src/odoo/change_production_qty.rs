@@ -10,7 +10,7 @@
 /// Change Production Qty (`change.production.qty`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ChangeProductionQty {
     /// Created on
     ///
@@ -51,19 +51,34 @@ impl<'de> ::serde::Deserialize<'de> for ChangeProductionQty {
     }
 }
 impl ::runtime::wire::FromRecord for ChangeProductionQty {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "mo_id",
+        "product_qty",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ChangeProductionQty {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            mo_id: record.nullable("mo_id")?,
-            product_qty: record.value("product_qty")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ChangeProductionQty::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.mo_id = r.nullable()?,
+                5 => record.product_qty = r.value()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ChangeProductionQty {

@@ -8,7 +8,7 @@
 /// CRM Activity Analysis (`crm.activity.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmActivityReport {
     /// Active
     ///
@@ -109,32 +109,60 @@ impl<'de> ::serde::Deserialize<'de> for CrmActivityReport {
     }
 }
 impl ::runtime::wire::FromRecord for CrmActivityReport {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "author_id",
+        "body",
+        "company_id",
+        "country_id",
+        "date",
+        "date_closed",
+        "date_conversion",
+        "date_deadline",
+        "display_name",
+        "id",
+        "lead_create_date",
+        "lead_id",
+        "lead_type",
+        "mail_activity_type_id",
+        "partner_id",
+        "stage_id",
+        "subtype_id",
+        "tag_ids",
+        "team_id",
+        "user_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmActivityReport {
-            active: record.value("active")?,
-            author_id: record.nullable("author_id")?,
-            body: record.nullable("body")?,
-            company_id: record.nullable("company_id")?,
-            country_id: record.nullable("country_id")?,
-            date: record.datetime("date")?,
-            date_closed: record.datetime("date_closed")?,
-            date_conversion: record.datetime("date_conversion")?,
-            date_deadline: record.date("date_deadline")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            lead_create_date: record.datetime("lead_create_date")?,
-            lead_id: record.nullable("lead_id")?,
-            lead_type: record.nullable("lead_type")?,
-            mail_activity_type_id: record.nullable("mail_activity_type_id")?,
-            partner_id: record.nullable("partner_id")?,
-            stage_id: record.nullable("stage_id")?,
-            subtype_id: record.nullable("subtype_id")?,
-            tag_ids: record.value("tag_ids")?,
-            team_id: record.nullable("team_id")?,
-            user_id: record.nullable("user_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmActivityReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.author_id = r.nullable()?,
+                2 => record.body = r.nullable()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.country_id = r.nullable()?,
+                5 => record.date = r.nullable()?,
+                6 => record.date_closed = r.nullable()?,
+                7 => record.date_conversion = r.nullable()?,
+                8 => record.date_deadline = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.id = r.value()?,
+                11 => record.lead_create_date = r.nullable()?,
+                12 => record.lead_id = r.nullable()?,
+                13 => record.lead_type = r.nullable()?,
+                14 => record.mail_activity_type_id = r.nullable()?,
+                15 => record.partner_id = r.nullable()?,
+                16 => record.stage_id = r.nullable()?,
+                17 => record.subtype_id = r.nullable()?,
+                18 => record.tag_ids = r.value()?,
+                19 => record.team_id = r.nullable()?,
+                20 => record.user_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmActivityReport {

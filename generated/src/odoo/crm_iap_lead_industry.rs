@@ -8,7 +8,7 @@
 /// CRM IAP Lead Industry (`crm.iap.lead.industry`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmIapLeadIndustry {
     /// Color Index
     ///
@@ -57,21 +57,38 @@ impl<'de> ::serde::Deserialize<'de> for CrmIapLeadIndustry {
     }
 }
 impl ::runtime::wire::FromRecord for CrmIapLeadIndustry {
+    const FIELDS: &'static [&'static str] = &[
+        "color",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "reveal_ids",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmIapLeadIndustry {
-            color: record.value("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            reveal_ids: record.nullable("reveal_ids")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmIapLeadIndustry::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.color = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.reveal_ids = r.nullable()?,
+                7 => record.sequence = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmIapLeadIndustry {

@@ -8,7 +8,7 @@
 /// CRM Lead Mining Request (`crm.iap.lead.mining.request`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmIapLeadMiningRequest {
     /// Available State
     ///
@@ -155,43 +155,82 @@ impl<'de> ::serde::Deserialize<'de> for CrmIapLeadMiningRequest {
     }
 }
 impl ::runtime::wire::FromRecord for CrmIapLeadMiningRequest {
+    const FIELDS: &'static [&'static str] = &[
+        "available_state_ids",
+        "company_size_max",
+        "company_size_min",
+        "contact_filter_type",
+        "contact_number",
+        "country_ids",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "error_type",
+        "filter_on_size",
+        "id",
+        "industry_ids",
+        "lead_contacts_credits",
+        "lead_count",
+        "lead_credits",
+        "lead_ids",
+        "lead_number",
+        "lead_total_credits",
+        "lead_type",
+        "name",
+        "preferred_role_id",
+        "role_ids",
+        "search_type",
+        "seniority_id",
+        "state",
+        "state_ids",
+        "tag_ids",
+        "team_id",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmIapLeadMiningRequest {
-            available_state_ids: record.value("available_state_ids")?,
-            company_size_max: record.value("company_size_max")?,
-            company_size_min: record.value("company_size_min")?,
-            contact_filter_type: record.nullable("contact_filter_type")?,
-            contact_number: record.value("contact_number")?,
-            country_ids: record.value("country_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            error_type: record.nullable("error_type")?,
-            filter_on_size: record.value("filter_on_size")?,
-            id: record.required("id")?,
-            industry_ids: record.value("industry_ids")?,
-            lead_contacts_credits: record.nullable("lead_contacts_credits")?,
-            lead_count: record.value("lead_count")?,
-            lead_credits: record.nullable("lead_credits")?,
-            lead_ids: record.value("lead_ids")?,
-            lead_number: record.value("lead_number")?,
-            lead_total_credits: record.nullable("lead_total_credits")?,
-            lead_type: record.nullable("lead_type")?,
-            name: record.nullable("name")?,
-            preferred_role_id: record.nullable("preferred_role_id")?,
-            role_ids: record.value("role_ids")?,
-            search_type: record.nullable("search_type")?,
-            seniority_id: record.nullable("seniority_id")?,
-            state: record.nullable("state")?,
-            state_ids: record.value("state_ids")?,
-            tag_ids: record.value("tag_ids")?,
-            team_id: record.nullable("team_id")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmIapLeadMiningRequest::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.available_state_ids = r.value()?,
+                1 => record.company_size_max = r.value()?,
+                2 => record.company_size_min = r.value()?,
+                3 => record.contact_filter_type = r.nullable()?,
+                4 => record.contact_number = r.value()?,
+                5 => record.country_ids = r.value()?,
+                6 => record.create_date = r.nullable()?,
+                7 => record.create_uid = r.nullable()?,
+                8 => record.display_name = r.nullable()?,
+                9 => record.error_type = r.nullable()?,
+                10 => record.filter_on_size = r.value()?,
+                11 => record.id = r.value()?,
+                12 => record.industry_ids = r.value()?,
+                13 => record.lead_contacts_credits = r.nullable()?,
+                14 => record.lead_count = r.value()?,
+                15 => record.lead_credits = r.nullable()?,
+                16 => record.lead_ids = r.value()?,
+                17 => record.lead_number = r.value()?,
+                18 => record.lead_total_credits = r.nullable()?,
+                19 => record.lead_type = r.nullable()?,
+                20 => record.name = r.nullable()?,
+                21 => record.preferred_role_id = r.nullable()?,
+                22 => record.role_ids = r.value()?,
+                23 => record.search_type = r.nullable()?,
+                24 => record.seniority_id = r.nullable()?,
+                25 => record.state = r.nullable()?,
+                26 => record.state_ids = r.value()?,
+                27 => record.tag_ids = r.value()?,
+                28 => record.team_id = r.nullable()?,
+                29 => record.user_id = r.nullable()?,
+                30 => record.write_date = r.nullable()?,
+                31 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmIapLeadMiningRequest {

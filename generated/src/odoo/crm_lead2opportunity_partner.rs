@@ -10,7 +10,7 @@
 /// Convert Lead to Opportunity (not in mass) (`crm.lead2opportunity.partner`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmLead2opportunityPartner {
     /// Related Customer
     ///
@@ -81,25 +81,46 @@ impl<'de> ::serde::Deserialize<'de> for CrmLead2opportunityPartner {
     }
 }
 impl ::runtime::wire::FromRecord for CrmLead2opportunityPartner {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "duplicated_lead_ids",
+        "force_assignment",
+        "id",
+        "lead_id",
+        "name",
+        "partner_id",
+        "team_id",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmLead2opportunityPartner {
-            action: record.nullable("action")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            duplicated_lead_ids: record.value("duplicated_lead_ids")?,
-            force_assignment: record.value("force_assignment")?,
-            id: record.required("id")?,
-            lead_id: record.nullable("lead_id")?,
-            name: record.nullable("name")?,
-            partner_id: record.nullable("partner_id")?,
-            team_id: record.nullable("team_id")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmLead2opportunityPartner::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.action = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.duplicated_lead_ids = r.value()?,
+                5 => record.force_assignment = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.lead_id = r.nullable()?,
+                8 => record.name = r.nullable()?,
+                9 => record.partner_id = r.nullable()?,
+                10 => record.team_id = r.nullable()?,
+                11 => record.user_id = r.nullable()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmLead2opportunityPartner {

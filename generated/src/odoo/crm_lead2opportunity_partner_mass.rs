@@ -10,7 +10,7 @@
 /// Convert Lead to Opportunity (in mass) (`crm.lead2opportunity.partner.mass`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmLead2opportunityPartnerMass {
     /// Related Customer
     ///
@@ -95,28 +95,52 @@ impl<'de> ::serde::Deserialize<'de> for CrmLead2opportunityPartnerMass {
     }
 }
 impl ::runtime::wire::FromRecord for CrmLead2opportunityPartnerMass {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "create_date",
+        "create_uid",
+        "deduplicate",
+        "display_name",
+        "duplicated_lead_ids",
+        "force_assignment",
+        "id",
+        "lead_id",
+        "lead_tomerge_ids",
+        "name",
+        "partner_id",
+        "team_id",
+        "user_id",
+        "user_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmLead2opportunityPartnerMass {
-            action: record.nullable("action")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            deduplicate: record.value("deduplicate")?,
-            display_name: record.nullable("display_name")?,
-            duplicated_lead_ids: record.value("duplicated_lead_ids")?,
-            force_assignment: record.value("force_assignment")?,
-            id: record.required("id")?,
-            lead_id: record.nullable("lead_id")?,
-            lead_tomerge_ids: record.value("lead_tomerge_ids")?,
-            name: record.nullable("name")?,
-            partner_id: record.nullable("partner_id")?,
-            team_id: record.nullable("team_id")?,
-            user_id: record.nullable("user_id")?,
-            user_ids: record.value("user_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmLead2opportunityPartnerMass::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.action = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.deduplicate = r.value()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.duplicated_lead_ids = r.value()?,
+                6 => record.force_assignment = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.lead_id = r.nullable()?,
+                9 => record.lead_tomerge_ids = r.value()?,
+                10 => record.name = r.nullable()?,
+                11 => record.partner_id = r.nullable()?,
+                12 => record.team_id = r.nullable()?,
+                13 => record.user_id = r.nullable()?,
+                14 => record.user_ids = r.value()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmLead2opportunityPartnerMass {

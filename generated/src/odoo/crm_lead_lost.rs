@@ -10,7 +10,7 @@
 /// Get Lost Reason (`crm.lead.lost`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmLeadLost {
     /// Created on
     ///
@@ -55,20 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for CrmLeadLost {
     }
 }
 impl ::runtime::wire::FromRecord for CrmLeadLost {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "lead_ids",
+        "lost_feedback",
+        "lost_reason_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmLeadLost {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            lead_ids: record.value("lead_ids")?,
-            lost_feedback: record.nullable("lost_feedback")?,
-            lost_reason_id: record.nullable("lost_reason_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmLeadLost::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.lead_ids = r.value()?,
+                5 => record.lost_feedback = r.nullable()?,
+                6 => record.lost_reason_id = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmLeadLost {

@@ -10,7 +10,7 @@
 /// Update the probabilities (`crm.lead.pls.update`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmLeadPlsUpdate {
     /// Created on
     ///
@@ -51,19 +51,34 @@ impl<'de> ::serde::Deserialize<'de> for CrmLeadPlsUpdate {
     }
 }
 impl ::runtime::wire::FromRecord for CrmLeadPlsUpdate {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "pls_fields",
+        "pls_start_date",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmLeadPlsUpdate {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            pls_fields: record.value("pls_fields")?,
-            pls_start_date: record.date("pls_start_date")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmLeadPlsUpdate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.pls_fields = r.value()?,
+                5 => record.pls_start_date = r.nullable()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmLeadPlsUpdate {

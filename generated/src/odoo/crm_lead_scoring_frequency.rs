@@ -8,7 +8,7 @@
 /// Lead Scoring Frequency (`crm.lead.scoring.frequency`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmLeadScoringFrequency {
     /// Created on
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for CrmLeadScoringFrequency {
     }
 }
 impl ::runtime::wire::FromRecord for CrmLeadScoringFrequency {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "lost_count",
+        "team_id",
+        "value",
+        "variable",
+        "won_count",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmLeadScoringFrequency {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            lost_count: record.value("lost_count")?,
-            team_id: record.nullable("team_id")?,
-            value: record.nullable("value")?,
-            variable: record.nullable("variable")?,
-            won_count: record.value("won_count")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmLeadScoringFrequency::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.lost_count = r.value()?,
+                5 => record.team_id = r.nullable()?,
+                6 => record.value = r.nullable()?,
+                7 => record.variable = r.nullable()?,
+                8 => record.won_count = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmLeadScoringFrequency {

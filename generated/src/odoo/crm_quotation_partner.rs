@@ -10,7 +10,7 @@
 /// Create new or use existing Customer on new Quotation (`crm.quotation.partner`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmQuotationPartner {
     /// Quotation Customer
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for CrmQuotationPartner {
     }
 }
 impl ::runtime::wire::FromRecord for CrmQuotationPartner {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "lead_id",
+        "partner_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmQuotationPartner {
-            action: record.nullable("action")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            lead_id: record.nullable("lead_id")?,
-            partner_id: record.nullable("partner_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmQuotationPartner::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.action = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.lead_id = r.nullable()?,
+                6 => record.partner_id = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmQuotationPartner {

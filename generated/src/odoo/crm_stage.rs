@@ -8,7 +8,7 @@
 /// CRM Stages (`crm.stage`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmStage {
     /// Created on
     ///
@@ -77,24 +77,44 @@ impl<'de> ::serde::Deserialize<'de> for CrmStage {
     }
 }
 impl ::runtime::wire::FromRecord for CrmStage {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "fold",
+        "id",
+        "is_won",
+        "name",
+        "requirements",
+        "sequence",
+        "team_count",
+        "team_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmStage {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            fold: record.value("fold")?,
-            id: record.required("id")?,
-            is_won: record.value("is_won")?,
-            name: record.nullable("name")?,
-            requirements: record.nullable("requirements")?,
-            sequence: record.value("sequence")?,
-            team_count: record.value("team_count")?,
-            team_id: record.nullable("team_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmStage::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.fold = r.value()?,
+                4 => record.id = r.value()?,
+                5 => record.is_won = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.requirements = r.nullable()?,
+                8 => record.sequence = r.value()?,
+                9 => record.team_count = r.value()?,
+                10 => record.team_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmStage {

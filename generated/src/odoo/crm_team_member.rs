@@ -10,7 +10,7 @@
 /// Sales Team Member (`crm.team.member`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrmTeamMember {
     /// Active
     ///
@@ -191,48 +191,92 @@ impl<'de> ::serde::Deserialize<'de> for CrmTeamMember {
     }
 }
 impl ::runtime::wire::FromRecord for CrmTeamMember {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "assignment_domain",
+        "assignment_enabled",
+        "assignment_max",
+        "assignment_optout",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "crm_team_id",
+        "display_name",
+        "email",
+        "has_message",
+        "id",
+        "is_membership_multi",
+        "lead_day_count",
+        "lead_month_count",
+        "member_warning",
+        "message_attachment_count",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "mobile",
+        "name",
+        "phone",
+        "rating_ids",
+        "user_company_ids",
+        "user_id",
+        "user_in_teams_ids",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(CrmTeamMember {
-            active: record.value("active")?,
-            assignment_domain: record.nullable("assignment_domain")?,
-            assignment_enabled: record.value("assignment_enabled")?,
-            assignment_max: record.value("assignment_max")?,
-            assignment_optout: record.value("assignment_optout")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            crm_team_id: record.nullable("crm_team_id")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            has_message: record.value("has_message")?,
-            id: record.required("id")?,
-            is_membership_multi: record.value("is_membership_multi")?,
-            lead_day_count: record.value("lead_day_count")?,
-            lead_month_count: record.value("lead_month_count")?,
-            member_warning: record.nullable("member_warning")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            mobile: record.nullable("mobile")?,
-            name: record.nullable("name")?,
-            phone: record.nullable("phone")?,
-            rating_ids: record.value("rating_ids")?,
-            user_company_ids: record.value("user_company_ids")?,
-            user_id: record.nullable("user_id")?,
-            user_in_teams_ids: record.value("user_in_teams_ids")?,
-            website_message_ids: record.value("website_message_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = CrmTeamMember::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.assignment_domain = r.nullable()?,
+                2 => record.assignment_enabled = r.value()?,
+                3 => record.assignment_max = r.value()?,
+                4 => record.assignment_optout = r.value()?,
+                5 => record.company_id = r.nullable()?,
+                6 => record.create_date = r.nullable()?,
+                7 => record.create_uid = r.nullable()?,
+                8 => record.crm_team_id = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.email = r.nullable()?,
+                11 => record.has_message = r.value()?,
+                12 => record.id = r.value()?,
+                13 => record.is_membership_multi = r.value()?,
+                14 => record.lead_day_count = r.value()?,
+                15 => record.lead_month_count = r.value()?,
+                16 => record.member_warning = r.nullable()?,
+                17 => record.message_attachment_count = r.value()?,
+                18 => record.message_follower_ids = r.value()?,
+                19 => record.message_has_error = r.value()?,
+                20 => record.message_has_error_counter = r.value()?,
+                21 => record.message_has_sms_error = r.value()?,
+                22 => record.message_ids = r.value()?,
+                23 => record.message_is_follower = r.value()?,
+                24 => record.message_needaction = r.value()?,
+                25 => record.message_needaction_counter = r.value()?,
+                26 => record.message_partner_ids = r.value()?,
+                27 => record.mobile = r.nullable()?,
+                28 => record.name = r.nullable()?,
+                29 => record.phone = r.nullable()?,
+                30 => record.rating_ids = r.value()?,
+                31 => record.user_company_ids = r.value()?,
+                32 => record.user_id = r.nullable()?,
+                33 => record.user_in_teams_ids = r.value()?,
+                34 => record.website_message_ids = r.value()?,
+                35 => record.write_date = r.nullable()?,
+                36 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for CrmTeamMember {

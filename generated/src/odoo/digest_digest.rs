@@ -8,7 +8,7 @@
 /// Digest (`digest.digest`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DigestDigest {
     /// Available Fields
     ///
@@ -137,44 +137,76 @@ impl<'de> ::serde::Deserialize<'de> for DigestDigest {
     }
 }
 impl ::runtime::wire::FromRecord for DigestDigest {
+    const FIELDS: &'static [&'static str] = &[
+        "available_fields",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "id",
+        "is_subscribed",
+        "kpi_account_total_revenue",
+        "kpi_account_total_revenue_value",
+        "kpi_all_sale_total",
+        "kpi_all_sale_total_value",
+        "kpi_crm_lead_created",
+        "kpi_crm_lead_created_value",
+        "kpi_crm_opportunities_won",
+        "kpi_crm_opportunities_won_value",
+        "kpi_mail_message_total",
+        "kpi_mail_message_total_value",
+        "kpi_project_task_opened",
+        "kpi_project_task_opened_value",
+        "kpi_res_users_connected",
+        "kpi_res_users_connected_value",
+        "name",
+        "next_run_date",
+        "periodicity",
+        "state",
+        "user_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(DigestDigest {
-            available_fields: record.nullable("available_fields")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_subscribed: record.value("is_subscribed")?,
-            kpi_account_total_revenue: record.value("kpi_account_total_revenue")?,
-            kpi_account_total_revenue_value: record
-                .value("kpi_account_total_revenue_value")?,
-            kpi_all_sale_total: record.value("kpi_all_sale_total")?,
-            kpi_all_sale_total_value: record.value("kpi_all_sale_total_value")?,
-            kpi_crm_lead_created: record.value("kpi_crm_lead_created")?,
-            kpi_crm_lead_created_value: record.value("kpi_crm_lead_created_value")?,
-            kpi_crm_opportunities_won: record.value("kpi_crm_opportunities_won")?,
-            kpi_crm_opportunities_won_value: record
-                .value("kpi_crm_opportunities_won_value")?,
-            kpi_mail_message_total: record.value("kpi_mail_message_total")?,
-            kpi_mail_message_total_value: record.value("kpi_mail_message_total_value")?,
-            kpi_project_task_opened: record.value("kpi_project_task_opened")?,
-            kpi_project_task_opened_value: record
-                .value("kpi_project_task_opened_value")?,
-            kpi_res_users_connected: record.value("kpi_res_users_connected")?,
-            kpi_res_users_connected_value: record
-                .value("kpi_res_users_connected_value")?,
-            name: record.nullable("name")?,
-            next_run_date: record.date("next_run_date")?,
-            periodicity: record.nullable("periodicity")?,
-            state: record.nullable("state")?,
-            user_ids: record.value("user_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = DigestDigest::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.available_fields = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.currency_id = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.is_subscribed = r.value()?,
+                8 => record.kpi_account_total_revenue = r.value()?,
+                9 => record.kpi_account_total_revenue_value = r.value()?,
+                10 => record.kpi_all_sale_total = r.value()?,
+                11 => record.kpi_all_sale_total_value = r.value()?,
+                12 => record.kpi_crm_lead_created = r.value()?,
+                13 => record.kpi_crm_lead_created_value = r.value()?,
+                14 => record.kpi_crm_opportunities_won = r.value()?,
+                15 => record.kpi_crm_opportunities_won_value = r.value()?,
+                16 => record.kpi_mail_message_total = r.value()?,
+                17 => record.kpi_mail_message_total_value = r.value()?,
+                18 => record.kpi_project_task_opened = r.value()?,
+                19 => record.kpi_project_task_opened_value = r.value()?,
+                20 => record.kpi_res_users_connected = r.value()?,
+                21 => record.kpi_res_users_connected_value = r.value()?,
+                22 => record.name = r.nullable()?,
+                23 => record.next_run_date = r.nullable()?,
+                24 => record.periodicity = r.nullable()?,
+                25 => record.state = r.nullable()?,
+                26 => record.user_ids = r.value()?,
+                27 => record.write_date = r.nullable()?,
+                28 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for DigestDigest {

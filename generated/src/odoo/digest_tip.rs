@@ -8,7 +8,7 @@
 /// Digest Tips (`digest.tip`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DigestTip {
     /// Created on
     ///
@@ -65,22 +65,40 @@ impl<'de> ::serde::Deserialize<'de> for DigestTip {
     }
 }
 impl ::runtime::wire::FromRecord for DigestTip {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "group_id",
+        "id",
+        "name",
+        "sequence",
+        "tip_description",
+        "user_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(DigestTip {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            group_id: record.nullable("group_id")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            sequence: record.value("sequence")?,
-            tip_description: record.nullable("tip_description")?,
-            user_ids: record.value("user_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = DigestTip::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.group_id = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.sequence = r.value()?,
+                7 => record.tip_description = r.nullable()?,
+                8 => record.user_ids = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for DigestTip {

@@ -8,7 +8,7 @@
 /// Channel Member (`discuss.channel.member`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DiscussChannelMember {
     /// Channel
     ///
@@ -129,35 +129,66 @@ impl<'de> ::serde::Deserialize<'de> for DiscussChannelMember {
     }
 }
 impl ::runtime::wire::FromRecord for DiscussChannelMember {
+    const FIELDS: &'static [&'static str] = &[
+        "channel_id",
+        "create_date",
+        "create_uid",
+        "custom_channel_name",
+        "custom_notifications",
+        "display_name",
+        "fetched_message_id",
+        "fold_state",
+        "guest_id",
+        "id",
+        "is_pinned",
+        "is_self",
+        "last_interest_dt",
+        "last_seen_dt",
+        "message_unread_counter",
+        "mute_until_dt",
+        "new_message_separator",
+        "partner_id",
+        "rtc_inviting_session_id",
+        "rtc_session_ids",
+        "seen_message_id",
+        "unpin_dt",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(DiscussChannelMember {
-            channel_id: record.nullable("channel_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            custom_channel_name: record.nullable("custom_channel_name")?,
-            custom_notifications: record.nullable("custom_notifications")?,
-            display_name: record.nullable("display_name")?,
-            fetched_message_id: record.nullable("fetched_message_id")?,
-            fold_state: record.nullable("fold_state")?,
-            guest_id: record.nullable("guest_id")?,
-            id: record.required("id")?,
-            is_pinned: record.value("is_pinned")?,
-            is_self: record.value("is_self")?,
-            last_interest_dt: record.datetime("last_interest_dt")?,
-            last_seen_dt: record.datetime("last_seen_dt")?,
-            message_unread_counter: record.value("message_unread_counter")?,
-            mute_until_dt: record.datetime("mute_until_dt")?,
-            new_message_separator: record.value("new_message_separator")?,
-            partner_id: record.nullable("partner_id")?,
-            rtc_inviting_session_id: record.nullable("rtc_inviting_session_id")?,
-            rtc_session_ids: record.value("rtc_session_ids")?,
-            seen_message_id: record.nullable("seen_message_id")?,
-            unpin_dt: record.datetime("unpin_dt")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = DiscussChannelMember::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.channel_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.custom_channel_name = r.nullable()?,
+                4 => record.custom_notifications = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.fetched_message_id = r.nullable()?,
+                7 => record.fold_state = r.nullable()?,
+                8 => record.guest_id = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.is_pinned = r.value()?,
+                11 => record.is_self = r.value()?,
+                12 => record.last_interest_dt = r.nullable()?,
+                13 => record.last_seen_dt = r.nullable()?,
+                14 => record.message_unread_counter = r.value()?,
+                15 => record.mute_until_dt = r.nullable()?,
+                16 => record.new_message_separator = r.value()?,
+                17 => record.partner_id = r.nullable()?,
+                18 => record.rtc_inviting_session_id = r.nullable()?,
+                19 => record.rtc_session_ids = r.value()?,
+                20 => record.seen_message_id = r.nullable()?,
+                21 => record.unpin_dt = r.nullable()?,
+                22 => record.write_date = r.nullable()?,
+                23 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for DiscussChannelMember {

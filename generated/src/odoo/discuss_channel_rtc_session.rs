@@ -8,7 +8,7 @@
 /// Mail RTC session (`discuss.channel.rtc.session`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DiscussChannelRtcSession {
     /// Channel
     ///
@@ -75,25 +75,46 @@ impl<'de> ::serde::Deserialize<'de> for DiscussChannelRtcSession {
     }
 }
 impl ::runtime::wire::FromRecord for DiscussChannelRtcSession {
+    const FIELDS: &'static [&'static str] = &[
+        "channel_id",
+        "channel_member_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "guest_id",
+        "id",
+        "is_camera_on",
+        "is_deaf",
+        "is_muted",
+        "is_screen_sharing_on",
+        "partner_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(DiscussChannelRtcSession {
-            channel_id: record.nullable("channel_id")?,
-            channel_member_id: record.nullable("channel_member_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            guest_id: record.nullable("guest_id")?,
-            id: record.required("id")?,
-            is_camera_on: record.value("is_camera_on")?,
-            is_deaf: record.value("is_deaf")?,
-            is_muted: record.value("is_muted")?,
-            is_screen_sharing_on: record.value("is_screen_sharing_on")?,
-            partner_id: record.nullable("partner_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = DiscussChannelRtcSession::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.channel_id = r.nullable()?,
+                1 => record.channel_member_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.guest_id = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.is_camera_on = r.value()?,
+                8 => record.is_deaf = r.value()?,
+                9 => record.is_muted = r.value()?,
+                10 => record.is_screen_sharing_on = r.value()?,
+                11 => record.partner_id = r.nullable()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for DiscussChannelRtcSession {

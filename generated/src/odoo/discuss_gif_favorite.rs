@@ -8,7 +8,7 @@
 /// Save favorite GIF from Tenor API (`discuss.gif.favorite`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DiscussGifFavorite {
     /// Created on
     ///
@@ -45,18 +45,32 @@ impl<'de> ::serde::Deserialize<'de> for DiscussGifFavorite {
     }
 }
 impl ::runtime::wire::FromRecord for DiscussGifFavorite {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "tenor_gif_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(DiscussGifFavorite {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            tenor_gif_id: record.nullable("tenor_gif_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = DiscussGifFavorite::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.tenor_gif_id = r.nullable()?,
+                5 => record.write_date = r.nullable()?,
+                6 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for DiscussGifFavorite {

@@ -8,7 +8,7 @@
 /// Incoming Mail Server (`fetchmail.server`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FetchmailServer {
     /// Active
     ///
@@ -151,42 +151,76 @@ impl<'de> ::serde::Deserialize<'de> for FetchmailServer {
     }
 }
 impl ::runtime::wire::FromRecord for FetchmailServer {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "attach",
+        "configuration",
+        "create_date",
+        "create_uid",
+        "date",
+        "display_name",
+        "google_gmail_access_token",
+        "google_gmail_access_token_expiration",
+        "google_gmail_authorization_code",
+        "google_gmail_refresh_token",
+        "google_gmail_uri",
+        "id",
+        "is_ssl",
+        "message_ids",
+        "name",
+        "object_id",
+        "original",
+        "password",
+        "port",
+        "priority",
+        "script",
+        "server",
+        "server_type",
+        "server_type_info",
+        "state",
+        "user",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(FetchmailServer {
-            active: record.value("active")?,
-            attach: record.value("attach")?,
-            configuration: record.nullable("configuration")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date: record.datetime("date")?,
-            display_name: record.nullable("display_name")?,
-            google_gmail_access_token: record.nullable("google_gmail_access_token")?,
-            google_gmail_access_token_expiration: record
-                .value("google_gmail_access_token_expiration")?,
-            google_gmail_authorization_code: record
-                .nullable("google_gmail_authorization_code")?,
-            google_gmail_refresh_token: record.nullable("google_gmail_refresh_token")?,
-            google_gmail_uri: record.nullable("google_gmail_uri")?,
-            id: record.required("id")?,
-            is_ssl: record.value("is_ssl")?,
-            message_ids: record.value("message_ids")?,
-            name: record.nullable("name")?,
-            object_id: record.nullable("object_id")?,
-            original: record.value("original")?,
-            password: record.nullable("password")?,
-            port: record.value("port")?,
-            priority: record.value("priority")?,
-            script: record.nullable("script")?,
-            server: record.nullable("server")?,
-            server_type: record.nullable("server_type")?,
-            server_type_info: record.nullable("server_type_info")?,
-            state: record.nullable("state")?,
-            user: record.nullable("user")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = FetchmailServer::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.attach = r.value()?,
+                2 => record.configuration = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.date = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.google_gmail_access_token = r.nullable()?,
+                8 => record.google_gmail_access_token_expiration = r.value()?,
+                9 => record.google_gmail_authorization_code = r.nullable()?,
+                10 => record.google_gmail_refresh_token = r.nullable()?,
+                11 => record.google_gmail_uri = r.nullable()?,
+                12 => record.id = r.value()?,
+                13 => record.is_ssl = r.value()?,
+                14 => record.message_ids = r.value()?,
+                15 => record.name = r.nullable()?,
+                16 => record.object_id = r.nullable()?,
+                17 => record.original = r.value()?,
+                18 => record.password = r.nullable()?,
+                19 => record.port = r.value()?,
+                20 => record.priority = r.value()?,
+                21 => record.script = r.nullable()?,
+                22 => record.server = r.nullable()?,
+                23 => record.server_type = r.nullable()?,
+                24 => record.server_type_info = r.nullable()?,
+                25 => record.state = r.nullable()?,
+                26 => record.user = r.nullable()?,
+                27 => record.write_date = r.nullable()?,
+                28 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for FetchmailServer {

@@ -10,7 +10,7 @@
 /// Country Specific VAT Label (`format.vat.label.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FormatVatLabelMixin {}
 impl<'de> ::serde::Deserialize<'de> for FormatVatLabelMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for FormatVatLabelMixin {
     }
 }
 impl ::runtime::wire::FromRecord for FormatVatLabelMixin {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(FormatVatLabelMixin {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(FormatVatLabelMixin::default())
     }
 }

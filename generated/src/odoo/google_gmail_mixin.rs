@@ -8,7 +8,7 @@
 /// Google Gmail Mixin (`google.gmail.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct GoogleGmailMixin {
     /// Access Token
     ///
@@ -39,18 +39,28 @@ impl<'de> ::serde::Deserialize<'de> for GoogleGmailMixin {
     }
 }
 impl ::runtime::wire::FromRecord for GoogleGmailMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "google_gmail_access_token",
+        "google_gmail_access_token_expiration",
+        "google_gmail_authorization_code",
+        "google_gmail_refresh_token",
+        "google_gmail_uri",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(GoogleGmailMixin {
-            google_gmail_access_token: record.nullable("google_gmail_access_token")?,
-            google_gmail_access_token_expiration: record
-                .value("google_gmail_access_token_expiration")?,
-            google_gmail_authorization_code: record
-                .nullable("google_gmail_authorization_code")?,
-            google_gmail_refresh_token: record.nullable("google_gmail_refresh_token")?,
-            google_gmail_uri: record.nullable("google_gmail_uri")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = GoogleGmailMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.google_gmail_access_token = r.nullable()?,
+                1 => record.google_gmail_access_token_expiration = r.value()?,
+                2 => record.google_gmail_authorization_code = r.nullable()?,
+                3 => record.google_gmail_refresh_token = r.nullable()?,
+                4 => record.google_gmail_uri = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `google.gmail.mixin` record: the constructor takes the required fields, setters add the rest.

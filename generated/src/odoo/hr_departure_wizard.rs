@@ -10,7 +10,7 @@
 /// Departure Wizard (`hr.departure.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrDepartureWizard {
     /// Created on
     ///
@@ -65,22 +65,40 @@ impl<'de> ::serde::Deserialize<'de> for HrDepartureWizard {
     }
 }
 impl ::runtime::wire::FromRecord for HrDepartureWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "departure_date",
+        "departure_description",
+        "departure_reason_id",
+        "display_name",
+        "employee_id",
+        "id",
+        "release_campany_car",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrDepartureWizard {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            departure_date: record.date("departure_date")?,
-            departure_description: record.nullable("departure_description")?,
-            departure_reason_id: record.nullable("departure_reason_id")?,
-            display_name: record.nullable("display_name")?,
-            employee_id: record.nullable("employee_id")?,
-            id: record.required("id")?,
-            release_campany_car: record.value("release_campany_car")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrDepartureWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.departure_date = r.nullable()?,
+                3 => record.departure_description = r.nullable()?,
+                4 => record.departure_reason_id = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.employee_id = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.release_campany_car = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrDepartureWizard {

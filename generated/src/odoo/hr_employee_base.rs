@@ -8,7 +8,7 @@
 /// Basic Employee (`hr.employee.base`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrEmployeeBase {
     /// Active
     ///
@@ -184,48 +184,92 @@ impl<'de> ::serde::Deserialize<'de> for HrEmployeeBase {
     }
 }
 impl ::runtime::wire::FromRecord for HrEmployeeBase {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "address_id",
+        "child_all_count",
+        "child_count",
+        "coach_id",
+        "color",
+        "company_id",
+        "department_color",
+        "department_id",
+        "email",
+        "hr_icon_display",
+        "hr_presence_state",
+        "im_status",
+        "is_flexible",
+        "is_fully_flexible",
+        "job_id",
+        "job_title",
+        "last_activity",
+        "last_activity_time",
+        "member_of_department",
+        "mobile_phone",
+        "name",
+        "newly_hired",
+        "parent_id",
+        "phone",
+        "resource_calendar_id",
+        "resource_id",
+        "share",
+        "show_hr_icon_display",
+        "tz",
+        "user_id",
+        "work_contact_id",
+        "work_email",
+        "work_location_id",
+        "work_location_name",
+        "work_location_type",
+        "work_phone",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrEmployeeBase {
-            active: record.value("active")?,
-            address_id: record.nullable("address_id")?,
-            child_all_count: record.value("child_all_count")?,
-            child_count: record.value("child_count")?,
-            coach_id: record.nullable("coach_id")?,
-            color: record.value("color")?,
-            company_id: record.nullable("company_id")?,
-            department_color: record.value("department_color")?,
-            department_id: record.nullable("department_id")?,
-            email: record.nullable("email")?,
-            hr_icon_display: record.nullable("hr_icon_display")?,
-            hr_presence_state: record.nullable("hr_presence_state")?,
-            im_status: record.nullable("im_status")?,
-            is_flexible: record.value("is_flexible")?,
-            is_fully_flexible: record.value("is_fully_flexible")?,
-            job_id: record.nullable("job_id")?,
-            job_title: record.nullable("job_title")?,
-            last_activity: record.date("last_activity")?,
-            last_activity_time: record.nullable("last_activity_time")?,
-            member_of_department: record.value("member_of_department")?,
-            mobile_phone: record.nullable("mobile_phone")?,
-            name: record.nullable("name")?,
-            newly_hired: record.value("newly_hired")?,
-            parent_id: record.nullable("parent_id")?,
-            phone: record.nullable("phone")?,
-            resource_calendar_id: record.nullable("resource_calendar_id")?,
-            resource_id: record.nullable("resource_id")?,
-            share: record.value("share")?,
-            show_hr_icon_display: record.value("show_hr_icon_display")?,
-            tz: record.nullable("tz")?,
-            user_id: record.nullable("user_id")?,
-            work_contact_id: record.nullable("work_contact_id")?,
-            work_email: record.nullable("work_email")?,
-            work_location_id: record.nullable("work_location_id")?,
-            work_location_name: record.nullable("work_location_name")?,
-            work_location_type: record.nullable("work_location_type")?,
-            work_phone: record.nullable("work_phone")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrEmployeeBase::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.address_id = r.nullable()?,
+                2 => record.child_all_count = r.value()?,
+                3 => record.child_count = r.value()?,
+                4 => record.coach_id = r.nullable()?,
+                5 => record.color = r.value()?,
+                6 => record.company_id = r.nullable()?,
+                7 => record.department_color = r.value()?,
+                8 => record.department_id = r.nullable()?,
+                9 => record.email = r.nullable()?,
+                10 => record.hr_icon_display = r.nullable()?,
+                11 => record.hr_presence_state = r.nullable()?,
+                12 => record.im_status = r.nullable()?,
+                13 => record.is_flexible = r.value()?,
+                14 => record.is_fully_flexible = r.value()?,
+                15 => record.job_id = r.nullable()?,
+                16 => record.job_title = r.nullable()?,
+                17 => record.last_activity = r.nullable()?,
+                18 => record.last_activity_time = r.nullable()?,
+                19 => record.member_of_department = r.value()?,
+                20 => record.mobile_phone = r.nullable()?,
+                21 => record.name = r.nullable()?,
+                22 => record.newly_hired = r.value()?,
+                23 => record.parent_id = r.nullable()?,
+                24 => record.phone = r.nullable()?,
+                25 => record.resource_calendar_id = r.nullable()?,
+                26 => record.resource_id = r.nullable()?,
+                27 => record.share = r.value()?,
+                28 => record.show_hr_icon_display = r.value()?,
+                29 => record.tz = r.nullable()?,
+                30 => record.user_id = r.nullable()?,
+                31 => record.work_contact_id = r.nullable()?,
+                32 => record.work_email = r.nullable()?,
+                33 => record.work_location_id = r.nullable()?,
+                34 => record.work_location_name = r.nullable()?,
+                35 => record.work_location_type = r.nullable()?,
+                36 => record.work_phone = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `hr.employee.base` record: the constructor takes the required fields, setters add the rest.

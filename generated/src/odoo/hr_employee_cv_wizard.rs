@@ -10,7 +10,7 @@
 /// Print Resume (`hr.employee.cv.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrEmployeeCvWizard {
     /// Can Show Others
     ///
@@ -75,25 +75,46 @@ impl<'de> ::serde::Deserialize<'de> for HrEmployeeCvWizard {
     }
 }
 impl ::runtime::wire::FromRecord for HrEmployeeCvWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "can_show_others",
+        "can_show_skills",
+        "color_primary",
+        "color_secondary",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "employee_ids",
+        "id",
+        "show_contact",
+        "show_others",
+        "show_skills",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrEmployeeCvWizard {
-            can_show_others: record.value("can_show_others")?,
-            can_show_skills: record.value("can_show_skills")?,
-            color_primary: record.nullable("color_primary")?,
-            color_secondary: record.nullable("color_secondary")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            employee_ids: record.value("employee_ids")?,
-            id: record.required("id")?,
-            show_contact: record.value("show_contact")?,
-            show_others: record.value("show_others")?,
-            show_skills: record.value("show_skills")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrEmployeeCvWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.can_show_others = r.value()?,
+                1 => record.can_show_skills = r.value()?,
+                2 => record.color_primary = r.nullable()?,
+                3 => record.color_secondary = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.employee_ids = r.value()?,
+                8 => record.id = r.value()?,
+                9 => record.show_contact = r.value()?,
+                10 => record.show_others = r.value()?,
+                11 => record.show_skills = r.value()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrEmployeeCvWizard {

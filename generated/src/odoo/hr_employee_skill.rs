@@ -8,7 +8,7 @@
 /// Skill level for an employee (`hr.employee.skill`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrEmployeeSkill {
     /// Color
     ///
@@ -67,23 +67,42 @@ impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkill {
     }
 }
 impl ::runtime::wire::FromRecord for HrEmployeeSkill {
+    const FIELDS: &'static [&'static str] = &[
+        "color",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "employee_id",
+        "id",
+        "level_progress",
+        "skill_id",
+        "skill_level_id",
+        "skill_type_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrEmployeeSkill {
-            color: record.value("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            employee_id: record.nullable("employee_id")?,
-            id: record.required("id")?,
-            level_progress: record.value("level_progress")?,
-            skill_id: record.nullable("skill_id")?,
-            skill_level_id: record.nullable("skill_level_id")?,
-            skill_type_id: record.nullable("skill_type_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrEmployeeSkill::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.color = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.employee_id = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.level_progress = r.value()?,
+                7 => record.skill_id = r.nullable()?,
+                8 => record.skill_level_id = r.nullable()?,
+                9 => record.skill_type_id = r.nullable()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrEmployeeSkill {

@@ -8,7 +8,7 @@
 /// Skills History (`hr.employee.skill.log`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrEmployeeSkillLog {
     /// Created on
     ///
@@ -71,24 +71,44 @@ impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkillLog {
     }
 }
 impl ::runtime::wire::FromRecord for HrEmployeeSkillLog {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "date",
+        "department_id",
+        "display_name",
+        "employee_id",
+        "id",
+        "level_progress",
+        "skill_id",
+        "skill_level_id",
+        "skill_type_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrEmployeeSkillLog {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date: record.date("date")?,
-            department_id: record.nullable("department_id")?,
-            display_name: record.nullable("display_name")?,
-            employee_id: record.nullable("employee_id")?,
-            id: record.required("id")?,
-            level_progress: record.value("level_progress")?,
-            skill_id: record.nullable("skill_id")?,
-            skill_level_id: record.nullable("skill_level_id")?,
-            skill_type_id: record.nullable("skill_type_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrEmployeeSkillLog::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.date = r.nullable()?,
+                3 => record.department_id = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.employee_id = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.level_progress = r.value()?,
+                8 => record.skill_id = r.nullable()?,
+                9 => record.skill_level_id = r.nullable()?,
+                10 => record.skill_type_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrEmployeeSkillLog {

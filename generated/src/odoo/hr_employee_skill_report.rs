@@ -8,7 +8,7 @@
 /// Employee Skills Report (`hr.employee.skill.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrEmployeeSkillReport {
     /// Active
     ///
@@ -63,23 +63,40 @@ impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkillReport {
     }
 }
 impl ::runtime::wire::FromRecord for HrEmployeeSkillReport {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "department_id",
+        "display_name",
+        "employee_id",
+        "has_department_manager_access",
+        "id",
+        "level_progress",
+        "skill_id",
+        "skill_level",
+        "skill_type_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrEmployeeSkillReport {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            department_id: record.nullable("department_id")?,
-            display_name: record.nullable("display_name")?,
-            employee_id: record.nullable("employee_id")?,
-            has_department_manager_access: record
-                .value("has_department_manager_access")?,
-            id: record.required("id")?,
-            level_progress: record.value("level_progress")?,
-            skill_id: record.nullable("skill_id")?,
-            skill_level: record.nullable("skill_level")?,
-            skill_type_id: record.nullable("skill_type_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrEmployeeSkillReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.department_id = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.employee_id = r.nullable()?,
+                5 => record.has_department_manager_access = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.level_progress = r.value()?,
+                8 => record.skill_id = r.nullable()?,
+                9 => record.skill_level = r.nullable()?,
+                10 => record.skill_type_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrEmployeeSkillReport {

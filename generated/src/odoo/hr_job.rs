@@ -8,7 +8,7 @@
 /// Job Position (`hr.job`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrJob {
     /// Active
     ///
@@ -159,42 +159,80 @@ impl<'de> ::serde::Deserialize<'de> for HrJob {
     }
 }
 impl ::runtime::wire::FromRecord for HrJob {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "contract_type_id",
+        "create_date",
+        "create_uid",
+        "department_id",
+        "description",
+        "display_name",
+        "employee_ids",
+        "expected_employees",
+        "has_message",
+        "id",
+        "message_attachment_count",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "name",
+        "no_of_employee",
+        "no_of_recruitment",
+        "rating_ids",
+        "requirements",
+        "sequence",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrJob {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            contract_type_id: record.nullable("contract_type_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            department_id: record.nullable("department_id")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            employee_ids: record.value("employee_ids")?,
-            expected_employees: record.value("expected_employees")?,
-            has_message: record.value("has_message")?,
-            id: record.required("id")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            name: record.nullable("name")?,
-            no_of_employee: record.value("no_of_employee")?,
-            no_of_recruitment: record.value("no_of_recruitment")?,
-            rating_ids: record.value("rating_ids")?,
-            requirements: record.nullable("requirements")?,
-            sequence: record.value("sequence")?,
-            website_message_ids: record.value("website_message_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrJob::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.contract_type_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.department_id = r.nullable()?,
+                6 => record.description = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.employee_ids = r.value()?,
+                9 => record.expected_employees = r.value()?,
+                10 => record.has_message = r.value()?,
+                11 => record.id = r.value()?,
+                12 => record.message_attachment_count = r.value()?,
+                13 => record.message_follower_ids = r.value()?,
+                14 => record.message_has_error = r.value()?,
+                15 => record.message_has_error_counter = r.value()?,
+                16 => record.message_has_sms_error = r.value()?,
+                17 => record.message_ids = r.value()?,
+                18 => record.message_is_follower = r.value()?,
+                19 => record.message_needaction = r.value()?,
+                20 => record.message_needaction_counter = r.value()?,
+                21 => record.message_partner_ids = r.value()?,
+                22 => record.name = r.nullable()?,
+                23 => record.no_of_employee = r.value()?,
+                24 => record.no_of_recruitment = r.value()?,
+                25 => record.rating_ids = r.value()?,
+                26 => record.requirements = r.nullable()?,
+                27 => record.sequence = r.value()?,
+                28 => record.website_message_ids = r.value()?,
+                29 => record.write_date = r.nullable()?,
+                30 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrJob {

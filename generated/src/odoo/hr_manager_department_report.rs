@@ -8,7 +8,7 @@
 /// Hr Manager Department Report (`hr.manager.department.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrManagerDepartmentReport {
     /// Employee
     ///
@@ -25,13 +25,22 @@ impl<'de> ::serde::Deserialize<'de> for HrManagerDepartmentReport {
     }
 }
 impl ::runtime::wire::FromRecord for HrManagerDepartmentReport {
+    const FIELDS: &'static [&'static str] = &[
+        "employee_id",
+        "has_department_manager_access",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrManagerDepartmentReport {
-            employee_id: record.nullable("employee_id")?,
-            has_department_manager_access: record.value("has_department_manager_access")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrManagerDepartmentReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.employee_id = r.nullable()?,
+                1 => record.has_department_manager_access = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `hr.manager.department.report` record: the constructor takes the required fields, setters add the rest.

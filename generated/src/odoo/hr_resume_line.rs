@@ -8,7 +8,7 @@
 /// Resume line of an employee (`hr.resume.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrResumeLine {
     /// Created on
     ///
@@ -71,24 +71,44 @@ impl<'de> ::serde::Deserialize<'de> for HrResumeLine {
     }
 }
 impl ::runtime::wire::FromRecord for HrResumeLine {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "date_end",
+        "date_start",
+        "description",
+        "display_name",
+        "display_type",
+        "employee_id",
+        "id",
+        "line_type_id",
+        "name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrResumeLine {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_end: record.date("date_end")?,
-            date_start: record.date("date_start")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            display_type: record.nullable("display_type")?,
-            employee_id: record.nullable("employee_id")?,
-            id: record.required("id")?,
-            line_type_id: record.nullable("line_type_id")?,
-            name: record.nullable("name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrResumeLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.date_end = r.nullable()?,
+                3 => record.date_start = r.nullable()?,
+                4 => record.description = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.display_type = r.nullable()?,
+                7 => record.employee_id = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.line_type_id = r.nullable()?,
+                10 => record.name = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrResumeLine {

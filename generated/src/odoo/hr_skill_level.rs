@@ -8,7 +8,7 @@
 /// Skill Level (`hr.skill.level`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrSkillLevel {
     /// Created on
     ///
@@ -61,21 +61,38 @@ impl<'de> ::serde::Deserialize<'de> for HrSkillLevel {
     }
 }
 impl ::runtime::wire::FromRecord for HrSkillLevel {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "default_level",
+        "display_name",
+        "id",
+        "level_progress",
+        "name",
+        "skill_type_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrSkillLevel {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            default_level: record.value("default_level")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            level_progress: record.value("level_progress")?,
-            name: record.nullable("name")?,
-            skill_type_id: record.nullable("skill_type_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrSkillLevel::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.default_level = r.value()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.level_progress = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.skill_type_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrSkillLevel {

@@ -8,7 +8,7 @@
 /// Skill Type (`hr.skill.type`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrSkillType {
     /// Active
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for HrSkillType {
     }
 }
 impl ::runtime::wire::FromRecord for HrSkillType {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "color",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "skill_ids",
+        "skill_level_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrSkillType {
-            active: record.value("active")?,
-            color: record.value("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            skill_ids: record.value("skill_ids")?,
-            skill_level_ids: record.value("skill_level_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrSkillType::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.color = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.skill_ids = r.value()?,
+                8 => record.skill_level_ids = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrSkillType {

@@ -8,7 +8,7 @@
 /// Work Location (`hr.work.location`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HrWorkLocation {
     /// Active
     ///
@@ -67,23 +67,42 @@ impl<'de> ::serde::Deserialize<'de> for HrWorkLocation {
     }
 }
 impl ::runtime::wire::FromRecord for HrWorkLocation {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "address_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "location_number",
+        "location_type",
+        "name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HrWorkLocation {
-            active: record.value("active")?,
-            address_id: record.nullable("address_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            location_number: record.nullable("location_number")?,
-            location_type: record.nullable("location_type")?,
-            name: record.nullable("name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HrWorkLocation::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.address_id = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.location_number = r.nullable()?,
+                8 => record.location_type = r.nullable()?,
+                9 => record.name = r.nullable()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for HrWorkLocation {

@@ -8,7 +8,7 @@
 /// Field html History (`html.field.history.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct HtmlFieldHistoryMixin {
     /// History data
     ///
@@ -25,13 +25,22 @@ impl<'de> ::serde::Deserialize<'de> for HtmlFieldHistoryMixin {
     }
 }
 impl ::runtime::wire::FromRecord for HtmlFieldHistoryMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "html_field_history",
+        "html_field_history_metadata",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(HtmlFieldHistoryMixin {
-            html_field_history: record.nullable("html_field_history")?,
-            html_field_history_metadata: record.nullable("html_field_history_metadata")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = HtmlFieldHistoryMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.html_field_history = r.nullable()?,
+                1 => record.html_field_history_metadata = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `html.field.history.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// IAP Account (`iap.account`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IapAccount {
     /// Account Token
     ///
@@ -159,42 +159,80 @@ impl<'de> ::serde::Deserialize<'de> for IapAccount {
     }
 }
 impl ::runtime::wire::FromRecord for IapAccount {
+    const FIELDS: &'static [&'static str] = &[
+        "account_token",
+        "balance",
+        "company_ids",
+        "create_date",
+        "create_uid",
+        "description",
+        "display_name",
+        "has_message",
+        "id",
+        "message_attachment_count",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "name",
+        "rating_ids",
+        "sender_name",
+        "service_id",
+        "service_locked",
+        "service_name",
+        "state",
+        "warning_threshold",
+        "warning_user_ids",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IapAccount {
-            account_token: record.nullable("account_token")?,
-            balance: record.nullable("balance")?,
-            company_ids: record.value("company_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            has_message: record.value("has_message")?,
-            id: record.required("id")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            name: record.nullable("name")?,
-            rating_ids: record.value("rating_ids")?,
-            sender_name: record.nullable("sender_name")?,
-            service_id: record.nullable("service_id")?,
-            service_locked: record.value("service_locked")?,
-            service_name: record.nullable("service_name")?,
-            state: record.nullable("state")?,
-            warning_threshold: record.value("warning_threshold")?,
-            warning_user_ids: record.value("warning_user_ids")?,
-            website_message_ids: record.value("website_message_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IapAccount::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_token = r.nullable()?,
+                1 => record.balance = r.nullable()?,
+                2 => record.company_ids = r.value()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.description = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.has_message = r.value()?,
+                8 => record.id = r.value()?,
+                9 => record.message_attachment_count = r.value()?,
+                10 => record.message_follower_ids = r.value()?,
+                11 => record.message_has_error = r.value()?,
+                12 => record.message_has_error_counter = r.value()?,
+                13 => record.message_has_sms_error = r.value()?,
+                14 => record.message_ids = r.value()?,
+                15 => record.message_is_follower = r.value()?,
+                16 => record.message_needaction = r.value()?,
+                17 => record.message_needaction_counter = r.value()?,
+                18 => record.message_partner_ids = r.value()?,
+                19 => record.name = r.nullable()?,
+                20 => record.rating_ids = r.value()?,
+                21 => record.sender_name = r.nullable()?,
+                22 => record.service_id = r.nullable()?,
+                23 => record.service_locked = r.value()?,
+                24 => record.service_name = r.nullable()?,
+                25 => record.state = r.nullable()?,
+                26 => record.warning_threshold = r.value()?,
+                27 => record.warning_user_ids = r.value()?,
+                28 => record.website_message_ids = r.value()?,
+                29 => record.write_date = r.nullable()?,
+                30 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IapAccount {

@@ -8,7 +8,7 @@
 /// IAP Service (`iap.service`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IapService {
     /// Created on
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for IapService {
     }
 }
 impl ::runtime::wire::FromRecord for IapService {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "description",
+        "display_name",
+        "id",
+        "integer_balance",
+        "name",
+        "technical_name",
+        "unit_name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IapService {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            integer_balance: record.value("integer_balance")?,
-            name: record.nullable("name")?,
-            technical_name: record.nullable("technical_name")?,
-            unit_name: record.nullable("unit_name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IapService::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.description = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.integer_balance = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.technical_name = r.nullable()?,
+                8 => record.unit_name = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IapService {

@@ -8,7 +8,7 @@
 /// Action URL (`ir.actions.act_url`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrActionsActUrl {
     /// Binding Model
     ///
@@ -89,27 +89,50 @@ impl<'de> ::serde::Deserialize<'de> for IrActionsActUrl {
     }
 }
 impl ::runtime::wire::FromRecord for IrActionsActUrl {
+    const FIELDS: &'static [&'static str] = &[
+        "binding_model_id",
+        "binding_type",
+        "binding_view_types",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "help",
+        "id",
+        "name",
+        "path",
+        "target",
+        "type",
+        "url",
+        "write_date",
+        "write_uid",
+        "xml_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrActionsActUrl {
-            binding_model_id: record.nullable("binding_model_id")?,
-            binding_type: record.nullable("binding_type")?,
-            binding_view_types: record.nullable("binding_view_types")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            help: record.nullable("help")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            path: record.nullable("path")?,
-            target: record.nullable("target")?,
-            r#type: record.nullable("type")?,
-            url: record.nullable("url")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            xml_id: record.nullable("xml_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrActionsActUrl::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.binding_model_id = r.nullable()?,
+                1 => record.binding_type = r.nullable()?,
+                2 => record.binding_view_types = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.help = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.path = r.nullable()?,
+                10 => record.target = r.nullable()?,
+                11 => record.r#type = r.nullable()?,
+                12 => record.url = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                15 => record.xml_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrActionsActUrl {

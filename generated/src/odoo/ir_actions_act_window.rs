@@ -10,7 +10,7 @@
 /// Action Window (`ir.actions.act_window`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrActionsActWindow {
     /// Binding Model
     ///
@@ -159,40 +159,76 @@ impl<'de> ::serde::Deserialize<'de> for IrActionsActWindow {
     }
 }
 impl ::runtime::wire::FromRecord for IrActionsActWindow {
+    const FIELDS: &'static [&'static str] = &[
+        "binding_model_id",
+        "binding_type",
+        "binding_view_types",
+        "context",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "domain",
+        "embedded_action_ids",
+        "filter",
+        "groups_id",
+        "help",
+        "id",
+        "limit",
+        "mobile_view_mode",
+        "name",
+        "path",
+        "res_id",
+        "res_model",
+        "search_view_id",
+        "target",
+        "type",
+        "usage",
+        "view_id",
+        "view_ids",
+        "view_mode",
+        "write_date",
+        "write_uid",
+        "xml_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrActionsActWindow {
-            binding_model_id: record.nullable("binding_model_id")?,
-            binding_type: record.nullable("binding_type")?,
-            binding_view_types: record.nullable("binding_view_types")?,
-            context: record.nullable("context")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            domain: record.nullable("domain")?,
-            embedded_action_ids: record.value("embedded_action_ids")?,
-            filter: record.value("filter")?,
-            groups_id: record.value("groups_id")?,
-            help: record.nullable("help")?,
-            id: record.required("id")?,
-            limit: record.value("limit")?,
-            mobile_view_mode: record.nullable("mobile_view_mode")?,
-            name: record.nullable("name")?,
-            path: record.nullable("path")?,
-            res_id: record.value("res_id")?,
-            res_model: record.nullable("res_model")?,
-            search_view_id: record.nullable("search_view_id")?,
-            target: record.nullable("target")?,
-            r#type: record.nullable("type")?,
-            usage: record.nullable("usage")?,
-            view_id: record.nullable("view_id")?,
-            view_ids: record.value("view_ids")?,
-            view_mode: record.nullable("view_mode")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            xml_id: record.nullable("xml_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrActionsActWindow::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.binding_model_id = r.nullable()?,
+                1 => record.binding_type = r.nullable()?,
+                2 => record.binding_view_types = r.nullable()?,
+                3 => record.context = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.domain = r.nullable()?,
+                8 => record.embedded_action_ids = r.value()?,
+                9 => record.filter = r.value()?,
+                10 => record.groups_id = r.value()?,
+                11 => record.help = r.nullable()?,
+                12 => record.id = r.value()?,
+                13 => record.limit = r.value()?,
+                14 => record.mobile_view_mode = r.nullable()?,
+                15 => record.name = r.nullable()?,
+                16 => record.path = r.nullable()?,
+                17 => record.res_id = r.value()?,
+                18 => record.res_model = r.nullable()?,
+                19 => record.search_view_id = r.nullable()?,
+                20 => record.target = r.nullable()?,
+                21 => record.r#type = r.nullable()?,
+                22 => record.usage = r.nullable()?,
+                23 => record.view_id = r.nullable()?,
+                24 => record.view_ids = r.value()?,
+                25 => record.view_mode = r.nullable()?,
+                26 => record.write_date = r.nullable()?,
+                27 => record.write_uid = r.nullable()?,
+                28 => record.xml_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrActionsActWindow {

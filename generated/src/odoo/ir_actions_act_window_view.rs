@@ -8,7 +8,7 @@
 /// Action Window View (`ir.actions.act_window.view`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrActionsActWindowView {
     /// Action
     ///
@@ -65,22 +65,40 @@ impl<'de> ::serde::Deserialize<'de> for IrActionsActWindowView {
     }
 }
 impl ::runtime::wire::FromRecord for IrActionsActWindowView {
+    const FIELDS: &'static [&'static str] = &[
+        "act_window_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "multi",
+        "sequence",
+        "view_id",
+        "view_mode",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrActionsActWindowView {
-            act_window_id: record.nullable("act_window_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            multi: record.value("multi")?,
-            sequence: record.value("sequence")?,
-            view_id: record.nullable("view_id")?,
-            view_mode: record.nullable("view_mode")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrActionsActWindowView::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.act_window_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.multi = r.value()?,
+                6 => record.sequence = r.value()?,
+                7 => record.view_id = r.nullable()?,
+                8 => record.view_mode = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrActionsActWindowView {

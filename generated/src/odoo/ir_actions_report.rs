@@ -8,7 +8,7 @@
 /// Report Action (`ir.actions.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrActionsReport {
     /// Save as Attachment Prefix
     ///
@@ -147,38 +147,72 @@ impl<'de> ::serde::Deserialize<'de> for IrActionsReport {
     }
 }
 impl ::runtime::wire::FromRecord for IrActionsReport {
+    const FIELDS: &'static [&'static str] = &[
+        "attachment",
+        "attachment_use",
+        "binding_model_id",
+        "binding_type",
+        "binding_view_types",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "domain",
+        "groups_id",
+        "help",
+        "id",
+        "is_invoice_report",
+        "model",
+        "model_id",
+        "multi",
+        "name",
+        "paperformat_id",
+        "path",
+        "print_report_name",
+        "report_file",
+        "report_name",
+        "report_type",
+        "type",
+        "write_date",
+        "write_uid",
+        "xml_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrActionsReport {
-            attachment: record.nullable("attachment")?,
-            attachment_use: record.value("attachment_use")?,
-            binding_model_id: record.nullable("binding_model_id")?,
-            binding_type: record.nullable("binding_type")?,
-            binding_view_types: record.nullable("binding_view_types")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            domain: record.nullable("domain")?,
-            groups_id: record.value("groups_id")?,
-            help: record.nullable("help")?,
-            id: record.required("id")?,
-            is_invoice_report: record.value("is_invoice_report")?,
-            model: record.nullable("model")?,
-            model_id: record.nullable("model_id")?,
-            multi: record.value("multi")?,
-            name: record.nullable("name")?,
-            paperformat_id: record.nullable("paperformat_id")?,
-            path: record.nullable("path")?,
-            print_report_name: record.nullable("print_report_name")?,
-            report_file: record.nullable("report_file")?,
-            report_name: record.nullable("report_name")?,
-            report_type: record.nullable("report_type")?,
-            r#type: record.nullable("type")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            xml_id: record.nullable("xml_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrActionsReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.attachment = r.nullable()?,
+                1 => record.attachment_use = r.value()?,
+                2 => record.binding_model_id = r.nullable()?,
+                3 => record.binding_type = r.nullable()?,
+                4 => record.binding_view_types = r.nullable()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.domain = r.nullable()?,
+                9 => record.groups_id = r.value()?,
+                10 => record.help = r.nullable()?,
+                11 => record.id = r.value()?,
+                12 => record.is_invoice_report = r.value()?,
+                13 => record.model = r.nullable()?,
+                14 => record.model_id = r.nullable()?,
+                15 => record.multi = r.value()?,
+                16 => record.name = r.nullable()?,
+                17 => record.paperformat_id = r.nullable()?,
+                18 => record.path = r.nullable()?,
+                19 => record.print_report_name = r.nullable()?,
+                20 => record.report_file = r.nullable()?,
+                21 => record.report_name = r.nullable()?,
+                22 => record.report_type = r.nullable()?,
+                23 => record.r#type = r.nullable()?,
+                24 => record.write_date = r.nullable()?,
+                25 => record.write_uid = r.nullable()?,
+                26 => record.xml_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrActionsReport {

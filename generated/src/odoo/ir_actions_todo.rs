@@ -8,7 +8,7 @@
 /// Configuration Wizards (`ir.actions.todo`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrActionsTodo {
     /// Action
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for IrActionsTodo {
     }
 }
 impl ::runtime::wire::FromRecord for IrActionsTodo {
+    const FIELDS: &'static [&'static str] = &[
+        "action_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "sequence",
+        "state",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrActionsTodo {
-            action_id: record.nullable("action_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            sequence: record.value("sequence")?,
-            state: record.nullable("state")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrActionsTodo::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.action_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.sequence = r.value()?,
+                7 => record.state = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrActionsTodo {

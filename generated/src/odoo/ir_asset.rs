@@ -8,7 +8,7 @@
 /// Asset (`ir.asset`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrAsset {
     /// active
     ///
@@ -71,24 +71,44 @@ impl<'de> ::serde::Deserialize<'de> for IrAsset {
     }
 }
 impl ::runtime::wire::FromRecord for IrAsset {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "bundle",
+        "create_date",
+        "create_uid",
+        "directive",
+        "display_name",
+        "id",
+        "name",
+        "path",
+        "sequence",
+        "target",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrAsset {
-            active: record.value("active")?,
-            bundle: record.nullable("bundle")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            directive: record.nullable("directive")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            path: record.nullable("path")?,
-            sequence: record.value("sequence")?,
-            target: record.nullable("target")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrAsset::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.bundle = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.directive = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.name = r.nullable()?,
+                8 => record.path = r.nullable()?,
+                9 => record.sequence = r.value()?,
+                10 => record.target = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrAsset {

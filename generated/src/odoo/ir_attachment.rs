@@ -10,7 +10,7 @@
 /// Attachment (`ir.attachment`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrAttachment {
     /// Access Token
     ///
@@ -135,39 +135,74 @@ impl<'de> ::serde::Deserialize<'de> for IrAttachment {
     }
 }
 impl ::runtime::wire::FromRecord for IrAttachment {
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "checksum",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "description",
+        "display_name",
+        "file_size",
+        "id",
+        "image_height",
+        "image_src",
+        "image_width",
+        "index_content",
+        "local_url",
+        "mimetype",
+        "name",
+        "original_id",
+        "public",
+        "res_field",
+        "res_id",
+        "res_model",
+        "res_name",
+        "store_fname",
+        "type",
+        "url",
+        "voice_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrAttachment {
-            access_token: record.nullable("access_token")?,
-            checksum: record.nullable("checksum")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            file_size: record.value("file_size")?,
-            id: record.required("id")?,
-            image_height: record.value("image_height")?,
-            image_src: record.nullable("image_src")?,
-            image_width: record.value("image_width")?,
-            index_content: record.nullable("index_content")?,
-            local_url: record.nullable("local_url")?,
-            mimetype: record.nullable("mimetype")?,
-            name: record.nullable("name")?,
-            original_id: record.nullable("original_id")?,
-            public: record.value("public")?,
-            res_field: record.nullable("res_field")?,
-            res_id: record.nullable("res_id")?,
-            res_model: record.nullable("res_model")?,
-            res_name: record.nullable("res_name")?,
-            store_fname: record.nullable("store_fname")?,
-            r#type: record.nullable("type")?,
-            url: record.nullable("url")?,
-            voice_ids: record.value("voice_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrAttachment::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_token = r.nullable()?,
+                1 => record.checksum = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.description = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.file_size = r.value()?,
+                8 => record.id = r.value()?,
+                9 => record.image_height = r.value()?,
+                10 => record.image_src = r.nullable()?,
+                11 => record.image_width = r.value()?,
+                12 => record.index_content = r.nullable()?,
+                13 => record.local_url = r.nullable()?,
+                14 => record.mimetype = r.nullable()?,
+                15 => record.name = r.nullable()?,
+                16 => record.original_id = r.nullable()?,
+                17 => record.public = r.value()?,
+                18 => record.res_field = r.nullable()?,
+                19 => record.res_id = r.nullable()?,
+                20 => record.res_model = r.nullable()?,
+                21 => record.res_name = r.nullable()?,
+                22 => record.store_fname = r.nullable()?,
+                23 => record.r#type = r.nullable()?,
+                24 => record.url = r.nullable()?,
+                25 => record.voice_ids = r.value()?,
+                26 => record.write_date = r.nullable()?,
+                27 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrAttachment {

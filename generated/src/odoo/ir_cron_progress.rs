@@ -8,7 +8,7 @@
 /// Progress of Scheduled Actions (`ir.cron.progress`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrCronProgress {
     /// Created on
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for IrCronProgress {
     }
 }
 impl ::runtime::wire::FromRecord for IrCronProgress {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "cron_id",
+        "deactivate",
+        "display_name",
+        "done",
+        "id",
+        "remaining",
+        "timed_out_counter",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrCronProgress {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            cron_id: record.nullable("cron_id")?,
-            deactivate: record.value("deactivate")?,
-            display_name: record.nullable("display_name")?,
-            done: record.value("done")?,
-            id: record.required("id")?,
-            remaining: record.value("remaining")?,
-            timed_out_counter: record.value("timed_out_counter")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrCronProgress::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.cron_id = r.nullable()?,
+                3 => record.deactivate = r.value()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.done = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.remaining = r.value()?,
+                8 => record.timed_out_counter = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrCronProgress {

@@ -8,7 +8,7 @@
 /// Triggered actions (`ir.cron.trigger`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrCronTrigger {
     /// Call At
     ///
@@ -49,19 +49,34 @@ impl<'de> ::serde::Deserialize<'de> for IrCronTrigger {
     }
 }
 impl ::runtime::wire::FromRecord for IrCronTrigger {
+    const FIELDS: &'static [&'static str] = &[
+        "call_at",
+        "create_date",
+        "create_uid",
+        "cron_id",
+        "display_name",
+        "id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrCronTrigger {
-            call_at: record.datetime("call_at")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            cron_id: record.nullable("cron_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrCronTrigger::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.call_at = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.cron_id = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrCronTrigger {

@@ -8,7 +8,7 @@
 /// Default Values (`ir.default`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrDefault {
     /// Company
     ///
@@ -67,22 +67,40 @@ impl<'de> ::serde::Deserialize<'de> for IrDefault {
     }
 }
 impl ::runtime::wire::FromRecord for IrDefault {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "condition",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "field_id",
+        "id",
+        "json_value",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrDefault {
-            company_id: record.nullable("company_id")?,
-            condition: record.nullable("condition")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            field_id: record.nullable("field_id")?,
-            id: record.required("id")?,
-            json_value: record.nullable("json_value")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrDefault::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.condition = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.field_id = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.json_value = r.nullable()?,
+                8 => record.user_id = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrDefault {

@@ -10,7 +10,7 @@
 /// Demo failure (`ir.demo_failure`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrDemoFailure {
     /// Created on
     ///
@@ -55,20 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for IrDemoFailure {
     }
 }
 impl ::runtime::wire::FromRecord for IrDemoFailure {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "error",
+        "id",
+        "module_id",
+        "wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrDemoFailure {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            error: record.nullable("error")?,
-            id: record.required("id")?,
-            module_id: record.nullable("module_id")?,
-            wizard_id: record.nullable("wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrDemoFailure::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.error = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.module_id = r.nullable()?,
+                6 => record.wizard_id = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrDemoFailure {

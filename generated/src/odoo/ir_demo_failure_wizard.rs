@@ -10,7 +10,7 @@
 /// Demo Failure wizard (`ir.demo_failure.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrDemoFailureWizard {
     /// Created on
     ///
@@ -51,19 +51,34 @@ impl<'de> ::serde::Deserialize<'de> for IrDemoFailureWizard {
     }
 }
 impl ::runtime::wire::FromRecord for IrDemoFailureWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "failure_ids",
+        "failures_count",
+        "id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrDemoFailureWizard {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            failure_ids: record.value("failure_ids")?,
-            failures_count: record.value("failures_count")?,
-            id: record.required("id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrDemoFailureWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.failure_ids = r.value()?,
+                4 => record.failures_count = r.value()?,
+                5 => record.id = r.value()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrDemoFailureWizard {

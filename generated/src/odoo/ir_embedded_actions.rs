@@ -8,7 +8,7 @@
 /// Embedded Actions (`ir.embedded.actions`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrEmbeddedActions {
     /// Action
     ///
@@ -119,32 +119,60 @@ impl<'de> ::serde::Deserialize<'de> for IrEmbeddedActions {
     }
 }
 impl ::runtime::wire::FromRecord for IrEmbeddedActions {
+    const FIELDS: &'static [&'static str] = &[
+        "action_id",
+        "context",
+        "create_date",
+        "create_uid",
+        "default_view_mode",
+        "display_name",
+        "domain",
+        "filter_ids",
+        "groups_ids",
+        "id",
+        "is_deletable",
+        "is_visible",
+        "name",
+        "parent_action_id",
+        "parent_res_id",
+        "parent_res_model",
+        "python_method",
+        "sequence",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrEmbeddedActions {
-            action_id: record.nullable("action_id")?,
-            context: record.nullable("context")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            default_view_mode: record.nullable("default_view_mode")?,
-            display_name: record.nullable("display_name")?,
-            domain: record.nullable("domain")?,
-            filter_ids: record.value("filter_ids")?,
-            groups_ids: record.value("groups_ids")?,
-            id: record.required("id")?,
-            is_deletable: record.value("is_deletable")?,
-            is_visible: record.value("is_visible")?,
-            name: record.nullable("name")?,
-            parent_action_id: record.nullable("parent_action_id")?,
-            parent_res_id: record.value("parent_res_id")?,
-            parent_res_model: record.nullable("parent_res_model")?,
-            python_method: record.nullable("python_method")?,
-            sequence: record.value("sequence")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrEmbeddedActions::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.action_id = r.nullable()?,
+                1 => record.context = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.default_view_mode = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.domain = r.nullable()?,
+                7 => record.filter_ids = r.value()?,
+                8 => record.groups_ids = r.value()?,
+                9 => record.id = r.value()?,
+                10 => record.is_deletable = r.value()?,
+                11 => record.is_visible = r.value()?,
+                12 => record.name = r.nullable()?,
+                13 => record.parent_action_id = r.nullable()?,
+                14 => record.parent_res_id = r.value()?,
+                15 => record.parent_res_model = r.nullable()?,
+                16 => record.python_method = r.nullable()?,
+                17 => record.sequence = r.value()?,
+                18 => record.user_id = r.nullable()?,
+                19 => record.write_date = r.nullable()?,
+                20 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrEmbeddedActions {

@@ -10,7 +10,7 @@
 /// Fields Converter (`ir.fields.converter`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrFieldsConverter {}
 impl<'de> ::serde::Deserialize<'de> for IrFieldsConverter {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for IrFieldsConverter {
     }
 }
 impl ::runtime::wire::FromRecord for IrFieldsConverter {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrFieldsConverter {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(IrFieldsConverter::default())
     }
 }

@@ -8,7 +8,7 @@
 /// Filters (`ir.filters`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrFilters {
     /// Action
     ///
@@ -97,28 +97,52 @@ impl<'de> ::serde::Deserialize<'de> for IrFilters {
     }
 }
 impl ::runtime::wire::FromRecord for IrFilters {
+    const FIELDS: &'static [&'static str] = &[
+        "action_id",
+        "active",
+        "context",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "domain",
+        "embedded_action_id",
+        "embedded_parent_res_id",
+        "id",
+        "is_default",
+        "model_id",
+        "name",
+        "sort",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrFilters {
-            action_id: record.nullable("action_id")?,
-            active: record.value("active")?,
-            context: record.nullable("context")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            domain: record.nullable("domain")?,
-            embedded_action_id: record.nullable("embedded_action_id")?,
-            embedded_parent_res_id: record.value("embedded_parent_res_id")?,
-            id: record.required("id")?,
-            is_default: record.value("is_default")?,
-            model_id: record.nullable("model_id")?,
-            name: record.nullable("name")?,
-            sort: record.nullable("sort")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrFilters::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.action_id = r.nullable()?,
+                1 => record.active = r.value()?,
+                2 => record.context = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.domain = r.nullable()?,
+                7 => record.embedded_action_id = r.nullable()?,
+                8 => record.embedded_parent_res_id = r.value()?,
+                9 => record.id = r.value()?,
+                10 => record.is_default = r.value()?,
+                11 => record.model_id = r.nullable()?,
+                12 => record.name = r.nullable()?,
+                13 => record.sort = r.nullable()?,
+                14 => record.user_id = r.nullable()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrFilters {

@@ -8,7 +8,7 @@
 /// Logging (`ir.logging`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrLogging {
     /// Created on
     ///
@@ -75,25 +75,46 @@ impl<'de> ::serde::Deserialize<'de> for IrLogging {
     }
 }
 impl ::runtime::wire::FromRecord for IrLogging {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "dbname",
+        "display_name",
+        "func",
+        "id",
+        "level",
+        "line",
+        "message",
+        "name",
+        "path",
+        "type",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrLogging {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.value("create_uid")?,
-            dbname: record.nullable("dbname")?,
-            display_name: record.nullable("display_name")?,
-            func: record.nullable("func")?,
-            id: record.required("id")?,
-            level: record.nullable("level")?,
-            line: record.nullable("line")?,
-            message: record.nullable("message")?,
-            name: record.nullable("name")?,
-            path: record.nullable("path")?,
-            r#type: record.nullable("type")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.value("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrLogging::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.value()?,
+                2 => record.dbname = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.func = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.level = r.nullable()?,
+                7 => record.line = r.nullable()?,
+                8 => record.message = r.nullable()?,
+                9 => record.name = r.nullable()?,
+                10 => record.path = r.nullable()?,
+                11 => record.r#type = r.nullable()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrLogging {

@@ -10,7 +10,7 @@
 /// Mail Server (`ir.mail_server`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrMailServer {
     /// Active
     ///
@@ -145,38 +145,68 @@ impl<'de> ::serde::Deserialize<'de> for IrMailServer {
     }
 }
 impl ::runtime::wire::FromRecord for IrMailServer {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "from_filter",
+        "google_gmail_access_token",
+        "google_gmail_access_token_expiration",
+        "google_gmail_authorization_code",
+        "google_gmail_refresh_token",
+        "google_gmail_uri",
+        "id",
+        "mail_template_ids",
+        "max_email_size",
+        "name",
+        "sequence",
+        "smtp_authentication",
+        "smtp_authentication_info",
+        "smtp_debug",
+        "smtp_encryption",
+        "smtp_host",
+        "smtp_pass",
+        "smtp_port",
+        "smtp_user",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrMailServer {
-            active: record.value("active")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            from_filter: record.nullable("from_filter")?,
-            google_gmail_access_token: record.nullable("google_gmail_access_token")?,
-            google_gmail_access_token_expiration: record
-                .value("google_gmail_access_token_expiration")?,
-            google_gmail_authorization_code: record
-                .nullable("google_gmail_authorization_code")?,
-            google_gmail_refresh_token: record.nullable("google_gmail_refresh_token")?,
-            google_gmail_uri: record.nullable("google_gmail_uri")?,
-            id: record.required("id")?,
-            mail_template_ids: record.value("mail_template_ids")?,
-            max_email_size: record.value("max_email_size")?,
-            name: record.nullable("name")?,
-            sequence: record.value("sequence")?,
-            smtp_authentication: record.nullable("smtp_authentication")?,
-            smtp_authentication_info: record.nullable("smtp_authentication_info")?,
-            smtp_debug: record.value("smtp_debug")?,
-            smtp_encryption: record.nullable("smtp_encryption")?,
-            smtp_host: record.nullable("smtp_host")?,
-            smtp_pass: record.nullable("smtp_pass")?,
-            smtp_port: record.value("smtp_port")?,
-            smtp_user: record.nullable("smtp_user")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrMailServer::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.from_filter = r.nullable()?,
+                5 => record.google_gmail_access_token = r.nullable()?,
+                6 => record.google_gmail_access_token_expiration = r.value()?,
+                7 => record.google_gmail_authorization_code = r.nullable()?,
+                8 => record.google_gmail_refresh_token = r.nullable()?,
+                9 => record.google_gmail_uri = r.nullable()?,
+                10 => record.id = r.value()?,
+                11 => record.mail_template_ids = r.value()?,
+                12 => record.max_email_size = r.value()?,
+                13 => record.name = r.nullable()?,
+                14 => record.sequence = r.value()?,
+                15 => record.smtp_authentication = r.nullable()?,
+                16 => record.smtp_authentication_info = r.nullable()?,
+                17 => record.smtp_debug = r.value()?,
+                18 => record.smtp_encryption = r.nullable()?,
+                19 => record.smtp_host = r.nullable()?,
+                20 => record.smtp_pass = r.nullable()?,
+                21 => record.smtp_port = r.value()?,
+                22 => record.smtp_user = r.nullable()?,
+                23 => record.write_date = r.nullable()?,
+                24 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrMailServer {

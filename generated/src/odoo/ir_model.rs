@@ -8,7 +8,7 @@
 /// Models (`ir.model`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModel {
     /// Access
     ///
@@ -121,34 +121,64 @@ impl<'de> ::serde::Deserialize<'de> for IrModel {
     }
 }
 impl ::runtime::wire::FromRecord for IrModel {
+    const FIELDS: &'static [&'static str] = &[
+        "access_ids",
+        "count",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "field_id",
+        "id",
+        "info",
+        "inherited_model_ids",
+        "is_mail_activity",
+        "is_mail_blacklist",
+        "is_mail_thread",
+        "is_mail_thread_sms",
+        "model",
+        "modules",
+        "name",
+        "order",
+        "rule_ids",
+        "state",
+        "transient",
+        "view_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModel {
-            access_ids: record.value("access_ids")?,
-            count: record.value("count")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            field_id: record.value("field_id")?,
-            id: record.required("id")?,
-            info: record.nullable("info")?,
-            inherited_model_ids: record.value("inherited_model_ids")?,
-            is_mail_activity: record.value("is_mail_activity")?,
-            is_mail_blacklist: record.value("is_mail_blacklist")?,
-            is_mail_thread: record.value("is_mail_thread")?,
-            is_mail_thread_sms: record.value("is_mail_thread_sms")?,
-            model: record.nullable("model")?,
-            modules: record.nullable("modules")?,
-            name: record.nullable("name")?,
-            order: record.nullable("order")?,
-            rule_ids: record.value("rule_ids")?,
-            state: record.nullable("state")?,
-            transient: record.value("transient")?,
-            view_ids: record.value("view_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModel::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_ids = r.value()?,
+                1 => record.count = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.field_id = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.info = r.nullable()?,
+                8 => record.inherited_model_ids = r.value()?,
+                9 => record.is_mail_activity = r.value()?,
+                10 => record.is_mail_blacklist = r.value()?,
+                11 => record.is_mail_thread = r.value()?,
+                12 => record.is_mail_thread_sms = r.value()?,
+                13 => record.model = r.nullable()?,
+                14 => record.modules = r.nullable()?,
+                15 => record.name = r.nullable()?,
+                16 => record.order = r.nullable()?,
+                17 => record.rule_ids = r.value()?,
+                18 => record.state = r.nullable()?,
+                19 => record.transient = r.value()?,
+                20 => record.view_ids = r.value()?,
+                21 => record.write_date = r.nullable()?,
+                22 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModel {

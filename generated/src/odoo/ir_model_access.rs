@@ -8,7 +8,7 @@
 /// Model Access (`ir.model.access`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModelAccess {
     /// Active
     ///
@@ -75,25 +75,46 @@ impl<'de> ::serde::Deserialize<'de> for IrModelAccess {
     }
 }
 impl ::runtime::wire::FromRecord for IrModelAccess {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "group_id",
+        "id",
+        "model_id",
+        "name",
+        "perm_create",
+        "perm_read",
+        "perm_unlink",
+        "perm_write",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModelAccess {
-            active: record.value("active")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            group_id: record.nullable("group_id")?,
-            id: record.required("id")?,
-            model_id: record.nullable("model_id")?,
-            name: record.nullable("name")?,
-            perm_create: record.value("perm_create")?,
-            perm_read: record.value("perm_read")?,
-            perm_unlink: record.value("perm_unlink")?,
-            perm_write: record.value("perm_write")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModelAccess::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.group_id = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.model_id = r.nullable()?,
+                7 => record.name = r.nullable()?,
+                8 => record.perm_create = r.value()?,
+                9 => record.perm_read = r.value()?,
+                10 => record.perm_unlink = r.value()?,
+                11 => record.perm_write = r.value()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModelAccess {

@@ -8,7 +8,7 @@
 /// Model Constraint (`ir.model.constraint`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModelConstraint {
     /// Create Date
     ///
@@ -73,23 +73,42 @@ impl<'de> ::serde::Deserialize<'de> for IrModelConstraint {
     }
 }
 impl ::runtime::wire::FromRecord for IrModelConstraint {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "definition",
+        "display_name",
+        "id",
+        "message",
+        "model",
+        "module",
+        "name",
+        "type",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModelConstraint {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            definition: record.nullable("definition")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            message: record.nullable("message")?,
-            model: record.nullable("model")?,
-            module: record.nullable("module")?,
-            name: record.nullable("name")?,
-            r#type: record.nullable("type")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModelConstraint::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.definition = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.message = r.nullable()?,
+                6 => record.model = r.nullable()?,
+                7 => record.module = r.nullable()?,
+                8 => record.name = r.nullable()?,
+                9 => record.r#type = r.nullable()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModelConstraint {

@@ -8,7 +8,7 @@
 /// Model Data (`ir.model.data`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModelData {
     /// Complete ID
     ///
@@ -73,24 +73,44 @@ impl<'de> ::serde::Deserialize<'de> for IrModelData {
     }
 }
 impl ::runtime::wire::FromRecord for IrModelData {
+    const FIELDS: &'static [&'static str] = &[
+        "complete_name",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "model",
+        "module",
+        "name",
+        "noupdate",
+        "reference",
+        "res_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModelData {
-            complete_name: record.nullable("complete_name")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            model: record.nullable("model")?,
-            module: record.nullable("module")?,
-            name: record.nullable("name")?,
-            noupdate: record.value("noupdate")?,
-            reference: record.nullable("reference")?,
-            res_id: record.nullable("res_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModelData::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.complete_name = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.model = r.nullable()?,
+                6 => record.module = r.nullable()?,
+                7 => record.name = r.nullable()?,
+                8 => record.noupdate = r.value()?,
+                9 => record.reference = r.nullable()?,
+                10 => record.res_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModelData {

@@ -8,7 +8,7 @@
 /// Model Inheritance Tree (`ir.model.inherit`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModelInherit {
     /// Display Name
     ///
@@ -37,16 +37,28 @@ impl<'de> ::serde::Deserialize<'de> for IrModelInherit {
     }
 }
 impl ::runtime::wire::FromRecord for IrModelInherit {
+    const FIELDS: &'static [&'static str] = &[
+        "display_name",
+        "id",
+        "model_id",
+        "parent_field_id",
+        "parent_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModelInherit {
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            model_id: record.nullable("model_id")?,
-            parent_field_id: record.nullable("parent_field_id")?,
-            parent_id: record.nullable("parent_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModelInherit::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.display_name = r.nullable()?,
+                1 => record.id = r.value()?,
+                2 => record.model_id = r.nullable()?,
+                3 => record.parent_field_id = r.nullable()?,
+                4 => record.parent_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModelInherit {

@@ -8,7 +8,7 @@
 /// Application (`ir.module.category`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModuleCategory {
     /// Child Applications
     ///
@@ -77,26 +77,48 @@ impl<'de> ::serde::Deserialize<'de> for IrModuleCategory {
     }
 }
 impl ::runtime::wire::FromRecord for IrModuleCategory {
+    const FIELDS: &'static [&'static str] = &[
+        "child_ids",
+        "create_date",
+        "create_uid",
+        "description",
+        "display_name",
+        "exclusive",
+        "id",
+        "module_ids",
+        "name",
+        "parent_id",
+        "sequence",
+        "visible",
+        "write_date",
+        "write_uid",
+        "xml_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModuleCategory {
-            child_ids: record.value("child_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            exclusive: record.value("exclusive")?,
-            id: record.required("id")?,
-            module_ids: record.value("module_ids")?,
-            name: record.nullable("name")?,
-            parent_id: record.nullable("parent_id")?,
-            sequence: record.value("sequence")?,
-            visible: record.value("visible")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            xml_id: record.nullable("xml_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModuleCategory::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.child_ids = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.description = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.exclusive = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.module_ids = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.parent_id = r.nullable()?,
+                10 => record.sequence = r.value()?,
+                11 => record.visible = r.value()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                14 => record.xml_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModuleCategory {

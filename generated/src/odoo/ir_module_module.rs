@@ -10,7 +10,7 @@
 /// Module (`ir.module.module`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModuleModule {
     /// Application
     ///
@@ -179,49 +179,94 @@ impl<'de> ::serde::Deserialize<'de> for IrModuleModule {
     }
 }
 impl ::runtime::wire::FromRecord for IrModuleModule {
+    const FIELDS: &'static [&'static str] = &[
+        "application",
+        "author",
+        "auto_install",
+        "category_id",
+        "contributors",
+        "country_ids",
+        "create_date",
+        "create_uid",
+        "demo",
+        "dependencies_id",
+        "description",
+        "description_html",
+        "display_name",
+        "exclusion_ids",
+        "has_iap",
+        "icon",
+        "icon_flag",
+        "id",
+        "imported",
+        "installed_version",
+        "latest_version",
+        "license",
+        "maintainer",
+        "menus_by_module",
+        "module_type",
+        "name",
+        "published_version",
+        "reports_by_module",
+        "sequence",
+        "shortdesc",
+        "state",
+        "summary",
+        "to_buy",
+        "url",
+        "views_by_module",
+        "website",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModuleModule {
-            application: record.value("application")?,
-            author: record.nullable("author")?,
-            auto_install: record.value("auto_install")?,
-            category_id: record.nullable("category_id")?,
-            contributors: record.nullable("contributors")?,
-            country_ids: record.value("country_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            demo: record.value("demo")?,
-            dependencies_id: record.value("dependencies_id")?,
-            description: record.nullable("description")?,
-            description_html: record.nullable("description_html")?,
-            display_name: record.nullable("display_name")?,
-            exclusion_ids: record.value("exclusion_ids")?,
-            has_iap: record.value("has_iap")?,
-            icon: record.nullable("icon")?,
-            icon_flag: record.nullable("icon_flag")?,
-            id: record.required("id")?,
-            imported: record.value("imported")?,
-            installed_version: record.nullable("installed_version")?,
-            latest_version: record.nullable("latest_version")?,
-            license: record.nullable("license")?,
-            maintainer: record.nullable("maintainer")?,
-            menus_by_module: record.nullable("menus_by_module")?,
-            module_type: record.nullable("module_type")?,
-            name: record.nullable("name")?,
-            published_version: record.nullable("published_version")?,
-            reports_by_module: record.nullable("reports_by_module")?,
-            sequence: record.value("sequence")?,
-            shortdesc: record.nullable("shortdesc")?,
-            state: record.nullable("state")?,
-            summary: record.nullable("summary")?,
-            to_buy: record.value("to_buy")?,
-            url: record.nullable("url")?,
-            views_by_module: record.nullable("views_by_module")?,
-            website: record.nullable("website")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModuleModule::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.application = r.value()?,
+                1 => record.author = r.nullable()?,
+                2 => record.auto_install = r.value()?,
+                3 => record.category_id = r.nullable()?,
+                4 => record.contributors = r.nullable()?,
+                5 => record.country_ids = r.value()?,
+                6 => record.create_date = r.nullable()?,
+                7 => record.create_uid = r.nullable()?,
+                8 => record.demo = r.value()?,
+                9 => record.dependencies_id = r.value()?,
+                10 => record.description = r.nullable()?,
+                11 => record.description_html = r.nullable()?,
+                12 => record.display_name = r.nullable()?,
+                13 => record.exclusion_ids = r.value()?,
+                14 => record.has_iap = r.value()?,
+                15 => record.icon = r.nullable()?,
+                16 => record.icon_flag = r.nullable()?,
+                17 => record.id = r.value()?,
+                18 => record.imported = r.value()?,
+                19 => record.installed_version = r.nullable()?,
+                20 => record.latest_version = r.nullable()?,
+                21 => record.license = r.nullable()?,
+                22 => record.maintainer = r.nullable()?,
+                23 => record.menus_by_module = r.nullable()?,
+                24 => record.module_type = r.nullable()?,
+                25 => record.name = r.nullable()?,
+                26 => record.published_version = r.nullable()?,
+                27 => record.reports_by_module = r.nullable()?,
+                28 => record.sequence = r.value()?,
+                29 => record.shortdesc = r.nullable()?,
+                30 => record.state = r.nullable()?,
+                31 => record.summary = r.nullable()?,
+                32 => record.to_buy = r.value()?,
+                33 => record.url = r.nullable()?,
+                34 => record.views_by_module = r.nullable()?,
+                35 => record.website = r.nullable()?,
+                36 => record.write_date = r.nullable()?,
+                37 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModuleModule {

@@ -8,7 +8,7 @@
 /// Module dependency (`ir.module.module.dependency`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModuleModuleDependency {
     /// Auto Install Required
     ///
@@ -49,18 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for IrModuleModuleDependency {
     }
 }
 impl ::runtime::wire::FromRecord for IrModuleModuleDependency {
+    const FIELDS: &'static [&'static str] = &[
+        "auto_install_required",
+        "depend_id",
+        "display_name",
+        "id",
+        "module_id",
+        "name",
+        "state",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModuleModuleDependency {
-            auto_install_required: record.value("auto_install_required")?,
-            depend_id: record.nullable("depend_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            module_id: record.nullable("module_id")?,
-            name: record.nullable("name")?,
-            state: record.nullable("state")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModuleModuleDependency::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.auto_install_required = r.value()?,
+                1 => record.depend_id = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.module_id = r.nullable()?,
+                5 => record.name = r.nullable()?,
+                6 => record.state = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModuleModuleDependency {

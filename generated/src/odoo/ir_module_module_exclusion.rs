@@ -8,7 +8,7 @@
 /// Module exclusion (`ir.module.module.exclusion`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrModuleModuleExclusion {
     /// Created on
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for IrModuleModuleExclusion {
     }
 }
 impl ::runtime::wire::FromRecord for IrModuleModuleExclusion {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "exclusion_id",
+        "id",
+        "module_id",
+        "name",
+        "state",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrModuleModuleExclusion {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            exclusion_id: record.nullable("exclusion_id")?,
-            id: record.required("id")?,
-            module_id: record.nullable("module_id")?,
-            name: record.nullable("name")?,
-            state: record.nullable("state")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrModuleModuleExclusion::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.exclusion_id = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.module_id = r.nullable()?,
+                6 => record.name = r.nullable()?,
+                7 => record.state = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrModuleModuleExclusion {

@@ -10,7 +10,7 @@
 /// Profiling results (`ir.profile`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrProfile {
     /// Creation Date
     ///
@@ -75,25 +75,46 @@ impl<'de> ::serde::Deserialize<'de> for IrProfile {
     }
 }
 impl ::runtime::wire::FromRecord for IrProfile {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "display_name",
+        "duration",
+        "entry_count",
+        "id",
+        "init_stack_trace",
+        "name",
+        "qweb",
+        "session",
+        "speedscope_url",
+        "sql",
+        "sql_count",
+        "traces_async",
+        "traces_sync",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrProfile {
-            create_date: record.datetime("create_date")?,
-            display_name: record.nullable("display_name")?,
-            duration: record.value("duration")?,
-            entry_count: record.value("entry_count")?,
-            id: record.required("id")?,
-            init_stack_trace: record.nullable("init_stack_trace")?,
-            name: record.nullable("name")?,
-            qweb: record.nullable("qweb")?,
-            session: record.nullable("session")?,
-            speedscope_url: record.nullable("speedscope_url")?,
-            sql: record.nullable("sql")?,
-            sql_count: record.value("sql_count")?,
-            traces_async: record.nullable("traces_async")?,
-            traces_sync: record.nullable("traces_sync")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrProfile::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.display_name = r.nullable()?,
+                2 => record.duration = r.value()?,
+                3 => record.entry_count = r.value()?,
+                4 => record.id = r.value()?,
+                5 => record.init_stack_trace = r.nullable()?,
+                6 => record.name = r.nullable()?,
+                7 => record.qweb = r.nullable()?,
+                8 => record.session = r.nullable()?,
+                9 => record.speedscope_url = r.nullable()?,
+                10 => record.sql = r.nullable()?,
+                11 => record.sql_count = r.value()?,
+                12 => record.traces_async = r.nullable()?,
+                13 => record.traces_sync = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrProfile {

@@ -10,7 +10,7 @@
 /// Qweb field many2many (`ir.qweb.field.many2many`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrQwebFieldMany2many {}
 impl<'de> ::serde::Deserialize<'de> for IrQwebFieldMany2many {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for IrQwebFieldMany2many {
     }
 }
 impl ::runtime::wire::FromRecord for IrQwebFieldMany2many {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrQwebFieldMany2many {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(IrQwebFieldMany2many::default())
     }
 }

@@ -10,7 +10,7 @@
 /// Qweb Field Selection (`ir.qweb.field.selection`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrQwebFieldSelection {}
 impl<'de> ::serde::Deserialize<'de> for IrQwebFieldSelection {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for IrQwebFieldSelection {
     }
 }
 impl ::runtime::wire::FromRecord for IrQwebFieldSelection {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrQwebFieldSelection {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(IrQwebFieldSelection::default())
     }
 }

@@ -8,7 +8,7 @@
 /// Record Rule (`ir.rule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrRule {
     /// Active
     ///
@@ -85,27 +85,50 @@ impl<'de> ::serde::Deserialize<'de> for IrRule {
     }
 }
 impl ::runtime::wire::FromRecord for IrRule {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "domain_force",
+        "global",
+        "groups",
+        "id",
+        "model_id",
+        "name",
+        "perm_create",
+        "perm_read",
+        "perm_unlink",
+        "perm_write",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrRule {
-            active: record.value("active")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            domain_force: record.nullable("domain_force")?,
-            global: record.value("global")?,
-            groups: record.value("groups")?,
-            id: record.required("id")?,
-            model_id: record.nullable("model_id")?,
-            name: record.nullable("name")?,
-            perm_create: record.value("perm_create")?,
-            perm_read: record.value("perm_read")?,
-            perm_unlink: record.value("perm_unlink")?,
-            perm_write: record.value("perm_write")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrRule::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.domain_force = r.nullable()?,
+                5 => record.global = r.value()?,
+                6 => record.groups = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.model_id = r.nullable()?,
+                9 => record.name = r.nullable()?,
+                10 => record.perm_create = r.value()?,
+                11 => record.perm_read = r.value()?,
+                12 => record.perm_unlink = r.value()?,
+                13 => record.perm_write = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrRule {

@@ -8,7 +8,7 @@
 /// Sequence (`ir.sequence`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrSequence {
     /// Active
     ///
@@ -109,30 +109,56 @@ impl<'de> ::serde::Deserialize<'de> for IrSequence {
     }
 }
 impl ::runtime::wire::FromRecord for IrSequence {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "code",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "date_range_ids",
+        "display_name",
+        "id",
+        "implementation",
+        "name",
+        "number_increment",
+        "number_next",
+        "number_next_actual",
+        "padding",
+        "prefix",
+        "suffix",
+        "use_date_range",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrSequence {
-            active: record.value("active")?,
-            code: record.nullable("code")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_range_ids: record.value("date_range_ids")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            implementation: record.nullable("implementation")?,
-            name: record.nullable("name")?,
-            number_increment: record.value("number_increment")?,
-            number_next: record.value("number_next")?,
-            number_next_actual: record.value("number_next_actual")?,
-            padding: record.value("padding")?,
-            prefix: record.nullable("prefix")?,
-            suffix: record.nullable("suffix")?,
-            use_date_range: record.value("use_date_range")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrSequence::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.code = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.date_range_ids = r.value()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.implementation = r.nullable()?,
+                9 => record.name = r.nullable()?,
+                10 => record.number_increment = r.value()?,
+                11 => record.number_next = r.value()?,
+                12 => record.number_next_actual = r.value()?,
+                13 => record.padding = r.value()?,
+                14 => record.prefix = r.nullable()?,
+                15 => record.suffix = r.nullable()?,
+                16 => record.use_date_range = r.value()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrSequence {

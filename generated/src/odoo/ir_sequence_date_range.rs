@@ -8,7 +8,7 @@
 /// Sequence Date Range (`ir.sequence.date_range`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrSequenceDateRange {
     /// Created on
     ///
@@ -65,22 +65,40 @@ impl<'de> ::serde::Deserialize<'de> for IrSequenceDateRange {
     }
 }
 impl ::runtime::wire::FromRecord for IrSequenceDateRange {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "date_from",
+        "date_to",
+        "display_name",
+        "id",
+        "number_next",
+        "number_next_actual",
+        "sequence_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrSequenceDateRange {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_from: record.date("date_from")?,
-            date_to: record.date("date_to")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            number_next: record.value("number_next")?,
-            number_next_actual: record.value("number_next_actual")?,
-            sequence_id: record.nullable("sequence_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrSequenceDateRange::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.date_from = r.nullable()?,
+                3 => record.date_to = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.number_next = r.value()?,
+                7 => record.number_next_actual = r.value()?,
+                8 => record.sequence_id = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrSequenceDateRange {

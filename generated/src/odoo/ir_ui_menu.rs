@@ -10,7 +10,7 @@
 /// Menu (`ir.ui.menu`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrUiMenu {
     /// Action
     ///
@@ -87,27 +87,50 @@ impl<'de> ::serde::Deserialize<'de> for IrUiMenu {
     }
 }
 impl ::runtime::wire::FromRecord for IrUiMenu {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "active",
+        "child_id",
+        "complete_name",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "groups_id",
+        "id",
+        "name",
+        "parent_id",
+        "parent_path",
+        "sequence",
+        "web_icon",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrUiMenu {
-            action: record.nullable("action")?,
-            active: record.value("active")?,
-            child_id: record.value("child_id")?,
-            complete_name: record.nullable("complete_name")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            groups_id: record.value("groups_id")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            parent_id: record.nullable("parent_id")?,
-            parent_path: record.nullable("parent_path")?,
-            sequence: record.value("sequence")?,
-            web_icon: record.nullable("web_icon")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrUiMenu::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.action = r.nullable()?,
+                1 => record.active = r.value()?,
+                2 => record.child_id = r.value()?,
+                3 => record.complete_name = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.groups_id = r.value()?,
+                8 => record.id = r.value()?,
+                9 => record.name = r.nullable()?,
+                10 => record.parent_id = r.nullable()?,
+                11 => record.parent_path = r.nullable()?,
+                12 => record.sequence = r.value()?,
+                13 => record.web_icon = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrUiMenu {

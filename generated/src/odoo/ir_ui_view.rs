@@ -8,7 +8,7 @@
 /// View (`ir.ui.view`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrUiView {
     /// Active
     ///
@@ -160,38 +160,72 @@ impl<'de> ::serde::Deserialize<'de> for IrUiView {
     }
 }
 impl ::runtime::wire::FromRecord for IrUiView {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "arch",
+        "arch_base",
+        "arch_db",
+        "arch_fs",
+        "arch_prev",
+        "arch_updated",
+        "create_date",
+        "create_uid",
+        "customize_show",
+        "display_name",
+        "groups_id",
+        "id",
+        "inherit_children_ids",
+        "inherit_id",
+        "key",
+        "mode",
+        "model",
+        "model_data_id",
+        "model_id",
+        "name",
+        "priority",
+        "type",
+        "warning_info",
+        "write_date",
+        "write_uid",
+        "xml_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrUiView {
-            active: record.value("active")?,
-            arch: record.nullable("arch")?,
-            arch_base: record.nullable("arch_base")?,
-            arch_db: record.nullable("arch_db")?,
-            arch_fs: record.nullable("arch_fs")?,
-            arch_prev: record.nullable("arch_prev")?,
-            arch_updated: record.value("arch_updated")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            customize_show: record.value("customize_show")?,
-            display_name: record.nullable("display_name")?,
-            groups_id: record.value("groups_id")?,
-            id: record.required("id")?,
-            inherit_children_ids: record.value("inherit_children_ids")?,
-            inherit_id: record.nullable("inherit_id")?,
-            key: record.nullable("key")?,
-            mode: record.nullable("mode")?,
-            model: record.nullable("model")?,
-            model_data_id: record.nullable("model_data_id")?,
-            model_id: record.nullable("model_id")?,
-            name: record.nullable("name")?,
-            priority: record.value("priority")?,
-            r#type: record.nullable("type")?,
-            warning_info: record.nullable("warning_info")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            xml_id: record.nullable("xml_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrUiView::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.arch = r.nullable()?,
+                2 => record.arch_base = r.nullable()?,
+                3 => record.arch_db = r.nullable()?,
+                4 => record.arch_fs = r.nullable()?,
+                5 => record.arch_prev = r.nullable()?,
+                6 => record.arch_updated = r.value()?,
+                7 => record.create_date = r.nullable()?,
+                8 => record.create_uid = r.nullable()?,
+                9 => record.customize_show = r.value()?,
+                10 => record.display_name = r.nullable()?,
+                11 => record.groups_id = r.value()?,
+                12 => record.id = r.value()?,
+                13 => record.inherit_children_ids = r.value()?,
+                14 => record.inherit_id = r.nullable()?,
+                15 => record.key = r.nullable()?,
+                16 => record.mode = r.nullable()?,
+                17 => record.model = r.nullable()?,
+                18 => record.model_data_id = r.nullable()?,
+                19 => record.model_id = r.nullable()?,
+                20 => record.name = r.nullable()?,
+                21 => record.priority = r.value()?,
+                22 => record.r#type = r.nullable()?,
+                23 => record.warning_info = r.nullable()?,
+                24 => record.write_date = r.nullable()?,
+                25 => record.write_uid = r.nullable()?,
+                26 => record.xml_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrUiView {

@@ -8,7 +8,7 @@
 /// Custom View (`ir.ui.view.custom`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IrUiViewCustom {
     /// View Architecture
     ///
@@ -53,20 +53,36 @@ impl<'de> ::serde::Deserialize<'de> for IrUiViewCustom {
     }
 }
 impl ::runtime::wire::FromRecord for IrUiViewCustom {
+    const FIELDS: &'static [&'static str] = &[
+        "arch",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "ref_id",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(IrUiViewCustom {
-            arch: record.nullable("arch")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            ref_id: record.nullable("ref_id")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = IrUiViewCustom::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.arch = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.ref_id = r.nullable()?,
+                6 => record.user_id = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for IrUiViewCustom {

@@ -10,7 +10,7 @@
 /// Choose the sheet layout to print lot labels (`lot.label.layout`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LotLabelLayout {
     /// Created on
     ///
@@ -61,20 +61,36 @@ impl<'de> ::serde::Deserialize<'de> for LotLabelLayout {
     }
 }
 impl ::runtime::wire::FromRecord for LotLabelLayout {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "label_quantity",
+        "move_line_ids",
+        "print_format",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(LotLabelLayout {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            label_quantity: record.nullable("label_quantity")?,
-            move_line_ids: record.value("move_line_ids")?,
-            print_format: record.nullable("print_format")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = LotLabelLayout::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.label_quantity = r.nullable()?,
+                5 => record.move_line_ids = r.value()?,
+                6 => record.print_format = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for LotLabelLayout {

@@ -8,7 +8,7 @@
 /// Activity (`mail.activity`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailActivity {
     /// Active
     ///
@@ -173,44 +173,82 @@ impl<'de> ::serde::Deserialize<'de> for MailActivity {
     }
 }
 impl ::runtime::wire::FromRecord for MailActivity {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "activity_category",
+        "activity_decoration",
+        "activity_type_id",
+        "attachment_ids",
+        "automated",
+        "calendar_event_id",
+        "can_write",
+        "chaining_type",
+        "create_date",
+        "create_uid",
+        "date_deadline",
+        "date_done",
+        "display_name",
+        "has_recommended_activities",
+        "icon",
+        "id",
+        "mail_template_ids",
+        "note",
+        "previous_activity_type_id",
+        "recommended_activity_type_id",
+        "request_partner_id",
+        "res_id",
+        "res_model",
+        "res_model_id",
+        "res_name",
+        "state",
+        "summary",
+        "user_id",
+        "user_tz",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailActivity {
-            active: record.value("active")?,
-            activity_category: record.nullable("activity_category")?,
-            activity_decoration: record.nullable("activity_decoration")?,
-            activity_type_id: record.nullable("activity_type_id")?,
-            attachment_ids: record.value("attachment_ids")?,
-            automated: record.value("automated")?,
-            calendar_event_id: record.nullable("calendar_event_id")?,
-            can_write: record.value("can_write")?,
-            chaining_type: record.nullable("chaining_type")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_deadline: record.date("date_deadline")?,
-            date_done: record.date("date_done")?,
-            display_name: record.nullable("display_name")?,
-            has_recommended_activities: record.value("has_recommended_activities")?,
-            icon: record.nullable("icon")?,
-            id: record.required("id")?,
-            mail_template_ids: record.value("mail_template_ids")?,
-            note: record.nullable("note")?,
-            previous_activity_type_id: record.nullable("previous_activity_type_id")?,
-            recommended_activity_type_id: record
-                .nullable("recommended_activity_type_id")?,
-            request_partner_id: record.nullable("request_partner_id")?,
-            res_id: record.nullable("res_id")?,
-            res_model: record.nullable("res_model")?,
-            res_model_id: record.nullable("res_model_id")?,
-            res_name: record.nullable("res_name")?,
-            state: record.nullable("state")?,
-            summary: record.nullable("summary")?,
-            user_id: record.nullable("user_id")?,
-            user_tz: record.nullable("user_tz")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailActivity::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.activity_category = r.nullable()?,
+                2 => record.activity_decoration = r.nullable()?,
+                3 => record.activity_type_id = r.nullable()?,
+                4 => record.attachment_ids = r.value()?,
+                5 => record.automated = r.value()?,
+                6 => record.calendar_event_id = r.nullable()?,
+                7 => record.can_write = r.value()?,
+                8 => record.chaining_type = r.nullable()?,
+                9 => record.create_date = r.nullable()?,
+                10 => record.create_uid = r.nullable()?,
+                11 => record.date_deadline = r.nullable()?,
+                12 => record.date_done = r.nullable()?,
+                13 => record.display_name = r.nullable()?,
+                14 => record.has_recommended_activities = r.value()?,
+                15 => record.icon = r.nullable()?,
+                16 => record.id = r.value()?,
+                17 => record.mail_template_ids = r.value()?,
+                18 => record.note = r.nullable()?,
+                19 => record.previous_activity_type_id = r.nullable()?,
+                20 => record.recommended_activity_type_id = r.nullable()?,
+                21 => record.request_partner_id = r.nullable()?,
+                22 => record.res_id = r.nullable()?,
+                23 => record.res_model = r.nullable()?,
+                24 => record.res_model_id = r.nullable()?,
+                25 => record.res_name = r.nullable()?,
+                26 => record.state = r.nullable()?,
+                27 => record.summary = r.nullable()?,
+                28 => record.user_id = r.nullable()?,
+                29 => record.user_tz = r.nullable()?,
+                30 => record.write_date = r.nullable()?,
+                31 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailActivity {

@@ -8,7 +8,7 @@
 /// Activity Mixin (`mail.activity.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailActivityMixin {
     /// Next Activity Calendar Event
     ///
@@ -80,23 +80,40 @@ impl<'de> ::serde::Deserialize<'de> for MailActivityMixin {
     }
 }
 impl ::runtime::wire::FromRecord for MailActivityMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "my_activity_date_deadline",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailActivityMixin {
-            activity_calendar_event_id: record.nullable("activity_calendar_event_id")?,
-            activity_date_deadline: record.date("activity_date_deadline")?,
-            activity_exception_decoration: record
-                .nullable("activity_exception_decoration")?,
-            activity_exception_icon: record.nullable("activity_exception_icon")?,
-            activity_ids: record.value("activity_ids")?,
-            activity_state: record.nullable("activity_state")?,
-            activity_summary: record.nullable("activity_summary")?,
-            activity_type_icon: record.nullable("activity_type_icon")?,
-            activity_type_id: record.nullable("activity_type_id")?,
-            activity_user_id: record.nullable("activity_user_id")?,
-            my_activity_date_deadline: record.date("my_activity_date_deadline")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailActivityMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.activity_calendar_event_id = r.nullable()?,
+                1 => record.activity_date_deadline = r.nullable()?,
+                2 => record.activity_exception_decoration = r.nullable()?,
+                3 => record.activity_exception_icon = r.nullable()?,
+                4 => record.activity_ids = r.value()?,
+                5 => record.activity_state = r.nullable()?,
+                6 => record.activity_summary = r.nullable()?,
+                7 => record.activity_type_icon = r.nullable()?,
+                8 => record.activity_type_id = r.nullable()?,
+                9 => record.activity_user_id = r.nullable()?,
+                10 => record.my_activity_date_deadline = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `mail.activity.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// Activity Plan (`mail.activity.plan`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailActivityPlan {
     /// Active
     ///
@@ -85,27 +85,50 @@ impl<'de> ::serde::Deserialize<'de> for MailActivityPlan {
     }
 }
 impl ::runtime::wire::FromRecord for MailActivityPlan {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "department_assignable",
+        "department_id",
+        "display_name",
+        "has_user_on_demand",
+        "id",
+        "name",
+        "res_model",
+        "res_model_id",
+        "steps_count",
+        "template_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailActivityPlan {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            department_assignable: record.value("department_assignable")?,
-            department_id: record.nullable("department_id")?,
-            display_name: record.nullable("display_name")?,
-            has_user_on_demand: record.value("has_user_on_demand")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            res_model: record.nullable("res_model")?,
-            res_model_id: record.nullable("res_model_id")?,
-            steps_count: record.value("steps_count")?,
-            template_ids: record.value("template_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailActivityPlan::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.department_assignable = r.value()?,
+                5 => record.department_id = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.has_user_on_demand = r.value()?,
+                8 => record.id = r.value()?,
+                9 => record.name = r.nullable()?,
+                10 => record.res_model = r.nullable()?,
+                11 => record.res_model_id = r.nullable()?,
+                12 => record.steps_count = r.value()?,
+                13 => record.template_ids = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailActivityPlan {

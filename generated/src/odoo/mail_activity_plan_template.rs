@@ -8,7 +8,7 @@
 /// Activity plan template (`mail.activity.plan.template`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailActivityPlanTemplate {
     /// Activity Type
     ///
@@ -111,30 +111,56 @@ impl<'de> ::serde::Deserialize<'de> for MailActivityPlanTemplate {
     }
 }
 impl ::runtime::wire::FromRecord for MailActivityPlanTemplate {
+    const FIELDS: &'static [&'static str] = &[
+        "activity_type_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "delay_count",
+        "delay_from",
+        "delay_unit",
+        "display_name",
+        "icon",
+        "id",
+        "note",
+        "plan_id",
+        "res_model",
+        "responsible_id",
+        "responsible_type",
+        "sequence",
+        "summary",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailActivityPlanTemplate {
-            activity_type_id: record.nullable("activity_type_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            delay_count: record.value("delay_count")?,
-            delay_from: record.nullable("delay_from")?,
-            delay_unit: record.nullable("delay_unit")?,
-            display_name: record.nullable("display_name")?,
-            icon: record.nullable("icon")?,
-            id: record.required("id")?,
-            note: record.nullable("note")?,
-            plan_id: record.nullable("plan_id")?,
-            res_model: record.nullable("res_model")?,
-            responsible_id: record.nullable("responsible_id")?,
-            responsible_type: record.nullable("responsible_type")?,
-            sequence: record.value("sequence")?,
-            summary: record.nullable("summary")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailActivityPlanTemplate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.activity_type_id = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.delay_count = r.value()?,
+                5 => record.delay_from = r.nullable()?,
+                6 => record.delay_unit = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.icon = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.note = r.nullable()?,
+                11 => record.plan_id = r.nullable()?,
+                12 => record.res_model = r.nullable()?,
+                13 => record.responsible_id = r.nullable()?,
+                14 => record.responsible_type = r.nullable()?,
+                15 => record.sequence = r.value()?,
+                16 => record.summary = r.nullable()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailActivityPlanTemplate {

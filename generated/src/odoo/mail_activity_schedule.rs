@@ -10,7 +10,7 @@
 /// Activity schedule plan Wizard (`mail.activity.schedule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailActivitySchedule {
     /// Action
     ///
@@ -141,39 +141,74 @@ impl<'de> ::serde::Deserialize<'de> for MailActivitySchedule {
     }
 }
 impl ::runtime::wire::FromRecord for MailActivitySchedule {
+    const FIELDS: &'static [&'static str] = &[
+        "activity_category",
+        "activity_type_id",
+        "activity_user_id",
+        "chaining_type",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "date_deadline",
+        "department_id",
+        "display_name",
+        "error",
+        "has_error",
+        "id",
+        "is_batch_mode",
+        "note",
+        "plan_available_ids",
+        "plan_date",
+        "plan_department_filterable",
+        "plan_has_user_on_demand",
+        "plan_id",
+        "plan_on_demand_user_id",
+        "plan_summary",
+        "res_ids",
+        "res_model",
+        "res_model_id",
+        "summary",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailActivitySchedule {
-            activity_category: record.nullable("activity_category")?,
-            activity_type_id: record.nullable("activity_type_id")?,
-            activity_user_id: record.nullable("activity_user_id")?,
-            chaining_type: record.nullable("chaining_type")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_deadline: record.date("date_deadline")?,
-            department_id: record.nullable("department_id")?,
-            display_name: record.nullable("display_name")?,
-            error: record.nullable("error")?,
-            has_error: record.value("has_error")?,
-            id: record.required("id")?,
-            is_batch_mode: record.value("is_batch_mode")?,
-            note: record.nullable("note")?,
-            plan_available_ids: record.value("plan_available_ids")?,
-            plan_date: record.date("plan_date")?,
-            plan_department_filterable: record.value("plan_department_filterable")?,
-            plan_has_user_on_demand: record.value("plan_has_user_on_demand")?,
-            plan_id: record.nullable("plan_id")?,
-            plan_on_demand_user_id: record.nullable("plan_on_demand_user_id")?,
-            plan_summary: record.nullable("plan_summary")?,
-            res_ids: record.nullable("res_ids")?,
-            res_model: record.nullable("res_model")?,
-            res_model_id: record.nullable("res_model_id")?,
-            summary: record.nullable("summary")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailActivitySchedule::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.activity_category = r.nullable()?,
+                1 => record.activity_type_id = r.nullable()?,
+                2 => record.activity_user_id = r.nullable()?,
+                3 => record.chaining_type = r.nullable()?,
+                4 => record.company_id = r.nullable()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.date_deadline = r.nullable()?,
+                8 => record.department_id = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.error = r.nullable()?,
+                11 => record.has_error = r.value()?,
+                12 => record.id = r.value()?,
+                13 => record.is_batch_mode = r.value()?,
+                14 => record.note = r.nullable()?,
+                15 => record.plan_available_ids = r.value()?,
+                16 => record.plan_date = r.nullable()?,
+                17 => record.plan_department_filterable = r.value()?,
+                18 => record.plan_has_user_on_demand = r.value()?,
+                19 => record.plan_id = r.nullable()?,
+                20 => record.plan_on_demand_user_id = r.nullable()?,
+                21 => record.plan_summary = r.nullable()?,
+                22 => record.res_ids = r.nullable()?,
+                23 => record.res_model = r.nullable()?,
+                24 => record.res_model_id = r.nullable()?,
+                25 => record.summary = r.nullable()?,
+                26 => record.write_date = r.nullable()?,
+                27 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailActivitySchedule {

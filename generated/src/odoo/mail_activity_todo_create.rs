@@ -10,7 +10,7 @@
 /// Create activity and todo at the same time (`mail.activity.todo.create`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailActivityTodoCreate {
     /// Created on
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for MailActivityTodoCreate {
     }
 }
 impl ::runtime::wire::FromRecord for MailActivityTodoCreate {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "date_deadline",
+        "display_name",
+        "id",
+        "note",
+        "summary",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailActivityTodoCreate {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_deadline: record.date("date_deadline")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            note: record.nullable("note")?,
-            summary: record.nullable("summary")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailActivityTodoCreate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.date_deadline = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.note = r.nullable()?,
+                6 => record.summary = r.nullable()?,
+                7 => record.user_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailActivityTodoCreate {

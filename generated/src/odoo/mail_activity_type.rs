@@ -8,7 +8,7 @@
 /// Activity Type (`mail.activity.type`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailActivityType {
     /// Active
     ///
@@ -167,39 +167,74 @@ impl<'de> ::serde::Deserialize<'de> for MailActivityType {
     }
 }
 impl ::runtime::wire::FromRecord for MailActivityType {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "category",
+        "chaining_type",
+        "create_date",
+        "create_uid",
+        "decoration_type",
+        "default_note",
+        "default_user_id",
+        "delay_count",
+        "delay_from",
+        "delay_label",
+        "delay_unit",
+        "display_name",
+        "icon",
+        "id",
+        "initial_res_model",
+        "keep_done",
+        "mail_template_ids",
+        "name",
+        "previous_type_ids",
+        "res_model",
+        "res_model_change",
+        "sequence",
+        "suggested_next_type_ids",
+        "summary",
+        "triggered_next_type_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailActivityType {
-            active: record.value("active")?,
-            category: record.nullable("category")?,
-            chaining_type: record.nullable("chaining_type")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            decoration_type: record.nullable("decoration_type")?,
-            default_note: record.nullable("default_note")?,
-            default_user_id: record.nullable("default_user_id")?,
-            delay_count: record.value("delay_count")?,
-            delay_from: record.nullable("delay_from")?,
-            delay_label: record.nullable("delay_label")?,
-            delay_unit: record.nullable("delay_unit")?,
-            display_name: record.nullable("display_name")?,
-            icon: record.nullable("icon")?,
-            id: record.required("id")?,
-            initial_res_model: record.nullable("initial_res_model")?,
-            keep_done: record.value("keep_done")?,
-            mail_template_ids: record.value("mail_template_ids")?,
-            name: record.nullable("name")?,
-            previous_type_ids: record.value("previous_type_ids")?,
-            res_model: record.nullable("res_model")?,
-            res_model_change: record.value("res_model_change")?,
-            sequence: record.value("sequence")?,
-            suggested_next_type_ids: record.value("suggested_next_type_ids")?,
-            summary: record.nullable("summary")?,
-            triggered_next_type_id: record.nullable("triggered_next_type_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailActivityType::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.category = r.nullable()?,
+                2 => record.chaining_type = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.decoration_type = r.nullable()?,
+                6 => record.default_note = r.nullable()?,
+                7 => record.default_user_id = r.nullable()?,
+                8 => record.delay_count = r.value()?,
+                9 => record.delay_from = r.nullable()?,
+                10 => record.delay_label = r.nullable()?,
+                11 => record.delay_unit = r.nullable()?,
+                12 => record.display_name = r.nullable()?,
+                13 => record.icon = r.nullable()?,
+                14 => record.id = r.value()?,
+                15 => record.initial_res_model = r.nullable()?,
+                16 => record.keep_done = r.value()?,
+                17 => record.mail_template_ids = r.value()?,
+                18 => record.name = r.nullable()?,
+                19 => record.previous_type_ids = r.value()?,
+                20 => record.res_model = r.nullable()?,
+                21 => record.res_model_change = r.value()?,
+                22 => record.sequence = r.value()?,
+                23 => record.suggested_next_type_ids = r.value()?,
+                24 => record.summary = r.nullable()?,
+                25 => record.triggered_next_type_id = r.nullable()?,
+                26 => record.write_date = r.nullable()?,
+                27 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailActivityType {

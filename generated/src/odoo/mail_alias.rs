@@ -8,7 +8,7 @@
 /// Email Aliases (`mail.alias`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailAlias {
     /// Custom Bounced Message
     ///
@@ -120,30 +120,56 @@ impl<'de> ::serde::Deserialize<'de> for MailAlias {
     }
 }
 impl ::runtime::wire::FromRecord for MailAlias {
+    const FIELDS: &'static [&'static str] = &[
+        "alias_bounced_content",
+        "alias_contact",
+        "alias_defaults",
+        "alias_domain",
+        "alias_domain_id",
+        "alias_force_thread_id",
+        "alias_full_name",
+        "alias_incoming_local",
+        "alias_model_id",
+        "alias_name",
+        "alias_parent_model_id",
+        "alias_parent_thread_id",
+        "alias_status",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailAlias {
-            alias_bounced_content: record.nullable("alias_bounced_content")?,
-            alias_contact: record.nullable("alias_contact")?,
-            alias_defaults: record.nullable("alias_defaults")?,
-            alias_domain: record.nullable("alias_domain")?,
-            alias_domain_id: record.nullable("alias_domain_id")?,
-            alias_force_thread_id: record.value("alias_force_thread_id")?,
-            alias_full_name: record.nullable("alias_full_name")?,
-            alias_incoming_local: record.value("alias_incoming_local")?,
-            alias_model_id: record.nullable("alias_model_id")?,
-            alias_name: record.nullable("alias_name")?,
-            alias_parent_model_id: record.nullable("alias_parent_model_id")?,
-            alias_parent_thread_id: record.value("alias_parent_thread_id")?,
-            alias_status: record.nullable("alias_status")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailAlias::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.alias_bounced_content = r.nullable()?,
+                1 => record.alias_contact = r.nullable()?,
+                2 => record.alias_defaults = r.nullable()?,
+                3 => record.alias_domain = r.nullable()?,
+                4 => record.alias_domain_id = r.nullable()?,
+                5 => record.alias_force_thread_id = r.value()?,
+                6 => record.alias_full_name = r.nullable()?,
+                7 => record.alias_incoming_local = r.value()?,
+                8 => record.alias_model_id = r.nullable()?,
+                9 => record.alias_name = r.nullable()?,
+                10 => record.alias_parent_model_id = r.nullable()?,
+                11 => record.alias_parent_thread_id = r.value()?,
+                12 => record.alias_status = r.nullable()?,
+                13 => record.create_date = r.nullable()?,
+                14 => record.create_uid = r.nullable()?,
+                15 => record.display_name = r.nullable()?,
+                16 => record.id = r.value()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailAlias {

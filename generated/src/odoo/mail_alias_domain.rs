@@ -8,7 +8,7 @@
 /// Email Domain (`mail.alias.domain`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailAliasDomain {
     /// Bounce Alias
     ///
@@ -87,26 +87,48 @@ impl<'de> ::serde::Deserialize<'de> for MailAliasDomain {
     }
 }
 impl ::runtime::wire::FromRecord for MailAliasDomain {
+    const FIELDS: &'static [&'static str] = &[
+        "bounce_alias",
+        "bounce_email",
+        "catchall_alias",
+        "catchall_email",
+        "company_ids",
+        "create_date",
+        "create_uid",
+        "default_from",
+        "default_from_email",
+        "display_name",
+        "id",
+        "name",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailAliasDomain {
-            bounce_alias: record.nullable("bounce_alias")?,
-            bounce_email: record.nullable("bounce_email")?,
-            catchall_alias: record.nullable("catchall_alias")?,
-            catchall_email: record.nullable("catchall_email")?,
-            company_ids: record.value("company_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            default_from: record.nullable("default_from")?,
-            default_from_email: record.nullable("default_from_email")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailAliasDomain::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.bounce_alias = r.nullable()?,
+                1 => record.bounce_email = r.nullable()?,
+                2 => record.catchall_alias = r.nullable()?,
+                3 => record.catchall_email = r.nullable()?,
+                4 => record.company_ids = r.value()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.default_from = r.nullable()?,
+                8 => record.default_from_email = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.id = r.value()?,
+                11 => record.name = r.nullable()?,
+                12 => record.sequence = r.value()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailAliasDomain {

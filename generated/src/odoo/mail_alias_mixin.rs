@@ -8,7 +8,7 @@
 /// Email Aliases Mixin (`mail.alias.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailAliasMixin {
     /// Default Values
     ///
@@ -47,17 +47,30 @@ impl<'de> ::serde::Deserialize<'de> for MailAliasMixin {
     }
 }
 impl ::runtime::wire::FromRecord for MailAliasMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "alias_defaults",
+        "alias_domain",
+        "alias_domain_id",
+        "alias_email",
+        "alias_id",
+        "alias_name",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailAliasMixin {
-            alias_defaults: record.nullable("alias_defaults")?,
-            alias_domain: record.nullable("alias_domain")?,
-            alias_domain_id: record.nullable("alias_domain_id")?,
-            alias_email: record.nullable("alias_email")?,
-            alias_id: record.nullable("alias_id")?,
-            alias_name: record.nullable("alias_name")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailAliasMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.alias_defaults = r.nullable()?,
+                1 => record.alias_domain = r.nullable()?,
+                2 => record.alias_domain_id = r.nullable()?,
+                3 => record.alias_email = r.nullable()?,
+                4 => record.alias_id = r.nullable()?,
+                5 => record.alias_name = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `mail.alias.mixin` record: the constructor takes the required fields, setters add the rest.

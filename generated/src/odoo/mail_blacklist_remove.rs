@@ -10,7 +10,7 @@
 /// Remove email from blacklist wizard (`mail.blacklist.remove`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailBlacklistRemove {
     /// Created on
     ///
@@ -51,19 +51,34 @@ impl<'de> ::serde::Deserialize<'de> for MailBlacklistRemove {
     }
 }
 impl ::runtime::wire::FromRecord for MailBlacklistRemove {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "email",
+        "id",
+        "reason",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailBlacklistRemove {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            id: record.required("id")?,
-            reason: record.nullable("reason")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailBlacklistRemove::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.email = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.reason = r.nullable()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailBlacklistRemove {

@@ -8,7 +8,7 @@
 /// Canned Response (`mail.canned.response`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailCannedResponse {
     /// Created on
     ///
@@ -75,24 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for MailCannedResponse {
     }
 }
 impl ::runtime::wire::FromRecord for MailCannedResponse {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "description",
+        "display_name",
+        "group_ids",
+        "id",
+        "is_editable",
+        "is_shared",
+        "last_used",
+        "source",
+        "substitution",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailCannedResponse {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            group_ids: record.value("group_ids")?,
-            id: record.required("id")?,
-            is_editable: record.value("is_editable")?,
-            is_shared: record.value("is_shared")?,
-            last_used: record.datetime("last_used")?,
-            source: record.nullable("source")?,
-            substitution: record.nullable("substitution")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailCannedResponse::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.description = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.group_ids = r.value()?,
+                5 => record.id = r.value()?,
+                6 => record.is_editable = r.value()?,
+                7 => record.is_shared = r.value()?,
+                8 => record.last_used = r.nullable()?,
+                9 => record.source = r.nullable()?,
+                10 => record.substitution = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailCannedResponse {

@@ -8,7 +8,7 @@
 /// Mail Composer Mixin (`mail.composer.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailComposerMixin {
     /// Contents
     ///
@@ -51,19 +51,34 @@ impl<'de> ::serde::Deserialize<'de> for MailComposerMixin {
     }
 }
 impl ::runtime::wire::FromRecord for MailComposerMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "body",
+        "body_has_template_value",
+        "can_edit_body",
+        "is_mail_template_editor",
+        "lang",
+        "render_model",
+        "subject",
+        "template_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailComposerMixin {
-            body: record.nullable("body")?,
-            body_has_template_value: record.value("body_has_template_value")?,
-            can_edit_body: record.value("can_edit_body")?,
-            is_mail_template_editor: record.value("is_mail_template_editor")?,
-            lang: record.nullable("lang")?,
-            render_model: record.nullable("render_model")?,
-            subject: record.nullable("subject")?,
-            template_id: record.nullable("template_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailComposerMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.body = r.nullable()?,
+                1 => record.body_has_template_value = r.value()?,
+                2 => record.can_edit_body = r.value()?,
+                3 => record.is_mail_template_editor = r.value()?,
+                4 => record.lang = r.nullable()?,
+                5 => record.render_model = r.nullable()?,
+                6 => record.subject = r.nullable()?,
+                7 => record.template_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `mail.composer.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// Document Followers (`mail.followers`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailFollowers {
     /// Display Name
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for MailFollowers {
     }
 }
 impl ::runtime::wire::FromRecord for MailFollowers {
+    const FIELDS: &'static [&'static str] = &[
+        "display_name",
+        "email",
+        "id",
+        "is_active",
+        "name",
+        "partner_id",
+        "res_id",
+        "res_model",
+        "subtype_ids",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailFollowers {
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            id: record.required("id")?,
-            is_active: record.value("is_active")?,
-            name: record.nullable("name")?,
-            partner_id: record.nullable("partner_id")?,
-            res_id: record.nullable("res_id")?,
-            res_model: record.nullable("res_model")?,
-            subtype_ids: record.value("subtype_ids")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailFollowers::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.display_name = r.nullable()?,
+                1 => record.email = r.nullable()?,
+                2 => record.id = r.value()?,
+                3 => record.is_active = r.value()?,
+                4 => record.name = r.nullable()?,
+                5 => record.partner_id = r.nullable()?,
+                6 => record.res_id = r.nullable()?,
+                7 => record.res_model = r.nullable()?,
+                8 => record.subtype_ids = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailFollowers {

@@ -8,7 +8,7 @@
 /// Mail Gateway Allowed (`mail.gateway.allowed`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailGatewayAllowed {
     /// Created on
     ///
@@ -49,19 +49,34 @@ impl<'de> ::serde::Deserialize<'de> for MailGatewayAllowed {
     }
 }
 impl ::runtime::wire::FromRecord for MailGatewayAllowed {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "email",
+        "email_normalized",
+        "id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailGatewayAllowed {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            email_normalized: record.nullable("email_normalized")?,
-            id: record.required("id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailGatewayAllowed::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.email = r.nullable()?,
+                4 => record.email_normalized = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailGatewayAllowed {

@@ -10,7 +10,7 @@
 /// Guest (`mail.guest`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailGuest {
     /// Access Token
     ///
@@ -75,24 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for MailGuest {
     }
 }
 impl ::runtime::wire::FromRecord for MailGuest {
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "channel_ids",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "im_status",
+        "lang",
+        "name",
+        "timezone",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailGuest {
-            access_token: record.nullable("access_token")?,
-            channel_ids: record.value("channel_ids")?,
-            country_id: record.nullable("country_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            im_status: record.nullable("im_status")?,
-            lang: record.nullable("lang")?,
-            name: record.nullable("name")?,
-            timezone: record.nullable("timezone")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailGuest::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_token = r.nullable()?,
+                1 => record.channel_ids = r.value()?,
+                2 => record.country_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.im_status = r.nullable()?,
+                8 => record.lang = r.nullable()?,
+                9 => record.name = r.nullable()?,
+                10 => record.timezone = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailGuest {

@@ -8,7 +8,7 @@
 /// ICE server (`mail.ice.server`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailIceServer {
     /// Created on
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for MailIceServer {
     }
 }
 impl ::runtime::wire::FromRecord for MailIceServer {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "credential",
+        "display_name",
+        "id",
+        "server_type",
+        "uri",
+        "username",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailIceServer {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            credential: record.nullable("credential")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            server_type: record.nullable("server_type")?,
-            uri: record.nullable("uri")?,
-            username: record.nullable("username")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailIceServer::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.credential = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.server_type = r.nullable()?,
+                6 => record.uri = r.nullable()?,
+                7 => record.username = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailIceServer {

@@ -8,7 +8,7 @@
 /// Store link preview data (`mail.link.preview`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailLinkPreview {
     /// Create Date
     ///
@@ -81,27 +81,50 @@ impl<'de> ::serde::Deserialize<'de> for MailLinkPreview {
     }
 }
 impl ::runtime::wire::FromRecord for MailLinkPreview {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "image_mimetype",
+        "is_hidden",
+        "message_id",
+        "og_description",
+        "og_image",
+        "og_mimetype",
+        "og_site_name",
+        "og_title",
+        "og_type",
+        "source_url",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailLinkPreview {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            image_mimetype: record.nullable("image_mimetype")?,
-            is_hidden: record.value("is_hidden")?,
-            message_id: record.nullable("message_id")?,
-            og_description: record.nullable("og_description")?,
-            og_image: record.nullable("og_image")?,
-            og_mimetype: record.nullable("og_mimetype")?,
-            og_site_name: record.nullable("og_site_name")?,
-            og_title: record.nullable("og_title")?,
-            og_type: record.nullable("og_type")?,
-            source_url: record.nullable("source_url")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailLinkPreview::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.image_mimetype = r.nullable()?,
+                5 => record.is_hidden = r.value()?,
+                6 => record.message_id = r.nullable()?,
+                7 => record.og_description = r.nullable()?,
+                8 => record.og_image = r.nullable()?,
+                9 => record.og_mimetype = r.nullable()?,
+                10 => record.og_site_name = r.nullable()?,
+                11 => record.og_title = r.nullable()?,
+                12 => record.og_type = r.nullable()?,
+                13 => record.source_url = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailLinkPreview {

@@ -8,7 +8,7 @@
 /// Message Reaction (`mail.message.reaction`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailMessageReaction {
     /// Content
     ///
@@ -41,17 +41,30 @@ impl<'de> ::serde::Deserialize<'de> for MailMessageReaction {
     }
 }
 impl ::runtime::wire::FromRecord for MailMessageReaction {
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "display_name",
+        "guest_id",
+        "id",
+        "message_id",
+        "partner_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailMessageReaction {
-            content: record.nullable("content")?,
-            display_name: record.nullable("display_name")?,
-            guest_id: record.nullable("guest_id")?,
-            id: record.required("id")?,
-            message_id: record.nullable("message_id")?,
-            partner_id: record.nullable("partner_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailMessageReaction::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.content = r.nullable()?,
+                1 => record.display_name = r.nullable()?,
+                2 => record.guest_id = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.message_id = r.nullable()?,
+                5 => record.partner_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailMessageReaction {

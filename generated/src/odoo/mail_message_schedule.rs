@@ -8,7 +8,7 @@
 /// Scheduled Messages (`mail.message.schedule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailMessageSchedule {
     /// Created on
     ///
@@ -55,20 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for MailMessageSchedule {
     }
 }
 impl ::runtime::wire::FromRecord for MailMessageSchedule {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "mail_message_id",
+        "notification_parameters",
+        "scheduled_datetime",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailMessageSchedule {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            mail_message_id: record.nullable("mail_message_id")?,
-            notification_parameters: record.nullable("notification_parameters")?,
-            scheduled_datetime: record.datetime("scheduled_datetime")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailMessageSchedule::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.mail_message_id = r.nullable()?,
+                5 => record.notification_parameters = r.nullable()?,
+                6 => record.scheduled_datetime = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailMessageSchedule {

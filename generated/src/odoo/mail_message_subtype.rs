@@ -8,7 +8,7 @@
 /// Message subtypes (`mail.message.subtype`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailMessageSubtype {
     /// Created on
     ///
@@ -101,27 +101,50 @@ impl<'de> ::serde::Deserialize<'de> for MailMessageSubtype {
     }
 }
 impl ::runtime::wire::FromRecord for MailMessageSubtype {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "default",
+        "description",
+        "display_name",
+        "hidden",
+        "id",
+        "internal",
+        "name",
+        "parent_id",
+        "relation_field",
+        "res_model",
+        "sequence",
+        "track_recipients",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailMessageSubtype {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            default: record.value("default")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            hidden: record.value("hidden")?,
-            id: record.required("id")?,
-            internal: record.value("internal")?,
-            name: record.nullable("name")?,
-            parent_id: record.nullable("parent_id")?,
-            relation_field: record.nullable("relation_field")?,
-            res_model: record.nullable("res_model")?,
-            sequence: record.value("sequence")?,
-            track_recipients: record.value("track_recipients")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailMessageSubtype::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.default = r.value()?,
+                3 => record.description = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.hidden = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.internal = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.parent_id = r.nullable()?,
+                10 => record.relation_field = r.nullable()?,
+                11 => record.res_model = r.nullable()?,
+                12 => record.sequence = r.value()?,
+                13 => record.track_recipients = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailMessageSubtype {

@@ -8,7 +8,7 @@
 /// Message Translation (`mail.message.translation`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailMessageTranslation {
     /// Translation Body
     ///
@@ -63,21 +63,38 @@ impl<'de> ::serde::Deserialize<'de> for MailMessageTranslation {
     }
 }
 impl ::runtime::wire::FromRecord for MailMessageTranslation {
+    const FIELDS: &'static [&'static str] = &[
+        "body",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "message_id",
+        "source_lang",
+        "target_lang",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailMessageTranslation {
-            body: record.nullable("body")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            message_id: record.nullable("message_id")?,
-            source_lang: record.nullable("source_lang")?,
-            target_lang: record.nullable("target_lang")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailMessageTranslation::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.body = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.message_id = r.nullable()?,
+                6 => record.source_lang = r.nullable()?,
+                7 => record.target_lang = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailMessageTranslation {

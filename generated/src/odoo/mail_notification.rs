@@ -8,7 +8,7 @@
 /// Message Notifications (`mail.notification`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailNotification {
     /// Author
     ///
@@ -93,28 +93,52 @@ impl<'de> ::serde::Deserialize<'de> for MailNotification {
     }
 }
 impl ::runtime::wire::FromRecord for MailNotification {
+    const FIELDS: &'static [&'static str] = &[
+        "author_id",
+        "display_name",
+        "failure_reason",
+        "failure_type",
+        "id",
+        "is_read",
+        "letter_id",
+        "mail_mail_id",
+        "mail_message_id",
+        "notification_status",
+        "notification_type",
+        "read_date",
+        "res_partner_id",
+        "sms_id",
+        "sms_id_int",
+        "sms_number",
+        "sms_tracker_ids",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailNotification {
-            author_id: record.nullable("author_id")?,
-            display_name: record.nullable("display_name")?,
-            failure_reason: record.nullable("failure_reason")?,
-            failure_type: record.nullable("failure_type")?,
-            id: record.required("id")?,
-            is_read: record.value("is_read")?,
-            letter_id: record.nullable("letter_id")?,
-            mail_mail_id: record.nullable("mail_mail_id")?,
-            mail_message_id: record.nullable("mail_message_id")?,
-            notification_status: record.nullable("notification_status")?,
-            notification_type: record.nullable("notification_type")?,
-            read_date: record.datetime("read_date")?,
-            res_partner_id: record.nullable("res_partner_id")?,
-            sms_id: record.nullable("sms_id")?,
-            sms_id_int: record.value("sms_id_int")?,
-            sms_number: record.nullable("sms_number")?,
-            sms_tracker_ids: record.value("sms_tracker_ids")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailNotification::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.author_id = r.nullable()?,
+                1 => record.display_name = r.nullable()?,
+                2 => record.failure_reason = r.nullable()?,
+                3 => record.failure_type = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.is_read = r.value()?,
+                6 => record.letter_id = r.nullable()?,
+                7 => record.mail_mail_id = r.nullable()?,
+                8 => record.mail_message_id = r.nullable()?,
+                9 => record.notification_status = r.nullable()?,
+                10 => record.notification_type = r.nullable()?,
+                11 => record.read_date = r.nullable()?,
+                12 => record.res_partner_id = r.nullable()?,
+                13 => record.sms_id = r.nullable()?,
+                14 => record.sms_id_int = r.value()?,
+                15 => record.sms_number = r.nullable()?,
+                16 => record.sms_tracker_ids = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailNotification {

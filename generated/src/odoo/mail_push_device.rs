@@ -8,7 +8,7 @@
 /// Push Notification Device (`mail.push.device`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailPushDevice {
     /// Created on
     ///
@@ -62,21 +62,38 @@ impl<'de> ::serde::Deserialize<'de> for MailPushDevice {
     }
 }
 impl ::runtime::wire::FromRecord for MailPushDevice {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "endpoint",
+        "expiration_time",
+        "id",
+        "keys",
+        "partner_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailPushDevice {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            endpoint: record.nullable("endpoint")?,
-            expiration_time: record.datetime("expiration_time")?,
-            id: record.required("id")?,
-            keys: record.nullable("keys")?,
-            partner_id: record.nullable("partner_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailPushDevice::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.endpoint = r.nullable()?,
+                4 => record.expiration_time = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.keys = r.nullable()?,
+                7 => record.partner_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailPushDevice {

@@ -8,7 +8,7 @@
 /// Mail Render Mixin (`mail.render.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailRenderMixin {
     /// Language
     ///
@@ -27,13 +27,19 @@ impl<'de> ::serde::Deserialize<'de> for MailRenderMixin {
     }
 }
 impl ::runtime::wire::FromRecord for MailRenderMixin {
+    const FIELDS: &'static [&'static str] = &["lang", "render_model"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailRenderMixin {
-            lang: record.nullable("lang")?,
-            render_model: record.nullable("render_model")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailRenderMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.lang = r.nullable()?,
+                1 => record.render_model = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `mail.render.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -10,7 +10,7 @@
 /// Email resend wizard (`mail.resend.message`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailResendMessage {
     /// Can Cancel
     ///
@@ -67,23 +67,42 @@ impl<'de> ::serde::Deserialize<'de> for MailResendMessage {
     }
 }
 impl ::runtime::wire::FromRecord for MailResendMessage {
+    const FIELDS: &'static [&'static str] = &[
+        "can_cancel",
+        "can_resend",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "mail_message_id",
+        "notification_ids",
+        "partner_ids",
+        "partner_readonly",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailResendMessage {
-            can_cancel: record.value("can_cancel")?,
-            can_resend: record.value("can_resend")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            mail_message_id: record.nullable("mail_message_id")?,
-            notification_ids: record.value("notification_ids")?,
-            partner_ids: record.value("partner_ids")?,
-            partner_readonly: record.value("partner_readonly")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailResendMessage::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.can_cancel = r.value()?,
+                1 => record.can_resend = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.mail_message_id = r.nullable()?,
+                7 => record.notification_ids = r.value()?,
+                8 => record.partner_ids = r.value()?,
+                9 => record.partner_readonly = r.value()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailResendMessage {

@@ -10,7 +10,7 @@
 /// Partner with additional information for mail resend (`mail.resend.partner`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailResendPartner {
     /// Created on
     ///
@@ -81,26 +81,48 @@ impl<'de> ::serde::Deserialize<'de> for MailResendPartner {
     }
 }
 impl ::runtime::wire::FromRecord for MailResendPartner {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "email",
+        "failure_reason",
+        "id",
+        "message",
+        "name",
+        "notification_id",
+        "partner_id",
+        "partner_readonly",
+        "resend",
+        "resend_wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailResendPartner {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            failure_reason: record.nullable("failure_reason")?,
-            id: record.required("id")?,
-            message: record.nullable("message")?,
-            name: record.nullable("name")?,
-            notification_id: record.nullable("notification_id")?,
-            partner_id: record.nullable("partner_id")?,
-            partner_readonly: record.value("partner_readonly")?,
-            resend: record.value("resend")?,
-            resend_wizard_id: record.nullable("resend_wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailResendPartner::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.email = r.nullable()?,
+                4 => record.failure_reason = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.message = r.nullable()?,
+                7 => record.name = r.nullable()?,
+                8 => record.notification_id = r.nullable()?,
+                9 => record.partner_id = r.nullable()?,
+                10 => record.partner_readonly = r.value()?,
+                11 => record.resend = r.value()?,
+                12 => record.resend_wizard_id = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailResendPartner {

@@ -8,7 +8,7 @@
 /// Scheduled Message (`mail.scheduled.message`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailScheduledMessage {
     /// Attachments
     ///
@@ -83,27 +83,50 @@ impl<'de> ::serde::Deserialize<'de> for MailScheduledMessage {
     }
 }
 impl ::runtime::wire::FromRecord for MailScheduledMessage {
+    const FIELDS: &'static [&'static str] = &[
+        "attachment_ids",
+        "author_id",
+        "body",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "is_note",
+        "model",
+        "notification_parameters",
+        "partner_ids",
+        "res_id",
+        "scheduled_date",
+        "subject",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailScheduledMessage {
-            attachment_ids: record.value("attachment_ids")?,
-            author_id: record.nullable("author_id")?,
-            body: record.nullable("body")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_note: record.value("is_note")?,
-            model: record.nullable("model")?,
-            notification_parameters: record.nullable("notification_parameters")?,
-            partner_ids: record.value("partner_ids")?,
-            res_id: record.nullable("res_id")?,
-            scheduled_date: record.datetime("scheduled_date")?,
-            subject: record.nullable("subject")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailScheduledMessage::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.attachment_ids = r.value()?,
+                1 => record.author_id = r.nullable()?,
+                2 => record.body = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.is_note = r.value()?,
+                8 => record.model = r.nullable()?,
+                9 => record.notification_parameters = r.nullable()?,
+                10 => record.partner_ids = r.value()?,
+                11 => record.res_id = r.nullable()?,
+                12 => record.scheduled_date = r.nullable()?,
+                13 => record.subject = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailScheduledMessage {

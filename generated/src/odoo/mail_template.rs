@@ -8,7 +8,7 @@
 /// Email Templates (`mail.template`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailTemplate {
     /// Active
     ///
@@ -189,44 +189,84 @@ impl<'de> ::serde::Deserialize<'de> for MailTemplate {
     }
 }
 impl ::runtime::wire::FromRecord for MailTemplate {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "attachment_ids",
+        "auto_delete",
+        "body_html",
+        "can_write",
+        "create_date",
+        "create_uid",
+        "description",
+        "display_name",
+        "email_cc",
+        "email_from",
+        "email_layout_xmlid",
+        "email_to",
+        "id",
+        "is_template_editor",
+        "lang",
+        "mail_server_id",
+        "model",
+        "model_id",
+        "name",
+        "partner_to",
+        "ref_ir_act_window",
+        "render_model",
+        "reply_to",
+        "report_template_ids",
+        "scheduled_date",
+        "subject",
+        "template_category",
+        "template_fs",
+        "use_default_to",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailTemplate {
-            active: record.value("active")?,
-            attachment_ids: record.value("attachment_ids")?,
-            auto_delete: record.value("auto_delete")?,
-            body_html: record.nullable("body_html")?,
-            can_write: record.value("can_write")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            email_cc: record.nullable("email_cc")?,
-            email_from: record.nullable("email_from")?,
-            email_layout_xmlid: record.nullable("email_layout_xmlid")?,
-            email_to: record.nullable("email_to")?,
-            id: record.required("id")?,
-            is_template_editor: record.value("is_template_editor")?,
-            lang: record.nullable("lang")?,
-            mail_server_id: record.nullable("mail_server_id")?,
-            model: record.nullable("model")?,
-            model_id: record.nullable("model_id")?,
-            name: record.nullable("name")?,
-            partner_to: record.nullable("partner_to")?,
-            ref_ir_act_window: record.nullable("ref_ir_act_window")?,
-            render_model: record.nullable("render_model")?,
-            reply_to: record.nullable("reply_to")?,
-            report_template_ids: record.value("report_template_ids")?,
-            scheduled_date: record.nullable("scheduled_date")?,
-            subject: record.nullable("subject")?,
-            template_category: record.nullable("template_category")?,
-            template_fs: record.nullable("template_fs")?,
-            use_default_to: record.value("use_default_to")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailTemplate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.attachment_ids = r.value()?,
+                2 => record.auto_delete = r.value()?,
+                3 => record.body_html = r.nullable()?,
+                4 => record.can_write = r.value()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.description = r.nullable()?,
+                8 => record.display_name = r.nullable()?,
+                9 => record.email_cc = r.nullable()?,
+                10 => record.email_from = r.nullable()?,
+                11 => record.email_layout_xmlid = r.nullable()?,
+                12 => record.email_to = r.nullable()?,
+                13 => record.id = r.value()?,
+                14 => record.is_template_editor = r.value()?,
+                15 => record.lang = r.nullable()?,
+                16 => record.mail_server_id = r.nullable()?,
+                17 => record.model = r.nullable()?,
+                18 => record.model_id = r.nullable()?,
+                19 => record.name = r.nullable()?,
+                20 => record.partner_to = r.nullable()?,
+                21 => record.ref_ir_act_window = r.nullable()?,
+                22 => record.render_model = r.nullable()?,
+                23 => record.reply_to = r.nullable()?,
+                24 => record.report_template_ids = r.value()?,
+                25 => record.scheduled_date = r.nullable()?,
+                26 => record.subject = r.nullable()?,
+                27 => record.template_category = r.nullable()?,
+                28 => record.template_fs = r.nullable()?,
+                29 => record.use_default_to = r.value()?,
+                30 => record.user_id = r.nullable()?,
+                31 => record.write_date = r.nullable()?,
+                32 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailTemplate {

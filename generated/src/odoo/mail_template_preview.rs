@@ -10,7 +10,7 @@
 /// Email Template Preview (`mail.template.preview`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailTemplatePreview {
     /// Attachment
     ///
@@ -117,32 +117,60 @@ impl<'de> ::serde::Deserialize<'de> for MailTemplatePreview {
     }
 }
 impl ::runtime::wire::FromRecord for MailTemplatePreview {
+    const FIELDS: &'static [&'static str] = &[
+        "attachment_ids",
+        "body_html",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "email_cc",
+        "email_from",
+        "email_to",
+        "error_msg",
+        "id",
+        "lang",
+        "mail_template_id",
+        "model_id",
+        "no_record",
+        "partner_ids",
+        "reply_to",
+        "resource_ref",
+        "scheduled_date",
+        "subject",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailTemplatePreview {
-            attachment_ids: record.value("attachment_ids")?,
-            body_html: record.nullable("body_html")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            email_cc: record.nullable("email_cc")?,
-            email_from: record.nullable("email_from")?,
-            email_to: record.nullable("email_to")?,
-            error_msg: record.nullable("error_msg")?,
-            id: record.required("id")?,
-            lang: record.nullable("lang")?,
-            mail_template_id: record.nullable("mail_template_id")?,
-            model_id: record.nullable("model_id")?,
-            no_record: record.value("no_record")?,
-            partner_ids: record.value("partner_ids")?,
-            reply_to: record.nullable("reply_to")?,
-            resource_ref: record.nullable("resource_ref")?,
-            scheduled_date: record.nullable("scheduled_date")?,
-            subject: record.nullable("subject")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailTemplatePreview::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.attachment_ids = r.value()?,
+                1 => record.body_html = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.email_cc = r.nullable()?,
+                6 => record.email_from = r.nullable()?,
+                7 => record.email_to = r.nullable()?,
+                8 => record.error_msg = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.lang = r.nullable()?,
+                11 => record.mail_template_id = r.nullable()?,
+                12 => record.model_id = r.nullable()?,
+                13 => record.no_record = r.value()?,
+                14 => record.partner_ids = r.value()?,
+                15 => record.reply_to = r.nullable()?,
+                16 => record.resource_ref = r.nullable()?,
+                17 => record.scheduled_date = r.nullable()?,
+                18 => record.subject = r.nullable()?,
+                19 => record.write_date = r.nullable()?,
+                20 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailTemplatePreview {

@@ -8,7 +8,7 @@
 /// Email Thread (`mail.thread`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailThread {
     /// Has Message
     ///
@@ -81,24 +81,44 @@ impl<'de> ::serde::Deserialize<'de> for MailThread {
     }
 }
 impl ::runtime::wire::FromRecord for MailThread {
+    const FIELDS: &'static [&'static str] = &[
+        "has_message",
+        "message_attachment_count",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "rating_ids",
+        "website_message_ids",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailThread {
-            has_message: record.value("has_message")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            rating_ids: record.value("rating_ids")?,
-            website_message_ids: record.value("website_message_ids")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailThread::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.has_message = r.value()?,
+                1 => record.message_attachment_count = r.value()?,
+                2 => record.message_follower_ids = r.value()?,
+                3 => record.message_has_error = r.value()?,
+                4 => record.message_has_error_counter = r.value()?,
+                5 => record.message_has_sms_error = r.value()?,
+                6 => record.message_ids = r.value()?,
+                7 => record.message_is_follower = r.value()?,
+                8 => record.message_needaction = r.value()?,
+                9 => record.message_needaction_counter = r.value()?,
+                10 => record.message_partner_ids = r.value()?,
+                11 => record.rating_ids = r.value()?,
+                12 => record.website_message_ids = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `mail.thread` record: the constructor takes the required fields, setters add the rest.

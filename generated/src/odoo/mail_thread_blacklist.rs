@@ -8,7 +8,7 @@
 /// Mail Blacklist mixin (`mail.thread.blacklist`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailThreadBlacklist {
     /// Normalized Email
     ///
@@ -99,27 +99,50 @@ impl<'de> ::serde::Deserialize<'de> for MailThreadBlacklist {
     }
 }
 impl ::runtime::wire::FromRecord for MailThreadBlacklist {
+    const FIELDS: &'static [&'static str] = &[
+        "email_normalized",
+        "has_message",
+        "is_blacklisted",
+        "message_attachment_count",
+        "message_bounce",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "rating_ids",
+        "website_message_ids",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailThreadBlacklist {
-            email_normalized: record.nullable("email_normalized")?,
-            has_message: record.value("has_message")?,
-            is_blacklisted: record.value("is_blacklisted")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_bounce: record.value("message_bounce")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            rating_ids: record.value("rating_ids")?,
-            website_message_ids: record.value("website_message_ids")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailThreadBlacklist::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.email_normalized = r.nullable()?,
+                1 => record.has_message = r.value()?,
+                2 => record.is_blacklisted = r.value()?,
+                3 => record.message_attachment_count = r.value()?,
+                4 => record.message_bounce = r.value()?,
+                5 => record.message_follower_ids = r.value()?,
+                6 => record.message_has_error = r.value()?,
+                7 => record.message_has_error_counter = r.value()?,
+                8 => record.message_has_sms_error = r.value()?,
+                9 => record.message_ids = r.value()?,
+                10 => record.message_is_follower = r.value()?,
+                11 => record.message_needaction = r.value()?,
+                12 => record.message_needaction_counter = r.value()?,
+                13 => record.message_partner_ids = r.value()?,
+                14 => record.rating_ids = r.value()?,
+                15 => record.website_message_ids = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `mail.thread.blacklist` record: the constructor takes the required fields, setters add the rest.

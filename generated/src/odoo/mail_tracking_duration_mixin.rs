@@ -8,7 +8,7 @@
 /// Mixin to compute the time a record has spent in each value a many2one field can take (`mail.tracking.duration.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailTrackingDurationMixin {
     /// Status time
     ///
@@ -23,12 +23,15 @@ impl<'de> ::serde::Deserialize<'de> for MailTrackingDurationMixin {
     }
 }
 impl ::runtime::wire::FromRecord for MailTrackingDurationMixin {
+    const FIELDS: &'static [&'static str] = &["duration_tracking"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailTrackingDurationMixin {
-            duration_tracking: record.nullable("duration_tracking")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailTrackingDurationMixin::default();
+        while r.next()?.is_some() {
+            record.duration_tracking = r.nullable()?;
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `mail.tracking.duration.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// Mail Tracking Value (`mail.tracking.value`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailTrackingValue {
     /// Created on
     ///
@@ -99,31 +99,58 @@ impl<'de> ::serde::Deserialize<'de> for MailTrackingValue {
     }
 }
 impl ::runtime::wire::FromRecord for MailTrackingValue {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "field_id",
+        "field_info",
+        "id",
+        "mail_message_id",
+        "new_value_char",
+        "new_value_datetime",
+        "new_value_float",
+        "new_value_integer",
+        "new_value_text",
+        "old_value_char",
+        "old_value_datetime",
+        "old_value_float",
+        "old_value_integer",
+        "old_value_text",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailTrackingValue {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            field_id: record.nullable("field_id")?,
-            field_info: record.nullable("field_info")?,
-            id: record.required("id")?,
-            mail_message_id: record.nullable("mail_message_id")?,
-            new_value_char: record.nullable("new_value_char")?,
-            new_value_datetime: record.datetime("new_value_datetime")?,
-            new_value_float: record.value("new_value_float")?,
-            new_value_integer: record.value("new_value_integer")?,
-            new_value_text: record.nullable("new_value_text")?,
-            old_value_char: record.nullable("old_value_char")?,
-            old_value_datetime: record.datetime("old_value_datetime")?,
-            old_value_float: record.value("old_value_float")?,
-            old_value_integer: record.value("old_value_integer")?,
-            old_value_text: record.nullable("old_value_text")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailTrackingValue::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.currency_id = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.field_id = r.nullable()?,
+                5 => record.field_info = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.mail_message_id = r.nullable()?,
+                8 => record.new_value_char = r.nullable()?,
+                9 => record.new_value_datetime = r.nullable()?,
+                10 => record.new_value_float = r.value()?,
+                11 => record.new_value_integer = r.value()?,
+                12 => record.new_value_text = r.nullable()?,
+                13 => record.old_value_char = r.nullable()?,
+                14 => record.old_value_datetime = r.nullable()?,
+                15 => record.old_value_float = r.value()?,
+                16 => record.old_value_integer = r.value()?,
+                17 => record.old_value_text = r.nullable()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailTrackingValue {

@@ -10,7 +10,7 @@
 /// Invite wizard (`mail.wizard.invite`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MailWizardInvite {
     /// Created on
     ///
@@ -67,22 +67,40 @@ impl<'de> ::serde::Deserialize<'de> for MailWizardInvite {
     }
 }
 impl ::runtime::wire::FromRecord for MailWizardInvite {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "message",
+        "notify",
+        "partner_ids",
+        "res_id",
+        "res_model",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(MailWizardInvite {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            message: record.nullable("message")?,
-            notify: record.value("notify")?,
-            partner_ids: record.value("partner_ids")?,
-            res_id: record.value("res_id")?,
-            res_model: record.nullable("res_model")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = MailWizardInvite::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.message = r.nullable()?,
+                5 => record.notify = r.value()?,
+                6 => record.partner_ids = r.value()?,
+                7 => record.res_id = r.value()?,
+                8 => record.res_model = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for MailWizardInvite {

@@ -8,7 +8,7 @@
 /// Onboarding (`onboarding.onboarding`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OnboardingOnboarding {
     /// Created on
     ///
@@ -97,28 +97,52 @@ impl<'de> ::serde::Deserialize<'de> for OnboardingOnboarding {
     }
 }
 impl ::runtime::wire::FromRecord for OnboardingOnboarding {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "current_onboarding_state",
+        "current_progress_id",
+        "display_name",
+        "id",
+        "is_onboarding_closed",
+        "is_per_company",
+        "name",
+        "panel_close_action_name",
+        "progress_ids",
+        "route_name",
+        "sequence",
+        "step_ids",
+        "text_completed",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(OnboardingOnboarding {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            current_onboarding_state: record.nullable("current_onboarding_state")?,
-            current_progress_id: record.nullable("current_progress_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_onboarding_closed: record.value("is_onboarding_closed")?,
-            is_per_company: record.value("is_per_company")?,
-            name: record.nullable("name")?,
-            panel_close_action_name: record.nullable("panel_close_action_name")?,
-            progress_ids: record.value("progress_ids")?,
-            route_name: record.nullable("route_name")?,
-            sequence: record.value("sequence")?,
-            step_ids: record.value("step_ids")?,
-            text_completed: record.nullable("text_completed")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = OnboardingOnboarding::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.current_onboarding_state = r.nullable()?,
+                3 => record.current_progress_id = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.is_onboarding_closed = r.value()?,
+                7 => record.is_per_company = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.panel_close_action_name = r.nullable()?,
+                10 => record.progress_ids = r.value()?,
+                11 => record.route_name = r.nullable()?,
+                12 => record.sequence = r.value()?,
+                13 => record.step_ids = r.value()?,
+                14 => record.text_completed = r.nullable()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for OnboardingOnboarding {

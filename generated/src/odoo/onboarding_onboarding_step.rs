@@ -10,7 +10,7 @@
 /// Onboarding Step (`onboarding.onboarding.step`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OnboardingOnboardingStep {
     /// Button text
     ///
@@ -113,31 +113,58 @@ impl<'de> ::serde::Deserialize<'de> for OnboardingOnboardingStep {
     }
 }
 impl ::runtime::wire::FromRecord for OnboardingOnboardingStep {
+    const FIELDS: &'static [&'static str] = &[
+        "button_text",
+        "create_date",
+        "create_uid",
+        "current_progress_step_id",
+        "current_step_state",
+        "description",
+        "display_name",
+        "done_icon",
+        "done_text",
+        "id",
+        "is_per_company",
+        "onboarding_ids",
+        "panel_step_open_action_name",
+        "progress_ids",
+        "sequence",
+        "step_image_alt",
+        "step_image_filename",
+        "title",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(OnboardingOnboardingStep {
-            button_text: record.nullable("button_text")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            current_progress_step_id: record.nullable("current_progress_step_id")?,
-            current_step_state: record.nullable("current_step_state")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            done_icon: record.nullable("done_icon")?,
-            done_text: record.nullable("done_text")?,
-            id: record.required("id")?,
-            is_per_company: record.value("is_per_company")?,
-            onboarding_ids: record.value("onboarding_ids")?,
-            panel_step_open_action_name: record.nullable("panel_step_open_action_name")?,
-            progress_ids: record.value("progress_ids")?,
-            sequence: record.value("sequence")?,
-            step_image_alt: record.nullable("step_image_alt")?,
-            step_image_filename: record.nullable("step_image_filename")?,
-            title: record.nullable("title")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = OnboardingOnboardingStep::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.button_text = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.current_progress_step_id = r.nullable()?,
+                4 => record.current_step_state = r.nullable()?,
+                5 => record.description = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.done_icon = r.nullable()?,
+                8 => record.done_text = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.is_per_company = r.value()?,
+                11 => record.onboarding_ids = r.value()?,
+                12 => record.panel_step_open_action_name = r.nullable()?,
+                13 => record.progress_ids = r.value()?,
+                14 => record.sequence = r.value()?,
+                15 => record.step_image_alt = r.nullable()?,
+                16 => record.step_image_filename = r.nullable()?,
+                17 => record.title = r.nullable()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for OnboardingOnboardingStep {

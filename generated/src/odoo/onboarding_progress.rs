@@ -8,7 +8,7 @@
 /// Onboarding Progress Tracker (`onboarding.progress`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OnboardingProgress {
     /// Company
     ///
@@ -65,22 +65,40 @@ impl<'de> ::serde::Deserialize<'de> for OnboardingProgress {
     }
 }
 impl ::runtime::wire::FromRecord for OnboardingProgress {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "is_onboarding_closed",
+        "onboarding_id",
+        "onboarding_state",
+        "progress_step_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(OnboardingProgress {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_onboarding_closed: record.value("is_onboarding_closed")?,
-            onboarding_id: record.nullable("onboarding_id")?,
-            onboarding_state: record.nullable("onboarding_state")?,
-            progress_step_ids: record.value("progress_step_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = OnboardingProgress::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.is_onboarding_closed = r.value()?,
+                6 => record.onboarding_id = r.nullable()?,
+                7 => record.onboarding_state = r.nullable()?,
+                8 => record.progress_step_ids = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for OnboardingProgress {

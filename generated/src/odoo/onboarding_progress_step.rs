@@ -8,7 +8,7 @@
 /// Onboarding Progress Step Tracker (`onboarding.progress.step`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OnboardingProgressStep {
     /// Company
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for OnboardingProgressStep {
     }
 }
 impl ::runtime::wire::FromRecord for OnboardingProgressStep {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "progress_ids",
+        "step_id",
+        "step_state",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(OnboardingProgressStep {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            progress_ids: record.value("progress_ids")?,
-            step_id: record.nullable("step_id")?,
-            step_state: record.nullable("step_state")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = OnboardingProgressStep::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.progress_ids = r.value()?,
+                6 => record.step_id = r.nullable()?,
+                7 => record.step_state = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for OnboardingProgressStep {

@@ -10,7 +10,7 @@
 /// Payment Capture Wizard (`payment.capture.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PaymentCaptureWizard {
     /// Amount To Capture
     ///
@@ -93,29 +93,54 @@ impl<'de> ::serde::Deserialize<'de> for PaymentCaptureWizard {
     }
 }
 impl ::runtime::wire::FromRecord for PaymentCaptureWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "amount_to_capture",
+        "authorized_amount",
+        "available_amount",
+        "captured_amount",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "has_draft_children",
+        "has_remaining_amount",
+        "id",
+        "is_amount_to_capture_valid",
+        "support_partial_capture",
+        "transaction_ids",
+        "void_remaining_amount",
+        "voided_amount",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PaymentCaptureWizard {
-            amount_to_capture: record.value("amount_to_capture")?,
-            authorized_amount: record.value("authorized_amount")?,
-            available_amount: record.value("available_amount")?,
-            captured_amount: record.value("captured_amount")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            has_draft_children: record.value("has_draft_children")?,
-            has_remaining_amount: record.value("has_remaining_amount")?,
-            id: record.required("id")?,
-            is_amount_to_capture_valid: record.value("is_amount_to_capture_valid")?,
-            support_partial_capture: record.value("support_partial_capture")?,
-            transaction_ids: record.value("transaction_ids")?,
-            void_remaining_amount: record.value("void_remaining_amount")?,
-            voided_amount: record.value("voided_amount")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PaymentCaptureWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.amount_to_capture = r.value()?,
+                1 => record.authorized_amount = r.value()?,
+                2 => record.available_amount = r.value()?,
+                3 => record.captured_amount = r.value()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.currency_id = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.has_draft_children = r.value()?,
+                9 => record.has_remaining_amount = r.value()?,
+                10 => record.id = r.value()?,
+                11 => record.is_amount_to_capture_valid = r.value()?,
+                12 => record.support_partial_capture = r.value()?,
+                13 => record.transaction_ids = r.value()?,
+                14 => record.void_remaining_amount = r.value()?,
+                15 => record.voided_amount = r.value()?,
+                16 => record.write_date = r.nullable()?,
+                17 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PaymentCaptureWizard {

@@ -10,7 +10,7 @@
 /// Generate Sales Payment Link (`payment.link.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PaymentLinkWizard {
     /// Amount
     ///
@@ -119,36 +119,68 @@ impl<'de> ::serde::Deserialize<'de> for PaymentLinkWizard {
     }
 }
 impl ::runtime::wire::FromRecord for PaymentLinkWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "amount_max",
+        "amount_paid",
+        "company_id",
+        "confirmation_message",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "discount_date",
+        "display_name",
+        "display_open_installments",
+        "epd_info",
+        "has_eligible_epd",
+        "id",
+        "invoice_amount_due",
+        "link",
+        "open_installments",
+        "open_installments_preview",
+        "partner_email",
+        "partner_id",
+        "res_id",
+        "res_model",
+        "warning_message",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PaymentLinkWizard {
-            amount: record.value("amount")?,
-            amount_max: record.value("amount_max")?,
-            amount_paid: record.value("amount_paid")?,
-            company_id: record.nullable("company_id")?,
-            confirmation_message: record.nullable("confirmation_message")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            discount_date: record.date("discount_date")?,
-            display_name: record.nullable("display_name")?,
-            display_open_installments: record.value("display_open_installments")?,
-            epd_info: record.nullable("epd_info")?,
-            has_eligible_epd: record.value("has_eligible_epd")?,
-            id: record.required("id")?,
-            invoice_amount_due: record.value("invoice_amount_due")?,
-            link: record.nullable("link")?,
-            open_installments: record.nullable("open_installments")?,
-            open_installments_preview: record.nullable("open_installments_preview")?,
-            partner_email: record.nullable("partner_email")?,
-            partner_id: record.nullable("partner_id")?,
-            res_id: record.value("res_id")?,
-            res_model: record.nullable("res_model")?,
-            warning_message: record.nullable("warning_message")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PaymentLinkWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.amount = r.value()?,
+                1 => record.amount_max = r.value()?,
+                2 => record.amount_paid = r.value()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.confirmation_message = r.nullable()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.currency_id = r.nullable()?,
+                8 => record.discount_date = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.display_open_installments = r.value()?,
+                11 => record.epd_info = r.nullable()?,
+                12 => record.has_eligible_epd = r.value()?,
+                13 => record.id = r.value()?,
+                14 => record.invoice_amount_due = r.value()?,
+                15 => record.link = r.nullable()?,
+                16 => record.open_installments = r.nullable()?,
+                17 => record.open_installments_preview = r.nullable()?,
+                18 => record.partner_email = r.nullable()?,
+                19 => record.partner_id = r.nullable()?,
+                20 => record.res_id = r.value()?,
+                21 => record.res_model = r.nullable()?,
+                22 => record.warning_message = r.nullable()?,
+                23 => record.write_date = r.nullable()?,
+                24 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PaymentLinkWizard {

@@ -10,7 +10,7 @@
 /// Payment Method (`payment.method`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PaymentMethod {
     /// Active
     ///
@@ -118,30 +118,56 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
     }
 }
 impl ::runtime::wire::FromRecord for PaymentMethod {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "brand_ids",
+        "code",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "is_primary",
+        "name",
+        "primary_payment_method_id",
+        "provider_ids",
+        "sequence",
+        "support_express_checkout",
+        "support_refund",
+        "support_tokenization",
+        "supported_country_ids",
+        "supported_currency_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PaymentMethod {
-            active: record.value("active")?,
-            brand_ids: record.value("brand_ids")?,
-            code: record.nullable("code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_primary: record.value("is_primary")?,
-            name: record.nullable("name")?,
-            primary_payment_method_id: record.nullable("primary_payment_method_id")?,
-            provider_ids: record.value("provider_ids")?,
-            sequence: record.value("sequence")?,
-            support_express_checkout: record.value("support_express_checkout")?,
-            support_refund: record.nullable("support_refund")?,
-            support_tokenization: record.value("support_tokenization")?,
-            supported_country_ids: record.value("supported_country_ids")?,
-            supported_currency_ids: record.value("supported_currency_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PaymentMethod::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.brand_ids = r.value()?,
+                2 => record.code = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.is_primary = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.primary_payment_method_id = r.nullable()?,
+                10 => record.provider_ids = r.value()?,
+                11 => record.sequence = r.value()?,
+                12 => record.support_express_checkout = r.value()?,
+                13 => record.support_refund = r.nullable()?,
+                14 => record.support_tokenization = r.value()?,
+                15 => record.supported_country_ids = r.value()?,
+                16 => record.supported_currency_ids = r.value()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PaymentMethod {

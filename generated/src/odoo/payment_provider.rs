@@ -10,7 +10,7 @@
 /// Payment Provider (`payment.provider`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PaymentProvider {
     /// Allow Express Checkout
     ///
@@ -244,51 +244,96 @@ impl<'de> ::serde::Deserialize<'de> for PaymentProvider {
     }
 }
 impl ::runtime::wire::FromRecord for PaymentProvider {
+    const FIELDS: &'static [&'static str] = &[
+        "allow_express_checkout",
+        "allow_tokenization",
+        "auth_msg",
+        "available_country_ids",
+        "available_currency_ids",
+        "cancel_msg",
+        "capture_manually",
+        "code",
+        "color",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "done_msg",
+        "express_checkout_form_view_id",
+        "id",
+        "inline_form_view_id",
+        "is_published",
+        "journal_id",
+        "main_currency_id",
+        "maximum_amount",
+        "module_id",
+        "module_state",
+        "module_to_buy",
+        "name",
+        "payment_method_ids",
+        "pending_msg",
+        "pre_msg",
+        "redirect_form_view_id",
+        "sequence",
+        "so_reference_type",
+        "state",
+        "support_express_checkout",
+        "support_manual_capture",
+        "support_refund",
+        "support_tokenization",
+        "token_inline_form_view_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PaymentProvider {
-            allow_express_checkout: record.value("allow_express_checkout")?,
-            allow_tokenization: record.value("allow_tokenization")?,
-            auth_msg: record.nullable("auth_msg")?,
-            available_country_ids: record.value("available_country_ids")?,
-            available_currency_ids: record.value("available_currency_ids")?,
-            cancel_msg: record.nullable("cancel_msg")?,
-            capture_manually: record.value("capture_manually")?,
-            code: record.nullable("code")?,
-            color: record.value("color")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            done_msg: record.nullable("done_msg")?,
-            express_checkout_form_view_id: record
-                .nullable("express_checkout_form_view_id")?,
-            id: record.required("id")?,
-            inline_form_view_id: record.nullable("inline_form_view_id")?,
-            is_published: record.value("is_published")?,
-            journal_id: record.nullable("journal_id")?,
-            main_currency_id: record.nullable("main_currency_id")?,
-            maximum_amount: record.value("maximum_amount")?,
-            module_id: record.nullable("module_id")?,
-            module_state: record.nullable("module_state")?,
-            module_to_buy: record.value("module_to_buy")?,
-            name: record.nullable("name")?,
-            payment_method_ids: record.value("payment_method_ids")?,
-            pending_msg: record.nullable("pending_msg")?,
-            pre_msg: record.nullable("pre_msg")?,
-            redirect_form_view_id: record.nullable("redirect_form_view_id")?,
-            sequence: record.value("sequence")?,
-            so_reference_type: record.nullable("so_reference_type")?,
-            state: record.nullable("state")?,
-            support_express_checkout: record.value("support_express_checkout")?,
-            support_manual_capture: record.nullable("support_manual_capture")?,
-            support_refund: record.nullable("support_refund")?,
-            support_tokenization: record.value("support_tokenization")?,
-            token_inline_form_view_id: record.nullable("token_inline_form_view_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PaymentProvider::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.allow_express_checkout = r.value()?,
+                1 => record.allow_tokenization = r.value()?,
+                2 => record.auth_msg = r.nullable()?,
+                3 => record.available_country_ids = r.value()?,
+                4 => record.available_currency_ids = r.value()?,
+                5 => record.cancel_msg = r.nullable()?,
+                6 => record.capture_manually = r.value()?,
+                7 => record.code = r.nullable()?,
+                8 => record.color = r.value()?,
+                9 => record.company_id = r.nullable()?,
+                10 => record.create_date = r.nullable()?,
+                11 => record.create_uid = r.nullable()?,
+                12 => record.display_name = r.nullable()?,
+                13 => record.done_msg = r.nullable()?,
+                14 => record.express_checkout_form_view_id = r.nullable()?,
+                15 => record.id = r.value()?,
+                16 => record.inline_form_view_id = r.nullable()?,
+                17 => record.is_published = r.value()?,
+                18 => record.journal_id = r.nullable()?,
+                19 => record.main_currency_id = r.nullable()?,
+                20 => record.maximum_amount = r.value()?,
+                21 => record.module_id = r.nullable()?,
+                22 => record.module_state = r.nullable()?,
+                23 => record.module_to_buy = r.value()?,
+                24 => record.name = r.nullable()?,
+                25 => record.payment_method_ids = r.value()?,
+                26 => record.pending_msg = r.nullable()?,
+                27 => record.pre_msg = r.nullable()?,
+                28 => record.redirect_form_view_id = r.nullable()?,
+                29 => record.sequence = r.value()?,
+                30 => record.so_reference_type = r.nullable()?,
+                31 => record.state = r.nullable()?,
+                32 => record.support_express_checkout = r.value()?,
+                33 => record.support_manual_capture = r.nullable()?,
+                34 => record.support_refund = r.nullable()?,
+                35 => record.support_tokenization = r.value()?,
+                36 => record.token_inline_form_view_id = r.nullable()?,
+                37 => record.write_date = r.nullable()?,
+                38 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PaymentProvider {

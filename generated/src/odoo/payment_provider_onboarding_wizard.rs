@@ -10,7 +10,7 @@
 /// Payment provider onboarding wizard (`payment.provider.onboarding.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PaymentProviderOnboardingWizard {
     /// Data Fetched
     ///
@@ -73,24 +73,44 @@ impl<'de> ::serde::Deserialize<'de> for PaymentProviderOnboardingWizard {
     }
 }
 impl ::runtime::wire::FromRecord for PaymentProviderOnboardingWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "_data_fetched",
+        "acc_number",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "journal_name",
+        "manual_name",
+        "manual_post_msg",
+        "payment_method",
+        "paypal_email_account",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PaymentProviderOnboardingWizard {
-            data_fetched: record.value("_data_fetched")?,
-            acc_number: record.nullable("acc_number")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            journal_name: record.nullable("journal_name")?,
-            manual_name: record.nullable("manual_name")?,
-            manual_post_msg: record.nullable("manual_post_msg")?,
-            payment_method: record.nullable("payment_method")?,
-            paypal_email_account: record.nullable("paypal_email_account")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PaymentProviderOnboardingWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.data_fetched = r.value()?,
+                1 => record.acc_number = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.journal_name = r.nullable()?,
+                7 => record.manual_name = r.nullable()?,
+                8 => record.manual_post_msg = r.nullable()?,
+                9 => record.payment_method = r.nullable()?,
+                10 => record.paypal_email_account = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PaymentProviderOnboardingWizard {

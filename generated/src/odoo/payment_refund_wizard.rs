@@ -10,7 +10,7 @@
 /// Payment Refund Wizard (`payment.refund.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PaymentRefundWizard {
     /// Maximum Refund Allowed
     ///
@@ -83,26 +83,48 @@ impl<'de> ::serde::Deserialize<'de> for PaymentRefundWizard {
     }
 }
 impl ::runtime::wire::FromRecord for PaymentRefundWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "amount_available_for_refund",
+        "amount_to_refund",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "has_pending_refund",
+        "id",
+        "payment_amount",
+        "payment_id",
+        "refunded_amount",
+        "support_refund",
+        "transaction_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PaymentRefundWizard {
-            amount_available_for_refund: record.value("amount_available_for_refund")?,
-            amount_to_refund: record.value("amount_to_refund")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            has_pending_refund: record.value("has_pending_refund")?,
-            id: record.required("id")?,
-            payment_amount: record.value("payment_amount")?,
-            payment_id: record.nullable("payment_id")?,
-            refunded_amount: record.value("refunded_amount")?,
-            support_refund: record.nullable("support_refund")?,
-            transaction_id: record.nullable("transaction_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PaymentRefundWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.amount_available_for_refund = r.value()?,
+                1 => record.amount_to_refund = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.currency_id = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.has_pending_refund = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.payment_amount = r.value()?,
+                9 => record.payment_id = r.nullable()?,
+                10 => record.refunded_amount = r.value()?,
+                11 => record.support_refund = r.nullable()?,
+                12 => record.transaction_id = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PaymentRefundWizard {

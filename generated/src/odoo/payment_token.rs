@@ -8,7 +8,7 @@
 /// Payment Token (`payment.token`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PaymentToken {
     /// Active
     ///
@@ -91,27 +91,50 @@ impl<'de> ::serde::Deserialize<'de> for PaymentToken {
     }
 }
 impl ::runtime::wire::FromRecord for PaymentToken {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "partner_id",
+        "payment_details",
+        "payment_method_code",
+        "payment_method_id",
+        "provider_code",
+        "provider_id",
+        "provider_ref",
+        "transaction_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PaymentToken {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            partner_id: record.nullable("partner_id")?,
-            payment_details: record.nullable("payment_details")?,
-            payment_method_code: record.nullable("payment_method_code")?,
-            payment_method_id: record.nullable("payment_method_id")?,
-            provider_code: record.nullable("provider_code")?,
-            provider_id: record.nullable("provider_id")?,
-            provider_ref: record.nullable("provider_ref")?,
-            transaction_ids: record.value("transaction_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PaymentToken::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.partner_id = r.nullable()?,
+                7 => record.payment_details = r.nullable()?,
+                8 => record.payment_method_code = r.nullable()?,
+                9 => record.payment_method_id = r.nullable()?,
+                10 => record.provider_code = r.nullable()?,
+                11 => record.provider_id = r.nullable()?,
+                12 => record.provider_ref = r.nullable()?,
+                13 => record.transaction_ids = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PaymentToken {

@@ -8,7 +8,7 @@
 /// Phone Blacklist (`phone.blacklist`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PhoneBlacklist {
     /// Active
     ///
@@ -115,32 +115,60 @@ impl<'de> ::serde::Deserialize<'de> for PhoneBlacklist {
     }
 }
 impl ::runtime::wire::FromRecord for PhoneBlacklist {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "has_message",
+        "id",
+        "message_attachment_count",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "number",
+        "rating_ids",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PhoneBlacklist {
-            active: record.value("active")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            has_message: record.value("has_message")?,
-            id: record.required("id")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            number: record.nullable("number")?,
-            rating_ids: record.value("rating_ids")?,
-            website_message_ids: record.value("website_message_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PhoneBlacklist::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.has_message = r.value()?,
+                5 => record.id = r.value()?,
+                6 => record.message_attachment_count = r.value()?,
+                7 => record.message_follower_ids = r.value()?,
+                8 => record.message_has_error = r.value()?,
+                9 => record.message_has_error_counter = r.value()?,
+                10 => record.message_has_sms_error = r.value()?,
+                11 => record.message_ids = r.value()?,
+                12 => record.message_is_follower = r.value()?,
+                13 => record.message_needaction = r.value()?,
+                14 => record.message_needaction_counter = r.value()?,
+                15 => record.message_partner_ids = r.value()?,
+                16 => record.number = r.nullable()?,
+                17 => record.rating_ids = r.value()?,
+                18 => record.website_message_ids = r.value()?,
+                19 => record.write_date = r.nullable()?,
+                20 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PhoneBlacklist {

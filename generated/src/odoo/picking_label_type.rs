@@ -10,7 +10,7 @@
 /// Choose whether to print product or lot/sn labels (`picking.label.type`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PickingLabelType {
     /// Created on
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for PickingLabelType {
     }
 }
 impl ::runtime::wire::FromRecord for PickingLabelType {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "label_type",
+        "picking_ids",
+        "production_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PickingLabelType {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            label_type: record.nullable("label_type")?,
-            picking_ids: record.value("picking_ids")?,
-            production_ids: record.value("production_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PickingLabelType::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.label_type = r.nullable()?,
+                5 => record.picking_ids = r.value()?,
+                6 => record.production_ids = r.value()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PickingLabelType {

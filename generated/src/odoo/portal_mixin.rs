@@ -8,7 +8,7 @@
 /// Portal Mixin (`portal.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PortalMixin {
     /// Security Token
     ///
@@ -31,14 +31,24 @@ impl<'de> ::serde::Deserialize<'de> for PortalMixin {
     }
 }
 impl ::runtime::wire::FromRecord for PortalMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "access_url",
+        "access_warning",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PortalMixin {
-            access_token: record.nullable("access_token")?,
-            access_url: record.nullable("access_url")?,
-            access_warning: record.nullable("access_warning")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PortalMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_token = r.nullable()?,
+                1 => record.access_url = r.nullable()?,
+                2 => record.access_warning = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `portal.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -10,7 +10,7 @@
 /// Portal Sharing (`portal.share`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PortalShare {
     /// Access warning
     ///
@@ -75,24 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for PortalShare {
     }
 }
 impl ::runtime::wire::FromRecord for PortalShare {
+    const FIELDS: &'static [&'static str] = &[
+        "access_warning",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "note",
+        "partner_ids",
+        "res_id",
+        "res_model",
+        "resource_ref",
+        "share_link",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PortalShare {
-            access_warning: record.nullable("access_warning")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            note: record.nullable("note")?,
-            partner_ids: record.value("partner_ids")?,
-            res_id: record.value("res_id")?,
-            res_model: record.nullable("res_model")?,
-            resource_ref: record.nullable("resource_ref")?,
-            share_link: record.nullable("share_link")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PortalShare::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_warning = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.note = r.nullable()?,
+                6 => record.partner_ids = r.value()?,
+                7 => record.res_id = r.value()?,
+                8 => record.res_model = r.nullable()?,
+                9 => record.resource_ref = r.nullable()?,
+                10 => record.share_link = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PortalShare {

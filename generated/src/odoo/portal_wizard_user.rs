@@ -10,7 +10,7 @@
 /// Portal User Config (`portal.wizard.user`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PortalWizardUser {
     /// Created on
     ///
@@ -77,25 +77,46 @@ impl<'de> ::serde::Deserialize<'de> for PortalWizardUser {
     }
 }
 impl ::runtime::wire::FromRecord for PortalWizardUser {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "email",
+        "email_state",
+        "id",
+        "is_internal",
+        "is_portal",
+        "login_date",
+        "partner_id",
+        "user_id",
+        "wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PortalWizardUser {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            email_state: record.nullable("email_state")?,
-            id: record.required("id")?,
-            is_internal: record.value("is_internal")?,
-            is_portal: record.value("is_portal")?,
-            login_date: record.datetime("login_date")?,
-            partner_id: record.nullable("partner_id")?,
-            user_id: record.nullable("user_id")?,
-            wizard_id: record.nullable("wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PortalWizardUser::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.email = r.nullable()?,
+                4 => record.email_state = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.is_internal = r.value()?,
+                7 => record.is_portal = r.value()?,
+                8 => record.login_date = r.nullable()?,
+                9 => record.partner_id = r.nullable()?,
+                10 => record.user_id = r.nullable()?,
+                11 => record.wizard_id = r.nullable()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PortalWizardUser {

@@ -8,7 +8,7 @@
 /// Privacy Log (`privacy.log`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PrivacyLog {
     /// Additional Note
     ///
@@ -69,24 +69,44 @@ impl<'de> ::serde::Deserialize<'de> for PrivacyLog {
     }
 }
 impl ::runtime::wire::FromRecord for PrivacyLog {
+    const FIELDS: &'static [&'static str] = &[
+        "additional_note",
+        "anonymized_email",
+        "anonymized_name",
+        "create_date",
+        "create_uid",
+        "date",
+        "display_name",
+        "execution_details",
+        "id",
+        "records_description",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PrivacyLog {
-            additional_note: record.nullable("additional_note")?,
-            anonymized_email: record.nullable("anonymized_email")?,
-            anonymized_name: record.nullable("anonymized_name")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date: record.datetime("date")?,
-            display_name: record.nullable("display_name")?,
-            execution_details: record.nullable("execution_details")?,
-            id: record.required("id")?,
-            records_description: record.nullable("records_description")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PrivacyLog::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.additional_note = r.nullable()?,
+                1 => record.anonymized_email = r.nullable()?,
+                2 => record.anonymized_name = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.date = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.execution_details = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.records_description = r.nullable()?,
+                10 => record.user_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PrivacyLog {

@@ -10,7 +10,7 @@
 /// Privacy Lookup Wizard (`privacy.lookup.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PrivacyLookupWizard {
     /// Created on
     ///
@@ -71,24 +71,44 @@ impl<'de> ::serde::Deserialize<'de> for PrivacyLookupWizard {
     }
 }
 impl ::runtime::wire::FromRecord for PrivacyLookupWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "email",
+        "execution_details",
+        "id",
+        "line_count",
+        "line_ids",
+        "log_id",
+        "name",
+        "records_description",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PrivacyLookupWizard {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            execution_details: record.nullable("execution_details")?,
-            id: record.required("id")?,
-            line_count: record.value("line_count")?,
-            line_ids: record.value("line_ids")?,
-            log_id: record.nullable("log_id")?,
-            name: record.nullable("name")?,
-            records_description: record.nullable("records_description")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PrivacyLookupWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.email = r.nullable()?,
+                4 => record.execution_details = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.line_count = r.value()?,
+                7 => record.line_ids = r.value()?,
+                8 => record.log_id = r.nullable()?,
+                9 => record.name = r.nullable()?,
+                10 => record.records_description = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PrivacyLookupWizard {

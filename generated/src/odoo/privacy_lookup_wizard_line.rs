@@ -10,7 +10,7 @@
 /// Privacy Lookup Wizard Line (`privacy.lookup.wizard.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PrivacyLookupWizardLine {
     /// Created on
     ///
@@ -85,27 +85,50 @@ impl<'de> ::serde::Deserialize<'de> for PrivacyLookupWizardLine {
     }
 }
 impl ::runtime::wire::FromRecord for PrivacyLookupWizardLine {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "execution_details",
+        "has_active",
+        "id",
+        "is_active",
+        "is_unlinked",
+        "res_id",
+        "res_model",
+        "res_model_id",
+        "res_name",
+        "resource_ref",
+        "wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PrivacyLookupWizardLine {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            execution_details: record.nullable("execution_details")?,
-            has_active: record.value("has_active")?,
-            id: record.required("id")?,
-            is_active: record.value("is_active")?,
-            is_unlinked: record.value("is_unlinked")?,
-            res_id: record.value("res_id")?,
-            res_model: record.nullable("res_model")?,
-            res_model_id: record.nullable("res_model_id")?,
-            res_name: record.nullable("res_name")?,
-            resource_ref: record.nullable("resource_ref")?,
-            wizard_id: record.nullable("wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PrivacyLookupWizardLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.execution_details = r.nullable()?,
+                4 => record.has_active = r.value()?,
+                5 => record.id = r.value()?,
+                6 => record.is_active = r.value()?,
+                7 => record.is_unlinked = r.value()?,
+                8 => record.res_id = r.value()?,
+                9 => record.res_model = r.nullable()?,
+                10 => record.res_model_id = r.nullable()?,
+                11 => record.res_name = r.nullable()?,
+                12 => record.resource_ref = r.nullable()?,
+                13 => record.wizard_id = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PrivacyLookupWizardLine {

@@ -8,7 +8,7 @@
 /// Procurement Group (`procurement.group`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProcurementGroup {
     /// Created on
     ///
@@ -71,24 +71,44 @@ impl<'de> ::serde::Deserialize<'de> for ProcurementGroup {
     }
 }
 impl ::runtime::wire::FromRecord for ProcurementGroup {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "move_type",
+        "mrp_production_ids",
+        "name",
+        "partner_id",
+        "purchase_line_ids",
+        "sale_id",
+        "stock_move_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProcurementGroup {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            move_type: record.nullable("move_type")?,
-            mrp_production_ids: record.value("mrp_production_ids")?,
-            name: record.nullable("name")?,
-            partner_id: record.nullable("partner_id")?,
-            purchase_line_ids: record.value("purchase_line_ids")?,
-            sale_id: record.nullable("sale_id")?,
-            stock_move_ids: record.value("stock_move_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProcurementGroup::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.move_type = r.nullable()?,
+                5 => record.mrp_production_ids = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.partner_id = r.nullable()?,
+                8 => record.purchase_line_ids = r.value()?,
+                9 => record.sale_id = r.nullable()?,
+                10 => record.stock_move_ids = r.value()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProcurementGroup {

@@ -8,7 +8,7 @@
 /// Product Attribute (`product.attribute`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductAttribute {
     /// Active
     ///
@@ -100,27 +100,50 @@ impl<'de> ::serde::Deserialize<'de> for ProductAttribute {
     }
 }
 impl ::runtime::wire::FromRecord for ProductAttribute {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "attribute_line_ids",
+        "create_date",
+        "create_uid",
+        "create_variant",
+        "display_name",
+        "display_type",
+        "id",
+        "name",
+        "number_related_products",
+        "product_tmpl_ids",
+        "sequence",
+        "template_value_ids",
+        "value_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductAttribute {
-            active: record.value("active")?,
-            attribute_line_ids: record.value("attribute_line_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            create_variant: record.nullable("create_variant")?,
-            display_name: record.nullable("display_name")?,
-            display_type: record.nullable("display_type")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            number_related_products: record.value("number_related_products")?,
-            product_tmpl_ids: record.value("product_tmpl_ids")?,
-            sequence: record.value("sequence")?,
-            template_value_ids: record.value("template_value_ids")?,
-            value_ids: record.value("value_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductAttribute::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.attribute_line_ids = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.create_variant = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.display_type = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.number_related_products = r.value()?,
+                10 => record.product_tmpl_ids = r.value()?,
+                11 => record.sequence = r.value()?,
+                12 => record.template_value_ids = r.value()?,
+                13 => record.value_ids = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductAttribute {

@@ -8,7 +8,7 @@
 /// Product Attribute Custom Value (`product.attribute.custom.value`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductAttributeCustomValue {
     /// Created on
     ///
@@ -59,22 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for ProductAttributeCustomValue {
     }
 }
 impl ::runtime::wire::FromRecord for ProductAttributeCustomValue {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "custom_product_template_attribute_value_id",
+        "custom_value",
+        "display_name",
+        "id",
+        "name",
+        "sale_order_line_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductAttributeCustomValue {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            custom_product_template_attribute_value_id: record
-                .nullable("custom_product_template_attribute_value_id")?,
-            custom_value: record.nullable("custom_value")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            sale_order_line_id: record.nullable("sale_order_line_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductAttributeCustomValue::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.custom_product_template_attribute_value_id = r.nullable()?,
+                3 => record.custom_value = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.sale_order_line_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductAttributeCustomValue {

@@ -10,7 +10,7 @@
 /// Attribute Value (`product.attribute.value`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductAttributeValue {
     /// Active
     ///
@@ -105,29 +105,54 @@ impl<'de> ::serde::Deserialize<'de> for ProductAttributeValue {
     }
 }
 impl ::runtime::wire::FromRecord for ProductAttributeValue {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "attribute_id",
+        "color",
+        "create_date",
+        "create_uid",
+        "default_extra_price",
+        "default_extra_price_changed",
+        "display_name",
+        "display_type",
+        "html_color",
+        "id",
+        "is_custom",
+        "is_used_on_products",
+        "name",
+        "pav_attribute_line_ids",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductAttributeValue {
-            active: record.value("active")?,
-            attribute_id: record.nullable("attribute_id")?,
-            color: record.value("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            default_extra_price: record.value("default_extra_price")?,
-            default_extra_price_changed: record.value("default_extra_price_changed")?,
-            display_name: record.nullable("display_name")?,
-            display_type: record.nullable("display_type")?,
-            html_color: record.nullable("html_color")?,
-            id: record.required("id")?,
-            is_custom: record.value("is_custom")?,
-            is_used_on_products: record.value("is_used_on_products")?,
-            name: record.nullable("name")?,
-            pav_attribute_line_ids: record.value("pav_attribute_line_ids")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductAttributeValue::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.attribute_id = r.nullable()?,
+                2 => record.color = r.value()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.default_extra_price = r.value()?,
+                6 => record.default_extra_price_changed = r.value()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.display_type = r.nullable()?,
+                9 => record.html_color = r.nullable()?,
+                10 => record.id = r.value()?,
+                11 => record.is_custom = r.value()?,
+                12 => record.is_used_on_products = r.value()?,
+                13 => record.name = r.nullable()?,
+                14 => record.pav_attribute_line_ids = r.value()?,
+                15 => record.sequence = r.value()?,
+                16 => record.write_date = r.nullable()?,
+                17 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductAttributeValue {

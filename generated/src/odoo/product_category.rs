@@ -8,7 +8,7 @@
 /// Product Category (`product.category`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductCategory {
     /// Child Categories
     ///
@@ -273,65 +273,109 @@ impl<'de> ::serde::Deserialize<'de> for ProductCategory {
     }
 }
 impl ::runtime::wire::FromRecord for ProductCategory {
+    const FIELDS: &'static [&'static str] = &[
+        "child_id",
+        "complete_name",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "filter_for_stock_putaway_rule",
+        "has_message",
+        "id",
+        "message_attachment_count",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "name",
+        "packaging_reserve_method",
+        "parent_id",
+        "parent_path",
+        "parent_route_ids",
+        "product_count",
+        "product_properties_definition",
+        "property_account_creditor_price_difference_categ",
+        "property_account_downpayment_categ_id",
+        "property_account_expense_categ_id",
+        "property_account_income_categ_id",
+        "property_cost_method",
+        "property_stock_account_input_categ_id",
+        "property_stock_account_output_categ_id",
+        "property_stock_account_production_cost_id",
+        "property_stock_journal",
+        "property_stock_valuation_account_id",
+        "property_valuation",
+        "putaway_rule_ids",
+        "rating_ids",
+        "removal_strategy_id",
+        "route_ids",
+        "total_route_ids",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductCategory {
-            child_id: record.value("child_id")?,
-            complete_name: record.nullable("complete_name")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            filter_for_stock_putaway_rule: record
-                .value("filter_for_stock_putaway_rule")?,
-            has_message: record.value("has_message")?,
-            id: record.required("id")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            name: record.nullable("name")?,
-            packaging_reserve_method: record.nullable("packaging_reserve_method")?,
-            parent_id: record.nullable("parent_id")?,
-            parent_path: record.nullable("parent_path")?,
-            parent_route_ids: record.value("parent_route_ids")?,
-            product_count: record.value("product_count")?,
-            product_properties_definition: record
-                .nullable("product_properties_definition")?,
-            property_account_creditor_price_difference_categ: record
-                .nullable("property_account_creditor_price_difference_categ")?,
-            property_account_downpayment_categ_id: record
-                .nullable("property_account_downpayment_categ_id")?,
-            property_account_expense_categ_id: record
-                .nullable("property_account_expense_categ_id")?,
-            property_account_income_categ_id: record
-                .nullable("property_account_income_categ_id")?,
-            property_cost_method: record.nullable("property_cost_method")?,
-            property_stock_account_input_categ_id: record
-                .nullable("property_stock_account_input_categ_id")?,
-            property_stock_account_output_categ_id: record
-                .nullable("property_stock_account_output_categ_id")?,
-            property_stock_account_production_cost_id: record
-                .nullable("property_stock_account_production_cost_id")?,
-            property_stock_journal: record.nullable("property_stock_journal")?,
-            property_stock_valuation_account_id: record
-                .nullable("property_stock_valuation_account_id")?,
-            property_valuation: record.nullable("property_valuation")?,
-            putaway_rule_ids: record.value("putaway_rule_ids")?,
-            rating_ids: record.value("rating_ids")?,
-            removal_strategy_id: record.nullable("removal_strategy_id")?,
-            route_ids: record.value("route_ids")?,
-            total_route_ids: record.value("total_route_ids")?,
-            website_message_ids: record.value("website_message_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductCategory::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.child_id = r.value()?,
+                1 => record.complete_name = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.filter_for_stock_putaway_rule = r.value()?,
+                6 => record.has_message = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.message_attachment_count = r.value()?,
+                9 => record.message_follower_ids = r.value()?,
+                10 => record.message_has_error = r.value()?,
+                11 => record.message_has_error_counter = r.value()?,
+                12 => record.message_has_sms_error = r.value()?,
+                13 => record.message_ids = r.value()?,
+                14 => record.message_is_follower = r.value()?,
+                15 => record.message_needaction = r.value()?,
+                16 => record.message_needaction_counter = r.value()?,
+                17 => record.message_partner_ids = r.value()?,
+                18 => record.name = r.nullable()?,
+                19 => record.packaging_reserve_method = r.nullable()?,
+                20 => record.parent_id = r.nullable()?,
+                21 => record.parent_path = r.nullable()?,
+                22 => record.parent_route_ids = r.value()?,
+                23 => record.product_count = r.value()?,
+                24 => record.product_properties_definition = r.nullable()?,
+                25 => {
+                    record.property_account_creditor_price_difference_categ = r
+                        .nullable()?;
+                }
+                26 => record.property_account_downpayment_categ_id = r.nullable()?,
+                27 => record.property_account_expense_categ_id = r.nullable()?,
+                28 => record.property_account_income_categ_id = r.nullable()?,
+                29 => record.property_cost_method = r.nullable()?,
+                30 => record.property_stock_account_input_categ_id = r.nullable()?,
+                31 => record.property_stock_account_output_categ_id = r.nullable()?,
+                32 => record.property_stock_account_production_cost_id = r.nullable()?,
+                33 => record.property_stock_journal = r.nullable()?,
+                34 => record.property_stock_valuation_account_id = r.nullable()?,
+                35 => record.property_valuation = r.nullable()?,
+                36 => record.putaway_rule_ids = r.value()?,
+                37 => record.rating_ids = r.value()?,
+                38 => record.removal_strategy_id = r.nullable()?,
+                39 => record.route_ids = r.value()?,
+                40 => record.total_route_ids = r.value()?,
+                41 => record.website_message_ids = r.value()?,
+                42 => record.write_date = r.nullable()?,
+                43 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductCategory {

@@ -8,7 +8,7 @@
 /// Product Combo (`product.combo`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductCombo {
     /// Combo Price
     ///
@@ -71,24 +71,44 @@ impl<'de> ::serde::Deserialize<'de> for ProductCombo {
     }
 }
 impl ::runtime::wire::FromRecord for ProductCombo {
+    const FIELDS: &'static [&'static str] = &[
+        "base_price",
+        "combo_item_count",
+        "combo_item_ids",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "id",
+        "name",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductCombo {
-            base_price: record.value("base_price")?,
-            combo_item_count: record.value("combo_item_count")?,
-            combo_item_ids: record.value("combo_item_ids")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductCombo::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.base_price = r.value()?,
+                1 => record.combo_item_count = r.value()?,
+                2 => record.combo_item_ids = r.value()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.currency_id = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.name = r.nullable()?,
+                10 => record.sequence = r.value()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductCombo {

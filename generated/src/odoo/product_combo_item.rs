@@ -8,7 +8,7 @@
 /// Product Combo Item (`product.combo.item`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductComboItem {
     /// Combo
     ///
@@ -67,23 +67,42 @@ impl<'de> ::serde::Deserialize<'de> for ProductComboItem {
     }
 }
 impl ::runtime::wire::FromRecord for ProductComboItem {
+    const FIELDS: &'static [&'static str] = &[
+        "combo_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "extra_price",
+        "id",
+        "lst_price",
+        "product_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductComboItem {
-            combo_id: record.nullable("combo_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            extra_price: record.value("extra_price")?,
-            id: record.required("id")?,
-            lst_price: record.value("lst_price")?,
-            product_id: record.nullable("product_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductComboItem::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.combo_id = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.currency_id = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.extra_price = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.lst_price = r.value()?,
+                9 => record.product_id = r.nullable()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductComboItem {

@@ -10,7 +10,7 @@
 /// Product Document (`product.document`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductDocument {
     /// Access Token
     ///
@@ -174,45 +174,86 @@ impl<'de> ::serde::Deserialize<'de> for ProductDocument {
     }
 }
 impl ::runtime::wire::FromRecord for ProductDocument {
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "active",
+        "attached_on_mrp",
+        "attached_on_sale",
+        "checksum",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "description",
+        "display_name",
+        "file_size",
+        "form_field_ids",
+        "id",
+        "image_height",
+        "image_src",
+        "image_width",
+        "index_content",
+        "ir_attachment_id",
+        "local_url",
+        "mimetype",
+        "name",
+        "original_id",
+        "public",
+        "res_field",
+        "res_id",
+        "res_model",
+        "res_name",
+        "sequence",
+        "store_fname",
+        "type",
+        "url",
+        "voice_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductDocument {
-            access_token: record.nullable("access_token")?,
-            active: record.value("active")?,
-            attached_on_mrp: record.nullable("attached_on_mrp")?,
-            attached_on_sale: record.nullable("attached_on_sale")?,
-            checksum: record.nullable("checksum")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            file_size: record.value("file_size")?,
-            form_field_ids: record.value("form_field_ids")?,
-            id: record.required("id")?,
-            image_height: record.value("image_height")?,
-            image_src: record.nullable("image_src")?,
-            image_width: record.value("image_width")?,
-            index_content: record.nullable("index_content")?,
-            ir_attachment_id: record.nullable("ir_attachment_id")?,
-            local_url: record.nullable("local_url")?,
-            mimetype: record.nullable("mimetype")?,
-            name: record.nullable("name")?,
-            original_id: record.nullable("original_id")?,
-            public: record.value("public")?,
-            res_field: record.nullable("res_field")?,
-            res_id: record.nullable("res_id")?,
-            res_model: record.nullable("res_model")?,
-            res_name: record.nullable("res_name")?,
-            sequence: record.value("sequence")?,
-            store_fname: record.nullable("store_fname")?,
-            r#type: record.nullable("type")?,
-            url: record.nullable("url")?,
-            voice_ids: record.value("voice_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductDocument::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_token = r.nullable()?,
+                1 => record.active = r.value()?,
+                2 => record.attached_on_mrp = r.nullable()?,
+                3 => record.attached_on_sale = r.nullable()?,
+                4 => record.checksum = r.nullable()?,
+                5 => record.company_id = r.nullable()?,
+                6 => record.create_date = r.nullable()?,
+                7 => record.create_uid = r.nullable()?,
+                8 => record.description = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.file_size = r.value()?,
+                11 => record.form_field_ids = r.value()?,
+                12 => record.id = r.value()?,
+                13 => record.image_height = r.value()?,
+                14 => record.image_src = r.nullable()?,
+                15 => record.image_width = r.value()?,
+                16 => record.index_content = r.nullable()?,
+                17 => record.ir_attachment_id = r.nullable()?,
+                18 => record.local_url = r.nullable()?,
+                19 => record.mimetype = r.nullable()?,
+                20 => record.name = r.nullable()?,
+                21 => record.original_id = r.nullable()?,
+                22 => record.public = r.value()?,
+                23 => record.res_field = r.nullable()?,
+                24 => record.res_id = r.nullable()?,
+                25 => record.res_model = r.nullable()?,
+                26 => record.res_name = r.nullable()?,
+                27 => record.sequence = r.value()?,
+                28 => record.store_fname = r.nullable()?,
+                29 => record.r#type = r.nullable()?,
+                30 => record.url = r.nullable()?,
+                31 => record.voice_ids = r.value()?,
+                32 => record.write_date = r.nullable()?,
+                33 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductDocument {

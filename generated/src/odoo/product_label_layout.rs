@@ -10,7 +10,7 @@
 /// Choose the sheet layout to print the labels (`product.label.layout`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductLabelLayout {
     /// Columns
     ///
@@ -87,27 +87,50 @@ impl<'de> ::serde::Deserialize<'de> for ProductLabelLayout {
     }
 }
 impl ::runtime::wire::FromRecord for ProductLabelLayout {
+    const FIELDS: &'static [&'static str] = &[
+        "columns",
+        "create_date",
+        "create_uid",
+        "custom_quantity",
+        "display_name",
+        "extra_html",
+        "id",
+        "move_ids",
+        "move_quantity",
+        "pricelist_id",
+        "print_format",
+        "product_ids",
+        "product_tmpl_ids",
+        "rows",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductLabelLayout {
-            columns: record.value("columns")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            custom_quantity: record.value("custom_quantity")?,
-            display_name: record.nullable("display_name")?,
-            extra_html: record.nullable("extra_html")?,
-            id: record.required("id")?,
-            move_ids: record.value("move_ids")?,
-            move_quantity: record.nullable("move_quantity")?,
-            pricelist_id: record.nullable("pricelist_id")?,
-            print_format: record.nullable("print_format")?,
-            product_ids: record.value("product_ids")?,
-            product_tmpl_ids: record.value("product_tmpl_ids")?,
-            rows: record.value("rows")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductLabelLayout::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.columns = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.custom_quantity = r.value()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.extra_html = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.move_ids = r.value()?,
+                8 => record.move_quantity = r.nullable()?,
+                9 => record.pricelist_id = r.nullable()?,
+                10 => record.print_format = r.nullable()?,
+                11 => record.product_ids = r.value()?,
+                12 => record.product_tmpl_ids = r.value()?,
+                13 => record.rows = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductLabelLayout {

@@ -8,7 +8,7 @@
 /// Product Packaging (`product.packaging`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductPackaging {
     /// Barcode
     ///
@@ -99,28 +99,52 @@ impl<'de> ::serde::Deserialize<'de> for ProductPackaging {
     }
 }
 impl ::runtime::wire::FromRecord for ProductPackaging {
+    const FIELDS: &'static [&'static str] = &[
+        "barcode",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "package_type_id",
+        "product_id",
+        "product_uom_id",
+        "purchase",
+        "qty",
+        "route_ids",
+        "sales",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductPackaging {
-            barcode: record.nullable("barcode")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            package_type_id: record.nullable("package_type_id")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_id: record.nullable("product_uom_id")?,
-            purchase: record.value("purchase")?,
-            qty: record.value("qty")?,
-            route_ids: record.value("route_ids")?,
-            sales: record.value("sales")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductPackaging::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.barcode = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.package_type_id = r.nullable()?,
+                8 => record.product_id = r.nullable()?,
+                9 => record.product_uom_id = r.nullable()?,
+                10 => record.purchase = r.value()?,
+                11 => record.qty = r.value()?,
+                12 => record.route_ids = r.value()?,
+                13 => record.sales = r.value()?,
+                14 => record.sequence = r.value()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductPackaging {

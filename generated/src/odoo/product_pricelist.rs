@@ -8,7 +8,7 @@
 /// Pricelist (`product.pricelist`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductPricelist {
     /// Active
     ///
@@ -198,49 +198,92 @@ impl<'de> ::serde::Deserialize<'de> for ProductPricelist {
     }
 }
 impl ::runtime::wire::FromRecord for ProductPricelist {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_ids",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "company_id",
+        "country_group_ids",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "has_message",
+        "id",
+        "item_ids",
+        "message_attachment_count",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "my_activity_date_deadline",
+        "name",
+        "rating_ids",
+        "sequence",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductPricelist {
-            active: record.value("active")?,
-            activity_calendar_event_id: record.nullable("activity_calendar_event_id")?,
-            activity_date_deadline: record.date("activity_date_deadline")?,
-            activity_exception_decoration: record
-                .nullable("activity_exception_decoration")?,
-            activity_exception_icon: record.nullable("activity_exception_icon")?,
-            activity_ids: record.value("activity_ids")?,
-            activity_state: record.nullable("activity_state")?,
-            activity_summary: record.nullable("activity_summary")?,
-            activity_type_icon: record.nullable("activity_type_icon")?,
-            activity_type_id: record.nullable("activity_type_id")?,
-            activity_user_id: record.nullable("activity_user_id")?,
-            company_id: record.nullable("company_id")?,
-            country_group_ids: record.value("country_group_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            has_message: record.value("has_message")?,
-            id: record.required("id")?,
-            item_ids: record.value("item_ids")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            my_activity_date_deadline: record.date("my_activity_date_deadline")?,
-            name: record.nullable("name")?,
-            rating_ids: record.value("rating_ids")?,
-            sequence: record.value("sequence")?,
-            website_message_ids: record.value("website_message_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductPricelist::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.activity_calendar_event_id = r.nullable()?,
+                2 => record.activity_date_deadline = r.nullable()?,
+                3 => record.activity_exception_decoration = r.nullable()?,
+                4 => record.activity_exception_icon = r.nullable()?,
+                5 => record.activity_ids = r.value()?,
+                6 => record.activity_state = r.nullable()?,
+                7 => record.activity_summary = r.nullable()?,
+                8 => record.activity_type_icon = r.nullable()?,
+                9 => record.activity_type_id = r.nullable()?,
+                10 => record.activity_user_id = r.nullable()?,
+                11 => record.company_id = r.nullable()?,
+                12 => record.country_group_ids = r.value()?,
+                13 => record.create_date = r.nullable()?,
+                14 => record.create_uid = r.nullable()?,
+                15 => record.currency_id = r.nullable()?,
+                16 => record.display_name = r.nullable()?,
+                17 => record.has_message = r.value()?,
+                18 => record.id = r.value()?,
+                19 => record.item_ids = r.value()?,
+                20 => record.message_attachment_count = r.value()?,
+                21 => record.message_follower_ids = r.value()?,
+                22 => record.message_has_error = r.value()?,
+                23 => record.message_has_error_counter = r.value()?,
+                24 => record.message_has_sms_error = r.value()?,
+                25 => record.message_ids = r.value()?,
+                26 => record.message_is_follower = r.value()?,
+                27 => record.message_needaction = r.value()?,
+                28 => record.message_needaction_counter = r.value()?,
+                29 => record.message_partner_ids = r.value()?,
+                30 => record.my_activity_date_deadline = r.nullable()?,
+                31 => record.name = r.nullable()?,
+                32 => record.rating_ids = r.value()?,
+                33 => record.sequence = r.value()?,
+                34 => record.website_message_ids = r.value()?,
+                35 => record.write_date = r.nullable()?,
+                36 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductPricelist {

@@ -8,7 +8,7 @@
 /// Pricelist Rule (`product.pricelist.item`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductPricelistItem {
     /// Apply On
     ///
@@ -205,44 +205,84 @@ impl<'de> ::serde::Deserialize<'de> for ProductPricelistItem {
     }
 }
 impl ::runtime::wire::FromRecord for ProductPricelistItem {
+    const FIELDS: &'static [&'static str] = &[
+        "applied_on",
+        "base",
+        "base_pricelist_id",
+        "categ_id",
+        "company_id",
+        "compute_price",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "date_end",
+        "date_start",
+        "display_applied_on",
+        "display_name",
+        "fixed_price",
+        "id",
+        "min_quantity",
+        "name",
+        "percent_price",
+        "price",
+        "price_discount",
+        "price_markup",
+        "price_max_margin",
+        "price_min_margin",
+        "price_round",
+        "price_surcharge",
+        "pricelist_id",
+        "product_id",
+        "product_tmpl_id",
+        "product_uom",
+        "product_variant_count",
+        "rule_tip",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductPricelistItem {
-            applied_on: record.nullable("applied_on")?,
-            base: record.nullable("base")?,
-            base_pricelist_id: record.nullable("base_pricelist_id")?,
-            categ_id: record.nullable("categ_id")?,
-            company_id: record.nullable("company_id")?,
-            compute_price: record.nullable("compute_price")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            date_end: record.datetime("date_end")?,
-            date_start: record.datetime("date_start")?,
-            display_applied_on: record.nullable("display_applied_on")?,
-            display_name: record.nullable("display_name")?,
-            fixed_price: record.value("fixed_price")?,
-            id: record.required("id")?,
-            min_quantity: record.value("min_quantity")?,
-            name: record.nullable("name")?,
-            percent_price: record.value("percent_price")?,
-            price: record.nullable("price")?,
-            price_discount: record.value("price_discount")?,
-            price_markup: record.value("price_markup")?,
-            price_max_margin: record.value("price_max_margin")?,
-            price_min_margin: record.value("price_min_margin")?,
-            price_round: record.value("price_round")?,
-            price_surcharge: record.value("price_surcharge")?,
-            pricelist_id: record.nullable("pricelist_id")?,
-            product_id: record.nullable("product_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            product_uom: record.nullable("product_uom")?,
-            product_variant_count: record.value("product_variant_count")?,
-            rule_tip: record.nullable("rule_tip")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductPricelistItem::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.applied_on = r.nullable()?,
+                1 => record.base = r.nullable()?,
+                2 => record.base_pricelist_id = r.nullable()?,
+                3 => record.categ_id = r.nullable()?,
+                4 => record.company_id = r.nullable()?,
+                5 => record.compute_price = r.nullable()?,
+                6 => record.create_date = r.nullable()?,
+                7 => record.create_uid = r.nullable()?,
+                8 => record.currency_id = r.nullable()?,
+                9 => record.date_end = r.nullable()?,
+                10 => record.date_start = r.nullable()?,
+                11 => record.display_applied_on = r.nullable()?,
+                12 => record.display_name = r.nullable()?,
+                13 => record.fixed_price = r.value()?,
+                14 => record.id = r.value()?,
+                15 => record.min_quantity = r.value()?,
+                16 => record.name = r.nullable()?,
+                17 => record.percent_price = r.value()?,
+                18 => record.price = r.nullable()?,
+                19 => record.price_discount = r.value()?,
+                20 => record.price_markup = r.value()?,
+                21 => record.price_max_margin = r.value()?,
+                22 => record.price_min_margin = r.value()?,
+                23 => record.price_round = r.value()?,
+                24 => record.price_surcharge = r.value()?,
+                25 => record.pricelist_id = r.nullable()?,
+                26 => record.product_id = r.nullable()?,
+                27 => record.product_tmpl_id = r.nullable()?,
+                28 => record.product_uom = r.nullable()?,
+                29 => record.product_variant_count = r.value()?,
+                30 => record.rule_tip = r.nullable()?,
+                31 => record.write_date = r.nullable()?,
+                32 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductPricelistItem {

@@ -10,7 +10,7 @@
 /// Product Replenish (`product.replenish`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductReplenish {
     /// Allowed Route
     ///
@@ -121,34 +121,64 @@ impl<'de> ::serde::Deserialize<'de> for ProductReplenish {
     }
 }
 impl ::runtime::wire::FromRecord for ProductReplenish {
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_route_ids",
+        "bom_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "date_planned",
+        "display_name",
+        "forecast_uom_id",
+        "forecasted_quantity",
+        "id",
+        "product_has_variants",
+        "product_id",
+        "product_tmpl_id",
+        "product_uom_category_id",
+        "product_uom_id",
+        "quantity",
+        "route_id",
+        "show_bom",
+        "show_vendor",
+        "supplier_id",
+        "warehouse_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductReplenish {
-            allowed_route_ids: record.value("allowed_route_ids")?,
-            bom_id: record.nullable("bom_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_planned: record.datetime("date_planned")?,
-            display_name: record.nullable("display_name")?,
-            forecast_uom_id: record.nullable("forecast_uom_id")?,
-            forecasted_quantity: record.value("forecasted_quantity")?,
-            id: record.required("id")?,
-            product_has_variants: record.value("product_has_variants")?,
-            product_id: record.nullable("product_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            product_uom_category_id: record.nullable("product_uom_category_id")?,
-            product_uom_id: record.nullable("product_uom_id")?,
-            quantity: record.value("quantity")?,
-            route_id: record.nullable("route_id")?,
-            show_bom: record.value("show_bom")?,
-            show_vendor: record.value("show_vendor")?,
-            supplier_id: record.nullable("supplier_id")?,
-            warehouse_id: record.nullable("warehouse_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductReplenish::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.allowed_route_ids = r.value()?,
+                1 => record.bom_id = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.date_planned = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.forecast_uom_id = r.nullable()?,
+                8 => record.forecasted_quantity = r.value()?,
+                9 => record.id = r.value()?,
+                10 => record.product_has_variants = r.value()?,
+                11 => record.product_id = r.nullable()?,
+                12 => record.product_tmpl_id = r.nullable()?,
+                13 => record.product_uom_category_id = r.nullable()?,
+                14 => record.product_uom_id = r.nullable()?,
+                15 => record.quantity = r.value()?,
+                16 => record.route_id = r.nullable()?,
+                17 => record.show_bom = r.value()?,
+                18 => record.show_vendor = r.value()?,
+                19 => record.supplier_id = r.nullable()?,
+                20 => record.warehouse_id = r.nullable()?,
+                21 => record.write_date = r.nullable()?,
+                22 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductReplenish {

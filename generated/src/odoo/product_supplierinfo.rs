@@ -8,7 +8,7 @@
 /// Supplier Pricelist (`product.supplierinfo`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductSupplierinfo {
     /// Company
     ///
@@ -137,36 +137,68 @@ impl<'de> ::serde::Deserialize<'de> for ProductSupplierinfo {
     }
 }
 impl ::runtime::wire::FromRecord for ProductSupplierinfo {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "date_end",
+        "date_start",
+        "delay",
+        "discount",
+        "display_name",
+        "id",
+        "last_purchase_date",
+        "min_qty",
+        "partner_id",
+        "price",
+        "price_discounted",
+        "product_code",
+        "product_id",
+        "product_name",
+        "product_tmpl_id",
+        "product_uom",
+        "product_variant_count",
+        "sequence",
+        "show_set_supplier_button",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductSupplierinfo {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            date_end: record.date("date_end")?,
-            date_start: record.date("date_start")?,
-            delay: record.value("delay")?,
-            discount: record.value("discount")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            last_purchase_date: record.date("last_purchase_date")?,
-            min_qty: record.value("min_qty")?,
-            partner_id: record.nullable("partner_id")?,
-            price: record.value("price")?,
-            price_discounted: record.value("price_discounted")?,
-            product_code: record.nullable("product_code")?,
-            product_id: record.nullable("product_id")?,
-            product_name: record.nullable("product_name")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            product_uom: record.nullable("product_uom")?,
-            product_variant_count: record.value("product_variant_count")?,
-            sequence: record.value("sequence")?,
-            show_set_supplier_button: record.value("show_set_supplier_button")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductSupplierinfo::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.currency_id = r.nullable()?,
+                4 => record.date_end = r.nullable()?,
+                5 => record.date_start = r.nullable()?,
+                6 => record.delay = r.value()?,
+                7 => record.discount = r.value()?,
+                8 => record.display_name = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.last_purchase_date = r.nullable()?,
+                11 => record.min_qty = r.value()?,
+                12 => record.partner_id = r.nullable()?,
+                13 => record.price = r.value()?,
+                14 => record.price_discounted = r.value()?,
+                15 => record.product_code = r.nullable()?,
+                16 => record.product_id = r.nullable()?,
+                17 => record.product_name = r.nullable()?,
+                18 => record.product_tmpl_id = r.nullable()?,
+                19 => record.product_uom = r.nullable()?,
+                20 => record.product_variant_count = r.value()?,
+                21 => record.sequence = r.value()?,
+                22 => record.show_set_supplier_button = r.value()?,
+                23 => record.write_date = r.nullable()?,
+                24 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductSupplierinfo {

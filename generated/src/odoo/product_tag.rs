@@ -8,7 +8,7 @@
 /// Product Tag (`product.tag`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductTag {
     /// Color
     ///
@@ -65,23 +65,42 @@ impl<'de> ::serde::Deserialize<'de> for ProductTag {
     }
 }
 impl ::runtime::wire::FromRecord for ProductTag {
+    const FIELDS: &'static [&'static str] = &[
+        "color",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "product_ids",
+        "product_product_ids",
+        "product_template_ids",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductTag {
-            color: record.nullable("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            product_ids: record.value("product_ids")?,
-            product_product_ids: record.value("product_product_ids")?,
-            product_template_ids: record.value("product_template_ids")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductTag::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.color = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.product_ids = r.value()?,
+                7 => record.product_product_ids = r.value()?,
+                8 => record.product_template_ids = r.value()?,
+                9 => record.sequence = r.value()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductTag {

@@ -8,7 +8,7 @@
 /// Product Template Attribute Exclusion (`product.template.attribute.exclusion`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductTemplateAttributeExclusion {
     /// Created on
     ///
@@ -55,21 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeExclusion {
     }
 }
 impl ::runtime::wire::FromRecord for ProductTemplateAttributeExclusion {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "product_template_attribute_value_id",
+        "product_tmpl_id",
+        "value_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductTemplateAttributeExclusion {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            product_template_attribute_value_id: record
-                .nullable("product_template_attribute_value_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            value_ids: record.value("value_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductTemplateAttributeExclusion::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.product_template_attribute_value_id = r.nullable()?,
+                5 => record.product_tmpl_id = r.nullable()?,
+                6 => record.value_ids = r.value()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductTemplateAttributeExclusion {

@@ -8,7 +8,7 @@
 /// Product Template Attribute Line (`product.template.attribute.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductTemplateAttributeLine {
     /// Active
     ///
@@ -71,24 +71,44 @@ impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeLine {
     }
 }
 impl ::runtime::wire::FromRecord for ProductTemplateAttributeLine {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "attribute_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "product_template_value_ids",
+        "product_tmpl_id",
+        "sequence",
+        "value_count",
+        "value_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductTemplateAttributeLine {
-            active: record.value("active")?,
-            attribute_id: record.nullable("attribute_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            product_template_value_ids: record.value("product_template_value_ids")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            sequence: record.value("sequence")?,
-            value_count: record.value("value_count")?,
-            value_ids: record.value("value_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductTemplateAttributeLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.attribute_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.product_template_value_ids = r.value()?,
+                7 => record.product_tmpl_id = r.nullable()?,
+                8 => record.sequence = r.value()?,
+                9 => record.value_count = r.value()?,
+                10 => record.value_ids = r.value()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductTemplateAttributeLine {

@@ -10,7 +10,7 @@
 /// Product Template Attribute Value (`product.template.attribute.value`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProductTemplateAttributeValue {
     /// Attribute
     ///
@@ -117,31 +117,58 @@ impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeValue {
     }
 }
 impl ::runtime::wire::FromRecord for ProductTemplateAttributeValue {
+    const FIELDS: &'static [&'static str] = &[
+        "attribute_id",
+        "attribute_line_id",
+        "color",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "display_type",
+        "exclude_for",
+        "html_color",
+        "id",
+        "is_custom",
+        "name",
+        "price_extra",
+        "product_attribute_value_id",
+        "product_tmpl_id",
+        "ptav_active",
+        "ptav_product_variant_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProductTemplateAttributeValue {
-            attribute_id: record.nullable("attribute_id")?,
-            attribute_line_id: record.nullable("attribute_line_id")?,
-            color: record.value("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            display_type: record.nullable("display_type")?,
-            exclude_for: record.value("exclude_for")?,
-            html_color: record.nullable("html_color")?,
-            id: record.required("id")?,
-            is_custom: record.value("is_custom")?,
-            name: record.nullable("name")?,
-            price_extra: record.value("price_extra")?,
-            product_attribute_value_id: record.nullable("product_attribute_value_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            ptav_active: record.value("ptav_active")?,
-            ptav_product_variant_ids: record.value("ptav_product_variant_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProductTemplateAttributeValue::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.attribute_id = r.nullable()?,
+                1 => record.attribute_line_id = r.nullable()?,
+                2 => record.color = r.value()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.currency_id = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.display_type = r.nullable()?,
+                8 => record.exclude_for = r.value()?,
+                9 => record.html_color = r.nullable()?,
+                10 => record.id = r.value()?,
+                11 => record.is_custom = r.value()?,
+                12 => record.name = r.nullable()?,
+                13 => record.price_extra = r.value()?,
+                14 => record.product_attribute_value_id = r.nullable()?,
+                15 => record.product_tmpl_id = r.nullable()?,
+                16 => record.ptav_active = r.value()?,
+                17 => record.ptav_product_variant_ids = r.value()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProductTemplateAttributeValue {

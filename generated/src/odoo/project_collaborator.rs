@@ -8,7 +8,7 @@
 /// Collaborators in project shared (`project.collaborator`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectCollaborator {
     /// Created on
     ///
@@ -57,21 +57,38 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCollaborator {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectCollaborator {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "limited_access",
+        "partner_email",
+        "partner_id",
+        "project_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectCollaborator {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            limited_access: record.value("limited_access")?,
-            partner_email: record.nullable("partner_email")?,
-            partner_id: record.nullable("partner_id")?,
-            project_id: record.nullable("project_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectCollaborator::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.limited_access = r.value()?,
+                5 => record.partner_email = r.nullable()?,
+                6 => record.partner_id = r.nullable()?,
+                7 => record.project_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProjectCollaborator {

@@ -8,7 +8,7 @@
 /// Project Milestone (`project.milestone`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectMilestone {
     /// Billable
     ///
@@ -181,48 +181,92 @@ impl<'de> ::serde::Deserialize<'de> for ProjectMilestone {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectMilestone {
+    const FIELDS: &'static [&'static str] = &[
+        "allow_billable",
+        "can_be_marked_as_done",
+        "create_date",
+        "create_uid",
+        "deadline",
+        "display_name",
+        "done_task_count",
+        "has_message",
+        "id",
+        "is_deadline_exceeded",
+        "is_deadline_future",
+        "is_reached",
+        "message_attachment_count",
+        "message_follower_ids",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_ids",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "name",
+        "product_uom",
+        "product_uom_qty",
+        "project_id",
+        "project_partner_id",
+        "quantity_percentage",
+        "rating_ids",
+        "reached_date",
+        "sale_line_display_name",
+        "sale_line_id",
+        "task_count",
+        "task_ids",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectMilestone {
-            allow_billable: record.value("allow_billable")?,
-            can_be_marked_as_done: record.value("can_be_marked_as_done")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            deadline: record.date("deadline")?,
-            display_name: record.nullable("display_name")?,
-            done_task_count: record.value("done_task_count")?,
-            has_message: record.value("has_message")?,
-            id: record.required("id")?,
-            is_deadline_exceeded: record.value("is_deadline_exceeded")?,
-            is_deadline_future: record.value("is_deadline_future")?,
-            is_reached: record.value("is_reached")?,
-            message_attachment_count: record.value("message_attachment_count")?,
-            message_follower_ids: record.value("message_follower_ids")?,
-            message_has_error: record.value("message_has_error")?,
-            message_has_error_counter: record.value("message_has_error_counter")?,
-            message_has_sms_error: record.value("message_has_sms_error")?,
-            message_ids: record.value("message_ids")?,
-            message_is_follower: record.value("message_is_follower")?,
-            message_needaction: record.value("message_needaction")?,
-            message_needaction_counter: record.value("message_needaction_counter")?,
-            message_partner_ids: record.value("message_partner_ids")?,
-            name: record.nullable("name")?,
-            product_uom: record.nullable("product_uom")?,
-            product_uom_qty: record.value("product_uom_qty")?,
-            project_id: record.nullable("project_id")?,
-            project_partner_id: record.nullable("project_partner_id")?,
-            quantity_percentage: record.value("quantity_percentage")?,
-            rating_ids: record.value("rating_ids")?,
-            reached_date: record.date("reached_date")?,
-            sale_line_display_name: record.nullable("sale_line_display_name")?,
-            sale_line_id: record.nullable("sale_line_id")?,
-            task_count: record.value("task_count")?,
-            task_ids: record.value("task_ids")?,
-            website_message_ids: record.value("website_message_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectMilestone::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.allow_billable = r.value()?,
+                1 => record.can_be_marked_as_done = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.deadline = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.done_task_count = r.value()?,
+                7 => record.has_message = r.value()?,
+                8 => record.id = r.value()?,
+                9 => record.is_deadline_exceeded = r.value()?,
+                10 => record.is_deadline_future = r.value()?,
+                11 => record.is_reached = r.value()?,
+                12 => record.message_attachment_count = r.value()?,
+                13 => record.message_follower_ids = r.value()?,
+                14 => record.message_has_error = r.value()?,
+                15 => record.message_has_error_counter = r.value()?,
+                16 => record.message_has_sms_error = r.value()?,
+                17 => record.message_ids = r.value()?,
+                18 => record.message_is_follower = r.value()?,
+                19 => record.message_needaction = r.value()?,
+                20 => record.message_needaction_counter = r.value()?,
+                21 => record.message_partner_ids = r.value()?,
+                22 => record.name = r.nullable()?,
+                23 => record.product_uom = r.nullable()?,
+                24 => record.product_uom_qty = r.value()?,
+                25 => record.project_id = r.nullable()?,
+                26 => record.project_partner_id = r.nullable()?,
+                27 => record.quantity_percentage = r.value()?,
+                28 => record.rating_ids = r.value()?,
+                29 => record.reached_date = r.nullable()?,
+                30 => record.sale_line_display_name = r.nullable()?,
+                31 => record.sale_line_id = r.nullable()?,
+                32 => record.task_count = r.value()?,
+                33 => record.task_ids = r.value()?,
+                34 => record.website_message_ids = r.value()?,
+                35 => record.write_date = r.nullable()?,
+                36 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProjectMilestone {

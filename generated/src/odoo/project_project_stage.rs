@@ -8,7 +8,7 @@
 /// Project Stage (`project.project.stage`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectProjectStage {
     /// Active
     ///
@@ -75,24 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for ProjectProjectStage {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectProjectStage {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "fold",
+        "id",
+        "mail_template_id",
+        "name",
+        "sequence",
+        "sms_template_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectProjectStage {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            fold: record.value("fold")?,
-            id: record.required("id")?,
-            mail_template_id: record.nullable("mail_template_id")?,
-            name: record.nullable("name")?,
-            sequence: record.value("sequence")?,
-            sms_template_id: record.nullable("sms_template_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectProjectStage::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.fold = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.mail_template_id = r.nullable()?,
+                8 => record.name = r.nullable()?,
+                9 => record.sequence = r.value()?,
+                10 => record.sms_template_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProjectProjectStage {

@@ -10,7 +10,7 @@
 /// Project Sharing Collaborator Wizard (`project.share.collaborator.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectShareCollaboratorWizard {
     /// Access Mode
     ///
@@ -67,21 +67,38 @@ impl<'de> ::serde::Deserialize<'de> for ProjectShareCollaboratorWizard {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectShareCollaboratorWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "access_mode",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "parent_wizard_id",
+        "partner_id",
+        "send_invitation",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectShareCollaboratorWizard {
-            access_mode: record.nullable("access_mode")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            parent_wizard_id: record.nullable("parent_wizard_id")?,
-            partner_id: record.nullable("partner_id")?,
-            send_invitation: record.value("send_invitation")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectShareCollaboratorWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_mode = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.parent_wizard_id = r.nullable()?,
+                6 => record.partner_id = r.nullable()?,
+                7 => record.send_invitation = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProjectShareCollaboratorWizard {

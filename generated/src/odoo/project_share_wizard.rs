@@ -10,7 +10,7 @@
 /// Project Sharing (`project.share.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectShareWizard {
     /// Access warning
     ///
@@ -87,26 +87,48 @@ impl<'de> ::serde::Deserialize<'de> for ProjectShareWizard {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectShareWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "access_warning",
+        "collaborator_ids",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "existing_partner_ids",
+        "id",
+        "note",
+        "partner_ids",
+        "res_id",
+        "res_model",
+        "resource_ref",
+        "share_link",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectShareWizard {
-            access_warning: record.nullable("access_warning")?,
-            collaborator_ids: record.value("collaborator_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            existing_partner_ids: record.value("existing_partner_ids")?,
-            id: record.required("id")?,
-            note: record.nullable("note")?,
-            partner_ids: record.value("partner_ids")?,
-            res_id: record.value("res_id")?,
-            res_model: record.nullable("res_model")?,
-            resource_ref: record.nullable("resource_ref")?,
-            share_link: record.nullable("share_link")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectShareWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_warning = r.nullable()?,
+                1 => record.collaborator_ids = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.existing_partner_ids = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.note = r.nullable()?,
+                8 => record.partner_ids = r.value()?,
+                9 => record.res_id = r.value()?,
+                10 => record.res_model = r.nullable()?,
+                11 => record.resource_ref = r.nullable()?,
+                12 => record.share_link = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProjectShareWizard {

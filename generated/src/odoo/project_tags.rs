@@ -8,7 +8,7 @@
 /// Project Tags (`project.tags`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectTags {
     /// Color
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTags {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectTags {
+    const FIELDS: &'static [&'static str] = &[
+        "color",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "project_ids",
+        "task_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectTags {
-            color: record.value("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            project_ids: record.value("project_ids")?,
-            task_ids: record.value("task_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectTags::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.color = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.project_ids = r.value()?,
+                7 => record.task_ids = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProjectTags {

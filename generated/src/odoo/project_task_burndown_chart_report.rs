@@ -8,7 +8,7 @@
 /// Burndown Chart (`project.task.burndown.chart.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectTaskBurndownChartReport {
     /// Allocated Time
     ///
@@ -73,24 +73,44 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTaskBurndownChartReport {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectTaskBurndownChartReport {
+    const FIELDS: &'static [&'static str] = &[
+        "allocated_hours",
+        "date",
+        "date_assign",
+        "date_deadline",
+        "date_last_stage_update",
+        "is_closed",
+        "milestone_id",
+        "partner_id",
+        "project_id",
+        "stage_id",
+        "state",
+        "tag_ids",
+        "user_ids",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectTaskBurndownChartReport {
-            allocated_hours: record.value("allocated_hours")?,
-            date: record.datetime("date")?,
-            date_assign: record.datetime("date_assign")?,
-            date_deadline: record.date("date_deadline")?,
-            date_last_stage_update: record.date("date_last_stage_update")?,
-            is_closed: record.nullable("is_closed")?,
-            milestone_id: record.nullable("milestone_id")?,
-            partner_id: record.nullable("partner_id")?,
-            project_id: record.nullable("project_id")?,
-            stage_id: record.nullable("stage_id")?,
-            state: record.nullable("state")?,
-            tag_ids: record.value("tag_ids")?,
-            user_ids: record.value("user_ids")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectTaskBurndownChartReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.allocated_hours = r.value()?,
+                1 => record.date = r.nullable()?,
+                2 => record.date_assign = r.nullable()?,
+                3 => record.date_deadline = r.nullable()?,
+                4 => record.date_last_stage_update = r.nullable()?,
+                5 => record.is_closed = r.nullable()?,
+                6 => record.milestone_id = r.nullable()?,
+                7 => record.partner_id = r.nullable()?,
+                8 => record.project_id = r.nullable()?,
+                9 => record.stage_id = r.nullable()?,
+                10 => record.state = r.nullable()?,
+                11 => record.tag_ids = r.value()?,
+                12 => record.user_ids = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `project.task.burndown.chart.report` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// Task Recurrence (`project.task.recurrence`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectTaskRecurrence {
     /// Created on
     ///
@@ -65,22 +65,40 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTaskRecurrence {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectTaskRecurrence {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "repeat_interval",
+        "repeat_type",
+        "repeat_unit",
+        "repeat_until",
+        "task_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectTaskRecurrence {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            repeat_interval: record.value("repeat_interval")?,
-            repeat_type: record.nullable("repeat_type")?,
-            repeat_unit: record.nullable("repeat_unit")?,
-            repeat_until: record.date("repeat_until")?,
-            task_ids: record.value("task_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectTaskRecurrence::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.repeat_interval = r.value()?,
+                5 => record.repeat_type = r.nullable()?,
+                6 => record.repeat_unit = r.nullable()?,
+                7 => record.repeat_until = r.nullable()?,
+                8 => record.task_ids = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProjectTaskRecurrence {

@@ -8,7 +8,7 @@
 /// Task Stage (`project.task.type`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectTaskType {
     /// Active
     ///
@@ -99,28 +99,52 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTaskType {
     }
 }
 impl ::runtime::wire::FromRecord for ProjectTaskType {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "auto_validation_state",
+        "create_date",
+        "create_uid",
+        "disabled_rating_warning",
+        "display_name",
+        "fold",
+        "id",
+        "mail_template_id",
+        "name",
+        "project_ids",
+        "rating_template_id",
+        "sequence",
+        "sms_template_id",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ProjectTaskType {
-            active: record.value("active")?,
-            auto_validation_state: record.value("auto_validation_state")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            disabled_rating_warning: record.nullable("disabled_rating_warning")?,
-            display_name: record.nullable("display_name")?,
-            fold: record.value("fold")?,
-            id: record.required("id")?,
-            mail_template_id: record.nullable("mail_template_id")?,
-            name: record.nullable("name")?,
-            project_ids: record.value("project_ids")?,
-            rating_template_id: record.nullable("rating_template_id")?,
-            sequence: record.value("sequence")?,
-            sms_template_id: record.nullable("sms_template_id")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ProjectTaskType::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.auto_validation_state = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.disabled_rating_warning = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.fold = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.mail_template_id = r.nullable()?,
+                9 => record.name = r.nullable()?,
+                10 => record.project_ids = r.value()?,
+                11 => record.rating_template_id = r.nullable()?,
+                12 => record.sequence = r.value()?,
+                13 => record.sms_template_id = r.nullable()?,
+                14 => record.user_id = r.nullable()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ProjectTaskType {

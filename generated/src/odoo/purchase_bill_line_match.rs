@@ -8,7 +8,7 @@
 /// Purchase Line and Vendor Bill line matching view (`purchase.bill.line.match`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PurchaseBillLineMatch {
     /// Account Move
     ///
@@ -103,32 +103,60 @@ impl<'de> ::serde::Deserialize<'de> for PurchaseBillLineMatch {
     }
 }
 impl ::runtime::wire::FromRecord for PurchaseBillLineMatch {
+    const FIELDS: &'static [&'static str] = &[
+        "account_move_id",
+        "aml_id",
+        "billed_amount_untaxed",
+        "company_id",
+        "currency_id",
+        "display_name",
+        "id",
+        "line_amount_untaxed",
+        "line_qty",
+        "line_uom_id",
+        "partner_id",
+        "pol_id",
+        "product_id",
+        "product_uom_id",
+        "product_uom_price",
+        "product_uom_qty",
+        "purchase_amount_untaxed",
+        "purchase_order_id",
+        "qty_invoiced",
+        "reference",
+        "state",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PurchaseBillLineMatch {
-            account_move_id: record.nullable("account_move_id")?,
-            aml_id: record.nullable("aml_id")?,
-            billed_amount_untaxed: record.value("billed_amount_untaxed")?,
-            company_id: record.nullable("company_id")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            line_amount_untaxed: record.value("line_amount_untaxed")?,
-            line_qty: record.value("line_qty")?,
-            line_uom_id: record.nullable("line_uom_id")?,
-            partner_id: record.nullable("partner_id")?,
-            pol_id: record.nullable("pol_id")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_id: record.nullable("product_uom_id")?,
-            product_uom_price: record.value("product_uom_price")?,
-            product_uom_qty: record.value("product_uom_qty")?,
-            purchase_amount_untaxed: record.value("purchase_amount_untaxed")?,
-            purchase_order_id: record.nullable("purchase_order_id")?,
-            qty_invoiced: record.value("qty_invoiced")?,
-            reference: record.nullable("reference")?,
-            state: record.nullable("state")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PurchaseBillLineMatch::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_move_id = r.nullable()?,
+                1 => record.aml_id = r.nullable()?,
+                2 => record.billed_amount_untaxed = r.value()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.currency_id = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.line_amount_untaxed = r.value()?,
+                8 => record.line_qty = r.value()?,
+                9 => record.line_uom_id = r.nullable()?,
+                10 => record.partner_id = r.nullable()?,
+                11 => record.pol_id = r.nullable()?,
+                12 => record.product_id = r.nullable()?,
+                13 => record.product_uom_id = r.nullable()?,
+                14 => record.product_uom_price = r.value()?,
+                15 => record.product_uom_qty = r.value()?,
+                16 => record.purchase_amount_untaxed = r.value()?,
+                17 => record.purchase_order_id = r.nullable()?,
+                18 => record.qty_invoiced = r.value()?,
+                19 => record.reference = r.nullable()?,
+                20 => record.state = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PurchaseBillLineMatch {

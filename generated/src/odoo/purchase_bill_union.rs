@@ -8,7 +8,7 @@
 /// Purchases & Bills Union (`purchase.bill.union`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PurchaseBillUnion {
     /// Amount
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for PurchaseBillUnion {
     }
 }
 impl ::runtime::wire::FromRecord for PurchaseBillUnion {
+    const FIELDS: &'static [&'static str] = &[
+        "amount",
+        "company_id",
+        "currency_id",
+        "date",
+        "display_name",
+        "id",
+        "name",
+        "partner_id",
+        "purchase_order_id",
+        "reference",
+        "vendor_bill_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PurchaseBillUnion {
-            amount: record.value("amount")?,
-            company_id: record.nullable("company_id")?,
-            currency_id: record.nullable("currency_id")?,
-            date: record.date("date")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            partner_id: record.nullable("partner_id")?,
-            purchase_order_id: record.nullable("purchase_order_id")?,
-            reference: record.nullable("reference")?,
-            vendor_bill_id: record.nullable("vendor_bill_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PurchaseBillUnion::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.amount = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.currency_id = r.nullable()?,
+                3 => record.date = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.partner_id = r.nullable()?,
+                8 => record.purchase_order_id = r.nullable()?,
+                9 => record.reference = r.nullable()?,
+                10 => record.vendor_bill_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PurchaseBillUnion {

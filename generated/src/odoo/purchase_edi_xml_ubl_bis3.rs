@@ -10,7 +10,7 @@
 /// UBL BIS 3 Peppol Order transaction 3.4 (`purchase.edi.xml.ubl_bis3`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PurchaseEdiXmlUblBis3 {}
 impl<'de> ::serde::Deserialize<'de> for PurchaseEdiXmlUblBis3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for PurchaseEdiXmlUblBis3 {
     }
 }
 impl ::runtime::wire::FromRecord for PurchaseEdiXmlUblBis3 {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PurchaseEdiXmlUblBis3 {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(PurchaseEdiXmlUblBis3::default())
     }
 }

@@ -8,7 +8,7 @@
 /// Purchase Report (`purchase.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PurchaseReport {
     /// Product Category
     ///
@@ -153,43 +153,82 @@ impl<'de> ::serde::Deserialize<'de> for PurchaseReport {
     }
 }
 impl ::runtime::wire::FromRecord for PurchaseReport {
+    const FIELDS: &'static [&'static str] = &[
+        "category_id",
+        "commercial_partner_id",
+        "company_id",
+        "country_id",
+        "currency_id",
+        "date_approve",
+        "date_order",
+        "days_to_arrival",
+        "delay",
+        "delay_pass",
+        "display_name",
+        "effective_date",
+        "fiscal_position_id",
+        "id",
+        "nbr_lines",
+        "order_id",
+        "partner_id",
+        "picking_type_id",
+        "price_average",
+        "price_total",
+        "product_id",
+        "product_tmpl_id",
+        "product_uom",
+        "qty_billed",
+        "qty_ordered",
+        "qty_received",
+        "qty_to_be_billed",
+        "state",
+        "untaxed_total",
+        "user_id",
+        "volume",
+        "weight",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(PurchaseReport {
-            category_id: record.nullable("category_id")?,
-            commercial_partner_id: record.nullable("commercial_partner_id")?,
-            company_id: record.nullable("company_id")?,
-            country_id: record.nullable("country_id")?,
-            currency_id: record.nullable("currency_id")?,
-            date_approve: record.datetime("date_approve")?,
-            date_order: record.datetime("date_order")?,
-            days_to_arrival: record.value("days_to_arrival")?,
-            delay: record.value("delay")?,
-            delay_pass: record.value("delay_pass")?,
-            display_name: record.nullable("display_name")?,
-            effective_date: record.datetime("effective_date")?,
-            fiscal_position_id: record.nullable("fiscal_position_id")?,
-            id: record.required("id")?,
-            nbr_lines: record.value("nbr_lines")?,
-            order_id: record.nullable("order_id")?,
-            partner_id: record.nullable("partner_id")?,
-            picking_type_id: record.nullable("picking_type_id")?,
-            price_average: record.value("price_average")?,
-            price_total: record.value("price_total")?,
-            product_id: record.nullable("product_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            product_uom: record.nullable("product_uom")?,
-            qty_billed: record.value("qty_billed")?,
-            qty_ordered: record.value("qty_ordered")?,
-            qty_received: record.value("qty_received")?,
-            qty_to_be_billed: record.value("qty_to_be_billed")?,
-            state: record.nullable("state")?,
-            untaxed_total: record.value("untaxed_total")?,
-            user_id: record.nullable("user_id")?,
-            volume: record.value("volume")?,
-            weight: record.value("weight")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = PurchaseReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.category_id = r.nullable()?,
+                1 => record.commercial_partner_id = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.country_id = r.nullable()?,
+                4 => record.currency_id = r.nullable()?,
+                5 => record.date_approve = r.nullable()?,
+                6 => record.date_order = r.nullable()?,
+                7 => record.days_to_arrival = r.value()?,
+                8 => record.delay = r.value()?,
+                9 => record.delay_pass = r.value()?,
+                10 => record.display_name = r.nullable()?,
+                11 => record.effective_date = r.nullable()?,
+                12 => record.fiscal_position_id = r.nullable()?,
+                13 => record.id = r.value()?,
+                14 => record.nbr_lines = r.value()?,
+                15 => record.order_id = r.nullable()?,
+                16 => record.partner_id = r.nullable()?,
+                17 => record.picking_type_id = r.nullable()?,
+                18 => record.price_average = r.value()?,
+                19 => record.price_total = r.value()?,
+                20 => record.product_id = r.nullable()?,
+                21 => record.product_tmpl_id = r.nullable()?,
+                22 => record.product_uom = r.nullable()?,
+                23 => record.qty_billed = r.value()?,
+                24 => record.qty_ordered = r.value()?,
+                25 => record.qty_received = r.value()?,
+                26 => record.qty_to_be_billed = r.value()?,
+                27 => record.state = r.nullable()?,
+                28 => record.untaxed_total = r.value()?,
+                29 => record.user_id = r.nullable()?,
+                30 => record.volume = r.value()?,
+                31 => record.weight = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for PurchaseReport {

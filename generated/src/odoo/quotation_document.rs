@@ -10,7 +10,7 @@
 /// Quotation's Headers & Footers (`quotation.document`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct QuotationDocument {
     /// Access Token
     ///
@@ -163,45 +163,86 @@ impl<'de> ::serde::Deserialize<'de> for QuotationDocument {
     }
 }
 impl ::runtime::wire::FromRecord for QuotationDocument {
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "active",
+        "checksum",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "description",
+        "display_name",
+        "document_type",
+        "file_size",
+        "form_field_ids",
+        "id",
+        "image_height",
+        "image_src",
+        "image_width",
+        "index_content",
+        "ir_attachment_id",
+        "local_url",
+        "mimetype",
+        "name",
+        "original_id",
+        "public",
+        "quotation_template_ids",
+        "res_field",
+        "res_id",
+        "res_model",
+        "res_name",
+        "sequence",
+        "store_fname",
+        "type",
+        "url",
+        "voice_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(QuotationDocument {
-            access_token: record.nullable("access_token")?,
-            active: record.value("active")?,
-            checksum: record.nullable("checksum")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            document_type: record.nullable("document_type")?,
-            file_size: record.value("file_size")?,
-            form_field_ids: record.value("form_field_ids")?,
-            id: record.required("id")?,
-            image_height: record.value("image_height")?,
-            image_src: record.nullable("image_src")?,
-            image_width: record.value("image_width")?,
-            index_content: record.nullable("index_content")?,
-            ir_attachment_id: record.nullable("ir_attachment_id")?,
-            local_url: record.nullable("local_url")?,
-            mimetype: record.nullable("mimetype")?,
-            name: record.nullable("name")?,
-            original_id: record.nullable("original_id")?,
-            public: record.value("public")?,
-            quotation_template_ids: record.value("quotation_template_ids")?,
-            res_field: record.nullable("res_field")?,
-            res_id: record.nullable("res_id")?,
-            res_model: record.nullable("res_model")?,
-            res_name: record.nullable("res_name")?,
-            sequence: record.value("sequence")?,
-            store_fname: record.nullable("store_fname")?,
-            r#type: record.nullable("type")?,
-            url: record.nullable("url")?,
-            voice_ids: record.value("voice_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = QuotationDocument::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_token = r.nullable()?,
+                1 => record.active = r.value()?,
+                2 => record.checksum = r.nullable()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.description = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.document_type = r.nullable()?,
+                9 => record.file_size = r.value()?,
+                10 => record.form_field_ids = r.value()?,
+                11 => record.id = r.value()?,
+                12 => record.image_height = r.value()?,
+                13 => record.image_src = r.nullable()?,
+                14 => record.image_width = r.value()?,
+                15 => record.index_content = r.nullable()?,
+                16 => record.ir_attachment_id = r.nullable()?,
+                17 => record.local_url = r.nullable()?,
+                18 => record.mimetype = r.nullable()?,
+                19 => record.name = r.nullable()?,
+                20 => record.original_id = r.nullable()?,
+                21 => record.public = r.value()?,
+                22 => record.quotation_template_ids = r.value()?,
+                23 => record.res_field = r.nullable()?,
+                24 => record.res_id = r.nullable()?,
+                25 => record.res_model = r.nullable()?,
+                26 => record.res_name = r.nullable()?,
+                27 => record.sequence = r.value()?,
+                28 => record.store_fname = r.nullable()?,
+                29 => record.r#type = r.nullable()?,
+                30 => record.url = r.nullable()?,
+                31 => record.voice_ids = r.value()?,
+                32 => record.write_date = r.nullable()?,
+                33 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for QuotationDocument {

@@ -8,7 +8,7 @@
 /// Rating Parent Mixin (`rating.parent.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RatingParentMixin {
     /// Average Rating
     ///
@@ -39,17 +39,28 @@ impl<'de> ::serde::Deserialize<'de> for RatingParentMixin {
     }
 }
 impl ::runtime::wire::FromRecord for RatingParentMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "rating_avg",
+        "rating_avg_percentage",
+        "rating_count",
+        "rating_ids",
+        "rating_percentage_satisfaction",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(RatingParentMixin {
-            rating_avg: record.value("rating_avg")?,
-            rating_avg_percentage: record.value("rating_avg_percentage")?,
-            rating_count: record.value("rating_count")?,
-            rating_ids: record.value("rating_ids")?,
-            rating_percentage_satisfaction: record
-                .value("rating_percentage_satisfaction")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = RatingParentMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.rating_avg = r.value()?,
+                1 => record.rating_avg_percentage = r.value()?,
+                2 => record.rating_count = r.value()?,
+                3 => record.rating_ids = r.value()?,
+                4 => record.rating_percentage_satisfaction = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `rating.parent.mixin` record: the constructor takes the required fields, setters add the rest.

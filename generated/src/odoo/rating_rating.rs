@@ -10,7 +10,7 @@
 /// Rating (`rating.rating`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RatingRating {
     /// Security Token
     ///
@@ -147,41 +147,78 @@ impl<'de> ::serde::Deserialize<'de> for RatingRating {
     }
 }
 impl ::runtime::wire::FromRecord for RatingRating {
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "consumed",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "feedback",
+        "id",
+        "is_internal",
+        "message_id",
+        "parent_ref",
+        "parent_res_id",
+        "parent_res_model",
+        "parent_res_model_id",
+        "parent_res_name",
+        "partner_id",
+        "publisher_comment",
+        "publisher_datetime",
+        "publisher_id",
+        "rated_partner_id",
+        "rated_partner_name",
+        "rating",
+        "rating_image_url",
+        "rating_text",
+        "res_id",
+        "res_model",
+        "res_model_id",
+        "res_name",
+        "resource_ref",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(RatingRating {
-            access_token: record.nullable("access_token")?,
-            consumed: record.value("consumed")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            feedback: record.nullable("feedback")?,
-            id: record.required("id")?,
-            is_internal: record.value("is_internal")?,
-            message_id: record.nullable("message_id")?,
-            parent_ref: record.nullable("parent_ref")?,
-            parent_res_id: record.value("parent_res_id")?,
-            parent_res_model: record.nullable("parent_res_model")?,
-            parent_res_model_id: record.nullable("parent_res_model_id")?,
-            parent_res_name: record.nullable("parent_res_name")?,
-            partner_id: record.nullable("partner_id")?,
-            publisher_comment: record.nullable("publisher_comment")?,
-            publisher_datetime: record.datetime("publisher_datetime")?,
-            publisher_id: record.nullable("publisher_id")?,
-            rated_partner_id: record.nullable("rated_partner_id")?,
-            rated_partner_name: record.nullable("rated_partner_name")?,
-            rating: record.value("rating")?,
-            rating_image_url: record.nullable("rating_image_url")?,
-            rating_text: record.nullable("rating_text")?,
-            res_id: record.nullable("res_id")?,
-            res_model: record.nullable("res_model")?,
-            res_model_id: record.nullable("res_model_id")?,
-            res_name: record.nullable("res_name")?,
-            resource_ref: record.nullable("resource_ref")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = RatingRating::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_token = r.nullable()?,
+                1 => record.consumed = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.feedback = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.is_internal = r.value()?,
+                8 => record.message_id = r.nullable()?,
+                9 => record.parent_ref = r.nullable()?,
+                10 => record.parent_res_id = r.value()?,
+                11 => record.parent_res_model = r.nullable()?,
+                12 => record.parent_res_model_id = r.nullable()?,
+                13 => record.parent_res_name = r.nullable()?,
+                14 => record.partner_id = r.nullable()?,
+                15 => record.publisher_comment = r.nullable()?,
+                16 => record.publisher_datetime = r.nullable()?,
+                17 => record.publisher_id = r.nullable()?,
+                18 => record.rated_partner_id = r.nullable()?,
+                19 => record.rated_partner_name = r.nullable()?,
+                20 => record.rating = r.value()?,
+                21 => record.rating_image_url = r.nullable()?,
+                22 => record.rating_text = r.nullable()?,
+                23 => record.res_id = r.nullable()?,
+                24 => record.res_model = r.nullable()?,
+                25 => record.res_model_id = r.nullable()?,
+                26 => record.res_name = r.nullable()?,
+                27 => record.resource_ref = r.nullable()?,
+                28 => record.write_date = r.nullable()?,
+                29 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for RatingRating {

@@ -10,7 +10,7 @@
 /// Edit Attendee Details on Sales Confirmation (`registration.editor`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RegistrationEditor {
     /// Created on
     ///
@@ -53,19 +53,34 @@ impl<'de> ::serde::Deserialize<'de> for RegistrationEditor {
     }
 }
 impl ::runtime::wire::FromRecord for RegistrationEditor {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "event_registration_ids",
+        "id",
+        "sale_order_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(RegistrationEditor {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            event_registration_ids: record.value("event_registration_ids")?,
-            id: record.required("id")?,
-            sale_order_id: record.nullable("sale_order_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = RegistrationEditor::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.event_registration_ids = r.value()?,
+                4 => record.id = r.value()?,
+                5 => record.sale_order_id = r.nullable()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for RegistrationEditor {

@@ -10,7 +10,7 @@
 /// Edit Attendee Line on Sales Confirmation (`registration.editor.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RegistrationEditorLine {
     /// Company
     ///
@@ -79,26 +79,48 @@ impl<'de> ::serde::Deserialize<'de> for RegistrationEditorLine {
     }
 }
 impl ::runtime::wire::FromRecord for RegistrationEditorLine {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "editor_id",
+        "email",
+        "event_id",
+        "event_ticket_id",
+        "id",
+        "name",
+        "phone",
+        "registration_id",
+        "sale_order_line_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(RegistrationEditorLine {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            editor_id: record.nullable("editor_id")?,
-            email: record.nullable("email")?,
-            event_id: record.nullable("event_id")?,
-            event_ticket_id: record.nullable("event_ticket_id")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            phone: record.nullable("phone")?,
-            registration_id: record.nullable("registration_id")?,
-            sale_order_line_id: record.nullable("sale_order_line_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = RegistrationEditorLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.editor_id = r.nullable()?,
+                5 => record.email = r.nullable()?,
+                6 => record.event_id = r.nullable()?,
+                7 => record.event_ticket_id = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.name = r.nullable()?,
+                10 => record.phone = r.nullable()?,
+                11 => record.registration_id = r.nullable()?,
+                12 => record.sale_order_line_id = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for RegistrationEditorLine {

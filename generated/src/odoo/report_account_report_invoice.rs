@@ -10,7 +10,7 @@
 /// Account report without payment lines (`report.account.report_invoice`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportAccountReportInvoice {}
 impl<'de> ::serde::Deserialize<'de> for ReportAccountReportInvoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,9 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccountReportInvoice {
     }
 }
 impl ::runtime::wire::FromRecord for ReportAccountReportInvoice {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportAccountReportInvoice {})
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(ReportAccountReportInvoice::default())
     }
 }

@@ -10,7 +10,7 @@
 /// Module Reference Report (base) (`report.base.report_irmodulereference`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportBaseReportIrmodulereference {}
 impl<'de> ::serde::Deserialize<'de> for ReportBaseReportIrmodulereference {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,10 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for ReportBaseReportIrmodulereference {
     }
 }
 impl ::runtime::wire::FromRecord for ReportBaseReportIrmodulereference {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportBaseReportIrmodulereference {
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(ReportBaseReportIrmodulereference::default())
     }
 }

@@ -8,7 +8,7 @@
 /// Report Layout (`report.layout`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportLayout {
     /// Created on
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for ReportLayout {
     }
 }
 impl ::runtime::wire::FromRecord for ReportLayout {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "image",
+        "name",
+        "pdf",
+        "sequence",
+        "view_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportLayout {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            image: record.nullable("image")?,
-            name: record.nullable("name")?,
-            pdf: record.nullable("pdf")?,
-            sequence: record.value("sequence")?,
-            view_id: record.nullable("view_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ReportLayout::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.image = r.nullable()?,
+                5 => record.name = r.nullable()?,
+                6 => record.pdf = r.nullable()?,
+                7 => record.sequence = r.value()?,
+                8 => record.view_id = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ReportLayout {

@@ -8,7 +8,7 @@
 /// Paper Format Config (`report.paperformat`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportPaperformat {
     /// Created on
     ///
@@ -121,35 +121,66 @@ impl<'de> ::serde::Deserialize<'de> for ReportPaperformat {
     }
 }
 impl ::runtime::wire::FromRecord for ReportPaperformat {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "css_margins",
+        "default",
+        "disable_shrinking",
+        "display_name",
+        "dpi",
+        "format",
+        "header_line",
+        "header_spacing",
+        "id",
+        "margin_bottom",
+        "margin_left",
+        "margin_right",
+        "margin_top",
+        "name",
+        "orientation",
+        "page_height",
+        "page_width",
+        "print_page_height",
+        "print_page_width",
+        "report_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportPaperformat {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            css_margins: record.value("css_margins")?,
-            default: record.value("default")?,
-            disable_shrinking: record.value("disable_shrinking")?,
-            display_name: record.nullable("display_name")?,
-            dpi: record.value("dpi")?,
-            format: record.nullable("format")?,
-            header_line: record.value("header_line")?,
-            header_spacing: record.value("header_spacing")?,
-            id: record.required("id")?,
-            margin_bottom: record.value("margin_bottom")?,
-            margin_left: record.value("margin_left")?,
-            margin_right: record.value("margin_right")?,
-            margin_top: record.value("margin_top")?,
-            name: record.nullable("name")?,
-            orientation: record.nullable("orientation")?,
-            page_height: record.value("page_height")?,
-            page_width: record.value("page_width")?,
-            print_page_height: record.value("print_page_height")?,
-            print_page_width: record.value("print_page_width")?,
-            report_ids: record.value("report_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ReportPaperformat::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.css_margins = r.value()?,
+                3 => record.default = r.value()?,
+                4 => record.disable_shrinking = r.value()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.dpi = r.value()?,
+                7 => record.format = r.nullable()?,
+                8 => record.header_line = r.value()?,
+                9 => record.header_spacing = r.value()?,
+                10 => record.id = r.value()?,
+                11 => record.margin_bottom = r.value()?,
+                12 => record.margin_left = r.value()?,
+                13 => record.margin_right = r.value()?,
+                14 => record.margin_top = r.value()?,
+                15 => record.name = r.nullable()?,
+                16 => record.orientation = r.nullable()?,
+                17 => record.page_height = r.value()?,
+                18 => record.page_width = r.value()?,
+                19 => record.print_page_height = r.value()?,
+                20 => record.print_page_width = r.value()?,
+                21 => record.report_ids = r.value()?,
+                22 => record.write_date = r.nullable()?,
+                23 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ReportPaperformat {

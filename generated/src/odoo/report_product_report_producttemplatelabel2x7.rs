@@ -10,7 +10,7 @@
 /// Product Label Report 2x7 (`report.product.report_producttemplatelabel2x7`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportProductReportProducttemplatelabel2x7 {}
 impl<'de> ::serde::Deserialize<'de> for ReportProductReportProducttemplatelabel2x7 {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,10 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for ReportProductReportProducttemplatelabel2
     }
 }
 impl ::runtime::wire::FromRecord for ReportProductReportProducttemplatelabel2x7 {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportProductReportProducttemplatelabel2x7 {
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(ReportProductReportProducttemplatelabel2x7::default())
     }
 }

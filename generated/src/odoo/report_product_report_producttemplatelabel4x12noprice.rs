@@ -10,7 +10,7 @@
 /// Product Label Report 4x12 No Price (`report.product.report_producttemplatelabel4x12noprice`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportProductReportProducttemplatelabel4x12noprice {}
 impl<'de> ::serde::Deserialize<'de>
 for ReportProductReportProducttemplatelabel4x12noprice {
@@ -19,10 +19,11 @@ for ReportProductReportProducttemplatelabel4x12noprice {
     }
 }
 impl ::runtime::wire::FromRecord for ReportProductReportProducttemplatelabel4x12noprice {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportProductReportProducttemplatelabel4x12noprice {
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(ReportProductReportProducttemplatelabel4x12noprice::default())
     }
 }

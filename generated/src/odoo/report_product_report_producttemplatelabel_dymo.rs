@@ -10,7 +10,7 @@
 /// Product Label Report (`report.product.report_producttemplatelabel_dymo`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportProductReportProducttemplatelabelDymo {}
 impl<'de> ::serde::Deserialize<'de> for ReportProductReportProducttemplatelabelDymo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18,10 +18,11 @@ impl<'de> ::serde::Deserialize<'de> for ReportProductReportProducttemplatelabelD
     }
 }
 impl ::runtime::wire::FromRecord for ReportProductReportProducttemplatelabelDymo {
+    const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        _record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportProductReportProducttemplatelabelDymo {
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        while r.next()?.is_some() {}
+        Ok(ReportProductReportProducttemplatelabelDymo::default())
     }
 }

@@ -8,7 +8,7 @@
 /// Tasks Analysis (`report.project.task.user`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportProjectTaskUser {
     /// Active
     ///
@@ -157,45 +157,86 @@ impl<'de> ::serde::Deserialize<'de> for ReportProjectTaskUser {
     }
 }
 impl ::runtime::wire::FromRecord for ReportProjectTaskUser {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "create_date",
+        "date_assign",
+        "date_deadline",
+        "date_end",
+        "date_last_stage_update",
+        "delay_endings_days",
+        "dependent_ids",
+        "description",
+        "display_name",
+        "id",
+        "is_closed",
+        "message_is_follower",
+        "milestone_id",
+        "name",
+        "nbr",
+        "parent_id",
+        "partner_id",
+        "personal_stage_type_ids",
+        "priority",
+        "project_id",
+        "sale_line_id",
+        "sale_order_id",
+        "stage_id",
+        "state",
+        "tag_ids",
+        "task_id",
+        "user_ids",
+        "user_skill_ids",
+        "working_days_close",
+        "working_days_open",
+        "working_hours_close",
+        "working_hours_open",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportProjectTaskUser {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            date_assign: record.datetime("date_assign")?,
-            date_deadline: record.datetime("date_deadline")?,
-            date_end: record.datetime("date_end")?,
-            date_last_stage_update: record.datetime("date_last_stage_update")?,
-            delay_endings_days: record.value("delay_endings_days")?,
-            dependent_ids: record.value("dependent_ids")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_closed: record.value("is_closed")?,
-            message_is_follower: record.value("message_is_follower")?,
-            milestone_id: record.nullable("milestone_id")?,
-            name: record.nullable("name")?,
-            nbr: record.value("nbr")?,
-            parent_id: record.nullable("parent_id")?,
-            partner_id: record.nullable("partner_id")?,
-            personal_stage_type_ids: record.value("personal_stage_type_ids")?,
-            priority: record.nullable("priority")?,
-            project_id: record.nullable("project_id")?,
-            sale_line_id: record.nullable("sale_line_id")?,
-            sale_order_id: record.nullable("sale_order_id")?,
-            stage_id: record.nullable("stage_id")?,
-            state: record.nullable("state")?,
-            tag_ids: record.value("tag_ids")?,
-            task_id: record.nullable("task_id")?,
-            user_ids: record.value("user_ids")?,
-            user_skill_ids: record.value("user_skill_ids")?,
-            working_days_close: record.value("working_days_close")?,
-            working_days_open: record.value("working_days_open")?,
-            working_hours_close: record.value("working_hours_close")?,
-            working_hours_open: record.value("working_hours_open")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ReportProjectTaskUser::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.date_assign = r.nullable()?,
+                4 => record.date_deadline = r.nullable()?,
+                5 => record.date_end = r.nullable()?,
+                6 => record.date_last_stage_update = r.nullable()?,
+                7 => record.delay_endings_days = r.value()?,
+                8 => record.dependent_ids = r.value()?,
+                9 => record.description = r.nullable()?,
+                10 => record.display_name = r.nullable()?,
+                11 => record.id = r.value()?,
+                12 => record.is_closed = r.value()?,
+                13 => record.message_is_follower = r.value()?,
+                14 => record.milestone_id = r.nullable()?,
+                15 => record.name = r.nullable()?,
+                16 => record.nbr = r.value()?,
+                17 => record.parent_id = r.nullable()?,
+                18 => record.partner_id = r.nullable()?,
+                19 => record.personal_stage_type_ids = r.value()?,
+                20 => record.priority = r.nullable()?,
+                21 => record.project_id = r.nullable()?,
+                22 => record.sale_line_id = r.nullable()?,
+                23 => record.sale_order_id = r.nullable()?,
+                24 => record.stage_id = r.nullable()?,
+                25 => record.state = r.nullable()?,
+                26 => record.tag_ids = r.value()?,
+                27 => record.task_id = r.nullable()?,
+                28 => record.user_ids = r.value()?,
+                29 => record.user_skill_ids = r.value()?,
+                30 => record.working_days_close = r.value()?,
+                31 => record.working_days_open = r.value()?,
+                32 => record.working_hours_close = r.value()?,
+                33 => record.working_hours_open = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ReportProjectTaskUser {

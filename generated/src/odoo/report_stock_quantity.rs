@@ -8,7 +8,7 @@
 /// Stock Quantity Report (`report.stock.quantity`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportStockQuantity {
     /// Company
     ///
@@ -55,20 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for ReportStockQuantity {
     }
 }
 impl ::runtime::wire::FromRecord for ReportStockQuantity {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "date",
+        "display_name",
+        "id",
+        "product_id",
+        "product_qty",
+        "product_tmpl_id",
+        "state",
+        "warehouse_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ReportStockQuantity {
-            company_id: record.nullable("company_id")?,
-            date: record.date("date")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            product_id: record.nullable("product_id")?,
-            product_qty: record.value("product_qty")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            state: record.nullable("state")?,
-            warehouse_id: record.nullable("warehouse_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ReportStockQuantity::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.date = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.product_id = r.nullable()?,
+                5 => record.product_qty = r.value()?,
+                6 => record.product_tmpl_id = r.nullable()?,
+                7 => record.state = r.nullable()?,
+                8 => record.warehouse_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ReportStockQuantity {

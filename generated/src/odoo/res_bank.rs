@@ -8,7 +8,7 @@
 /// Bank (`res.bank`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResBank {
     /// Active
     ///
@@ -94,29 +94,54 @@ impl<'de> ::serde::Deserialize<'de> for ResBank {
     }
 }
 impl ::runtime::wire::FromRecord for ResBank {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "bic",
+        "city",
+        "country",
+        "country_code",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "email",
+        "id",
+        "name",
+        "phone",
+        "state",
+        "street",
+        "street2",
+        "write_date",
+        "write_uid",
+        "zip",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResBank {
-            active: record.value("active")?,
-            bic: record.nullable("bic")?,
-            city: record.nullable("city")?,
-            country: record.nullable("country")?,
-            country_code: record.nullable("country_code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            phone: record.nullable("phone")?,
-            state: record.nullable("state")?,
-            street: record.nullable("street")?,
-            street2: record.nullable("street2")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            zip: record.nullable("zip")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResBank::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.bic = r.nullable()?,
+                2 => record.city = r.nullable()?,
+                3 => record.country = r.nullable()?,
+                4 => record.country_code = r.nullable()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.email = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.name = r.nullable()?,
+                11 => record.phone = r.nullable()?,
+                12 => record.state = r.nullable()?,
+                13 => record.street = r.nullable()?,
+                14 => record.street2 = r.nullable()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                17 => record.zip = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResBank {

@@ -8,7 +8,7 @@
 /// Country (`res.country`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResCountry {
     /// Layout in Reports
     ///
@@ -118,31 +118,58 @@ impl<'de> ::serde::Deserialize<'de> for ResCountry {
     }
 }
 impl ::runtime::wire::FromRecord for ResCountry {
+    const FIELDS: &'static [&'static str] = &[
+        "address_format",
+        "address_view_id",
+        "code",
+        "country_group_ids",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "id",
+        "image_url",
+        "is_stripe_supported_country",
+        "name",
+        "name_position",
+        "phone_code",
+        "state_ids",
+        "state_required",
+        "vat_label",
+        "write_date",
+        "write_uid",
+        "zip_required",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResCountry {
-            address_format: record.nullable("address_format")?,
-            address_view_id: record.nullable("address_view_id")?,
-            code: record.nullable("code")?,
-            country_group_ids: record.value("country_group_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            image_url: record.nullable("image_url")?,
-            is_stripe_supported_country: record.value("is_stripe_supported_country")?,
-            name: record.nullable("name")?,
-            name_position: record.nullable("name_position")?,
-            phone_code: record.value("phone_code")?,
-            state_ids: record.value("state_ids")?,
-            state_required: record.value("state_required")?,
-            vat_label: record.nullable("vat_label")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            zip_required: record.value("zip_required")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResCountry::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.address_format = r.nullable()?,
+                1 => record.address_view_id = r.nullable()?,
+                2 => record.code = r.nullable()?,
+                3 => record.country_group_ids = r.value()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.currency_id = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.image_url = r.nullable()?,
+                10 => record.is_stripe_supported_country = r.value()?,
+                11 => record.name = r.nullable()?,
+                12 => record.name_position = r.nullable()?,
+                13 => record.phone_code = r.value()?,
+                14 => record.state_ids = r.value()?,
+                15 => record.state_required = r.value()?,
+                16 => record.vat_label = r.nullable()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                19 => record.zip_required = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResCountry {

@@ -8,7 +8,7 @@
 /// Currency (`res.currency`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResCurrency {
     /// Active
     ///
@@ -133,35 +133,66 @@ impl<'de> ::serde::Deserialize<'de> for ResCurrency {
     }
 }
 impl ::runtime::wire::FromRecord for ResCurrency {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "create_date",
+        "create_uid",
+        "currency_subunit_label",
+        "currency_unit_label",
+        "date",
+        "decimal_places",
+        "display_name",
+        "display_rounding_warning",
+        "fiscal_country_codes",
+        "full_name",
+        "id",
+        "inverse_rate",
+        "is_current_company_currency",
+        "iso_numeric",
+        "name",
+        "position",
+        "rate",
+        "rate_ids",
+        "rate_string",
+        "rounding",
+        "symbol",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResCurrency {
-            active: record.value("active")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_subunit_label: record.nullable("currency_subunit_label")?,
-            currency_unit_label: record.nullable("currency_unit_label")?,
-            date: record.date("date")?,
-            decimal_places: record.value("decimal_places")?,
-            display_name: record.nullable("display_name")?,
-            display_rounding_warning: record.value("display_rounding_warning")?,
-            fiscal_country_codes: record.nullable("fiscal_country_codes")?,
-            full_name: record.nullable("full_name")?,
-            id: record.required("id")?,
-            inverse_rate: record.value("inverse_rate")?,
-            is_current_company_currency: record.value("is_current_company_currency")?,
-            iso_numeric: record.value("iso_numeric")?,
-            name: record.nullable("name")?,
-            position: record.nullable("position")?,
-            rate: record.value("rate")?,
-            rate_ids: record.value("rate_ids")?,
-            rate_string: record.nullable("rate_string")?,
-            rounding: record.value("rounding")?,
-            symbol: record.nullable("symbol")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResCurrency::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.currency_subunit_label = r.nullable()?,
+                4 => record.currency_unit_label = r.nullable()?,
+                5 => record.date = r.nullable()?,
+                6 => record.decimal_places = r.value()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.display_rounding_warning = r.value()?,
+                9 => record.fiscal_country_codes = r.nullable()?,
+                10 => record.full_name = r.nullable()?,
+                11 => record.id = r.value()?,
+                12 => record.inverse_rate = r.value()?,
+                13 => record.is_current_company_currency = r.value()?,
+                14 => record.iso_numeric = r.value()?,
+                15 => record.name = r.nullable()?,
+                16 => record.position = r.nullable()?,
+                17 => record.rate = r.value()?,
+                18 => record.rate_ids = r.value()?,
+                19 => record.rate_string = r.nullable()?,
+                20 => record.rounding = r.value()?,
+                21 => record.symbol = r.nullable()?,
+                22 => record.write_date = r.nullable()?,
+                23 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResCurrency {

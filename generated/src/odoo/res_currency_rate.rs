@@ -8,7 +8,7 @@
 /// Currency Rate (`res.currency.rate`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResCurrencyRate {
     /// Company
     ///
@@ -71,23 +71,42 @@ impl<'de> ::serde::Deserialize<'de> for ResCurrencyRate {
     }
 }
 impl ::runtime::wire::FromRecord for ResCurrencyRate {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "company_rate",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "display_name",
+        "id",
+        "inverse_company_rate",
+        "name",
+        "rate",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResCurrencyRate {
-            company_id: record.nullable("company_id")?,
-            company_rate: record.value("company_rate")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            inverse_company_rate: record.value("inverse_company_rate")?,
-            name: record.date("name")?,
-            rate: record.value("rate")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResCurrencyRate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.company_rate = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.currency_id = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.inverse_company_rate = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.rate = r.value()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResCurrencyRate {

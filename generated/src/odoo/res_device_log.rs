@@ -8,7 +8,7 @@
 /// Device Log (`res.device.log`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResDeviceLog {
     /// Browser
     ///
@@ -98,30 +98,56 @@ impl<'de> ::serde::Deserialize<'de> for ResDeviceLog {
     }
 }
 impl ::runtime::wire::FromRecord for ResDeviceLog {
+    const FIELDS: &'static [&'static str] = &[
+        "browser",
+        "city",
+        "country",
+        "create_date",
+        "create_uid",
+        "device_type",
+        "display_name",
+        "first_activity",
+        "id",
+        "ip_address",
+        "is_current",
+        "last_activity",
+        "linked_ip_addresses",
+        "platform",
+        "revoked",
+        "session_identifier",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResDeviceLog {
-            browser: record.nullable("browser")?,
-            city: record.nullable("city")?,
-            country: record.nullable("country")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            device_type: record.nullable("device_type")?,
-            display_name: record.nullable("display_name")?,
-            first_activity: record.datetime("first_activity")?,
-            id: record.required("id")?,
-            ip_address: record.nullable("ip_address")?,
-            is_current: record.value("is_current")?,
-            last_activity: record.datetime("last_activity")?,
-            linked_ip_addresses: record.nullable("linked_ip_addresses")?,
-            platform: record.nullable("platform")?,
-            revoked: record.value("revoked")?,
-            session_identifier: record.nullable("session_identifier")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResDeviceLog::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.browser = r.nullable()?,
+                1 => record.city = r.nullable()?,
+                2 => record.country = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.device_type = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.first_activity = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.ip_address = r.nullable()?,
+                10 => record.is_current = r.value()?,
+                11 => record.last_activity = r.nullable()?,
+                12 => record.linked_ip_addresses = r.nullable()?,
+                13 => record.platform = r.nullable()?,
+                14 => record.revoked = r.value()?,
+                15 => record.session_identifier = r.nullable()?,
+                16 => record.user_id = r.nullable()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResDeviceLog {

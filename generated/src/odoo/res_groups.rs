@@ -8,7 +8,7 @@
 /// Access Groups (`res.groups`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResGroups {
     /// API Keys maximum duration days
     ///
@@ -103,31 +103,58 @@ impl<'de> ::serde::Deserialize<'de> for ResGroups {
     }
 }
 impl ::runtime::wire::FromRecord for ResGroups {
+    const FIELDS: &'static [&'static str] = &[
+        "api_key_duration",
+        "category_id",
+        "color",
+        "comment",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "full_name",
+        "id",
+        "implied_ids",
+        "menu_access",
+        "model_access",
+        "name",
+        "rule_groups",
+        "share",
+        "trans_implied_ids",
+        "users",
+        "view_access",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResGroups {
-            api_key_duration: record.value("api_key_duration")?,
-            category_id: record.nullable("category_id")?,
-            color: record.value("color")?,
-            comment: record.nullable("comment")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            full_name: record.nullable("full_name")?,
-            id: record.required("id")?,
-            implied_ids: record.value("implied_ids")?,
-            menu_access: record.value("menu_access")?,
-            model_access: record.value("model_access")?,
-            name: record.nullable("name")?,
-            rule_groups: record.value("rule_groups")?,
-            share: record.value("share")?,
-            trans_implied_ids: record.value("trans_implied_ids")?,
-            users: record.value("users")?,
-            view_access: record.value("view_access")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResGroups::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.api_key_duration = r.value()?,
+                1 => record.category_id = r.nullable()?,
+                2 => record.color = r.value()?,
+                3 => record.comment = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.full_name = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.implied_ids = r.value()?,
+                10 => record.menu_access = r.value()?,
+                11 => record.model_access = r.value()?,
+                12 => record.name = r.nullable()?,
+                13 => record.rule_groups = r.value()?,
+                14 => record.share = r.value()?,
+                15 => record.trans_implied_ids = r.value()?,
+                16 => record.users = r.value()?,
+                17 => record.view_access = r.value()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResGroups {

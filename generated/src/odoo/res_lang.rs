@@ -10,7 +10,7 @@
 /// Languages (`res.lang`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResLang {
     /// Active
     ///
@@ -113,31 +113,58 @@ impl<'de> ::serde::Deserialize<'de> for ResLang {
     }
 }
 impl ::runtime::wire::FromRecord for ResLang {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "code",
+        "create_date",
+        "create_uid",
+        "date_format",
+        "decimal_point",
+        "direction",
+        "display_name",
+        "flag_image_url",
+        "grouping",
+        "id",
+        "iso_code",
+        "name",
+        "short_time_format",
+        "thousands_sep",
+        "time_format",
+        "url_code",
+        "week_start",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResLang {
-            active: record.value("active")?,
-            code: record.nullable("code")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_format: record.nullable("date_format")?,
-            decimal_point: record.nullable("decimal_point")?,
-            direction: record.nullable("direction")?,
-            display_name: record.nullable("display_name")?,
-            flag_image_url: record.nullable("flag_image_url")?,
-            grouping: record.nullable("grouping")?,
-            id: record.required("id")?,
-            iso_code: record.nullable("iso_code")?,
-            name: record.nullable("name")?,
-            short_time_format: record.nullable("short_time_format")?,
-            thousands_sep: record.nullable("thousands_sep")?,
-            time_format: record.nullable("time_format")?,
-            url_code: record.nullable("url_code")?,
-            week_start: record.nullable("week_start")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResLang::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.code = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.date_format = r.nullable()?,
+                5 => record.decimal_point = r.nullable()?,
+                6 => record.direction = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.flag_image_url = r.nullable()?,
+                9 => record.grouping = r.nullable()?,
+                10 => record.id = r.value()?,
+                11 => record.iso_code = r.nullable()?,
+                12 => record.name = r.nullable()?,
+                13 => record.short_time_format = r.nullable()?,
+                14 => record.thousands_sep = r.nullable()?,
+                15 => record.time_format = r.nullable()?,
+                16 => record.url_code = r.nullable()?,
+                17 => record.week_start = r.nullable()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResLang {

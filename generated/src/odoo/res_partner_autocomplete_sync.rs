@@ -8,7 +8,7 @@
 /// Partner Autocomplete Sync (`res.partner.autocomplete.sync`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResPartnerAutocompleteSync {
     /// Created on
     ///
@@ -49,19 +49,34 @@ impl<'de> ::serde::Deserialize<'de> for ResPartnerAutocompleteSync {
     }
 }
 impl ::runtime::wire::FromRecord for ResPartnerAutocompleteSync {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "partner_id",
+        "synched",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResPartnerAutocompleteSync {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            partner_id: record.nullable("partner_id")?,
-            synched: record.value("synched")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResPartnerAutocompleteSync::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.partner_id = r.nullable()?,
+                5 => record.synched = r.value()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResPartnerAutocompleteSync {

@@ -8,7 +8,7 @@
 /// Partner Tags (`res.partner.category`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResPartnerCategory {
     /// Active
     ///
@@ -71,24 +71,44 @@ impl<'de> ::serde::Deserialize<'de> for ResPartnerCategory {
     }
 }
 impl ::runtime::wire::FromRecord for ResPartnerCategory {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "child_ids",
+        "color",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "parent_id",
+        "parent_path",
+        "partner_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResPartnerCategory {
-            active: record.value("active")?,
-            child_ids: record.value("child_ids")?,
-            color: record.value("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            parent_id: record.nullable("parent_id")?,
-            parent_path: record.nullable("parent_path")?,
-            partner_ids: record.value("partner_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResPartnerCategory::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.child_ids = r.value()?,
+                2 => record.color = r.value()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.name = r.nullable()?,
+                8 => record.parent_id = r.nullable()?,
+                9 => record.parent_path = r.nullable()?,
+                10 => record.partner_ids = r.value()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResPartnerCategory {

@@ -10,7 +10,7 @@
 /// API Key Description (`res.users.apikeys.description`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResUsersApikeysDescription {
     /// Created on
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for ResUsersApikeysDescription {
     }
 }
 impl ::runtime::wire::FromRecord for ResUsersApikeysDescription {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "duration",
+        "expiration_date",
+        "id",
+        "name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResUsersApikeysDescription {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            duration: record.nullable("duration")?,
-            expiration_date: record.datetime("expiration_date")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResUsersApikeysDescription::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.duration = r.nullable()?,
+                4 => record.expiration_date = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResUsersApikeysDescription {

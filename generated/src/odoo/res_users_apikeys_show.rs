@@ -8,7 +8,7 @@
 /// Show API Key (`res.users.apikeys.show`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResUsersApikeysShow {
     /// ID
     ///
@@ -25,13 +25,19 @@ impl<'de> ::serde::Deserialize<'de> for ResUsersApikeysShow {
     }
 }
 impl ::runtime::wire::FromRecord for ResUsersApikeysShow {
+    const FIELDS: &'static [&'static str] = &["id", "key"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResUsersApikeysShow {
-            id: record.required("id")?,
-            key: record.nullable("key")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResUsersApikeysShow::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.id = r.value()?,
+                1 => record.key = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResUsersApikeysShow {

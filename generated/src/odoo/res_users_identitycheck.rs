@@ -10,7 +10,7 @@
 /// Password Check Wizard (`res.users.identitycheck`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResUsersIdentitycheck {
     /// Auth Method
     ///
@@ -53,19 +53,34 @@ impl<'de> ::serde::Deserialize<'de> for ResUsersIdentitycheck {
     }
 }
 impl ::runtime::wire::FromRecord for ResUsersIdentitycheck {
+    const FIELDS: &'static [&'static str] = &[
+        "auth_method",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "password",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResUsersIdentitycheck {
-            auth_method: record.nullable("auth_method")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            password: record.nullable("password")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResUsersIdentitycheck::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.auth_method = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.password = r.nullable()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResUsersIdentitycheck {

@@ -8,7 +8,7 @@
 /// User Settings (`res.users.settings`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResUsersSettings {
     /// Calendar Default Privacy
     ///
@@ -97,29 +97,50 @@ impl<'de> ::serde::Deserialize<'de> for ResUsersSettings {
     }
 }
 impl ::runtime::wire::FromRecord for ResUsersSettings {
+    const FIELDS: &'static [&'static str] = &[
+        "calendar_default_privacy",
+        "channel_notifications",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "is_discuss_sidebar_category_channel_open",
+        "is_discuss_sidebar_category_chat_open",
+        "mute_until_dt",
+        "push_to_talk_key",
+        "use_push_to_talk",
+        "user_id",
+        "voice_active_duration",
+        "volume_settings_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResUsersSettings {
-            calendar_default_privacy: record.nullable("calendar_default_privacy")?,
-            channel_notifications: record.nullable("channel_notifications")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_discuss_sidebar_category_channel_open: record
-                .value("is_discuss_sidebar_category_channel_open")?,
-            is_discuss_sidebar_category_chat_open: record
-                .value("is_discuss_sidebar_category_chat_open")?,
-            mute_until_dt: record.datetime("mute_until_dt")?,
-            push_to_talk_key: record.nullable("push_to_talk_key")?,
-            use_push_to_talk: record.value("use_push_to_talk")?,
-            user_id: record.nullable("user_id")?,
-            voice_active_duration: record.value("voice_active_duration")?,
-            volume_settings_ids: record.value("volume_settings_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResUsersSettings::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.calendar_default_privacy = r.nullable()?,
+                1 => record.channel_notifications = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.is_discuss_sidebar_category_channel_open = r.value()?,
+                7 => record.is_discuss_sidebar_category_chat_open = r.value()?,
+                8 => record.mute_until_dt = r.nullable()?,
+                9 => record.push_to_talk_key = r.nullable()?,
+                10 => record.use_push_to_talk = r.value()?,
+                11 => record.user_id = r.nullable()?,
+                12 => record.voice_active_duration = r.value()?,
+                13 => record.volume_settings_ids = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResUsersSettings {

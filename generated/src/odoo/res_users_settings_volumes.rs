@@ -8,7 +8,7 @@
 /// User Settings Volumes (`res.users.settings.volumes`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResUsersSettingsVolumes {
     /// Created on
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for ResUsersSettingsVolumes {
     }
 }
 impl ::runtime::wire::FromRecord for ResUsersSettingsVolumes {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "guest_id",
+        "id",
+        "partner_id",
+        "user_setting_id",
+        "volume",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResUsersSettingsVolumes {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            guest_id: record.nullable("guest_id")?,
-            id: record.required("id")?,
-            partner_id: record.nullable("partner_id")?,
-            user_setting_id: record.nullable("user_setting_id")?,
-            volume: record.value("volume")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResUsersSettingsVolumes::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.guest_id = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.partner_id = r.nullable()?,
+                6 => record.user_setting_id = r.nullable()?,
+                7 => record.volume = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResUsersSettingsVolumes {

@@ -10,7 +10,7 @@
 /// Reset View Architecture Wizard (`reset.view.arch.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResetViewArchWizard {
     /// Architecture Diff
     ///
@@ -73,24 +73,44 @@ impl<'de> ::serde::Deserialize<'de> for ResetViewArchWizard {
     }
 }
 impl ::runtime::wire::FromRecord for ResetViewArchWizard {
+    const FIELDS: &'static [&'static str] = &[
+        "arch_diff",
+        "arch_to_compare",
+        "compare_view_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "has_diff",
+        "id",
+        "reset_mode",
+        "view_id",
+        "view_name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResetViewArchWizard {
-            arch_diff: record.nullable("arch_diff")?,
-            arch_to_compare: record.nullable("arch_to_compare")?,
-            compare_view_id: record.nullable("compare_view_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            has_diff: record.value("has_diff")?,
-            id: record.required("id")?,
-            reset_mode: record.nullable("reset_mode")?,
-            view_id: record.nullable("view_id")?,
-            view_name: record.nullable("view_name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResetViewArchWizard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.arch_diff = r.nullable()?,
+                1 => record.arch_to_compare = r.nullable()?,
+                2 => record.compare_view_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.has_diff = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.reset_mode = r.nullable()?,
+                9 => record.view_id = r.nullable()?,
+                10 => record.view_name = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResetViewArchWizard {

@@ -8,7 +8,7 @@
 /// Resource Working Time (`resource.calendar`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResourceCalendar {
     /// Active
     ///
@@ -105,30 +105,56 @@ impl<'de> ::serde::Deserialize<'de> for ResourceCalendar {
     }
 }
 impl ::runtime::wire::FromRecord for ResourceCalendar {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "attendance_ids",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "flexible_hours",
+        "full_time_required_hours",
+        "global_leave_ids",
+        "hours_per_day",
+        "id",
+        "leave_ids",
+        "name",
+        "two_weeks_calendar",
+        "two_weeks_explanation",
+        "tz",
+        "tz_offset",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResourceCalendar {
-            active: record.value("active")?,
-            attendance_ids: record.value("attendance_ids")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            flexible_hours: record.value("flexible_hours")?,
-            full_time_required_hours: record.value("full_time_required_hours")?,
-            global_leave_ids: record.value("global_leave_ids")?,
-            hours_per_day: record.value("hours_per_day")?,
-            id: record.required("id")?,
-            leave_ids: record.value("leave_ids")?,
-            name: record.nullable("name")?,
-            two_weeks_calendar: record.value("two_weeks_calendar")?,
-            two_weeks_explanation: record.nullable("two_weeks_explanation")?,
-            tz: record.nullable("tz")?,
-            tz_offset: record.nullable("tz_offset")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResourceCalendar::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.attendance_ids = r.value()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.flexible_hours = r.value()?,
+                7 => record.full_time_required_hours = r.value()?,
+                8 => record.global_leave_ids = r.value()?,
+                9 => record.hours_per_day = r.value()?,
+                10 => record.id = r.value()?,
+                11 => record.leave_ids = r.value()?,
+                12 => record.name = r.nullable()?,
+                13 => record.two_weeks_calendar = r.value()?,
+                14 => record.two_weeks_explanation = r.nullable()?,
+                15 => record.tz = r.nullable()?,
+                16 => record.tz_offset = r.nullable()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResourceCalendar {

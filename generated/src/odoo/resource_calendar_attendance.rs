@@ -8,7 +8,7 @@
 /// Work Detail (`resource.calendar.attendance`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResourceCalendarAttendance {
     /// Resource's Calendar
     ///
@@ -116,32 +116,60 @@ impl<'de> ::serde::Deserialize<'de> for ResourceCalendarAttendance {
     }
 }
 impl ::runtime::wire::FromRecord for ResourceCalendarAttendance {
+    const FIELDS: &'static [&'static str] = &[
+        "calendar_id",
+        "create_date",
+        "create_uid",
+        "date_from",
+        "date_to",
+        "day_period",
+        "dayofweek",
+        "display_name",
+        "display_type",
+        "duration_days",
+        "duration_hours",
+        "hour_from",
+        "hour_to",
+        "id",
+        "name",
+        "resource_id",
+        "sequence",
+        "two_weeks_calendar",
+        "week_type",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResourceCalendarAttendance {
-            calendar_id: record.nullable("calendar_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_from: record.date("date_from")?,
-            date_to: record.date("date_to")?,
-            day_period: record.nullable("day_period")?,
-            dayofweek: record.nullable("dayofweek")?,
-            display_name: record.nullable("display_name")?,
-            display_type: record.nullable("display_type")?,
-            duration_days: record.value("duration_days")?,
-            duration_hours: record.value("duration_hours")?,
-            hour_from: record.value("hour_from")?,
-            hour_to: record.value("hour_to")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            resource_id: record.nullable("resource_id")?,
-            sequence: record.value("sequence")?,
-            two_weeks_calendar: record.value("two_weeks_calendar")?,
-            week_type: record.nullable("week_type")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResourceCalendarAttendance::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.calendar_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.date_from = r.nullable()?,
+                4 => record.date_to = r.nullable()?,
+                5 => record.day_period = r.nullable()?,
+                6 => record.dayofweek = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.display_type = r.nullable()?,
+                9 => record.duration_days = r.value()?,
+                10 => record.duration_hours = r.value()?,
+                11 => record.hour_from = r.value()?,
+                12 => record.hour_to = r.value()?,
+                13 => record.id = r.value()?,
+                14 => record.name = r.nullable()?,
+                15 => record.resource_id = r.nullable()?,
+                16 => record.sequence = r.value()?,
+                17 => record.two_weeks_calendar = r.value()?,
+                18 => record.week_type = r.nullable()?,
+                19 => record.write_date = r.nullable()?,
+                20 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResourceCalendarAttendance {

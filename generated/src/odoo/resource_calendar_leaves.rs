@@ -8,7 +8,7 @@
 /// Resource Time Off Detail (`resource.calendar.leaves`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResourceCalendarLeaves {
     /// Working Hours
     ///
@@ -75,24 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for ResourceCalendarLeaves {
     }
 }
 impl ::runtime::wire::FromRecord for ResourceCalendarLeaves {
+    const FIELDS: &'static [&'static str] = &[
+        "calendar_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "date_from",
+        "date_to",
+        "display_name",
+        "id",
+        "name",
+        "resource_id",
+        "time_type",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResourceCalendarLeaves {
-            calendar_id: record.nullable("calendar_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date_from: record.datetime("date_from")?,
-            date_to: record.datetime("date_to")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            resource_id: record.nullable("resource_id")?,
-            time_type: record.nullable("time_type")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResourceCalendarLeaves::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.calendar_id = r.nullable()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.date_from = r.nullable()?,
+                5 => record.date_to = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.name = r.nullable()?,
+                9 => record.resource_id = r.nullable()?,
+                10 => record.time_type = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResourceCalendarLeaves {

@@ -8,7 +8,7 @@
 /// Resource Mixin (`resource.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResourceMixin {
     /// Company
     ///
@@ -41,15 +41,26 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMixin {
     }
 }
 impl ::runtime::wire::FromRecord for ResourceMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "resource_calendar_id",
+        "resource_id",
+        "tz",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResourceMixin {
-            company_id: record.nullable("company_id")?,
-            resource_calendar_id: record.nullable("resource_calendar_id")?,
-            resource_id: record.nullable("resource_id")?,
-            tz: record.nullable("tz")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResourceMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.resource_calendar_id = r.nullable()?,
+                2 => record.resource_id = r.nullable()?,
+                3 => record.tz = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `resource.mixin` record: the constructor takes the required fields, setters add the rest.

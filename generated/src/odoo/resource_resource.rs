@@ -10,7 +10,7 @@
 /// Resources (`resource.resource`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResourceResource {
     /// Active
     ///
@@ -139,37 +139,70 @@ impl<'de> ::serde::Deserialize<'de> for ResourceResource {
     }
 }
 impl ::runtime::wire::FromRecord for ResourceResource {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "calendar_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "department_id",
+        "display_name",
+        "email",
+        "employee_id",
+        "employee_skill_ids",
+        "hr_icon_display",
+        "id",
+        "im_status",
+        "job_title",
+        "name",
+        "phone",
+        "resource_type",
+        "share",
+        "show_hr_icon_display",
+        "time_efficiency",
+        "tz",
+        "user_id",
+        "work_email",
+        "work_phone",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ResourceResource {
-            active: record.value("active")?,
-            calendar_id: record.nullable("calendar_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            department_id: record.nullable("department_id")?,
-            display_name: record.nullable("display_name")?,
-            email: record.nullable("email")?,
-            employee_id: record.value("employee_id")?,
-            employee_skill_ids: record.value("employee_skill_ids")?,
-            hr_icon_display: record.nullable("hr_icon_display")?,
-            id: record.required("id")?,
-            im_status: record.nullable("im_status")?,
-            job_title: record.nullable("job_title")?,
-            name: record.nullable("name")?,
-            phone: record.nullable("phone")?,
-            resource_type: record.nullable("resource_type")?,
-            share: record.value("share")?,
-            show_hr_icon_display: record.value("show_hr_icon_display")?,
-            time_efficiency: record.value("time_efficiency")?,
-            tz: record.nullable("tz")?,
-            user_id: record.nullable("user_id")?,
-            work_email: record.nullable("work_email")?,
-            work_phone: record.nullable("work_phone")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ResourceResource::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.calendar_id = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.department_id = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.email = r.nullable()?,
+                8 => record.employee_id = r.value()?,
+                9 => record.employee_skill_ids = r.value()?,
+                10 => record.hr_icon_display = r.nullable()?,
+                11 => record.id = r.value()?,
+                12 => record.im_status = r.nullable()?,
+                13 => record.job_title = r.nullable()?,
+                14 => record.name = r.nullable()?,
+                15 => record.phone = r.nullable()?,
+                16 => record.resource_type = r.nullable()?,
+                17 => record.share = r.value()?,
+                18 => record.show_hr_icon_display = r.value()?,
+                19 => record.time_efficiency = r.value()?,
+                20 => record.tz = r.nullable()?,
+                21 => record.user_id = r.nullable()?,
+                22 => record.work_email = r.nullable()?,
+                23 => record.work_phone = r.nullable()?,
+                24 => record.write_date = r.nullable()?,
+                25 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ResourceResource {

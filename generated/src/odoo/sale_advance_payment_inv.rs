@@ -10,7 +10,7 @@
 /// Sales Advance Payment Invoice (`sale.advance.payment.inv`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SaleAdvancePaymentInv {
     /// Create Invoice
     ///
@@ -113,33 +113,58 @@ impl<'de> ::serde::Deserialize<'de> for SaleAdvancePaymentInv {
     }
 }
 impl ::runtime::wire::FromRecord for SaleAdvancePaymentInv {
+    const FIELDS: &'static [&'static str] = &[
+        "advance_payment_method",
+        "amount",
+        "amount_invoiced",
+        "amount_to_invoice",
+        "company_id",
+        "consolidated_billing",
+        "count",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "deduct_down_payments",
+        "display_draft_invoice_warning",
+        "display_invoice_amount_warning",
+        "display_name",
+        "fixed_amount",
+        "has_down_payments",
+        "id",
+        "sale_order_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SaleAdvancePaymentInv {
-            advance_payment_method: record.nullable("advance_payment_method")?,
-            amount: record.value("amount")?,
-            amount_invoiced: record.value("amount_invoiced")?,
-            amount_to_invoice: record.value("amount_to_invoice")?,
-            company_id: record.nullable("company_id")?,
-            consolidated_billing: record.value("consolidated_billing")?,
-            count: record.value("count")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            deduct_down_payments: record.value("deduct_down_payments")?,
-            display_draft_invoice_warning: record
-                .value("display_draft_invoice_warning")?,
-            display_invoice_amount_warning: record
-                .value("display_invoice_amount_warning")?,
-            display_name: record.nullable("display_name")?,
-            fixed_amount: record.value("fixed_amount")?,
-            has_down_payments: record.value("has_down_payments")?,
-            id: record.required("id")?,
-            sale_order_ids: record.value("sale_order_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SaleAdvancePaymentInv::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.advance_payment_method = r.nullable()?,
+                1 => record.amount = r.value()?,
+                2 => record.amount_invoiced = r.value()?,
+                3 => record.amount_to_invoice = r.value()?,
+                4 => record.company_id = r.nullable()?,
+                5 => record.consolidated_billing = r.value()?,
+                6 => record.count = r.value()?,
+                7 => record.create_date = r.nullable()?,
+                8 => record.create_uid = r.nullable()?,
+                9 => record.currency_id = r.nullable()?,
+                10 => record.deduct_down_payments = r.value()?,
+                11 => record.display_draft_invoice_warning = r.value()?,
+                12 => record.display_invoice_amount_warning = r.value()?,
+                13 => record.display_name = r.nullable()?,
+                14 => record.fixed_amount = r.value()?,
+                15 => record.has_down_payments = r.value()?,
+                16 => record.id = r.value()?,
+                17 => record.sale_order_ids = r.value()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SaleAdvancePaymentInv {

@@ -10,7 +10,7 @@
 /// Cancel multiple quotations (`sale.mass.cancel.orders`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SaleMassCancelOrders {
     /// Created on
     ///
@@ -55,20 +55,36 @@ impl<'de> ::serde::Deserialize<'de> for SaleMassCancelOrders {
     }
 }
 impl ::runtime::wire::FromRecord for SaleMassCancelOrders {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "has_confirmed_order",
+        "id",
+        "sale_order_ids",
+        "sale_orders_count",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SaleMassCancelOrders {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            has_confirmed_order: record.value("has_confirmed_order")?,
-            id: record.required("id")?,
-            sale_order_ids: record.value("sale_order_ids")?,
-            sale_orders_count: record.value("sale_orders_count")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SaleMassCancelOrders::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.has_confirmed_order = r.value()?,
+                4 => record.id = r.value()?,
+                5 => record.sale_order_ids = r.value()?,
+                6 => record.sale_orders_count = r.value()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SaleMassCancelOrders {

@@ -10,7 +10,7 @@
 /// Sales Order Cancel (`sale.order.cancel`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SaleOrderCancel {
     /// Author
     ///
@@ -101,32 +101,58 @@ impl<'de> ::serde::Deserialize<'de> for SaleOrderCancel {
     }
 }
 impl ::runtime::wire::FromRecord for SaleOrderCancel {
+    const FIELDS: &'static [&'static str] = &[
+        "author_id",
+        "body",
+        "body_has_template_value",
+        "can_edit_body",
+        "create_date",
+        "create_uid",
+        "display_delivery_alert",
+        "display_invoice_alert",
+        "display_name",
+        "display_purchase_orders_alert",
+        "id",
+        "is_mail_template_editor",
+        "lang",
+        "order_id",
+        "recipient_ids",
+        "render_model",
+        "subject",
+        "template_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SaleOrderCancel {
-            author_id: record.nullable("author_id")?,
-            body: record.nullable("body")?,
-            body_has_template_value: record.value("body_has_template_value")?,
-            can_edit_body: record.value("can_edit_body")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_delivery_alert: record.value("display_delivery_alert")?,
-            display_invoice_alert: record.value("display_invoice_alert")?,
-            display_name: record.nullable("display_name")?,
-            display_purchase_orders_alert: record
-                .value("display_purchase_orders_alert")?,
-            id: record.required("id")?,
-            is_mail_template_editor: record.value("is_mail_template_editor")?,
-            lang: record.nullable("lang")?,
-            order_id: record.nullable("order_id")?,
-            recipient_ids: record.value("recipient_ids")?,
-            render_model: record.nullable("render_model")?,
-            subject: record.nullable("subject")?,
-            template_id: record.nullable("template_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SaleOrderCancel::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.author_id = r.nullable()?,
+                1 => record.body = r.nullable()?,
+                2 => record.body_has_template_value = r.value()?,
+                3 => record.can_edit_body = r.value()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.display_delivery_alert = r.value()?,
+                7 => record.display_invoice_alert = r.value()?,
+                8 => record.display_name = r.nullable()?,
+                9 => record.display_purchase_orders_alert = r.value()?,
+                10 => record.id = r.value()?,
+                11 => record.is_mail_template_editor = r.value()?,
+                12 => record.lang = r.nullable()?,
+                13 => record.order_id = r.nullable()?,
+                14 => record.recipient_ids = r.value()?,
+                15 => record.render_model = r.nullable()?,
+                16 => record.subject = r.nullable()?,
+                17 => record.template_id = r.nullable()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SaleOrderCancel {

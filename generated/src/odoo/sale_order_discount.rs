@@ -10,7 +10,7 @@
 /// Discount Wizard (`sale.order.discount`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SaleOrderDiscount {
     /// Company
     ///
@@ -75,24 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for SaleOrderDiscount {
     }
 }
 impl ::runtime::wire::FromRecord for SaleOrderDiscount {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "discount_amount",
+        "discount_percentage",
+        "discount_type",
+        "display_name",
+        "id",
+        "sale_order_id",
+        "tax_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SaleOrderDiscount {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            discount_amount: record.value("discount_amount")?,
-            discount_percentage: record.value("discount_percentage")?,
-            discount_type: record.nullable("discount_type")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            sale_order_id: record.nullable("sale_order_id")?,
-            tax_ids: record.value("tax_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SaleOrderDiscount::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.currency_id = r.nullable()?,
+                4 => record.discount_amount = r.value()?,
+                5 => record.discount_percentage = r.value()?,
+                6 => record.discount_type = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.sale_order_id = r.nullable()?,
+                10 => record.tax_ids = r.value()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SaleOrderDiscount {

@@ -8,7 +8,7 @@
 /// Sale Options (`sale.order.option`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SaleOrderOption {
     /// Created on
     ///
@@ -93,28 +93,52 @@ impl<'de> ::serde::Deserialize<'de> for SaleOrderOption {
     }
 }
 impl ::runtime::wire::FromRecord for SaleOrderOption {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "discount",
+        "display_name",
+        "id",
+        "is_present",
+        "line_id",
+        "name",
+        "order_id",
+        "price_unit",
+        "product_id",
+        "product_uom_category_id",
+        "quantity",
+        "sequence",
+        "uom_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SaleOrderOption {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            discount: record.value("discount")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_present: record.value("is_present")?,
-            line_id: record.nullable("line_id")?,
-            name: record.nullable("name")?,
-            order_id: record.nullable("order_id")?,
-            price_unit: record.value("price_unit")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_category_id: record.nullable("product_uom_category_id")?,
-            quantity: record.value("quantity")?,
-            sequence: record.value("sequence")?,
-            uom_id: record.nullable("uom_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SaleOrderOption::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.discount = r.value()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.is_present = r.value()?,
+                6 => record.line_id = r.nullable()?,
+                7 => record.name = r.nullable()?,
+                8 => record.order_id = r.nullable()?,
+                9 => record.price_unit = r.value()?,
+                10 => record.product_id = r.nullable()?,
+                11 => record.product_uom_category_id = r.nullable()?,
+                12 => record.quantity = r.value()?,
+                13 => record.sequence = r.value()?,
+                14 => record.uom_id = r.nullable()?,
+                15 => record.write_date = r.nullable()?,
+                16 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SaleOrderOption {

@@ -8,7 +8,7 @@
 /// Quotation Template (`sale.order.template`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SaleOrderTemplate {
     /// Active
     ///
@@ -115,32 +115,58 @@ impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplate {
     }
 }
 impl ::runtime::wire::FromRecord for SaleOrderTemplate {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "journal_id",
+        "mail_template_id",
+        "name",
+        "note",
+        "number_of_days",
+        "prepayment_percent",
+        "quotation_document_ids",
+        "require_payment",
+        "require_signature",
+        "sale_order_template_line_ids",
+        "sale_order_template_option_ids",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SaleOrderTemplate {
-            active: record.value("active")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            journal_id: record.nullable("journal_id")?,
-            mail_template_id: record.nullable("mail_template_id")?,
-            name: record.nullable("name")?,
-            note: record.nullable("note")?,
-            number_of_days: record.value("number_of_days")?,
-            prepayment_percent: record.value("prepayment_percent")?,
-            quotation_document_ids: record.value("quotation_document_ids")?,
-            require_payment: record.value("require_payment")?,
-            require_signature: record.value("require_signature")?,
-            sale_order_template_line_ids: record.value("sale_order_template_line_ids")?,
-            sale_order_template_option_ids: record
-                .value("sale_order_template_option_ids")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SaleOrderTemplate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.company_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.journal_id = r.nullable()?,
+                7 => record.mail_template_id = r.nullable()?,
+                8 => record.name = r.nullable()?,
+                9 => record.note = r.nullable()?,
+                10 => record.number_of_days = r.value()?,
+                11 => record.prepayment_percent = r.value()?,
+                12 => record.quotation_document_ids = r.value()?,
+                13 => record.require_payment = r.value()?,
+                14 => record.require_signature = r.value()?,
+                15 => record.sale_order_template_line_ids = r.value()?,
+                16 => record.sale_order_template_option_ids = r.value()?,
+                17 => record.sequence = r.value()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SaleOrderTemplate {

@@ -8,7 +8,7 @@
 /// Quotation Template Line (`sale.order.template.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SaleOrderTemplateLine {
     /// Company
     ///
@@ -87,26 +87,48 @@ impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplateLine {
     }
 }
 impl ::runtime::wire::FromRecord for SaleOrderTemplateLine {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "display_type",
+        "id",
+        "name",
+        "product_id",
+        "product_uom_category_id",
+        "product_uom_id",
+        "product_uom_qty",
+        "sale_order_template_id",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SaleOrderTemplateLine {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            display_type: record.nullable("display_type")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_category_id: record.nullable("product_uom_category_id")?,
-            product_uom_id: record.nullable("product_uom_id")?,
-            product_uom_qty: record.value("product_uom_qty")?,
-            sale_order_template_id: record.nullable("sale_order_template_id")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SaleOrderTemplateLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.display_type = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.name = r.nullable()?,
+                7 => record.product_id = r.nullable()?,
+                8 => record.product_uom_category_id = r.nullable()?,
+                9 => record.product_uom_id = r.nullable()?,
+                10 => record.product_uom_qty = r.value()?,
+                11 => record.sale_order_template_id = r.nullable()?,
+                12 => record.sequence = r.value()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SaleOrderTemplateLine {

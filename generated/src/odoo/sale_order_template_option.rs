@@ -8,7 +8,7 @@
 /// Quotation Template Option (`sale.order.template.option`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SaleOrderTemplateOption {
     /// Company
     ///
@@ -75,24 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplateOption {
     }
 }
 impl ::runtime::wire::FromRecord for SaleOrderTemplateOption {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "product_id",
+        "product_uom_category_id",
+        "quantity",
+        "sale_order_template_id",
+        "uom_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SaleOrderTemplateOption {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_category_id: record.nullable("product_uom_category_id")?,
-            quantity: record.value("quantity")?,
-            sale_order_template_id: record.nullable("sale_order_template_id")?,
-            uom_id: record.nullable("uom_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SaleOrderTemplateOption::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.product_id = r.nullable()?,
+                7 => record.product_uom_category_id = r.nullable()?,
+                8 => record.quantity = r.value()?,
+                9 => record.sale_order_template_id = r.nullable()?,
+                10 => record.uom_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SaleOrderTemplateOption {

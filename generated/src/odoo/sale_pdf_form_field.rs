@@ -8,7 +8,7 @@
 /// Form fields of inside quotation documents. (`sale.pdf.form.field`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SalePdfFormField {
     /// Created on
     ///
@@ -68,22 +68,40 @@ impl<'de> ::serde::Deserialize<'de> for SalePdfFormField {
     }
 }
 impl ::runtime::wire::FromRecord for SalePdfFormField {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "document_type",
+        "id",
+        "name",
+        "path",
+        "product_document_ids",
+        "quotation_document_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SalePdfFormField {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            document_type: record.nullable("document_type")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            path: record.nullable("path")?,
-            product_document_ids: record.value("product_document_ids")?,
-            quotation_document_ids: record.value("quotation_document_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SalePdfFormField::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.document_type = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.path = r.nullable()?,
+                7 => record.product_document_ids = r.value()?,
+                8 => record.quotation_document_ids = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SalePdfFormField {

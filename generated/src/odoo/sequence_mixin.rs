@@ -8,7 +8,7 @@
 /// Automatic sequence (`sequence.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SequenceMixin {
     /// Sequence Number
     ///
@@ -25,13 +25,19 @@ impl<'de> ::serde::Deserialize<'de> for SequenceMixin {
     }
 }
 impl ::runtime::wire::FromRecord for SequenceMixin {
+    const FIELDS: &'static [&'static str] = &["sequence_number", "sequence_prefix"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SequenceMixin {
-            sequence_number: record.value("sequence_number")?,
-            sequence_prefix: record.nullable("sequence_prefix")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SequenceMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.sequence_number = r.value()?,
+                1 => record.sequence_prefix = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `sequence.mixin` record: the constructor takes the required fields, setters add the rest.

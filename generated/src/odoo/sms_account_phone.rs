@@ -10,7 +10,7 @@
 /// SMS Account Registration Phone Number Wizard (`sms.account.phone`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SmsAccountPhone {
     /// Account
     ///
@@ -51,19 +51,34 @@ impl<'de> ::serde::Deserialize<'de> for SmsAccountPhone {
     }
 }
 impl ::runtime::wire::FromRecord for SmsAccountPhone {
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "phone_number",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SmsAccountPhone {
-            account_id: record.nullable("account_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            phone_number: record.nullable("phone_number")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SmsAccountPhone::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.phone_number = r.nullable()?,
+                6 => record.write_date = r.nullable()?,
+                7 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SmsAccountPhone {

@@ -10,7 +10,7 @@
 /// Send SMS Wizard (`sms.composer`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SmsComposer {
     /// Message
     ///
@@ -135,39 +135,72 @@ impl<'de> ::serde::Deserialize<'de> for SmsComposer {
     }
 }
 impl ::runtime::wire::FromRecord for SmsComposer {
+    const FIELDS: &'static [&'static str] = &[
+        "body",
+        "comment_single_recipient",
+        "composition_mode",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "mass_force_send",
+        "mass_keep_log",
+        "mass_use_blacklist",
+        "number_field_name",
+        "numbers",
+        "recipient_invalid_count",
+        "recipient_single_description",
+        "recipient_single_number",
+        "recipient_single_number_itf",
+        "recipient_single_valid",
+        "recipient_valid_count",
+        "res_id",
+        "res_ids",
+        "res_ids_count",
+        "res_model",
+        "res_model_description",
+        "sanitized_numbers",
+        "template_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SmsComposer {
-            body: record.nullable("body")?,
-            comment_single_recipient: record.value("comment_single_recipient")?,
-            composition_mode: record.nullable("composition_mode")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            mass_force_send: record.value("mass_force_send")?,
-            mass_keep_log: record.value("mass_keep_log")?,
-            mass_use_blacklist: record.value("mass_use_blacklist")?,
-            number_field_name: record.nullable("number_field_name")?,
-            numbers: record.nullable("numbers")?,
-            recipient_invalid_count: record.value("recipient_invalid_count")?,
-            recipient_single_description: record
-                .nullable("recipient_single_description")?,
-            recipient_single_number: record.nullable("recipient_single_number")?,
-            recipient_single_number_itf: record.nullable("recipient_single_number_itf")?,
-            recipient_single_valid: record.value("recipient_single_valid")?,
-            recipient_valid_count: record.value("recipient_valid_count")?,
-            res_id: record.value("res_id")?,
-            res_ids: record.nullable("res_ids")?,
-            res_ids_count: record.value("res_ids_count")?,
-            res_model: record.nullable("res_model")?,
-            res_model_description: record.nullable("res_model_description")?,
-            sanitized_numbers: record.nullable("sanitized_numbers")?,
-            template_id: record.nullable("template_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SmsComposer::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.body = r.nullable()?,
+                1 => record.comment_single_recipient = r.value()?,
+                2 => record.composition_mode = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.mass_force_send = r.value()?,
+                8 => record.mass_keep_log = r.value()?,
+                9 => record.mass_use_blacklist = r.value()?,
+                10 => record.number_field_name = r.nullable()?,
+                11 => record.numbers = r.nullable()?,
+                12 => record.recipient_invalid_count = r.value()?,
+                13 => record.recipient_single_description = r.nullable()?,
+                14 => record.recipient_single_number = r.nullable()?,
+                15 => record.recipient_single_number_itf = r.nullable()?,
+                16 => record.recipient_single_valid = r.value()?,
+                17 => record.recipient_valid_count = r.value()?,
+                18 => record.res_id = r.value()?,
+                19 => record.res_ids = r.nullable()?,
+                20 => record.res_ids_count = r.value()?,
+                21 => record.res_model = r.nullable()?,
+                22 => record.res_model_description = r.nullable()?,
+                23 => record.sanitized_numbers = r.nullable()?,
+                24 => record.template_id = r.nullable()?,
+                25 => record.write_date = r.nullable()?,
+                26 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SmsComposer {

@@ -10,7 +10,7 @@
 /// SMS Resend (`sms.resend`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SmsResend {
     /// Can Cancel
     ///
@@ -67,23 +67,42 @@ impl<'de> ::serde::Deserialize<'de> for SmsResend {
     }
 }
 impl ::runtime::wire::FromRecord for SmsResend {
+    const FIELDS: &'static [&'static str] = &[
+        "can_cancel",
+        "can_resend",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "has_insufficient_credit",
+        "has_unregistered_account",
+        "id",
+        "mail_message_id",
+        "recipient_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SmsResend {
-            can_cancel: record.value("can_cancel")?,
-            can_resend: record.value("can_resend")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            has_insufficient_credit: record.value("has_insufficient_credit")?,
-            has_unregistered_account: record.value("has_unregistered_account")?,
-            id: record.required("id")?,
-            mail_message_id: record.nullable("mail_message_id")?,
-            recipient_ids: record.value("recipient_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SmsResend::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.can_cancel = r.value()?,
+                1 => record.can_resend = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.has_insufficient_credit = r.value()?,
+                6 => record.has_unregistered_account = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.mail_message_id = r.nullable()?,
+                9 => record.recipient_ids = r.value()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SmsResend {

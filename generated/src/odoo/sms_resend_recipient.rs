@@ -10,7 +10,7 @@
 /// Resend Notification (`sms.resend.recipient`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SmsResendRecipient {
     /// Created on
     ///
@@ -73,24 +73,44 @@ impl<'de> ::serde::Deserialize<'de> for SmsResendRecipient {
     }
 }
 impl ::runtime::wire::FromRecord for SmsResendRecipient {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "failure_type",
+        "id",
+        "notification_id",
+        "partner_id",
+        "partner_name",
+        "resend",
+        "sms_number",
+        "sms_resend_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SmsResendRecipient {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            failure_type: record.nullable("failure_type")?,
-            id: record.required("id")?,
-            notification_id: record.nullable("notification_id")?,
-            partner_id: record.nullable("partner_id")?,
-            partner_name: record.nullable("partner_name")?,
-            resend: record.value("resend")?,
-            sms_number: record.nullable("sms_number")?,
-            sms_resend_id: record.nullable("sms_resend_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SmsResendRecipient::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.failure_type = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.notification_id = r.nullable()?,
+                6 => record.partner_id = r.nullable()?,
+                7 => record.partner_name = r.nullable()?,
+                8 => record.resend = r.value()?,
+                9 => record.sms_number = r.nullable()?,
+                10 => record.sms_resend_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SmsResendRecipient {

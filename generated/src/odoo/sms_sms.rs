@@ -8,7 +8,7 @@
 /// Outgoing SMS (`sms.sms`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SmsSms {
     /// Body
     ///
@@ -85,26 +85,48 @@ impl<'de> ::serde::Deserialize<'de> for SmsSms {
     }
 }
 impl ::runtime::wire::FromRecord for SmsSms {
+    const FIELDS: &'static [&'static str] = &[
+        "body",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "failure_type",
+        "id",
+        "mail_message_id",
+        "number",
+        "partner_id",
+        "sms_tracker_id",
+        "state",
+        "to_delete",
+        "uuid",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SmsSms {
-            body: record.nullable("body")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            failure_type: record.nullable("failure_type")?,
-            id: record.required("id")?,
-            mail_message_id: record.nullable("mail_message_id")?,
-            number: record.nullable("number")?,
-            partner_id: record.nullable("partner_id")?,
-            sms_tracker_id: record.nullable("sms_tracker_id")?,
-            state: record.nullable("state")?,
-            to_delete: record.value("to_delete")?,
-            uuid: record.nullable("uuid")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SmsSms::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.body = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.failure_type = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.mail_message_id = r.nullable()?,
+                7 => record.number = r.nullable()?,
+                8 => record.partner_id = r.nullable()?,
+                9 => record.sms_tracker_id = r.nullable()?,
+                10 => record.state = r.nullable()?,
+                11 => record.to_delete = r.value()?,
+                12 => record.uuid = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SmsSms {

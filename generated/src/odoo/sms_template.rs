@@ -8,7 +8,7 @@
 /// SMS Templates (`sms.template`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SmsTemplate {
     /// Body
     ///
@@ -83,25 +83,46 @@ impl<'de> ::serde::Deserialize<'de> for SmsTemplate {
     }
 }
 impl ::runtime::wire::FromRecord for SmsTemplate {
+    const FIELDS: &'static [&'static str] = &[
+        "body",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "lang",
+        "model",
+        "model_id",
+        "name",
+        "render_model",
+        "sidebar_action_id",
+        "template_fs",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SmsTemplate {
-            body: record.nullable("body")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            lang: record.nullable("lang")?,
-            model: record.nullable("model")?,
-            model_id: record.nullable("model_id")?,
-            name: record.nullable("name")?,
-            render_model: record.nullable("render_model")?,
-            sidebar_action_id: record.nullable("sidebar_action_id")?,
-            template_fs: record.nullable("template_fs")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SmsTemplate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.body = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.lang = r.nullable()?,
+                6 => record.model = r.nullable()?,
+                7 => record.model_id = r.nullable()?,
+                8 => record.name = r.nullable()?,
+                9 => record.render_model = r.nullable()?,
+                10 => record.sidebar_action_id = r.nullable()?,
+                11 => record.template_fs = r.nullable()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SmsTemplate {

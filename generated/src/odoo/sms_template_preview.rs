@@ -10,7 +10,7 @@
 /// SMS Template Preview (`sms.template.preview`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SmsTemplatePreview {
     /// Body
     ///
@@ -73,23 +73,42 @@ impl<'de> ::serde::Deserialize<'de> for SmsTemplatePreview {
     }
 }
 impl ::runtime::wire::FromRecord for SmsTemplatePreview {
+    const FIELDS: &'static [&'static str] = &[
+        "body",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "lang",
+        "model_id",
+        "no_record",
+        "resource_ref",
+        "sms_template_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SmsTemplatePreview {
-            body: record.nullable("body")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            lang: record.nullable("lang")?,
-            model_id: record.nullable("model_id")?,
-            no_record: record.value("no_record")?,
-            resource_ref: record.nullable("resource_ref")?,
-            sms_template_id: record.nullable("sms_template_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SmsTemplatePreview::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.body = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.lang = r.nullable()?,
+                6 => record.model_id = r.nullable()?,
+                7 => record.no_record = r.value()?,
+                8 => record.resource_ref = r.nullable()?,
+                9 => record.sms_template_id = r.nullable()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SmsTemplatePreview {

@@ -10,7 +10,7 @@
 /// Snailmail Letter (`snailmail.letter`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SnailmailLetter {
     /// Attachment Filename
     ///
@@ -143,40 +143,76 @@ impl<'de> ::serde::Deserialize<'de> for SnailmailLetter {
     }
 }
 impl ::runtime::wire::FromRecord for SnailmailLetter {
+    const FIELDS: &'static [&'static str] = &[
+        "attachment_fname",
+        "attachment_id",
+        "city",
+        "color",
+        "company_id",
+        "country_id",
+        "cover",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "duplex",
+        "error_code",
+        "id",
+        "info_msg",
+        "message_id",
+        "model",
+        "notification_ids",
+        "partner_id",
+        "reference",
+        "report_template",
+        "res_id",
+        "state",
+        "state_id",
+        "street",
+        "street2",
+        "user_id",
+        "write_date",
+        "write_uid",
+        "zip",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SnailmailLetter {
-            attachment_fname: record.nullable("attachment_fname")?,
-            attachment_id: record.nullable("attachment_id")?,
-            city: record.nullable("city")?,
-            color: record.value("color")?,
-            company_id: record.nullable("company_id")?,
-            country_id: record.nullable("country_id")?,
-            cover: record.value("cover")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            duplex: record.value("duplex")?,
-            error_code: record.nullable("error_code")?,
-            id: record.required("id")?,
-            info_msg: record.nullable("info_msg")?,
-            message_id: record.nullable("message_id")?,
-            model: record.nullable("model")?,
-            notification_ids: record.value("notification_ids")?,
-            partner_id: record.nullable("partner_id")?,
-            reference: record.nullable("reference")?,
-            report_template: record.nullable("report_template")?,
-            res_id: record.value("res_id")?,
-            state: record.nullable("state")?,
-            state_id: record.nullable("state_id")?,
-            street: record.nullable("street")?,
-            street2: record.nullable("street2")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            zip: record.nullable("zip")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SnailmailLetter::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.attachment_fname = r.nullable()?,
+                1 => record.attachment_id = r.nullable()?,
+                2 => record.city = r.nullable()?,
+                3 => record.color = r.value()?,
+                4 => record.company_id = r.nullable()?,
+                5 => record.country_id = r.nullable()?,
+                6 => record.cover = r.value()?,
+                7 => record.create_date = r.nullable()?,
+                8 => record.create_uid = r.nullable()?,
+                9 => record.display_name = r.nullable()?,
+                10 => record.duplex = r.value()?,
+                11 => record.error_code = r.nullable()?,
+                12 => record.id = r.value()?,
+                13 => record.info_msg = r.nullable()?,
+                14 => record.message_id = r.nullable()?,
+                15 => record.model = r.nullable()?,
+                16 => record.notification_ids = r.value()?,
+                17 => record.partner_id = r.nullable()?,
+                18 => record.reference = r.nullable()?,
+                19 => record.report_template = r.nullable()?,
+                20 => record.res_id = r.value()?,
+                21 => record.state = r.nullable()?,
+                22 => record.state_id = r.nullable()?,
+                23 => record.street = r.nullable()?,
+                24 => record.street2 = r.nullable()?,
+                25 => record.user_id = r.nullable()?,
+                26 => record.write_date = r.nullable()?,
+                27 => record.write_uid = r.nullable()?,
+                28 => record.zip = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SnailmailLetter {

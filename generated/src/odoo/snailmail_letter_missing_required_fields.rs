@@ -10,7 +10,7 @@
 /// Update address of partner (`snailmail.letter.missing.required.fields`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SnailmailLetterMissingRequiredFields {
     /// City
     ///
@@ -75,25 +75,46 @@ impl<'de> ::serde::Deserialize<'de> for SnailmailLetterMissingRequiredFields {
     }
 }
 impl ::runtime::wire::FromRecord for SnailmailLetterMissingRequiredFields {
+    const FIELDS: &'static [&'static str] = &[
+        "city",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "letter_id",
+        "partner_id",
+        "state_id",
+        "street",
+        "street2",
+        "write_date",
+        "write_uid",
+        "zip",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SnailmailLetterMissingRequiredFields {
-            city: record.nullable("city")?,
-            country_id: record.nullable("country_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            letter_id: record.nullable("letter_id")?,
-            partner_id: record.nullable("partner_id")?,
-            state_id: record.nullable("state_id")?,
-            street: record.nullable("street")?,
-            street2: record.nullable("street2")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-            zip: record.nullable("zip")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SnailmailLetterMissingRequiredFields::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.city = r.nullable()?,
+                1 => record.country_id = r.nullable()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.id = r.value()?,
+                6 => record.letter_id = r.nullable()?,
+                7 => record.partner_id = r.nullable()?,
+                8 => record.state_id = r.nullable()?,
+                9 => record.street = r.nullable()?,
+                10 => record.street2 = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                13 => record.zip = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SnailmailLetterMissingRequiredFields {

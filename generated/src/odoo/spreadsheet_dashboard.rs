@@ -10,7 +10,7 @@
 /// Spreadsheet Dashboard (`spreadsheet.dashboard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SpreadsheetDashboard {
     /// Company
     ///
@@ -85,27 +85,50 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboard {
     }
 }
 impl ::runtime::wire::FromRecord for SpreadsheetDashboard {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "dashboard_group_id",
+        "display_name",
+        "group_ids",
+        "id",
+        "is_published",
+        "main_data_model_ids",
+        "name",
+        "sample_dashboard_file_path",
+        "sequence",
+        "spreadsheet_data",
+        "spreadsheet_file_name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SpreadsheetDashboard {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            dashboard_group_id: record.nullable("dashboard_group_id")?,
-            display_name: record.nullable("display_name")?,
-            group_ids: record.value("group_ids")?,
-            id: record.required("id")?,
-            is_published: record.value("is_published")?,
-            main_data_model_ids: record.value("main_data_model_ids")?,
-            name: record.nullable("name")?,
-            sample_dashboard_file_path: record.nullable("sample_dashboard_file_path")?,
-            sequence: record.value("sequence")?,
-            spreadsheet_data: record.nullable("spreadsheet_data")?,
-            spreadsheet_file_name: record.nullable("spreadsheet_file_name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SpreadsheetDashboard::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.dashboard_group_id = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.group_ids = r.value()?,
+                6 => record.id = r.value()?,
+                7 => record.is_published = r.value()?,
+                8 => record.main_data_model_ids = r.value()?,
+                9 => record.name = r.nullable()?,
+                10 => record.sample_dashboard_file_path = r.nullable()?,
+                11 => record.sequence = r.value()?,
+                12 => record.spreadsheet_data = r.nullable()?,
+                13 => record.spreadsheet_file_name = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SpreadsheetDashboard {

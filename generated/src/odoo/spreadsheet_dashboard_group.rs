@@ -8,7 +8,7 @@
 /// Group of dashboards (`spreadsheet.dashboard.group`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SpreadsheetDashboardGroup {
     /// Created on
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboardGroup {
     }
 }
 impl ::runtime::wire::FromRecord for SpreadsheetDashboardGroup {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "dashboard_ids",
+        "display_name",
+        "id",
+        "name",
+        "published_dashboard_ids",
+        "sequence",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SpreadsheetDashboardGroup {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            dashboard_ids: record.value("dashboard_ids")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            published_dashboard_ids: record.value("published_dashboard_ids")?,
-            sequence: record.value("sequence")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SpreadsheetDashboardGroup::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.dashboard_ids = r.value()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.published_dashboard_ids = r.value()?,
+                7 => record.sequence = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SpreadsheetDashboardGroup {

@@ -10,7 +10,7 @@
 /// Copy of a shared dashboard (`spreadsheet.dashboard.share`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SpreadsheetDashboardShare {
     /// Access Token
     ///
@@ -69,23 +69,42 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboardShare {
     }
 }
 impl ::runtime::wire::FromRecord for SpreadsheetDashboardShare {
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "create_date",
+        "create_uid",
+        "dashboard_id",
+        "display_name",
+        "full_url",
+        "id",
+        "name",
+        "spreadsheet_data",
+        "spreadsheet_file_name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SpreadsheetDashboardShare {
-            access_token: record.nullable("access_token")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            dashboard_id: record.nullable("dashboard_id")?,
-            display_name: record.nullable("display_name")?,
-            full_url: record.nullable("full_url")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            spreadsheet_data: record.nullable("spreadsheet_data")?,
-            spreadsheet_file_name: record.nullable("spreadsheet_file_name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SpreadsheetDashboardShare::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.access_token = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.dashboard_id = r.nullable()?,
+                4 => record.display_name = r.nullable()?,
+                5 => record.full_url = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.name = r.nullable()?,
+                8 => record.spreadsheet_data = r.nullable()?,
+                9 => record.spreadsheet_file_name = r.nullable()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for SpreadsheetDashboardShare {

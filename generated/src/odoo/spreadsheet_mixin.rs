@@ -10,7 +10,7 @@
 /// Spreadsheet mixin (`spreadsheet.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SpreadsheetMixin {
     /// Spreadsheet Data
     ///
@@ -27,13 +27,22 @@ impl<'de> ::serde::Deserialize<'de> for SpreadsheetMixin {
     }
 }
 impl ::runtime::wire::FromRecord for SpreadsheetMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "spreadsheet_data",
+        "spreadsheet_file_name",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(SpreadsheetMixin {
-            spreadsheet_data: record.nullable("spreadsheet_data")?,
-            spreadsheet_file_name: record.nullable("spreadsheet_file_name")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = SpreadsheetMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.spreadsheet_data = r.nullable()?,
+                1 => record.spreadsheet_file_name = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `spreadsheet.mixin` record: the constructor takes the required fields, setters add the rest.

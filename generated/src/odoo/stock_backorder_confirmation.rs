@@ -10,7 +10,7 @@
 /// Backorder Confirmation (`stock.backorder.confirmation`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockBackorderConfirmation {
     /// Backorder Confirmation Lines
     ///
@@ -57,21 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for StockBackorderConfirmation {
     }
 }
 impl ::runtime::wire::FromRecord for StockBackorderConfirmation {
+    const FIELDS: &'static [&'static str] = &[
+        "backorder_confirmation_line_ids",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "pick_ids",
+        "show_transfers",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockBackorderConfirmation {
-            backorder_confirmation_line_ids: record
-                .value("backorder_confirmation_line_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            pick_ids: record.value("pick_ids")?,
-            show_transfers: record.value("show_transfers")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockBackorderConfirmation::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.backorder_confirmation_line_ids = r.value()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.pick_ids = r.value()?,
+                6 => record.show_transfers = r.value()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockBackorderConfirmation {

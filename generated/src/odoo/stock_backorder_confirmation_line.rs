@@ -10,7 +10,7 @@
 /// Backorder Confirmation Line (`stock.backorder.confirmation.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockBackorderConfirmationLine {
     /// Immediate Transfer
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for StockBackorderConfirmationLine {
     }
 }
 impl ::runtime::wire::FromRecord for StockBackorderConfirmationLine {
+    const FIELDS: &'static [&'static str] = &[
+        "backorder_confirmation_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "picking_id",
+        "to_backorder",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockBackorderConfirmationLine {
-            backorder_confirmation_id: record.nullable("backorder_confirmation_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            picking_id: record.nullable("picking_id")?,
-            to_backorder: record.value("to_backorder")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockBackorderConfirmationLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.backorder_confirmation_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.picking_id = r.nullable()?,
+                6 => record.to_backorder = r.value()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockBackorderConfirmationLine {

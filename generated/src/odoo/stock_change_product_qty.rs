@@ -10,7 +10,7 @@
 /// Change Product Quantity (`stock.change.product.qty`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockChangeProductQty {
     /// Created on
     ///
@@ -67,22 +67,40 @@ impl<'de> ::serde::Deserialize<'de> for StockChangeProductQty {
     }
 }
 impl ::runtime::wire::FromRecord for StockChangeProductQty {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "new_quantity",
+        "product_id",
+        "product_tmpl_id",
+        "product_uom_id",
+        "product_variant_count",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockChangeProductQty {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            new_quantity: record.value("new_quantity")?,
-            product_id: record.nullable("product_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            product_uom_id: record.nullable("product_uom_id")?,
-            product_variant_count: record.value("product_variant_count")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockChangeProductQty::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.new_quantity = r.value()?,
+                5 => record.product_id = r.nullable()?,
+                6 => record.product_tmpl_id = r.nullable()?,
+                7 => record.product_uom_id = r.nullable()?,
+                8 => record.product_variant_count = r.value()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockChangeProductQty {

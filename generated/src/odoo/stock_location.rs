@@ -8,7 +8,7 @@
 /// Inventory Locations (`stock.location`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockLocation {
     /// Active
     ///
@@ -222,49 +222,94 @@ impl<'de> ::serde::Deserialize<'de> for StockLocation {
     }
 }
 impl ::runtime::wire::FromRecord for StockLocation {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "barcode",
+        "child_ids",
+        "child_internal_location_ids",
+        "comment",
+        "company_id",
+        "complete_name",
+        "create_date",
+        "create_uid",
+        "cyclic_inventory_frequency",
+        "display_name",
+        "forecast_weight",
+        "id",
+        "incoming_move_line_ids",
+        "is_empty",
+        "last_inventory_date",
+        "location_id",
+        "name",
+        "net_weight",
+        "next_inventory_date",
+        "outgoing_move_line_ids",
+        "parent_path",
+        "posx",
+        "posy",
+        "posz",
+        "putaway_rule_ids",
+        "quant_ids",
+        "removal_strategy_id",
+        "replenish_location",
+        "scrap_location",
+        "storage_category_id",
+        "usage",
+        "valuation_in_account_id",
+        "valuation_out_account_id",
+        "warehouse_id",
+        "warehouse_view_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockLocation {
-            active: record.value("active")?,
-            barcode: record.nullable("barcode")?,
-            child_ids: record.value("child_ids")?,
-            child_internal_location_ids: record.value("child_internal_location_ids")?,
-            comment: record.nullable("comment")?,
-            company_id: record.nullable("company_id")?,
-            complete_name: record.nullable("complete_name")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            cyclic_inventory_frequency: record.value("cyclic_inventory_frequency")?,
-            display_name: record.nullable("display_name")?,
-            forecast_weight: record.value("forecast_weight")?,
-            id: record.required("id")?,
-            incoming_move_line_ids: record.value("incoming_move_line_ids")?,
-            is_empty: record.value("is_empty")?,
-            last_inventory_date: record.date("last_inventory_date")?,
-            location_id: record.nullable("location_id")?,
-            name: record.nullable("name")?,
-            net_weight: record.value("net_weight")?,
-            next_inventory_date: record.date("next_inventory_date")?,
-            outgoing_move_line_ids: record.value("outgoing_move_line_ids")?,
-            parent_path: record.nullable("parent_path")?,
-            posx: record.value("posx")?,
-            posy: record.value("posy")?,
-            posz: record.value("posz")?,
-            putaway_rule_ids: record.value("putaway_rule_ids")?,
-            quant_ids: record.value("quant_ids")?,
-            removal_strategy_id: record.nullable("removal_strategy_id")?,
-            replenish_location: record.value("replenish_location")?,
-            scrap_location: record.value("scrap_location")?,
-            storage_category_id: record.nullable("storage_category_id")?,
-            usage: record.nullable("usage")?,
-            valuation_in_account_id: record.nullable("valuation_in_account_id")?,
-            valuation_out_account_id: record.nullable("valuation_out_account_id")?,
-            warehouse_id: record.nullable("warehouse_id")?,
-            warehouse_view_ids: record.value("warehouse_view_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockLocation::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.barcode = r.nullable()?,
+                2 => record.child_ids = r.value()?,
+                3 => record.child_internal_location_ids = r.value()?,
+                4 => record.comment = r.nullable()?,
+                5 => record.company_id = r.nullable()?,
+                6 => record.complete_name = r.nullable()?,
+                7 => record.create_date = r.nullable()?,
+                8 => record.create_uid = r.nullable()?,
+                9 => record.cyclic_inventory_frequency = r.value()?,
+                10 => record.display_name = r.nullable()?,
+                11 => record.forecast_weight = r.value()?,
+                12 => record.id = r.value()?,
+                13 => record.incoming_move_line_ids = r.value()?,
+                14 => record.is_empty = r.value()?,
+                15 => record.last_inventory_date = r.nullable()?,
+                16 => record.location_id = r.nullable()?,
+                17 => record.name = r.nullable()?,
+                18 => record.net_weight = r.value()?,
+                19 => record.next_inventory_date = r.nullable()?,
+                20 => record.outgoing_move_line_ids = r.value()?,
+                21 => record.parent_path = r.nullable()?,
+                22 => record.posx = r.value()?,
+                23 => record.posy = r.value()?,
+                24 => record.posz = r.value()?,
+                25 => record.putaway_rule_ids = r.value()?,
+                26 => record.quant_ids = r.value()?,
+                27 => record.removal_strategy_id = r.nullable()?,
+                28 => record.replenish_location = r.value()?,
+                29 => record.scrap_location = r.value()?,
+                30 => record.storage_category_id = r.nullable()?,
+                31 => record.usage = r.nullable()?,
+                32 => record.valuation_in_account_id = r.nullable()?,
+                33 => record.valuation_out_account_id = r.nullable()?,
+                34 => record.warehouse_id = r.nullable()?,
+                35 => record.warehouse_view_ids = r.value()?,
+                36 => record.write_date = r.nullable()?,
+                37 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockLocation {

@@ -8,7 +8,7 @@
 /// Customer Lot Report (`stock.lot.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockLotReport {
     /// Address
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for StockLotReport {
     }
 }
 impl ::runtime::wire::FromRecord for StockLotReport {
+    const FIELDS: &'static [&'static str] = &[
+        "address",
+        "delivery_date",
+        "display_name",
+        "has_return",
+        "id",
+        "lot_id",
+        "partner_id",
+        "picking_id",
+        "product_id",
+        "quantity",
+        "uom_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockLotReport {
-            address: record.nullable("address")?,
-            delivery_date: record.datetime("delivery_date")?,
-            display_name: record.nullable("display_name")?,
-            has_return: record.value("has_return")?,
-            id: record.required("id")?,
-            lot_id: record.nullable("lot_id")?,
-            partner_id: record.nullable("partner_id")?,
-            picking_id: record.nullable("picking_id")?,
-            product_id: record.nullable("product_id")?,
-            quantity: record.value("quantity")?,
-            uom_id: record.nullable("uom_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockLotReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.address = r.nullable()?,
+                1 => record.delivery_date = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.has_return = r.value()?,
+                4 => record.id = r.value()?,
+                5 => record.lot_id = r.nullable()?,
+                6 => record.partner_id = r.nullable()?,
+                7 => record.picking_id = r.nullable()?,
+                8 => record.product_id = r.nullable()?,
+                9 => record.quantity = r.value()?,
+                10 => record.uom_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockLotReport {

@@ -10,7 +10,7 @@
 /// Snooze Orderpoint (`stock.orderpoint.snooze`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockOrderpointSnooze {
     /// Created on
     ///
@@ -57,20 +57,36 @@ impl<'de> ::serde::Deserialize<'de> for StockOrderpointSnooze {
     }
 }
 impl ::runtime::wire::FromRecord for StockOrderpointSnooze {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "orderpoint_ids",
+        "predefined_date",
+        "snoozed_until",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockOrderpointSnooze {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            orderpoint_ids: record.value("orderpoint_ids")?,
-            predefined_date: record.nullable("predefined_date")?,
-            snoozed_until: record.date("snoozed_until")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockOrderpointSnooze::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.orderpoint_ids = r.value()?,
+                5 => record.predefined_date = r.nullable()?,
+                6 => record.snoozed_until = r.nullable()?,
+                7 => record.write_date = r.nullable()?,
+                8 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockOrderpointSnooze {

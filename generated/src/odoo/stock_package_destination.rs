@@ -10,7 +10,7 @@
 /// Stock Package Destination (`stock.package.destination`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockPackageDestination {
     /// Created on
     ///
@@ -59,21 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for StockPackageDestination {
     }
 }
 impl ::runtime::wire::FromRecord for StockPackageDestination {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "filtered_location",
+        "id",
+        "location_dest_id",
+        "move_line_ids",
+        "picking_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockPackageDestination {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            filtered_location: record.value("filtered_location")?,
-            id: record.required("id")?,
-            location_dest_id: record.nullable("location_dest_id")?,
-            move_line_ids: record.value("move_line_ids")?,
-            picking_id: record.nullable("picking_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockPackageDestination::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.filtered_location = r.value()?,
+                4 => record.id = r.value()?,
+                5 => record.location_dest_id = r.nullable()?,
+                6 => record.move_line_ids = r.value()?,
+                7 => record.picking_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockPackageDestination {

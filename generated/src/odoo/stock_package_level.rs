@@ -8,7 +8,7 @@
 /// Stock Package Level (`stock.package_level`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockPackageLevel {
     /// Company
     ///
@@ -97,30 +97,56 @@ impl<'de> ::serde::Deserialize<'de> for StockPackageLevel {
     }
 }
 impl ::runtime::wire::FromRecord for StockPackageLevel {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "is_done",
+        "is_fresh_package",
+        "location_dest_id",
+        "location_id",
+        "move_ids",
+        "move_line_ids",
+        "package_id",
+        "picking_id",
+        "picking_type_code",
+        "show_lots_m2o",
+        "show_lots_text",
+        "state",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockPackageLevel {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_done: record.value("is_done")?,
-            is_fresh_package: record.value("is_fresh_package")?,
-            location_dest_id: record.nullable("location_dest_id")?,
-            location_id: record.nullable("location_id")?,
-            move_ids: record.value("move_ids")?,
-            move_line_ids: record.value("move_line_ids")?,
-            package_id: record.nullable("package_id")?,
-            picking_id: record.nullable("picking_id")?,
-            picking_type_code: record.nullable("picking_type_code")?,
-            show_lots_m2o: record.value("show_lots_m2o")?,
-            show_lots_text: record.value("show_lots_text")?,
-            state: record.nullable("state")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockPackageLevel::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.is_done = r.value()?,
+                6 => record.is_fresh_package = r.value()?,
+                7 => record.location_dest_id = r.nullable()?,
+                8 => record.location_id = r.nullable()?,
+                9 => record.move_ids = r.value()?,
+                10 => record.move_line_ids = r.value()?,
+                11 => record.package_id = r.nullable()?,
+                12 => record.picking_id = r.nullable()?,
+                13 => record.picking_type_code = r.nullable()?,
+                14 => record.show_lots_m2o = r.value()?,
+                15 => record.show_lots_text = r.value()?,
+                16 => record.state = r.nullable()?,
+                17 => record.write_date = r.nullable()?,
+                18 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockPackageLevel {

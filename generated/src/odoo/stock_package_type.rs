@@ -8,7 +8,7 @@
 /// Stock package type (`stock.package.type`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockPackageType {
     /// Barcode
     ///
@@ -103,30 +103,54 @@ impl<'de> ::serde::Deserialize<'de> for StockPackageType {
     }
 }
 impl ::runtime::wire::FromRecord for StockPackageType {
+    const FIELDS: &'static [&'static str] = &[
+        "barcode",
+        "base_weight",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "height",
+        "id",
+        "length_uom_name",
+        "max_weight",
+        "name",
+        "packaging_length",
+        "sequence",
+        "storage_category_capacity_ids",
+        "weight_uom_name",
+        "width",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockPackageType {
-            barcode: record.nullable("barcode")?,
-            base_weight: record.value("base_weight")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            height: record.value("height")?,
-            id: record.required("id")?,
-            length_uom_name: record.nullable("length_uom_name")?,
-            max_weight: record.value("max_weight")?,
-            name: record.nullable("name")?,
-            packaging_length: record.value("packaging_length")?,
-            sequence: record.value("sequence")?,
-            storage_category_capacity_ids: record
-                .value("storage_category_capacity_ids")?,
-            weight_uom_name: record.nullable("weight_uom_name")?,
-            width: record.value("width")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockPackageType::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.barcode = r.nullable()?,
+                1 => record.base_weight = r.value()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.height = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.length_uom_name = r.nullable()?,
+                9 => record.max_weight = r.value()?,
+                10 => record.name = r.nullable()?,
+                11 => record.packaging_length = r.value()?,
+                12 => record.sequence = r.value()?,
+                13 => record.storage_category_capacity_ids = r.value()?,
+                14 => record.weight_uom_name = r.nullable()?,
+                15 => record.width = r.value()?,
+                16 => record.write_date = r.nullable()?,
+                17 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockPackageType {

@@ -8,7 +8,7 @@
 /// Putaway Rule (`stock.putaway.rule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockPutawayRule {
     /// Active
     ///
@@ -87,27 +87,50 @@ impl<'de> ::serde::Deserialize<'de> for StockPutawayRule {
     }
 }
 impl ::runtime::wire::FromRecord for StockPutawayRule {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "category_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "location_in_id",
+        "location_out_id",
+        "package_type_ids",
+        "product_id",
+        "sequence",
+        "storage_category_id",
+        "sublocation",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockPutawayRule {
-            active: record.value("active")?,
-            category_id: record.nullable("category_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            location_in_id: record.nullable("location_in_id")?,
-            location_out_id: record.nullable("location_out_id")?,
-            package_type_ids: record.value("package_type_ids")?,
-            product_id: record.nullable("product_id")?,
-            sequence: record.value("sequence")?,
-            storage_category_id: record.nullable("storage_category_id")?,
-            sublocation: record.nullable("sublocation")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockPutawayRule::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.category_id = r.nullable()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.location_in_id = r.nullable()?,
+                8 => record.location_out_id = r.nullable()?,
+                9 => record.package_type_ids = r.value()?,
+                10 => record.product_id = r.nullable()?,
+                11 => record.sequence = r.value()?,
+                12 => record.storage_category_id = r.nullable()?,
+                13 => record.sublocation = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockPutawayRule {

@@ -8,7 +8,7 @@
 /// Quants (`stock.quant`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockQuant {
     /// Accounting Date
     ///
@@ -215,51 +215,96 @@ impl<'de> ::serde::Deserialize<'de> for StockQuant {
     }
 }
 impl ::runtime::wire::FromRecord for StockQuant {
+    const FIELDS: &'static [&'static str] = &[
+        "accounting_date",
+        "available_quantity",
+        "company_id",
+        "cost_method",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "cyclic_inventory_frequency",
+        "display_name",
+        "id",
+        "in_date",
+        "inventory_date",
+        "inventory_diff_quantity",
+        "inventory_quantity",
+        "inventory_quantity_auto_apply",
+        "inventory_quantity_set",
+        "is_favorite",
+        "is_outdated",
+        "last_count_date",
+        "location_id",
+        "lot_id",
+        "lot_properties",
+        "on_hand",
+        "owner_id",
+        "package_id",
+        "product_categ_id",
+        "product_id",
+        "product_tmpl_id",
+        "product_uom_id",
+        "quantity",
+        "reserved_quantity",
+        "sn_duplicated",
+        "storage_category_id",
+        "tracking",
+        "user_id",
+        "value",
+        "warehouse_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockQuant {
-            accounting_date: record.date("accounting_date")?,
-            available_quantity: record.value("available_quantity")?,
-            company_id: record.nullable("company_id")?,
-            cost_method: record.nullable("cost_method")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            cyclic_inventory_frequency: record.value("cyclic_inventory_frequency")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            in_date: record.datetime("in_date")?,
-            inventory_date: record.date("inventory_date")?,
-            inventory_diff_quantity: record.value("inventory_diff_quantity")?,
-            inventory_quantity: record.value("inventory_quantity")?,
-            inventory_quantity_auto_apply: record
-                .value("inventory_quantity_auto_apply")?,
-            inventory_quantity_set: record.value("inventory_quantity_set")?,
-            is_favorite: record.value("is_favorite")?,
-            is_outdated: record.value("is_outdated")?,
-            last_count_date: record.date("last_count_date")?,
-            location_id: record.nullable("location_id")?,
-            lot_id: record.nullable("lot_id")?,
-            lot_properties: record.nullable("lot_properties")?,
-            on_hand: record.value("on_hand")?,
-            owner_id: record.nullable("owner_id")?,
-            package_id: record.nullable("package_id")?,
-            product_categ_id: record.nullable("product_categ_id")?,
-            product_id: record.nullable("product_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            product_uom_id: record.nullable("product_uom_id")?,
-            quantity: record.value("quantity")?,
-            reserved_quantity: record.value("reserved_quantity")?,
-            sn_duplicated: record.value("sn_duplicated")?,
-            storage_category_id: record.nullable("storage_category_id")?,
-            tracking: record.nullable("tracking")?,
-            user_id: record.nullable("user_id")?,
-            value: record.value("value")?,
-            warehouse_id: record.nullable("warehouse_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockQuant::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.accounting_date = r.nullable()?,
+                1 => record.available_quantity = r.value()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.cost_method = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.currency_id = r.nullable()?,
+                7 => record.cyclic_inventory_frequency = r.value()?,
+                8 => record.display_name = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.in_date = r.nullable()?,
+                11 => record.inventory_date = r.nullable()?,
+                12 => record.inventory_diff_quantity = r.value()?,
+                13 => record.inventory_quantity = r.value()?,
+                14 => record.inventory_quantity_auto_apply = r.value()?,
+                15 => record.inventory_quantity_set = r.value()?,
+                16 => record.is_favorite = r.value()?,
+                17 => record.is_outdated = r.value()?,
+                18 => record.last_count_date = r.nullable()?,
+                19 => record.location_id = r.nullable()?,
+                20 => record.lot_id = r.nullable()?,
+                21 => record.lot_properties = r.nullable()?,
+                22 => record.on_hand = r.value()?,
+                23 => record.owner_id = r.nullable()?,
+                24 => record.package_id = r.nullable()?,
+                25 => record.product_categ_id = r.nullable()?,
+                26 => record.product_id = r.nullable()?,
+                27 => record.product_tmpl_id = r.nullable()?,
+                28 => record.product_uom_id = r.nullable()?,
+                29 => record.quantity = r.value()?,
+                30 => record.reserved_quantity = r.value()?,
+                31 => record.sn_duplicated = r.value()?,
+                32 => record.storage_category_id = r.nullable()?,
+                33 => record.tracking = r.nullable()?,
+                34 => record.user_id = r.nullable()?,
+                35 => record.value = r.value()?,
+                36 => record.warehouse_id = r.nullable()?,
+                37 => record.write_date = r.nullable()?,
+                38 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockQuant {

@@ -8,7 +8,7 @@
 /// Packages (`stock.quant.package`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockQuantPackage {
     /// Company
     ///
@@ -88,27 +88,50 @@ impl<'de> ::serde::Deserialize<'de> for StockQuantPackage {
     }
 }
 impl ::runtime::wire::FromRecord for StockQuantPackage {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "location_id",
+        "name",
+        "owner_id",
+        "pack_date",
+        "package_type_id",
+        "package_use",
+        "quant_ids",
+        "shipping_weight",
+        "valid_sscc",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockQuantPackage {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            location_id: record.nullable("location_id")?,
-            name: record.nullable("name")?,
-            owner_id: record.nullable("owner_id")?,
-            pack_date: record.date("pack_date")?,
-            package_type_id: record.nullable("package_type_id")?,
-            package_use: record.nullable("package_use")?,
-            quant_ids: record.value("quant_ids")?,
-            shipping_weight: record.value("shipping_weight")?,
-            valid_sscc: record.value("valid_sscc")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockQuantPackage::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.location_id = r.nullable()?,
+                6 => record.name = r.nullable()?,
+                7 => record.owner_id = r.nullable()?,
+                8 => record.pack_date = r.nullable()?,
+                9 => record.package_type_id = r.nullable()?,
+                10 => record.package_use = r.nullable()?,
+                11 => record.quant_ids = r.value()?,
+                12 => record.shipping_weight = r.value()?,
+                13 => record.valid_sscc = r.value()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockQuantPackage {

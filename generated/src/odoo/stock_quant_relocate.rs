@@ -10,7 +10,7 @@
 /// Stock Quantity Relocation (`stock.quant.relocate`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockQuantRelocate {
     /// Company
     ///
@@ -83,26 +83,48 @@ impl<'de> ::serde::Deserialize<'de> for StockQuantRelocate {
     }
 }
 impl ::runtime::wire::FromRecord for StockQuantRelocate {
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "create_date",
+        "create_uid",
+        "dest_location_id",
+        "dest_package_id",
+        "dest_package_id_domain",
+        "display_name",
+        "id",
+        "is_multi_location",
+        "is_partial_package",
+        "message",
+        "partial_package_names",
+        "quant_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockQuantRelocate {
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            dest_location_id: record.nullable("dest_location_id")?,
-            dest_package_id: record.nullable("dest_package_id")?,
-            dest_package_id_domain: record.nullable("dest_package_id_domain")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            is_multi_location: record.value("is_multi_location")?,
-            is_partial_package: record.value("is_partial_package")?,
-            message: record.nullable("message")?,
-            partial_package_names: record.nullable("partial_package_names")?,
-            quant_ids: record.value("quant_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockQuantRelocate::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.company_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.dest_location_id = r.nullable()?,
+                4 => record.dest_package_id = r.nullable()?,
+                5 => record.dest_package_id_domain = r.nullable()?,
+                6 => record.display_name = r.nullable()?,
+                7 => record.id = r.value()?,
+                8 => record.is_multi_location = r.value()?,
+                9 => record.is_partial_package = r.value()?,
+                10 => record.message = r.nullable()?,
+                11 => record.partial_package_names = r.nullable()?,
+                12 => record.quant_ids = r.value()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockQuantRelocate {

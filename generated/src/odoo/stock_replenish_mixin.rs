@@ -8,7 +8,7 @@
 /// Product Replenish Mixin (`stock.replenish.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockReplenishMixin {
     /// Allowed Route
     ///
@@ -43,17 +43,30 @@ impl<'de> ::serde::Deserialize<'de> for StockReplenishMixin {
     }
 }
 impl ::runtime::wire::FromRecord for StockReplenishMixin {
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_route_ids",
+        "bom_id",
+        "route_id",
+        "show_bom",
+        "show_vendor",
+        "supplier_id",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockReplenishMixin {
-            allowed_route_ids: record.value("allowed_route_ids")?,
-            bom_id: record.nullable("bom_id")?,
-            route_id: record.nullable("route_id")?,
-            show_bom: record.value("show_bom")?,
-            show_vendor: record.value("show_vendor")?,
-            supplier_id: record.nullable("supplier_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockReplenishMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.allowed_route_ids = r.value()?,
+                1 => record.bom_id = r.nullable()?,
+                2 => record.route_id = r.nullable()?,
+                3 => record.show_bom = r.value()?,
+                4 => record.show_vendor = r.value()?,
+                5 => record.supplier_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `stock.replenish.mixin` record: the constructor takes the required fields, setters add the rest.

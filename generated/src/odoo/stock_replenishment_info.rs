@@ -10,7 +10,7 @@
 /// Stock supplier replenishment information (`stock.replenishment.info`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockReplenishmentInfo {
     /// Created on
     ///
@@ -87,26 +87,48 @@ impl<'de> ::serde::Deserialize<'de> for StockReplenishmentInfo {
     }
 }
 impl ::runtime::wire::FromRecord for StockReplenishmentInfo {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "json_lead_days",
+        "json_replenishment_history",
+        "orderpoint_id",
+        "product_id",
+        "qty_to_order",
+        "supplierinfo_id",
+        "supplierinfo_ids",
+        "warehouseinfo_ids",
+        "wh_replenishment_option_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockReplenishmentInfo {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            json_lead_days: record.nullable("json_lead_days")?,
-            json_replenishment_history: record.nullable("json_replenishment_history")?,
-            orderpoint_id: record.nullable("orderpoint_id")?,
-            product_id: record.nullable("product_id")?,
-            qty_to_order: record.value("qty_to_order")?,
-            supplierinfo_id: record.nullable("supplierinfo_id")?,
-            supplierinfo_ids: record.value("supplierinfo_ids")?,
-            warehouseinfo_ids: record.value("warehouseinfo_ids")?,
-            wh_replenishment_option_ids: record.value("wh_replenishment_option_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockReplenishmentInfo::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.json_lead_days = r.nullable()?,
+                5 => record.json_replenishment_history = r.nullable()?,
+                6 => record.orderpoint_id = r.nullable()?,
+                7 => record.product_id = r.nullable()?,
+                8 => record.qty_to_order = r.value()?,
+                9 => record.supplierinfo_id = r.nullable()?,
+                10 => record.supplierinfo_ids = r.value()?,
+                11 => record.warehouseinfo_ids = r.value()?,
+                12 => record.wh_replenishment_option_ids = r.value()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockReplenishmentInfo {

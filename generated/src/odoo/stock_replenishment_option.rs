@@ -10,7 +10,7 @@
 /// Stock warehouse replenishment option (`stock.replenishment.option`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockReplenishmentOption {
     /// Created on
     ///
@@ -85,27 +85,50 @@ impl<'de> ::serde::Deserialize<'de> for StockReplenishmentOption {
     }
 }
 impl ::runtime::wire::FromRecord for StockReplenishmentOption {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "free_qty",
+        "id",
+        "lead_time",
+        "location_id",
+        "product_id",
+        "qty_to_order",
+        "replenishment_info_id",
+        "route_id",
+        "uom",
+        "warehouse_id",
+        "warning_message",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockReplenishmentOption {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            free_qty: record.value("free_qty")?,
-            id: record.required("id")?,
-            lead_time: record.nullable("lead_time")?,
-            location_id: record.nullable("location_id")?,
-            product_id: record.nullable("product_id")?,
-            qty_to_order: record.value("qty_to_order")?,
-            replenishment_info_id: record.nullable("replenishment_info_id")?,
-            route_id: record.nullable("route_id")?,
-            uom: record.nullable("uom")?,
-            warehouse_id: record.nullable("warehouse_id")?,
-            warning_message: record.nullable("warning_message")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockReplenishmentOption::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.free_qty = r.value()?,
+                4 => record.id = r.value()?,
+                5 => record.lead_time = r.nullable()?,
+                6 => record.location_id = r.nullable()?,
+                7 => record.product_id = r.nullable()?,
+                8 => record.qty_to_order = r.value()?,
+                9 => record.replenishment_info_id = r.nullable()?,
+                10 => record.route_id = r.nullable()?,
+                11 => record.uom = r.nullable()?,
+                12 => record.warehouse_id = r.nullable()?,
+                13 => record.warning_message = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockReplenishmentOption {

@@ -10,7 +10,7 @@
 /// Stock Request an Inventory Count (`stock.request.count`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockRequestCount {
     /// Accounting Date
     ///
@@ -67,22 +67,40 @@ impl<'de> ::serde::Deserialize<'de> for StockRequestCount {
     }
 }
 impl ::runtime::wire::FromRecord for StockRequestCount {
+    const FIELDS: &'static [&'static str] = &[
+        "accounting_date",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "inventory_date",
+        "quant_ids",
+        "set_count",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockRequestCount {
-            accounting_date: record.date("accounting_date")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            inventory_date: record.date("inventory_date")?,
-            quant_ids: record.value("quant_ids")?,
-            set_count: record.nullable("set_count")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockRequestCount::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.accounting_date = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.inventory_date = r.nullable()?,
+                6 => record.quant_ids = r.value()?,
+                7 => record.set_count = r.nullable()?,
+                8 => record.user_id = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockRequestCount {

@@ -10,7 +10,7 @@
 /// Return Picking Line (`stock.return.picking.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockReturnPickingLine {
     /// Created on
     ///
@@ -75,24 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for StockReturnPickingLine {
     }
 }
 impl ::runtime::wire::FromRecord for StockReturnPickingLine {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "move_id",
+        "move_quantity",
+        "product_id",
+        "quantity",
+        "to_refund",
+        "uom_id",
+        "wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockReturnPickingLine {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            move_id: record.nullable("move_id")?,
-            move_quantity: record.value("move_quantity")?,
-            product_id: record.nullable("product_id")?,
-            quantity: record.value("quantity")?,
-            to_refund: record.value("to_refund")?,
-            uom_id: record.nullable("uom_id")?,
-            wizard_id: record.nullable("wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockReturnPickingLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.move_id = r.nullable()?,
+                5 => record.move_quantity = r.value()?,
+                6 => record.product_id = r.nullable()?,
+                7 => record.quantity = r.value()?,
+                8 => record.to_refund = r.value()?,
+                9 => record.uom_id = r.nullable()?,
+                10 => record.wizard_id = r.nullable()?,
+                11 => record.write_date = r.nullable()?,
+                12 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockReturnPickingLine {

@@ -8,7 +8,7 @@
 /// Inventory Routes (`stock.route`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockRoute {
     /// Active
     ///
@@ -121,34 +121,64 @@ impl<'de> ::serde::Deserialize<'de> for StockRoute {
     }
 }
 impl ::runtime::wire::FromRecord for StockRoute {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "categ_ids",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "name",
+        "packaging_ids",
+        "packaging_selectable",
+        "product_categ_selectable",
+        "product_ids",
+        "product_selectable",
+        "rule_ids",
+        "sale_selectable",
+        "sequence",
+        "supplied_wh_id",
+        "supplier_wh_id",
+        "warehouse_domain_ids",
+        "warehouse_ids",
+        "warehouse_selectable",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockRoute {
-            active: record.value("active")?,
-            categ_ids: record.value("categ_ids")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            packaging_ids: record.value("packaging_ids")?,
-            packaging_selectable: record.value("packaging_selectable")?,
-            product_categ_selectable: record.value("product_categ_selectable")?,
-            product_ids: record.value("product_ids")?,
-            product_selectable: record.value("product_selectable")?,
-            rule_ids: record.value("rule_ids")?,
-            sale_selectable: record.value("sale_selectable")?,
-            sequence: record.value("sequence")?,
-            supplied_wh_id: record.nullable("supplied_wh_id")?,
-            supplier_wh_id: record.nullable("supplier_wh_id")?,
-            warehouse_domain_ids: record.value("warehouse_domain_ids")?,
-            warehouse_ids: record.value("warehouse_ids")?,
-            warehouse_selectable: record.value("warehouse_selectable")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockRoute::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.categ_ids = r.value()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.name = r.nullable()?,
+                8 => record.packaging_ids = r.value()?,
+                9 => record.packaging_selectable = r.value()?,
+                10 => record.product_categ_selectable = r.value()?,
+                11 => record.product_ids = r.value()?,
+                12 => record.product_selectable = r.value()?,
+                13 => record.rule_ids = r.value()?,
+                14 => record.sale_selectable = r.value()?,
+                15 => record.sequence = r.value()?,
+                16 => record.supplied_wh_id = r.nullable()?,
+                17 => record.supplier_wh_id = r.nullable()?,
+                18 => record.warehouse_domain_ids = r.value()?,
+                19 => record.warehouse_ids = r.value()?,
+                20 => record.warehouse_selectable = r.value()?,
+                21 => record.write_date = r.nullable()?,
+                22 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockRoute {

@@ -8,7 +8,7 @@
 /// Stock Rule (`stock.rule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockRule {
     /// Action
     ///
@@ -175,42 +175,80 @@ impl<'de> ::serde::Deserialize<'de> for StockRule {
     }
 }
 impl ::runtime::wire::FromRecord for StockRule {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "active",
+        "auto",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "delay",
+        "display_name",
+        "group_id",
+        "group_propagation_option",
+        "id",
+        "location_dest_from_rule",
+        "location_dest_id",
+        "location_src_id",
+        "name",
+        "partner_address_id",
+        "picking_type_code_domain",
+        "picking_type_id",
+        "procure_method",
+        "propagate_cancel",
+        "propagate_carrier",
+        "propagate_warehouse_id",
+        "push_domain",
+        "route_company_id",
+        "route_id",
+        "route_sequence",
+        "rule_message",
+        "sequence",
+        "warehouse_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockRule {
-            action: record.nullable("action")?,
-            active: record.value("active")?,
-            auto: record.nullable("auto")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            delay: record.value("delay")?,
-            display_name: record.nullable("display_name")?,
-            group_id: record.nullable("group_id")?,
-            group_propagation_option: record.nullable("group_propagation_option")?,
-            id: record.required("id")?,
-            location_dest_from_rule: record.value("location_dest_from_rule")?,
-            location_dest_id: record.nullable("location_dest_id")?,
-            location_src_id: record.nullable("location_src_id")?,
-            name: record.nullable("name")?,
-            partner_address_id: record.nullable("partner_address_id")?,
-            picking_type_code_domain: record.nullable("picking_type_code_domain")?,
-            picking_type_id: record.nullable("picking_type_id")?,
-            procure_method: record.nullable("procure_method")?,
-            propagate_cancel: record.value("propagate_cancel")?,
-            propagate_carrier: record.value("propagate_carrier")?,
-            propagate_warehouse_id: record.nullable("propagate_warehouse_id")?,
-            push_domain: record.nullable("push_domain")?,
-            route_company_id: record.nullable("route_company_id")?,
-            route_id: record.nullable("route_id")?,
-            route_sequence: record.value("route_sequence")?,
-            rule_message: record.nullable("rule_message")?,
-            sequence: record.value("sequence")?,
-            warehouse_id: record.nullable("warehouse_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockRule::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.action = r.nullable()?,
+                1 => record.active = r.value()?,
+                2 => record.auto = r.nullable()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.delay = r.value()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.group_id = r.nullable()?,
+                9 => record.group_propagation_option = r.nullable()?,
+                10 => record.id = r.value()?,
+                11 => record.location_dest_from_rule = r.value()?,
+                12 => record.location_dest_id = r.nullable()?,
+                13 => record.location_src_id = r.nullable()?,
+                14 => record.name = r.nullable()?,
+                15 => record.partner_address_id = r.nullable()?,
+                16 => record.picking_type_code_domain = r.nullable()?,
+                17 => record.picking_type_id = r.nullable()?,
+                18 => record.procure_method = r.nullable()?,
+                19 => record.propagate_cancel = r.value()?,
+                20 => record.propagate_carrier = r.value()?,
+                21 => record.propagate_warehouse_id = r.nullable()?,
+                22 => record.push_domain = r.nullable()?,
+                23 => record.route_company_id = r.nullable()?,
+                24 => record.route_id = r.nullable()?,
+                25 => record.route_sequence = r.value()?,
+                26 => record.rule_message = r.nullable()?,
+                27 => record.sequence = r.value()?,
+                28 => record.warehouse_id = r.nullable()?,
+                29 => record.write_date = r.nullable()?,
+                30 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockRule {

@@ -8,7 +8,7 @@
 /// Storage Category (`stock.storage.category`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockStorageCategory {
     /// Allow New Product
     ///
@@ -83,26 +83,48 @@ impl<'de> ::serde::Deserialize<'de> for StockStorageCategory {
     }
 }
 impl ::runtime::wire::FromRecord for StockStorageCategory {
+    const FIELDS: &'static [&'static str] = &[
+        "allow_new_product",
+        "capacity_ids",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "location_ids",
+        "max_weight",
+        "name",
+        "package_capacity_ids",
+        "product_capacity_ids",
+        "weight_uom_name",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockStorageCategory {
-            allow_new_product: record.nullable("allow_new_product")?,
-            capacity_ids: record.value("capacity_ids")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            location_ids: record.value("location_ids")?,
-            max_weight: record.value("max_weight")?,
-            name: record.nullable("name")?,
-            package_capacity_ids: record.value("package_capacity_ids")?,
-            product_capacity_ids: record.value("product_capacity_ids")?,
-            weight_uom_name: record.nullable("weight_uom_name")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockStorageCategory::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.allow_new_product = r.nullable()?,
+                1 => record.capacity_ids = r.value()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.id = r.value()?,
+                7 => record.location_ids = r.value()?,
+                8 => record.max_weight = r.value()?,
+                9 => record.name = r.nullable()?,
+                10 => record.package_capacity_ids = r.value()?,
+                11 => record.product_capacity_ids = r.value()?,
+                12 => record.weight_uom_name = r.nullable()?,
+                13 => record.write_date = r.nullable()?,
+                14 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockStorageCategory {

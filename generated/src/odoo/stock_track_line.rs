@@ -10,7 +10,7 @@
 /// Stock Track Line (`stock.track.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockTrackLine {
     /// Created on
     ///
@@ -63,21 +63,38 @@ impl<'de> ::serde::Deserialize<'de> for StockTrackLine {
     }
 }
 impl ::runtime::wire::FromRecord for StockTrackLine {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "product_display_name",
+        "product_id",
+        "tracking",
+        "wizard_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockTrackLine {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            product_display_name: record.nullable("product_display_name")?,
-            product_id: record.nullable("product_id")?,
-            tracking: record.nullable("tracking")?,
-            wizard_id: record.nullable("wizard_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockTrackLine::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.product_display_name = r.nullable()?,
+                5 => record.product_id = r.nullable()?,
+                6 => record.tracking = r.nullable()?,
+                7 => record.wizard_id = r.nullable()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockTrackLine {

@@ -8,7 +8,7 @@
 /// Stock Valuation Layer (`stock.valuation.layer`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockValuationLayer {
     /// Journal Entry
     ///
@@ -133,38 +133,72 @@ impl<'de> ::serde::Deserialize<'de> for StockValuationLayer {
     }
 }
 impl ::runtime::wire::FromRecord for StockValuationLayer {
+    const FIELDS: &'static [&'static str] = &[
+        "account_move_id",
+        "account_move_line_id",
+        "categ_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "description",
+        "display_name",
+        "id",
+        "lot_id",
+        "price_diff_value",
+        "product_id",
+        "product_tmpl_id",
+        "quantity",
+        "reference",
+        "remaining_qty",
+        "remaining_value",
+        "stock_move_id",
+        "stock_valuation_layer_id",
+        "stock_valuation_layer_ids",
+        "unit_cost",
+        "uom_id",
+        "value",
+        "warehouse_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockValuationLayer {
-            account_move_id: record.nullable("account_move_id")?,
-            account_move_line_id: record.nullable("account_move_line_id")?,
-            categ_id: record.nullable("categ_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            description: record.nullable("description")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            lot_id: record.nullable("lot_id")?,
-            price_diff_value: record.value("price_diff_value")?,
-            product_id: record.nullable("product_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            quantity: record.value("quantity")?,
-            reference: record.nullable("reference")?,
-            remaining_qty: record.value("remaining_qty")?,
-            remaining_value: record.value("remaining_value")?,
-            stock_move_id: record.nullable("stock_move_id")?,
-            stock_valuation_layer_id: record.nullable("stock_valuation_layer_id")?,
-            stock_valuation_layer_ids: record.value("stock_valuation_layer_ids")?,
-            unit_cost: record.value("unit_cost")?,
-            uom_id: record.nullable("uom_id")?,
-            value: record.value("value")?,
-            warehouse_id: record.nullable("warehouse_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockValuationLayer::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_move_id = r.nullable()?,
+                1 => record.account_move_line_id = r.nullable()?,
+                2 => record.categ_id = r.nullable()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.currency_id = r.nullable()?,
+                7 => record.description = r.nullable()?,
+                8 => record.display_name = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.lot_id = r.nullable()?,
+                11 => record.price_diff_value = r.value()?,
+                12 => record.product_id = r.nullable()?,
+                13 => record.product_tmpl_id = r.nullable()?,
+                14 => record.quantity = r.value()?,
+                15 => record.reference = r.nullable()?,
+                16 => record.remaining_qty = r.value()?,
+                17 => record.remaining_value = r.value()?,
+                18 => record.stock_move_id = r.nullable()?,
+                19 => record.stock_valuation_layer_id = r.nullable()?,
+                20 => record.stock_valuation_layer_ids = r.value()?,
+                21 => record.unit_cost = r.value()?,
+                22 => record.uom_id = r.nullable()?,
+                23 => record.value = r.value()?,
+                24 => record.warehouse_id = r.nullable()?,
+                25 => record.write_date = r.nullable()?,
+                26 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockValuationLayer {

@@ -10,7 +10,7 @@
 /// Wizard model to reavaluate a stock inventory for a product (`stock.valuation.layer.revaluation`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockValuationLayerRevaluation {
     /// Counterpart Account
     ///
@@ -118,33 +118,62 @@ impl<'de> ::serde::Deserialize<'de> for StockValuationLayerRevaluation {
     }
 }
 impl ::runtime::wire::FromRecord for StockValuationLayerRevaluation {
+    const FIELDS: &'static [&'static str] = &[
+        "account_id",
+        "account_journal_id",
+        "added_value",
+        "adjusted_layer_ids",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "currency_id",
+        "current_quantity_svl",
+        "current_value_svl",
+        "date",
+        "display_name",
+        "id",
+        "lot_id",
+        "new_value",
+        "new_value_by_qty",
+        "product_id",
+        "product_uom_name",
+        "property_valuation",
+        "reason",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockValuationLayerRevaluation {
-            account_id: record.nullable("account_id")?,
-            account_journal_id: record.nullable("account_journal_id")?,
-            added_value: record.value("added_value")?,
-            adjusted_layer_ids: record.value("adjusted_layer_ids")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            currency_id: record.nullable("currency_id")?,
-            current_quantity_svl: record.value("current_quantity_svl")?,
-            current_value_svl: record.value("current_value_svl")?,
-            date: record.date("date")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            lot_id: record.nullable("lot_id")?,
-            new_value: record.value("new_value")?,
-            new_value_by_qty: record.value("new_value_by_qty")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_name: record.nullable("product_uom_name")?,
-            property_valuation: record.nullable("property_valuation")?,
-            reason: record.nullable("reason")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockValuationLayerRevaluation::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.account_id = r.nullable()?,
+                1 => record.account_journal_id = r.nullable()?,
+                2 => record.added_value = r.value()?,
+                3 => record.adjusted_layer_ids = r.value()?,
+                4 => record.company_id = r.nullable()?,
+                5 => record.create_date = r.nullable()?,
+                6 => record.create_uid = r.nullable()?,
+                7 => record.currency_id = r.nullable()?,
+                8 => record.current_quantity_svl = r.value()?,
+                9 => record.current_value_svl = r.value()?,
+                10 => record.date = r.nullable()?,
+                11 => record.display_name = r.nullable()?,
+                12 => record.id = r.value()?,
+                13 => record.lot_id = r.nullable()?,
+                14 => record.new_value = r.value()?,
+                15 => record.new_value_by_qty = r.value()?,
+                16 => record.product_id = r.nullable()?,
+                17 => record.product_uom_name = r.nullable()?,
+                18 => record.property_valuation = r.nullable()?,
+                19 => record.reason = r.nullable()?,
+                20 => record.write_date = r.nullable()?,
+                21 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockValuationLayerRevaluation {

@@ -8,7 +8,7 @@
 /// Minimum Inventory Rule (`stock.warehouse.orderpoint`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockWarehouseOrderpoint {
     /// Active
     ///
@@ -212,54 +212,102 @@ impl<'de> ::serde::Deserialize<'de> for StockWarehouseOrderpoint {
     }
 }
 impl ::runtime::wire::FromRecord for StockWarehouseOrderpoint {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "allowed_location_ids",
+        "bom_id",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "days_to_order",
+        "display_name",
+        "group_id",
+        "id",
+        "lead_days_date",
+        "location_id",
+        "manufacturing_visibility_days",
+        "name",
+        "product_category_id",
+        "product_id",
+        "product_max_qty",
+        "product_min_qty",
+        "product_supplier_id",
+        "product_tmpl_id",
+        "product_uom",
+        "product_uom_name",
+        "purchase_visibility_days",
+        "qty_forecast",
+        "qty_multiple",
+        "qty_on_hand",
+        "qty_to_order",
+        "qty_to_order_computed",
+        "qty_to_order_manual",
+        "route_id",
+        "rule_ids",
+        "show_bom",
+        "show_supplier",
+        "snoozed_until",
+        "supplier_id",
+        "trigger",
+        "unwanted_replenish",
+        "vendor_id",
+        "visibility_days",
+        "warehouse_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockWarehouseOrderpoint {
-            active: record.value("active")?,
-            allowed_location_ids: record.value("allowed_location_ids")?,
-            bom_id: record.nullable("bom_id")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            days_to_order: record.value("days_to_order")?,
-            display_name: record.nullable("display_name")?,
-            group_id: record.nullable("group_id")?,
-            id: record.required("id")?,
-            lead_days_date: record.date("lead_days_date")?,
-            location_id: record.nullable("location_id")?,
-            manufacturing_visibility_days: record
-                .value("manufacturing_visibility_days")?,
-            name: record.nullable("name")?,
-            product_category_id: record.nullable("product_category_id")?,
-            product_id: record.nullable("product_id")?,
-            product_max_qty: record.value("product_max_qty")?,
-            product_min_qty: record.value("product_min_qty")?,
-            product_supplier_id: record.nullable("product_supplier_id")?,
-            product_tmpl_id: record.nullable("product_tmpl_id")?,
-            product_uom: record.nullable("product_uom")?,
-            product_uom_name: record.nullable("product_uom_name")?,
-            purchase_visibility_days: record.value("purchase_visibility_days")?,
-            qty_forecast: record.value("qty_forecast")?,
-            qty_multiple: record.value("qty_multiple")?,
-            qty_on_hand: record.value("qty_on_hand")?,
-            qty_to_order: record.value("qty_to_order")?,
-            qty_to_order_computed: record.value("qty_to_order_computed")?,
-            qty_to_order_manual: record.value("qty_to_order_manual")?,
-            route_id: record.nullable("route_id")?,
-            rule_ids: record.value("rule_ids")?,
-            show_bom: record.value("show_bom")?,
-            show_supplier: record.value("show_supplier")?,
-            snoozed_until: record.date("snoozed_until")?,
-            supplier_id: record.nullable("supplier_id")?,
-            trigger: record.nullable("trigger")?,
-            unwanted_replenish: record.value("unwanted_replenish")?,
-            vendor_id: record.nullable("vendor_id")?,
-            visibility_days: record.value("visibility_days")?,
-            warehouse_id: record.nullable("warehouse_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockWarehouseOrderpoint::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.allowed_location_ids = r.value()?,
+                2 => record.bom_id = r.nullable()?,
+                3 => record.company_id = r.nullable()?,
+                4 => record.create_date = r.nullable()?,
+                5 => record.create_uid = r.nullable()?,
+                6 => record.days_to_order = r.value()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.group_id = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.lead_days_date = r.nullable()?,
+                11 => record.location_id = r.nullable()?,
+                12 => record.manufacturing_visibility_days = r.value()?,
+                13 => record.name = r.nullable()?,
+                14 => record.product_category_id = r.nullable()?,
+                15 => record.product_id = r.nullable()?,
+                16 => record.product_max_qty = r.value()?,
+                17 => record.product_min_qty = r.value()?,
+                18 => record.product_supplier_id = r.nullable()?,
+                19 => record.product_tmpl_id = r.nullable()?,
+                20 => record.product_uom = r.nullable()?,
+                21 => record.product_uom_name = r.nullable()?,
+                22 => record.purchase_visibility_days = r.value()?,
+                23 => record.qty_forecast = r.value()?,
+                24 => record.qty_multiple = r.value()?,
+                25 => record.qty_on_hand = r.value()?,
+                26 => record.qty_to_order = r.value()?,
+                27 => record.qty_to_order_computed = r.value()?,
+                28 => record.qty_to_order_manual = r.value()?,
+                29 => record.route_id = r.nullable()?,
+                30 => record.rule_ids = r.value()?,
+                31 => record.show_bom = r.value()?,
+                32 => record.show_supplier = r.value()?,
+                33 => record.snoozed_until = r.nullable()?,
+                34 => record.supplier_id = r.nullable()?,
+                35 => record.trigger = r.nullable()?,
+                36 => record.unwanted_replenish = r.value()?,
+                37 => record.vendor_id = r.nullable()?,
+                38 => record.visibility_days = r.value()?,
+                39 => record.warehouse_id = r.nullable()?,
+                40 => record.write_date = r.nullable()?,
+                41 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockWarehouseOrderpoint {

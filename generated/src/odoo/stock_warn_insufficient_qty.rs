@@ -8,7 +8,7 @@
 /// Warn Insufficient Quantity (`stock.warn.insufficient.qty`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockWarnInsufficientQty {
     /// Location
     ///
@@ -37,16 +37,28 @@ impl<'de> ::serde::Deserialize<'de> for StockWarnInsufficientQty {
     }
 }
 impl ::runtime::wire::FromRecord for StockWarnInsufficientQty {
+    const FIELDS: &'static [&'static str] = &[
+        "location_id",
+        "product_id",
+        "product_uom_name",
+        "quant_ids",
+        "quantity",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockWarnInsufficientQty {
-            location_id: record.nullable("location_id")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_name: record.nullable("product_uom_name")?,
-            quant_ids: record.value("quant_ids")?,
-            quantity: record.value("quantity")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockWarnInsufficientQty::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.location_id = r.nullable()?,
+                1 => record.product_id = r.nullable()?,
+                2 => record.product_uom_name = r.nullable()?,
+                3 => record.quant_ids = r.value()?,
+                4 => record.quantity = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `stock.warn.insufficient.qty` record: the constructor takes the required fields, setters add the rest.

@@ -10,7 +10,7 @@
 /// Warn Insufficient Scrap Quantity (`stock.warn.insufficient.qty.scrap`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StockWarnInsufficientQtyScrap {
     /// Created on
     ///
@@ -67,23 +67,42 @@ impl<'de> ::serde::Deserialize<'de> for StockWarnInsufficientQtyScrap {
     }
 }
 impl ::runtime::wire::FromRecord for StockWarnInsufficientQtyScrap {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "location_id",
+        "product_id",
+        "product_uom_name",
+        "quant_ids",
+        "quantity",
+        "scrap_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(StockWarnInsufficientQtyScrap {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            location_id: record.nullable("location_id")?,
-            product_id: record.nullable("product_id")?,
-            product_uom_name: record.nullable("product_uom_name")?,
-            quant_ids: record.value("quant_ids")?,
-            quantity: record.value("quantity")?,
-            scrap_id: record.nullable("scrap_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = StockWarnInsufficientQtyScrap::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.location_id = r.nullable()?,
+                5 => record.product_id = r.nullable()?,
+                6 => record.product_uom_name = r.nullable()?,
+                7 => record.quant_ids = r.value()?,
+                8 => record.quantity = r.value()?,
+                9 => record.scrap_id = r.nullable()?,
+                10 => record.write_date = r.nullable()?,
+                11 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for StockWarnInsufficientQtyScrap {

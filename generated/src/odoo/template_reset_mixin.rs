@@ -8,7 +8,7 @@
 /// Template Reset Mixin (`template.reset.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TemplateResetMixin {
     /// Template Filename
     ///
@@ -23,12 +23,15 @@ impl<'de> ::serde::Deserialize<'de> for TemplateResetMixin {
     }
 }
 impl ::runtime::wire::FromRecord for TemplateResetMixin {
+    const FIELDS: &'static [&'static str] = &["template_fs"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(TemplateResetMixin {
-            template_fs: record.nullable("template_fs")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = TemplateResetMixin::default();
+        while r.next()?.is_some() {
+            record.template_fs = r.nullable()?;
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `template.reset.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// Product Unit of Measure (`uom.uom`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct UomUom {
     /// Active
     ///
@@ -93,27 +93,50 @@ impl<'de> ::serde::Deserialize<'de> for UomUom {
     }
 }
 impl ::runtime::wire::FromRecord for UomUom {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "category_id",
+        "color",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "factor",
+        "factor_inv",
+        "fiscal_country_codes",
+        "id",
+        "name",
+        "ratio",
+        "rounding",
+        "uom_type",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(UomUom {
-            active: record.value("active")?,
-            category_id: record.nullable("category_id")?,
-            color: record.value("color")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            factor: record.value("factor")?,
-            factor_inv: record.value("factor_inv")?,
-            fiscal_country_codes: record.nullable("fiscal_country_codes")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            ratio: record.value("ratio")?,
-            rounding: record.value("rounding")?,
-            uom_type: record.nullable("uom_type")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = UomUom::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.category_id = r.nullable()?,
+                2 => record.color = r.value()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.factor = r.value()?,
+                7 => record.factor_inv = r.value()?,
+                8 => record.fiscal_country_codes = r.nullable()?,
+                9 => record.id = r.value()?,
+                10 => record.name = r.nullable()?,
+                11 => record.ratio = r.value()?,
+                12 => record.rounding = r.value()?,
+                13 => record.uom_type = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for UomUom {

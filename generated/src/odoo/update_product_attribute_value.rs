@@ -10,7 +10,7 @@
 /// Update product attribute value (`update.product.attribute.value`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct UpdateProductAttributeValue {
     /// Attribute Value
     ///
@@ -63,21 +63,38 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProductAttributeValue {
     }
 }
 impl ::runtime::wire::FromRecord for UpdateProductAttributeValue {
+    const FIELDS: &'static [&'static str] = &[
+        "attribute_value_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "message",
+        "mode",
+        "product_count",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(UpdateProductAttributeValue {
-            attribute_value_id: record.nullable("attribute_value_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            message: record.nullable("message")?,
-            mode: record.nullable("mode")?,
-            product_count: record.value("product_count")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = UpdateProductAttributeValue::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.attribute_value_id = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.message = r.nullable()?,
+                6 => record.mode = r.nullable()?,
+                7 => record.product_count = r.value()?,
+                8 => record.write_date = r.nullable()?,
+                9 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for UpdateProductAttributeValue {

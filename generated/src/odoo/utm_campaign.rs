@@ -8,7 +8,7 @@
 /// UTM Campaign (`utm.campaign`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct UtmCampaign {
     /// Active
     ///
@@ -99,31 +99,58 @@ impl<'de> ::serde::Deserialize<'de> for UtmCampaign {
     }
 }
 impl ::runtime::wire::FromRecord for UtmCampaign {
+    const FIELDS: &'static [&'static str] = &[
+        "active",
+        "color",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "crm_lead_count",
+        "currency_id",
+        "display_name",
+        "id",
+        "invoiced_amount",
+        "is_auto_campaign",
+        "name",
+        "quotation_count",
+        "stage_id",
+        "tag_ids",
+        "title",
+        "use_leads",
+        "user_id",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(UtmCampaign {
-            active: record.value("active")?,
-            color: record.value("color")?,
-            company_id: record.nullable("company_id")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            crm_lead_count: record.value("crm_lead_count")?,
-            currency_id: record.nullable("currency_id")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            invoiced_amount: record.value("invoiced_amount")?,
-            is_auto_campaign: record.value("is_auto_campaign")?,
-            name: record.nullable("name")?,
-            quotation_count: record.value("quotation_count")?,
-            stage_id: record.nullable("stage_id")?,
-            tag_ids: record.value("tag_ids")?,
-            title: record.nullable("title")?,
-            use_leads: record.value("use_leads")?,
-            user_id: record.nullable("user_id")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = UtmCampaign::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.active = r.value()?,
+                1 => record.color = r.value()?,
+                2 => record.company_id = r.nullable()?,
+                3 => record.create_date = r.nullable()?,
+                4 => record.create_uid = r.nullable()?,
+                5 => record.crm_lead_count = r.value()?,
+                6 => record.currency_id = r.nullable()?,
+                7 => record.display_name = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.invoiced_amount = r.value()?,
+                10 => record.is_auto_campaign = r.value()?,
+                11 => record.name = r.nullable()?,
+                12 => record.quotation_count = r.value()?,
+                13 => record.stage_id = r.nullable()?,
+                14 => record.tag_ids = r.value()?,
+                15 => record.title = r.nullable()?,
+                16 => record.use_leads = r.value()?,
+                17 => record.user_id = r.nullable()?,
+                18 => record.write_date = r.nullable()?,
+                19 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for UtmCampaign {

@@ -8,7 +8,7 @@
 /// UTM Mixin (`utm.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct UtmMixin {
     /// Campaign
     ///
@@ -35,14 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for UtmMixin {
     }
 }
 impl ::runtime::wire::FromRecord for UtmMixin {
+    const FIELDS: &'static [&'static str] = &["campaign_id", "medium_id", "source_id"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(UtmMixin {
-            campaign_id: record.nullable("campaign_id")?,
-            medium_id: record.nullable("medium_id")?,
-            source_id: record.nullable("source_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = UtmMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.campaign_id = r.nullable()?,
+                1 => record.medium_id = r.nullable()?,
+                2 => record.source_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `utm.mixin` record: the constructor takes the required fields, setters add the rest.

@@ -8,7 +8,7 @@
 /// UTM Source Mixin (`utm.source.mixin`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct UtmSourceMixin {
     /// Name
     ///
@@ -25,13 +25,19 @@ impl<'de> ::serde::Deserialize<'de> for UtmSourceMixin {
     }
 }
 impl ::runtime::wire::FromRecord for UtmSourceMixin {
+    const FIELDS: &'static [&'static str] = &["name", "source_id"];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(UtmSourceMixin {
-            name: record.nullable("name")?,
-            source_id: record.nullable("source_id")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = UtmSourceMixin::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.name = r.nullable()?,
+                1 => record.source_id = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 /// Values for creating a `utm.source.mixin` record: the constructor takes the required fields, setters add the rest.

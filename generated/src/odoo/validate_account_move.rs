@@ -10,7 +10,7 @@
 /// Validate Account Move (`validate.account.move`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ValidateAccountMove {
     /// Abnormal Amount Partner
     ///
@@ -77,25 +77,46 @@ impl<'de> ::serde::Deserialize<'de> for ValidateAccountMove {
     }
 }
 impl ::runtime::wire::FromRecord for ValidateAccountMove {
+    const FIELDS: &'static [&'static str] = &[
+        "abnormal_amount_partner_ids",
+        "abnormal_date_partner_ids",
+        "create_date",
+        "create_uid",
+        "display_force_post",
+        "display_name",
+        "force_post",
+        "id",
+        "ignore_abnormal_amount",
+        "ignore_abnormal_date",
+        "is_entries",
+        "move_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(ValidateAccountMove {
-            abnormal_amount_partner_ids: record.value("abnormal_amount_partner_ids")?,
-            abnormal_date_partner_ids: record.value("abnormal_date_partner_ids")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_force_post: record.value("display_force_post")?,
-            display_name: record.nullable("display_name")?,
-            force_post: record.value("force_post")?,
-            id: record.required("id")?,
-            ignore_abnormal_amount: record.value("ignore_abnormal_amount")?,
-            ignore_abnormal_date: record.value("ignore_abnormal_date")?,
-            is_entries: record.value("is_entries")?,
-            move_ids: record.value("move_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = ValidateAccountMove::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.abnormal_amount_partner_ids = r.value()?,
+                1 => record.abnormal_date_partner_ids = r.value()?,
+                2 => record.create_date = r.nullable()?,
+                3 => record.create_uid = r.nullable()?,
+                4 => record.display_force_post = r.value()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.force_post = r.value()?,
+                7 => record.id = r.value()?,
+                8 => record.ignore_abnormal_amount = r.value()?,
+                9 => record.ignore_abnormal_date = r.value()?,
+                10 => record.is_entries = r.value()?,
+                11 => record.move_ids = r.value()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for ValidateAccountMove {

@@ -8,7 +8,7 @@
 /// Vendor Delay Report (`vendor.delay.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct VendorDelayReport {
     /// Product Category
     ///
@@ -53,20 +53,36 @@ impl<'de> ::serde::Deserialize<'de> for VendorDelayReport {
     }
 }
 impl ::runtime::wire::FromRecord for VendorDelayReport {
+    const FIELDS: &'static [&'static str] = &[
+        "category_id",
+        "date",
+        "display_name",
+        "id",
+        "on_time_rate",
+        "partner_id",
+        "product_id",
+        "qty_on_time",
+        "qty_total",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(VendorDelayReport {
-            category_id: record.nullable("category_id")?,
-            date: record.datetime("date")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            on_time_rate: record.value("on_time_rate")?,
-            partner_id: record.nullable("partner_id")?,
-            product_id: record.nullable("product_id")?,
-            qty_on_time: record.value("qty_on_time")?,
-            qty_total: record.value("qty_total")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = VendorDelayReport::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.category_id = r.nullable()?,
+                1 => record.date = r.nullable()?,
+                2 => record.display_name = r.nullable()?,
+                3 => record.id = r.value()?,
+                4 => record.on_time_rate = r.value()?,
+                5 => record.partner_id = r.nullable()?,
+                6 => record.product_id = r.nullable()?,
+                7 => record.qty_on_time = r.value()?,
+                8 => record.qty_total = r.value()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for VendorDelayReport {

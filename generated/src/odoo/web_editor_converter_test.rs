@@ -10,7 +10,7 @@
 /// Web Editor Converter Test (`web_editor.converter.test`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WebEditorConverterTest {
     /// Char
     ///
@@ -87,27 +87,50 @@ impl<'de> ::serde::Deserialize<'de> for WebEditorConverterTest {
     }
 }
 impl ::runtime::wire::FromRecord for WebEditorConverterTest {
+    const FIELDS: &'static [&'static str] = &[
+        "char",
+        "create_date",
+        "create_uid",
+        "date",
+        "datetime",
+        "display_name",
+        "float",
+        "html",
+        "id",
+        "integer",
+        "many2one",
+        "numeric",
+        "selection_str",
+        "text",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(WebEditorConverterTest {
-            char: record.nullable("char")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            date: record.date("date")?,
-            datetime: record.datetime("datetime")?,
-            display_name: record.nullable("display_name")?,
-            float: record.value("float")?,
-            html: record.nullable("html")?,
-            id: record.required("id")?,
-            integer: record.value("integer")?,
-            many2one: record.nullable("many2one")?,
-            numeric: record.value("numeric")?,
-            selection_str: record.nullable("selection_str")?,
-            text: record.nullable("text")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = WebEditorConverterTest::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.char = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.date = r.nullable()?,
+                4 => record.datetime = r.nullable()?,
+                5 => record.display_name = r.nullable()?,
+                6 => record.float = r.value()?,
+                7 => record.html = r.nullable()?,
+                8 => record.id = r.value()?,
+                9 => record.integer = r.value()?,
+                10 => record.many2one = r.nullable()?,
+                11 => record.numeric = r.value()?,
+                12 => record.selection_str = r.nullable()?,
+                13 => record.text = r.nullable()?,
+                14 => record.write_date = r.nullable()?,
+                15 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for WebEditorConverterTest {

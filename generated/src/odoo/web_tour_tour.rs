@@ -8,7 +8,7 @@
 /// Tours (`web_tour.tour`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WebTourTour {
     /// Created on
     ///
@@ -73,25 +73,46 @@ impl<'de> ::serde::Deserialize<'de> for WebTourTour {
     }
 }
 impl ::runtime::wire::FromRecord for WebTourTour {
+    const FIELDS: &'static [&'static str] = &[
+        "create_date",
+        "create_uid",
+        "custom",
+        "display_name",
+        "id",
+        "name",
+        "rainbow_man_message",
+        "sequence",
+        "sharing_url",
+        "step_ids",
+        "url",
+        "user_consumed_ids",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(WebTourTour {
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            custom: record.value("custom")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            name: record.nullable("name")?,
-            rainbow_man_message: record.nullable("rainbow_man_message")?,
-            sequence: record.value("sequence")?,
-            sharing_url: record.nullable("sharing_url")?,
-            step_ids: record.value("step_ids")?,
-            url: record.nullable("url")?,
-            user_consumed_ids: record.value("user_consumed_ids")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = WebTourTour::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.create_date = r.nullable()?,
+                1 => record.create_uid = r.nullable()?,
+                2 => record.custom = r.value()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.name = r.nullable()?,
+                6 => record.rainbow_man_message = r.nullable()?,
+                7 => record.sequence = r.value()?,
+                8 => record.sharing_url = r.nullable()?,
+                9 => record.step_ids = r.value()?,
+                10 => record.url = r.nullable()?,
+                11 => record.user_consumed_ids = r.value()?,
+                12 => record.write_date = r.nullable()?,
+                13 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for WebTourTour {

@@ -8,7 +8,7 @@
 /// Tour's step (`web_tour.tour.step`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WebTourTourStep {
     /// Content
     ///
@@ -61,22 +61,40 @@ impl<'de> ::serde::Deserialize<'de> for WebTourTourStep {
     }
 }
 impl ::runtime::wire::FromRecord for WebTourTourStep {
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "run",
+        "sequence",
+        "tour_id",
+        "trigger",
+        "write_date",
+        "write_uid",
+    ];
     fn from_record(
-        record: &mut ::runtime::wire::Record,
-    ) -> Result<Self, ::serde_json::Error> {
-        Ok(WebTourTourStep {
-            content: record.nullable("content")?,
-            create_date: record.datetime("create_date")?,
-            create_uid: record.nullable("create_uid")?,
-            display_name: record.nullable("display_name")?,
-            id: record.required("id")?,
-            run: record.nullable("run")?,
-            sequence: record.value("sequence")?,
-            tour_id: record.nullable("tour_id")?,
-            trigger: record.nullable("trigger")?,
-            write_date: record.datetime("write_date")?,
-            write_uid: record.nullable("write_uid")?,
-        })
+        r: &mut ::runtime::wire::Record<'_>,
+    ) -> Result<Self, ::runtime::wire::Fail> {
+        let mut record = WebTourTourStep::default();
+        while let Some(i) = r.next()? {
+            match i {
+                0 => record.content = r.nullable()?,
+                1 => record.create_date = r.nullable()?,
+                2 => record.create_uid = r.nullable()?,
+                3 => record.display_name = r.nullable()?,
+                4 => record.id = r.value()?,
+                5 => record.run = r.nullable()?,
+                6 => record.sequence = r.value()?,
+                7 => record.tour_id = r.nullable()?,
+                8 => record.trigger = r.nullable()?,
+                9 => record.write_date = r.nullable()?,
+                10 => record.write_uid = r.nullable()?,
+                _ => {}
+            }
+        }
+        Ok(record)
     }
 }
 impl ::runtime::Model for WebTourTourStep {
