@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use url::Url;
 
+use super::answer::AnswerError;
 use super::auth;
 use super::context::Context;
 use super::request::{Async, Exec, Execute, ModelHandle, Read, Search, SearchCount, SearchRead};
@@ -441,6 +442,44 @@ impl OdooClient {
 
     /// Run one call: merge contexts, send, and attach model/method to errors.
     pub(crate) async fn run(&self, spec: CallSpec) -> Result<Value> {
+        let call = self.prepare(spec)?;
+        let transport = &self.shared.transport;
+        tracing::debug!(model = %call.model, method = %call.method, transport = ?transport.kind(), "odoo call");
+        let result = transport.execute_kw(&call).await;
+        result.map_err(|e| self.failed(e, &call))
+    }
+
+    /// Run a call without side effects and decode its answer into `T` directly (no `Value`
+    /// in between); a result of another shape is a decode error saying `expected {what}`.
+    pub(crate) async fn run_as<T: DeserializeOwned>(
+        &self,
+        spec: CallSpec,
+        what: &str,
+    ) -> Result<T> {
+        let call = self.prepare(spec)?;
+        let transport = &self.shared.transport;
+        tracing::debug!(model = %call.model, method = %call.method, transport = ?transport.kind(), "odoo call");
+        let answer = transport
+            .execute_kw_raw(&call)
+            .await
+            .map_err(|e| self.failed(e, &call))?;
+        answer.decode::<T>().map_err(|e| match e {
+            AnswerError::Call(e) => self.failed(e, &call),
+            AnswerError::Shape(e) => Error::decode(e, format!("expected {what}"))
+                .with_target(call.model.clone(), call.method.clone()),
+        })
+    }
+
+    fn failed(&self, e: Error, call: &Call) -> Error {
+        let e = e
+            .redact(self.shared.conn.secret.expose_secret())
+            .with_target(call.model.clone(), call.method.clone());
+        tracing::debug!(error = %e, "odoo call failed");
+        e
+    }
+
+    /// Merge contexts into the call's kwargs.
+    fn prepare(&self, spec: CallSpec) -> Result<Call> {
         let CallSpec {
             model,
             method,
@@ -464,22 +503,12 @@ impl OdooClient {
         if !ctx.is_empty() {
             kwargs.insert("context".into(), Value::Object(ctx.into_map()));
         }
-        let call = Call {
+        Ok(Call {
             idempotency: idempotency_of(&method),
             model,
             method,
             args,
             kwargs,
-        };
-        let transport = &self.shared.transport;
-        tracing::debug!(model = %call.model, method = %call.method, transport = ?transport.kind(), "odoo call");
-        let result = transport.execute_kw(&call).await;
-        result.map_err(|e| {
-            let e = e
-                .redact(self.shared.conn.secret.expose_secret())
-                .with_target(call.model.clone(), call.method.clone());
-            tracing::debug!(error = %e, "odoo call failed");
-            e
         })
     }
 }

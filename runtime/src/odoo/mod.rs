@@ -7,6 +7,7 @@
 //! detection, database choice, login: the one place that knows how to
 //! authenticate), [`version`], [`context`], and `fault` (answers → errors).
 
+pub(crate) mod answer;
 pub(crate) mod auth;
 pub mod client;
 pub mod context;
@@ -42,6 +43,14 @@ pub mod __fuzz {
     /// A JSON-RPC answer (`/jsonrpc`, `/web/dataset/call_kw`) → `result` or the mapped error.
     pub fn parse_jsonrpc(resp: &HttpResponse) -> Result<Value> {
         super::fault::parse_jsonrpc(resp)
+    }
+
+    /// A JSON-RPC answer decoded into `T` as the typed helpers do (`search_read::<M>`).
+    pub fn decode_jsonrpc<T: serde::de::DeserializeOwned>(resp: &HttpResponse) -> Result<T> {
+        super::answer::decode_jsonrpc(resp).map_err(|e| match e {
+            super::answer::AnswerError::Call(e) => e,
+            super::answer::AnswerError::Shape(e) => crate::Error::decode(e, "expected the type"),
+        })
     }
 
     /// A JSON-2 answer → the bare result or the mapped error.

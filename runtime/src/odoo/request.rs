@@ -466,11 +466,7 @@ impl<'a, T: DeserializeOwned + Send + 'a, X: Exec + 'a> SearchRead<'a, T, X> {
     fn run(self) -> BoxFuture<'a, Result<Vec<T>>> {
         let spec = self.spec(self.offset, self.limit, self.order.clone());
         let client = self.base.client;
-        Box::pin(async move {
-            let model = spec.model.clone();
-            let v = client.run(spec).await?;
-            decode(v, &model, "search_read", "a list of records")
-        })
+        Box::pin(async move { client.run_as(spec, "a list of records").await })
     }
 
     /// Pages of at most `page_size` records, fetched one at a time as the stream
@@ -495,11 +491,7 @@ impl<'a, T: DeserializeOwned + Send + 'a, X: Exec + 'a> SearchRead<'a, T, X> {
                 };
                 let spec = req.spec(Some(offset), Some(want), Some(order.clone()));
                 let client = req.base.client;
-                let model = spec.model.clone();
-                let page = match client.run(spec).await {
-                    Ok(v) => decode::<Vec<T>>(v, &model, "search_read", "a list of records"),
-                    Err(e) => Err(e),
-                };
+                let page = client.run_as::<Vec<T>>(spec, "a list of records").await;
                 match page {
                     Ok(records) => {
                         let n = records.len() as u64;
@@ -736,11 +728,7 @@ impl<'a, T: DeserializeOwned + Send + 'a, X: Exec> Read<'a, T, X> {
             spec = spec.kwarg("fields", f);
         }
         let client = self.base.client;
-        Box::pin(async move {
-            let model = spec.model.clone();
-            let v = client.run(spec).await?;
-            decode(v, &model, "read", "a list of records")
-        })
+        Box::pin(async move { client.run_as(spec, "a list of records").await })
     }
 }
 

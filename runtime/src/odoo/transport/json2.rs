@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 
 use super::{Call, Connection, Transport, TransportKind};
 use crate::error::{Error, Result};
-use crate::http::{Idempotency, endpoint};
+use crate::http::{HttpResponse, Idempotency, endpoint};
+use crate::odoo::answer::Answer;
 use crate::odoo::fault;
 
 /// Parameter names of common ORM methods, in positional order (Odoo 19
@@ -153,12 +154,22 @@ pub(crate) async fn post(
     body: &Map<String, Value>,
     idempotency: Idempotency,
 ) -> Result<Value> {
+    fault::parse_json2(&post_raw(conn, model, method, body, idempotency).await?)
+}
+
+/// POST a JSON-2 call; the answer is not looked at.
+pub(crate) async fn post_raw(
+    conn: &Connection,
+    model: &str,
+    method: &str,
+    body: &Map<String, Value>,
+    idempotency: Idempotency,
+) -> Result<HttpResponse> {
     let url = endpoint(&conn.base, &["json", "2", model, method]);
     let auth = bearer(conn)?;
     let db = HeaderValue::from_str(&conn.db)
         .map_err(|_| Error::config("the database name cannot go in an HTTP header"))?;
-    let resp = conn
-        .http
+    conn.http
         .send(idempotency, |c| {
             c.post(url.clone())
                 .header(AUTHORIZATION, auth.clone())
@@ -166,8 +177,7 @@ pub(crate) async fn post(
                 .header(ACCEPT, "application/json")
                 .json(body)
         })
-        .await?;
-    fault::parse_json2(&resp)
+        .await
 }
 
 pub(crate) struct Json2Transport {
@@ -190,6 +200,19 @@ impl Transport for Json2Transport {
             call.idempotency,
         )
         .await
+    }
+
+    async fn execute_kw_raw(&self, call: &Call) -> Result<Answer> {
+        let body = named_body(&call.method, &call.args, &call.kwargs)?;
+        post_raw(
+            &self.conn,
+            &call.model,
+            &call.method,
+            &body,
+            call.idempotency,
+        )
+        .await
+        .map(Answer::Json2)
     }
 }
 

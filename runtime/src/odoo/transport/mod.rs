@@ -24,6 +24,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, Idempotency};
+use crate::odoo::answer::Answer;
 use crate::odoo::version::ServerVersion;
 use crate::secret::{Secret, SecretKind};
 
@@ -96,6 +97,12 @@ pub(crate) struct Call {
 pub(crate) trait Transport: Send + Sync {
     fn kind(&self) -> TransportKind;
     async fn execute_kw(&self, call: &Call) -> Result<Value>;
+
+    /// The same call, its answer left for the caller to decode into its own type (typed
+    /// reads skip the `Value`). Only for calls without side effects.
+    async fn execute_kw_raw(&self, call: &Call) -> Result<Answer> {
+        self.execute_kw(call).await.map(Answer::Value)
+    }
 }
 
 /// What every transport needs: where, who, and the HTTP client.

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::{Call, Connection, Transport, TransportKind, jsonrpc};
 use crate::error::Result;
-use crate::http::endpoint;
+use crate::http::{HttpResponse, endpoint};
+use crate::odoo::answer::{self, Answer};
 use crate::odoo::auth;
 
 pub(crate) struct SessionTransport {
@@ -33,6 +34,10 @@ impl SessionTransport {
     }
 
     async fn call_once(&self, call: &Call) -> Result<Value> {
+        crate::odoo::fault::parse_jsonrpc(&self.call_once_raw(call).await?)
+    }
+
+    async fn call_once_raw(&self, call: &Call) -> Result<HttpResponse> {
         let c = &self.conn;
         let url = endpoint(
             &c.base,
@@ -44,7 +49,7 @@ impl SessionTransport {
             "args": call.args,
             "kwargs": call.kwargs,
         });
-        jsonrpc::post(&c.http, &url, c.next_id(), params, call.idempotency).await
+        jsonrpc::post_raw(&c.http, &url, c.next_id(), params, call.idempotency).await
     }
 
     async fn relogin(&self, seen: u64) -> Result<()> {
@@ -73,6 +78,20 @@ impl Transport for SessionTransport {
                 self.call_once(call).await
             }
             other => other,
+        }
+    }
+
+    async fn execute_kw_raw(&self, call: &Call) -> Result<Answer> {
+        let seen = self.generation.load(Ordering::Acquire);
+        let resp = self.call_once_raw(call).await?;
+        // Skim the answer for an expired session (nothing is decoded yet).
+        match answer::check_jsonrpc(&resp) {
+            Err(e) if e.is_session_expired() => {
+                self.relogin(seen).await?;
+                self.call_once_raw(call).await.map(Answer::JsonRpc)
+            }
+            Err(e) => Err(e),
+            Ok(()) => Ok(Answer::JsonRpc(resp)),
         }
     }
 }
