@@ -169,6 +169,56 @@ impl Fixtures {
         Some(guard.entry(model.to_string()).or_insert(parsed).clone())
     }
 
+    /// These fixtures plus `n` synthetic models `x_synthetic.model_<i>` (for benchmarks of
+    /// schema readers against a server with many models): each has the `fields_get` of a
+    /// recorded model, taken in turn, and an `ir.model` row of its own.
+    pub fn with_synthetic_models(&self, n: usize) -> Fixtures {
+        let recorded: Vec<String> = self.model_names.iter().cloned().collect();
+        let mut ir_models = self.ir_models.clone();
+        let mut model_names = self.model_names.clone();
+        let mut fields_get = HashMap::new();
+        let first_id = ir_models
+            .iter()
+            .filter_map(|r| r.get("id").and_then(Value::as_i64))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        for (i, id) in (0..n).zip(first_id..) {
+            let Some(template) = recorded.get(i % recorded.len().max(1)) else {
+                break;
+            };
+            let model = format!("x_synthetic.model_{i:04}");
+            let mut row = self.ir_model(template).cloned().unwrap_or_default();
+            row.insert("id".into(), id.into());
+            row.insert("model".into(), model.clone().into());
+            row.insert("name".into(), format!("Synthetic {i} ({template})").into());
+            row.insert("modules".into(), "x_synthetic".into());
+            row.insert("state".into(), "manual".into());
+            ir_models.push(row);
+            if let Some(fields) = self.fields_get(template) {
+                fields_get.insert(model.clone(), fields);
+            }
+            model_names.insert(model);
+        }
+        let ir_model_index = ir_models
+            .iter()
+            .enumerate()
+            .filter_map(|(i, row)| Some((row.get("model")?.as_str()?.to_string(), i)))
+            .collect();
+        Fixtures {
+            version: self.version,
+            dir: self.dir.clone(),
+            server_version: self.server_version.clone(),
+            ir_models,
+            ir_model_index,
+            model_names,
+            rpc: self.rpc.clone(),
+            fields_get: Mutex::new(fields_get),
+            demo: OnceLock::new(),
+            ir_model_fields: OnceLock::new(),
+        }
+    }
+
     /// The `ir.model` row of `model`.
     pub fn ir_model(&self, model: &str) -> Option<&Obj> {
         self.ir_model_index.get(model).map(|&i| &self.ir_models[i])

@@ -455,4 +455,6 @@ pub(crate) struct Config {
     pub seed_demo_large: bool,
     /// The address to listen on (127.0.0.1:0 unless configured).
     pub listen: std::net::SocketAddr,
+    /// Synthetic models added to the recorded ones (see [`FakeOdooBuilder::extra_models`]).
+    pub extra_models: usize,
 }

@@ -174,6 +174,14 @@ impl FakeOdooBuilder {
         self
     }
 
+    /// Also serve `n` synthetic models, `x_synthetic.model_0000` ... (in `ir.model`,
+    /// `ir.model.fields` and `fields_get`), each with the fields of a recorded model taken in
+    /// turn: a server with as many models as a large database, for schema readers' benchmarks.
+    pub fn extra_models(mut self, n: usize) -> Self {
+        self.cfg.extra_models = n;
+        self
+    }
+
     /// Bind 127.0.0.1 on a free port (or what [`port`](Self::port) / [`bind`](Self::bind)
     /// say) and serve; returns once the socket listens.
     ///
@@ -208,6 +216,7 @@ impl FakeOdoo {
                 seed_demo: true,
                 seed_demo_large: false,
                 listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                extra_models: 0,
             },
         }
     }
@@ -217,7 +226,10 @@ impl FakeOdoo {
             .fixtures_dir
             .clone()
             .unwrap_or_else(fixtures::default_root);
-        let fx = fixtures::load(&root, cfg.version).map_err(std::io::Error::other)?;
+        let mut fx = fixtures::load(&root, cfg.version).map_err(std::io::Error::other)?;
+        if cfg.extra_models > 0 {
+            fx = Arc::new(fx.with_synthetic_models(cfg.extra_models));
+        }
         let users = build_users(&cfg);
         let mut store = Store::default();
         for row in &fx.ir_models {
