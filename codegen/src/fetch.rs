@@ -35,6 +35,11 @@ pub enum FetchErp {
     /// through a listener on 127.0.0.1. The client secret is read from
     /// M18_CLIENT_SECRET in both cases.
     Aim18(FetchAim18),
+    /// From Odoo 16-19: `ir.model`, then every model's `fields_get` (16 at a time).
+    ///
+    /// The API key is read from ODOO_API_KEY, or the password from ODOO_PASSWORD, or
+    /// asked for on the terminal.
+    Odoo(crate::fetch_odoo::FetchOdoo),
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -236,6 +241,7 @@ fn env_secret(name: &str, why: &str) -> Result<String> {
 pub fn run(erp: FetchErp) -> Result<String> {
     match erp {
         FetchErp::Aim18(args) => run_aim18(args),
+        FetchErp::Odoo(args) => crate::fetch_odoo::run(args),
     }
 }
 

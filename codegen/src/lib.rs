@@ -18,6 +18,8 @@ pub mod emit;
 pub mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;
+#[cfg(feature = "fetch")]
+pub mod fetch_odoo;
 pub mod import;
 pub mod naming;
 pub mod odoo_modules;
