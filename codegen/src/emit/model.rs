@@ -368,6 +368,13 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
     let ty = cx.m.ty.ident();
     let model = cx.m.name;
     let wires = cx.m.fields.iter().filter(|f| f.in_record()).map(|f| f.wire);
+    // In a nested read (`client.search_nested::<Self>`), many2one fields come
+    // with their display name, as `read` sends them.
+    let many2ones =
+        cx.m.fields
+            .iter()
+            .filter(|f| f.in_record() && matches!(f.ty, RustType::Many2One { .. }))
+            .map(|f| f.wire);
     quote! {
         impl #rt::Model for #ty {
             const MODEL: &'static str = #model;
@@ -375,6 +382,12 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
             fn id(&self) -> i64 {
                 self.id
             }
+        }
+
+        impl #rt::nested::Projection for #ty {
+            const RELATIONS: &'static [#rt::nested::Relation] = &[
+                #( #rt::nested::Relation::display_name(#many2ones) ),*
+            ];
         }
     }
 }

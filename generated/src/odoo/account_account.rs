@@ -401,6 +401,16 @@ impl ::runtime::Model for AccountAccount {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountAccount {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("group_id"),
+        ::runtime::nested::Relation::display_name("root_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAccountCreate {

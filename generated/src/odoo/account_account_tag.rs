@@ -131,6 +131,13 @@ impl ::runtime::Model for AccountAccountTag {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountAccountTag {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.account.tag` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAccountTagCreate {

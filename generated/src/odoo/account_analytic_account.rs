@@ -340,6 +340,17 @@ impl ::runtime::Model for AccountAnalyticAccount {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountAnalyticAccount {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("plan_id"),
+        ::runtime::nested::Relation::display_name("root_plan_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.analytic.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAnalyticAccountCreate {

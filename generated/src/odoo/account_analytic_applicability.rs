@@ -140,6 +140,15 @@ impl ::runtime::Model for AccountAnalyticApplicability {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountAnalyticApplicability {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("analytic_plan_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("product_categ_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.analytic.applicability` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAnalyticApplicabilityCreate {

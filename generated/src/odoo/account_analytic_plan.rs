@@ -190,6 +190,14 @@ impl ::runtime::Model for AccountAnalyticPlan {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountAnalyticPlan {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("root_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.analytic.plan` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAnalyticPlanCreate {

@@ -213,6 +213,18 @@ impl ::runtime::Model for AccountAutomaticEntryWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountAutomaticEntryWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("destination_account_id"),
+        ::runtime::nested::Relation::display_name("expense_accrual_account"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("revenue_accrual_account"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.automatic.entry.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAutomaticEntryWizardCreate {

@@ -104,6 +104,13 @@ impl ::runtime::Model for AccountAutopostBillsWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountAutopostBillsWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.autopost.bills.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

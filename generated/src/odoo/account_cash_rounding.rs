@@ -133,6 +133,14 @@ impl ::runtime::Model for AccountCashRounding {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountCashRounding {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("loss_account_id"),
+        ::runtime::nested::Relation::display_name("profit_account_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.cash.rounding` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountCashRoundingCreate {

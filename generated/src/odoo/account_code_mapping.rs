@@ -74,6 +74,12 @@ impl ::runtime::Model for AccountCodeMapping {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountCodeMapping {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+    ];
+}
 /// Values for creating a `account.code.mapping` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -126,6 +126,13 @@ impl ::runtime::Model for AccountFinancialYearOp {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountFinancialYearOp {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.financial.year.op` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

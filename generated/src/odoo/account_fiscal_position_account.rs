@@ -111,6 +111,16 @@ impl ::runtime::Model for AccountFiscalPositionAccount {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountFiscalPositionAccount {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_dest_id"),
+        ::runtime::nested::Relation::display_name("account_src_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("position_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.fiscal.position.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountFiscalPositionAccountCreate {

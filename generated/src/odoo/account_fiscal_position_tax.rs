@@ -120,6 +120,16 @@ impl ::runtime::Model for AccountFiscalPositionTax {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountFiscalPositionTax {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("position_id"),
+        ::runtime::nested::Relation::display_name("tax_dest_id"),
+        ::runtime::nested::Relation::display_name("tax_src_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.fiscal.position.tax` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountFiscalPositionTaxCreate {

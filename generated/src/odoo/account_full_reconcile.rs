@@ -104,6 +104,13 @@ impl ::runtime::Model for AccountFullReconcile {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountFullReconcile {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("exchange_move_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.full.reconcile` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

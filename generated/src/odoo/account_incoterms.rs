@@ -108,6 +108,12 @@ impl ::runtime::Model for AccountIncoterms {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountIncoterms {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.incoterms` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountIncotermsCreate {

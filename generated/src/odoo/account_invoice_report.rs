@@ -250,6 +250,25 @@ impl ::runtime::Model for AccountInvoiceReport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountInvoiceReport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_id"),
+        ::runtime::nested::Relation::display_name("commercial_partner_id"),
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("fiscal_position_id"),
+        ::runtime::nested::Relation::display_name("invoice_user_id"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("move_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("product_categ_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("team_id"),
+    ];
+}
 /// Values for creating a `account.invoice.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -751,6 +751,27 @@ impl ::runtime::Model for AccountJournal {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountJournal {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("alias_domain_id"),
+        ::runtime::nested::Relation::display_name("alias_id"),
+        ::runtime::nested::Relation::display_name("bank_account_id"),
+        ::runtime::nested::Relation::display_name("bank_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("company_partner_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("default_account_id"),
+        ::runtime::nested::Relation::display_name("last_statement_id"),
+        ::runtime::nested::Relation::display_name("loss_account_id"),
+        ::runtime::nested::Relation::display_name("profit_account_id"),
+        ::runtime::nested::Relation::display_name("suspense_account_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.journal` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountJournalCreate {

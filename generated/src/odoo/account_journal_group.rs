@@ -111,6 +111,13 @@ impl ::runtime::Model for AccountJournalGroup {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountJournalGroup {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.journal.group` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountJournalGroupCreate {

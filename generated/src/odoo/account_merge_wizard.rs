@@ -113,6 +113,12 @@ impl ::runtime::Model for AccountMergeWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountMergeWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.merge.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

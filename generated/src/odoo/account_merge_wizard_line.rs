@@ -150,6 +150,14 @@ impl ::runtime::Model for AccountMergeWizardLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountMergeWizardLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("wizard_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.merge.wizard.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountMergeWizardLineCreate {

@@ -1378,6 +1378,51 @@ impl ::runtime::Model for AccountMove {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountMove {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("auto_post_origin_id"),
+        ::runtime::nested::Relation::display_name("bank_partner_id"),
+        ::runtime::nested::Relation::display_name("campaign_id"),
+        ::runtime::nested::Relation::display_name("commercial_partner_id"),
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("fiscal_position_id"),
+        ::runtime::nested::Relation::display_name("invoice_cash_rounding_id"),
+        ::runtime::nested::Relation::display_name("invoice_incoterm_id"),
+        ::runtime::nested::Relation::display_name("invoice_payment_term_id"),
+        ::runtime::nested::Relation::display_name("invoice_pdf_report_id"),
+        ::runtime::nested::Relation::display_name("invoice_user_id"),
+        ::runtime::nested::Relation::display_name("invoice_vendor_bill_id"),
+        ::runtime::nested::Relation::display_name("journal_group_id"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("medium_id"),
+        ::runtime::nested::Relation::display_name("message_main_attachment_id"),
+        ::runtime::nested::Relation::display_name("origin_payment_id"),
+        ::runtime::nested::Relation::display_name("partner_bank_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("partner_shipping_id"),
+        ::runtime::nested::Relation::display_name("preferred_payment_method_line_id"),
+        ::runtime::nested::Relation::display_name("purchase_id"),
+        ::runtime::nested::Relation::display_name("purchase_vendor_bill_id"),
+        ::runtime::nested::Relation::display_name("reversed_entry_id"),
+        ::runtime::nested::Relation::display_name("source_id"),
+        ::runtime::nested::Relation::display_name("statement_id"),
+        ::runtime::nested::Relation::display_name("statement_line_id"),
+        ::runtime::nested::Relation::display_name("stock_move_id"),
+        ::runtime::nested::Relation::display_name("tax_cash_basis_origin_move_id"),
+        ::runtime::nested::Relation::display_name("tax_cash_basis_rec_id"),
+        ::runtime::nested::Relation::display_name("tax_country_id"),
+        ::runtime::nested::Relation::display_name("team_id"),
+        ::runtime::nested::Relation::display_name("ubl_cii_xml_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.move` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

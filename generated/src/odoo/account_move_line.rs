@@ -719,6 +719,38 @@ impl ::runtime::Model for AccountMoveLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountMoveLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_id"),
+        ::runtime::nested::Relation::display_name("account_root_id"),
+        ::runtime::nested::Relation::display_name("cogs_origin_id"),
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("full_reconcile_id"),
+        ::runtime::nested::Relation::display_name("group_tax_id"),
+        ::runtime::nested::Relation::display_name("journal_group_id"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("move_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("payment_id"),
+        ::runtime::nested::Relation::display_name("product_category_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("purchase_line_id"),
+        ::runtime::nested::Relation::display_name("purchase_order_id"),
+        ::runtime::nested::Relation::display_name("reconcile_model_id"),
+        ::runtime::nested::Relation::display_name("statement_id"),
+        ::runtime::nested::Relation::display_name("statement_line_id"),
+        ::runtime::nested::Relation::display_name("tax_group_id"),
+        ::runtime::nested::Relation::display_name("tax_line_id"),
+        ::runtime::nested::Relation::display_name("tax_repartition_line_id"),
+        ::runtime::nested::Relation::display_name("vehicle_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.move.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

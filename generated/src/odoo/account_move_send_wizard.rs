@@ -204,6 +204,16 @@ impl ::runtime::Model for AccountMoveSendWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountMoveSendWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_template_id"),
+        ::runtime::nested::Relation::display_name("move_id"),
+        ::runtime::nested::Relation::display_name("pdf_report_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.move.send.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountMoveSendWizardCreate {

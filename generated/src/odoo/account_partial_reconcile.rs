@@ -175,6 +175,20 @@ impl ::runtime::Model for AccountPartialReconcile {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountPartialReconcile {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("credit_currency_id"),
+        ::runtime::nested::Relation::display_name("credit_move_id"),
+        ::runtime::nested::Relation::display_name("debit_currency_id"),
+        ::runtime::nested::Relation::display_name("debit_move_id"),
+        ::runtime::nested::Relation::display_name("exchange_move_id"),
+        ::runtime::nested::Relation::display_name("full_reconcile_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.partial.reconcile` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPartialReconcileCreate {

@@ -705,6 +705,31 @@ impl ::runtime::Model for AccountPayment {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountPayment {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("destination_account_id"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("message_main_attachment_id"),
+        ::runtime::nested::Relation::display_name("move_id"),
+        ::runtime::nested::Relation::display_name("outstanding_account_id"),
+        ::runtime::nested::Relation::display_name("paired_internal_transfer_payment_id"),
+        ::runtime::nested::Relation::display_name("partner_bank_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("payment_method_id"),
+        ::runtime::nested::Relation::display_name("payment_method_line_id"),
+        ::runtime::nested::Relation::display_name("payment_token_id"),
+        ::runtime::nested::Relation::display_name("payment_transaction_id"),
+        ::runtime::nested::Relation::display_name("source_payment_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.payment` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentCreate {

@@ -104,6 +104,12 @@ impl ::runtime::Model for AccountPaymentMethod {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountPaymentMethod {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.payment.method` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentMethodCreate {

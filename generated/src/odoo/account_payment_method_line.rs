@@ -175,6 +175,17 @@ impl ::runtime::Model for AccountPaymentMethodLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountPaymentMethodLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("payment_account_id"),
+        ::runtime::nested::Relation::display_name("payment_method_id"),
+        ::runtime::nested::Relation::display_name("payment_provider_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.payment.method.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentMethodLineCreate {

@@ -469,6 +469,23 @@ impl ::runtime::Model for AccountPaymentRegister {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountPaymentRegister {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("custom_user_currency_id"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("partner_bank_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("payment_method_line_id"),
+        ::runtime::nested::Relation::display_name("payment_token_id"),
+        ::runtime::nested::Relation::display_name("source_currency_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::nested::Relation::display_name("writeoff_account_id"),
+    ];
+}
 /// Values for creating a `account.payment.register` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentRegisterCreate {

@@ -138,6 +138,13 @@ impl ::runtime::Model for AccountPaymentTermLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountPaymentTermLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("payment_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.payment.term.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountPaymentTermLineCreate {

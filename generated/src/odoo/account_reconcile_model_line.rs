@@ -227,6 +227,16 @@ impl ::runtime::Model for AccountReconcileModelLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountReconcileModelLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.reconcile.model.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReconcileModelLineCreate {

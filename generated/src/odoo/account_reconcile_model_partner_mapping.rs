@@ -116,6 +116,15 @@ impl ::runtime::Model for AccountReconcileModelPartnerMapping {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountReconcileModelPartnerMapping {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.reconcile.model.partner.mapping` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReconcileModelPartnerMappingCreate {

@@ -143,6 +143,14 @@ impl ::runtime::Model for AccountReportColumn {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountReportColumn {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("custom_audit_action_id"),
+        ::runtime::nested::Relation::display_name("report_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.report.column` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportColumnCreate {

@@ -175,6 +175,13 @@ impl ::runtime::Model for AccountReportExpression {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountReportExpression {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("report_line_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.report.expression` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportExpressionCreate {

@@ -175,6 +175,18 @@ impl ::runtime::Model for AccountReportExternalValue {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountReportExternalValue {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("carryover_origin_report_line_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("foreign_vat_fiscal_position_id"),
+        ::runtime::nested::Relation::display_name("report_country_id"),
+        ::runtime::nested::Relation::display_name("target_report_expression_id"),
+        ::runtime::nested::Relation::display_name("target_report_line_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.report.external.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportExternalValueCreate {

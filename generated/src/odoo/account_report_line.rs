@@ -247,6 +247,15 @@ impl ::runtime::Model for AccountReportLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountReportLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("action_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("report_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.report.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReportLineCreate {

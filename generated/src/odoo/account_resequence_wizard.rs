@@ -145,6 +145,12 @@ impl ::runtime::Model for AccountResequenceWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountResequenceWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.resequence.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountResequenceWizardCreate {

@@ -57,6 +57,11 @@ impl ::runtime::Model for AccountRoot {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountRoot {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("parent_id"),
+    ];
+}
 /// Values for creating a `account.root` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -161,6 +161,13 @@ impl ::runtime::Model for AccountSecureEntriesWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountSecureEntriesWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.secure.entries.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -170,6 +170,17 @@ impl ::runtime::Model for AccountTaxGroup {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountTaxGroup {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("advance_tax_payment_account_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("tax_payable_account_id"),
+        ::runtime::nested::Relation::display_name("tax_receivable_account_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.tax.group` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountTaxGroupCreate {

@@ -169,6 +169,15 @@ impl ::runtime::Model for AccountTaxRepartitionLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AccountTaxRepartitionLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("tax_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `account.tax.repartition.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountTaxRepartitionLineCreate {

@@ -88,6 +88,11 @@ impl ::runtime::Model for AuthTotpDevice {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AuthTotpDevice {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("user_id"),
+    ];
+}
 /// Values for creating a `auth_totp.device` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -113,6 +113,13 @@ impl ::runtime::Model for AuthTotpWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for AuthTotpWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `auth_totp.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -128,6 +128,12 @@ impl ::runtime::Model for BarcodeNomenclature {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BarcodeNomenclature {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `barcode.nomenclature` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BarcodeNomenclatureCreate {

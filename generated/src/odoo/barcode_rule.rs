@@ -182,6 +182,14 @@ impl ::runtime::Model for BarcodeRule {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BarcodeRule {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("associated_uom_id"),
+        ::runtime::nested::Relation::display_name("barcode_nomenclature_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `barcode.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BarcodeRuleCreate {

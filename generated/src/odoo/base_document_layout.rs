@@ -281,6 +281,18 @@ impl ::runtime::Model for BaseDocumentLayout {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseDocumentLayout {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("external_report_layout_id"),
+        ::runtime::nested::Relation::display_name("paperformat_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("report_layout_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.document.layout` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -99,6 +99,12 @@ impl ::runtime::Model for BaseEnableProfilingWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseEnableProfilingWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.enable.profiling.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

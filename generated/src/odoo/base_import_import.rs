@@ -106,6 +106,12 @@ impl ::runtime::Model for BaseImportImport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseImportImport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base_import.import` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -102,6 +102,12 @@ impl ::runtime::Model for BaseImportMapping {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseImportMapping {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base_import.mapping` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -124,6 +124,12 @@ impl ::runtime::Model for BaseImportModule {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseImportModule {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.import.module` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BaseImportModuleCreate {

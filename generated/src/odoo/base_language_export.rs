@@ -156,6 +156,13 @@ impl ::runtime::Model for BaseLanguageExport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseLanguageExport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.language.export` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BaseLanguageExportCreate {

@@ -117,6 +117,12 @@ impl ::runtime::Model for BaseLanguageImport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseLanguageImport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.language.import` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BaseLanguageImportCreate {

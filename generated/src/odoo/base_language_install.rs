@@ -108,6 +108,13 @@ impl ::runtime::Model for BaseLanguageInstall {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseLanguageInstall {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("first_lang_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.language.install` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

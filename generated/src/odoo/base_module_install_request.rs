@@ -111,6 +111,14 @@ impl ::runtime::Model for BaseModuleInstallRequest {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseModuleInstallRequest {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("module_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.module.install.request` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BaseModuleInstallRequestCreate {

@@ -111,6 +111,13 @@ impl ::runtime::Model for BaseModuleUninstall {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseModuleUninstall {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("module_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.module.uninstall` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

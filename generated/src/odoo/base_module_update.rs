@@ -106,6 +106,12 @@ impl ::runtime::Model for BaseModuleUpdate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseModuleUpdate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.module.update` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -90,6 +90,12 @@ impl ::runtime::Model for BaseModuleUpgrade {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BaseModuleUpgrade {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.module.upgrade` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

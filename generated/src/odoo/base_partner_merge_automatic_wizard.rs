@@ -185,6 +185,14 @@ impl ::runtime::Model for BasePartnerMergeAutomaticWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BasePartnerMergeAutomaticWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("current_line_id"),
+        ::runtime::nested::Relation::display_name("dst_partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.partner.merge.automatic.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -106,6 +106,13 @@ impl ::runtime::Model for BasePartnerMergeLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BasePartnerMergeLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("wizard_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `base.partner.merge.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct BasePartnerMergeLineCreate {

@@ -95,6 +95,12 @@ impl ::runtime::Model for BusBus {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BusBus {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `bus.bus` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

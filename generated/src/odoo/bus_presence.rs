@@ -90,6 +90,12 @@ impl ::runtime::Model for BusPresence {
         self.id
     }
 }
+impl ::runtime::nested::Projection for BusPresence {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("guest_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+    ];
+}
 /// Values for creating a `bus.presence` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

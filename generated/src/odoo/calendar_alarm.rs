@@ -154,6 +154,14 @@ impl ::runtime::Model for CalendarAlarm {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CalendarAlarm {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_template_id"),
+        ::runtime::nested::Relation::display_name("sms_template_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `calendar.alarm` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CalendarAlarmCreate {

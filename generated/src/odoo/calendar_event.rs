@@ -702,6 +702,19 @@ impl ::runtime::Model for CalendarEvent {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CalendarEvent {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("current_attendee"),
+        ::runtime::nested::Relation::display_name("opportunity_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("recurrence_id"),
+        ::runtime::nested::Relation::display_name("res_model_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("videocall_channel_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `calendar.event` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CalendarEventCreate {

@@ -95,6 +95,12 @@ impl ::runtime::Model for CalendarEventType {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CalendarEventType {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `calendar.event.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CalendarEventTypeCreate {

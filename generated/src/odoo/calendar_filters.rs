@@ -109,6 +109,14 @@ impl ::runtime::Model for CalendarFilters {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CalendarFilters {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `calendar.filters` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CalendarFiltersCreate {

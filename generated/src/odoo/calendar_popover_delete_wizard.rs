@@ -99,6 +99,13 @@ impl ::runtime::Model for CalendarPopoverDeleteWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CalendarPopoverDeleteWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("record"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `calendar.popover.delete.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -134,6 +134,12 @@ impl ::runtime::Model for CalendarProviderConfig {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CalendarProviderConfig {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `calendar.provider.config` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -254,6 +254,14 @@ impl ::runtime::Model for CalendarRecurrence {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CalendarRecurrence {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("base_event_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("trigger_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `calendar.recurrence` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

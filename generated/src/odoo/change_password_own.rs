@@ -97,6 +97,12 @@ impl ::runtime::Model for ChangePasswordOwn {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ChangePasswordOwn {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `change.password.own` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -90,6 +90,12 @@ impl ::runtime::Model for ChangePasswordWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ChangePasswordWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `change.password.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

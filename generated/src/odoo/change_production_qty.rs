@@ -97,6 +97,13 @@ impl ::runtime::Model for ChangeProductionQty {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ChangeProductionQty {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mo_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `change.production.qty` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ChangeProductionQtyCreate {

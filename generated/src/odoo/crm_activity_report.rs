@@ -194,6 +194,20 @@ impl ::runtime::Model for CrmActivityReport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmActivityReport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("author_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("lead_id"),
+        ::runtime::nested::Relation::display_name("mail_activity_type_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("stage_id"),
+        ::runtime::nested::Relation::display_name("subtype_id"),
+        ::runtime::nested::Relation::display_name("team_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+    ];
+}
 /// Values for creating a `crm.activity.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

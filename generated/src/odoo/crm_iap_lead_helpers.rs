@@ -81,6 +81,12 @@ impl ::runtime::Model for CrmIapLeadHelpers {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmIapLeadHelpers {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.iap.lead.helpers` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -109,6 +109,12 @@ impl ::runtime::Model for CrmIapLeadIndustry {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmIapLeadIndustry {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.iap.lead.industry` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmIapLeadIndustryCreate {

@@ -273,6 +273,16 @@ impl ::runtime::Model for CrmIapLeadMiningRequest {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmIapLeadMiningRequest {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("preferred_role_id"),
+        ::runtime::nested::Relation::display_name("seniority_id"),
+        ::runtime::nested::Relation::display_name("team_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.iap.lead.mining.request` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmIapLeadMiningRequestCreate {

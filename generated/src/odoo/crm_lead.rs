@@ -963,6 +963,33 @@ impl ::runtime::Model for CrmLead {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmLead {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("campaign_id"),
+        ::runtime::nested::Relation::display_name("company_currency"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("event_id"),
+        ::runtime::nested::Relation::display_name("event_lead_rule_id"),
+        ::runtime::nested::Relation::display_name("lang_id"),
+        ::runtime::nested::Relation::display_name("lead_mining_request_id"),
+        ::runtime::nested::Relation::display_name("lost_reason_id"),
+        ::runtime::nested::Relation::display_name("medium_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("recurring_plan"),
+        ::runtime::nested::Relation::display_name("source_id"),
+        ::runtime::nested::Relation::display_name("stage_id"),
+        ::runtime::nested::Relation::display_name("state_id"),
+        ::runtime::nested::Relation::display_name("team_id"),
+        ::runtime::nested::Relation::display_name("title"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.lead` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmLeadCreate {

@@ -104,6 +104,13 @@ impl ::runtime::Model for CrmLeadLost {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmLeadLost {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("lost_reason_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.lead.lost` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

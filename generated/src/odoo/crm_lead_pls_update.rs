@@ -97,6 +97,12 @@ impl ::runtime::Model for CrmLeadPlsUpdate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmLeadPlsUpdate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.lead.pls.update` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmLeadPlsUpdateCreate {

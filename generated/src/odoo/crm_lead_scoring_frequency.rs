@@ -116,6 +116,13 @@ impl ::runtime::Model for CrmLeadScoringFrequency {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmLeadScoringFrequency {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("team_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.lead.scoring.frequency` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

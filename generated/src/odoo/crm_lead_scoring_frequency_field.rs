@@ -95,6 +95,13 @@ impl ::runtime::Model for CrmLeadScoringFrequencyField {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmLeadScoringFrequencyField {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("field_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.lead.scoring.frequency.field` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmLeadScoringFrequencyFieldCreate {

@@ -106,6 +106,14 @@ impl ::runtime::Model for CrmQuotationPartner {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmQuotationPartner {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("lead_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.quotation.partner` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmQuotationPartnerCreate {

@@ -109,6 +109,12 @@ impl ::runtime::Model for CrmRecurringPlan {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmRecurringPlan {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.recurring.plan` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmRecurringPlanCreate {

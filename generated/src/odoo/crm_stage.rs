@@ -138,6 +138,13 @@ impl ::runtime::Model for CrmStage {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmStage {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("team_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.stage` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmStageCreate {

@@ -95,6 +95,12 @@ impl ::runtime::Model for CrmTag {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmTag {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.tag` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmTagCreate {

@@ -614,6 +614,19 @@ impl ::runtime::Model for CrmTeam {
         self.id
     }
 }
+impl ::runtime::nested::Projection for CrmTeam {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("alias_domain_id"),
+        ::runtime::nested::Relation::display_name("alias_id"),
+        ::runtime::nested::Relation::display_name("alias_model_id"),
+        ::runtime::nested::Relation::display_name("alias_parent_model_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `crm.team` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmTeamCreate {

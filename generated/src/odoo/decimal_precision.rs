@@ -95,6 +95,12 @@ impl ::runtime::Model for DecimalPrecision {
         self.id
     }
 }
+impl ::runtime::nested::Projection for DecimalPrecision {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `decimal.precision` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DecimalPrecisionCreate {

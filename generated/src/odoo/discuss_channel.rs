@@ -381,6 +381,15 @@ impl ::runtime::Model for DiscussChannel {
         self.id
     }
 }
+impl ::runtime::nested::Projection for DiscussChannel {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("from_message_id"),
+        ::runtime::nested::Relation::display_name("group_public_id"),
+        ::runtime::nested::Relation::display_name("parent_channel_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `discuss.channel` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DiscussChannelCreate {

@@ -223,6 +223,18 @@ impl ::runtime::Model for DiscussChannelMember {
         self.id
     }
 }
+impl ::runtime::nested::Projection for DiscussChannelMember {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("channel_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("fetched_message_id"),
+        ::runtime::nested::Relation::display_name("guest_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("rtc_inviting_session_id"),
+        ::runtime::nested::Relation::display_name("seen_message_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `discuss.channel.member` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DiscussChannelMemberCreate {

@@ -139,6 +139,16 @@ impl ::runtime::Model for DiscussChannelRtcSession {
         self.id
     }
 }
+impl ::runtime::nested::Projection for DiscussChannelRtcSession {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("channel_id"),
+        ::runtime::nested::Relation::display_name("channel_member_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("guest_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `discuss.channel.rtc.session` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DiscussChannelRtcSessionCreate {

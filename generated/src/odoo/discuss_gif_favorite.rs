@@ -88,6 +88,12 @@ impl ::runtime::Model for DiscussGifFavorite {
         self.id
     }
 }
+impl ::runtime::nested::Projection for DiscussGifFavorite {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `discuss.gif.favorite` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DiscussGifFavoriteCreate {

@@ -88,6 +88,13 @@ impl ::runtime::Model for DiscussVoiceMetadata {
         self.id
     }
 }
+impl ::runtime::nested::Projection for DiscussVoiceMetadata {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("attachment_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `discuss.voice.metadata` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

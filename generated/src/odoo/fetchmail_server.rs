@@ -260,6 +260,13 @@ impl ::runtime::Model for FetchmailServer {
         self.id
     }
 }
+impl ::runtime::nested::Projection for FetchmailServer {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("object_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `fetchmail.server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct FetchmailServerCreate {

@@ -109,6 +109,13 @@ impl ::runtime::Model for HrContractType {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrContractType {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.contract.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrContractTypeCreate {

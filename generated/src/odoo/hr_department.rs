@@ -401,6 +401,19 @@ impl ::runtime::Model for HrDepartment {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrDepartment {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("manager_id"),
+        ::runtime::nested::Relation::display_name("master_department_id"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.department` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrDepartmentCreate {

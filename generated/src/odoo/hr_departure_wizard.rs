@@ -120,6 +120,14 @@ impl ::runtime::Model for HrDepartureWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrDepartureWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("departure_reason_id"),
+        ::runtime::nested::Relation::display_name("employee_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.departure.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrDepartureWizardCreate {

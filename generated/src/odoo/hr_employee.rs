@@ -1049,6 +1049,36 @@ impl ::runtime::Model for HrEmployee {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrEmployee {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("address_id"),
+        ::runtime::nested::Relation::display_name("bank_account_id"),
+        ::runtime::nested::Relation::display_name("coach_id"),
+        ::runtime::nested::Relation::display_name("company_country_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("country_of_birth"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("department_id"),
+        ::runtime::nested::Relation::display_name("departure_reason_id"),
+        ::runtime::nested::Relation::display_name("job_id"),
+        ::runtime::nested::Relation::display_name("message_main_attachment_id"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("private_country_id"),
+        ::runtime::nested::Relation::display_name("private_state_id"),
+        ::runtime::nested::Relation::display_name("resource_calendar_id"),
+        ::runtime::nested::Relation::display_name("resource_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("user_partner_id"),
+        ::runtime::nested::Relation::display_name("work_contact_id"),
+        ::runtime::nested::Relation::display_name("work_location_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.employee` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeCreate {

@@ -139,6 +139,12 @@ impl ::runtime::Model for HrEmployeeCvWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrEmployeeCvWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.employee.cv.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeCvWizardCreate {

@@ -125,6 +125,16 @@ impl ::runtime::Model for HrEmployeeSkill {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrEmployeeSkill {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("employee_id"),
+        ::runtime::nested::Relation::display_name("skill_id"),
+        ::runtime::nested::Relation::display_name("skill_level_id"),
+        ::runtime::nested::Relation::display_name("skill_type_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.employee.skill` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeSkillCreate {

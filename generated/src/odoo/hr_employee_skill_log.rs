@@ -132,6 +132,17 @@ impl ::runtime::Model for HrEmployeeSkillLog {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrEmployeeSkillLog {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("department_id"),
+        ::runtime::nested::Relation::display_name("employee_id"),
+        ::runtime::nested::Relation::display_name("skill_id"),
+        ::runtime::nested::Relation::display_name("skill_level_id"),
+        ::runtime::nested::Relation::display_name("skill_type_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.employee.skill.log` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrEmployeeSkillLogCreate {

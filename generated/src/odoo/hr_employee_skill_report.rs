@@ -118,6 +118,15 @@ impl ::runtime::Model for HrEmployeeSkillReport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrEmployeeSkillReport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("department_id"),
+        ::runtime::nested::Relation::display_name("employee_id"),
+        ::runtime::nested::Relation::display_name("skill_id"),
+        ::runtime::nested::Relation::display_name("skill_type_id"),
+    ];
+}
 /// Values for creating a `hr.employee.skill.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

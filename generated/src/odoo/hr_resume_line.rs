@@ -132,6 +132,14 @@ impl ::runtime::Model for HrResumeLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrResumeLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("employee_id"),
+        ::runtime::nested::Relation::display_name("line_type_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.resume.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrResumeLineCreate {

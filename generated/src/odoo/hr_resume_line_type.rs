@@ -95,6 +95,12 @@ impl ::runtime::Model for HrResumeLineType {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrResumeLineType {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.resume.line.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrResumeLineTypeCreate {

@@ -113,6 +113,13 @@ impl ::runtime::Model for HrSkillLevel {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrSkillLevel {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("skill_type_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.skill.level` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrSkillLevelCreate {

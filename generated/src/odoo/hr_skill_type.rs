@@ -116,6 +116,12 @@ impl ::runtime::Model for HrSkillType {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrSkillType {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.skill.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrSkillTypeCreate {

@@ -125,6 +125,14 @@ impl ::runtime::Model for HrWorkLocation {
         self.id
     }
 }
+impl ::runtime::nested::Projection for HrWorkLocation {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("address_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `hr.work.location` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrWorkLocationCreate {

@@ -274,6 +274,13 @@ impl ::runtime::Model for IapAccount {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IapAccount {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("service_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `iap.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IapAccountCreate {

@@ -116,6 +116,12 @@ impl ::runtime::Model for IapService {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IapService {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `iap.service` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IapServiceCreate {

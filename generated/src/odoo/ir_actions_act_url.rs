@@ -159,6 +159,13 @@ impl ::runtime::Model for IrActionsActUrl {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrActionsActUrl {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("binding_model_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.actions.act_url` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActUrlCreate {

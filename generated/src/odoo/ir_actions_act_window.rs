@@ -268,6 +268,15 @@ impl ::runtime::Model for IrActionsActWindow {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrActionsActWindow {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("binding_model_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("search_view_id"),
+        ::runtime::nested::Relation::display_name("view_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.actions.act_window` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActWindowCreate {

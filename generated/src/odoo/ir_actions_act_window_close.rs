@@ -143,6 +143,13 @@ impl ::runtime::Model for IrActionsActWindowClose {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrActionsActWindowClose {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("binding_model_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.actions.act_window_close` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActWindowCloseCreate {

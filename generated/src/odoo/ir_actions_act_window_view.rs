@@ -120,6 +120,14 @@ impl ::runtime::Model for IrActionsActWindowView {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrActionsActWindowView {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("act_window_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("view_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.actions.act_window.view` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActWindowViewCreate {

@@ -181,6 +181,13 @@ impl ::runtime::Model for IrActionsClient {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrActionsClient {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("binding_model_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.actions.client` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsClientCreate {

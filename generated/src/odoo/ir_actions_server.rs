@@ -487,6 +487,23 @@ impl ::runtime::Model for IrActionsServer {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrActionsServer {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("binding_model_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("crud_model_id"),
+        ::runtime::nested::Relation::display_name("link_field_id"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("selection_value"),
+        ::runtime::nested::Relation::display_name("sms_template_id"),
+        ::runtime::nested::Relation::display_name("template_id"),
+        ::runtime::nested::Relation::display_name("update_field_id"),
+        ::runtime::nested::Relation::display_name("update_related_model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.actions.server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsServerCreate {

@@ -111,6 +111,13 @@ impl ::runtime::Model for IrActionsTodo {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrActionsTodo {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("action_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.actions.todo` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsTodoCreate {

@@ -132,6 +132,12 @@ impl ::runtime::Model for IrAsset {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrAsset {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.asset` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrAssetCreate {

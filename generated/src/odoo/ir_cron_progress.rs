@@ -116,6 +116,13 @@ impl ::runtime::Model for IrCronProgress {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrCronProgress {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("cron_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.cron.progress` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrCronProgressCreate {

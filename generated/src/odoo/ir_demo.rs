@@ -83,6 +83,12 @@ impl ::runtime::Model for IrDemo {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrDemo {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.demo` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

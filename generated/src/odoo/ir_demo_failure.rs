@@ -104,6 +104,14 @@ impl ::runtime::Model for IrDemoFailure {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrDemoFailure {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("module_id"),
+        ::runtime::nested::Relation::display_name("wizard_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.demo_failure` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrDemoFailureCreate {

@@ -97,6 +97,12 @@ impl ::runtime::Model for IrDemoFailureWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrDemoFailureWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.demo_failure.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

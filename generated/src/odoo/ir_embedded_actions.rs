@@ -204,6 +204,15 @@ impl ::runtime::Model for IrEmbeddedActions {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrEmbeddedActions {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("action_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_action_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.embedded.actions` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrEmbeddedActionsCreate {

@@ -102,6 +102,12 @@ impl ::runtime::Model for IrExports {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrExports {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.exports` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

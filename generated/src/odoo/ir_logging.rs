@@ -139,6 +139,9 @@ impl ::runtime::Model for IrLogging {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrLogging {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+}
 /// Values for creating a `ir.logging` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrLoggingCreate {

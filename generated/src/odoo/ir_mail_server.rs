@@ -242,6 +242,12 @@ impl ::runtime::Model for IrMailServer {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrMailServer {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.mail_server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrMailServerCreate {

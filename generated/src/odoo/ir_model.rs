@@ -212,6 +212,12 @@ impl ::runtime::Model for IrModel {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModel {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.model` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelCreate {

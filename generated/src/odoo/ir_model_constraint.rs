@@ -131,6 +131,14 @@ impl ::runtime::Model for IrModelConstraint {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModelConstraint {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("model"),
+        ::runtime::nested::Relation::display_name("module"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.model.constraint` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelConstraintCreate {

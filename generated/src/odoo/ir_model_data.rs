@@ -134,6 +134,12 @@ impl ::runtime::Model for IrModelData {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModelData {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.model.data` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelDataCreate {

@@ -447,6 +447,15 @@ impl ::runtime::Model for IrModelFields {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModelFields {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("related_field_id"),
+        ::runtime::nested::Relation::display_name("relation_field_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.model.fields` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelFieldsCreate {

@@ -109,6 +109,13 @@ impl ::runtime::Model for IrModelFieldsSelection {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModelFieldsSelection {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("field_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.model.fields.selection` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelFieldsSelectionCreate {

@@ -74,6 +74,13 @@ impl ::runtime::Model for IrModelInherit {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModelInherit {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("parent_field_id"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+    ];
+}
 /// Values for creating a `ir.model.inherit` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelInheritCreate {

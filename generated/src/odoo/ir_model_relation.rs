@@ -104,6 +104,14 @@ impl ::runtime::Model for IrModelRelation {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModelRelation {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("model"),
+        ::runtime::nested::Relation::display_name("module"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.model.relation` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModelRelationCreate {

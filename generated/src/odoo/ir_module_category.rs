@@ -144,6 +144,13 @@ impl ::runtime::Model for IrModuleCategory {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModuleCategory {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.module.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrModuleCategoryCreate {

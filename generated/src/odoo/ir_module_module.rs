@@ -315,6 +315,13 @@ impl ::runtime::Model for IrModuleModule {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModuleModule {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("category_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.module.module` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

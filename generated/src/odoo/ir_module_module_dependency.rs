@@ -92,6 +92,12 @@ impl ::runtime::Model for IrModuleModuleDependency {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModuleModuleDependency {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("depend_id"),
+        ::runtime::nested::Relation::display_name("module_id"),
+    ];
+}
 /// Values for creating a `ir.module.module.dependency` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

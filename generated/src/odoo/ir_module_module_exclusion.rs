@@ -111,6 +111,14 @@ impl ::runtime::Model for IrModuleModuleExclusion {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrModuleModuleExclusion {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("exclusion_id"),
+        ::runtime::nested::Relation::display_name("module_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.module.module.exclusion` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

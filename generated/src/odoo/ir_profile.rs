@@ -139,6 +139,9 @@ impl ::runtime::Model for IrProfile {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrProfile {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+}
 /// Values for creating a `ir.profile` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -155,6 +155,13 @@ impl ::runtime::Model for IrRule {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrRule {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrRuleCreate {

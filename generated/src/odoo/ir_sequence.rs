@@ -188,6 +188,13 @@ impl ::runtime::Model for IrSequence {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrSequence {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.sequence` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrSequenceCreate {

@@ -120,6 +120,13 @@ impl ::runtime::Model for IrSequenceDateRange {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrSequenceDateRange {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("sequence_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.sequence.date_range` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrSequenceDateRangeCreate {

@@ -157,6 +157,13 @@ impl ::runtime::Model for IrUiMenu {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrUiMenu {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.ui.menu` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrUiMenuCreate {

@@ -263,6 +263,15 @@ impl ::runtime::Model for IrUiView {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrUiView {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("inherit_id"),
+        ::runtime::nested::Relation::display_name("model_data_id"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.ui.view` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrUiViewCreate {

@@ -102,6 +102,14 @@ impl ::runtime::Model for IrUiViewCustom {
         self.id
     }
 }
+impl ::runtime::nested::Projection for IrUiViewCustom {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("ref_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `ir.ui.view.custom` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrUiViewCustomCreate {

@@ -110,6 +110,12 @@ impl ::runtime::Model for LotLabelLayout {
         self.id
     }
 }
+impl ::runtime::nested::Projection for LotLabelLayout {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `lot.label.layout` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct LotLabelLayoutCreate {

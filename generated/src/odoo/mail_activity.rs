@@ -291,6 +291,19 @@ impl ::runtime::Model for MailActivity {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailActivity {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("calendar_event_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("previous_activity_type_id"),
+        ::runtime::nested::Relation::display_name("recommended_activity_type_id"),
+        ::runtime::nested::Relation::display_name("request_partner_id"),
+        ::runtime::nested::Relation::display_name("res_model_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.activity` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityCreate {

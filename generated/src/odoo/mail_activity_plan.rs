@@ -155,6 +155,15 @@ impl ::runtime::Model for MailActivityPlan {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailActivityPlan {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("department_id"),
+        ::runtime::nested::Relation::display_name("res_model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.activity.plan` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityPlanCreate {

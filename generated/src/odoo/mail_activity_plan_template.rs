@@ -190,6 +190,16 @@ impl ::runtime::Model for MailActivityPlanTemplate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailActivityPlanTemplate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("plan_id"),
+        ::runtime::nested::Relation::display_name("responsible_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.activity.plan.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityPlanTemplateCreate {

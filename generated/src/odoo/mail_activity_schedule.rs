@@ -247,6 +247,19 @@ impl ::runtime::Model for MailActivitySchedule {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailActivitySchedule {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("department_id"),
+        ::runtime::nested::Relation::display_name("plan_id"),
+        ::runtime::nested::Relation::display_name("plan_on_demand_user_id"),
+        ::runtime::nested::Relation::display_name("res_model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.activity.schedule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

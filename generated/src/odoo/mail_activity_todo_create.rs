@@ -111,6 +111,13 @@ impl ::runtime::Model for MailActivityTodoCreate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailActivityTodoCreate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.activity.todo.create` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityTodoCreateCreate {

@@ -273,6 +273,14 @@ impl ::runtime::Model for MailActivityType {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailActivityType {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("default_user_id"),
+        ::runtime::nested::Relation::display_name("triggered_next_type_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.activity.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailActivityTypeCreate {

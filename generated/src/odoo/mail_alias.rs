@@ -199,6 +199,15 @@ impl ::runtime::Model for MailAlias {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailAlias {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("alias_domain_id"),
+        ::runtime::nested::Relation::display_name("alias_model_id"),
+        ::runtime::nested::Relation::display_name("alias_parent_model_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.alias` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailAliasCreate {

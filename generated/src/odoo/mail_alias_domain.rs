@@ -154,6 +154,12 @@ impl ::runtime::Model for MailAliasDomain {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailAliasDomain {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.alias.domain` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailAliasDomainCreate {

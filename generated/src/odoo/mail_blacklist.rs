@@ -200,6 +200,12 @@ impl ::runtime::Model for MailBlacklist {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailBlacklist {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.blacklist` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailBlacklistCreate {

@@ -136,6 +136,12 @@ impl ::runtime::Model for MailCannedResponse {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailCannedResponse {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.canned.response` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailCannedResponseCreate {

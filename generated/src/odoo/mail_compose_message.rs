@@ -390,6 +390,21 @@ impl ::runtime::Model for MailComposeMessage {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailComposeMessage {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("author_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_activity_type_id"),
+        ::runtime::nested::Relation::display_name("mail_server_id"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("record_alias_domain_id"),
+        ::runtime::nested::Relation::display_name("record_company_id"),
+        ::runtime::nested::Relation::display_name("res_domain_user_id"),
+        ::runtime::nested::Relation::display_name("subtype_id"),
+        ::runtime::nested::Relation::display_name("template_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.compose.message` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailComposeMessageCreate {

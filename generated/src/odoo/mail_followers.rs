@@ -106,6 +106,11 @@ impl ::runtime::Model for MailFollowers {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailFollowers {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("partner_id"),
+    ];
+}
 /// Values for creating a `mail.followers` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailFollowersCreate {

@@ -136,6 +136,13 @@ impl ::runtime::Model for MailGuest {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailGuest {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.guest` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailGuestCreate {

@@ -111,6 +111,12 @@ impl ::runtime::Model for MailIceServer {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailIceServer {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.ice.server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailIceServerCreate {

@@ -151,6 +151,13 @@ impl ::runtime::Model for MailLinkPreview {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailLinkPreview {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("message_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.link.preview` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailLinkPreviewCreate {

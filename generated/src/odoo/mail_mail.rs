@@ -632,6 +632,28 @@ impl ::runtime::Model for MailMail {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailMail {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_audit_log_account_id"),
+        ::runtime::nested::Relation::display_name("account_audit_log_company_id"),
+        ::runtime::nested::Relation::display_name("account_audit_log_move_id"),
+        ::runtime::nested::Relation::display_name("account_audit_log_partner_id"),
+        ::runtime::nested::Relation::display_name("account_audit_log_tax_id"),
+        ::runtime::nested::Relation::display_name("author_guest_id"),
+        ::runtime::nested::Relation::display_name("author_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("fetchmail_server_id"),
+        ::runtime::nested::Relation::display_name("mail_activity_type_id"),
+        ::runtime::nested::Relation::display_name("mail_message_id"),
+        ::runtime::nested::Relation::display_name("mail_server_id"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("rating_id"),
+        ::runtime::nested::Relation::display_name("record_alias_domain_id"),
+        ::runtime::nested::Relation::display_name("record_company_id"),
+        ::runtime::nested::Relation::display_name("subtype_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.mail` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMailCreate {

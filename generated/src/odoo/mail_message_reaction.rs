@@ -81,6 +81,13 @@ impl ::runtime::Model for MailMessageReaction {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailMessageReaction {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("guest_id"),
+        ::runtime::nested::Relation::display_name("message_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+    ];
+}
 /// Values for creating a `mail.message.reaction` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -104,6 +104,13 @@ impl ::runtime::Model for MailMessageSchedule {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailMessageSchedule {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_message_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.message.schedule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMessageScheduleCreate {

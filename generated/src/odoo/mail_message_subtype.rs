@@ -171,6 +171,13 @@ impl ::runtime::Model for MailMessageSubtype {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailMessageSubtype {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.message.subtype` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMessageSubtypeCreate {

@@ -115,6 +115,13 @@ impl ::runtime::Model for MailMessageTranslation {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailMessageTranslation {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("message_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.message.translation` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailMessageTranslationCreate {

@@ -166,6 +166,16 @@ impl ::runtime::Model for MailNotification {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailNotification {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("author_id"),
+        ::runtime::nested::Relation::display_name("letter_id"),
+        ::runtime::nested::Relation::display_name("mail_mail_id"),
+        ::runtime::nested::Relation::display_name("mail_message_id"),
+        ::runtime::nested::Relation::display_name("res_partner_id"),
+        ::runtime::nested::Relation::display_name("sms_id"),
+    ];
+}
 /// Values for creating a `mail.notification` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailNotificationCreate {

@@ -97,6 +97,13 @@ impl ::runtime::Model for MailPush {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailPush {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_push_device_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.push` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailPushCreate {

@@ -114,6 +114,13 @@ impl ::runtime::Model for MailPushDevice {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailPushDevice {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.push.device` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailPushDeviceCreate {

@@ -153,6 +153,13 @@ impl ::runtime::Model for MailScheduledMessage {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailScheduledMessage {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("author_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.scheduled.message` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailScheduledMessageCreate {

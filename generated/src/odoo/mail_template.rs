@@ -310,6 +310,16 @@ impl ::runtime::Model for MailTemplate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailTemplate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_server_id"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("ref_ir_act_window"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

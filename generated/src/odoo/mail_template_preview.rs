@@ -202,6 +202,14 @@ impl ::runtime::Model for MailTemplatePreview {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailTemplatePreview {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_template_id"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.template.preview` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailTemplatePreviewCreate {

@@ -181,6 +181,15 @@ impl ::runtime::Model for MailTrackingValue {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailTrackingValue {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("field_id"),
+        ::runtime::nested::Relation::display_name("mail_message_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.tracking.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailTrackingValueCreate {

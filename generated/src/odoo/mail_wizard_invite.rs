@@ -122,6 +122,12 @@ impl ::runtime::Model for MailWizardInvite {
         self.id
     }
 }
+impl ::runtime::nested::Projection for MailWizardInvite {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `mail.wizard.invite` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailWizardInviteCreate {

@@ -170,6 +170,13 @@ impl ::runtime::Model for OnboardingOnboarding {
         self.id
     }
 }
+impl ::runtime::nested::Projection for OnboardingOnboarding {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("current_progress_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `onboarding.onboarding` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct OnboardingOnboardingCreate {

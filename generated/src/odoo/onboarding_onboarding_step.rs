@@ -195,6 +195,13 @@ impl ::runtime::Model for OnboardingOnboardingStep {
         self.id
     }
 }
+impl ::runtime::nested::Projection for OnboardingOnboardingStep {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("current_progress_step_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `onboarding.onboarding.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct OnboardingOnboardingStepCreate {

@@ -120,6 +120,14 @@ impl ::runtime::Model for OnboardingProgress {
         self.id
     }
 }
+impl ::runtime::nested::Projection for OnboardingProgress {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("onboarding_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `onboarding.progress` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct OnboardingProgressCreate {

@@ -111,6 +111,14 @@ impl ::runtime::Model for OnboardingProgressStep {
         self.id
     }
 }
+impl ::runtime::nested::Projection for OnboardingProgressStep {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("step_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `onboarding.progress.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct OnboardingProgressStepCreate {

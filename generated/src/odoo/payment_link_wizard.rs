@@ -216,6 +216,15 @@ impl ::runtime::Model for PaymentLinkWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PaymentLinkWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `payment.link.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PaymentLinkWizardCreate {

@@ -197,6 +197,13 @@ impl ::runtime::Model for PaymentMethod {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PaymentMethod {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("primary_payment_method_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `payment.method` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PaymentMethodCreate {

@@ -383,6 +383,20 @@ impl ::runtime::Model for PaymentProvider {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PaymentProvider {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("express_checkout_form_view_id"),
+        ::runtime::nested::Relation::display_name("inline_form_view_id"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("main_currency_id"),
+        ::runtime::nested::Relation::display_name("module_id"),
+        ::runtime::nested::Relation::display_name("redirect_form_view_id"),
+        ::runtime::nested::Relation::display_name("token_inline_form_view_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `payment.provider` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PaymentProviderCreate {

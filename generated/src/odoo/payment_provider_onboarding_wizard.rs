@@ -134,6 +134,12 @@ impl ::runtime::Model for PaymentProviderOnboardingWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PaymentProviderOnboardingWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `payment.provider.onboarding.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

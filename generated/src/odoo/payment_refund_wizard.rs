@@ -150,6 +150,15 @@ impl ::runtime::Model for PaymentRefundWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PaymentRefundWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("payment_id"),
+        ::runtime::nested::Relation::display_name("transaction_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `payment.refund.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -161,6 +161,16 @@ impl ::runtime::Model for PaymentToken {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PaymentToken {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("payment_method_id"),
+        ::runtime::nested::Relation::display_name("provider_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `payment.token` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PaymentTokenCreate {

@@ -356,6 +356,22 @@ impl ::runtime::Model for PaymentTransaction {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PaymentTransaction {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("partner_country_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("partner_state_id"),
+        ::runtime::nested::Relation::display_name("payment_id"),
+        ::runtime::nested::Relation::display_name("payment_method_id"),
+        ::runtime::nested::Relation::display_name("provider_id"),
+        ::runtime::nested::Relation::display_name("source_transaction_id"),
+        ::runtime::nested::Relation::display_name("token_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `payment.transaction` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

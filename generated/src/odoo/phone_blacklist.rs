@@ -200,6 +200,12 @@ impl ::runtime::Model for PhoneBlacklist {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PhoneBlacklist {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `phone.blacklist` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PhoneBlacklistCreate {

@@ -106,6 +106,12 @@ impl ::runtime::Model for PortalWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PortalWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `portal.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

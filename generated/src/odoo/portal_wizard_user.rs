@@ -141,6 +141,15 @@ impl ::runtime::Model for PortalWizardUser {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PortalWizardUser {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("wizard_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `portal.wizard.user` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PortalWizardUserCreate {

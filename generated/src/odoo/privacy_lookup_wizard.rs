@@ -132,6 +132,13 @@ impl ::runtime::Model for PrivacyLookupWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PrivacyLookupWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("log_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `privacy.lookup.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PrivacyLookupWizardCreate {

@@ -155,6 +155,14 @@ impl ::runtime::Model for PrivacyLookupWizardLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PrivacyLookupWizardLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("res_model_id"),
+        ::runtime::nested::Relation::display_name("wizard_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `privacy.lookup.wizard.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PrivacyLookupWizardLineCreate {

@@ -132,6 +132,14 @@ impl ::runtime::Model for ProcurementGroup {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProcurementGroup {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("sale_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `procurement.group` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProcurementGroupCreate {

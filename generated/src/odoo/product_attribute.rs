@@ -170,6 +170,12 @@ impl ::runtime::Model for ProductAttribute {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductAttribute {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.attribute` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductAttributeCreate {

@@ -111,6 +111,16 @@ impl ::runtime::Model for ProductAttributeCustomValue {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductAttributeCustomValue {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name(
+            "custom_product_template_attribute_value_id",
+        ),
+        ::runtime::nested::Relation::display_name("sale_order_line_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.attribute.custom.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductAttributeCustomValueCreate {

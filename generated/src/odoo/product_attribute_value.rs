@@ -181,6 +181,13 @@ impl ::runtime::Model for ProductAttributeValue {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductAttributeValue {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("attribute_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductAttributeValueCreate {

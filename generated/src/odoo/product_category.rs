@@ -430,6 +430,33 @@ impl ::runtime::Model for ProductCategory {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductCategory {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name(
+            "property_account_creditor_price_difference_categ",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "property_account_downpayment_categ_id",
+        ),
+        ::runtime::nested::Relation::display_name("property_account_expense_categ_id"),
+        ::runtime::nested::Relation::display_name("property_account_income_categ_id"),
+        ::runtime::nested::Relation::display_name(
+            "property_stock_account_input_categ_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "property_stock_account_output_categ_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "property_stock_account_production_cost_id",
+        ),
+        ::runtime::nested::Relation::display_name("property_stock_journal"),
+        ::runtime::nested::Relation::display_name("property_stock_valuation_account_id"),
+        ::runtime::nested::Relation::display_name("removal_strategy_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductCategoryCreate {

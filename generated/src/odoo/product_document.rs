@@ -298,6 +298,15 @@ impl ::runtime::Model for ProductDocument {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductDocument {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("ir_attachment_id"),
+        ::runtime::nested::Relation::display_name("original_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.document` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductDocumentCreate {

@@ -157,6 +157,13 @@ impl ::runtime::Model for ProductLabelLayout {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductLabelLayout {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("pricelist_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.label.layout` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductLabelLayoutCreate {

@@ -212,6 +212,22 @@ impl ::runtime::Model for ProductReplenish {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductReplenish {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("bom_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("forecast_uom_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("route_id"),
+        ::runtime::nested::Relation::display_name("supplier_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.replenish` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductReplenishCreate {

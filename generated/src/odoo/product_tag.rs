@@ -123,6 +123,12 @@ impl ::runtime::Model for ProductTag {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductTag {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.tag` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTagCreate {

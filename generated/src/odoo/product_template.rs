@@ -1125,6 +1125,34 @@ impl ::runtime::Model for ProductTemplate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductTemplate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("categ_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("cost_currency_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("product_variant_id"),
+        ::runtime::nested::Relation::display_name("project_id"),
+        ::runtime::nested::Relation::display_name("project_template_id"),
+        ::runtime::nested::Relation::display_name(
+            "property_account_creditor_price_difference",
+        ),
+        ::runtime::nested::Relation::display_name("property_account_expense_id"),
+        ::runtime::nested::Relation::display_name("property_account_income_id"),
+        ::runtime::nested::Relation::display_name("property_stock_inventory"),
+        ::runtime::nested::Relation::display_name("property_stock_production"),
+        ::runtime::nested::Relation::display_name("responsible_id"),
+        ::runtime::nested::Relation::display_name("uom_id"),
+        ::runtime::nested::Relation::display_name("uom_po_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTemplateCreate {

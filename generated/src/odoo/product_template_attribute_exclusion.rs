@@ -104,6 +104,14 @@ impl ::runtime::Model for ProductTemplateAttributeExclusion {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductTemplateAttributeExclusion {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("product_template_attribute_value_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.template.attribute.exclusion` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTemplateAttributeExclusionCreate {

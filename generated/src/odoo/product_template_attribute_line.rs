@@ -132,6 +132,14 @@ impl ::runtime::Model for ProductTemplateAttributeLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductTemplateAttributeLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("attribute_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.template.attribute.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTemplateAttributeLineCreate {

@@ -199,6 +199,17 @@ impl ::runtime::Model for ProductTemplateAttributeValue {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProductTemplateAttributeValue {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("attribute_id"),
+        ::runtime::nested::Relation::display_name("attribute_line_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("product_attribute_value_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `product.template.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProductTemplateAttributeValueCreate {

@@ -314,6 +314,16 @@ impl ::runtime::Model for ProjectMilestone {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectMilestone {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("product_uom"),
+        ::runtime::nested::Relation::display_name("project_id"),
+        ::runtime::nested::Relation::display_name("project_partner_id"),
+        ::runtime::nested::Relation::display_name("sale_line_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `project.milestone` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectMilestoneCreate {

@@ -992,6 +992,33 @@ impl ::runtime::Model for ProjectProject {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectProject {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_id"),
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("alias_domain_id"),
+        ::runtime::nested::Relation::display_name("alias_id"),
+        ::runtime::nested::Relation::display_name("alias_model_id"),
+        ::runtime::nested::Relation::display_name("alias_parent_model_id"),
+        ::runtime::nested::Relation::display_name("auto_account_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("last_update_id"),
+        ::runtime::nested::Relation::display_name("next_milestone_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("reinvoiced_sale_order_id"),
+        ::runtime::nested::Relation::display_name("resource_calendar_id"),
+        ::runtime::nested::Relation::display_name("sale_line_id"),
+        ::runtime::nested::Relation::display_name("sale_order_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::nested::Relation::display_name("x_plan2_id"),
+        ::runtime::nested::Relation::display_name("x_plan3_id"),
+    ];
+}
 /// Values for creating a `project.project` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectProjectCreate {

@@ -119,6 +119,14 @@ impl ::runtime::Model for ProjectShareCollaboratorWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectShareCollaboratorWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_wizard_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `project.share.collaborator.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectShareCollaboratorWizardCreate {

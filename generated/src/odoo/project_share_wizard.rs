@@ -154,6 +154,12 @@ impl ::runtime::Model for ProjectShareWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectShareWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `project.share.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectShareWizardCreate {

@@ -111,6 +111,12 @@ impl ::runtime::Model for ProjectTags {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectTags {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `project.tags` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectTagsCreate {

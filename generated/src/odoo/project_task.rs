@@ -926,6 +926,28 @@ impl ::runtime::Model for ProjectTask {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectTask {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("displayed_image_id"),
+        ::runtime::nested::Relation::display_name("milestone_id"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("personal_stage_id"),
+        ::runtime::nested::Relation::display_name("personal_stage_type_id"),
+        ::runtime::nested::Relation::display_name("project_id"),
+        ::runtime::nested::Relation::display_name("project_sale_order_id"),
+        ::runtime::nested::Relation::display_name("recurrence_id"),
+        ::runtime::nested::Relation::display_name("sale_line_id"),
+        ::runtime::nested::Relation::display_name("sale_order_id"),
+        ::runtime::nested::Relation::display_name("stage_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `project.task` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectTaskCreate {

@@ -120,6 +120,12 @@ impl ::runtime::Model for ProjectTaskRecurrence {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectTaskRecurrence {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `project.task.recurrence` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

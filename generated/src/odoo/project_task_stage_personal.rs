@@ -102,6 +102,15 @@ impl ::runtime::Model for ProjectTaskStagePersonal {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectTaskStagePersonal {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("stage_id"),
+        ::runtime::nested::Relation::display_name("task_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `project.task.stage.personal` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectTaskStagePersonalCreate {

@@ -172,6 +172,16 @@ impl ::runtime::Model for ProjectTaskType {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ProjectTaskType {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_template_id"),
+        ::runtime::nested::Relation::display_name("rating_template_id"),
+        ::runtime::nested::Relation::display_name("sms_template_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `project.task.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectTaskTypeCreate {

@@ -188,6 +188,20 @@ impl ::runtime::Model for PurchaseBillLineMatch {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PurchaseBillLineMatch {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_move_id"),
+        ::runtime::nested::Relation::display_name("aml_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("line_uom_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("pol_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("purchase_order_id"),
+    ];
+}
 /// Values for creating a `purchase.bill.line.match` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

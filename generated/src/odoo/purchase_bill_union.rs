@@ -116,6 +116,15 @@ impl ::runtime::Model for PurchaseBillUnion {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PurchaseBillUnion {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("purchase_order_id"),
+        ::runtime::nested::Relation::display_name("vendor_bill_id"),
+    ];
+}
 /// Values for creating a `purchase.bill.union` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

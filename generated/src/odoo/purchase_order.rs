@@ -726,6 +726,29 @@ impl ::runtime::Model for PurchaseOrder {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PurchaseOrder {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("dest_address_id"),
+        ::runtime::nested::Relation::display_name("fiscal_position_id"),
+        ::runtime::nested::Relation::display_name("group_id"),
+        ::runtime::nested::Relation::display_name("incoterm_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("payment_term_id"),
+        ::runtime::nested::Relation::display_name("picking_type_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("project_id"),
+        ::runtime::nested::Relation::display_name("tax_country_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `purchase.order` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PurchaseOrderCreate {

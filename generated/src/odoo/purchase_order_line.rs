@@ -463,6 +463,25 @@ impl ::runtime::Model for PurchaseOrderLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PurchaseOrderLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("group_id"),
+        ::runtime::nested::Relation::display_name("location_final_id"),
+        ::runtime::nested::Relation::display_name("order_id"),
+        ::runtime::nested::Relation::display_name("orderpoint_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_packaging_id"),
+        ::runtime::nested::Relation::display_name("product_uom"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("sale_line_id"),
+        ::runtime::nested::Relation::display_name("sale_order_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `purchase.order.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -271,6 +271,23 @@ impl ::runtime::Model for PurchaseReport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for PurchaseReport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("category_id"),
+        ::runtime::nested::Relation::display_name("commercial_partner_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("fiscal_position_id"),
+        ::runtime::nested::Relation::display_name("order_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("picking_type_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("product_uom"),
+        ::runtime::nested::Relation::display_name("user_id"),
+    ];
+}
 /// Values for creating a `purchase.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PurchaseReportCreate {

@@ -259,6 +259,18 @@ impl ::runtime::Model for RatingRating {
         self.id
     }
 }
+impl ::runtime::nested::Projection for RatingRating {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("message_id"),
+        ::runtime::nested::Relation::display_name("parent_res_model_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("publisher_id"),
+        ::runtime::nested::Relation::display_name("rated_partner_id"),
+        ::runtime::nested::Relation::display_name("res_model_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `rating.rating` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct RatingRatingCreate {

@@ -99,6 +99,13 @@ impl ::runtime::Model for RegistrationEditor {
         self.id
     }
 }
+impl ::runtime::nested::Projection for RegistrationEditor {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("sale_order_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `registration.editor` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct RegistrationEditorCreate {

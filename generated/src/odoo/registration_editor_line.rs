@@ -146,6 +146,18 @@ impl ::runtime::Model for RegistrationEditorLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for RegistrationEditorLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("editor_id"),
+        ::runtime::nested::Relation::display_name("event_id"),
+        ::runtime::nested::Relation::display_name("event_ticket_id"),
+        ::runtime::nested::Relation::display_name("registration_id"),
+        ::runtime::nested::Relation::display_name("sale_order_line_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `registration.editor.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct RegistrationEditorLineCreate {

@@ -215,6 +215,12 @@ impl ::runtime::Model for ReportPaperformat {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ReportPaperformat {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `report.paperformat` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ReportPaperformatCreate {

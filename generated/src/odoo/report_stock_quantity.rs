@@ -104,6 +104,14 @@ impl ::runtime::Model for ReportStockQuantity {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ReportStockQuantity {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+    ];
+}
 /// Values for creating a `report.stock.quantity` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -1423,6 +1423,72 @@ impl ::runtime::Model for ResCompany {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResCompany {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_cash_basis_base_account_id"),
+        ::runtime::nested::Relation::display_name(
+            "account_default_pos_receivable_account_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "account_discount_expense_allocation_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "account_discount_income_allocation_id",
+        ),
+        ::runtime::nested::Relation::display_name("account_fiscal_country_id"),
+        ::runtime::nested::Relation::display_name(
+            "account_journal_early_pay_discount_gain_account_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "account_journal_early_pay_discount_loss_account_id",
+        ),
+        ::runtime::nested::Relation::display_name("account_journal_suspense_account_id"),
+        ::runtime::nested::Relation::display_name("account_opening_journal_id"),
+        ::runtime::nested::Relation::display_name("account_opening_move_id"),
+        ::runtime::nested::Relation::display_name("account_production_wip_account_id"),
+        ::runtime::nested::Relation::display_name(
+            "account_production_wip_overhead_account_id",
+        ),
+        ::runtime::nested::Relation::display_name("account_purchase_tax_id"),
+        ::runtime::nested::Relation::display_name("account_sale_tax_id"),
+        ::runtime::nested::Relation::display_name("alias_domain_id"),
+        ::runtime::nested::Relation::display_name("automatic_entry_default_journal_id"),
+        ::runtime::nested::Relation::display_name("batch_payment_sequence_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_exchange_journal_id"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name(
+            "default_cash_difference_expense_account_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "default_cash_difference_income_account_id",
+        ),
+        ::runtime::nested::Relation::display_name("expense_accrual_account_id"),
+        ::runtime::nested::Relation::display_name(
+            "expense_currency_exchange_account_id",
+        ),
+        ::runtime::nested::Relation::display_name("external_report_layout_id"),
+        ::runtime::nested::Relation::display_name("income_currency_exchange_account_id"),
+        ::runtime::nested::Relation::display_name("incoterm_id"),
+        ::runtime::nested::Relation::display_name("internal_transit_location_id"),
+        ::runtime::nested::Relation::display_name("nomenclature_id"),
+        ::runtime::nested::Relation::display_name("paperformat_id"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("resource_calendar_id"),
+        ::runtime::nested::Relation::display_name("revenue_accrual_account_id"),
+        ::runtime::nested::Relation::display_name("root_id"),
+        ::runtime::nested::Relation::display_name("sale_discount_product_id"),
+        ::runtime::nested::Relation::display_name("sale_order_template_id"),
+        ::runtime::nested::Relation::display_name("state_id"),
+        ::runtime::nested::Relation::display_name("stock_mail_confirmation_template_id"),
+        ::runtime::nested::Relation::display_name("stock_sms_confirmation_template_id"),
+        ::runtime::nested::Relation::display_name("tax_cash_basis_journal_id"),
+        ::runtime::nested::Relation::display_name("transfer_account_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.company` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCompanyCreate {

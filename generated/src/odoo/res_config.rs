@@ -83,6 +83,12 @@ impl ::runtime::Model for ResConfig {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResConfig {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.config` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

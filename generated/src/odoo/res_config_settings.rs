@@ -2185,6 +2185,49 @@ impl ::runtime::Model for ResConfigSettings {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResConfigSettings {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_cash_basis_base_account_id"),
+        ::runtime::nested::Relation::display_name(
+            "account_discount_expense_allocation_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "account_discount_income_allocation_id",
+        ),
+        ::runtime::nested::Relation::display_name("account_fiscal_country_id"),
+        ::runtime::nested::Relation::display_name(
+            "account_journal_early_pay_discount_gain_account_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "account_journal_early_pay_discount_loss_account_id",
+        ),
+        ::runtime::nested::Relation::display_name("account_journal_suspense_account_id"),
+        ::runtime::nested::Relation::display_name("alias_domain_id"),
+        ::runtime::nested::Relation::display_name("auth_signup_template_user_id"),
+        ::runtime::nested::Relation::display_name("barcode_nomenclature_id"),
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("company_so_template_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_exchange_journal_id"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("digest_id"),
+        ::runtime::nested::Relation::display_name(
+            "expense_currency_exchange_account_id",
+        ),
+        ::runtime::nested::Relation::display_name("external_report_layout_id"),
+        ::runtime::nested::Relation::display_name("income_currency_exchange_account_id"),
+        ::runtime::nested::Relation::display_name("incoterm_id"),
+        ::runtime::nested::Relation::display_name("invoice_mail_template_id"),
+        ::runtime::nested::Relation::display_name("purchase_tax_id"),
+        ::runtime::nested::Relation::display_name("resource_calendar_id"),
+        ::runtime::nested::Relation::display_name("sale_tax_id"),
+        ::runtime::nested::Relation::display_name("stock_sms_confirmation_template_id"),
+        ::runtime::nested::Relation::display_name("tax_cash_basis_journal_id"),
+        ::runtime::nested::Relation::display_name("transfer_account_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.config.settings` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResConfigSettingsCreate {

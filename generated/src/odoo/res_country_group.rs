@@ -102,6 +102,12 @@ impl ::runtime::Model for ResCountryGroup {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResCountryGroup {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.country.group` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCountryGroupCreate {

@@ -106,6 +106,13 @@ impl ::runtime::Model for ResCountryState {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResCountryState {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.country.state` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCountryStateCreate {

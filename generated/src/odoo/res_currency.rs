@@ -227,6 +227,12 @@ impl ::runtime::Model for ResCurrency {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResCurrency {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.currency` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCurrencyCreate {

@@ -129,6 +129,14 @@ impl ::runtime::Model for ResCurrencyRate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResCurrencyRate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.currency.rate` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResCurrencyRateCreate {

@@ -185,6 +185,13 @@ impl ::runtime::Model for ResGroups {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResGroups {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("category_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.groups` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResGroupsCreate {

@@ -195,6 +195,12 @@ impl ::runtime::Model for ResLang {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResLang {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.lang` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResLangCreate {

@@ -95,6 +95,13 @@ impl ::runtime::Model for ResPartnerAutocompleteSync {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResPartnerAutocompleteSync {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.partner.autocomplete.sync` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

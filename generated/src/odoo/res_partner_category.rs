@@ -132,6 +132,13 @@ impl ::runtime::Model for ResPartnerCategory {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResPartnerCategory {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.partner.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResPartnerCategoryCreate {

@@ -102,6 +102,12 @@ impl ::runtime::Model for ResPartnerIndustry {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResPartnerIndustry {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.partner.industry` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -2223,6 +2223,65 @@ impl ::runtime::Model for ResUsers {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResUsers {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("action_id"),
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("address_id"),
+        ::runtime::nested::Relation::display_name("buyer_id"),
+        ::runtime::nested::Relation::display_name("coach_id"),
+        ::runtime::nested::Relation::display_name("commercial_partner_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("country_of_birth"),
+        ::runtime::nested::Relation::display_name("create_employee_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("department_id"),
+        ::runtime::nested::Relation::display_name("employee_bank_account_id"),
+        ::runtime::nested::Relation::display_name("employee_country_id"),
+        ::runtime::nested::Relation::display_name("employee_id"),
+        ::runtime::nested::Relation::display_name("employee_parent_id"),
+        ::runtime::nested::Relation::display_name("employee_resource_calendar_id"),
+        ::runtime::nested::Relation::display_name("industry_id"),
+        ::runtime::nested::Relation::display_name("invoice_template_pdf_report_id"),
+        ::runtime::nested::Relation::display_name("parent_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("private_country_id"),
+        ::runtime::nested::Relation::display_name("private_state_id"),
+        ::runtime::nested::Relation::display_name("property_account_payable_id"),
+        ::runtime::nested::Relation::display_name("property_account_position_id"),
+        ::runtime::nested::Relation::display_name("property_account_receivable_id"),
+        ::runtime::nested::Relation::display_name(
+            "property_inbound_payment_method_line_id",
+        ),
+        ::runtime::nested::Relation::display_name(
+            "property_outbound_payment_method_line_id",
+        ),
+        ::runtime::nested::Relation::display_name("property_payment_term_id"),
+        ::runtime::nested::Relation::display_name("property_product_pricelist"),
+        ::runtime::nested::Relation::display_name("property_purchase_currency_id"),
+        ::runtime::nested::Relation::display_name("property_stock_customer"),
+        ::runtime::nested::Relation::display_name("property_stock_supplier"),
+        ::runtime::nested::Relation::display_name("property_supplier_payment_term_id"),
+        ::runtime::nested::Relation::display_name("property_warehouse_id"),
+        ::runtime::nested::Relation::display_name("res_users_settings_id"),
+        ::runtime::nested::Relation::display_name("resource_calendar_id"),
+        ::runtime::nested::Relation::display_name("sale_team_id"),
+        ::runtime::nested::Relation::display_name("same_company_registry_partner_id"),
+        ::runtime::nested::Relation::display_name("same_vat_partner_id"),
+        ::runtime::nested::Relation::display_name("self"),
+        ::runtime::nested::Relation::display_name("specific_property_product_pricelist"),
+        ::runtime::nested::Relation::display_name("state_id"),
+        ::runtime::nested::Relation::display_name("title"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("work_contact_id"),
+        ::runtime::nested::Relation::display_name("work_location_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.users` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResUsersCreate {

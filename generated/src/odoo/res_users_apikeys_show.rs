@@ -47,6 +47,9 @@ impl ::runtime::Model for ResUsersApikeysShow {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResUsersApikeysShow {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+}
 /// Values for creating a `res.users.apikeys.show` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

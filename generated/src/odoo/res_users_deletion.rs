@@ -104,6 +104,13 @@ impl ::runtime::Model for ResUsersDeletion {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResUsersDeletion {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.users.deletion` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResUsersDeletionCreate {

@@ -99,6 +99,12 @@ impl ::runtime::Model for ResUsersIdentitycheck {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResUsersIdentitycheck {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.users.identitycheck` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -167,6 +167,13 @@ impl ::runtime::Model for ResUsersSettings {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResUsersSettings {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.users.settings` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResUsersSettingsCreate {

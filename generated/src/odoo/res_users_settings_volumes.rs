@@ -111,6 +111,15 @@ impl ::runtime::Model for ResUsersSettingsVolumes {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResUsersSettingsVolumes {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("guest_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("user_setting_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `res.users.settings.volumes` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResUsersSettingsVolumesCreate {

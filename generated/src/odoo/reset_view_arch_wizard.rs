@@ -134,6 +134,14 @@ impl ::runtime::Model for ResetViewArchWizard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResetViewArchWizard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("compare_view_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("view_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `reset.view.arch.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResetViewArchWizardCreate {

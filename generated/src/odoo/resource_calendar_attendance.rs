@@ -201,6 +201,14 @@ impl ::runtime::Model for ResourceCalendarAttendance {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResourceCalendarAttendance {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("calendar_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("resource_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `resource.calendar.attendance` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResourceCalendarAttendanceCreate {

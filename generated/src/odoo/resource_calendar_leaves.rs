@@ -136,6 +136,15 @@ impl ::runtime::Model for ResourceCalendarLeaves {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ResourceCalendarLeaves {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("calendar_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("resource_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `resource.calendar.leaves` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResourceCalendarLeavesCreate {

@@ -195,6 +195,14 @@ impl ::runtime::Model for SaleAdvancePaymentInv {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SaleAdvancePaymentInv {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sale.advance.payment.inv` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleAdvancePaymentInvCreate {

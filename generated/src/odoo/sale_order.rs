@@ -1054,6 +1054,38 @@ impl ::runtime::Model for SaleOrder {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SaleOrder {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("campaign_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("fiscal_position_id"),
+        ::runtime::nested::Relation::display_name("incoterm"),
+        ::runtime::nested::Relation::display_name("journal_id"),
+        ::runtime::nested::Relation::display_name("medium_id"),
+        ::runtime::nested::Relation::display_name("opportunity_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("partner_invoice_id"),
+        ::runtime::nested::Relation::display_name("partner_shipping_id"),
+        ::runtime::nested::Relation::display_name("payment_term_id"),
+        ::runtime::nested::Relation::display_name("pending_email_template_id"),
+        ::runtime::nested::Relation::display_name("pricelist_id"),
+        ::runtime::nested::Relation::display_name("procurement_group_id"),
+        ::runtime::nested::Relation::display_name("project_account_id"),
+        ::runtime::nested::Relation::display_name("project_id"),
+        ::runtime::nested::Relation::display_name("sale_order_template_id"),
+        ::runtime::nested::Relation::display_name("source_id"),
+        ::runtime::nested::Relation::display_name("tax_country_id"),
+        ::runtime::nested::Relation::display_name("team_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sale.order` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderCreate {

@@ -183,6 +183,15 @@ impl ::runtime::Model for SaleOrderCancel {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SaleOrderCancel {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("author_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("order_id"),
+        ::runtime::nested::Relation::display_name("template_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sale.order.cancel` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderCancelCreate {

@@ -136,6 +136,15 @@ impl ::runtime::Model for SaleOrderDiscount {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SaleOrderDiscount {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("sale_order_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sale.order.discount` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderDiscountCreate {

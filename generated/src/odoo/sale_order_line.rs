@@ -746,6 +746,32 @@ impl ::runtime::Model for SaleOrderLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SaleOrderLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("combo_item_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("event_id"),
+        ::runtime::nested::Relation::display_name("event_ticket_id"),
+        ::runtime::nested::Relation::display_name("linked_line_id"),
+        ::runtime::nested::Relation::display_name("order_id"),
+        ::runtime::nested::Relation::display_name("order_partner_id"),
+        ::runtime::nested::Relation::display_name("pricelist_item_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_packaging_id"),
+        ::runtime::nested::Relation::display_name("product_template_id"),
+        ::runtime::nested::Relation::display_name("product_uom"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("project_id"),
+        ::runtime::nested::Relation::display_name("route_id"),
+        ::runtime::nested::Relation::display_name("salesman_id"),
+        ::runtime::nested::Relation::display_name("task_id"),
+        ::runtime::nested::Relation::display_name("tax_country_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sale.order.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

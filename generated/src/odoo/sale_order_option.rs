@@ -166,6 +166,17 @@ impl ::runtime::Model for SaleOrderOption {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SaleOrderOption {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("line_id"),
+        ::runtime::nested::Relation::display_name("order_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("uom_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sale.order.option` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderOptionCreate {

@@ -136,6 +136,17 @@ impl ::runtime::Model for SaleOrderTemplateOption {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SaleOrderTemplateOption {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("sale_order_template_id"),
+        ::runtime::nested::Relation::display_name("uom_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sale.order.template.option` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SaleOrderTemplateOptionCreate {

@@ -348,6 +348,29 @@ impl ::runtime::Model for SaleReport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SaleReport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("campaign_id"),
+        ::runtime::nested::Relation::display_name("categ_id"),
+        ::runtime::nested::Relation::display_name("commercial_partner_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("industry_id"),
+        ::runtime::nested::Relation::display_name("medium_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("pricelist_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("product_uom"),
+        ::runtime::nested::Relation::display_name("project_id"),
+        ::runtime::nested::Relation::display_name("source_id"),
+        ::runtime::nested::Relation::display_name("state_id"),
+        ::runtime::nested::Relation::display_name("team_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+    ];
+}
 /// Values for creating a `sale.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -97,6 +97,13 @@ impl ::runtime::Model for SmsAccountSender {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SmsAccountSender {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sms.account.sender` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsAccountSenderCreate {

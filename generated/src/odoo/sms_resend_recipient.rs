@@ -134,6 +134,15 @@ impl ::runtime::Model for SmsResendRecipient {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SmsResendRecipient {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("notification_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("sms_resend_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sms.resend.recipient` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsResendRecipientCreate {

@@ -147,6 +147,14 @@ impl ::runtime::Model for SmsTemplate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SmsTemplate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("sidebar_action_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sms.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsTemplateCreate {

@@ -131,6 +131,14 @@ impl ::runtime::Model for SmsTemplatePreview {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SmsTemplatePreview {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("model_id"),
+        ::runtime::nested::Relation::display_name("sms_template_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sms.template.preview` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsTemplatePreviewCreate {

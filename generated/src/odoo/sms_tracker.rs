@@ -97,6 +97,13 @@ impl ::runtime::Model for SmsTracker {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SmsTracker {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("mail_notification_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `sms.tracker` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsTrackerCreate {

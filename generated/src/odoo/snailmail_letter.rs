@@ -252,6 +252,20 @@ impl ::runtime::Model for SnailmailLetter {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SnailmailLetter {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("attachment_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("message_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("report_template"),
+        ::runtime::nested::Relation::display_name("state_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `snailmail.letter` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SnailmailLetterCreate {

@@ -97,6 +97,13 @@ impl ::runtime::Model for SnailmailLetterFormatError {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SnailmailLetterFormatError {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("message_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `snailmail.letter.format.error` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

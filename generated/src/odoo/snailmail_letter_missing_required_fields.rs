@@ -139,6 +139,16 @@ impl ::runtime::Model for SnailmailLetterMissingRequiredFields {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SnailmailLetterMissingRequiredFields {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("country_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("letter_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("state_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `snailmail.letter.missing.required.fields` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

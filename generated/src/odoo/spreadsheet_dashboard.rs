@@ -155,6 +155,14 @@ impl ::runtime::Model for SpreadsheetDashboard {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SpreadsheetDashboard {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("dashboard_group_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `spreadsheet.dashboard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SpreadsheetDashboardCreate {

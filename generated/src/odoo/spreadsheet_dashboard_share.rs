@@ -127,6 +127,13 @@ impl ::runtime::Model for SpreadsheetDashboardShare {
         self.id
     }
 }
+impl ::runtime::nested::Projection for SpreadsheetDashboardShare {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("dashboard_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `spreadsheet.dashboard.share` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SpreadsheetDashboardShareCreate {

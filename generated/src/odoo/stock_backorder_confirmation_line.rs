@@ -106,6 +106,14 @@ impl ::runtime::Model for StockBackorderConfirmationLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockBackorderConfirmationLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("backorder_confirmation_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("picking_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.backorder.confirmation.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

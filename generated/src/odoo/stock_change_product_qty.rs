@@ -122,6 +122,15 @@ impl ::runtime::Model for StockChangeProductQty {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockChangeProductQty {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.change.product.qty` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockChangeProductQtyCreate {

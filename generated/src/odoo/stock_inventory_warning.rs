@@ -90,6 +90,12 @@ impl ::runtime::Model for StockInventoryWarning {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockInventoryWarning {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.inventory.warning` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

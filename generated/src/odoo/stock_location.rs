@@ -358,6 +358,19 @@ impl ::runtime::Model for StockLocation {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockLocation {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("removal_strategy_id"),
+        ::runtime::nested::Relation::display_name("storage_category_id"),
+        ::runtime::nested::Relation::display_name("valuation_in_account_id"),
+        ::runtime::nested::Relation::display_name("valuation_out_account_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.location` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockLocationCreate {

@@ -469,6 +469,21 @@ impl ::runtime::Model for StockLot {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockLot {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
+        ::runtime::nested::Relation::display_name("activity_type_id"),
+        ::runtime::nested::Relation::display_name("activity_user_id"),
+        ::runtime::nested::Relation::display_name("company_currency_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("last_delivery_partner_id"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.lot` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockLotCreate {

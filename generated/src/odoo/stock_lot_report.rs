@@ -116,6 +116,15 @@ impl ::runtime::Model for StockLotReport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockLotReport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("lot_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("picking_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("uom_id"),
+    ];
+}
 /// Values for creating a `stock.lot.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

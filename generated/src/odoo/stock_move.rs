@@ -902,6 +902,44 @@ impl ::runtime::Model for StockMove {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockMove {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("bom_line_id"),
+        ::runtime::nested::Relation::display_name("byproduct_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("consume_unbuild_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("created_production_id"),
+        ::runtime::nested::Relation::display_name("group_id"),
+        ::runtime::nested::Relation::display_name("location_dest_id"),
+        ::runtime::nested::Relation::display_name("location_final_id"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("operation_id"),
+        ::runtime::nested::Relation::display_name("order_finished_lot_id"),
+        ::runtime::nested::Relation::display_name("orderpoint_id"),
+        ::runtime::nested::Relation::display_name("origin_returned_move_id"),
+        ::runtime::nested::Relation::display_name("package_level_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("picking_id"),
+        ::runtime::nested::Relation::display_name("picking_type_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_packaging_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("product_uom"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("production_id"),
+        ::runtime::nested::Relation::display_name("purchase_line_id"),
+        ::runtime::nested::Relation::display_name("raw_material_production_id"),
+        ::runtime::nested::Relation::display_name("restrict_partner_id"),
+        ::runtime::nested::Relation::display_name("rule_id"),
+        ::runtime::nested::Relation::display_name("sale_line_id"),
+        ::runtime::nested::Relation::display_name("scrap_id"),
+        ::runtime::nested::Relation::display_name("unbuild_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("workorder_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.move` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockMoveCreate {

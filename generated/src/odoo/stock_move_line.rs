@@ -458,6 +458,32 @@ impl ::runtime::Model for StockMoveLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockMoveLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_dest_id"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("lot_id"),
+        ::runtime::nested::Relation::display_name("move_id"),
+        ::runtime::nested::Relation::display_name("owner_id"),
+        ::runtime::nested::Relation::display_name("package_id"),
+        ::runtime::nested::Relation::display_name("package_level_id"),
+        ::runtime::nested::Relation::display_name("picking_id"),
+        ::runtime::nested::Relation::display_name("picking_location_dest_id"),
+        ::runtime::nested::Relation::display_name("picking_location_id"),
+        ::runtime::nested::Relation::display_name("picking_partner_id"),
+        ::runtime::nested::Relation::display_name("picking_type_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("production_id"),
+        ::runtime::nested::Relation::display_name("quant_id"),
+        ::runtime::nested::Relation::display_name("result_package_id"),
+        ::runtime::nested::Relation::display_name("workorder_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.move.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockMoveLineCreate {

@@ -111,6 +111,14 @@ impl ::runtime::Model for StockPackageDestination {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockPackageDestination {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_dest_id"),
+        ::runtime::nested::Relation::display_name("picking_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.package.destination` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPackageDestinationCreate {

@@ -176,6 +176,17 @@ impl ::runtime::Model for StockPackageLevel {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockPackageLevel {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_dest_id"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("package_id"),
+        ::runtime::nested::Relation::display_name("picking_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.package_level` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPackageLevelCreate {

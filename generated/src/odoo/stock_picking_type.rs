@@ -618,6 +618,18 @@ impl ::runtime::Model for StockPickingType {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockPickingType {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("default_location_dest_id"),
+        ::runtime::nested::Relation::display_name("default_location_src_id"),
+        ::runtime::nested::Relation::display_name("return_picking_type_id"),
+        ::runtime::nested::Relation::display_name("sequence_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.picking.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPickingTypeCreate {

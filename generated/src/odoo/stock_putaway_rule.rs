@@ -157,6 +157,18 @@ impl ::runtime::Model for StockPutawayRule {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockPutawayRule {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("category_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_in_id"),
+        ::runtime::nested::Relation::display_name("location_out_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("storage_category_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.putaway.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockPutawayRuleCreate {

@@ -354,6 +354,25 @@ impl ::runtime::Model for StockQuant {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockQuant {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("lot_id"),
+        ::runtime::nested::Relation::display_name("owner_id"),
+        ::runtime::nested::Relation::display_name("package_id"),
+        ::runtime::nested::Relation::display_name("product_categ_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("storage_category_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.quant` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockQuantCreate {

@@ -158,6 +158,16 @@ impl ::runtime::Model for StockQuantPackage {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockQuantPackage {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("owner_id"),
+        ::runtime::nested::Relation::display_name("package_type_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.quant.package` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockQuantPackageCreate {

@@ -150,6 +150,15 @@ impl ::runtime::Model for StockQuantRelocate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockQuantRelocate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("dest_location_id"),
+        ::runtime::nested::Relation::display_name("dest_package_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.quant.relocate` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

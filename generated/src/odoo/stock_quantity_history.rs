@@ -92,6 +92,12 @@ impl ::runtime::Model for StockQuantityHistory {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockQuantityHistory {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.quantity.history` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -155,6 +155,17 @@ impl ::runtime::Model for StockReplenishmentOption {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockReplenishmentOption {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("replenishment_info_id"),
+        ::runtime::nested::Relation::display_name("route_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.replenishment.option` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -136,6 +136,16 @@ impl ::runtime::Model for StockReturnPickingLine {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockReturnPickingLine {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("move_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("uom_id"),
+        ::runtime::nested::Relation::display_name("wizard_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.return.picking.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockReturnPickingLineCreate {

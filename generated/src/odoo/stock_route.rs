@@ -212,6 +212,15 @@ impl ::runtime::Model for StockRoute {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockRoute {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("supplied_wh_id"),
+        ::runtime::nested::Relation::display_name("supplier_wh_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.route` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockRouteCreate {

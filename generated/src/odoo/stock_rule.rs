@@ -290,6 +290,22 @@ impl ::runtime::Model for StockRule {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockRule {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("group_id"),
+        ::runtime::nested::Relation::display_name("location_dest_id"),
+        ::runtime::nested::Relation::display_name("location_src_id"),
+        ::runtime::nested::Relation::display_name("partner_address_id"),
+        ::runtime::nested::Relation::display_name("picking_type_id"),
+        ::runtime::nested::Relation::display_name("propagate_warehouse_id"),
+        ::runtime::nested::Relation::display_name("route_company_id"),
+        ::runtime::nested::Relation::display_name("route_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockRuleCreate {

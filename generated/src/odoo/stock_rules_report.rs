@@ -122,6 +122,14 @@ impl ::runtime::Model for StockRulesReport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockRulesReport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.rules.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockRulesReportCreate {

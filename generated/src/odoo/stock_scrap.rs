@@ -364,6 +364,26 @@ impl ::runtime::Model for StockScrap {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockScrap {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("bom_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("lot_id"),
+        ::runtime::nested::Relation::display_name("owner_id"),
+        ::runtime::nested::Relation::display_name("package_id"),
+        ::runtime::nested::Relation::display_name("picking_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_template"),
+        ::runtime::nested::Relation::display_name("product_uom_category_id"),
+        ::runtime::nested::Relation::display_name("product_uom_id"),
+        ::runtime::nested::Relation::display_name("production_id"),
+        ::runtime::nested::Relation::display_name("scrap_location_id"),
+        ::runtime::nested::Relation::display_name("workorder_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.scrap` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockScrapCreate {

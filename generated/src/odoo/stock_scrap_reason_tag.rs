@@ -102,6 +102,12 @@ impl ::runtime::Model for StockScrapReasonTag {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockScrapReasonTag {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.scrap.reason.tag` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockScrapReasonTagCreate {

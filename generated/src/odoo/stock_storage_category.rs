@@ -150,6 +150,13 @@ impl ::runtime::Model for StockStorageCategory {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockStorageCategory {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.storage.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockStorageCategoryCreate {

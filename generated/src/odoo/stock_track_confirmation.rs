@@ -104,6 +104,12 @@ impl ::runtime::Model for StockTrackConfirmation {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockTrackConfirmation {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.track.confirmation` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

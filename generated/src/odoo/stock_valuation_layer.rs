@@ -236,6 +236,24 @@ impl ::runtime::Model for StockValuationLayer {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockValuationLayer {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("account_move_id"),
+        ::runtime::nested::Relation::display_name("account_move_line_id"),
+        ::runtime::nested::Relation::display_name("categ_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("lot_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("stock_move_id"),
+        ::runtime::nested::Relation::display_name("stock_valuation_layer_id"),
+        ::runtime::nested::Relation::display_name("uom_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.valuation.layer` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

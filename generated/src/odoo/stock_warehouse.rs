@@ -420,6 +420,43 @@ impl ::runtime::Model for StockWarehouse {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockWarehouse {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("buy_pull_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("crossdock_route_id"),
+        ::runtime::nested::Relation::display_name("delivery_route_id"),
+        ::runtime::nested::Relation::display_name("in_type_id"),
+        ::runtime::nested::Relation::display_name("int_type_id"),
+        ::runtime::nested::Relation::display_name("lot_stock_id"),
+        ::runtime::nested::Relation::display_name("manu_type_id"),
+        ::runtime::nested::Relation::display_name("manufacture_mto_pull_id"),
+        ::runtime::nested::Relation::display_name("manufacture_pull_id"),
+        ::runtime::nested::Relation::display_name("mto_pull_id"),
+        ::runtime::nested::Relation::display_name("out_type_id"),
+        ::runtime::nested::Relation::display_name("pack_type_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("pbm_loc_id"),
+        ::runtime::nested::Relation::display_name("pbm_mto_pull_id"),
+        ::runtime::nested::Relation::display_name("pbm_route_id"),
+        ::runtime::nested::Relation::display_name("pbm_type_id"),
+        ::runtime::nested::Relation::display_name("pick_type_id"),
+        ::runtime::nested::Relation::display_name("qc_type_id"),
+        ::runtime::nested::Relation::display_name("reception_route_id"),
+        ::runtime::nested::Relation::display_name("sam_loc_id"),
+        ::runtime::nested::Relation::display_name("sam_rule_id"),
+        ::runtime::nested::Relation::display_name("sam_type_id"),
+        ::runtime::nested::Relation::display_name("store_type_id"),
+        ::runtime::nested::Relation::display_name("view_location_id"),
+        ::runtime::nested::Relation::display_name("wh_input_stock_loc_id"),
+        ::runtime::nested::Relation::display_name("wh_output_stock_loc_id"),
+        ::runtime::nested::Relation::display_name("wh_pack_stock_loc_id"),
+        ::runtime::nested::Relation::display_name("wh_qc_stock_loc_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+        ::runtime::nested::Relation::display_name("xdock_type_id"),
+    ];
+}
 /// Values for creating a `stock.warehouse` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockWarehouseCreate {

@@ -360,6 +360,25 @@ impl ::runtime::Model for StockWarehouseOrderpoint {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockWarehouseOrderpoint {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("bom_id"),
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("group_id"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("product_category_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("product_supplier_id"),
+        ::runtime::nested::Relation::display_name("product_tmpl_id"),
+        ::runtime::nested::Relation::display_name("product_uom"),
+        ::runtime::nested::Relation::display_name("route_id"),
+        ::runtime::nested::Relation::display_name("supplier_id"),
+        ::runtime::nested::Relation::display_name("vendor_id"),
+        ::runtime::nested::Relation::display_name("warehouse_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.warehouse.orderpoint` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockWarehouseOrderpointCreate {

@@ -125,6 +125,15 @@ impl ::runtime::Model for StockWarnInsufficientQtyUnbuild {
         self.id
     }
 }
+impl ::runtime::nested::Projection for StockWarnInsufficientQtyUnbuild {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("location_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+        ::runtime::nested::Relation::display_name("unbuild_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `stock.warn.insufficient.qty.unbuild` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockWarnInsufficientQtyUnbuildCreate {

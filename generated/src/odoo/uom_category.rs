@@ -102,6 +102,13 @@ impl ::runtime::Model for UomCategory {
         self.id
     }
 }
+impl ::runtime::nested::Projection for UomCategory {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("reference_uom_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `uom.category` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UomCategoryCreate {

@@ -163,6 +163,13 @@ impl ::runtime::Model for UomUom {
         self.id
     }
 }
+impl ::runtime::nested::Projection for UomUom {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("category_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `uom.uom` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UomUomCreate {

@@ -115,6 +115,13 @@ impl ::runtime::Model for UpdateProductAttributeValue {
         self.id
     }
 }
+impl ::runtime::nested::Projection for UpdateProductAttributeValue {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("attribute_value_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `update.product.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UpdateProductAttributeValueCreate {

@@ -181,6 +181,16 @@ impl ::runtime::Model for UtmCampaign {
         self.id
     }
 }
+impl ::runtime::nested::Projection for UtmCampaign {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("company_id"),
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("currency_id"),
+        ::runtime::nested::Relation::display_name("stage_id"),
+        ::runtime::nested::Relation::display_name("user_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `utm.campaign` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct UtmCampaignCreate {

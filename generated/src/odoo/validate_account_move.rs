@@ -141,6 +141,12 @@ impl ::runtime::Model for ValidateAccountMove {
         self.id
     }
 }
+impl ::runtime::nested::Projection for ValidateAccountMove {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `validate.account.move` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

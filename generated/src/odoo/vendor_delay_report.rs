@@ -102,6 +102,13 @@ impl ::runtime::Model for VendorDelayReport {
         self.id
     }
 }
+impl ::runtime::nested::Projection for VendorDelayReport {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("category_id"),
+        ::runtime::nested::Relation::display_name("partner_id"),
+        ::runtime::nested::Relation::display_name("product_id"),
+    ];
+}
 /// Values for creating a `vendor.delay.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -157,6 +157,13 @@ impl ::runtime::Model for WebEditorConverterTest {
         self.id
     }
 }
+impl ::runtime::nested::Projection for WebEditorConverterTest {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("many2one"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `web_editor.converter.test` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

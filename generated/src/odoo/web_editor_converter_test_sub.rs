@@ -88,6 +88,12 @@ impl ::runtime::Model for WebEditorConverterTestSub {
         self.id
     }
 }
+impl ::runtime::nested::Projection for WebEditorConverterTestSub {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `web_editor.converter.test.sub` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

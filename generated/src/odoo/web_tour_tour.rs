@@ -137,6 +137,12 @@ impl ::runtime::Model for WebTourTour {
         self.id
     }
 }
+impl ::runtime::nested::Projection for WebTourTour {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `web_tour.tour` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct WebTourTourCreate {

@@ -116,6 +116,13 @@ impl ::runtime::Model for WebTourTourStep {
         self.id
     }
 }
+impl ::runtime::nested::Projection for WebTourTourStep {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("tour_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `web_tour.tour.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct WebTourTourStepCreate {

@@ -97,6 +97,13 @@ impl ::runtime::Model for WizardIrModelMenuCreate {
         self.id
     }
 }
+impl ::runtime::nested::Projection for WizardIrModelMenuCreate {
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[
+        ::runtime::nested::Relation::display_name("create_uid"),
+        ::runtime::nested::Relation::display_name("menu_id"),
+        ::runtime::nested::Relation::display_name("write_uid"),
+    ];
+}
 /// Values for creating a `wizard.ir.model.menu.create` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct WizardIrModelMenuCreateCreate {
