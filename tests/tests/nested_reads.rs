@@ -691,3 +691,48 @@ async fn json2_reads_the_same_as_json_rpc() {
         .unwrap();
     assert_eq!(found.length, ORDERS as u64);
 }
+
+/// Generated models are projections too: their many2one fields come with their display name,
+/// as `search_read` gives them, and a derived projection can hold them.
+#[derive(Debug, Clone, Model)]
+#[model(odoo = "sale.order", readonly)]
+struct OrderWithGeneratedLines {
+    id: i64,
+    order_line: Vec<generated::odoo::sale_order_line::SaleOrderLine>,
+}
+
+#[tokio::test]
+async fn generated_models_read_nested_as_search_read_reads_them() {
+    use generated::odoo::sale_order_line::SaleOrderLine;
+    let fake = seeded(OdooVersion::V18);
+    let client = connect(&fake, "admin", ADMIN_PASSWORD).await;
+    let ids: Vec<i64> = (10_001..10_011).collect();
+    let classic = client.read::<SaleOrderLine>(&ids).await.unwrap();
+    let show = |lines: &[SaleOrderLine]| format!("{lines:?}");
+    fake.clear_requests();
+    let nested = client.read_nested::<SaleOrderLine>(&ids).await.unwrap();
+    assert_eq!(calls(&fake), ["sale.order.line.web_read"]);
+    let kwargs = &fake.requests()[0].params["args"][6];
+    assert_eq!(
+        kwargs["specification"]["product_id"],
+        json!({"fields": {"display_name": {}}})
+    );
+    assert_eq!(kwargs["specification"]["tax_id"], json!({}));
+    assert_eq!(show(&nested), show(&classic));
+    assert_eq!(
+        nested[0].product_id.as_ref().and_then(|p| p.name()),
+        Some("[P02] Product 2")
+    );
+    let batched = client
+        .read_nested::<SaleOrderLine>(&ids)
+        .strategy(Strategy::Batched)
+        .await
+        .unwrap();
+    assert_eq!(show(&batched), show(&classic));
+
+    let orders = client
+        .read_nested::<OrderWithGeneratedLines>([1, 2])
+        .await
+        .unwrap();
+    assert_eq!(show(&orders[1].order_line), show(&classic[2..5]));
+}
