@@ -115,10 +115,9 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
             items: gen_prelude(plan, settings),
         },
     ];
-    let units: Vec<Unit> = plan
-        .models
-        .iter()
-        .map(|m| Unit {
+    let unit = |i: usize| {
+        let m = &plan.models[i];
+        Unit {
             module: m.module.clone(),
             feature: m.feature.clone(),
             verbatim_names: m.verbatim_names,
@@ -129,14 +128,15 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
             },
             items: model_items(plan, m, settings),
             label: m.name.to_owned(),
-        })
-        .collect();
-    layout::files(
+        }
+    };
+    layout::files_par(
         &settings.layout,
         &header(settings),
         &mod_docs(plan),
         &support,
-        &units,
+        plan.models.len(),
+        &unit,
     )
 }
 
