@@ -71,7 +71,7 @@ pub fn fmt_time(secs: f64) -> String {
 /// Print a summary header once.
 pub fn header(title: &str) {
     println!();
-    println!("== {title} (medians of interleaved runs; ratios against the in-run baseline)");
+    println!("== {title} (ratios against a baseline measured in this run)");
 }
 
 /// `  what: a / b = 0.45x  (a 12.3 ms, b 27.1 ms)`.

@@ -5,15 +5,16 @@
 //! (reading and parsing every `fields_get` answer), so the summary reads "generation costs N
 //! imports". Target: emission plus formatting of all four versions under 5 s.
 //!
-//! Formatting is measured by formatting the generated files again (`syn::parse_file` +
-//! `prettyplease::unparse`, what codegen does to its token streams, plus lexing the text);
-//! emission is the generation time minus that, so emission is if anything under-reported
-//! by the lexing.
+//! Stages, per model: emission is planning the schema and building each model's token stream
+//! (`emit::model::model_items`), formatting is what codegen then does to it (`syn::parse2` +
+//! `prettyplease::unparse`). The total is `emit::generate` itself (tree layout: one file per
+//! model), measured apart.
 
 #[path = "../../bench/ratio.rs"]
 mod ratio;
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use codegen::emit::{self, OutputFile, Settings};
 use codegen::schema::Schema;
@@ -35,22 +36,35 @@ fn import(v: &str) -> Schema {
 }
 
 fn generate(schema: &Schema) -> Vec<OutputFile> {
-    let settings = Settings {
-        features: true,
-        ..Settings::default()
-    };
-    emit::generate(schema, &settings).expect("generates")
+    emit::generate(schema, &settings()).expect("generates")
 }
 
-fn reformat(files: &[OutputFile]) -> usize {
-    files
-        .iter()
-        .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
-        .map(|f| {
-            let file = syn::parse_file(&f.contents).expect("generated code parses");
-            prettyplease::unparse(&file).len()
-        })
-        .sum()
+fn settings() -> Settings {
+    Settings {
+        features: true,
+        layout: emit::Layout::Tree,
+        ..Settings::default()
+    }
+}
+
+/// (emission, parse, print) seconds for every model of `schema`.
+fn stages(schema: &Schema) -> (f64, f64, f64) {
+    let settings = settings();
+    let t = Instant::now();
+    let plan = emit::SchemaPlan::new(schema, &settings).expect("plans");
+    let (mut emission, mut parse, mut print) = (t.elapsed().as_secs_f64(), 0.0, 0.0);
+    for m in &plan.models {
+        let t = Instant::now();
+        let tokens = emit::model::model_items(&plan, m, &settings);
+        emission += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let file: syn::File = syn::parse2(tokens).expect("parses");
+        parse += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        std::hint::black_box(prettyplease::unparse(&file));
+        print += t.elapsed().as_secs_f64();
+    }
+    (emission, parse, print)
 }
 
 #[divan::bench(args = VERSIONS, sample_count = 3, sample_size = 1)]
@@ -68,6 +82,7 @@ fn main() {
     let files: usize = outputs.iter().map(Vec::len).sum();
     let bytes: usize = outputs.iter().flatten().map(|f| f.contents.len()).sum();
 
+    let (mut emission, mut parse, mut print) = (Vec::new(), Vec::new(), Vec::new());
     let t = ratio::interleaved(
         rounds,
         &mut [
@@ -88,27 +103,42 @@ fn main() {
                 },
             },
             ratio::Side {
-                name: "format",
+                name: "stages",
                 run: &mut || {
-                    for o in &outputs {
-                        std::hint::black_box(reformat(o));
+                    let (mut e, mut p, mut q) = (0.0, 0.0, 0.0);
+                    for s in &schemas {
+                        let (a, b, c) = stages(s);
+                        (e, p, q) = (e + a, p + b, q + c);
                     }
+                    emission.push(e);
+                    parse.push(p);
+                    print.push(q);
                 },
             },
         ],
     );
-    let (import_t, total, format) = (t[0], t[1], t[2]);
-    let emission = (total - format).max(0.0);
+    let (import_t, total) = (t[0], t[1]);
+    let (emission, parse, print) = (
+        ratio::median(emission),
+        ratio::median(parse),
+        ratio::median(print),
+    );
+    let format = parse + print;
     ratio::header(&format!(
         "generate: {models} models of Odoo 16-19 -> {files} files, {:.1} MB of Rust",
         bytes as f64 / 1e6
     ));
     println!(
-        "  emission {}  +  formatting {}  =  {}  (target 5 s: {:.2}x of it)",
-        ratio::fmt_time(emission),
-        ratio::fmt_time(format),
+        "  generate (emit::generate, tree layout): {}  (target 5 s: {:.2}x of it)",
         ratio::fmt_time(total),
         total / 5.0
+    );
+    println!(
+        "  of which emission {}, formatting {} (syn::parse2 {}, prettyplease {})",
+        ratio::fmt_time(emission),
+        ratio::fmt_time(format),
+        ratio::fmt_time(parse),
+        ratio::fmt_time(print)
     );
     ratio::ratio_line("emission", "emission", emission, "import", import_t);
     ratio::ratio_line("formatting", "format", format, "import", import_t);
