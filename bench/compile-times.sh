@@ -44,7 +44,7 @@ run() { # name, then the command
     t1=$(date +%s.%N)
     NAMES+=("$name")
     TIMES+=("$(echo "$t1 - $t0" | bc)")
-    printf '  %-52s %7.1f s\n' "$name" "${TIMES[-1]}"
+    printf '  %-60s %7.1f s\n' "$name" "${TIMES[-1]}"
 }
 
 echo "== compile times ($PROFILE profile, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -107,7 +107,7 @@ echo "ratios (generated builds against 'generated, default features'):"
 base=${TIMES[1]}
 for i in "${!NAMES[@]}"; do
     [ "$i" -eq 0 ] && continue
-    printf '  %-52s %6.2fx\n' "${NAMES[$i]}" "$(echo "${TIMES[$i]} / $base" | bc -l)"
+    printf '  %-60s %6.2fx\n' "${NAMES[$i]}" "$(echo "${TIMES[$i]} / $base" | bc -l)"
 done
-printf '  %-52s %6.2fx\n' "cold default build (deps + generated) / generated" \
+printf '  %-60s %6.2fx\n' "cold default build (deps + generated) / generated" \
     "$(echo "(${TIMES[0]} + $base) / $base" | bc -l)"
