@@ -305,7 +305,7 @@ async fn an_answer_slower_than_the_timeout_is_a_typed_timeout_after_bounded_atte
 #[tokio::test]
 async fn a_create_hit_by_any_fault_reaches_the_server_at_most_once() {
     type Inject = fn(&FakeOdoo);
-    let faults: [(&str, Inject, ErrorKind, usize); 7] = [
+    let faults: [(&str, Inject, ErrorKind, usize); 8] = [
         (
             "drop",
             |f| f.faults().drop_connections(1),
@@ -317,6 +317,13 @@ async fn a_create_hit_by_any_fault_reaches_the_server_at_most_once() {
             "cut mid-body",
             |f| f.faults().truncate_responses(1),
             ErrorKind::Transport,
+            1,
+        ),
+        // The server stored the record, then answered 200 with cut JSON: stored once.
+        (
+            "well-framed cut JSON",
+            |f| f.faults().malformed_json(1),
+            ErrorKind::Protocol,
             1,
         ),
         (
@@ -431,5 +438,92 @@ async fn a_session_expiry_before_a_write_logs_in_again_and_writes_once() {
         fake.expire_sessions();
         assert!(c.model("res.partner").unlink([id]).await.unwrap());
         assert_eq!(named(&fake, "After expiry"), 0, "{v}");
+    }
+}
+
+#[tokio::test]
+async fn a_well_framed_answer_with_cut_json_is_a_typed_error_and_paging_neither_skips_nor_repeats()
+{
+    const TOTAL: usize = 35;
+    for v in OdooVersion::ALL {
+        let fake = FakeOdoo::builder(v).seed_demo(false).start();
+        fake.seed_many(
+            "res.partner",
+            TOTAL,
+            |i| json!({"name": format!("Cut {i:03}")}),
+        );
+        for c in every_transport(&fake, None).await {
+            let what = format!("{v} via {}", c.transport());
+            fake.faults().clear();
+            c.model("res.partner").search_count(()).await.unwrap();
+            fake.clear_requests();
+
+            // A typed read hit by cut JSON: a typed error naming the call, with the start of
+            // the body to look at; no panic, no partial list.
+            fake.faults().malformed_json(1);
+            let e = c.search_read::<Partner>(()).await.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Protocol, "{what}: {e:?}");
+            assert_eq!(e.status(), Some(200), "{what}");
+            assert_eq!(
+                (e.model(), e.method()),
+                (Some("res.partner"), Some("search_read"))
+            );
+            let excerpt = e.body_excerpt().unwrap_or_default();
+            assert!(
+                excerpt.contains("Cut 0") || excerpt.starts_with('{') || excerpt.starts_with('['),
+                "{what}: {excerpt:?}"
+            );
+            assert_eq!(fake.faults().pending(), 0, "{what}: the fault was hit");
+            // The untyped path says the same. (Not with `search_count`: JSON-2 answers a bare
+            // number, and half of `35` is `3`, valid JSON that no client can tell from the truth.
+            // Lists, objects and JSON-RPC envelopes cannot be cut into valid JSON.)
+            fake.faults().malformed_json(1);
+            let e = c.model("res.partner").search(()).await.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Protocol, "{what}: {e:?}");
+
+            // Paging: the page that got cut JSON fails; the caller resumes from the ids it has
+            // (a fresh stream after the last id seen) and ends with every id exactly once.
+            let mut seen: Vec<i64> = Vec::new();
+            let mut errors = 0;
+            let mut cut_before = 2;
+            loop {
+                let after = seen.last().copied().unwrap_or(0);
+                let mut pages = Box::pin(
+                    c.search_read::<Partner>(runtime::Domain::leaf("id", ">", after))
+                        .order("id")
+                        .pages(10),
+                );
+                let mut n = 0;
+                let mut failed = false;
+                while let Some(page) = pages.next().await {
+                    match page {
+                        Ok(page) => seen.extend(page.iter().map(Model::id)),
+                        Err(e) => {
+                            assert_eq!(e.kind(), ErrorKind::Protocol, "{what}: {e:?}");
+                            errors += 1;
+                            failed = true;
+                            break;
+                        }
+                    }
+                    n += 1;
+                    if n == cut_before {
+                        fake.faults().malformed_json(1);
+                        cut_before = usize::MAX;
+                    }
+                }
+                if !failed {
+                    break;
+                }
+                assert!(errors <= 1, "{what}: one fault, one error");
+            }
+            assert_eq!(errors, 1, "{what}: the cut page surfaced as an error");
+            let mut expected: Vec<i64> = fake
+                .records("res.partner")
+                .iter()
+                .filter_map(|r| r["id"].as_i64())
+                .collect();
+            expected.sort_unstable();
+            assert_eq!(seen, expected, "{what}: every id once, in order");
+        }
     }
 }

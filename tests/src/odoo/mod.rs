@@ -318,6 +318,7 @@ impl RecordedRequest {
 pub(crate) enum Fault {
     Drop,
     Truncate,
+    MalformedJson,
     Html502,
     Status(u16, Option<u64>),
 }
@@ -372,6 +373,13 @@ impl Faults {
     /// is closed (a reset mid-body, as a crashing proxy does).
     pub fn truncate_responses(&self, n: usize) {
         self.push(Fault::Truncate, n);
+    }
+
+    /// The next `n` requests are carried out, then answered with HTTP 200 and only the first
+    /// half of their JSON under a matching `Content-Length`: a well-framed answer whose JSON is
+    /// cut short (as a buggy proxy or a full disk on the server side produces).
+    pub fn malformed_json(&self, n: usize) {
+        self.push(Fault::MalformedJson, n);
     }
 
     /// The next `n` requests get a proxy's `502 Bad Gateway` HTML page (`text/html`).

@@ -694,10 +694,11 @@ impl Reply {
         }
     }
 
-    fn into_response(self, truncate: bool) -> Response<FakeBody> {
+    fn into_response(self, cut: Cut) -> Response<FakeBody> {
         let len = self.body.len();
         let mut body = Bytes::from(self.body);
-        if truncate {
+        let truncate = cut == Cut::MidBody;
+        if cut != Cut::None {
             body.truncate(len / 2);
         }
         let mut builder = Response::builder()
@@ -744,14 +745,14 @@ async fn handle(
         tokio::time::sleep(latency).await;
     }
     let fault = shared.faults.take();
-    let (reply, truncate) = match &fault {
+    let (reply, cut) = match &fault {
         Some(Fault::Drop) => {
             shared.finish(index, 0, Some("drop".into()));
             abort.notify_one();
             std::future::pending::<()>().await;
             unreachable!("the connection is dropped before this resolves");
         }
-        Some(Fault::Html502) => (Reply::html(502, BAD_GATEWAY_PAGE), false),
+        Some(Fault::Html502) => (Reply::html(502, BAD_GATEWAY_PAGE), Cut::None),
         Some(Fault::Status(code, retry_after)) => {
             let text = format!(
                 "<html><body><h1>{code} {}</h1></body></html>\n",
@@ -761,25 +762,41 @@ async fn handle(
             if let Some(secs) = retry_after {
                 reply.headers.push(("retry-after", secs.to_string()));
             }
-            (reply, false)
+            (reply, Cut::None)
         }
         Some(Fault::Truncate) => (
             route(&shared, &method, &path, &headers, &body, parsed),
-            true,
+            Cut::MidBody,
+        ),
+        Some(Fault::MalformedJson) => (
+            route(&shared, &method, &path, &headers, &body, parsed),
+            Cut::WellFramed,
         ),
         None => (
             route(&shared, &method, &path, &headers, &body, parsed),
-            false,
+            Cut::None,
         ),
     };
     let fault_name = fault.map(|f| match f {
         Fault::Drop => "drop".to_string(),
         Fault::Truncate => "truncate".to_string(),
+        Fault::MalformedJson => "malformed_json".to_string(),
         Fault::Html502 => "html_502".to_string(),
         Fault::Status(code, _) => format!("status {code}"),
     });
     shared.finish(index, reply.status, fault_name);
-    Ok(reply.into_response(truncate))
+    Ok(reply.into_response(cut))
+}
+
+/// How much of an answer's body goes out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// All of it.
+    None,
+    /// Half, under a `Content-Length` announcing all of it, then the connection closes.
+    MidBody,
+    /// Half, under a `Content-Length` of that half: a complete HTTP answer holding cut JSON.
+    WellFramed,
 }
 
 /// What a request is, for [`RecordedRequest`] (secrets redacted).
