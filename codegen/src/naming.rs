@@ -16,9 +16,13 @@
 //!    non-ASCII characters as code points (`prénom` → `pr_u00e9_nom`);
 //! 3. names that still collide take their *verbatim* form (no recasing, so
 //!    `fooBar` stays `fooBar` next to `foo_bar`);
-//! 4. a collision left after that is a [`Error::NameCollision`] listing the
-//!    wire names. A field is never dropped. Every rung depends on the name
-//!    alone, so the result is deterministic.
+//! 4. names that still collide (`_` and `__`, `a b` and `a\tb`: spelled
+//!    alike on every rung) take the verbatim form plus a hash of the wire
+//!    name (`empty_5d6f0c2a`);
+//! 5. a collision left after that (two wire names with equal 32-bit hashes)
+//!    is a [`Error::NameCollision`] listing the wire names. A field is never
+//!    dropped. Every rung depends on the name alone, so the result is
+//!    deterministic, and adding a field never renames another.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -183,6 +187,20 @@ pub fn verbatim(source: &str, case: Case) -> Name {
     finish(out, case, true)
 }
 
+/// Rung 4: the verbatim form plus the FNV-1a hash of the wire name, for
+/// names no spelling tells apart (they differ in whitespace or in runs of `_`).
+pub fn hashed(source: &str, case: Case) -> Name {
+    let hash = source.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let base = verbatim(source, case).text;
+    Name {
+        text: format!("{}_{hash:08x}", base.trim_end_matches('_')),
+        raw: false,
+        verbatim: true,
+    }
+}
+
 fn finish(mut s: String, case: Case, verbatim: bool) -> Name {
     if s.is_empty() || s.chars().all(|c| c == '_') {
         s = match case {
@@ -192,7 +210,10 @@ fn finish(mut s: String, case: Case, verbatim: bool) -> Name {
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s = match case {
-            // prost's rule for fields; variants read better as `V1` than `_1`.
+            // prost's rule for fields, except for names of digits alone:
+            // `_2` is a name clippy refuses (`just_underscores_and_digits`).
+            Case::Snake if s.chars().all(|c| c.is_ascii_digit() || c == '_') => format!("n{s}"),
+            // Variants read better as `V1` than `_1`.
             Case::Snake => format!("_{s}"),
             Case::UpperCamel => format!("V{s}"),
         };
@@ -251,9 +272,9 @@ pub fn unique(
         retry.extend(idx.iter().copied().filter(|&i| Some(i) != exact));
     }
     retry.sort_unstable();
-    // Rungs 2 and 3: a name is accepted when no other pending source and no
+    // Rungs 2 to 4: a name is accepted when no other pending source and no
     // taken name has it; the rest move on to the next rung.
-    let rungs: [fn(&str, Case) -> Name; 2] = [spelled, verbatim];
+    let rungs: [fn(&str, Case) -> Name; 3] = [spelled, verbatim, hashed];
     for rung in rungs {
         if retry.is_empty() {
             break;
@@ -375,6 +396,8 @@ mod tests {
             ("Self", "self_"),
             ("1st_line", "_1st_line"),
             ("3_global", "_3_global"),
+            ("2", "n2"),
+            ("81", "n81"),
             ("prénom", "pr_nom"),
             ("日本", "empty"),
             ("a.b-c d", "a_b_c_d"),
@@ -477,12 +500,22 @@ mod tests {
     }
 
     #[test]
-    fn unresolvable_collision_is_an_error_naming_the_sources() {
-        // `a b` and `a\tb` differ only in unnamed whitespace.
-        let err = unique("x.y", "field", &["a b", "a\tb"], Case::Snake, &[], "_").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "model x.y: field names collide after conversion to Rust: \"a\\tb\", \"a b\""
-        );
+    fn names_alike_on_every_spelling_take_a_hash_of_the_wire_name() {
+        // `a b` and `a\tb` differ only in unnamed whitespace (FNV-1a checked
+        // with Python); `_` and `__`
+        // only in a run of underscores.
+        let got = unique("x.y", "field", &["a b", "a\tb"], Case::Snake, &[], "_").unwrap();
+        assert_eq!(texts(got.clone()), ["a_b_10a3f9f2", "a_b_42e2b167"]);
+        assert!(got.iter().all(|n| n.verbatim));
+        let got = unique("x.y", "field", &["_", "__", " "], Case::Snake, &[], "_").unwrap();
+        let t = texts(got);
+        assert_eq!(t.len(), 3);
+        assert!(t[0] != t[1] && t[1] != t[2] && t[0] != t[2], "{t:?}");
+        for text in &t {
+            assert!(syn::parse_str::<syn::Ident>(text).is_ok(), "{text:?}");
+        }
+        // Depends on the name alone: the same with another neighbour.
+        let again = unique("x.y", "field", &["_", "__", "a"], Case::Snake, &[], "_").unwrap();
+        assert_eq!(again[1].display(), t[1]);
     }
 }
