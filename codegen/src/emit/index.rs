@@ -20,14 +20,20 @@ fn gen_rel(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
     let aliases = plan.models.iter().map(|m| {
         let ty = m.ty.ident();
         let module = m.module.ident();
+        let allow =
+            m.ty.verbatim
+                .then(|| quote!(#[allow(non_camel_case_types)]));
         match &m.feature {
             Some(f) => quote! {
                 #[cfg(feature = #f)]
+                #allow
                 pub type #ty = super::#module::#ty;
                 #[cfg(not(feature = #f))]
+                #allow
                 pub type #ty = #rt::wire::AnyModel;
             },
             None => quote! {
+                #allow
                 pub type #ty = super::#module::#ty;
             },
         }

@@ -446,10 +446,12 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
         let (param, _) = setter_parts(cx, f);
         quote!(#name: #param)
     });
+    // The constructor chains the setters instead of binding a local: a local
+    // (`values`) could share its name with a required field's parameter.
     let sets = args.iter().map(|f| {
-        let wire = f.wire;
-        let (_, value) = setter_parts(cx, f);
-        quote!(values.set(#wire, #value);)
+        let setter = f.setter.ident();
+        let arg = f.name.ident();
+        quote!(.#setter(#arg))
     });
     let (doc, new_doc) = if create {
         let required: Vec<String> = args.iter().map(|f| code(f.wire)).collect();
@@ -480,7 +482,6 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
     let doc = docs::outer(&[doc]);
     let new_doc = docs::outer(&[new_doc]);
     let many_args = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let mutable = (!args.is_empty()).then(|| quote!(mut));
     let default = if args.is_empty() {
         quote!(#[derive(Default)])
     } else {
@@ -518,9 +519,7 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
             #new_doc
             #many_args
             pub fn new( #( #params ),* ) -> Self {
-                let #mutable values = #rt::wire::Values::new();
-                #( #sets )*
-                #ty { values }
+                #ty { values: #rt::wire::Values::new() } #( #sets )*
             }
 
             /// Write `false` to a field: empty it.

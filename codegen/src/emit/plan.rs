@@ -100,12 +100,14 @@ impl<'a> SchemaPlan<'a> {
             &["rel", "prelude"],
             "_model",
         )?;
+        // A model called `Option` or `string` must not shadow the prelude
+        // names its own module's code uses.
         let types = naming::unique(
             "schema",
             "model type",
             &names,
             Case::UpperCamel,
-            &[],
+            naming::PRELUDE_TYPES,
             "Model",
         )?;
         let record_types: BTreeSet<String> = types.iter().map(|t| t.text.clone()).collect();
@@ -199,6 +201,16 @@ fn plan_fields<'a>(
     let taken: BTreeSet<String> = names.iter().map(|n| n.text.clone()).collect();
     let mut out = Vec::with_capacity(wires.len());
     for ((wire, field), name) in model.fields.iter().zip(names) {
+        // Generated code reads `id` as the record id (`Model::id() -> i64`).
+        if wire == "id" && field.ttype != "integer" {
+            return Err(Error::Input {
+                what: format!("model {model_name}, field id"),
+                message: format!(
+                    "has type `{}`, but Odoo's record id is always an integer",
+                    field.ttype
+                ),
+            });
+        }
         let mut ty = typemap::map(model_name, wire, field)?;
         if let RustType::Selection(values) = &ty
             && values.len() > settings.max_selection_variants

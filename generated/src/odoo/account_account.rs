@@ -424,9 +424,10 @@ impl ::serde::Serialize for AccountAccountCreate {
 impl AccountAccountCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        AccountAccountCreate { values }
+        AccountAccountCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -663,8 +664,9 @@ impl ::serde::Serialize for AccountAccountUpdate {
 impl AccountAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountAccountUpdate { values }
+        AccountAccountUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -151,10 +151,11 @@ impl ::serde::Serialize for AccountAccountTagCreate {
 impl AccountAccountTagCreate {
     /// Takes the required fields: `applicability`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(applicability: Applicability, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("applicability", applicability);
-        values.set("name", name.into());
-        AccountAccountTagCreate { values }
+        AccountAccountTagCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .applicability(applicability)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -222,8 +223,9 @@ impl ::serde::Serialize for AccountAccountTagUpdate {
 impl AccountAccountTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountAccountTagUpdate { values }
+        AccountAccountTagUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -173,12 +173,11 @@ impl ::serde::Serialize for AccountAccruedOrdersWizardCreate {
 impl AccountAccruedOrdersWizardCreate {
     /// Takes the required fields: `account_id`, `date` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, date: ::chrono::NaiveDate) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("account_id", account_id);
-        values.set("date", date);
         AccountAccruedOrdersWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .account_id(account_id)
+            .date(date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -246,9 +245,8 @@ impl ::serde::Serialize for AccountAccruedOrdersWizardUpdate {
 impl AccountAccruedOrdersWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAccruedOrdersWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -364,12 +364,11 @@ impl ::serde::Serialize for AccountAnalyticAccountCreate {
 impl AccountAnalyticAccountCreate {
     /// Takes the required fields: `name`, `plan_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, plan_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("plan_id", plan_id);
         AccountAnalyticAccountCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
+            .plan_id(plan_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -561,9 +560,8 @@ impl ::serde::Serialize for AccountAnalyticAccountUpdate {
 impl AccountAnalyticAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAnalyticAccountUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -162,12 +162,11 @@ impl ::serde::Serialize for AccountAnalyticApplicabilityCreate {
 impl AccountAnalyticApplicabilityCreate {
     /// Takes the required fields: `applicability`, `business_domain` (readonly, computed and x2many fields are left out).
     pub fn new(applicability: Applicability, business_domain: BusinessDomain) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("applicability", applicability);
-        values.set("business_domain", business_domain);
         AccountAnalyticApplicabilityCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .applicability(applicability)
+            .business_domain(business_domain)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -235,9 +234,8 @@ impl ::serde::Serialize for AccountAnalyticApplicabilityUpdate {
 impl AccountAnalyticApplicabilityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAnalyticApplicabilityUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -199,9 +199,8 @@ impl ::serde::Serialize for AccountAnalyticDistributionModelCreate {
 impl AccountAnalyticDistributionModelCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAnalyticDistributionModelCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -293,9 +292,8 @@ impl ::serde::Serialize for AccountAnalyticDistributionModelUpdate {
 impl AccountAnalyticDistributionModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAnalyticDistributionModelUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

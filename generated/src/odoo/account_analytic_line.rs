@@ -285,13 +285,12 @@ impl ::serde::Serialize for AccountAnalyticLineCreate {
 impl AccountAnalyticLineCreate {
     /// Takes the required fields: `amount`, `date`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(amount: f64, date: ::chrono::NaiveDate, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("amount", amount);
-        values.set("date", date);
-        values.set("name", name.into());
         AccountAnalyticLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .amount(amount)
+            .date(date)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -437,9 +436,8 @@ impl ::serde::Serialize for AccountAnalyticLineUpdate {
 impl AccountAnalyticLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAnalyticLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -211,11 +211,10 @@ impl ::serde::Serialize for AccountAnalyticPlanCreate {
 impl AccountAnalyticPlanCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
         AccountAnalyticPlanCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -326,9 +325,8 @@ impl ::serde::Serialize for AccountAnalyticPlanUpdate {
 impl AccountAnalyticPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAnalyticPlanUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -238,12 +238,11 @@ impl ::serde::Serialize for AccountAutomaticEntryWizardCreate {
 impl AccountAutomaticEntryWizardCreate {
     /// Takes the required fields: `action`, `date` (readonly, computed and x2many fields are left out).
     pub fn new(action: Action, date: ::chrono::NaiveDate) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("action", action);
-        values.set("date", date);
         AccountAutomaticEntryWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .action(action)
+            .date(date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -340,9 +339,8 @@ impl ::serde::Serialize for AccountAutomaticEntryWizardUpdate {
 impl AccountAutomaticEntryWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAutomaticEntryWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

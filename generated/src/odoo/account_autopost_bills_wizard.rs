@@ -125,9 +125,8 @@ impl ::serde::Serialize for AccountAutopostBillsWizardCreate {
 impl AccountAutopostBillsWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAutopostBillsWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -172,9 +171,8 @@ impl ::serde::Serialize for AccountAutopostBillsWizardUpdate {
 impl AccountAutopostBillsWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountAutopostBillsWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

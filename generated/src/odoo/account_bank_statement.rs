@@ -211,9 +211,8 @@ impl ::serde::Serialize for AccountBankStatementCreate {
 impl AccountBankStatementCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountBankStatementCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -293,9 +292,8 @@ impl ::serde::Serialize for AccountBankStatementUpdate {
 impl AccountBankStatementUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountBankStatementUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

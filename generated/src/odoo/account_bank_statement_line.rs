@@ -1562,9 +1562,8 @@ impl ::serde::Serialize for AccountBankStatementLineCreate {
 impl AccountBankStatementLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountBankStatementLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -2214,9 +2213,8 @@ impl ::serde::Serialize for AccountBankStatementLineUpdate {
 impl AccountBankStatementLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountBankStatementLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -159,14 +159,13 @@ impl AccountCashRoundingCreate {
         rounding_method: RoundingMethod,
         strategy: Strategy,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("rounding", rounding);
-        values.set("rounding_method", rounding_method);
-        values.set("strategy", strategy);
         AccountCashRoundingCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
+            .rounding(rounding)
+            .rounding_method(rounding_method)
+            .strategy(strategy)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -234,9 +233,8 @@ impl ::serde::Serialize for AccountCashRoundingUpdate {
 impl AccountCashRoundingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountCashRoundingUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

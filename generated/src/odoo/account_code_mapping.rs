@@ -94,8 +94,9 @@ impl ::serde::Serialize for AccountCodeMappingCreate {
 impl AccountCodeMappingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountCodeMappingCreate { values }
+        AccountCodeMappingCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -139,8 +140,9 @@ impl ::serde::Serialize for AccountCodeMappingUpdate {
 impl AccountCodeMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountCodeMappingUpdate { values }
+        AccountCodeMappingUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -147,9 +147,8 @@ impl ::serde::Serialize for AccountFinancialYearOpCreate {
 impl AccountFinancialYearOpCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountFinancialYearOpCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -209,9 +208,8 @@ impl ::serde::Serialize for AccountFinancialYearOpUpdate {
 impl AccountFinancialYearOpUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountFinancialYearOpUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

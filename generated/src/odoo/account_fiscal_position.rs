@@ -260,11 +260,10 @@ impl ::serde::Serialize for AccountFiscalPositionCreate {
 impl AccountFiscalPositionCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
         AccountFiscalPositionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -401,9 +400,8 @@ impl ::serde::Serialize for AccountFiscalPositionUpdate {
 impl AccountFiscalPositionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountFiscalPositionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

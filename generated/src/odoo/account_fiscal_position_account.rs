@@ -134,13 +134,12 @@ impl ::serde::Serialize for AccountFiscalPositionAccountCreate {
 impl AccountFiscalPositionAccountCreate {
     /// Takes the required fields: `account_dest_id`, `account_src_id`, `position_id` (readonly, computed and x2many fields are left out).
     pub fn new(account_dest_id: i64, account_src_id: i64, position_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("account_dest_id", account_dest_id);
-        values.set("account_src_id", account_src_id);
-        values.set("position_id", position_id);
         AccountFiscalPositionAccountCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .account_dest_id(account_dest_id)
+            .account_src_id(account_src_id)
+            .position_id(position_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -190,9 +189,8 @@ impl ::serde::Serialize for AccountFiscalPositionAccountUpdate {
 impl AccountFiscalPositionAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountFiscalPositionAccountUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -143,12 +143,11 @@ impl ::serde::Serialize for AccountFiscalPositionTaxCreate {
 impl AccountFiscalPositionTaxCreate {
     /// Takes the required fields: `position_id`, `tax_src_id` (readonly, computed and x2many fields are left out).
     pub fn new(position_id: i64, tax_src_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("position_id", position_id);
-        values.set("tax_src_id", tax_src_id);
         AccountFiscalPositionTaxCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .position_id(position_id)
+            .tax_src_id(tax_src_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -198,9 +197,8 @@ impl ::serde::Serialize for AccountFiscalPositionTaxUpdate {
 impl AccountFiscalPositionTaxUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountFiscalPositionTaxUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

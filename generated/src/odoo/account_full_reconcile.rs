@@ -125,9 +125,8 @@ impl ::serde::Serialize for AccountFullReconcileCreate {
 impl AccountFullReconcileCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountFullReconcileCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -196,9 +195,8 @@ impl ::serde::Serialize for AccountFullReconcileUpdate {
 impl AccountFullReconcileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountFullReconcileUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

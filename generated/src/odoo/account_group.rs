@@ -137,9 +137,10 @@ impl ::serde::Serialize for AccountGroupCreate {
 impl AccountGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        AccountGroupCreate { values }
+        AccountGroupCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -201,8 +202,9 @@ impl ::serde::Serialize for AccountGroupUpdate {
 impl AccountGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountGroupUpdate { values }
+        AccountGroupUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

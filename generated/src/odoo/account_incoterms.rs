@@ -127,10 +127,11 @@ impl ::serde::Serialize for AccountIncotermsCreate {
 impl AccountIncotermsCreate {
     /// Takes the required fields: `code`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code.into());
-        values.set("name", name.into());
-        AccountIncotermsCreate { values }
+        AccountIncotermsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -180,8 +181,9 @@ impl ::serde::Serialize for AccountIncotermsUpdate {
 impl AccountIncotermsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountIncotermsUpdate { values }
+        AccountIncotermsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -283,9 +283,8 @@ impl ::serde::Serialize for AccountInvoiceReportCreate {
 impl AccountInvoiceReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountInvoiceReportCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -480,9 +479,8 @@ impl ::serde::Serialize for AccountInvoiceReportUpdate {
 impl AccountInvoiceReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountInvoiceReportUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

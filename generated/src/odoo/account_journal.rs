@@ -790,12 +790,13 @@ impl AccountJournalCreate {
         name: impl Into<String>,
         r#type: Type,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("invoice_reference_model", invoice_reference_model);
-        values.set("invoice_reference_type", invoice_reference_type);
-        values.set("name", name.into());
-        values.set("type", r#type);
-        AccountJournalCreate { values }
+        AccountJournalCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .invoice_reference_model(invoice_reference_model)
+            .invoice_reference_type(invoice_reference_type)
+            .name(name)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1154,8 +1155,9 @@ impl ::serde::Serialize for AccountJournalUpdate {
 impl AccountJournalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountJournalUpdate { values }
+        AccountJournalUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

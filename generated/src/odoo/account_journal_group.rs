@@ -131,11 +131,10 @@ impl ::serde::Serialize for AccountJournalGroupCreate {
 impl AccountJournalGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
         AccountJournalGroupCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -200,9 +199,8 @@ impl ::serde::Serialize for AccountJournalGroupUpdate {
 impl AccountJournalGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountJournalGroupUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -211,11 +211,10 @@ impl ::serde::Serialize for AccountLockExceptionCreate {
 impl AccountLockExceptionCreate {
     /// Takes the required fields: `lock_date_field` (readonly, computed and x2many fields are left out).
     pub fn new(lock_date_field: LockDateField) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("lock_date_field", lock_date_field);
         AccountLockExceptionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .lock_date_field(lock_date_field)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -298,9 +297,8 @@ impl ::serde::Serialize for AccountLockExceptionUpdate {
 impl AccountLockExceptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountLockExceptionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -133,8 +133,9 @@ impl ::serde::Serialize for AccountMergeWizardCreate {
 impl AccountMergeWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountMergeWizardCreate { values }
+        AccountMergeWizardCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -195,8 +196,9 @@ impl ::serde::Serialize for AccountMergeWizardUpdate {
 impl AccountMergeWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountMergeWizardUpdate { values }
+        AccountMergeWizardUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -171,12 +171,11 @@ impl ::serde::Serialize for AccountMergeWizardLineCreate {
 impl AccountMergeWizardLineCreate {
     /// Takes the required fields: `display_type`, `wizard_id` (readonly, computed and x2many fields are left out).
     pub fn new(display_type: DisplayType, wizard_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("display_type", display_type);
-        values.set("wizard_id", wizard_id);
         AccountMergeWizardLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .display_type(display_type)
+            .wizard_id(wizard_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -244,9 +243,8 @@ impl ::serde::Serialize for AccountMergeWizardLineUpdate {
 impl AccountMergeWizardLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountMergeWizardLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -1437,8 +1437,9 @@ impl ::serde::Serialize for AccountMoveCreate {
 impl AccountMoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountMoveCreate { values }
+        AccountMoveCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -2093,8 +2094,9 @@ impl ::serde::Serialize for AccountMoveUpdate {
 impl AccountMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountMoveUpdate { values }
+        AccountMoveUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

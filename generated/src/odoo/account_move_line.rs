@@ -765,8 +765,9 @@ impl ::serde::Serialize for AccountMoveLineCreate {
 impl AccountMoveLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountMoveLineCreate { values }
+        AccountMoveLineCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1113,8 +1114,9 @@ impl ::serde::Serialize for AccountMoveLineUpdate {
 impl AccountMoveLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountMoveLineUpdate { values }
+        AccountMoveLineUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

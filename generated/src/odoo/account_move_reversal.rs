@@ -188,9 +188,8 @@ impl ::serde::Serialize for AccountMoveReversalCreate {
 impl AccountMoveReversalCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountMoveReversalCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -269,9 +268,8 @@ impl ::serde::Serialize for AccountMoveReversalUpdate {
 impl AccountMoveReversalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountMoveReversalUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -131,9 +131,8 @@ impl ::serde::Serialize for AccountMoveSendBatchWizardCreate {
 impl AccountMoveSendBatchWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountMoveSendBatchWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -177,9 +176,8 @@ impl ::serde::Serialize for AccountMoveSendBatchWizardUpdate {
 impl AccountMoveSendBatchWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountMoveSendBatchWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

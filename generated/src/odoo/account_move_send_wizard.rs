@@ -227,11 +227,10 @@ impl ::serde::Serialize for AccountMoveSendWizardCreate {
 impl AccountMoveSendWizardCreate {
     /// Takes the required fields: `move_id` (readonly, computed and x2many fields are left out).
     pub fn new(move_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("move_id", move_id);
         AccountMoveSendWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .move_id(move_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -344,9 +343,8 @@ impl ::serde::Serialize for AccountMoveSendWizardUpdate {
 impl AccountMoveSendWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountMoveSendWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -202,12 +202,11 @@ impl ::serde::Serialize for AccountPartialReconcileCreate {
 impl AccountPartialReconcileCreate {
     /// Takes the required fields: `credit_move_id`, `debit_move_id` (readonly, computed and x2many fields are left out).
     pub fn new(credit_move_id: i64, debit_move_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("credit_move_id", credit_move_id);
-        values.set("debit_move_id", debit_move_id);
         AccountPartialReconcileCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .credit_move_id(credit_move_id)
+            .debit_move_id(debit_move_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -287,9 +286,8 @@ impl ::serde::Serialize for AccountPartialReconcileUpdate {
 impl AccountPartialReconcileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountPartialReconcileUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -747,11 +747,12 @@ impl AccountPaymentCreate {
         partner_type: PartnerType,
         payment_type: PaymentType,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date", date);
-        values.set("partner_type", partner_type);
-        values.set("payment_type", payment_type);
-        AccountPaymentCreate { values }
+        AccountPaymentCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .date(date)
+            .partner_type(partner_type)
+            .payment_type(payment_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1026,8 +1027,9 @@ impl ::serde::Serialize for AccountPaymentUpdate {
 impl AccountPaymentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountPaymentUpdate { values }
+        AccountPaymentUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

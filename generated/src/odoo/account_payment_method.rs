@@ -127,13 +127,12 @@ impl AccountPaymentMethodCreate {
         name: impl Into<String>,
         payment_type: PaymentType,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code.into());
-        values.set("name", name.into());
-        values.set("payment_type", payment_type);
         AccountPaymentMethodCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .code(code)
+            .name(name)
+            .payment_type(payment_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -183,9 +182,8 @@ impl ::serde::Serialize for AccountPaymentMethodUpdate {
 impl AccountPaymentMethodUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountPaymentMethodUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -199,11 +199,10 @@ impl ::serde::Serialize for AccountPaymentMethodLineCreate {
 impl AccountPaymentMethodLineCreate {
     /// Takes the required fields: `payment_method_id` (readonly, computed and x2many fields are left out).
     pub fn new(payment_method_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("payment_method_id", payment_method_id);
         AccountPaymentMethodLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .payment_method_id(payment_method_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -271,9 +270,8 @@ impl ::serde::Serialize for AccountPaymentMethodLineUpdate {
 impl AccountPaymentMethodLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountPaymentMethodLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -499,11 +499,10 @@ impl ::serde::Serialize for AccountPaymentRegisterCreate {
 impl AccountPaymentRegisterCreate {
     /// Takes the required fields: `payment_date` (readonly, computed and x2many fields are left out).
     pub fn new(payment_date: ::chrono::NaiveDate) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("payment_date", payment_date);
         AccountPaymentRegisterCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .payment_date(payment_date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -639,9 +638,8 @@ impl ::serde::Serialize for AccountPaymentRegisterUpdate {
 impl AccountPaymentRegisterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountPaymentRegisterUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -236,10 +236,11 @@ impl ::serde::Serialize for AccountPaymentTermCreate {
 impl AccountPaymentTermCreate {
     /// Takes the required fields: `name`, `sequence` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, sequence: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("sequence", sequence);
-        AccountPaymentTermCreate { values }
+        AccountPaymentTermCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .sequence(sequence)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -352,8 +353,9 @@ impl ::serde::Serialize for AccountPaymentTermUpdate {
 impl AccountPaymentTermUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountPaymentTermUpdate { values }
+        AccountPaymentTermUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

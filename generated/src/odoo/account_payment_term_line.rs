@@ -158,13 +158,12 @@ impl ::serde::Serialize for AccountPaymentTermLineCreate {
 impl AccountPaymentTermLineCreate {
     /// Takes the required fields: `delay_type`, `payment_id`, `value` (readonly, computed and x2many fields are left out).
     pub fn new(delay_type: DelayType, payment_id: i64, value: Value) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("delay_type", delay_type);
-        values.set("payment_id", payment_id);
-        values.set("value", value);
         AccountPaymentTermLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .delay_type(delay_type)
+            .payment_id(payment_id)
+            .value(value)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -232,9 +231,8 @@ impl ::serde::Serialize for AccountPaymentTermLineUpdate {
 impl AccountPaymentTermLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountPaymentTermLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -542,16 +542,15 @@ impl AccountReconcileModelCreate {
         rule_type: RuleType,
         sequence: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("match_nature", match_nature);
-        values.set("matching_order", matching_order);
-        values.set("name", name.into());
-        values.set("payment_tolerance_type", payment_tolerance_type);
-        values.set("rule_type", rule_type);
-        values.set("sequence", sequence);
         AccountReconcileModelCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .match_nature(match_nature)
+            .matching_order(matching_order)
+            .name(name)
+            .payment_tolerance_type(payment_tolerance_type)
+            .rule_type(rule_type)
+            .sequence(sequence)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -904,9 +903,8 @@ impl ::serde::Serialize for AccountReconcileModelUpdate {
 impl AccountReconcileModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountReconcileModelUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

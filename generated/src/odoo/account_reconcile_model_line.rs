@@ -250,12 +250,11 @@ impl ::serde::Serialize for AccountReconcileModelLineCreate {
 impl AccountReconcileModelLineCreate {
     /// Takes the required fields: `amount_string`, `sequence` (readonly, computed and x2many fields are left out).
     pub fn new(amount_string: impl Into<String>, sequence: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("amount_string", amount_string.into());
-        values.set("sequence", sequence);
         AccountReconcileModelLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .amount_string(amount_string)
+            .sequence(sequence)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -361,9 +360,8 @@ impl ::serde::Serialize for AccountReconcileModelLineUpdate {
 impl AccountReconcileModelLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountReconcileModelLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

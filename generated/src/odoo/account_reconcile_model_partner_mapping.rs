@@ -138,11 +138,10 @@ impl ::serde::Serialize for AccountReconcileModelPartnerMappingCreate {
 impl AccountReconcileModelPartnerMappingCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("partner_id", partner_id);
         AccountReconcileModelPartnerMappingCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -200,9 +199,8 @@ impl ::serde::Serialize for AccountReconcileModelPartnerMappingUpdate {
 impl AccountReconcileModelPartnerMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountReconcileModelPartnerMappingUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -378,9 +378,10 @@ impl ::serde::Serialize for AccountReportCreate {
 impl AccountReportCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        AccountReportCreate { values }
+        AccountReportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -680,8 +681,9 @@ impl ::serde::Serialize for AccountReportUpdate {
 impl AccountReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountReportUpdate { values }
+        AccountReportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

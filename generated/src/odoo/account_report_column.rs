@@ -168,13 +168,12 @@ impl AccountReportColumnCreate {
         figure_type: FigureType,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("expression_label", expression_label.into());
-        values.set("figure_type", figure_type);
-        values.set("name", name.into());
         AccountReportColumnCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .expression_label(expression_label)
+            .figure_type(figure_type)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -254,9 +253,8 @@ impl ::serde::Serialize for AccountReportColumnUpdate {
 impl AccountReportColumnUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountReportColumnUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -201,15 +201,14 @@ impl AccountReportExpressionCreate {
         label: impl Into<String>,
         report_line_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date_scope", date_scope);
-        values.set("engine", engine);
-        values.set("formula", formula.into());
-        values.set("label", label.into());
-        values.set("report_line_id", report_line_id);
         AccountReportExpressionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .date_scope(date_scope)
+            .engine(engine)
+            .formula(formula)
+            .label(label)
+            .report_line_id(report_line_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -307,9 +306,8 @@ impl ::serde::Serialize for AccountReportExpressionUpdate {
 impl AccountReportExpressionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountReportExpressionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -204,13 +204,12 @@ impl AccountReportExternalValueCreate {
         name: impl Into<String>,
         target_report_expression_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date", date);
-        values.set("name", name.into());
-        values.set("target_report_expression_id", target_report_expression_id);
         AccountReportExternalValueCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .date(date)
+            .name(name)
+            .target_report_expression_id(target_report_expression_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -314,9 +313,8 @@ impl ::serde::Serialize for AccountReportExternalValueUpdate {
 impl AccountReportExternalValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountReportExternalValueUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

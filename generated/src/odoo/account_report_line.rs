@@ -269,9 +269,10 @@ impl ::serde::Serialize for AccountReportLineCreate {
 impl AccountReportLineCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        AccountReportLineCreate { values }
+        AccountReportLineCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -443,8 +444,9 @@ impl ::serde::Serialize for AccountReportLineUpdate {
 impl AccountReportLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountReportLineUpdate { values }
+        AccountReportLineUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

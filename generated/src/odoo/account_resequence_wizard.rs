@@ -164,11 +164,10 @@ impl ::serde::Serialize for AccountResequenceWizardCreate {
 impl AccountResequenceWizardCreate {
     /// Takes the required fields: `ordering` (readonly, computed and x2many fields are left out).
     pub fn new(ordering: Ordering) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("ordering", ordering);
         AccountResequenceWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .ordering(ordering)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -235,9 +234,8 @@ impl ::serde::Serialize for AccountResequenceWizardUpdate {
 impl AccountResequenceWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountResequenceWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -76,8 +76,9 @@ impl ::serde::Serialize for AccountRootCreate {
 impl AccountRootCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountRootCreate { values }
+        AccountRootCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -109,8 +110,9 @@ impl ::serde::Serialize for AccountRootUpdate {
 impl AccountRootUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountRootUpdate { values }
+        AccountRootUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

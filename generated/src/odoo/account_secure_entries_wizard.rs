@@ -182,9 +182,8 @@ impl ::serde::Serialize for AccountSecureEntriesWizardCreate {
 impl AccountSecureEntriesWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountSecureEntriesWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -229,9 +228,8 @@ impl ::serde::Serialize for AccountSecureEntriesWizardUpdate {
 impl AccountSecureEntriesWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountSecureEntriesWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -538,12 +538,11 @@ impl ::serde::Serialize for AccountSetupBankManualConfigCreate {
 impl AccountSetupBankManualConfigCreate {
     /// Takes the required fields: `new_journal_name`, `res_partner_bank_id` (readonly, computed and x2many fields are left out).
     pub fn new(new_journal_name: impl Into<String>, res_partner_bank_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("new_journal_name", new_journal_name.into());
-        values.set("res_partner_bank_id", res_partner_bank_id);
         AccountSetupBankManualConfigCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .new_journal_name(new_journal_name)
+            .res_partner_bank_id(res_partner_bank_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -769,9 +768,8 @@ impl ::serde::Serialize for AccountSetupBankManualConfigUpdate {
 impl AccountSetupBankManualConfigUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountSetupBankManualConfigUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -497,13 +497,14 @@ impl AccountTaxCreate {
         sequence: i64,
         type_tax_use: TypeTaxUse,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("amount", amount);
-        values.set("amount_type", amount_type);
-        values.set("name", name.into());
-        values.set("sequence", sequence);
-        values.set("type_tax_use", type_tax_use);
-        AccountTaxCreate { values }
+        AccountTaxCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .amount(amount)
+            .amount_type(amount_type)
+            .name(name)
+            .sequence(sequence)
+            .type_tax_use(type_tax_use)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -789,8 +790,9 @@ impl ::serde::Serialize for AccountTaxUpdate {
 impl AccountTaxUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountTaxUpdate { values }
+        AccountTaxUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -194,9 +194,10 @@ impl ::serde::Serialize for AccountTaxGroupCreate {
 impl AccountTaxGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        AccountTaxGroupCreate { values }
+        AccountTaxGroupCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -286,8 +287,9 @@ impl ::serde::Serialize for AccountTaxGroupUpdate {
 impl AccountTaxGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AccountTaxGroupUpdate { values }
+        AccountTaxGroupUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

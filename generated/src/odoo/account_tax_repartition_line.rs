@@ -195,13 +195,12 @@ impl AccountTaxRepartitionLineCreate {
         factor_percent: f64,
         repartition_type: RepartitionType,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("document_type", document_type);
-        values.set("factor_percent", factor_percent);
-        values.set("repartition_type", repartition_type);
         AccountTaxRepartitionLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .document_type(document_type)
+            .factor_percent(factor_percent)
+            .repartition_type(repartition_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -286,9 +285,8 @@ impl ::serde::Serialize for AccountTaxRepartitionLineUpdate {
 impl AccountTaxRepartitionLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AccountTaxRepartitionLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

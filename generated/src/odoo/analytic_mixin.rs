@@ -65,8 +65,9 @@ impl ::serde::Serialize for AnalyticMixinCreate {
 impl AnalyticMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AnalyticMixinCreate { values }
+        AnalyticMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -110,8 +111,9 @@ impl ::serde::Serialize for AnalyticMixinUpdate {
 impl AnalyticMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AnalyticMixinUpdate { values }
+        AnalyticMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -58,9 +58,8 @@ impl ::serde::Serialize for AnalyticPlanFieldsMixinCreate {
 impl AnalyticPlanFieldsMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AnalyticPlanFieldsMixinCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -102,9 +101,8 @@ impl ::serde::Serialize for AnalyticPlanFieldsMixinUpdate {
 impl AnalyticPlanFieldsMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         AnalyticPlanFieldsMixinUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -107,8 +107,9 @@ impl ::serde::Serialize for AuthTotpDeviceCreate {
 impl AuthTotpDeviceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AuthTotpDeviceCreate { values }
+        AuthTotpDeviceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -167,8 +168,9 @@ impl ::serde::Serialize for AuthTotpDeviceUpdate {
 impl AuthTotpDeviceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AuthTotpDeviceUpdate { values }
+        AuthTotpDeviceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

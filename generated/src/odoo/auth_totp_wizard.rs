@@ -134,8 +134,9 @@ impl ::serde::Serialize for AuthTotpWizardCreate {
 impl AuthTotpWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AuthTotpWizardCreate { values }
+        AuthTotpWizardCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -185,8 +186,9 @@ impl ::serde::Serialize for AuthTotpWizardUpdate {
 impl AuthTotpWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AuthTotpWizardUpdate { values }
+        AuthTotpWizardUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

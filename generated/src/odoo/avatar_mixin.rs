@@ -40,8 +40,9 @@ impl ::serde::Serialize for AvatarMixinCreate {
 impl AvatarMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AvatarMixinCreate { values }
+        AvatarMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -76,8 +77,9 @@ impl ::serde::Serialize for AvatarMixinUpdate {
 impl AvatarMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        AvatarMixinUpdate { values }
+        AvatarMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -147,12 +147,11 @@ impl ::serde::Serialize for BarcodeNomenclatureCreate {
 impl BarcodeNomenclatureCreate {
     /// Takes the required fields: `name`, `upc_ean_conv` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, upc_ean_conv: UpcEanConv) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("upc_ean_conv", upc_ean_conv);
         BarcodeNomenclatureCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
+            .upc_ean_conv(upc_ean_conv)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -219,9 +218,8 @@ impl ::serde::Serialize for BarcodeNomenclatureUpdate {
 impl BarcodeNomenclatureUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BarcodeNomenclatureUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -209,13 +209,14 @@ impl BarcodeRuleCreate {
         pattern: impl Into<String>,
         r#type: Type,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("alias", alias.into());
-        values.set("encoding", encoding);
-        values.set("name", name.into());
-        values.set("pattern", pattern.into());
-        values.set("type", r#type);
-        BarcodeRuleCreate { values }
+        BarcodeRuleCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .alias(alias)
+            .encoding(encoding)
+            .name(name)
+            .pattern(pattern)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -307,8 +308,9 @@ impl ::serde::Serialize for BarcodeRuleUpdate {
 impl BarcodeRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BarcodeRuleUpdate { values }
+        BarcodeRuleUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

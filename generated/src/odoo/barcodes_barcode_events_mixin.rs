@@ -48,9 +48,8 @@ impl ::serde::Serialize for BarcodesBarcodeEventsMixinCreate {
 impl BarcodesBarcodeEventsMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BarcodesBarcodeEventsMixinCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -86,9 +85,8 @@ impl ::serde::Serialize for BarcodesBarcodeEventsMixinUpdate {
 impl BarcodesBarcodeEventsMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BarcodesBarcodeEventsMixinUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

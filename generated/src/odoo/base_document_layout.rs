@@ -307,8 +307,9 @@ impl ::serde::Serialize for BaseDocumentLayoutCreate {
 impl BaseDocumentLayoutCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseDocumentLayoutCreate { values }
+        BaseDocumentLayoutCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -451,8 +452,9 @@ impl ::serde::Serialize for BaseDocumentLayoutUpdate {
 impl BaseDocumentLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseDocumentLayoutUpdate { values }
+        BaseDocumentLayoutUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

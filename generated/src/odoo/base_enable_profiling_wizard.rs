@@ -119,9 +119,8 @@ impl ::serde::Serialize for BaseEnableProfilingWizardCreate {
 impl BaseEnableProfilingWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseEnableProfilingWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -166,9 +165,8 @@ impl ::serde::Serialize for BaseEnableProfilingWizardUpdate {
 impl BaseEnableProfilingWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseEnableProfilingWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -126,8 +126,9 @@ impl ::serde::Serialize for BaseImportImportCreate {
 impl BaseImportImportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseImportImportCreate { values }
+        BaseImportImportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -183,8 +184,9 @@ impl ::serde::Serialize for BaseImportImportUpdate {
 impl BaseImportImportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseImportImportUpdate { values }
+        BaseImportImportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

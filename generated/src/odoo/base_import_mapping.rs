@@ -122,8 +122,9 @@ impl ::serde::Serialize for BaseImportMappingCreate {
 impl BaseImportMappingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseImportMappingCreate { values }
+        BaseImportMappingCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -173,8 +174,9 @@ impl ::serde::Serialize for BaseImportMappingUpdate {
 impl BaseImportMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseImportMappingUpdate { values }
+        BaseImportMappingUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

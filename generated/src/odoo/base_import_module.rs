@@ -143,9 +143,10 @@ impl ::serde::Serialize for BaseImportModuleCreate {
 impl BaseImportModuleCreate {
     /// Takes the required fields: `module_file` (readonly, computed and x2many fields are left out).
     pub fn new(module_file: impl Into<::runtime::wire::Binary>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("module_file", module_file.into());
-        BaseImportModuleCreate { values }
+        BaseImportModuleCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .module_file(module_file)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -219,8 +220,9 @@ impl ::serde::Serialize for BaseImportModuleUpdate {
 impl BaseImportModuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseImportModuleUpdate { values }
+        BaseImportModuleUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -176,11 +176,12 @@ impl ::serde::Serialize for BaseLanguageExportCreate {
 impl BaseLanguageExportCreate {
     /// Takes the required fields: `export_type`, `format`, `lang` (readonly, computed and x2many fields are left out).
     pub fn new(export_type: ExportType, format: Format, lang: Lang) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("export_type", export_type);
-        values.set("format", format);
-        values.set("lang", lang);
-        BaseLanguageExportCreate { values }
+        BaseLanguageExportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .export_type(export_type)
+            .format(format)
+            .lang(lang)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -271,8 +272,9 @@ impl ::serde::Serialize for BaseLanguageExportUpdate {
 impl BaseLanguageExportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseLanguageExportUpdate { values }
+        BaseLanguageExportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

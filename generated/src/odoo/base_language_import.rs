@@ -141,12 +141,13 @@ impl BaseLanguageImportCreate {
         filename: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code.into());
-        values.set("data", data.into());
-        values.set("filename", filename.into());
-        values.set("name", name.into());
-        BaseLanguageImportCreate { values }
+        BaseLanguageImportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .data(data)
+            .filename(filename)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -208,8 +209,9 @@ impl ::serde::Serialize for BaseLanguageImportUpdate {
 impl BaseLanguageImportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseLanguageImportUpdate { values }
+        BaseLanguageImportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

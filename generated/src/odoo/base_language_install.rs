@@ -129,9 +129,8 @@ impl ::serde::Serialize for BaseLanguageInstallCreate {
 impl BaseLanguageInstallCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseLanguageInstallCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -179,9 +178,8 @@ impl ::serde::Serialize for BaseLanguageInstallUpdate {
 impl BaseLanguageInstallUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseLanguageInstallUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -132,11 +132,10 @@ impl ::serde::Serialize for BaseModuleInstallRequestCreate {
 impl BaseModuleInstallRequestCreate {
     /// Takes the required fields: `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(user_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("user_id", user_id);
         BaseModuleInstallRequestCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -186,9 +185,8 @@ impl ::serde::Serialize for BaseModuleInstallRequestUpdate {
 impl BaseModuleInstallRequestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseModuleInstallRequestUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

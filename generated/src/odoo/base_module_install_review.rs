@@ -125,9 +125,8 @@ impl ::serde::Serialize for BaseModuleInstallReviewCreate {
 impl BaseModuleInstallReviewCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseModuleInstallReviewCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -166,9 +165,8 @@ impl ::serde::Serialize for BaseModuleInstallReviewUpdate {
 impl BaseModuleInstallReviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseModuleInstallReviewUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

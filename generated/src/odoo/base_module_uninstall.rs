@@ -132,9 +132,8 @@ impl ::serde::Serialize for BaseModuleUninstallCreate {
 impl BaseModuleUninstallCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseModuleUninstallCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -179,9 +178,8 @@ impl ::serde::Serialize for BaseModuleUninstallUpdate {
 impl BaseModuleUninstallUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BaseModuleUninstallUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -126,8 +126,9 @@ impl ::serde::Serialize for BaseModuleUpdateCreate {
 impl BaseModuleUpdateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseModuleUpdateCreate { values }
+        BaseModuleUpdateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -177,8 +178,9 @@ impl ::serde::Serialize for BaseModuleUpdateUpdate {
 impl BaseModuleUpdateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseModuleUpdateUpdate { values }
+        BaseModuleUpdateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

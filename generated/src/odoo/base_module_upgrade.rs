@@ -110,8 +110,9 @@ impl ::serde::Serialize for BaseModuleUpgradeCreate {
 impl BaseModuleUpgradeCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseModuleUpgradeCreate { values }
+        BaseModuleUpgradeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -149,8 +150,9 @@ impl ::serde::Serialize for BaseModuleUpgradeUpdate {
 impl BaseModuleUpgradeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BaseModuleUpgradeUpdate { values }
+        BaseModuleUpgradeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -207,9 +207,8 @@ impl ::serde::Serialize for BasePartnerMergeAutomaticWizardCreate {
 impl BasePartnerMergeAutomaticWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BasePartnerMergeAutomaticWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -338,9 +337,8 @@ impl ::serde::Serialize for BasePartnerMergeAutomaticWizardUpdate {
 impl BasePartnerMergeAutomaticWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BasePartnerMergeAutomaticWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

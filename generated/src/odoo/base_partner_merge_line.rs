@@ -126,11 +126,10 @@ impl ::serde::Serialize for BasePartnerMergeLineCreate {
 impl BasePartnerMergeLineCreate {
     /// Takes the required fields: `aggr_ids` (readonly, computed and x2many fields are left out).
     pub fn new(aggr_ids: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("aggr_ids", aggr_ids.into());
         BasePartnerMergeLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .aggr_ids(aggr_ids)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -180,9 +179,8 @@ impl ::serde::Serialize for BasePartnerMergeLineUpdate {
 impl BasePartnerMergeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         BasePartnerMergeLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -119,8 +119,9 @@ impl ::serde::Serialize for BillToPoWizardCreate {
 impl BillToPoWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BillToPoWizardCreate { values }
+        BillToPoWizardCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -164,8 +165,9 @@ impl ::serde::Serialize for BillToPoWizardUpdate {
 impl BillToPoWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BillToPoWizardUpdate { values }
+        BillToPoWizardUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

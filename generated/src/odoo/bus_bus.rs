@@ -115,8 +115,9 @@ impl ::serde::Serialize for BusBusCreate {
 impl BusBusCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BusBusCreate { values }
+        BusBusCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -160,8 +161,9 @@ impl ::serde::Serialize for BusBusUpdate {
 impl BusBusUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BusBusUpdate { values }
+        BusBusUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

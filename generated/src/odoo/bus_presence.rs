@@ -110,8 +110,9 @@ impl ::serde::Serialize for BusPresenceCreate {
 impl BusPresenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BusPresenceCreate { values }
+        BusPresenceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -176,8 +177,9 @@ impl ::serde::Serialize for BusPresenceUpdate {
 impl BusPresenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        BusPresenceUpdate { values }
+        BusPresenceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -180,12 +180,13 @@ impl CalendarAlarmCreate {
         interval: Interval,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("alarm_type", alarm_type);
-        values.set("duration", duration);
-        values.set("interval", interval);
-        values.set("name", name.into());
-        CalendarAlarmCreate { values }
+        CalendarAlarmCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .alarm_type(alarm_type)
+            .duration(duration)
+            .interval(interval)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -265,8 +266,9 @@ impl ::serde::Serialize for CalendarAlarmUpdate {
 impl CalendarAlarmUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CalendarAlarmUpdate { values }
+        CalendarAlarmUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -181,9 +181,10 @@ impl ::serde::Serialize for CalendarAttendeeCreate {
 impl CalendarAttendeeCreate {
     /// Takes the required fields: `event_id` (readonly, computed and x2many fields are left out).
     pub fn new(event_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("event_id", event_id);
-        CalendarAttendeeCreate { values }
+        CalendarAttendeeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .event_id(event_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -245,8 +246,9 @@ impl ::serde::Serialize for CalendarAttendeeUpdate {
 impl CalendarAttendeeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CalendarAttendeeUpdate { values }
+        CalendarAttendeeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

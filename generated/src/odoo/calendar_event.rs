@@ -732,11 +732,12 @@ impl CalendarEventCreate {
         show_as: ShowAs,
         start: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("show_as", show_as);
-        values.set("start", start);
-        CalendarEventCreate { values }
+        CalendarEventCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .show_as(show_as)
+            .start(start)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1142,8 +1143,9 @@ impl ::serde::Serialize for CalendarEventUpdate {
 impl CalendarEventUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CalendarEventUpdate { values }
+        CalendarEventUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

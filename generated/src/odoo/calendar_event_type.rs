@@ -114,9 +114,10 @@ impl ::serde::Serialize for CalendarEventTypeCreate {
 impl CalendarEventTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        CalendarEventTypeCreate { values }
+        CalendarEventTypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -160,8 +161,9 @@ impl ::serde::Serialize for CalendarEventTypeUpdate {
 impl CalendarEventTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CalendarEventTypeUpdate { values }
+        CalendarEventTypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

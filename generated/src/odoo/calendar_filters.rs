@@ -130,10 +130,11 @@ impl ::serde::Serialize for CalendarFiltersCreate {
 impl CalendarFiltersCreate {
     /// Takes the required fields: `partner_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64, user_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("partner_id", partner_id);
-        values.set("user_id", user_id);
-        CalendarFiltersCreate { values }
+        CalendarFiltersCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .partner_id(partner_id)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -189,8 +190,9 @@ impl ::serde::Serialize for CalendarFiltersUpdate {
 impl CalendarFiltersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CalendarFiltersUpdate { values }
+        CalendarFiltersUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -120,9 +120,8 @@ impl ::serde::Serialize for CalendarPopoverDeleteWizardCreate {
 impl CalendarPopoverDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CalendarPopoverDeleteWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -167,9 +166,8 @@ impl ::serde::Serialize for CalendarPopoverDeleteWizardUpdate {
 impl CalendarPopoverDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CalendarPopoverDeleteWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

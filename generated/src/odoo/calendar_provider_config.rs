@@ -154,9 +154,8 @@ impl ::serde::Serialize for CalendarProviderConfigCreate {
 impl CalendarProviderConfigCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CalendarProviderConfigCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -251,9 +250,8 @@ impl ::serde::Serialize for CalendarProviderConfigUpdate {
 impl CalendarProviderConfigUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CalendarProviderConfigUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

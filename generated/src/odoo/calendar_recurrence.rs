@@ -276,8 +276,9 @@ impl ::serde::Serialize for CalendarRecurrenceCreate {
 impl CalendarRecurrenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CalendarRecurrenceCreate { values }
+        CalendarRecurrenceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -444,8 +445,9 @@ impl ::serde::Serialize for CalendarRecurrenceUpdate {
 impl CalendarRecurrenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CalendarRecurrenceUpdate { values }
+        CalendarRecurrenceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

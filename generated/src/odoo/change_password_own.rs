@@ -117,8 +117,9 @@ impl ::serde::Serialize for ChangePasswordOwnCreate {
 impl ChangePasswordOwnCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ChangePasswordOwnCreate { values }
+        ChangePasswordOwnCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -162,8 +163,9 @@ impl ::serde::Serialize for ChangePasswordOwnUpdate {
 impl ChangePasswordOwnUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ChangePasswordOwnUpdate { values }
+        ChangePasswordOwnUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -132,10 +132,11 @@ impl ::serde::Serialize for ChangePasswordUserCreate {
 impl ChangePasswordUserCreate {
     /// Takes the required fields: `user_id`, `wizard_id` (readonly, computed and x2many fields are left out).
     pub fn new(user_id: i64, wizard_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("user_id", user_id);
-        values.set("wizard_id", wizard_id);
-        ChangePasswordUserCreate { values }
+        ChangePasswordUserCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .user_id(user_id)
+            .wizard_id(wizard_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -191,8 +192,9 @@ impl ::serde::Serialize for ChangePasswordUserUpdate {
 impl ChangePasswordUserUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ChangePasswordUserUpdate { values }
+        ChangePasswordUserUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -110,9 +110,8 @@ impl ::serde::Serialize for ChangePasswordWizardCreate {
 impl ChangePasswordWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ChangePasswordWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -156,9 +155,8 @@ impl ::serde::Serialize for ChangePasswordWizardUpdate {
 impl ChangePasswordWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ChangePasswordWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

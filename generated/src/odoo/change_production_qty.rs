@@ -117,12 +117,11 @@ impl ::serde::Serialize for ChangeProductionQtyCreate {
 impl ChangeProductionQtyCreate {
     /// Takes the required fields: `mo_id`, `product_qty` (readonly, computed and x2many fields are left out).
     pub fn new(mo_id: i64, product_qty: f64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("mo_id", mo_id);
-        values.set("product_qty", product_qty);
         ChangeProductionQtyCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .mo_id(mo_id)
+            .product_qty(product_qty)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -166,9 +165,8 @@ impl ::serde::Serialize for ChangeProductionQtyUpdate {
 impl ChangeProductionQtyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ChangeProductionQtyUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -110,8 +110,9 @@ impl ::serde::Serialize for ConfirmStockSmsCreate {
 impl ConfirmStockSmsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ConfirmStockSmsCreate { values }
+        ConfirmStockSmsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -154,8 +155,9 @@ impl ::serde::Serialize for ConfirmStockSmsUpdate {
 impl ConfirmStockSmsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ConfirmStockSmsUpdate { values }
+        ConfirmStockSmsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -222,8 +222,9 @@ impl ::serde::Serialize for CrmActivityReportCreate {
 impl CrmActivityReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmActivityReportCreate { values }
+        CrmActivityReportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -372,8 +373,9 @@ impl ::serde::Serialize for CrmActivityReportUpdate {
 impl CrmActivityReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmActivityReportUpdate { values }
+        CrmActivityReportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -101,8 +101,9 @@ impl ::serde::Serialize for CrmIapLeadHelpersCreate {
 impl CrmIapLeadHelpersCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmIapLeadHelpersCreate { values }
+        CrmIapLeadHelpersCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -134,8 +135,9 @@ impl ::serde::Serialize for CrmIapLeadHelpersUpdate {
 impl CrmIapLeadHelpersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmIapLeadHelpersUpdate { values }
+        CrmIapLeadHelpersUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

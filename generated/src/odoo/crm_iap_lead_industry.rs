@@ -128,10 +128,11 @@ impl ::serde::Serialize for CrmIapLeadIndustryCreate {
 impl CrmIapLeadIndustryCreate {
     /// Takes the required fields: `name`, `reveal_ids` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, reveal_ids: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("reveal_ids", reveal_ids.into());
-        CrmIapLeadIndustryCreate { values }
+        CrmIapLeadIndustryCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .reveal_ids(reveal_ids)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -187,8 +188,9 @@ impl ::serde::Serialize for CrmIapLeadIndustryUpdate {
 impl CrmIapLeadIndustryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmIapLeadIndustryUpdate { values }
+        CrmIapLeadIndustryUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

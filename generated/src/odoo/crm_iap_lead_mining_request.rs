@@ -301,14 +301,13 @@ impl CrmIapLeadMiningRequestCreate {
         search_type: SearchType,
         state: State,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("lead_number", lead_number);
-        values.set("lead_type", lead_type);
-        values.set("search_type", search_type);
-        values.set("state", state);
         CrmIapLeadMiningRequestCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .lead_number(lead_number)
+            .lead_type(lead_type)
+            .search_type(search_type)
+            .state(state)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -495,9 +494,8 @@ impl ::serde::Serialize for CrmIapLeadMiningRequestUpdate {
 impl CrmIapLeadMiningRequestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmIapLeadMiningRequestUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -121,10 +121,11 @@ impl ::serde::Serialize for CrmIapLeadRoleCreate {
 impl CrmIapLeadRoleCreate {
     /// Takes the required fields: `name`, `reveal_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, reveal_id: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("reveal_id", reveal_id.into());
-        CrmIapLeadRoleCreate { values }
+        CrmIapLeadRoleCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .reveal_id(reveal_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -174,8 +175,9 @@ impl ::serde::Serialize for CrmIapLeadRoleUpdate {
 impl CrmIapLeadRoleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmIapLeadRoleUpdate { values }
+        CrmIapLeadRoleUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

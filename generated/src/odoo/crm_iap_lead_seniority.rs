@@ -114,12 +114,11 @@ impl ::serde::Serialize for CrmIapLeadSeniorityCreate {
 impl CrmIapLeadSeniorityCreate {
     /// Takes the required fields: `name`, `reveal_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, reveal_id: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("reveal_id", reveal_id.into());
         CrmIapLeadSeniorityCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
+            .reveal_id(reveal_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -163,9 +162,8 @@ impl ::serde::Serialize for CrmIapLeadSeniorityUpdate {
 impl CrmIapLeadSeniorityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmIapLeadSeniorityUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

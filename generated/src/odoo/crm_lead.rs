@@ -1003,9 +1003,10 @@ impl ::serde::Serialize for CrmLeadCreate {
 impl CrmLeadCreate {
     /// Takes the required fields: `type` (readonly, computed and x2many fields are left out).
     pub fn new(r#type: Type) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("type", r#type);
-        CrmLeadCreate { values }
+        CrmLeadCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1474,8 +1475,9 @@ impl ::serde::Serialize for CrmLeadUpdate {
 impl CrmLeadUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmLeadUpdate { values }
+        CrmLeadUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -168,11 +168,10 @@ impl ::serde::Serialize for CrmLead2opportunityPartnerCreate {
 impl CrmLead2opportunityPartnerCreate {
     /// Takes the required fields: `lead_id` (readonly, computed and x2many fields are left out).
     pub fn new(lead_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("lead_id", lead_id);
         CrmLead2opportunityPartnerCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .lead_id(lead_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -261,9 +260,8 @@ impl ::serde::Serialize for CrmLead2opportunityPartnerUpdate {
 impl CrmLead2opportunityPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmLead2opportunityPartnerUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -192,9 +192,8 @@ impl ::serde::Serialize for CrmLead2opportunityPartnerMassCreate {
 impl CrmLead2opportunityPartnerMassCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmLead2opportunityPartnerMassCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -315,9 +314,8 @@ impl ::serde::Serialize for CrmLead2opportunityPartnerMassUpdate {
 impl CrmLead2opportunityPartnerMassUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmLead2opportunityPartnerMassUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -125,8 +125,9 @@ impl ::serde::Serialize for CrmLeadLostCreate {
 impl CrmLeadLostCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmLeadLostCreate { values }
+        CrmLeadLostCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -179,8 +180,9 @@ impl ::serde::Serialize for CrmLeadLostUpdate {
 impl CrmLeadLostUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmLeadLostUpdate { values }
+        CrmLeadLostUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -116,9 +116,10 @@ impl ::serde::Serialize for CrmLeadPlsUpdateCreate {
 impl CrmLeadPlsUpdateCreate {
     /// Takes the required fields: `pls_start_date` (readonly, computed and x2many fields are left out).
     pub fn new(pls_start_date: ::chrono::NaiveDate) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("pls_start_date", pls_start_date);
-        CrmLeadPlsUpdateCreate { values }
+        CrmLeadPlsUpdateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .pls_start_date(pls_start_date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -167,8 +168,9 @@ impl ::serde::Serialize for CrmLeadPlsUpdateUpdate {
 impl CrmLeadPlsUpdateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmLeadPlsUpdateUpdate { values }
+        CrmLeadPlsUpdateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -137,9 +137,8 @@ impl ::serde::Serialize for CrmLeadScoringFrequencyCreate {
 impl CrmLeadScoringFrequencyCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmLeadScoringFrequencyCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -202,9 +201,8 @@ impl ::serde::Serialize for CrmLeadScoringFrequencyUpdate {
 impl CrmLeadScoringFrequencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmLeadScoringFrequencyUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -115,11 +115,10 @@ impl ::serde::Serialize for CrmLeadScoringFrequencyFieldCreate {
 impl CrmLeadScoringFrequencyFieldCreate {
     /// Takes the required fields: `field_id` (readonly, computed and x2many fields are left out).
     pub fn new(field_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("field_id", field_id);
         CrmLeadScoringFrequencyFieldCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .field_id(field_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -157,9 +156,8 @@ impl ::serde::Serialize for CrmLeadScoringFrequencyFieldUpdate {
 impl CrmLeadScoringFrequencyFieldUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmLeadScoringFrequencyFieldUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -121,9 +121,10 @@ impl ::serde::Serialize for CrmLostReasonCreate {
 impl CrmLostReasonCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        CrmLostReasonCreate { values }
+        CrmLostReasonCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -167,8 +168,9 @@ impl ::serde::Serialize for CrmLostReasonUpdate {
 impl CrmLostReasonUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmLostReasonUpdate { values }
+        CrmLostReasonUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -126,9 +126,8 @@ impl ::serde::Serialize for CrmMergeOpportunityCreate {
 impl CrmMergeOpportunityCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmMergeOpportunityCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -185,9 +184,8 @@ impl ::serde::Serialize for CrmMergeOpportunityUpdate {
 impl CrmMergeOpportunityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmMergeOpportunityUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

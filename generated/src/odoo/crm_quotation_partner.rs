@@ -127,12 +127,11 @@ impl ::serde::Serialize for CrmQuotationPartnerCreate {
 impl CrmQuotationPartnerCreate {
     /// Takes the required fields: `action`, `lead_id` (readonly, computed and x2many fields are left out).
     pub fn new(action: Action, lead_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("action", action);
-        values.set("lead_id", lead_id);
         CrmQuotationPartnerCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .action(action)
+            .lead_id(lead_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -182,9 +181,8 @@ impl ::serde::Serialize for CrmQuotationPartnerUpdate {
 impl CrmQuotationPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         CrmQuotationPartnerUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

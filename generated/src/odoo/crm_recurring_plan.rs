@@ -128,10 +128,11 @@ impl ::serde::Serialize for CrmRecurringPlanCreate {
 impl CrmRecurringPlanCreate {
     /// Takes the required fields: `name`, `number_of_months` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, number_of_months: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("number_of_months", number_of_months);
-        CrmRecurringPlanCreate { values }
+        CrmRecurringPlanCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .number_of_months(number_of_months)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -187,8 +188,9 @@ impl ::serde::Serialize for CrmRecurringPlanUpdate {
 impl CrmRecurringPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmRecurringPlanUpdate { values }
+        CrmRecurringPlanUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -158,9 +158,10 @@ impl ::serde::Serialize for CrmStageCreate {
 impl CrmStageCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        CrmStageCreate { values }
+        CrmStageCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -228,8 +229,9 @@ impl ::serde::Serialize for CrmStageUpdate {
 impl CrmStageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmStageUpdate { values }
+        CrmStageUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -640,10 +640,11 @@ impl ::serde::Serialize for CrmTeamCreate {
 impl CrmTeamCreate {
     /// Takes the required fields: `alias_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(alias_id: i64, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("alias_id", alias_id);
-        values.set("name", name.into());
-        CrmTeamCreate { values }
+        CrmTeamCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .alias_id(alias_id)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -939,8 +940,9 @@ impl ::serde::Serialize for CrmTeamUpdate {
 impl CrmTeamUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmTeamUpdate { values }
+        CrmTeamUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -346,10 +346,11 @@ impl ::serde::Serialize for CrmTeamMemberCreate {
 impl CrmTeamMemberCreate {
     /// Takes the required fields: `crm_team_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(crm_team_id: i64, user_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("crm_team_id", crm_team_id);
-        values.set("user_id", user_id);
-        CrmTeamMemberCreate { values }
+        CrmTeamMemberCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .crm_team_id(crm_team_id)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -490,8 +491,9 @@ impl ::serde::Serialize for CrmTeamMemberUpdate {
 impl CrmTeamMemberUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        CrmTeamMemberUpdate { values }
+        CrmTeamMemberUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

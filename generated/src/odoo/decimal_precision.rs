@@ -114,10 +114,11 @@ impl ::serde::Serialize for DecimalPrecisionCreate {
 impl DecimalPrecisionCreate {
     /// Takes the required fields: `digits`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(digits: i64, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("digits", digits);
-        values.set("name", name.into());
-        DecimalPrecisionCreate { values }
+        DecimalPrecisionCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .digits(digits)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -161,8 +162,9 @@ impl ::serde::Serialize for DecimalPrecisionUpdate {
 impl DecimalPrecisionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        DecimalPrecisionUpdate { values }
+        DecimalPrecisionUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

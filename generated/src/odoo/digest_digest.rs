@@ -267,10 +267,11 @@ impl ::serde::Serialize for DigestDigestCreate {
 impl DigestDigestCreate {
     /// Takes the required fields: `name`, `periodicity` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, periodicity: Periodicity) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("periodicity", periodicity);
-        DigestDigestCreate { values }
+        DigestDigestCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .periodicity(periodicity)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -391,8 +392,9 @@ impl ::serde::Serialize for DigestDigestUpdate {
 impl DigestDigestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        DigestDigestUpdate { values }
+        DigestDigestUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -141,8 +141,9 @@ impl ::serde::Serialize for DigestTipCreate {
 impl DigestTipCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        DigestTipCreate { values }
+        DigestTipCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -209,8 +210,9 @@ impl ::serde::Serialize for DigestTipUpdate {
 impl DigestTipUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        DigestTipUpdate { values }
+        DigestTipUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

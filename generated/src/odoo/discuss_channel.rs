@@ -403,9 +403,10 @@ impl ::serde::Serialize for DiscussChannelCreate {
 impl DiscussChannelCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        DiscussChannelCreate { values }
+        DiscussChannelCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -689,8 +690,9 @@ impl ::serde::Serialize for DiscussChannelUpdate {
 impl DiscussChannelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        DiscussChannelUpdate { values }
+        DiscussChannelUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -248,12 +248,11 @@ impl ::serde::Serialize for DiscussChannelMemberCreate {
 impl DiscussChannelMemberCreate {
     /// Takes the required fields: `channel_id`, `new_message_separator` (readonly, computed and x2many fields are left out).
     pub fn new(channel_id: i64, new_message_separator: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("channel_id", channel_id);
-        values.set("new_message_separator", new_message_separator);
         DiscussChannelMemberCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .channel_id(channel_id)
+            .new_message_separator(new_message_separator)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -396,9 +395,8 @@ impl ::serde::Serialize for DiscussChannelMemberUpdate {
 impl DiscussChannelMemberUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         DiscussChannelMemberUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

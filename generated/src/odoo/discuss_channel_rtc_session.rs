@@ -162,11 +162,10 @@ impl ::serde::Serialize for DiscussChannelRtcSessionCreate {
 impl DiscussChannelRtcSessionCreate {
     /// Takes the required fields: `channel_member_id` (readonly, computed and x2many fields are left out).
     pub fn new(channel_member_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("channel_member_id", channel_member_id);
         DiscussChannelRtcSessionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .channel_member_id(channel_member_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -228,9 +227,8 @@ impl ::serde::Serialize for DiscussChannelRtcSessionUpdate {
 impl DiscussChannelRtcSessionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         DiscussChannelRtcSessionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

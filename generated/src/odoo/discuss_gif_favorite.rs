@@ -107,9 +107,10 @@ impl ::serde::Serialize for DiscussGifFavoriteCreate {
 impl DiscussGifFavoriteCreate {
     /// Takes the required fields: `tenor_gif_id` (readonly, computed and x2many fields are left out).
     pub fn new(tenor_gif_id: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("tenor_gif_id", tenor_gif_id.into());
-        DiscussGifFavoriteCreate { values }
+        DiscussGifFavoriteCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .tenor_gif_id(tenor_gif_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -147,8 +148,9 @@ impl ::serde::Serialize for DiscussGifFavoriteUpdate {
 impl DiscussGifFavoriteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        DiscussGifFavoriteUpdate { values }
+        DiscussGifFavoriteUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

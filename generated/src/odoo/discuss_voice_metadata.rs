@@ -109,9 +109,8 @@ impl ::serde::Serialize for DiscussVoiceMetadataCreate {
 impl DiscussVoiceMetadataCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         DiscussVoiceMetadataCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -150,9 +149,8 @@ impl ::serde::Serialize for DiscussVoiceMetadataUpdate {
 impl DiscussVoiceMetadataUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         DiscussVoiceMetadataUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

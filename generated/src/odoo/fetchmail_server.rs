@@ -280,10 +280,11 @@ impl ::serde::Serialize for FetchmailServerCreate {
 impl FetchmailServerCreate {
     /// Takes the required fields: `name`, `server_type` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, server_type: ServerType) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("server_type", server_type);
-        FetchmailServerCreate { values }
+        FetchmailServerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .server_type(server_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -466,8 +467,9 @@ impl ::serde::Serialize for FetchmailServerUpdate {
 impl FetchmailServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        FetchmailServerUpdate { values }
+        FetchmailServerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

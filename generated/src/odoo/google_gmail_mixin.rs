@@ -77,8 +77,9 @@ impl ::serde::Serialize for GoogleGmailMixinCreate {
 impl GoogleGmailMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        GoogleGmailMixinCreate { values }
+        GoogleGmailMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -151,8 +152,9 @@ impl ::serde::Serialize for GoogleGmailMixinUpdate {
 impl GoogleGmailMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        GoogleGmailMixinUpdate { values }
+        GoogleGmailMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -129,9 +129,10 @@ impl ::serde::Serialize for HrContractTypeCreate {
 impl HrContractTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        HrContractTypeCreate { values }
+        HrContractTypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -187,8 +188,9 @@ impl ::serde::Serialize for HrContractTypeUpdate {
 impl HrContractTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrContractTypeUpdate { values }
+        HrContractTypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

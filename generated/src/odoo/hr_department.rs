@@ -427,9 +427,10 @@ impl ::serde::Serialize for HrDepartmentCreate {
 impl HrDepartmentCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        HrDepartmentCreate { values }
+        HrDepartmentCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -647,8 +648,9 @@ impl ::serde::Serialize for HrDepartmentUpdate {
 impl HrDepartmentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrDepartmentUpdate { values }
+        HrDepartmentUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

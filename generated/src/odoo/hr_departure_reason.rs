@@ -121,9 +121,10 @@ impl ::serde::Serialize for HrDepartureReasonCreate {
 impl HrDepartureReasonCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        HrDepartureReasonCreate { values }
+        HrDepartureReasonCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -173,8 +174,9 @@ impl ::serde::Serialize for HrDepartureReasonUpdate {
 impl HrDepartureReasonUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrDepartureReasonUpdate { values }
+        HrDepartureReasonUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

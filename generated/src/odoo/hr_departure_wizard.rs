@@ -145,11 +145,12 @@ impl HrDepartureWizardCreate {
         departure_reason_id: i64,
         employee_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("departure_date", departure_date);
-        values.set("departure_reason_id", departure_reason_id);
-        values.set("employee_id", employee_id);
-        HrDepartureWizardCreate { values }
+        HrDepartureWizardCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .departure_date(departure_date)
+            .departure_reason_id(departure_reason_id)
+            .employee_id(employee_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -214,8 +215,9 @@ impl ::serde::Serialize for HrDepartureWizardUpdate {
 impl HrDepartureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrDepartureWizardUpdate { values }
+        HrDepartureWizardUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -1097,12 +1097,13 @@ impl HrEmployeeCreate {
         marital: Marital,
         resource_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("distance_home_work_unit", distance_home_work_unit);
-        values.set("employee_type", employee_type);
-        values.set("marital", marital);
-        values.set("resource_id", resource_id);
-        HrEmployeeCreate { values }
+        HrEmployeeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .distance_home_work_unit(distance_home_work_unit)
+            .employee_type(employee_type)
+            .marital(marital)
+            .resource_id(resource_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1738,8 +1739,9 @@ impl ::serde::Serialize for HrEmployeeUpdate {
 impl HrEmployeeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeeUpdate { values }
+        HrEmployeeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

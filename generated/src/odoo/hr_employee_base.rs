@@ -286,8 +286,9 @@ impl ::serde::Serialize for HrEmployeeBaseCreate {
 impl HrEmployeeBaseCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeeBaseCreate { values }
+        HrEmployeeBaseCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -430,8 +431,9 @@ impl ::serde::Serialize for HrEmployeeBaseUpdate {
 impl HrEmployeeBaseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeeBaseUpdate { values }
+        HrEmployeeBaseUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

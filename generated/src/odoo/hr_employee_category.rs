@@ -121,9 +121,10 @@ impl ::serde::Serialize for HrEmployeeCategoryCreate {
 impl HrEmployeeCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        HrEmployeeCategoryCreate { values }
+        HrEmployeeCategoryCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -178,8 +179,9 @@ impl ::serde::Serialize for HrEmployeeCategoryUpdate {
 impl HrEmployeeCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeeCategoryUpdate { values }
+        HrEmployeeCategoryUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

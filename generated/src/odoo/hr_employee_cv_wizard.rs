@@ -161,10 +161,11 @@ impl HrEmployeeCvWizardCreate {
         color_primary: impl Into<String>,
         color_secondary: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("color_primary", color_primary.into());
-        values.set("color_secondary", color_secondary.into());
-        HrEmployeeCvWizardCreate { values }
+        HrEmployeeCvWizardCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .color_primary(color_primary)
+            .color_secondary(color_secondary)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -237,8 +238,9 @@ impl ::serde::Serialize for HrEmployeeCvWizardUpdate {
 impl HrEmployeeCvWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeeCvWizardUpdate { values }
+        HrEmployeeCvWizardUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

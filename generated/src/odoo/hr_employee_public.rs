@@ -461,8 +461,9 @@ impl ::serde::Serialize for HrEmployeePublicCreate {
 impl HrEmployeePublicCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeePublicCreate { values }
+        HrEmployeePublicCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -604,8 +605,9 @@ impl ::serde::Serialize for HrEmployeePublicUpdate {
 impl HrEmployeePublicUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeePublicUpdate { values }
+        HrEmployeePublicUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

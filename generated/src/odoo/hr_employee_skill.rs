@@ -148,10 +148,11 @@ impl ::serde::Serialize for HrEmployeeSkillCreate {
 impl HrEmployeeSkillCreate {
     /// Takes the required fields: `employee_id`, `skill_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(employee_id: i64, skill_type_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("employee_id", employee_id);
-        values.set("skill_type_id", skill_type_id);
-        HrEmployeeSkillCreate { values }
+        HrEmployeeSkillCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .employee_id(employee_id)
+            .skill_type_id(skill_type_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -207,8 +208,9 @@ impl ::serde::Serialize for HrEmployeeSkillUpdate {
 impl HrEmployeeSkillUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeeSkillUpdate { values }
+        HrEmployeeSkillUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

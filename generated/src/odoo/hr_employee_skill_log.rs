@@ -161,12 +161,13 @@ impl HrEmployeeSkillLogCreate {
         skill_level_id: i64,
         skill_type_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("employee_id", employee_id);
-        values.set("skill_id", skill_id);
-        values.set("skill_level_id", skill_level_id);
-        values.set("skill_type_id", skill_type_id);
-        HrEmployeeSkillLogCreate { values }
+        HrEmployeeSkillLogCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .employee_id(employee_id)
+            .skill_id(skill_id)
+            .skill_level_id(skill_level_id)
+            .skill_type_id(skill_type_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -234,8 +235,9 @@ impl ::serde::Serialize for HrEmployeeSkillLogUpdate {
 impl HrEmployeeSkillLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrEmployeeSkillLogUpdate { values }
+        HrEmployeeSkillLogUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -141,9 +141,8 @@ impl ::serde::Serialize for HrEmployeeSkillReportCreate {
 impl HrEmployeeSkillReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         HrEmployeeSkillReportCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -218,9 +217,8 @@ impl ::serde::Serialize for HrEmployeeSkillReportUpdate {
 impl HrEmployeeSkillReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         HrEmployeeSkillReportUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -57,9 +57,8 @@ impl ::serde::Serialize for HrManagerDepartmentReportCreate {
 impl HrManagerDepartmentReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         HrManagerDepartmentReportCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -95,9 +94,8 @@ impl ::serde::Serialize for HrManagerDepartmentReportUpdate {
 impl HrManagerDepartmentReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         HrManagerDepartmentReportUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

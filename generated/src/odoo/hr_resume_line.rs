@@ -157,11 +157,12 @@ impl HrResumeLineCreate {
         employee_id: i64,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date_start", date_start);
-        values.set("employee_id", employee_id);
-        values.set("name", name.into());
-        HrResumeLineCreate { values }
+        HrResumeLineCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .date_start(date_start)
+            .employee_id(employee_id)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -235,8 +236,9 @@ impl ::serde::Serialize for HrResumeLineUpdate {
 impl HrResumeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrResumeLineUpdate { values }
+        HrResumeLineUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -129,10 +129,11 @@ impl ::serde::Serialize for HrSkillCreate {
 impl HrSkillCreate {
     /// Takes the required fields: `name`, `skill_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, skill_type_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("skill_type_id", skill_type_id);
-        HrSkillCreate { values }
+        HrSkillCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .skill_type_id(skill_type_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -182,8 +183,9 @@ impl ::serde::Serialize for HrSkillUpdate {
 impl HrSkillUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrSkillUpdate { values }
+        HrSkillUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -133,9 +133,10 @@ impl ::serde::Serialize for HrSkillLevelCreate {
 impl HrSkillLevelCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        HrSkillLevelCreate { values }
+        HrSkillLevelCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -191,8 +192,9 @@ impl ::serde::Serialize for HrSkillLevelUpdate {
 impl HrSkillLevelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrSkillLevelUpdate { values }
+        HrSkillLevelUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

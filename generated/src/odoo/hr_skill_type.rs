@@ -135,9 +135,10 @@ impl ::serde::Serialize for HrSkillTypeCreate {
 impl HrSkillTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        HrSkillTypeCreate { values }
+        HrSkillTypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -210,8 +211,9 @@ impl ::serde::Serialize for HrSkillTypeUpdate {
 impl HrSkillTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrSkillTypeUpdate { values }
+        HrSkillTypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -150,11 +150,12 @@ impl HrWorkLocationCreate {
         location_type: LocationType,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("address_id", address_id);
-        values.set("location_type", location_type);
-        values.set("name", name.into());
-        HrWorkLocationCreate { values }
+        HrWorkLocationCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .address_id(address_id)
+            .location_type(location_type)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -222,8 +223,9 @@ impl ::serde::Serialize for HrWorkLocationUpdate {
 impl HrWorkLocationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        HrWorkLocationUpdate { values }
+        HrWorkLocationUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

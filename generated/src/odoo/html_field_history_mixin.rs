@@ -57,9 +57,8 @@ impl ::serde::Serialize for HtmlFieldHistoryMixinCreate {
 impl HtmlFieldHistoryMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         HtmlFieldHistoryMixinCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -98,9 +97,8 @@ impl ::serde::Serialize for HtmlFieldHistoryMixinUpdate {
 impl HtmlFieldHistoryMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         HtmlFieldHistoryMixinUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

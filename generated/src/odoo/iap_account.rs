@@ -294,9 +294,10 @@ impl ::serde::Serialize for IapAccountCreate {
 impl IapAccountCreate {
     /// Takes the required fields: `service_id` (readonly, computed and x2many fields are left out).
     pub fn new(service_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("service_id", service_id);
-        IapAccountCreate { values }
+        IapAccountCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .service_id(service_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -466,8 +467,9 @@ impl ::serde::Serialize for IapAccountUpdate {
 impl IapAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IapAccountUpdate { values }
+        IapAccountUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

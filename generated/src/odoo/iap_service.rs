@@ -140,12 +140,13 @@ impl IapServiceCreate {
         name: impl Into<String>,
         unit_name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("description", description.into());
-        values.set("integer_balance", integer_balance);
-        values.set("name", name.into());
-        values.set("unit_name", unit_name.into());
-        IapServiceCreate { values }
+        IapServiceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .description(description)
+            .integer_balance(integer_balance)
+            .name(name)
+            .unit_name(unit_name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -207,8 +208,9 @@ impl ::serde::Serialize for IapServiceUpdate {
 impl IapServiceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IapServiceUpdate { values }
+        IapServiceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

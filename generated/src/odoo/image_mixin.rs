@@ -40,8 +40,9 @@ impl ::serde::Serialize for ImageMixinCreate {
 impl ImageMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ImageMixinCreate { values }
+        ImageMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -76,8 +77,9 @@ impl ::serde::Serialize for ImageMixinUpdate {
 impl ImageMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ImageMixinUpdate { values }
+        ImageMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -185,13 +185,14 @@ impl IrActionsActUrlCreate {
         r#type: impl Into<String>,
         url: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("binding_type", binding_type);
-        values.set("name", name.into());
-        values.set("target", target);
-        values.set("type", r#type.into());
-        values.set("url", url.into());
-        IrActionsActUrlCreate { values }
+        IrActionsActUrlCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .binding_type(binding_type)
+            .name(name)
+            .target(target)
+            .r#type(r#type)
+            .url(url)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -277,8 +278,9 @@ impl ::serde::Serialize for IrActionsActUrlUpdate {
 impl IrActionsActUrlUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrActionsActUrlUpdate { values }
+        IrActionsActUrlUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -297,14 +297,15 @@ impl IrActionsActWindowCreate {
         r#type: impl Into<String>,
         view_mode: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("binding_type", binding_type);
-        values.set("context", context.into());
-        values.set("name", name.into());
-        values.set("res_model", res_model.into());
-        values.set("type", r#type.into());
-        values.set("view_mode", view_mode.into());
-        IrActionsActWindowCreate { values }
+        IrActionsActWindowCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .binding_type(binding_type)
+            .context(context)
+            .name(name)
+            .res_model(res_model)
+            .r#type(r#type)
+            .view_mode(view_mode)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -472,8 +473,9 @@ impl ::serde::Serialize for IrActionsActWindowUpdate {
 impl IrActionsActWindowUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrActionsActWindowUpdate { values }
+        IrActionsActWindowUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

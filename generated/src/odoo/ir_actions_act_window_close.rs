@@ -167,13 +167,12 @@ impl IrActionsActWindowCloseCreate {
         name: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("binding_type", binding_type);
-        values.set("name", name.into());
-        values.set("type", r#type.into());
         IrActionsActWindowCloseCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .binding_type(binding_type)
+            .name(name)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -247,9 +246,8 @@ impl ::serde::Serialize for IrActionsActWindowCloseUpdate {
 impl IrActionsActWindowCloseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrActionsActWindowCloseUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -141,11 +141,10 @@ impl ::serde::Serialize for IrActionsActWindowViewCreate {
 impl IrActionsActWindowViewCreate {
     /// Takes the required fields: `view_mode` (readonly, computed and x2many fields are left out).
     pub fn new(view_mode: ViewMode) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("view_mode", view_mode);
         IrActionsActWindowViewCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .view_mode(view_mode)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -207,9 +206,8 @@ impl ::serde::Serialize for IrActionsActWindowViewUpdate {
 impl IrActionsActWindowViewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrActionsActWindowViewUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

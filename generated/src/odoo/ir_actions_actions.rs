@@ -167,11 +167,12 @@ impl IrActionsActionsCreate {
         name: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("binding_type", binding_type);
-        values.set("name", name.into());
-        values.set("type", r#type.into());
-        IrActionsActionsCreate { values }
+        IrActionsActionsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .binding_type(binding_type)
+            .name(name)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -245,8 +246,9 @@ impl ::serde::Serialize for IrActionsActionsUpdate {
 impl IrActionsActionsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrActionsActionsUpdate { values }
+        IrActionsActionsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -207,13 +207,14 @@ impl IrActionsClientCreate {
         tag: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("binding_type", binding_type);
-        values.set("context", context.into());
-        values.set("name", name.into());
-        values.set("tag", tag.into());
-        values.set("type", r#type.into());
-        IrActionsClientCreate { values }
+        IrActionsClientCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .binding_type(binding_type)
+            .context(context)
+            .name(name)
+            .tag(tag)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -326,8 +327,9 @@ impl ::serde::Serialize for IrActionsClientUpdate {
 impl IrActionsClientUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrActionsClientUpdate { values }
+        IrActionsClientUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

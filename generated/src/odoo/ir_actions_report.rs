@@ -279,14 +279,15 @@ impl IrActionsReportCreate {
         report_type: ReportType,
         r#type: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("binding_type", binding_type);
-        values.set("model", model.into());
-        values.set("name", name.into());
-        values.set("report_name", report_name.into());
-        values.set("report_type", report_type);
-        values.set("type", r#type.into());
-        IrActionsReportCreate { values }
+        IrActionsReportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .binding_type(binding_type)
+            .model(model)
+            .name(name)
+            .report_name(report_name)
+            .report_type(report_type)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -437,8 +438,9 @@ impl ::serde::Serialize for IrActionsReportUpdate {
 impl IrActionsReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrActionsReportUpdate { values }
+        IrActionsReportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

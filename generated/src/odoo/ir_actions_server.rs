@@ -524,14 +524,15 @@ impl IrActionsServerCreate {
         r#type: impl Into<String>,
         usage: Usage,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("binding_type", binding_type);
-        values.set("model_id", model_id);
-        values.set("name", name.into());
-        values.set("state", state);
-        values.set("type", r#type.into());
-        values.set("usage", usage);
-        IrActionsServerCreate { values }
+        IrActionsServerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .binding_type(binding_type)
+            .model_id(model_id)
+            .name(name)
+            .state(state)
+            .r#type(r#type)
+            .usage(usage)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -840,8 +841,9 @@ impl ::serde::Serialize for IrActionsServerUpdate {
 impl IrActionsServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrActionsServerUpdate { values }
+        IrActionsServerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

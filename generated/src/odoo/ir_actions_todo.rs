@@ -131,10 +131,11 @@ impl ::serde::Serialize for IrActionsTodoCreate {
 impl IrActionsTodoCreate {
     /// Takes the required fields: `action_id`, `state` (readonly, computed and x2many fields are left out).
     pub fn new(action_id: i64, state: State) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("action_id", action_id);
-        values.set("state", state);
-        IrActionsTodoCreate { values }
+        IrActionsTodoCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .action_id(action_id)
+            .state(state)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -190,8 +191,9 @@ impl ::serde::Serialize for IrActionsTodoUpdate {
 impl IrActionsTodoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrActionsTodoUpdate { values }
+        IrActionsTodoUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

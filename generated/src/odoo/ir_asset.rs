@@ -156,12 +156,13 @@ impl IrAssetCreate {
         path: impl Into<String>,
         sequence: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("bundle", bundle.into());
-        values.set("name", name.into());
-        values.set("path", path.into());
-        values.set("sequence", sequence);
-        IrAssetCreate { values }
+        IrAssetCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .bundle(bundle)
+            .name(name)
+            .path(path)
+            .sequence(sequence)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -235,8 +236,9 @@ impl ::serde::Serialize for IrAssetUpdate {
 impl IrAssetUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrAssetUpdate { values }
+        IrAssetUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -262,10 +262,11 @@ impl ::serde::Serialize for IrAttachmentCreate {
 impl IrAttachmentCreate {
     /// Takes the required fields: `name`, `type` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, r#type: Type) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("type", r#type);
-        IrAttachmentCreate { values }
+        IrAttachmentCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -422,8 +423,9 @@ impl ::serde::Serialize for IrAttachmentUpdate {
 impl IrAttachmentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrAttachmentUpdate { values }
+        IrAttachmentUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -114,10 +114,11 @@ impl ::serde::Serialize for IrConfigParameterCreate {
 impl IrConfigParameterCreate {
     /// Takes the required fields: `key`, `value` (readonly, computed and x2many fields are left out).
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("key", key.into());
-        values.set("value", value.into());
-        IrConfigParameterCreate { values }
+        IrConfigParameterCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .key(key)
+            .value(value)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -161,8 +162,9 @@ impl ::serde::Serialize for IrConfigParameterUpdate {
 impl IrConfigParameterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrConfigParameterUpdate { values }
+        IrConfigParameterUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -618,13 +618,14 @@ impl IrCronCreate {
         nextcall: ::chrono::DateTime<::chrono::Utc>,
         user_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("interval_number", interval_number);
-        values.set("interval_type", interval_type);
-        values.set("ir_actions_server_id", ir_actions_server_id);
-        values.set("nextcall", nextcall);
-        values.set("user_id", user_id);
-        IrCronCreate { values }
+        IrCronCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .interval_number(interval_number)
+            .interval_type(interval_type)
+            .ir_actions_server_id(ir_actions_server_id)
+            .nextcall(nextcall)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -996,8 +997,9 @@ impl ::serde::Serialize for IrCronUpdate {
 impl IrCronUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrCronUpdate { values }
+        IrCronUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

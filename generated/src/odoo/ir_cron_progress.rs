@@ -136,9 +136,10 @@ impl ::serde::Serialize for IrCronProgressCreate {
 impl IrCronProgressCreate {
     /// Takes the required fields: `cron_id` (readonly, computed and x2many fields are left out).
     pub fn new(cron_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("cron_id", cron_id);
-        IrCronProgressCreate { values }
+        IrCronProgressCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .cron_id(cron_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -200,8 +201,9 @@ impl ::serde::Serialize for IrCronProgressUpdate {
 impl IrCronProgressUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrCronProgressUpdate { values }
+        IrCronProgressUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

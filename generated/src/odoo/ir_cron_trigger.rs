@@ -116,8 +116,9 @@ impl ::serde::Serialize for IrCronTriggerCreate {
 impl IrCronTriggerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrCronTriggerCreate { values }
+        IrCronTriggerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -161,8 +162,9 @@ impl ::serde::Serialize for IrCronTriggerUpdate {
 impl IrCronTriggerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrCronTriggerUpdate { values }
+        IrCronTriggerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -144,10 +144,11 @@ impl ::serde::Serialize for IrDefaultCreate {
 impl IrDefaultCreate {
     /// Takes the required fields: `field_id`, `json_value` (readonly, computed and x2many fields are left out).
     pub fn new(field_id: i64, json_value: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("field_id", field_id);
-        values.set("json_value", json_value.into());
-        IrDefaultCreate { values }
+        IrDefaultCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .field_id(field_id)
+            .json_value(json_value)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -209,8 +210,9 @@ impl ::serde::Serialize for IrDefaultUpdate {
 impl IrDefaultUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrDefaultUpdate { values }
+        IrDefaultUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -103,8 +103,9 @@ impl ::serde::Serialize for IrDemoCreate {
 impl IrDemoCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrDemoCreate { values }
+        IrDemoCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -136,8 +137,9 @@ impl ::serde::Serialize for IrDemoUpdate {
 impl IrDemoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrDemoUpdate { values }
+        IrDemoUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -125,9 +125,10 @@ impl ::serde::Serialize for IrDemoFailureCreate {
 impl IrDemoFailureCreate {
     /// Takes the required fields: `module_id` (readonly, computed and x2many fields are left out).
     pub fn new(module_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("module_id", module_id);
-        IrDemoFailureCreate { values }
+        IrDemoFailureCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .module_id(module_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -177,8 +178,9 @@ impl ::serde::Serialize for IrDemoFailureUpdate {
 impl IrDemoFailureUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrDemoFailureUpdate { values }
+        IrDemoFailureUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

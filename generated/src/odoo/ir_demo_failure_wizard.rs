@@ -117,9 +117,8 @@ impl ::serde::Serialize for IrDemoFailureWizardCreate {
 impl IrDemoFailureWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrDemoFailureWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -163,9 +162,8 @@ impl ::serde::Serialize for IrDemoFailureWizardUpdate {
 impl IrDemoFailureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrDemoFailureWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -226,10 +226,11 @@ impl ::serde::Serialize for IrEmbeddedActionsCreate {
 impl IrEmbeddedActionsCreate {
     /// Takes the required fields: `parent_action_id`, `parent_res_model` (readonly, computed and x2many fields are left out).
     pub fn new(parent_action_id: i64, parent_res_model: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("parent_action_id", parent_action_id);
-        values.set("parent_res_model", parent_res_model.into());
-        IrEmbeddedActionsCreate { values }
+        IrEmbeddedActionsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .parent_action_id(parent_action_id)
+            .parent_res_model(parent_res_model)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -349,8 +350,9 @@ impl ::serde::Serialize for IrEmbeddedActionsUpdate {
 impl IrEmbeddedActionsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrEmbeddedActionsUpdate { values }
+        IrEmbeddedActionsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

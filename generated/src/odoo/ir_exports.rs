@@ -122,8 +122,9 @@ impl ::serde::Serialize for IrExportsCreate {
 impl IrExportsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrExportsCreate { values }
+        IrExportsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -178,8 +179,9 @@ impl ::serde::Serialize for IrExportsUpdate {
 impl IrExportsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrExportsUpdate { values }
+        IrExportsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

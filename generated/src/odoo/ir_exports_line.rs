@@ -116,8 +116,9 @@ impl ::serde::Serialize for IrExportsLineCreate {
 impl IrExportsLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrExportsLineCreate { values }
+        IrExportsLineCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -161,8 +162,9 @@ impl ::serde::Serialize for IrExportsLineUpdate {
 impl IrExportsLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrExportsLineUpdate { values }
+        IrExportsLineUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -198,13 +198,14 @@ impl IrFiltersCreate {
         name: impl Into<String>,
         sort: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("context", context.into());
-        values.set("domain", domain.into());
-        values.set("model_id", model_id.into());
-        values.set("name", name.into());
-        values.set("sort", sort.into());
-        IrFiltersCreate { values }
+        IrFiltersCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .context(context)
+            .domain(domain)
+            .model_id(model_id)
+            .name(name)
+            .sort(sort)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -302,8 +303,9 @@ impl ::serde::Serialize for IrFiltersUpdate {
 impl IrFiltersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrFiltersUpdate { values }
+        IrFiltersUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

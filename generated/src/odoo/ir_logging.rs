@@ -162,14 +162,15 @@ impl IrLoggingCreate {
         path: impl Into<String>,
         r#type: Type,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("func", func.into());
-        values.set("line", line.into());
-        values.set("message", message.into());
-        values.set("name", name.into());
-        values.set("path", path.into());
-        values.set("type", r#type);
-        IrLoggingCreate { values }
+        IrLoggingCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .func(func)
+            .line(line)
+            .message(message)
+            .name(name)
+            .path(path)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -249,8 +250,9 @@ impl ::serde::Serialize for IrLoggingUpdate {
 impl IrLoggingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrLoggingUpdate { values }
+        IrLoggingUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -265,11 +265,12 @@ impl IrMailServerCreate {
         smtp_authentication: SmtpAuthentication,
         smtp_encryption: SmtpEncryption,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("smtp_authentication", smtp_authentication);
-        values.set("smtp_encryption", smtp_encryption);
-        IrMailServerCreate { values }
+        IrMailServerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .smtp_authentication(smtp_authentication)
+            .smtp_encryption(smtp_encryption)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -450,8 +451,9 @@ impl ::serde::Serialize for IrMailServerUpdate {
 impl IrMailServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrMailServerUpdate { values }
+        IrMailServerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

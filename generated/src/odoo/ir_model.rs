@@ -235,11 +235,12 @@ impl IrModelCreate {
         name: impl Into<String>,
         order: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("model", model.into());
-        values.set("name", name.into());
-        values.set("order", order.into());
-        IrModelCreate { values }
+        IrModelCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .model(model)
+            .name(name)
+            .order(order)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -356,8 +357,9 @@ impl ::serde::Serialize for IrModelUpdate {
 impl IrModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModelUpdate { values }
+        IrModelUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -160,10 +160,11 @@ impl ::serde::Serialize for IrModelAccessCreate {
 impl IrModelAccessCreate {
     /// Takes the required fields: `model_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("model_id", model_id);
-        values.set("name", name.into());
-        IrModelAccessCreate { values }
+        IrModelAccessCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .model_id(model_id)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -243,8 +244,9 @@ impl ::serde::Serialize for IrModelAccessUpdate {
 impl IrModelAccessUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModelAccessUpdate { values }
+        IrModelAccessUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

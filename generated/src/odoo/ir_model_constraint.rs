@@ -157,12 +157,13 @@ impl IrModelConstraintCreate {
         name: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("model", model);
-        values.set("module", module);
-        values.set("name", name.into());
-        values.set("type", r#type.into());
-        IrModelConstraintCreate { values }
+        IrModelConstraintCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .model(model)
+            .module(module)
+            .name(name)
+            .r#type(r#type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -230,8 +231,9 @@ impl ::serde::Serialize for IrModelConstraintUpdate {
 impl IrModelConstraintUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModelConstraintUpdate { values }
+        IrModelConstraintUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

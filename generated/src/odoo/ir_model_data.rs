@@ -157,11 +157,12 @@ impl IrModelDataCreate {
         module: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("model", model.into());
-        values.set("module", module.into());
-        values.set("name", name.into());
-        IrModelDataCreate { values }
+        IrModelDataCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .model(model)
+            .module(module)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -223,8 +224,9 @@ impl ::serde::Serialize for IrModelDataUpdate {
 impl IrModelDataUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModelDataUpdate { values }
+        IrModelDataUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

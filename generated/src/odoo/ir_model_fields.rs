@@ -475,13 +475,14 @@ impl IrModelFieldsCreate {
         name: impl Into<String>,
         ttype: Ttype,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("field_description", field_description.into());
-        values.set("model", model.into());
-        values.set("model_id", model_id);
-        values.set("name", name.into());
-        values.set("ttype", ttype);
-        IrModelFieldsCreate { values }
+        IrModelFieldsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .field_description(field_description)
+            .model(model)
+            .model_id(model_id)
+            .name(name)
+            .ttype(ttype)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -767,8 +768,9 @@ impl ::serde::Serialize for IrModelFieldsUpdate {
 impl IrModelFieldsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModelFieldsUpdate { values }
+        IrModelFieldsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

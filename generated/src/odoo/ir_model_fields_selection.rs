@@ -133,13 +133,12 @@ impl IrModelFieldsSelectionCreate {
         name: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("field_id", field_id);
-        values.set("name", name.into());
-        values.set("value", value.into());
         IrModelFieldsSelectionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .field_id(field_id)
+            .name(name)
+            .value(value)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -195,9 +194,8 @@ impl ::serde::Serialize for IrModelFieldsSelectionUpdate {
 impl IrModelFieldsSelectionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrModelFieldsSelectionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -94,10 +94,11 @@ impl ::serde::Serialize for IrModelInheritCreate {
 impl IrModelInheritCreate {
     /// Takes the required fields: `model_id`, `parent_id` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64, parent_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("model_id", model_id);
-        values.set("parent_id", parent_id);
-        IrModelInheritCreate { values }
+        IrModelInheritCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .model_id(model_id)
+            .parent_id(parent_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -147,8 +148,9 @@ impl ::serde::Serialize for IrModelInheritUpdate {
 impl IrModelInheritUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModelInheritUpdate { values }
+        IrModelInheritUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -125,11 +125,12 @@ impl ::serde::Serialize for IrModelRelationCreate {
 impl IrModelRelationCreate {
     /// Takes the required fields: `model`, `module`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(model: i64, module: i64, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("model", model);
-        values.set("module", module);
-        values.set("name", name.into());
-        IrModelRelationCreate { values }
+        IrModelRelationCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .model(model)
+            .module(module)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -179,8 +180,9 @@ impl ::serde::Serialize for IrModelRelationUpdate {
 impl IrModelRelationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModelRelationUpdate { values }
+        IrModelRelationUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -164,9 +164,10 @@ impl ::serde::Serialize for IrModuleCategoryCreate {
 impl IrModuleCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        IrModuleCategoryCreate { values }
+        IrModuleCategoryCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -256,8 +257,9 @@ impl ::serde::Serialize for IrModuleCategoryUpdate {
 impl IrModuleCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModuleCategoryUpdate { values }
+        IrModuleCategoryUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -336,8 +336,9 @@ impl ::serde::Serialize for IrModuleModuleCreate {
 impl IrModuleModuleCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModuleModuleCreate { values }
+        IrModuleModuleCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -535,8 +536,9 @@ impl ::serde::Serialize for IrModuleModuleUpdate {
 impl IrModuleModuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrModuleModuleUpdate { values }
+        IrModuleModuleUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

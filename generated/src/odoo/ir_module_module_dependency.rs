@@ -112,9 +112,8 @@ impl ::serde::Serialize for IrModuleModuleDependencyCreate {
 impl IrModuleModuleDependencyCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrModuleModuleDependencyCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -165,9 +164,8 @@ impl ::serde::Serialize for IrModuleModuleDependencyUpdate {
 impl IrModuleModuleDependencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrModuleModuleDependencyUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -133,9 +133,8 @@ impl ::serde::Serialize for IrModuleModuleExclusionCreate {
 impl IrModuleModuleExclusionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrModuleModuleExclusionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -180,9 +179,8 @@ impl ::serde::Serialize for IrModuleModuleExclusionUpdate {
 impl IrModuleModuleExclusionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrModuleModuleExclusionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -156,8 +156,9 @@ impl ::serde::Serialize for IrProfileCreate {
 impl IrProfileCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrProfileCreate { values }
+        IrProfileCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -249,8 +250,9 @@ impl ::serde::Serialize for IrProfileUpdate {
 impl IrProfileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrProfileUpdate { values }
+        IrProfileUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

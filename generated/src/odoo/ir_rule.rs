@@ -175,9 +175,10 @@ impl ::serde::Serialize for IrRuleCreate {
 impl IrRuleCreate {
     /// Takes the required fields: `model_id` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("model_id", model_id);
-        IrRuleCreate { values }
+        IrRuleCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .model_id(model_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -266,8 +267,9 @@ impl ::serde::Serialize for IrRuleUpdate {
 impl IrRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrRuleUpdate { values }
+        IrRuleUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

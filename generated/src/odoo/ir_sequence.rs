@@ -214,13 +214,14 @@ impl IrSequenceCreate {
         number_next: i64,
         padding: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("implementation", implementation);
-        values.set("name", name.into());
-        values.set("number_increment", number_increment);
-        values.set("number_next", number_next);
-        values.set("padding", padding);
-        IrSequenceCreate { values }
+        IrSequenceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .implementation(implementation)
+            .name(name)
+            .number_increment(number_increment)
+            .number_next(number_next)
+            .padding(padding)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -336,8 +337,9 @@ impl ::serde::Serialize for IrSequenceUpdate {
 impl IrSequenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrSequenceUpdate { values }
+        IrSequenceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -145,14 +145,13 @@ impl IrSequenceDateRangeCreate {
         number_next: i64,
         sequence_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date_from", date_from);
-        values.set("date_to", date_to);
-        values.set("number_next", number_next);
-        values.set("sequence_id", sequence_id);
         IrSequenceDateRangeCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .date_from(date_from)
+            .date_to(date_to)
+            .number_next(number_next)
+            .sequence_id(sequence_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -214,9 +213,8 @@ impl ::serde::Serialize for IrSequenceDateRangeUpdate {
 impl IrSequenceDateRangeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         IrSequenceDateRangeUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

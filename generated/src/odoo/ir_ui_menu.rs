@@ -177,9 +177,10 @@ impl ::serde::Serialize for IrUiMenuCreate {
 impl IrUiMenuCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        IrUiMenuCreate { values }
+        IrUiMenuCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -284,8 +285,9 @@ impl ::serde::Serialize for IrUiMenuUpdate {
 impl IrUiMenuUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrUiMenuUpdate { values }
+        IrUiMenuUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

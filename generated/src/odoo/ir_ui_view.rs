@@ -285,11 +285,12 @@ impl ::serde::Serialize for IrUiViewCreate {
 impl IrUiViewCreate {
     /// Takes the required fields: `mode`, `name`, `priority` (readonly, computed and x2many fields are left out).
     pub fn new(mode: Mode, name: impl Into<String>, priority: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("mode", mode);
-        values.set("name", name.into());
-        values.set("priority", priority);
-        IrUiViewCreate { values }
+        IrUiViewCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .mode(mode)
+            .name(name)
+            .priority(priority)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -443,8 +444,9 @@ impl ::serde::Serialize for IrUiViewUpdate {
 impl IrUiViewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrUiViewUpdate { values }
+        IrUiViewUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

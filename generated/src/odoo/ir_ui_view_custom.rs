@@ -123,11 +123,12 @@ impl ::serde::Serialize for IrUiViewCustomCreate {
 impl IrUiViewCustomCreate {
     /// Takes the required fields: `arch`, `ref_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(arch: impl Into<String>, ref_id: i64, user_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("arch", arch.into());
-        values.set("ref_id", ref_id);
-        values.set("user_id", user_id);
-        IrUiViewCustomCreate { values }
+        IrUiViewCustomCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .arch(arch)
+            .ref_id(ref_id)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -177,8 +178,9 @@ impl ::serde::Serialize for IrUiViewCustomUpdate {
 impl IrUiViewCustomUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        IrUiViewCustomUpdate { values }
+        IrUiViewCustomUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

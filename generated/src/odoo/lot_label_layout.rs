@@ -129,10 +129,11 @@ impl ::serde::Serialize for LotLabelLayoutCreate {
 impl LotLabelLayoutCreate {
     /// Takes the required fields: `label_quantity`, `print_format` (readonly, computed and x2many fields are left out).
     pub fn new(label_quantity: LabelQuantity, print_format: PrintFormat) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("label_quantity", label_quantity);
-        values.set("print_format", print_format);
-        LotLabelLayoutCreate { values }
+        LotLabelLayoutCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .label_quantity(label_quantity)
+            .print_format(print_format)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -187,8 +188,9 @@ impl ::serde::Serialize for LotLabelLayoutUpdate {
 impl LotLabelLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        LotLabelLayoutUpdate { values }
+        LotLabelLayoutUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

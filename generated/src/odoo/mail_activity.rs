@@ -321,11 +321,12 @@ impl MailActivityCreate {
         res_model_id: i64,
         user_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date_deadline", date_deadline);
-        values.set("res_model_id", res_model_id);
-        values.set("user_id", user_id);
-        MailActivityCreate { values }
+        MailActivityCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .date_deadline(date_deadline)
+            .res_model_id(res_model_id)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -450,8 +451,9 @@ impl ::serde::Serialize for MailActivityUpdate {
 impl MailActivityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailActivityUpdate { values }
+        MailActivityUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

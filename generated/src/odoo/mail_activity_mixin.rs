@@ -130,8 +130,9 @@ impl ::serde::Serialize for MailActivityMixinCreate {
 impl MailActivityMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailActivityMixinCreate { values }
+        MailActivityMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -183,8 +184,9 @@ impl ::serde::Serialize for MailActivityMixinUpdate {
 impl MailActivityMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailActivityMixinUpdate { values }
+        MailActivityMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

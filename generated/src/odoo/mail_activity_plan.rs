@@ -177,10 +177,11 @@ impl ::serde::Serialize for MailActivityPlanCreate {
 impl MailActivityPlanCreate {
     /// Takes the required fields: `name`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, res_model: ResModel) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("res_model", res_model);
-        MailActivityPlanCreate { values }
+        MailActivityPlanCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .res_model(res_model)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -259,8 +260,9 @@ impl ::serde::Serialize for MailActivityPlanUpdate {
 impl MailActivityPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailActivityPlanUpdate { values }
+        MailActivityPlanUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -218,14 +218,13 @@ impl MailActivityPlanTemplateCreate {
         delay_unit: DelayUnit,
         plan_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("activity_type_id", activity_type_id);
-        values.set("delay_from", delay_from);
-        values.set("delay_unit", delay_unit);
-        values.set("plan_id", plan_id);
         MailActivityPlanTemplateCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .activity_type_id(activity_type_id)
+            .delay_from(delay_from)
+            .delay_unit(delay_unit)
+            .plan_id(plan_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -317,9 +316,8 @@ impl ::serde::Serialize for MailActivityPlanTemplateUpdate {
 impl MailActivityPlanTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailActivityPlanTemplateUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -274,9 +274,8 @@ impl ::serde::Serialize for MailActivityScheduleCreate {
 impl MailActivityScheduleCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailActivityScheduleCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -375,9 +374,8 @@ impl ::serde::Serialize for MailActivityScheduleUpdate {
 impl MailActivityScheduleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailActivityScheduleUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

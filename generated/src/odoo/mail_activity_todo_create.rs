@@ -131,11 +131,10 @@ impl ::serde::Serialize for MailActivityTodoCreateCreate {
 impl MailActivityTodoCreateCreate {
     /// Takes the required fields: `date_deadline` (readonly, computed and x2many fields are left out).
     pub fn new(date_deadline: ::chrono::NaiveDate) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date_deadline", date_deadline);
         MailActivityTodoCreateCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .date_deadline(date_deadline)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -191,9 +190,8 @@ impl ::serde::Serialize for MailActivityTodoCreateUpdate {
 impl MailActivityTodoCreateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailActivityTodoCreateUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

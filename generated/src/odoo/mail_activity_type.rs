@@ -299,12 +299,13 @@ impl MailActivityTypeCreate {
         delay_unit: DelayUnit,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("chaining_type", chaining_type);
-        values.set("delay_from", delay_from);
-        values.set("delay_unit", delay_unit);
-        values.set("name", name.into());
-        MailActivityTypeCreate { values }
+        MailActivityTypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .chaining_type(chaining_type)
+            .delay_from(delay_from)
+            .delay_unit(delay_unit)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -477,8 +478,9 @@ impl ::serde::Serialize for MailActivityTypeUpdate {
 impl MailActivityTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailActivityTypeUpdate { values }
+        MailActivityTypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

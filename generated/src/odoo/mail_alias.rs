@@ -225,11 +225,12 @@ impl MailAliasCreate {
         alias_defaults: impl Into<String>,
         alias_model_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("alias_contact", alias_contact);
-        values.set("alias_defaults", alias_defaults.into());
-        values.set("alias_model_id", alias_model_id);
-        MailAliasCreate { values }
+        MailAliasCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .alias_contact(alias_contact)
+            .alias_defaults(alias_defaults)
+            .alias_model_id(alias_model_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -324,8 +325,9 @@ impl ::serde::Serialize for MailAliasUpdate {
 impl MailAliasUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailAliasUpdate { values }
+        MailAliasUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -177,11 +177,12 @@ impl MailAliasDomainCreate {
         catchall_alias: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("bounce_alias", bounce_alias.into());
-        values.set("catchall_alias", catchall_alias.into());
-        values.set("name", name.into());
-        MailAliasDomainCreate { values }
+        MailAliasDomainCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .bounce_alias(bounce_alias)
+            .catchall_alias(catchall_alias)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -254,8 +255,9 @@ impl ::serde::Serialize for MailAliasDomainUpdate {
 impl MailAliasDomainUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailAliasDomainUpdate { values }
+        MailAliasDomainUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

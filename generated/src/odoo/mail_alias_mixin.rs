@@ -86,9 +86,10 @@ impl ::serde::Serialize for MailAliasMixinCreate {
 impl MailAliasMixinCreate {
     /// Takes the required fields: `alias_id` (readonly, computed and x2many fields are left out).
     pub fn new(alias_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("alias_id", alias_id);
-        MailAliasMixinCreate { values }
+        MailAliasMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .alias_id(alias_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -135,8 +136,9 @@ impl ::serde::Serialize for MailAliasMixinUpdate {
 impl MailAliasMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailAliasMixinUpdate { values }
+        MailAliasMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

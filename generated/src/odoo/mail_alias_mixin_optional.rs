@@ -87,9 +87,8 @@ impl ::serde::Serialize for MailAliasMixinOptionalCreate {
 impl MailAliasMixinOptionalCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailAliasMixinOptionalCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -137,9 +136,8 @@ impl ::serde::Serialize for MailAliasMixinOptionalUpdate {
 impl MailAliasMixinOptionalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailAliasMixinOptionalUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -219,9 +219,10 @@ impl ::serde::Serialize for MailBlacklistCreate {
 impl MailBlacklistCreate {
     /// Takes the required fields: `email` (readonly, computed and x2many fields are left out).
     pub fn new(email: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("email", email.into());
-        MailBlacklistCreate { values }
+        MailBlacklistCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .email(email)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -332,8 +333,9 @@ impl ::serde::Serialize for MailBlacklistUpdate {
 impl MailBlacklistUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailBlacklistUpdate { values }
+        MailBlacklistUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -117,9 +117,8 @@ impl ::serde::Serialize for MailBlacklistRemoveCreate {
 impl MailBlacklistRemoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailBlacklistRemoveCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -164,9 +163,8 @@ impl ::serde::Serialize for MailBlacklistRemoveUpdate {
 impl MailBlacklistRemoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailBlacklistRemoveUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

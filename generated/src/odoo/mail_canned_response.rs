@@ -155,10 +155,11 @@ impl ::serde::Serialize for MailCannedResponseCreate {
 impl MailCannedResponseCreate {
     /// Takes the required fields: `source`, `substitution` (readonly, computed and x2many fields are left out).
     pub fn new(source: impl Into<String>, substitution: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("source", source.into());
-        values.set("substitution", substitution.into());
-        MailCannedResponseCreate { values }
+        MailCannedResponseCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .source(source)
+            .substitution(substitution)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -225,8 +226,9 @@ impl ::serde::Serialize for MailCannedResponseUpdate {
 impl MailCannedResponseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailCannedResponseUpdate { values }
+        MailCannedResponseUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -418,9 +418,10 @@ impl ::serde::Serialize for MailComposeMessageCreate {
 impl MailComposeMessageCreate {
     /// Takes the required fields: `message_type` (readonly, computed and x2many fields are left out).
     pub fn new(message_type: MessageType) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("message_type", message_type);
-        MailComposeMessageCreate { values }
+        MailComposeMessageCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .message_type(message_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -655,8 +656,9 @@ impl ::serde::Serialize for MailComposeMessageUpdate {
 impl MailComposeMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailComposeMessageUpdate { values }
+        MailComposeMessageUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -95,8 +95,9 @@ impl ::serde::Serialize for MailComposerMixinCreate {
 impl MailComposerMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailComposerMixinCreate { values }
+        MailComposerMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -149,8 +150,9 @@ impl ::serde::Serialize for MailComposerMixinUpdate {
 impl MailComposerMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailComposerMixinUpdate { values }
+        MailComposerMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

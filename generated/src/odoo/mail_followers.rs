@@ -124,10 +124,11 @@ impl ::serde::Serialize for MailFollowersCreate {
 impl MailFollowersCreate {
     /// Takes the required fields: `partner_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64, res_model: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("partner_id", partner_id);
-        values.set("res_model", res_model.into());
-        MailFollowersCreate { values }
+        MailFollowersCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .partner_id(partner_id)
+            .res_model(res_model)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -188,8 +189,9 @@ impl ::serde::Serialize for MailFollowersUpdate {
 impl MailFollowersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailFollowersUpdate { values }
+        MailFollowersUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -114,9 +114,10 @@ impl ::serde::Serialize for MailGatewayAllowedCreate {
 impl MailGatewayAllowedCreate {
     /// Takes the required fields: `email` (readonly, computed and x2many fields are left out).
     pub fn new(email: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("email", email.into());
-        MailGatewayAllowedCreate { values }
+        MailGatewayAllowedCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .email(email)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -154,8 +155,9 @@ impl ::serde::Serialize for MailGatewayAllowedUpdate {
 impl MailGatewayAllowedUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailGatewayAllowedUpdate { values }
+        MailGatewayAllowedUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -156,9 +156,10 @@ impl ::serde::Serialize for MailGuestCreate {
 impl MailGuestCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        MailGuestCreate { values }
+        MailGuestCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -237,8 +238,9 @@ impl ::serde::Serialize for MailGuestUpdate {
 impl MailGuestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailGuestUpdate { values }
+        MailGuestUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -130,10 +130,11 @@ impl ::serde::Serialize for MailIceServerCreate {
 impl MailIceServerCreate {
     /// Takes the required fields: `server_type`, `uri` (readonly, computed and x2many fields are left out).
     pub fn new(server_type: ServerType, uri: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("server_type", server_type);
-        values.set("uri", uri.into());
-        MailIceServerCreate { values }
+        MailIceServerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .server_type(server_type)
+            .uri(uri)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -189,8 +190,9 @@ impl ::serde::Serialize for MailIceServerUpdate {
 impl MailIceServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailIceServerUpdate { values }
+        MailIceServerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -171,9 +171,10 @@ impl ::serde::Serialize for MailLinkPreviewCreate {
 impl MailLinkPreviewCreate {
     /// Takes the required fields: `source_url` (readonly, computed and x2many fields are left out).
     pub fn new(source_url: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("source_url", source_url.into());
-        MailLinkPreviewCreate { values }
+        MailLinkPreviewCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .source_url(source_url)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -265,8 +266,9 @@ impl ::serde::Serialize for MailLinkPreviewUpdate {
 impl MailLinkPreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailLinkPreviewUpdate { values }
+        MailLinkPreviewUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -667,9 +667,10 @@ impl ::serde::Serialize for MailMailCreate {
 impl MailMailCreate {
     /// Takes the required fields: `mail_message_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_message_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("mail_message_id", mail_message_id);
-        MailMailCreate { values }
+        MailMailCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .mail_message_id(mail_message_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1090,8 +1091,9 @@ impl ::serde::Serialize for MailMailUpdate {
 impl MailMailUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailMailUpdate { values }
+        MailMailUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

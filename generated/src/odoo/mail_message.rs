@@ -517,9 +517,10 @@ impl ::serde::Serialize for MailMessageCreate {
 impl MailMessageCreate {
     /// Takes the required fields: `message_type` (readonly, computed and x2many fields are left out).
     pub fn new(message_type: MessageType) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("message_type", message_type);
-        MailMessageCreate { values }
+        MailMessageCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .message_type(message_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -845,8 +846,9 @@ impl ::serde::Serialize for MailMessageUpdate {
 impl MailMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailMessageUpdate { values }
+        MailMessageUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

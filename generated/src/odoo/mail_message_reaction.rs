@@ -102,9 +102,8 @@ impl ::serde::Serialize for MailMessageReactionCreate {
 impl MailMessageReactionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailMessageReactionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -161,9 +160,8 @@ impl ::serde::Serialize for MailMessageReactionUpdate {
 impl MailMessageReactionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailMessageReactionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -127,12 +127,11 @@ impl MailMessageScheduleCreate {
         mail_message_id: i64,
         scheduled_datetime: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("mail_message_id", mail_message_id);
-        values.set("scheduled_datetime", scheduled_datetime);
         MailMessageScheduleCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .mail_message_id(mail_message_id)
+            .scheduled_datetime(scheduled_datetime)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -188,9 +187,8 @@ impl ::serde::Serialize for MailMessageScheduleUpdate {
 impl MailMessageScheduleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailMessageScheduleUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

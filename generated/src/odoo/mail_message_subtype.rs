@@ -191,9 +191,10 @@ impl ::serde::Serialize for MailMessageSubtypeCreate {
 impl MailMessageSubtypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        MailMessageSubtypeCreate { values }
+        MailMessageSubtypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -285,8 +286,9 @@ impl ::serde::Serialize for MailMessageSubtypeUpdate {
 impl MailMessageSubtypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailMessageSubtypeUpdate { values }
+        MailMessageSubtypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

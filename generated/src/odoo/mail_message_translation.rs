@@ -140,14 +140,13 @@ impl MailMessageTranslationCreate {
         source_lang: impl Into<String>,
         target_lang: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("body", body.into());
-        values.set("message_id", message_id);
-        values.set("source_lang", source_lang.into());
-        values.set("target_lang", target_lang.into());
         MailMessageTranslationCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .body(body)
+            .message_id(message_id)
+            .source_lang(source_lang)
+            .target_lang(target_lang)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -203,9 +202,8 @@ impl ::serde::Serialize for MailMessageTranslationUpdate {
 impl MailMessageTranslationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailMessageTranslationUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

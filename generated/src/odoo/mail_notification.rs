@@ -189,10 +189,11 @@ impl ::serde::Serialize for MailNotificationCreate {
 impl MailNotificationCreate {
     /// Takes the required fields: `mail_message_id`, `notification_type` (readonly, computed and x2many fields are left out).
     pub fn new(mail_message_id: i64, notification_type: NotificationType) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("mail_message_id", mail_message_id);
-        values.set("notification_type", notification_type);
-        MailNotificationCreate { values }
+        MailNotificationCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .mail_message_id(mail_message_id)
+            .notification_type(notification_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -317,8 +318,9 @@ impl ::serde::Serialize for MailNotificationUpdate {
 impl MailNotificationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailNotificationUpdate { values }
+        MailNotificationUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -117,9 +117,10 @@ impl ::serde::Serialize for MailPushCreate {
 impl MailPushCreate {
     /// Takes the required fields: `mail_push_device_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_push_device_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("mail_push_device_id", mail_push_device_id);
-        MailPushCreate { values }
+        MailPushCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .mail_push_device_id(mail_push_device_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -163,8 +164,9 @@ impl ::serde::Serialize for MailPushUpdate {
 impl MailPushUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailPushUpdate { values }
+        MailPushUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -138,11 +138,12 @@ impl MailPushDeviceCreate {
         keys: impl Into<String>,
         partner_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("endpoint", endpoint.into());
-        values.set("keys", keys.into());
-        values.set("partner_id", partner_id);
-        MailPushDeviceCreate { values }
+        MailPushDeviceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .endpoint(endpoint)
+            .keys(keys)
+            .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -201,8 +202,9 @@ impl ::serde::Serialize for MailPushDeviceUpdate {
 impl MailPushDeviceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailPushDeviceUpdate { values }
+        MailPushDeviceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -56,8 +56,9 @@ impl ::serde::Serialize for MailRenderMixinCreate {
 impl MailRenderMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailRenderMixinCreate { values }
+        MailRenderMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -92,8 +93,9 @@ impl ::serde::Serialize for MailRenderMixinUpdate {
 impl MailRenderMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailRenderMixinUpdate { values }
+        MailRenderMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -146,8 +146,9 @@ impl ::serde::Serialize for MailResendMessageCreate {
 impl MailResendMessageCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailResendMessageCreate { values }
+        MailResendMessageCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -208,8 +209,9 @@ impl ::serde::Serialize for MailResendMessageUpdate {
 impl MailResendMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailResendMessageUpdate { values }
+        MailResendMessageUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -170,9 +170,10 @@ impl ::serde::Serialize for MailResendPartnerCreate {
 impl MailResendPartnerCreate {
     /// Takes the required fields: `notification_id` (readonly, computed and x2many fields are left out).
     pub fn new(notification_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("notification_id", notification_id);
-        MailResendPartnerCreate { values }
+        MailResendPartnerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .notification_id(notification_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -240,8 +241,9 @@ impl ::serde::Serialize for MailResendPartnerUpdate {
 impl MailResendPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailResendPartnerUpdate { values }
+        MailResendPartnerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -178,14 +178,13 @@ impl MailScheduledMessageCreate {
         res_id: i64,
         scheduled_date: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("author_id", author_id);
-        values.set("model", model.into());
-        values.set("res_id", res_id);
-        values.set("scheduled_date", scheduled_date);
         MailScheduledMessageCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .author_id(author_id)
+            .model(model)
+            .res_id(res_id)
+            .scheduled_date(scheduled_date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -294,9 +293,8 @@ impl ::serde::Serialize for MailScheduledMessageUpdate {
 impl MailScheduledMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailScheduledMessageUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -334,8 +334,9 @@ impl ::serde::Serialize for MailTemplateCreate {
 impl MailTemplateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailTemplateCreate { values }
+        MailTemplateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -514,8 +515,9 @@ impl ::serde::Serialize for MailTemplateUpdate {
 impl MailTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailTemplateUpdate { values }
+        MailTemplateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -223,11 +223,10 @@ impl ::serde::Serialize for MailTemplatePreviewCreate {
 impl MailTemplatePreviewCreate {
     /// Takes the required fields: `mail_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_template_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("mail_template_id", mail_template_id);
         MailTemplatePreviewCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .mail_template_id(mail_template_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -277,9 +276,8 @@ impl ::serde::Serialize for MailTemplatePreviewUpdate {
 impl MailTemplatePreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailTemplatePreviewUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

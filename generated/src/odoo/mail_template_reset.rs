@@ -110,8 +110,9 @@ impl ::serde::Serialize for MailTemplateResetCreate {
 impl MailTemplateResetCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailTemplateResetCreate { values }
+        MailTemplateResetCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -154,8 +155,9 @@ impl ::serde::Serialize for MailTemplateResetUpdate {
 impl MailTemplateResetUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailTemplateResetUpdate { values }
+        MailTemplateResetUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -135,8 +135,9 @@ impl ::serde::Serialize for MailThreadCreate {
 impl MailThreadCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailThreadCreate { values }
+        MailThreadCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -232,8 +233,9 @@ impl ::serde::Serialize for MailThreadUpdate {
 impl MailThreadUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailThreadUpdate { values }
+        MailThreadUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -159,9 +159,8 @@ impl ::serde::Serialize for MailThreadBlacklistCreate {
 impl MailThreadBlacklistCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailThreadBlacklistCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -264,9 +263,8 @@ impl ::serde::Serialize for MailThreadBlacklistUpdate {
 impl MailThreadBlacklistUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailThreadBlacklistUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

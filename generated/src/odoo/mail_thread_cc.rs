@@ -141,8 +141,9 @@ impl ::serde::Serialize for MailThreadCcCreate {
 impl MailThreadCcCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailThreadCcCreate { values }
+        MailThreadCcCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -244,8 +245,9 @@ impl ::serde::Serialize for MailThreadCcUpdate {
 impl MailThreadCcUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailThreadCcUpdate { values }
+        MailThreadCcUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

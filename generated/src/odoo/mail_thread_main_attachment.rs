@@ -143,9 +143,8 @@ impl ::serde::Serialize for MailThreadMainAttachmentCreate {
 impl MailThreadMainAttachmentCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailThreadMainAttachmentCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -251,9 +250,8 @@ impl ::serde::Serialize for MailThreadMainAttachmentUpdate {
 impl MailThreadMainAttachmentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailThreadMainAttachmentUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

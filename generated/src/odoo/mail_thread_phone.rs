@@ -173,8 +173,9 @@ impl ::serde::Serialize for MailThreadPhoneCreate {
 impl MailThreadPhoneCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailThreadPhoneCreate { values }
+        MailThreadPhoneCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -285,8 +286,9 @@ impl ::serde::Serialize for MailThreadPhoneUpdate {
 impl MailThreadPhoneUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailThreadPhoneUpdate { values }
+        MailThreadPhoneUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

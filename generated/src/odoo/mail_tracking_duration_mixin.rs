@@ -48,9 +48,8 @@ impl ::serde::Serialize for MailTrackingDurationMixinCreate {
 impl MailTrackingDurationMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailTrackingDurationMixinCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -80,9 +79,8 @@ impl ::serde::Serialize for MailTrackingDurationMixinUpdate {
 impl MailTrackingDurationMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         MailTrackingDurationMixinUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

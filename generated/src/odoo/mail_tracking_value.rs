@@ -203,9 +203,10 @@ impl ::serde::Serialize for MailTrackingValueCreate {
 impl MailTrackingValueCreate {
     /// Takes the required fields: `mail_message_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_message_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("mail_message_id", mail_message_id);
-        MailTrackingValueCreate { values }
+        MailTrackingValueCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .mail_message_id(mail_message_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -327,8 +328,9 @@ impl ::serde::Serialize for MailTrackingValueUpdate {
 impl MailTrackingValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailTrackingValueUpdate { values }
+        MailTrackingValueUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -141,9 +141,10 @@ impl ::serde::Serialize for MailWizardInviteCreate {
 impl MailWizardInviteCreate {
     /// Takes the required fields: `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_model: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("res_model", res_model.into());
-        MailWizardInviteCreate { values }
+        MailWizardInviteCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .res_model(res_model)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -210,8 +211,9 @@ impl ::serde::Serialize for MailWizardInviteUpdate {
 impl MailWizardInviteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        MailWizardInviteUpdate { values }
+        MailWizardInviteUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

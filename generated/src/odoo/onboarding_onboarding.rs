@@ -190,11 +190,10 @@ impl ::serde::Serialize for OnboardingOnboardingCreate {
 impl OnboardingOnboardingCreate {
     /// Takes the required fields: `route_name` (readonly, computed and x2many fields are left out).
     pub fn new(route_name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("route_name", route_name.into());
         OnboardingOnboardingCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .route_name(route_name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -281,9 +280,8 @@ impl ::serde::Serialize for OnboardingOnboardingUpdate {
 impl OnboardingOnboardingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         OnboardingOnboardingUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -215,11 +215,10 @@ impl ::serde::Serialize for OnboardingOnboardingStepCreate {
 impl OnboardingOnboardingStepCreate {
     /// Takes the required fields: `button_text` (readonly, computed and x2many fields are left out).
     pub fn new(button_text: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("button_text", button_text.into());
         OnboardingOnboardingStepCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .button_text(button_text)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -347,9 +346,8 @@ impl ::serde::Serialize for OnboardingOnboardingStepUpdate {
 impl OnboardingOnboardingStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         OnboardingOnboardingStepUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -141,9 +141,10 @@ impl ::serde::Serialize for OnboardingProgressCreate {
 impl OnboardingProgressCreate {
     /// Takes the required fields: `onboarding_id` (readonly, computed and x2many fields are left out).
     pub fn new(onboarding_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("onboarding_id", onboarding_id);
-        OnboardingProgressCreate { values }
+        OnboardingProgressCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .onboarding_id(onboarding_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -205,8 +206,9 @@ impl ::serde::Serialize for OnboardingProgressUpdate {
 impl OnboardingProgressUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        OnboardingProgressUpdate { values }
+        OnboardingProgressUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

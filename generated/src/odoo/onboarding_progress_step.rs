@@ -132,11 +132,10 @@ impl ::serde::Serialize for OnboardingProgressStepCreate {
 impl OnboardingProgressStepCreate {
     /// Takes the required fields: `step_id` (readonly, computed and x2many fields are left out).
     pub fn new(step_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("step_id", step_id);
         OnboardingProgressStepCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .step_id(step_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -197,9 +196,8 @@ impl ::serde::Serialize for OnboardingProgressStepUpdate {
 impl OnboardingProgressStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         OnboardingProgressStepUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

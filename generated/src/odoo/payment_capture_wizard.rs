@@ -190,9 +190,8 @@ impl ::serde::Serialize for PaymentCaptureWizardCreate {
 impl PaymentCaptureWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PaymentCaptureWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -249,9 +248,8 @@ impl ::serde::Serialize for PaymentCaptureWizardUpdate {
 impl PaymentCaptureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PaymentCaptureWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -238,11 +238,12 @@ impl ::serde::Serialize for PaymentLinkWizardCreate {
 impl PaymentLinkWizardCreate {
     /// Takes the required fields: `amount`, `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(amount: f64, res_id: i64, res_model: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("amount", amount);
-        values.set("res_id", res_id);
-        values.set("res_model", res_model.into());
-        PaymentLinkWizardCreate { values }
+        PaymentLinkWizardCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .amount(amount)
+            .res_id(res_id)
+            .res_model(res_model)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -334,8 +335,9 @@ impl ::serde::Serialize for PaymentLinkWizardUpdate {
 impl PaymentLinkWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PaymentLinkWizardUpdate { values }
+        PaymentLinkWizardUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -222,12 +222,13 @@ impl PaymentMethodCreate {
         name: impl Into<String>,
         support_refund: SupportRefund,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code.into());
-        values.set("image", image.into());
-        values.set("name", name.into());
-        values.set("support_refund", support_refund);
-        PaymentMethodCreate { values }
+        PaymentMethodCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .image(image)
+            .name(name)
+            .support_refund(support_refund)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -365,8 +366,9 @@ impl ::serde::Serialize for PaymentMethodUpdate {
 impl PaymentMethodUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PaymentMethodUpdate { values }
+        PaymentMethodUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -410,11 +410,12 @@ impl ::serde::Serialize for PaymentProviderCreate {
 impl PaymentProviderCreate {
     /// Takes the required fields: `code`, `name`, `state` (readonly, computed and x2many fields are left out).
     pub fn new(code: Code, name: impl Into<String>, state: State) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code);
-        values.set("name", name.into());
-        values.set("state", state);
-        PaymentProviderCreate { values }
+        PaymentProviderCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .name(name)
+            .state(state)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -632,8 +633,9 @@ impl ::serde::Serialize for PaymentProviderUpdate {
 impl PaymentProviderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PaymentProviderUpdate { values }
+        PaymentProviderUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -154,9 +154,8 @@ impl ::serde::Serialize for PaymentProviderOnboardingWizardCreate {
 impl PaymentProviderOnboardingWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PaymentProviderOnboardingWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -236,9 +235,8 @@ impl ::serde::Serialize for PaymentProviderOnboardingWizardUpdate {
 impl PaymentProviderOnboardingWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PaymentProviderOnboardingWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

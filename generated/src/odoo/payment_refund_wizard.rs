@@ -173,9 +173,8 @@ impl ::serde::Serialize for PaymentRefundWizardCreate {
 impl PaymentRefundWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PaymentRefundWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -220,9 +219,8 @@ impl ::serde::Serialize for PaymentRefundWizardUpdate {
 impl PaymentRefundWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PaymentRefundWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

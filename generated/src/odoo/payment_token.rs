@@ -188,11 +188,12 @@ impl PaymentTokenCreate {
         provider_id: i64,
         provider_ref: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("partner_id", partner_id);
-        values.set("provider_id", provider_id);
-        values.set("provider_ref", provider_ref.into());
-        PaymentTokenCreate { values }
+        PaymentTokenCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .partner_id(partner_id)
+            .provider_id(provider_id)
+            .provider_ref(provider_ref)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -272,8 +273,9 @@ impl ::serde::Serialize for PaymentTokenUpdate {
 impl PaymentTokenUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PaymentTokenUpdate { values }
+        PaymentTokenUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

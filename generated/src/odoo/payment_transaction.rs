@@ -386,8 +386,9 @@ impl ::serde::Serialize for PaymentTransactionCreate {
 impl PaymentTransactionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PaymentTransactionCreate { values }
+        PaymentTransactionCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -605,8 +606,9 @@ impl ::serde::Serialize for PaymentTransactionUpdate {
 impl PaymentTransactionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PaymentTransactionUpdate { values }
+        PaymentTransactionUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -219,9 +219,10 @@ impl ::serde::Serialize for PhoneBlacklistCreate {
 impl PhoneBlacklistCreate {
     /// Takes the required fields: `number` (readonly, computed and x2many fields are left out).
     pub fn new(number: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("number", number.into());
-        PhoneBlacklistCreate { values }
+        PhoneBlacklistCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .number(number)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -332,8 +333,9 @@ impl ::serde::Serialize for PhoneBlacklistUpdate {
 impl PhoneBlacklistUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PhoneBlacklistUpdate { values }
+        PhoneBlacklistUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -125,9 +125,10 @@ impl ::serde::Serialize for PickingLabelTypeCreate {
 impl PickingLabelTypeCreate {
     /// Takes the required fields: `label_type` (readonly, computed and x2many fields are left out).
     pub fn new(label_type: LabelType) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("label_type", label_type);
-        PickingLabelTypeCreate { values }
+        PickingLabelTypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .label_type(label_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -188,8 +189,9 @@ impl ::serde::Serialize for PickingLabelTypeUpdate {
 impl PickingLabelTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PickingLabelTypeUpdate { values }
+        PickingLabelTypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -65,8 +65,9 @@ impl ::serde::Serialize for PortalMixinCreate {
 impl PortalMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PortalMixinCreate { values }
+        PortalMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -101,8 +102,9 @@ impl ::serde::Serialize for PortalMixinUpdate {
 impl PortalMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PortalMixinUpdate { values }
+        PortalMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

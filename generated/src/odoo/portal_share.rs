@@ -155,10 +155,11 @@ impl ::serde::Serialize for PortalShareCreate {
 impl PortalShareCreate {
     /// Takes the required fields: `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64, res_model: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("res_id", res_id);
-        values.set("res_model", res_model.into());
-        PortalShareCreate { values }
+        PortalShareCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .res_id(res_id)
+            .res_model(res_model)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -219,8 +220,9 @@ impl ::serde::Serialize for PortalShareUpdate {
 impl PortalShareUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PortalShareUpdate { values }
+        PortalShareUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -126,8 +126,9 @@ impl ::serde::Serialize for PortalWizardCreate {
 impl PortalWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PortalWizardCreate { values }
+        PortalWizardCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -187,8 +188,9 @@ impl ::serde::Serialize for PortalWizardUpdate {
 impl PortalWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PortalWizardUpdate { values }
+        PortalWizardUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -163,9 +163,10 @@ impl ::serde::Serialize for PortalWizardUserCreate {
 impl PortalWizardUserCreate {
     /// Takes the required fields: `wizard_id` (readonly, computed and x2many fields are left out).
     pub fn new(wizard_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("wizard_id", wizard_id);
-        PortalWizardUserCreate { values }
+        PortalWizardUserCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .wizard_id(wizard_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -215,8 +216,9 @@ impl ::serde::Serialize for PortalWizardUserUpdate {
 impl PortalWizardUserUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PortalWizardUserUpdate { values }
+        PortalWizardUserUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

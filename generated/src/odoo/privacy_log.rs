@@ -155,12 +155,13 @@ impl PrivacyLogCreate {
         date: ::chrono::DateTime<::chrono::Utc>,
         user_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("anonymized_email", anonymized_email.into());
-        values.set("anonymized_name", anonymized_name.into());
-        values.set("date", date);
-        values.set("user_id", user_id);
-        PrivacyLogCreate { values }
+        PrivacyLogCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .anonymized_email(anonymized_email)
+            .anonymized_name(anonymized_name)
+            .date(date)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -237,8 +238,9 @@ impl ::serde::Serialize for PrivacyLogUpdate {
 impl PrivacyLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PrivacyLogUpdate { values }
+        PrivacyLogUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -152,12 +152,11 @@ impl ::serde::Serialize for PrivacyLookupWizardCreate {
 impl PrivacyLookupWizardCreate {
     /// Takes the required fields: `email`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("email", email.into());
-        values.set("name", name.into());
         PrivacyLookupWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .email(email)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -218,9 +217,8 @@ impl ::serde::Serialize for PrivacyLookupWizardUpdate {
 impl PrivacyLookupWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PrivacyLookupWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -176,11 +176,10 @@ impl ::serde::Serialize for PrivacyLookupWizardLineCreate {
 impl PrivacyLookupWizardLineCreate {
     /// Takes the required fields: `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("res_id", res_id);
         PrivacyLookupWizardLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .res_id(res_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -254,9 +253,8 @@ impl ::serde::Serialize for PrivacyLookupWizardLineUpdate {
 impl PrivacyLookupWizardLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PrivacyLookupWizardLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

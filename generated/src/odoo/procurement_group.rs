@@ -153,9 +153,10 @@ impl ::serde::Serialize for ProcurementGroupCreate {
 impl ProcurementGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ProcurementGroupCreate { values }
+        ProcurementGroupCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -250,8 +251,9 @@ impl ::serde::Serialize for ProcurementGroupUpdate {
 impl ProcurementGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProcurementGroupUpdate { values }
+        ProcurementGroupUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -193,11 +193,12 @@ impl ProductAttributeCreate {
         display_type: DisplayType,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("create_variant", create_variant);
-        values.set("display_type", display_type);
-        values.set("name", name.into());
-        ProductAttributeCreate { values }
+        ProductAttributeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .create_variant(create_variant)
+            .display_type(display_type)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -300,8 +301,9 @@ impl ::serde::Serialize for ProductAttributeUpdate {
 impl ProductAttributeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductAttributeUpdate { values }
+        ProductAttributeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -134,15 +134,12 @@ impl ::serde::Serialize for ProductAttributeCustomValueCreate {
 impl ProductAttributeCustomValueCreate {
     /// Takes the required fields: `custom_product_template_attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(custom_product_template_attribute_value_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values
-            .set(
-                "custom_product_template_attribute_value_id",
-                custom_product_template_attribute_value_id,
-            );
         ProductAttributeCustomValueCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .custom_product_template_attribute_value_id(
+                custom_product_template_attribute_value_id,
+            )
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -199,9 +196,8 @@ impl ::serde::Serialize for ProductAttributeCustomValueUpdate {
 impl ProductAttributeCustomValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProductAttributeCustomValueUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

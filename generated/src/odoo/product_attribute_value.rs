@@ -201,12 +201,11 @@ impl ::serde::Serialize for ProductAttributeValueCreate {
 impl ProductAttributeValueCreate {
     /// Takes the required fields: `attribute_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_id: i64, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("attribute_id", attribute_id);
-        values.set("name", name.into());
         ProductAttributeValueCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .attribute_id(attribute_id)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -307,9 +306,8 @@ impl ::serde::Serialize for ProductAttributeValueUpdate {
 impl ProductAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProductAttributeValueUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

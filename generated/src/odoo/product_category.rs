@@ -470,9 +470,10 @@ impl ::serde::Serialize for ProductCategoryCreate {
 impl ProductCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ProductCategoryCreate { values }
+        ProductCategoryCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -775,8 +776,9 @@ impl ::serde::Serialize for ProductCategoryUpdate {
 impl ProductCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductCategoryUpdate { values }
+        ProductCategoryUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

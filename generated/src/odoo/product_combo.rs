@@ -153,9 +153,10 @@ impl ::serde::Serialize for ProductComboCreate {
 impl ProductComboCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ProductComboCreate { values }
+        ProductComboCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -217,8 +218,9 @@ impl ::serde::Serialize for ProductComboUpdate {
 impl ProductComboUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductComboUpdate { values }
+        ProductComboUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -148,10 +148,11 @@ impl ::serde::Serialize for ProductComboItemCreate {
 impl ProductComboItemCreate {
     /// Takes the required fields: `combo_id`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(combo_id: i64, product_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("combo_id", combo_id);
-        values.set("product_id", product_id);
-        ProductComboItemCreate { values }
+        ProductComboItemCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .combo_id(combo_id)
+            .product_id(product_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -201,8 +202,9 @@ impl ::serde::Serialize for ProductComboItemUpdate {
 impl ProductComboItemUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductComboItemUpdate { values }
+        ProductComboItemUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

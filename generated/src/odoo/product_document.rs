@@ -324,11 +324,12 @@ impl ProductDocumentCreate {
         attached_on_sale: AttachedOnSale,
         ir_attachment_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("attached_on_mrp", attached_on_mrp);
-        values.set("attached_on_sale", attached_on_sale);
-        values.set("ir_attachment_id", ir_attachment_id);
-        ProductDocumentCreate { values }
+        ProductDocumentCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .attached_on_mrp(attached_on_mrp)
+            .attached_on_sale(attached_on_sale)
+            .ir_attachment_id(ir_attachment_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -491,8 +492,9 @@ impl ::serde::Serialize for ProductDocumentUpdate {
 impl ProductDocumentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductDocumentUpdate { values }
+        ProductDocumentUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

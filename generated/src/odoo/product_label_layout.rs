@@ -181,11 +181,12 @@ impl ProductLabelLayoutCreate {
         move_quantity: MoveQuantity,
         print_format: PrintFormat,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("custom_quantity", custom_quantity);
-        values.set("move_quantity", move_quantity);
-        values.set("print_format", print_format);
-        ProductLabelLayoutCreate { values }
+        ProductLabelLayoutCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .custom_quantity(custom_quantity)
+            .move_quantity(move_quantity)
+            .print_format(print_format)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -281,8 +282,9 @@ impl ::serde::Serialize for ProductLabelLayoutUpdate {
 impl ProductLabelLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductLabelLayoutUpdate { values }
+        ProductLabelLayoutUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

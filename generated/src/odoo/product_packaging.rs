@@ -195,10 +195,11 @@ impl ::serde::Serialize for ProductPackagingCreate {
 impl ProductPackagingCreate {
     /// Takes the required fields: `name`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, product_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("product_id", product_id);
-        ProductPackagingCreate { values }
+        ProductPackagingCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .product_id(product_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -295,8 +296,9 @@ impl ::serde::Serialize for ProductPackagingUpdate {
 impl ProductPackagingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductPackagingUpdate { values }
+        ProductPackagingUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

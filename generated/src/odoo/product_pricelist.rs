@@ -355,9 +355,10 @@ impl ::serde::Serialize for ProductPricelistCreate {
 impl ProductPricelistCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ProductPricelistCreate { values }
+        ProductPricelistCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -532,8 +533,9 @@ impl ::serde::Serialize for ProductPricelistUpdate {
 impl ProductPricelistUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductPricelistUpdate { values }
+        ProductPricelistUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -358,15 +358,14 @@ impl ProductPricelistItemCreate {
         display_applied_on: DisplayAppliedOn,
         pricelist_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("applied_on", applied_on);
-        values.set("base", base);
-        values.set("compute_price", compute_price);
-        values.set("display_applied_on", display_applied_on);
-        values.set("pricelist_id", pricelist_id);
         ProductPricelistItemCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .applied_on(applied_on)
+            .base(base)
+            .compute_price(compute_price)
+            .display_applied_on(display_applied_on)
+            .pricelist_id(pricelist_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -518,9 +517,8 @@ impl ::serde::Serialize for ProductPricelistItemUpdate {
 impl ProductPricelistItemUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProductPricelistItemUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

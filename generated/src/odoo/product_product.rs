@@ -1434,9 +1434,10 @@ impl ::serde::Serialize for ProductProductCreate {
 impl ProductProductCreate {
     /// Takes the required fields: `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_tmpl_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_tmpl_id", product_tmpl_id);
-        ProductProductCreate { values }
+        ProductProductCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .product_tmpl_id(product_tmpl_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -2275,8 +2276,9 @@ impl ::serde::Serialize for ProductProductUpdate {
 impl ProductProductUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductProductUpdate { values }
+        ProductProductUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

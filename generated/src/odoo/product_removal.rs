@@ -116,10 +116,11 @@ impl ::serde::Serialize for ProductRemovalCreate {
 impl ProductRemovalCreate {
     /// Takes the required fields: `method`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(method: impl Into<String>, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("method", method.into());
-        values.set("name", name.into());
-        ProductRemovalCreate { values }
+        ProductRemovalCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .method(method)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -163,8 +164,9 @@ impl ::serde::Serialize for ProductRemovalUpdate {
 impl ProductRemovalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductRemovalUpdate { values }
+        ProductRemovalUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -248,14 +248,15 @@ impl ProductReplenishCreate {
         quantity: f64,
         warehouse_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_has_variants", product_has_variants);
-        values.set("product_id", product_id);
-        values.set("product_tmpl_id", product_tmpl_id);
-        values.set("product_uom_id", product_uom_id);
-        values.set("quantity", quantity);
-        values.set("warehouse_id", warehouse_id);
-        ProductReplenishCreate { values }
+        ProductReplenishCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .product_has_variants(product_has_variants)
+            .product_id(product_id)
+            .product_tmpl_id(product_tmpl_id)
+            .product_uom_id(product_uom_id)
+            .quantity(quantity)
+            .warehouse_id(warehouse_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -356,8 +357,9 @@ impl ::serde::Serialize for ProductReplenishUpdate {
 impl ProductReplenishUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductReplenishUpdate { values }
+        ProductReplenishUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -259,14 +259,13 @@ impl ::serde::Serialize for ProductSupplierinfoCreate {
 impl ProductSupplierinfoCreate {
     /// Takes the required fields: `delay`, `min_qty`, `partner_id`, `price` (readonly, computed and x2many fields are left out).
     pub fn new(delay: i64, min_qty: f64, partner_id: i64, price: f64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("delay", delay);
-        values.set("min_qty", min_qty);
-        values.set("partner_id", partner_id);
-        values.set("price", price);
         ProductSupplierinfoCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .delay(delay)
+            .min_qty(min_qty)
+            .partner_id(partner_id)
+            .price(price)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -382,9 +381,8 @@ impl ::serde::Serialize for ProductSupplierinfoUpdate {
 impl ProductSupplierinfoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProductSupplierinfoUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -142,9 +142,10 @@ impl ::serde::Serialize for ProductTagCreate {
 impl ProductTagCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ProductTagCreate { values }
+        ProductTagCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -224,8 +225,9 @@ impl ::serde::Serialize for ProductTagUpdate {
 impl ProductTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductTagUpdate { values }
+        ProductTagUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

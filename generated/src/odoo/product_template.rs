@@ -1173,14 +1173,15 @@ impl ProductTemplateCreate {
         r#type: Type,
         uom_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("categ_id", categ_id);
-        values.set("name", name.into());
-        values.set("purchase_line_warn", purchase_line_warn);
-        values.set("sale_line_warn", sale_line_warn);
-        values.set("type", r#type);
-        values.set("uom_id", uom_id);
-        ProductTemplateCreate { values }
+        ProductTemplateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .categ_id(categ_id)
+            .name(name)
+            .purchase_line_warn(purchase_line_warn)
+            .sale_line_warn(sale_line_warn)
+            .r#type(r#type)
+            .uom_id(uom_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1827,8 +1828,9 @@ impl ::serde::Serialize for ProductTemplateUpdate {
 impl ProductTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProductTemplateUpdate { values }
+        ProductTemplateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

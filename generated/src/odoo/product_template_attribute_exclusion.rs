@@ -125,11 +125,10 @@ impl ::serde::Serialize for ProductTemplateAttributeExclusionCreate {
 impl ProductTemplateAttributeExclusionCreate {
     /// Takes the required fields: `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_tmpl_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_tmpl_id", product_tmpl_id);
         ProductTemplateAttributeExclusionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .product_tmpl_id(product_tmpl_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -193,9 +192,8 @@ impl ::serde::Serialize for ProductTemplateAttributeExclusionUpdate {
 impl ProductTemplateAttributeExclusionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProductTemplateAttributeExclusionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -153,12 +153,11 @@ impl ::serde::Serialize for ProductTemplateAttributeLineCreate {
 impl ProductTemplateAttributeLineCreate {
     /// Takes the required fields: `attribute_id`, `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_id: i64, product_tmpl_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("attribute_id", attribute_id);
-        values.set("product_tmpl_id", product_tmpl_id);
         ProductTemplateAttributeLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .attribute_id(attribute_id)
+            .product_tmpl_id(product_tmpl_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -240,9 +239,8 @@ impl ::serde::Serialize for ProductTemplateAttributeLineUpdate {
 impl ProductTemplateAttributeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProductTemplateAttributeLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

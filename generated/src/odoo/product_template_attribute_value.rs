@@ -223,12 +223,11 @@ impl ::serde::Serialize for ProductTemplateAttributeValueCreate {
 impl ProductTemplateAttributeValueCreate {
     /// Takes the required fields: `attribute_line_id`, `product_attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_line_id: i64, product_attribute_value_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("attribute_line_id", attribute_line_id);
-        values.set("product_attribute_value_id", product_attribute_value_id);
         ProductTemplateAttributeValueCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .attribute_line_id(attribute_line_id)
+            .product_attribute_value_id(product_attribute_value_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -321,9 +320,8 @@ impl ::serde::Serialize for ProductTemplateAttributeValueUpdate {
 impl ProductTemplateAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProductTemplateAttributeValueUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -131,9 +131,8 @@ impl ::serde::Serialize for ProjectCollaboratorCreate {
 impl ProjectCollaboratorCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectCollaboratorCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -184,9 +183,8 @@ impl ::serde::Serialize for ProjectCollaboratorUpdate {
 impl ProjectCollaboratorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectCollaboratorUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

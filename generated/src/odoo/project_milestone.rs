@@ -337,10 +337,11 @@ impl ::serde::Serialize for ProjectMilestoneCreate {
 impl ProjectMilestoneCreate {
     /// Takes the required fields: `name`, `project_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, project_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("project_id", project_id);
-        ProjectMilestoneCreate { values }
+        ProjectMilestoneCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .project_id(project_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -486,8 +487,9 @@ impl ::serde::Serialize for ProjectMilestoneUpdate {
 impl ProjectMilestoneUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProjectMilestoneUpdate { values }
+        ProjectMilestoneUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -1038,13 +1038,14 @@ impl ProjectProjectCreate {
         rating_status: RatingStatus,
         rating_status_period: RatingStatusPeriod,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("alias_id", alias_id);
-        values.set("name", name.into());
-        values.set("privacy_visibility", privacy_visibility);
-        values.set("rating_status", rating_status);
-        values.set("rating_status_period", rating_status_period);
-        ProjectProjectCreate { values }
+        ProjectProjectCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .alias_id(alias_id)
+            .name(name)
+            .privacy_visibility(privacy_visibility)
+            .rating_status(rating_status)
+            .rating_status_period(rating_status_period)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1499,8 +1500,9 @@ impl ::serde::Serialize for ProjectProjectUpdate {
 impl ProjectProjectUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProjectProjectUpdate { values }
+        ProjectProjectUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

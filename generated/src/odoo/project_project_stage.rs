@@ -158,11 +158,10 @@ impl ::serde::Serialize for ProjectProjectStageCreate {
 impl ProjectProjectStageCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
         ProjectProjectStageCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -236,9 +235,8 @@ impl ::serde::Serialize for ProjectProjectStageUpdate {
 impl ProjectProjectStageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectProjectStageUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -124,9 +124,8 @@ impl ::serde::Serialize for ProjectProjectStageDeleteWizardCreate {
 impl ProjectProjectStageDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectProjectStageDeleteWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -172,9 +171,8 @@ impl ::serde::Serialize for ProjectProjectStageDeleteWizardUpdate {
 impl ProjectProjectStageDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectProjectStageDeleteWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -140,12 +140,11 @@ impl ::serde::Serialize for ProjectShareCollaboratorWizardCreate {
 impl ProjectShareCollaboratorWizardCreate {
     /// Takes the required fields: `access_mode`, `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(access_mode: AccessMode, partner_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("access_mode", access_mode);
-        values.set("partner_id", partner_id);
         ProjectShareCollaboratorWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .access_mode(access_mode)
+            .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -203,9 +202,8 @@ impl ::serde::Serialize for ProjectShareCollaboratorWizardUpdate {
 impl ProjectShareCollaboratorWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectShareCollaboratorWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

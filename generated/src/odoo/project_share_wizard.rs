@@ -173,10 +173,11 @@ impl ::serde::Serialize for ProjectShareWizardCreate {
 impl ProjectShareWizardCreate {
     /// Takes the required fields: `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64, res_model: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("res_id", res_id);
-        values.set("res_model", res_model.into());
-        ProjectShareWizardCreate { values }
+        ProjectShareWizardCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .res_id(res_id)
+            .res_model(res_model)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -249,8 +250,9 @@ impl ::serde::Serialize for ProjectShareWizardUpdate {
 impl ProjectShareWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProjectShareWizardUpdate { values }
+        ProjectShareWizardUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -130,9 +130,10 @@ impl ::serde::Serialize for ProjectTagsCreate {
 impl ProjectTagsCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ProjectTagsCreate { values }
+        ProjectTagsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -198,8 +199,9 @@ impl ::serde::Serialize for ProjectTagsUpdate {
 impl ProjectTagsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProjectTagsUpdate { values }
+        ProjectTagsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -961,9 +961,10 @@ impl ::serde::Serialize for ProjectTaskCreate {
 impl ProjectTaskCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ProjectTaskCreate { values }
+        ProjectTaskCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1359,8 +1360,9 @@ impl ::serde::Serialize for ProjectTaskUpdate {
 impl ProjectTaskUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProjectTaskUpdate { values }
+        ProjectTaskUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -127,9 +127,8 @@ impl ::serde::Serialize for ProjectTaskBurndownChartReportCreate {
 impl ProjectTaskBurndownChartReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectTaskBurndownChartReportCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -255,9 +254,8 @@ impl ::serde::Serialize for ProjectTaskBurndownChartReportUpdate {
 impl ProjectTaskBurndownChartReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectTaskBurndownChartReportUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

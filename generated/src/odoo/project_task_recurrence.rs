@@ -140,9 +140,8 @@ impl ::serde::Serialize for ProjectTaskRecurrenceCreate {
 impl ProjectTaskRecurrenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectTaskRecurrenceCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -210,9 +209,8 @@ impl ::serde::Serialize for ProjectTaskRecurrenceUpdate {
 impl ProjectTaskRecurrenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectTaskRecurrenceUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

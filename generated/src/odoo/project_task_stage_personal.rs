@@ -124,12 +124,11 @@ impl ::serde::Serialize for ProjectTaskStagePersonalCreate {
 impl ProjectTaskStagePersonalCreate {
     /// Takes the required fields: `task_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(task_id: i64, user_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("task_id", task_id);
-        values.set("user_id", user_id);
         ProjectTaskStagePersonalCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .task_id(task_id)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -179,9 +178,8 @@ impl ::serde::Serialize for ProjectTaskStagePersonalUpdate {
 impl ProjectTaskStagePersonalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectTaskStagePersonalUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -195,9 +195,10 @@ impl ::serde::Serialize for ProjectTaskTypeCreate {
 impl ProjectTaskTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ProjectTaskTypeCreate { values }
+        ProjectTaskTypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -288,8 +289,9 @@ impl ::serde::Serialize for ProjectTaskTypeUpdate {
 impl ProjectTaskTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProjectTaskTypeUpdate { values }
+        ProjectTaskTypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -131,9 +131,8 @@ impl ::serde::Serialize for ProjectTaskTypeDeleteWizardCreate {
 impl ProjectTaskTypeDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectTaskTypeDeleteWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -188,9 +187,8 @@ impl ::serde::Serialize for ProjectTaskTypeDeleteWizardUpdate {
 impl ProjectTaskTypeDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ProjectTaskTypeDeleteWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -409,12 +409,13 @@ impl ProjectUpdateCreate {
         status: Status,
         user_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("project_id", project_id);
-        values.set("status", status);
-        values.set("user_id", user_id);
-        ProjectUpdateCreate { values }
+        ProjectUpdateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .project_id(project_id)
+            .status(status)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -596,8 +597,9 @@ impl ::serde::Serialize for ProjectUpdateUpdate {
 impl ProjectUpdateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ProjectUpdateUpdate { values }
+        ProjectUpdateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

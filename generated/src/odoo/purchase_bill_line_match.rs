@@ -216,9 +216,8 @@ impl ::serde::Serialize for PurchaseBillLineMatchCreate {
 impl PurchaseBillLineMatchCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PurchaseBillLineMatchCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -341,9 +340,8 @@ impl ::serde::Serialize for PurchaseBillLineMatchUpdate {
 impl PurchaseBillLineMatchUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         PurchaseBillLineMatchUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

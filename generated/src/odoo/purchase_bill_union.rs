@@ -139,8 +139,9 @@ impl ::serde::Serialize for PurchaseBillUnionCreate {
 impl PurchaseBillUnionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PurchaseBillUnionCreate { values }
+        PurchaseBillUnionCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -226,8 +227,9 @@ impl ::serde::Serialize for PurchaseBillUnionUpdate {
 impl PurchaseBillUnionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PurchaseBillUnionUpdate { values }
+        PurchaseBillUnionUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -762,9 +762,10 @@ impl ::serde::Serialize for PurchaseOrderCreate {
 impl PurchaseOrderCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("partner_id", partner_id);
-        PurchaseOrderCreate { values }
+        PurchaseOrderCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1053,8 +1054,9 @@ impl ::serde::Serialize for PurchaseOrderUpdate {
 impl PurchaseOrderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PurchaseOrderUpdate { values }
+        PurchaseOrderUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

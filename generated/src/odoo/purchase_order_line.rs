@@ -496,8 +496,9 @@ impl ::serde::Serialize for PurchaseOrderLineCreate {
 impl PurchaseOrderLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PurchaseOrderLineCreate { values }
+        PurchaseOrderLineCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -736,8 +737,9 @@ impl ::serde::Serialize for PurchaseOrderLineUpdate {
 impl PurchaseOrderLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PurchaseOrderLineUpdate { values }
+        PurchaseOrderLineUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -301,9 +301,10 @@ impl ::serde::Serialize for PurchaseReportCreate {
 impl PurchaseReportCreate {
     /// Takes the required fields: `product_uom` (readonly, computed and x2many fields are left out).
     pub fn new(product_uom: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_uom", product_uom);
-        PurchaseReportCreate { values }
+        PurchaseReportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .product_uom(product_uom)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -521,8 +522,9 @@ impl ::serde::Serialize for PurchaseReportUpdate {
 impl PurchaseReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        PurchaseReportUpdate { values }
+        PurchaseReportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

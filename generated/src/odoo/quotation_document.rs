@@ -309,10 +309,11 @@ impl ::serde::Serialize for QuotationDocumentCreate {
 impl QuotationDocumentCreate {
     /// Takes the required fields: `document_type`, `ir_attachment_id` (readonly, computed and x2many fields are left out).
     pub fn new(document_type: DocumentType, ir_attachment_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("document_type", document_type);
-        values.set("ir_attachment_id", ir_attachment_id);
-        QuotationDocumentCreate { values }
+        QuotationDocumentCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .document_type(document_type)
+            .ir_attachment_id(ir_attachment_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -484,8 +485,9 @@ impl ::serde::Serialize for QuotationDocumentUpdate {
 impl QuotationDocumentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        QuotationDocumentUpdate { values }
+        QuotationDocumentUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -183,8 +183,9 @@ impl ::serde::Serialize for RatingMixinCreate {
 impl RatingMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        RatingMixinCreate { values }
+        RatingMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -280,8 +281,9 @@ impl ::serde::Serialize for RatingMixinUpdate {
 impl RatingMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        RatingMixinUpdate { values }
+        RatingMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -77,8 +77,9 @@ impl ::serde::Serialize for RatingParentMixinCreate {
 impl RatingParentMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        RatingParentMixinCreate { values }
+        RatingParentMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -118,8 +119,9 @@ impl ::serde::Serialize for RatingParentMixinUpdate {
 impl RatingParentMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        RatingParentMixinUpdate { values }
+        RatingParentMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -284,9 +284,10 @@ impl ::serde::Serialize for RatingRatingCreate {
 impl RatingRatingCreate {
     /// Takes the required fields: `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("res_id", res_id);
-        RatingRatingCreate { values }
+        RatingRatingCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .res_id(res_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -417,8 +418,9 @@ impl ::serde::Serialize for RatingRatingUpdate {
 impl RatingRatingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        RatingRatingUpdate { values }
+        RatingRatingUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

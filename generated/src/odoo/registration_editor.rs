@@ -119,9 +119,10 @@ impl ::serde::Serialize for RegistrationEditorCreate {
 impl RegistrationEditorCreate {
     /// Takes the required fields: `sale_order_id` (readonly, computed and x2many fields are left out).
     pub fn new(sale_order_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("sale_order_id", sale_order_id);
-        RegistrationEditorCreate { values }
+        RegistrationEditorCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .sale_order_id(sale_order_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -174,8 +175,9 @@ impl ::serde::Serialize for RegistrationEditorUpdate {
 impl RegistrationEditorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        RegistrationEditorUpdate { values }
+        RegistrationEditorUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -171,11 +171,10 @@ impl ::serde::Serialize for RegistrationEditorLineCreate {
 impl RegistrationEditorLineCreate {
     /// Takes the required fields: `event_id` (readonly, computed and x2many fields are left out).
     pub fn new(event_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("event_id", event_id);
         RegistrationEditorLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .event_id(event_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -255,9 +254,8 @@ impl ::serde::Serialize for RegistrationEditorLineUpdate {
 impl RegistrationEditorLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         RegistrationEditorLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

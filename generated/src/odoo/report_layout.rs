@@ -136,9 +136,10 @@ impl ::serde::Serialize for ReportLayoutCreate {
 impl ReportLayoutCreate {
     /// Takes the required fields: `view_id` (readonly, computed and x2many fields are left out).
     pub fn new(view_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("view_id", view_id);
-        ReportLayoutCreate { values }
+        ReportLayoutCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .view_id(view_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -200,8 +201,9 @@ impl ::serde::Serialize for ReportLayoutUpdate {
 impl ReportLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ReportLayoutUpdate { values }
+        ReportLayoutUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

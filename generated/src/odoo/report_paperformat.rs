@@ -234,10 +234,11 @@ impl ::serde::Serialize for ReportPaperformatCreate {
 impl ReportPaperformatCreate {
     /// Takes the required fields: `dpi`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(dpi: i64, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("dpi", dpi);
-        values.set("name", name.into());
-        ReportPaperformatCreate { values }
+        ReportPaperformatCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .dpi(dpi)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -370,8 +371,9 @@ impl ::serde::Serialize for ReportPaperformatUpdate {
 impl ReportPaperformatUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ReportPaperformatUpdate { values }
+        ReportPaperformatUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -308,9 +308,8 @@ impl ::serde::Serialize for ReportProjectTaskUserCreate {
 impl ReportProjectTaskUserCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ReportProjectTaskUserCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -550,9 +549,8 @@ impl ::serde::Serialize for ReportProjectTaskUserUpdate {
 impl ReportProjectTaskUserUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ReportProjectTaskUserUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

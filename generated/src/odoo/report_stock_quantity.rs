@@ -126,9 +126,8 @@ impl ::serde::Serialize for ReportStockQuantityCreate {
 impl ReportStockQuantityCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ReportStockQuantityCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -203,9 +202,8 @@ impl ::serde::Serialize for ReportStockQuantityUpdate {
 impl ReportStockQuantityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ReportStockQuantityUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -1513,17 +1513,18 @@ impl ResCompanyCreate {
         po_lead: f64,
         security_lead: f64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("account_opening_date", account_opening_date);
-        values.set("account_price_include", account_price_include);
-        values.set("fiscalyear_last_day", fiscalyear_last_day);
-        values.set("fiscalyear_last_month", fiscalyear_last_month);
-        values.set("layout_background", layout_background);
-        values.set("manufacturing_lead", manufacturing_lead);
-        values.set("partner_id", partner_id);
-        values.set("po_lead", po_lead);
-        values.set("security_lead", security_lead);
-        ResCompanyCreate { values }
+        ResCompanyCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .account_opening_date(account_opening_date)
+            .account_price_include(account_price_include)
+            .fiscalyear_last_day(fiscalyear_last_day)
+            .fiscalyear_last_month(fiscalyear_last_month)
+            .layout_background(layout_background)
+            .manufacturing_lead(manufacturing_lead)
+            .partner_id(partner_id)
+            .po_lead(po_lead)
+            .security_lead(security_lead)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -2668,8 +2669,9 @@ impl ::serde::Serialize for ResCompanyUpdate {
 impl ResCompanyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResCompanyUpdate { values }
+        ResCompanyUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

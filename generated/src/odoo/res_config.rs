@@ -103,8 +103,9 @@ impl ::serde::Serialize for ResConfigCreate {
 impl ResConfigCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResConfigCreate { values }
+        ResConfigCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -136,8 +137,9 @@ impl ::serde::Serialize for ResConfigUpdate {
 impl ResConfigUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResConfigUpdate { values }
+        ResConfigUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -2241,9 +2241,10 @@ impl ::serde::Serialize for ResConfigSettingsCreate {
 impl ResConfigSettingsCreate {
     /// Takes the required fields: `default_picking_policy` (readonly, computed and x2many fields are left out).
     pub fn new(default_picking_policy: DefaultPickingPolicy) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("default_picking_policy", default_picking_policy);
-        ResConfigSettingsCreate { values }
+        ResConfigSettingsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .default_picking_policy(default_picking_policy)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -4193,8 +4194,9 @@ impl ::serde::Serialize for ResConfigSettingsUpdate {
 impl ResConfigSettingsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResConfigSettingsUpdate { values }
+        ResConfigSettingsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

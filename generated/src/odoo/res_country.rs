@@ -221,10 +221,11 @@ impl ::serde::Serialize for ResCountryCreate {
 impl ResCountryCreate {
     /// Takes the required fields: `code`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code.into());
-        values.set("name", name.into());
-        ResCountryCreate { values }
+        ResCountryCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -339,8 +340,9 @@ impl ::serde::Serialize for ResCountryUpdate {
 impl ResCountryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResCountryUpdate { values }
+        ResCountryUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -121,9 +121,10 @@ impl ::serde::Serialize for ResCountryGroupCreate {
 impl ResCountryGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ResCountryGroupCreate { values }
+        ResCountryGroupCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -183,8 +184,9 @@ impl ::serde::Serialize for ResCountryGroupUpdate {
 impl ResCountryGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResCountryGroupUpdate { values }
+        ResCountryGroupUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -130,11 +130,12 @@ impl ResCountryStateCreate {
         country_id: i64,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code.into());
-        values.set("country_id", country_id);
-        values.set("name", name.into());
-        ResCountryStateCreate { values }
+        ResCountryStateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .country_id(country_id)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -184,8 +185,9 @@ impl ::serde::Serialize for ResCountryStateUpdate {
 impl ResCountryStateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResCountryStateUpdate { values }
+        ResCountryStateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

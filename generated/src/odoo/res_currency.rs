@@ -246,10 +246,11 @@ impl ::serde::Serialize for ResCurrencyCreate {
 impl ResCurrencyCreate {
     /// Takes the required fields: `name`, `symbol` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, symbol: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("symbol", symbol.into());
-        ResCurrencyCreate { values }
+        ResCurrencyCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .symbol(symbol)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -361,8 +362,9 @@ impl ::serde::Serialize for ResCurrencyUpdate {
 impl ResCurrencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResCurrencyUpdate { values }
+        ResCurrencyUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

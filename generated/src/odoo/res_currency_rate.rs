@@ -150,9 +150,10 @@ impl ::serde::Serialize for ResCurrencyRateCreate {
 impl ResCurrencyRateCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: ::chrono::NaiveDate) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name);
-        ResCurrencyRateCreate { values }
+        ResCurrencyRateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -220,8 +221,9 @@ impl ::serde::Serialize for ResCurrencyRateUpdate {
 impl ResCurrencyRateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResCurrencyRateUpdate { values }
+        ResCurrencyRateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -197,9 +197,10 @@ impl ::serde::Serialize for ResDeviceCreate {
 impl ResDeviceCreate {
     /// Takes the required fields: `session_identifier` (readonly, computed and x2many fields are left out).
     pub fn new(session_identifier: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("session_identifier", session_identifier.into());
-        ResDeviceCreate { values }
+        ResDeviceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .session_identifier(session_identifier)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -303,8 +304,9 @@ impl ::serde::Serialize for ResDeviceUpdate {
 impl ResDeviceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResDeviceUpdate { values }
+        ResDeviceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -205,9 +205,10 @@ impl ::serde::Serialize for ResGroupsCreate {
 impl ResGroupsCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ResGroupsCreate { values }
+        ResGroupsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -339,8 +340,9 @@ impl ::serde::Serialize for ResGroupsUpdate {
 impl ResGroupsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResGroupsUpdate { values }
+        ResGroupsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

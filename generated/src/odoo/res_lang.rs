@@ -226,18 +226,19 @@ impl ResLangCreate {
         url_code: impl Into<String>,
         week_start: WeekStart,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code.into());
-        values.set("date_format", date_format.into());
-        values.set("decimal_point", decimal_point.into());
-        values.set("direction", direction);
-        values.set("grouping", grouping.into());
-        values.set("name", name.into());
-        values.set("short_time_format", short_time_format.into());
-        values.set("time_format", time_format.into());
-        values.set("url_code", url_code.into());
-        values.set("week_start", week_start);
-        ResLangCreate { values }
+        ResLangCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .date_format(date_format)
+            .decimal_point(decimal_point)
+            .direction(direction)
+            .grouping(grouping)
+            .name(name)
+            .short_time_format(short_time_format)
+            .time_format(time_format)
+            .url_code(url_code)
+            .week_start(week_start)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -353,8 +354,9 @@ impl ::serde::Serialize for ResLangUpdate {
 impl ResLangUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResLangUpdate { values }
+        ResLangUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -1503,8 +1503,9 @@ impl ::serde::Serialize for ResPartnerCreate {
 impl ResPartnerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResPartnerCreate { values }
+        ResPartnerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -2391,8 +2392,9 @@ impl ::serde::Serialize for ResPartnerUpdate {
 impl ResPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResPartnerUpdate { values }
+        ResPartnerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

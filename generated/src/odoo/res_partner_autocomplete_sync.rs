@@ -116,9 +116,8 @@ impl ::serde::Serialize for ResPartnerAutocompleteSyncCreate {
 impl ResPartnerAutocompleteSyncCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResPartnerAutocompleteSyncCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -163,9 +162,8 @@ impl ::serde::Serialize for ResPartnerAutocompleteSyncUpdate {
 impl ResPartnerAutocompleteSyncUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResPartnerAutocompleteSyncUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

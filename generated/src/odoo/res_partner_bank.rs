@@ -502,10 +502,11 @@ impl ::serde::Serialize for ResPartnerBankCreate {
 impl ResPartnerBankCreate {
     /// Takes the required fields: `acc_number`, `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(acc_number: impl Into<String>, partner_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("acc_number", acc_number.into());
-        values.set("partner_id", partner_id);
-        ResPartnerBankCreate { values }
+        ResPartnerBankCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .acc_number(acc_number)
+            .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -704,8 +705,9 @@ impl ::serde::Serialize for ResPartnerBankUpdate {
 impl ResPartnerBankUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResPartnerBankUpdate { values }
+        ResPartnerBankUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

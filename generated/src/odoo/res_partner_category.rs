@@ -152,9 +152,10 @@ impl ::serde::Serialize for ResPartnerCategoryCreate {
 impl ResPartnerCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ResPartnerCategoryCreate { values }
+        ResPartnerCategoryCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -238,8 +239,9 @@ impl ::serde::Serialize for ResPartnerCategoryUpdate {
 impl ResPartnerCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResPartnerCategoryUpdate { values }
+        ResPartnerCategoryUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -122,8 +122,9 @@ impl ::serde::Serialize for ResPartnerIndustryCreate {
 impl ResPartnerIndustryCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResPartnerIndustryCreate { values }
+        ResPartnerIndustryCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -173,8 +174,9 @@ impl ::serde::Serialize for ResPartnerIndustryUpdate {
 impl ResPartnerIndustryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResPartnerIndustryUpdate { values }
+        ResPartnerIndustryUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -114,9 +114,10 @@ impl ::serde::Serialize for ResPartnerTitleCreate {
 impl ResPartnerTitleCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        ResPartnerTitleCreate { values }
+        ResPartnerTitleCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -160,8 +161,9 @@ impl ::serde::Serialize for ResPartnerTitleUpdate {
 impl ResPartnerTitleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResPartnerTitleUpdate { values }
+        ResPartnerTitleUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -2295,10 +2295,11 @@ impl ::serde::Serialize for ResUsersCreate {
 impl ResUsersCreate {
     /// Takes the required fields: `login`, `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(login: impl Into<String>, partner_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("login", login.into());
-        values.set("partner_id", partner_id);
-        ResUsersCreate { values }
+        ResUsersCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .login(login)
+            .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -3711,8 +3712,9 @@ impl ::serde::Serialize for ResUsersUpdate {
 impl ResUsersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResUsersUpdate { values }
+        ResUsersUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -107,8 +107,9 @@ impl ::serde::Serialize for ResUsersApikeysCreate {
 impl ResUsersApikeysCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResUsersApikeysCreate { values }
+        ResUsersApikeysCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -167,8 +168,9 @@ impl ::serde::Serialize for ResUsersApikeysUpdate {
 impl ResUsersApikeysUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResUsersApikeysUpdate { values }
+        ResUsersApikeysUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -125,12 +125,11 @@ impl ::serde::Serialize for ResUsersApikeysDescriptionCreate {
 impl ResUsersApikeysDescriptionCreate {
     /// Takes the required fields: `duration`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(duration: Duration, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("duration", duration);
-        values.set("name", name.into());
         ResUsersApikeysDescriptionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .duration(duration)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -183,9 +182,8 @@ impl ::serde::Serialize for ResUsersApikeysDescriptionUpdate {
 impl ResUsersApikeysDescriptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResUsersApikeysDescriptionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

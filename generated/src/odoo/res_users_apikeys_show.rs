@@ -64,9 +64,8 @@ impl ::serde::Serialize for ResUsersApikeysShowCreate {
 impl ResUsersApikeysShowCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResUsersApikeysShowCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -105,9 +104,8 @@ impl ::serde::Serialize for ResUsersApikeysShowUpdate {
 impl ResUsersApikeysShowUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResUsersApikeysShowUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -124,9 +124,10 @@ impl ::serde::Serialize for ResUsersDeletionCreate {
 impl ResUsersDeletionCreate {
     /// Takes the required fields: `state` (readonly, computed and x2many fields are left out).
     pub fn new(state: State) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("state", state);
-        ResUsersDeletionCreate { values }
+        ResUsersDeletionCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .state(state)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -170,8 +171,9 @@ impl ::serde::Serialize for ResUsersDeletionUpdate {
 impl ResUsersDeletionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResUsersDeletionUpdate { values }
+        ResUsersDeletionUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

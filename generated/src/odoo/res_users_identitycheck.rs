@@ -119,9 +119,8 @@ impl ::serde::Serialize for ResUsersIdentitycheckCreate {
 impl ResUsersIdentitycheckCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResUsersIdentitycheckCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -166,9 +165,8 @@ impl ::serde::Serialize for ResUsersIdentitycheckUpdate {
 impl ResUsersIdentitycheckUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResUsersIdentitycheckUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -101,8 +101,9 @@ impl ::serde::Serialize for ResUsersLogCreate {
 impl ResUsersLogCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResUsersLogCreate { values }
+        ResUsersLogCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -134,8 +135,9 @@ impl ::serde::Serialize for ResUsersLogUpdate {
 impl ResUsersLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResUsersLogUpdate { values }
+        ResUsersLogUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

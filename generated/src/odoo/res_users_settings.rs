@@ -187,9 +187,10 @@ impl ::serde::Serialize for ResUsersSettingsCreate {
 impl ResUsersSettingsCreate {
     /// Takes the required fields: `calendar_default_privacy` (readonly, computed and x2many fields are left out).
     pub fn new(calendar_default_privacy: CalendarDefaultPrivacy) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("calendar_default_privacy", calendar_default_privacy);
-        ResUsersSettingsCreate { values }
+        ResUsersSettingsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .calendar_default_privacy(calendar_default_privacy)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -313,8 +314,9 @@ impl ::serde::Serialize for ResUsersSettingsUpdate {
 impl ResUsersSettingsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResUsersSettingsUpdate { values }
+        ResUsersSettingsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -133,11 +133,10 @@ impl ::serde::Serialize for ResUsersSettingsVolumesCreate {
 impl ResUsersSettingsVolumesCreate {
     /// Takes the required fields: `user_setting_id` (readonly, computed and x2many fields are left out).
     pub fn new(user_setting_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("user_setting_id", user_setting_id);
         ResUsersSettingsVolumesCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .user_setting_id(user_setting_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -193,9 +192,8 @@ impl ::serde::Serialize for ResUsersSettingsVolumesUpdate {
 impl ResUsersSettingsVolumesUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResUsersSettingsVolumesUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

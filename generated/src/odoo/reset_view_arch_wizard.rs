@@ -155,11 +155,10 @@ impl ::serde::Serialize for ResetViewArchWizardCreate {
 impl ResetViewArchWizardCreate {
     /// Takes the required fields: `reset_mode` (readonly, computed and x2many fields are left out).
     pub fn new(reset_mode: ResetMode) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("reset_mode", reset_mode);
         ResetViewArchWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .reset_mode(reset_mode)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -209,9 +208,8 @@ impl ::serde::Serialize for ResetViewArchWizardUpdate {
 impl ResetViewArchWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResetViewArchWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -204,10 +204,11 @@ impl ::serde::Serialize for ResourceCalendarCreate {
 impl ResourceCalendarCreate {
     /// Takes the required fields: `name`, `tz` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, tz: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("tz", tz.into());
-        ResourceCalendarCreate { values }
+        ResourceCalendarCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .tz(tz)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -322,8 +323,9 @@ impl ::serde::Serialize for ResourceCalendarUpdate {
 impl ResourceCalendarUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResourceCalendarUpdate { values }
+        ResourceCalendarUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -229,16 +229,15 @@ impl ResourceCalendarAttendanceCreate {
         hour_to: f64,
         name: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("calendar_id", calendar_id);
-        values.set("day_period", day_period);
-        values.set("dayofweek", dayofweek);
-        values.set("hour_from", hour_from);
-        values.set("hour_to", hour_to);
-        values.set("name", name.into());
         ResourceCalendarAttendanceCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .calendar_id(calendar_id)
+            .day_period(day_period)
+            .dayofweek(dayofweek)
+            .hour_from(hour_from)
+            .hour_to(hour_to)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -348,9 +347,8 @@ impl ::serde::Serialize for ResourceCalendarAttendanceUpdate {
 impl ResourceCalendarAttendanceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResourceCalendarAttendanceUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -158,11 +158,10 @@ impl ::serde::Serialize for ResourceCalendarLeavesCreate {
 impl ResourceCalendarLeavesCreate {
     /// Takes the required fields: `date_from` (readonly, computed and x2many fields are left out).
     pub fn new(date_from: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date_from", date_from);
         ResourceCalendarLeavesCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .date_from(date_from)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -230,9 +229,8 @@ impl ::serde::Serialize for ResourceCalendarLeavesUpdate {
 impl ResourceCalendarLeavesUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ResourceCalendarLeavesUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -76,9 +76,10 @@ impl ::serde::Serialize for ResourceMixinCreate {
 impl ResourceMixinCreate {
     /// Takes the required fields: `resource_id` (readonly, computed and x2many fields are left out).
     pub fn new(resource_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("resource_id", resource_id);
-        ResourceMixinCreate { values }
+        ResourceMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .resource_id(resource_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -131,8 +132,9 @@ impl ::serde::Serialize for ResourceMixinUpdate {
 impl ResourceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResourceMixinUpdate { values }
+        ResourceMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

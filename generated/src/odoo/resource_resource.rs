@@ -267,12 +267,13 @@ impl ResourceResourceCreate {
         time_efficiency: f64,
         tz: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("resource_type", resource_type);
-        values.set("time_efficiency", time_efficiency);
-        values.set("tz", tz.into());
-        ResourceResourceCreate { values }
+        ResourceResourceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .resource_type(resource_type)
+            .time_efficiency(time_efficiency)
+            .tz(tz)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -363,8 +364,9 @@ impl ::serde::Serialize for ResourceResourceUpdate {
 impl ResourceResourceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        ResourceResourceUpdate { values }
+        ResourceResourceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

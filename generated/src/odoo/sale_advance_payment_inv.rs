@@ -216,11 +216,10 @@ impl ::serde::Serialize for SaleAdvancePaymentInvCreate {
 impl SaleAdvancePaymentInvCreate {
     /// Takes the required fields: `advance_payment_method` (readonly, computed and x2many fields are left out).
     pub fn new(advance_payment_method: AdvancePaymentMethod) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("advance_payment_method", advance_payment_method);
         SaleAdvancePaymentInvCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .advance_payment_method(advance_payment_method)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -297,9 +296,8 @@ impl ::serde::Serialize for SaleAdvancePaymentInvUpdate {
 impl SaleAdvancePaymentInvUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SaleAdvancePaymentInvUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

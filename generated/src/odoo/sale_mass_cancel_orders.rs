@@ -124,9 +124,8 @@ impl ::serde::Serialize for SaleMassCancelOrdersCreate {
 impl SaleMassCancelOrdersCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SaleMassCancelOrdersCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -171,9 +170,8 @@ impl ::serde::Serialize for SaleMassCancelOrdersUpdate {
 impl SaleMassCancelOrdersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SaleMassCancelOrdersUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -1099,9 +1099,10 @@ impl ::serde::Serialize for SaleOrderCreate {
 impl SaleOrderCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("partner_id", partner_id);
-        SaleOrderCreate { values }
+        SaleOrderCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .partner_id(partner_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1554,8 +1555,9 @@ impl ::serde::Serialize for SaleOrderUpdate {
 impl SaleOrderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleOrderUpdate { values }
+        SaleOrderUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -205,9 +205,10 @@ impl ::serde::Serialize for SaleOrderCancelCreate {
 impl SaleOrderCancelCreate {
     /// Takes the required fields: `order_id` (readonly, computed and x2many fields are left out).
     pub fn new(order_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("order_id", order_id);
-        SaleOrderCancelCreate { values }
+        SaleOrderCancelCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .order_id(order_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -286,8 +287,9 @@ impl ::serde::Serialize for SaleOrderCancelUpdate {
 impl SaleOrderCancelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleOrderCancelUpdate { values }
+        SaleOrderCancelUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -158,9 +158,10 @@ impl ::serde::Serialize for SaleOrderDiscountCreate {
 impl SaleOrderDiscountCreate {
     /// Takes the required fields: `sale_order_id` (readonly, computed and x2many fields are left out).
     pub fn new(sale_order_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("sale_order_id", sale_order_id);
-        SaleOrderDiscountCreate { values }
+        SaleOrderDiscountCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .sale_order_id(sale_order_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -227,8 +228,9 @@ impl ::serde::Serialize for SaleOrderDiscountUpdate {
 impl SaleOrderDiscountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleOrderDiscountUpdate { values }
+        SaleOrderDiscountUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

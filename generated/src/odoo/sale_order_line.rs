@@ -786,8 +786,9 @@ impl ::serde::Serialize for SaleOrderLineCreate {
 impl SaleOrderLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleOrderLineCreate { values }
+        SaleOrderLineCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1155,8 +1156,9 @@ impl ::serde::Serialize for SaleOrderLineUpdate {
 impl SaleOrderLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleOrderLineUpdate { values }
+        SaleOrderLineUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -190,10 +190,11 @@ impl ::serde::Serialize for SaleOrderOptionCreate {
 impl SaleOrderOptionCreate {
     /// Takes the required fields: `product_id`, `quantity` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_id", product_id);
-        values.set("quantity", quantity);
-        SaleOrderOptionCreate { values }
+        SaleOrderOptionCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .product_id(product_id)
+            .quantity(quantity)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -279,8 +280,9 @@ impl ::serde::Serialize for SaleOrderOptionUpdate {
 impl SaleOrderOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleOrderOptionUpdate { values }
+        SaleOrderOptionUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

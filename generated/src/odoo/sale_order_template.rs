@@ -219,9 +219,10 @@ impl ::serde::Serialize for SaleOrderTemplateCreate {
 impl SaleOrderTemplateCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        SaleOrderTemplateCreate { values }
+        SaleOrderTemplateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -364,8 +365,9 @@ impl ::serde::Serialize for SaleOrderTemplateUpdate {
 impl SaleOrderTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleOrderTemplateUpdate { values }
+        SaleOrderTemplateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -178,12 +178,11 @@ impl ::serde::Serialize for SaleOrderTemplateLineCreate {
 impl SaleOrderTemplateLineCreate {
     /// Takes the required fields: `product_uom_qty`, `sale_order_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_uom_qty: f64, sale_order_template_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_uom_qty", product_uom_qty);
-        values.set("sale_order_template_id", sale_order_template_id);
         SaleOrderTemplateLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .product_uom_qty(product_uom_qty)
+            .sale_order_template_id(sale_order_template_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -257,9 +256,8 @@ impl ::serde::Serialize for SaleOrderTemplateLineUpdate {
 impl SaleOrderTemplateLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SaleOrderTemplateLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

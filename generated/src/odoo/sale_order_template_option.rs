@@ -160,13 +160,12 @@ impl ::serde::Serialize for SaleOrderTemplateOptionCreate {
 impl SaleOrderTemplateOptionCreate {
     /// Takes the required fields: `product_id`, `quantity`, `sale_order_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64, sale_order_template_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_id", product_id);
-        values.set("quantity", quantity);
-        values.set("sale_order_template_id", sale_order_template_id);
         SaleOrderTemplateOptionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .product_id(product_id)
+            .quantity(quantity)
+            .sale_order_template_id(sale_order_template_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -228,9 +227,8 @@ impl ::serde::Serialize for SaleOrderTemplateOptionUpdate {
 impl SaleOrderTemplateOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SaleOrderTemplateOptionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -154,9 +154,8 @@ impl ::serde::Serialize for SalePaymentProviderOnboardingWizardCreate {
 impl SalePaymentProviderOnboardingWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SalePaymentProviderOnboardingWizardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -236,9 +235,8 @@ impl ::serde::Serialize for SalePaymentProviderOnboardingWizardUpdate {
 impl SalePaymentProviderOnboardingWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SalePaymentProviderOnboardingWizardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -143,8 +143,9 @@ impl ::serde::Serialize for SalePdfFormFieldCreate {
 impl SalePdfFormFieldCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SalePdfFormFieldCreate { values }
+        SalePdfFormFieldCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -224,8 +225,9 @@ impl ::serde::Serialize for SalePdfFormFieldUpdate {
 impl SalePdfFormFieldUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SalePdfFormFieldUpdate { values }
+        SalePdfFormFieldUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

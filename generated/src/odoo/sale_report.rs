@@ -385,8 +385,9 @@ impl ::serde::Serialize for SaleReportCreate {
 impl SaleReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleReportCreate { values }
+        SaleReportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -664,8 +665,9 @@ impl ::serde::Serialize for SaleReportUpdate {
 impl SaleReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SaleReportUpdate { values }
+        SaleReportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -54,8 +54,9 @@ impl ::serde::Serialize for SequenceMixinCreate {
 impl SequenceMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SequenceMixinCreate { values }
+        SequenceMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -84,8 +85,9 @@ impl ::serde::Serialize for SequenceMixinUpdate {
 impl SequenceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SequenceMixinUpdate { values }
+        SequenceMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -117,10 +117,11 @@ impl ::serde::Serialize for SmsAccountCodeCreate {
 impl SmsAccountCodeCreate {
     /// Takes the required fields: `account_id`, `verification_code` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, verification_code: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("account_id", account_id);
-        values.set("verification_code", verification_code.into());
-        SmsAccountCodeCreate { values }
+        SmsAccountCodeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .account_id(account_id)
+            .verification_code(verification_code)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -164,8 +165,9 @@ impl ::serde::Serialize for SmsAccountCodeUpdate {
 impl SmsAccountCodeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsAccountCodeUpdate { values }
+        SmsAccountCodeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

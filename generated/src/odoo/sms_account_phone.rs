@@ -117,10 +117,11 @@ impl ::serde::Serialize for SmsAccountPhoneCreate {
 impl SmsAccountPhoneCreate {
     /// Takes the required fields: `account_id`, `phone_number` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, phone_number: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("account_id", account_id);
-        values.set("phone_number", phone_number.into());
-        SmsAccountPhoneCreate { values }
+        SmsAccountPhoneCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .account_id(account_id)
+            .phone_number(phone_number)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -164,8 +165,9 @@ impl ::serde::Serialize for SmsAccountPhoneUpdate {
 impl SmsAccountPhoneUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsAccountPhoneUpdate { values }
+        SmsAccountPhoneUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

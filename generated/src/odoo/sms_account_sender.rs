@@ -117,9 +117,10 @@ impl ::serde::Serialize for SmsAccountSenderCreate {
 impl SmsAccountSenderCreate {
     /// Takes the required fields: `account_id` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("account_id", account_id);
-        SmsAccountSenderCreate { values }
+        SmsAccountSenderCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .account_id(account_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -163,8 +164,9 @@ impl ::serde::Serialize for SmsAccountSenderUpdate {
 impl SmsAccountSenderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsAccountSenderUpdate { values }
+        SmsAccountSenderUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -259,8 +259,9 @@ impl ::serde::Serialize for SmsComposerCreate {
 impl SmsComposerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsComposerCreate { values }
+        SmsComposerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -368,8 +369,9 @@ impl ::serde::Serialize for SmsComposerUpdate {
 impl SmsComposerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsComposerUpdate { values }
+        SmsComposerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

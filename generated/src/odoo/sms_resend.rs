@@ -146,8 +146,9 @@ impl ::serde::Serialize for SmsResendCreate {
 impl SmsResendCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsResendCreate { values }
+        SmsResendCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -196,8 +197,9 @@ impl ::serde::Serialize for SmsResendUpdate {
 impl SmsResendUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsResendUpdate { values }
+        SmsResendUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -156,10 +156,11 @@ impl ::serde::Serialize for SmsResendRecipientCreate {
 impl SmsResendRecipientCreate {
     /// Takes the required fields: `notification_id`, `sms_resend_id` (readonly, computed and x2many fields are left out).
     pub fn new(notification_id: i64, sms_resend_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("notification_id", notification_id);
-        values.set("sms_resend_id", sms_resend_id);
-        SmsResendRecipientCreate { values }
+        SmsResendRecipientCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .notification_id(notification_id)
+            .sms_resend_id(sms_resend_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -221,8 +222,9 @@ impl ::serde::Serialize for SmsResendRecipientUpdate {
 impl SmsResendRecipientUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsResendRecipientUpdate { values }
+        SmsResendRecipientUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -175,8 +175,9 @@ impl ::serde::Serialize for SmsSmsCreate {
 impl SmsSmsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsSmsCreate { values }
+        SmsSmsCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -256,8 +257,9 @@ impl ::serde::Serialize for SmsSmsUpdate {
 impl SmsSmsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsSmsUpdate { values }
+        SmsSmsUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

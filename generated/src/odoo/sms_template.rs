@@ -168,10 +168,11 @@ impl ::serde::Serialize for SmsTemplateCreate {
 impl SmsTemplateCreate {
     /// Takes the required fields: `body`, `model_id` (readonly, computed and x2many fields are left out).
     pub fn new(body: impl Into<String>, model_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("body", body.into());
-        values.set("model_id", model_id);
-        SmsTemplateCreate { values }
+        SmsTemplateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .body(body)
+            .model_id(model_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -239,8 +240,9 @@ impl ::serde::Serialize for SmsTemplateUpdate {
 impl SmsTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsTemplateUpdate { values }
+        SmsTemplateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

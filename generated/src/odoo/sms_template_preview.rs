@@ -152,9 +152,10 @@ impl ::serde::Serialize for SmsTemplatePreviewCreate {
 impl SmsTemplatePreviewCreate {
     /// Takes the required fields: `sms_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(sms_template_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("sms_template_id", sms_template_id);
-        SmsTemplatePreviewCreate { values }
+        SmsTemplatePreviewCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .sms_template_id(sms_template_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -204,8 +205,9 @@ impl ::serde::Serialize for SmsTemplatePreviewUpdate {
 impl SmsTemplatePreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsTemplatePreviewUpdate { values }
+        SmsTemplatePreviewUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -110,8 +110,9 @@ impl ::serde::Serialize for SmsTemplateResetCreate {
 impl SmsTemplateResetCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsTemplateResetCreate { values }
+        SmsTemplateResetCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -154,8 +155,9 @@ impl ::serde::Serialize for SmsTemplateResetUpdate {
 impl SmsTemplateResetUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsTemplateResetUpdate { values }
+        SmsTemplateResetUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -117,9 +117,10 @@ impl ::serde::Serialize for SmsTrackerCreate {
 impl SmsTrackerCreate {
     /// Takes the required fields: `sms_uuid` (readonly, computed and x2many fields are left out).
     pub fn new(sms_uuid: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("sms_uuid", sms_uuid.into());
-        SmsTrackerCreate { values }
+        SmsTrackerCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .sms_uuid(sms_uuid)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -163,8 +164,9 @@ impl ::serde::Serialize for SmsTrackerUpdate {
 impl SmsTrackerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SmsTrackerUpdate { values }
+        SmsTrackerUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -279,11 +279,12 @@ impl ::serde::Serialize for SnailmailLetterCreate {
 impl SnailmailLetterCreate {
     /// Takes the required fields: `model`, `partner_id`, `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(model: impl Into<String>, partner_id: i64, res_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("model", model.into());
-        values.set("partner_id", partner_id);
-        values.set("res_id", res_id);
-        SnailmailLetterCreate { values }
+        SnailmailLetterCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .model(model)
+            .partner_id(partner_id)
+            .res_id(res_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -447,8 +448,9 @@ impl ::serde::Serialize for SnailmailLetterUpdate {
 impl SnailmailLetterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SnailmailLetterUpdate { values }
+        SnailmailLetterUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

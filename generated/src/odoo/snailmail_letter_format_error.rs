@@ -118,9 +118,8 @@ impl ::serde::Serialize for SnailmailLetterFormatErrorCreate {
 impl SnailmailLetterFormatErrorCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SnailmailLetterFormatErrorCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -165,9 +164,8 @@ impl ::serde::Serialize for SnailmailLetterFormatErrorUpdate {
 impl SnailmailLetterFormatErrorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SnailmailLetterFormatErrorUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -163,9 +163,8 @@ impl ::serde::Serialize for SnailmailLetterMissingRequiredFieldsCreate {
 impl SnailmailLetterMissingRequiredFieldsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SnailmailLetterMissingRequiredFieldsCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -248,9 +247,8 @@ impl ::serde::Serialize for SnailmailLetterMissingRequiredFieldsUpdate {
 impl SnailmailLetterMissingRequiredFieldsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SnailmailLetterMissingRequiredFieldsUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

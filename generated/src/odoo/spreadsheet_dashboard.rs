@@ -176,12 +176,11 @@ impl ::serde::Serialize for SpreadsheetDashboardCreate {
 impl SpreadsheetDashboardCreate {
     /// Takes the required fields: `dashboard_group_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(dashboard_group_id: i64, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("dashboard_group_id", dashboard_group_id);
-        values.set("name", name.into());
         SpreadsheetDashboardCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .dashboard_group_id(dashboard_group_id)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -299,9 +298,8 @@ impl ::serde::Serialize for SpreadsheetDashboardUpdate {
 impl SpreadsheetDashboardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SpreadsheetDashboardUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -130,11 +130,10 @@ impl ::serde::Serialize for SpreadsheetDashboardGroupCreate {
 impl SpreadsheetDashboardGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
         SpreadsheetDashboardGroupCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -204,9 +203,8 @@ impl ::serde::Serialize for SpreadsheetDashboardGroupUpdate {
 impl SpreadsheetDashboardGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SpreadsheetDashboardGroupUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -147,12 +147,11 @@ impl ::serde::Serialize for SpreadsheetDashboardShareCreate {
 impl SpreadsheetDashboardShareCreate {
     /// Takes the required fields: `access_token`, `dashboard_id` (readonly, computed and x2many fields are left out).
     pub fn new(access_token: impl Into<String>, dashboard_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("access_token", access_token.into());
-        values.set("dashboard_id", dashboard_id);
         SpreadsheetDashboardShareCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .access_token(access_token)
+            .dashboard_id(dashboard_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -226,9 +225,8 @@ impl ::serde::Serialize for SpreadsheetDashboardShareUpdate {
 impl SpreadsheetDashboardShareUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         SpreadsheetDashboardShareUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -59,8 +59,9 @@ impl ::serde::Serialize for SpreadsheetMixinCreate {
 impl SpreadsheetMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SpreadsheetMixinCreate { values }
+        SpreadsheetMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -110,8 +111,9 @@ impl ::serde::Serialize for SpreadsheetMixinUpdate {
 impl SpreadsheetMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        SpreadsheetMixinUpdate { values }
+        SpreadsheetMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

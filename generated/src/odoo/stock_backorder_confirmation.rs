@@ -126,9 +126,8 @@ impl ::serde::Serialize for StockBackorderConfirmationCreate {
 impl StockBackorderConfirmationCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockBackorderConfirmationCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -193,9 +192,8 @@ impl ::serde::Serialize for StockBackorderConfirmationUpdate {
 impl StockBackorderConfirmationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockBackorderConfirmationUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

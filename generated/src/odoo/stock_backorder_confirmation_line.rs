@@ -128,9 +128,8 @@ impl ::serde::Serialize for StockBackorderConfirmationLineCreate {
 impl StockBackorderConfirmationLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockBackorderConfirmationLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -183,9 +182,8 @@ impl ::serde::Serialize for StockBackorderConfirmationLineUpdate {
 impl StockBackorderConfirmationLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockBackorderConfirmationLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -144,13 +144,12 @@ impl ::serde::Serialize for StockChangeProductQtyCreate {
 impl StockChangeProductQtyCreate {
     /// Takes the required fields: `new_quantity`, `product_id`, `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(new_quantity: f64, product_id: i64, product_tmpl_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("new_quantity", new_quantity);
-        values.set("product_id", product_id);
-        values.set("product_tmpl_id", product_tmpl_id);
         StockChangeProductQtyCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .new_quantity(new_quantity)
+            .product_id(product_id)
+            .product_tmpl_id(product_tmpl_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -200,9 +199,8 @@ impl ::serde::Serialize for StockChangeProductQtyUpdate {
 impl StockChangeProductQtyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockChangeProductQtyUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -117,9 +117,8 @@ impl ::serde::Serialize for StockInventoryAdjustmentNameCreate {
 impl StockInventoryAdjustmentNameCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockInventoryAdjustmentNameCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -172,9 +171,8 @@ impl ::serde::Serialize for StockInventoryAdjustmentNameUpdate {
 impl StockInventoryAdjustmentNameUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockInventoryAdjustmentNameUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -117,9 +117,8 @@ impl ::serde::Serialize for StockInventoryConflictCreate {
 impl StockInventoryConflictCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockInventoryConflictCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -175,9 +174,8 @@ impl ::serde::Serialize for StockInventoryConflictUpdate {
 impl StockInventoryConflictUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockInventoryConflictUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

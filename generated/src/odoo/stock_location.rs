@@ -384,10 +384,11 @@ impl ::serde::Serialize for StockLocationCreate {
 impl StockLocationCreate {
     /// Takes the required fields: `name`, `usage` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, usage: Usage) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("usage", usage);
-        StockLocationCreate { values }
+        StockLocationCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .usage(usage)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -618,8 +619,9 @@ impl ::serde::Serialize for StockLocationUpdate {
 impl StockLocationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockLocationUpdate { values }
+        StockLocationUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

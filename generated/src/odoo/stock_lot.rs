@@ -497,10 +497,11 @@ impl ::serde::Serialize for StockLotCreate {
 impl StockLotCreate {
     /// Takes the required fields: `name`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, product_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("product_id", product_id);
-        StockLotCreate { values }
+        StockLotCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .product_id(product_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -696,8 +697,9 @@ impl ::serde::Serialize for StockLotUpdate {
 impl StockLotUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockLotUpdate { values }
+        StockLotUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -139,8 +139,9 @@ impl ::serde::Serialize for StockLotReportCreate {
 impl StockLotReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockLotReportCreate { values }
+        StockLotReportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -229,8 +230,9 @@ impl ::serde::Serialize for StockLotReportUpdate {
 impl StockLotReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockLotReportUpdate { values }
+        StockLotReportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

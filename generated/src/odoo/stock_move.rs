@@ -960,14 +960,15 @@ impl StockMoveCreate {
         product_id: i64,
         product_uom_qty: f64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date", date);
-        values.set("location_id", location_id);
-        values.set("name", name.into());
-        values.set("procure_method", procure_method);
-        values.set("product_id", product_id);
-        values.set("product_uom_qty", product_uom_qty);
-        StockMoveCreate { values }
+        StockMoveCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .date(date)
+            .location_id(location_id)
+            .name(name)
+            .procure_method(procure_method)
+            .product_id(product_id)
+            .product_uom_qty(product_uom_qty)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1447,8 +1448,9 @@ impl ::serde::Serialize for StockMoveUpdate {
 impl StockMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockMoveUpdate { values }
+        StockMoveUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

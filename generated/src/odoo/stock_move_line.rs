@@ -497,9 +497,10 @@ impl ::serde::Serialize for StockMoveLineCreate {
 impl StockMoveLineCreate {
     /// Takes the required fields: `date` (readonly, computed and x2many fields are left out).
     pub fn new(date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("date", date);
-        StockMoveLineCreate { values }
+        StockMoveLineCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .date(date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -684,8 +685,9 @@ impl ::serde::Serialize for StockMoveLineUpdate {
 impl StockMoveLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockMoveLineUpdate { values }
+        StockMoveLineUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -126,9 +126,8 @@ impl ::serde::Serialize for StockOrderpointSnoozeCreate {
 impl StockOrderpointSnoozeCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockOrderpointSnoozeCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -185,9 +184,8 @@ impl ::serde::Serialize for StockOrderpointSnoozeUpdate {
 impl StockOrderpointSnoozeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockOrderpointSnoozeUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -132,12 +132,11 @@ impl ::serde::Serialize for StockPackageDestinationCreate {
 impl StockPackageDestinationCreate {
     /// Takes the required fields: `location_dest_id`, `picking_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_dest_id: i64, picking_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("location_dest_id", location_dest_id);
-        values.set("picking_id", picking_id);
         StockPackageDestinationCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .location_dest_id(location_dest_id)
+            .picking_id(picking_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -181,9 +180,8 @@ impl ::serde::Serialize for StockPackageDestinationUpdate {
 impl StockPackageDestinationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockPackageDestinationUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

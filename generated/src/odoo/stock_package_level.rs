@@ -200,9 +200,10 @@ impl ::serde::Serialize for StockPackageLevelCreate {
 impl StockPackageLevelCreate {
     /// Takes the required fields: `package_id` (readonly, computed and x2many fields are left out).
     pub fn new(package_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("package_id", package_id);
-        StockPackageLevelCreate { values }
+        StockPackageLevelCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .package_id(package_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -286,8 +287,9 @@ impl ::serde::Serialize for StockPackageLevelUpdate {
 impl StockPackageLevelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockPackageLevelUpdate { values }
+        StockPackageLevelUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -199,9 +199,10 @@ impl ::serde::Serialize for StockPackageTypeCreate {
 impl StockPackageTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        StockPackageTypeCreate { values }
+        StockPackageTypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -302,8 +303,9 @@ impl ::serde::Serialize for StockPackageTypeUpdate {
 impl StockPackageTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockPackageTypeUpdate { values }
+        StockPackageTypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

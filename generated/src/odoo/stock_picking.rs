@@ -866,9 +866,10 @@ impl ::serde::Serialize for StockPickingCreate {
 impl StockPickingCreate {
     /// Takes the required fields: `picking_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(picking_type_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("picking_type_id", picking_type_id);
-        StockPickingCreate { values }
+        StockPickingCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .picking_type_id(picking_type_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1235,8 +1236,9 @@ impl ::serde::Serialize for StockPickingUpdate {
 impl StockPickingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockPickingUpdate { values }
+        StockPickingUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -650,14 +650,15 @@ impl StockPickingTypeCreate {
         reservation_method: ReservationMethod,
         sequence_code: impl Into<String>,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code);
-        values.set("create_backorder", create_backorder);
-        values.set("move_type", move_type);
-        values.set("name", name.into());
-        values.set("reservation_method", reservation_method);
-        values.set("sequence_code", sequence_code.into());
-        StockPickingTypeCreate { values }
+        StockPickingTypeCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .create_backorder(create_backorder)
+            .move_type(move_type)
+            .name(name)
+            .reservation_method(reservation_method)
+            .sequence_code(sequence_code)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -1053,8 +1054,9 @@ impl ::serde::Serialize for StockPickingTypeUpdate {
 impl StockPickingTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockPickingTypeUpdate { values }
+        StockPickingTypeUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

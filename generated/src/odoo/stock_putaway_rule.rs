@@ -182,10 +182,11 @@ impl ::serde::Serialize for StockPutawayRuleCreate {
 impl StockPutawayRuleCreate {
     /// Takes the required fields: `location_in_id`, `location_out_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_in_id: i64, location_out_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("location_in_id", location_in_id);
-        values.set("location_out_id", location_out_id);
-        StockPutawayRuleCreate { values }
+        StockPutawayRuleCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .location_in_id(location_in_id)
+            .location_out_id(location_out_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -283,8 +284,9 @@ impl ::serde::Serialize for StockPutawayRuleUpdate {
 impl StockPutawayRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockPutawayRuleUpdate { values }
+        StockPutawayRuleUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -386,10 +386,11 @@ impl ::serde::Serialize for StockQuantCreate {
 impl StockQuantCreate {
     /// Takes the required fields: `location_id`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_id: i64, product_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("location_id", location_id);
-        values.set("product_id", product_id);
-        StockQuantCreate { values }
+        StockQuantCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .location_id(location_id)
+            .product_id(product_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -514,8 +515,9 @@ impl ::serde::Serialize for StockQuantUpdate {
 impl StockQuantUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockQuantUpdate { values }
+        StockQuantUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

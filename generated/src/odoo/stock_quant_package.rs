@@ -181,10 +181,11 @@ impl ::serde::Serialize for StockQuantPackageCreate {
 impl StockQuantPackageCreate {
     /// Takes the required fields: `name`, `package_use` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, package_use: PackageUse) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        values.set("package_use", package_use);
-        StockQuantPackageCreate { values }
+        StockQuantPackageCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
+            .package_use(package_use)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -252,8 +253,9 @@ impl ::serde::Serialize for StockQuantPackageUpdate {
 impl StockQuantPackageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockQuantPackageUpdate { values }
+        StockQuantPackageUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -173,8 +173,9 @@ impl ::serde::Serialize for StockQuantRelocateCreate {
 impl StockQuantRelocateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockQuantRelocateCreate { values }
+        StockQuantRelocateCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -229,8 +230,9 @@ impl ::serde::Serialize for StockQuantRelocateUpdate {
 impl StockQuantRelocateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockQuantRelocateUpdate { values }
+        StockQuantRelocateUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

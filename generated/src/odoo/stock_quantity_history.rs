@@ -112,9 +112,8 @@ impl ::serde::Serialize for StockQuantityHistoryCreate {
 impl StockQuantityHistoryCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockQuantityHistoryCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -156,9 +155,8 @@ impl ::serde::Serialize for StockQuantityHistoryUpdate {
 impl StockQuantityHistoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockQuantityHistoryUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

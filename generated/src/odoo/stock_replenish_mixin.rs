@@ -83,9 +83,8 @@ impl ::serde::Serialize for StockReplenishMixinCreate {
 impl StockReplenishMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockReplenishMixinCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -133,9 +132,8 @@ impl ::serde::Serialize for StockReplenishMixinUpdate {
 impl StockReplenishMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockReplenishMixinUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -177,9 +177,8 @@ impl ::serde::Serialize for StockReplenishmentInfoCreate {
 impl StockReplenishmentInfoCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockReplenishmentInfoCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -218,9 +217,8 @@ impl ::serde::Serialize for StockReplenishmentInfoUpdate {
 impl StockReplenishmentInfoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockReplenishmentInfoUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -180,9 +180,8 @@ impl ::serde::Serialize for StockReplenishmentOptionCreate {
 impl StockReplenishmentOptionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockReplenishmentOptionCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -233,9 +232,8 @@ impl ::serde::Serialize for StockReplenishmentOptionUpdate {
 impl StockReplenishmentOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockReplenishmentOptionUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

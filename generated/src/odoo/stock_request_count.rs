@@ -142,9 +142,10 @@ impl ::serde::Serialize for StockRequestCountCreate {
 impl StockRequestCountCreate {
     /// Takes the required fields: `inventory_date` (readonly, computed and x2many fields are left out).
     pub fn new(inventory_date: ::chrono::NaiveDate) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("inventory_date", inventory_date);
-        StockRequestCountCreate { values }
+        StockRequestCountCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .inventory_date(inventory_date)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -211,8 +212,9 @@ impl ::serde::Serialize for StockRequestCountUpdate {
 impl StockRequestCountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockRequestCountUpdate { values }
+        StockRequestCountUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -128,8 +128,9 @@ impl ::serde::Serialize for StockReturnPickingCreate {
 impl StockReturnPickingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockReturnPickingCreate { values }
+        StockReturnPickingCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -182,8 +183,9 @@ impl ::serde::Serialize for StockReturnPickingUpdate {
 impl StockReturnPickingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockReturnPickingUpdate { values }
+        StockReturnPickingUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -159,12 +159,11 @@ impl ::serde::Serialize for StockReturnPickingLineCreate {
 impl StockReturnPickingLineCreate {
     /// Takes the required fields: `product_id`, `quantity` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_id", product_id);
-        values.set("quantity", quantity);
         StockReturnPickingLineCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .product_id(product_id)
+            .quantity(quantity)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -226,9 +225,8 @@ impl ::serde::Serialize for StockReturnPickingLineUpdate {
 impl StockReturnPickingLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockReturnPickingLineUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

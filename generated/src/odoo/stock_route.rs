@@ -234,9 +234,10 @@ impl ::serde::Serialize for StockRouteCreate {
 impl StockRouteCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        StockRouteCreate { values }
+        StockRouteCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -389,8 +390,9 @@ impl ::serde::Serialize for StockRouteUpdate {
 impl StockRouteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockRouteUpdate { values }
+        StockRouteUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

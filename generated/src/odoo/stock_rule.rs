@@ -327,15 +327,16 @@ impl StockRuleCreate {
         procure_method: ProcureMethod,
         route_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("action", action);
-        values.set("auto", auto);
-        values.set("location_dest_id", location_dest_id);
-        values.set("name", name.into());
-        values.set("picking_type_id", picking_type_id);
-        values.set("procure_method", procure_method);
-        values.set("route_id", route_id);
-        StockRuleCreate { values }
+        StockRuleCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .action(action)
+            .auto(auto)
+            .location_dest_id(location_dest_id)
+            .name(name)
+            .picking_type_id(picking_type_id)
+            .procure_method(procure_method)
+            .route_id(route_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -496,8 +497,9 @@ impl ::serde::Serialize for StockRuleUpdate {
 impl StockRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockRuleUpdate { values }
+        StockRuleUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -147,11 +147,12 @@ impl StockRulesReportCreate {
         product_id: i64,
         product_tmpl_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_has_variants", product_has_variants);
-        values.set("product_id", product_id);
-        values.set("product_tmpl_id", product_tmpl_id);
-        StockRulesReportCreate { values }
+        StockRulesReportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .product_has_variants(product_has_variants)
+            .product_id(product_id)
+            .product_tmpl_id(product_tmpl_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -223,8 +224,9 @@ impl ::serde::Serialize for StockRulesReportUpdate {
 impl StockRulesReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockRulesReportUpdate { values }
+        StockRulesReportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

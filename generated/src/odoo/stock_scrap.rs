@@ -397,9 +397,10 @@ impl ::serde::Serialize for StockScrapCreate {
 impl StockScrapCreate {
     /// Takes the required fields: `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_id", product_id);
-        StockScrapCreate { values }
+        StockScrapCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .product_id(product_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -632,8 +633,9 @@ impl ::serde::Serialize for StockScrapUpdate {
 impl StockScrapUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockScrapUpdate { values }
+        StockScrapUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -121,11 +121,10 @@ impl ::serde::Serialize for StockScrapReasonTagCreate {
 impl StockScrapReasonTagCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
         StockScrapReasonTagCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -175,9 +174,8 @@ impl ::serde::Serialize for StockScrapReasonTagUpdate {
 impl StockScrapReasonTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockScrapReasonTagUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

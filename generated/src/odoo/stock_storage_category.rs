@@ -170,12 +170,11 @@ impl ::serde::Serialize for StockStorageCategoryCreate {
 impl StockStorageCategoryCreate {
     /// Takes the required fields: `allow_new_product`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(allow_new_product: AllowNewProduct, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("allow_new_product", allow_new_product);
-        values.set("name", name.into());
         StockStorageCategoryCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .allow_new_product(allow_new_product)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -283,9 +282,8 @@ impl ::serde::Serialize for StockStorageCategoryUpdate {
 impl StockStorageCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockStorageCategoryUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

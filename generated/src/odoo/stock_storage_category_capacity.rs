@@ -151,12 +151,11 @@ impl ::serde::Serialize for StockStorageCategoryCapacityCreate {
 impl StockStorageCategoryCapacityCreate {
     /// Takes the required fields: `quantity`, `storage_category_id` (readonly, computed and x2many fields are left out).
     pub fn new(quantity: f64, storage_category_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("quantity", quantity);
-        values.set("storage_category_id", storage_category_id);
         StockStorageCategoryCapacityCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .quantity(quantity)
+            .storage_category_id(storage_category_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -212,9 +211,8 @@ impl ::serde::Serialize for StockStorageCategoryCapacityUpdate {
 impl StockStorageCategoryCapacityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockStorageCategoryCapacityUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -103,9 +103,8 @@ impl ::serde::Serialize for StockTraceabilityReportCreate {
 impl StockTraceabilityReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockTraceabilityReportCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -138,9 +137,8 @@ impl ::serde::Serialize for StockTraceabilityReportUpdate {
 impl StockTraceabilityReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockTraceabilityReportUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

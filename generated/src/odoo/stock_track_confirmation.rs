@@ -124,9 +124,8 @@ impl ::serde::Serialize for StockTrackConfirmationCreate {
 impl StockTrackConfirmationCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockTrackConfirmationCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -193,9 +192,8 @@ impl ::serde::Serialize for StockTrackConfirmationUpdate {
 impl StockTrackConfirmationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockTrackConfirmationUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -137,8 +137,9 @@ impl ::serde::Serialize for StockTrackLineCreate {
 impl StockTrackLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockTrackLineCreate { values }
+        StockTrackLineCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -182,8 +183,9 @@ impl ::serde::Serialize for StockTrackLineUpdate {
 impl StockTrackLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockTrackLineUpdate { values }
+        StockTrackLineUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

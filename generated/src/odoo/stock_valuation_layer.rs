@@ -268,9 +268,8 @@ impl ::serde::Serialize for StockValuationLayerCreate {
 impl StockValuationLayerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockValuationLayerCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -402,9 +401,8 @@ impl ::serde::Serialize for StockValuationLayerUpdate {
 impl StockValuationLayerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockValuationLayerUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

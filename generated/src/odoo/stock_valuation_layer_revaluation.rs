@@ -231,12 +231,11 @@ impl ::serde::Serialize for StockValuationLayerRevaluationCreate {
 impl StockValuationLayerRevaluationCreate {
     /// Takes the required fields: `added_value`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(added_value: f64, product_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("added_value", added_value);
-        values.set("product_id", product_id);
         StockValuationLayerRevaluationCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .added_value(added_value)
+            .product_id(product_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -333,9 +332,8 @@ impl ::serde::Serialize for StockValuationLayerRevaluationUpdate {
 impl StockValuationLayerRevaluationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockValuationLayerRevaluationUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -478,15 +478,16 @@ impl StockWarehouseCreate {
         reception_steps: ReceptionSteps,
         view_location_id: i64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("code", code.into());
-        values.set("delivery_steps", delivery_steps);
-        values.set("lot_stock_id", lot_stock_id);
-        values.set("manufacture_steps", manufacture_steps);
-        values.set("name", name.into());
-        values.set("reception_steps", reception_steps);
-        values.set("view_location_id", view_location_id);
-        StockWarehouseCreate { values }
+        StockWarehouseCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .code(code)
+            .delivery_steps(delivery_steps)
+            .lot_stock_id(lot_stock_id)
+            .manufacture_steps(manufacture_steps)
+            .name(name)
+            .reception_steps(reception_steps)
+            .view_location_id(view_location_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -796,8 +797,9 @@ impl ::serde::Serialize for StockWarehouseUpdate {
 impl StockWarehouseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        StockWarehouseUpdate { values }
+        StockWarehouseUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -392,13 +392,12 @@ impl ::serde::Serialize for StockWarehouseOrderpointCreate {
 impl StockWarehouseOrderpointCreate {
     /// Takes the required fields: `product_id`, `qty_multiple`, `trigger` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, qty_multiple: f64, trigger: Trigger) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("product_id", product_id);
-        values.set("qty_multiple", qty_multiple);
-        values.set("trigger", trigger);
         StockWarehouseOrderpointCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .product_id(product_id)
+            .qty_multiple(qty_multiple)
+            .trigger(trigger)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -553,9 +552,8 @@ impl ::serde::Serialize for StockWarehouseOrderpointUpdate {
 impl StockWarehouseOrderpointUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockWarehouseOrderpointUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

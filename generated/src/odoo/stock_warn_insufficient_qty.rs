@@ -79,14 +79,13 @@ impl StockWarnInsufficientQtyCreate {
         product_uom_name: impl Into<String>,
         quantity: f64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("location_id", location_id);
-        values.set("product_id", product_id);
-        values.set("product_uom_name", product_uom_name.into());
-        values.set("quantity", quantity);
         StockWarnInsufficientQtyCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .location_id(location_id)
+            .product_id(product_id)
+            .product_uom_name(product_uom_name)
+            .quantity(quantity)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -139,9 +138,8 @@ impl ::serde::Serialize for StockWarnInsufficientQtyUpdate {
 impl StockWarnInsufficientQtyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockWarnInsufficientQtyUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -152,14 +152,13 @@ impl StockWarnInsufficientQtyScrapCreate {
         product_uom_name: impl Into<String>,
         quantity: f64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("location_id", location_id);
-        values.set("product_id", product_id);
-        values.set("product_uom_name", product_uom_name.into());
-        values.set("quantity", quantity);
         StockWarnInsufficientQtyScrapCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .location_id(location_id)
+            .product_id(product_id)
+            .product_uom_name(product_uom_name)
+            .quantity(quantity)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -221,9 +220,8 @@ impl ::serde::Serialize for StockWarnInsufficientQtyScrapUpdate {
 impl StockWarnInsufficientQtyScrapUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockWarnInsufficientQtyScrapUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

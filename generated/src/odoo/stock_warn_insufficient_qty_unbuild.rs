@@ -152,14 +152,13 @@ impl StockWarnInsufficientQtyUnbuildCreate {
         product_uom_name: impl Into<String>,
         quantity: f64,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("location_id", location_id);
-        values.set("product_id", product_id);
-        values.set("product_uom_name", product_uom_name.into());
-        values.set("quantity", quantity);
         StockWarnInsufficientQtyUnbuildCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .location_id(location_id)
+            .product_id(product_id)
+            .product_uom_name(product_uom_name)
+            .quantity(quantity)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -223,9 +222,8 @@ impl ::serde::Serialize for StockWarnInsufficientQtyUnbuildUpdate {
 impl StockWarnInsufficientQtyUnbuildUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         StockWarnInsufficientQtyUnbuildUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

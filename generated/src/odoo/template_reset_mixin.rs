@@ -48,8 +48,9 @@ impl ::serde::Serialize for TemplateResetMixinCreate {
 impl TemplateResetMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        TemplateResetMixinCreate { values }
+        TemplateResetMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -84,8 +85,9 @@ impl ::serde::Serialize for TemplateResetMixinUpdate {
 impl TemplateResetMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        TemplateResetMixinUpdate { values }
+        TemplateResetMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -122,9 +122,10 @@ impl ::serde::Serialize for UomCategoryCreate {
 impl UomCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        UomCategoryCreate { values }
+        UomCategoryCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -177,8 +178,9 @@ impl ::serde::Serialize for UomCategoryUpdate {
 impl UomCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UomCategoryUpdate { values }
+        UomCategoryUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

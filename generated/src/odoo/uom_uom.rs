@@ -189,13 +189,14 @@ impl UomUomCreate {
         rounding: f64,
         uom_type: UomType,
     ) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("category_id", category_id);
-        values.set("factor", factor);
-        values.set("name", name.into());
-        values.set("rounding", rounding);
-        values.set("uom_type", uom_type);
-        UomUomCreate { values }
+        UomUomCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .category_id(category_id)
+            .factor(factor)
+            .name(name)
+            .rounding(rounding)
+            .uom_type(uom_type)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -269,8 +270,9 @@ impl ::serde::Serialize for UomUomUpdate {
 impl UomUomUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UomUomUpdate { values }
+        UomUomUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -135,11 +135,10 @@ impl ::serde::Serialize for UpdateProductAttributeValueCreate {
 impl UpdateProductAttributeValueCreate {
     /// Takes the required fields: `attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_value_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("attribute_value_id", attribute_value_id);
         UpdateProductAttributeValueCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .attribute_value_id(attribute_value_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -183,9 +182,8 @@ impl ::serde::Serialize for UpdateProductAttributeValueUpdate {
 impl UpdateProductAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         UpdateProductAttributeValueUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -204,11 +204,12 @@ impl ::serde::Serialize for UtmCampaignCreate {
 impl UtmCampaignCreate {
     /// Takes the required fields: `stage_id`, `title`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(stage_id: i64, title: impl Into<String>, user_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("stage_id", stage_id);
-        values.set("title", title.into());
-        values.set("user_id", user_id);
-        UtmCampaignCreate { values }
+        UtmCampaignCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .stage_id(stage_id)
+            .title(title)
+            .user_id(user_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -297,8 +298,9 @@ impl ::serde::Serialize for UtmCampaignUpdate {
 impl UtmCampaignUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UtmCampaignUpdate { values }
+        UtmCampaignUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -65,8 +65,9 @@ impl ::serde::Serialize for UtmMixinCreate {
 impl UtmMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UtmMixinCreate { values }
+        UtmMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -113,8 +114,9 @@ impl ::serde::Serialize for UtmMixinUpdate {
 impl UtmMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UtmMixinUpdate { values }
+        UtmMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -107,9 +107,10 @@ impl ::serde::Serialize for UtmSourceCreate {
 impl UtmSourceCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        UtmSourceCreate { values }
+        UtmSourceCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -147,8 +148,9 @@ impl ::serde::Serialize for UtmSourceUpdate {
 impl UtmSourceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UtmSourceUpdate { values }
+        UtmSourceUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -53,9 +53,10 @@ impl ::serde::Serialize for UtmSourceMixinCreate {
 impl UtmSourceMixinCreate {
     /// Takes the required fields: `source_id` (readonly, computed and x2many fields are left out).
     pub fn new(source_id: i64) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("source_id", source_id);
-        UtmSourceMixinCreate { values }
+        UtmSourceMixinCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .source_id(source_id)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -96,8 +97,9 @@ impl ::serde::Serialize for UtmSourceMixinUpdate {
 impl UtmSourceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UtmSourceMixinUpdate { values }
+        UtmSourceMixinUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

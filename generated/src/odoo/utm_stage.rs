@@ -114,9 +114,10 @@ impl ::serde::Serialize for UtmStageCreate {
 impl UtmStageCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        UtmStageCreate { values }
+        UtmStageCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -160,8 +161,9 @@ impl ::serde::Serialize for UtmStageUpdate {
 impl UtmStageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UtmStageUpdate { values }
+        UtmStageUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

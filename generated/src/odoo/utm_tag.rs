@@ -116,9 +116,10 @@ impl ::serde::Serialize for UtmTagCreate {
 impl UtmTagCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        UtmTagCreate { values }
+        UtmTagCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -162,8 +163,9 @@ impl ::serde::Serialize for UtmTagUpdate {
 impl UtmTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        UtmTagUpdate { values }
+        UtmTagUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

@@ -161,9 +161,8 @@ impl ::serde::Serialize for ValidateAccountMoveCreate {
 impl ValidateAccountMoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ValidateAccountMoveCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -225,9 +224,8 @@ impl ::serde::Serialize for ValidateAccountMoveUpdate {
 impl ValidateAccountMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         ValidateAccountMoveUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -123,8 +123,9 @@ impl ::serde::Serialize for VendorDelayReportCreate {
 impl VendorDelayReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        VendorDelayReportCreate { values }
+        VendorDelayReportCreate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -198,8 +199,9 @@ impl ::serde::Serialize for VendorDelayReportUpdate {
 impl VendorDelayReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        VendorDelayReportUpdate { values }
+        VendorDelayReportUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

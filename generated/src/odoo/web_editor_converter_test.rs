@@ -178,9 +178,8 @@ impl ::serde::Serialize for WebEditorConverterTestCreate {
 impl WebEditorConverterTestCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         WebEditorConverterTestCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -279,9 +278,8 @@ impl ::serde::Serialize for WebEditorConverterTestUpdate {
 impl WebEditorConverterTestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         WebEditorConverterTestUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

@@ -108,9 +108,8 @@ impl ::serde::Serialize for WebEditorConverterTestSubCreate {
 impl WebEditorConverterTestSubCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         WebEditorConverterTestSubCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
@@ -149,9 +148,8 @@ impl ::serde::Serialize for WebEditorConverterTestSubUpdate {
 impl WebEditorConverterTestSubUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         WebEditorConverterTestSubUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.

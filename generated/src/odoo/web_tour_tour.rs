@@ -156,9 +156,10 @@ impl ::serde::Serialize for WebTourTourCreate {
 impl WebTourTourCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("name", name.into());
-        WebTourTourCreate { values }
+        WebTourTourCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -246,8 +247,9 @@ impl ::serde::Serialize for WebTourTourUpdate {
 impl WebTourTourUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        WebTourTourUpdate { values }
+        WebTourTourUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

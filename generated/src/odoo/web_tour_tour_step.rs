@@ -136,10 +136,11 @@ impl ::serde::Serialize for WebTourTourStepCreate {
 impl WebTourTourStepCreate {
     /// Takes the required fields: `tour_id`, `trigger` (readonly, computed and x2many fields are left out).
     pub fn new(tour_id: i64, trigger: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("tour_id", tour_id);
-        values.set("trigger", trigger.into());
-        WebTourTourStepCreate { values }
+        WebTourTourStepCreate {
+            values: ::runtime::wire::Values::new(),
+        }
+            .tour_id(tour_id)
+            .trigger(trigger)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -201,8 +202,9 @@ impl ::serde::Serialize for WebTourTourStepUpdate {
 impl WebTourTourStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
-        WebTourTourStepUpdate { values }
+        WebTourTourStepUpdate {
+            values: ::runtime::wire::Values::new(),
+        }
     }
     /// Write `false` to a field: empty it.
     pub fn clear(

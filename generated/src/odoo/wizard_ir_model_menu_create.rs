@@ -117,12 +117,11 @@ impl ::serde::Serialize for WizardIrModelMenuCreateCreate {
 impl WizardIrModelMenuCreateCreate {
     /// Takes the required fields: `menu_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(menu_id: i64, name: impl Into<String>) -> Self {
-        let mut values = ::runtime::wire::Values::new();
-        values.set("menu_id", menu_id);
-        values.set("name", name.into());
         WizardIrModelMenuCreateCreate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
+            .menu_id(menu_id)
+            .name(name)
     }
     /// Write `false` to a field: empty it.
     pub fn clear(
@@ -166,9 +165,8 @@ impl ::serde::Serialize for WizardIrModelMenuCreateUpdate {
 impl WizardIrModelMenuCreateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        let values = ::runtime::wire::Values::new();
         WizardIrModelMenuCreateUpdate {
-            values,
+            values: ::runtime::wire::Values::new(),
         }
     }
     /// Write `false` to a field: empty it.
