@@ -3,6 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+/// The hostile-schema strategies of codegen's property tests.
+#[path = "../tests/support/arb_schema.rs"]
+mod arb_schema;
+
+/// How many arbitrary schemas (1–3 models of up to 8 fields each) are
+/// generated and compiled on every build; `ERPBIND_SCHEMA_SEED=<u64>` picks
+/// another sample than the fixed one CI compiles.
+const SAMPLES: usize = 32;
+const DEFAULT_SEED: u64 = 0x0d00_e2b1_4d18;
+
 /// Models of the subset built by default for each Odoo version: the ones the
 /// recorded demo records cover, plus a model with a huge selection (tz).
 const SUBSET: &[&str] = &[
@@ -81,7 +94,55 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .out_dir(&out)
             .generate()?;
     }
+    // 4. A seeded sample of the property tests' arbitrary schemas: they must
+    //    not only parse (the proptest) but compile.
+    sampled_schemas(&out)?;
+
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=../tests/support/arb_schema.rs");
+    Ok(())
+}
+
+/// Draws [`SAMPLES`] schemas from `arb_schema::schema()` with a fixed seed and
+/// generates each into `sampled_<i>.rs`; `sampled.rs` includes each one in a
+/// module. The strategy leaves out what the generator refuses by design, so
+/// any generation error fails the build, as does generated code rustc refuses.
+fn sampled_schemas(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rerun-if-env-changed=ERPBIND_SCHEMA_SEED");
+    let seed = match std::env::var("ERPBIND_SCHEMA_SEED") {
+        Ok(s) => s
+            .parse::<u64>()
+            .map_err(|e| format!("ERPBIND_SCHEMA_SEED={s}: {e}"))?,
+        Err(_) => DEFAULT_SEED,
+    };
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &key),
+    );
+    let mut modules = format!("// {SAMPLES} schemas drawn with seed {seed}.\n");
+    for i in 0..SAMPLES {
+        let schema = arb_schema::generable_schema()
+            .new_tree(&mut runner)
+            .map_err(|e| format!("drawing schema {i}: {e}"))?
+            .current();
+        let path = out.join(format!("sampled_{i}.json"));
+        std::fs::write(&path, schema.to_json())?;
+        let generated = codegen::Builder::new()
+            .schema(&path)
+            .features(false)
+            .layout(codegen::Layout::SingleFile(format!("sampled_{i}.rs")))
+            .out_dir(out)
+            .generate();
+        if let Err(e) = generated {
+            return Err(format!("{} (seed {seed}): {e}", path.display()).into());
+        }
+        modules.push_str(&format!(
+            "pub mod s{i} {{ include!(concat!(env!(\"OUT_DIR\"), \"/sampled_{i}.rs\")); }}\n"
+        ));
+    }
+    std::fs::write(out.join("sampled.rs"), modules)?;
     Ok(())
 }
 

@@ -33,6 +33,13 @@ pub mod hostile {
     include!(concat!(env!("OUT_DIR"), "/hostile.rs"));
 }
 
+/// Compile test: a seeded sample of the arbitrary hostile schemas that
+/// codegen's property tests draw (see `build.rs`).
+#[doc(hidden)]
+pub mod sampled {
+    include!(concat!(env!("OUT_DIR"), "/sampled.rs"));
+}
+
 /// Compile test: an aiM18 schema built to break code generators.
 #[doc(hidden)]
 pub mod hostile_aim18 {
