@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-180}
-targets=(odoo_envelope aim18_entity codegen_schema)
+targets=(odoo_envelope odoo_rows aim18_entity codegen_schema)
 mkdir -p logs
 : >logs/summary.txt
 for t in "${targets[@]}"; do

@@ -41,3 +41,46 @@ fn aim18_entity_numbers_survive_the_wire_round_trip() {
         assert_eq!(back, e, "{x}");
     }
 }
+
+/// odoo_rows: a row with a duplicate key (`date_planned` twice, the first not a
+/// datetime) made the one-pass decoder stop at the bad first value while the
+/// `Value` map had kept only the last one. Not a wrong answer: the typed client
+/// falls back to the `Value` decoder when the one-pass one fails, so the
+/// answer is the last value's, as Python's json module would read it (Odoo
+/// never sends duplicates). The test pins that the client decodes this input,
+/// and decodes it as the `Value` path does.
+#[test]
+fn odoo_rows_duplicate_keys_decode_as_the_last_value_like_the_value_path() {
+    use generated::odoo::purchase_order::PurchaseOrder;
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+    use runtime::http::HttpResponse;
+    use runtime::odoo::__fuzz as odoo;
+
+    let input = input("odoo_rows-duplicate-keys.json");
+    // First byte: the fuzz target's model selector (4: purchase.order).
+    assert_eq!(input[0] % 5, 4);
+    let rows = &input[1..];
+    let mut envelope = br#"{"jsonrpc":"2.0","id":7,"result":"#.to_vec();
+    envelope.extend_from_slice(rows);
+    envelope.push(b'}');
+    let answer = |body: Vec<u8>| HttpResponse {
+        status: StatusCode::OK,
+        headers: HeaderMap::new(),
+        body,
+        url: url::Url::parse("https://erp.example.com/jsonrpc").unwrap(),
+    };
+    let client = odoo::decode_jsonrpc::<Vec<PurchaseOrder>>(&answer(envelope)).unwrap();
+    let json2 = odoo::decode_json2::<Vec<PurchaseOrder>>(&answer(rows.to_vec())).unwrap();
+    let values: Vec<Value> = serde_json::from_slice(rows).unwrap();
+    let by_value = runtime::wire::decode_records::<PurchaseOrder>(values).unwrap();
+    assert_eq!(format!("{client:?}"), format!("{by_value:?}"));
+    assert_eq!(format!("{json2:?}"), format!("{by_value:?}"));
+    assert_eq!(
+        client[0]
+            .date_planned
+            .map(|d| runtime::wire::format_datetime(&d)),
+        Some("2026-12-01 06:25:52".to_owned()),
+        "the last of the two values"
+    );
+}

@@ -53,6 +53,14 @@ pub mod __fuzz {
         })
     }
 
+    /// A JSON-2 answer decoded into `T` as the typed helpers do.
+    pub fn decode_json2<T: serde::de::DeserializeOwned>(resp: &HttpResponse) -> Result<T> {
+        super::answer::decode_json2(resp).map_err(|e| match e {
+            super::answer::AnswerError::Call(e) => e,
+            super::answer::AnswerError::Shape(e) => crate::Error::decode(e, "expected the type"),
+        })
+    }
+
     /// A JSON-2 answer → the bare result or the mapped error.
     pub fn parse_json2(resp: &HttpResponse) -> Result<Value> {
         super::fault::parse_json2(resp)
