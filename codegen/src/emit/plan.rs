@@ -91,13 +91,14 @@ impl<'a> SchemaPlan<'a> {
             .filter(|(name, _)| settings.selects(name))
             .collect();
         let names: Vec<&str> = selected.iter().map(|(n, _)| n.as_str()).collect();
-        // Module names live next to `rel` and `prelude`.
+        // Module names live next to `rel` and `prelude`; a model module
+        // holds a `fields` module, which must not share its name.
         let modules = naming::unique(
             "schema",
             "model module",
             &names,
             Case::Snake,
-            &["rel", "prelude"],
+            &["rel", "prelude", "fields"],
             "_model",
         )?;
         // A model called `Option` or `string` must not shadow the prelude

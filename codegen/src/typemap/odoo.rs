@@ -90,10 +90,16 @@ pub fn map(model: &str, name: &str, field: &Field) -> Result<RustType> {
         "datetime" => RustType::DateTime,
         "selection" => {
             let options = field.selection.as_deref().unwrap_or_default();
-            let strings: Option<Vec<(String, String)>> = options
+            let mut strings: Option<Vec<(String, String)>> = options
                 .iter()
                 .map(|(k, label)| k.as_str().map(|k| (k.to_owned(), label.clone())))
                 .collect();
+            // A value listed twice is one value (the first label kept): it
+            // cannot be two variants with the same wire form.
+            if let Some(v) = strings.as_mut() {
+                let mut seen = std::collections::BTreeSet::new();
+                v.retain(|(k, _)| seen.insert(k.clone()));
+            }
             match strings {
                 // Integer or `false` keys: no enum can name them faithfully.
                 None => RustType::Json,
@@ -205,5 +211,15 @@ mod tests {
                 .collect(),
         );
         assert_eq!(map("m", "f", &field).unwrap(), RustType::SelectionString);
+        // A value listed twice becomes one variant, with the first label.
+        field.selection = Some(vec![
+            (SelectionKey::Str("a".into()), "First".into()),
+            (SelectionKey::Str("b".into()), "B".into()),
+            (SelectionKey::Str("a".into()), "Again".into()),
+        ]);
+        assert_eq!(
+            map("m", "f", &field).unwrap(),
+            RustType::Selection(vec![("a".into(), "First".into()), ("b".into(), "B".into())])
+        );
     }
 }
