@@ -111,6 +111,17 @@ impl Model for Partner {
     }
 }
 
+/// Every res.partner id on the fake, ascending.
+fn partner_ids(fake: &FakeOdoo) -> Vec<i64> {
+    let mut ids: Vec<i64> = fake
+        .records("res.partner")
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// What to break before fetching page `n` (1-based) of a stream.
 fn break_before_page(fake: &FakeOdoo, n: usize) -> &'static str {
     let f = fake.faults();
@@ -166,12 +177,7 @@ async fn paging_survives_faults_between_pages_without_skipping_or_repeating() {
             TOTAL,
             |i| json!({"name": format!("Page {i:03}")}),
         );
-        let mut expected: Vec<i64> = fake
-            .records("res.partner")
-            .iter()
-            .filter_map(|r| r["id"].as_i64())
-            .collect();
-        expected.sort_unstable();
+        let expected = partner_ids(&fake);
         for c in every_transport(&fake, None).await {
             let what = format!("{v} via {}", c.transport());
             fake.faults().clear();
@@ -517,13 +523,7 @@ async fn a_well_framed_answer_with_cut_json_is_a_typed_error_and_paging_neither_
                 assert!(errors <= 1, "{what}: one fault, one error");
             }
             assert_eq!(errors, 1, "{what}: the cut page surfaced as an error");
-            let mut expected: Vec<i64> = fake
-                .records("res.partner")
-                .iter()
-                .filter_map(|r| r["id"].as_i64())
-                .collect();
-            expected.sort_unstable();
-            assert_eq!(seen, expected, "{what}: every id once, in order");
+            assert_eq!(seen, partner_ids(&fake), "{what}: every id once, in order");
         }
     }
 }
