@@ -181,14 +181,26 @@ pub fn write_files(root: &Path, files: &[OutputFile]) -> Result<Changes> {
             .unwrap_or(Path::new("."))
             .to_owned();
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(&parent).map_err(|e| Error::io(&parent, e))?;
+        let mut tmp = temp_file_in(&parent)?;
         std::io::Write::write_all(&mut tmp, f.contents.as_bytes())
             .map_err(|e| Error::io(tmp.path(), e))?;
         tmp.persist(&target)
             .map_err(|e| Error::io(&target, e.error))?;
     }
     Ok(changes)
+}
+
+/// A temporary file beside `target`'s final place, created with the mode an ordinary file
+/// gets (0666 less the umask, so 0644 usually): generated code and snapshots are not secret,
+/// and tempfile's own default (0600) would survive the rename.
+fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        b.permissions(fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir).map_err(|e| Error::io(dir, e))
 }
 
 #[cfg(test)]
@@ -234,5 +246,36 @@ mod tests {
             fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap(),
             "y"
         );
+    }
+
+    /// Generated files and snapshots get an ordinary file's mode (0644 under the usual umask),
+    /// whichever way they are written; only secrets are 0600.
+    #[cfg(unix)]
+    #[test]
+    fn written_files_have_the_mode_of_ordinary_files() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // What the umask makes of 0666 (a plain `fs::write`).
+        fs::write(tmp.path().join("plain"), "p").unwrap();
+        let ordinary = mode(&tmp.path().join("plain"));
+        assert_eq!(ordinary & 0o600, 0o600);
+
+        write_files(tmp.path(), &[file("schema.json", "{}")]).unwrap();
+        assert_eq!(mode(&tmp.path().join("schema.json")), ordinary);
+        // Replacing a file keeps that mode too.
+        write_files(tmp.path(), &[file("schema.json", "{ }")]).unwrap();
+        assert_eq!(mode(&tmp.path().join("schema.json")), ordinary);
+
+        let dir = tmp.path().join("odoo");
+        write_dir(&dir, &[file("a.rs", "a"), file("m/b.rs", "b")]).unwrap();
+        assert_eq!(mode(&dir.join("a.rs")), ordinary);
+        assert_eq!(mode(&dir.join("m/b.rs")), ordinary);
+        // Directories: what the umask makes of 0777.
+        fs::create_dir(tmp.path().join("plain_dir")).unwrap();
+        assert_eq!(mode(&dir), mode(&tmp.path().join("plain_dir")));
+        write_dir(&dir, &[file("a.rs", "a2"), file("m/b.rs", "b")]).unwrap();
+        assert_eq!(mode(&dir.join("a.rs")), ordinary);
+        assert_eq!(mode(&dir), mode(&tmp.path().join("plain_dir")));
     }
 }
