@@ -240,4 +240,17 @@ impl OdooClient {
     pub fn unlink<M: Model>(&self, ids: impl AsRef<[i64]>) -> Execute<'_, bool> {
         self.model(M::MODEL).unlink(ids)
     }
+
+    /// Compare the bindings of `M` with the server (see [`crate::odoo::OdooClient::verify`]).
+    pub fn verify<M: Model>(&self) -> Result<crate::verify::DriftReport> {
+        block_on(self.exec().rt, self.inner.verify::<M>())?
+    }
+
+    /// Compare many models (see [`crate::odoo::OdooClient::verify_models`]).
+    pub fn verify_models(
+        &self,
+        models: &[crate::verify::ModelSpec],
+    ) -> Result<crate::verify::DriftReport> {
+        block_on(self.exec().rt, self.inner.verify_models(models))?
+    }
 }

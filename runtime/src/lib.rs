@@ -36,7 +36,9 @@
 //! `client.search_nested::<Order>(domain)` also reads the related records the
 //! struct holds (`partner_id: Option<Ref<PartnerCard>>`, `order_line:
 //! Vec<Line>`), in one call on Odoo 17+ (see [`nested`]).
-//! A blocking twin lives in [`blocking`].
+//! A blocking twin lives in [`blocking`]. `client.verify::<Partner>()` (and a generated
+//! crate's `client.verify_all()`) compares the compiled bindings with the server's
+//! `fields_get` and reports each difference by model and field (see [`verify`]).
 //!
 //! Shared, ERP-neutral building blocks: [`error`] (one opaque [`Error`]),
 //! [`secret`] (redacted secrets) and [`http`] (client construction, URL checks, retries).
@@ -51,6 +53,7 @@ pub mod model;
 pub mod nested;
 pub mod odoo;
 pub mod secret;
+pub mod verify;
 pub mod wire;
 
 pub use domain::Domain;
@@ -59,6 +62,7 @@ pub use model::{CreateValues, Model, UpdateValues};
 pub use nested::{Projection, Ref};
 pub use odoo::{Context, OdooClient};
 pub use secret::{Secret, SecretKind, SecretString};
+pub use verify::{DriftReport, FieldSpec, Mismatch, MismatchKind, ModelSpec};
 pub use wire::{AnyModel, Many2One, X2Many};
 
 /// `#[derive(Model)]`: a typed record from a hand-written struct (custom

@@ -12,6 +12,10 @@ pub trait Model: DeserializeOwned + Send + Sync + 'static {
     /// Wire names of the fields this type holds. Typed reads ask the server for
     /// exactly these, never for every field of the model.
     const FIELDS: &'static [&'static str];
+    /// Every field of the model as the bindings were generated (for drift checks:
+    /// [`OdooClient::verify`](crate::OdooClient::verify)). Generated models list them all;
+    /// `#[derive(Model)]` projections leave it empty, and are then checked by `FIELDS` alone.
+    const FIELD_SPECS: &'static [crate::verify::FieldSpec] = &[];
     /// The record id.
     fn id(&self) -> i64;
 }

@@ -1,0 +1,629 @@
+//! Drift checks: do the compiled bindings still match the server?
+//!
+//! Generated models carry the schema they were generated from as plain static data
+//! ([`Model::FIELD_SPECS`]: wire name, Odoo type, relation, required, selection keys), and
+//! the generated crate lists every model compiled in ([`ModelSpec`]s, one `MODELS` slice).
+//! [`OdooClient::verify`] and [`OdooClient::verify_models`] ask the live server for each
+//! model's `fields_get` (only the attributes compared) and report every difference, by model
+//! and field, in the categories and words of `codegen diff OLD NEW` (OLD being the bindings,
+//! NEW the server):
+//!
+//! ```text
+//! BREAKING sale.order.line.product_uom: field removed (was many2one)
+//! BREAKING res.partner.vat: type char -> integer
+//!          res.partner.note: type char -> text
+//! BREAKING res.partner.kind: selection values removed: "b"
+//! ```
+//!
+//! A `#[derive(Model)]` projection has no specs: for it, verify checks that the model and each
+//! of its fields exist on the server (its Rust types were checked at build time against the
+//! snapshot named by `schema = "..."`, if any).
+//!
+//! `fields_get` answers what the logged-in user may read: on Odoo 18+ fields restricted to
+//! groups the user lacks are missing from it, and so are reported as removed. Verify as a user
+//! with the rights your application has.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use futures_util::future::{BoxFuture, FutureExt as _};
+use futures_util::stream::{self, StreamExt as _};
+use serde_json::{Map, Value};
+
+use crate::domain::Domain;
+use crate::error::Result;
+use crate::model::Model;
+use crate::odoo::OdooClient;
+
+/// `fields_get` calls in flight at once in [`OdooClient::verify_models`].
+pub const CONCURRENCY: usize = 8;
+
+/// The attributes a drift check asks `fields_get` for (`name` tells real fields from Odoo
+/// ≤18's reified group fields, which have none; `readonly`, `related` and `depends` decide
+/// whether a newly required field breaks creates).
+pub const ATTRIBUTES: &[&str] = &[
+    "name",
+    "type",
+    "relation",
+    "required",
+    "readonly",
+    "related",
+    "depends",
+    "selection",
+];
+
+/// One field as the bindings were generated: plain static data, no code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// Wire name, e.g. `"partner_id"`.
+    pub name: &'static str,
+    /// Odoo field type, e.g. `"many2one"`.
+    pub ttype: &'static str,
+    /// Comodel of a relational field.
+    pub relation: Option<&'static str>,
+    /// Required in the schema the bindings came from.
+    pub required: bool,
+    /// The selection's keys (string keys only), in the server's order.
+    pub selection: &'static [&'static str],
+}
+
+impl FieldSpec {
+    /// A field of type `ttype`, neither relational, required nor a selection.
+    pub const fn new(name: &'static str, ttype: &'static str) -> FieldSpec {
+        FieldSpec {
+            name,
+            ttype,
+            relation: None,
+            required: false,
+            selection: &[],
+        }
+    }
+
+    /// With its comodel.
+    pub const fn relation(mut self, model: &'static str) -> FieldSpec {
+        self.relation = Some(model);
+        self
+    }
+
+    /// Required.
+    pub const fn required(mut self) -> FieldSpec {
+        self.required = true;
+        self
+    }
+
+    /// With its selection keys.
+    pub const fn selection(mut self, keys: &'static [&'static str]) -> FieldSpec {
+        self.selection = keys;
+        self
+    }
+}
+
+/// One model the bindings know: its name and fields. With `complete` (generated models) every
+/// field of the model is listed, so fields the server has beyond them are reported as added;
+/// otherwise (projections) only `fields` are checked, and only for existence when their specs
+/// are unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelSpec {
+    pub model: &'static str,
+    pub fields: &'static [FieldSpec],
+    /// Wire names to check for existence when `fields` is empty (a projection's `FIELDS`).
+    pub names: &'static [&'static str],
+    pub complete: bool,
+}
+
+impl ModelSpec {
+    /// A generated model: every field, with its specs.
+    pub const fn new(model: &'static str, fields: &'static [FieldSpec]) -> ModelSpec {
+        ModelSpec {
+            model,
+            fields,
+            names: &[],
+            complete: true,
+        }
+    }
+
+    /// The spec of any [`Model`]: its `FIELD_SPECS` when it has some, else its `FIELDS`.
+    pub const fn of<M: Model>() -> ModelSpec {
+        if M::FIELD_SPECS.is_empty() {
+            ModelSpec {
+                model: M::MODEL,
+                fields: &[],
+                names: M::FIELDS,
+                complete: false,
+            }
+        } else {
+            ModelSpec::new(M::MODEL, M::FIELD_SPECS)
+        }
+    }
+}
+
+/// What differs, in `codegen diff`'s categories.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MismatchKind {
+    /// The server has no such model.
+    ModelMissing,
+    /// The server's model has no such field; `ttype` is the bindings' type.
+    FieldMissing { ttype: String },
+    /// The server has a field the (complete) bindings do not.
+    FieldAdded { ttype: String, required: bool },
+    /// The Odoo type changed; `breaking` when the Rust type changes with it.
+    TypeChanged { from: String, to: String },
+    /// A relational field points at another model.
+    RelationChanged { from: String, to: String },
+    /// Required on the server, not in the bindings.
+    MadeRequired,
+    /// Required in the bindings, not on the server.
+    NoLongerRequired,
+    /// Selection keys the server has and the bindings do not (they decode as `Unknown`).
+    SelectionValuesAdded(Vec<String>),
+    /// Selection keys the bindings have and the server does not (sending one fails).
+    SelectionValuesRemoved(Vec<String>),
+}
+
+/// One difference between the bindings and the server.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mismatch {
+    /// Breaks code using the bindings (same rules as `codegen diff`).
+    pub breaking: bool,
+    pub model: String,
+    /// `None` for a model-level difference.
+    pub field: Option<String>,
+    pub kind: MismatchKind,
+}
+
+impl Mismatch {
+    /// `res.partner` or `res.partner.vat`.
+    pub fn path(&self) -> String {
+        match &self.field {
+            Some(f) => format!("{}.{f}", self.model),
+            None => self.model.clone(),
+        }
+    }
+}
+
+impl fmt::Display for MismatchKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MismatchKind::ModelMissing => f.write_str("model removed"),
+            MismatchKind::FieldMissing { ttype } => write!(f, "field removed (was {ttype})"),
+            MismatchKind::FieldAdded { ttype, required } => {
+                write!(f, "field added ({ttype})")?;
+                if *required {
+                    f.write_str(" and required")?;
+                }
+                Ok(())
+            }
+            MismatchKind::TypeChanged { from, to } => write!(f, "type {from} -> {to}"),
+            MismatchKind::RelationChanged { from, to } => write!(f, "relation {from} -> {to}"),
+            MismatchKind::MadeRequired => f.write_str("made required"),
+            MismatchKind::NoLongerRequired => f.write_str("no longer required"),
+            MismatchKind::SelectionValuesAdded(v) => {
+                write!(f, "selection values added: {}", quoted(v))
+            }
+            MismatchKind::SelectionValuesRemoved(v) => {
+                write!(f, "selection values removed: {}", quoted(v))
+            }
+        }
+    }
+}
+
+fn quoted(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `BREAKING res.partner.vat: type char -> integer`, as `codegen diff` prints a change.
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mark = if self.breaking {
+            "BREAKING"
+        } else {
+            "        "
+        };
+        write!(f, "{mark} {}: {}", self.path(), self.kind)
+    }
+}
+
+/// The outcome of a drift check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DriftReport {
+    /// Models compared.
+    pub models_checked: usize,
+    /// By model, then field, in the order `codegen diff` lists them.
+    pub mismatches: Vec<Mismatch>,
+}
+
+impl DriftReport {
+    /// Nothing differs.
+    pub fn is_clean(&self) -> bool {
+        self.mismatches.is_empty()
+    }
+
+    /// Some difference breaks code using the bindings.
+    pub fn is_breaking(&self) -> bool {
+        self.mismatches.iter().any(|m| m.breaking)
+    }
+
+    /// The differences of one model.
+    pub fn model(&self, model: &str) -> impl Iterator<Item = &Mismatch> {
+        self.mismatches.iter().filter(move |m| m.model == model)
+    }
+
+    /// The differences of one field.
+    pub fn field(&self, model: &str, field: &str) -> Vec<&Mismatch> {
+        self.model(model)
+            .filter(|m| m.field.as_deref() == Some(field))
+            .collect()
+    }
+}
+
+/// A summary line, then the mismatches grouped by model.
+impl fmt::Display for DriftReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let breaking = self.mismatches.iter().filter(|m| m.breaking).count();
+        let models: BTreeSet<&str> = self.mismatches.iter().map(|m| m.model.as_str()).collect();
+        if self.mismatches.is_empty() {
+            return write!(
+                f,
+                "{} models checked: the bindings match the server",
+                self.models_checked
+            );
+        }
+        write!(
+            f,
+            "{} models checked: {} mismatches ({breaking} breaking) in {} models",
+            self.models_checked,
+            self.mismatches.len(),
+            models.len()
+        )?;
+        let mut current = None;
+        for m in &self.mismatches {
+            if current != Some(m.model.as_str()) {
+                current = Some(m.model.as_str());
+                write!(f, "\n{}:", m.model)?;
+            }
+            write!(f, "\n  {m}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether two Odoo types decode into the same Rust type (mirrors codegen's typemap; a codegen
+/// test checks every pair against it). Selections compare as selections: their values are
+/// compared separately.
+pub fn same_rust_type(a: &str, b: &str) -> bool {
+    fn class(t: &str) -> &str {
+        match t {
+            "char" | "text" | "html" => "string",
+            "float" | "monetary" => "float",
+            "one2many" | "many2many" => "x2many",
+            "json" | "properties" | "properties_definition" => "json",
+            other => other,
+        }
+    }
+    class(a) == class(b)
+}
+
+fn is_computed(server: &Map<String, Value>) -> bool {
+    server.get("related").is_some_and(|r| r.is_string())
+        || server
+            .get("depends")
+            .and_then(Value::as_array)
+            .is_some_and(|d| !d.is_empty())
+}
+
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_i64().is_some_and(|n| n != 0),
+        _ => false,
+    }
+}
+
+/// Compare one model's specs with its `fields_get` answer (`None`: the model is missing).
+/// Pure, for tests and for callers that got the answer some other way.
+pub fn compare(spec: &ModelSpec, server: Option<&Map<String, Value>>) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let model = spec.model;
+    let mut push = |breaking: bool, field: Option<&str>, kind: MismatchKind| {
+        out.push(Mismatch {
+            breaking,
+            model: model.to_owned(),
+            field: field.map(str::to_owned),
+            kind,
+        })
+    };
+    let Some(server) = server else {
+        push(true, None, MismatchKind::ModelMissing);
+        return out;
+    };
+    // Odoo ≤18's reified group fields have no `name`: not real fields.
+    let fields: BTreeMap<&str, &Map<String, Value>> = server
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.as_object()?)))
+        .filter(|(_, v)| v.get("name").is_some_and(Value::is_string))
+        .collect();
+    if spec.fields.is_empty() {
+        for name in spec.names {
+            if !fields.contains_key(name) {
+                push(
+                    true,
+                    Some(name),
+                    MismatchKind::FieldMissing {
+                        ttype: "unknown".into(),
+                    },
+                );
+            }
+        }
+    }
+    let ours: BTreeMap<&str, &FieldSpec> = spec.fields.iter().map(|f| (f.name, f)).collect();
+    let names: BTreeSet<&str> = if spec.complete {
+        ours.keys().chain(fields.keys()).copied().collect()
+    } else {
+        ours.keys().copied().collect()
+    };
+    for name in names {
+        match (ours.get(name), fields.get(name)) {
+            (Some(x), None) => push(
+                true,
+                Some(name),
+                MismatchKind::FieldMissing {
+                    ttype: x.ttype.to_owned(),
+                },
+            ),
+            (None, Some(y)) => {
+                let ttype = y.get("type").and_then(Value::as_str).unwrap_or("unknown");
+                let required =
+                    truthy(y.get("required")) && !is_computed(y) && !truthy(y.get("readonly"));
+                push(
+                    required,
+                    Some(name),
+                    MismatchKind::FieldAdded {
+                        ttype: ttype.to_owned(),
+                        required,
+                    },
+                )
+            }
+            (Some(x), Some(y)) => field(x, y, &mut |b, k| push(b, Some(name), k)),
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+fn field(x: &FieldSpec, y: &Map<String, Value>, push: &mut impl FnMut(bool, MismatchKind)) {
+    let ttype = y.get("type").and_then(Value::as_str).unwrap_or("unknown");
+    let relation = y.get("relation").and_then(Value::as_str);
+    if x.ttype != ttype || x.relation != relation {
+        match (x.relation, relation) {
+            (Some(a), Some(b)) if a != b => push(
+                true,
+                MismatchKind::RelationChanged {
+                    from: a.into(),
+                    to: b.into(),
+                },
+            ),
+            _ => push(
+                !same_rust_type(x.ttype, ttype),
+                MismatchKind::TypeChanged {
+                    from: x.ttype.into(),
+                    to: ttype.into(),
+                },
+            ),
+        }
+    }
+    let required = truthy(y.get("required"));
+    if !x.required && required && !truthy(y.get("readonly")) && !is_computed(y) {
+        push(true, MismatchKind::MadeRequired);
+    } else if x.required && !required {
+        push(false, MismatchKind::NoLongerRequired);
+    }
+    // Selection keys (of selections, and of references to a fixed list of models).
+    if let Some(pairs) = y.get("selection").and_then(Value::as_array) {
+        let theirs: BTreeSet<&str> = pairs
+            .iter()
+            .filter_map(|p| p.get(0).and_then(Value::as_str))
+            .collect();
+        // Nothing known on our side (a selection computed at runtime, or non-string keys).
+        if x.selection.is_empty() {
+            return;
+        }
+        let ours: BTreeSet<&str> = x.selection.iter().copied().collect();
+        let added: Vec<String> = theirs.difference(&ours).map(|s| s.to_string()).collect();
+        let removed: Vec<String> = ours.difference(&theirs).map(|s| s.to_string()).collect();
+        if !added.is_empty() {
+            push(false, MismatchKind::SelectionValuesAdded(added));
+        }
+        if !removed.is_empty() {
+            push(true, MismatchKind::SelectionValuesRemoved(removed));
+        }
+    }
+}
+
+impl OdooClient {
+    /// Compare the bindings of `M` with the server's `fields_get`: one `ir.model` lookup and
+    /// one `fields_get` call. For a generated model every field is compared (type, relation,
+    /// required, selection keys, fields the server has beyond the bindings); for a
+    /// `#[derive(Model)]` projection, the existence of the model and of each of its fields.
+    ///
+    /// ```no_run
+    /// # async fn f(client: runtime::OdooClient) -> runtime::Result<()> {
+    /// # #[derive(runtime::Model)] #[model(odoo = "res.partner")] struct ResPartner { id: i64 }
+    /// let report = client.verify::<ResPartner>().await?;
+    /// if !report.is_clean() {
+    ///     eprintln!("{report}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify<M: Model>(&self) -> Result<DriftReport> {
+        self.verify_models(&[ModelSpec::of::<M>()]).await
+    }
+
+    /// Compare many models (a generated crate's `MODELS`: every model compiled in), with
+    /// [`CONCURRENCY`] `fields_get` calls in flight. Calls that fail end the check with the
+    /// first error; a model the server does not have is a mismatch, not an error.
+    pub async fn verify_models(&self, models: &[ModelSpec]) -> Result<DriftReport> {
+        let names: Vec<&str> = models.iter().map(|m| m.model).collect();
+        let present: BTreeSet<String> = self
+            .model("ir.model")
+            .search_read(Domain::leaf("model", "in", names))
+            .fields(["model"])
+            .await?
+            .into_iter()
+            .filter_map(|row| row.get("model")?.as_str().map(str::to_owned))
+            .collect();
+        // Boxed: a `Send` future that the generated `verify_all` can return as is.
+        let checks: Vec<BoxFuture<'_, Result<Vec<Mismatch>>>> = models
+            .iter()
+            .map(|spec| self.check_model(spec, present.contains(spec.model)).boxed())
+            .collect();
+        let answers: Vec<Result<Vec<Mismatch>>> = stream::iter(checks)
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        let mut mismatches = Vec::new();
+        for answer in answers {
+            mismatches.extend(answer?);
+        }
+        // By model (stable: within a model, the order `compare` gives, fields in name order).
+        mismatches.sort_by(|a: &Mismatch, b: &Mismatch| a.model.cmp(&b.model));
+        Ok(DriftReport {
+            models_checked: models.len(),
+            mismatches,
+        })
+    }
+
+    async fn check_model(&self, spec: &ModelSpec, found: bool) -> Result<Vec<Mismatch>> {
+        if !found {
+            return Ok(compare(spec, None));
+        }
+        let fields = self
+            .model(spec.model)
+            .fields_get()
+            .attributes(ATTRIBUTES.iter().copied())
+            .await?;
+        Ok(compare(spec, Some(&fields)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SPECS: &[FieldSpec] = &[
+        FieldSpec::new("id", "integer"),
+        FieldSpec::new("kind", "selection").selection(&["a", "b"]),
+        FieldSpec::new("name", "char"),
+        FieldSpec::new("note", "char"),
+        FieldSpec::new("parent_id", "many2one").relation("res.partner"),
+        FieldSpec::new("ref", "char").required(),
+        FieldSpec::new("vat", "char"),
+    ];
+
+    fn server(v: Value) -> Map<String, Value> {
+        let mut m = v.as_object().unwrap().clone();
+        for (k, f) in m.iter_mut() {
+            f.as_object_mut()
+                .unwrap()
+                .insert("name".into(), k.clone().into());
+        }
+        m
+    }
+
+    #[test]
+    fn reports_every_category_like_codegen_diff() {
+        let spec = ModelSpec::new("res.partner", SPECS);
+        let got = compare(
+            &spec,
+            Some(&server(json!({
+                "id": {"type": "integer"},
+                "kind": {"type": "selection", "selection": [["a", "A"], ["c", "C"]]},
+                "name": {"type": "char", "required": true},
+                "note": {"type": "text"},
+                "parent_id": {"type": "many2one", "relation": "res.users"},
+                "vat": {"type": "integer"},
+                "email": {"type": "char"},
+                "in_group_7": {"type": "boolean"}
+            }))),
+        );
+        let lines: Vec<String> = got.iter().map(ToString::to_string).collect();
+        // `in_group_7` has a name here; a reified field has none and is skipped.
+        assert_eq!(
+            lines,
+            [
+                "         res.partner.email: field added (char)",
+                "         res.partner.in_group_7: field added (boolean)",
+                "         res.partner.kind: selection values added: \"c\"",
+                "BREAKING res.partner.kind: selection values removed: \"b\"",
+                "BREAKING res.partner.name: made required",
+                "         res.partner.note: type char -> text",
+                "BREAKING res.partner.parent_id: relation res.partner -> res.users",
+                "BREAKING res.partner.ref: field removed (was char)",
+                "BREAKING res.partner.vat: type char -> integer",
+            ]
+        );
+        let mut reified = server(json!({"id": {"type": "integer"}}));
+        reified.insert("sel_groups_1_2".into(), json!({"type": "selection"}));
+        let only_id = ModelSpec::new("x", &SPECS[..1]);
+        assert!(compare(&only_id, Some(&reified)).is_empty());
+    }
+
+    #[test]
+    fn missing_model_and_projection() {
+        let spec = ModelSpec::new("res.partner", SPECS);
+        let got = compare(&spec, None);
+        assert_eq!(got[0].to_string(), "BREAKING res.partner: model removed");
+        let projection = ModelSpec {
+            model: "res.partner",
+            fields: &[],
+            names: &["id", "x_gone"],
+            complete: false,
+        };
+        let got = compare(
+            &projection,
+            Some(&server(
+                json!({"id": {"type": "integer"}, "name": {"type": "char"}}),
+            )),
+        );
+        let lines: Vec<String> = got.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["BREAKING res.partner.x_gone: field removed (was unknown)"]
+        );
+    }
+
+    #[test]
+    fn report_display_groups_by_model() {
+        let report = DriftReport {
+            models_checked: 3,
+            mismatches: [
+                compare(&ModelSpec::new("a.b", &SPECS[..1]), None),
+                compare(
+                    &ModelSpec::new("c.d", &SPECS[2..3]),
+                    Some(&server(json!({"name": {"type": "text"}}))),
+                ),
+            ]
+            .concat(),
+        };
+        assert_eq!(
+            report.to_string(),
+            "3 models checked: 2 mismatches (1 breaking) in 2 models\n\
+             a.b:\n  BREAKING a.b: model removed\n\
+             c.d:\n           c.d.name: type char -> text"
+        );
+        assert!(report.is_breaking());
+        assert_eq!(
+            DriftReport {
+                models_checked: 2,
+                mismatches: vec![]
+            }
+            .to_string(),
+            "2 models checked: the bindings match the server"
+        );
+    }
+}
