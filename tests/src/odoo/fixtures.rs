@@ -219,6 +219,76 @@ impl Fixtures {
         }
     }
 
+    /// These fixtures with some `fields_get` entries changed and some models removed (see
+    /// [`FakeOdooBuilder::alter_field`](super::FakeOdooBuilder::alter_field)): an object is
+    /// merged key by key over the field's description (a new field when there was none), `null`
+    /// removes the field.
+    pub fn with_changes(&self, alters: &[(String, String, Value)], removed: &[String]) -> Fixtures {
+        let mut changed: HashMap<String, Arc<Obj>> = HashMap::new();
+        for (model, field, change) in alters {
+            let fields = match changed.get(model) {
+                Some(f) => f.clone(),
+                None => self.fields_get(model).unwrap_or_default(),
+            };
+            let mut fields = (*fields).clone();
+            match change {
+                Value::Object(patch) => {
+                    let entry = fields
+                        .entry(field.clone())
+                        .or_insert_with(|| serde_json::json!({"name": field}));
+                    if let Value::Object(desc) = entry {
+                        for (k, v) in patch {
+                            if v.is_null() {
+                                desc.remove(k);
+                            } else {
+                                desc.insert(k.clone(), v.clone());
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    fields.remove(field);
+                }
+            }
+            changed.insert(model.clone(), Arc::new(fields));
+        }
+        let keep = |m: &str| !removed.iter().any(|r| r == m);
+        let mut cache = self
+            .fields_get
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        cache.extend(changed);
+        let ir_models: Vec<Obj> = self
+            .ir_models
+            .iter()
+            .filter(|r| r.get("model").and_then(Value::as_str).is_some_and(keep))
+            .cloned()
+            .collect();
+        let ir_model_index = ir_models
+            .iter()
+            .enumerate()
+            .filter_map(|(i, row)| Some((row.get("model")?.as_str()?.to_string(), i)))
+            .collect();
+        Fixtures {
+            version: self.version,
+            dir: self.dir.clone(),
+            server_version: self.server_version.clone(),
+            ir_models,
+            ir_model_index,
+            model_names: self
+                .model_names
+                .iter()
+                .filter(|m| keep(m))
+                .cloned()
+                .collect(),
+            rpc: self.rpc.clone(),
+            fields_get: Mutex::new(cache),
+            demo: OnceLock::new(),
+            ir_model_fields: OnceLock::new(),
+        }
+    }
+
     /// The `ir.model` row of `model`.
     pub fn ir_model(&self, model: &str) -> Option<&Obj> {
         self.ir_model_index.get(model).map(|&i| &self.ir_models[i])

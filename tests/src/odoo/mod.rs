@@ -465,4 +465,10 @@ pub(crate) struct Config {
     pub listen: std::net::SocketAddr,
     /// Synthetic models added to the recorded ones (see [`FakeOdooBuilder::extra_models`]).
     pub extra_models: usize,
+    /// `fields_get` changes (see [`FakeOdooBuilder::alter_field`]).
+    pub alter_fields: Vec<(String, String, serde_json::Value)>,
+    /// Models taken away (see [`FakeOdooBuilder::remove_model`]).
+    pub removed_models: Vec<String>,
+    /// Serve Odoo 19's `/doc-bearer/*` (see [`FakeOdooBuilder::api_doc`]).
+    pub api_doc: bool,
 }

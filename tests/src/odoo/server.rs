@@ -61,6 +61,8 @@ pub(crate) struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     connections: AtomicUsize,
     counter: AtomicU64,
+    /// `/doc-bearer/*` is served (Odoo 19 with `api_doc` installed).
+    api_doc: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -93,6 +95,9 @@ impl fmt::Debug for FakeOdooBuilder {
             .field("seed_demo", &self.cfg.seed_demo)
             .field("seed_demo_large", &self.cfg.seed_demo_large)
             .field("listen", &self.cfg.listen)
+            .field("alter_fields", &self.cfg.alter_fields)
+            .field("removed_models", &self.cfg.removed_models)
+            .field("api_doc", &self.cfg.api_doc)
             .finish()
     }
 }
@@ -182,6 +187,39 @@ impl FakeOdooBuilder {
         self
     }
 
+    /// Change the schema the server describes: `change` is merged key by key over the
+    /// `fields_get` description of `model.field` (`{"type": "integer"}` retypes it, a key set to
+    /// `null` is removed; a field that did not exist is added), and `null` instead of an object
+    /// removes the field. For testing drift checks and schema readers against a server whose
+    /// schema moved away from the bindings'. Applies to `fields_get`, `ir.model.fields` and the
+    /// ORM's validation alike.
+    pub fn alter_field(
+        mut self,
+        model: impl Into<String>,
+        field: impl Into<String>,
+        change: Value,
+    ) -> Self {
+        self.cfg
+            .alter_fields
+            .push((model.into(), field.into(), change));
+        self
+    }
+
+    /// Serve without `model` (no `ir.model` row, no `fields_get`, calls fail as for an unknown
+    /// model).
+    pub fn remove_model(mut self, model: impl Into<String>) -> Self {
+        self.cfg.removed_models.push(model.into());
+        self
+    }
+
+    /// Odoo 19: serve the `api_doc` module's `/doc-bearer/index.json` and
+    /// `/doc-bearer/<model>.json` (default), or answer them 404 as a server without the module
+    /// installed does. No effect before 19 (the routes do not exist there).
+    pub fn api_doc(mut self, installed: bool) -> Self {
+        self.cfg.api_doc = installed;
+        self
+    }
+
     /// Bind 127.0.0.1 on a free port (or what [`port`](Self::port) / [`bind`](Self::bind)
     /// say) and serve; returns once the socket listens.
     ///
@@ -217,6 +255,9 @@ impl FakeOdoo {
                 seed_demo_large: false,
                 listen: SocketAddr::from(([127, 0, 0, 1], 0)),
                 extra_models: 0,
+                alter_fields: Vec::new(),
+                removed_models: Vec::new(),
+                api_doc: true,
             },
         }
     }
@@ -229,6 +270,9 @@ impl FakeOdoo {
         let mut fx = fixtures::load(&root, cfg.version).map_err(std::io::Error::other)?;
         if cfg.extra_models > 0 {
             fx = Arc::new(fx.with_synthetic_models(cfg.extra_models));
+        }
+        if !cfg.alter_fields.is_empty() || !cfg.removed_models.is_empty() {
+            fx = Arc::new(fx.with_changes(&cfg.alter_fields, &cfg.removed_models));
         }
         let users = build_users(&cfg);
         let mut store = Store::default();
@@ -280,6 +324,7 @@ impl FakeOdoo {
             requests: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
             counter: AtomicU64::new(0),
+            api_doc: cfg.api_doc,
         });
 
         let listener = std::net::TcpListener::bind(cfg.listen).map_err(|e| {
@@ -923,6 +968,7 @@ fn route(
     }
     if let Some(name) = path.strip_prefix("/doc-bearer/")
         && shared.version.has_json2()
+        && shared.api_doc
     {
         return api_doc(shared, name, headers);
     }
