@@ -45,7 +45,7 @@ fn generate_all(v: u32, schema: &Schema) -> Vec<emit::OutputFile> {
         ..Settings::default()
     };
     let files = emit::generate(schema, &settings).unwrap();
-    assert_eq!(files.len(), schema.models.len() + 3, "Odoo {v}");
+    assert_eq!(files.len(), schema.models.len() + 4, "Odoo {v}");
     files
 }
 

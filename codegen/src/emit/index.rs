@@ -41,6 +41,13 @@ fn gen_rel(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
     quote! { #( #aliases )* }
 }
 
+fn verify_docs() -> Vec<String> {
+    vec![
+        "Drift checks: the models compiled in, and `client.verify_all()` (with".into(),
+        "the trait `VerifyAll` in scope; the prelude brings it).".into(),
+    ]
+}
+
 fn rel_docs() -> Vec<String> {
     vec![
         "Relation targets: one alias per model, naming its record type, or".into(),
@@ -83,9 +90,47 @@ fn gen_prelude(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
         pub use #rt::fields::FieldHandle as _;
         pub use #rt::wire::Selection as _;
         pub use #rt::{CreateValues as _, Model as _, UpdateValues as _};
+        pub use super::verify::VerifyAll as _;
         #domain
         #( #runtime_types )*
         #( #uses )*
+    }
+}
+
+/// The drift-check registry: every model compiled in, and `client.verify_all()`.
+fn gen_verify(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
+    let rt = settings.runtime();
+    let specs = plan.models.iter().filter(|m| m.has_model_impl()).map(|m| {
+        let cfg = layout::cfg(m.feature.as_deref());
+        let module = m.module.ident();
+        let ty = m.ty.ident();
+        let name = m.name;
+        quote! {
+            #cfg
+            #rt::verify::ModelSpec::new(#name, <super::#module::#ty as #rt::Model>::FIELD_SPECS)
+        }
+    });
+    quote! {
+        /// Every model compiled in (with its cargo feature on, when models have features),
+        /// with the fields it was generated from.
+        pub const MODELS: &[#rt::verify::ModelSpec] = &[ #( #specs ),* ];
+
+        /// `client.verify_all()`: compare every model in [`MODELS`] with the server's
+        /// `fields_get` (see `runtime::verify`).
+        pub trait VerifyAll {
+            /// The mismatches between these bindings and the server, by model and field.
+            fn verify_all(
+                &self,
+            ) -> impl ::core::future::Future<Output = #rt::Result<#rt::verify::DriftReport>> + Send;
+        }
+
+        impl VerifyAll for #rt::OdooClient {
+            fn verify_all(
+                &self,
+            ) -> impl ::core::future::Future<Output = #rt::Result<#rt::verify::DriftReport>> + Send {
+                self.verify_models(MODELS)
+            }
+        }
     }
 }
 
@@ -119,6 +164,12 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
                     .into(),
             ],
             items: gen_prelude(plan, settings),
+        },
+        Support {
+            name: "verify",
+            single_doc: verify_docs(),
+            tree_doc: verify_docs(),
+            items: gen_verify(plan, settings),
         },
     ];
     let unit = |i: usize| {

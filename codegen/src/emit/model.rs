@@ -102,7 +102,7 @@ pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings
         rt: settings.runtime(),
     };
     let record = gen_struct(&cx);
-    let has_id = m.fields.iter().any(|f| f.wire == "id" && f.in_record());
+    let has_id = m.has_model_impl();
     let impl_model = if has_id {
         gen_impl_model(&cx)
     } else {
@@ -375,10 +375,12 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
             .iter()
             .filter(|f| f.in_record() && matches!(f.ty, RustType::Many2One { .. }))
             .map(|f| f.wire);
+    let specs = cx.m.fields.iter().filter_map(|f| gen_field_spec(rt, f));
     quote! {
         impl #rt::Model for #ty {
             const MODEL: &'static str = #model;
             const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
+            const FIELD_SPECS: &'static [#rt::verify::FieldSpec] = &[ #( #specs ),* ];
             fn id(&self) -> i64 {
                 self.id
             }
@@ -390,6 +392,34 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
             ];
         }
     }
+}
+
+/// What a drift check compares of one field (`client.verify::<M>()`): plain data, one const
+/// expression. Reified group fields are left out (they exist in fields_get only, and only up
+/// to Odoo 18).
+fn gen_field_spec(rt: &TokenStream, f: &FieldPlan<'_>) -> Option<TokenStream> {
+    if f.field.reified {
+        return None;
+    }
+    let (wire, ttype) = (f.wire, &f.field.ttype);
+    let mut spec = quote!(#rt::verify::FieldSpec::new(#wire, #ttype));
+    if let Some(r) = &f.field.relation {
+        spec = quote!(#spec.relation(#r));
+    }
+    if f.field.required {
+        spec = quote!(#spec.required());
+    }
+    let keys: Vec<&str> = f
+        .field
+        .selection
+        .iter()
+        .flatten()
+        .filter_map(|(k, _)| k.as_str())
+        .collect();
+    if !keys.is_empty() {
+        spec = quote!(#spec.selection(&[ #( #keys ),* ]));
+    }
+    Some(spec)
 }
 
 /// The parameter type and the value expression of a setter for this field.

@@ -40,6 +40,13 @@ pub struct ModelPlan<'a> {
     pub verbatim_names: bool,
 }
 
+impl ModelPlan<'_> {
+    /// The record struct implements `Model` (it has an `id` to return).
+    pub fn has_model_impl(&self) -> bool {
+        self.fields.iter().any(|f| f.wire == "id" && f.in_record())
+    }
+}
+
 pub struct FieldPlan<'a> {
     pub wire: &'a str,
     pub field: &'a Field,
@@ -98,7 +105,7 @@ impl<'a> SchemaPlan<'a> {
             "model module",
             &names,
             Case::Snake,
-            &["rel", "prelude", "fields"],
+            &["rel", "prelude", "fields", "verify"],
             "_model",
         )?;
         // A model called `Option` or `string` must not shadow the prelude

@@ -397,6 +397,95 @@ impl ::runtime::Model for AccountAccount {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_type", "selection")
+            .required()
+            .selection(
+                &[
+                    "asset_receivable",
+                    "asset_cash",
+                    "asset_current",
+                    "asset_non_current",
+                    "asset_prepayments",
+                    "asset_fixed",
+                    "liability_payable",
+                    "liability_credit_card",
+                    "liability_current",
+                    "liability_non_current",
+                    "equity",
+                    "equity_unaffected",
+                    "income",
+                    "income_other",
+                    "expense",
+                    "expense_depreciation",
+                    "expense_direct_cost",
+                    "off_balance",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("allowed_journal_ids", "many2many")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("code", "char"),
+        ::runtime::verify::FieldSpec::new("code_mapping_ids", "one2many")
+            .relation("account.code.mapping"),
+        ::runtime::verify::FieldSpec::new("code_store", "char"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_fiscal_country_code", "char"),
+        ::runtime::verify::FieldSpec::new("company_ids", "many2many")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("current_balance", "float"),
+        ::runtime::verify::FieldSpec::new("deprecated", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_mapping_tab", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+            .relation("account.group"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("include_initial_balance", "boolean"),
+        ::runtime::verify::FieldSpec::new("internal_group", "selection")
+            .selection(&["equity", "asset", "liability", "income", "expense", "off"]),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("non_trade", "boolean"),
+        ::runtime::verify::FieldSpec::new("note", "text"),
+        ::runtime::verify::FieldSpec::new("opening_balance", "monetary"),
+        ::runtime::verify::FieldSpec::new("opening_credit", "monetary"),
+        ::runtime::verify::FieldSpec::new("opening_debit", "monetary"),
+        ::runtime::verify::FieldSpec::new("placeholder_code", "char"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("reconcile", "boolean"),
+        ::runtime::verify::FieldSpec::new("related_taxes_amount", "integer"),
+        ::runtime::verify::FieldSpec::new("root_id", "many2one")
+            .relation("account.root"),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("account.account.tag"),
+        ::runtime::verify::FieldSpec::new("tax_ids", "many2many")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("used", "boolean"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

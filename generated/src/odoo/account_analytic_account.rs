@@ -336,6 +336,65 @@ impl ::runtime::Model for AccountAnalyticAccount {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("balance", "monetary"),
+        ::runtime::verify::FieldSpec::new("bom_count", "integer"),
+        ::runtime::verify::FieldSpec::new("bom_ids", "many2many").relation("mrp.bom"),
+        ::runtime::verify::FieldSpec::new("code", "char"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+            .relation("account.analytic.line"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("plan_id", "many2one")
+            .relation("account.analytic.plan")
+            .required(),
+        ::runtime::verify::FieldSpec::new("production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("production_ids", "many2many")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("project_count", "integer"),
+        ::runtime::verify::FieldSpec::new("project_ids", "one2many")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("root_plan_id", "many2one")
+            .relation("account.analytic.plan"),
+        ::runtime::verify::FieldSpec::new("vendor_bill_count", "integer"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("workcenter_ids", "many2many")
+            .relation("mrp.workcenter"),
+        ::runtime::verify::FieldSpec::new("workorder_count", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -136,6 +136,39 @@ impl ::runtime::Model for AccountAnalyticApplicability {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_prefix", "char"),
+        ::runtime::verify::FieldSpec::new("analytic_plan_id", "many2one")
+            .relation("account.analytic.plan"),
+        ::runtime::verify::FieldSpec::new("applicability", "selection")
+            .required()
+            .selection(&["optional", "mandatory", "unavailable"]),
+        ::runtime::verify::FieldSpec::new("business_domain", "selection")
+            .required()
+            .selection(
+                &[
+                    "general",
+                    "invoice",
+                    "bill",
+                    "purchase_order",
+                    "manufacturing_order",
+                    "stock_picking",
+                    "sale_order",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_account_prefix", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("product_categ_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

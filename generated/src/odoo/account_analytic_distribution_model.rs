@@ -170,6 +170,35 @@ impl ::runtime::Model for AccountAnalyticDistributionModel {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_prefix", "char"),
+        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new(
+                "distribution_analytic_account_ids",
+                "many2many",
+            )
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("partner_category_id", "many2one")
+            .relation("res.partner.category"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("prefix_placeholder", "char"),
+        ::runtime::verify::FieldSpec::new("product_categ_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -247,6 +247,53 @@ impl ::runtime::Model for AccountAnalyticLine {
         "x_plan2_id",
         "x_plan3_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("amount", "monetary").required(),
+        ::runtime::verify::FieldSpec::new("auto_account_id", "many2one")
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("category", "selection")
+            .selection(&["other", "invoice", "vendor_bill", "manufacturing_order"]),
+        ::runtime::verify::FieldSpec::new("code", "char"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("general_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("move_line_id", "many2one")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+            .relation("uom.category"),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("ref", "char"),
+        ::runtime::verify::FieldSpec::new("so_line", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("unit_amount", "float"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("x_plan2_id", "many2one")
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("x_plan3_id", "many2one")
+            .relation("account.analytic.account"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -186,6 +186,36 @@ impl ::runtime::Model for AccountAnalyticPlan {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_count", "integer"),
+        ::runtime::verify::FieldSpec::new("account_ids", "one2many")
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("all_account_count", "integer"),
+        ::runtime::verify::FieldSpec::new("applicability_ids", "one2many")
+            .relation("account.analytic.applicability"),
+        ::runtime::verify::FieldSpec::new("children_count", "integer"),
+        ::runtime::verify::FieldSpec::new("children_ids", "one2many")
+            .relation("account.analytic.plan"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("default_applicability", "selection")
+            .selection(&["optional", "mandatory", "unavailable"]),
+        ::runtime::verify::FieldSpec::new("description", "text"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("account.analytic.plan"),
+        ::runtime::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::verify::FieldSpec::new("root_id", "many2one")
+            .relation("account.analytic.plan"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -209,6 +209,43 @@ impl ::runtime::Model for AccountAutomaticEntryWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_type", "selection")
+            .selection(&["income", "expense"]),
+        ::runtime::verify::FieldSpec::new("action", "selection")
+            .required()
+            .selection(&["change_period", "change_account"]),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::verify::FieldSpec::new("destination_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("display_currency_helper", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("expense_accrual_account", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal")
+            .required(),
+        ::runtime::verify::FieldSpec::new("lock_date_message", "char"),
+        ::runtime::verify::FieldSpec::new("move_data", "text"),
+        ::runtime::verify::FieldSpec::new("move_line_ids", "many2many")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("percentage", "float"),
+        ::runtime::verify::FieldSpec::new("preview_move_data", "text"),
+        ::runtime::verify::FieldSpec::new("revenue_accrual_account", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("total_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

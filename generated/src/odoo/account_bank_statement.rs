@@ -184,6 +184,36 @@ impl ::runtime::Model for AccountBankStatement {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("balance_end", "monetary"),
+        ::runtime::verify::FieldSpec::new("balance_end_real", "monetary"),
+        ::runtime::verify::FieldSpec::new("balance_start", "monetary"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("first_line_index", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_complete", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_valid", "boolean"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+            .relation("account.bank.statement.line")
+            .required(),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("problem_description", "text"),
+        ::runtime::verify::FieldSpec::new("reference", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

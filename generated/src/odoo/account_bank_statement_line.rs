@@ -1497,6 +1497,320 @@ impl ::runtime::Model for AccountBankStatementLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("abnormal_amount_warning", "text"),
+        ::runtime::verify::FieldSpec::new("abnormal_date_warning", "text"),
+        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::verify::FieldSpec::new("account_number", "char"),
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("always_tax_exigible", "boolean"),
+        ::runtime::verify::FieldSpec::new("amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_currency", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_paid", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_residual", "float"),
+        ::runtime::verify::FieldSpec::new("amount_residual_signed", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_tax_signed", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_total_in_currency_signed", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_total_signed", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_total_words", "char"),
+        ::runtime::verify::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::verify::FieldSpec::new(
+            "amount_untaxed_in_currency_signed",
+            "monetary",
+        ),
+        ::runtime::verify::FieldSpec::new("amount_untaxed_signed", "monetary"),
+        ::runtime::verify::FieldSpec::new("attachment_ids", "one2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("audit_trail_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("authorized_transaction_ids", "many2many")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("auto_post", "selection")
+            .required()
+            .selection(&["no", "at_date", "monthly", "quarterly", "yearly"]),
+        ::runtime::verify::FieldSpec::new("auto_post_origin_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("auto_post_until", "date"),
+        ::runtime::verify::FieldSpec::new("bank_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
+            .relation("utm.campaign"),
+        ::runtime::verify::FieldSpec::new("checked", "boolean"),
+        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+            .selection(&["tax_included", "tax_excluded"]),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::verify::FieldSpec::new("delivery_date", "date"),
+        ::runtime::verify::FieldSpec::new("direction_sign", "integer"),
+        ::runtime::verify::FieldSpec::new(
+            "display_inactive_currency_warning",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_qr_code", "boolean"),
+        ::runtime::verify::FieldSpec::new("duplicated_ref_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+            .relation("account.fiscal.position"),
+        ::runtime::verify::FieldSpec::new("foreign_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_reconciled_entries", "boolean"),
+        ::runtime::verify::FieldSpec::new("hide_post_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("highest_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("inalterable_hash", "char"),
+        ::runtime::verify::FieldSpec::new("incoterm_location", "char"),
+        ::runtime::verify::FieldSpec::new("internal_index", "char"),
+        ::runtime::verify::FieldSpec::new("invoice_cash_rounding_id", "many2one")
+            .relation("account.cash.rounding"),
+        ::runtime::verify::FieldSpec::new("invoice_currency_rate", "float"),
+        ::runtime::verify::FieldSpec::new("invoice_date", "date"),
+        ::runtime::verify::FieldSpec::new("invoice_date_due", "date"),
+        ::runtime::verify::FieldSpec::new("invoice_filter_type_domain", "char"),
+        ::runtime::verify::FieldSpec::new("invoice_has_outstanding", "boolean"),
+        ::runtime::verify::FieldSpec::new("invoice_incoterm_id", "many2one")
+            .relation("account.incoterms"),
+        ::runtime::verify::FieldSpec::new("invoice_line_ids", "one2many")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("invoice_origin", "char"),
+        ::runtime::verify::FieldSpec::new(
+            "invoice_outstanding_credits_debits_widget",
+            "binary",
+        ),
+        ::runtime::verify::FieldSpec::new("invoice_partner_display_name", "char"),
+        ::runtime::verify::FieldSpec::new("invoice_payment_term_id", "many2one")
+            .relation("account.payment.term"),
+        ::runtime::verify::FieldSpec::new("invoice_payments_widget", "binary"),
+        ::runtime::verify::FieldSpec::new("invoice_pdf_report_file", "binary"),
+        ::runtime::verify::FieldSpec::new("invoice_pdf_report_id", "many2one")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("invoice_source_email", "char"),
+        ::runtime::verify::FieldSpec::new("invoice_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("invoice_vendor_bill_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("is_being_sent", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_manually_modified", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_move_sent", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_purchase_matched", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_reconciled", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_storno", "boolean"),
+        ::runtime::verify::FieldSpec::new("journal_group_id", "many2one")
+            .relation("account.journal.group"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal")
+            .required(),
+        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("made_sequence_gap", "boolean"),
+        ::runtime::verify::FieldSpec::new("matched_payment_ids", "many2many")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("medium_id", "many2one")
+            .relation("utm.medium"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_main_attachment_id", "many2one")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+            .relation("account.move")
+            .required(),
+        ::runtime::verify::FieldSpec::new("move_sent_values", "selection")
+            .selection(&["sent", "not_sent"]),
+        ::runtime::verify::FieldSpec::new("move_type", "selection")
+            .required()
+            .selection(
+                &[
+                    "entry",
+                    "out_invoice",
+                    "out_refund",
+                    "in_invoice",
+                    "in_refund",
+                    "out_receipt",
+                    "in_receipt",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("narration", "html"),
+        ::runtime::verify::FieldSpec::new("need_cancel_request", "boolean"),
+        ::runtime::verify::FieldSpec::new("needed_terms", "binary"),
+        ::runtime::verify::FieldSpec::new("needed_terms_dirty", "boolean"),
+        ::runtime::verify::FieldSpec::new("next_payment_date", "date"),
+        ::runtime::verify::FieldSpec::new("origin_payment_id", "many2one")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("partner_bank_id", "many2one")
+            .relation("res.partner.bank"),
+        ::runtime::verify::FieldSpec::new("partner_credit", "monetary"),
+        ::runtime::verify::FieldSpec::new("partner_credit_warning", "text"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("partner_name", "char"),
+        ::runtime::verify::FieldSpec::new("partner_shipping_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("payment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("payment_ids", "many2many")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("payment_ref", "char"),
+        ::runtime::verify::FieldSpec::new("payment_reference", "char"),
+        ::runtime::verify::FieldSpec::new("payment_state", "selection")
+            .selection(
+                &[
+                    "not_paid",
+                    "in_payment",
+                    "paid",
+                    "partial",
+                    "reversed",
+                    "blocked",
+                    "invoicing_legacy",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("payment_term_details", "binary"),
+        ::runtime::verify::FieldSpec::new("posted_before", "boolean"),
+        ::runtime::verify::FieldSpec::new("preferred_payment_method_line_id", "many2one")
+            .relation("account.payment.method.line"),
+        ::runtime::verify::FieldSpec::new("purchase_id", "many2one")
+            .relation("purchase.order"),
+        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("purchase_order_name", "char"),
+        ::runtime::verify::FieldSpec::new("purchase_vendor_bill_id", "many2one")
+            .relation("purchase.bill.union"),
+        ::runtime::verify::FieldSpec::new("qr_code_method", "selection"),
+        ::runtime::verify::FieldSpec::new("quick_edit_mode", "boolean"),
+        ::runtime::verify::FieldSpec::new("quick_edit_total_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("quick_encoding_vals", "json"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("ref", "char"),
+        ::runtime::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
+        ::runtime::verify::FieldSpec::new("reversal_move_ids", "one2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("reversed_entry_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("running_balance", "monetary"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("secure_sequence_number", "integer"),
+        ::runtime::verify::FieldSpec::new("secured", "boolean"),
+        ::runtime::verify::FieldSpec::new("sending_data", "json"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("sequence_number", "integer"),
+        ::runtime::verify::FieldSpec::new("sequence_prefix", "char"),
+        ::runtime::verify::FieldSpec::new("show_delivery_date", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_discount_details", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_name_warning", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_payment_term_details", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_reset_to_draft_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_update_fpos", "boolean"),
+        ::runtime::verify::FieldSpec::new("source_id", "many2one")
+            .relation("utm.source"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["draft", "posted", "cancel"]),
+        ::runtime::verify::FieldSpec::new("statement_balance_end_real", "monetary"),
+        ::runtime::verify::FieldSpec::new("statement_complete", "boolean"),
+        ::runtime::verify::FieldSpec::new("statement_id", "many2one")
+            .relation("account.bank.statement"),
+        ::runtime::verify::FieldSpec::new("statement_line_id", "many2one")
+            .relation("account.bank.statement.line"),
+        ::runtime::verify::FieldSpec::new("statement_line_ids", "one2many")
+            .relation("account.bank.statement.line"),
+        ::runtime::verify::FieldSpec::new("statement_name", "char"),
+        ::runtime::verify::FieldSpec::new("statement_valid", "boolean"),
+        ::runtime::verify::FieldSpec::new("status_in_payment", "selection")
+            .selection(
+                &[
+                    "not_paid",
+                    "in_payment",
+                    "paid",
+                    "partial",
+                    "reversed",
+                    "blocked",
+                    "invoicing_legacy",
+                    "draft",
+                    "cancel",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("stock_move_id", "many2one")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+            .relation("stock.valuation.layer"),
+        ::runtime::verify::FieldSpec::new("suitable_journal_ids", "many2many")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+            .selection(&["round_per_line", "round_globally"]),
+        ::runtime::verify::FieldSpec::new("tax_cash_basis_created_move_ids", "one2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("tax_cash_basis_origin_move_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("tax_cash_basis_rec_id", "many2one")
+            .relation("account.partial.reconcile"),
+        ::runtime::verify::FieldSpec::new("tax_country_code", "char"),
+        ::runtime::verify::FieldSpec::new("tax_country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("tax_lock_date_message", "char"),
+        ::runtime::verify::FieldSpec::new("tax_totals", "binary"),
+        ::runtime::verify::FieldSpec::new("taxes_legal_notes", "html"),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::verify::FieldSpec::new("transaction_count", "integer"),
+        ::runtime::verify::FieldSpec::new("transaction_details", "json"),
+        ::runtime::verify::FieldSpec::new("transaction_ids", "many2many")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("transaction_type", "char"),
+        ::runtime::verify::FieldSpec::new("type_name", "char"),
+        ::runtime::verify::FieldSpec::new("ubl_cii_xml_file", "binary"),
+        ::runtime::verify::FieldSpec::new("ubl_cii_xml_id", "many2one")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("wip_production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("wip_production_ids", "many2many")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

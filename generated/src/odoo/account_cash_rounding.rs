@@ -129,6 +129,27 @@ impl ::runtime::Model for AccountCashRounding {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("loss_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("profit_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("rounding", "float").required(),
+        ::runtime::verify::FieldSpec::new("rounding_method", "selection")
+            .required()
+            .selection(&["UP", "DOWN", "HALF-UP"]),
+        ::runtime::verify::FieldSpec::new("strategy", "selection")
+            .required()
+            .selection(&["biggest_tax", "add_invoice_line"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

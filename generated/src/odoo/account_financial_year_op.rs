@@ -122,6 +122,24 @@ impl ::runtime::Model for AccountFinancialYearOp {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("fiscalyear_last_day", "integer").required(),
+        ::runtime::verify::FieldSpec::new("fiscalyear_last_month", "selection")
+            .required()
+            .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("opening_date", "date").required(),
+        ::runtime::verify::FieldSpec::new("opening_move_posted", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -233,6 +233,45 @@ impl ::runtime::Model for AccountFiscalPosition {
         "zip_from",
         "zip_to",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_ids", "one2many")
+            .relation("account.fiscal.position.account"),
+        ::runtime::verify::FieldSpec::new("account_map", "binary"),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_apply", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("country_group_id", "many2one")
+            .relation("res.country.group"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::verify::FieldSpec::new("foreign_vat", "char"),
+        ::runtime::verify::FieldSpec::new("foreign_vat_header_mode", "selection")
+            .selection(&["templates_found", "no_template"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("note", "html"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("state_ids", "many2many")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("states_count", "integer"),
+        ::runtime::verify::FieldSpec::new("tax_ids", "one2many")
+            .relation("account.fiscal.position.tax"),
+        ::runtime::verify::FieldSpec::new("tax_map", "binary"),
+        ::runtime::verify::FieldSpec::new("vat_required", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("zip_from", "char"),
+        ::runtime::verify::FieldSpec::new("zip_to", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -116,6 +116,26 @@ impl ::runtime::Model for AccountFiscalPositionTax {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("position_id", "many2one")
+            .relation("account.fiscal.position")
+            .required(),
+        ::runtime::verify::FieldSpec::new("tax_dest_active", "boolean"),
+        ::runtime::verify::FieldSpec::new("tax_dest_id", "many2one")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("tax_src_id", "many2one")
+            .relation("account.tax")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

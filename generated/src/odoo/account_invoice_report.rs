@@ -246,6 +246,64 @@ impl ::runtime::Model for AccountInvoiceReport {
         "state",
         "team_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+            .relation("account.fiscal.position"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("inventory_value", "float"),
+        ::runtime::verify::FieldSpec::new("invoice_date", "date"),
+        ::runtime::verify::FieldSpec::new("invoice_date_due", "date"),
+        ::runtime::verify::FieldSpec::new("invoice_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("move_type", "selection")
+            .selection(&["out_invoice", "in_invoice", "out_refund", "in_refund"]),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("payment_state", "selection")
+            .selection(
+                &[
+                    "not_paid",
+                    "in_payment",
+                    "paid",
+                    "partial",
+                    "reversed",
+                    "blocked",
+                    "invoicing_legacy",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("price_average", "float"),
+        ::runtime::verify::FieldSpec::new("price_margin", "float"),
+        ::runtime::verify::FieldSpec::new("price_subtotal", "float"),
+        ::runtime::verify::FieldSpec::new("price_subtotal_currency", "float"),
+        ::runtime::verify::FieldSpec::new("price_total", "float"),
+        ::runtime::verify::FieldSpec::new("product_categ_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "posted", "cancel"]),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

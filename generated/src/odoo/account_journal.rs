@@ -747,6 +747,128 @@ impl ::runtime::Model for AccountJournal {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::verify::FieldSpec::new("account_control_ids", "many2many")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("accounting_date", "date"),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("alias_defaults", "text"),
+        ::runtime::verify::FieldSpec::new("alias_domain", "char"),
+        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+            .relation("mail.alias.domain"),
+        ::runtime::verify::FieldSpec::new("alias_email", "char"),
+        ::runtime::verify::FieldSpec::new("alias_id", "many2one").relation("mail.alias"),
+        ::runtime::verify::FieldSpec::new("alias_name", "char"),
+        ::runtime::verify::FieldSpec::new("autocheck_on_post", "boolean"),
+        ::runtime::verify::FieldSpec::new("available_payment_method_ids", "many2many")
+            .relation("account.payment.method"),
+        ::runtime::verify::FieldSpec::new("bank_acc_number", "char"),
+        ::runtime::verify::FieldSpec::new("bank_account_id", "many2one")
+            .relation("res.partner.bank"),
+        ::runtime::verify::FieldSpec::new("bank_id", "many2one").relation("res.bank"),
+        ::runtime::verify::FieldSpec::new("bank_statements_source", "selection")
+            .selection(&["undefined"]),
+        ::runtime::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("company_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("current_statement_balance", "monetary"),
+        ::runtime::verify::FieldSpec::new("default_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("default_account_type", "char"),
+        ::runtime::verify::FieldSpec::new("display_alias_fields", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("entries_count", "integer"),
+        ::runtime::verify::FieldSpec::new("has_entries", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_posted_entries", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_sequence_holes", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_statement_lines", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_unhashed_entries", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("inbound_payment_method_line_ids", "one2many")
+            .relation("account.payment.method.line"),
+        ::runtime::verify::FieldSpec::new("invoice_reference_model", "selection")
+            .required()
+            .selection(&["odoo", "euro"]),
+        ::runtime::verify::FieldSpec::new("invoice_reference_type", "selection")
+            .required()
+            .selection(&["none", "partner", "invoice"]),
+        ::runtime::verify::FieldSpec::new("journal_group_ids", "many2many")
+            .relation("account.journal.group"),
+        ::runtime::verify::FieldSpec::new("json_activity_data", "text"),
+        ::runtime::verify::FieldSpec::new("kanban_dashboard", "text"),
+        ::runtime::verify::FieldSpec::new("kanban_dashboard_graph", "text"),
+        ::runtime::verify::FieldSpec::new("last_statement_id", "many2one")
+            .relation("account.bank.statement"),
+        ::runtime::verify::FieldSpec::new("loss_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("outbound_payment_method_line_ids", "one2many")
+            .relation("account.payment.method.line"),
+        ::runtime::verify::FieldSpec::new("payment_sequence", "boolean"),
+        ::runtime::verify::FieldSpec::new("profit_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("refund_sequence", "boolean"),
+        ::runtime::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
+        ::runtime::verify::FieldSpec::new("selected_payment_method_codes", "char"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("sequence_override_regex", "text"),
+        ::runtime::verify::FieldSpec::new("show_on_dashboard", "boolean"),
+        ::runtime::verify::FieldSpec::new("suspense_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("type", "selection")
+            .required()
+            .selection(&["sale", "purchase", "cash", "bank", "credit", "general"]),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -186,6 +186,40 @@ impl ::runtime::Model for AccountLockException {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("company_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("end_datetime", "datetime"),
+        ::runtime::verify::FieldSpec::new("fiscalyear_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("lock_date_field", "selection")
+            .required()
+            .selection(
+                &[
+                    "fiscalyear_lock_date",
+                    "tax_lock_date",
+                    "sale_lock_date",
+                    "purchase_lock_date",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("purchase_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("reason", "char"),
+        ::runtime::verify::FieldSpec::new("sale_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["active", "revoked", "expired"]),
+        ::runtime::verify::FieldSpec::new("tax_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

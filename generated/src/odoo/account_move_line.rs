@@ -715,6 +715,190 @@ impl ::runtime::Model for AccountMoveLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("account_internal_group", "selection")
+            .selection(&["equity", "asset", "liability", "income", "expense", "off"]),
+        ::runtime::verify::FieldSpec::new("account_root_id", "many2one")
+            .relation("account.root"),
+        ::runtime::verify::FieldSpec::new("account_type", "selection")
+            .selection(
+                &[
+                    "asset_receivable",
+                    "asset_cash",
+                    "asset_current",
+                    "asset_non_current",
+                    "asset_prepayments",
+                    "asset_fixed",
+                    "liability_payable",
+                    "liability_credit_card",
+                    "liability_current",
+                    "liability_non_current",
+                    "equity",
+                    "equity_unaffected",
+                    "income",
+                    "income_other",
+                    "expense",
+                    "expense_depreciation",
+                    "expense_direct_cost",
+                    "off_balance",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("amount_currency", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_residual", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_residual_currency", "monetary"),
+        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::verify::FieldSpec::new("analytic_line_ids", "one2many")
+            .relation("account.analytic.line"),
+        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::verify::FieldSpec::new("balance", "monetary"),
+        ::runtime::verify::FieldSpec::new("cogs_origin_id", "many2one")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("credit", "monetary"),
+        ::runtime::verify::FieldSpec::new("cumulated_balance", "monetary"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency")
+            .required(),
+        ::runtime::verify::FieldSpec::new("currency_rate", "float"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("date_maturity", "date"),
+        ::runtime::verify::FieldSpec::new("debit", "monetary"),
+        ::runtime::verify::FieldSpec::new("discount", "float"),
+        ::runtime::verify::FieldSpec::new("discount_allocation_dirty", "boolean"),
+        ::runtime::verify::FieldSpec::new("discount_allocation_key", "binary"),
+        ::runtime::verify::FieldSpec::new("discount_allocation_needed", "binary"),
+        ::runtime::verify::FieldSpec::new("discount_amount_currency", "monetary"),
+        ::runtime::verify::FieldSpec::new("discount_balance", "monetary"),
+        ::runtime::verify::FieldSpec::new("discount_date", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_type", "selection")
+            .required()
+            .selection(
+                &[
+                    "product",
+                    "cogs",
+                    "tax",
+                    "discount",
+                    "rounding",
+                    "payment_term",
+                    "line_section",
+                    "line_note",
+                    "epd",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new(
+                "distribution_analytic_account_ids",
+                "many2many",
+            )
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("epd_dirty", "boolean"),
+        ::runtime::verify::FieldSpec::new("epd_key", "binary"),
+        ::runtime::verify::FieldSpec::new("epd_needed", "binary"),
+        ::runtime::verify::FieldSpec::new("full_reconcile_id", "many2one")
+            .relation("account.full.reconcile"),
+        ::runtime::verify::FieldSpec::new("group_tax_id", "many2one")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_date", "date"),
+        ::runtime::verify::FieldSpec::new("is_account_reconcile", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_downpayment", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_imported", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_refund", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_same_currency", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_storno", "boolean"),
+        ::runtime::verify::FieldSpec::new("journal_group_id", "many2one")
+            .relation("account.journal.group"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("matched_credit_ids", "one2many")
+            .relation("account.partial.reconcile"),
+        ::runtime::verify::FieldSpec::new("matched_debit_ids", "one2many")
+            .relation("account.partial.reconcile"),
+        ::runtime::verify::FieldSpec::new("matching_number", "char"),
+        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+            .relation("account.move")
+            .required(),
+        ::runtime::verify::FieldSpec::new("move_name", "char"),
+        ::runtime::verify::FieldSpec::new("move_type", "selection")
+            .selection(
+                &[
+                    "entry",
+                    "out_invoice",
+                    "out_refund",
+                    "in_invoice",
+                    "in_refund",
+                    "out_receipt",
+                    "in_receipt",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("need_vehicle", "boolean"),
+        ::runtime::verify::FieldSpec::new("parent_state", "selection")
+            .selection(&["draft", "posted", "cancel"]),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("payment_date", "date"),
+        ::runtime::verify::FieldSpec::new("payment_id", "many2one")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_unit", "float"),
+        ::runtime::verify::FieldSpec::new("product_category_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+            .relation("uom.category"),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("purchase_line_id", "many2one")
+            .relation("purchase.order.line"),
+        ::runtime::verify::FieldSpec::new("purchase_order_id", "many2one")
+            .relation("purchase.order"),
+        ::runtime::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::verify::FieldSpec::new("reconcile_model_id", "many2one")
+            .relation("account.reconcile.model"),
+        ::runtime::verify::FieldSpec::new("reconciled", "boolean"),
+        ::runtime::verify::FieldSpec::new("ref", "char"),
+        ::runtime::verify::FieldSpec::new("sale_line_ids", "many2many")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("statement_id", "many2one")
+            .relation("account.bank.statement"),
+        ::runtime::verify::FieldSpec::new("statement_line_id", "many2one")
+            .relation("account.bank.statement.line"),
+        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+            .relation("stock.valuation.layer"),
+        ::runtime::verify::FieldSpec::new("tax_base_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+            .selection(&["round_per_line", "round_globally"]),
+        ::runtime::verify::FieldSpec::new("tax_group_id", "many2one")
+            .relation("account.tax.group"),
+        ::runtime::verify::FieldSpec::new("tax_ids", "many2many")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("tax_line_id", "many2one")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("tax_repartition_line_id", "many2one")
+            .relation("account.tax.repartition.line"),
+        ::runtime::verify::FieldSpec::new("tax_tag_ids", "many2many")
+            .relation("account.account.tag"),
+        ::runtime::verify::FieldSpec::new("tax_tag_invert", "boolean"),
+        ::runtime::verify::FieldSpec::new("term_key", "binary"),
+        ::runtime::verify::FieldSpec::new("vehicle_id", "many2one")
+            .relation("fleet.vehicle"),
+        ::runtime::verify::FieldSpec::new("vehicle_log_service_ids", "one2many")
+            .relation("fleet.vehicle.log.services"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

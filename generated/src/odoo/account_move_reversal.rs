@@ -161,6 +161,34 @@ impl ::runtime::Model for AccountMoveReversal {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("available_journal_ids", "many2many")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal")
+            .required(),
+        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("move_type", "char"),
+        ::runtime::verify::FieldSpec::new("new_move_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("reason", "char"),
+        ::runtime::verify::FieldSpec::new("residual", "monetary"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

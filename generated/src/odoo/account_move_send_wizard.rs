@@ -200,6 +200,41 @@ impl ::runtime::Model for AccountMoveSendWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("alerts", "json"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_pdf_report_id", "boolean"),
+        ::runtime::verify::FieldSpec::new("extra_edi_checkboxes", "json"),
+        ::runtime::verify::FieldSpec::new("extra_edis", "json"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_edi_format", "selection")
+            .selection(
+                &["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"],
+            ),
+        ::runtime::verify::FieldSpec::new("is_download_only", "boolean"),
+        ::runtime::verify::FieldSpec::new("mail_attachments_widget", "json"),
+        ::runtime::verify::FieldSpec::new("mail_body", "html"),
+        ::runtime::verify::FieldSpec::new("mail_lang", "char"),
+        ::runtime::verify::FieldSpec::new("mail_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("mail_subject", "char"),
+        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+            .relation("mail.template"),
+        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+            .relation("account.move")
+            .required(),
+        ::runtime::verify::FieldSpec::new("pdf_report_id", "many2one")
+            .relation("ir.actions.report"),
+        ::runtime::verify::FieldSpec::new("sending_method_checkboxes", "json"),
+        ::runtime::verify::FieldSpec::new("sending_methods", "json"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -171,6 +171,37 @@ impl ::runtime::Model for AccountPartialReconcile {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("credit_amount_currency", "monetary"),
+        ::runtime::verify::FieldSpec::new("credit_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("credit_move_id", "many2one")
+            .relation("account.move.line")
+            .required(),
+        ::runtime::verify::FieldSpec::new("debit_amount_currency", "monetary"),
+        ::runtime::verify::FieldSpec::new("debit_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("debit_move_id", "many2one")
+            .relation("account.move.line")
+            .required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("exchange_move_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("full_reconcile_id", "many2one")
+            .relation("account.full.reconcile"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("max_date", "date"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

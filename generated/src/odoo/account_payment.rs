@@ -701,6 +701,144 @@ impl ::runtime::Model for AccountPayment {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_available_for_refund", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_company_currency_signed", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_signed", "monetary"),
+        ::runtime::verify::FieldSpec::new("attachment_ids", "one2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("available_journal_ids", "many2many")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("available_partner_bank_ids", "many2many")
+            .relation("res.partner.bank"),
+        ::runtime::verify::FieldSpec::new(
+                "available_payment_method_line_ids",
+                "many2many",
+            )
+            .relation("account.payment.method.line"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::verify::FieldSpec::new("destination_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("duplicate_payment_ids", "many2many")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("is_matched", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_reconciled", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_sent", "boolean"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal")
+            .required(),
+        ::runtime::verify::FieldSpec::new("memo", "char"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_main_attachment_id", "many2one")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("move_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("need_cancel_request", "boolean"),
+        ::runtime::verify::FieldSpec::new("outstanding_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "paired_internal_transfer_payment_id",
+                "many2one",
+            )
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("partner_bank_id", "many2one")
+            .relation("res.partner.bank"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("partner_type", "selection")
+            .required()
+            .selection(&["customer", "supplier"]),
+        ::runtime::verify::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::verify::FieldSpec::new("payment_method_id", "many2one")
+            .relation("account.payment.method"),
+        ::runtime::verify::FieldSpec::new("payment_method_line_id", "many2one")
+            .relation("account.payment.method.line"),
+        ::runtime::verify::FieldSpec::new("payment_receipt_title", "char"),
+        ::runtime::verify::FieldSpec::new("payment_reference", "char"),
+        ::runtime::verify::FieldSpec::new("payment_token_id", "many2one")
+            .relation("payment.token"),
+        ::runtime::verify::FieldSpec::new("payment_transaction_id", "many2one")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("payment_type", "selection")
+            .required()
+            .selection(&["outbound", "inbound"]),
+        ::runtime::verify::FieldSpec::new("qr_code", "html"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("reconciled_bill_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("reconciled_bills_count", "integer"),
+        ::runtime::verify::FieldSpec::new("reconciled_invoice_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("reconciled_invoices_count", "integer"),
+        ::runtime::verify::FieldSpec::new("reconciled_invoices_type", "selection")
+            .selection(&["credit_note", "invoice"]),
+        ::runtime::verify::FieldSpec::new("reconciled_statement_line_ids", "many2many")
+            .relation("account.bank.statement.line"),
+        ::runtime::verify::FieldSpec::new("reconciled_statement_lines_count", "integer"),
+        ::runtime::verify::FieldSpec::new("refunds_count", "integer"),
+        ::runtime::verify::FieldSpec::new("require_partner_bank_account", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_partner_bank_account", "boolean"),
+        ::runtime::verify::FieldSpec::new("source_payment_id", "many2one")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["draft", "in_process", "paid", "canceled", "rejected"]),
+        ::runtime::verify::FieldSpec::new("suitable_payment_token_ids", "many2many")
+            .relation("payment.token"),
+        ::runtime::verify::FieldSpec::new("use_electronic_payment_method", "boolean"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -171,6 +171,35 @@ impl ::runtime::Model for AccountPaymentMethodLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("available_payment_method_ids", "many2many")
+            .relation("account.payment.method"),
+        ::runtime::verify::FieldSpec::new("code", "char"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("payment_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("payment_method_id", "many2one")
+            .relation("account.payment.method")
+            .required(),
+        ::runtime::verify::FieldSpec::new("payment_provider_id", "many2one")
+            .relation("payment.provider"),
+        ::runtime::verify::FieldSpec::new("payment_provider_state", "selection")
+            .selection(&["disabled", "enabled", "test"]),
+        ::runtime::verify::FieldSpec::new("payment_type", "selection")
+            .selection(&["inbound", "outbound"]),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

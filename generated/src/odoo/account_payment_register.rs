@@ -465,6 +465,92 @@ impl ::runtime::Model for AccountPaymentRegister {
         "writeoff_is_exchange_account",
         "writeoff_label",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("actionable_errors", "json"),
+        ::runtime::verify::FieldSpec::new("amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("available_journal_ids", "many2many")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("available_partner_bank_ids", "many2many")
+            .relation("res.partner.bank"),
+        ::runtime::verify::FieldSpec::new(
+                "available_payment_method_line_ids",
+                "many2many",
+            )
+            .relation("account.payment.method.line"),
+        ::runtime::verify::FieldSpec::new("batches", "binary"),
+        ::runtime::verify::FieldSpec::new("can_edit_wizard", "boolean"),
+        ::runtime::verify::FieldSpec::new("can_group_payments", "boolean"),
+        ::runtime::verify::FieldSpec::new("communication", "char"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("custom_user_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("custom_user_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("duplicate_payment_ids", "many2many")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("early_payment_discount_mode", "boolean"),
+        ::runtime::verify::FieldSpec::new("group_payment", "boolean"),
+        ::runtime::verify::FieldSpec::new("hide_writeoff_section", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("installments_mode", "selection")
+            .selection(&["next", "overdue", "before_date", "full"]),
+        ::runtime::verify::FieldSpec::new("installments_switch_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("installments_switch_html", "html"),
+        ::runtime::verify::FieldSpec::new("is_register_payment_on_draft", "boolean"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("line_ids", "many2many")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("missing_account_partners", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("partner_bank_id", "many2one")
+            .relation("res.partner.bank"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("partner_type", "selection")
+            .selection(&["customer", "supplier"]),
+        ::runtime::verify::FieldSpec::new("payment_date", "date").required(),
+        ::runtime::verify::FieldSpec::new("payment_difference", "monetary"),
+        ::runtime::verify::FieldSpec::new("payment_difference_handling", "selection")
+            .selection(&["open", "reconcile"]),
+        ::runtime::verify::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::verify::FieldSpec::new("payment_method_line_id", "many2one")
+            .relation("account.payment.method.line"),
+        ::runtime::verify::FieldSpec::new("payment_token_id", "many2one")
+            .relation("payment.token"),
+        ::runtime::verify::FieldSpec::new("payment_type", "selection")
+            .selection(&["outbound", "inbound"]),
+        ::runtime::verify::FieldSpec::new("qr_code", "html"),
+        ::runtime::verify::FieldSpec::new("require_partner_bank_account", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_partner_bank_account", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_payment_difference", "boolean"),
+        ::runtime::verify::FieldSpec::new("source_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("source_amount_currency", "monetary"),
+        ::runtime::verify::FieldSpec::new("source_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("suitable_payment_token_ids", "many2many")
+            .relation("payment.token"),
+        ::runtime::verify::FieldSpec::new("total_payments_amount", "integer"),
+        ::runtime::verify::FieldSpec::new("untrusted_bank_ids", "many2many")
+            .relation("res.partner.bank"),
+        ::runtime::verify::FieldSpec::new("untrusted_payments_count", "integer"),
+        ::runtime::verify::FieldSpec::new("use_electronic_payment_method", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("writeoff_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("writeoff_is_exchange_account", "boolean"),
+        ::runtime::verify::FieldSpec::new("writeoff_label", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -211,6 +211,37 @@ impl ::runtime::Model for AccountPaymentTerm {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("discount_days", "integer"),
+        ::runtime::verify::FieldSpec::new("discount_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_on_invoice", "boolean"),
+        ::runtime::verify::FieldSpec::new("early_discount", "boolean"),
+        ::runtime::verify::FieldSpec::new("early_pay_discount_computation", "selection")
+            .selection(&["included", "excluded", "mixed"]),
+        ::runtime::verify::FieldSpec::new("example_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("example_date", "date"),
+        ::runtime::verify::FieldSpec::new("example_invalid", "boolean"),
+        ::runtime::verify::FieldSpec::new("example_preview", "html"),
+        ::runtime::verify::FieldSpec::new("example_preview_discount", "html"),
+        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+            .relation("account.payment.term.line"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("note", "html"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

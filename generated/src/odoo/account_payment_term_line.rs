@@ -134,6 +134,35 @@ impl ::runtime::Model for AccountPaymentTermLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("days_next_month", "char"),
+        ::runtime::verify::FieldSpec::new("delay_type", "selection")
+            .required()
+            .selection(
+                &[
+                    "days_after",
+                    "days_after_end_of_month",
+                    "days_after_end_of_next_month",
+                    "days_end_of_month_on_the",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("display_days_next_month", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("nb_days", "integer"),
+        ::runtime::verify::FieldSpec::new("payment_id", "many2one")
+            .relation("account.payment.term")
+            .required(),
+        ::runtime::verify::FieldSpec::new("value", "selection")
+            .required()
+            .selection(&["percent", "fixed"]),
+        ::runtime::verify::FieldSpec::new("value_amount", "float"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

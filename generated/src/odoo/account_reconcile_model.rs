@@ -511,6 +511,89 @@ impl ::runtime::Model for AccountReconcileModel {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("allow_payment_tolerance", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_reconcile", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("counterpart_type", "selection")
+            .selection(&["general", "sale", "purchase"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("decimal_separator", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+            .relation("account.reconcile.model.line"),
+        ::runtime::verify::FieldSpec::new("match_amount", "selection")
+            .selection(&["lower", "greater", "between"]),
+        ::runtime::verify::FieldSpec::new("match_amount_max", "float"),
+        ::runtime::verify::FieldSpec::new("match_amount_min", "float"),
+        ::runtime::verify::FieldSpec::new("match_journal_ids", "many2many")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("match_label", "selection")
+            .selection(&["contains", "not_contains", "match_regex"]),
+        ::runtime::verify::FieldSpec::new("match_label_param", "char"),
+        ::runtime::verify::FieldSpec::new("match_nature", "selection")
+            .required()
+            .selection(&["amount_received", "amount_paid", "both"]),
+        ::runtime::verify::FieldSpec::new("match_note", "selection")
+            .selection(&["contains", "not_contains", "match_regex"]),
+        ::runtime::verify::FieldSpec::new("match_note_param", "char"),
+        ::runtime::verify::FieldSpec::new("match_partner", "boolean"),
+        ::runtime::verify::FieldSpec::new("match_partner_category_ids", "many2many")
+            .relation("res.partner.category"),
+        ::runtime::verify::FieldSpec::new("match_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("match_same_currency", "boolean"),
+        ::runtime::verify::FieldSpec::new("match_text_location_label", "boolean"),
+        ::runtime::verify::FieldSpec::new("match_text_location_note", "boolean"),
+        ::runtime::verify::FieldSpec::new("match_text_location_reference", "boolean"),
+        ::runtime::verify::FieldSpec::new("match_transaction_type", "selection")
+            .selection(&["contains", "not_contains", "match_regex"]),
+        ::runtime::verify::FieldSpec::new("match_transaction_type_param", "char"),
+        ::runtime::verify::FieldSpec::new("matching_order", "selection")
+            .required()
+            .selection(&["old_first", "new_first"]),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("number_entries", "integer"),
+        ::runtime::verify::FieldSpec::new("partner_mapping_line_ids", "one2many")
+            .relation("account.reconcile.model.partner.mapping"),
+        ::runtime::verify::FieldSpec::new("past_months_limit", "integer"),
+        ::runtime::verify::FieldSpec::new("payment_tolerance_param", "float"),
+        ::runtime::verify::FieldSpec::new("payment_tolerance_type", "selection")
+            .required()
+            .selection(&["percentage", "fixed_amount"]),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("rule_type", "selection")
+            .required()
+            .selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),
+        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::verify::FieldSpec::new("show_decimal_separator", "boolean"),
+        ::runtime::verify::FieldSpec::new("to_check", "boolean"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -223,6 +223,45 @@ impl ::runtime::Model for AccountReconcileModelLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("allow_payment_tolerance", "boolean"),
+        ::runtime::verify::FieldSpec::new("amount", "float"),
+        ::runtime::verify::FieldSpec::new("amount_string", "char").required(),
+        ::runtime::verify::FieldSpec::new("amount_type", "selection")
+            .required()
+            .selection(&["fixed", "percentage", "percentage_st_line", "regex"]),
+        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new(
+                "distribution_analytic_account_ids",
+                "many2many",
+            )
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("force_tax_included", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("label", "char"),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+            .relation("account.reconcile.model"),
+        ::runtime::verify::FieldSpec::new("payment_tolerance_param", "float"),
+        ::runtime::verify::FieldSpec::new("rule_type", "selection")
+            .selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),
+        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::verify::FieldSpec::new("show_force_tax_included", "boolean"),
+        ::runtime::verify::FieldSpec::new("tax_ids", "many2many")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

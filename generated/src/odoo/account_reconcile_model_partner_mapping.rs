@@ -112,6 +112,25 @@ impl ::runtime::Model for AccountReconcileModelPartnerMapping {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+            .relation("account.reconcile.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("narration_regex", "char"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("payment_ref_regex", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

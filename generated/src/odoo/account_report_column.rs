@@ -139,6 +139,38 @@ impl ::runtime::Model for AccountReportColumn {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("blank_if_zero", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("custom_audit_action_id", "many2one")
+            .relation("ir.actions.act_window"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("expression_label", "char").required(),
+        ::runtime::verify::FieldSpec::new("figure_type", "selection")
+            .required()
+            .selection(
+                &[
+                    "monetary",
+                    "percentage",
+                    "integer",
+                    "float",
+                    "date",
+                    "datetime",
+                    "boolean",
+                    "string",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("report_id", "many2one")
+            .relation("account.report"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("sortable", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -171,6 +171,63 @@ impl ::runtime::Model for AccountReportExpression {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("auditable", "boolean"),
+        ::runtime::verify::FieldSpec::new("blank_if_zero", "boolean"),
+        ::runtime::verify::FieldSpec::new("carryover_target", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_scope", "selection")
+            .required()
+            .selection(
+                &[
+                    "from_beginning",
+                    "from_fiscalyear",
+                    "to_beginning_of_fiscalyear",
+                    "to_beginning_of_period",
+                    "strict_range",
+                    "previous_tax_period",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("engine", "selection")
+            .required()
+            .selection(
+                &[
+                    "domain",
+                    "tax_tags",
+                    "aggregation",
+                    "account_codes",
+                    "external",
+                    "custom",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("figure_type", "selection")
+            .selection(
+                &[
+                    "monetary",
+                    "percentage",
+                    "integer",
+                    "float",
+                    "date",
+                    "datetime",
+                    "boolean",
+                    "string",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("formula", "char").required(),
+        ::runtime::verify::FieldSpec::new("green_on_positive", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("label", "char").required(),
+        ::runtime::verify::FieldSpec::new("report_line_id", "many2one")
+            .relation("account.report.line")
+            .required(),
+        ::runtime::verify::FieldSpec::new("report_line_name", "char"),
+        ::runtime::verify::FieldSpec::new("subformula", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -171,6 +171,35 @@ impl ::runtime::Model for AccountReportExternalValue {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("carryover_origin_expression_label", "char"),
+        ::runtime::verify::FieldSpec::new("carryover_origin_report_line_id", "many2one")
+            .relation("account.report.line"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "date").required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("foreign_vat_fiscal_position_id", "many2one")
+            .relation("account.fiscal.position"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("report_country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("target_report_expression_id", "many2one")
+            .relation("account.report.expression")
+            .required(),
+        ::runtime::verify::FieldSpec::new("target_report_expression_label", "char"),
+        ::runtime::verify::FieldSpec::new("target_report_line_id", "many2one")
+            .relation("account.report.line"),
+        ::runtime::verify::FieldSpec::new("text_value", "char"),
+        ::runtime::verify::FieldSpec::new("value", "float"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -243,6 +243,42 @@ impl ::runtime::Model for AccountReportLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_codes_formula", "char"),
+        ::runtime::verify::FieldSpec::new("action_id", "many2one")
+            .relation("ir.actions.actions"),
+        ::runtime::verify::FieldSpec::new("aggregation_formula", "char"),
+        ::runtime::verify::FieldSpec::new("children_ids", "one2many")
+            .relation("account.report.line"),
+        ::runtime::verify::FieldSpec::new("code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("domain_formula", "char"),
+        ::runtime::verify::FieldSpec::new("expression_ids", "one2many")
+            .relation("account.report.expression"),
+        ::runtime::verify::FieldSpec::new("external_formula", "char"),
+        ::runtime::verify::FieldSpec::new("foldable", "boolean"),
+        ::runtime::verify::FieldSpec::new("groupby", "char"),
+        ::runtime::verify::FieldSpec::new("hide_if_zero", "boolean"),
+        ::runtime::verify::FieldSpec::new("hierarchy_level", "integer").required(),
+        ::runtime::verify::FieldSpec::new("horizontal_split_side", "selection")
+            .selection(&["left", "right"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("account.report.line"),
+        ::runtime::verify::FieldSpec::new("print_on_new_page", "boolean"),
+        ::runtime::verify::FieldSpec::new("report_id", "many2one")
+            .relation("account.report")
+            .required(),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("tax_tags_formula", "char"),
+        ::runtime::verify::FieldSpec::new("user_groupby", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

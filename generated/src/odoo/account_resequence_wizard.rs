@@ -141,6 +141,26 @@ impl ::runtime::Model for AccountResequenceWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("end_date", "date"),
+        ::runtime::verify::FieldSpec::new("first_date", "date"),
+        ::runtime::verify::FieldSpec::new("first_name", "char").required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("new_values", "text"),
+        ::runtime::verify::FieldSpec::new("ordering", "selection")
+            .required()
+            .selection(&["keep", "date"]),
+        ::runtime::verify::FieldSpec::new("preview_moves", "text"),
+        ::runtime::verify::FieldSpec::new("sequence_number_reset", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

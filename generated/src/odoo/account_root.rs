@@ -53,6 +53,13 @@ impl ::runtime::wire::FromRecord for AccountRoot {
 impl ::runtime::Model for AccountRoot {
     const MODEL: &'static str = "account.root";
     const FIELDS: &'static [&'static str] = &["display_name", "id", "name", "parent_id"];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("account.root"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

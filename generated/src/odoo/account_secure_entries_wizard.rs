@@ -157,6 +157,32 @@ impl ::runtime::Model for AccountSecureEntriesWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("chains_to_hash_with_gaps", "json"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("hash_date", "date").required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("max_hash_date", "date"),
+        ::runtime::verify::FieldSpec::new("move_to_hash_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("not_hashable_unlocked_move_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new(
+                "unreconciled_bank_statement_line_ids",
+                "many2many",
+            )
+            .relation("account.bank.statement.line"),
+        ::runtime::verify::FieldSpec::new("warnings", "json"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

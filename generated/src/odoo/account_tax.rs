@@ -464,6 +464,83 @@ impl ::runtime::Model for AccountTax {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("amount", "float").required(),
+        ::runtime::verify::FieldSpec::new("amount_type", "selection")
+            .required()
+            .selection(&["group", "fixed", "percent", "division"]),
+        ::runtime::verify::FieldSpec::new("analytic", "boolean"),
+        ::runtime::verify::FieldSpec::new("cash_basis_transition_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("children_tax_ids", "many2many")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+            .selection(&["tax_included", "tax_excluded"]),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("description", "html"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_negative_factor", "boolean"),
+        ::runtime::verify::FieldSpec::new("hide_tax_exigibility", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("include_base_amount", "boolean"),
+        ::runtime::verify::FieldSpec::new("invoice_label", "char"),
+        ::runtime::verify::FieldSpec::new("invoice_legal_notes", "html"),
+        ::runtime::verify::FieldSpec::new("invoice_repartition_line_ids", "one2many")
+            .relation("account.tax.repartition.line"),
+        ::runtime::verify::FieldSpec::new("is_base_affected", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_used", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("name_searchable", "char"),
+        ::runtime::verify::FieldSpec::new("price_include", "boolean"),
+        ::runtime::verify::FieldSpec::new("price_include_override", "selection")
+            .selection(&["tax_included", "tax_excluded"]),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("refund_repartition_line_ids", "one2many")
+            .relation("account.tax.repartition.line"),
+        ::runtime::verify::FieldSpec::new("repartition_line_ids", "one2many")
+            .relation("account.tax.repartition.line"),
+        ::runtime::verify::FieldSpec::new("repartition_lines_str", "char"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer").required(),
+        ::runtime::verify::FieldSpec::new("tax_exigibility", "selection")
+            .selection(&["on_invoice", "on_payment"]),
+        ::runtime::verify::FieldSpec::new("tax_group_id", "many2one")
+            .relation("account.tax.group")
+            .required(),
+        ::runtime::verify::FieldSpec::new("tax_scope", "selection")
+            .selection(&["service", "consu"]),
+        ::runtime::verify::FieldSpec::new("type_tax_use", "selection")
+            .required()
+            .selection(&["sale", "purchase", "none"]),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -165,6 +165,33 @@ impl ::runtime::Model for AccountTaxRepartitionLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("document_type", "selection")
+            .required()
+            .selection(&["invoice", "refund"]),
+        ::runtime::verify::FieldSpec::new("factor", "float"),
+        ::runtime::verify::FieldSpec::new("factor_percent", "float").required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("repartition_type", "selection")
+            .required()
+            .selection(&["base", "tax"]),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("account.account.tag"),
+        ::runtime::verify::FieldSpec::new("tag_ids_domain", "binary"),
+        ::runtime::verify::FieldSpec::new("tax_id", "many2one").relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("use_in_tax_closing", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -84,6 +84,17 @@ impl ::runtime::Model for AuthTotpDevice {
         "scope",
         "user_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("expiration_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("scope", "char"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users")
+            .required(),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

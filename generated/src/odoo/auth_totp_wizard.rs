@@ -109,6 +109,22 @@ impl ::runtime::Model for AuthTotpWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("qrcode", "binary"),
+        ::runtime::verify::FieldSpec::new("secret", "char").required(),
+        ::runtime::verify::FieldSpec::new("url", "char"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

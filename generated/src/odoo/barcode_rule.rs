@@ -178,6 +178,48 @@ impl ::runtime::Model for BarcodeRule {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("alias", "char").required(),
+        ::runtime::verify::FieldSpec::new("associated_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("barcode_nomenclature_id", "many2one")
+            .relation("barcode.nomenclature"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("encoding", "selection")
+            .required()
+            .selection(&["any", "ean13", "ean8", "upca", "gs1-128"]),
+        ::runtime::verify::FieldSpec::new("gs1_content_type", "selection")
+            .selection(&["date", "measure", "identifier", "alpha"]),
+        ::runtime::verify::FieldSpec::new("gs1_decimal_usage", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_gs1_nomenclature", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("pattern", "char").required(),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("type", "selection")
+            .required()
+            .selection(
+                &[
+                    "alias",
+                    "product",
+                    "quantity",
+                    "weight",
+                    "location",
+                    "location_dest",
+                    "lot",
+                    "package",
+                    "use_date",
+                    "expiration_date",
+                    "package_type",
+                    "pack_date",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

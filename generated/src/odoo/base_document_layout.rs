@@ -277,6 +277,64 @@ impl ::runtime::Model for BaseDocumentLayout {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_number", "char"),
+        ::runtime::verify::FieldSpec::new("company_details", "html"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("custom_colors", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email", "char"),
+        ::runtime::verify::FieldSpec::new("external_report_layout_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("font", "selection")
+            .selection(
+                &[
+                    "Lato",
+                    "Roboto",
+                    "Open_Sans",
+                    "Montserrat",
+                    "Oswald",
+                    "Raleway",
+                    "Tajawal",
+                    "Fira_Mono",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("from_invoice", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_company_details_empty", "boolean"),
+        ::runtime::verify::FieldSpec::new("layout_background", "selection")
+            .selection(&["Blank", "Demo logo", "Custom"]),
+        ::runtime::verify::FieldSpec::new("layout_background_image", "binary"),
+        ::runtime::verify::FieldSpec::new("logo", "binary"),
+        ::runtime::verify::FieldSpec::new("logo_primary_color", "char"),
+        ::runtime::verify::FieldSpec::new("logo_secondary_color", "char"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("paperformat_id", "many2one")
+            .relation("report.paperformat"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("phone", "char"),
+        ::runtime::verify::FieldSpec::new("preview", "html"),
+        ::runtime::verify::FieldSpec::new("preview_logo", "binary"),
+        ::runtime::verify::FieldSpec::new("primary_color", "char"),
+        ::runtime::verify::FieldSpec::new("qr_code", "boolean"),
+        ::runtime::verify::FieldSpec::new("report_footer", "html"),
+        ::runtime::verify::FieldSpec::new("report_header", "html"),
+        ::runtime::verify::FieldSpec::new("report_layout_id", "many2one")
+            .relation("report.layout"),
+        ::runtime::verify::FieldSpec::new("secondary_color", "char"),
+        ::runtime::verify::FieldSpec::new("vat", "char"),
+        ::runtime::verify::FieldSpec::new("website", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -120,6 +120,22 @@ impl ::runtime::Model for BaseImportModule {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("force", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("import_message", "text"),
+        ::runtime::verify::FieldSpec::new("module_file", "binary").required(),
+        ::runtime::verify::FieldSpec::new("modules_dependencies", "text"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["init", "done"]),
+        ::runtime::verify::FieldSpec::new("with_demo", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -152,6 +152,33 @@ impl ::runtime::Model for BaseLanguageExport {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("data", "binary"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("domain", "char"),
+        ::runtime::verify::FieldSpec::new("export_type", "selection")
+            .required()
+            .selection(&["module", "model"]),
+        ::runtime::verify::FieldSpec::new("format", "selection")
+            .required()
+            .selection(&["csv", "po", "tgz"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lang", "selection")
+            .required()
+            .selection(&["__new__", "en_US"]),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("model_name", "char"),
+        ::runtime::verify::FieldSpec::new("modules", "many2many")
+            .relation("ir.module.module"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["choose", "get"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -100,6 +100,21 @@ impl ::runtime::Model for BaseModuleInstallReview {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+            .relation("ir.module.module")
+            .required(),
+        ::runtime::verify::FieldSpec::new("module_ids", "many2many")
+            .relation("ir.module.module"),
+        ::runtime::verify::FieldSpec::new("modules_description", "html"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

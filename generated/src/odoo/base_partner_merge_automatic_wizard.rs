@@ -181,6 +181,35 @@ impl ::runtime::Model for BasePartnerMergeAutomaticWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("current_line_id", "many2one")
+            .relation("base.partner.merge.line"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("dst_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("exclude_contact", "boolean"),
+        ::runtime::verify::FieldSpec::new("exclude_journal_item", "boolean"),
+        ::runtime::verify::FieldSpec::new("group_by_email", "boolean"),
+        ::runtime::verify::FieldSpec::new("group_by_is_company", "boolean"),
+        ::runtime::verify::FieldSpec::new("group_by_name", "boolean"),
+        ::runtime::verify::FieldSpec::new("group_by_parent_id", "boolean"),
+        ::runtime::verify::FieldSpec::new("group_by_vat", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+            .relation("base.partner.merge.line"),
+        ::runtime::verify::FieldSpec::new("maximum_group", "integer"),
+        ::runtime::verify::FieldSpec::new("number_group", "integer"),
+        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["option", "selection", "finished"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -86,6 +86,16 @@ impl ::runtime::Model for BusPresence {
         "status",
         "user_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("last_poll", "datetime"),
+        ::runtime::verify::FieldSpec::new("last_presence", "datetime"),
+        ::runtime::verify::FieldSpec::new("status", "selection")
+            .selection(&["online", "away", "offline"]),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -150,6 +150,30 @@ impl ::runtime::Model for CalendarAlarm {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("alarm_type", "selection")
+            .required()
+            .selection(&["notification", "email", "sms"]),
+        ::runtime::verify::FieldSpec::new("body", "text"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("duration", "integer").required(),
+        ::runtime::verify::FieldSpec::new("duration_minutes", "integer"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("interval", "selection")
+            .required()
+            .selection(&["minutes", "hours", "days"]),
+        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+            .relation("mail.template"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("sms_notify_responsible", "boolean"),
+        ::runtime::verify::FieldSpec::new("sms_template_id", "many2one")
+            .relation("sms.template"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -130,6 +130,23 @@ impl ::runtime::Model for CalendarProviderConfig {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("cal_client_id", "char"),
+        ::runtime::verify::FieldSpec::new("cal_client_secret", "char"),
+        ::runtime::verify::FieldSpec::new("cal_sync_paused", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("external_calendar_provider", "selection")
+            .selection(&["google", "microsoft"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("microsoft_outlook_client_identifier", "char"),
+        ::runtime::verify::FieldSpec::new("microsoft_outlook_client_secret", "char"),
+        ::runtime::verify::FieldSpec::new("microsoft_outlook_sync_paused", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -190,6 +190,36 @@ impl ::runtime::Model for CrmActivityReport {
         "team_id",
         "user_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("body", "html"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_closed", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_conversion", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lead_create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("lead_id", "many2one").relation("crm.lead"),
+        ::runtime::verify::FieldSpec::new("lead_type", "selection")
+            .selection(&["lead", "opportunity"]),
+        ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("stage_id", "many2one").relation("crm.stage"),
+        ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
+            .relation("mail.message.subtype"),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

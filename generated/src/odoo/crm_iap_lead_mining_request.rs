@@ -269,6 +269,56 @@ impl ::runtime::Model for CrmIapLeadMiningRequest {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("available_state_ids", "one2many")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("company_size_max", "integer"),
+        ::runtime::verify::FieldSpec::new("company_size_min", "integer"),
+        ::runtime::verify::FieldSpec::new("contact_filter_type", "selection")
+            .selection(&["role", "seniority"]),
+        ::runtime::verify::FieldSpec::new("contact_number", "integer"),
+        ::runtime::verify::FieldSpec::new("country_ids", "many2many")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("error_type", "selection")
+            .selection(&["credits", "no_result"]),
+        ::runtime::verify::FieldSpec::new("filter_on_size", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("industry_ids", "many2many")
+            .relation("crm.iap.lead.industry"),
+        ::runtime::verify::FieldSpec::new("lead_contacts_credits", "char"),
+        ::runtime::verify::FieldSpec::new("lead_count", "integer"),
+        ::runtime::verify::FieldSpec::new("lead_credits", "char"),
+        ::runtime::verify::FieldSpec::new("lead_ids", "one2many").relation("crm.lead"),
+        ::runtime::verify::FieldSpec::new("lead_number", "integer").required(),
+        ::runtime::verify::FieldSpec::new("lead_total_credits", "char"),
+        ::runtime::verify::FieldSpec::new("lead_type", "selection")
+            .required()
+            .selection(&["lead", "opportunity"]),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("preferred_role_id", "many2one")
+            .relation("crm.iap.lead.role"),
+        ::runtime::verify::FieldSpec::new("role_ids", "many2many")
+            .relation("crm.iap.lead.role"),
+        ::runtime::verify::FieldSpec::new("search_type", "selection")
+            .required()
+            .selection(&["companies", "people"]),
+        ::runtime::verify::FieldSpec::new("seniority_id", "many2one")
+            .relation("crm.iap.lead.seniority"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["draft", "error", "done"]),
+        ::runtime::verify::FieldSpec::new("state_ids", "many2many")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

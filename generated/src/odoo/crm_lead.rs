@@ -959,6 +959,166 @@ impl ::runtime::Model for CrmLead {
         "write_uid",
         "zip",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("automated_probability", "float"),
+        ::runtime::verify::FieldSpec::new("calendar_event_ids", "one2many")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
+            .relation("utm.campaign"),
+        ::runtime::verify::FieldSpec::new("city", "char"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_currency", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("contact_name", "char"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_automation_last", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_closed", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_conversion", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("date_last_stage_update", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_open", "datetime"),
+        ::runtime::verify::FieldSpec::new("day_close", "float"),
+        ::runtime::verify::FieldSpec::new("day_open", "float"),
+        ::runtime::verify::FieldSpec::new("description", "html"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("duplicate_lead_count", "integer"),
+        ::runtime::verify::FieldSpec::new("duplicate_lead_ids", "many2many")
+            .relation("crm.lead"),
+        ::runtime::verify::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::verify::FieldSpec::new("email_domain_criterion", "char"),
+        ::runtime::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::verify::FieldSpec::new("email_normalized", "char"),
+        ::runtime::verify::FieldSpec::new("email_state", "selection")
+            .selection(&["correct", "incorrect"]),
+        ::runtime::verify::FieldSpec::new("event_id", "many2one")
+            .relation("event.event"),
+        ::runtime::verify::FieldSpec::new("event_lead_rule_id", "many2one")
+            .relation("event.lead.rule"),
+        ::runtime::verify::FieldSpec::new("expected_revenue", "monetary"),
+        ::runtime::verify::FieldSpec::new("function", "char"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("iap_enrich_done", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_automated_probability", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_partner_visible", "boolean"),
+        ::runtime::verify::FieldSpec::new("lang_active_count", "integer"),
+        ::runtime::verify::FieldSpec::new("lang_code", "char"),
+        ::runtime::verify::FieldSpec::new("lang_id", "many2one").relation("res.lang"),
+        ::runtime::verify::FieldSpec::new("lead_mining_request_id", "many2one")
+            .relation("crm.iap.lead.mining.request"),
+        ::runtime::verify::FieldSpec::new("lead_properties", "properties"),
+        ::runtime::verify::FieldSpec::new("lost_reason_id", "many2one")
+            .relation("crm.lost.reason"),
+        ::runtime::verify::FieldSpec::new("medium_id", "many2one")
+            .relation("utm.medium"),
+        ::runtime::verify::FieldSpec::new("meeting_display_date", "date"),
+        ::runtime::verify::FieldSpec::new("meeting_display_label", "char"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("mobile", "char"),
+        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("order_ids", "one2many")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("partner_email_update", "boolean"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("partner_is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("partner_name", "char"),
+        ::runtime::verify::FieldSpec::new("partner_phone_update", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone", "char"),
+        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
+        ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
+        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_state", "selection")
+            .selection(&["correct", "incorrect"]),
+        ::runtime::verify::FieldSpec::new("priority", "selection")
+            .selection(&["0", "1", "2", "3"]),
+        ::runtime::verify::FieldSpec::new("probability", "float"),
+        ::runtime::verify::FieldSpec::new("prorated_revenue", "monetary"),
+        ::runtime::verify::FieldSpec::new("quotation_count", "integer"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("recurring_plan", "many2one")
+            .relation("crm.recurring.plan"),
+        ::runtime::verify::FieldSpec::new("recurring_revenue", "monetary"),
+        ::runtime::verify::FieldSpec::new("recurring_revenue_monthly", "monetary"),
+        ::runtime::verify::FieldSpec::new(
+            "recurring_revenue_monthly_prorated",
+            "monetary",
+        ),
+        ::runtime::verify::FieldSpec::new("recurring_revenue_prorated", "monetary"),
+        ::runtime::verify::FieldSpec::new("referred", "char"),
+        ::runtime::verify::FieldSpec::new("registration_count", "integer"),
+        ::runtime::verify::FieldSpec::new("registration_ids", "many2many")
+            .relation("event.registration"),
+        ::runtime::verify::FieldSpec::new("reveal_id", "char"),
+        ::runtime::verify::FieldSpec::new("sale_amount_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("show_enrich_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("source_id", "many2one")
+            .relation("utm.source"),
+        ::runtime::verify::FieldSpec::new("stage_id", "many2one").relation("crm.stage"),
+        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("street", "char"),
+        ::runtime::verify::FieldSpec::new("street2", "char"),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::verify::FieldSpec::new("title", "many2one")
+            .relation("res.partner.title"),
+        ::runtime::verify::FieldSpec::new("type", "selection")
+            .required()
+            .selection(&["lead", "opportunity"]),
+        ::runtime::verify::FieldSpec::new("user_company_ids", "many2many")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("website", "char"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("zip", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -164,6 +164,31 @@ impl ::runtime::Model for CrmLead2opportunityPartnerMass {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("action", "selection")
+            .selection(&["create", "exist", "nothing", "each_exist_or_create"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("deduplicate", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("duplicated_lead_ids", "many2many")
+            .relation("crm.lead"),
+        ::runtime::verify::FieldSpec::new("force_assignment", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lead_id", "many2one").relation("crm.lead"),
+        ::runtime::verify::FieldSpec::new("lead_tomerge_ids", "many2many")
+            .relation("crm.lead"),
+        ::runtime::verify::FieldSpec::new("name", "selection")
+            .selection(&["convert", "merge"]),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

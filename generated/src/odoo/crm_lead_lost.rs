@@ -100,6 +100,19 @@ impl ::runtime::Model for CrmLeadLost {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lead_ids", "many2many").relation("crm.lead"),
+        ::runtime::verify::FieldSpec::new("lost_feedback", "html"),
+        ::runtime::verify::FieldSpec::new("lost_reason_id", "many2one")
+            .relation("crm.lost.reason"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

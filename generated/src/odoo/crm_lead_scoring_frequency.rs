@@ -112,6 +112,20 @@ impl ::runtime::Model for CrmLeadScoringFrequency {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lost_count", "float"),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::verify::FieldSpec::new("value", "char"),
+        ::runtime::verify::FieldSpec::new("variable", "char"),
+        ::runtime::verify::FieldSpec::new("won_count", "float"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

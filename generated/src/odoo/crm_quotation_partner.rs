@@ -102,6 +102,23 @@ impl ::runtime::Model for CrmQuotationPartner {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("action", "selection")
+            .required()
+            .selection(&["create", "exist", "nothing"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lead_id", "many2one")
+            .relation("crm.lead")
+            .required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -610,6 +610,105 @@ impl ::runtime::Model for CrmTeam {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("alias_bounced_content", "html"),
+        ::runtime::verify::FieldSpec::new("alias_contact", "selection")
+            .required()
+            .selection(&["everyone", "partners", "followers", "employees"]),
+        ::runtime::verify::FieldSpec::new("alias_defaults", "text").required(),
+        ::runtime::verify::FieldSpec::new("alias_domain", "char"),
+        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+            .relation("mail.alias.domain"),
+        ::runtime::verify::FieldSpec::new("alias_email", "char"),
+        ::runtime::verify::FieldSpec::new("alias_force_thread_id", "integer"),
+        ::runtime::verify::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::verify::FieldSpec::new("alias_id", "many2one")
+            .relation("mail.alias")
+            .required(),
+        ::runtime::verify::FieldSpec::new("alias_incoming_local", "boolean"),
+        ::runtime::verify::FieldSpec::new("alias_model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("alias_name", "char"),
+        ::runtime::verify::FieldSpec::new("alias_parent_model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
+        ::runtime::verify::FieldSpec::new("alias_status", "selection")
+            .selection(&["not_tested", "valid", "invalid"]),
+        ::runtime::verify::FieldSpec::new("assignment_auto_enabled", "boolean"),
+        ::runtime::verify::FieldSpec::new("assignment_domain", "char"),
+        ::runtime::verify::FieldSpec::new("assignment_enabled", "boolean"),
+        ::runtime::verify::FieldSpec::new("assignment_max", "integer"),
+        ::runtime::verify::FieldSpec::new("assignment_optout", "boolean"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("crm_team_member_all_ids", "one2many")
+            .relation("crm.team.member"),
+        ::runtime::verify::FieldSpec::new("crm_team_member_ids", "one2many")
+            .relation("crm.team.member"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("dashboard_button_name", "char"),
+        ::runtime::verify::FieldSpec::new("dashboard_graph_data", "text"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("favorite_user_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoiced", "float"),
+        ::runtime::verify::FieldSpec::new("invoiced_target", "float"),
+        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_membership_multi", "boolean"),
+        ::runtime::verify::FieldSpec::new("lead_all_assigned_month_count", "integer"),
+        ::runtime::verify::FieldSpec::new("lead_all_assigned_month_exceeded", "boolean"),
+        ::runtime::verify::FieldSpec::new(
+            "lead_properties_definition",
+            "properties_definition",
+        ),
+        ::runtime::verify::FieldSpec::new("lead_unassigned_count", "integer"),
+        ::runtime::verify::FieldSpec::new("member_company_ids", "many2many")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("member_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("member_warning", "text"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("opportunities_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("opportunities_count", "integer"),
+        ::runtime::verify::FieldSpec::new("opportunities_overdue_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("opportunities_overdue_count", "integer"),
+        ::runtime::verify::FieldSpec::new("quotations_amount", "float"),
+        ::runtime::verify::FieldSpec::new("quotations_count", "integer"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sales_to_invoice_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("use_leads", "boolean"),
+        ::runtime::verify::FieldSpec::new("use_opportunities", "boolean"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

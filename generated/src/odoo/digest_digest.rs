@@ -242,6 +242,43 @@ impl ::runtime::Model for DigestDigest {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("available_fields", "char"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_subscribed", "boolean"),
+        ::runtime::verify::FieldSpec::new("kpi_account_total_revenue", "boolean"),
+        ::runtime::verify::FieldSpec::new("kpi_account_total_revenue_value", "monetary"),
+        ::runtime::verify::FieldSpec::new("kpi_all_sale_total", "boolean"),
+        ::runtime::verify::FieldSpec::new("kpi_all_sale_total_value", "monetary"),
+        ::runtime::verify::FieldSpec::new("kpi_crm_lead_created", "boolean"),
+        ::runtime::verify::FieldSpec::new("kpi_crm_lead_created_value", "integer"),
+        ::runtime::verify::FieldSpec::new("kpi_crm_opportunities_won", "boolean"),
+        ::runtime::verify::FieldSpec::new("kpi_crm_opportunities_won_value", "integer"),
+        ::runtime::verify::FieldSpec::new("kpi_mail_message_total", "boolean"),
+        ::runtime::verify::FieldSpec::new("kpi_mail_message_total_value", "integer"),
+        ::runtime::verify::FieldSpec::new("kpi_project_task_opened", "boolean"),
+        ::runtime::verify::FieldSpec::new("kpi_project_task_opened_value", "integer"),
+        ::runtime::verify::FieldSpec::new("kpi_res_users_connected", "boolean"),
+        ::runtime::verify::FieldSpec::new("kpi_res_users_connected_value", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("next_run_date", "date"),
+        ::runtime::verify::FieldSpec::new("periodicity", "selection")
+            .required()
+            .selection(&["daily", "weekly", "monthly", "quarterly"]),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["activated", "deactivated"]),
+        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

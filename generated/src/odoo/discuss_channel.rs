@@ -377,6 +377,73 @@ impl ::runtime::Model for DiscussChannel {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("allow_public_upload", "boolean"),
+        ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::verify::FieldSpec::new("avatar_cache_key", "char"),
+        ::runtime::verify::FieldSpec::new("channel_member_ids", "one2many")
+            .relation("discuss.channel.member"),
+        ::runtime::verify::FieldSpec::new("channel_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("channel_type", "selection")
+            .required()
+            .selection(&["chat", "channel", "group"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("default_display_mode", "selection")
+            .selection(&["video_full_screen"]),
+        ::runtime::verify::FieldSpec::new("description", "text"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("from_message_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("group_ids", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("group_public_id", "many2one")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::verify::FieldSpec::new("invitation_url", "char"),
+        ::runtime::verify::FieldSpec::new("is_editable", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_member", "boolean"),
+        ::runtime::verify::FieldSpec::new("last_interest_dt", "datetime"),
+        ::runtime::verify::FieldSpec::new("member_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("parent_channel_id", "many2one")
+            .relation("discuss.channel"),
+        ::runtime::verify::FieldSpec::new("pinned_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("rtc_session_ids", "one2many")
+            .relation("discuss.channel.rtc.session"),
+        ::runtime::verify::FieldSpec::new("sfu_channel_uuid", "char"),
+        ::runtime::verify::FieldSpec::new("sfu_server_url", "char"),
+        ::runtime::verify::FieldSpec::new("sub_channel_ids", "one2many")
+            .relation("discuss.channel"),
+        ::runtime::verify::FieldSpec::new("subscription_department_ids", "many2many")
+            .relation("hr.department"),
+        ::runtime::verify::FieldSpec::new("uuid", "char"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -219,6 +219,42 @@ impl ::runtime::Model for DiscussChannelMember {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("channel_id", "many2one")
+            .relation("discuss.channel")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("custom_channel_name", "char"),
+        ::runtime::verify::FieldSpec::new("custom_notifications", "selection")
+            .selection(&["all", "mentions", "no_notif"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("fetched_message_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("fold_state", "selection")
+            .selection(&["open", "folded", "closed"]),
+        ::runtime::verify::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_pinned", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_self", "boolean"),
+        ::runtime::verify::FieldSpec::new("last_interest_dt", "datetime"),
+        ::runtime::verify::FieldSpec::new("last_seen_dt", "datetime"),
+        ::runtime::verify::FieldSpec::new("message_unread_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("mute_until_dt", "datetime"),
+        ::runtime::verify::FieldSpec::new("new_message_separator", "integer").required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("rtc_inviting_session_id", "many2one")
+            .relation("discuss.channel.rtc.session"),
+        ::runtime::verify::FieldSpec::new("rtc_session_ids", "one2many")
+            .relation("discuss.channel.rtc.session"),
+        ::runtime::verify::FieldSpec::new("seen_message_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("unpin_dt", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

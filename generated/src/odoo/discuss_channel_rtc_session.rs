@@ -135,6 +135,27 @@ impl ::runtime::Model for DiscussChannelRtcSession {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("channel_id", "many2one")
+            .relation("discuss.channel"),
+        ::runtime::verify::FieldSpec::new("channel_member_id", "many2one")
+            .relation("discuss.channel.member")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_camera_on", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_deaf", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_muted", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_screen_sharing_on", "boolean"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

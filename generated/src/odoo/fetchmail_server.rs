@@ -256,6 +256,45 @@ impl ::runtime::Model for FetchmailServer {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("attach", "boolean"),
+        ::runtime::verify::FieldSpec::new("configuration", "text"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("google_gmail_access_token", "char"),
+        ::runtime::verify::FieldSpec::new(
+            "google_gmail_access_token_expiration",
+            "integer",
+        ),
+        ::runtime::verify::FieldSpec::new("google_gmail_authorization_code", "char"),
+        ::runtime::verify::FieldSpec::new("google_gmail_refresh_token", "char"),
+        ::runtime::verify::FieldSpec::new("google_gmail_uri", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_ssl", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.mail"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("object_id", "many2one").relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("original", "boolean"),
+        ::runtime::verify::FieldSpec::new("password", "char"),
+        ::runtime::verify::FieldSpec::new("port", "integer"),
+        ::runtime::verify::FieldSpec::new("priority", "integer"),
+        ::runtime::verify::FieldSpec::new("script", "char"),
+        ::runtime::verify::FieldSpec::new("server", "char"),
+        ::runtime::verify::FieldSpec::new("server_type", "selection")
+            .required()
+            .selection(&["imap", "pop", "local", "gmail"]),
+        ::runtime::verify::FieldSpec::new("server_type_info", "text"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "done"]),
+        ::runtime::verify::FieldSpec::new("user", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -116,6 +116,24 @@ impl ::runtime::Model for HrDepartureWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("departure_date", "date").required(),
+        ::runtime::verify::FieldSpec::new("departure_description", "html"),
+        ::runtime::verify::FieldSpec::new("departure_reason_id", "many2one")
+            .relation("hr.departure.reason")
+            .required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+            .relation("hr.employee")
+            .required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("release_campany_car", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

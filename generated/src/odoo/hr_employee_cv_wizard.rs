@@ -135,6 +135,24 @@ impl ::runtime::Model for HrEmployeeCvWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("can_show_others", "boolean"),
+        ::runtime::verify::FieldSpec::new("can_show_skills", "boolean"),
+        ::runtime::verify::FieldSpec::new("color_primary", "char").required(),
+        ::runtime::verify::FieldSpec::new("color_secondary", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("employee_ids", "many2many")
+            .relation("hr.employee"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("show_contact", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_others", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_skills", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

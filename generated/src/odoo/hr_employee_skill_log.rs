@@ -128,6 +128,31 @@ impl ::runtime::Model for HrEmployeeSkillLog {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+            .relation("hr.department"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+            .relation("hr.employee")
+            .required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("level_progress", "integer"),
+        ::runtime::verify::FieldSpec::new("skill_id", "many2one")
+            .relation("hr.skill")
+            .required(),
+        ::runtime::verify::FieldSpec::new("skill_level_id", "many2one")
+            .relation("hr.skill.level")
+            .required(),
+        ::runtime::verify::FieldSpec::new("skill_type_id", "many2one")
+            .relation("hr.skill.type")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

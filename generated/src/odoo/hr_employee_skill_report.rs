@@ -114,6 +114,23 @@ impl ::runtime::Model for HrEmployeeSkillReport {
         "skill_level",
         "skill_type_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+            .relation("hr.department"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("employee_id", "many2one")
+            .relation("hr.employee"),
+        ::runtime::verify::FieldSpec::new("has_department_manager_access", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("level_progress", "float"),
+        ::runtime::verify::FieldSpec::new("skill_id", "many2one").relation("hr.skill"),
+        ::runtime::verify::FieldSpec::new("skill_level", "char"),
+        ::runtime::verify::FieldSpec::new("skill_type_id", "many2one")
+            .relation("hr.skill.type"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -264,6 +264,47 @@ impl ::runtime::Model for IrActionsActWindow {
         "write_uid",
         "xml_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("binding_type", "selection")
+            .required()
+            .selection(&["action", "report"]),
+        ::runtime::verify::FieldSpec::new("binding_view_types", "char"),
+        ::runtime::verify::FieldSpec::new("context", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("domain", "char"),
+        ::runtime::verify::FieldSpec::new("embedded_action_ids", "one2many")
+            .relation("ir.embedded.actions"),
+        ::runtime::verify::FieldSpec::new("filter", "boolean"),
+        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("help", "html"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("limit", "integer"),
+        ::runtime::verify::FieldSpec::new("mobile_view_mode", "char"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("path", "char"),
+        ::runtime::verify::FieldSpec::new("res_id", "integer"),
+        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::verify::FieldSpec::new("search_view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("target", "selection")
+            .selection(&["current", "new", "inline", "fullscreen", "main"]),
+        ::runtime::verify::FieldSpec::new("type", "char").required(),
+        ::runtime::verify::FieldSpec::new("usage", "char"),
+        ::runtime::verify::FieldSpec::new("view_id", "many2one").relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("view_ids", "one2many")
+            .relation("ir.actions.act_window.view"),
+        ::runtime::verify::FieldSpec::new("view_mode", "char").required(),
+        ::runtime::verify::FieldSpec::new("views", "binary"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -116,6 +116,34 @@ impl ::runtime::Model for IrActionsActWindowView {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("act_window_id", "many2one")
+            .relation("ir.actions.act_window"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("multi", "boolean"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("view_id", "many2one").relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("view_mode", "selection")
+            .required()
+            .selection(
+                &[
+                    "list",
+                    "form",
+                    "graph",
+                    "pivot",
+                    "calendar",
+                    "kanban",
+                    "hierarchy",
+                    "activity",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

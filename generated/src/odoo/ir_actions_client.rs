@@ -177,6 +177,33 @@ impl ::runtime::Model for IrActionsClient {
         "write_uid",
         "xml_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("binding_type", "selection")
+            .required()
+            .selection(&["action", "report"]),
+        ::runtime::verify::FieldSpec::new("binding_view_types", "char"),
+        ::runtime::verify::FieldSpec::new("context", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("help", "html"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("params", "binary"),
+        ::runtime::verify::FieldSpec::new("params_store", "binary"),
+        ::runtime::verify::FieldSpec::new("path", "char"),
+        ::runtime::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::verify::FieldSpec::new("tag", "char").required(),
+        ::runtime::verify::FieldSpec::new("target", "selection")
+            .selection(&["current", "new", "fullscreen", "main"]),
+        ::runtime::verify::FieldSpec::new("type", "char").required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

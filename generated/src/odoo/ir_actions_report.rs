@@ -246,6 +246,43 @@ impl ::runtime::Model for IrActionsReport {
         "write_uid",
         "xml_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("attachment", "char"),
+        ::runtime::verify::FieldSpec::new("attachment_use", "boolean"),
+        ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("binding_type", "selection")
+            .required()
+            .selection(&["action", "report"]),
+        ::runtime::verify::FieldSpec::new("binding_view_types", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("domain", "char"),
+        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("help", "html"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_invoice_report", "boolean"),
+        ::runtime::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("multi", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("paperformat_id", "many2one")
+            .relation("report.paperformat"),
+        ::runtime::verify::FieldSpec::new("path", "char"),
+        ::runtime::verify::FieldSpec::new("print_report_name", "char"),
+        ::runtime::verify::FieldSpec::new("report_file", "char"),
+        ::runtime::verify::FieldSpec::new("report_name", "char").required(),
+        ::runtime::verify::FieldSpec::new("report_type", "selection")
+            .required()
+            .selection(&["qweb-html", "qweb-pdf", "qweb-text"]),
+        ::runtime::verify::FieldSpec::new("type", "char").required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

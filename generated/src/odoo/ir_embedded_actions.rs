@@ -200,6 +200,35 @@ impl ::runtime::Model for IrEmbeddedActions {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("action_id", "many2one")
+            .relation("ir.actions.actions"),
+        ::runtime::verify::FieldSpec::new("context", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("default_view_mode", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("domain", "char"),
+        ::runtime::verify::FieldSpec::new("filter_ids", "one2many")
+            .relation("ir.filters"),
+        ::runtime::verify::FieldSpec::new("groups_ids", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_deletable", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_visible", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("parent_action_id", "many2one")
+            .relation("ir.actions.act_window")
+            .required(),
+        ::runtime::verify::FieldSpec::new("parent_res_id", "integer"),
+        ::runtime::verify::FieldSpec::new("parent_res_model", "char").required(),
+        ::runtime::verify::FieldSpec::new("python_method", "char"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -135,6 +135,24 @@ impl ::runtime::Model for IrLogging {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "integer"),
+        ::runtime::verify::FieldSpec::new("dbname", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("func", "char").required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("level", "char"),
+        ::runtime::verify::FieldSpec::new("line", "char").required(),
+        ::runtime::verify::FieldSpec::new("message", "text").required(),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("path", "char").required(),
+        ::runtime::verify::FieldSpec::new("type", "selection")
+            .required()
+            .selection(&["client", "server"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "integer"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

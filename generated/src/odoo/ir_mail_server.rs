@@ -238,6 +238,44 @@ impl ::runtime::Model for IrMailServer {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("from_filter", "char"),
+        ::runtime::verify::FieldSpec::new("google_gmail_access_token", "char"),
+        ::runtime::verify::FieldSpec::new(
+            "google_gmail_access_token_expiration",
+            "integer",
+        ),
+        ::runtime::verify::FieldSpec::new("google_gmail_authorization_code", "char"),
+        ::runtime::verify::FieldSpec::new("google_gmail_refresh_token", "char"),
+        ::runtime::verify::FieldSpec::new("google_gmail_uri", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("mail_template_ids", "one2many")
+            .relation("mail.template"),
+        ::runtime::verify::FieldSpec::new("max_email_size", "float"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("smtp_authentication", "selection")
+            .required()
+            .selection(&["login", "certificate", "cli", "gmail"]),
+        ::runtime::verify::FieldSpec::new("smtp_authentication_info", "text"),
+        ::runtime::verify::FieldSpec::new("smtp_debug", "boolean"),
+        ::runtime::verify::FieldSpec::new("smtp_encryption", "selection")
+            .required()
+            .selection(&["none", "starttls", "ssl"]),
+        ::runtime::verify::FieldSpec::new("smtp_host", "char"),
+        ::runtime::verify::FieldSpec::new("smtp_pass", "char"),
+        ::runtime::verify::FieldSpec::new("smtp_port", "integer"),
+        ::runtime::verify::FieldSpec::new("smtp_ssl_certificate", "binary"),
+        ::runtime::verify::FieldSpec::new("smtp_ssl_private_key", "binary"),
+        ::runtime::verify::FieldSpec::new("smtp_user", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -208,6 +208,37 @@ impl ::runtime::Model for IrModel {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_ids", "one2many")
+            .relation("ir.model.access"),
+        ::runtime::verify::FieldSpec::new("count", "integer"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("field_id", "one2many")
+            .relation("ir.model.fields")
+            .required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("info", "text"),
+        ::runtime::verify::FieldSpec::new("inherited_model_ids", "many2many")
+            .relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("is_mail_activity", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_mail_blacklist", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_mail_thread", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_mail_thread_sms", "boolean"),
+        ::runtime::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::verify::FieldSpec::new("modules", "char"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("order", "char").required(),
+        ::runtime::verify::FieldSpec::new("rule_ids", "one2many").relation("ir.rule"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["manual", "base"]),
+        ::runtime::verify::FieldSpec::new("transient", "boolean"),
+        ::runtime::verify::FieldSpec::new("view_ids", "one2many").relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

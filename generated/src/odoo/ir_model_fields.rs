@@ -443,6 +443,91 @@ impl ::runtime::Model for IrModelFields {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("column1", "char"),
+        ::runtime::verify::FieldSpec::new("column2", "char"),
+        ::runtime::verify::FieldSpec::new("company_dependent", "boolean"),
+        ::runtime::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::verify::FieldSpec::new("compute", "text"),
+        ::runtime::verify::FieldSpec::new("copied", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_field", "char"),
+        ::runtime::verify::FieldSpec::new("depends", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("domain", "char"),
+        ::runtime::verify::FieldSpec::new("field_description", "char").required(),
+        ::runtime::verify::FieldSpec::new("group_expand", "boolean"),
+        ::runtime::verify::FieldSpec::new("groups", "many2many").relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("help", "text"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("index", "boolean"),
+        ::runtime::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("modules", "char"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("on_delete", "selection")
+            .selection(&["cascade", "set null", "restrict"]),
+        ::runtime::verify::FieldSpec::new("readonly", "boolean"),
+        ::runtime::verify::FieldSpec::new("related", "char"),
+        ::runtime::verify::FieldSpec::new("related_field_id", "many2one")
+            .relation("ir.model.fields"),
+        ::runtime::verify::FieldSpec::new("relation", "char"),
+        ::runtime::verify::FieldSpec::new("relation_field", "char"),
+        ::runtime::verify::FieldSpec::new("relation_field_id", "many2one")
+            .relation("ir.model.fields"),
+        ::runtime::verify::FieldSpec::new("relation_table", "char"),
+        ::runtime::verify::FieldSpec::new("required", "boolean"),
+        ::runtime::verify::FieldSpec::new("sanitize", "boolean"),
+        ::runtime::verify::FieldSpec::new("sanitize_attributes", "boolean"),
+        ::runtime::verify::FieldSpec::new("sanitize_form", "boolean"),
+        ::runtime::verify::FieldSpec::new("sanitize_overridable", "boolean"),
+        ::runtime::verify::FieldSpec::new("sanitize_style", "boolean"),
+        ::runtime::verify::FieldSpec::new("sanitize_tags", "boolean"),
+        ::runtime::verify::FieldSpec::new("selectable", "boolean"),
+        ::runtime::verify::FieldSpec::new("selection", "char"),
+        ::runtime::verify::FieldSpec::new("selection_ids", "one2many")
+            .relation("ir.model.fields.selection"),
+        ::runtime::verify::FieldSpec::new("size", "integer"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["manual", "base"]),
+        ::runtime::verify::FieldSpec::new("store", "boolean"),
+        ::runtime::verify::FieldSpec::new("strip_classes", "boolean"),
+        ::runtime::verify::FieldSpec::new("strip_style", "boolean"),
+        ::runtime::verify::FieldSpec::new("tracking", "integer"),
+        ::runtime::verify::FieldSpec::new("translate", "boolean"),
+        ::runtime::verify::FieldSpec::new("ttype", "selection")
+            .required()
+            .selection(
+                &[
+                    "binary",
+                    "boolean",
+                    "char",
+                    "date",
+                    "datetime",
+                    "float",
+                    "html",
+                    "integer",
+                    "json",
+                    "many2many",
+                    "many2one",
+                    "many2one_reference",
+                    "monetary",
+                    "one2many",
+                    "properties",
+                    "properties_definition",
+                    "reference",
+                    "selection",
+                    "text",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

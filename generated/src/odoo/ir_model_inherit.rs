@@ -70,6 +70,18 @@ impl ::runtime::Model for IrModelInherit {
         "parent_field_id",
         "parent_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("parent_field_id", "many2one")
+            .relation("ir.model.fields"),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("ir.model")
+            .required(),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

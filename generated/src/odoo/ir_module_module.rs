@@ -311,6 +311,78 @@ impl ::runtime::Model for IrModuleModule {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_templates", "binary"),
+        ::runtime::verify::FieldSpec::new("application", "boolean"),
+        ::runtime::verify::FieldSpec::new("author", "char"),
+        ::runtime::verify::FieldSpec::new("auto_install", "boolean"),
+        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+            .relation("ir.module.category"),
+        ::runtime::verify::FieldSpec::new("contributors", "text"),
+        ::runtime::verify::FieldSpec::new("country_ids", "many2many")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("demo", "boolean"),
+        ::runtime::verify::FieldSpec::new("dependencies_id", "one2many")
+            .relation("ir.module.module.dependency"),
+        ::runtime::verify::FieldSpec::new("description", "text"),
+        ::runtime::verify::FieldSpec::new("description_html", "html"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("exclusion_ids", "one2many")
+            .relation("ir.module.module.exclusion"),
+        ::runtime::verify::FieldSpec::new("has_iap", "boolean"),
+        ::runtime::verify::FieldSpec::new("icon", "char"),
+        ::runtime::verify::FieldSpec::new("icon_flag", "char"),
+        ::runtime::verify::FieldSpec::new("icon_image", "binary"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("imported", "boolean"),
+        ::runtime::verify::FieldSpec::new("installed_version", "char"),
+        ::runtime::verify::FieldSpec::new("latest_version", "char"),
+        ::runtime::verify::FieldSpec::new("license", "selection")
+            .selection(
+                &[
+                    "GPL-2",
+                    "GPL-2 or any later version",
+                    "GPL-3",
+                    "GPL-3 or any later version",
+                    "AGPL-3",
+                    "LGPL-3",
+                    "Other OSI approved licence",
+                    "OEEL-1",
+                    "OPL-1",
+                    "Other proprietary",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("maintainer", "char"),
+        ::runtime::verify::FieldSpec::new("menus_by_module", "text"),
+        ::runtime::verify::FieldSpec::new("module_type", "selection")
+            .selection(&["official", "industries"]),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("published_version", "char"),
+        ::runtime::verify::FieldSpec::new("reports_by_module", "text"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("shortdesc", "char"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(
+                &[
+                    "uninstallable",
+                    "uninstalled",
+                    "installed",
+                    "to upgrade",
+                    "to remove",
+                    "to install",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("summary", "char"),
+        ::runtime::verify::FieldSpec::new("to_buy", "boolean"),
+        ::runtime::verify::FieldSpec::new("url", "char"),
+        ::runtime::verify::FieldSpec::new("views_by_module", "text"),
+        ::runtime::verify::FieldSpec::new("website", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

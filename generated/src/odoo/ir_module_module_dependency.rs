@@ -88,6 +88,28 @@ impl ::runtime::Model for IrModuleModuleDependency {
         "name",
         "state",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("auto_install_required", "boolean"),
+        ::runtime::verify::FieldSpec::new("depend_id", "many2one")
+            .relation("ir.module.module"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+            .relation("ir.module.module"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(
+                &[
+                    "uninstallable",
+                    "uninstalled",
+                    "installed",
+                    "to upgrade",
+                    "to remove",
+                    "to install",
+                    "unknown",
+                ],
+            ),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -107,6 +107,32 @@ impl ::runtime::Model for IrModuleModuleExclusion {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("exclusion_id", "many2one")
+            .relation("ir.module.module"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+            .relation("ir.module.module"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(
+                &[
+                    "uninstallable",
+                    "uninstalled",
+                    "installed",
+                    "to upgrade",
+                    "to remove",
+                    "to install",
+                    "unknown",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

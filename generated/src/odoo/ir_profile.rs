@@ -135,6 +135,23 @@ impl ::runtime::Model for IrProfile {
         "traces_async",
         "traces_sync",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("duration", "float"),
+        ::runtime::verify::FieldSpec::new("entry_count", "integer"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("init_stack_trace", "text"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("qweb", "text"),
+        ::runtime::verify::FieldSpec::new("session", "char"),
+        ::runtime::verify::FieldSpec::new("speedscope", "binary"),
+        ::runtime::verify::FieldSpec::new("speedscope_url", "text"),
+        ::runtime::verify::FieldSpec::new("sql", "text"),
+        ::runtime::verify::FieldSpec::new("sql_count", "integer"),
+        ::runtime::verify::FieldSpec::new("traces_async", "text"),
+        ::runtime::verify::FieldSpec::new("traces_sync", "text"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

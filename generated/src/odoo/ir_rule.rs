@@ -151,6 +151,27 @@ impl ::runtime::Model for IrRule {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("domain_force", "text"),
+        ::runtime::verify::FieldSpec::new("global", "boolean"),
+        ::runtime::verify::FieldSpec::new("groups", "many2many").relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("perm_create", "boolean"),
+        ::runtime::verify::FieldSpec::new("perm_read", "boolean"),
+        ::runtime::verify::FieldSpec::new("perm_unlink", "boolean"),
+        ::runtime::verify::FieldSpec::new("perm_write", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

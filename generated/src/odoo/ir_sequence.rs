@@ -184,6 +184,32 @@ impl ::runtime::Model for IrSequence {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("code", "char"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_range_ids", "one2many")
+            .relation("ir.sequence.date_range"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("implementation", "selection")
+            .required()
+            .selection(&["standard", "no_gap"]),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("number_increment", "integer").required(),
+        ::runtime::verify::FieldSpec::new("number_next", "integer").required(),
+        ::runtime::verify::FieldSpec::new("number_next_actual", "integer"),
+        ::runtime::verify::FieldSpec::new("padding", "integer").required(),
+        ::runtime::verify::FieldSpec::new("prefix", "char"),
+        ::runtime::verify::FieldSpec::new("suffix", "char"),
+        ::runtime::verify::FieldSpec::new("use_date_range", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

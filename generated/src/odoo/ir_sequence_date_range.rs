@@ -116,6 +116,22 @@ impl ::runtime::Model for IrSequenceDateRange {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_from", "date").required(),
+        ::runtime::verify::FieldSpec::new("date_to", "date").required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("number_next", "integer").required(),
+        ::runtime::verify::FieldSpec::new("number_next_actual", "integer"),
+        ::runtime::verify::FieldSpec::new("sequence_id", "many2one")
+            .relation("ir.sequence")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

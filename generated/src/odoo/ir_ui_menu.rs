@@ -153,6 +153,37 @@ impl ::runtime::Model for IrUiMenu {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("action", "reference")
+            .selection(
+                &[
+                    "ir.actions.report",
+                    "ir.actions.act_window",
+                    "ir.actions.act_url",
+                    "ir.actions.server",
+                    "ir.actions.client",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("child_id", "one2many").relation("ir.ui.menu"),
+        ::runtime::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("ir.ui.menu"),
+        ::runtime::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("web_icon", "char"),
+        ::runtime::verify::FieldSpec::new("web_icon_data", "binary"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -259,6 +259,56 @@ impl ::runtime::Model for IrUiView {
         "write_uid",
         "xml_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("arch", "text"),
+        ::runtime::verify::FieldSpec::new("arch_base", "text"),
+        ::runtime::verify::FieldSpec::new("arch_db", "text"),
+        ::runtime::verify::FieldSpec::new("arch_fs", "char"),
+        ::runtime::verify::FieldSpec::new("arch_prev", "text"),
+        ::runtime::verify::FieldSpec::new("arch_updated", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("customize_show", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("groups_id", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("inherit_children_ids", "one2many")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("inherit_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("key", "char"),
+        ::runtime::verify::FieldSpec::new("mode", "selection")
+            .required()
+            .selection(&["primary", "extension"]),
+        ::runtime::verify::FieldSpec::new("model", "char"),
+        ::runtime::verify::FieldSpec::new("model_data_id", "many2one")
+            .relation("ir.model.data"),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("priority", "integer").required(),
+        ::runtime::verify::FieldSpec::new("type", "selection")
+            .selection(
+                &[
+                    "list",
+                    "form",
+                    "graph",
+                    "pivot",
+                    "calendar",
+                    "kanban",
+                    "search",
+                    "qweb",
+                    "hierarchy",
+                    "activity",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("warning_info", "html"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("xml_id", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -106,6 +106,23 @@ impl ::runtime::Model for LotLabelLayout {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("label_quantity", "selection")
+            .required()
+            .selection(&["lots", "units"]),
+        ::runtime::verify::FieldSpec::new("move_line_ids", "many2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("print_format", "selection")
+            .required()
+            .selection(&["4x12", "zpl"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

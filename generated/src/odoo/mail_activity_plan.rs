@@ -151,6 +151,86 @@ impl ::runtime::Model for MailActivityPlan {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("department_assignable", "boolean"),
+        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+            .relation("hr.department"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("has_user_on_demand", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("res_model", "selection")
+            .required()
+            .selection(
+                &[
+                    "account.account",
+                    "account.analytic.account",
+                    "res.partner.bank",
+                    "mrp.bom",
+                    "calendar.event",
+                    "res.company",
+                    "res.partner",
+                    "hr.department",
+                    "discuss.channel",
+                    "mail.thread.cc",
+                    "mail.thread",
+                    "hr.employee",
+                    "event.event",
+                    "event.registration",
+                    "iap.account",
+                    "hr.job",
+                    "account.journal",
+                    "account.move",
+                    "crm.lead",
+                    "stock.lot",
+                    "mail.blacklist",
+                    "mail.thread.blacklist",
+                    "mail.thread.main.attachment",
+                    "mrp.production",
+                    "fleet.vehicle.model",
+                    "account.payment",
+                    "phone.blacklist",
+                    "mail.thread.phone",
+                    "account.reconcile.model",
+                    "product.pricelist",
+                    "product.template",
+                    "product.category",
+                    "product.product",
+                    "project.project",
+                    "project.milestone",
+                    "project.update",
+                    "purchase.order",
+                    "rating.mixin",
+                    "sale.order",
+                    "crm.team",
+                    "crm.team.member",
+                    "stock.scrap",
+                    "fleet.vehicle.log.services",
+                    "project.task",
+                    "account.tax",
+                    "stock.picking",
+                    "mrp.unbuild",
+                    "fleet.vehicle",
+                    "fleet.vehicle.log.contract",
+                    "mrp.workcenter",
+                    "mrp.routing.workcenter",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("res_model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("steps_count", "integer"),
+        ::runtime::verify::FieldSpec::new("template_ids", "one2many")
+            .relation("mail.activity.plan.template"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

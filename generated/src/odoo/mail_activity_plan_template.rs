@@ -186,6 +186,97 @@ impl ::runtime::Model for MailActivityPlanTemplate {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type")
+            .required(),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("delay_count", "integer"),
+        ::runtime::verify::FieldSpec::new("delay_from", "selection")
+            .required()
+            .selection(&["before_plan_date", "after_plan_date"]),
+        ::runtime::verify::FieldSpec::new("delay_unit", "selection")
+            .required()
+            .selection(&["days", "weeks", "months"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("icon", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("note", "html"),
+        ::runtime::verify::FieldSpec::new("plan_id", "many2one")
+            .relation("mail.activity.plan")
+            .required(),
+        ::runtime::verify::FieldSpec::new("res_model", "selection")
+            .selection(
+                &[
+                    "account.account",
+                    "account.analytic.account",
+                    "res.partner.bank",
+                    "mrp.bom",
+                    "calendar.event",
+                    "res.company",
+                    "res.partner",
+                    "hr.department",
+                    "discuss.channel",
+                    "mail.thread.cc",
+                    "mail.thread",
+                    "hr.employee",
+                    "event.event",
+                    "event.registration",
+                    "iap.account",
+                    "hr.job",
+                    "account.journal",
+                    "account.move",
+                    "crm.lead",
+                    "stock.lot",
+                    "mail.blacklist",
+                    "mail.thread.blacklist",
+                    "mail.thread.main.attachment",
+                    "mrp.production",
+                    "fleet.vehicle.model",
+                    "account.payment",
+                    "phone.blacklist",
+                    "mail.thread.phone",
+                    "account.reconcile.model",
+                    "product.pricelist",
+                    "product.template",
+                    "product.category",
+                    "product.product",
+                    "project.project",
+                    "project.milestone",
+                    "project.update",
+                    "purchase.order",
+                    "rating.mixin",
+                    "sale.order",
+                    "crm.team",
+                    "crm.team.member",
+                    "stock.scrap",
+                    "fleet.vehicle.log.services",
+                    "project.task",
+                    "account.tax",
+                    "stock.picking",
+                    "mrp.unbuild",
+                    "fleet.vehicle",
+                    "fleet.vehicle.log.contract",
+                    "mrp.workcenter",
+                    "mrp.routing.workcenter",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("responsible_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("responsible_type", "selection")
+            .required()
+            .selection(
+                &["on_demand", "other", "coach", "manager", "employee", "fleet_manager"],
+            ),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("summary", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

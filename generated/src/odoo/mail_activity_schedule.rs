@@ -243,6 +243,49 @@ impl ::runtime::Model for MailActivitySchedule {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("activity_category", "selection")
+            .selection(&["default", "upload_file", "phonecall", "meeting"]),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("chaining_type", "selection")
+            .selection(&["suggest", "trigger"]),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("department_id", "many2one")
+            .relation("hr.department"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("error", "html"),
+        ::runtime::verify::FieldSpec::new("has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_batch_mode", "boolean"),
+        ::runtime::verify::FieldSpec::new("note", "html"),
+        ::runtime::verify::FieldSpec::new("plan_available_ids", "many2many")
+            .relation("mail.activity.plan"),
+        ::runtime::verify::FieldSpec::new("plan_date", "date"),
+        ::runtime::verify::FieldSpec::new("plan_department_filterable", "boolean"),
+        ::runtime::verify::FieldSpec::new("plan_has_user_on_demand", "boolean"),
+        ::runtime::verify::FieldSpec::new("plan_id", "many2one")
+            .relation("mail.activity.plan"),
+        ::runtime::verify::FieldSpec::new("plan_on_demand_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("plan_summary", "html"),
+        ::runtime::verify::FieldSpec::new("res_ids", "text"),
+        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::verify::FieldSpec::new("res_model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("summary", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

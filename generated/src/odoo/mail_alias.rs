@@ -195,6 +195,35 @@ impl ::runtime::Model for MailAlias {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("alias_bounced_content", "html"),
+        ::runtime::verify::FieldSpec::new("alias_contact", "selection")
+            .required()
+            .selection(&["everyone", "partners", "followers", "employees"]),
+        ::runtime::verify::FieldSpec::new("alias_defaults", "text").required(),
+        ::runtime::verify::FieldSpec::new("alias_domain", "char"),
+        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+            .relation("mail.alias.domain"),
+        ::runtime::verify::FieldSpec::new("alias_force_thread_id", "integer"),
+        ::runtime::verify::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::verify::FieldSpec::new("alias_incoming_local", "boolean"),
+        ::runtime::verify::FieldSpec::new("alias_model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("alias_name", "char"),
+        ::runtime::verify::FieldSpec::new("alias_parent_model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
+        ::runtime::verify::FieldSpec::new("alias_status", "selection")
+            .selection(&["not_tested", "valid", "invalid"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -196,6 +196,35 @@ impl ::runtime::Model for MailBlacklist {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email", "char").required(),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

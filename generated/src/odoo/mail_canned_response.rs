@@ -132,6 +132,23 @@ impl ::runtime::Model for MailCannedResponse {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("description", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("group_ids", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_editable", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_shared", "boolean"),
+        ::runtime::verify::FieldSpec::new("last_used", "datetime"),
+        ::runtime::verify::FieldSpec::new("source", "char").required(),
+        ::runtime::verify::FieldSpec::new("substitution", "text").required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

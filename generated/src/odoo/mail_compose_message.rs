@@ -386,6 +386,69 @@ impl ::runtime::Model for MailComposeMessage {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("auto_delete", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_delete_keep_log", "boolean"),
+        ::runtime::verify::FieldSpec::new("body", "html"),
+        ::runtime::verify::FieldSpec::new("body_has_template_value", "boolean"),
+        ::runtime::verify::FieldSpec::new("can_edit_body", "boolean"),
+        ::runtime::verify::FieldSpec::new("composition_batch", "boolean"),
+        ::runtime::verify::FieldSpec::new("composition_mode", "selection")
+            .selection(&["comment", "mass_mail"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email_add_signature", "boolean"),
+        ::runtime::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::verify::FieldSpec::new("email_layout_xmlid", "char"),
+        ::runtime::verify::FieldSpec::new("force_send", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
+        ::runtime::verify::FieldSpec::new("lang", "char"),
+        ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("mail_server_id", "many2one")
+            .relation("ir.mail_server"),
+        ::runtime::verify::FieldSpec::new("message_type", "selection")
+            .required()
+            .selection(&["auto_comment", "comment", "notification"]),
+        ::runtime::verify::FieldSpec::new("model", "char"),
+        ::runtime::verify::FieldSpec::new("model_is_thread", "boolean"),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("record_alias_domain_id", "many2one")
+            .relation("mail.alias.domain"),
+        ::runtime::verify::FieldSpec::new("record_company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("record_name", "char"),
+        ::runtime::verify::FieldSpec::new("render_model", "char"),
+        ::runtime::verify::FieldSpec::new("reply_to", "char"),
+        ::runtime::verify::FieldSpec::new("reply_to_force_new", "boolean"),
+        ::runtime::verify::FieldSpec::new("reply_to_mode", "selection")
+            .selection(&["update", "new"]),
+        ::runtime::verify::FieldSpec::new("res_domain", "text"),
+        ::runtime::verify::FieldSpec::new("res_domain_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("res_ids", "text"),
+        ::runtime::verify::FieldSpec::new("scheduled_date", "char"),
+        ::runtime::verify::FieldSpec::new("subject", "char"),
+        ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
+            .relation("mail.message.subtype"),
+        ::runtime::verify::FieldSpec::new("subtype_is_log", "boolean"),
+        ::runtime::verify::FieldSpec::new("template_id", "many2one")
+            .relation("mail.template"),
+        ::runtime::verify::FieldSpec::new("template_name", "char"),
+        ::runtime::verify::FieldSpec::new("use_exclusion_list", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -102,6 +102,20 @@ impl ::runtime::Model for MailFollowers {
         "res_model",
         "subtype_ids",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_active", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::verify::FieldSpec::new("subtype_ids", "many2many")
+            .relation("mail.message.subtype"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -147,6 +147,26 @@ impl ::runtime::Model for MailLinkPreview {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image_mimetype", "char"),
+        ::runtime::verify::FieldSpec::new("is_hidden", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("og_description", "text"),
+        ::runtime::verify::FieldSpec::new("og_image", "char"),
+        ::runtime::verify::FieldSpec::new("og_mimetype", "char"),
+        ::runtime::verify::FieldSpec::new("og_site_name", "char"),
+        ::runtime::verify::FieldSpec::new("og_title", "char"),
+        ::runtime::verify::FieldSpec::new("og_type", "char"),
+        ::runtime::verify::FieldSpec::new("source_url", "char").required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -628,6 +628,142 @@ impl ::runtime::Model for MailMail {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_audit_log_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("account_audit_log_activated", "boolean"),
+        ::runtime::verify::FieldSpec::new("account_audit_log_company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("account_audit_log_move_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("account_audit_log_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("account_audit_log_preview", "text"),
+        ::runtime::verify::FieldSpec::new("account_audit_log_tax_id", "many2one")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("author_avatar", "binary"),
+        ::runtime::verify::FieldSpec::new("author_guest_id", "many2one")
+            .relation("mail.guest"),
+        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("auto_delete", "boolean"),
+        ::runtime::verify::FieldSpec::new("body", "html"),
+        ::runtime::verify::FieldSpec::new("body_content", "html"),
+        ::runtime::verify::FieldSpec::new("body_html", "text"),
+        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email_add_signature", "boolean"),
+        ::runtime::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::verify::FieldSpec::new("email_layout_xmlid", "char"),
+        ::runtime::verify::FieldSpec::new("email_to", "text"),
+        ::runtime::verify::FieldSpec::new("failure_reason", "text"),
+        ::runtime::verify::FieldSpec::new("failure_type", "selection")
+            .selection(
+                &[
+                    "unknown",
+                    "mail_email_invalid",
+                    "mail_email_missing",
+                    "mail_from_invalid",
+                    "mail_from_missing",
+                    "mail_smtp",
+                    "mail_bl",
+                    "mail_optout",
+                    "mail_dup",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("fetchmail_server_id", "many2one")
+            .relation("fetchmail.server"),
+        ::runtime::verify::FieldSpec::new("has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("headers", "text"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_current_user_or_guest_author", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_internal", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_notification", "boolean"),
+        ::runtime::verify::FieldSpec::new("letter_ids", "one2many")
+            .relation("snailmail.letter"),
+        ::runtime::verify::FieldSpec::new("link_preview_ids", "one2many")
+            .relation("mail.link.preview"),
+        ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("mail_ids", "one2many").relation("mail.mail"),
+        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+            .relation("mail.message")
+            .required(),
+        ::runtime::verify::FieldSpec::new("mail_message_id_int", "integer"),
+        ::runtime::verify::FieldSpec::new("mail_server_id", "many2one")
+            .relation("ir.mail_server"),
+        ::runtime::verify::FieldSpec::new("message_id", "char"),
+        ::runtime::verify::FieldSpec::new("message_type", "selection")
+            .required()
+            .selection(
+                &[
+                    "email",
+                    "comment",
+                    "email_outgoing",
+                    "notification",
+                    "auto_comment",
+                    "user_notification",
+                    "sms",
+                    "snailmail",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("model", "char"),
+        ::runtime::verify::FieldSpec::new("needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("notification_ids", "one2many")
+            .relation("mail.notification"),
+        ::runtime::verify::FieldSpec::new("notified_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("pinned_at", "datetime"),
+        ::runtime::verify::FieldSpec::new("preview", "char"),
+        ::runtime::verify::FieldSpec::new("rating_id", "many2one")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("rating_value", "float"),
+        ::runtime::verify::FieldSpec::new("reaction_ids", "one2many")
+            .relation("mail.message.reaction"),
+        ::runtime::verify::FieldSpec::new("recipient_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("record_alias_domain_id", "many2one")
+            .relation("mail.alias.domain"),
+        ::runtime::verify::FieldSpec::new("record_company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("record_name", "char"),
+        ::runtime::verify::FieldSpec::new("references", "text"),
+        ::runtime::verify::FieldSpec::new("reply_to", "char"),
+        ::runtime::verify::FieldSpec::new("reply_to_force_new", "boolean"),
+        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::verify::FieldSpec::new("restricted_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("snailmail_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("starred", "boolean"),
+        ::runtime::verify::FieldSpec::new("starred_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["outgoing", "sent", "received", "exception", "cancel"]),
+        ::runtime::verify::FieldSpec::new("subject", "char"),
+        ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
+            .relation("mail.message.subtype"),
+        ::runtime::verify::FieldSpec::new("tracking_value_ids", "one2many")
+            .relation("mail.tracking.value"),
+        ::runtime::verify::FieldSpec::new("unrestricted_attachment_ids", "many2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -77,6 +77,17 @@ impl ::runtime::Model for MailMessageReaction {
         "message_id",
         "partner_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("content", "char").required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("message_id", "many2one")
+            .relation("mail.message")
+            .required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

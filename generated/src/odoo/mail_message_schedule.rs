@@ -100,6 +100,20 @@ impl ::runtime::Model for MailMessageSchedule {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+            .relation("mail.message")
+            .required(),
+        ::runtime::verify::FieldSpec::new("notification_parameters", "text"),
+        ::runtime::verify::FieldSpec::new("scheduled_datetime", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -162,6 +162,74 @@ impl ::runtime::Model for MailNotification {
         "sms_number",
         "sms_tracker_ids",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("failure_reason", "text"),
+        ::runtime::verify::FieldSpec::new("failure_type", "selection")
+            .selection(
+                &[
+                    "unknown",
+                    "mail_bounce",
+                    "mail_email_invalid",
+                    "mail_email_missing",
+                    "mail_from_invalid",
+                    "mail_from_missing",
+                    "mail_smtp",
+                    "sms_number_missing",
+                    "sms_number_format",
+                    "sms_credit",
+                    "sms_country_not_supported",
+                    "sms_registration_needed",
+                    "sms_server",
+                    "sms_acc",
+                    "sms_expired",
+                    "sms_invalid_destination",
+                    "sms_not_allowed",
+                    "sms_not_delivered",
+                    "sms_rejected",
+                    "sn_credit",
+                    "sn_trial",
+                    "sn_price",
+                    "sn_fields",
+                    "sn_format",
+                    "sn_error",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_read", "boolean"),
+        ::runtime::verify::FieldSpec::new("letter_id", "many2one")
+            .relation("snailmail.letter"),
+        ::runtime::verify::FieldSpec::new("mail_mail_id", "many2one")
+            .relation("mail.mail"),
+        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+            .relation("mail.message")
+            .required(),
+        ::runtime::verify::FieldSpec::new("notification_status", "selection")
+            .selection(
+                &[
+                    "ready",
+                    "process",
+                    "pending",
+                    "sent",
+                    "bounce",
+                    "exception",
+                    "canceled",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("notification_type", "selection")
+            .required()
+            .selection(&["inbox", "email", "sms", "snail"]),
+        ::runtime::verify::FieldSpec::new("read_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("res_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("sms_id", "many2one").relation("sms.sms"),
+        ::runtime::verify::FieldSpec::new("sms_id_int", "integer"),
+        ::runtime::verify::FieldSpec::new("sms_number", "char"),
+        ::runtime::verify::FieldSpec::new("sms_tracker_ids", "one2many")
+            .relation("sms.tracker"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -121,6 +121,24 @@ impl ::runtime::Model for MailResendMessage {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("can_cancel", "boolean"),
+        ::runtime::verify::FieldSpec::new("can_resend", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("notification_ids", "many2many")
+            .relation("mail.notification"),
+        ::runtime::verify::FieldSpec::new("partner_ids", "one2many")
+            .relation("mail.resend.partner"),
+        ::runtime::verify::FieldSpec::new("partner_readonly", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -144,6 +144,28 @@ impl ::runtime::Model for MailResendPartner {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email", "char"),
+        ::runtime::verify::FieldSpec::new("failure_reason", "text"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("message", "char"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("notification_id", "many2one")
+            .relation("mail.notification")
+            .required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("partner_readonly", "boolean"),
+        ::runtime::verify::FieldSpec::new("resend", "boolean"),
+        ::runtime::verify::FieldSpec::new("resend_wizard_id", "many2one")
+            .relation("mail.resend.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -149,6 +149,29 @@ impl ::runtime::Model for MailScheduledMessage {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("body", "html"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_note", "boolean"),
+        ::runtime::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::verify::FieldSpec::new("notification_parameters", "text"),
+        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference").required(),
+        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("subject", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

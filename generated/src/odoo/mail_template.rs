@@ -306,6 +306,47 @@ impl ::runtime::Model for MailTemplate {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("auto_delete", "boolean"),
+        ::runtime::verify::FieldSpec::new("body_html", "html"),
+        ::runtime::verify::FieldSpec::new("can_write", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("description", "text"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::verify::FieldSpec::new("email_from", "char"),
+        ::runtime::verify::FieldSpec::new("email_layout_xmlid", "char"),
+        ::runtime::verify::FieldSpec::new("email_to", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_template_editor", "boolean"),
+        ::runtime::verify::FieldSpec::new("lang", "char"),
+        ::runtime::verify::FieldSpec::new("mail_server_id", "many2one")
+            .relation("ir.mail_server"),
+        ::runtime::verify::FieldSpec::new("model", "char"),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one").relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("partner_to", "char"),
+        ::runtime::verify::FieldSpec::new("ref_ir_act_window", "many2one")
+            .relation("ir.actions.act_window"),
+        ::runtime::verify::FieldSpec::new("render_model", "char"),
+        ::runtime::verify::FieldSpec::new("reply_to", "char"),
+        ::runtime::verify::FieldSpec::new("report_template_ids", "many2many")
+            .relation("ir.actions.report"),
+        ::runtime::verify::FieldSpec::new("scheduled_date", "char"),
+        ::runtime::verify::FieldSpec::new("subject", "char"),
+        ::runtime::verify::FieldSpec::new("template_category", "selection")
+            .selection(&["base_template", "hidden_template", "custom_template"]),
+        ::runtime::verify::FieldSpec::new("template_fs", "char"),
+        ::runtime::verify::FieldSpec::new("use_default_to", "boolean"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -177,6 +177,33 @@ impl ::runtime::Model for MailTrackingValue {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("field_id", "many2one")
+            .relation("ir.model.fields"),
+        ::runtime::verify::FieldSpec::new("field_info", "json"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+            .relation("mail.message")
+            .required(),
+        ::runtime::verify::FieldSpec::new("new_value_char", "char"),
+        ::runtime::verify::FieldSpec::new("new_value_datetime", "datetime"),
+        ::runtime::verify::FieldSpec::new("new_value_float", "float"),
+        ::runtime::verify::FieldSpec::new("new_value_integer", "integer"),
+        ::runtime::verify::FieldSpec::new("new_value_text", "text"),
+        ::runtime::verify::FieldSpec::new("old_value_char", "char"),
+        ::runtime::verify::FieldSpec::new("old_value_datetime", "datetime"),
+        ::runtime::verify::FieldSpec::new("old_value_float", "float"),
+        ::runtime::verify::FieldSpec::new("old_value_integer", "integer"),
+        ::runtime::verify::FieldSpec::new("old_value_text", "text"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

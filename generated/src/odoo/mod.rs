@@ -4,6 +4,7 @@
 //! targets and `prelude` for the record, create and update types.
 pub mod prelude;
 pub mod rel;
+pub mod verify;
 /// `_unknown`: Unknown
 #[cfg(feature = "base")]
 pub mod unknown;

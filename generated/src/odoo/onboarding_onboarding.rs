@@ -166,6 +166,30 @@ impl ::runtime::Model for OnboardingOnboarding {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("current_onboarding_state", "selection")
+            .selection(&["not_done", "just_done", "done"]),
+        ::runtime::verify::FieldSpec::new("current_progress_id", "many2one")
+            .relation("onboarding.progress"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_onboarding_closed", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_per_company", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("panel_close_action_name", "char"),
+        ::runtime::verify::FieldSpec::new("progress_ids", "one2many")
+            .relation("onboarding.progress"),
+        ::runtime::verify::FieldSpec::new("route_name", "char").required(),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("step_ids", "many2many")
+            .relation("onboarding.onboarding.step"),
+        ::runtime::verify::FieldSpec::new("text_completed", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -191,6 +191,34 @@ impl ::runtime::Model for OnboardingOnboardingStep {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("button_text", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("current_progress_step_id", "many2one")
+            .relation("onboarding.progress.step"),
+        ::runtime::verify::FieldSpec::new("current_step_state", "selection")
+            .selection(&["not_done", "just_done", "done"]),
+        ::runtime::verify::FieldSpec::new("description", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("done_icon", "char"),
+        ::runtime::verify::FieldSpec::new("done_text", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_per_company", "boolean"),
+        ::runtime::verify::FieldSpec::new("onboarding_ids", "many2many")
+            .relation("onboarding.onboarding"),
+        ::runtime::verify::FieldSpec::new("panel_step_open_action_name", "char"),
+        ::runtime::verify::FieldSpec::new("progress_ids", "one2many")
+            .relation("onboarding.progress.step"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("step_image", "binary"),
+        ::runtime::verify::FieldSpec::new("step_image_alt", "char"),
+        ::runtime::verify::FieldSpec::new("step_image_filename", "char"),
+        ::runtime::verify::FieldSpec::new("title", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -116,6 +116,25 @@ impl ::runtime::Model for OnboardingProgress {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_onboarding_closed", "boolean"),
+        ::runtime::verify::FieldSpec::new("onboarding_id", "many2one")
+            .relation("onboarding.onboarding")
+            .required(),
+        ::runtime::verify::FieldSpec::new("onboarding_state", "selection")
+            .selection(&["not_done", "just_done", "done"]),
+        ::runtime::verify::FieldSpec::new("progress_step_ids", "many2many")
+            .relation("onboarding.progress.step"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -107,6 +107,24 @@ impl ::runtime::Model for OnboardingProgressStep {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("progress_ids", "many2many")
+            .relation("onboarding.progress"),
+        ::runtime::verify::FieldSpec::new("step_id", "many2one")
+            .relation("onboarding.onboarding.step")
+            .required(),
+        ::runtime::verify::FieldSpec::new("step_state", "selection")
+            .selection(&["not_done", "just_done", "done"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

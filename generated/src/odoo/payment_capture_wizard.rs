@@ -165,6 +165,29 @@ impl ::runtime::Model for PaymentCaptureWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("amount_to_capture", "monetary"),
+        ::runtime::verify::FieldSpec::new("authorized_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("available_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("captured_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("has_draft_children", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_remaining_amount", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_amount_to_capture_valid", "boolean"),
+        ::runtime::verify::FieldSpec::new("support_partial_capture", "boolean"),
+        ::runtime::verify::FieldSpec::new("transaction_ids", "many2many")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("void_remaining_amount", "boolean"),
+        ::runtime::verify::FieldSpec::new("voided_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -212,6 +212,37 @@ impl ::runtime::Model for PaymentLinkWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("amount", "monetary").required(),
+        ::runtime::verify::FieldSpec::new("amount_max", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_paid", "monetary"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("confirmation_message", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("discount_date", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_open_installments", "boolean"),
+        ::runtime::verify::FieldSpec::new("epd_info", "char"),
+        ::runtime::verify::FieldSpec::new("has_eligible_epd", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_amount_due", "monetary"),
+        ::runtime::verify::FieldSpec::new("link", "char"),
+        ::runtime::verify::FieldSpec::new("open_installments", "json"),
+        ::runtime::verify::FieldSpec::new("open_installments_preview", "html"),
+        ::runtime::verify::FieldSpec::new("partner_email", "char"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("res_id", "integer").required(),
+        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::verify::FieldSpec::new("warning_message", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

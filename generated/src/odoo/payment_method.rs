@@ -193,6 +193,37 @@ impl ::runtime::Model for PaymentMethod {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("brand_ids", "one2many")
+            .relation("payment.method"),
+        ::runtime::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image", "binary").required(),
+        ::runtime::verify::FieldSpec::new("image_payment_form", "binary"),
+        ::runtime::verify::FieldSpec::new("is_primary", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("primary_payment_method_id", "many2one")
+            .relation("payment.method"),
+        ::runtime::verify::FieldSpec::new("provider_ids", "many2many")
+            .relation("payment.provider"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("support_express_checkout", "boolean"),
+        ::runtime::verify::FieldSpec::new("support_refund", "selection")
+            .required()
+            .selection(&["none", "full_only", "partial"]),
+        ::runtime::verify::FieldSpec::new("support_tokenization", "boolean"),
+        ::runtime::verify::FieldSpec::new("supported_country_ids", "many2many")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("supported_currency_ids", "many2many")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

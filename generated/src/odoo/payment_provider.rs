@@ -379,6 +379,78 @@ impl ::runtime::Model for PaymentProvider {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("allow_express_checkout", "boolean"),
+        ::runtime::verify::FieldSpec::new("allow_tokenization", "boolean"),
+        ::runtime::verify::FieldSpec::new("auth_msg", "html"),
+        ::runtime::verify::FieldSpec::new("available_country_ids", "many2many")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("available_currency_ids", "many2many")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("cancel_msg", "html"),
+        ::runtime::verify::FieldSpec::new("capture_manually", "boolean"),
+        ::runtime::verify::FieldSpec::new("code", "selection")
+            .required()
+            .selection(&["none"]),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("done_msg", "html"),
+        ::runtime::verify::FieldSpec::new("express_checkout_form_view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::verify::FieldSpec::new("inline_form_view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("is_published", "boolean"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("main_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("maximum_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("module_id", "many2one")
+            .relation("ir.module.module"),
+        ::runtime::verify::FieldSpec::new("module_state", "selection")
+            .selection(
+                &[
+                    "uninstallable",
+                    "uninstalled",
+                    "installed",
+                    "to upgrade",
+                    "to remove",
+                    "to install",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("module_to_buy", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("payment_method_ids", "many2many")
+            .relation("payment.method"),
+        ::runtime::verify::FieldSpec::new("pending_msg", "html"),
+        ::runtime::verify::FieldSpec::new("pre_msg", "html"),
+        ::runtime::verify::FieldSpec::new("redirect_form_view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("so_reference_type", "selection")
+            .selection(&["so_name", "partner"]),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["disabled", "enabled", "test"]),
+        ::runtime::verify::FieldSpec::new("support_express_checkout", "boolean"),
+        ::runtime::verify::FieldSpec::new("support_manual_capture", "selection")
+            .selection(&["full_only", "partial"]),
+        ::runtime::verify::FieldSpec::new("support_refund", "selection")
+            .selection(&["none", "full_only", "partial"]),
+        ::runtime::verify::FieldSpec::new("support_tokenization", "boolean"),
+        ::runtime::verify::FieldSpec::new("token_inline_form_view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

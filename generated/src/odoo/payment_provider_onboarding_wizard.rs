@@ -130,6 +130,23 @@ impl ::runtime::Model for PaymentProviderOnboardingWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("_data_fetched", "boolean"),
+        ::runtime::verify::FieldSpec::new("acc_number", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("journal_name", "char"),
+        ::runtime::verify::FieldSpec::new("manual_name", "char"),
+        ::runtime::verify::FieldSpec::new("manual_post_msg", "html"),
+        ::runtime::verify::FieldSpec::new("payment_method", "selection")
+            .selection(&["stripe", "paypal", "manual"]),
+        ::runtime::verify::FieldSpec::new("paypal_email_account", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -146,6 +146,28 @@ impl ::runtime::Model for PaymentRefundWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("amount_available_for_refund", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_to_refund", "monetary"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("has_pending_refund", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("payment_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("payment_id", "many2one")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("refunded_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("support_refund", "selection")
+            .selection(&["none", "full_only", "partial"]),
+        ::runtime::verify::FieldSpec::new("transaction_id", "many2one")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

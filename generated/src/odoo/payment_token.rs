@@ -157,6 +157,34 @@ impl ::runtime::Model for PaymentToken {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("payment_details", "char"),
+        ::runtime::verify::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::verify::FieldSpec::new("payment_method_id", "many2one")
+            .relation("payment.method")
+            .required(),
+        ::runtime::verify::FieldSpec::new("provider_code", "selection")
+            .selection(&["none"]),
+        ::runtime::verify::FieldSpec::new("provider_id", "many2one")
+            .relation("payment.provider")
+            .required(),
+        ::runtime::verify::FieldSpec::new("provider_ref", "char").required(),
+        ::runtime::verify::FieldSpec::new("transaction_ids", "one2many")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -352,6 +352,81 @@ impl ::runtime::Model for PaymentTransaction {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("amount", "monetary").required(),
+        ::runtime::verify::FieldSpec::new("child_transaction_ids", "one2many")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency")
+            .required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("invoices_count", "integer"),
+        ::runtime::verify::FieldSpec::new("is_post_processed", "boolean"),
+        ::runtime::verify::FieldSpec::new("landing_route", "char"),
+        ::runtime::verify::FieldSpec::new("last_state_change", "datetime"),
+        ::runtime::verify::FieldSpec::new("operation", "selection")
+            .selection(
+                &[
+                    "online_redirect",
+                    "online_direct",
+                    "online_token",
+                    "validation",
+                    "offline",
+                    "refund",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("partner_address", "char"),
+        ::runtime::verify::FieldSpec::new("partner_city", "char"),
+        ::runtime::verify::FieldSpec::new("partner_country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("partner_email", "char"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("partner_lang", "selection")
+            .selection(&["en_US"]),
+        ::runtime::verify::FieldSpec::new("partner_name", "char"),
+        ::runtime::verify::FieldSpec::new("partner_phone", "char"),
+        ::runtime::verify::FieldSpec::new("partner_state_id", "many2one")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("partner_zip", "char"),
+        ::runtime::verify::FieldSpec::new("payment_id", "many2one")
+            .relation("account.payment"),
+        ::runtime::verify::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::verify::FieldSpec::new("payment_method_id", "many2one")
+            .relation("payment.method")
+            .required(),
+        ::runtime::verify::FieldSpec::new("provider_code", "selection")
+            .selection(&["none"]),
+        ::runtime::verify::FieldSpec::new("provider_id", "many2one")
+            .relation("payment.provider")
+            .required(),
+        ::runtime::verify::FieldSpec::new("provider_reference", "char"),
+        ::runtime::verify::FieldSpec::new("reference", "char").required(),
+        ::runtime::verify::FieldSpec::new("refunds_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_ids", "many2many")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("sale_order_ids_nbr", "integer"),
+        ::runtime::verify::FieldSpec::new("source_transaction_id", "many2one")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["draft", "pending", "authorized", "done", "cancel", "error"]),
+        ::runtime::verify::FieldSpec::new("state_message", "text"),
+        ::runtime::verify::FieldSpec::new("token_id", "many2one")
+            .relation("payment.token"),
+        ::runtime::verify::FieldSpec::new("tokenize", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -102,6 +102,22 @@ impl ::runtime::Model for PickingLabelType {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("label_type", "selection")
+            .required()
+            .selection(&["products", "lots"]),
+        ::runtime::verify::FieldSpec::new("picking_ids", "many2many")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("production_ids", "many2many")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

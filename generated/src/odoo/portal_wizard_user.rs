@@ -137,6 +137,28 @@ impl ::runtime::Model for PortalWizardUser {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email", "char"),
+        ::runtime::verify::FieldSpec::new("email_state", "selection")
+            .selection(&["ok", "ko", "exist"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_internal", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_portal", "boolean"),
+        ::runtime::verify::FieldSpec::new("login_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+            .relation("portal.wizard")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -4,6 +4,7 @@
 pub use ::runtime::fields::FieldHandle as _;
 pub use ::runtime::wire::Selection as _;
 pub use ::runtime::{CreateValues as _, Model as _, UpdateValues as _};
+pub use super::verify::VerifyAll as _;
 pub use ::runtime::Domain;
 pub use ::runtime::wire::Command;
 pub use ::runtime::wire::Many2One;

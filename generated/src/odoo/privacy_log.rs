@@ -126,6 +126,24 @@ impl ::runtime::Model for PrivacyLog {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("additional_note", "text"),
+        ::runtime::verify::FieldSpec::new("anonymized_email", "char").required(),
+        ::runtime::verify::FieldSpec::new("anonymized_name", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("execution_details", "text"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("records_description", "text"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

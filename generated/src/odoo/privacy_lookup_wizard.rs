@@ -128,6 +128,23 @@ impl ::runtime::Model for PrivacyLookupWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email", "char").required(),
+        ::runtime::verify::FieldSpec::new("execution_details", "text"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("line_count", "integer"),
+        ::runtime::verify::FieldSpec::new("line_ids", "one2many")
+            .relation("privacy.lookup.wizard.line"),
+        ::runtime::verify::FieldSpec::new("log_id", "many2one").relation("privacy.log"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("records_description", "text"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -128,6 +128,27 @@ impl ::runtime::Model for ProcurementGroup {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("move_type", "selection")
+            .selection(&["direct", "one"]),
+        ::runtime::verify::FieldSpec::new("mrp_production_ids", "one2many")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
+            .relation("purchase.order.line"),
+        ::runtime::verify::FieldSpec::new("sale_id", "many2one").relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("stock_move_ids", "one2many")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

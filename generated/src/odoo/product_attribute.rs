@@ -166,6 +166,33 @@ impl ::runtime::Model for ProductAttribute {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("attribute_line_ids", "one2many")
+            .relation("product.template.attribute.line"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("create_variant", "selection")
+            .required()
+            .selection(&["always", "dynamic", "no_variant"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_type", "selection")
+            .required()
+            .selection(&["radio", "pills", "select", "color", "multi"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("number_related_products", "integer"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_ids", "many2many")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("template_value_ids", "one2many")
+            .relation("product.template.attribute.value"),
+        ::runtime::verify::FieldSpec::new("value_ids", "one2many")
+            .relation("product.attribute.value"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

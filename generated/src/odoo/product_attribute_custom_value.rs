@@ -107,6 +107,25 @@ impl ::runtime::Model for ProductAttributeCustomValue {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new(
+                "custom_product_template_attribute_value_id",
+                "many2one",
+            )
+            .relation("product.template.attribute.value")
+            .required(),
+        ::runtime::verify::FieldSpec::new("custom_value", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("sale_order_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

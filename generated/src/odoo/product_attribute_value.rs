@@ -177,6 +177,32 @@ impl ::runtime::Model for ProductAttributeValue {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("attribute_id", "many2one")
+            .relation("product.attribute")
+            .required(),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("default_extra_price", "float"),
+        ::runtime::verify::FieldSpec::new("default_extra_price_changed", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_type", "selection")
+            .selection(&["radio", "pills", "select", "color", "multi"]),
+        ::runtime::verify::FieldSpec::new("html_color", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image", "binary"),
+        ::runtime::verify::FieldSpec::new("is_custom", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_used_on_products", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("pav_attribute_line_ids", "many2many")
+            .relation("product.template.attribute.line"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -426,6 +426,101 @@ impl ::runtime::Model for ProductCategory {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("child_id", "one2many")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("filter_for_stock_putaway_rule", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("packaging_reserve_method", "selection")
+            .selection(&["full", "partial"]),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::verify::FieldSpec::new("parent_route_ids", "many2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("product_count", "integer"),
+        ::runtime::verify::FieldSpec::new(
+            "product_properties_definition",
+            "properties_definition",
+        ),
+        ::runtime::verify::FieldSpec::new(
+                "property_account_creditor_price_difference_categ",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "property_account_downpayment_categ_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "property_account_expense_categ_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("property_account_income_categ_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("property_cost_method", "selection")
+            .selection(&["standard", "fifo", "average"]),
+        ::runtime::verify::FieldSpec::new(
+                "property_stock_account_input_categ_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "property_stock_account_output_categ_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "property_stock_account_production_cost_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("property_stock_journal", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new(
+                "property_stock_valuation_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("property_valuation", "selection")
+            .selection(&["manual_periodic", "real_time"]),
+        ::runtime::verify::FieldSpec::new("putaway_rule_ids", "one2many")
+            .relation("stock.putaway.rule"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("removal_strategy_id", "many2one")
+            .relation("product.removal"),
+        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("total_route_ids", "many2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

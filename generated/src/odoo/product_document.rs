@@ -294,6 +294,58 @@ impl ::runtime::Model for ProductDocument {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("attached_on_mrp", "selection")
+            .required()
+            .selection(&["hidden", "bom"]),
+        ::runtime::verify::FieldSpec::new("attached_on_sale", "selection")
+            .required()
+            .selection(&["hidden", "quotation", "sale_order", "inside"]),
+        ::runtime::verify::FieldSpec::new("checksum", "char"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("datas", "binary"),
+        ::runtime::verify::FieldSpec::new("db_datas", "binary"),
+        ::runtime::verify::FieldSpec::new("description", "text"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("file_size", "integer"),
+        ::runtime::verify::FieldSpec::new("form_field_ids", "many2many")
+            .relation("sale.pdf.form.field"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image_height", "integer"),
+        ::runtime::verify::FieldSpec::new("image_src", "char"),
+        ::runtime::verify::FieldSpec::new("image_width", "integer"),
+        ::runtime::verify::FieldSpec::new("index_content", "text"),
+        ::runtime::verify::FieldSpec::new("ir_attachment_id", "many2one")
+            .relation("ir.attachment")
+            .required(),
+        ::runtime::verify::FieldSpec::new("local_url", "char"),
+        ::runtime::verify::FieldSpec::new("mimetype", "char"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("original_id", "many2one")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("public", "boolean"),
+        ::runtime::verify::FieldSpec::new("raw", "binary"),
+        ::runtime::verify::FieldSpec::new("res_field", "char"),
+        ::runtime::verify::FieldSpec::new("res_id", "many2one_reference"),
+        ::runtime::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::verify::FieldSpec::new("res_name", "char"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("store_fname", "char"),
+        ::runtime::verify::FieldSpec::new("type", "selection")
+            .required()
+            .selection(&["url", "binary"]),
+        ::runtime::verify::FieldSpec::new("url", "char"),
+        ::runtime::verify::FieldSpec::new("voice_ids", "one2many")
+            .relation("discuss.voice.metadata"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -153,6 +153,43 @@ impl ::runtime::Model for ProductLabelLayout {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("columns", "integer"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("custom_quantity", "integer").required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("extra_html", "html"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("move_quantity", "selection")
+            .required()
+            .selection(&["move", "custom"]),
+        ::runtime::verify::FieldSpec::new("pricelist_id", "many2one")
+            .relation("product.pricelist"),
+        ::runtime::verify::FieldSpec::new("print_format", "selection")
+            .required()
+            .selection(
+                &[
+                    "dymo",
+                    "2x7xprice",
+                    "4x7xprice",
+                    "4x12",
+                    "4x12xprice",
+                    "zpl",
+                    "zplxprice",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("product_ids", "many2many")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_ids", "many2many")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("rows", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -322,6 +322,60 @@ impl ::runtime::Model for ProductPricelistItem {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("applied_on", "selection")
+            .required()
+            .selection(
+                &["3_global", "2_product_category", "1_product", "0_product_variant"],
+            ),
+        ::runtime::verify::FieldSpec::new("base", "selection")
+            .required()
+            .selection(&["list_price", "standard_price", "pricelist"]),
+        ::runtime::verify::FieldSpec::new("base_pricelist_id", "many2one")
+            .relation("product.pricelist"),
+        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("compute_price", "selection")
+            .required()
+            .selection(&["percentage", "formula", "fixed"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date_end", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_start", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_applied_on", "selection")
+            .required()
+            .selection(&["1_product", "2_product_category"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("fixed_price", "float"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("min_quantity", "float"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("percent_price", "float"),
+        ::runtime::verify::FieldSpec::new("price", "char"),
+        ::runtime::verify::FieldSpec::new("price_discount", "float"),
+        ::runtime::verify::FieldSpec::new("price_markup", "float"),
+        ::runtime::verify::FieldSpec::new("price_max_margin", "float"),
+        ::runtime::verify::FieldSpec::new("price_min_margin", "float"),
+        ::runtime::verify::FieldSpec::new("price_round", "float"),
+        ::runtime::verify::FieldSpec::new("price_surcharge", "float"),
+        ::runtime::verify::FieldSpec::new("pricelist_id", "many2one")
+            .relation("product.pricelist")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_uom", "char"),
+        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::verify::FieldSpec::new("rule_tip", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

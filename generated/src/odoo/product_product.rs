@@ -1387,6 +1387,297 @@ impl ::runtime::Model for ProductProduct {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_tag_ids", "many2many")
+            .relation("account.account.tag"),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("additional_product_tag_ids", "many2many")
+            .relation("product.tag"),
+        ::runtime::verify::FieldSpec::new("all_product_tag_ids", "many2many")
+            .relation("product.tag"),
+        ::runtime::verify::FieldSpec::new("attribute_line_ids", "one2many")
+            .relation("product.template.attribute.line"),
+        ::runtime::verify::FieldSpec::new("avg_cost", "monetary"),
+        ::runtime::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::verify::FieldSpec::new("bom_count", "integer"),
+        ::runtime::verify::FieldSpec::new("bom_ids", "one2many").relation("mrp.bom"),
+        ::runtime::verify::FieldSpec::new("bom_line_ids", "one2many")
+            .relation("mrp.bom.line"),
+        ::runtime::verify::FieldSpec::new("can_image_1024_be_zoomed", "boolean"),
+        ::runtime::verify::FieldSpec::new("can_image_variant_1024_be_zoomed", "boolean"),
+        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+            .relation("product.category")
+            .required(),
+        ::runtime::verify::FieldSpec::new("code", "char"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("combination_indices", "char"),
+        ::runtime::verify::FieldSpec::new("combo_ids", "many2many")
+            .relation("product.combo"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("cost_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("cost_method", "selection")
+            .selection(&["standard", "fifo", "average"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("default_code", "char"),
+        ::runtime::verify::FieldSpec::new("description", "html"),
+        ::runtime::verify::FieldSpec::new("description_picking", "text"),
+        ::runtime::verify::FieldSpec::new("description_pickingin", "text"),
+        ::runtime::verify::FieldSpec::new("description_pickingout", "text"),
+        ::runtime::verify::FieldSpec::new("description_purchase", "text"),
+        ::runtime::verify::FieldSpec::new("description_sale", "text"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("event_ticket_ids", "one2many")
+            .relation("event.event.ticket"),
+        ::runtime::verify::FieldSpec::new("expense_policy", "selection")
+            .selection(&["no", "cost", "sales_price"]),
+        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::verify::FieldSpec::new("free_qty", "float"),
+        ::runtime::verify::FieldSpec::new("has_available_route_ids", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_configurable_attributes", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image_1024", "binary"),
+        ::runtime::verify::FieldSpec::new("image_128", "binary"),
+        ::runtime::verify::FieldSpec::new("image_1920", "binary"),
+        ::runtime::verify::FieldSpec::new("image_256", "binary"),
+        ::runtime::verify::FieldSpec::new("image_512", "binary"),
+        ::runtime::verify::FieldSpec::new("image_variant_1024", "binary"),
+        ::runtime::verify::FieldSpec::new("image_variant_128", "binary"),
+        ::runtime::verify::FieldSpec::new("image_variant_1920", "binary"),
+        ::runtime::verify::FieldSpec::new("image_variant_256", "binary"),
+        ::runtime::verify::FieldSpec::new("image_variant_512", "binary"),
+        ::runtime::verify::FieldSpec::new("incoming_qty", "float"),
+        ::runtime::verify::FieldSpec::new("invoice_policy", "selection")
+            .selection(&["order", "delivery"]),
+        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_in_purchase_order", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_kits", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_product_variant", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::verify::FieldSpec::new("list_price", "float"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new(
+            "lot_properties_definition",
+            "properties_definition",
+        ),
+        ::runtime::verify::FieldSpec::new("lot_valuated", "boolean"),
+        ::runtime::verify::FieldSpec::new("lst_price", "float"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("mrp_product_qty", "float"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("nbr_moves_in", "integer"),
+        ::runtime::verify::FieldSpec::new("nbr_moves_out", "integer"),
+        ::runtime::verify::FieldSpec::new("nbr_reordering_rules", "integer"),
+        ::runtime::verify::FieldSpec::new("optional_product_ids", "many2many")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("orderpoint_ids", "one2many")
+            .relation("stock.warehouse.orderpoint"),
+        ::runtime::verify::FieldSpec::new("outgoing_qty", "float"),
+        ::runtime::verify::FieldSpec::new("packaging_ids", "one2many")
+            .relation("product.packaging"),
+        ::runtime::verify::FieldSpec::new("partner_ref", "char"),
+        ::runtime::verify::FieldSpec::new("price_extra", "float"),
+        ::runtime::verify::FieldSpec::new("pricelist_item_count", "integer"),
+        ::runtime::verify::FieldSpec::new(
+            "product_catalog_product_is_in_bom",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("product_catalog_product_is_in_mo", "boolean"),
+        ::runtime::verify::FieldSpec::new(
+            "product_catalog_product_is_in_sale_order",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("product_document_count", "integer"),
+        ::runtime::verify::FieldSpec::new("product_document_ids", "one2many")
+            .relation("product.document"),
+        ::runtime::verify::FieldSpec::new("product_properties", "properties"),
+        ::runtime::verify::FieldSpec::new("product_tag_ids", "many2many")
+            .relation("product.tag"),
+        ::runtime::verify::FieldSpec::new(
+                "product_template_attribute_value_ids",
+                "many2many",
+            )
+            .relation("product.template.attribute.value"),
+        ::runtime::verify::FieldSpec::new(
+                "product_template_variant_value_ids",
+                "many2many",
+            )
+            .relation("product.template.attribute.value"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_tooltip", "char"),
+        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::verify::FieldSpec::new("product_variant_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_variant_ids", "one2many")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("project_template_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new(
+                "property_account_creditor_price_difference",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("property_account_expense_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("property_account_income_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("property_stock_inventory", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("property_stock_production", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("purchase_line_warn", "selection")
+            .required()
+            .selection(&["no-message", "warning", "block"]),
+        ::runtime::verify::FieldSpec::new("purchase_line_warn_msg", "text"),
+        ::runtime::verify::FieldSpec::new("purchase_method", "selection")
+            .selection(&["purchase", "receive"]),
+        ::runtime::verify::FieldSpec::new("purchase_ok", "boolean"),
+        ::runtime::verify::FieldSpec::new("purchase_order_line_ids", "one2many")
+            .relation("purchase.order.line"),
+        ::runtime::verify::FieldSpec::new("purchased_product_qty", "float"),
+        ::runtime::verify::FieldSpec::new("putaway_rule_ids", "one2many")
+            .relation("stock.putaway.rule"),
+        ::runtime::verify::FieldSpec::new("qty_available", "float"),
+        ::runtime::verify::FieldSpec::new("quantity_svl", "float"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("reordering_max_qty", "float"),
+        ::runtime::verify::FieldSpec::new("reordering_min_qty", "float"),
+        ::runtime::verify::FieldSpec::new("responsible_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("route_from_categ_ids", "many2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("sale_delay", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_line_warn", "selection")
+            .required()
+            .selection(&["no-message", "warning", "block"]),
+        ::runtime::verify::FieldSpec::new("sale_line_warn_msg", "text"),
+        ::runtime::verify::FieldSpec::new("sale_ok", "boolean"),
+        ::runtime::verify::FieldSpec::new("sales_count", "float"),
+        ::runtime::verify::FieldSpec::new("seller_ids", "one2many")
+            .relation("product.supplierinfo"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("service_policy", "selection")
+            .selection(&["ordered_prepaid", "delivered_milestones", "delivered_manual"]),
+        ::runtime::verify::FieldSpec::new("service_to_purchase", "boolean"),
+        ::runtime::verify::FieldSpec::new("service_tracking", "selection")
+            .required()
+            .selection(
+                &[
+                    "no",
+                    "event",
+                    "task_global_project",
+                    "task_in_project",
+                    "project_only",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("service_type", "selection")
+            .selection(&["manual", "milestones"]),
+        ::runtime::verify::FieldSpec::new(
+            "show_forecasted_qty_status_button",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("show_on_hand_qty_status_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("standard_price", "float"),
+        ::runtime::verify::FieldSpec::new("stock_move_ids", "one2many")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("stock_quant_ids", "one2many")
+            .relation("stock.quant"),
+        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+            .relation("stock.valuation.layer"),
+        ::runtime::verify::FieldSpec::new("storage_category_capacity_ids", "one2many")
+            .relation("stock.storage.category.capacity"),
+        ::runtime::verify::FieldSpec::new("supplier_taxes_id", "many2many")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("tax_string", "char"),
+        ::runtime::verify::FieldSpec::new("taxes_id", "many2many")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("total_value", "monetary"),
+        ::runtime::verify::FieldSpec::new("tracking", "selection")
+            .required()
+            .selection(&["serial", "lot", "none"]),
+        ::runtime::verify::FieldSpec::new("type", "selection")
+            .required()
+            .selection(&["consu", "service", "combo"]),
+        ::runtime::verify::FieldSpec::new("uom_id", "many2one")
+            .relation("uom.uom")
+            .required(),
+        ::runtime::verify::FieldSpec::new("uom_name", "char"),
+        ::runtime::verify::FieldSpec::new("uom_po_id", "many2one")
+            .relation("uom.uom")
+            .required(),
+        ::runtime::verify::FieldSpec::new("used_in_bom_count", "integer"),
+        ::runtime::verify::FieldSpec::new("valid_ean", "boolean"),
+        ::runtime::verify::FieldSpec::new(
+                "valid_product_template_attribute_line_ids",
+                "many2many",
+            )
+            .relation("product.template.attribute.line"),
+        ::runtime::verify::FieldSpec::new("valuation", "selection")
+            .selection(&["manual_periodic", "real_time"]),
+        ::runtime::verify::FieldSpec::new("value_svl", "float"),
+        ::runtime::verify::FieldSpec::new("variant_bom_ids", "one2many")
+            .relation("mrp.bom"),
+        ::runtime::verify::FieldSpec::new("variant_seller_ids", "one2many")
+            .relation("product.supplierinfo"),
+        ::runtime::verify::FieldSpec::new("virtual_available", "float"),
+        ::runtime::verify::FieldSpec::new("visible_expense_policy", "boolean"),
+        ::runtime::verify::FieldSpec::new("volume", "float"),
+        ::runtime::verify::FieldSpec::new("volume_uom_name", "char"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("weight", "float"),
+        ::runtime::verify::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

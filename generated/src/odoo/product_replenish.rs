@@ -208,6 +208,47 @@ impl ::runtime::Model for ProductReplenish {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("allowed_route_ids", "many2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("bom_id", "many2one").relation("mrp.bom"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_planned", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("forecast_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("forecasted_quantity", "float"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("product_has_variants", "boolean").required(),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+            .relation("uom.category")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom")
+            .required(),
+        ::runtime::verify::FieldSpec::new("quantity", "float").required(),
+        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("show_bom", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_vendor", "boolean"),
+        ::runtime::verify::FieldSpec::new("supplier_id", "many2one")
+            .relation("product.supplierinfo"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

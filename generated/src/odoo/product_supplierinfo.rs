@@ -230,6 +230,41 @@ impl ::runtime::Model for ProductSupplierinfo {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency")
+            .required(),
+        ::runtime::verify::FieldSpec::new("date_end", "date"),
+        ::runtime::verify::FieldSpec::new("date_start", "date"),
+        ::runtime::verify::FieldSpec::new("delay", "integer").required(),
+        ::runtime::verify::FieldSpec::new("discount", "float"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("last_purchase_date", "date"),
+        ::runtime::verify::FieldSpec::new("min_qty", "float").required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("price", "float").required(),
+        ::runtime::verify::FieldSpec::new("price_discounted", "float"),
+        ::runtime::verify::FieldSpec::new("product_code", "char"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_name", "char"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("show_set_supplier_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

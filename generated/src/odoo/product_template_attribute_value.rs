@@ -195,6 +195,40 @@ impl ::runtime::Model for ProductTemplateAttributeValue {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("attribute_id", "many2one")
+            .relation("product.attribute"),
+        ::runtime::verify::FieldSpec::new("attribute_line_id", "many2one")
+            .relation("product.template.attribute.line")
+            .required(),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_type", "selection")
+            .selection(&["radio", "pills", "select", "color", "multi"]),
+        ::runtime::verify::FieldSpec::new("exclude_for", "one2many")
+            .relation("product.template.attribute.exclusion"),
+        ::runtime::verify::FieldSpec::new("html_color", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image", "binary"),
+        ::runtime::verify::FieldSpec::new("is_custom", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("price_extra", "float"),
+        ::runtime::verify::FieldSpec::new("product_attribute_value_id", "many2one")
+            .relation("product.attribute.value")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("ptav_active", "boolean"),
+        ::runtime::verify::FieldSpec::new("ptav_product_variant_ids", "many2many")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -310,6 +310,56 @@ impl ::runtime::Model for ProjectMilestone {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("allow_billable", "boolean"),
+        ::runtime::verify::FieldSpec::new("can_be_marked_as_done", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("deadline", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("done_task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_deadline_exceeded", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_deadline_future", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_reached", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project")
+            .required(),
+        ::runtime::verify::FieldSpec::new("project_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("quantity_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("reached_date", "date"),
+        ::runtime::verify::FieldSpec::new("sale_line_display_name", "char"),
+        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("task_ids", "one2many")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

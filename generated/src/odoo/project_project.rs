@@ -988,6 +988,187 @@ impl ::runtime::Model for ProjectProject {
         "x_plan2_id",
         "x_plan3_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_instruction_message", "char"),
+        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("alias_bounced_content", "html"),
+        ::runtime::verify::FieldSpec::new("alias_contact", "selection")
+            .required()
+            .selection(&["everyone", "partners", "followers", "employees"]),
+        ::runtime::verify::FieldSpec::new("alias_defaults", "text").required(),
+        ::runtime::verify::FieldSpec::new("alias_domain", "char"),
+        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+            .relation("mail.alias.domain"),
+        ::runtime::verify::FieldSpec::new("alias_email", "char"),
+        ::runtime::verify::FieldSpec::new("alias_force_thread_id", "integer"),
+        ::runtime::verify::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::verify::FieldSpec::new("alias_id", "many2one")
+            .relation("mail.alias")
+            .required(),
+        ::runtime::verify::FieldSpec::new("alias_incoming_local", "boolean"),
+        ::runtime::verify::FieldSpec::new("alias_model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("alias_name", "char"),
+        ::runtime::verify::FieldSpec::new("alias_parent_model_id", "many2one")
+            .relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
+        ::runtime::verify::FieldSpec::new("alias_status", "selection")
+            .selection(&["not_tested", "valid", "invalid"]),
+        ::runtime::verify::FieldSpec::new("allow_billable", "boolean"),
+        ::runtime::verify::FieldSpec::new("allow_milestones", "boolean"),
+        ::runtime::verify::FieldSpec::new("allow_task_dependencies", "boolean"),
+        ::runtime::verify::FieldSpec::new("analytic_account_balance", "monetary"),
+        ::runtime::verify::FieldSpec::new("auto_account_id", "many2one")
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("bom_count", "integer"),
+        ::runtime::verify::FieldSpec::new("can_mark_milestone_as_done", "boolean"),
+        ::runtime::verify::FieldSpec::new("closed_task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("collaborator_count", "integer"),
+        ::runtime::verify::FieldSpec::new("collaborator_ids", "one2many")
+            .relation("project.collaborator"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("date_start", "date"),
+        ::runtime::verify::FieldSpec::new("description", "html"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_sales_stat_buttons", "boolean"),
+        ::runtime::verify::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::verify::FieldSpec::new("favorite_user_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("has_any_so_to_invoice", "boolean"),
+        ::runtime::verify::FieldSpec::new(
+            "has_any_so_with_nothing_to_invoice",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_milestone_deadline_exceeded", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_milestone_exceeded", "boolean"),
+        ::runtime::verify::FieldSpec::new("label_tasks", "char"),
+        ::runtime::verify::FieldSpec::new("last_update_color", "integer"),
+        ::runtime::verify::FieldSpec::new("last_update_id", "many2one")
+            .relation("project.update"),
+        ::runtime::verify::FieldSpec::new("last_update_status", "selection")
+            .required()
+            .selection(
+                &["on_track", "at_risk", "off_track", "on_hold", "to_define", "done"],
+            ),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("milestone_count", "integer"),
+        ::runtime::verify::FieldSpec::new("milestone_count_reached", "integer"),
+        ::runtime::verify::FieldSpec::new("milestone_ids", "one2many")
+            .relation("project.milestone"),
+        ::runtime::verify::FieldSpec::new("milestone_progress", "integer"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("next_milestone_id", "many2one")
+            .relation("project.milestone"),
+        ::runtime::verify::FieldSpec::new("open_task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("privacy_visibility", "selection")
+            .required()
+            .selection(&["followers", "employees", "portal"]),
+        ::runtime::verify::FieldSpec::new("privacy_visibility_warning", "char"),
+        ::runtime::verify::FieldSpec::new("production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("purchase_orders_count", "integer"),
+        ::runtime::verify::FieldSpec::new("rating_active", "boolean"),
+        ::runtime::verify::FieldSpec::new("rating_avg", "float"),
+        ::runtime::verify::FieldSpec::new("rating_avg_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("rating_count", "integer"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("rating_percentage_satisfaction", "integer"),
+        ::runtime::verify::FieldSpec::new("rating_request_deadline", "datetime"),
+        ::runtime::verify::FieldSpec::new("rating_status", "selection")
+            .required()
+            .selection(&["stage", "periodic"]),
+        ::runtime::verify::FieldSpec::new("rating_status_period", "selection")
+            .required()
+            .selection(
+                &["daily", "weekly", "bimonthly", "monthly", "quarterly", "yearly"],
+            ),
+        ::runtime::verify::FieldSpec::new("reinvoiced_sale_order_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
+            .relation("resource.calendar"),
+        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("sale_order_line_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_state", "selection")
+            .selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("project.tags"),
+        ::runtime::verify::FieldSpec::new("task_completion_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("task_ids", "one2many")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new(
+            "task_properties_definition",
+            "properties_definition",
+        ),
+        ::runtime::verify::FieldSpec::new("tasks", "one2many").relation("project.task"),
+        ::runtime::verify::FieldSpec::new("type_ids", "many2many")
+            .relation("project.task.type"),
+        ::runtime::verify::FieldSpec::new("update_count", "integer"),
+        ::runtime::verify::FieldSpec::new("update_ids", "one2many")
+            .relation("project.update"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("x_plan2_id", "many2one")
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("x_plan3_id", "many2one")
+            .relation("account.analytic.account"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

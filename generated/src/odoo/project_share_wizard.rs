@@ -150,6 +150,29 @@ impl ::runtime::Model for ProjectShareWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::verify::FieldSpec::new("collaborator_ids", "one2many")
+            .relation("project.share.collaborator.wizard"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("existing_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("note", "text"),
+        ::runtime::verify::FieldSpec::new("partner_ids", "many2many")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("res_id", "integer").required(),
+        ::runtime::verify::FieldSpec::new("res_model", "char").required(),
+        ::runtime::verify::FieldSpec::new("resource_ref", "reference")
+            .selection(&["project.project"]),
+        ::runtime::verify::FieldSpec::new("share_link", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -922,6 +922,174 @@ impl ::runtime::Model for ProjectTask {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("allocated_hours", "float"),
+        ::runtime::verify::FieldSpec::new("allow_billable", "boolean"),
+        ::runtime::verify::FieldSpec::new("allow_milestones", "boolean"),
+        ::runtime::verify::FieldSpec::new("allow_task_dependencies", "boolean"),
+        ::runtime::verify::FieldSpec::new("attachment_ids", "one2many")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("closed_depend_on_count", "integer"),
+        ::runtime::verify::FieldSpec::new("closed_subtask_count", "integer"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new(
+            "current_user_same_company_partner",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("date_assign", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_end", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_last_stage_update", "datetime"),
+        ::runtime::verify::FieldSpec::new("depend_on_count", "integer"),
+        ::runtime::verify::FieldSpec::new("depend_on_ids", "many2many")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("dependent_ids", "many2many")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("dependent_tasks_count", "integer"),
+        ::runtime::verify::FieldSpec::new("description", "html"),
+        ::runtime::verify::FieldSpec::new("display_follow_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_in_project", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_parent_task_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_sale_order_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("displayed_image_id", "many2one")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::verify::FieldSpec::new("has_late_and_unreached_milestone", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("html_field_history", "json"),
+        ::runtime::verify::FieldSpec::new("html_field_history_metadata", "json"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_closed", "boolean"),
+        ::runtime::verify::FieldSpec::new("link_preview_name", "char"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("milestone_id", "many2one")
+            .relation("project.milestone"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("personal_stage_id", "many2one")
+            .relation("project.task.stage.personal"),
+        ::runtime::verify::FieldSpec::new("personal_stage_type_id", "many2one")
+            .relation("project.task.type"),
+        ::runtime::verify::FieldSpec::new("personal_stage_type_ids", "many2many")
+            .relation("project.task.type"),
+        ::runtime::verify::FieldSpec::new("portal_user_names", "char"),
+        ::runtime::verify::FieldSpec::new("priority", "selection")
+            .selection(&["0", "1"]),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("project_privacy_visibility", "selection")
+            .selection(&["followers", "employees", "portal"]),
+        ::runtime::verify::FieldSpec::new("project_sale_order_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("rating_active", "boolean"),
+        ::runtime::verify::FieldSpec::new("rating_avg", "float"),
+        ::runtime::verify::FieldSpec::new("rating_avg_text", "selection")
+            .selection(&["top", "ok", "ko", "none"]),
+        ::runtime::verify::FieldSpec::new("rating_count", "integer"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("rating_last_feedback", "text"),
+        ::runtime::verify::FieldSpec::new("rating_last_image", "binary"),
+        ::runtime::verify::FieldSpec::new("rating_last_text", "selection")
+            .selection(&["top", "ok", "ko", "none"]),
+        ::runtime::verify::FieldSpec::new("rating_last_value", "float"),
+        ::runtime::verify::FieldSpec::new("rating_percentage_satisfaction", "float"),
+        ::runtime::verify::FieldSpec::new("recurrence_id", "many2one")
+            .relation("project.task.recurrence"),
+        ::runtime::verify::FieldSpec::new("recurring_count", "integer"),
+        ::runtime::verify::FieldSpec::new("recurring_task", "boolean"),
+        ::runtime::verify::FieldSpec::new("repeat_interval", "integer"),
+        ::runtime::verify::FieldSpec::new("repeat_type", "selection")
+            .selection(&["forever", "until"]),
+        ::runtime::verify::FieldSpec::new("repeat_unit", "selection")
+            .selection(&["day", "week", "month", "year"]),
+        ::runtime::verify::FieldSpec::new("repeat_until", "date"),
+        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("sale_order_state", "selection")
+            .selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("show_display_in_project", "boolean"),
+        ::runtime::verify::FieldSpec::new("stage_id", "many2one")
+            .relation("project.task.type"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(
+                &[
+                    "01_in_progress",
+                    "02_changes_requested",
+                    "03_approved",
+                    "1_done",
+                    "1_canceled",
+                    "04_waiting_normal",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("subtask_allocated_hours", "float"),
+        ::runtime::verify::FieldSpec::new("subtask_completion_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("subtask_count", "integer"),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("project.tags"),
+        ::runtime::verify::FieldSpec::new("task_properties", "properties"),
+        ::runtime::verify::FieldSpec::new("task_to_invoice", "boolean"),
+        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("user_skill_ids", "one2many")
+            .relation("hr.employee.skill"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("working_days_close", "float"),
+        ::runtime::verify::FieldSpec::new("working_days_open", "float"),
+        ::runtime::verify::FieldSpec::new("working_hours_close", "float"),
+        ::runtime::verify::FieldSpec::new("working_hours_open", "float"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

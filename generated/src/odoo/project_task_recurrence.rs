@@ -116,6 +116,23 @@ impl ::runtime::Model for ProjectTaskRecurrence {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("repeat_interval", "integer"),
+        ::runtime::verify::FieldSpec::new("repeat_type", "selection")
+            .selection(&["forever", "until"]),
+        ::runtime::verify::FieldSpec::new("repeat_unit", "selection")
+            .selection(&["day", "week", "month", "year"]),
+        ::runtime::verify::FieldSpec::new("repeat_until", "date"),
+        ::runtime::verify::FieldSpec::new("task_ids", "one2many")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -376,6 +376,70 @@ impl ::runtime::Model for ProjectUpdate {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("closed_task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("closed_task_percentage", "integer"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("description", "html"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email_cc", "char"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("name_cropped", "char"),
+        ::runtime::verify::FieldSpec::new("progress", "integer"),
+        ::runtime::verify::FieldSpec::new("progress_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project")
+            .required(),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("status", "selection")
+            .required()
+            .selection(&["on_track", "at_risk", "off_track", "on_hold", "done"]),
+        ::runtime::verify::FieldSpec::new("task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users")
+            .required(),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

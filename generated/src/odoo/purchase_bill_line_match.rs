@@ -184,6 +184,38 @@ impl ::runtime::Model for PurchaseBillLineMatch {
         "reference",
         "state",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_move_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("aml_id", "many2one")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("billed_amount_untaxed", "monetary"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("line_amount_untaxed", "monetary"),
+        ::runtime::verify::FieldSpec::new("line_qty", "float"),
+        ::runtime::verify::FieldSpec::new("line_uom_id", "many2one").relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("pol_id", "many2one")
+            .relation("purchase.order.line"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_uom_price", "float"),
+        ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::verify::FieldSpec::new("purchase_amount_untaxed", "monetary"),
+        ::runtime::verify::FieldSpec::new("purchase_order_id", "many2one")
+            .relation("purchase.order"),
+        ::runtime::verify::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::verify::FieldSpec::new("reference", "char"),
+        ::runtime::verify::FieldSpec::new("state", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

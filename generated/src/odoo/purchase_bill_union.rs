@@ -112,6 +112,24 @@ impl ::runtime::Model for PurchaseBillUnion {
         "reference",
         "vendor_bill_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("amount", "float"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("purchase_order_id", "many2one")
+            .relation("purchase.order"),
+        ::runtime::verify::FieldSpec::new("reference", "char"),
+        ::runtime::verify::FieldSpec::new("vendor_bill_id", "many2one")
+            .relation("account.move"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -722,6 +722,143 @@ impl ::runtime::Model for PurchaseOrder {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_total_cc", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::verify::FieldSpec::new("company_currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+            .selection(&["tax_included", "tax_excluded"]),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency")
+            .required(),
+        ::runtime::verify::FieldSpec::new("currency_rate", "float"),
+        ::runtime::verify::FieldSpec::new("date_approve", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_calendar_start", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_order", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("date_planned", "datetime"),
+        ::runtime::verify::FieldSpec::new("default_location_dest_id_usage", "selection")
+            .selection(
+                &[
+                    "supplier",
+                    "view",
+                    "internal",
+                    "customer",
+                    "inventory",
+                    "production",
+                    "transit",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("dest_address_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("effective_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+            .relation("account.fiscal.position"),
+        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+            .relation("procurement.group"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("incoming_picking_count", "integer"),
+        ::runtime::verify::FieldSpec::new("incoterm_id", "many2one")
+            .relation("account.incoterms"),
+        ::runtime::verify::FieldSpec::new("incoterm_location", "char"),
+        ::runtime::verify::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("invoice_status", "selection")
+            .selection(&["no", "to invoice", "invoiced"]),
+        ::runtime::verify::FieldSpec::new("is_shipped", "boolean"),
+        ::runtime::verify::FieldSpec::new("mail_reception_confirmed", "boolean"),
+        ::runtime::verify::FieldSpec::new("mail_reception_declined", "boolean"),
+        ::runtime::verify::FieldSpec::new("mail_reminder_confirmed", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("mrp_production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("notes", "html"),
+        ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::verify::FieldSpec::new("order_line", "one2many")
+            .relation("purchase.order.line"),
+        ::runtime::verify::FieldSpec::new("origin", "char"),
+        ::runtime::verify::FieldSpec::new("partner_bill_count", "integer"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("partner_ref", "char"),
+        ::runtime::verify::FieldSpec::new("payment_term_id", "many2one")
+            .relation("account.payment.term"),
+        ::runtime::verify::FieldSpec::new("picking_ids", "many2many")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+            .relation("stock.picking.type")
+            .required(),
+        ::runtime::verify::FieldSpec::new("priority", "selection")
+            .selection(&["0", "1"]),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
+        ::runtime::verify::FieldSpec::new("receipt_status", "selection")
+            .selection(&["pending", "partial", "full"]),
+        ::runtime::verify::FieldSpec::new("reminder_date_before_receipt", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
+        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+            .selection(&["round_per_line", "round_globally"]),
+        ::runtime::verify::FieldSpec::new("tax_country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("tax_totals", "binary"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -459,6 +459,97 @@ impl ::runtime::Model for PurchaseOrderLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date_approve", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_order", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_planned", "datetime"),
+        ::runtime::verify::FieldSpec::new("discount", "float"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_type", "selection")
+            .selection(&["line_section", "line_note"]),
+        ::runtime::verify::FieldSpec::new(
+                "distribution_analytic_account_ids",
+                "many2many",
+            )
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("forecasted_issue", "boolean"),
+        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+            .relation("procurement.group"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_lines", "one2many")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("is_downpayment", "boolean"),
+        ::runtime::verify::FieldSpec::new("location_final_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("move_dest_ids", "many2many")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("name", "text").required(),
+        ::runtime::verify::FieldSpec::new("order_id", "many2one")
+            .relation("purchase.order")
+            .required(),
+        ::runtime::verify::FieldSpec::new("orderpoint_id", "many2one")
+            .relation("stock.warehouse.orderpoint"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_tax", "float"),
+        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_unit", "float").required(),
+        ::runtime::verify::FieldSpec::new("price_unit_discounted", "float"),
+        ::runtime::verify::FieldSpec::new("product_description_variants", "char"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new(
+                "product_no_variant_attribute_value_ids",
+                "many2many",
+            )
+            .relation("product.template.attribute.value"),
+        ::runtime::verify::FieldSpec::new("product_packaging_id", "many2one")
+            .relation("product.packaging"),
+        ::runtime::verify::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::verify::FieldSpec::new("product_qty", "float").required(),
+        ::runtime::verify::FieldSpec::new(
+                "product_template_attribute_value_ids",
+                "many2many",
+            )
+            .relation("product.template.attribute.value"),
+        ::runtime::verify::FieldSpec::new("product_type", "selection")
+            .selection(&["consu", "service", "combo"]),
+        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+            .relation("uom.category"),
+        ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::verify::FieldSpec::new("propagate_cancel", "boolean"),
+        ::runtime::verify::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::verify::FieldSpec::new("qty_received", "float"),
+        ::runtime::verify::FieldSpec::new("qty_received_manual", "float"),
+        ::runtime::verify::FieldSpec::new("qty_received_method", "selection")
+            .selection(&["manual", "stock_moves"]),
+        ::runtime::verify::FieldSpec::new("qty_to_invoice", "float"),
+        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
+        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+            .selection(&["round_per_line", "round_globally"]),
+        ::runtime::verify::FieldSpec::new("taxes_id", "many2many")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

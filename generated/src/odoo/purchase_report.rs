@@ -267,6 +267,54 @@ impl ::runtime::Model for PurchaseReport {
         "volume",
         "weight",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date_approve", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_order", "datetime"),
+        ::runtime::verify::FieldSpec::new("days_to_arrival", "float"),
+        ::runtime::verify::FieldSpec::new("delay", "float"),
+        ::runtime::verify::FieldSpec::new("delay_pass", "float"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("effective_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+            .relation("account.fiscal.position"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("nbr_lines", "integer"),
+        ::runtime::verify::FieldSpec::new("order_id", "many2one")
+            .relation("purchase.order"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("price_average", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_uom", "many2one")
+            .relation("uom.uom")
+            .required(),
+        ::runtime::verify::FieldSpec::new("qty_billed", "float"),
+        ::runtime::verify::FieldSpec::new("qty_ordered", "float"),
+        ::runtime::verify::FieldSpec::new("qty_received", "float"),
+        ::runtime::verify::FieldSpec::new("qty_to_be_billed", "float"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
+        ::runtime::verify::FieldSpec::new("untaxed_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("volume", "float"),
+        ::runtime::verify::FieldSpec::new("weight", "float"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

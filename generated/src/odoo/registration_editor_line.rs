@@ -142,6 +142,31 @@ impl ::runtime::Model for RegistrationEditorLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("editor_id", "many2one")
+            .relation("registration.editor"),
+        ::runtime::verify::FieldSpec::new("email", "char"),
+        ::runtime::verify::FieldSpec::new("event_id", "many2one")
+            .relation("event.event")
+            .required(),
+        ::runtime::verify::FieldSpec::new("event_ticket_id", "many2one")
+            .relation("event.event.ticket"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("phone", "char"),
+        ::runtime::verify::FieldSpec::new("registration_id", "many2one")
+            .relation("event.registration"),
+        ::runtime::verify::FieldSpec::new("sale_order_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

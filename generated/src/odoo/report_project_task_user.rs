@@ -277,6 +277,66 @@ impl ::runtime::Model for ReportProjectTaskUser {
         "working_hours_close",
         "working_hours_open",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_assign", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_end", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_last_stage_update", "datetime"),
+        ::runtime::verify::FieldSpec::new("delay_endings_days", "float"),
+        ::runtime::verify::FieldSpec::new("dependent_ids", "many2many")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("description", "text"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_closed", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("milestone_id", "many2one")
+            .relation("project.milestone"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("nbr", "integer"),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("personal_stage_type_ids", "many2many")
+            .relation("project.task.type"),
+        ::runtime::verify::FieldSpec::new("priority", "selection")
+            .selection(&["0", "1"]),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("stage_id", "many2one")
+            .relation("project.task.type"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(
+                &[
+                    "01_in_progress",
+                    "1_done",
+                    "04_waiting_normal",
+                    "03_approved",
+                    "1_canceled",
+                    "02_changes_requested",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
+            .relation("project.tags"),
+        ::runtime::verify::FieldSpec::new("task_id", "many2one")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("user_skill_ids", "one2many")
+            .relation("hr.employee.skill"),
+        ::runtime::verify::FieldSpec::new("working_days_close", "float"),
+        ::runtime::verify::FieldSpec::new("working_days_open", "float"),
+        ::runtime::verify::FieldSpec::new("working_hours_close", "float"),
+        ::runtime::verify::FieldSpec::new("working_hours_open", "float"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

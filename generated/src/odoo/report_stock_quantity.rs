@@ -100,6 +100,22 @@ impl ::runtime::Model for ReportStockQuantity {
         "state",
         "warehouse_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_qty", "float"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["forecast", "in", "out"]),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

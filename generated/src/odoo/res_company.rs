@@ -1419,6 +1419,467 @@ impl ::runtime::Model for ResCompany {
         "write_uid",
         "zip",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new(
+                "account_cash_basis_base_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "account_default_pos_receivable_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "account_discount_expense_allocation_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "account_discount_income_allocation_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("account_enabled_tax_country_ids", "many2many")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("account_fiscal_country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new(
+                "account_journal_early_pay_discount_gain_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "account_journal_early_pay_discount_loss_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "account_journal_suspense_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("account_opening_date", "date").required(),
+        ::runtime::verify::FieldSpec::new("account_opening_journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("account_opening_move_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("account_price_include", "selection")
+            .required()
+            .selection(&["tax_included", "tax_excluded"]),
+        ::runtime::verify::FieldSpec::new(
+                "account_production_wip_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "account_production_wip_overhead_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("account_purchase_tax_id", "many2one")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("account_sale_tax_id", "many2one")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("account_storno", "boolean"),
+        ::runtime::verify::FieldSpec::new("account_use_credit_limit", "boolean"),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("alias_domain_id", "many2one")
+            .relation("mail.alias.domain"),
+        ::runtime::verify::FieldSpec::new("alias_domain_name", "char"),
+        ::runtime::verify::FieldSpec::new("all_child_ids", "one2many")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("anglo_saxon_accounting", "boolean"),
+        ::runtime::verify::FieldSpec::new("annual_inventory_day", "integer"),
+        ::runtime::verify::FieldSpec::new("annual_inventory_month", "selection")
+            .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+        ::runtime::verify::FieldSpec::new(
+                "automatic_entry_default_journal_id",
+                "many2one",
+            )
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("autopost_bills", "boolean"),
+        ::runtime::verify::FieldSpec::new("bank_account_code_prefix", "char"),
+        ::runtime::verify::FieldSpec::new("bank_ids", "one2many")
+            .relation("res.partner.bank"),
+        ::runtime::verify::FieldSpec::new("bank_journal_ids", "one2many")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("batch_payment_sequence_id", "many2one")
+            .relation("ir.sequence"),
+        ::runtime::verify::FieldSpec::new("bounce_email", "char"),
+        ::runtime::verify::FieldSpec::new("bounce_formatted", "char"),
+        ::runtime::verify::FieldSpec::new("cash_account_code_prefix", "char"),
+        ::runtime::verify::FieldSpec::new("catchall_email", "char"),
+        ::runtime::verify::FieldSpec::new("catchall_formatted", "char"),
+        ::runtime::verify::FieldSpec::new("chart_template", "selection")
+            .selection(
+                &[
+                    "generic_coa",
+                    "ae",
+                    "ar_base",
+                    "ar_ex",
+                    "ar_ri",
+                    "at",
+                    "au",
+                    "bd",
+                    "be_comp",
+                    "be_asso",
+                    "bf",
+                    "bf_syscebnl",
+                    "bg",
+                    "bj",
+                    "bj_syscebnl",
+                    "bo",
+                    "br",
+                    "ca_2023",
+                    "cd",
+                    "cd_syscebnl",
+                    "cf",
+                    "cf_syscebnl",
+                    "cg",
+                    "cg_syscebnl",
+                    "ch",
+                    "ci",
+                    "ci_syscebnl",
+                    "cl",
+                    "cm",
+                    "cm_syscebnl",
+                    "cn",
+                    "cn_large_bis",
+                    "co",
+                    "cr",
+                    "cy",
+                    "cz",
+                    "de_skr03",
+                    "de_skr04",
+                    "dk",
+                    "do",
+                    "dz",
+                    "ec",
+                    "ee",
+                    "eg",
+                    "es_pymes",
+                    "es_assec",
+                    "es_coop_full",
+                    "es_coop_pymes",
+                    "es_full",
+                    "et",
+                    "fi",
+                    "fr",
+                    "mc",
+                    "ga",
+                    "ga_syscebnl",
+                    "gn",
+                    "gn_syscebnl",
+                    "gq",
+                    "gq_syscebnl",
+                    "gr",
+                    "gt",
+                    "gw",
+                    "gw_syscebnl",
+                    "hk",
+                    "hn",
+                    "hr",
+                    "hr_kuna",
+                    "hu",
+                    "id",
+                    "ie",
+                    "il",
+                    "in",
+                    "iq",
+                    "it",
+                    "jo_standard",
+                    "jp",
+                    "ke",
+                    "km",
+                    "km_syscebnl",
+                    "kw",
+                    "kz",
+                    "lt",
+                    "lu",
+                    "lv",
+                    "ma",
+                    "ml",
+                    "ml_syscebnl",
+                    "mn",
+                    "mt",
+                    "mu",
+                    "mx",
+                    "my",
+                    "mz",
+                    "ne",
+                    "ne_syscebnl",
+                    "ng",
+                    "nl",
+                    "no",
+                    "nz",
+                    "pa",
+                    "pe",
+                    "ph",
+                    "pk",
+                    "pl",
+                    "pt",
+                    "qa",
+                    "ro",
+                    "rs",
+                    "rw",
+                    "sa",
+                    "se",
+                    "se_K2",
+                    "se_K3",
+                    "sg",
+                    "si",
+                    "sk",
+                    "sn",
+                    "sn_syscebnl",
+                    "syscebnl",
+                    "syscohada",
+                    "td",
+                    "td_syscebnl",
+                    "tg",
+                    "tg_syscebnl",
+                    "th",
+                    "tn",
+                    "tr",
+                    "tw",
+                    "tz",
+                    "ua_psbo",
+                    "ug",
+                    "uk",
+                    "uy",
+                    "ve",
+                    "vn",
+                    "za",
+                    "zm",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("check_account_audit_trail", "boolean"),
+        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("city", "char"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_details", "html"),
+        ::runtime::verify::FieldSpec::new("company_registry", "char"),
+        ::runtime::verify::FieldSpec::new("company_vat_placeholder", "char"),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_exchange_journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency")
+            .required(),
+        ::runtime::verify::FieldSpec::new("days_to_purchase", "float"),
+        ::runtime::verify::FieldSpec::new(
+                "default_cash_difference_expense_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "default_cash_difference_income_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("default_from_email", "char"),
+        ::runtime::verify::FieldSpec::new(
+            "display_invoice_amount_total_words",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new(
+            "display_invoice_tax_company_currency",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("email", "char"),
+        ::runtime::verify::FieldSpec::new("email_formatted", "char"),
+        ::runtime::verify::FieldSpec::new("email_primary_color", "char"),
+        ::runtime::verify::FieldSpec::new("email_secondary_color", "char"),
+        ::runtime::verify::FieldSpec::new(
+            "employee_properties_definition",
+            "properties_definition",
+        ),
+        ::runtime::verify::FieldSpec::new("expects_chart_of_accounts", "boolean"),
+        ::runtime::verify::FieldSpec::new("expense_accrual_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new(
+                "expense_currency_exchange_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("external_report_layout_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("fiscal_position_ids", "one2many")
+            .relation("account.fiscal.position"),
+        ::runtime::verify::FieldSpec::new("fiscalyear_last_day", "integer").required(),
+        ::runtime::verify::FieldSpec::new("fiscalyear_last_month", "selection")
+            .required()
+            .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+        ::runtime::verify::FieldSpec::new("fiscalyear_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("font", "selection")
+            .selection(
+                &[
+                    "Lato",
+                    "Roboto",
+                    "Open_Sans",
+                    "Montserrat",
+                    "Oswald",
+                    "Raleway",
+                    "Tajawal",
+                    "Fira_Mono",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("hard_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_received_warning_stock_sms", "boolean"),
+        ::runtime::verify::FieldSpec::new("hr_presence_control_attendance", "boolean"),
+        ::runtime::verify::FieldSpec::new("hr_presence_control_email", "boolean"),
+        ::runtime::verify::FieldSpec::new("hr_presence_control_email_amount", "integer"),
+        ::runtime::verify::FieldSpec::new("hr_presence_control_ip", "boolean"),
+        ::runtime::verify::FieldSpec::new("hr_presence_control_ip_list", "char"),
+        ::runtime::verify::FieldSpec::new("hr_presence_control_login", "boolean"),
+        ::runtime::verify::FieldSpec::new("iap_enrich_auto_done", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new(
+                "income_currency_exchange_account_id",
+                "many2one",
+            )
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("incoterm_id", "many2one")
+            .relation("account.incoterms"),
+        ::runtime::verify::FieldSpec::new("internal_transit_location_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("invoice_terms", "html"),
+        ::runtime::verify::FieldSpec::new("invoice_terms_html", "html"),
+        ::runtime::verify::FieldSpec::new("is_company_details_empty", "boolean"),
+        ::runtime::verify::FieldSpec::new("layout_background", "selection")
+            .required()
+            .selection(&["Blank", "Demo logo", "Custom"]),
+        ::runtime::verify::FieldSpec::new("layout_background_image", "binary"),
+        ::runtime::verify::FieldSpec::new("logo", "binary"),
+        ::runtime::verify::FieldSpec::new("logo_web", "binary"),
+        ::runtime::verify::FieldSpec::new("manufacturing_lead", "float").required(),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("mobile", "char"),
+        ::runtime::verify::FieldSpec::new("multi_vat_foreign_country_ids", "many2many")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("nomenclature_id", "many2one")
+            .relation("barcode.nomenclature"),
+        ::runtime::verify::FieldSpec::new("paperformat_id", "many2one")
+            .relation("report.paperformat"),
+        ::runtime::verify::FieldSpec::new("parent_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("parent_ids", "many2many")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::verify::FieldSpec::new("partner_gid", "integer"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new(
+                "payment_onboarding_payment_method",
+                "selection",
+            )
+            .selection(&["paypal", "stripe", "manual", "other"]),
+        ::runtime::verify::FieldSpec::new("phone", "char"),
+        ::runtime::verify::FieldSpec::new("po_double_validation", "selection")
+            .selection(&["one_step", "two_step"]),
+        ::runtime::verify::FieldSpec::new("po_double_validation_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("po_lead", "float").required(),
+        ::runtime::verify::FieldSpec::new("po_lock", "selection")
+            .selection(&["edit", "lock"]),
+        ::runtime::verify::FieldSpec::new("portal_confirmation_pay", "boolean"),
+        ::runtime::verify::FieldSpec::new("portal_confirmation_sign", "boolean"),
+        ::runtime::verify::FieldSpec::new("prepayment_percent", "float"),
+        ::runtime::verify::FieldSpec::new("primary_color", "char"),
+        ::runtime::verify::FieldSpec::new("purchase_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("qr_code", "boolean"),
+        ::runtime::verify::FieldSpec::new("quick_edit_mode", "selection")
+            .selection(&["out_invoices", "in_invoices", "out_and_in_invoices"]),
+        ::runtime::verify::FieldSpec::new("quotation_validity_days", "integer"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("report_footer", "html"),
+        ::runtime::verify::FieldSpec::new("report_header", "html"),
+        ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
+            .relation("resource.calendar"),
+        ::runtime::verify::FieldSpec::new("resource_calendar_ids", "one2many")
+            .relation("resource.calendar"),
+        ::runtime::verify::FieldSpec::new("revenue_accrual_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("root_id", "many2one").relation("res.company"),
+        ::runtime::verify::FieldSpec::new("sale_discount_product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("sale_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("sale_onboarding_payment_method", "selection")
+            .selection(&["digital_signature", "paypal", "stripe", "other", "manual"]),
+        ::runtime::verify::FieldSpec::new("sale_order_template_id", "many2one")
+            .relation("sale.order.template"),
+        ::runtime::verify::FieldSpec::new("secondary_color", "char"),
+        ::runtime::verify::FieldSpec::new("security_lead", "float").required(),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("snailmail_color", "boolean"),
+        ::runtime::verify::FieldSpec::new("snailmail_cover", "boolean"),
+        ::runtime::verify::FieldSpec::new("snailmail_duplex", "boolean"),
+        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new(
+                "stock_mail_confirmation_template_id",
+                "many2one",
+            )
+            .relation("mail.template"),
+        ::runtime::verify::FieldSpec::new("stock_move_email_validation", "boolean"),
+        ::runtime::verify::FieldSpec::new("stock_move_sms_validation", "boolean"),
+        ::runtime::verify::FieldSpec::new(
+                "stock_sms_confirmation_template_id",
+                "many2one",
+            )
+            .relation("sms.template"),
+        ::runtime::verify::FieldSpec::new("street", "char"),
+        ::runtime::verify::FieldSpec::new("street2", "char"),
+        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+            .selection(&["round_per_line", "round_globally"]),
+        ::runtime::verify::FieldSpec::new("tax_cash_basis_journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("tax_exigibility", "boolean"),
+        ::runtime::verify::FieldSpec::new("tax_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("terms_type", "selection")
+            .selection(&["plain", "html"]),
+        ::runtime::verify::FieldSpec::new("transfer_account_code_prefix", "char"),
+        ::runtime::verify::FieldSpec::new("transfer_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("uninstalled_l10n_module_ids", "many2many")
+            .relation("ir.module.module"),
+        ::runtime::verify::FieldSpec::new("user_fiscalyear_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("user_hard_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("user_purchase_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("user_sale_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("user_tax_lock_date", "date"),
+        ::runtime::verify::FieldSpec::new("uses_default_logo", "boolean"),
+        ::runtime::verify::FieldSpec::new("vat", "char"),
+        ::runtime::verify::FieldSpec::new("website", "char"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("zip", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

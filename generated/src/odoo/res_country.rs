@@ -196,6 +196,34 @@ impl ::runtime::Model for ResCountry {
         "write_uid",
         "zip_required",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("address_format", "text"),
+        ::runtime::verify::FieldSpec::new("address_view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::verify::FieldSpec::new("country_group_ids", "many2many")
+            .relation("res.country.group"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("image_url", "char"),
+        ::runtime::verify::FieldSpec::new("is_stripe_supported_country", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("name_position", "selection")
+            .selection(&["before", "after"]),
+        ::runtime::verify::FieldSpec::new("phone_code", "integer"),
+        ::runtime::verify::FieldSpec::new("state_ids", "one2many")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("state_required", "boolean"),
+        ::runtime::verify::FieldSpec::new("vat_label", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("zip_required", "boolean"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -223,6 +223,35 @@ impl ::runtime::Model for ResCurrency {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_subunit_label", "char"),
+        ::runtime::verify::FieldSpec::new("currency_unit_label", "char"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("decimal_places", "integer"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_rounding_warning", "boolean"),
+        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::verify::FieldSpec::new("full_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("inverse_rate", "float"),
+        ::runtime::verify::FieldSpec::new("is_current_company_currency", "boolean"),
+        ::runtime::verify::FieldSpec::new("iso_numeric", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("position", "selection")
+            .selection(&["after", "before"]),
+        ::runtime::verify::FieldSpec::new("rate", "float"),
+        ::runtime::verify::FieldSpec::new("rate_ids", "one2many")
+            .relation("res.currency.rate"),
+        ::runtime::verify::FieldSpec::new("rate_string", "char"),
+        ::runtime::verify::FieldSpec::new("rounding", "float"),
+        ::runtime::verify::FieldSpec::new("symbol", "char").required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

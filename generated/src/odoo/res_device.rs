@@ -173,6 +173,29 @@ impl ::runtime::Model for ResDevice {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("browser", "char"),
+        ::runtime::verify::FieldSpec::new("city", "char"),
+        ::runtime::verify::FieldSpec::new("country", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("device_type", "selection")
+            .selection(&["computer", "mobile"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("first_activity", "datetime"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("ip_address", "char"),
+        ::runtime::verify::FieldSpec::new("is_current", "boolean"),
+        ::runtime::verify::FieldSpec::new("last_activity", "datetime"),
+        ::runtime::verify::FieldSpec::new("linked_ip_addresses", "text"),
+        ::runtime::verify::FieldSpec::new("platform", "char"),
+        ::runtime::verify::FieldSpec::new("revoked", "boolean"),
+        ::runtime::verify::FieldSpec::new("session_identifier", "char").required(),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

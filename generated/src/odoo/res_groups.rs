@@ -181,6 +181,36 @@ impl ::runtime::Model for ResGroups {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("api_key_duration", "float"),
+        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+            .relation("ir.module.category"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("comment", "text"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("full_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("implied_ids", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("menu_access", "many2many")
+            .relation("ir.ui.menu"),
+        ::runtime::verify::FieldSpec::new("model_access", "one2many")
+            .relation("ir.model.access"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("rule_groups", "many2many")
+            .relation("ir.rule"),
+        ::runtime::verify::FieldSpec::new("share", "boolean"),
+        ::runtime::verify::FieldSpec::new("trans_implied_ids", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("users", "many2many").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("view_access", "many2many")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -191,6 +191,34 @@ impl ::runtime::Model for ResLang {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_format", "char").required(),
+        ::runtime::verify::FieldSpec::new("decimal_point", "char").required(),
+        ::runtime::verify::FieldSpec::new("direction", "selection")
+            .required()
+            .selection(&["ltr", "rtl"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("flag_image", "binary"),
+        ::runtime::verify::FieldSpec::new("flag_image_url", "char"),
+        ::runtime::verify::FieldSpec::new("grouping", "char").required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("iso_code", "char"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("short_time_format", "char").required(),
+        ::runtime::verify::FieldSpec::new("thousands_sep", "char"),
+        ::runtime::verify::FieldSpec::new("time_format", "char").required(),
+        ::runtime::verify::FieldSpec::new("url_code", "char").required(),
+        ::runtime::verify::FieldSpec::new("week_start", "selection")
+            .required()
+            .selection(&["1", "2", "3", "4", "5", "6", "7"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

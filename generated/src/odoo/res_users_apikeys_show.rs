@@ -43,6 +43,10 @@ impl ::runtime::wire::FromRecord for ResUsersApikeysShow {
 impl ::runtime::Model for ResUsersApikeysShow {
     const MODEL: &'static str = "res.users.apikeys.show";
     const FIELDS: &'static [&'static str] = &["id", "key"];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("key", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

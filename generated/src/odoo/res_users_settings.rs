@@ -163,6 +163,37 @@ impl ::runtime::Model for ResUsersSettings {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("calendar_default_privacy", "selection")
+            .required()
+            .selection(&["public", "private", "confidential"]),
+        ::runtime::verify::FieldSpec::new("channel_notifications", "selection")
+            .selection(&["all", "no_notif"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new(
+            "is_discuss_sidebar_category_channel_open",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new(
+            "is_discuss_sidebar_category_chat_open",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("mute_until_dt", "datetime"),
+        ::runtime::verify::FieldSpec::new("push_to_talk_key", "char"),
+        ::runtime::verify::FieldSpec::new("use_push_to_talk", "boolean"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users")
+            .required(),
+        ::runtime::verify::FieldSpec::new("voice_active_duration", "integer"),
+        ::runtime::verify::FieldSpec::new("volume_settings_ids", "one2many")
+            .relation("res.users.settings.volumes"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -130,6 +130,25 @@ impl ::runtime::Model for ResetViewArchWizard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("arch_diff", "html"),
+        ::runtime::verify::FieldSpec::new("arch_to_compare", "text"),
+        ::runtime::verify::FieldSpec::new("compare_view_id", "many2one")
+            .relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("has_diff", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("reset_mode", "selection")
+            .required()
+            .selection(&["soft", "hard", "other_view"]),
+        ::runtime::verify::FieldSpec::new("view_id", "many2one").relation("ir.ui.view"),
+        ::runtime::verify::FieldSpec::new("view_name", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

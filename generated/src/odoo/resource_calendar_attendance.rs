@@ -197,6 +197,39 @@ impl ::runtime::Model for ResourceCalendarAttendance {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("calendar_id", "many2one")
+            .relation("resource.calendar")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_from", "date"),
+        ::runtime::verify::FieldSpec::new("date_to", "date"),
+        ::runtime::verify::FieldSpec::new("day_period", "selection")
+            .required()
+            .selection(&["morning", "lunch", "afternoon"]),
+        ::runtime::verify::FieldSpec::new("dayofweek", "selection")
+            .required()
+            .selection(&["0", "1", "2", "3", "4", "5", "6"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_type", "selection")
+            .selection(&["line_section"]),
+        ::runtime::verify::FieldSpec::new("duration_days", "float"),
+        ::runtime::verify::FieldSpec::new("duration_hours", "float"),
+        ::runtime::verify::FieldSpec::new("hour_from", "float").required(),
+        ::runtime::verify::FieldSpec::new("hour_to", "float").required(),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("resource_id", "many2one")
+            .relation("resource.resource"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("two_weeks_calendar", "boolean"),
+        ::runtime::verify::FieldSpec::new("week_type", "selection")
+            .selection(&["1", "0"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -132,6 +132,26 @@ impl ::runtime::Model for ResourceCalendarLeaves {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("calendar_id", "many2one")
+            .relation("resource.calendar"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date_from", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("date_to", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("resource_id", "many2one")
+            .relation("resource.resource"),
+        ::runtime::verify::FieldSpec::new("time_type", "selection")
+            .selection(&["leave", "other"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -191,6 +191,34 @@ impl ::runtime::Model for SaleAdvancePaymentInv {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("advance_payment_method", "selection")
+            .required()
+            .selection(&["delivered", "percentage", "fixed"]),
+        ::runtime::verify::FieldSpec::new("amount", "float"),
+        ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("consolidated_billing", "boolean"),
+        ::runtime::verify::FieldSpec::new("count", "integer"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("deduct_down_payments", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_draft_invoice_warning", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_invoice_amount_warning", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("fixed_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("has_down_payments", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_ids", "many2many")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

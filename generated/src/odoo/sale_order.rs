@@ -1050,6 +1050,195 @@ impl ::runtime::Model for SaleOrder {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_url", "char"),
+        ::runtime::verify::FieldSpec::new("access_warning", "text"),
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_paid", "float"),
+        ::runtime::verify::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_undiscounted", "float"),
+        ::runtime::verify::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::verify::FieldSpec::new("attendee_count", "integer"),
+        ::runtime::verify::FieldSpec::new("authorized_transaction_ids", "many2many")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("available_product_document_ids", "many2many")
+            .relation("quotation.document"),
+        ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
+            .relation("utm.campaign"),
+        ::runtime::verify::FieldSpec::new("client_order_ref", "char"),
+        ::runtime::verify::FieldSpec::new("closed_task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("commitment_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+            .selection(&["tax_included", "tax_excluded"]),
+        ::runtime::verify::FieldSpec::new("completed_task_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("currency_rate", "float"),
+        ::runtime::verify::FieldSpec::new("customizable_pdf_form_fields", "json"),
+        ::runtime::verify::FieldSpec::new("date_order", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("delivery_count", "integer"),
+        ::runtime::verify::FieldSpec::new("delivery_status", "selection")
+            .selection(&["pending", "started", "partial", "full"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("duplicated_order_ids", "many2many")
+            .relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("effective_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("expected_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("fiscal_position_id", "many2one")
+            .relation("account.fiscal.position"),
+        ::runtime::verify::FieldSpec::new("has_active_pricelist", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_archived_products", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("incoterm", "many2one")
+            .relation("account.incoterms"),
+        ::runtime::verify::FieldSpec::new("incoterm_location", "char"),
+        ::runtime::verify::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("invoice_status", "selection")
+            .selection(&["upselling", "invoiced", "to invoice", "no"]),
+        ::runtime::verify::FieldSpec::new("is_expired", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_pdf_quote_builder_available", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_product_milestone", "boolean"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("json_popover", "char"),
+        ::runtime::verify::FieldSpec::new("locked", "boolean"),
+        ::runtime::verify::FieldSpec::new("medium_id", "many2one")
+            .relation("utm.medium"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("milestone_count", "integer"),
+        ::runtime::verify::FieldSpec::new("mrp_production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("mrp_production_ids", "many2many")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("note", "html"),
+        ::runtime::verify::FieldSpec::new("opportunity_id", "many2one")
+            .relation("crm.lead"),
+        ::runtime::verify::FieldSpec::new("order_line", "one2many")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("origin", "char"),
+        ::runtime::verify::FieldSpec::new("partner_credit_warning", "text"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("partner_invoice_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("partner_shipping_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("payment_term_id", "many2one")
+            .relation("account.payment.term"),
+        ::runtime::verify::FieldSpec::new("pending_email_template_id", "many2one")
+            .relation("mail.template"),
+        ::runtime::verify::FieldSpec::new("picking_ids", "one2many")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("picking_policy", "selection")
+            .required()
+            .selection(&["direct", "one"]),
+        ::runtime::verify::FieldSpec::new("prepayment_percent", "float"),
+        ::runtime::verify::FieldSpec::new("pricelist_id", "many2one")
+            .relation("product.pricelist"),
+        ::runtime::verify::FieldSpec::new("procurement_group_id", "many2one")
+            .relation("procurement.group"),
+        ::runtime::verify::FieldSpec::new("project_account_id", "many2one")
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("project_count", "integer"),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("project_ids", "many2many")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("quotation_document_ids", "many2many")
+            .relation("quotation.document"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("reference", "char"),
+        ::runtime::verify::FieldSpec::new("require_payment", "boolean"),
+        ::runtime::verify::FieldSpec::new("require_signature", "boolean"),
+        ::runtime::verify::FieldSpec::new("sale_order_option_ids", "one2many")
+            .relation("sale.order.option"),
+        ::runtime::verify::FieldSpec::new("sale_order_template_id", "many2one")
+            .relation("sale.order.template"),
+        ::runtime::verify::FieldSpec::new("show_create_project_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_json_popover", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_project_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_task_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_update_fpos", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_update_pricelist", "boolean"),
+        ::runtime::verify::FieldSpec::new("signature", "binary"),
+        ::runtime::verify::FieldSpec::new("signed_by", "char"),
+        ::runtime::verify::FieldSpec::new("signed_on", "datetime"),
+        ::runtime::verify::FieldSpec::new("source_id", "many2one")
+            .relation("utm.source"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
+        ::runtime::verify::FieldSpec::new("tasks_count", "integer"),
+        ::runtime::verify::FieldSpec::new("tasks_ids", "many2many")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+            .selection(&["round_per_line", "round_globally"]),
+        ::runtime::verify::FieldSpec::new("tax_country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("tax_totals", "binary"),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::verify::FieldSpec::new("terms_type", "selection")
+            .selection(&["plain", "html"]),
+        ::runtime::verify::FieldSpec::new("transaction_ids", "many2many")
+            .relation("payment.transaction"),
+        ::runtime::verify::FieldSpec::new("type_name", "char"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("validity_date", "date"),
+        ::runtime::verify::FieldSpec::new("visible_project", "boolean"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

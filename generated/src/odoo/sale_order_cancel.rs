@@ -179,6 +179,34 @@ impl ::runtime::Model for SaleOrderCancel {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("author_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("body", "html"),
+        ::runtime::verify::FieldSpec::new("body_has_template_value", "boolean"),
+        ::runtime::verify::FieldSpec::new("can_edit_body", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_delivery_alert", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_invoice_alert", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_purchase_orders_alert", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
+        ::runtime::verify::FieldSpec::new("lang", "char"),
+        ::runtime::verify::FieldSpec::new("order_id", "many2one")
+            .relation("sale.order")
+            .required(),
+        ::runtime::verify::FieldSpec::new("recipient_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("render_model", "char"),
+        ::runtime::verify::FieldSpec::new("subject", "char"),
+        ::runtime::verify::FieldSpec::new("template_id", "many2one")
+            .relation("mail.template"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -132,6 +132,28 @@ impl ::runtime::Model for SaleOrderDiscount {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("discount_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("discount_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("discount_type", "selection")
+            .selection(&["sol_discount", "so_discount", "amount"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
+            .relation("sale.order")
+            .required(),
+        ::runtime::verify::FieldSpec::new("tax_ids", "many2many")
+            .relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -742,6 +742,162 @@ impl ::runtime::Model for SaleOrderLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::verify::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
+        ::runtime::verify::FieldSpec::new("analytic_line_ids", "one2many")
+            .relation("account.analytic.line"),
+        ::runtime::verify::FieldSpec::new("analytic_precision", "integer"),
+        ::runtime::verify::FieldSpec::new("available_product_document_ids", "many2many")
+            .relation("product.document"),
+        ::runtime::verify::FieldSpec::new("combo_item_id", "many2one")
+            .relation("product.combo.item"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("company_price_include", "selection")
+            .selection(&["tax_included", "tax_excluded"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("customer_lead", "float").required(),
+        ::runtime::verify::FieldSpec::new("discount", "float"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_qty_widget", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_type", "selection")
+            .selection(&["line_section", "line_note"]),
+        ::runtime::verify::FieldSpec::new(
+                "distribution_analytic_account_ids",
+                "many2many",
+            )
+            .relation("account.analytic.account"),
+        ::runtime::verify::FieldSpec::new("event_id", "many2one")
+            .relation("event.event"),
+        ::runtime::verify::FieldSpec::new("event_ticket_id", "many2one")
+            .relation("event.event.ticket"),
+        ::runtime::verify::FieldSpec::new("forecast_expected_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("free_qty_today", "float"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoice_lines", "many2many")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("invoice_status", "selection")
+            .selection(&["upselling", "invoiced", "to invoice", "no"]),
+        ::runtime::verify::FieldSpec::new("is_configurable_product", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_downpayment", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_expense", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_mto", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_product_archived", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_service", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::verify::FieldSpec::new("linked_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("linked_line_ids", "one2many")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("linked_virtual_id", "char"),
+        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("name", "text").required(),
+        ::runtime::verify::FieldSpec::new("order_id", "many2one")
+            .relation("sale.order")
+            .required(),
+        ::runtime::verify::FieldSpec::new("order_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("price_reduce_taxexcl", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_reduce_taxinc", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_tax", "float"),
+        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_unit", "float").required(),
+        ::runtime::verify::FieldSpec::new("pricelist_item_id", "many2one")
+            .relation("product.pricelist.item"),
+        ::runtime::verify::FieldSpec::new(
+                "product_custom_attribute_value_ids",
+                "one2many",
+            )
+            .relation("product.attribute.custom.value"),
+        ::runtime::verify::FieldSpec::new("product_document_ids", "many2many")
+            .relation("product.document"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new(
+                "product_no_variant_attribute_value_ids",
+                "many2many",
+            )
+            .relation("product.template.attribute.value"),
+        ::runtime::verify::FieldSpec::new("product_packaging_id", "many2one")
+            .relation("product.packaging"),
+        ::runtime::verify::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::verify::FieldSpec::new(
+                "product_template_attribute_value_ids",
+                "many2many",
+            )
+            .relation("product.template.attribute.value"),
+        ::runtime::verify::FieldSpec::new("product_template_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_type", "selection")
+            .selection(&["consu", "service", "combo"]),
+        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+            .relation("uom.category"),
+        ::runtime::verify::FieldSpec::new("product_uom_qty", "float").required(),
+        ::runtime::verify::FieldSpec::new("product_uom_readonly", "boolean"),
+        ::runtime::verify::FieldSpec::new("product_updatable", "boolean"),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("purchase_line_count", "integer"),
+        ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
+            .relation("purchase.order.line"),
+        ::runtime::verify::FieldSpec::new("qty_available_today", "float"),
+        ::runtime::verify::FieldSpec::new("qty_delivered", "float"),
+        ::runtime::verify::FieldSpec::new("qty_delivered_method", "selection")
+            .selection(&["manual", "analytic", "stock_move", "milestones"]),
+        ::runtime::verify::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::verify::FieldSpec::new("qty_invoiced_posted", "float"),
+        ::runtime::verify::FieldSpec::new("qty_to_deliver", "float"),
+        ::runtime::verify::FieldSpec::new("qty_to_invoice", "float"),
+        ::runtime::verify::FieldSpec::new("reached_milestones_ids", "one2many")
+            .relation("project.milestone"),
+        ::runtime::verify::FieldSpec::new("registration_ids", "one2many")
+            .relation("event.registration"),
+        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("sale_order_option_ids", "one2many")
+            .relation("sale.order.option"),
+        ::runtime::verify::FieldSpec::new("salesman_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("selected_combo_items", "char"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("service_tracking", "selection")
+            .selection(
+                &[
+                    "no",
+                    "event",
+                    "task_global_project",
+                    "task_in_project",
+                    "project_only",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::verify::FieldSpec::new("task_id", "many2one")
+            .relation("project.task"),
+        ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
+            .selection(&["round_per_line", "round_globally"]),
+        ::runtime::verify::FieldSpec::new("tax_country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("tax_id", "many2many").relation("account.tax"),
+        ::runtime::verify::FieldSpec::new("technical_price_unit", "float"),
+        ::runtime::verify::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
+        ::runtime::verify::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
+        ::runtime::verify::FieldSpec::new("virtual_available_at_date", "float"),
+        ::runtime::verify::FieldSpec::new("virtual_id", "char"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

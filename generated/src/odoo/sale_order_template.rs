@@ -193,6 +193,35 @@ impl ::runtime::Model for SaleOrderTemplate {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("mail_template_id", "many2one")
+            .relation("mail.template"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("note", "html"),
+        ::runtime::verify::FieldSpec::new("number_of_days", "integer"),
+        ::runtime::verify::FieldSpec::new("prepayment_percent", "float"),
+        ::runtime::verify::FieldSpec::new("quotation_document_ids", "many2many")
+            .relation("quotation.document"),
+        ::runtime::verify::FieldSpec::new("require_payment", "boolean"),
+        ::runtime::verify::FieldSpec::new("require_signature", "boolean"),
+        ::runtime::verify::FieldSpec::new("sale_order_template_line_ids", "one2many")
+            .relation("sale.order.template.line"),
+        ::runtime::verify::FieldSpec::new("sale_order_template_option_ids", "one2many")
+            .relation("sale.order.template.option"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

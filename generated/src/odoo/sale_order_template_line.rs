@@ -150,6 +150,31 @@ impl ::runtime::Model for SaleOrderTemplateLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("display_type", "selection")
+            .selection(&["line_section", "line_note"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "text"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+            .relation("uom.category"),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_uom_qty", "float").required(),
+        ::runtime::verify::FieldSpec::new("sale_order_template_id", "many2one")
+            .relation("sale.order.template")
+            .required(),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

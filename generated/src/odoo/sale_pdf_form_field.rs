@@ -119,6 +119,24 @@ impl ::runtime::Model for SalePdfFormField {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("document_type", "selection")
+            .required()
+            .selection(&["quotation_document", "product_document"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("path", "char"),
+        ::runtime::verify::FieldSpec::new("product_document_ids", "many2many")
+            .relation("product.document"),
+        ::runtime::verify::FieldSpec::new("quotation_document_ids", "many2many")
+            .relation("quotation.document"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

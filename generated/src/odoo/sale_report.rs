@@ -344,6 +344,71 @@ impl ::runtime::Model for SaleReport {
         "warehouse_id",
         "weight",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
+            .relation("utm.campaign"),
+        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("commercial_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::verify::FieldSpec::new("discount", "float"),
+        ::runtime::verify::FieldSpec::new("discount_amount", "monetary"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("industry_id", "many2one")
+            .relation("res.partner.industry"),
+        ::runtime::verify::FieldSpec::new("invoice_status", "selection")
+            .selection(&["upselling", "invoiced", "to invoice", "no"]),
+        ::runtime::verify::FieldSpec::new("line_invoice_status", "selection")
+            .selection(&["upselling", "invoiced", "to invoice", "no"]),
+        ::runtime::verify::FieldSpec::new("medium_id", "many2one")
+            .relation("utm.medium"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("nbr", "integer"),
+        ::runtime::verify::FieldSpec::new("order_reference", "reference")
+            .selection(&["sale.order"]),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("partner_zip", "char"),
+        ::runtime::verify::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_total", "monetary"),
+        ::runtime::verify::FieldSpec::new("price_unit", "float"),
+        ::runtime::verify::FieldSpec::new("pricelist_id", "many2one")
+            .relation("product.pricelist"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("qty_delivered", "float"),
+        ::runtime::verify::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::verify::FieldSpec::new("qty_to_deliver", "float"),
+        ::runtime::verify::FieldSpec::new("qty_to_invoice", "float"),
+        ::runtime::verify::FieldSpec::new("source_id", "many2one")
+            .relation("utm.source"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("team_id", "many2one").relation("crm.team"),
+        ::runtime::verify::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
+        ::runtime::verify::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("volume", "float"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("weight", "float"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

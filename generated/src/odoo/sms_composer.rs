@@ -234,6 +234,39 @@ impl ::runtime::Model for SmsComposer {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("body", "text").required(),
+        ::runtime::verify::FieldSpec::new("comment_single_recipient", "boolean"),
+        ::runtime::verify::FieldSpec::new("composition_mode", "selection")
+            .required()
+            .selection(&["numbers", "comment", "mass"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("mass_force_send", "boolean"),
+        ::runtime::verify::FieldSpec::new("mass_keep_log", "boolean"),
+        ::runtime::verify::FieldSpec::new("mass_use_blacklist", "boolean"),
+        ::runtime::verify::FieldSpec::new("number_field_name", "char"),
+        ::runtime::verify::FieldSpec::new("numbers", "char"),
+        ::runtime::verify::FieldSpec::new("recipient_invalid_count", "integer"),
+        ::runtime::verify::FieldSpec::new("recipient_single_description", "text"),
+        ::runtime::verify::FieldSpec::new("recipient_single_number", "char"),
+        ::runtime::verify::FieldSpec::new("recipient_single_number_itf", "char"),
+        ::runtime::verify::FieldSpec::new("recipient_single_valid", "boolean"),
+        ::runtime::verify::FieldSpec::new("recipient_valid_count", "integer"),
+        ::runtime::verify::FieldSpec::new("res_id", "integer"),
+        ::runtime::verify::FieldSpec::new("res_ids", "char"),
+        ::runtime::verify::FieldSpec::new("res_ids_count", "integer"),
+        ::runtime::verify::FieldSpec::new("res_model", "char"),
+        ::runtime::verify::FieldSpec::new("res_model_description", "char"),
+        ::runtime::verify::FieldSpec::new("sanitized_numbers", "char"),
+        ::runtime::verify::FieldSpec::new("template_id", "many2one")
+            .relation("sms.template"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

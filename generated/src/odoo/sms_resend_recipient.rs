@@ -130,6 +130,56 @@ impl ::runtime::Model for SmsResendRecipient {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("failure_type", "selection")
+            .selection(
+                &[
+                    "unknown",
+                    "mail_bounce",
+                    "mail_email_invalid",
+                    "mail_email_missing",
+                    "mail_from_invalid",
+                    "mail_from_missing",
+                    "mail_smtp",
+                    "sms_number_missing",
+                    "sms_number_format",
+                    "sms_credit",
+                    "sms_country_not_supported",
+                    "sms_registration_needed",
+                    "sms_server",
+                    "sms_acc",
+                    "sms_expired",
+                    "sms_invalid_destination",
+                    "sms_not_allowed",
+                    "sms_not_delivered",
+                    "sms_rejected",
+                    "sn_credit",
+                    "sn_trial",
+                    "sn_price",
+                    "sn_fields",
+                    "sn_format",
+                    "sn_error",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("notification_id", "many2one")
+            .relation("mail.notification")
+            .required(),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("partner_name", "char"),
+        ::runtime::verify::FieldSpec::new("resend", "boolean"),
+        ::runtime::verify::FieldSpec::new("sms_number", "char"),
+        ::runtime::verify::FieldSpec::new("sms_resend_id", "many2one")
+            .relation("sms.resend")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -148,6 +148,44 @@ impl ::runtime::Model for SmsSms {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("body", "text"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("failure_type", "selection")
+            .selection(
+                &[
+                    "unknown",
+                    "sms_number_missing",
+                    "sms_number_format",
+                    "sms_country_not_supported",
+                    "sms_registration_needed",
+                    "sms_credit",
+                    "sms_server",
+                    "sms_acc",
+                    "sms_blacklist",
+                    "sms_duplicate",
+                    "sms_optout",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("number", "char"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("sms_tracker_id", "many2one")
+            .relation("sms.tracker"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["outgoing", "process", "pending", "sent", "error", "canceled"]),
+        ::runtime::verify::FieldSpec::new("to_delete", "boolean"),
+        ::runtime::verify::FieldSpec::new("uuid", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

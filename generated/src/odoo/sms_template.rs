@@ -143,6 +143,26 @@ impl ::runtime::Model for SmsTemplate {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("body", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lang", "char"),
+        ::runtime::verify::FieldSpec::new("model", "char"),
+        ::runtime::verify::FieldSpec::new("model_id", "many2one")
+            .relation("ir.model")
+            .required(),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("render_model", "char"),
+        ::runtime::verify::FieldSpec::new("sidebar_action_id", "many2one")
+            .relation("ir.actions.act_window"),
+        ::runtime::verify::FieldSpec::new("template_fs", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -248,6 +248,62 @@ impl ::runtime::Model for SnailmailLetter {
         "write_uid",
         "zip",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("attachment_datas", "binary"),
+        ::runtime::verify::FieldSpec::new("attachment_fname", "char"),
+        ::runtime::verify::FieldSpec::new("attachment_id", "many2one")
+            .relation("ir.attachment"),
+        ::runtime::verify::FieldSpec::new("city", "char"),
+        ::runtime::verify::FieldSpec::new("color", "boolean"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("cover", "boolean"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("duplex", "boolean"),
+        ::runtime::verify::FieldSpec::new("error_code", "selection")
+            .selection(
+                &[
+                    "MISSING_REQUIRED_FIELDS",
+                    "CREDIT_ERROR",
+                    "TRIAL_ERROR",
+                    "NO_PRICE_AVAILABLE",
+                    "FORMAT_ERROR",
+                    "UNKNOWN_ERROR",
+                    "ATTACHMENT_ERROR",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("info_msg", "char"),
+        ::runtime::verify::FieldSpec::new("message_id", "many2one")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("model", "char").required(),
+        ::runtime::verify::FieldSpec::new("notification_ids", "one2many")
+            .relation("mail.notification"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner")
+            .required(),
+        ::runtime::verify::FieldSpec::new("reference", "char"),
+        ::runtime::verify::FieldSpec::new("report_template", "many2one")
+            .relation("ir.actions.report"),
+        ::runtime::verify::FieldSpec::new("res_id", "integer").required(),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .required()
+            .selection(&["pending", "sent", "error", "canceled"]),
+        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("street", "char"),
+        ::runtime::verify::FieldSpec::new("street2", "char"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("zip", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -135,6 +135,27 @@ impl ::runtime::Model for SnailmailLetterMissingRequiredFields {
         "write_uid",
         "zip",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("city", "char"),
+        ::runtime::verify::FieldSpec::new("country_id", "many2one")
+            .relation("res.country"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("letter_id", "many2one")
+            .relation("snailmail.letter"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("state_id", "many2one")
+            .relation("res.country.state"),
+        ::runtime::verify::FieldSpec::new("street", "char"),
+        ::runtime::verify::FieldSpec::new("street2", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("zip", "char"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

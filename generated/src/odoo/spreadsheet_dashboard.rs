@@ -151,6 +151,32 @@ impl ::runtime::Model for SpreadsheetDashboard {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("dashboard_group_id", "many2one")
+            .relation("spreadsheet.dashboard.group")
+            .required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("group_ids", "many2many")
+            .relation("res.groups"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_published", "boolean"),
+        ::runtime::verify::FieldSpec::new("main_data_model_ids", "many2many")
+            .relation("ir.model"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("sample_dashboard_file_path", "char"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("spreadsheet_binary_data", "binary"),
+        ::runtime::verify::FieldSpec::new("spreadsheet_data", "text"),
+        ::runtime::verify::FieldSpec::new("spreadsheet_file_name", "char"),
+        ::runtime::verify::FieldSpec::new("thumbnail", "binary"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -123,6 +123,26 @@ impl ::runtime::Model for SpreadsheetDashboardShare {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("access_token", "char").required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("dashboard_id", "many2one")
+            .relation("spreadsheet.dashboard")
+            .required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("excel_export", "binary"),
+        ::runtime::verify::FieldSpec::new("full_url", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("spreadsheet_binary_data", "binary"),
+        ::runtime::verify::FieldSpec::new("spreadsheet_data", "text"),
+        ::runtime::verify::FieldSpec::new("spreadsheet_file_name", "char"),
+        ::runtime::verify::FieldSpec::new("thumbnail", "binary"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

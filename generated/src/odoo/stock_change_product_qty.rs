@@ -118,6 +118,25 @@ impl ::runtime::Model for StockChangeProductQty {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("new_quantity", "float").required(),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -354,6 +354,73 @@ impl ::runtime::Model for StockLocation {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::verify::FieldSpec::new("child_ids", "one2many")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("child_internal_location_ids", "many2many")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("comment", "html"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("complete_name", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("forecast_weight", "float"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("incoming_move_line_ids", "one2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("is_empty", "boolean"),
+        ::runtime::verify::FieldSpec::new("last_inventory_date", "date"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("net_weight", "float"),
+        ::runtime::verify::FieldSpec::new("next_inventory_date", "date"),
+        ::runtime::verify::FieldSpec::new("outgoing_move_line_ids", "one2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("parent_path", "char"),
+        ::runtime::verify::FieldSpec::new("posx", "integer"),
+        ::runtime::verify::FieldSpec::new("posy", "integer"),
+        ::runtime::verify::FieldSpec::new("posz", "integer"),
+        ::runtime::verify::FieldSpec::new("putaway_rule_ids", "one2many")
+            .relation("stock.putaway.rule"),
+        ::runtime::verify::FieldSpec::new("quant_ids", "one2many")
+            .relation("stock.quant"),
+        ::runtime::verify::FieldSpec::new("removal_strategy_id", "many2one")
+            .relation("product.removal"),
+        ::runtime::verify::FieldSpec::new("replenish_location", "boolean"),
+        ::runtime::verify::FieldSpec::new("scrap_location", "boolean"),
+        ::runtime::verify::FieldSpec::new("storage_category_id", "many2one")
+            .relation("stock.storage.category"),
+        ::runtime::verify::FieldSpec::new("usage", "selection")
+            .required()
+            .selection(
+                &[
+                    "supplier",
+                    "view",
+                    "internal",
+                    "customer",
+                    "inventory",
+                    "production",
+                    "transit",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("valuation_in_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("valuation_out_account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("warehouse_view_ids", "one2many")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -112,6 +112,22 @@ impl ::runtime::Model for StockLotReport {
         "quantity",
         "uom_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("address", "char"),
+        ::runtime::verify::FieldSpec::new("delivery_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("has_return", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::verify::FieldSpec::new("uom_id", "many2one").relation("uom.uom"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -898,6 +898,201 @@ impl ::runtime::Model for StockMove {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_move_ids", "one2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("additional", "boolean"),
+        ::runtime::verify::FieldSpec::new("allowed_operation_ids", "one2many")
+            .relation("mrp.routing.workcenter"),
+        ::runtime::verify::FieldSpec::new("analytic_account_line_ids", "many2many")
+            .relation("account.analytic.line"),
+        ::runtime::verify::FieldSpec::new("availability", "float"),
+        ::runtime::verify::FieldSpec::new("bom_line_id", "many2one")
+            .relation("mrp.bom.line"),
+        ::runtime::verify::FieldSpec::new("byproduct_id", "many2one")
+            .relation("mrp.bom.byproduct"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("consume_unbuild_id", "many2one")
+            .relation("mrp.unbuild"),
+        ::runtime::verify::FieldSpec::new("cost_share", "float"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("created_production_id", "many2one")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("created_purchase_line_ids", "many2many")
+            .relation("purchase.order.line"),
+        ::runtime::verify::FieldSpec::new("date", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::verify::FieldSpec::new("delay_alert_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("description_bom_line", "char"),
+        ::runtime::verify::FieldSpec::new("description_picking", "text"),
+        ::runtime::verify::FieldSpec::new("display_assign_serial", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_import_lot", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("forecast_availability", "float"),
+        ::runtime::verify::FieldSpec::new("forecast_expected_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+            .relation("procurement.group"),
+        ::runtime::verify::FieldSpec::new("has_tracking", "selection")
+            .selection(&["serial", "lot", "none"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_done", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_initial_demand_editable", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_inventory", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_locked", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_quantity_done_editable", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("location_dest_usage", "selection")
+            .selection(
+                &[
+                    "supplier",
+                    "view",
+                    "internal",
+                    "customer",
+                    "inventory",
+                    "production",
+                    "transit",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("location_final_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("location_usage", "selection")
+            .selection(
+                &[
+                    "supplier",
+                    "view",
+                    "internal",
+                    "customer",
+                    "inventory",
+                    "production",
+                    "transit",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("lot_ids", "many2many").relation("stock.lot"),
+        ::runtime::verify::FieldSpec::new("manual_consumption", "boolean"),
+        ::runtime::verify::FieldSpec::new("move_dest_ids", "many2many")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("move_line_ids", "one2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("move_lines_count", "integer"),
+        ::runtime::verify::FieldSpec::new("move_orig_ids", "many2many")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new(
+                "never_product_template_attribute_value_ids",
+                "many2many",
+            )
+            .relation("product.template.attribute.value"),
+        ::runtime::verify::FieldSpec::new("next_serial", "char"),
+        ::runtime::verify::FieldSpec::new("next_serial_count", "integer"),
+        ::runtime::verify::FieldSpec::new("operation_id", "many2one")
+            .relation("mrp.routing.workcenter"),
+        ::runtime::verify::FieldSpec::new("order_finished_lot_id", "many2one")
+            .relation("stock.lot"),
+        ::runtime::verify::FieldSpec::new("orderpoint_id", "many2one")
+            .relation("stock.warehouse.orderpoint"),
+        ::runtime::verify::FieldSpec::new("origin", "char"),
+        ::runtime::verify::FieldSpec::new("origin_returned_move_id", "many2one")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("package_level_id", "many2one")
+            .relation("stock.package_level"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("picked", "boolean"),
+        ::runtime::verify::FieldSpec::new("picking_code", "selection")
+            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("price_unit", "float"),
+        ::runtime::verify::FieldSpec::new("priority", "selection")
+            .selection(&["0", "1"]),
+        ::runtime::verify::FieldSpec::new("procure_method", "selection")
+            .required()
+            .selection(&["make_to_stock", "make_to_order"]),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_packaging_id", "many2one")
+            .relation("product.packaging"),
+        ::runtime::verify::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::verify::FieldSpec::new("product_packaging_quantity", "float"),
+        ::runtime::verify::FieldSpec::new("product_qty", "float"),
+        ::runtime::verify::FieldSpec::new("product_qty_available", "float"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_uom", "many2one")
+            .relation("uom.uom")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+            .relation("uom.category"),
+        ::runtime::verify::FieldSpec::new("product_uom_qty", "float").required(),
+        ::runtime::verify::FieldSpec::new("product_virtual_available", "float"),
+        ::runtime::verify::FieldSpec::new("production_id", "many2one")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("propagate_cancel", "boolean"),
+        ::runtime::verify::FieldSpec::new("purchase_line_id", "many2one")
+            .relation("purchase.order.line"),
+        ::runtime::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::verify::FieldSpec::new("raw_material_production_id", "many2one")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("reference", "char"),
+        ::runtime::verify::FieldSpec::new("reservation_date", "date"),
+        ::runtime::verify::FieldSpec::new("restrict_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("returned_move_ids", "one2many")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("rule_id", "many2one").relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
+            .relation("sale.order.line"),
+        ::runtime::verify::FieldSpec::new("scrap_id", "many2one")
+            .relation("stock.scrap"),
+        ::runtime::verify::FieldSpec::new("scrapped", "boolean"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("should_consume_qty", "float"),
+        ::runtime::verify::FieldSpec::new("show_details_visible", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_lots_m2o", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_operations", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_quant", "boolean"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(
+                &[
+                    "draft",
+                    "waiting",
+                    "confirmed",
+                    "partially_available",
+                    "assigned",
+                    "done",
+                    "cancel",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+            .relation("stock.valuation.layer"),
+        ::runtime::verify::FieldSpec::new("to_refund", "boolean"),
+        ::runtime::verify::FieldSpec::new("unbuild_id", "many2one")
+            .relation("mrp.unbuild"),
+        ::runtime::verify::FieldSpec::new("unit_factor", "float"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("workorder_id", "many2one")
+            .relation("mrp.workorder"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

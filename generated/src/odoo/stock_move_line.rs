@@ -454,6 +454,119 @@ impl ::runtime::Model for StockMoveLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("consume_line_ids", "many2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("description_bom_line", "char"),
+        ::runtime::verify::FieldSpec::new("description_picking", "text"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_inventory", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_locked", "boolean"),
+        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("location_dest_usage", "selection")
+            .selection(
+                &[
+                    "supplier",
+                    "view",
+                    "internal",
+                    "customer",
+                    "inventory",
+                    "production",
+                    "transit",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("location_usage", "selection")
+            .selection(
+                &[
+                    "supplier",
+                    "view",
+                    "internal",
+                    "customer",
+                    "inventory",
+                    "production",
+                    "transit",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
+        ::runtime::verify::FieldSpec::new("lot_name", "char"),
+        ::runtime::verify::FieldSpec::new("lots_visible", "boolean"),
+        ::runtime::verify::FieldSpec::new("move_id", "many2one").relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("origin", "char"),
+        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("package_id", "many2one")
+            .relation("stock.quant.package"),
+        ::runtime::verify::FieldSpec::new("package_level_id", "many2one")
+            .relation("stock.package_level"),
+        ::runtime::verify::FieldSpec::new("picked", "boolean"),
+        ::runtime::verify::FieldSpec::new("picking_code", "selection")
+            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("picking_location_dest_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("picking_location_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("picking_partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("picking_type_use_create_lots", "boolean"),
+        ::runtime::verify::FieldSpec::new("picking_type_use_existing_lots", "boolean"),
+        ::runtime::verify::FieldSpec::new("produce_line_ids", "many2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("product_category_name", "char"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::verify::FieldSpec::new("product_uom_category_id", "many2one")
+            .relation("uom.category"),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom")
+            .required(),
+        ::runtime::verify::FieldSpec::new("production_id", "many2one")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("quant_id", "many2one")
+            .relation("stock.quant"),
+        ::runtime::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::verify::FieldSpec::new("quantity_product_uom", "float"),
+        ::runtime::verify::FieldSpec::new("reference", "char"),
+        ::runtime::verify::FieldSpec::new("result_package_id", "many2one")
+            .relation("stock.quant.package"),
+        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(
+                &[
+                    "draft",
+                    "waiting",
+                    "confirmed",
+                    "partially_available",
+                    "assigned",
+                    "done",
+                    "cancel",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("tracking", "selection")
+            .selection(&["serial", "lot", "none"]),
+        ::runtime::verify::FieldSpec::new("workorder_id", "many2one")
+            .relation("mrp.workorder"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

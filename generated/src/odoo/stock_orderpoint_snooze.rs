@@ -102,6 +102,20 @@ impl ::runtime::Model for StockOrderpointSnooze {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("orderpoint_ids", "many2many")
+            .relation("stock.warehouse.orderpoint"),
+        ::runtime::verify::FieldSpec::new("predefined_date", "selection")
+            .selection(&["day", "week", "month", "custom"]),
+        ::runtime::verify::FieldSpec::new("snoozed_until", "date"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

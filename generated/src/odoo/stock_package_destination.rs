@@ -107,6 +107,26 @@ impl ::runtime::Model for StockPackageDestination {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("filtered_location", "one2many")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("move_line_ids", "many2many")
+            .relation("stock.move.line")
+            .required(),
+        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+            .relation("stock.picking")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

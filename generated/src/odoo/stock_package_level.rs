@@ -172,6 +172,38 @@ impl ::runtime::Model for StockPackageLevel {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_done", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_fresh_package", "boolean"),
+        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("move_line_ids", "one2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("package_id", "many2one")
+            .relation("stock.quant.package")
+            .required(),
+        ::runtime::verify::FieldSpec::new("picking_id", "many2one")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("picking_type_code", "selection")
+            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::verify::FieldSpec::new("show_lots_m2o", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "confirmed", "assigned", "new", "done", "cancel"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -175,6 +175,29 @@ impl ::runtime::Model for StockPackageType {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::verify::FieldSpec::new("base_weight", "float"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("height", "float"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("length_uom_name", "char"),
+        ::runtime::verify::FieldSpec::new("max_weight", "float"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("packaging_length", "float"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("storage_category_capacity_ids", "one2many")
+            .relation("stock.storage.category.capacity"),
+        ::runtime::verify::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::verify::FieldSpec::new("width", "float"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -824,6 +824,149 @@ impl ::runtime::Model for StockPicking {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
+            .relation("calendar.event"),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .selection(&["warning", "danger"]),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
+            .relation("mail.activity"),
+        ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .selection(&["overdue", "today", "planned"]),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
+            .relation("mail.activity.type"),
+        ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("backorder_id", "many2one")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("backorder_ids", "one2many")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("country_code", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::verify::FieldSpec::new("date_done", "datetime"),
+        ::runtime::verify::FieldSpec::new("days_to_arrive", "datetime"),
+        ::runtime::verify::FieldSpec::new("delay_alert_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("delay_pass", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+            .relation("procurement.group"),
+        ::runtime::verify::FieldSpec::new("has_deadline_issue", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_kits", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_packages", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_scrap_move", "boolean"),
+        ::runtime::verify::FieldSpec::new("has_tracking", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_locked", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_signed", "boolean"),
+        ::runtime::verify::FieldSpec::new("json_popover", "char"),
+        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
+            .relation("mail.followers"),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("move_ids_without_package", "one2many")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("move_line_exist", "boolean"),
+        ::runtime::verify::FieldSpec::new("move_line_ids", "one2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("move_line_ids_without_package", "one2many")
+            .relation("stock.move.line"),
+        ::runtime::verify::FieldSpec::new("move_type", "selection")
+            .required()
+            .selection(&["direct", "one"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("name", "char"),
+        ::runtime::verify::FieldSpec::new("note", "html"),
+        ::runtime::verify::FieldSpec::new("origin", "char"),
+        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("package_level_ids", "one2many")
+            .relation("stock.package_level"),
+        ::runtime::verify::FieldSpec::new("package_level_ids_details", "one2many")
+            .relation("stock.package_level"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("picking_properties", "properties"),
+        ::runtime::verify::FieldSpec::new("picking_type_code", "selection")
+            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+            .relation("stock.picking.type")
+            .required(),
+        ::runtime::verify::FieldSpec::new("printed", "boolean"),
+        ::runtime::verify::FieldSpec::new("priority", "selection")
+            .selection(&["0", "1"]),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("production_ids", "many2many")
+            .relation("mrp.production"),
+        ::runtime::verify::FieldSpec::new("products_availability", "char"),
+        ::runtime::verify::FieldSpec::new("products_availability_state", "selection")
+            .selection(&["available", "expected", "late"]),
+        ::runtime::verify::FieldSpec::new("project_id", "many2one")
+            .relation("project.project"),
+        ::runtime::verify::FieldSpec::new("purchase_id", "many2one")
+            .relation("purchase.order"),
+        ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
+            .relation("rating.rating"),
+        ::runtime::verify::FieldSpec::new("return_count", "integer"),
+        ::runtime::verify::FieldSpec::new("return_id", "many2one")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("return_ids", "one2many")
+            .relation("stock.picking"),
+        ::runtime::verify::FieldSpec::new("sale_id", "many2one").relation("sale.order"),
+        ::runtime::verify::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("search_date_category", "selection")
+            .selection(&["before", "yesterday", "today", "day_1", "day_2", "after"]),
+        ::runtime::verify::FieldSpec::new("shipping_volume", "float"),
+        ::runtime::verify::FieldSpec::new("shipping_weight", "float"),
+        ::runtime::verify::FieldSpec::new("show_allocation", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_check_availability", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_next_pickings", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_operations", "boolean"),
+        ::runtime::verify::FieldSpec::new("signature", "binary"),
+        ::runtime::verify::FieldSpec::new("state", "selection")
+            .selection(&["draft", "waiting", "confirmed", "assigned", "done", "cancel"]),
+        ::runtime::verify::FieldSpec::new("use_create_lots", "boolean"),
+        ::runtime::verify::FieldSpec::new("use_existing_lots", "boolean"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("warehouse_address_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
+            .relation("mail.message"),
+        ::runtime::verify::FieldSpec::new("weight_bulk", "float"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

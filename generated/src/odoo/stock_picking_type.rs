@@ -614,6 +614,128 @@ impl ::runtime::Model for StockPickingType {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("analytic_costs", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_print_delivery_slip", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_print_done_mrp_lot", "boolean"),
+        ::runtime::verify::FieldSpec::new(
+            "auto_print_done_mrp_product_labels",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("auto_print_done_production_order", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_print_generated_mrp_lot", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_print_lot_labels", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_print_mrp_reception_report", "boolean"),
+        ::runtime::verify::FieldSpec::new(
+            "auto_print_mrp_reception_report_labels",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("auto_print_package_label", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_print_packages", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_print_product_labels", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_print_reception_report", "boolean"),
+        ::runtime::verify::FieldSpec::new(
+            "auto_print_reception_report_labels",
+            "boolean",
+        ),
+        ::runtime::verify::FieldSpec::new("auto_print_return_slip", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto_show_reception_report", "boolean"),
+        ::runtime::verify::FieldSpec::new("barcode", "char"),
+        ::runtime::verify::FieldSpec::new("code", "selection")
+            .required()
+            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("count_mo_in_progress", "integer"),
+        ::runtime::verify::FieldSpec::new("count_mo_late", "integer"),
+        ::runtime::verify::FieldSpec::new("count_mo_to_close", "integer"),
+        ::runtime::verify::FieldSpec::new("count_mo_todo", "integer"),
+        ::runtime::verify::FieldSpec::new("count_mo_waiting", "integer"),
+        ::runtime::verify::FieldSpec::new("count_move_ready", "integer"),
+        ::runtime::verify::FieldSpec::new("count_picking", "integer"),
+        ::runtime::verify::FieldSpec::new("count_picking_backorders", "integer"),
+        ::runtime::verify::FieldSpec::new("count_picking_draft", "integer"),
+        ::runtime::verify::FieldSpec::new("count_picking_late", "integer"),
+        ::runtime::verify::FieldSpec::new("count_picking_ready", "integer"),
+        ::runtime::verify::FieldSpec::new("count_picking_waiting", "integer"),
+        ::runtime::verify::FieldSpec::new("create_backorder", "selection")
+            .required()
+            .selection(&["ask", "always", "never"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("default_location_dest_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("default_location_src_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("done_mrp_lot_label_to_print", "selection")
+            .selection(&["pdf", "zpl"]),
+        ::runtime::verify::FieldSpec::new("favorite_user_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new(
+                "generated_mrp_lot_label_to_print",
+                "selection",
+            )
+            .selection(&["pdf", "zpl"]),
+        ::runtime::verify::FieldSpec::new("hide_reservation_method", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::verify::FieldSpec::new("kanban_dashboard_graph", "text"),
+        ::runtime::verify::FieldSpec::new("lot_label_format", "selection")
+            .selection(&["4x12_lots", "4x12_units", "zpl_lots", "zpl_units"]),
+        ::runtime::verify::FieldSpec::new("move_type", "selection")
+            .required()
+            .selection(&["direct", "one"]),
+        ::runtime::verify::FieldSpec::new("mrp_product_label_to_print", "selection")
+            .selection(&["pdf", "zpl"]),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("package_label_to_print", "selection")
+            .selection(&["pdf", "zpl"]),
+        ::runtime::verify::FieldSpec::new(
+            "picking_properties_definition",
+            "properties_definition",
+        ),
+        ::runtime::verify::FieldSpec::new("print_label", "boolean"),
+        ::runtime::verify::FieldSpec::new("product_label_format", "selection")
+            .selection(
+                &[
+                    "dymo",
+                    "2x7xprice",
+                    "4x7xprice",
+                    "4x12",
+                    "4x12xprice",
+                    "zpl",
+                    "zplxprice",
+                ],
+            ),
+        ::runtime::verify::FieldSpec::new("reservation_days_before", "integer"),
+        ::runtime::verify::FieldSpec::new("reservation_days_before_priority", "integer"),
+        ::runtime::verify::FieldSpec::new("reservation_method", "selection")
+            .required()
+            .selection(&["at_confirm", "manual", "by_date"]),
+        ::runtime::verify::FieldSpec::new("return_picking_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("sequence_code", "char").required(),
+        ::runtime::verify::FieldSpec::new("sequence_id", "many2one")
+            .relation("ir.sequence"),
+        ::runtime::verify::FieldSpec::new("show_entire_packs", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_operations", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_picking_type", "boolean"),
+        ::runtime::verify::FieldSpec::new("use_create_components_lots", "boolean"),
+        ::runtime::verify::FieldSpec::new("use_create_lots", "boolean"),
+        ::runtime::verify::FieldSpec::new("use_existing_lots", "boolean"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -350,6 +350,63 @@ impl ::runtime::Model for StockQuant {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("accounting_date", "date"),
+        ::runtime::verify::FieldSpec::new("available_quantity", "float"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("cost_method", "selection")
+            .selection(&["standard", "fifo", "average"]),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("in_date", "datetime").required(),
+        ::runtime::verify::FieldSpec::new("inventory_date", "date"),
+        ::runtime::verify::FieldSpec::new("inventory_diff_quantity", "float"),
+        ::runtime::verify::FieldSpec::new("inventory_quantity", "float"),
+        ::runtime::verify::FieldSpec::new("inventory_quantity_auto_apply", "float"),
+        ::runtime::verify::FieldSpec::new("inventory_quantity_set", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_outdated", "boolean"),
+        ::runtime::verify::FieldSpec::new("last_count_date", "date"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
+        ::runtime::verify::FieldSpec::new("lot_properties", "properties"),
+        ::runtime::verify::FieldSpec::new("on_hand", "boolean"),
+        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("package_id", "many2one")
+            .relation("stock.quant.package"),
+        ::runtime::verify::FieldSpec::new("product_categ_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_uom_id", "many2one")
+            .relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::verify::FieldSpec::new("reserved_quantity", "float").required(),
+        ::runtime::verify::FieldSpec::new("sn_duplicated", "boolean"),
+        ::runtime::verify::FieldSpec::new("storage_category_id", "many2one")
+            .relation("stock.storage.category"),
+        ::runtime::verify::FieldSpec::new("tracking", "selection")
+            .selection(&["serial", "lot", "none"]),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("value", "monetary"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

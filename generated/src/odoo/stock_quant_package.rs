@@ -154,6 +154,32 @@ impl ::runtime::Model for StockQuantPackage {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("owner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("pack_date", "date"),
+        ::runtime::verify::FieldSpec::new("package_type_id", "many2one")
+            .relation("stock.package.type"),
+        ::runtime::verify::FieldSpec::new("package_use", "selection")
+            .required()
+            .selection(&["disposable", "reusable"]),
+        ::runtime::verify::FieldSpec::new("quant_ids", "one2many")
+            .relation("stock.quant"),
+        ::runtime::verify::FieldSpec::new("shipping_weight", "float"),
+        ::runtime::verify::FieldSpec::new("valid_sscc", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

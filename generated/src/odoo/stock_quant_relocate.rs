@@ -146,6 +146,28 @@ impl ::runtime::Model for StockQuantRelocate {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("dest_location_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("dest_package_id", "many2one")
+            .relation("stock.quant.package"),
+        ::runtime::verify::FieldSpec::new("dest_package_id_domain", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("is_multi_location", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_partial_package", "boolean"),
+        ::runtime::verify::FieldSpec::new("message", "text"),
+        ::runtime::verify::FieldSpec::new("partial_package_names", "char"),
+        ::runtime::verify::FieldSpec::new("quant_ids", "many2many")
+            .relation("stock.quant"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -150,6 +150,30 @@ impl ::runtime::Model for StockReplenishmentInfo {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("json_lead_days", "char"),
+        ::runtime::verify::FieldSpec::new("json_replenishment_history", "char"),
+        ::runtime::verify::FieldSpec::new("orderpoint_id", "many2one")
+            .relation("stock.warehouse.orderpoint"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("qty_to_order", "float"),
+        ::runtime::verify::FieldSpec::new("supplierinfo_id", "many2one")
+            .relation("product.supplierinfo"),
+        ::runtime::verify::FieldSpec::new("supplierinfo_ids", "many2many")
+            .relation("product.supplierinfo"),
+        ::runtime::verify::FieldSpec::new("warehouseinfo_ids", "one2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("wh_replenishment_option_ids", "one2many")
+            .relation("stock.replenishment.option"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -151,6 +151,30 @@ impl ::runtime::Model for StockReplenishmentOption {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("free_qty", "float"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lead_time", "char"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("qty_to_order", "float"),
+        ::runtime::verify::FieldSpec::new("replenishment_info_id", "many2one")
+            .relation("stock.replenishment.info"),
+        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("uom", "char"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("warning_message", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -132,6 +132,25 @@ impl ::runtime::Model for StockReturnPickingLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("move_id", "many2one").relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("move_quantity", "float"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("quantity", "float").required(),
+        ::runtime::verify::FieldSpec::new("to_refund", "boolean"),
+        ::runtime::verify::FieldSpec::new("uom_id", "many2one").relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+            .relation("stock.return.picking"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -208,6 +208,40 @@ impl ::runtime::Model for StockRoute {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("categ_ids", "many2many")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("packaging_ids", "many2many")
+            .relation("product.packaging"),
+        ::runtime::verify::FieldSpec::new("packaging_selectable", "boolean"),
+        ::runtime::verify::FieldSpec::new("product_categ_selectable", "boolean"),
+        ::runtime::verify::FieldSpec::new("product_ids", "many2many")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_selectable", "boolean"),
+        ::runtime::verify::FieldSpec::new("rule_ids", "one2many").relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("sale_selectable", "boolean"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("supplied_wh_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("supplier_wh_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("warehouse_domain_ids", "one2many")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("warehouse_ids", "many2many")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("warehouse_selectable", "boolean"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

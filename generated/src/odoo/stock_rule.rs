@@ -286,6 +286,60 @@ impl ::runtime::Model for StockRule {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("action", "selection")
+            .required()
+            .selection(&["pull", "push", "pull_push", "manufacture", "buy"]),
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("auto", "selection")
+            .required()
+            .selection(&["manual", "transparent"]),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("delay", "integer"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+            .relation("procurement.group"),
+        ::runtime::verify::FieldSpec::new("group_propagation_option", "selection")
+            .selection(&["none", "propagate", "fixed"]),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("location_dest_from_rule", "boolean"),
+        ::runtime::verify::FieldSpec::new("location_dest_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("location_src_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("partner_address_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("picking_type_code_domain", "char"),
+        ::runtime::verify::FieldSpec::new("picking_type_id", "many2one")
+            .relation("stock.picking.type")
+            .required(),
+        ::runtime::verify::FieldSpec::new("procure_method", "selection")
+            .required()
+            .selection(&["make_to_stock", "make_to_order", "mts_else_mto"]),
+        ::runtime::verify::FieldSpec::new("propagate_cancel", "boolean"),
+        ::runtime::verify::FieldSpec::new("propagate_carrier", "boolean"),
+        ::runtime::verify::FieldSpec::new("propagate_warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("push_domain", "char"),
+        ::runtime::verify::FieldSpec::new("route_company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+            .relation("stock.route")
+            .required(),
+        ::runtime::verify::FieldSpec::new("route_sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("rule_message", "html"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

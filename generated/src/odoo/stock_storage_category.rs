@@ -146,6 +146,31 @@ impl ::runtime::Model for StockStorageCategory {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("allow_new_product", "selection")
+            .required()
+            .selection(&["empty", "same", "mixed"]),
+        ::runtime::verify::FieldSpec::new("capacity_ids", "one2many")
+            .relation("stock.storage.category.capacity"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("location_ids", "one2many")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("max_weight", "float"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("package_capacity_ids", "one2many")
+            .relation("stock.storage.category.capacity"),
+        ::runtime::verify::FieldSpec::new("product_capacity_ids", "one2many")
+            .relation("stock.storage.category.capacity"),
+        ::runtime::verify::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -111,6 +111,22 @@ impl ::runtime::Model for StockTrackLine {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("product_display_name", "char"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("tracking", "selection")
+            .selection(&["serial", "lot", "none"]),
+        ::runtime::verify::FieldSpec::new("wizard_id", "many2one")
+            .relation("stock.track.confirmation"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

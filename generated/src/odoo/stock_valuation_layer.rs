@@ -232,6 +232,52 @@ impl ::runtime::Model for StockValuationLayer {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_move_id", "many2one")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("account_move_line_id", "many2one")
+            .relation("account.move.line"),
+        ::runtime::verify::FieldSpec::new("categ_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency")
+            .required(),
+        ::runtime::verify::FieldSpec::new("description", "char"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
+        ::runtime::verify::FieldSpec::new("price_diff_value", "float"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("quantity", "float"),
+        ::runtime::verify::FieldSpec::new("reference", "char"),
+        ::runtime::verify::FieldSpec::new("remaining_qty", "float"),
+        ::runtime::verify::FieldSpec::new("remaining_value", "monetary"),
+        ::runtime::verify::FieldSpec::new("stock_move_id", "many2one")
+            .relation("stock.move"),
+        ::runtime::verify::FieldSpec::new("stock_valuation_layer_id", "many2one")
+            .relation("stock.valuation.layer"),
+        ::runtime::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
+            .relation("stock.valuation.layer"),
+        ::runtime::verify::FieldSpec::new("unit_cost", "float"),
+        ::runtime::verify::FieldSpec::new("uom_id", "many2one")
+            .relation("uom.uom")
+            .required(),
+        ::runtime::verify::FieldSpec::new("value", "monetary"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -202,6 +202,41 @@ impl ::runtime::Model for StockValuationLayerRevaluation {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("account_id", "many2one")
+            .relation("account.account"),
+        ::runtime::verify::FieldSpec::new("account_journal_id", "many2one")
+            .relation("account.journal"),
+        ::runtime::verify::FieldSpec::new("added_value", "monetary").required(),
+        ::runtime::verify::FieldSpec::new("adjusted_layer_ids", "many2many")
+            .relation("stock.valuation.layer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency")
+            .required(),
+        ::runtime::verify::FieldSpec::new("current_quantity_svl", "float"),
+        ::runtime::verify::FieldSpec::new("current_value_svl", "float"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
+        ::runtime::verify::FieldSpec::new("new_value", "monetary"),
+        ::runtime::verify::FieldSpec::new("new_value_by_qty", "monetary"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_uom_name", "char"),
+        ::runtime::verify::FieldSpec::new("property_valuation", "selection")
+            .selection(&["manual_periodic", "real_time"]),
+        ::runtime::verify::FieldSpec::new("reason", "char"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

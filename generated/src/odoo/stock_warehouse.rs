@@ -416,6 +416,101 @@ impl ::runtime::Model for StockWarehouse {
         "write_uid",
         "xdock_type_id",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("buy_pull_id", "many2one")
+            .relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("buy_to_resupply", "boolean"),
+        ::runtime::verify::FieldSpec::new("code", "char").required(),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("crossdock_route_id", "many2one")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("delivery_route_id", "many2one")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("delivery_steps", "selection")
+            .required()
+            .selection(&["ship_only", "pick_ship", "pick_pack_ship"]),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("in_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("int_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("lot_stock_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("manu_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("manufacture_mto_pull_id", "many2one")
+            .relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("manufacture_pull_id", "many2one")
+            .relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("manufacture_steps", "selection")
+            .required()
+            .selection(&["mrp_one_step", "pbm", "pbm_sam"]),
+        ::runtime::verify::FieldSpec::new("manufacture_to_resupply", "boolean"),
+        ::runtime::verify::FieldSpec::new("mto_pull_id", "many2one")
+            .relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("out_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("pack_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("pbm_loc_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("pbm_mto_pull_id", "many2one")
+            .relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("pbm_route_id", "many2one")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("pbm_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("pick_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("qc_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("reception_route_id", "many2one")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("reception_steps", "selection")
+            .required()
+            .selection(&["one_step", "two_steps", "three_steps"]),
+        ::runtime::verify::FieldSpec::new("resupply_route_ids", "one2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("resupply_wh_ids", "many2many")
+            .relation("stock.warehouse"),
+        ::runtime::verify::FieldSpec::new("route_ids", "many2many")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("sam_loc_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("sam_rule_id", "many2one")
+            .relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("sam_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("store_type_id", "many2one")
+            .relation("stock.picking.type"),
+        ::runtime::verify::FieldSpec::new("view_location_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("wh_input_stock_loc_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("wh_output_stock_loc_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("wh_pack_stock_loc_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("wh_qc_stock_loc_id", "many2one")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+        ::runtime::verify::FieldSpec::new("xdock_type_id", "many2one")
+            .relation("stock.picking.type"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -356,6 +356,70 @@ impl ::runtime::Model for StockWarehouseOrderpoint {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("allowed_location_ids", "one2many")
+            .relation("stock.location"),
+        ::runtime::verify::FieldSpec::new("bom_id", "many2one").relation("mrp.bom"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("days_to_order", "float"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("group_id", "many2one")
+            .relation("procurement.group"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("lead_days_date", "date"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("manufacturing_visibility_days", "float"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("product_category_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_max_qty", "float").required(),
+        ::runtime::verify::FieldSpec::new("product_min_qty", "float").required(),
+        ::runtime::verify::FieldSpec::new("product_supplier_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("product_tmpl_id", "many2one")
+            .relation("product.template"),
+        ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
+        ::runtime::verify::FieldSpec::new("product_uom_name", "char"),
+        ::runtime::verify::FieldSpec::new("purchase_visibility_days", "float"),
+        ::runtime::verify::FieldSpec::new("qty_forecast", "float"),
+        ::runtime::verify::FieldSpec::new("qty_multiple", "float").required(),
+        ::runtime::verify::FieldSpec::new("qty_on_hand", "float"),
+        ::runtime::verify::FieldSpec::new("qty_to_order", "float"),
+        ::runtime::verify::FieldSpec::new("qty_to_order_computed", "float"),
+        ::runtime::verify::FieldSpec::new("qty_to_order_manual", "float"),
+        ::runtime::verify::FieldSpec::new("route_id", "many2one")
+            .relation("stock.route"),
+        ::runtime::verify::FieldSpec::new("rule_ids", "many2many")
+            .relation("stock.rule"),
+        ::runtime::verify::FieldSpec::new("show_bom", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_supplier", "boolean"),
+        ::runtime::verify::FieldSpec::new("snoozed_until", "date"),
+        ::runtime::verify::FieldSpec::new("supplier_id", "many2one")
+            .relation("product.supplierinfo"),
+        ::runtime::verify::FieldSpec::new("trigger", "selection")
+            .required()
+            .selection(&["auto", "manual"]),
+        ::runtime::verify::FieldSpec::new("unwanted_replenish", "boolean"),
+        ::runtime::verify::FieldSpec::new("vendor_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("visibility_days", "float"),
+        ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
+            .relation("stock.warehouse")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

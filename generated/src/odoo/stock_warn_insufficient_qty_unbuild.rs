@@ -121,6 +121,27 @@ impl ::runtime::Model for StockWarnInsufficientQtyUnbuild {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("location_id", "many2one")
+            .relation("stock.location")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product")
+            .required(),
+        ::runtime::verify::FieldSpec::new("product_uom_name", "char").required(),
+        ::runtime::verify::FieldSpec::new("quant_ids", "many2many")
+            .relation("stock.quant"),
+        ::runtime::verify::FieldSpec::new("quantity", "float").required(),
+        ::runtime::verify::FieldSpec::new("unbuild_id", "many2one")
+            .relation("mrp.unbuild"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -159,6 +159,29 @@ impl ::runtime::Model for UomUom {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+            .relation("uom.category")
+            .required(),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("factor", "float").required(),
+        ::runtime::verify::FieldSpec::new("factor_inv", "float").required(),
+        ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("ratio", "float"),
+        ::runtime::verify::FieldSpec::new("rounding", "float").required(),
+        ::runtime::verify::FieldSpec::new("uom_type", "selection")
+            .required()
+            .selection(&["bigger", "reference", "smaller"]),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

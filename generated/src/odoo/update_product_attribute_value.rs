@@ -111,6 +111,22 @@ impl ::runtime::Model for UpdateProductAttributeValue {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("attribute_value_id", "many2one")
+            .relation("product.attribute.value")
+            .required(),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("message", "char"),
+        ::runtime::verify::FieldSpec::new("mode", "selection")
+            .selection(&["add", "update_extra_price"]),
+        ::runtime::verify::FieldSpec::new("product_count", "integer"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

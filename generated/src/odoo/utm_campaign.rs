@@ -177,6 +177,35 @@ impl ::runtime::Model for UtmCampaign {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("active", "boolean"),
+        ::runtime::verify::FieldSpec::new("color", "integer"),
+        ::runtime::verify::FieldSpec::new("company_id", "many2one")
+            .relation("res.company"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("crm_lead_count", "integer"),
+        ::runtime::verify::FieldSpec::new("currency_id", "many2one")
+            .relation("res.currency"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("invoiced_amount", "integer"),
+        ::runtime::verify::FieldSpec::new("is_auto_campaign", "boolean"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("quotation_count", "integer"),
+        ::runtime::verify::FieldSpec::new("stage_id", "many2one")
+            .relation("utm.stage")
+            .required(),
+        ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("utm.tag"),
+        ::runtime::verify::FieldSpec::new("title", "char").required(),
+        ::runtime::verify::FieldSpec::new("use_leads", "boolean"),
+        ::runtime::verify::FieldSpec::new("user_id", "many2one")
+            .relation("res.users")
+            .required(),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -137,6 +137,26 @@ impl ::runtime::Model for ValidateAccountMove {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("abnormal_amount_partner_ids", "one2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("abnormal_date_partner_ids", "one2many")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("display_force_post", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("force_post", "boolean"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("ignore_abnormal_amount", "boolean"),
+        ::runtime::verify::FieldSpec::new("ignore_abnormal_date", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_entries", "boolean"),
+        ::runtime::verify::FieldSpec::new("move_ids", "many2many")
+            .relation("account.move"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

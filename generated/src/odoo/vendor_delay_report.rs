@@ -98,6 +98,20 @@ impl ::runtime::Model for VendorDelayReport {
         "qty_on_time",
         "qty_total",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("category_id", "many2one")
+            .relation("product.category"),
+        ::runtime::verify::FieldSpec::new("date", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::verify::FieldSpec::new("partner_id", "many2one")
+            .relation("res.partner"),
+        ::runtime::verify::FieldSpec::new("product_id", "many2one")
+            .relation("product.product"),
+        ::runtime::verify::FieldSpec::new("qty_on_time", "float"),
+        ::runtime::verify::FieldSpec::new("qty_total", "float"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

@@ -153,6 +153,28 @@ impl ::runtime::Model for WebEditorConverterTest {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("binary", "binary"),
+        ::runtime::verify::FieldSpec::new("char", "char"),
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("date", "date"),
+        ::runtime::verify::FieldSpec::new("datetime", "datetime"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("float", "float"),
+        ::runtime::verify::FieldSpec::new("html", "html"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("integer", "integer"),
+        ::runtime::verify::FieldSpec::new("many2one", "many2one")
+            .relation("web_editor.converter.test.sub"),
+        ::runtime::verify::FieldSpec::new("numeric", "float"),
+        ::runtime::verify::FieldSpec::new("selection_str", "selection")
+            .selection(&["A", "B", "C", "D"]),
+        ::runtime::verify::FieldSpec::new("text", "text"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }

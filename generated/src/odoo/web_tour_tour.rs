@@ -133,6 +133,25 @@ impl ::runtime::Model for WebTourTour {
         "write_date",
         "write_uid",
     ];
+    const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
+        ::runtime::verify::FieldSpec::new("create_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("create_uid", "many2one")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("custom", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_name", "char"),
+        ::runtime::verify::FieldSpec::new("id", "integer"),
+        ::runtime::verify::FieldSpec::new("name", "char").required(),
+        ::runtime::verify::FieldSpec::new("rainbow_man_message", "html"),
+        ::runtime::verify::FieldSpec::new("sequence", "integer"),
+        ::runtime::verify::FieldSpec::new("sharing_url", "char"),
+        ::runtime::verify::FieldSpec::new("step_ids", "one2many")
+            .relation("web_tour.tour.step"),
+        ::runtime::verify::FieldSpec::new("url", "char"),
+        ::runtime::verify::FieldSpec::new("user_consumed_ids", "many2many")
+            .relation("res.users"),
+        ::runtime::verify::FieldSpec::new("write_date", "datetime"),
+        ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
+    ];
     fn id(&self) -> i64 {
         self.id
     }
