@@ -58,9 +58,14 @@ fn fetch(fake: &FakeOdoo, concurrency: usize, only: Option<usize>) -> (usize, us
             .connect()
             .await
             .expect("connect");
-        let (schema, stats) = fetch_odoo::odoo(&client, &filters, concurrency, &|_, _| {})
-            .await
-            .expect("fetch");
+        let (schema, stats) = fetch_odoo::odoo(
+            &client,
+            &codegen::select::Selection::models(&filters),
+            concurrency,
+            &|_, _| {},
+        )
+        .await
+        .expect("fetch");
         assert!(stats.failed.is_empty(), "{:?}", stats.failed);
         schema
     });

@@ -56,9 +56,10 @@ impl Builder {
         self
     }
 
-    /// Generate only these models (Odoo names; a trailing `*` matches a
-    /// prefix: `"sale.*"`). Relations to models left out become untyped
-    /// references. By default every model in the schema is generated.
+    /// Generate only these models: Odoo names or globs (`*` any run, `?` one
+    /// character: `"sale.*"`, `"sale.order*"`, `"*.line"`; see [`crate::select`]).
+    /// Relations to models left out become untyped references. By default every
+    /// model in the schema is generated; a pattern that matches no model is an error.
     ///
     /// ```no_run
     /// codegen::Builder::new().odoo_models(["res.partner", "sale.*"]);
@@ -71,6 +72,22 @@ impl Builder {
         self.settings
             .models
             .extend(models.into_iter().map(Into::into));
+        self
+    }
+
+    /// Also generate the models of these Odoo apps: every model the module defines
+    /// or extends (the snapshot's `modules`, from `ir.model`), as `codegen fetch
+    /// odoo --apps` selects them.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new().odoo_apps(["purchase"]).odoo_models(["res.partner"]);
+    /// ```
+    pub fn odoo_apps<I, S>(&mut self, apps: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.settings.apps.extend(apps.into_iter().map(Into::into));
         self
     }
 

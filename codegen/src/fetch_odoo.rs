@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::schema::{IrModelRow, Schema};
+use crate::select::Selection;
 
 /// Environment variable holding an API key (preferred).
 pub const API_KEY_ENV: &str = "ODOO_API_KEY";
@@ -44,9 +45,16 @@ pub struct FetchOdoo {
     /// Where to write the snapshot.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Only these models (`res.partner`, or a prefix like `sale.*`).
-    #[arg(long = "model")]
+    /// Only these models: comma-separated exact names or globs (`*` any run, `?` one
+    /// character), e.g. `res.partner,sale.order*,*.line`. A pattern that matches no model
+    /// is an error.
+    #[arg(long = "models", alias = "model", value_name = "PATTERNS")]
     pub models: Vec<String>,
+    /// Also every model these Odoo apps define or extend (`ir.model.modules`),
+    /// comma-separated module names, e.g. `purchase,stock`. An app that touches no model
+    /// is an error.
+    #[arg(long = "apps", value_name = "APPS")]
+    pub apps: Vec<String>,
     /// `fields_get` calls in flight at once.
     #[arg(long, default_value_t = DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
@@ -67,19 +75,11 @@ pub struct FetchStats {
     pub elapsed: Duration,
 }
 
-fn selected(filters: &[String], model: &str) -> bool {
-    filters.is_empty()
-        || filters.iter().any(|f| match f.strip_suffix('*') {
-            Some(prefix) => model.starts_with(prefix),
-            None => f == model,
-        })
-}
-
-/// Read the schema of every model (or those `filters` select) from a connected client.
+/// Read the schema of every model (or those `selection` selects) from a connected client.
 /// `progress` is called after each `fields_get` with (done, total).
 pub async fn odoo(
     client: &OdooClient,
-    filters: &[String],
+    selection: &Selection,
     concurrency: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Schema, FetchStats)> {
@@ -91,16 +91,24 @@ pub async fn odoo(
         .order("model")
         .await
         .map_err(|e| fetch_error("ir.model", &e))?;
-    let mut ir_models = Vec::with_capacity(rows.len());
+    let mut all = Vec::with_capacity(rows.len());
     for row in rows {
         let row: IrModelRow = serde_json::from_value(row).map_err(|e| Error::Input {
             what: "ir.model search_read".into(),
             message: e.to_string(),
         })?;
-        if selected(filters, &row.model) {
-            ir_models.push(row);
-        }
+        let modules = row.module_list();
+        all.push((row, modules));
     }
+    selection.check_all_used(
+        "codegen fetch odoo",
+        all.iter().map(|(r, m)| (r.model.as_str(), m.as_slice())),
+    )?;
+    let ir_models: Vec<IrModelRow> = all
+        .into_iter()
+        .filter(|(r, m)| selection.selects(&r.model, m))
+        .map(|(r, _)| r)
+        .collect();
     let total = ir_models.len();
     let mut stats = FetchStats {
         listed: total,
@@ -188,7 +196,8 @@ pub fn run(args: FetchOdoo) -> Result<String> {
             b = b.database(db.as_str());
         }
         let client = b.connect().await.map_err(|e| fetch_error("login", &e))?;
-        odoo(&client, &args.models, args.concurrency, &|done, total| {
+        let selection = Selection::new(&args.models, &args.apps);
+        odoo(&client, &selection, args.concurrency, &|done, total| {
             if let Some(bar) = &bar {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);

@@ -9,6 +9,7 @@
 //! - [`emit`]: schema → files, a pure function (no I/O);
 //! - [`write`]: files → disk, only what changed, never half-written;
 //! - [`Builder`]: the build.rs entry point; the `codegen` binary wraps it;
+//! - [`select`]: which models: names, globs (`sale.*`) and Odoo apps;
 //! - [`diff`]: what changed between two snapshots, and what breaks.
 
 pub mod builder;
@@ -25,6 +26,7 @@ pub mod naming;
 pub mod odoo_modules;
 pub mod schema;
 pub mod schema_aim18;
+pub mod select;
 pub mod typemap;
 pub mod write;
 

@@ -39,9 +39,12 @@ enum Command {
         schemas: Vec<PathBuf>,
         #[arg(long)]
         out: PathBuf,
-        /// Only these models (`res.partner`, or a prefix like `sale.*`).
-        #[arg(long = "model")]
+        /// Only these models: comma-separated names or globs (`sale.*`, `*.line`).
+        #[arg(long = "models", alias = "model", value_name = "PATTERNS")]
         models: Vec<String>,
+        /// Also the models these Odoo apps define or extend (comma-separated modules).
+        #[arg(long = "apps", value_name = "APPS")]
+        apps: Vec<String>,
         /// Gate each model behind a cargo feature named after its module.
         #[arg(long)]
         features: bool,
@@ -146,6 +149,7 @@ fn run(cli: Cli) -> codegen::Result<ExitCode> {
             schemas,
             out,
             models,
+            apps,
             features,
             layout,
             runtime_crate,
@@ -155,7 +159,9 @@ fn run(cli: Cli) -> codegen::Result<ExitCode> {
             for s in &schemas {
                 b.schema(s);
             }
-            b.odoo_models(models)
+            let selection = codegen::select::Selection::new(&models, &apps);
+            b.odoo_models(selection.patterns)
+                .odoo_apps(selection.apps)
                 .features(features)
                 .runtime_crate(&runtime_crate)
                 .layout(match layout {

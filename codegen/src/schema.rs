@@ -448,6 +448,22 @@ pub struct IrModelRow {
     pub order: Option<String>,
 }
 
+impl IrModelRow {
+    /// `modules` as a sorted list without duplicates or blanks.
+    pub fn module_list(&self) -> Vec<String> {
+        let set: BTreeSet<String> = self
+            .modules
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        set.into_iter().collect()
+    }
+}
+
 fn string_or_false<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => Some(s),
@@ -495,18 +511,7 @@ impl Schema {
                 fields.insert(fname, field);
             }
             let row = rows.get(name.as_str());
-            let modules: Vec<String> = row
-                .and_then(|r| r.modules.as_deref())
-                .map(|m| {
-                    let set: BTreeSet<String> = m
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect();
-                    set.into_iter().collect()
-                })
-                .unwrap_or_default();
+            let modules: Vec<String> = row.map(|r| r.module_list()).unwrap_or_default();
             let module = odoo_modules::defining_module(&name, &modules);
             models.insert(
                 name,

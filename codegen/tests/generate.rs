@@ -223,3 +223,36 @@ fn every_model_of_every_version_compiles() {
         .unwrap();
     assert!(status.success());
 }
+
+/// The Builder selects models with the same syntax as `codegen fetch odoo`: globs and apps.
+#[test]
+fn builder_selects_by_glob_and_app() {
+    let schema = root().join(bundled::SCHEMA);
+    let files = |models: &[&str], apps: &[&str]| -> codegen::Result<Vec<String>> {
+        let mut b = codegen::Builder::new();
+        b.schema(&schema)
+            .odoo_models(models.iter().copied())
+            .odoo_apps(apps.iter().copied())
+            .layout(Layout::Tree);
+        Ok(b.render()?
+            .into_iter()
+            .map(|f| f.path.display().to_string())
+            .filter(|p| !["mod.rs", "rel.rs", "prelude.rs", "verify.rs"].contains(&p.as_str()))
+            .collect())
+    };
+    assert_eq!(
+        files(&["*.order.line"], &[]).unwrap(),
+        ["purchase_order_line.rs", "sale_order_line.rs"]
+    );
+    let purchase = files(&["uom.uom"], &["purchase"]).unwrap();
+    for f in ["purchase_order.rs", "res_partner.rs", "uom_uom.rs"] {
+        assert!(purchase.iter().any(|p| p == f), "{f}: {purchase:?}");
+    }
+    assert!(!purchase.iter().any(|p| p == "sale_order.rs"));
+    let e = files(&["sale.ordr*"], &[]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "model selection: model pattern `sale.ordr*` matched no model (patterns take `*` and `?`, \
+         e.g. `sale.*`; apps are module names, e.g. `purchase`)"
+    );
+}

@@ -17,6 +17,7 @@ use proc_macro2::TokenStream;
 
 use crate::error::{Error, Result};
 use crate::schema::Schema;
+use crate::select::{Selection, glob_match};
 use crate::typemap::odoo::MAX_SELECTION_VARIANTS;
 
 pub use plan::SchemaPlan;
@@ -33,8 +34,8 @@ pub enum Layout {
 
 /// Everything that shapes the output. Paths in matchers are Odoo names, not
 /// Rust identifiers (prost-build's rule): `"res.partner"` matches a model,
-/// `"sale.*"` every model whose name starts with `sale.`, `"res.partner.vat"`
-/// one field, and `"vat"` that field on every model.
+/// `"sale.*"` (a glob, see [`crate::select`]) every model whose name starts with
+/// `sale.`, `"res.partner.vat"` one field, and `"vat"` that field on every model.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub layout: Layout,
@@ -42,8 +43,10 @@ pub struct Settings {
     pub features: bool,
     /// Crate name of the runtime as the generated code's crate sees it.
     pub runtime_crate: String,
-    /// Model matchers; empty selects every model.
+    /// Model names and globs (see [`crate::select`]); with `apps`, empty selects every model.
     pub models: Vec<String>,
+    /// Odoo apps (module names): the models they define or extend.
+    pub apps: Vec<String>,
     /// Field matchers for required fields that the create constructor
     /// should not demand (the server has a default the schema cannot show).
     pub create_optional: Vec<String>,
@@ -60,6 +63,7 @@ impl Default for Settings {
             features: false,
             runtime_crate: "runtime".into(),
             models: Vec::new(),
+            apps: Vec::new(),
             create_optional: Vec::new(),
             max_selection_variants: MAX_SELECTION_VARIANTS,
             source: "a schema snapshot".into(),
@@ -68,8 +72,14 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The model selection (`models` and `apps`).
+    pub fn selection(&self) -> Selection {
+        Selection::new(&self.models, &self.apps)
+    }
+
+    /// Whether a model without module information (aiM18's) is selected by `models`.
     pub fn selects(&self, model: &str) -> bool {
-        self.models.is_empty() || self.models.iter().any(|m| model_matches(m, model))
+        self.models.is_empty() || self.models.iter().any(|m| glob_match(m, model))
     }
 
     pub fn is_create_optional(&self, path: &str, field: &str) -> bool {
@@ -81,13 +91,6 @@ impl Settings {
     pub(crate) fn runtime(&self) -> TokenStream {
         let ident = proc_macro2::Ident::new(&self.runtime_crate, proc_macro2::Span::call_site());
         quote::quote!(::#ident)
-    }
-}
-
-fn model_matches(matcher: &str, model: &str) -> bool {
-    match matcher.strip_suffix('*') {
-        Some(prefix) => model.starts_with(prefix),
-        None => matcher == model,
     }
 }
 

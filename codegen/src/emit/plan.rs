@@ -92,10 +92,18 @@ const VALUES_METHODS: &[&str] = &["new", "clear", "values", "into_values", "defa
 
 impl<'a> SchemaPlan<'a> {
     pub fn new(schema: &'a Schema, settings: &Settings) -> Result<SchemaPlan<'a>> {
+        let selection = settings.selection();
+        selection.check_all_used(
+            "model selection",
+            schema
+                .models
+                .iter()
+                .map(|(n, m)| (n.as_str(), m.modules.as_slice())),
+        )?;
         let selected: Vec<(&'a String, &'a Model)> = schema
             .models
             .iter()
-            .filter(|(name, _)| settings.selects(name))
+            .filter(|(name, m)| selection.selects(name, &m.modules))
             .collect();
         let names: Vec<&str> = selected.iter().map(|(n, _)| n.as_str()).collect();
         // Module names live next to `rel` and `prelude`; a model module
