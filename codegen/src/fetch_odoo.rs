@@ -6,19 +6,27 @@
 //! and 20 ms between client and server takes about a second and a half instead of twenty.
 //! The answers go through [`Schema::from_odoo`], as `codegen import odoo` does with saved ones.
 //!
+//! On Odoo 19+ signed in with an API key, the `api_doc` module's documents are the source when
+//! installed (see [`crate::api_doc`]): `/doc-bearer/index.json` lists the models the user may
+//! read, and `/doc-bearer/<model>.json` describes each one (fields_get's own descriptions,
+//! plus each field's `module`, kept in the snapshot's `extra`); a model without a document
+//! falls back to `fields_get`. Without the module (404), or with a password (bearer routes
+//! take API keys only), every model is read with `fields_get`, as on 16–18.
+//!
 //! Secrets never come from the command line: the API key is read from `ODOO_API_KEY`, or the
 //! password from `ODOO_PASSWORD`, or else asked for on the terminal (not echoed).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt as _};
-use runtime::Secret;
 use runtime::odoo::OdooClient;
-use serde_json::Value;
+use runtime::{Secret, SecretKind};
+use serde_json::{Map, Value};
 
+use crate::api_doc::{self, ApiDocIndex};
 use crate::error::{Error, Result};
 use crate::schema::{IrModelRow, Schema};
 use crate::select::Selection;
@@ -66,13 +74,67 @@ pub struct FetchOdoo {
 /// What a fetch did.
 #[derive(Debug, Clone, Default)]
 pub struct FetchStats {
-    /// Models listed by `ir.model` (after the `--model` filter).
+    /// Models to describe: listed by `ir.model` (after `--models`/`--apps`), and on Odoo 19
+    /// with `api_doc` also by its index (the models the user may read).
     pub listed: usize,
-    /// Models whose `fields_get` failed (left out of the snapshot), with the error.
+    /// Models whose description failed (left out of the snapshot), with the error.
     pub failed: Vec<(String, String)>,
-    /// ORM calls made after login: one `ir.model` read plus one `fields_get` per model.
+    /// Requests made after login: the `ir.model` read, the api_doc index when probed, and
+    /// one description per model (two when its api_doc document was missing).
     pub calls: usize,
+    /// Models described by their api_doc document (the rest by `fields_get`).
+    pub from_api_doc: usize,
+    /// On Odoo 19+, why api_doc was not the source (`None` when it was, and before 19).
+    pub api_doc_unused: Option<String>,
     pub elapsed: Duration,
+}
+
+/// The api_doc index, or why it cannot be used (`Ok(None)` before Odoo 19). Only asked for
+/// when it can answer: from Odoo 19 on, signed in with an API key.
+async fn probe_api_doc(client: &OdooClient) -> Option<std::result::Result<ApiDocIndex, String>> {
+    if client.server_version().major < 19 {
+        return None;
+    }
+    if client.secret_kind() != SecretKind::ApiKey {
+        return Some(Err(
+            "signed in with a password; /doc-bearer/* takes an API key".into(),
+        ));
+    }
+    Some(match client.get_bearer_json(&api_doc::INDEX_PATH).await {
+        Ok(doc) => api_doc::parse_index(doc).map_err(|e| e.to_string()),
+        Err(e) if e.status() == Some(404) => {
+            Err("the api_doc module is not installed (/doc-bearer/index.json: 404)".into())
+        }
+        Err(e) => Err(format!("/doc-bearer/index.json: {e}")),
+    })
+}
+
+/// One model's field descriptions: its api_doc document when `api_doc`, falling back to
+/// `fields_get` when the server has none for it (404). Answers the descriptions, whether they
+/// came from api_doc, and the number of requests made.
+async fn describe(
+    client: &OdooClient,
+    model: &str,
+    api_doc: bool,
+) -> (std::result::Result<Map<String, Value>, String>, bool, usize) {
+    if api_doc {
+        let file = api_doc::model_file(model);
+        match client.get_bearer_json(&["doc-bearer", &file]).await {
+            Ok(doc) => {
+                return match api_doc::parse_model(model, doc) {
+                    Ok(m) => (Ok(m.fields), true, 1),
+                    Err(e) => (Err(e.to_string()), true, 1),
+                };
+            }
+            Err(e) if e.status() == Some(404) => {
+                let answer = client.model(model).fields_get().await;
+                return (answer.map_err(|e| e.to_string()), false, 2);
+            }
+            Err(e) => return (Err(e.to_string()), true, 1),
+        }
+    }
+    let answer = client.model(model).fields_get().await;
+    (answer.map_err(|e| e.to_string()), false, 1)
 }
 
 /// Read the schema of every model (or those `selection` selects) from a connected client.
@@ -104,33 +166,54 @@ pub async fn odoo(
         "codegen fetch odoo",
         all.iter().map(|(r, m)| (r.model.as_str(), m.as_slice())),
     )?;
+    let probe = probe_api_doc(client).await;
+    let asked = client.secret_kind() == SecretKind::ApiKey && probe.is_some();
+    let (index, api_doc_unused) = match probe {
+        None => (None, None),
+        Some(Ok(index)) => (Some(index), None),
+        Some(Err(why)) => (None, Some(why)),
+    };
+    let mut stats = FetchStats {
+        calls: 1 + usize::from(asked),
+        api_doc_unused,
+        ..FetchStats::default()
+    };
+    let readable: Option<BTreeSet<&str>> = index
+        .as_ref()
+        .map(|ix| ix.models.iter().map(|m| m.model.as_str()).collect());
     let ir_models: Vec<IrModelRow> = all
         .into_iter()
         .filter(|(r, m)| selection.selects(&r.model, m))
+        // With api_doc, the models its index lists: those the user may read.
+        .filter(|(r, _)| {
+            readable
+                .as_ref()
+                .is_none_or(|ix| ix.contains(r.model.as_str()))
+        })
         .map(|(r, _)| r)
         .collect();
     let total = ir_models.len();
-    let mut stats = FetchStats {
-        listed: total,
-        calls: 1,
-        ..FetchStats::default()
-    };
+    stats.listed = total;
+    let use_api_doc = index.is_some();
     let mut answers = BTreeMap::new();
     let mut done = 0;
     let mut calls = stream::iter(ir_models.iter().map(|row| async move {
-        let answer = client.model(&row.model).fields_get().await;
-        (row.model.clone(), answer)
+        (
+            row.model.clone(),
+            describe(client, &row.model, use_api_doc).await,
+        )
     }))
     .buffer_unordered(concurrency.max(1));
-    while let Some((model, answer)) = calls.next().await {
-        stats.calls += 1;
+    while let Some((model, (answer, from_api_doc, requests))) = calls.next().await {
+        stats.calls += requests;
         done += 1;
         progress(done, total);
         match answer {
             Ok(fields) => {
+                stats.from_api_doc += usize::from(from_api_doc);
                 answers.insert(model, Value::Object(fields));
             }
-            Err(e) => stats.failed.push((model, e.to_string())),
+            Err(e) => stats.failed.push((model, e)),
         }
     }
     drop(calls);
@@ -217,6 +300,15 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         stats.calls,
         stats.elapsed.as_secs_f64()
     );
+    match &stats.api_doc_unused {
+        _ if stats.from_api_doc > 0 => summary.push_str(&format!(
+            "; {} described by api_doc, {} by fields_get",
+            stats.from_api_doc,
+            schema.models.len() - stats.from_api_doc.min(schema.models.len())
+        )),
+        Some(why) => summary.push_str(&format!("; fields_get, as api_doc is unusable: {why}")),
+        None => {}
+    }
     if !stats.failed.is_empty() {
         summary.push_str(&format!(
             "; left out {} whose fields_get failed: {}",

@@ -12,6 +12,7 @@
 //! - [`select`]: which models: names, globs (`sale.*`) and Odoo apps;
 //! - [`diff`]: what changed between two snapshots, and what breaks.
 
+pub mod api_doc;
 pub mod builder;
 pub mod bundled;
 pub mod diff;

@@ -4,7 +4,7 @@
 use codegen::fetch_odoo;
 use codegen::select::Selection;
 use runtime::{OdooClient, Secret};
-use tests::odoo::{ADMIN_PASSWORD, FakeOdoo, OdooVersion};
+use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};
 
 #[tokio::test]
 async fn fetch_matches_import_of_the_recorded_answers() {
@@ -137,4 +137,109 @@ async fn models_by_glob_and_by_app() {
             .iter()
             .all(|r| r.call() != Some(("sale.order", "fields_get")))
     );
+}
+
+async fn with_key(fake: &FakeOdoo) -> OdooClient {
+    OdooClient::builder(fake.url())
+        .database(fake.db())
+        .login("admin")
+        .secret(Secret::api_key(ADMIN_API_KEY))
+        .connect()
+        .await
+        .unwrap()
+}
+
+/// The fields_get-based snapshot of the same models (the recorded answers, imported).
+fn imported_19(models: &[&String]) -> codegen::Schema {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/odoo-19");
+    let files: Vec<_> = models
+        .iter()
+        .map(|m| dir.join(format!("fields_get/{m}.json")))
+        .collect();
+    codegen::import::import_odoo("19.0", &files, Some(&dir.join("ir.model.search_read.json")))
+        .unwrap()
+}
+
+/// Odoo 19 with an API key and api_doc installed: the index lists the models, each model's
+/// document describes it (fields_get falls in for models without one), and the snapshot is
+/// the fields_get one plus each field's `module` in `extra`.
+#[tokio::test]
+async fn odoo_19_reads_api_doc_when_installed() {
+    let fake = FakeOdoo::builder(OdooVersion::V19).seed_demo(false).start();
+    let client = with_key(&fake).await;
+    let selection = Selection::models(["res.partner,sale.order*,account.accrued.orders.wizard"]);
+    let (schema, stats) = fetch_odoo::odoo(&client, &selection, 4, &|_, _| {})
+        .await
+        .unwrap();
+    assert!(stats.failed.is_empty(), "{:?}", stats.failed);
+    assert_eq!(stats.api_doc_unused, None);
+    // Recorded documents: res.partner, sale.order, sale.order.line.
+    assert_eq!(stats.from_api_doc, 3);
+    // Not in the index (the admin may not read it): left out.
+    assert!(!schema.models.contains_key("account.accrued.orders.wizard"));
+    assert!(schema.models.contains_key("sale.order.line"));
+    let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(paths.iter().any(|p| p == "/doc-bearer/index.json"));
+    assert!(paths.iter().any(|p| p == "/doc-bearer/res.partner.json"));
+    assert!(
+        !fake
+            .requests()
+            .iter()
+            .any(|r| r.call() == Some(("res.partner", "fields_get")))
+    );
+    // 1 ir.model + 1 index + one document each + one fields_get for each undocumented model.
+    assert_eq!(stats.calls, 2 + stats.listed + (stats.listed - 3));
+
+    let partner = &schema.models["res.partner"];
+    assert_eq!(partner.fields["state_id"].extra["module"], "base");
+    assert_eq!(
+        partner.fields["id"].extra["module"],
+        serde_json::Value::Null
+    );
+    // Without `module`, exactly what fields_get gives.
+    let names: Vec<&String> = schema.models.keys().collect();
+    let mut plain = schema.clone();
+    for m in plain.models.values_mut() {
+        for f in m.fields.values_mut() {
+            f.extra.remove("module");
+        }
+    }
+    assert_eq!(plain, imported_19(&names));
+}
+
+/// Without api_doc (404), or signed in with a password, every model comes from fields_get.
+#[tokio::test]
+async fn odoo_19_falls_back_to_fields_get() {
+    let selection = Selection::models(["res.partner,sale.order"]);
+    let fake = FakeOdoo::builder(OdooVersion::V19)
+        .seed_demo(false)
+        .api_doc(false)
+        .start();
+    let (schema, stats) = fetch_odoo::odoo(&with_key(&fake).await, &selection, 4, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        stats.api_doc_unused.as_deref(),
+        Some("the api_doc module is not installed (/doc-bearer/index.json: 404)")
+    );
+    assert_eq!((stats.from_api_doc, stats.calls), (0, 4));
+    let names: Vec<&String> = schema.models.keys().collect();
+    assert_eq!(schema, imported_19(&names));
+
+    let fake = FakeOdoo::builder(OdooVersion::V19).seed_demo(false).start();
+    let (schema, stats) = fetch_odoo::odoo(&admin(&fake).await, &selection, 4, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        stats.api_doc_unused.as_deref(),
+        Some("signed in with a password; /doc-bearer/* takes an API key")
+    );
+    assert_eq!((stats.from_api_doc, stats.calls), (0, 3));
+    assert!(
+        !fake
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/doc-bearer"))
+    );
+    assert_eq!(schema, imported_19(&names));
 }

@@ -440,6 +440,43 @@ impl OdooClient {
         self.model(M::MODEL).unlink(ids)
     }
 
+    /// The kind of secret the client signed in with (bearer routes take API keys only).
+    pub fn secret_kind(&self) -> crate::secret::SecretKind {
+        self.shared.conn.secret.kind()
+    }
+
+    /// `GET` a JSON document from a route authenticated by the API key as a bearer token
+    /// (`auth='bearer'` controllers, e.g. Odoo 19's `api_doc`: `["doc-bearer", "index.json"]`),
+    /// with `X-Odoo-Database`. `path` is appended to the server URL segment by segment.
+    /// A client signed in with a password gets a config error (Odoo accepts only API keys
+    /// there); an HTTP error answer is a typed error with its status (`404` when the route
+    /// does not exist, e.g. the module is not installed). Reads are retried like ORM reads.
+    pub async fn get_bearer_json(&self, path: &[&str]) -> Result<Value> {
+        use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+        let conn = &self.shared.conn;
+        if conn.secret.kind() != crate::secret::SecretKind::ApiKey {
+            return Err(Error::config(
+                "bearer routes authenticate with an API key only: sign in with Secret::api_key(..)",
+            ));
+        }
+        let url = crate::http::endpoint(&conn.base, path);
+        let auth = transport::json2::bearer(conn)?;
+        let db = HeaderValue::from_str(&conn.db)
+            .map_err(|_| Error::config("the database name cannot go in an HTTP header"))?;
+        tracing::debug!(url = %url, "odoo bearer GET");
+        let resp = conn
+            .http
+            .send(Idempotency::Retry, |c| {
+                c.get(url.clone())
+                    .header(AUTHORIZATION, auth.clone())
+                    .header("X-Odoo-Database", db.clone())
+                    .header(ACCEPT, "application/json")
+            })
+            .await
+            .map_err(|e| e.redact(conn.secret.expose_secret()))?;
+        super::fault::parse_json2(&resp).map_err(|e| e.redact(conn.secret.expose_secret()))
+    }
+
     /// Run one call: merge contexts, send, and attach model/method to errors.
     pub(crate) async fn run(&self, spec: CallSpec) -> Result<Value> {
         let call = self.prepare(spec)?;
