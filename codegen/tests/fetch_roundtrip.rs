@@ -123,3 +123,42 @@ fn fetch_cli_selects_models_and_apps() {
     );
     assert!(!tmp.path().join("t.json").exists());
 }
+
+/// On Odoo 19 with an API key the summary line says which source described the models.
+#[test]
+fn fetch_cli_names_the_schema_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (api_doc, want) in [
+        (true, "; 2 described by api_doc, 1 by fields_get"),
+        (
+            false,
+            "; fields_get, as api_doc is unusable: the api_doc module is not installed \
+             (/doc-bearer/index.json: 404)",
+        ),
+    ] {
+        let fake = FakeOdoo::builder(OdooVersion::V19)
+            .seed_demo(false)
+            .api_doc(api_doc)
+            .start();
+        let o = Command::new(env!("CARGO_BIN_EXE_codegen"))
+            .args(["fetch", "odoo", "--url", &fake.url(), "--db", fake.db()])
+            .args([
+                "--login",
+                "admin",
+                "--models",
+                "res.partner,sale.order,res.bank",
+            ])
+            .arg("--out")
+            .arg(tmp.path().join("s.json"))
+            .env("ODOO_API_KEY", tests::odoo::ADMIN_API_KEY)
+            .env_remove("ODOO_PASSWORD")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains(": 3 Odoo 19.0 models ("), "{out}");
+        assert!(out.trim_end().ends_with(want), "{out}");
+        // The API key never reaches the output.
+        assert!(!out.contains(tests::odoo::ADMIN_API_KEY));
+    }
+}
