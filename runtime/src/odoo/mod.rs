@@ -11,6 +11,7 @@ pub(crate) mod answer;
 pub(crate) mod auth;
 pub mod client;
 pub mod context;
+pub mod methods;
 pub(crate) mod fault;
 pub mod nested;
 pub mod request;
@@ -19,6 +20,7 @@ pub mod version;
 
 pub use client::{ClientBuilder, DbChoice, OdooClient};
 pub use context::Context;
+pub use methods::{Action, ActionResult, MethodArgs};
 pub use nested::{ReadNested, SearchNested, SearchResult, Strategy};
 pub use request::{
     Async, Blocking, BlockingIter, Execute, FieldsGet, ModelHandle, NameSearch, Read, ReadGroup,

@@ -297,6 +297,16 @@ impl<'a, X: Exec> ModelHandle<'a, X> {
         )
     }
 
+    /// Run a prepared call, decoding its answer into `R`.
+    pub(crate) fn execute_spec<R: DeserializeOwned>(&self, spec: CallSpec) -> Execute<'a, R, X> {
+        Execute::new(
+            self.base(),
+            spec,
+            serde_json::from_value::<R>,
+            "the method's documented return type",
+        )
+    }
+
     /// A method on records: `ids` first, every other argument by name.
     pub fn call<R: DeserializeOwned>(
         &self,
