@@ -34,6 +34,8 @@ pub struct Builder {
     settings: Settings,
     out_dir: Option<PathBuf>,
     module_overrides: Vec<(String, String)>,
+    methods: Vec<PathBuf>,
+    bundled_methods: bool,
 }
 
 impl Builder {
@@ -175,7 +177,33 @@ impl Builder {
         self
     }
 
-    /// Load the schema files, merged, with the module overrides applied.
+    /// A methods file (see [`crate::methods`]) for models whose snapshot has no
+    /// methods (Odoo 16–18 cannot list them). A file named like the snapshot
+    /// with `.methods.json` (`schema/odoo-18.methods.json`) is picked up
+    /// without this call.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new()
+    ///     .schema("schema/odoo-17.json")
+    ///     .methods("schema/my-methods.json");
+    /// ```
+    pub fn methods(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.methods.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Use the bundled methods file (business methods of 31 common models,
+    /// from the Odoo 19.0 `api_doc` recording) for models that have none from
+    /// the snapshot or a methods file. Off by default: the lists describe Odoo
+    /// 19, and a method an older server lacks fails when called. `codegen fetch
+    /// odoo` checks them against the server instead.
+    pub fn bundled_methods(&mut self, on: bool) -> &mut Self {
+        self.bundled_methods = on;
+        self
+    }
+
+    /// Load the schema files, merged, with the module overrides applied and
+    /// methods files attached.
     pub fn load_schema(&self) -> Result<Schema> {
         let schemas = self
             .schemas
@@ -185,6 +213,17 @@ impl Builder {
         let mut schema = Schema::merge(schemas)?;
         for (model, module) in &self.module_overrides {
             schema.set_module(model, module)?;
+        }
+        let beside = self
+            .schemas
+            .iter()
+            .map(|p| crate::methods::beside(p))
+            .filter(|p| p.is_file());
+        for path in self.methods.iter().cloned().chain(beside) {
+            schema.attach_methods(&crate::methods::MethodsFile::load(&path)?);
+        }
+        if self.bundled_methods {
+            schema.attach_methods(&crate::methods::bundled());
         }
         Ok(schema)
     }
@@ -270,6 +309,14 @@ impl Builder {
         if in_build_script {
             for s in &self.schemas {
                 println!("cargo:rerun-if-changed={}", s.display());
+                // (A path that does not exist would rerun the script on every build.)
+                let beside = crate::methods::beside(s);
+                if beside.is_file() {
+                    println!("cargo:rerun-if-changed={}", beside.display());
+                }
+            }
+            for m in &self.methods {
+                println!("cargo:rerun-if-changed={}", m.display());
             }
         }
         match self.settings.layout {

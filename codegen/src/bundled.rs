@@ -93,7 +93,10 @@ type Rendered = (
 );
 
 fn render(root: &Path) -> Result<Rendered> {
-    let schema = Schema::load(&root.join(SCHEMA))?;
+    let mut schema = Schema::load(&root.join(SCHEMA))?;
+    // The Odoo 18 recording has no method list (16–18 cannot give one): the
+    // bundled methods file, from the Odoo 19 `api_doc` recording, stands in.
+    schema.attach_methods(&crate::methods::bundled());
     let settings = settings();
     let plan = SchemaPlan::new(&schema, &settings)?;
     let tree = emit::index::files(&plan, &settings)?;

@@ -23,6 +23,7 @@ pub mod fetch;
 #[cfg(feature = "fetch")]
 pub mod fetch_odoo;
 pub mod import;
+pub mod methods;
 pub mod naming;
 pub mod odoo_modules;
 pub mod schema;

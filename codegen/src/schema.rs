@@ -38,10 +38,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::methods::{Method, MethodsFile};
 use crate::odoo_modules;
 
-/// The snapshot format this codegen writes and reads.
-pub const FORMAT: u32 = 1;
+/// The newest snapshot format this codegen reads. Format 2 adds the optional
+/// `methods` of each model (and the schema's `methods_source`); a snapshot
+/// without methods is still written as format 1, so older codegens read it.
+pub const FORMAT: u32 = 2;
+/// The format written for a snapshot without methods (and for aiM18's).
+pub const FORMAT_WITHOUT_METHODS: u32 = 1;
 
 /// The header every snapshot starts with, whatever the ERP: `format` and
 /// `erp` (then `version` and `models`, whose shape depends on the ERP; see
@@ -99,6 +104,10 @@ pub struct Schema {
     pub erp: String,
     /// Server series, e.g. `"18.0"`.
     pub version: String,
+    /// Where the models' `methods` come from: `odoo 19.0 api_doc` (read from
+    /// the server), or a methods file's `source` on Odoo 16–18.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods_source: Option<String>,
     /// Models by technical name.
     pub models: BTreeMap<String, Model>,
 }
@@ -124,6 +133,9 @@ pub struct Model {
     pub transient: bool,
     /// Fields by wire name.
     pub fields: BTreeMap<String, Field>,
+    /// Public business methods by name (format 2; see [`crate::methods`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub methods: BTreeMap<String, Method>,
 }
 
 /// One `fields_get` entry. Keys are alphabetical, as Odoo sends them.
@@ -523,13 +535,15 @@ impl Schema {
                     state: row.and_then(|r| r.state.clone()),
                     transient: row.is_some_and(|r| r.transient),
                     fields,
+                    methods: BTreeMap::new(),
                 },
             );
         }
         Ok(Schema {
-            format: FORMAT,
+            format: FORMAT_WITHOUT_METHODS,
             erp: "odoo".into(),
             version: version.to_owned(),
+            methods_source: None,
             models,
         })
     }
@@ -551,9 +565,42 @@ impl Schema {
 
     /// The snapshot as stable, pretty JSON with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("a Schema always serializes");
+        let with_methods = self.models.values().any(|m| !m.methods.is_empty());
+        let format = if with_methods {
+            FORMAT
+        } else {
+            FORMAT_WITHOUT_METHODS
+        };
+        let out = Schema {
+            format,
+            ..self.clone()
+        };
+        let mut s = serde_json::to_string_pretty(&out).expect("a Schema always serializes");
         s.push('\n');
         s
+    }
+
+    /// Give the models of `file` that are in this snapshot and have no methods
+    /// yet the file's methods. Answers the file's models this snapshot lacks.
+    pub fn attach_methods(&mut self, file: &MethodsFile) -> Vec<String> {
+        let mut missing = Vec::new();
+        let mut attached = false;
+        for (name, methods) in &file.models {
+            match self.models.get_mut(name) {
+                Some(m) if m.methods.is_empty() => {
+                    if !methods.is_empty() {
+                        m.methods = methods.clone();
+                        attached = true;
+                    }
+                }
+                Some(_) => {}
+                None => missing.push(name.clone()),
+            }
+        }
+        if attached && self.methods_source.is_none() {
+            self.methods_source = Some(file.source.clone());
+        }
+        missing
     }
 
     /// Set the defining module of a model (an override of the built-in rule).
@@ -667,7 +714,7 @@ mod tests {
         let e = Schema::parse(r#"{"format": 9, "models": 3}"#, Path::new("s.json")).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "s.json: snapshot format 9 is newer than this codegen understands (format 1)"
+            "s.json: snapshot format 9 is newer than this codegen understands (format 2)"
         );
     }
 }

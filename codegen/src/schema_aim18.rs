@@ -48,14 +48,14 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::schema::{FORMAT, Header};
+use crate::schema::{FORMAT_WITHOUT_METHODS, Header};
 
 /// The `erp` value of an aiM18 snapshot.
 pub const ERP: &str = "aim18";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Aim18Schema {
-    /// Snapshot format version ([`FORMAT`]).
+    /// Snapshot format version ([`FORMAT_WITHOUT_METHODS`]).
     pub format: u32,
     /// Always [`ERP`].
     pub erp: String,
@@ -156,7 +156,7 @@ impl Aim18Schema {
     /// An empty snapshot of this format.
     pub fn new(version: &str) -> Aim18Schema {
         Aim18Schema {
-            format: FORMAT,
+            format: FORMAT_WITHOUT_METHODS,
             erp: ERP.into(),
             version: version.to_owned(),
             models: BTreeMap::new(),

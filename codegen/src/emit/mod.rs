@@ -8,6 +8,7 @@ pub mod aim18;
 pub mod docs;
 pub mod index;
 pub mod layout;
+pub mod methods;
 pub mod model;
 pub mod plan;
 

@@ -108,10 +108,14 @@ pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings
     } else {
         quote!()
     };
+    let methods = super::methods::gen_methods(m, &cx.rt);
     if m.fields.is_empty() {
         // An abstract or service model (fields_get describes nothing): only
-        // the type, so relations and future method bindings can name it.
-        return record;
+        // the type (so relations can name it) and its business methods.
+        return quote! {
+            #record
+            #methods
+        };
     }
     let create = gen_values(&cx, true, has_id);
     let update = gen_values(&cx, false, has_id);
@@ -124,6 +128,7 @@ pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings
     quote! {
         #record
         #impl_model
+        #methods
         #create
         #update
         #fields
@@ -164,6 +169,19 @@ pub fn module_docs(m: &ModelPlan<'_>) -> Vec<String> {
     if m.fields.is_empty() {
         lines.push(String::new());
         lines.push("fields_get describes no field: an abstract or service model.".into());
+    }
+    if !m.methods.is_empty() {
+        lines.push(String::new());
+        let source = m
+            .methods_source
+            .map(|s| format!(" (method list: {})", docs::escape_line(s)))
+            .unwrap_or_default();
+        let n = m.methods.len();
+        lines.push(format!(
+            "{n} business method{} as associated functions of the record struct{source}; \
+             the ORM methods the typed CRUD API covers are left out.",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     let skipped: Vec<String> = m
         .fields

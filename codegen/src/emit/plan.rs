@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
 use crate::naming::{self, Case, Name};
+use crate::methods::{Method, Parameter};
 use crate::schema::{Field, Model, Schema};
+use crate::typemap::methods::{self as method_types, ParamType, ReturnType};
 use crate::typemap::odoo::{self as typemap, RustType};
 
 use super::Settings;
@@ -38,6 +40,37 @@ pub struct ModelPlan<'a> {
     pub feature: Option<String>,
     /// Needs `allow(non_snake_case)`/`allow(non_camel_case_types)`.
     pub verbatim_names: bool,
+    /// Business-method wrappers, sorted by wire name.
+    pub methods: Vec<MethodPlan<'a>>,
+    /// The snapshot's `methods_source`.
+    pub methods_source: Option<&'a str>,
+}
+
+/// One business-method wrapper: an associated function of the record struct.
+pub struct MethodPlan<'a> {
+    pub wire: &'a str,
+    pub method: &'a Method,
+    pub name: Name,
+    /// Takes record ids (false for `@api.model` methods).
+    pub on_records: bool,
+    /// Named parameters, in signature order.
+    pub params: Vec<ParamPlan<'a>>,
+    /// `**kwargs`, as an optional map of extra keyword arguments.
+    pub var_keyword: Option<Name>,
+    /// `*args` parameters, which cannot be sent by name: left out.
+    pub var_positional: Vec<&'a str>,
+    pub returns: ReturnType,
+    pub returns_nullable: bool,
+}
+
+pub struct ParamPlan<'a> {
+    pub param: &'a Parameter,
+    pub name: Name,
+    pub ty: ParamType,
+    /// Has a default: `Option`, and `None` leaves it to the server.
+    pub optional: bool,
+    /// No default, but `None` is a value: `Option`, sent as `null`.
+    pub nullable: bool,
 }
 
 impl ModelPlan<'_> {
@@ -140,12 +173,18 @@ impl<'a> SchemaPlan<'a> {
             let create_ty = format!("{base}Create");
             let update_ty = format!("{base}Update");
             let fields = plan_fields(name, model, &ty, settings)?;
+            let methods = plan_methods(name, model)?;
             let verbatim_names = module.verbatim
                 || ty.verbatim
                 || fields.iter().any(|f| {
                     f.name.verbatim
                         || f.enum_name.as_ref().is_some_and(|e| e.verbatim)
                         || f.variants.iter().any(|v| v.verbatim)
+                })
+                || methods.iter().any(|m| {
+                    m.name.verbatim
+                        || m.params.iter().any(|p| p.name.verbatim)
+                        || m.var_keyword.as_ref().is_some_and(|k| k.verbatim)
                 });
             index.insert(name.as_str(), i);
             models.push(ModelPlan {
@@ -161,6 +200,8 @@ impl<'a> SchemaPlan<'a> {
                 fields,
                 feature: settings.features.then(|| model.module.clone()),
                 verbatim_names,
+                methods,
+                methods_source: schema.methods_source.as_deref(),
             });
         }
         Ok(SchemaPlan {
@@ -173,6 +214,114 @@ impl<'a> SchemaPlan<'a> {
     pub fn get(&self, model: &str) -> Option<&ModelPlan<'a>> {
         self.index.get(model).map(|&i| &self.models[i])
     }
+}
+
+/// ORM methods the typed CRUD API already covers (`client.search_read::<M>`,
+/// `create`, `write`, ...): no wrapper is generated for them.
+pub const COVERED_BY_CRUD: &[&str] = &[
+    "create",
+    "fields_get",
+    "name_search",
+    "read",
+    "read_group",
+    "search",
+    "search_count",
+    "search_read",
+    "unlink",
+    "web_read",
+    "web_search_read",
+    "write",
+];
+
+/// Names a wrapper must not take: methods of the traits the record struct
+/// implements (a same-named associated function would make `SaleOrder::id`
+/// ambiguous to read). A method landing on one gets the suffix `_method`.
+const RECORD_ITEMS: &[&str] = &[
+    "clone",
+    "clone_from",
+    "default",
+    "deserialize",
+    "fmt",
+    "from_record",
+    "id",
+];
+
+/// Parameter names the wrapper's own arguments and locals already use.
+const WRAPPER_LOCALS: &[&str] = &["client", "ids", "method_args"];
+
+fn plan_methods<'a>(model_name: &str, model: &'a Model) -> Result<Vec<MethodPlan<'a>>> {
+    let kept: Vec<(&'a String, &'a Method)> = model
+        .methods
+        .iter()
+        .filter(|(name, _)| {
+            crate::methods::is_public(name) && !COVERED_BY_CRUD.contains(&name.as_str())
+        })
+        .collect();
+    let wires: Vec<&str> = kept.iter().map(|(n, _)| n.as_str()).collect();
+    let names = naming::unique(
+        model_name,
+        "method",
+        &wires,
+        Case::Snake,
+        RECORD_ITEMS,
+        "_method",
+    )?;
+    let has_values = !model.fields.is_empty();
+    let mut out = Vec::with_capacity(kept.len());
+    for ((wire, method), name) in kept.into_iter().zip(names) {
+        let owner = format!("{model_name}.{wire}");
+        let named: Vec<&Parameter> = method
+            .parameters
+            .iter()
+            .filter(|p| !p.is_var_positional())
+            .collect();
+        // Several `**kwargs` cannot exist in Python; keep the first, treat others as named.
+        let var_kw_index = named.iter().position(|p| p.is_var_keyword());
+        let sources: Vec<&str> = named.iter().map(|p| p.name.as_str()).collect();
+        let pnames = naming::unique(&owner, "parameter", &sources, Case::Snake, WRAPPER_LOCALS, "_")?;
+        let mut params = Vec::new();
+        let mut var_keyword = None;
+        for (i, (p, pname)) in named.into_iter().zip(pnames).enumerate() {
+            if Some(i) == var_kw_index {
+                var_keyword = Some(pname);
+                continue;
+            }
+            let (mut ty, nullable) = method_types::param(p.annotation.as_deref());
+            if !has_values && matches!(ty, ParamType::Values | ParamType::ValuesList) {
+                ty = ParamType::Json;
+            }
+            let optional = p.default.is_some();
+            params.push(ParamPlan {
+                param: p,
+                name: pname,
+                ty,
+                optional,
+                nullable: nullable && !optional,
+            });
+        }
+        let var_positional = method
+            .parameters
+            .iter()
+            .filter(|p| p.is_var_positional())
+            .map(|p| p.name.as_str())
+            .collect();
+        let (returns, returns_nullable) = method_types::returns(
+            wire,
+            method.returns.as_ref().and_then(|r| r.annotation.as_deref()),
+        );
+        out.push(MethodPlan {
+            wire,
+            method,
+            name,
+            on_records: !method.is_model_method(),
+            params,
+            var_keyword,
+            var_positional,
+            returns,
+            returns_nullable,
+        });
+    }
+    Ok(out)
 }
 
 fn plan_fields<'a>(

@@ -44,8 +44,9 @@ pub struct SnapshotField {
     pub relation: Option<String>,
 }
 
-/// The snapshot format this macro reads (codegen's `schema::FORMAT`).
-const FORMAT: u32 = 1;
+/// The snapshot format this macro reads (codegen's `schema::FORMAT`; format 2
+/// adds models' `methods`, which the macro does not need).
+const FORMAT: u32 = 2;
 
 type Key = (PathBuf, Option<SystemTime>, u64);
 type Loaded = Arc<Result<Snapshot, String>>;
