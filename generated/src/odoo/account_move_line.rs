@@ -6,6 +6,8 @@
 //!
 //! Default order: `date desc, move_name desc, id`.
 //!
+//! 16 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `discount_allocation_key`, `discount_allocation_needed`, `epd_key`, `epd_needed`, `term_key`.
 /// Journal Item (`account.move.line`): one record, as `search_read` and `read` return it.
 ///
@@ -934,6 +936,325 @@ impl ::runtime::nested::Projection for AccountMoveLine {
         ::runtime::nested::Relation::display_name("vehicle_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountMoveLine {
+    /// Will open the catalog view
+    ///
+    /// Calls `action_add_from_catalog` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_from_catalog<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.move.line",
+                "action_add_from_catalog",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `account.move.line` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.move.line",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_automatic_entry` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default_action` (default `None`)
+    ///
+    /// Calls `action_automatic_entry` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `(default_action=None)`
+    pub fn action_automatic_entry<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default_action: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default_action", default_action);
+        client
+            .call_method(
+                "account.move.line",
+                "action_automatic_entry",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `action_open_business_doc` (no documentation on the server).
+    ///
+    /// Calls `action_open_business_doc` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_business_doc<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.move.line",
+                "action_open_business_doc",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_payment_items_register_payment` (no documentation on the server).
+    ///
+    /// Calls `action_payment_items_register_payment` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_payment_items_register_payment<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.move.line",
+                "action_payment_items_register_payment",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Open the account.payment.register wizard to pay the selected journal items. :return: An action opening the account.payment.register wizard.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `ctx` (default `None`)
+    ///
+    /// Calls `action_register_payment` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `(ctx=None)`
+    pub fn action_register_payment<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        ctx: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("ctx", ctx);
+        client
+            .call_method(
+                "account.move.line",
+                "action_register_payment",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `account.move.line` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.move.line",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// This method will do the unreconcile action in the list view of the moves
+    ///
+    /// Calls `action_unreconcile_match_entries` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_unreconcile_match_entries<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.move.line",
+                "action_unreconcile_match_entries",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `account.move.line` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&AccountMoveLineUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("account.move.line", "copy", Some(ids), method_args)
+    }
+    /// `get_column_to_exclude_for_colspan_calculation` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `taxes` (default `None`)
+    ///
+    /// Calls `get_column_to_exclude_for_colspan_calculation` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `(taxes=None)`
+    pub fn get_column_to_exclude_for_colspan_calculation<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        taxes: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("taxes", taxes);
+        client
+            .call_method(
+                "account.move.line",
+                "get_column_to_exclude_for_colspan_calculation",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `get_parent_section_line` (no documentation on the server).
+    ///
+    /// Calls `get_parent_section_line` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn get_parent_section_line<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.line",
+                "get_parent_section_line",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_section_subtotal` (no documentation on the server).
+    ///
+    /// Calls `get_section_subtotal` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn get_section_subtotal<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.line",
+                "get_section_subtotal",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `account.move.line` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("account.move.line", "name_create", None, method_args)
+    }
+    /// `open_reconcile_view` (no documentation on the server).
+    ///
+    /// Calls `open_reconcile_view` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn open_reconcile_view<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.line",
+                "open_reconcile_view",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Reconcile the current move lines all together.
+    ///
+    /// Calls `reconcile` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn reconcile<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.line",
+                "reconcile",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Undo a reconciliation
+    ///
+    /// Calls `remove_move_reconcile` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn remove_move_reconcile<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.line",
+                "remove_move_reconcile",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
 }
 /// Values for creating a `account.move.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

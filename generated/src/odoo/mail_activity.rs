@@ -5,6 +5,8 @@
 //! Defined by module `mail`; extended by `calendar`, `crm`.
 //!
 //! Default order: `date_deadline ASC, id ASC`.
+//!
+//! 20 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 /// Activity (`mail.activity`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -954,6 +956,406 @@ impl ::runtime::nested::Projection for MailActivity {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailActivity {
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `mail.activity` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_cancel` (no documentation on the server).
+    ///
+    /// Calls `action_cancel` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_cancel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_cancel",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_close_dialog` (no documentation on the server).
+    ///
+    /// Calls `action_close_dialog` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_close_dialog<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_close_dialog",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_create_calendar_event` (no documentation on the server).
+    ///
+    /// Calls `action_create_calendar_event` on `mail.activity` records (`ids`); defined by `mail.activity` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn action_create_calendar_event<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_create_calendar_event",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Wrapper without feedback because web button add context as parameter, therefore setting context to feedback
+    ///
+    /// Calls `action_done` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_done<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_done",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Mark activity as done and return action mail.mail_activity_without_access_action.
+    ///
+    /// Goal: Unless "keep done" activity is enabled, when marking an activity as done, the activity is deleted and can no more be displayed. To overcome this, we return an action that will launch the list view displaying the activities corresponding to the active_ids from the context (i.e.: the remaining "other activities"). If the right context is not available, we recompute the activities to display.
+    ///
+    /// Calls `action_done_redirect_to_other` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_done_redirect_to_other<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_done_redirect_to_other",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Wrapper without feedback because web button add context as parameter, therefore setting context to feedback
+    ///
+    /// Calls `action_done_schedule_next` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_done_schedule_next<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_done_schedule_next",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_feedback` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `feedback` (default `False`)
+    /// - `attachment_ids` (default `None`)
+    ///
+    /// Calls `action_feedback` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `(feedback=False, attachment_ids=None)`
+    pub fn action_feedback<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        feedback: Option<::serde_json::Value>,
+        attachment_ids: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("feedback", feedback);
+        method_args.opt("attachment_ids", attachment_ids);
+        client.call_method("mail.activity", "action_feedback", Some(ids), method_args)
+    }
+    /// `action_feedback_schedule_next` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `feedback` (default `False`)
+    /// - `attachment_ids` (default `None`)
+    ///
+    /// Calls `action_feedback_schedule_next` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `(feedback=False, attachment_ids=None)`
+    pub fn action_feedback_schedule_next<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        feedback: Option<::serde_json::Value>,
+        attachment_ids: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("feedback", feedback);
+        method_args.opt("attachment_ids", attachment_ids);
+        client
+            .call_method(
+                "mail.activity",
+                "action_feedback_schedule_next",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `action_notify` (no documentation on the server).
+    ///
+    /// Calls `action_notify` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_notify<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_notify",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Opens the related record based on the model and ID, or activity if user has no access to the related record.
+    ///
+    /// Calls `action_open_document` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_document<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_open_document",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_nextweek` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_nextweek` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_nextweek<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_reschedule_nextweek",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_today` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_today` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_today<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_reschedule_today",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_tomorrow` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_tomorrow` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_tomorrow<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_reschedule_tomorrow",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `mail.activity` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `activity_format` (no documentation on the server).
+    ///
+    /// Calls `activity_format` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn activity_format<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.activity",
+                "activity_format",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `mail.activity` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&MailActivityUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("mail.activity", "copy", Some(ids), method_args)
+    }
+    /// Get aggregate data about records and their activities.
+    ///
+    /// The goal is to fetch and compute aggregated data about records and their activities to display them in the activity views and the chatter. For example, the activity view displays it as a table with columns and rows being respectively the activity_types and the activity_res_ids, and the grouped_activities being the table entries with the aggregated data.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `res_model` (annotated `str`): model of the records to fetch
+    /// - `domain` (annotated `list`): record search domain
+    /// - `limit` (annotated `int`; default `None`): maximum number of records to fetch
+    /// - `offset` (annotated `int`; default `0`): offset of the first record to fetch
+    /// - `fetch_done` (annotated `bool`; default `False`): determines if "done" activities are integrated in the aggregated data or not.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: {'activity_types': dict of activity type info {id: int, name: str, mail_template: list of {id:int, name:str}} 'activity_res_ids': list\<int\> of record id ordered by closest date (deadline for ongoing activities, and done date for done activities) 'grouped_activities': dict\<dict\> res_id -\> activity_type_id -\> aggregated info as: count_by_state dict: mapping state to count (ex.: 'planned': 2) ids list: activity ids for the res_id and activity_type_id reporting_date str: aggregated date of the related activities as System Message: ERROR/3 (`<string>`, line 24) Unexpected indentation. oldest deadline of ongoing activities if there are any or most recent date done of completed activities state dict: aggregated state of the related activities user_assigned_ids list: activity responsible id ordered System Message: ERROR/3 (`<string>`, line 28) Unexpected indentation. by closest deadline of the related activities attachments_info: dict with information about the attachments {'count': int, 'most_recent_id': int, 'most_recent_name': str} }
+    ///
+    /// Calls `get_activity_data` on `mail.activity` (an `@api.model` method: no ids); defined by `mail.activity` in module `mail`.
+    ///
+    /// Signature: `(res_model, domain, limit=None, offset=0, fetch_done=False) -> dict`
+    pub fn get_activity_data<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        res_model: &str,
+        domain: ::serde_json::Value,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        fetch_done: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("res_model", &res_model);
+        method_args.arg("domain", &domain);
+        method_args.opt("limit", limit);
+        method_args.opt("offset", offset);
+        method_args.opt("fetch_done", fetch_done);
+        client.call_method("mail.activity", "get_activity_data", None, method_args)
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `mail.activity` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("mail.activity", "name_create", None, method_args)
+    }
+    /// `unlink_w_meeting` (no documentation on the server).
+    ///
+    /// Calls `unlink_w_meeting` on `mail.activity` records (`ids`); defined by `mail.activity` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn unlink_w_meeting<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.activity",
+                "unlink_w_meeting",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
 }
 /// Values for creating a `mail.activity` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `product`.
 //!
 //! Default order: `sequence, id, name`.
+//!
+//! 30 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 /// Pricelist (`product.pricelist`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -397,6 +399,987 @@ impl ::runtime::nested::Projection for ProductPricelist {
         ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProductPricelist {
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `product.pricelist` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.pricelist",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_pricelist_report` (no documentation on the server).
+    ///
+    /// Calls `action_open_pricelist_report` on `product.pricelist` records (`ids`); defined by `product.pricelist` in module `product`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_pricelist_report<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.pricelist",
+                "action_open_pricelist_report",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_my_next_nextweek` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_my_next_nextweek` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_my_next_nextweek<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.pricelist",
+                "action_reschedule_my_next_nextweek",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_my_next_today` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_my_next_today` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_my_next_today<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.pricelist",
+                "action_reschedule_my_next_today",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_my_next_tomorrow` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_my_next_tomorrow` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_my_next_tomorrow<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.pricelist",
+                "action_reschedule_my_next_tomorrow",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `product.pricelist` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.pricelist",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set activities as done, limiting to some activity types and optionally to a given user.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlids`
+    /// - `user_id` (default `None`)
+    /// - `feedback` (default `None`)
+    /// - `attachment_ids` (default `None`)
+    /// - `only_automated` (default `True`)
+    ///
+    /// Calls `activity_feedback` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlids, user_id=None, feedback=None, attachment_ids=None, only_automated=True)`
+    pub fn activity_feedback<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlids: ::serde_json::Value,
+        user_id: Option<::serde_json::Value>,
+        feedback: Option<::serde_json::Value>,
+        attachment_ids: Option<::serde_json::Value>,
+        only_automated: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("act_type_xmlids", &act_type_xmlids);
+        method_args.opt("user_id", user_id);
+        method_args.opt("feedback", feedback);
+        method_args.opt("attachment_ids", attachment_ids);
+        method_args.opt("only_automated", only_automated);
+        client
+            .call_method(
+                "product.pricelist",
+                "activity_feedback",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Reschedule some automated activities. Activities to reschedule are selected based on type xml ids and optionally by user. Purpose is to be able to
+    ///
+    /// - update the deadline to date_deadline;
+    /// - update the responsible to new_user_id;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlids`
+    /// - `user_id` (default `None`)
+    /// - `date_deadline` (default `None`)
+    /// - `new_user_id` (default `None`)
+    /// - `only_automated` (default `True`)
+    ///
+    /// Calls `activity_reschedule` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlids, user_id=None, date_deadline=None, new_user_id=None, only_automated=True)`
+    pub fn activity_reschedule<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlids: ::serde_json::Value,
+        user_id: Option<::serde_json::Value>,
+        date_deadline: Option<::serde_json::Value>,
+        new_user_id: Option<::serde_json::Value>,
+        only_automated: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("act_type_xmlids", &act_type_xmlids);
+        method_args.opt("user_id", user_id);
+        method_args.opt("date_deadline", date_deadline);
+        method_args.opt("new_user_id", new_user_id);
+        method_args.opt("only_automated", only_automated);
+        client
+            .call_method(
+                "product.pricelist",
+                "activity_reschedule",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Schedule an activity on each record of the current record set. This method allow to provide as parameter act_type_xmlid. This is an xml_id of activity type instead of directly giving an activity_type_id. It is useful to avoid having various "env.ref" in the code and allow to let the mixin handle access rights.
+    ///
+    /// Note that unless specified otherwise in act_values, the activities created will have their "automated" field set to True.
+    ///
+    /// the timezone of the user must be considered to set the correct deadline
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlid` (default `''`)
+    /// - `date_deadline` (default `None`): the day the activity must be scheduled on
+    /// - `summary` (default `''`)
+    /// - `note` (default `''`)
+    /// - `act_values`: extra keyword arguments (`**act_values`), sent as given
+    ///
+    /// Calls `activity_schedule` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlid='', date_deadline=None, summary='', note='', act_values)`
+    pub fn activity_schedule<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlid: Option<::serde_json::Value>,
+        date_deadline: Option<::serde_json::Value>,
+        summary: Option<::serde_json::Value>,
+        note: Option<::serde_json::Value>,
+        act_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("act_type_xmlid", act_type_xmlid);
+        method_args.opt("date_deadline", date_deadline);
+        method_args.opt("summary", summary);
+        method_args.opt("note", note);
+        method_args.extra(act_values);
+        client
+            .call_method(
+                "product.pricelist",
+                "activity_schedule",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Search automated activities on current record set, given a list of activity types xml IDs. It is useful when dealing with specific types involved in automatic activities management.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlids` (default `''`): list of activity types xml IDs
+    /// - `user_id` (default `None`): if set, restrict to activities of that user_id;
+    /// - `additional_domain` (default `None`): if set, filter on that domain;
+    /// - `only_automated` (default `True`): if unset, search for all activities, not only automated ones;
+    ///
+    /// Calls `activity_search` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlids='', user_id=None, additional_domain=None, only_automated=True)`
+    pub fn activity_search<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlids: Option<::serde_json::Value>,
+        user_id: Option<::serde_json::Value>,
+        additional_domain: Option<::serde_json::Value>,
+        only_automated: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("act_type_xmlids", act_type_xmlids);
+        method_args.opt("user_id", user_id);
+        method_args.opt("additional_domain", additional_domain);
+        method_args.opt("only_automated", only_automated);
+        client
+            .call_method("product.pricelist", "activity_search", Some(ids), method_args)
+    }
+    /// Automatically send an email based on the given mail.template, given its ID.
+    ///
+    /// # Parameters
+    ///
+    /// - `template_id`
+    ///
+    /// Calls `activity_send_mail` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(template_id)`
+    pub fn activity_send_mail<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        template_id: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("template_id", &template_id);
+        client
+            .call_method(
+                "product.pricelist",
+                "activity_send_mail",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Unlink activities, limiting to some activity types and optionally to a given user.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlids`
+    /// - `user_id` (default `None`)
+    /// - `only_automated` (default `True`)
+    ///
+    /// Calls `activity_unlink` on `product.pricelist` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlids, user_id=None, only_automated=True)`
+    pub fn activity_unlink<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlids: ::serde_json::Value,
+        user_id: Option<::serde_json::Value>,
+        only_automated: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("act_type_xmlids", &act_type_xmlids);
+        method_args.opt("user_id", user_id);
+        method_args.opt("only_automated", only_automated);
+        client
+            .call_method("product.pricelist", "activity_unlink", Some(ids), method_args)
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `product.pricelist` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&ProductPricelistUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("product.pricelist", "copy", Some(ids), method_args)
+    }
+    /// Transfer the list of the mail thread messages from an model to another
+    ///
+    /// :param id : the old res_id of the mail.message :param new_res_id : the new res_id of the mail.message :param new_model : the name of the new model of the mail.message
+    ///
+    /// Example : my_lead.message_change_thread(my_project_task)
+    ///
+    /// will transfer the context of the thread of my_lead to my_project_task
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `new_thread`
+    /// - `new_parent_message` (default `False`)
+    ///
+    /// Calls `message_change_thread` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(new_thread, new_parent_message=False)`
+    pub fn message_change_thread<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        new_thread: ::serde_json::Value,
+        new_parent_message: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("new_thread", &new_thread);
+        method_args.opt("new_parent_message", new_parent_message);
+        client
+            .call_method(
+                "product.pricelist",
+                "message_change_thread",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `message_get_followers` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `after` (default `None`)
+    /// - `limit` (default `100`)
+    /// - `filter_recipients` (default `False`)
+    ///
+    /// Calls `message_get_followers` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(after=None, limit=100, filter_recipients=False)`
+    pub fn message_get_followers<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        after: Option<::serde_json::Value>,
+        limit: Option<::serde_json::Value>,
+        filter_recipients: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("after", after);
+        method_args.opt("limit", limit);
+        method_args.opt("filter_recipients", filter_recipients);
+        client
+            .call_method(
+                "product.pricelist",
+                "message_get_followers",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Send a mass mail on self, using an external source to render part of the content. It can be either a 'mail.template', either a view used to render the body using QWeb.
+    ///
+    /// SPOILER: this method currently calls a composer in a loop when using a view even if it is suboptimal. This is due to current composer implementation.. This will be cleaned soon to optimize mass mailing through mail.thread and lessen usage of composer itself.
+    ///
+    /// Default values
+    ///
+    /// - subtype_id: will be False, forced by composer in mass mode;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `source_ref` (annotated `record/str`): reference to a source for rendering. It can be one of a MailTemplate record. It will be used to render the various message values (body, subject, recipients, ...). It should behave like using the mail composer with a template; an IrUIView record. It will be used to render the content (body). Other fields are left to the caller and/or default values computation; an XmlID of a MailTemplate or of an IrUiView: see above;
+    /// - `render_values` (annotated `dict`; default `None`): additional rendering values for qweb context;
+    /// - `message_type` (annotated `str`; default `"notification"`): one of 'notification' or 'comment';
+    /// - `auto_commit` (annotated `bool`; default `False`): auto commit after each batch of emails sent (see `MailComposer._action_send_mail()`);
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// created mail.mail records, as sudo
+    ///
+    /// Calls `message_mail_with_source` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(source_ref, render_values=None, message_type='notification', auto_commit=False, kwargs)`
+    pub fn message_mail_with_source<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        source_ref: ::serde_json::Value,
+        render_values: Option<::serde_json::Value>,
+        message_type: Option<&str>,
+        auto_commit: Option<bool>,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("source_ref", &source_ref);
+        method_args.opt("render_values", render_values);
+        method_args.opt("message_type", message_type);
+        method_args.opt("auto_commit", auto_commit);
+        method_args.extra(kwargs);
+        client
+            .call_method(
+                "product.pricelist",
+                "message_mail_with_source",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Called by `message_process` when a new message is received for a given thread model, if the message did not belong to an existing thread. The default behavior is to create a new record of the corresponding model (based on some very basic info extracted from the message). Additional behavior may be implemented by overriding this method.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `msg_dict` (annotated `dict`): a map containing the email details and attachments. See `message_process` and `mail.message.parse` for details.
+    /// - `custom_values` (annotated `dict`; default `None`): optional dictionary of additional field values to pass to create() when creating the new thread record. Be careful, these values may override any other values coming from the message.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `int`: the id of the newly created thread object
+    ///
+    /// Calls `message_new` on `product.pricelist` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(msg_dict, custom_values=None) -> int`
+    pub fn message_new<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        msg_dict: ::serde_json::Value,
+        custom_values: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, i64> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("msg_dict", &msg_dict);
+        method_args.opt("custom_values", custom_values);
+        client.call_method("product.pricelist", "message_new", None, method_args)
+    }
+    /// Shortcut allowing to notify partners of messages that should not be displayed on a document. It pushes notifications on inbox or by email depending on the user configuration, like other notifications.
+    ///
+    /// Default values
+    ///
+    /// - subtype_id: if not given, fallback on `note` to be consistent with what message_post does;
+    ///
+    /// :param list(tuple(str,str), tuple(str,str, dict)) attachments : list of attachment
+    ///
+    /// tuples in the form `(name,content)` or `(name,content, info)` where content is NOT base64 encoded;
+    ///
+    /// Extra keyword arguments will be used either
+    ///
+    /// - as default column values for the new mail.message record if they match mail.message fields;
+    /// - propagated to notification methods if not;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `body` (annotated `str`; default `''`): body of the message, usually raw HTML that will be sanitized
+    /// - `subject` (annotated `str`; default `False`): subject of the message
+    /// - `author_id` (annotated `int`; default `None`): optional ID of partner record being the author. See `_message_compute_author` that uses it to make email_from / author_id coherent;
+    /// - `email_from` (annotated `str`; default `None`): from address of the author. See `_message_compute_author` that uses it to make email_from / author_id coherent;
+    /// - `model` (annotated `str`; default `False`): when invoked on MailThread directly, this method allows to push a notification on a given record (allows to notify on not thread-enabled records);
+    /// - `res_id` (annotated `int`; default `False`): defines the record in combination with model;
+    /// - `subtype_xmlid` (annotated `str`; default `None`): optional xml id of a mail.message.subtype to fetch, will force value of subtype_id;
+    /// - `subtype_id` (annotated `int`; default `False`): subtype_id of the message, used mainly for followers notification mechanism;
+    /// - `partner_ids` (annotated `list(int)`; default `False`): partner_ids to notify in addition to partners computed based on subtype / followers matching;
+    /// - `attachments` (default `None`)
+    /// - `attachment_ids` (annotated `list`; default `None`): list of existing attachments to link to this message Should not be a list of commands. Attachment records attached to mail composer will be attached to the related document.
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// posted mail.message records
+    ///
+    /// Calls `message_notify` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(body='', subject=False, author_id=None, email_from=None, model=False, res_id=False, subtype_xmlid=None, subtype_id=False, partner_ids=False, attachments=None, attachment_ids=None, kwargs)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn message_notify<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        body: Option<&str>,
+        subject: Option<&str>,
+        author_id: Option<i64>,
+        email_from: Option<&str>,
+        model: Option<&str>,
+        res_id: Option<i64>,
+        subtype_xmlid: Option<&str>,
+        subtype_id: Option<i64>,
+        partner_ids: Option<&[i64]>,
+        attachments: Option<::serde_json::Value>,
+        attachment_ids: Option<::serde_json::Value>,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("body", body);
+        method_args.opt("subject", subject);
+        method_args.opt("author_id", author_id);
+        method_args.opt("email_from", email_from);
+        method_args.opt("model", model);
+        method_args.opt("res_id", res_id);
+        method_args.opt("subtype_xmlid", subtype_xmlid);
+        method_args.opt("subtype_id", subtype_id);
+        method_args.opt("partner_ids", partner_ids);
+        method_args.opt("attachments", attachments);
+        method_args.opt("attachment_ids", attachment_ids);
+        method_args.extra(kwargs);
+        client.call_method("product.pricelist", "message_notify", Some(ids), method_args)
+    }
+    /// Parses an email.message.Message representing an RFC-2822 email and returns a generic dict holding the message details.
+    ///
+    /// Note that partner finding is delegated to a post processing as it is better done using gateway record as context e.g. to check for followers, ... see '_message_parse_post_process'.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `message` (annotated `email.message.Message`): email to parse
+    /// - `save_original` (annotated `bool`; default `False`): whether the returned dict should include an `original` attachment containing the source of the message
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: A dict with the following structure, where each field may not be present if missing in original message: { 'message_id': msg_id, 'subject': subject, 'email_from': from, 'to': to + delivered-to, 'cc': cc, 'recipients': delivered-to + to + cc + resent-to + resent-cc, 'body': unified_body, 'references': references, 'in_reply_to': in-reply-to, 'is_bounce': True if it has been detected as a bounce email 'parent_id': parent mail.message based on in_reply_to or references, 'is_internal': answer to an internal message (note), 'date': date, 'attachments': \[('file1', 'bytes'), ('file2', 'bytes')} }
+    ///
+    /// Calls `message_parse` on `product.pricelist` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(message, save_original=False) -> dict`
+    pub fn message_parse<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        message: ::serde_json::Value,
+        save_original: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("message", &message);
+        method_args.opt("save_original", save_original);
+        client.call_method("product.pricelist", "message_parse", None, method_args)
+    }
+    /// Post a new message in an existing thread, returning the new mail.message.
+    ///
+    /// :param list(tuple(str,str), tuple(str,str, dict)) attachments : list of attachment
+    ///
+    /// tuples in the form `(name,content)` or `(name,content, info)` where content is NOT base64 encoded;
+    ///
+    /// Extra keyword arguments will be used either
+    ///
+    /// - as default column values for the new mail.message record if they match mail.message fields;
+    /// - propagated to notification methods if not;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `body` (annotated `str|Markup`; default `''`): body of the message, str content will be escaped, Markup for html body
+    /// - `subject` (annotated `str`; default `None`): subject of the message
+    /// - `message_type` (annotated `str`; default `"notification"`): see mail_message.message_type field. Can be anything but user_notification, reserved for message_notify
+    /// - `email_from` (annotated `str`; default `None`): from address of the author. See `_message_compute_author` that uses it to make email_from / author_id coherent;
+    /// - `author_id` (annotated `int`; default `None`): optional ID of partner record being the author. See `_message_compute_author` that uses it to make email_from / author_id coherent;
+    /// - `parent_id` (annotated `int`; default `False`): handle thread formation
+    /// - `subtype_xmlid` (annotated `str`; default `None`): optional xml id of a mail.message.subtype to fetch, will force value of subtype_id;
+    /// - `subtype_id` (annotated `int`; default `False`): subtype_id of the message, used mainly for followers notification mechanism;
+    /// - `partner_ids` (annotated `list(int)`; default `None`): partner_ids to notify in addition to partners computed based on subtype / followers matching;
+    /// - `outgoing_email_to` (annotated `str`; default `False`): comma-separated list of emails to notify in addition to partner_ids. Experimental support as of Odoo v19;
+    /// - `incoming_email_to` (annotated `str`; default `False`): comma-separated list of emails, already notified by incoming email;
+    /// - `incoming_email_cc` (annotated `str`; default `False`): comma-separated list of emails, already notified by incoming email;
+    /// - `attachments` (default `None`)
+    /// - `attachment_ids` (annotated `list`; default `None`): list of existing attachments to link to this message Should not be a list of commands. Attachment records attached to mail composer will be attached to the related document.
+    /// - `body_is_html` (annotated `bool`; default `False`): indicates body should be threated as HTML even if str to be used only for RPC calls
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// newly create mail.message record
+    ///
+    /// Calls `message_post` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(body='', subject=None, message_type='notification', email_from=None, author_id=None, parent_id=False, subtype_xmlid=None, subtype_id=False, partner_ids=None, outgoing_email_to=False, incoming_email_to=False, incoming_email_cc=False, attachments=None, attachment_ids=None, body_is_html=False, kwargs)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn message_post<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        body: Option<::serde_json::Value>,
+        subject: Option<&str>,
+        message_type: Option<&str>,
+        email_from: Option<&str>,
+        author_id: Option<i64>,
+        parent_id: Option<i64>,
+        subtype_xmlid: Option<&str>,
+        subtype_id: Option<i64>,
+        partner_ids: Option<&[i64]>,
+        outgoing_email_to: Option<&str>,
+        incoming_email_to: Option<&str>,
+        incoming_email_cc: Option<&str>,
+        attachments: Option<::serde_json::Value>,
+        attachment_ids: Option<::serde_json::Value>,
+        body_is_html: Option<bool>,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("body", body);
+        method_args.opt("subject", subject);
+        method_args.opt("message_type", message_type);
+        method_args.opt("email_from", email_from);
+        method_args.opt("author_id", author_id);
+        method_args.opt("parent_id", parent_id);
+        method_args.opt("subtype_xmlid", subtype_xmlid);
+        method_args.opt("subtype_id", subtype_id);
+        method_args.opt("partner_ids", partner_ids);
+        method_args.opt("outgoing_email_to", outgoing_email_to);
+        method_args.opt("incoming_email_to", incoming_email_to);
+        method_args.opt("incoming_email_cc", incoming_email_cc);
+        method_args.opt("attachments", attachments);
+        method_args.opt("attachment_ids", attachment_ids);
+        method_args.opt("body_is_html", body_is_html);
+        method_args.extra(kwargs);
+        client.call_method("product.pricelist", "message_post", Some(ids), method_args)
+    }
+    /// Post a message on each record of self, using a view to render the body using QWeb.
+    ///
+    /// Default values
+    ///
+    /// - subtype_id: if not given, fallback on `note` to be consistent with what message_post does;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `source_ref` (annotated `record/str`): reference to a source for rendering. It can be one of a MailTemplate record. It will be used to render the various message values (body, subject, recipients, ...). It should behave like using the mail composer with a template; an IrUIView record. It will be used to render the content (body). Other fields are left to the caller and/or default values computation; an XmlID of a MailTemplate or of an IrUiView: see above
+    /// - `render_values` (annotated `dict`; default `None`): additional rendering values for qweb context;
+    /// - `message_type` (annotated `str`; default `"notification"`): one of 'notification' or 'comment';
+    /// - `subtype_xmlid` (annotated `str`; default `False`): optional xml id of a mail.message.subtype to fetch, will force value of subtype_id;
+    /// - `subtype_id` (annotated `int`; default `False`): subtype_id of the message, used mainly for followers notification mechanism;
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// posted mail.message records
+    ///
+    /// Calls `message_post_with_source` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(source_ref, render_values=None, message_type='notification', subtype_xmlid=False, subtype_id=False, kwargs)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn message_post_with_source<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        source_ref: ::serde_json::Value,
+        render_values: Option<::serde_json::Value>,
+        message_type: Option<&str>,
+        subtype_xmlid: Option<&str>,
+        subtype_id: Option<i64>,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("source_ref", &source_ref);
+        method_args.opt("render_values", render_values);
+        method_args.opt("message_type", message_type);
+        method_args.opt("subtype_xmlid", subtype_xmlid);
+        method_args.opt("subtype_id", subtype_id);
+        method_args.extra(kwargs);
+        client
+            .call_method(
+                "product.pricelist",
+                "message_post_with_source",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Process an incoming RFC2822 email message, relying on
+    ///
+    /// `mail.message.parse()` for the parsing operation, and `message_route()` to figure out the target model.
+    ///
+    /// Once the target model is known, its `message_new` method is called with the new message (if the thread record did not exist) or its `message_update` method (if it did).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `model` (annotated `str`): the fallback model to use if the message does not match any of the currently configured mail aliases (may be None if a matching alias is supposed to be present)
+    /// - `message` (annotated `str | xmlrpclib.Binary`): source of the RFC2822 message
+    /// - `custom_values` (annotated `dict | None`; default `None`): optional dictionary of field values to pass to `message_new` if a new record needs to be created. Ignored if the thread record already exists, and also if a matching mail.alias was found (aliases define their own defaults)
+    /// - `save_original` (annotated `bool`; default `False`): whether to keep a copy of the original email source attached to the message after it is imported.
+    /// - `strip_attachments` (annotated `bool`; default `False`): whether to strip all attachments before processing the message, in order to save some space.
+    /// - `thread_id` (annotated `int`; default `None`): optional ID of the record/thread from `model` to which this mail should be attached. When provided, this overrides the automatic detection based on the message headers.
+    ///
+    /// Calls `message_process` on `product.pricelist` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(model, message, custom_values=None, save_original=False, strip_attachments=False, thread_id=None)`
+    pub fn message_process<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model: &str,
+        message: ::serde_json::Value,
+        custom_values: Option<::serde_json::Value>,
+        save_original: Option<bool>,
+        strip_attachments: Option<bool>,
+        thread_id: Option<i64>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.arg("message", &message);
+        method_args.opt("custom_values", custom_values);
+        method_args.opt("save_original", save_original);
+        method_args.opt("strip_attachments", strip_attachments);
+        method_args.opt("thread_id", thread_id);
+        client.call_method("product.pricelist", "message_process", None, method_args)
+    }
+    /// Attempt to figure out the correct target model, thread_id, custom_values and user_id to use for an incoming message. Multiple values may be returned, if a message had multiple recipients matching existing mail.aliases, for example.
+    ///
+    /// The following heuristics are used, in this order:
+    ///
+    /// - if the message replies to an existing thread by having a Message-Id that matches an existing mail_message.message_id, we take the original message model/thread_id pair and ignore custom_value as no creation will take place;
+    /// - look for a mail.alias entry matching the message recipients and use the corresponding model, thread_id, custom_values and user_id. This could lead to a thread update or creation depending on the alias;
+    /// - fallback on provided `model`, `thread_id` and `custom_values`;
+    /// - raise an exception as no route has been found
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `message` (annotated `str`): an email.message instance
+    /// - `message_dict` (annotated `dict`): dictionary holding parsed message variables
+    /// - `model` (annotated `str`; default `None`): the fallback model to use if the message does not match any of the currently configured mail aliases (may be None if a matching alias is supposed to be present)
+    /// - `thread_id` (annotated `int`; default `None`): optional ID of the record/thread from `model` to which this mail should be attached. Only used if the message does not reply to an existing thread and does not match any mail alias.
+    /// - `custom_values` (annotated `dict[str, Any] | None`; default `None`): dictionary mapping field names to default values to be passed to `message_new` if a new record needs to be created. Ignored if the thread record already exists, and also if a matching mail.alias was found (aliases define their own defaults)
+    ///
+    /// # Returns
+    ///
+    /// list of routes \[(model, thread_id, custom_values, user_id, alias)\]
+    ///
+    /// # Errors
+    ///
+    /// - ValueError, TypeError
+    ///
+    /// Calls `message_route` on `product.pricelist` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(message, message_dict, model=None, thread_id=None, custom_values=None)`
+    pub fn message_route<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        message: &str,
+        message_dict: ::serde_json::Value,
+        model: Option<&str>,
+        thread_id: Option<i64>,
+        custom_values: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("message", &message);
+        method_args.arg("message_dict", &message_dict);
+        method_args.opt("model", model);
+        method_args.opt("thread_id", thread_id);
+        method_args.opt("custom_values", custom_values);
+        client.call_method("product.pricelist", "message_route", None, method_args)
+    }
+    /// Main public API to add followers to a record set. Its main purpose is to perform access rights checks before calling `_message_subscribe`.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `partner_ids` (default `None`)
+    /// - `subtype_ids` (default `None`)
+    ///
+    /// Calls `message_subscribe` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(partner_ids=None, subtype_ids=None)`
+    pub fn message_subscribe<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        partner_ids: Option<::serde_json::Value>,
+        subtype_ids: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("partner_ids", partner_ids);
+        method_args.opt("subtype_ids", subtype_ids);
+        client
+            .call_method(
+                "product.pricelist",
+                "message_subscribe",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Remove partners from the records followers.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `partner_ids` (default `None`)
+    ///
+    /// Calls `message_unsubscribe` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(partner_ids=None)`
+    pub fn message_unsubscribe<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        partner_ids: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("partner_ids", partner_ids);
+        client
+            .call_method(
+                "product.pricelist",
+                "message_unsubscribe",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Called by `message_process` when a new message is received for an existing thread. The default behavior is to update the record with update_vals taken from the incoming email. Additional behavior may be implemented by overriding this method.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `msg_dict` (annotated `dict`): a map containing the email details and attachments. See `message_process` and `mail.message.parse()` for details.
+    /// - `update_vals` (annotated `dict`; default `None`): a dict containing values to update records given their ids; if the dict is None or is void, no write operation is performed.
+    ///
+    /// Calls `message_update` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(msg_dict, update_vals=None)`
+    pub fn message_update<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        msg_dict: ::serde_json::Value,
+        update_vals: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("msg_dict", &msg_dict);
+        method_args.opt("update_vals", update_vals);
+        client.call_method("product.pricelist", "message_update", Some(ids), method_args)
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `product.pricelist` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("product.pricelist", "name_create", None, method_args)
+    }
+    /// Subclasses must call this method and then * either call the standard implementation _notify_cancel_by_type_generic * or implements their own logic
+    ///
+    /// # Parameters
+    ///
+    /// - `notification_type`
+    ///
+    /// Calls `notify_cancel_by_type` on `product.pricelist` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(notification_type)`
+    pub fn notify_cancel_by_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        notification_type: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("notification_type", &notification_type);
+        client
+            .call_method("product.pricelist", "notify_cancel_by_type", None, method_args)
+    }
+    /// Apply a rating to the record. This rating can either be linked to a token (customer flow) or directly a rating record (code flow).
+    ///
+    /// If the current model inherits from mail.thread mixin a message is posted on its chatter. User going through this method should have at least employee rights as well as rights on the current record because of rating manipulation and chatter post (either employee, either sudo-ed in public controllers after security check granting access).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `rate` (annotated `float`): the rating value to apply (from 0 to 5);
+    /// - `token` (annotated `string`; default `None`): access token to fetch the rating to apply (optional);
+    /// - `rating` (annotated `record`; default `None`): rating.rating to apply (if no token);
+    /// - `feedback` (annotated `string`; default `None`): additional feedback (plaintext);
+    /// - `subtype_xmlid` (annotated `string`; default `None`): xml id of a valid mail.message.subtype used to post the message (if it applies). If not given a classic comment is posted;
+    /// - `notify_delay_send` (default `False`): Delay the sending by 2 hours of the email so the user can still change his feedback. If False, the email will be sent immediately.
+    ///
+    /// # Returns
+    ///
+    /// rating.rating record
+    ///
+    /// Calls `rating_apply` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `rating`.
+    ///
+    /// Signature: `(rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn rating_apply<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        rate: f64,
+        token: Option<&str>,
+        rating: Option<::serde_json::Value>,
+        feedback: Option<&str>,
+        subtype_xmlid: Option<&str>,
+        notify_delay_send: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("rate", &rate);
+        method_args.opt("token", token);
+        method_args.opt("rating", rating);
+        method_args.opt("feedback", feedback);
+        method_args.opt("subtype_xmlid", subtype_xmlid);
+        method_args.opt("notify_delay_send", notify_delay_send);
+        client.call_method("product.pricelist", "rating_apply", Some(ids), method_args)
+    }
+    /// This method send rating request by email, using a template given in parameter.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `template` (annotated `record`): a mail.template record used to compute the message body;
+    /// - `lang` (annotated `str`; default `False`): optional lang; it can also be specified directly on the template itself in the lang field;
+    /// - `force_send` (annotated `bool`; default `True`): whether to send the request directly or use the mail queue cron (preferred option);
+    ///
+    /// Calls `rating_send_request` on `product.pricelist` records (`ids`); defined by `mail.thread` in module `rating`.
+    ///
+    /// Signature: `(template, lang=False, force_send=True)`
+    pub fn rating_send_request<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        template: ::serde_json::Value,
+        lang: Option<&str>,
+        force_send: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("template", &template);
+        method_args.opt("lang", lang);
+        method_args.opt("force_send", force_send);
+        client
+            .call_method(
+                "product.pricelist",
+                "rating_send_request",
+                Some(ids),
+                method_args,
+            )
+    }
 }
 /// Values for creating a `product.pricelist` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

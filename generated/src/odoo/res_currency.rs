@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `account`, `product`, `spreadsheet`.
 //!
 //! Default order: `active desc, name`.
+//!
+//! 11 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 /// Currency (`res.currency`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -261,6 +263,252 @@ impl ::runtime::nested::Projection for ResCurrency {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResCurrency {
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `res.currency` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.currency",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `res.currency` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.currency",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `amount_to_text` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `amount`
+    ///
+    /// Calls `amount_to_text` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
+    ///
+    /// Signature: `(amount)`
+    pub fn amount_to_text<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        amount: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("amount", &amount);
+        client.call_method("res.currency", "amount_to_text", Some(ids), method_args)
+    }
+    /// Compare `amount1` and `amount2` after rounding them according to the given currency's precision.. An amount is considered lower/greater than another amount if their rounded value is different. This is not the same as having a non-zero difference!
+    ///
+    /// For example 1.432 and 1.431 are equal at 2 digits precision, so this method would return 0. However 0.006 and 0.002 are considered different (returns 1) because they respectively round to 0.01 and 0.0, even though 0.006-0.002 = 0.004 which would be considered zero at 2 digits precision.
+    ///
+    /// With the new API, call it like: `currency.compare_amounts(amount1, amount2)`.
+    ///
+    /// # Parameters
+    ///
+    /// - `amount1` (annotated `float`): first amount to compare
+    /// - `amount2` (annotated `float`): second amount to compare
+    ///
+    /// # Returns
+    ///
+    /// (resp.) -1, 0 or 1, if `amount1` is (resp.) lower than, equal to, or greater than `amount2`, according to `currency`'s rounding.
+    ///
+    /// Calls `compare_amounts` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
+    ///
+    /// Signature: `(amount1, amount2)`
+    pub fn compare_amounts<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        amount1: f64,
+        amount2: f64,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("amount1", &amount1);
+        method_args.arg("amount2", &amount2);
+        client.call_method("res.currency", "compare_amounts", Some(ids), method_args)
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `res.currency` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&ResCurrencyUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("res.currency", "copy", Some(ids), method_args)
+    }
+    /// Return `amount` formatted according to `self`'s rounding rules, symbols and positions.
+    ///
+    /// Also take care of removing the minus sign when 0.0 is negative
+    ///
+    /// # Parameters
+    ///
+    /// - `amount` (annotated `float`): the amount to round
+    ///
+    /// # Returns
+    ///
+    /// formatted str
+    ///
+    /// Calls `format` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
+    ///
+    /// Signature: `(amount)`
+    pub fn format<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        amount: f64,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("amount", &amount);
+        client.call_method("res.currency", "format", Some(ids), method_args)
+    }
+    /// `get_all_currencies` (no documentation on the server).
+    ///
+    /// Calls `get_all_currencies` on `res.currency` (an `@api.model` method: no ids); defined by `res.currency` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_all_currencies<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.currency",
+                "get_all_currencies",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Returns the currency structure for the currency of the company. This function is meant to be called by the spreadsheet js lib, hence the formatting of the result.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `company_id` (annotated `int`; default `None`): Id of the company
+    ///
+    /// # Returns
+    ///
+    /// dict of the form { "code": str, "symbol": str, "decimalPlaces": int, "position":str }
+    ///
+    /// Calls `get_company_currency_for_spreadsheet` on `res.currency` (an `@api.model` method: no ids); defined by `res.currency` in module `spreadsheet`.
+    ///
+    /// Signature: `(company_id=None)`
+    pub fn get_company_currency_for_spreadsheet<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        company_id: Option<i64>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("company_id", company_id);
+        client
+            .call_method(
+                "res.currency",
+                "get_company_currency_for_spreadsheet",
+                None,
+                method_args,
+            )
+    }
+    /// Returns true if `amount` is small enough to be treated as zero according to current currency's rounding rules. Warning: `is_zero(amount1-amount2)` is not always equivalent to `compare_amounts(amount1,amount2) == 0`, as the former will round after computing the difference, while the latter will round before, giving different results for e.g. 0.006 and 0.002 at 2 digits precision.
+    ///
+    /// With the new API, call it like: `currency.is_zero(amount)`.
+    ///
+    /// # Parameters
+    ///
+    /// - `amount` (annotated `float`): amount to compare with currency's zero
+    ///
+    /// Calls `is_zero` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
+    ///
+    /// Signature: `(amount)`
+    pub fn is_zero<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        amount: f64,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("amount", &amount);
+        client.call_method("res.currency", "is_zero", Some(ids), method_args)
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `res.currency` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("res.currency", "name_create", None, method_args)
+    }
+    /// Return `amount` rounded according to `self`'s rounding rules.
+    ///
+    /// # Parameters
+    ///
+    /// - `amount` (annotated `float`): the amount to round
+    ///
+    /// # Returns
+    ///
+    /// rounded float
+    ///
+    /// Calls `round` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
+    ///
+    /// Signature: `(amount)`
+    pub fn round<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        amount: f64,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("amount", &amount);
+        client.call_method("res.currency", "round", Some(ids), method_args)
+    }
 }
 /// Values for creating a `res.currency` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

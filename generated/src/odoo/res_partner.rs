@@ -6,6 +6,8 @@
 //!
 //! Default order: `complete_name ASC, id DESC`.
 //!
+//! 64 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Contact (`res.partner`): one record, as `search_read` and `read` return it.
 ///
@@ -2438,6 +2440,1628 @@ impl ::runtime::nested::Projection for ResPartner {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResPartner {
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `res.partner` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_event_view` (no documentation on the server).
+    ///
+    /// Calls `action_event_view` on `res.partner` records (`ids`); defined by `res.partner` in module `event`.
+    ///
+    /// Signature: `()`
+    pub fn action_event_view<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_event_view",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_business_doc` (no documentation on the server).
+    ///
+    /// Calls `action_open_business_doc` on `res.partner` records (`ids`); defined by `res.partner` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_business_doc<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_open_business_doc",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_employees` (no documentation on the server).
+    ///
+    /// Calls `action_open_employees` on `res.partner` records (`ids`); defined by `res.partner` in module `hr`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_employees<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_open_employees",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_privacy_lookup` (no documentation on the server).
+    ///
+    /// Calls `action_privacy_lookup` on `res.partner` records (`ids`); defined by `res.partner` in module `privacy_lookup`.
+    ///
+    /// Signature: `()`
+    pub fn action_privacy_lookup<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_privacy_lookup",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_my_next_nextweek` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_my_next_nextweek` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_my_next_nextweek<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_reschedule_my_next_nextweek",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_my_next_today` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_my_next_today` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_my_next_today<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_reschedule_my_next_today",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reschedule_my_next_tomorrow` (no documentation on the server).
+    ///
+    /// Calls `action_reschedule_my_next_tomorrow` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_reschedule_my_next_tomorrow<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_reschedule_my_next_tomorrow",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_signup_prepare` (no documentation on the server).
+    ///
+    /// Calls `action_signup_prepare` on `res.partner` records (`ids`); defined by `res.partner` in module `auth_signup`.
+    ///
+    /// Signature: `()`
+    pub fn action_signup_prepare<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_signup_prepare",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `res.partner` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_opportunity` (no documentation on the server).
+    ///
+    /// Calls `action_view_opportunity` on `res.partner` records (`ids`); defined by `res.partner` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_opportunity<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_view_opportunity",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_partner_invoices` (no documentation on the server).
+    ///
+    /// Calls `action_view_partner_invoices` on `res.partner` records (`ids`); defined by `res.partner` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_partner_invoices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_view_partner_invoices",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_stock_serial` (no documentation on the server).
+    ///
+    /// Calls `action_view_stock_serial` on `res.partner` records (`ids`); defined by `res.partner` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_stock_serial<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_view_stock_serial",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_tasks` (no documentation on the server).
+    ///
+    /// Calls `action_view_tasks` on `res.partner` records (`ids`); defined by `res.partner` in module `project`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_tasks<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner",
+                "action_view_tasks",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set activities as done, limiting to some activity types and optionally to a given user.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlids`
+    /// - `user_id` (default `None`)
+    /// - `feedback` (default `None`)
+    /// - `attachment_ids` (default `None`)
+    /// - `only_automated` (default `True`)
+    ///
+    /// Calls `activity_feedback` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlids, user_id=None, feedback=None, attachment_ids=None, only_automated=True)`
+    pub fn activity_feedback<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlids: ::serde_json::Value,
+        user_id: Option<::serde_json::Value>,
+        feedback: Option<::serde_json::Value>,
+        attachment_ids: Option<::serde_json::Value>,
+        only_automated: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("act_type_xmlids", &act_type_xmlids);
+        method_args.opt("user_id", user_id);
+        method_args.opt("feedback", feedback);
+        method_args.opt("attachment_ids", attachment_ids);
+        method_args.opt("only_automated", only_automated);
+        client.call_method("res.partner", "activity_feedback", Some(ids), method_args)
+    }
+    /// Reschedule some automated activities. Activities to reschedule are selected based on type xml ids and optionally by user. Purpose is to be able to
+    ///
+    /// - update the deadline to date_deadline;
+    /// - update the responsible to new_user_id;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlids`
+    /// - `user_id` (default `None`)
+    /// - `date_deadline` (default `None`)
+    /// - `new_user_id` (default `None`)
+    /// - `only_automated` (default `True`)
+    ///
+    /// Calls `activity_reschedule` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlids, user_id=None, date_deadline=None, new_user_id=None, only_automated=True)`
+    pub fn activity_reschedule<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlids: ::serde_json::Value,
+        user_id: Option<::serde_json::Value>,
+        date_deadline: Option<::serde_json::Value>,
+        new_user_id: Option<::serde_json::Value>,
+        only_automated: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("act_type_xmlids", &act_type_xmlids);
+        method_args.opt("user_id", user_id);
+        method_args.opt("date_deadline", date_deadline);
+        method_args.opt("new_user_id", new_user_id);
+        method_args.opt("only_automated", only_automated);
+        client.call_method("res.partner", "activity_reschedule", Some(ids), method_args)
+    }
+    /// Schedule an activity on each record of the current record set. This method allow to provide as parameter act_type_xmlid. This is an xml_id of activity type instead of directly giving an activity_type_id. It is useful to avoid having various "env.ref" in the code and allow to let the mixin handle access rights.
+    ///
+    /// Note that unless specified otherwise in act_values, the activities created will have their "automated" field set to True.
+    ///
+    /// the timezone of the user must be considered to set the correct deadline
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlid` (default `''`)
+    /// - `date_deadline` (default `None`): the day the activity must be scheduled on
+    /// - `summary` (default `''`)
+    /// - `note` (default `''`)
+    /// - `act_values`: extra keyword arguments (`**act_values`), sent as given
+    ///
+    /// Calls `activity_schedule` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlid='', date_deadline=None, summary='', note='', act_values)`
+    pub fn activity_schedule<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlid: Option<::serde_json::Value>,
+        date_deadline: Option<::serde_json::Value>,
+        summary: Option<::serde_json::Value>,
+        note: Option<::serde_json::Value>,
+        act_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("act_type_xmlid", act_type_xmlid);
+        method_args.opt("date_deadline", date_deadline);
+        method_args.opt("summary", summary);
+        method_args.opt("note", note);
+        method_args.extra(act_values);
+        client.call_method("res.partner", "activity_schedule", Some(ids), method_args)
+    }
+    /// Search automated activities on current record set, given a list of activity types xml IDs. It is useful when dealing with specific types involved in automatic activities management.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlids` (default `''`): list of activity types xml IDs
+    /// - `user_id` (default `None`): if set, restrict to activities of that user_id;
+    /// - `additional_domain` (default `None`): if set, filter on that domain;
+    /// - `only_automated` (default `True`): if unset, search for all activities, not only automated ones;
+    ///
+    /// Calls `activity_search` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlids='', user_id=None, additional_domain=None, only_automated=True)`
+    pub fn activity_search<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlids: Option<::serde_json::Value>,
+        user_id: Option<::serde_json::Value>,
+        additional_domain: Option<::serde_json::Value>,
+        only_automated: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("act_type_xmlids", act_type_xmlids);
+        method_args.opt("user_id", user_id);
+        method_args.opt("additional_domain", additional_domain);
+        method_args.opt("only_automated", only_automated);
+        client.call_method("res.partner", "activity_search", Some(ids), method_args)
+    }
+    /// Automatically send an email based on the given mail.template, given its ID.
+    ///
+    /// # Parameters
+    ///
+    /// - `template_id`
+    ///
+    /// Calls `activity_send_mail` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(template_id)`
+    pub fn activity_send_mail<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        template_id: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("template_id", &template_id);
+        client.call_method("res.partner", "activity_send_mail", Some(ids), method_args)
+    }
+    /// Unlink activities, limiting to some activity types and optionally to a given user.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `act_type_xmlids`
+    /// - `user_id` (default `None`)
+    /// - `only_automated` (default `True`)
+    ///
+    /// Calls `activity_unlink` on `res.partner` records (`ids`); defined by `mail.activity.mixin` in module `mail`.
+    ///
+    /// Signature: `(act_type_xmlids, user_id=None, only_automated=True)`
+    pub fn activity_unlink<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        act_type_xmlids: ::serde_json::Value,
+        user_id: Option<::serde_json::Value>,
+        only_automated: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("act_type_xmlids", &act_type_xmlids);
+        method_args.opt("user_id", user_id);
+        method_args.opt("only_automated", only_automated);
+        client.call_method("res.partner", "activity_unlink", Some(ids), method_args)
+    }
+    /// Find contacts/addresses of the right type(s) by doing a depth-first-search through descendants within company boundaries (stop at entities flagged `is_company`) then continuing the search at the ancestors that are within the same company boundaries. Defaults to partners of type `'default'` when the exact type is not found, or to the provided partner itself if no type `'default'` is found either.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `adr_pref` (default `None`)
+    ///
+    /// Calls `address_get` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
+    ///
+    /// Signature: `(adr_pref=None)`
+    pub fn address_get<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        adr_pref: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("adr_pref", adr_pref);
+        client.call_method("res.partner", "address_get", Some(ids), method_args)
+    }
+    /// `autocomplete_by_name` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `query`
+    /// - `query_country_id`
+    /// - `timeout` (default `15`)
+    ///
+    /// Calls `autocomplete_by_name` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
+    ///
+    /// Signature: `(query, query_country_id, timeout=15)`
+    pub fn autocomplete_by_name<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        query: ::serde_json::Value,
+        query_country_id: ::serde_json::Value,
+        timeout: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("query", &query);
+        method_args.arg("query_country_id", &query_country_id);
+        method_args.opt("timeout", timeout);
+        client.call_method("res.partner", "autocomplete_by_name", None, method_args)
+    }
+    /// `autocomplete_by_vat` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `vat`
+    /// - `query_country_id`
+    /// - `timeout` (default `15`)
+    ///
+    /// Calls `autocomplete_by_vat` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
+    ///
+    /// Signature: `(vat, query_country_id, timeout=15)`
+    pub fn autocomplete_by_vat<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        vat: ::serde_json::Value,
+        query_country_id: ::serde_json::Value,
+        timeout: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("vat", &vat);
+        method_args.arg("query_country_id", &query_country_id);
+        method_args.opt("timeout", timeout);
+        client.call_method("res.partner", "autocomplete_by_vat", None, method_args)
+    }
+    /// vat is a commercial field, synced between the parent (commercial entity) and the children. Only the commercial entity should be able to edit it (as in backend).
+    ///
+    /// Calls `can_edit_vat` on `res.partner` records (`ids`); defined by `res.partner` in module `portal`.
+    ///
+    /// Signature: `()`
+    pub fn can_edit_vat<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "can_edit_vat",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `res.partner` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&ResPartnerUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("res.partner", "copy", Some(ids), method_args)
+    }
+    /// `create_company` (no documentation on the server).
+    ///
+    /// Calls `create_company` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn create_company<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "create_company",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `enrich_by_domain` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `domain`
+    /// - `timeout` (default `15`)
+    ///
+    /// Calls `enrich_by_domain` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
+    ///
+    /// Signature: `(domain, timeout=15)`
+    pub fn enrich_by_domain<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        domain: ::serde_json::Value,
+        timeout: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("domain", &domain);
+        method_args.opt("timeout", timeout);
+        client.call_method("res.partner", "enrich_by_domain", None, method_args)
+    }
+    /// `enrich_by_duns` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `duns`
+    /// - `timeout` (default `15`)
+    ///
+    /// Calls `enrich_by_duns` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
+    ///
+    /// Signature: `(duns, timeout=15)`
+    pub fn enrich_by_duns<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        duns: ::serde_json::Value,
+        timeout: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("duns", &duns);
+        method_args.opt("timeout", timeout);
+        client.call_method("res.partner", "enrich_by_duns", None, method_args)
+    }
+    /// `enrich_by_gst` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `gst`
+    /// - `timeout` (default `15`)
+    ///
+    /// Calls `enrich_by_gst` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
+    ///
+    /// Signature: `(gst, timeout=15)`
+    pub fn enrich_by_gst<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        gst: ::serde_json::Value,
+        timeout: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("gst", &gst);
+        method_args.opt("timeout", timeout);
+        client.call_method("res.partner", "enrich_by_gst", None, method_args)
+    }
+    /// Find a partner with the given `email` or use `name_create` to create a new one.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `email` (annotated `str`): email-like string, which should contain at least one email, e.g. `"Raoul Grosbedon <r.g@grosbedon.fr>"`
+    /// - `assert_valid_email` (annotated `bool`; default `False`): raise if no valid email is found
+    ///
+    /// # Returns
+    ///
+    /// newly created record
+    ///
+    /// Calls `find_or_create` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `base`.
+    ///
+    /// Signature: `(email, assert_valid_email=False)`
+    pub fn find_or_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        email: &str,
+        assert_valid_email: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("email", &email);
+        method_args.opt("assert_valid_email", assert_valid_email);
+        client.call_method("res.partner", "find_or_create", None, method_args)
+    }
+    /// Return a list of dict of the given meetings with the attendees details Used by:
+    ///
+    /// - many2many_attendee.js: Many2ManyAttendee
+    /// - calendar_model.js (calendar.CalendarModel)
+    ///
+    /// # Parameters
+    ///
+    /// - `meeting_ids`
+    ///
+    /// Calls `get_attendee_detail` on `res.partner` records (`ids`); defined by `res.partner` in module `calendar`.
+    ///
+    /// Signature: `(meeting_ids)`
+    pub fn get_attendee_detail<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        meeting_ids: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("meeting_ids", &meeting_ids);
+        client.call_method("res.partner", "get_attendee_detail", Some(ids), method_args)
+    }
+    /// Return 'limit'-first partners' such that the name or email matches a 'search' string. Prioritize partners that are also (internal) users, and then extend the research to all partners. The return format is a list of partner data (as per returned by _to_store()).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `search`
+    /// - `limit` (default `8`)
+    ///
+    /// Calls `get_mention_suggestions` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `mail`.
+    ///
+    /// Signature: `(search, limit=8)`
+    pub fn get_mention_suggestions<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        search: ::serde_json::Value,
+        limit: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("search", &search);
+        method_args.opt("limit", limit);
+        client.call_method("res.partner", "get_mention_suggestions", None, method_args)
+    }
+    /// Return 'limit'-first partners' such that the name or email matches a 'search' string. Prioritize partners that are also (internal) users, and then extend the research to all partners. Only members of the given channel are returned. The return format is a list of partner data (as per returned by _to_store()).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `channel_id`
+    /// - `search`
+    /// - `limit` (default `8`)
+    ///
+    /// Calls `get_mention_suggestions_from_channel` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `mail`.
+    ///
+    /// Signature: `(channel_id, search, limit=8)`
+    pub fn get_mention_suggestions_from_channel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        channel_id: ::serde_json::Value,
+        search: ::serde_json::Value,
+        limit: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("channel_id", &channel_id);
+        method_args.arg("search", &search);
+        method_args.opt("limit", limit);
+        client
+            .call_method(
+                "res.partner",
+                "get_mention_suggestions_from_channel",
+                None,
+                method_args,
+            )
+    }
+    /// Returns the list of fields that needs to be filled when creating an invoice for the selected country. This is required for some flows that would allow a user to request an invoice from the portal. Using these, we can get their information and dynamically create form inputs based for the fields required legally for the company country_id. The returned fields must be of type ir.model.fields in order to handle translations
+    ///
+    /// # Parameters
+    ///
+    /// - `country_id`: The country for which we want the fields.
+    ///
+    /// # Returns
+    ///
+    /// an array of ir.model.fields for which the user should provide values.
+    ///
+    /// Calls `get_partner_localisation_fields_required_to_invoice` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `account`.
+    ///
+    /// Signature: `(country_id)`
+    pub fn get_partner_localisation_fields_required_to_invoice<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        country_id: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("country_id", &country_id);
+        client
+            .call_method(
+                "res.partner",
+                "get_partner_localisation_fields_required_to_invoice",
+                None,
+                method_args,
+            )
+    }
+    /// `get_working_hours_for_all_attendees` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `attendee_ids`
+    /// - `date_from`
+    /// - `date_to`
+    /// - `everybody` (default `False`)
+    ///
+    /// Calls `get_working_hours_for_all_attendees` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `hr_calendar`.
+    ///
+    /// Signature: `(attendee_ids, date_from, date_to, everybody=False)`
+    pub fn get_working_hours_for_all_attendees<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        attendee_ids: ::serde_json::Value,
+        date_from: ::serde_json::Value,
+        date_to: ::serde_json::Value,
+        everybody: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("attendee_ids", &attendee_ids);
+        method_args.arg("date_from", &date_from);
+        method_args.arg("date_to", &date_to);
+        method_args.opt("everybody", everybody);
+        client
+            .call_method(
+                "res.partner",
+                "get_working_hours_for_all_attendees",
+                None,
+                method_args,
+            )
+    }
+    /// `get_worklocation` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `start_date`
+    /// - `end_date`
+    ///
+    /// Calls `get_worklocation` on `res.partner` records (`ids`); defined by `res.partner` in module `hr_homeworking_calendar`.
+    ///
+    /// Signature: `(start_date, end_date)`
+    pub fn get_worklocation<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        start_date: ::serde_json::Value,
+        end_date: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("start_date", &start_date);
+        method_args.arg("end_date", &end_date);
+        client.call_method("res.partner", "get_worklocation", Some(ids), method_args)
+    }
+    /// Called by JS to create the activity tags from the UNSPSC codes
+    ///
+    /// # Parameters
+    ///
+    /// - `unspsc_codes`
+    ///
+    /// Calls `iap_partner_autocomplete_get_tag_ids` on `res.partner` records (`ids`); defined by `res.partner` in module `partner_autocomplete`.
+    ///
+    /// Signature: `(unspsc_codes)`
+    pub fn iap_partner_autocomplete_get_tag_ids<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        unspsc_codes: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("unspsc_codes", &unspsc_codes);
+        client
+            .call_method(
+                "res.partner",
+                "iap_partner_autocomplete_get_tag_ids",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `mail_action_blacklist_remove` (no documentation on the server).
+    ///
+    /// Calls `mail_action_blacklist_remove` on `res.partner` records (`ids`); defined by `mail.thread.blacklist` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn mail_action_blacklist_remove<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "mail_action_blacklist_remove",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Transfer the list of the mail thread messages from an model to another
+    ///
+    /// :param id : the old res_id of the mail.message :param new_res_id : the new res_id of the mail.message :param new_model : the name of the new model of the mail.message
+    ///
+    /// Example : my_lead.message_change_thread(my_project_task)
+    ///
+    /// will transfer the context of the thread of my_lead to my_project_task
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `new_thread`
+    /// - `new_parent_message` (default `False`)
+    ///
+    /// Calls `message_change_thread` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(new_thread, new_parent_message=False)`
+    pub fn message_change_thread<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        new_thread: ::serde_json::Value,
+        new_parent_message: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("new_thread", &new_thread);
+        method_args.opt("new_parent_message", new_parent_message);
+        client
+            .call_method("res.partner", "message_change_thread", Some(ids), method_args)
+    }
+    /// `message_get_followers` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `after` (default `None`)
+    /// - `limit` (default `100`)
+    /// - `filter_recipients` (default `False`)
+    ///
+    /// Calls `message_get_followers` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(after=None, limit=100, filter_recipients=False)`
+    pub fn message_get_followers<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        after: Option<::serde_json::Value>,
+        limit: Option<::serde_json::Value>,
+        filter_recipients: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("after", after);
+        method_args.opt("limit", limit);
+        method_args.opt("filter_recipients", filter_recipients);
+        client
+            .call_method("res.partner", "message_get_followers", Some(ids), method_args)
+    }
+    /// Send a mass mail on self, using an external source to render part of the content. It can be either a 'mail.template', either a view used to render the body using QWeb.
+    ///
+    /// SPOILER: this method currently calls a composer in a loop when using a view even if it is suboptimal. This is due to current composer implementation.. This will be cleaned soon to optimize mass mailing through mail.thread and lessen usage of composer itself.
+    ///
+    /// Default values
+    ///
+    /// - subtype_id: will be False, forced by composer in mass mode;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `source_ref` (annotated `record/str`): reference to a source for rendering. It can be one of a MailTemplate record. It will be used to render the various message values (body, subject, recipients, ...). It should behave like using the mail composer with a template; an IrUIView record. It will be used to render the content (body). Other fields are left to the caller and/or default values computation; an XmlID of a MailTemplate or of an IrUiView: see above;
+    /// - `render_values` (annotated `dict`; default `None`): additional rendering values for qweb context;
+    /// - `message_type` (annotated `str`; default `"notification"`): one of 'notification' or 'comment';
+    /// - `auto_commit` (annotated `bool`; default `False`): auto commit after each batch of emails sent (see `MailComposer._action_send_mail()`);
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// created mail.mail records, as sudo
+    ///
+    /// Calls `message_mail_with_source` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(source_ref, render_values=None, message_type='notification', auto_commit=False, kwargs)`
+    pub fn message_mail_with_source<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        source_ref: ::serde_json::Value,
+        render_values: Option<::serde_json::Value>,
+        message_type: Option<&str>,
+        auto_commit: Option<bool>,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("source_ref", &source_ref);
+        method_args.opt("render_values", render_values);
+        method_args.opt("message_type", message_type);
+        method_args.opt("auto_commit", auto_commit);
+        method_args.extra(kwargs);
+        client
+            .call_method(
+                "res.partner",
+                "message_mail_with_source",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Called by `message_process` when a new message is received for a given thread model, if the message did not belong to an existing thread. The default behavior is to create a new record of the corresponding model (based on some very basic info extracted from the message). Additional behavior may be implemented by overriding this method.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `msg_dict` (annotated `dict`): a map containing the email details and attachments. See `message_process` and `mail.message.parse` for details.
+    /// - `custom_values` (annotated `dict`; default `None`): optional dictionary of additional field values to pass to create() when creating the new thread record. Be careful, these values may override any other values coming from the message.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `int`: the id of the newly created thread object
+    ///
+    /// Calls `message_new` on `res.partner` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(msg_dict, custom_values=None) -> int`
+    pub fn message_new<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        msg_dict: ::serde_json::Value,
+        custom_values: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, i64> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("msg_dict", &msg_dict);
+        method_args.opt("custom_values", custom_values);
+        client.call_method("res.partner", "message_new", None, method_args)
+    }
+    /// Shortcut allowing to notify partners of messages that should not be displayed on a document. It pushes notifications on inbox or by email depending on the user configuration, like other notifications.
+    ///
+    /// Default values
+    ///
+    /// - subtype_id: if not given, fallback on `note` to be consistent with what message_post does;
+    ///
+    /// :param list(tuple(str,str), tuple(str,str, dict)) attachments : list of attachment
+    ///
+    /// tuples in the form `(name,content)` or `(name,content, info)` where content is NOT base64 encoded;
+    ///
+    /// Extra keyword arguments will be used either
+    ///
+    /// - as default column values for the new mail.message record if they match mail.message fields;
+    /// - propagated to notification methods if not;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `body` (annotated `str`; default `''`): body of the message, usually raw HTML that will be sanitized
+    /// - `subject` (annotated `str`; default `False`): subject of the message
+    /// - `author_id` (annotated `int`; default `None`): optional ID of partner record being the author. See `_message_compute_author` that uses it to make email_from / author_id coherent;
+    /// - `email_from` (annotated `str`; default `None`): from address of the author. See `_message_compute_author` that uses it to make email_from / author_id coherent;
+    /// - `model` (annotated `str`; default `False`): when invoked on MailThread directly, this method allows to push a notification on a given record (allows to notify on not thread-enabled records);
+    /// - `res_id` (annotated `int`; default `False`): defines the record in combination with model;
+    /// - `subtype_xmlid` (annotated `str`; default `None`): optional xml id of a mail.message.subtype to fetch, will force value of subtype_id;
+    /// - `subtype_id` (annotated `int`; default `False`): subtype_id of the message, used mainly for followers notification mechanism;
+    /// - `partner_ids` (annotated `list(int)`; default `False`): partner_ids to notify in addition to partners computed based on subtype / followers matching;
+    /// - `attachments` (default `None`)
+    /// - `attachment_ids` (annotated `list`; default `None`): list of existing attachments to link to this message Should not be a list of commands. Attachment records attached to mail composer will be attached to the related document.
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// posted mail.message records
+    ///
+    /// Calls `message_notify` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(body='', subject=False, author_id=None, email_from=None, model=False, res_id=False, subtype_xmlid=None, subtype_id=False, partner_ids=False, attachments=None, attachment_ids=None, kwargs)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn message_notify<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        body: Option<&str>,
+        subject: Option<&str>,
+        author_id: Option<i64>,
+        email_from: Option<&str>,
+        model: Option<&str>,
+        res_id: Option<i64>,
+        subtype_xmlid: Option<&str>,
+        subtype_id: Option<i64>,
+        partner_ids: Option<&[i64]>,
+        attachments: Option<::serde_json::Value>,
+        attachment_ids: Option<::serde_json::Value>,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("body", body);
+        method_args.opt("subject", subject);
+        method_args.opt("author_id", author_id);
+        method_args.opt("email_from", email_from);
+        method_args.opt("model", model);
+        method_args.opt("res_id", res_id);
+        method_args.opt("subtype_xmlid", subtype_xmlid);
+        method_args.opt("subtype_id", subtype_id);
+        method_args.opt("partner_ids", partner_ids);
+        method_args.opt("attachments", attachments);
+        method_args.opt("attachment_ids", attachment_ids);
+        method_args.extra(kwargs);
+        client.call_method("res.partner", "message_notify", Some(ids), method_args)
+    }
+    /// Parses an email.message.Message representing an RFC-2822 email and returns a generic dict holding the message details.
+    ///
+    /// Note that partner finding is delegated to a post processing as it is better done using gateway record as context e.g. to check for followers, ... see '_message_parse_post_process'.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `message` (annotated `email.message.Message`): email to parse
+    /// - `save_original` (annotated `bool`; default `False`): whether the returned dict should include an `original` attachment containing the source of the message
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: A dict with the following structure, where each field may not be present if missing in original message: { 'message_id': msg_id, 'subject': subject, 'email_from': from, 'to': to + delivered-to, 'cc': cc, 'recipients': delivered-to + to + cc + resent-to + resent-cc, 'body': unified_body, 'references': references, 'in_reply_to': in-reply-to, 'is_bounce': True if it has been detected as a bounce email 'parent_id': parent mail.message based on in_reply_to or references, 'is_internal': answer to an internal message (note), 'date': date, 'attachments': \[('file1', 'bytes'), ('file2', 'bytes')} }
+    ///
+    /// Calls `message_parse` on `res.partner` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(message, save_original=False) -> dict`
+    pub fn message_parse<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        message: ::serde_json::Value,
+        save_original: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("message", &message);
+        method_args.opt("save_original", save_original);
+        client.call_method("res.partner", "message_parse", None, method_args)
+    }
+    /// Post a new message in an existing thread, returning the new mail.message.
+    ///
+    /// :param list(tuple(str,str), tuple(str,str, dict)) attachments : list of attachment
+    ///
+    /// tuples in the form `(name,content)` or `(name,content, info)` where content is NOT base64 encoded;
+    ///
+    /// Extra keyword arguments will be used either
+    ///
+    /// - as default column values for the new mail.message record if they match mail.message fields;
+    /// - propagated to notification methods if not;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `body` (annotated `str|Markup`; default `''`): body of the message, str content will be escaped, Markup for html body
+    /// - `subject` (annotated `str`; default `None`): subject of the message
+    /// - `message_type` (annotated `str`; default `"notification"`): see mail_message.message_type field. Can be anything but user_notification, reserved for message_notify
+    /// - `email_from` (annotated `str`; default `None`): from address of the author. See `_message_compute_author` that uses it to make email_from / author_id coherent;
+    /// - `author_id` (annotated `int`; default `None`): optional ID of partner record being the author. See `_message_compute_author` that uses it to make email_from / author_id coherent;
+    /// - `parent_id` (annotated `int`; default `False`): handle thread formation
+    /// - `subtype_xmlid` (annotated `str`; default `None`): optional xml id of a mail.message.subtype to fetch, will force value of subtype_id;
+    /// - `subtype_id` (annotated `int`; default `False`): subtype_id of the message, used mainly for followers notification mechanism;
+    /// - `partner_ids` (annotated `list(int)`; default `None`): partner_ids to notify in addition to partners computed based on subtype / followers matching;
+    /// - `outgoing_email_to` (annotated `str`; default `False`): comma-separated list of emails to notify in addition to partner_ids. Experimental support as of Odoo v19;
+    /// - `incoming_email_to` (annotated `str`; default `False`): comma-separated list of emails, already notified by incoming email;
+    /// - `incoming_email_cc` (annotated `str`; default `False`): comma-separated list of emails, already notified by incoming email;
+    /// - `attachments` (default `None`)
+    /// - `attachment_ids` (annotated `list`; default `None`): list of existing attachments to link to this message Should not be a list of commands. Attachment records attached to mail composer will be attached to the related document.
+    /// - `body_is_html` (annotated `bool`; default `False`): indicates body should be threated as HTML even if str to be used only for RPC calls
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// newly create mail.message record
+    ///
+    /// Calls `message_post` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(body='', subject=None, message_type='notification', email_from=None, author_id=None, parent_id=False, subtype_xmlid=None, subtype_id=False, partner_ids=None, outgoing_email_to=False, incoming_email_to=False, incoming_email_cc=False, attachments=None, attachment_ids=None, body_is_html=False, kwargs)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn message_post<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        body: Option<::serde_json::Value>,
+        subject: Option<&str>,
+        message_type: Option<&str>,
+        email_from: Option<&str>,
+        author_id: Option<i64>,
+        parent_id: Option<i64>,
+        subtype_xmlid: Option<&str>,
+        subtype_id: Option<i64>,
+        partner_ids: Option<&[i64]>,
+        outgoing_email_to: Option<&str>,
+        incoming_email_to: Option<&str>,
+        incoming_email_cc: Option<&str>,
+        attachments: Option<::serde_json::Value>,
+        attachment_ids: Option<::serde_json::Value>,
+        body_is_html: Option<bool>,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("body", body);
+        method_args.opt("subject", subject);
+        method_args.opt("message_type", message_type);
+        method_args.opt("email_from", email_from);
+        method_args.opt("author_id", author_id);
+        method_args.opt("parent_id", parent_id);
+        method_args.opt("subtype_xmlid", subtype_xmlid);
+        method_args.opt("subtype_id", subtype_id);
+        method_args.opt("partner_ids", partner_ids);
+        method_args.opt("outgoing_email_to", outgoing_email_to);
+        method_args.opt("incoming_email_to", incoming_email_to);
+        method_args.opt("incoming_email_cc", incoming_email_cc);
+        method_args.opt("attachments", attachments);
+        method_args.opt("attachment_ids", attachment_ids);
+        method_args.opt("body_is_html", body_is_html);
+        method_args.extra(kwargs);
+        client.call_method("res.partner", "message_post", Some(ids), method_args)
+    }
+    /// Post a message on each record of self, using a view to render the body using QWeb.
+    ///
+    /// Default values
+    ///
+    /// - subtype_id: if not given, fallback on `note` to be consistent with what message_post does;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `source_ref` (annotated `record/str`): reference to a source for rendering. It can be one of a MailTemplate record. It will be used to render the various message values (body, subject, recipients, ...). It should behave like using the mail composer with a template; an IrUIView record. It will be used to render the content (body). Other fields are left to the caller and/or default values computation; an XmlID of a MailTemplate or of an IrUiView: see above
+    /// - `render_values` (annotated `dict`; default `None`): additional rendering values for qweb context;
+    /// - `message_type` (annotated `str`; default `"notification"`): one of 'notification' or 'comment';
+    /// - `subtype_xmlid` (annotated `str`; default `False`): optional xml id of a mail.message.subtype to fetch, will force value of subtype_id;
+    /// - `subtype_id` (annotated `int`; default `False`): subtype_id of the message, used mainly for followers notification mechanism;
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// posted mail.message records
+    ///
+    /// Calls `message_post_with_source` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(source_ref, render_values=None, message_type='notification', subtype_xmlid=False, subtype_id=False, kwargs)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn message_post_with_source<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        source_ref: ::serde_json::Value,
+        render_values: Option<::serde_json::Value>,
+        message_type: Option<&str>,
+        subtype_xmlid: Option<&str>,
+        subtype_id: Option<i64>,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("source_ref", &source_ref);
+        method_args.opt("render_values", render_values);
+        method_args.opt("message_type", message_type);
+        method_args.opt("subtype_xmlid", subtype_xmlid);
+        method_args.opt("subtype_id", subtype_id);
+        method_args.extra(kwargs);
+        client
+            .call_method(
+                "res.partner",
+                "message_post_with_source",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Process an incoming RFC2822 email message, relying on
+    ///
+    /// `mail.message.parse()` for the parsing operation, and `message_route()` to figure out the target model.
+    ///
+    /// Once the target model is known, its `message_new` method is called with the new message (if the thread record did not exist) or its `message_update` method (if it did).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `model` (annotated `str`): the fallback model to use if the message does not match any of the currently configured mail aliases (may be None if a matching alias is supposed to be present)
+    /// - `message` (annotated `str | xmlrpclib.Binary`): source of the RFC2822 message
+    /// - `custom_values` (annotated `dict | None`; default `None`): optional dictionary of field values to pass to `message_new` if a new record needs to be created. Ignored if the thread record already exists, and also if a matching mail.alias was found (aliases define their own defaults)
+    /// - `save_original` (annotated `bool`; default `False`): whether to keep a copy of the original email source attached to the message after it is imported.
+    /// - `strip_attachments` (annotated `bool`; default `False`): whether to strip all attachments before processing the message, in order to save some space.
+    /// - `thread_id` (annotated `int`; default `None`): optional ID of the record/thread from `model` to which this mail should be attached. When provided, this overrides the automatic detection based on the message headers.
+    ///
+    /// Calls `message_process` on `res.partner` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(model, message, custom_values=None, save_original=False, strip_attachments=False, thread_id=None)`
+    pub fn message_process<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model: &str,
+        message: ::serde_json::Value,
+        custom_values: Option<::serde_json::Value>,
+        save_original: Option<bool>,
+        strip_attachments: Option<bool>,
+        thread_id: Option<i64>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.arg("message", &message);
+        method_args.opt("custom_values", custom_values);
+        method_args.opt("save_original", save_original);
+        method_args.opt("strip_attachments", strip_attachments);
+        method_args.opt("thread_id", thread_id);
+        client.call_method("res.partner", "message_process", None, method_args)
+    }
+    /// Attempt to figure out the correct target model, thread_id, custom_values and user_id to use for an incoming message. Multiple values may be returned, if a message had multiple recipients matching existing mail.aliases, for example.
+    ///
+    /// The following heuristics are used, in this order:
+    ///
+    /// - if the message replies to an existing thread by having a Message-Id that matches an existing mail_message.message_id, we take the original message model/thread_id pair and ignore custom_value as no creation will take place;
+    /// - look for a mail.alias entry matching the message recipients and use the corresponding model, thread_id, custom_values and user_id. This could lead to a thread update or creation depending on the alias;
+    /// - fallback on provided `model`, `thread_id` and `custom_values`;
+    /// - raise an exception as no route has been found
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `message` (annotated `str`): an email.message instance
+    /// - `message_dict` (annotated `dict`): dictionary holding parsed message variables
+    /// - `model` (annotated `str`; default `None`): the fallback model to use if the message does not match any of the currently configured mail aliases (may be None if a matching alias is supposed to be present)
+    /// - `thread_id` (annotated `int`; default `None`): optional ID of the record/thread from `model` to which this mail should be attached. Only used if the message does not reply to an existing thread and does not match any mail alias.
+    /// - `custom_values` (annotated `dict[str, Any] | None`; default `None`): dictionary mapping field names to default values to be passed to `message_new` if a new record needs to be created. Ignored if the thread record already exists, and also if a matching mail.alias was found (aliases define their own defaults)
+    ///
+    /// # Returns
+    ///
+    /// list of routes \[(model, thread_id, custom_values, user_id, alias)\]
+    ///
+    /// # Errors
+    ///
+    /// - ValueError, TypeError
+    ///
+    /// Calls `message_route` on `res.partner` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(message, message_dict, model=None, thread_id=None, custom_values=None)`
+    pub fn message_route<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        message: &str,
+        message_dict: ::serde_json::Value,
+        model: Option<&str>,
+        thread_id: Option<i64>,
+        custom_values: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("message", &message);
+        method_args.arg("message_dict", &message_dict);
+        method_args.opt("model", model);
+        method_args.opt("thread_id", thread_id);
+        method_args.opt("custom_values", custom_values);
+        client.call_method("res.partner", "message_route", None, method_args)
+    }
+    /// Main public API to add followers to a record set. Its main purpose is to perform access rights checks before calling `_message_subscribe`.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `partner_ids` (default `None`)
+    /// - `subtype_ids` (default `None`)
+    ///
+    /// Calls `message_subscribe` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(partner_ids=None, subtype_ids=None)`
+    pub fn message_subscribe<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        partner_ids: Option<::serde_json::Value>,
+        subtype_ids: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("partner_ids", partner_ids);
+        method_args.opt("subtype_ids", subtype_ids);
+        client.call_method("res.partner", "message_subscribe", Some(ids), method_args)
+    }
+    /// Remove partners from the records followers.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `partner_ids` (default `None`)
+    ///
+    /// Calls `message_unsubscribe` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(partner_ids=None)`
+    pub fn message_unsubscribe<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        partner_ids: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("partner_ids", partner_ids);
+        client.call_method("res.partner", "message_unsubscribe", Some(ids), method_args)
+    }
+    /// Called by `message_process` when a new message is received for an existing thread. The default behavior is to update the record with update_vals taken from the incoming email. Additional behavior may be implemented by overriding this method.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `msg_dict` (annotated `dict`): a map containing the email details and attachments. See `message_process` and `mail.message.parse()` for details.
+    /// - `update_vals` (annotated `dict`; default `None`): a dict containing values to update records given their ids; if the dict is None or is void, no write operation is performed.
+    ///
+    /// Calls `message_update` on `res.partner` records (`ids`); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(msg_dict, update_vals=None)`
+    pub fn message_update<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        msg_dict: ::serde_json::Value,
+        update_vals: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("msg_dict", &msg_dict);
+        method_args.opt("update_vals", update_vals);
+        client.call_method("res.partner", "message_update", Some(ids), method_args)
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `res.partner` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("res.partner", "name_create", None, method_args)
+    }
+    /// Subclasses must call this method and then * either call the standard implementation _notify_cancel_by_type_generic * or implements their own logic
+    ///
+    /// # Parameters
+    ///
+    /// - `notification_type`
+    ///
+    /// Calls `notify_cancel_by_type` on `res.partner` (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
+    ///
+    /// Signature: `(notification_type)`
+    pub fn notify_cancel_by_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        notification_type: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("notification_type", &notification_type);
+        client.call_method("res.partner", "notify_cancel_by_type", None, method_args)
+    }
+    /// `onchange_company_type` (no documentation on the server).
+    ///
+    /// Calls `onchange_company_type` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn onchange_company_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "onchange_company_type",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `onchange_parent_id` (no documentation on the server).
+    ///
+    /// Calls `onchange_parent_id` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn onchange_parent_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "onchange_parent_id",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Utility method used to add an "Open Company" button in partner views
+    ///
+    /// Calls `open_commercial_entity` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn open_commercial_entity<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "open_commercial_entity",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `phone_action_blacklist_remove` (no documentation on the server).
+    ///
+    /// Calls `phone_action_blacklist_remove` on `res.partner` records (`ids`); defined by `mail.thread.phone` in module `phone_validation`.
+    ///
+    /// Signature: `()`
+    pub fn phone_action_blacklist_remove<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "phone_action_blacklist_remove",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Apply a rating to the record. This rating can either be linked to a token (customer flow) or directly a rating record (code flow).
+    ///
+    /// If the current model inherits from mail.thread mixin a message is posted on its chatter. User going through this method should have at least employee rights as well as rights on the current record because of rating manipulation and chatter post (either employee, either sudo-ed in public controllers after security check granting access).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `rate` (annotated `float`): the rating value to apply (from 0 to 5);
+    /// - `token` (annotated `string`; default `None`): access token to fetch the rating to apply (optional);
+    /// - `rating` (annotated `record`; default `None`): rating.rating to apply (if no token);
+    /// - `feedback` (annotated `string`; default `None`): additional feedback (plaintext);
+    /// - `subtype_xmlid` (annotated `string`; default `None`): xml id of a valid mail.message.subtype used to post the message (if it applies). If not given a classic comment is posted;
+    /// - `notify_delay_send` (default `False`): Delay the sending by 2 hours of the email so the user can still change his feedback. If False, the email will be sent immediately.
+    ///
+    /// # Returns
+    ///
+    /// rating.rating record
+    ///
+    /// Calls `rating_apply` on `res.partner` records (`ids`); defined by `mail.thread` in module `rating`.
+    ///
+    /// Signature: `(rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn rating_apply<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        rate: f64,
+        token: Option<&str>,
+        rating: Option<::serde_json::Value>,
+        feedback: Option<&str>,
+        subtype_xmlid: Option<&str>,
+        notify_delay_send: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("rate", &rate);
+        method_args.opt("token", token);
+        method_args.opt("rating", rating);
+        method_args.opt("feedback", feedback);
+        method_args.opt("subtype_xmlid", subtype_xmlid);
+        method_args.opt("notify_delay_send", notify_delay_send);
+        client.call_method("res.partner", "rating_apply", Some(ids), method_args)
+    }
+    /// This method send rating request by email, using a template given in parameter.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `template` (annotated `record`): a mail.template record used to compute the message body;
+    /// - `lang` (annotated `str`; default `False`): optional lang; it can also be specified directly on the template itself in the lang field;
+    /// - `force_send` (annotated `bool`; default `True`): whether to send the request directly or use the mail queue cron (preferred option);
+    ///
+    /// Calls `rating_send_request` on `res.partner` records (`ids`); defined by `mail.thread` in module `rating`.
+    ///
+    /// Signature: `(template, lang=False, force_send=True)`
+    pub fn rating_send_request<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        template: ::serde_json::Value,
+        lang: Option<&str>,
+        force_send: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("template", &template);
+        method_args.opt("lang", lang);
+        method_args.opt("force_send", force_send);
+        client.call_method("res.partner", "rating_send_request", Some(ids), method_args)
+    }
+    /// `schedule_meeting` (no documentation on the server).
+    ///
+    /// Calls `schedule_meeting` on `res.partner` records (`ids`); defined by `res.partner` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn schedule_meeting<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "schedule_meeting",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Returns partners matching search_term that can be invited to a channel.
+    ///
+    /// - If channel_id is specified, only partners that can actually be invited to the channel are returned (not already members, and in accordance to the channel configuration).
+    /// - If no matching partners are found and the search term is a valid email address, then the method may return selectable_email as a fallback direct email invite, provided that the channel allows invites by email.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `search_term`
+    /// - `channel_id` (default `None`)
+    /// - `limit` (default `30`)
+    ///
+    /// Calls `search_for_channel_invite` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `mail`.
+    ///
+    /// Signature: `(search_term, channel_id=None, limit=30)`
+    pub fn search_for_channel_invite<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        search_term: ::serde_json::Value,
+        channel_id: Option<::serde_json::Value>,
+        limit: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("search_term", &search_term);
+        method_args.opt("channel_id", channel_id);
+        method_args.opt("limit", limit);
+        client.call_method("res.partner", "search_for_channel_invite", None, method_args)
+    }
+    /// `signup_cancel` (no documentation on the server).
+    ///
+    /// Calls `signup_cancel` on `res.partner` records (`ids`); defined by `res.partner` in module `auth_signup`.
+    ///
+    /// Signature: `()`
+    pub fn signup_cancel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "signup_cancel",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Get a signup token related to the partner if signup is enabled. If the partner already has a user, get the login parameter.
+    ///
+    /// Calls `signup_get_auth_param` on `res.partner` records (`ids`); defined by `res.partner` in module `auth_signup`.
+    ///
+    /// Signature: `()`
+    pub fn signup_get_auth_param<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner",
+                "signup_get_auth_param",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// generate a new token for the partners with the given validity, if necessary
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `signup_type` (default `"signup"`)
+    ///
+    /// Calls `signup_prepare` on `res.partner` records (`ids`); defined by `res.partner` in module `auth_signup`.
+    ///
+    /// Signature: `(signup_type='signup')`
+    pub fn signup_prepare<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        signup_type: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("signup_type", signup_type);
+        client.call_method("res.partner", "signup_prepare", Some(ids), method_args)
+    }
 }
 /// Values for creating a `res.partner` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

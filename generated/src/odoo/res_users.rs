@@ -6,6 +6,8 @@
 //!
 //! Default order: `name, login`.
 //!
+//! 42 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`, `in_group_12`, `in_group_14`, `in_group_15`, `in_group_16`, `in_group_19`, `in_group_20`, `in_group_21`, `in_group_22`, `in_group_29`, `in_group_3`, `in_group_35`, `in_group_36`, `in_group_37`, `in_group_38`, `in_group_39`, `in_group_41`, `in_group_42`, `in_group_47`, `in_group_48`, `in_group_49`, `in_group_5`, `in_group_50`, `in_group_51`, `in_group_53`, `in_group_54`, `in_group_57`, `in_group_58`, `in_group_59`, `in_group_6`, `in_group_60`, `in_group_61`, `in_group_62`, `in_group_63`, `in_group_64`, `in_group_65`, `in_group_68`, `in_group_69`, `in_group_7`, `in_group_70`, `in_group_71`, `in_group_72`, `in_group_73`, `in_group_76`, `in_group_77`, `in_group_78`, `in_group_79`, `in_group_8`, `in_group_80`, `in_group_81`, `in_group_82`, `in_group_83`, `in_group_84`, `in_group_9`, `sel_groups_13`, `sel_groups_17_18`, `sel_groups_1_10_11`, `sel_groups_23_24_25`, `sel_groups_26_27_28`, `sel_groups_2_4`, `sel_groups_31_34`, `sel_groups_40`, `sel_groups_43_44`, `sel_groups_45_46`, `sel_groups_52`, `sel_groups_55_56`, `sel_groups_66_67`, `sel_groups_74_75`.
 /// User (`res.users`): one record, as `search_read` and `read` return it.
 ///
@@ -3392,6 +3394,805 @@ impl ::runtime::nested::Projection for ResUsers {
         ::runtime::nested::Relation::display_name("work_location_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResUsers {
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `res.users` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_change_password_wizard` (no documentation on the server).
+    ///
+    /// Calls `action_change_password_wizard` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_change_password_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_change_password_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_create_employee` (no documentation on the server).
+    ///
+    /// Calls `action_create_employee` on `res.users` records (`ids`); defined by `res.users` in module `hr`.
+    ///
+    /// Signature: `()`
+    pub fn action_create_employee<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_create_employee",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_create_passkey` (no documentation on the server).
+    ///
+    /// Calls `action_create_passkey` on `res.users` records (`ids`); defined by `res.users` in module `auth_passkey`.
+    ///
+    /// Signature: `()`
+    pub fn action_create_passkey<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_create_passkey",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_get` (no documentation on the server).
+    ///
+    /// Calls `action_get` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_get<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_get",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_employees` (no documentation on the server).
+    ///
+    /// Calls `action_open_employees` on `res.users` records (`ids`); defined by `res.users` in module `hr`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_employees<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_open_employees",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_my_account_settings` (no documentation on the server).
+    ///
+    /// Calls `action_open_my_account_settings` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp_mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_my_account_settings<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_open_my_account_settings",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_related_contact` (no documentation on the server).
+    ///
+    /// Calls `action_related_contact` on `res.users` records (`ids`); defined by `res.users` in module `hr`.
+    ///
+    /// Signature: `()`
+    pub fn action_related_contact<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_related_contact",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reset_password` (no documentation on the server).
+    ///
+    /// Calls `action_reset_password` on `res.users` records (`ids`); defined by `res.users` in module `auth_signup`.
+    ///
+    /// Signature: `()`
+    pub fn action_reset_password<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_reset_password",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_revoke_all_devices` (no documentation on the server).
+    ///
+    /// Calls `action_revoke_all_devices` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_revoke_all_devices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_revoke_all_devices",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Configure the outgoing mail servers.
+    ///
+    /// # Parameters
+    ///
+    /// - `server_type`
+    ///
+    /// Calls `action_setup_outgoing_mail_server` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `mail`.
+    ///
+    /// Signature: `(server_type)`
+    pub fn action_setup_outgoing_mail_server<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        server_type: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("server_type", &server_type);
+        client
+            .call_method(
+                "res.users",
+                "action_setup_outgoing_mail_server",
+                None,
+                method_args,
+            )
+    }
+    /// `action_show_accesses` (no documentation on the server).
+    ///
+    /// Calls `action_show_accesses` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_show_accesses<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_show_accesses",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_show_groups` (no documentation on the server).
+    ///
+    /// Calls `action_show_groups` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_show_groups<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_show_groups",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_show_rules` (no documentation on the server).
+    ///
+    /// Calls `action_show_rules` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_show_rules<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_show_rules",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_test_outgoing_mail_server` (no documentation on the server).
+    ///
+    /// Calls `action_test_outgoing_mail_server` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_test_outgoing_mail_server<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_test_outgoing_mail_server",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_totp_disable` (no documentation on the server).
+    ///
+    /// Calls `action_totp_disable` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp`.
+    ///
+    /// Signature: `()`
+    pub fn action_totp_disable<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_totp_disable",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_totp_enable_wizard` (no documentation on the server).
+    ///
+    /// Calls `action_totp_enable_wizard` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp`.
+    ///
+    /// Signature: `()`
+    pub fn action_totp_enable_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_totp_enable_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_totp_invite` (no documentation on the server).
+    ///
+    /// Calls `action_totp_invite` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp_mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_totp_invite<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_totp_invite",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `res.users` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.users",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `api_key_wizard` (no documentation on the server).
+    ///
+    /// Calls `api_key_wizard` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn api_key_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "api_key_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Verifies and returns the user ID corresponding to the given `credential`, or False if there was no matching user.
+    ///
+    /// # Parameters
+    ///
+    /// - `credential` (annotated `dict`): a dictionary where the type key defines the authentication method and additional keys are passed as required per authentication method. For example: - { 'type': 'password', 'login': 'username', 'password': '123456' } - { 'type': 'webauthn', 'webauthn_response': '{json data}' }
+    /// - `user_agent_env` (annotated `dict`): environment dictionary describing any relevant environment attributes
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: auth_info
+    ///
+    /// Calls `authenticate` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `(credential, user_agent_env) -> dict`
+    pub fn authenticate<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        credential: ::serde_json::Value,
+        user_agent_env: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("credential", &credential);
+        method_args.arg("user_agent_env", &user_agent_env);
+        client.call_method("res.users", "authenticate", Some(ids), method_args)
+    }
+    /// Change current user password. Old password must be provided explicitly to prevent hijacking an existing user session, or for cases where the cleartext password is not used to authenticate requests.
+    ///
+    /// # Parameters
+    ///
+    /// - `old_passwd`
+    /// - `new_passwd`
+    ///
+    /// # Returns
+    ///
+    /// True
+    ///
+    /// # Errors
+    ///
+    /// - odoo.exceptions.UserError when new password is not set or empty
+    ///
+    /// Calls `change_password` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `(old_passwd, new_passwd)`
+    pub fn change_password<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        old_passwd: ::serde_json::Value,
+        new_passwd: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("old_passwd", &old_passwd);
+        method_args.arg("new_passwd", &new_passwd);
+        client.call_method("res.users", "change_password", None, method_args)
+    }
+    /// `check_calendar_credentials` (no documentation on the server).
+    ///
+    /// Calls `check_calendar_credentials` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn check_calendar_credentials<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "check_calendar_credentials",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_synchronization_status` (no documentation on the server).
+    ///
+    /// Calls `check_synchronization_status` on `res.users` records (`ids`); defined by `res.users` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn check_synchronization_status<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "check_synchronization_status",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `context_get` (no documentation on the server).
+    ///
+    /// Calls `context_get` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn context_get<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "context_get",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `res.users` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&ResUsersUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("res.users", "copy", Some(ids), method_args)
+    }
+    /// `get_company_currency_id` (no documentation on the server).
+    ///
+    /// Calls `get_company_currency_id` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_company_currency_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "get_company_currency_id",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Retrieves the partner IDs of the attendees selected in the calendar view.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `include_user` (annotated `bool`; default `True`): Determines whether to include the current user's partner ID in the results.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list`: A list of integer IDs representing the partners selected in the calendar view. If 'include_user' is True, the list will also include the current user's partner ID.
+    ///
+    /// Calls `get_selected_calendars_partner_ids` on `res.users` records (`ids`); defined by `res.users` in module `calendar`.
+    ///
+    /// Signature: `(include_user=True) -> list`
+    pub fn get_selected_calendars_partner_ids<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        include_user: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("include_user", include_user);
+        client
+            .call_method(
+                "res.users",
+                "get_selected_calendars_partner_ids",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `get_totp_invite_url` (no documentation on the server).
+    ///
+    /// Calls `get_totp_invite_url` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp_mail`.
+    ///
+    /// Signature: `()`
+    pub fn get_totp_invite_url<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "get_totp_invite_url",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return whether user `self` belongs to the given group (given by its fully-qualified external ID).
+    ///
+    /// Note that the group `"base.group_no_one"` is only effective in debug mode: the method returns `True` if the user belongs to the group and the current request is in debug mode.
+    ///
+    /// # Parameters
+    ///
+    /// - `group_ext_id` (annotated `str`)
+    ///
+    /// # Returns
+    ///
+    /// Annotated `bool`
+    ///
+    /// Calls `has_group` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `(group_ext_id) -> bool`
+    pub fn has_group<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        group_ext_id: &str,
+    ) -> ::runtime::odoo::Execute<'c, bool> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("group_ext_id", &group_ext_id);
+        client.call_method("res.users", "has_group", Some(ids), method_args)
+    }
+    /// Return whether user `self` satisfies the given group restrictions `group_spec`, i.e., whether it is member of at least one of the groups, and is not a member of any of the groups preceded by `!`.
+    ///
+    /// Note that the group `"base.group_no_one"` is only effective in debug mode, just like method `~.has_group` does.
+    ///
+    /// # Parameters
+    ///
+    /// - `group_spec` (annotated `str`): comma-separated list of fully-qualified group external IDs, optionally preceded by `!`. Example:`"base.group_user,base.group_portal,!base.group_system"`.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `bool`
+    ///
+    /// Calls `has_groups` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `(group_spec) -> bool`
+    pub fn has_groups<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        group_spec: &str,
+    ) -> ::runtime::odoo::Execute<'c, bool> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("group_spec", &group_spec);
+        client.call_method("res.users", "has_groups", Some(ids), method_args)
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `res.users` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("res.users", "name_create", None, method_args)
+    }
+    /// `on_change_login` (no documentation on the server).
+    ///
+    /// Calls `on_change_login` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn on_change_login<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "on_change_login",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `onchange_parent_id` (no documentation on the server).
+    ///
+    /// Calls `onchange_parent_id` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn onchange_parent_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "onchange_parent_id",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `preference_change_password` (no documentation on the server).
+    ///
+    /// Calls `preference_change_password` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn preference_change_password<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "preference_change_password",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `preference_save` (no documentation on the server).
+    ///
+    /// Calls `preference_save` on `res.users` records (`ids`); defined by `res.users` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn preference_save<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "preference_save",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// retrieve the user corresponding to login (login or email), and reset their password
+    ///
+    /// # Parameters
+    ///
+    /// - `login`
+    ///
+    /// Calls `reset_password` on `res.users` records (`ids`); defined by `res.users` in module `auth_signup`.
+    ///
+    /// Signature: `(login)`
+    pub fn reset_password<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        login: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("login", &login);
+        client.call_method("res.users", "reset_password", Some(ids), method_args)
+    }
+    /// `revoke_all_devices` (no documentation on the server).
+    ///
+    /// Calls `revoke_all_devices` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp`.
+    ///
+    /// Signature: `()`
+    pub fn revoke_all_devices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users",
+                "revoke_all_devices",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `send_unregistered_user_reminder` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `after_days` (default `5`)
+    /// - `batch_size` (default `100`)
+    ///
+    /// Calls `send_unregistered_user_reminder` on `res.users` records (`ids`); defined by `res.users` in module `auth_signup`.
+    ///
+    /// Signature: `(after_days=5, batch_size=100)`
+    pub fn send_unregistered_user_reminder<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        after_days: Option<::serde_json::Value>,
+        batch_size: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("after_days", after_days);
+        method_args.opt("batch_size", batch_size);
+        client
+            .call_method(
+                "res.users",
+                "send_unregistered_user_reminder",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// signup a user, to either: - create a new user (no token), or - create a user for a partner (with token, but no user for partner), or - change the password of a user (with token, and existing user). :param values: a dictionary with field values that are written on user :param token: signup token (optional) :return: (dbname, login, password) for the signed up user
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `values`
+    /// - `token` (default `None`)
+    ///
+    /// Calls `signup` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `auth_signup`.
+    ///
+    /// Signature: `(values, token=None)`
+    pub fn signup<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        values: ::serde_json::Value,
+        token: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("values", &values);
+        method_args.opt("token", token);
+        client.call_method("res.users", "signup", None, method_args)
+    }
+    /// `switch_tour_enabled` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `val`
+    ///
+    /// Calls `switch_tour_enabled` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `web_tour`.
+    ///
+    /// Signature: `(val)`
+    pub fn switch_tour_enabled<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        val: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("val", &val);
+        client.call_method("res.users", "switch_tour_enabled", None, method_args)
+    }
+    /// `web_create_users` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `emails`
+    ///
+    /// Calls `web_create_users` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base_setup`.
+    ///
+    /// Signature: `(emails)`
+    pub fn web_create_users<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        emails: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("emails", &emails);
+        client.call_method("res.users", "web_create_users", None, method_args)
+    }
 }
 /// Values for creating a `res.users` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `sale`; extended by `event_sale`, `sale_management`, `sale_mrp`, `sale_pdf_quote_builder`, `sale_project`, `sale_project_stock`, `sale_purchase`, `sale_purchase_project`, `sale_service`, `sale_stock`.
 //!
 //! Default order: `order_id, sequence, id`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 /// Sales Order Line (`sale.order.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -927,6 +929,171 @@ impl ::runtime::nested::Projection for SaleOrderLine {
         ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SaleOrderLine {
+    /// `action_add_from_catalog` (no documentation on the server).
+    ///
+    /// Calls `action_add_from_catalog` on `sale.order.line` records (`ids`); defined by `sale.order.line` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_from_catalog<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sale.order.line",
+                "action_add_from_catalog",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `sale.order.line` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sale.order.line",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `sale.order.line` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sale.order.line",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `compute_uom_qty` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `new_qty`
+    /// - `stock_move`
+    /// - `rounding` (default `True`)
+    ///
+    /// Calls `compute_uom_qty` on `sale.order.line` records (`ids`); defined by `sale.order.line` in module `sale`.
+    ///
+    /// Signature: `(new_qty, stock_move, rounding=True)`
+    pub fn compute_uom_qty<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        new_qty: ::serde_json::Value,
+        stock_move: ::serde_json::Value,
+        rounding: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("new_qty", &new_qty);
+        method_args.arg("stock_move", &stock_move);
+        method_args.opt("rounding", rounding);
+        client.call_method("sale.order.line", "compute_uom_qty", Some(ids), method_args)
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `sale.order.line` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&SaleOrderLineUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("sale.order.line", "copy", Some(ids), method_args)
+    }
+    /// `get_parent_section_line` (no documentation on the server).
+    ///
+    /// Calls `get_parent_section_line` on `sale.order.line` records (`ids`); defined by `sale.order.line` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn get_parent_section_line<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "sale.order.line",
+                "get_parent_section_line",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `has_valued_move_ids` (no documentation on the server).
+    ///
+    /// Calls `has_valued_move_ids` on `sale.order.line` records (`ids`); defined by `sale.order.line` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn has_valued_move_ids<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "sale.order.line",
+                "has_valued_move_ids",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `sale.order.line` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("sale.order.line", "name_create", None, method_args)
+    }
 }
 /// Values for creating a `sale.order.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

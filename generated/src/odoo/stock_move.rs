@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`, `mrp_account`, `project_mrp`, `project_mrp_account`, `project_mrp_sale`, `project_stock_account`, `purchase_mrp`, `purchase_stock`, `sale_project_stock`, `sale_project_stock_account`, `sale_stock`, `stock_account`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 15 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 /// Stock Move (`stock.move`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -1134,6 +1136,303 @@ impl ::runtime::nested::Projection for StockMove {
         ::runtime::nested::Relation::display_name("workorder_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockMove {
+    /// `action_add_from_catalog_byproduct` (no documentation on the server).
+    ///
+    /// Calls `action_add_from_catalog_byproduct` on `stock.move` records (`ids`); defined by `stock.move` in module `mrp`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_from_catalog_byproduct<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_add_from_catalog_byproduct",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_add_from_catalog_raw` (no documentation on the server).
+    ///
+    /// Calls `action_add_from_catalog_raw` on `stock.move` records (`ids`); defined by `stock.move` in module `mrp`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_from_catalog_raw<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_add_from_catalog_raw",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Opens a list of suitable packages to add to a picking.
+    ///
+    /// Calls `action_add_packages` on `stock.move` records (`ids`); defined by `stock.move` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_packages<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_add_packages",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_adjust_valuation` (no documentation on the server).
+    ///
+    /// Calls `action_adjust_valuation` on `stock.move` records (`ids`); defined by `stock.move` in module `stock_account`.
+    ///
+    /// Signature: `()`
+    pub fn action_adjust_valuation<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_adjust_valuation",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `stock.move` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Explodes pickings
+    ///
+    /// Calls `action_explode` on `stock.move` records (`ids`); defined by `stock.move` in module `mrp`.
+    ///
+    /// Signature: `()`
+    pub fn action_explode<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_explode",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_generate_lot_line_vals` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `context_data`
+    /// - `mode`
+    /// - `first_lot`
+    /// - `count`
+    /// - `lot_text`
+    ///
+    /// Calls `action_generate_lot_line_vals` on `stock.move` (an `@api.model` method: no ids); defined by `stock.move` in module `stock`.
+    ///
+    /// Signature: `(context_data, mode, first_lot, count, lot_text)`
+    pub fn action_generate_lot_line_vals<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        context_data: ::serde_json::Value,
+        mode: ::serde_json::Value,
+        first_lot: ::serde_json::Value,
+        count: ::serde_json::Value,
+        lot_text: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("context_data", &context_data);
+        method_args.arg("mode", &mode);
+        method_args.arg("first_lot", &first_lot);
+        method_args.arg("count", &count);
+        method_args.arg("lot_text", &lot_text);
+        client
+            .call_method(
+                "stock.move",
+                "action_generate_lot_line_vals",
+                None,
+                method_args,
+            )
+    }
+    /// Open the form view of the move's reference document, if one exists, otherwise open form view of self
+    ///
+    /// Calls `action_open_reference` on `stock.move` records (`ids`); defined by `stock.move` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_reference<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_open_reference",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_product_forecast_report` (no documentation on the server).
+    ///
+    /// Calls `action_product_forecast_report` on `stock.move` records (`ids`); defined by `stock.move` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_product_forecast_report<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_product_forecast_report",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Returns an action that will open a form view (in a popup) allowing to work on all the move lines of a particular move. This form view is used when "show operations" is not checked on the picking type.
+    ///
+    /// Calls `action_show_details` on `stock.move` records (`ids`); defined by `stock.move` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_show_details<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_show_details",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `stock.move` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `stock.move` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&StockMoveUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("stock.move", "copy", Some(ids), method_args)
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `stock.move` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("stock.move", "name_create", None, method_args)
+    }
+    /// `search_remaining_qty` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `operator`
+    /// - `value`
+    ///
+    /// Calls `search_remaining_qty` on `stock.move` records (`ids`); defined by `stock.move` in module `stock_account`.
+    ///
+    /// Signature: `(operator, value)`
+    pub fn search_remaining_qty<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        operator: ::serde_json::Value,
+        value: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("operator", &operator);
+        method_args.arg("value", &value);
+        client.call_method("stock.move", "search_remaining_qty", Some(ids), method_args)
+    }
+    /// `split_lots` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `lots`
+    ///
+    /// Calls `split_lots` on `stock.move` (an `@api.model` method: no ids); defined by `stock.move` in module `stock`.
+    ///
+    /// Signature: `(lots)`
+    pub fn split_lots<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        lots: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("lots", &lots);
+        client.call_method("stock.move", "split_lots", None, method_args)
+    }
 }
 /// Values for creating a `stock.move` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

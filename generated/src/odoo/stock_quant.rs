@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`, `stock_account`.
 //!
 //! Default order: `id`.
+//!
+//! 22 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 /// Quants (`stock.quant`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -429,6 +431,421 @@ impl ::runtime::nested::Projection for StockQuant {
         ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockQuant {
+    /// `action_apply_all` (no documentation on the server).
+    ///
+    /// Calls `action_apply_all` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_apply_all<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_apply_all",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_apply_inventory` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `date` (default `None`)
+    ///
+    /// Calls `action_apply_inventory` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `(date=None)`
+    pub fn action_apply_inventory<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        date: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("date", date);
+        client
+            .call_method("stock.quant", "action_apply_inventory", Some(ids), method_args)
+    }
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `stock.quant` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_clear_inventory_quantity` (no documentation on the server).
+    ///
+    /// Calls `action_clear_inventory_quantity` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_clear_inventory_quantity<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_clear_inventory_quantity",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_inventory_history` (no documentation on the server).
+    ///
+    /// Calls `action_inventory_history` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_inventory_history<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_inventory_history",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_reset` (no documentation on the server).
+    ///
+    /// Calls `action_reset` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_reset<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_reset",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set_inventory_quantity` (no documentation on the server).
+    ///
+    /// Calls `action_set_inventory_quantity` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_inventory_quantity<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_set_inventory_quantity",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set_inventory_quantity_zero` (no documentation on the server).
+    ///
+    /// Calls `action_set_inventory_quantity_zero` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_inventory_quantity_zero<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_set_inventory_quantity_zero",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_stock_quant_relocate` (no documentation on the server).
+    ///
+    /// Calls `action_stock_quant_relocate` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_stock_quant_relocate<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_stock_quant_relocate",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `stock.quant` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Similar to _get_quants_action except specific for inventory adjustments (i.e. inventory counts).
+    ///
+    /// Calls `action_view_inventory` on `stock.quant` (an `@api.model` method: no ids); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_inventory<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_view_inventory",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_orderpoints` (no documentation on the server).
+    ///
+    /// Calls `action_view_orderpoints` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_orderpoints<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_view_orderpoints",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_quants` (no documentation on the server).
+    ///
+    /// Calls `action_view_quants` on `stock.quant` (an `@api.model` method: no ids); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_quants<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_view_quants",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_stock_moves` (no documentation on the server).
+    ///
+    /// Calls `action_view_stock_moves` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_stock_moves<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.quant",
+                "action_view_stock_moves",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_location_id` (no documentation on the server).
+    ///
+    /// Calls `check_location_id` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn check_location_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.quant",
+                "check_location_id",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_lot_id` (no documentation on the server).
+    ///
+    /// Calls `check_lot_id` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn check_lot_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.quant",
+                "check_lot_id",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_product_id` (no documentation on the server).
+    ///
+    /// Calls `check_product_id` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn check_product_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.quant",
+                "check_product_id",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_quantity` (no documentation on the server).
+    ///
+    /// Calls `check_quantity` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn check_quantity<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.quant",
+                "check_quantity",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `stock.quant` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&StockQuantUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("stock.quant", "copy", Some(ids), method_args)
+    }
+    /// Generates and aggregates quants' barcodes. This method uses the config parameters stock.agg_barcode_max_length to determine the length limit of a single aggregate barcode (400 by default) and stock.barcode_separator to determine which character to use to separate individual encodings (this method can't work without this parameter and will return an empty list.) Depending on the number of quants, those parameters and the length of their barcode encodings, there can be one or more aggregate barcodes.
+    ///
+    /// # Returns
+    ///
+    /// list
+    ///
+    /// Calls `get_aggregate_barcodes` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_aggregate_barcodes<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.quant",
+                "get_aggregate_barcodes",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Directly move a stock.quant to another location and/or package by creating a stock.move.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `location_dest_id` (default `False`): stock.location destination location for the quants
+    /// - `package_dest_id` (default `False`): stock.package destination package for the quants
+    /// - `message` (default `False`): String to fill the reference field on the generated stock.move
+    /// - `unpack` (default `False`): set to True when needing to unpack the quant
+    /// - `up_to_parent_packages` (default `False`): stock.package that are the upper limit to keep the parents
+    ///
+    /// Calls `move_quants` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
+    ///
+    /// Signature: `(location_dest_id=False, package_dest_id=False, message=False, unpack=False, up_to_parent_packages=False)`
+    pub fn move_quants<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        location_dest_id: Option<::serde_json::Value>,
+        package_dest_id: Option<::serde_json::Value>,
+        message: Option<::serde_json::Value>,
+        unpack: Option<::serde_json::Value>,
+        up_to_parent_packages: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("location_dest_id", location_dest_id);
+        method_args.opt("package_dest_id", package_dest_id);
+        method_args.opt("message", message);
+        method_args.opt("unpack", unpack);
+        method_args.opt("up_to_parent_packages", up_to_parent_packages);
+        client.call_method("stock.quant", "move_quants", Some(ids), method_args)
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `stock.quant` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("stock.quant", "name_create", None, method_args)
+    }
 }
 /// Values for creating a `stock.quant` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`, `purchase_stock`.
 //!
 //! Default order: `sequence,id`.
+//!
+//! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 /// Warehouse (`stock.warehouse`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -551,6 +553,196 @@ impl ::runtime::nested::Projection for StockWarehouse {
         ::runtime::nested::Relation::display_name("write_uid"),
         ::runtime::nested::Relation::display_name("xdock_type_id"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockWarehouse {
+    /// Routing(from_loc, dest_loc, picking_type, action)
+    ///
+    /// # Parameters
+    ///
+    /// - `from_loc`
+    /// - `dest_loc`
+    /// - `picking_type`
+    /// - `action`
+    ///
+    /// Calls `Routing` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
+    ///
+    /// Signature: `(from_loc, dest_loc, picking_type, action)`
+    pub fn routing<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        from_loc: ::serde_json::Value,
+        dest_loc: ::serde_json::Value,
+        picking_type: ::serde_json::Value,
+        action: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("from_loc", &from_loc);
+        method_args.arg("dest_loc", &dest_loc);
+        method_args.arg("picking_type", &picking_type);
+        method_args.arg("action", &action);
+        client.call_method("stock.warehouse", "Routing", Some(ids), method_args)
+    }
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `stock.warehouse` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `stock.warehouse` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_all_routes` (no documentation on the server).
+    ///
+    /// Calls `action_view_all_routes` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_all_routes<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse",
+                "action_view_all_routes",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `stock.warehouse` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<&StockWarehouseUpdate>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("stock.warehouse", "copy", Some(ids), method_args)
+    }
+    /// `create_resupply_routes` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `supplier_warehouses`
+    ///
+    /// Calls `create_resupply_routes` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
+    ///
+    /// Signature: `(supplier_warehouses)`
+    pub fn create_resupply_routes<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        supplier_warehouses: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("supplier_warehouses", &supplier_warehouses);
+        client
+            .call_method(
+                "stock.warehouse",
+                "create_resupply_routes",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `get_current_warehouses` (no documentation on the server).
+    ///
+    /// Calls `get_current_warehouses` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_current_warehouses<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.warehouse",
+                "get_current_warehouses",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Define the rules source/destination locations, picking_type and action needed for each warehouse route configuration.
+    ///
+    /// Calls `get_rules_dict` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_rules_dict<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.warehouse",
+                "get_rules_dict",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `stock.warehouse` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("stock.warehouse", "name_create", None, method_args)
+    }
 }
 /// Values for creating a `stock.warehouse` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
