@@ -77,6 +77,10 @@
 //! `exists`, `copy`, `action_archive` / `action_unarchive`. Arguments bind by each method's
 //! Python signature (positional or by name on JSON-RPC, by name only on JSON-2).
 //!
+//! Business methods (`action_confirm`, `action_post`, ...): a few built-ins that move a
+//! document's state, and any answer a test configures with
+//! [`FakeOdooBuilder::method_result`]; see `business.rs` for the list and the leniencies.
+//!
 //! # Fidelity notes (where the recordings or Odoo's code decided)
 //!
 //! - `read` of a missing id answers the existing records only (recorded: `[]`), while `write`
@@ -138,6 +142,7 @@
 //!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
 //!   The `Content-Type` of JSON-RPC requests is not checked.
 
+mod business;
 mod dates;
 mod domain;
 mod errors;
@@ -471,4 +476,6 @@ pub(crate) struct Config {
     pub removed_models: Vec<String>,
     /// Serve Odoo 19's `/doc-bearer/*` (see [`FakeOdooBuilder::api_doc`]).
     pub api_doc: bool,
+    /// Business-method answers (see [`FakeOdooBuilder::method_result`]).
+    pub method_results: Vec<(String, String, serde_json::Value)>,
 }

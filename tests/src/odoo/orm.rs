@@ -255,7 +255,7 @@ pub(crate) struct Orm<'a> {
 }
 
 impl Orm<'_> {
-    fn errors(&self) -> Errors<'_> {
+    pub(crate) fn errors(&self) -> Errors<'_> {
         Errors { fx: self.env.fx }
     }
 
@@ -287,6 +287,20 @@ impl Orm<'_> {
             return Err(self.errors().unknown_model(Via::Rpc, model));
         }
         let Some(spec) = spec(self.version(), method) else {
+            if super::business::known(self, model, method) {
+                // ids come first (positionally); other arguments are accepted and ignored.
+                let ids = match args.first() {
+                    Some(v) => Some(ids_arg(v).ok_or_else(|| {
+                        self.type_error(format!(
+                            "'{}' object cannot be interpreted as record ids",
+                            py_type(v)
+                        ))
+                    })?),
+                    None => None,
+                };
+                self.check_access(model, method)?;
+                return super::business::call(self, Via::Rpc, model, method, ids);
+            }
             return Err(self.errors().unknown_method(Via::Rpc, model, method));
         };
         let context = match kwargs.remove("context") {
@@ -375,6 +389,17 @@ impl Orm<'_> {
             return Err(self.errors().private_method(Via::Json2, model, method));
         }
         let Some(spec) = spec(self.version(), method) else {
+            if super::business::known(self, model, method) {
+                let ids = match body.get("ids") {
+                    Some(v) => Some(ids_arg(v).ok_or_else(|| {
+                        self.errors()
+                            .json2_unprocessable("ids must be a list of integers")
+                    })?),
+                    None => Some(Vec::new()),
+                };
+                self.check_access(model, method)?;
+                return super::business::call(self, Via::Json2, model, method, ids);
+            }
             return Err(self.errors().unknown_method(Via::Json2, model, method));
         };
         let ids = match body.remove("ids") {

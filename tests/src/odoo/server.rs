@@ -156,6 +156,17 @@ impl FakeOdooBuilder {
         self
     }
 
+    /// Answer the business method `model.method` with `value` (on any ids, over every
+    /// transport), instead of the built-in behaviour or the "method does not exist" error. No
+    /// real server was recorded running business methods: give the answer your app expects,
+    /// e.g. the action dict of `action_view_invoice`.
+    pub fn method_result(mut self, model: &str, method: &str, value: Value) -> Self {
+        self.cfg
+            .method_results
+            .push((model.to_owned(), method.to_owned(), value));
+        self
+    }
+
     /// Also seed a few hundred synthetic records grown from the recorded ones, so that
     /// `search_read` pages through something real: see [`LARGE_DEMO`](super::LARGE_DEMO) for the
     /// counts. Off by default (tests count on the recorded demo records); on in the `fake-erp`
@@ -258,6 +269,7 @@ impl FakeOdoo {
                 alter_fields: Vec::new(),
                 removed_models: Vec::new(),
                 api_doc: true,
+                method_results: Vec::new(),
             },
         }
     }
@@ -310,6 +322,11 @@ impl FakeOdoo {
                 rec.insert("active".into(), true.into());
                 store.put("res.users", rec);
             }
+        }
+        for (model, method, value) in &cfg.method_results {
+            store
+                .method_results
+                .insert((model.clone(), method.clone()), value.clone());
         }
         let session_epoch = Arc::new(AtomicU64::new(0));
         let shared = Arc::new(Shared {
@@ -428,6 +445,14 @@ impl FakeOdoo {
             .records(model)
             .map(|r| r.values().map(|rec| Value::Object(rec.clone())).collect())
             .unwrap_or_default()
+    }
+
+    /// Answer the business method `model.method` with `value` from now on (see
+    /// [`FakeOdooBuilder::method_result`]).
+    pub fn set_method_result(&self, model: &str, method: &str, value: Value) {
+        lock(&self.shared.store)
+            .method_results
+            .insert((model.to_owned(), method.to_owned()), value);
     }
 
     /// Store a record as given, without validation (a `[id, "name"]` many2one pair is kept as

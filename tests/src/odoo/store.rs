@@ -61,6 +61,9 @@ pub(crate) struct Store {
     /// Records only administrators may read, as a record rule would hide them
     /// ([`FakeOdoo::deny_read`](super::FakeOdoo::deny_read)).
     pub read_denied: HashSet<(String, i64)>,
+    /// Business-method answers configured by a test: (model, method) → result
+    /// ([`FakeOdooBuilder::method_result`](super::FakeOdooBuilder::method_result)).
+    pub method_results: HashMap<(String, String), serde_json::Value>,
 }
 
 impl Store {
