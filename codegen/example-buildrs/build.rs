@@ -54,7 +54,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "sale.order.picking_policy",
             // Filled by the parent when lines are created through order_line.
             "sale.order.line.order_id",
+            "account.move.line.move_id",
+            "account.move.date",
+            "account.move.auto_post",
         ])
+        // Business methods (action_confirm, action_post, ...) from the bundled
+        // methods file: Odoo 18 cannot list them itself.
+        .bundled_methods(true)
         .layout(codegen::Layout::SingleFile("odoo.rs".into()))
         .generate()?;
 
