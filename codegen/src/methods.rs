@@ -176,7 +176,9 @@ impl Method {
                 "return" => match value {
                     Value::Object(r) => {
                         let mut ret = Return::default();
-                        let a = r.get("annotation").is_none_or(|v| opt_text(&mut ret.annotation, v));
+                        let a = r
+                            .get("annotation")
+                            .is_none_or(|v| opt_text(&mut ret.annotation, v));
                         let d = r.get("doc").is_none_or(|v| opt_text(&mut ret.doc, v));
                         m.returns = Some(ret);
                         a && d
@@ -450,7 +452,8 @@ pub fn bundled() -> MethodsFile {
 }
 
 /// ORM methods the bundled file keeps although `core` defines them.
-pub const BUNDLED_CORE_KEPT: &[&str] = &["action_archive", "action_unarchive", "copy", "name_create"];
+pub const BUNDLED_CORE_KEPT: &[&str] =
+    &["action_archive", "action_unarchive", "copy", "name_create"];
 
 /// Build the bundled file's content from `api_doc` answers (model → answer).
 pub fn bundle(answers: &BTreeMap<String, Value>, source: &str) -> Result<MethodsFile> {
@@ -534,6 +537,9 @@ mod tests {
                 .values()
                 .all(|m| m.keys().all(|name| is_public(name)))
         );
-        assert_eq!(beside(Path::new("s/odoo-18.json")), Path::new("s/odoo-18.methods.json"));
+        assert_eq!(
+            beside(Path::new("s/odoo-18.json")),
+            Path::new("s/odoo-18.methods.json")
+        );
     }
 }

@@ -29,7 +29,8 @@ fn recorded_api_doc() -> BTreeMap<String, Value> {
         if model == "index" {
             continue;
         }
-        let recording: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let recording: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(recording["http_status"], 200, "{name}");
         out.insert(model.to_owned(), recording["response"].clone());
     }
@@ -60,11 +61,19 @@ fn every_recorded_method_is_public_and_parameters_follow_the_signature() {
     for (model, answer) in recorded_api_doc() {
         let all = methods::from_api_doc(&answer).unwrap();
         let raw = answer["methods"].as_object().unwrap();
-        assert_eq!(all.len(), raw.keys().filter(|k| !k.starts_with('_')).count(), "{model}");
+        assert_eq!(
+            all.len(),
+            raw.keys().filter(|k| !k.starts_with('_')).count(),
+            "{model}"
+        );
         for (name, m) in &all {
             let order = methods::signature_names(m.signature.as_deref().unwrap_or(""));
             let mine: Vec<&str> = m.parameters.iter().map(|p| p.name.as_str()).collect();
-            let shown: Vec<&str> = order.iter().map(String::as_str).filter(|n| mine.contains(n)).collect();
+            let shown: Vec<&str> = order
+                .iter()
+                .map(String::as_str)
+                .filter(|n| mine.contains(n))
+                .collect();
             assert_eq!(&mine[..shown.len()], shown.as_slice(), "{model}.{name}");
         }
     }
@@ -106,7 +115,10 @@ fn hostile_methods() {
     let mut b = codegen::Builder::new();
     b.schema(&path);
     let schema = b.load_schema().unwrap();
-    assert!(schema.models["x.hostile"].methods.len() > 5, "hostile.methods.json is picked up beside hostile.json");
+    assert!(
+        schema.models["x.hostile"].methods.len() > 5,
+        "hostile.methods.json is picked up beside hostile.json"
+    );
     insta::assert_snapshot!("methods_hostile", wrappers(&schema, "x.hostile"));
 }
 
@@ -115,9 +127,16 @@ fn old_snapshots_load_and_stay_format_1() {
     let text = std::fs::read_to_string(root().join("generated/schema/odoo-18.json")).unwrap();
     let schema = Schema::parse(&text, Path::new("odoo-18.json")).unwrap();
     assert!(schema.models.values().all(|m| m.methods.is_empty()));
-    assert_eq!(schema.to_json(), text, "no methods: written exactly as before");
+    assert_eq!(
+        schema.to_json(),
+        text,
+        "no methods: written exactly as before"
+    );
     let with = bundled_18();
     let json = with.to_json();
     assert!(json.starts_with("{\n  \"format\": 2,"));
-    assert_eq!(Schema::parse(&json, Path::new("x")).unwrap().models, with.models);
+    assert_eq!(
+        Schema::parse(&json, Path::new("x")).unwrap().models,
+        with.models
+    );
 }

@@ -20,29 +20,17 @@ async fn client(odoo: &FakeOdoo) -> OdooClient {
         .unwrap()
 }
 
-/// The README's ten lines, between the markers (the README block must hold the same lines).
-async fn readme(
-    client: &OdooClient,
-    customer: i64,
-    product: i64,
-) -> runtime::Result<Vec<AccountMove>> {
+/// The README's ten lines, between the markers (the README block must hold the same lines;
+/// not formatted, so that they stay ten).
+#[rustfmt::skip]
+async fn readme(client: &OdooClient, customer: i64, product: i64) -> runtime::Result<Vec<AccountMove>> {
     // README-BEGIN
-    let line = SaleOrderLineCreate::new()
-        .product_id(product)
-        .product_uom_qty(3.0);
-    let order = client
-        .create(&SaleOrderCreate::new(customer).order_line([Command::create(&line)]))
-        .await?;
+    let line = SaleOrderLineCreate::new().product_id(product).product_uom_qty(3.0);
+    let order = client.create(&SaleOrderCreate::new(customer).order_line([Command::create(&line)])).await?;
     SaleOrder::action_confirm(client, &[order]).await?; // true; the order is now a sale order
-    let line = AccountMoveLineCreate::new()
-        .product_id(product)
-        .quantity(3.0)
-        .price_unit(25.0);
-    let invoice = AccountMoveCreate::new()
-        .move_type(MoveType::OutInvoice)
-        .partner_id(customer)
-        .invoice_origin("the order")
-        .invoice_line_ids([Command::create(&line)]);
+    let line = AccountMoveLineCreate::new().product_id(product).quantity(3.0).price_unit(25.0);
+    let invoice = AccountMoveCreate::new().move_type(MoveType::OutInvoice).partner_id(customer)
+        .invoice_origin("the order").invoice_line_ids([Command::create(&line)]);
     let invoice = client.create(&invoice).await?;
     AccountMove::action_post(client, &[invoice]).await?; // posted, numbered, in the ledger
     let posted = client.read::<AccountMove>(&[invoice]).await?;

@@ -332,9 +332,18 @@ mod tests {
                 "@return: True",
             ]
         );
-        assert_eq!(html_lines("<p># not a heading</p><p>    code?</p>"), ["\\# not a heading", "", "code?"]);
-        assert_eq!(html_lines("a < b &bogus; <tt>x`y</tt>"), ["a \\< b &bogus; x\\`y"]);
+        assert_eq!(
+            html_lines("<p># not a heading</p><p>    code?</p>"),
+            ["\\# not a heading", "", "code?"]
+        );
+        assert_eq!(
+            html_lines("a < b &bogus; <tt>x`y</tt>"),
+            ["a \\< b &bogus; x\\`y"]
+        );
         assert_eq!(html_lines(""), Vec::<String>::new());
-        assert_eq!(html_lines("<p>*/ fn evil() {} /*</p>"), ["*/ fn evil() {} /*"]);
+        assert_eq!(
+            html_lines("<p>*/ fn evil() {} /*</p>"),
+            ["*/ fn evil() {} /*"]
+        );
     }
 }

@@ -39,11 +39,13 @@ fn param_type(m: &ModelPlan<'_>, p: &ParamPlan<'_>, rt: &TokenStream) -> TokenSt
         ParamType::Strs => quote!(&[&str]),
         ParamType::Domain => quote!(#rt::Domain),
         ParamType::Values => {
-            let t = proc_macro2::Ident::new(&format!("{base}Update"), proc_macro2::Span::call_site());
+            let t =
+                proc_macro2::Ident::new(&format!("{base}Update"), proc_macro2::Span::call_site());
             quote!(&#t)
         }
         ParamType::ValuesList => {
-            let t = proc_macro2::Ident::new(&format!("{base}Create"), proc_macro2::Span::call_site());
+            let t =
+                proc_macro2::Ident::new(&format!("{base}Create"), proc_macro2::Span::call_site());
             quote!(&[#t])
         }
         ParamType::Json => quote!(::serde_json::Value),
@@ -136,14 +138,20 @@ fn method_docs(m: &ModelPlan<'_>, mp: &MethodPlan<'_>) -> Vec<String> {
         .map(docs::html_lines)
         .unwrap_or_default();
     if lines.is_empty() {
-        lines.push(format!("{} (no documentation on the server).", code(mp.wire)));
+        lines.push(format!(
+            "{} (no documentation on the server).",
+            code(mp.wire)
+        ));
     }
     if !mp.params.is_empty() || mp.var_keyword.is_some() || !mp.var_positional.is_empty() {
         lines.push(String::new());
         lines.push("# Parameters".into());
         lines.push(String::new());
         if mp.params.iter().any(|p| p.optional) {
-            lines.push("A parameter with a default is an `Option`: `None` leaves the server's default.".into());
+            lines.push(
+                "A parameter with a default is an `Option`: `None` leaves the server's default."
+                    .into(),
+            );
             lines.push(String::new());
         }
         for p in &mp.params {
@@ -227,9 +235,11 @@ fn method_docs(m: &ModelPlan<'_>, mp: &MethodPlan<'_>) -> Vec<String> {
         }
     );
     match (&method.model, &method.module) {
-        (Some(class), Some(module)) => {
-            call.push_str(&format!("; defined by {} in module {}", code(class), code(module)))
-        }
+        (Some(class), Some(module)) => call.push_str(&format!(
+            "; defined by {} in module {}",
+            code(class),
+            code(module)
+        )),
         (None, Some(module)) => call.push_str(&format!("; defined in module {}", code(module))),
         (Some(class), None) => call.push_str(&format!("; defined by {}", code(class))),
         (None, None) => {}

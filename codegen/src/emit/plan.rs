@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
-use crate::naming::{self, Case, Name};
 use crate::methods::{Method, Parameter};
+use crate::naming::{self, Case, Name};
 use crate::schema::{Field, Model, Schema};
 use crate::typemap::methods::{self as method_types, ParamType, ReturnType};
 use crate::typemap::odoo::{self as typemap, RustType};
@@ -278,7 +278,14 @@ fn plan_methods<'a>(model_name: &str, model: &'a Model) -> Result<Vec<MethodPlan
         // Several `**kwargs` cannot exist in Python; keep the first, treat others as named.
         let var_kw_index = named.iter().position(|p| p.is_var_keyword());
         let sources: Vec<&str> = named.iter().map(|p| p.name.as_str()).collect();
-        let pnames = naming::unique(&owner, "parameter", &sources, Case::Snake, WRAPPER_LOCALS, "_")?;
+        let pnames = naming::unique(
+            &owner,
+            "parameter",
+            &sources,
+            Case::Snake,
+            WRAPPER_LOCALS,
+            "_",
+        )?;
         let mut params = Vec::new();
         let mut var_keyword = None;
         for (i, (p, pname)) in named.into_iter().zip(pnames).enumerate() {
@@ -307,7 +314,10 @@ fn plan_methods<'a>(model_name: &str, model: &'a Model) -> Result<Vec<MethodPlan
             .collect();
         let (returns, returns_nullable) = method_types::returns(
             wire,
-            method.returns.as_ref().and_then(|r| r.annotation.as_deref()),
+            method
+                .returns
+                .as_ref()
+                .and_then(|r| r.annotation.as_deref()),
         );
         out.push(MethodPlan {
             wire,

@@ -162,7 +162,10 @@ mod tests {
             param(Some("list[str] | tuple[str, ...]")),
             (ParamType::Strs, false)
         );
-        assert_eq!(param(Some("dict[str, int | list]")), (ParamType::Json, false));
+        assert_eq!(
+            param(Some("dict[str, int | list]")),
+            (ParamType::Json, false)
+        );
         assert_eq!(param(Some("str|Markup")), (ParamType::Json, false));
         assert_eq!(param(Some("None")), (ParamType::Json, true));
         assert_eq!(param(Some("")), (ParamType::Json, false));
@@ -172,10 +175,19 @@ mod tests {
 
     #[test]
     fn return_types() {
-        assert_eq!(returns("action_confirm", Some("bool")), (ReturnType::Bool, false));
+        assert_eq!(
+            returns("action_confirm", Some("bool")),
+            (ReturnType::Bool, false)
+        );
         assert_eq!(returns("action_post", None), (ReturnType::Action, false));
-        assert_eq!(returns("button_validate", Some("dict")), (ReturnType::Action, false));
-        assert_eq!(returns("get_views", Some("dict")), (ReturnType::Json, false));
+        assert_eq!(
+            returns("button_validate", Some("dict")),
+            (ReturnType::Action, false)
+        );
+        assert_eq!(
+            returns("get_views", Some("dict")),
+            (ReturnType::Json, false)
+        );
         assert_eq!(returns("message_post", None), (ReturnType::Json, false));
         assert_eq!(returns("x", Some("None")), (ReturnType::Unit, false));
         assert_eq!(returns("x", Some("int | None")), (ReturnType::Int, true));

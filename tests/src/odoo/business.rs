@@ -44,15 +44,42 @@ fn builtin(model: &str, method: &str) -> Option<Builtin> {
     let f = || json!(false);
     let null = || Value::Null;
     Some(match (model, method) {
-        ("sale.order", "action_confirm") => Builtin { state: "sale", answer: t },
-        ("sale.order", "action_cancel") => Builtin { state: "cancel", answer: t },
-        ("sale.order", "action_draft") => Builtin { state: "draft", answer: t },
-        ("account.move", "action_post") => Builtin { state: "posted", answer: f },
-        ("account.move", "button_draft") => Builtin { state: "draft", answer: null },
-        ("account.move", "button_cancel") => Builtin { state: "cancel", answer: null },
-        ("stock.picking", "action_confirm") => Builtin { state: "confirmed", answer: t },
-        ("stock.picking", "button_validate") => Builtin { state: "done", answer: t },
-        ("stock.picking", "action_cancel") => Builtin { state: "cancel", answer: t },
+        ("sale.order", "action_confirm") => Builtin {
+            state: "sale",
+            answer: t,
+        },
+        ("sale.order", "action_cancel") => Builtin {
+            state: "cancel",
+            answer: t,
+        },
+        ("sale.order", "action_draft") => Builtin {
+            state: "draft",
+            answer: t,
+        },
+        ("account.move", "action_post") => Builtin {
+            state: "posted",
+            answer: f,
+        },
+        ("account.move", "button_draft") => Builtin {
+            state: "draft",
+            answer: null,
+        },
+        ("account.move", "button_cancel") => Builtin {
+            state: "cancel",
+            answer: null,
+        },
+        ("stock.picking", "action_confirm") => Builtin {
+            state: "confirmed",
+            answer: t,
+        },
+        ("stock.picking", "button_validate") => Builtin {
+            state: "done",
+            answer: t,
+        },
+        ("stock.picking", "action_cancel") => Builtin {
+            state: "cancel",
+            answer: t,
+        },
         _ => return None,
     })
 }
