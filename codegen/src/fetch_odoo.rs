@@ -15,6 +15,24 @@
 //!
 //! Secrets never come from the command line: the API key is read from `ODOO_API_KEY`, or the
 //! password from `ODOO_PASSWORD`, or else asked for on the terminal (not echoed).
+//!
+//! Business methods ([`methods`]): on Odoo 19+ they come from `api_doc`
+//! (`/doc-bearer/<model>.json`, one call per model; it needs an API key). Odoo 16–18 cannot
+//! list them, so the list comes from a methods file (`--methods`, or the file beside `--out`,
+//! or the bundled one) and each listed method is checked on the server without running it:
+//!
+//! `execute_kw(model, method, [], {"erpbind_probe_not_a_parameter": true})`, i.e. no
+//! positional arguments at all (not even an empty id list) and one keyword no method
+//! declares. Odoo's `call_kw` (16–18, `odoo/api.py`) first looks the method up — a missing one
+//! is `AttributeError` ("The method 'x' does not exist on the model 'y'" on 17–18, "type object
+//! 'y' has no attribute 'x'" on 16), a private one `AccessError` — and only then binds
+//! arguments: a method on records takes its ids from `args[0]` and fails with `IndexError`
+//! before the method runs; an `@api.model` method is called with the unknown keyword and
+//! Python refuses it with `TypeError` before its body runs. Either error means "exists".
+//! Calling with `[]` as the ids instead would run the method on an empty recordset, which is
+//! not side-effect free in general. The one case the probe cannot make safe is an
+//! `@api.model` method that accepts `**kwargs` (it would run): those are kept unchecked and
+//! reported as such.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal as _;
@@ -28,6 +46,7 @@ use serde_json::{Map, Value};
 
 use crate::api_doc::{self, ApiDocIndex};
 use crate::error::{Error, Result};
+use crate::methods::{self as methods_file, Method, MethodsFile};
 use crate::schema::{IrModelRow, Schema};
 use crate::select::Selection;
 
@@ -69,6 +88,246 @@ pub struct FetchOdoo {
     /// Allow plain http to a host other than 127.0.0.1.
     #[arg(long)]
     pub allow_insecure_http: bool,
+    /// Odoo 16–18: the methods file listing business methods to check and keep (default: the
+    /// `.methods.json` file beside `--out` if there is one, else the bundled list).
+    #[arg(long, value_name = "FILE")]
+    pub methods: Option<PathBuf>,
+    /// Do not record business methods.
+    #[arg(long)]
+    pub no_methods: bool,
+}
+
+/// The keyword the existence probe sends: no Odoo method declares it.
+pub const PROBE_KWARG: &str = "erpbind_probe_not_a_parameter";
+
+/// What happened to the business methods during a fetch.
+#[derive(Debug, Clone, Default)]
+pub struct MethodStats {
+    /// Where the list came from (`odoo 19.0 api_doc`, or a methods file's `source`).
+    pub source: String,
+    /// Methods kept in the snapshot.
+    pub kept: usize,
+    /// Listed methods the server does not have (model, method, why): left out.
+    pub dropped: Vec<(String, String, String)>,
+    /// Kept without a check (model, method, why).
+    pub unchecked: Vec<(String, String, String)>,
+    /// Models of the list that the snapshot does not have (not fetched, or not installed).
+    pub models_missing: Vec<String>,
+    /// api_doc or probe calls that failed otherwise (model, error): nothing recorded for them.
+    pub failed: Vec<(String, String)>,
+    pub calls: usize,
+}
+
+/// How a probe came out.
+enum Probe {
+    Exists,
+    Missing(String),
+    Unchecked(String),
+    Failed(String),
+}
+
+async fn probe(client: &OdooClient, model: &str, name: &str, method: &Method) -> Probe {
+    let takes_kwargs = method.parameters.iter().any(|p| p.is_var_keyword());
+    if method.is_model_method() && takes_kwargs {
+        return Probe::Unchecked(
+            "an @api.model method taking **kwargs: the probe could run it".into(),
+        );
+    }
+    let mut kwargs = serde_json::Map::new();
+    kwargs.insert(PROBE_KWARG.into(), Value::Bool(true));
+    let answer = client
+        .execute_kw::<Value>(model, name, Vec::new(), Value::Object(kwargs))
+        .await;
+    match answer {
+        // Only a method swallowing any keyword gets here; it exists (and ran without ids).
+        Ok(_) => Probe::Exists,
+        Err(e) => match e.fault() {
+            Some(f) => {
+                let missing = f.name() == "builtins.AttributeError"
+                    && (f.message().contains("does not exist")
+                        || f.message().contains("has no attribute"));
+                let private = f.name() == "odoo.exceptions.AccessError"
+                    && f.message().contains("Private methods");
+                if missing {
+                    Probe::Missing("the server has no such method".into())
+                } else if private {
+                    Probe::Missing("private on this server".into())
+                } else {
+                    Probe::Exists
+                }
+            }
+            None => Probe::Failed(e.to_string()),
+        },
+    }
+}
+
+/// Record business methods in `schema`: from `api_doc` on Odoo 19+, else from `file` (each
+/// listed method checked on the server first; see the module docs). Never fails on a method:
+/// what could not be read or checked is in the stats.
+pub async fn methods(
+    client: &OdooClient,
+    schema: &mut Schema,
+    file: Option<MethodsFile>,
+    concurrency: usize,
+) -> Result<MethodStats> {
+    let mut stats = MethodStats::default();
+    let version = client.server_version();
+    if version.major >= 19 {
+        stats.source = format!("odoo {} api_doc", version.serie);
+        let names: Vec<String> = schema.models.keys().cloned().collect();
+        let mut calls = stream::iter(names.into_iter().map(|model| async move {
+            let answer = client.api_doc(&model).await;
+            (model, answer)
+        }))
+        .buffer_unordered(concurrency.max(1));
+        let mut found = BTreeMap::new();
+        while let Some((model, answer)) = calls.next().await {
+            stats.calls += 1;
+            match answer
+                .map_err(|e| e.to_string())
+                .and_then(|doc| methods_file::from_api_doc(&doc).map_err(|e| e.to_string()))
+            {
+                Ok(m) => {
+                    found.insert(model, m);
+                }
+                Err(e) => stats.failed.push((model, e)),
+            }
+        }
+        drop(calls);
+        stats.failed.sort();
+        for (model, m) in found {
+            stats.kept += m.len();
+            if let Some(slot) = schema.models.get_mut(&model) {
+                slot.methods = m;
+            }
+        }
+        if stats.kept > 0 {
+            schema.methods_source = Some(stats.source.clone());
+        }
+        return Ok(stats);
+    }
+    let Some(file) = file else {
+        return Ok(stats);
+    };
+    stats.source = file.source.clone();
+    let mut listed = Vec::new();
+    for (model, methods) in &file.models {
+        if !schema.models.contains_key(model) {
+            stats.models_missing.push(model.clone());
+            continue;
+        }
+        for (name, m) in methods {
+            listed.push((model.clone(), name.clone(), m.clone()));
+        }
+    }
+    let mut probes = stream::iter(listed.into_iter().map(|(model, name, m)| async move {
+        let outcome = probe(client, &model, &name, &m).await;
+        (model, name, m, outcome)
+    }))
+    .buffer_unordered(concurrency.max(1));
+    let mut kept: BTreeMap<String, BTreeMap<String, Method>> = BTreeMap::new();
+    while let Some((model, name, m, outcome)) = probes.next().await {
+        match outcome {
+            Probe::Exists => {
+                stats.calls += 1;
+                kept.entry(model).or_default().insert(name, m);
+            }
+            Probe::Unchecked(why) => {
+                stats.unchecked.push((model.clone(), name.clone(), why));
+                kept.entry(model).or_default().insert(name, m);
+            }
+            Probe::Missing(why) => {
+                stats.calls += 1;
+                stats.dropped.push((model, name, why));
+            }
+            Probe::Failed(e) => {
+                stats.calls += 1;
+                stats.failed.push((format!("{model}.{name}"), e));
+            }
+        }
+    }
+    drop(probes);
+    stats.dropped.sort();
+    stats.unchecked.sort();
+    stats.failed.sort();
+    stats.kept = kept.values().map(BTreeMap::len).sum();
+    let checked = MethodsFile {
+        models: kept,
+        source: format!(
+            "{} (checked against Odoo {} by codegen fetch)",
+            file.source, version.serie
+        ),
+        ..file
+    };
+    schema.attach_methods(&checked);
+    Ok(stats)
+}
+
+/// The methods file for a fetch on 16–18: `--methods`, else the file beside `--out`, else the
+/// bundled one.
+fn methods_file(args: &FetchOdoo) -> Result<Option<MethodsFile>> {
+    if args.no_methods {
+        return Ok(None);
+    }
+    if let Some(path) = &args.methods {
+        return MethodsFile::load(path).map(Some);
+    }
+    let beside = methods_file::beside(&args.out);
+    if beside.is_file() {
+        return MethodsFile::load(&beside).map(Some);
+    }
+    Ok(Some(methods_file::bundled()))
+}
+
+impl MethodStats {
+    /// One clause for the fetch summary.
+    pub fn summary(&self) -> String {
+        if self.source.is_empty() {
+            return "no business methods".into();
+        }
+        let mut s = format!("{} business methods from {}", self.kept, self.source);
+        if !self.dropped.is_empty() {
+            s.push_str(&format!(
+                "; dropped {} the server does not have: {}",
+                self.dropped.len(),
+                self.dropped
+                    .iter()
+                    .map(|(m, n, _)| format!("{m}.{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !self.unchecked.is_empty() {
+            s.push_str(&format!(
+                "; kept {} unchecked ({}): {}",
+                self.unchecked.len(),
+                "an @api.model method taking **kwargs cannot be probed safely",
+                self.unchecked
+                    .iter()
+                    .map(|(m, n, _)| format!("{m}.{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !self.models_missing.is_empty() {
+            s.push_str(&format!(
+                "; {} listed models not in the snapshot",
+                self.models_missing.len()
+            ));
+        }
+        if !self.failed.is_empty() {
+            s.push_str(&format!(
+                "; could not read or check {}: {}",
+                self.failed.len(),
+                self.failed
+                    .iter()
+                    .map(|(m, e)| format!("{m} ({e})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        s
+    }
 }
 
 /// What a fetch did.
@@ -270,7 +529,8 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         );
         bar
     });
-    let (schema, stats) = rt.block_on(async {
+    let file = methods_file(&args)?;
+    let (schema, stats, method_stats) = rt.block_on(async {
         let mut b = OdooClient::builder(&args.url)
             .login(&args.login)
             .secret(secret)
@@ -280,13 +540,22 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         }
         let client = b.connect().await.map_err(|e| fetch_error("login", &e))?;
         let selection = Selection::new(&args.models, &args.apps);
-        odoo(&client, &selection, args.concurrency, &|done, total| {
+        let (mut schema, stats) = odoo(&client, &selection, args.concurrency, &|done, total| {
             if let Some(bar) = &bar {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             }
         })
-        .await
+        .await?;
+        // On 19 the methods come from api_doc: nothing to read when it is unusable.
+        let api_doc_unusable =
+            client.server_version().major >= 19 && stats.api_doc_unused.is_some();
+        let method_stats = if args.no_methods || api_doc_unusable {
+            MethodStats::default()
+        } else {
+            methods(&client, &mut schema, file, args.concurrency).await?
+        };
+        Ok::<_, Error>((schema, stats, method_stats))
     })?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -321,5 +590,7 @@ pub fn run(args: FetchOdoo) -> Result<String> {
                 .join(", ")
         ));
     }
+    summary.push_str("; ");
+    summary.push_str(&method_stats.summary());
     Ok(summary)
 }

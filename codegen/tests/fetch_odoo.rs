@@ -243,3 +243,189 @@ async fn odoo_19_falls_back_to_fields_get() {
     );
     assert_eq!(schema, imported_19(&names));
 }
+
+fn listed_methods() -> codegen::methods::MethodsFile {
+    codegen::methods::MethodsFile::parse(
+        r#"{"format": 1, "kind": "odoo-methods", "source": "a test list", "models": {
+            "sale.order": {
+                "action_confirm": {"signature": "() -> bool", "return": {"annotation": "bool"}},
+                "action_lock": {"signature": "()"},
+                "no_such_thing": {"signature": "()"},
+                "_private_one": {"signature": "()"}
+            },
+            "res.partner": {
+                "name_create": {"api": ["model"], "parameters": {"name": {"annotation": "str"}},
+                                "signature": "(name)"},
+                "kwargs_model": {"api": ["model"], "parameters": {"kw": {"kind": "VAR_KEYWORD"}},
+                                 "signature": "(**kw)"}
+            },
+            "not.installed": {"x": {"signature": "()"}}
+        }}"#,
+        std::path::Path::new("test.methods.json"),
+    )
+    .unwrap()
+}
+
+/// Odoo 16–18 cannot list methods: each listed one is probed (no positional argument, one
+/// unknown keyword), missing ones are dropped and reported, none is run.
+#[tokio::test]
+async fn listed_methods_are_checked_on_16_to_18_without_running_them() {
+    for version in [OdooVersion::V16, OdooVersion::V17, OdooVersion::V18] {
+        let fake = FakeOdoo::builder(version)
+            .method_result("sale.order", "action_lock", serde_json::json!(true))
+            .start();
+        let client = OdooClient::builder(fake.url())
+            .database(fake.db())
+            .login("admin")
+            .secret(Secret::password(ADMIN_PASSWORD))
+            .connect()
+            .await
+            .unwrap();
+        let filters = Selection::models(["res.partner", "sale.order"]);
+        let (mut schema, _) = fetch_odoo::odoo(&client, &filters, 4, &|_, _| {})
+            .await
+            .unwrap();
+        let before = fake.records("sale.order");
+        fake.clear_requests();
+        let stats = fetch_odoo::methods(&client, &mut schema, Some(listed_methods()), 4)
+            .await
+            .unwrap();
+        assert_eq!(
+            fake.records("sale.order"),
+            before,
+            "{version:?}: a probe ran a method"
+        );
+        let dropped: Vec<(&str, &str)> = stats
+            .dropped
+            .iter()
+            .map(|(m, n, _)| (m.as_str(), n.as_str()))
+            .collect();
+        assert_eq!(dropped, [("sale.order", "no_such_thing")], "{version:?}");
+        assert_eq!(
+            stats
+                .unchecked
+                .iter()
+                .map(|(m, n, _)| (m.as_str(), n.as_str()))
+                .collect::<Vec<_>>(),
+            [("res.partner", "kwargs_model")]
+        );
+        assert_eq!(stats.models_missing, ["not.installed"]);
+        assert!(stats.failed.is_empty(), "{:?}", stats.failed);
+        assert_eq!(stats.kept, 4);
+        let so = &schema.models["sale.order"].methods;
+        assert_eq!(
+            so.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["action_confirm", "action_lock"]
+        );
+        assert!(
+            schema.models["res.partner"]
+                .methods
+                .contains_key("name_create")
+        );
+        assert!(
+            schema
+                .methods_source
+                .as_deref()
+                .unwrap()
+                .contains("checked against Odoo"),
+            "{:?}",
+            schema.methods_source
+        );
+        assert!(
+            stats
+                .summary()
+                .contains("dropped 1 the server does not have: sale.order.no_such_thing")
+        );
+        // Every probe: no positional argument, the probe keyword, nothing else.
+        let requests = fake.requests();
+        assert_eq!(
+            requests.len(),
+            4,
+            "{version:?}: one probe per checked method"
+        );
+        for r in requests {
+            let args = &r.params["args"];
+            assert_eq!(args[5], serde_json::json!([]), "{version:?}: {}", r.params);
+            assert_eq!(args[6][fetch_odoo::PROBE_KWARG], serde_json::json!(true));
+        }
+    }
+}
+
+/// Odoo 19 lists its methods itself: `api_doc`, one call per model, with an API key.
+#[tokio::test]
+async fn methods_come_from_api_doc_on_19() {
+    let fake = FakeOdoo::builder(OdooVersion::V19).seed_demo(false).start();
+    let client = OdooClient::builder(fake.url())
+        .database(fake.db())
+        .login("admin")
+        .secret(Secret::api_key(tests::odoo::ADMIN_API_KEY))
+        .connect()
+        .await
+        .unwrap();
+    let filters = Selection::models(["sale.order", "sale.order.template"]);
+    let (mut schema, _) = fetch_odoo::odoo(&client, &filters, 4, &|_, _| {})
+        .await
+        .unwrap();
+    let stats = fetch_odoo::methods(&client, &mut schema, None, 4)
+        .await
+        .unwrap();
+    assert_eq!(stats.source, "odoo 19.0 api_doc");
+    let so = &schema.models["sale.order"].methods;
+    assert!(so.contains_key("action_confirm") && so.contains_key("search"));
+    assert!(so.keys().all(|k| !k.starts_with('_')));
+    assert_eq!(stats.kept, so.len());
+    // sale.order.template was not recorded: the fake answers 404, reported, not fatal.
+    assert_eq!(stats.failed.len(), 1, "{:?}", stats.failed);
+    assert_eq!(stats.failed[0].0, "sale.order.template");
+    assert_eq!(schema.methods_source.as_deref(), Some("odoo 19.0 api_doc"));
+}
+
+/// The command line says which listed methods it dropped (a finding, not a failure).
+#[test]
+fn the_cli_reports_dropped_methods() {
+    let fake = FakeOdoo::builder(OdooVersion::V18).seed_demo(false).start();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("odoo-18.json");
+    // The methods file kept beside the snapshot is the list to check.
+    std::fs::write(codegen::methods::beside(&out), listed_methods().to_json()).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args([
+            "fetch",
+            "odoo",
+            "--url",
+            &fake.url(),
+            "--db",
+            fake.db(),
+            "--login",
+            "admin",
+        ])
+        .args(["--models", "sale.order,res.partner", "--out"])
+        .arg(&out)
+        .env("ODOO_PASSWORD", ADMIN_PASSWORD)
+        .env_remove("ODOO_API_KEY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains(
+            "dropped 2 the server does not have: sale.order.action_lock, sale.order.no_such_thing"
+        ),
+        "{stdout}"
+    );
+    let schema = codegen::schema::Schema::load(&out).unwrap();
+    assert!(
+        schema.models["sale.order"]
+            .methods
+            .contains_key("action_confirm")
+    );
+    assert!(
+        !schema.models["sale.order"]
+            .methods
+            .contains_key("no_such_thing")
+    );
+}

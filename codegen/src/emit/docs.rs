@@ -186,7 +186,8 @@ pub fn html_lines(html: &str) -> Vec<String> {
         let line = guard_block(collapse(&line).trim().to_owned());
         // Consecutive bullets form one list; everything else is a paragraph.
         let prev_bullet = i > 0 && paras[i - 1].bullet;
-        if !out.is_empty() && !(p.bullet && prev_bullet) {
+        let continues_list = p.bullet && prev_bullet;
+        if !out.is_empty() && !continues_list {
             out.push(String::new());
         }
         out.push(if p.bullet { format!("- {line}") } else { line });

@@ -403,6 +403,43 @@ impl OdooClient {
         self.model(model).call(method, ids, kwargs)
     }
 
+    /// Odoo 19's API documentation of one model (`GET /doc-bearer/<model>.json`):
+    /// fields and every public method with its signature, annotations and docs.
+    /// Needs Odoo 19+, an API key (it is a bearer route) and the group
+    /// `api_doc.group_allow_doc`; any other case is an error, never a panic.
+    pub async fn api_doc(&self, model: &str) -> Result<Value> {
+        let conn = &self.shared.conn;
+        if self.shared.version.major < 19 {
+            return Err(Error::config(format!(
+                "api_doc exists from Odoo 19 on; this server is {}",
+                self.shared.version.serie
+            )));
+        }
+        if !conn.secret.is_api_key() {
+            return Err(Error::config(
+                "api_doc is a bearer route: connect with an API key to read it",
+            ));
+        }
+        let url = crate::http::endpoint(&conn.base, &["doc-bearer", &format!("{model}.json")]);
+        let auth = transport::json2::bearer(conn)?;
+        let db = reqwest::header::HeaderValue::from_str(&conn.db)
+            .map_err(|_| Error::config("the database name cannot go in an HTTP header"))?;
+        let resp = conn
+            .http
+            .send(Idempotency::Retry, |c| {
+                c.get(url.clone())
+                    .header(reqwest::header::AUTHORIZATION, auth.clone())
+                    .header("X-Odoo-Database", db.clone())
+                    .header(reqwest::header::ACCEPT, "application/json")
+            })
+            .await
+            .map_err(|e| e.redact(conn.secret.expose_secret()))?;
+        super::fault::parse_json2(&resp).map_err(|e| {
+            e.redact(conn.secret.expose_secret())
+                .with_target(model, "api_doc")
+        })
+    }
+
     /// Typed `search_read`: asks for exactly `M::FIELDS`.
     pub fn search_read<M: Model>(&self, domain: impl Into<Domain>) -> SearchRead<'_, M> {
         typed_search_read(self.model(M::MODEL), domain)
