@@ -5,19 +5,24 @@
 //!
 //! - Whatever the schema, generation does not panic, never reports an
 //!   emitter bug (`Error::Emit`), and every file it writes parses with syn.
-//! - Text from the metadata (labels, help, descriptions, selection labels)
-//!   lands only in doc comments and string literals: two schemas that differ
-//!   only in such text generate the same token tree once docs and string
-//!   literals are blanked.
+//! - Text from the metadata (labels, help, descriptions, selection labels;
+//!   business methods' docs, annotations, defaults, signatures, raised
+//!   exceptions, defining class and module) lands only in doc comments and
+//!   string literals: two schemas that differ only in such text generate the
+//!   same token tree once docs and string literals are blanked.
+//! - Business methods with hostile names (keywords, `_private`, case
+//!   collisions, trait-method names), `**kwargs`, `*args` and unknown
+//!   annotations generate code that parses, or a clear error.
 
 use std::collections::BTreeMap;
 
 use codegen::emit::{self, Layout, Settings};
+use codegen::methods::{Method, Parameter, Return};
 use codegen::schema::{Field, Model, Schema, SelectionKey};
 
 #[path = "support/arb_schema.rs"]
 mod arb_schema;
-use arb_schema::{HOSTILE_TEXT, TYPES, generable_schema, schema, text};
+use arb_schema::{ANNOTATIONS, HOSTILE_TEXT, TYPES, generable_schema, schema, text};
 use proc_macro2::{Delimiter, Group, Literal, TokenStream, TokenTree};
 use proptest::prelude::*;
 
@@ -116,7 +121,45 @@ proptest! {
 fn with_text(schema: &Schema, texts: &[String]) -> Schema {
     let mut next = texts.iter().cycle();
     let mut s = schema.clone();
+    if s.methods_source.is_some() {
+        s.methods_source = next.next().cloned();
+    }
+    // An annotation picks a type, so a replaced one keeps mapping to the same type: a
+    // known annotation stays, an unknown one becomes other unknown text (the `¤` keeps
+    // it from ever spelling a known one).
+    let unknown = |a: &Option<String>, t: &String| -> Option<String> {
+        let known = |x: &str| ANNOTATIONS[..15].contains(&x);
+        match a {
+            Some(x) if known(x) => Some(x.clone()),
+            Some(_) => Some(format!("{t} ¤")),
+            None => None,
+        }
+    };
     for m in s.models.values_mut() {
+        for method in m.methods.values_mut() {
+            method.doc = method.doc.as_ref().and(next.next().cloned());
+            method.signature = method.signature.as_ref().and(next.next().cloned());
+            method.model = method.model.as_ref().and(next.next().cloned());
+            method.module = method.module.as_ref().and(next.next().cloned());
+            let raise = std::mem::take(&mut method.raise);
+            for (i, _) in raise.into_iter().enumerate() {
+                let t = next.next().cloned().unwrap_or_default();
+                method.raise.insert(format!("{i}{t}"), t);
+            }
+            if let Some(r) = method.returns.as_mut() {
+                let t = next.next().cloned().unwrap_or_default();
+                r.annotation = unknown(&r.annotation, &t);
+                r.doc = r.doc.as_ref().and(next.next().cloned());
+            }
+            for p in method.parameters.iter_mut() {
+                let t = next.next().cloned().unwrap_or_default();
+                p.annotation = unknown(&p.annotation, &t);
+                p.doc = p.doc.as_ref().and(next.next().cloned());
+                if p.default.is_some() {
+                    p.default = next.next().cloned().map(serde_json::Value::String);
+                }
+            }
+        }
         if m.description.is_some() {
             m.description = next.next().cloned();
         }
@@ -215,11 +258,13 @@ fn a_hostile_schema_generates_no_item_from_its_text() {
         state: None,
         transient: false,
         fields,
+        methods: hostile_methods(),
     };
     let schema = Schema {
         format: codegen::schema::FORMAT,
         erp: "odoo".into(),
         version: "18.0".into(),
+        methods_source: Some(String::new()),
         models: [("res.partner".to_owned(), model)].into_iter().collect(),
     };
     let texts: Vec<String> = HOSTILE_TEXT.iter().map(|s| s.to_string()).collect();
@@ -241,6 +286,11 @@ fn a_hostile_schema_generates_no_item_from_its_text() {
             "{path}"
         );
     }
+    assert!(
+        b.iter()
+            .any(|(_, y)| y.contains("call_method(\"res.partner\", \"type\"")),
+        "the business methods are generated"
+    );
     // The hostile text is really there, inside docs or strings.
     assert!(
         b.iter().any(|(_, y)| y.contains("fn evil")),
@@ -270,11 +320,28 @@ fn bidi_control_characters_in_metadata_never_reach_the_output_raw() {
         state: None,
         transient: false,
         fields: [("state".to_owned(), field)].into_iter().collect(),
+        methods: [(
+            "action_x".to_owned(),
+            Method {
+                doc: Some("<p>doc \u{202e}reversed</p>".into()),
+                raise: [("E\u{2066}".to_owned(), "when \u{2069}".to_owned())].into(),
+                signature: Some("(a='\u{202a}')".into()),
+                parameters: vec![Parameter {
+                    name: "a".into(),
+                    annotation: Some("str \u{202b}".into()),
+                    default: Some(serde_json::json!("\u{202c}")),
+                    ..Parameter::default()
+                }],
+                ..Method::default()
+            },
+        )]
+        .into(),
     };
     let schema = Schema {
         format: codegen::schema::FORMAT,
         erp: "odoo".into(),
         version: "18.0".into(),
+        methods_source: Some("source \u{202d}".into()),
         models: [("res.partner".to_owned(), model)].into_iter().collect(),
     };
     for (path, contents) in generate_and_parse(&schema).unwrap() {
@@ -283,4 +350,68 @@ fn bidi_control_characters_in_metadata_never_reach_the_output_raw() {
             "{path} holds a raw bidi code point: rustc will refuse it"
         );
     }
+}
+
+/// Methods whose every text slot is present (filled by `with_text`), with names and
+/// parameters that stress the naming ladder.
+fn hostile_methods() -> BTreeMap<String, Method> {
+    let param = |name: &str, annotation: &str, default: bool, kind: Option<&str>| Parameter {
+        name: name.into(),
+        annotation: Some(annotation.into()),
+        default: default.then(|| serde_json::json!("")),
+        doc: Some(String::new()),
+        kind: kind.map(str::to_owned),
+    };
+    let method = |api: &[&str], parameters: Vec<Parameter>| Method {
+        api: api.iter().map(|s| s.to_string()).collect(),
+        doc: Some(String::new()),
+        parameters,
+        raise: [("UserError".to_owned(), String::new())].into(),
+        returns: Some(Return {
+            annotation: Some("odd".into()),
+            doc: Some(String::new()),
+        }),
+        signature: Some(String::new()),
+        model: Some(String::new()),
+        module: Some(String::new()),
+        ..Method::default()
+    };
+    [
+        ("action_confirm", method(&[], vec![])),
+        (
+            "type",
+            method(
+                &["model"],
+                vec![
+                    param("self", "int", false, None),
+                    param("ids", "odd", true, None),
+                ],
+            ),
+        ),
+        (
+            "Type",
+            method(&[], vec![param("kw", "odd", false, Some("VAR_KEYWORD"))]),
+        ),
+        (
+            "id",
+            method(
+                &[],
+                vec![param("args", "odd", false, Some("VAR_POSITIONAL"))],
+            ),
+        ),
+        (
+            "fooBar",
+            method(
+                &[],
+                vec![param("client", "str", true, Some("KEYWORD_ONLY"))],
+            ),
+        ),
+        (
+            "foo_bar",
+            method(&[], vec![param("method_args", "odd", false, None)]),
+        ),
+    ]
+    .into_iter()
+    .map(|(n, m)| (n.to_owned(), m))
+    .collect()
 }

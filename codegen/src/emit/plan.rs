@@ -270,10 +270,12 @@ fn plan_methods<'a>(model_name: &str, model: &'a Model) -> Result<Vec<MethodPlan
     let mut out = Vec::with_capacity(kept.len());
     for ((wire, method), name) in kept.into_iter().zip(names) {
         let owner = format!("{model_name}.{wire}");
+        // A Python signature cannot name a parameter twice; a list that does keeps the first.
+        let mut seen = BTreeSet::new();
         let named: Vec<&Parameter> = method
             .parameters
             .iter()
-            .filter(|p| !p.is_var_positional())
+            .filter(|p| !p.is_var_positional() && seen.insert(p.name.as_str()))
             .collect();
         // Several `**kwargs` cannot exist in Python; keep the first, treat others as named.
         let var_kw_index = named.iter().position(|p| p.is_var_keyword());

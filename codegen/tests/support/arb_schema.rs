@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use codegen::methods::{Method, Parameter, Return};
 use codegen::schema::{Field, Model, Schema, SelectionKey};
 use proptest::prelude::*;
 
@@ -187,6 +188,106 @@ pub fn field(targets: Vec<String>) -> impl Strategy<Value = Field> {
         )
 }
 
+/// Annotations the typemap knows, and some it does not.
+pub const ANNOTATIONS: &[&str] = &[
+    "int",
+    "int | None",
+    "str",
+    "bool",
+    "float",
+    "list[int]",
+    "Self",
+    "Sequence[str]",
+    "DomainType",
+    "DomainType | None",
+    "ValuesType",
+    "list[ValuesType]",
+    "None",
+    "dict",
+    "typing.Literal[True]",
+    "tuple[int, str] | typing.Literal[False]",
+    "Optional[",
+    "|",
+    "",
+];
+
+pub const KINDS: &[Option<&str>] = &[
+    None,
+    Some("KEYWORD_ONLY"),
+    Some("VAR_KEYWORD"),
+    Some("VAR_POSITIONAL"),
+    Some("POSITIONAL_ONLY"),
+];
+
+pub const APIS: &[&[&str]] = &[&[], &["model"], &["model", "readonly"]];
+
+pub fn parameter() -> impl Strategy<Value = Parameter> {
+    (
+        name(),
+        prop::option::of(prop::sample::select(ANNOTATIONS)),
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::sample::select(KINDS),
+    )
+        .prop_map(|(name, annotation, default, doc, kind)| Parameter {
+            name,
+            annotation: annotation.map(str::to_owned),
+            default: default.map(serde_json::Value::String),
+            doc,
+            kind: kind.map(str::to_owned),
+        })
+}
+
+pub fn method() -> impl Strategy<Value = Method> {
+    (
+        prop::sample::select(APIS),
+        prop::option::of(text()),
+        prop::collection::vec(parameter(), 0..5),
+        prop::collection::btree_map(text(), text(), 0..3),
+        prop::option::of((
+            prop::option::of(prop::sample::select(ANNOTATIONS)),
+            prop::option::of(text()),
+        )),
+        prop::option::of(text()),
+        (prop::option::of(text()), prop::option::of(text())),
+    )
+        .prop_map(
+            |(api, doc, parameters, raise, returns, signature, (model, module))| Method {
+                api: api.iter().map(|s| s.to_string()).collect(),
+                doc,
+                parameters,
+                raise,
+                returns: returns.map(|(annotation, doc)| Return {
+                    annotation: annotation.map(str::to_owned),
+                    doc,
+                }),
+                signature,
+                model,
+                module,
+                ..Method::default()
+            },
+        )
+}
+
+/// Method names: the nasty ones, `action_*`/`button_*` (typed as actions), CRUD names.
+pub fn method_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        name(),
+        "(action|button)_[a-z]{1,6}",
+        prop::sample::select(
+            &[
+                "write",
+                "search_read",
+                "create",
+                "_private",
+                "from_record",
+                "fmt"
+            ][..]
+        )
+        .prop_map(str::to_owned),
+    ]
+}
+
 pub fn schema() -> impl Strategy<Value = Schema> {
     prop::collection::btree_set(model_name(), 1..4)
         .prop_flat_map(|names| {
@@ -198,6 +299,7 @@ pub fn schema() -> impl Strategy<Value = Schema> {
                         prop::collection::btree_map(name(), field(names.clone()), 0..8),
                         prop::option::of(text()),
                         prop::sample::select(&["base", "sale", "x-y", "数据", "fn"][..]),
+                        prop::collection::btree_map(method_name(), method(), 0..4),
                     )
                 })
                 .collect();
@@ -207,10 +309,11 @@ pub fn schema() -> impl Strategy<Value = Schema> {
             format: codegen::schema::FORMAT,
             erp: "odoo".into(),
             version: "18.0".into(),
+            methods_source: Some("a source".into()),
             models: names
                 .into_iter()
                 .zip(models)
-                .map(|(n, (fields, description, module))| {
+                .map(|(n, (fields, description, module, methods))| {
                     (
                         n,
                         Model {
@@ -221,6 +324,7 @@ pub fn schema() -> impl Strategy<Value = Schema> {
                             state: None,
                             transient: false,
                             fields,
+                            methods,
                         },
                     )
                 })
