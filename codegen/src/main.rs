@@ -56,6 +56,14 @@ enum Command {
         /// Override a model's defining module: `MODEL=MODULE`.
         #[arg(long = "module", value_parser = parse_pair)]
         modules: Vec<(String, String)>,
+        /// A methods file for models whose snapshot has none (a `.methods.json` file
+        /// beside a snapshot is used without this).
+        #[arg(long = "methods", value_name = "FILE")]
+        methods: Vec<PathBuf>,
+        /// Use the bundled business methods (from the Odoo 19 recording) for models that
+        /// have none.
+        #[arg(long)]
+        bundled_methods: bool,
     },
     /// Build a snapshot from saved server answers.
     Import {
@@ -154,11 +162,17 @@ fn run(cli: Cli) -> codegen::Result<ExitCode> {
             layout,
             runtime_crate,
             modules,
+            methods,
+            bundled_methods,
         } => {
             let mut b = Builder::new();
             for s in &schemas {
                 b.schema(s);
             }
+            for m in &methods {
+                b.methods(m);
+            }
+            b.bundled_methods(bundled_methods);
             let selection = codegen::select::Selection::new(&models, &apps);
             b.odoo_models(selection.patterns)
                 .odoo_apps(selection.apps)
