@@ -4,12 +4,14 @@
 //! Breaking: a model or a read field removed (reads ask for it by name), a
 //! field whose Rust type changes (decoding fails), a relation retargeted, a
 //! field made required (creates built from OLD may omit it), a writable field
-//! made readonly-and-computed (writes are ignored). Not breaking: additions,
-//! selection values added (they decode as `Unknown`), labels and help.
+//! made readonly-and-computed (writes are ignored), a business method removed
+//! (its wrapper's call fails), or its parameters or return annotation changed
+//! (the wrapper's signature changes). Not breaking: additions, selection
+//! values added (they decode as `Unknown`), labels, help and method docs.
 //!
 //! `client.verify::<M>()` in the runtime reports drift between compiled bindings and a live
 //! server in the same categories and words (`codegen/tests/verify_parity.rs` holds the two
-//! together).
+//! together; business methods are not part of that check).
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -71,6 +73,25 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
                         format!("defining module {} -> {}", a.module, b.module),
                     );
                 }
+                let methods: BTreeSet<&String> = a.methods.keys().chain(b.methods.keys()).collect();
+                for m in methods {
+                    let path = format!("{name}.{m}()");
+                    match (a.methods.get(m), b.methods.get(m)) {
+                        (Some(_), None) => push(true, path, "business method removed".into()),
+                        (None, Some(_)) => push(false, path, "business method added".into()),
+                        (Some(x), Some(y)) => {
+                            let sig = method_shape;
+                            if sig(x) != sig(y) {
+                                let what = match (&x.signature, &y.signature) {
+                                    (Some(a), Some(b)) if a != b => format!("signature {a} -> {b}"),
+                                    _ => "parameters or return annotation changed".into(),
+                                };
+                                push(true, path, what);
+                            }
+                        }
+                        (None, None) => {}
+                    }
+                }
                 let fields: BTreeSet<&String> = a.fields.keys().chain(b.fields.keys()).collect();
                 for f in fields {
                     let path = format!("{name}.{f}");
@@ -99,6 +120,31 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
         }
     }
     out
+}
+
+/// What a wrapper's signature depends on: parameters (name, annotation, has a
+/// default, kind), the return annotation, and whether it takes ids.
+type Shape = (
+    Vec<(String, Option<String>, bool, Option<String>)>,
+    Option<String>,
+    bool,
+);
+
+fn method_shape(m: &crate::methods::Method) -> Shape {
+    let params = m
+        .parameters
+        .iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.annotation.clone(),
+                p.default.is_some(),
+                p.kind.clone(),
+            )
+        })
+        .collect();
+    let ret = m.returns.as_ref().and_then(|r| r.annotation.clone());
+    (params, ret, m.is_model_method())
 }
 
 fn field_changes(
@@ -176,6 +222,45 @@ mod tests {
         let mut fg = BTreeMap::new();
         fg.insert("res.partner".to_owned(), fields);
         Schema::from_odoo("18.0", &[], fg).unwrap()
+    }
+
+    #[test]
+    fn business_methods() {
+        let mut old = schema(json!({"id": {"name": "id", "type": "integer"}}));
+        let mut new = old.clone();
+        let m = |sig: &str, ann: &str| crate::methods::Method {
+            signature: Some(sig.into()),
+            parameters: vec![crate::methods::Parameter {
+                name: "x".into(),
+                annotation: Some(ann.into()),
+                ..Default::default()
+            }],
+            doc: Some(sig.into()),
+            ..Default::default()
+        };
+        let old_m = &mut old.models.get_mut("res.partner").unwrap().methods;
+        old_m.insert("gone".into(), m("(x)", "int"));
+        old_m.insert("same".into(), m("(x)", "int"));
+        old_m.insert("retyped".into(), m("(x: int)", "int"));
+        let new_m = &mut new.models.get_mut("res.partner").unwrap().methods;
+        new_m.insert("added".into(), m("(x)", "int"));
+        new_m.insert(
+            "same".into(),
+            crate::methods::Method {
+                doc: Some("new doc".into()),
+                ..m("(x)", "int")
+            },
+        );
+        new_m.insert("retyped".into(), m("(x: str)", "str"));
+        let lines: Vec<String> = diff(&old, &new).iter().map(|c| c.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "         res.partner.added(): business method added",
+                "BREAKING res.partner.gone(): business method removed",
+                "BREAKING res.partner.retyped(): signature (x: int) -> (x: str)",
+            ]
+        );
     }
 
     #[test]
