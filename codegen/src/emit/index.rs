@@ -178,6 +178,7 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
             module: m.module.clone(),
             feature: m.feature.clone(),
             verbatim_names: m.verbatim_names,
+            placeholder_names: m.placeholder_names,
             docs: module_docs(m),
             decl_doc: match &m.model.description {
                 Some(d) => format!("{}: {}", code(m.name), docs::escape_line(d)),

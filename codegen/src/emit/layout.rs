@@ -27,6 +27,8 @@ pub struct Unit {
     pub feature: Option<String>,
     /// Some name kept verbatim by the collision ladder: allow odd casing.
     pub verbatim_names: bool,
+    /// Some name is one clippy keeps for placeholders (`foo`, `baz`, `quux`).
+    pub placeholder_names: bool,
     /// Module docs (the file's inner docs, or the inline module's outer docs).
     pub docs: Vec<String>,
     /// The one-line doc of its declaration in `mod.rs`.
@@ -42,14 +44,27 @@ impl Unit {
     }
 
     fn allow(&self, inner: bool) -> TokenStream {
-        if !self.verbatim_names {
+        let mut lints = Vec::new();
+        if self.verbatim_names {
+            // Names kept verbatim by the collision ladder (`fooBar` next to `foo_bar`).
+            lints.push(quote!(non_snake_case));
+            lints.push(quote!(non_camel_case_types));
+        }
+        if self.placeholder_names {
+            // A server's field or method may well be called `foo`.
+            lints.push(quote!(clippy::disallowed_names));
+        }
+        if self.module.text == "fields" {
+            // A model named `fields` holds its own `fields` module of handles.
+            lints.push(quote!(clippy::module_inception));
+        }
+        if lints.is_empty() {
             return quote!();
         }
-        // Names kept verbatim by the collision ladder (`fooBar` next to `foo_bar`).
         if inner {
-            quote!(#![allow(non_snake_case, non_camel_case_types)])
+            quote!(#![allow( #(#lints),* )])
         } else {
-            quote!(#[allow(non_snake_case, non_camel_case_types)])
+            quote!(#[allow( #(#lints),* )])
         }
     }
 }

@@ -40,6 +40,9 @@ pub struct ModelPlan<'a> {
     pub feature: Option<String>,
     /// Needs `allow(non_snake_case)`/`allow(non_camel_case_types)`.
     pub verbatim_names: bool,
+    /// Some identifier is one of clippy's placeholder names (`foo`, `baz`,
+    /// `quux`): needs `allow(clippy::disallowed_names)`.
+    pub placeholder_names: bool,
     /// Business-method wrappers, sorted by wire name.
     pub methods: Vec<MethodPlan<'a>>,
     /// The snapshot's `methods_source`.
@@ -120,6 +123,9 @@ const LOG_ACCESS: &[&str] = &[
     "display_name",
 ];
 
+/// clippy's default `disallowed_names`.
+const CLIPPY_PLACEHOLDERS: &[&str] = &["foo", "baz", "quux"];
+
 /// Method names of the generated create/update types.
 const VALUES_METHODS: &[&str] = &["new", "clear", "values", "into_values", "default"];
 
@@ -186,6 +192,16 @@ impl<'a> SchemaPlan<'a> {
                         || m.params.iter().any(|p| p.name.verbatim)
                         || m.var_keyword.as_ref().is_some_and(|k| k.verbatim)
                 });
+            let placeholder = |n: &Name| CLIPPY_PLACEHOLDERS.contains(&n.text.as_str());
+            let placeholder_names = fields
+                .iter()
+                .any(|f| placeholder(&f.name) || placeholder(&f.setter))
+                || methods
+                    .iter()
+                    .any(|m| placeholder(&m.name) || m.params.iter().any(|p| placeholder(&p.name)))
+                || methods
+                    .iter()
+                    .any(|m| m.var_keyword.as_ref().is_some_and(placeholder));
             index.insert(name.as_str(), i);
             models.push(ModelPlan {
                 name,
@@ -200,6 +216,7 @@ impl<'a> SchemaPlan<'a> {
                 fields,
                 feature: settings.features.then(|| model.module.clone()),
                 verbatim_names,
+                placeholder_names,
                 methods,
                 methods_source: schema.methods_source.as_deref(),
             });

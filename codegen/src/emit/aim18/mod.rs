@@ -52,6 +52,9 @@ pub fn files(plan: &Aim18Plan<'_>, settings: &Settings) -> Result<Vec<OutputFile
             module: m.module.clone(),
             feature: m.feature.clone(),
             verbatim_names: m.verbatim_names,
+            // Not computed for aiM18 yet: a column named `foo` would need
+            // `allow(clippy::disallowed_names)` under `clippy -D warnings`.
+            placeholder_names: false,
             docs: items::module_docs(m),
             decl_doc: items::decl_doc(m),
             items: items::module_items(m, &rt),
