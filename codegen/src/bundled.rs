@@ -66,6 +66,13 @@ pub fn default_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// What the crate adds to the Odoo 18 snapshot before generating: the
+/// recording has no method list (16–18 cannot give one), so the bundled
+/// methods file, from the Odoo 19 `api_doc` recording, stands in.
+pub fn add_methods(schema: &mut Schema) {
+    schema.attach_methods(&crate::methods::bundled());
+}
+
 pub fn settings() -> Settings {
     Settings {
         layout: Layout::Tree,
@@ -94,9 +101,7 @@ type Rendered = (
 
 fn render(root: &Path) -> Result<Rendered> {
     let mut schema = Schema::load(&root.join(SCHEMA))?;
-    // The Odoo 18 recording has no method list (16–18 cannot give one): the
-    // bundled methods file, from the Odoo 19 `api_doc` recording, stands in.
-    schema.attach_methods(&crate::methods::bundled());
+    add_methods(&mut schema);
     let settings = settings();
     let plan = SchemaPlan::new(&schema, &settings)?;
     let tree = emit::index::files(&plan, &settings)?;

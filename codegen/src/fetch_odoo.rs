@@ -19,7 +19,8 @@
 //! Business methods ([`methods`]): on Odoo 19+ they come from `api_doc`
 //! (`/doc-bearer/<model>.json`, one call per model; it needs an API key). Odoo 16–18 cannot
 //! list them, so the list comes from a methods file (`--methods`, or the file beside `--out`,
-//! or the bundled one) and each listed method is checked on the server without running it:
+//! or the bundled one with `--bundled-methods`; none by default) and each listed method is
+//! checked on the server without running it:
 //!
 //! `execute_kw(model, method, [], {"erpbind_probe_not_a_parameter": true})`, i.e. no
 //! positional arguments at all (not even an empty id list) and one keyword no method
@@ -89,9 +90,13 @@ pub struct FetchOdoo {
     #[arg(long)]
     pub allow_insecure_http: bool,
     /// Odoo 16–18: the methods file listing business methods to check and keep (default: the
-    /// `.methods.json` file beside `--out` if there is one, else the bundled list).
+    /// `.methods.json` file beside `--out` if there is one).
     #[arg(long, value_name = "FILE")]
     pub methods: Option<PathBuf>,
+    /// Odoo 16–18 without a methods file: check and keep the bundled list (business methods
+    /// of 31 common models, from the Odoo 19.0 recording).
+    #[arg(long)]
+    pub bundled_methods: bool,
     /// Do not record business methods.
     #[arg(long)]
     pub no_methods: bool,
@@ -264,7 +269,8 @@ pub async fn methods(
 }
 
 /// The methods file for a fetch on 16–18: `--methods`, else the file beside `--out`, else the
-/// bundled one.
+/// bundled one when `--bundled-methods` asks for it. None: the snapshot gets no methods (and
+/// stays format 1).
 fn methods_file(args: &FetchOdoo) -> Result<Option<MethodsFile>> {
     if args.no_methods {
         return Ok(None);
@@ -276,7 +282,7 @@ fn methods_file(args: &FetchOdoo) -> Result<Option<MethodsFile>> {
     if beside.is_file() {
         return MethodsFile::load(&beside).map(Some);
     }
-    Ok(Some(methods_file::bundled()))
+    Ok(args.bundled_methods.then(methods_file::bundled))
 }
 
 impl MethodStats {
@@ -569,6 +575,11 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         stats.calls,
         stats.elapsed.as_secs_f64()
     );
+    // Business methods (when any were asked for or found) before the schema source.
+    if !method_stats.source.is_empty() {
+        summary.push_str("; ");
+        summary.push_str(&method_stats.summary());
+    }
     match &stats.api_doc_unused {
         _ if stats.from_api_doc > 0 => summary.push_str(&format!(
             "; {} described by api_doc, {} by fields_get",
@@ -590,7 +601,5 @@ pub fn run(args: FetchOdoo) -> Result<String> {
                 .join(", ")
         ));
     }
-    summary.push_str("; ");
-    summary.push_str(&method_stats.summary());
     Ok(summary)
 }

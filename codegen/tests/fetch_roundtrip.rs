@@ -46,8 +46,10 @@ fn fetch_then_generate_gives_the_bundled_crate() {
         bundled::SCHEMA
     );
 
-    // Generated with the bundled crate's settings: the committed tree, file for file.
-    let schema = Schema::load(&snapshot).unwrap();
+    // Generated with the bundled crate's settings (and its business methods): the committed
+    // tree, file for file.
+    let mut schema = Schema::load(&snapshot).unwrap();
+    bundled::add_methods(&mut schema);
     let settings = bundled::settings();
     let plan = SchemaPlan::new(&schema, &settings).unwrap();
     let files = emit::index::files(&plan, &settings).unwrap();
