@@ -223,7 +223,7 @@ impl Builder {
             schema.attach_methods(&crate::methods::MethodsFile::load(&path)?);
         }
         if self.bundled_methods {
-            schema.attach_methods(&crate::methods::bundled());
+            schema.attach_methods(&crate::methods::bundled().only_installed(&schema));
         }
         Ok(schema)
     }

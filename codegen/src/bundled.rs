@@ -68,9 +68,11 @@ pub fn default_root() -> PathBuf {
 
 /// What the crate adds to the Odoo 18 snapshot before generating: the
 /// recording has no method list (16–18 cannot give one), so the bundled
-/// methods file, from the Odoo 19 `api_doc` recording, stands in.
+/// methods file, from the Odoo 19 `api_doc` recording, stands in, minus the
+/// methods of modules the 18 recording does not have installed.
 pub fn add_methods(schema: &mut Schema) {
-    schema.attach_methods(&crate::methods::bundled());
+    let bundled = crate::methods::bundled().only_installed(schema);
+    schema.attach_methods(&bundled);
 }
 
 pub fn settings() -> Settings {

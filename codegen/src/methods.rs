@@ -451,6 +451,36 @@ pub fn bundled() -> MethodsFile {
     .expect("the bundled methods file parses (checked by its test)")
 }
 
+impl MethodsFile {
+    /// This file without the methods of Odoo modules the schema shows as not
+    /// installed (no model of the schema is defined or extended by them): a
+    /// list taken from another database (the bundled one comes from an Odoo 19
+    /// with more apps) must not offer wrappers the server cannot answer.
+    /// `core` (the ORM) and `base` are always there; a schema that records no
+    /// modules keeps everything.
+    pub fn only_installed(&self, schema: &crate::schema::Schema) -> MethodsFile {
+        let installed: std::collections::BTreeSet<&str> = schema
+            .models
+            .values()
+            .flat_map(|m| {
+                std::iter::once(m.module.as_str()).chain(m.modules.iter().map(String::as_str))
+            })
+            .filter(|m| !m.is_empty())
+            .collect();
+        let mut out = self.clone();
+        if installed.is_empty() {
+            return out;
+        }
+        for methods in out.models.values_mut() {
+            methods.retain(|_, m| match m.module.as_deref() {
+                None | Some("core" | "base") => true,
+                Some(module) => installed.contains(module),
+            });
+        }
+        out
+    }
+}
+
 /// ORM methods the bundled file keeps although `core` defines them.
 pub const BUNDLED_CORE_KEPT: &[&str] =
     &["action_archive", "action_unarchive", "copy", "name_create"];
@@ -541,5 +571,30 @@ mod tests {
             beside(Path::new("s/odoo-18.json")),
             Path::new("s/odoo-18.methods.json")
         );
+    }
+
+    #[test]
+    fn bundled_methods_of_modules_not_installed_are_left_out() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/schema/odoo-18.json");
+        let schema = crate::schema::Schema::load(&path).unwrap();
+        let b = bundled();
+        // Recorded on 19, whose database has these two apps; the 18 one has not.
+        assert!(b.models["res.partner"].contains_key("get_worklocation"));
+        assert!(b.models["res.users"].contains_key("action_create_passkey"));
+        let kept = b.only_installed(&schema);
+        assert!(!kept.models["res.partner"].contains_key("get_worklocation"));
+        assert!(!kept.models["res.users"].contains_key("action_create_passkey"));
+        // Everything else stays, the ORM's own (`core`) included.
+        let count = |f: &MethodsFile| f.models.values().map(BTreeMap::len).sum::<usize>();
+        assert_eq!(count(&kept), count(&b) - 2);
+        assert!(kept.models["sale.order"].contains_key("action_confirm"));
+        assert!(kept.models["res.partner"].contains_key("action_archive"));
+        // A schema that records no modules keeps everything.
+        let mut bare = schema.clone();
+        for m in bare.models.values_mut() {
+            m.module.clear();
+            m.modules.clear();
+        }
+        assert_eq!(count(&b.only_installed(&bare)), count(&b));
     }
 }

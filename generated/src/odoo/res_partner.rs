@@ -6,7 +6,7 @@
 //!
 //! Default order: `complete_name ASC, id DESC`.
 //!
-//! 64 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//! 63 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 //!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Contact (`res.partner`): one record, as `search_read` and `read` return it.
@@ -3215,27 +3215,6 @@ impl ResPartner {
                 None,
                 method_args,
             )
-    }
-    /// `get_worklocation` (no documentation on the server).
-    ///
-    /// # Parameters
-    ///
-    /// - `start_date`
-    /// - `end_date`
-    ///
-    /// Calls `get_worklocation` on `res.partner` records (`ids`); defined by `res.partner` in module `hr_homeworking_calendar`.
-    ///
-    /// Signature: `(start_date, end_date)`
-    pub fn get_worklocation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-        start_date: ::serde_json::Value,
-        end_date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.arg("start_date", &start_date);
-        method_args.arg("end_date", &end_date);
-        client.call_method("res.partner", "get_worklocation", Some(ids), method_args)
     }
     /// Called by JS to create the activity tags from the UNSPSC codes
     ///

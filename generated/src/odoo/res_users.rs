@@ -6,7 +6,7 @@
 //!
 //! Default order: `name, login`.
 //!
-//! 42 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//! 41 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
 //!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`, `in_group_12`, `in_group_14`, `in_group_15`, `in_group_16`, `in_group_19`, `in_group_20`, `in_group_21`, `in_group_22`, `in_group_29`, `in_group_3`, `in_group_35`, `in_group_36`, `in_group_37`, `in_group_38`, `in_group_39`, `in_group_41`, `in_group_42`, `in_group_47`, `in_group_48`, `in_group_49`, `in_group_5`, `in_group_50`, `in_group_51`, `in_group_53`, `in_group_54`, `in_group_57`, `in_group_58`, `in_group_59`, `in_group_6`, `in_group_60`, `in_group_61`, `in_group_62`, `in_group_63`, `in_group_64`, `in_group_65`, `in_group_68`, `in_group_69`, `in_group_7`, `in_group_70`, `in_group_71`, `in_group_72`, `in_group_73`, `in_group_76`, `in_group_77`, `in_group_78`, `in_group_79`, `in_group_8`, `in_group_80`, `in_group_81`, `in_group_82`, `in_group_83`, `in_group_84`, `in_group_9`, `sel_groups_13`, `sel_groups_17_18`, `sel_groups_1_10_11`, `sel_groups_23_24_25`, `sel_groups_26_27_28`, `sel_groups_2_4`, `sel_groups_31_34`, `sel_groups_40`, `sel_groups_43_44`, `sel_groups_45_46`, `sel_groups_52`, `sel_groups_55_56`, `sel_groups_66_67`, `sel_groups_74_75`.
 /// User (`res.users`): one record, as `search_read` and `read` return it.
@@ -3446,23 +3446,6 @@ impl ResUsers {
             .call_method(
                 "res.users",
                 "action_create_employee",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
-    /// `action_create_passkey` (no documentation on the server).
-    ///
-    /// Calls `action_create_passkey` on `res.users` records (`ids`); defined by `res.users` in module `auth_passkey`.
-    ///
-    /// Signature: `()`
-    pub fn action_create_passkey<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "res.users",
-                "action_create_passkey",
                 Some(ids),
                 ::runtime::odoo::MethodArgs::new(),
             )
