@@ -190,15 +190,20 @@ pub fn verbatim(source: &str, case: Case) -> Name {
 /// Rung 4: the verbatim form plus the FNV-1a hash of the wire name, for
 /// names no spelling tells apart (they differ in whitespace or in runs of `_`).
 pub fn hashed(source: &str, case: Case) -> Name {
-    let hash = source.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
+    let hash = fnv1a(source.bytes());
     let base = verbatim(source, case).text;
     Name {
         text: format!("{}_{hash:08x}", base.trim_end_matches('_')),
         raw: false,
         verbatim: true,
     }
+}
+
+/// 32-bit FNV-1a: a stable, dependency-free hash for names derived from content.
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u32 {
+    bytes.into_iter().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 fn finish(mut s: String, case: Case, verbatim: bool) -> Name {

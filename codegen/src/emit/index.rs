@@ -110,10 +110,25 @@ fn gen_verify(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
             #rt::verify::ModelSpec::new(#name, <super::#module::#ty as #rt::Model>::FIELD_SPECS)
         }
     });
+    // Key lists several models' specs share, written once (see `SchemaPlan::shared_keys`).
+    let shared = plan.shared_keys.iter().map(|(keys, name)| {
+        let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+        let doc = docs::outer(&[format!(
+            "Selection keys shared by several fields' drift specs ({} keys).",
+            keys.len()
+        )]);
+        quote! {
+            #doc
+            #[doc(hidden)]
+            pub const #name: &[&str] = &[ #( #keys ),* ];
+        }
+    });
     quote! {
         /// Every model compiled in (with its cargo feature on, when models have features),
         /// with the fields it was generated from.
         pub const MODELS: &[#rt::verify::ModelSpec] = &[ #( #specs ),* ];
+
+        #( #shared )*
 
         /// `client.verify_all()`: compare every model in [`MODELS`] with the server's
         /// `fields_get` (see `runtime::verify`).

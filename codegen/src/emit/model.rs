@@ -393,7 +393,7 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
             .iter()
             .filter(|f| f.in_record() && matches!(f.ty, RustType::Many2One { .. }))
             .map(|f| f.wire);
-    let specs = cx.m.fields.iter().filter_map(|f| gen_field_spec(rt, f));
+    let specs = cx.m.fields.iter().filter_map(|f| gen_field_spec(cx, f));
     quote! {
         impl #rt::Model for #ty {
             const MODEL: &'static str = #model;
@@ -415,10 +415,11 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
 /// What a drift check compares of one field (`client.verify::<M>()`): plain data, one const
 /// expression. Reified group fields are left out (they exist in fields_get only, and only up
 /// to Odoo 18).
-fn gen_field_spec(rt: &TokenStream, f: &FieldPlan<'_>) -> Option<TokenStream> {
+fn gen_field_spec(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> Option<TokenStream> {
     if f.field.reified {
         return None;
     }
+    let rt = &cx.rt;
     let (wire, ttype) = (f.wire, &f.field.ttype);
     let mut spec = quote!(#rt::verify::FieldSpec::new(#wire, #ttype));
     if let Some(r) = &f.field.relation {
@@ -427,14 +428,11 @@ fn gen_field_spec(rt: &TokenStream, f: &FieldPlan<'_>) -> Option<TokenStream> {
     if f.field.required {
         spec = quote!(#spec.required());
     }
-    let keys: Vec<&str> = f
-        .field
-        .selection
-        .iter()
-        .flatten()
-        .filter_map(|(k, _)| k.as_str())
-        .collect();
-    if !keys.is_empty() {
+    let keys = f.selection_keys();
+    if let Some(shared) = cx.plan.shared_keys.get(&keys) {
+        let shared = Ident::new(shared, Span::call_site());
+        spec = quote!(#spec.selection(super::verify::#shared));
+    } else if !keys.is_empty() {
         spec = quote!(#spec.selection(&[ #( #keys ),* ]));
     }
     Some(spec)

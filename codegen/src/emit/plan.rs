@@ -19,6 +19,53 @@ pub struct SchemaPlan<'a> {
     pub models: Vec<ModelPlan<'a>>,
     /// Technical name → index in `models`.
     pub index: BTreeMap<&'a str, usize>,
+    /// Long selection key lists that several fields' drift specs share (the
+    /// models of a reference field, `tz`, `lang`) → the const in the `verify`
+    /// module that holds them once.
+    pub shared_keys: BTreeMap<Vec<&'a str>, String>,
+}
+
+/// A key list this long, found in two fields or more, is written once.
+const SHARED_KEYS_MIN: usize = 16;
+
+impl<'a> FieldPlan<'a> {
+    /// The selection's string keys, as the drift spec lists them.
+    pub fn selection_keys(&self) -> Vec<&'a str> {
+        self.field
+            .selection
+            .iter()
+            .flatten()
+            .filter_map(|(k, _)| k.as_str())
+            .collect()
+    }
+}
+
+/// `KEYS_<FNV-1a of the keys>`: named by content, so that adding a model
+/// renames nothing; two lists with one hash are both left inline.
+fn shared_keys<'a>(models: &[ModelPlan<'a>]) -> BTreeMap<Vec<&'a str>, String> {
+    let mut count: BTreeMap<Vec<&'a str>, usize> = BTreeMap::new();
+    for f in models.iter().flat_map(|m| &m.fields) {
+        let keys = f.selection_keys();
+        if keys.len() >= SHARED_KEYS_MIN && !f.field.reified {
+            *count.entry(keys).or_default() += 1;
+        }
+    }
+    let mut by_name: BTreeMap<String, Vec<Vec<&'a str>>> = BTreeMap::new();
+    for (keys, n) in count {
+        if n < 2 {
+            continue;
+        }
+        let hash = naming::fnv1a(keys.iter().flat_map(|k| k.bytes().chain([0])));
+        by_name
+            .entry(format!("KEYS_{hash:08X}"))
+            .or_default()
+            .push(keys);
+    }
+    by_name
+        .into_iter()
+        .filter(|(_, lists)| lists.len() == 1)
+        .filter_map(|(name, mut lists)| lists.pop().map(|keys| (keys, name)))
+        .collect()
 }
 
 pub struct ModelPlan<'a> {
@@ -221,10 +268,12 @@ impl<'a> SchemaPlan<'a> {
                 methods_source: schema.methods_source.as_deref(),
             });
         }
+        let shared_keys = shared_keys(&models);
         Ok(SchemaPlan {
             schema,
             models,
             index,
+            shared_keys,
         })
     }
 

@@ -400,28 +400,7 @@ impl ::runtime::Model for AccountAccount {
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_type", "selection")
             .required()
-            .selection(
-                &[
-                    "asset_receivable",
-                    "asset_cash",
-                    "asset_current",
-                    "asset_non_current",
-                    "asset_prepayments",
-                    "asset_fixed",
-                    "liability_payable",
-                    "liability_credit_card",
-                    "liability_current",
-                    "liability_non_current",
-                    "equity",
-                    "equity_unaffected",
-                    "income",
-                    "income_other",
-                    "expense",
-                    "expense_depreciation",
-                    "expense_direct_cost",
-                    "off_balance",
-                ],
-            ),
+            .selection(super::verify::KEYS_8AA1F27F),
         ::runtime::verify::FieldSpec::new("allowed_journal_ids", "many2many")
             .relation("account.journal"),
         ::runtime::verify::FieldSpec::new("code", "char"),

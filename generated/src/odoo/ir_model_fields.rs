@@ -502,29 +502,7 @@ impl ::runtime::Model for IrModelFields {
         ::runtime::verify::FieldSpec::new("translate", "boolean"),
         ::runtime::verify::FieldSpec::new("ttype", "selection")
             .required()
-            .selection(
-                &[
-                    "binary",
-                    "boolean",
-                    "char",
-                    "date",
-                    "datetime",
-                    "float",
-                    "html",
-                    "integer",
-                    "json",
-                    "many2many",
-                    "many2one",
-                    "many2one_reference",
-                    "monetary",
-                    "one2many",
-                    "properties",
-                    "properties_definition",
-                    "reference",
-                    "selection",
-                    "text",
-                ],
-            ),
+            .selection(super::verify::KEYS_73804B64),
         ::runtime::verify::FieldSpec::new("write_date", "datetime"),
         ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
     ];
