@@ -420,24 +420,9 @@ impl OdooClient {
                 "api_doc is a bearer route: connect with an API key to read it",
             ));
         }
-        let url = crate::http::endpoint(&conn.base, &["doc-bearer", &format!("{model}.json")]);
-        let auth = transport::json2::bearer(conn)?;
-        let db = reqwest::header::HeaderValue::from_str(&conn.db)
-            .map_err(|_| Error::config("the database name cannot go in an HTTP header"))?;
-        let resp = conn
-            .http
-            .send(Idempotency::Retry, |c| {
-                c.get(url.clone())
-                    .header(reqwest::header::AUTHORIZATION, auth.clone())
-                    .header("X-Odoo-Database", db.clone())
-                    .header(reqwest::header::ACCEPT, "application/json")
-            })
+        self.get_bearer_json(&["doc-bearer", &format!("{model}.json")])
             .await
-            .map_err(|e| e.redact(conn.secret.expose_secret()))?;
-        super::fault::parse_json2(&resp).map_err(|e| {
-            e.redact(conn.secret.expose_secret())
-                .with_target(model, "api_doc")
-        })
+            .map_err(|e| e.with_target(model, "api_doc"))
     }
 
     /// Typed `search_read`: asks for exactly `M::FIELDS`.
