@@ -54,10 +54,6 @@ impl Unit {
             // A server's field or method may well be called `foo`.
             lints.push(quote!(clippy::disallowed_names));
         }
-        if self.module.text == "fields" {
-            // A model named `fields` holds its own `fields` module of handles.
-            lints.push(quote!(clippy::module_inception));
-        }
         if lints.is_empty() {
             return quote!();
         }

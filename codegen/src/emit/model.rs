@@ -459,19 +459,6 @@ fn setter_parts(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> (TokenStream, TokenStrea
     }
 }
 
-/// Clippy's default `disallowed-names`: a field called `foo` must not fail a
-/// user's `clippy -D warnings` through the parameter named after it.
-const CLIPPY_PLACEHOLDERS: &[&str] = &["foo", "baz", "quux"];
-
-fn allow_placeholders<'f>(names: impl IntoIterator<Item = &'f FieldPlan<'f>>) -> TokenStream {
-    let mut names = names.into_iter();
-    if names.any(|f| CLIPPY_PLACEHOLDERS.contains(&f.name.text.as_str())) {
-        quote!(#[allow(clippy::disallowed_names)])
-    } else {
-        quote!()
-    }
-}
-
 fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
     let m = cx.m;
     let rt = &cx.rt;
@@ -490,11 +477,9 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
             code(f.wire),
             docs::escape_line(&f.field.string)
         )]);
-        let allow = allow_placeholders([f]);
         quote! {
             #doc
             #[inline]
-            #allow
             pub fn #setter(mut self, #arg: #param) -> Self {
                 self.values.set(#wire, #value);
                 self
@@ -542,7 +527,6 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
     };
     let doc = docs::outer(&[doc]);
     let new_doc = docs::outer(&[new_doc]);
-    let placeholders = allow_placeholders(args.iter().copied());
     let many_args = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let default = if args.is_empty() {
         quote!(#[derive(Default)])
@@ -580,7 +564,6 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
         impl #ty {
             #new_doc
             #many_args
-            #placeholders
             pub fn new( #( #params ),* ) -> Self {
                 #ty { values: #rt::wire::Values::new() } #( #sets )*
             }
