@@ -13,7 +13,9 @@ use std::path::PathBuf;
 
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
-use tests::odoo::{ADMIN_PASSWORD, FakeOdoo, OdooVersion, SALESMAN_LOGIN, SALESMAN_PASSWORD};
+use tests::odoo::{
+    ADMIN_PASSWORD, FakeOdoo, OdooVersion, SALESMAN_API_KEY, SALESMAN_LOGIN, SALESMAN_PASSWORD,
+};
 
 fn access_dir(v: OdooVersion) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -290,6 +292,311 @@ fn fields_get_lists_the_recorded_fields_per_user() {
                     .collect();
                 assert_eq!(got, want, "{v} {model}: fields_get as {who}");
             }
+        }
+    }
+}
+
+/// How a test reaches the ORM as a user.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Transport {
+    /// `/jsonrpc` `execute_kw` with the password.
+    Password,
+    /// `/jsonrpc` `execute_kw` with the API key as the password.
+    ApiKey,
+    /// `/web/session/authenticate`, then `/web/dataset/call_kw` with the session cookie.
+    WebSession,
+    /// `/json/2/<model>/<method>` with the API key as bearer (19).
+    Json2,
+}
+
+fn transports(v: OdooVersion) -> Vec<Transport> {
+    let mut all = vec![
+        Transport::Password,
+        Transport::ApiKey,
+        Transport::WebSession,
+    ];
+    if v.has_json2() {
+        all.push(Transport::Json2);
+    }
+    all
+}
+
+/// A signed-in user on one transport.
+struct Caller<'a> {
+    odoo: &'a FakeOdoo,
+    transport: Transport,
+    client: Client,
+    uid: i64,
+    password: &'a str,
+    api_key: &'a str,
+}
+
+impl<'a> Caller<'a> {
+    fn new(
+        odoo: &'a FakeOdoo,
+        transport: Transport,
+        login: &str,
+        password: &'a str,
+        api_key: &'a str,
+    ) -> Self {
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        let uid = odoo.uid(login).unwrap();
+        if transport == Transport::WebSession {
+            let login = json!({"jsonrpc": "2.0", "method": "call", "id": 1,
+                "params": {"db": odoo.db(), "login": login, "password": password}});
+            let (_, r) = post(
+                &client,
+                &format!("{}/web/session/authenticate", odoo.url()),
+                &login,
+            );
+            assert_eq!(r["result"]["uid"], json!(uid), "{r}");
+        }
+        Caller {
+            odoo,
+            transport,
+            client,
+            uid,
+            password,
+            api_key,
+        }
+    }
+
+    /// `model.method(ids, **kwargs)`: the result, or the error's data (JSON-2: its body, and
+    /// an access error must come with 403).
+    fn call(
+        &self,
+        model: &str,
+        method: &str,
+        ids: Option<&[i64]>,
+        kwargs: Value,
+    ) -> Result<Value, Value> {
+        let args = ids.map(|i| vec![json!(i)]).unwrap_or_default();
+        let url = self.odoo.url();
+        let ans = match self.transport {
+            Transport::Password | Transport::ApiKey => {
+                let secret = if self.transport == Transport::Password {
+                    self.password
+                } else {
+                    self.api_key
+                };
+                let body = json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "service": "object", "method": "execute_kw",
+                    "args": [self.odoo.db(), self.uid, secret, model, method, args, kwargs]}});
+                post(&self.client, &format!("{url}/jsonrpc"), &body).1
+            }
+            Transport::WebSession => {
+                let body = json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "model": model, "method": method, "args": args, "kwargs": kwargs}});
+                post(
+                    &self.client,
+                    &format!("{url}/web/dataset/call_kw/{model}/{method}"),
+                    &body,
+                )
+                .1
+            }
+            Transport::Json2 => {
+                let mut body = kwargs;
+                if let Some(ids) = ids {
+                    body["ids"] = json!(ids);
+                }
+                let resp = self
+                    .client
+                    .post(format!("{url}/json/2/{model}/{method}"))
+                    .bearer_auth(self.api_key)
+                    .json(&body)
+                    .send()
+                    .unwrap();
+                let status = resp.status().as_u16();
+                let v: Value = resp.json().unwrap();
+                if status == 200 {
+                    return Ok(v);
+                }
+                if v["name"] == "odoo.exceptions.AccessError" {
+                    assert_eq!(status, 403, "{v}");
+                }
+                return Err(v);
+            }
+        };
+        match ans.get("error") {
+            Some(e) => Err(e["data"].clone()),
+            None => Ok(ans["result"].clone()),
+        }
+    }
+}
+
+fn names(v: &Value) -> BTreeSet<String> {
+    match v {
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect(),
+        Value::Object(o) => o.keys().cloned().collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+/// The recorded refusals and probes answer the same on every transport, as the salesman.
+#[test]
+fn salesman_is_refused_as_recorded_on_every_transport() {
+    for v in OdooVersion::ALL {
+        let odoo = FakeOdoo::start(v);
+        let dir = access_dir(v);
+        let recorded_error = |name: &str| -> String {
+            read(dir.join(format!("{name}.json")))["response"]["error"]["data"]["message"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let all_admin = read(dir.join("read.all_admin_fields.res.partner.json"));
+        let admin_fields = all_admin["request"]["params"]["args"][6]["fields"].clone();
+        let salesman_fields = read(dir.join("fields_get.res.partner.json"))["salesman"].clone();
+        let partner = odoo.records("res.partner")[0]["id"].as_i64().unwrap();
+        for t in transports(v) {
+            let ctx = format!("{v} {t:?}");
+            let c = Caller::new(
+                &odoo,
+                t,
+                SALESMAN_LOGIN,
+                SALESMAN_PASSWORD,
+                SALESMAN_API_KEY,
+            );
+            // field-level refusal: the recorded message (its record id is not part of it)
+            let e = c
+                .call(
+                    "res.partner",
+                    "read",
+                    Some(&[partner]),
+                    json!({"fields": admin_fields}),
+                )
+                .unwrap_err();
+            assert_eq!(e["name"], "odoo.exceptions.AccessError", "{ctx}");
+            assert_eq!(
+                e["message"].as_str().unwrap(),
+                recorded_error("read.all_admin_fields.res.partner"),
+                "{ctx}"
+            );
+            let e = c
+                .call(
+                    "res.partner",
+                    "search_read",
+                    None,
+                    json!({"domain": [["id", "=", partner]], "fields": admin_fields}),
+                )
+                .unwrap_err();
+            assert_eq!(
+                e["message"].as_str().unwrap(),
+                recorded_error("search_read.all_admin_fields.res.partner"),
+                "{ctx}"
+            );
+            // model-level refusal
+            let e = c
+                .call(
+                    "purchase.order.line",
+                    "search_read",
+                    None,
+                    json!({"domain": [], "limit": 1}),
+                )
+                .unwrap_err();
+            assert_eq!(
+                e["message"].as_str().unwrap(),
+                recorded_error("model_denied.purchase.order.line"),
+                "{ctx}"
+            );
+            let e = c
+                .call(
+                    "ir.model",
+                    "search_read",
+                    None,
+                    json!({"domain": [["model", "=", "res.partner"]], "fields": ["model"]}),
+                )
+                .unwrap_err();
+            assert_eq!(
+                e["message"].as_str().unwrap(),
+                recorded_error("model_denied.ir.model"),
+                "{ctx}"
+            );
+            // a one2many to a model the user may not read refuses the read of the user's fields
+            let e = c
+                .call(
+                    "res.partner",
+                    "read",
+                    Some(&[partner]),
+                    json!({"fields": salesman_fields}),
+                )
+                .unwrap_err();
+            assert_eq!(
+                e["message"].as_str().unwrap(),
+                recorded_error("read.own_fields.res.partner"),
+                "{ctx}"
+            );
+            // fields_get leaves the restricted fields out; so does the probe
+            let fg = c
+                .call("res.partner", "fields_get", None, json!({}))
+                .unwrap();
+            assert_eq!(names(&fg), names(&salesman_fields), "{ctx}");
+            let probe = c
+                .call(
+                    "res.partner",
+                    "check_field_access_rights",
+                    None,
+                    json!({"operation": "read", "field_names": false}),
+                )
+                .unwrap();
+            assert_eq!(names(&probe), names(&salesman_fields), "{ctx}");
+            // the two model-level probes, without raising
+            for (model, allowed) in [("res.partner", true), ("purchase.order.line", false)] {
+                let r = c
+                    .call(
+                        model,
+                        "check_access_rights",
+                        None,
+                        json!({"operation": "read", "raise_exception": false}),
+                    )
+                    .unwrap();
+                assert_eq!(r, json!(allowed), "{ctx} {model}");
+                let r = c
+                    .call(
+                        "ir.model.access",
+                        "check",
+                        None,
+                        json!({"model": model, "mode": "read", "raise_exception": false}),
+                    )
+                    .unwrap();
+                assert_eq!(r, json!(allowed), "{ctx} {model}");
+            }
+            // what the user may read reads: its fields without x2many ones (those to models it
+            // may not read refuse the read: purchase lines, and on 19 also RTC sessions)
+            let readable: Vec<Value> = fg
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(_, d)| !["one2many", "many2many"].contains(&d["type"].as_str().unwrap()))
+                .map(|(name, _)| json!(name))
+                .collect();
+            let rows = c
+                .call(
+                    "res.partner",
+                    "read",
+                    Some(&[partner]),
+                    json!({"fields": readable}),
+                )
+                .unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            assert_eq!(rows.as_array().unwrap().len(), 1, "{ctx}");
+            // a read without a field list reads the readable fields only
+            let rows = c
+                .call(
+                    "res.partner",
+                    "search_read",
+                    None,
+                    json!({"domain": [["id", "=", partner]]}),
+                )
+                .map_err(|e| e["message"].clone());
+            // ...and fails like Odoo on the one2many to purchase lines among them
+            assert_eq!(
+                rows.unwrap_err().as_str().unwrap(),
+                recorded_error("read.own_fields.res.partner"),
+                "{ctx}"
+            );
         }
     }
 }
