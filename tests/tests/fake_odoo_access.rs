@@ -14,7 +14,8 @@ use std::path::PathBuf;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 use tests::odoo::{
-    ADMIN_PASSWORD, FakeOdoo, OdooVersion, SALESMAN_API_KEY, SALESMAN_LOGIN, SALESMAN_PASSWORD,
+    ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, FakeOdoo, OdooVersion, PORTAL_LOGIN,
+    PORTAL_PASSWORD, SALESMAN_API_KEY, SALESMAN_LOGIN, SALESMAN_PASSWORD,
 };
 
 fn access_dir(v: OdooVersion) -> PathBuf {
@@ -598,5 +599,177 @@ fn salesman_is_refused_as_recorded_on_every_transport() {
                 "{ctx}"
             );
         }
+    }
+}
+
+/// `web_read` and `web_search_read` (17+; 16's `web_search_read` takes `fields`) refuse what
+/// `read` and `search_read` refuse, with the same message: Odoo reads the specification's
+/// fields through the same checks.
+#[test]
+fn web_reads_refuse_as_reads_do() {
+    for v in OdooVersion::ALL {
+        let odoo = FakeOdoo::start(v);
+        let partner = odoo.records("res.partner")[0]["id"].as_i64().unwrap();
+        let dir = access_dir(v);
+        let own_fields = read(dir.join("read.own_fields.res.partner.json"));
+        let own_error = own_fields["response"]["error"]["data"]["message"].clone();
+        for t in transports(v) {
+            let ctx = format!("{v} {t:?}");
+            let c = Caller::new(
+                &odoo,
+                t,
+                SALESMAN_LOGIN,
+                SALESMAN_PASSWORD,
+                SALESMAN_API_KEY,
+            );
+            let read_error = c
+                .call(
+                    "res.partner",
+                    "read",
+                    Some(&[partner]),
+                    json!({"fields": ["name", "credit", "debit"]}),
+                )
+                .unwrap_err();
+            let search_read_error = c
+                .call(
+                    "res.partner",
+                    "search_read",
+                    None,
+                    json!({"domain": [["id", "=", partner]], "fields": ["name", "credit", "debit"]}),
+                )
+                .unwrap_err();
+            let wsr_args = if v == OdooVersion::V16 {
+                json!({"domain": [["id", "=", partner]], "fields": ["name", "credit", "debit"]})
+            } else {
+                json!({"domain": [["id", "=", partner]], "specification": {"name": {}, "credit": {}, "debit": {}}})
+            };
+            let e = c
+                .call("res.partner", "web_search_read", None, wsr_args)
+                .unwrap_err();
+            assert_eq!(e["message"], search_read_error["message"], "{ctx}");
+            if v == OdooVersion::V16 {
+                continue;
+            }
+            let e = c
+                .call(
+                    "res.partner",
+                    "web_read",
+                    Some(&[partner]),
+                    json!({"specification": {"name": {}, "credit": {}, "debit": {}}}),
+                )
+                .unwrap_err();
+            assert_eq!(e["message"], read_error["message"], "{ctx}");
+            // a one2many to a model the user may not read, with or without sub-fields
+            for sub in [json!({}), json!({"fields": {"display_name": {}}})] {
+                let e = c
+                    .call(
+                        "res.partner",
+                        "web_read",
+                        Some(&[partner]),
+                        json!({"specification": {"name": {}, "purchase_line_ids": sub}}),
+                    )
+                    .unwrap_err();
+                assert_eq!(e["message"], own_error, "{ctx}");
+            }
+            // what the salesman may read reads, nested: orders with their lines and partner
+            let orders = c
+                .call(
+                    "sale.order",
+                    "web_search_read",
+                    None,
+                    json!({"domain": [], "limit": 3, "specification": {
+                        "name": {},
+                        "partner_id": {"fields": {"display_name": {}, "email": {}}},
+                        "order_line": {"fields": {"name": {}, "product_uom_qty": {}}},
+                    }}),
+                )
+                .unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            assert!(!orders["records"].as_array().unwrap().is_empty(), "{ctx}");
+        }
+    }
+}
+
+/// The other recorded users answer with their own recorded groups; a user given groups by the
+/// builder answers as the recorded user with the same groups.
+#[test]
+fn recorded_users_and_given_groups_have_their_rights() {
+    let may = |c: &Caller<'_>, model: &str, operation: &str| {
+        c.call(
+            model,
+            "check_access_rights",
+            None,
+            json!({"operation": operation, "raise_exception": false}),
+        )
+        .unwrap()
+    };
+    for v in OdooVersion::ALL {
+        let odoo = FakeOdoo::builder(v)
+            .user("bot", "bot-pw")
+            .user_groups("bot", ["base.group_portal"])
+            .start();
+        let admin = Caller::new(&odoo, Transport::Password, "admin", ADMIN_PASSWORD, "");
+        let demo = Caller::new(&odoo, Transport::Password, DEMO_LOGIN, DEMO_PASSWORD, "");
+        let portal = Caller::new(
+            &odoo,
+            Transport::Password,
+            PORTAL_LOGIN,
+            PORTAL_PASSWORD,
+            "",
+        );
+        let bot = Caller::new(&odoo, Transport::Password, "bot", "bot-pw", "");
+        let salesman = Caller::new(
+            &odoo,
+            Transport::ApiKey,
+            SALESMAN_LOGIN,
+            SALESMAN_PASSWORD,
+            SALESMAN_API_KEY,
+        );
+        for (model, op, a, d, p, s) in [
+            ("ir.model", "read", true, false, false, false),
+            ("crm.lead", "read", true, true, false, true),
+            (
+                "hr.employee",
+                "read",
+                true,
+                v <= OdooVersion::V17,
+                false,
+                false,
+            ),
+            ("res.partner", "write", true, true, false, true),
+            ("purchase.order.line", "read", true, true, true, false),
+            ("product.product", "read", true, true, false, true),
+        ] {
+            let ctx = format!("{v} {model} {op}");
+            assert_eq!(may(&admin, model, op), json!(a), "{ctx} admin");
+            assert_eq!(may(&demo, model, op), json!(d), "{ctx} demo");
+            assert_eq!(may(&portal, model, op), json!(p), "{ctx} portal");
+            assert_eq!(may(&bot, model, op), json!(p), "{ctx} bot as portal");
+            assert_eq!(may(&salesman, model, op), json!(s), "{ctx} salesman");
+        }
+        // the portal user's fields_get is the bot's, and narrower than the admin's
+        let fields = |c: &Caller<'_>| {
+            names(
+                &c.call("res.partner", "fields_get", None, json!({}))
+                    .unwrap(),
+            )
+        };
+        assert_eq!(fields(&portal), fields(&bot), "{v}");
+        assert!(fields(&portal).len() < fields(&admin).len(), "{v}");
+        // a refused write says so in Odoo's words
+        let e = portal
+            .call(
+                "res.partner",
+                "write",
+                Some(&[3]),
+                json!({"vals": {"name": "x"}}),
+            )
+            .unwrap_err();
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("You are not allowed to modify 'Contact' (res.partner) records."),
+            "{v}: {e}"
+        );
     }
 }

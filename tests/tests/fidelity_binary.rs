@@ -93,6 +93,10 @@ fn odoo_serves_the_large_demo_until_stdin_closes() {
         "alice:alice-pw",
         "--api-key",
         "bot:BOT-KEY",
+        "--user",
+        "carol:carol-pw",
+        "--groups",
+        "carol:sales_team.group_sale_salesman,base.group_user",
     ]);
     assert!(
         fake.url.starts_with("http://127.0.0.1:"),
@@ -131,6 +135,40 @@ fn odoo_serves_the_large_demo_until_stdin_closes() {
         bot.as_i64().is_some(),
         "an API key logs in over /jsonrpc: {bot}"
     );
+    // the recorded users and a user with given groups have those groups' rights; alice has none
+    assert!(
+        fake.banner[2].contains("salesman:salesman (uid 8"),
+        "{:?}",
+        fake.banner
+    );
+    let may_read_purchase_lines = |login: &str, password: &str| {
+        let uid = jsonrpc(
+            &fake.url,
+            "common",
+            "authenticate",
+            json!(["erp18", login, password, {}]),
+        );
+        jsonrpc(
+            &fake.url,
+            "object",
+            "execute_kw",
+            json!([
+                "erp18",
+                uid,
+                password,
+                "purchase.order.line",
+                "check_access_rights",
+                ["read", false],
+                {}
+            ]),
+        )
+    };
+    assert_eq!(may_read_purchase_lines("carol", "carol-pw"), json!(false));
+    assert_eq!(
+        may_read_purchase_lines("salesman", "salesman"),
+        json!(false)
+    );
+    assert_eq!(may_read_purchase_lines("alice", "alice-pw"), json!(true));
     // the banner counts what a search finds: a few hundred of each
     for (model, label) in [
         ("res.partner", "partners"),

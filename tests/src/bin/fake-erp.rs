@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run -p tests --bin fake-erp -- odoo --version 18.0 --port 8069 --user admin:admin
+//! cargo run -p tests --bin fake-erp -- odoo --user bot:pw --groups bot:sales_team.group_sale_salesman
 //! cargo run -p tests --bin fake-erp -- aim18 --port 8018 --client C-app:secret --user alice:pw
 //! ```
 //!
@@ -19,8 +20,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use tests::aim18::{self, FakeAim18};
 use tests::odoo::{
-    ADMIN_API_KEY, ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, FakeOdoo, OdooVersion,
-    PORTAL_LOGIN, PORTAL_PASSWORD,
+    ADMIN_API_KEY, ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_API_KEY, DEMO_LOGIN, DEMO_PASSWORD, FakeOdoo,
+    OdooVersion, PORTAL_API_KEY, PORTAL_LOGIN, PORTAL_PASSWORD, SALESMAN_API_KEY, SALESMAN_LOGIN,
+    SALESMAN_PASSWORD,
 };
 
 #[derive(Parser, Debug)]
@@ -78,6 +80,11 @@ struct OdooArgs {
     /// Give a user an API key (repeatable); the user is created if needed.
     #[arg(long = "api-key", value_name = "LOGIN:KEY", value_parser = parse_pair)]
     api_keys: Vec<(String, String)>,
+    /// Answer a user with the rights of these groups, xml ids separated by commas (implied groups
+    /// follow), as the recorded users demo, portal and salesman are answered (repeatable; the
+    /// user is created if needed: give it a password with --user or a key with --api-key).
+    #[arg(long = "groups", value_name = "LOGIN:GROUP[,GROUP...]", value_parser = parse_pair)]
+    groups: Vec<(String, String)>,
     /// Only the 40 recorded partners, 30 products and 20 orders (no synthetic records).
     #[arg(long)]
     recorded_only: bool,
@@ -148,6 +155,9 @@ fn run_odoo(args: OdooArgs) -> Result<(), String> {
     for (login, key) in &args.api_keys {
         builder = builder.api_key(login, key);
     }
+    for (login, groups) in &args.groups {
+        builder = builder.user_groups(login, groups.split(',').map(str::trim));
+    }
     let fake = builder.try_start().map_err(|e| e.to_string())?;
 
     let mut out = std::io::stdout().lock();
@@ -169,6 +179,11 @@ fn run_odoo(args: OdooArgs) -> Result<(), String> {
         (ADMIN_LOGIN, ADMIN_PASSWORD, "administrator"),
         (DEMO_LOGIN, DEMO_PASSWORD, "user"),
         (PORTAL_LOGIN, PORTAL_PASSWORD, "portal"),
+        (
+            SALESMAN_LOGIN,
+            SALESMAN_PASSWORD,
+            "only Sales / User: Own Documents Only",
+        ),
     ] {
         let uid = fake.uid(login).unwrap_or_default();
         if given(login) {
@@ -178,13 +193,23 @@ fn run_odoo(args: OdooArgs) -> Result<(), String> {
         }
     }
     for (login, _) in &args.users {
-        if ![ADMIN_LOGIN, DEMO_LOGIN, PORTAL_LOGIN].contains(&login.as_str()) {
+        if ![ADMIN_LOGIN, DEMO_LOGIN, PORTAL_LOGIN, SALESMAN_LOGIN].contains(&login.as_str()) {
             let uid = fake.uid(login).unwrap_or_default();
             logins.push(format!("{login} (uid {uid}, user, password as given)"));
         }
     }
     let _ = writeln!(out, "logins: {}", logins.join(", "));
-    let mut keys = vec![format!("{ADMIN_LOGIN}:{ADMIN_API_KEY}")];
+    let _ = writeln!(
+        out,
+        "rights: demo, portal, salesman and --groups users have their groups' rights (fields \
+         and models they may not read are refused as on a real server)"
+    );
+    let mut keys = vec![
+        format!("{ADMIN_LOGIN}:{ADMIN_API_KEY}"),
+        format!("{DEMO_LOGIN}:{DEMO_API_KEY}"),
+        format!("{PORTAL_LOGIN}:{PORTAL_API_KEY}"),
+        format!("{SALESMAN_LOGIN}:{SALESMAN_API_KEY}"),
+    ];
     keys.extend(
         args.api_keys
             .iter()

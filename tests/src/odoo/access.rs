@@ -29,7 +29,8 @@
 //! [`FakeOdooBuilder::user`]: super::FakeOdooBuilder::user
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -145,12 +146,24 @@ pub(crate) struct Rights {
 /// The groups of one user, implied ones included (xml ids).
 pub(crate) type Groups = BTreeSet<String>;
 
+static CACHE: OnceLock<Mutex<HashMap<PathBuf, Option<Arc<Rights>>>>> = OnceLock::new();
+
 impl Rights {
     /// `<dir>/access/rights.json`, or `None` when the fixtures have no such file (then nobody
-    /// is restricted beyond the fake's historical rules).
-    pub fn load(dir: &Path, version: OdooVersion) -> Result<Option<Rights>, String> {
+    /// is restricted beyond the fake's historical rules). Parsed once per process.
+    pub fn load(dir: &Path, version: OdooVersion) -> Result<Option<Arc<Rights>>, String> {
         let path = dir.join("access").join("rights.json");
-        let text = match std::fs::read_to_string(&path) {
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&path) {
+            return Ok(found.clone());
+        }
+        let loaded = Self::read(&path, version)?.map(Arc::new);
+        let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(guard.entry(path).or_insert(loaded).clone())
+    }
+
+    fn read(path: &Path, version: OdooVersion) -> Result<Option<Rights>, String> {
+        let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("fake Odoo: cannot read {}: {e}", path.display())),

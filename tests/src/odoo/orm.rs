@@ -2011,6 +2011,9 @@ impl Orm<'_> {
         let ids = self.search(model, &domain, order.as_deref(), offset, limit, active_test)?;
         let records = if self.version() == OdooVersion::V16 {
             let fields = self.field_list(model, p.get("fields"))?;
+            if !ids.is_empty() {
+                self.check_read_fields("search_read", model, &fields, true)?;
+            }
             self.read(model, &ids, &fields, true)
         } else {
             let spec = obj(p.get("specification").cloned().unwrap_or(Value::Null));

@@ -347,9 +347,7 @@ impl FakeOdoo {
         if !cfg.alter_fields.is_empty() || !cfg.removed_models.is_empty() {
             fx = Arc::new(fx.with_changes(&cfg.alter_fields, &cfg.removed_models));
         }
-        let rights = Rights::load(&fx.dir, cfg.version)
-            .map_err(std::io::Error::other)?
-            .map(Arc::new);
+        let rights = Rights::load(&fx.dir, cfg.version).map_err(std::io::Error::other)?;
         let users = build_users(&cfg, rights.as_deref());
         let mut store = Store::default();
         for row in &fx.ir_models {
