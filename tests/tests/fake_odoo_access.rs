@@ -773,3 +773,65 @@ fn recorded_users_and_given_groups_have_their_rights() {
         );
     }
 }
+
+/// Writing a field the user's groups do not allow is refused as reading it is, with the
+/// operation named; the user's other fields write.
+#[test]
+fn salesman_may_not_write_restricted_fields() {
+    for v in OdooVersion::ALL {
+        let odoo = FakeOdoo::start(v);
+        let c = Caller::new(
+            &odoo,
+            Transport::ApiKey,
+            SALESMAN_LOGIN,
+            SALESMAN_PASSWORD,
+            SALESMAN_API_KEY,
+        );
+        let partner = c
+            .call(
+                "res.partner",
+                "create",
+                None,
+                json!({"vals_list": {"name": "Bot's customer"}}),
+            )
+            .unwrap_or_else(|e| panic!("{v}: {e}"));
+        let partner = partner.as_i64().unwrap();
+        let e = c
+            .call(
+                "res.partner",
+                "write",
+                Some(&[partner]),
+                json!({"vals": {"credit_limit": 10.0}}),
+            )
+            .unwrap_err();
+        let message = e["message"].as_str().unwrap();
+        assert!(message.contains("credit_limit"), "{v}: {message}");
+        assert!(message.contains("Operation: write"), "{v}: {message}");
+        let e = c
+            .call(
+                "res.partner",
+                "create",
+                None,
+                json!({"vals_list": {"name": "x", "credit_limit": 10.0}}),
+            )
+            .unwrap_err();
+        assert!(
+            e["message"].as_str().unwrap().contains("Operation: create"),
+            "{v}: {e}"
+        );
+        c.call(
+            "res.partner",
+            "write",
+            Some(&[partner]),
+            json!({"vals": {"email": "bot@example.com"}}),
+        )
+        .unwrap_or_else(|e| panic!("{v}: {e}"));
+        assert_eq!(
+            odoo.records("res.partner")
+                .iter()
+                .filter(|r| r["name"] == "x")
+                .count(),
+            0
+        );
+    }
+}

@@ -493,11 +493,14 @@ impl AccessErrors<'_> {
         )
     }
 
-    /// A read asking for `refused` (in the order asked), fields the user's groups do not
-    /// allow (`check_field_access_rights` up to 18, `_check_field_access` on 19).
+    /// `method` (a read, or `operation` `"write"`/`"create"`) on `refused` fields (in the
+    /// order given), which the user's groups do not allow (`check_field_access_rights` up to 18,
+    /// `_check_field_access` on 19). Only the reads' messages were recorded; writes use the
+    /// same wording with their operation.
     pub fn fields_denied(
         &self,
         method: &str,
+        operation: &str,
         model: &str,
         uid: i64,
         refused: &[String],
@@ -520,13 +523,13 @@ impl AccessErrors<'_> {
             .collect();
         let message = match self.version() {
             OdooVersion::V16 | OdooVersion::V17 => format!(
-                "The requested operation can not be completed due to security restrictions.\n\nDocument type: {desc} ({model})\nOperation: read\nUser: {uid}\nFields:\n{}",
+                "The requested operation can not be completed due to security restrictions.\n\nDocument type: {desc} ({model})\nOperation: {operation}\nUser: {uid}\nFields:\n{}",
                 details.join("\n")
             ),
             OdooVersion::V18 => {
                 let names: Vec<&str> = sorted.iter().map(|s| s.as_str()).collect();
                 format!(
-                    "You do not have enough rights to access the fields \"{}\" on {desc} ({model}). Please contact your system administrator.\n\nOperation: read\nUser: {uid}\nFields:\n{}",
+                    "You do not have enough rights to access the fields \"{}\" on {desc} ({model}). Please contact your system administrator.\n\nOperation: {operation}\nUser: {uid}\nFields:\n{}",
                     names.join(","),
                     details.join("\n")
                 )
@@ -534,7 +537,7 @@ impl AccessErrors<'_> {
             OdooVersion::V19 => {
                 let first = refused.first().map(String::as_str).unwrap_or_default();
                 format!(
-                    "You do not have enough rights to access the field \"{first}\" on {desc} ({model}). Please contact your system administrator.\n\nOperation: read\nUser: {uid}\nGroups: {}",
+                    "You do not have enough rights to access the field \"{first}\" on {desc} ({model}). Please contact your system administrator.\n\nOperation: {operation}\nUser: {uid}\nGroups: {}",
                     self.rights.format_field_groups(model, first)
                 )
             }

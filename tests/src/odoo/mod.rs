@@ -71,8 +71,8 @@
 //!
 //! ORM methods: `search`, `search_count`, `search_read`, `read`, `create`, `write`, `unlink`,
 //! `fields_get`, `name_search`, `name_create`, `name_get` (16 only: it is gone from 17),
-//! `check_access_rights` (16-18), `has_access` (18-19), `res.users.context_get`,
-//! `ir.model.data.check_object_reference`,
+//! `check_access_rights`, `check_field_access_rights`, `ir.model.access.check`, `has_access`
+//! (18-19), `res.users.context_get`, `ir.model.data.check_object_reference`,
 //! `read_group`, `formatted_read_group` (19), `web_search_read`, `web_read` (17+), `default_get`,
 //! `exists`, `copy`, `action_archive` / `action_unarchive`. Arguments bind by each method's
 //! Python signature (positional or by name on JSON-RPC, by name only on JSON-2).
@@ -118,8 +118,16 @@
 //!   (`modules` is `false` there: not recorded).
 //! - Not recorded, but called by OdooRPC (on login) and shown by the external API
 //!   documentation: `res.users.context_get` answers the recorded `session_info`'s
-//!   `user_context` (`lang`, `tz` from the user's record, `uid`); `check_access_rights` answers
-//!   true, or for a non-admin on an admin-only model false / the recorded `AccessError`.
+//!   `user_context` (`lang`, `tz` from the user's record, `uid`).
+//! - Users other than the administrator: `demo`, `portal` and `salesman` (only "Sales / User:
+//!   Own Documents Only") are answered with their recorded groups, as the real servers answered
+//!   `salesman` (`access/` recordings, replayed by `tests/tests/fake_odoo_access.rs`): models
+//!   their `ir.model.access` rows do not grant, fields restricted to other groups (absent from
+//!   `fields_get`, refused by reads in each version's words), one2many (19: also many2many)
+//!   fields to models they may not read, and the probes. See `access.rs` and
+//!   [`FakeOdooBuilder`] for signing in as them. Record rules ("own documents") are not
+//!   applied. Users added with [`FakeOdooBuilder::user`] are not restricted (but for
+//!   `ir.config_parameter`) unless given groups ([`FakeOdooBuilder::user_groups`]).
 //! - Odoo 16's res.partner has no `complete_name`; its stored `display_name` ("Company,
 //!   Contact") is what create/write keep up to date there.
 //! - Records the recordings only mention by a many2one (`[233, "United States"]`, the company,

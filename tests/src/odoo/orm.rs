@@ -523,6 +523,28 @@ impl Orm<'_> {
         })
     }
 
+    /// `create`/`write` of fields the caller's groups do not allow (Odoo checks the values'
+    /// fields as it checks a read's).
+    fn check_write_fields(
+        &self,
+        operation: &str,
+        model: &str,
+        vals: &Obj,
+    ) -> Result<(), OdooError> {
+        let (Some(access), Some(errors)) = (self.env.access, self.access_errors()) else {
+            return Ok(());
+        };
+        let refused: Vec<String> = vals
+            .keys()
+            .filter(|f| !access.field_allowed(model, f))
+            .cloned()
+            .collect();
+        if refused.is_empty() {
+            return Ok(());
+        }
+        Err(errors.fields_denied(operation, operation, model, self.env.uid, &refused))
+    }
+
     /// The field-level checks of a read as the caller: fields its groups do not allow, then
     /// (when there are records to read) stored x2many fields whose comodel it may not read.
     fn check_read_fields(
@@ -537,7 +559,7 @@ impl Orm<'_> {
         };
         let refused = access::refused_fields(&access, model, fields);
         if !refused.is_empty() {
-            return Err(errors.fields_denied(method, model, self.env.uid, &refused));
+            return Err(errors.fields_denied(method, "read", model, self.env.uid, &refused));
         }
         if has_records {
             // a one2many reads its lines through the comodel (an ACL check); a many2many does
@@ -1393,6 +1415,7 @@ impl Orm<'_> {
         // validate everything first: a failing create leaves nothing behind (one transaction)
         let mut prepared = Vec::with_capacity(vals_list.len());
         for vals in vals_list {
+            self.check_write_fields("create", model, &vals)?;
             let (mut vals, x2many) = self.convert_vals(&schema, vals)?;
             self.check_required(&schema, &vals, true)?;
             if let Some(fields) = &schema.fields
@@ -1466,6 +1489,7 @@ impl Orm<'_> {
         let schema = self
             .schema(model)
             .ok_or_else(|| self.errors().unknown_model(self.env.via, model))?;
+        self.check_write_fields("write", model, &vals)?;
         for id in ids {
             if self.store.get(model, *id).is_none() {
                 return Err(self
