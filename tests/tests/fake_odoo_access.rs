@@ -835,3 +835,113 @@ fn salesman_may_not_write_restricted_fields() {
         );
     }
 }
+
+/// What a client that asks only for what the user may read gets: for every model the salesman
+/// may read, a `search_read` of the fields `check_field_access_rights` lists, less the one2many
+/// (19: and many2many) fields to models it may not read, answers without refusal. This is what
+/// the typed client relies on; the recordings show the real servers agree on the five models
+/// recorded (`read.own_fields.*`).
+fn what_the_probes_allow_reads_on_every_model(v: OdooVersion) {
+    let odoo = FakeOdoo::start(v);
+    let c = Caller::new(
+        &odoo,
+        Transport::Password,
+        SALESMAN_LOGIN,
+        SALESMAN_PASSWORD,
+        SALESMAN_API_KEY,
+    );
+    let admin = Caller::new(&odoo, Transport::Password, "admin", ADMIN_PASSWORD, "");
+    let models = admin
+        .call(
+            "ir.model",
+            "search_read",
+            None,
+            json!({"domain": [], "fields": ["model"]}),
+        )
+        .unwrap();
+    // once per model, as a client caches it
+    let known = std::cell::RefCell::new(std::collections::HashMap::new());
+    let may_read = |model: &str| {
+        *known
+            .borrow_mut()
+            .entry(model.to_string())
+            .or_insert_with(|| {
+                c.call(
+                    "ir.model.access",
+                    "check",
+                    None,
+                    json!({"model": model, "mode": "read", "raise_exception": false}),
+                )
+                .unwrap()
+                    == json!(true)
+            })
+    };
+    let (mut read, mut refused) = (0, 0);
+    for m in models.as_array().unwrap() {
+        let model = m["model"].as_str().unwrap();
+        if !may_read(model) {
+            refused += 1;
+            let e = c
+                .call(
+                    model,
+                    "search_read",
+                    None,
+                    json!({"domain": [], "limit": 1}),
+                )
+                .unwrap_err();
+            assert_eq!(e["name"], "odoo.exceptions.AccessError", "{v} {model}");
+            continue;
+        }
+        let fields = c
+            .call(
+                model,
+                "fields_get",
+                None,
+                json!({"attributes": ["type", "relation", "store"]}),
+            )
+            .unwrap();
+        let readable: Vec<&String> = fields
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, d)| {
+                let follows =
+                    d["type"] == "one2many" || (v >= OdooVersion::V19 && d["type"] == "many2many");
+                !(follows && d["store"] != false && !may_read(d["relation"].as_str().unwrap()))
+            })
+            .map(|(name, _)| name)
+            .collect();
+        c.call(
+            model,
+            "search_read",
+            None,
+            json!({"domain": [], "fields": readable, "limit": 5}),
+        )
+        .unwrap_or_else(|e| panic!("{v} {model}: {}", e["message"]));
+        read += 1;
+    }
+    assert!(
+        read > 100 && refused > 50,
+        "{v}: {read} read, {refused} refused"
+    );
+}
+
+#[test]
+fn what_the_probes_allow_reads_on_every_model_16() {
+    what_the_probes_allow_reads_on_every_model(OdooVersion::V16);
+}
+
+#[test]
+fn what_the_probes_allow_reads_on_every_model_17() {
+    what_the_probes_allow_reads_on_every_model(OdooVersion::V17);
+}
+
+#[test]
+fn what_the_probes_allow_reads_on_every_model_18() {
+    what_the_probes_allow_reads_on_every_model(OdooVersion::V18);
+}
+
+#[test]
+fn what_the_probes_allow_reads_on_every_model_19() {
+    what_the_probes_allow_reads_on_every_model(OdooVersion::V19);
+}
