@@ -945,3 +945,32 @@ fn what_the_probes_allow_reads_on_every_model_18() {
 fn what_the_probes_allow_reads_on_every_model_19() {
     what_the_probes_allow_reads_on_every_model(OdooVersion::V19);
 }
+
+/// A read without a field list reads the fields the user may read, as Odoo does (up to 18 the
+/// salesman reads a whole sale order so: recorded `read.own_fields.sale.order` on 18).
+#[test]
+fn a_read_without_fields_reads_what_the_user_may_read() {
+    for v in [OdooVersion::V16, OdooVersion::V17, OdooVersion::V18] {
+        let odoo = FakeOdoo::start(v);
+        let order = odoo.records("sale.order")[0]["id"].as_i64().unwrap();
+        for t in transports(v) {
+            let c = Caller::new(
+                &odoo,
+                t,
+                SALESMAN_LOGIN,
+                SALESMAN_PASSWORD,
+                SALESMAN_API_KEY,
+            );
+            let rows = c
+                .call("sale.order", "read", Some(&[order]), json!({}))
+                .unwrap_or_else(|e| panic!("{v} {t:?}: {}", e["message"]));
+            let fg = c.call("sale.order", "fields_get", None, json!({})).unwrap();
+            assert_eq!(names(&rows[0]), names(&fg), "{v} {t:?}");
+            let hidden =
+                read(access_dir(v).join("fields_get.sale.order.json"))["hidden_from_salesman"]
+                    .clone();
+            assert!(!names(&hidden).is_empty());
+            assert!(names(&rows[0]).is_disjoint(&names(&hidden)), "{v} {t:?}");
+        }
+    }
+}
