@@ -974,3 +974,27 @@ fn a_read_without_fields_reads_what_the_user_may_read() {
         }
     }
 }
+
+/// Tests can ask the fake what a user may do without a request.
+#[test]
+fn the_fake_says_what_a_user_may_do_without_a_request() {
+    let odoo = FakeOdoo::start(OdooVersion::V18);
+    assert!(odoo.user_may("admin", "purchase.order.line", "read"));
+    assert!(!odoo.user_may(SALESMAN_LOGIN, "purchase.order.line", "read"));
+    assert!(odoo.user_may(SALESMAN_LOGIN, "sale.order", "write"));
+    assert!(!odoo.user_may(SALESMAN_LOGIN, "account.move", "write"));
+    assert!(!odoo.user_may("nobody", "sale.order", "read"));
+    let recorded = read(access_dir(OdooVersion::V18).join("fields_get.sale.order.json"));
+    assert_eq!(
+        odoo.readable_fields(SALESMAN_LOGIN, "sale.order")
+            .map(|f| f.into_iter().collect::<BTreeSet<_>>()),
+        Some(names(&recorded["salesman"]))
+    );
+    assert_eq!(
+        odoo.readable_fields("admin", "sale.order")
+            .map(|f| f.into_iter().collect::<BTreeSet<_>>()),
+        Some(names(&recorded["admin"]))
+    );
+    assert_eq!(odoo.readable_fields(SALESMAN_LOGIN, "no.such.model"), None);
+    assert_eq!(odoo.request_count(), 0);
+}

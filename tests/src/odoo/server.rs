@@ -481,6 +481,36 @@ impl FakeOdoo {
             .map(|u| u.uid)
     }
 
+    /// Whether `login` may `operation` (`"read"`, `"write"`, `"create"`, `"unlink"`) records
+    /// of `model`, as the server decides it for that user's calls (`ir.model.access.check`,
+    /// without a request: not counted in [`requests`](Self::requests)). `false` for an unknown
+    /// user.
+    pub fn user_may(&self, login: &str, model: &str, operation: &str) -> bool {
+        let Some(uid) = self.uid(login) else {
+            return false;
+        };
+        orm_call(&self.shared, uid, Via::Rpc, |orm| {
+            orm.call_kw(
+                "ir.model.access",
+                "check",
+                vec![json!(model), json!(operation), json!(false)],
+                fixtures::Obj::new(),
+            )
+        })
+        .is_ok_and(|v| v == Value::Bool(true))
+    }
+
+    /// The fields of `model` that `login` may read, sorted: what `fields_get` lists for that
+    /// user (without a request). `None` for an unknown user or model.
+    pub fn readable_fields(&self, login: &str, model: &str) -> Option<Vec<String>> {
+        let uid = self.uid(login)?;
+        let fields = orm_call(&self.shared, uid, Via::Rpc, |orm| {
+            orm.call_kw(model, "fields_get", Vec::new(), fixtures::Obj::new())
+        })
+        .ok()?;
+        Some(fields.as_object()?.keys().cloned().collect())
+    }
+
     /// Every request received so far, oldest first (secrets redacted).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).clone()
