@@ -121,7 +121,9 @@ pub struct FakeOdoo {
 /// # }
 /// ```
 ///
-/// Another set of groups: [`user_groups`](FakeOdooBuilder::user_groups).
+/// Another set of groups: [`user_groups`](FakeOdooBuilder::user_groups). What a user may do,
+/// asked of the running server without a request: [`FakeOdoo::user_may`],
+/// [`FakeOdoo::readable_fields`].
 pub struct FakeOdooBuilder {
     cfg: Config,
 }
