@@ -998,3 +998,30 @@ fn the_fake_says_what_a_user_may_do_without_a_request() {
     assert_eq!(odoo.readable_fields(SALESMAN_LOGIN, "no.such.model"), None);
     assert_eq!(odoo.request_count(), 0);
 }
+
+/// A `search_read` that finds nothing still refuses restricted fields from 17 on (17+ check
+/// the fields before searching; 16 answers an empty search before reading).
+#[test]
+fn an_empty_search_read_checks_fields_from_17_on() {
+    for v in OdooVersion::ALL {
+        let odoo = FakeOdoo::start(v);
+        let c = Caller::new(
+            &odoo,
+            Transport::ApiKey,
+            SALESMAN_LOGIN,
+            SALESMAN_PASSWORD,
+            SALESMAN_API_KEY,
+        );
+        let r = c.call(
+            "res.partner",
+            "search_read",
+            None,
+            json!({"domain": [["id", "=", -1]], "fields": ["name", "credit"]}),
+        );
+        if v == OdooVersion::V16 {
+            assert_eq!(r, Ok(json!([])), "{v}");
+        } else {
+            assert_eq!(r.unwrap_err()["name"], "odoo.exceptions.AccessError", "{v}");
+        }
+    }
+}

@@ -625,8 +625,9 @@ impl Orm<'_> {
                     int("limit"),
                     active_test,
                 )?;
-                // 16/17 answer an empty search before reading; 18+ check the fields first
-                if !ids.is_empty() || self.version() >= OdooVersion::V18 {
+                // 16 answers an empty search before reading; 17+ check the fields first
+                // (recorded tracebacks: 16 `read`, 17 `search_read` itself)
+                if !ids.is_empty() || self.version() >= OdooVersion::V17 {
                     self.check_read_fields(method, model, &fields, !ids.is_empty())?;
                 }
                 let classic = load_classic(p.get("load"));
