@@ -142,6 +142,7 @@
 //!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
 //!   The `Content-Type` of JSON-RPC requests is not checked.
 
+mod bulk_tables;
 mod business;
 mod dates;
 mod domain;
