@@ -6,9 +6,10 @@
 //!    inverse, `required`, `readonly`, `related` and `store`.
 //! 2. `ir.model.fields.selection` `search_read` of the selection and reference fields of those
 //!    rows, paged the same way: the values of every selection Odoo reflected.
-//! 3. Per model, `fields_get` asking only for the [`GAP_ATTRIBUTES`] the tables cannot say
-//!    (plus `selection` for a model with a selection the tables do not list), so the server
-//!    computes a few attributes per field instead of all of them.
+//! 3. Per model, `fields_get` asking only for the [`GAP_ATTRIBUTES`] the tables cannot say and
+//!    its fields need ([`gap_attributes`]; plus `selection` for a model with a selection the
+//!    tables do not list), so the server computes two to five attributes per field instead of
+//!    all of them (about 17 on 18).
 //!
 //! What the tables cannot say, from Odoo's `ir.model.fields._reflect_field_params`
 //! (odoo/addons/base/models/ir_model.py) and checked against the recorded rows of
@@ -20,7 +21,7 @@
 //! - `groups`: the `groups` column is an unimplemented many2many (always `[]`); 44–57 fields;
 //! - `digits` (14–16 floats) and `model_field` (many2one_reference): not columns at all;
 //! - `currency_field`: a column from 17, but `false` on the recorded monetary fields (17–19);
-//! - `company_dependent`: a column from 18 only;
+//! - `company_dependent`: a column from 18 only (read from the table there);
 //! - dynamic selections (`lang`, `tz`, reference fields' model lists, values a module computes)
 //!   and the selections of related fields: not reflected (`selection_ids` is empty);
 //! - which fields this user may see: fields_get leaves out the fields of groups the user lacks,
@@ -54,7 +55,8 @@ use crate::select::Selection;
 /// Rows per bulk `search_read`: 18's 11,289 fields in three requests, each answer a few MB.
 pub const PAGE_SIZE: u64 = 5_000;
 
-/// The attributes fields_get is asked for: those the bulk tables cannot say (module docs).
+/// The attributes fields_get may be asked for: those the bulk tables cannot say (module docs).
+/// [`gap_attributes`] picks those a model needs.
 pub const GAP_ATTRIBUTES: [&str; 6] = [
     "company_dependent",
     "currency_field",
@@ -64,7 +66,33 @@ pub const GAP_ATTRIBUTES: [&str; 6] = [
     "model_field",
 ];
 
-/// The `ir.model.fields` columns read.
+/// The gap attributes a model's fields need: `depends` and `groups` always, the others only
+/// where a field of its type carries them (`digits` on floats, `currency_field` on monetary
+/// fields, `model_field` on many2one_reference), and `company_dependent` before Odoo 18 (a
+/// column from 18 on). Each one asked makes the server compute it for every field.
+pub fn gap_attributes<'a>(
+    major: u32,
+    types: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'static str> {
+    let types: std::collections::BTreeSet<&str> = types.into_iter().collect();
+    let mut asked = vec!["depends", "groups"];
+    if major < 18 {
+        asked.push("company_dependent");
+    }
+    for (ttype, attribute) in [
+        ("float", "digits"),
+        ("monetary", "currency_field"),
+        ("many2one_reference", "model_field"),
+    ] {
+        if types.contains(ttype) {
+            asked.push(attribute);
+        }
+    }
+    asked.sort_unstable();
+    asked
+}
+
+/// The `ir.model.fields` columns read (plus `company_dependent` from Odoo 18).
 const FIELD_COLUMNS: [&str; 12] = [
     "model",
     "name",
@@ -104,7 +132,7 @@ impl BulkStats {
         let mut s = format!(
             "fields of {models} models from ir.model.fields ({} rows) and \
              ir.model.fields.selection ({} values) in {} requests, plus {} fields_get \
-             asking only {}",
+             asking only what those lack (of {})",
             self.field_rows,
             self.selection_rows,
             self.table_requests,
@@ -144,6 +172,9 @@ struct FieldRow {
     related: Option<String>,
     #[serde(default)]
     store: bool,
+    /// A column from Odoo 18 (asked from fields_get before).
+    #[serde(default)]
+    company_dependent: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,7 +235,8 @@ async fn narrow_fields_get(
     rows: &BTreeMap<&str, &FieldRow>,
     ask_selection: bool,
 ) -> std::result::Result<(Map<String, Value>, Map<String, Value>, usize), String> {
-    let mut attributes: Vec<&str> = GAP_ATTRIBUTES.to_vec();
+    let major = client.server_version().major;
+    let mut attributes = gap_attributes(major, rows.values().map(|r| r.ttype.as_str()));
     if ask_selection {
         attributes.push("selection");
     }
@@ -257,6 +289,9 @@ fn description(
     d.insert("required".into(), json!(row.required));
     d.insert("readonly".into(), json!(row.readonly));
     d.insert("store".into(), json!(row.store));
+    if let Some(cd) = row.company_dependent {
+        d.insert("company_dependent".into(), json!(cd));
+    }
     if let Some(values) = selection {
         d.insert("selection".into(), Value::Array(values.clone()));
     }
@@ -286,11 +321,15 @@ pub async fn odoo(
     let names: Vec<&str> = ir_models.iter().map(|r| r.model.as_str()).collect();
     let mut bulk = BulkStats::default();
 
+    let mut columns = FIELD_COLUMNS.to_vec();
+    if client.server_version().major >= 18 {
+        columns.push("company_dependent");
+    }
     let (rows, requests): (Vec<FieldRow>, usize) = all_pages(
         client,
         "ir.model.fields",
         Domain::leaf("model", "in", json!(names)),
-        &FIELD_COLUMNS,
+        &columns,
     )
     .await?;
     bulk.table_requests += requests;

@@ -1,13 +1,14 @@
 //! `codegen fetch odoo`: a snapshot straight from an Odoo 16–19 server.
 //!
-//! One `ir.model` `search_read` lists the models (names, modules, order), then one
-//! `fields_get` per model, [`DEFAULT_CONCURRENCY`] in flight at a time through the runtime's
-//! client (one authenticated client, its connections pooled): a database with 1,000 models
-//! and 20 ms between client and server takes about a second and a half instead of twenty.
-//! The answers go through [`Schema::from_odoo`], as `codegen import odoo` does with saved ones.
+//! One `ir.model` `search_read` lists the models (names, modules, order), then the fields are
+//! described in bulk ([`crate::fetch_bulk`], the default) or, with `--fields-source
+//! fields-get`, by one `fields_get` per model ([`odoo`], the baseline), [`DEFAULT_CONCURRENCY`]
+//! requests in flight through the runtime's client (one authenticated client, its connections
+//! pooled). The answers go through [`Schema::from_odoo`], as `codegen import odoo` does with
+//! saved ones.
 //!
-//! On Odoo 19+ signed in with an API key, the `api_doc` module's documents are the source when
-//! installed (see [`crate::api_doc`]): `/doc-bearer/index.json` lists the models the user may
+//! On the per-model path, on Odoo 19+ signed in with an API key, the `api_doc` module's
+//! documents are the source when installed (see [`crate::api_doc`]): `/doc-bearer/index.json` lists the models the user may
 //! read, and `/doc-bearer/<model>.json` describes each one (fields_get's own descriptions,
 //! plus each field's `module`, kept in the snapshot's `extra`); a model without a document
 //! falls back to `fields_get`. Without the module (404), or with a password (bearer routes
@@ -55,8 +56,12 @@ use crate::select::Selection;
 pub const API_KEY_ENV: &str = "ODOO_API_KEY";
 /// Environment variable holding a password.
 pub const PASSWORD_ENV: &str = "ODOO_PASSWORD";
-/// `fields_get` calls in flight at once.
-pub const DEFAULT_CONCURRENCY: usize = 16;
+/// Requests in flight at once. A real Odoo computes one request at a time per worker (the
+/// threaded server has one Python interpreter), so more than a few only queue on the server:
+/// against the fake with Odoo 18's measured CPU cost, 2–4 in flight were fastest and 16 about
+/// 20% slower (`cargo bench -p codegen --bench fetch_bulk`), while 4 still hide most of the
+/// network latency of a remote server.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// `codegen fetch odoo`.
 #[derive(clap::Args, Debug, Clone)]
@@ -83,7 +88,8 @@ pub struct FetchOdoo {
     /// is an error.
     #[arg(long = "apps", value_name = "APPS")]
     pub apps: Vec<String>,
-    /// `fields_get` calls in flight at once.
+    /// Requests in flight at once (default 4: a real Odoo computes one request per worker at
+    /// a time, so more only queue on the server).
     #[arg(long, default_value_t = DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
     /// Allow plain http to a host other than 127.0.0.1.

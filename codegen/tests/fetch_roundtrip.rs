@@ -68,7 +68,8 @@ fn bulk_fetch_then_generate_gives_the_bundled_crate() {
     assert!(
         summary.contains(
             "values) in 4 requests, plus 512 fields_get \
-             asking only company_dependent/currency_field/depends/digits/groups/model_field \
+             asking only what those lack (of \
+             company_dependent/currency_field/depends/digits/groups/model_field) \
              and 1 full fields_get for fields without a row (res.users)"
         ),
         "{summary}"
