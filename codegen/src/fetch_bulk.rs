@@ -204,7 +204,7 @@ async fn all_pages<T: DeserializeOwned + Send + 'static>(
     model: &str,
     domain: Domain,
     columns: &[&str],
-) -> Result<(Vec<T>, usize)> {
+) -> std::result::Result<(Vec<T>, usize), runtime::Error> {
     let mut rows = Vec::new();
     let mut requests = 0;
     loop {
@@ -216,8 +216,7 @@ async fn all_pages<T: DeserializeOwned + Send + 'static>(
             .offset(rows.len() as u64)
             .limit(PAGE_SIZE)
             .into_typed::<T>()
-            .await
-            .map_err(|e| fetch_error(model, &e))?;
+            .await?;
         requests += 1;
         let full = page.len() as u64 == PAGE_SIZE;
         rows.extend(page);
@@ -304,6 +303,24 @@ fn description(
     Value::Object(d)
 }
 
+/// The tables are readable by Administration / Access Rights only (`ir.model.access` on
+/// 16–19: `base.group_erp_manager`; a plain internal user gets `AccessError`), while fields_get
+/// answers any user: a bot refused the tables gets the per-model path, and the summary says so.
+async fn refused(
+    client: &OdooClient,
+    selection: &Selection,
+    concurrency: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    e: runtime::Error,
+) -> Result<(Schema, FetchStats)> {
+    let (schema, mut stats) =
+        crate::fetch_odoo::odoo(client, selection, concurrency, progress).await?;
+    // The first ir.model read and the refused table read.
+    stats.calls += 2;
+    stats.bulk_refused = Some(e.to_string());
+    Ok((schema, stats))
+}
+
 fn is_selection(ttype: &str) -> bool {
     matches!(ttype, "selection" | "reference")
 }
@@ -325,13 +342,20 @@ pub async fn odoo(
     if client.server_version().major >= 18 {
         columns.push("company_dependent");
     }
-    let (rows, requests): (Vec<FieldRow>, usize) = all_pages(
+    let fields = all_pages::<FieldRow>(
         client,
         "ir.model.fields",
         Domain::leaf("model", "in", json!(names)),
         &columns,
     )
-    .await?;
+    .await;
+    let (rows, requests) = match fields {
+        Ok(read) => read,
+        Err(e) if e.is_access() => {
+            return refused(client, selection, concurrency, progress, e).await;
+        }
+        Err(e) => return Err(fetch_error("ir.model.fields", &e)),
+    };
     bulk.table_requests += requests;
     bulk.field_rows = rows.len();
 
@@ -342,13 +366,20 @@ pub async fn odoo(
         .collect();
     let mut values: BTreeMap<i64, Vec<(i64, i64, Value)>> = BTreeMap::new();
     if !selection_ids.is_empty() {
-        let (sel_rows, requests): (Vec<SelectionRow>, usize) = all_pages(
+        let read = all_pages::<SelectionRow>(
             client,
             "ir.model.fields.selection",
             Domain::leaf("field_id", "in", json!(selection_ids)),
             &SELECTION_COLUMNS,
         )
-        .await?;
+        .await;
+        let (sel_rows, requests) = match read {
+            Ok(read) => read,
+            Err(e) if e.is_access() => {
+                return refused(client, selection, concurrency, progress, e).await;
+            }
+            Err(e) => return Err(fetch_error("ir.model.fields.selection", &e)),
+        };
         bulk.table_requests += requests;
         bulk.selection_rows = sel_rows.len();
         for s in sel_rows {

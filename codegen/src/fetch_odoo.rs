@@ -410,6 +410,9 @@ pub struct FetchStats {
     pub api_docs: BTreeMap<String, Value>,
     /// What the bulk tables gave ([`crate::fetch_bulk`]; `None` on the per-model path).
     pub bulk: Option<crate::fetch_bulk::BulkStats>,
+    /// Why the bulk tables could not be read (access refused), so fields_get described
+    /// every model.
+    pub bulk_refused: Option<String>,
     pub elapsed: Duration,
 }
 
@@ -719,6 +722,11 @@ pub fn run(args: FetchOdoo) -> Result<String> {
     if let Some(bulk) = &stats.bulk {
         summary.push_str("; ");
         summary.push_str(&bulk.summary(schema.models.len()));
+    }
+    if let Some(why) = &stats.bulk_refused {
+        summary.push_str(&format!(
+            "; one fields_get per model, as the bulk tables were refused: {why}"
+        ));
     }
     // Business methods (when any were asked for or found) before the schema source.
     if !method_stats.source.is_empty() {

@@ -680,10 +680,10 @@ mod tests {
         assert!(f.readonly);
         assert_eq!(f.digits, None);
         assert_eq!(f.extra["brand_new_key"], json!({"a": 1}));
-        let f = field(json!({"name": "p", "type": "char", "readonly": "True"}));
-        assert!(f.readonly && f.extra.is_empty());
         // A known key of an unexpected shape is kept, not dropped.
         assert_eq!(f.extra["size"], json!("big"));
+        let p = field(json!({"name": "p", "type": "char", "readonly": "True"}));
+        assert!(p.readonly && p.extra.is_empty());
         let d = field(json!({"name": "r", "type": "float", "digits": 0}));
         assert_eq!(d.digits, Some(Digits::Unrounded(0)));
         let d = field(json!({"name": "r", "type": "float", "digits": [16, 2]}));
