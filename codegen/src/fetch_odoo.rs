@@ -8,11 +8,12 @@
 //! saved ones.
 //!
 //! On the per-model path, on Odoo 19+ signed in with an API key, the `api_doc` module's
-//! documents are the source when installed (see [`crate::api_doc`]): `/doc-bearer/index.json` lists the models the user may
-//! read, and `/doc-bearer/<model>.json` describes each one (fields_get's own descriptions,
-//! plus each field's `module`, kept in the snapshot's `extra`); a model without a document
-//! falls back to `fields_get`. Without the module (404), or with a password (bearer routes
-//! take API keys only), every model is read with `fields_get`, as on 16–18.
+//! documents are the source when installed (see [`crate::api_doc`]): `/doc-bearer/index.json`
+//! lists the models the user may read, and `/doc-bearer/<model>.json` describes each one
+//! (fields_get's own descriptions, plus each field's `module`, kept in the snapshot's `extra`);
+//! a model without a document falls back to `fields_get`. Without the module (404), or with a
+//! password (bearer routes take API keys only), every model is read with `fields_get`, as on
+//! 16–18. The documents read are kept ([`FetchStats::api_docs`]) for the business methods.
 //!
 //! Secrets never come from the command line: the API key is read from `ODOO_API_KEY`, or the
 //! password from `ODOO_PASSWORD`, or else asked for on the terminal (not echoed).
@@ -660,7 +661,7 @@ pub fn run(args: FetchOdoo) -> Result<String> {
             MethodStats::default()
         } else if client.server_version().major < 19 {
             methods(&client, &mut schema, file, args.concurrency).await?
-        } else if args.fields_source == FieldsSource::FieldsGet {
+        } else if args.fields_source == FieldsSource::FieldsGet || stats.bulk_refused.is_some() {
             // The documents that described the fields also give the methods.
             if stats.api_doc_unused.is_some() {
                 MethodStats::default()
