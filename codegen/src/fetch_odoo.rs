@@ -1,17 +1,19 @@
 //! `codegen fetch odoo`: a snapshot straight from an Odoo 16–19 server.
 //!
-//! One `ir.model` `search_read` lists the models (names, modules, order), then one
-//! `fields_get` per model, [`DEFAULT_CONCURRENCY`] in flight at a time through the runtime's
-//! client (one authenticated client, its connections pooled): a database with 1,000 models
-//! and 20 ms between client and server takes about a second and a half instead of twenty.
-//! The answers go through [`Schema::from_odoo`], as `codegen import odoo` does with saved ones.
+//! One `ir.model` `search_read` lists the models (names, modules, order), then the fields are
+//! described in bulk ([`crate::fetch_bulk`], the default) or, with `--fields-source
+//! fields-get`, by one `fields_get` per model ([`odoo`], the baseline), [`DEFAULT_CONCURRENCY`]
+//! requests in flight through the runtime's client (one authenticated client, its connections
+//! pooled). The answers go through [`Schema::from_odoo`], as `codegen import odoo` does with
+//! saved ones.
 //!
-//! On Odoo 19+ signed in with an API key, the `api_doc` module's documents are the source when
-//! installed (see [`crate::api_doc`]): `/doc-bearer/index.json` lists the models the user may
-//! read, and `/doc-bearer/<model>.json` describes each one (fields_get's own descriptions,
-//! plus each field's `module`, kept in the snapshot's `extra`); a model without a document
-//! falls back to `fields_get`. Without the module (404), or with a password (bearer routes
-//! take API keys only), every model is read with `fields_get`, as on 16–18.
+//! On the per-model path, on Odoo 19+ signed in with an API key, the `api_doc` module's
+//! documents are the source when installed (see [`crate::api_doc`]): `/doc-bearer/index.json`
+//! lists the models the user may read, and `/doc-bearer/<model>.json` describes each one
+//! (fields_get's own descriptions, plus each field's `module`, kept in the snapshot's `extra`);
+//! a model without a document falls back to `fields_get`. Without the module (404), or with a
+//! password (bearer routes take API keys only), every model is read with `fields_get`, as on
+//! 16–18. The documents read are kept ([`FetchStats::api_docs`]) for the business methods.
 //!
 //! Secrets never come from the command line: the API key is read from `ODOO_API_KEY`, or the
 //! password from `ODOO_PASSWORD`, or else asked for on the terminal (not echoed).
@@ -55,8 +57,12 @@ use crate::select::Selection;
 pub const API_KEY_ENV: &str = "ODOO_API_KEY";
 /// Environment variable holding a password.
 pub const PASSWORD_ENV: &str = "ODOO_PASSWORD";
-/// `fields_get` calls in flight at once.
-pub const DEFAULT_CONCURRENCY: usize = 16;
+/// Requests in flight at once. A real Odoo computes one request at a time per worker (the
+/// threaded server has one Python interpreter), so more than a few only queue on the server:
+/// against the fake with Odoo 18's measured CPU cost, 2–4 in flight were fastest and 16 about
+/// 20% slower (`cargo bench -p codegen --bench fetch_bulk`), while 4 still hide most of the
+/// network latency of a remote server.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// `codegen fetch odoo`.
 #[derive(clap::Args, Debug, Clone)]
@@ -83,7 +89,8 @@ pub struct FetchOdoo {
     /// is an error.
     #[arg(long = "apps", value_name = "APPS")]
     pub apps: Vec<String>,
-    /// `fields_get` calls in flight at once.
+    /// Requests in flight at once (default 4: a real Odoo computes one request per worker at
+    /// a time, so more only queue on the server).
     #[arg(long, default_value_t = DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
     /// Allow plain http to a host other than 127.0.0.1.
@@ -97,9 +104,25 @@ pub struct FetchOdoo {
     /// of 31 common models, from the Odoo 19.0 recording).
     #[arg(long)]
     pub bundled_methods: bool,
-    /// Do not record business methods.
+    /// Do not record business methods (on Odoo 19: read no api_doc document at all).
     #[arg(long)]
     pub no_methods: bool,
+    /// Where field descriptions come from: `bulk` (a few reads of `ir.model.fields` and
+    /// `ir.model.fields.selection`, plus one fields_get per model asking only what those
+    /// tables lack) or `fields-get` (one full fields_get per model, or its api_doc document
+    /// on Odoo 19 with an API key: the baseline).
+    #[arg(long, value_enum, default_value_t = FieldsSource::Bulk)]
+    pub fields_source: FieldsSource,
+}
+
+/// Where `codegen fetch odoo` reads field descriptions (`--fields-source`).
+#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FieldsSource {
+    /// [`crate::fetch_bulk`]: the bulk tables, and fields_get for what they cannot say.
+    #[default]
+    Bulk,
+    /// [`odoo`]: one full description per model.
+    FieldsGet,
 }
 
 /// The keyword the existence probe sends: no Odoo method declares it.
@@ -175,19 +198,51 @@ pub async fn methods(
     file: Option<MethodsFile>,
     concurrency: usize,
 ) -> Result<MethodStats> {
+    methods_with(client, schema, file, concurrency, BTreeMap::new(), None).await
+}
+
+/// [`methods`], taking on Odoo 19+ the api_doc documents already read (`known`, e.g. the
+/// fetch's [`FetchStats::api_docs`]) instead of reading them again, and reading the others
+/// only for the models in `only` (the api_doc index: the models it documents) when given.
+/// Each document is read at most once.
+pub async fn methods_with(
+    client: &OdooClient,
+    schema: &mut Schema,
+    file: Option<MethodsFile>,
+    concurrency: usize,
+    mut known: BTreeMap<String, Value>,
+    only: Option<&BTreeSet<String>>,
+) -> Result<MethodStats> {
     let mut stats = MethodStats::default();
     let version = client.server_version();
     if version.major >= 19 {
         stats.source = format!("odoo {} api_doc", version.serie);
-        let names: Vec<String> = schema.models.keys().cloned().collect();
-        let mut calls = stream::iter(names.into_iter().map(|model| async move {
-            let answer = client.api_doc(&model).await;
-            (model, answer)
+        let names: Vec<String> = schema
+            .models
+            .keys()
+            .filter(|m| only.is_none_or(|o| o.contains(*m)))
+            .cloned()
+            .collect();
+        let docs: Vec<(String, Option<Value>)> = names
+            .into_iter()
+            .map(|m| {
+                let doc = known.remove(&m);
+                (m, doc)
+            })
+            .collect();
+        let mut calls = stream::iter(docs.into_iter().map(|(model, doc)| async move {
+            match doc {
+                Some(doc) => (model, Ok(doc), false),
+                None => {
+                    let answer = client.api_doc(&model).await;
+                    (model, answer, true)
+                }
+            }
         }))
         .buffer_unordered(concurrency.max(1));
         let mut found = BTreeMap::new();
-        while let Some((model, answer)) = calls.next().await {
-            stats.calls += 1;
+        while let Some((model, answer, requested)) = calls.next().await {
+            stats.calls += usize::from(requested);
             match answer
                 .map_err(|e| e.to_string())
                 .and_then(|doc| methods_file::from_api_doc(&doc).map_err(|e| e.to_string()))
@@ -351,6 +406,14 @@ pub struct FetchStats {
     pub from_api_doc: usize,
     /// On Odoo 19+, why api_doc was not the source (`None` when it was, and before 19).
     pub api_doc_unused: Option<String>,
+    /// The api_doc documents read for the fields, by model: [`methods_with`] takes its
+    /// business methods from them instead of reading them again.
+    pub api_docs: BTreeMap<String, Value>,
+    /// What the bulk tables gave ([`crate::fetch_bulk`]; `None` on the per-model path).
+    pub bulk: Option<crate::fetch_bulk::BulkStats>,
+    /// Why the bulk tables could not be read (access refused), so fields_get described
+    /// every model.
+    pub bulk_refused: Option<String>,
     pub elapsed: Duration,
 }
 
@@ -377,40 +440,44 @@ async fn probe_api_doc(client: &OdooClient) -> Option<std::result::Result<ApiDoc
 /// One model's field descriptions: its api_doc document when `api_doc`, falling back to
 /// `fields_get` when the server has none for it (404). Answers the descriptions, whether they
 /// came from api_doc, and the number of requests made.
-async fn describe(
-    client: &OdooClient,
-    model: &str,
-    api_doc: bool,
-) -> (std::result::Result<Map<String, Value>, String>, bool, usize) {
+async fn describe(client: &OdooClient, model: &str, api_doc: bool) -> (Described, bool, usize) {
     if api_doc {
         let file = api_doc::model_file(model);
         match client.get_bearer_json(&["doc-bearer", &file]).await {
             Ok(doc) => {
-                return match api_doc::parse_model(model, doc) {
-                    Ok(m) => (Ok(m.fields), true, 1),
+                return match api_doc::parse_model(model, doc.clone()) {
+                    Ok(m) => (Ok((m.fields, Some(doc))), true, 1),
                     Err(e) => (Err(e.to_string()), true, 1),
                 };
             }
             Err(e) if e.status() == Some(404) => {
                 let answer = client.model(model).fields_get().await;
-                return (answer.map_err(|e| e.to_string()), false, 2);
+                return (
+                    answer.map(|f| (f, None)).map_err(|e| e.to_string()),
+                    false,
+                    2,
+                );
             }
             Err(e) => return (Err(e.to_string()), true, 1),
         }
     }
     let answer = client.model(model).fields_get().await;
-    (answer.map_err(|e| e.to_string()), false, 1)
+    (
+        answer.map(|f| (f, None)).map_err(|e| e.to_string()),
+        false,
+        1,
+    )
 }
 
-/// Read the schema of every model (or those `selection` selects) from a connected client.
-/// `progress` is called after each `fields_get` with (done, total).
-pub async fn odoo(
+/// A model's field descriptions and, when they came from api_doc, the whole document.
+type Described = std::result::Result<(Map<String, Value>, Option<Value>), String>;
+
+/// The `ir.model` rows of the models `selection` selects (a pattern or app selecting nothing
+/// is an error), in name order.
+pub(crate) async fn list_models(
     client: &OdooClient,
     selection: &Selection,
-    concurrency: usize,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<(Schema, FetchStats)> {
-    let started = Instant::now();
+) -> Result<Vec<IrModelRow>> {
     let rows: Vec<Value> = client
         .model("ir.model")
         .search_read(())
@@ -431,6 +498,26 @@ pub async fn odoo(
         "codegen fetch odoo",
         all.iter().map(|(r, m)| (r.model.as_str(), m.as_slice())),
     )?;
+    Ok(all
+        .into_iter()
+        .filter(|(r, m)| selection.selects(&r.model, m))
+        .map(|(r, _)| r)
+        .collect())
+}
+
+/// Read the schema of every model (or those `selection` selects) one model at a time: one
+/// `fields_get` per model, or on Odoo 19 with an API key its api_doc document
+/// (`--fields-source fields-get`, the baseline the bulk path is measured against; see
+/// [`crate::fetch_bulk::odoo`] for the default). `progress` is called after each model with
+/// (done, total).
+pub async fn odoo(
+    client: &OdooClient,
+    selection: &Selection,
+    concurrency: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Schema, FetchStats)> {
+    let started = Instant::now();
+    let selected = list_models(client, selection).await?;
     let probe = probe_api_doc(client).await;
     let asked = client.secret_kind() == SecretKind::ApiKey && probe.is_some();
     let (index, api_doc_unused) = match probe {
@@ -446,16 +533,14 @@ pub async fn odoo(
     let readable: Option<BTreeSet<&str>> = index
         .as_ref()
         .map(|ix| ix.models.iter().map(|m| m.model.as_str()).collect());
-    let ir_models: Vec<IrModelRow> = all
+    // With api_doc, the models its index lists: those the user may read.
+    let ir_models: Vec<IrModelRow> = selected
         .into_iter()
-        .filter(|(r, m)| selection.selects(&r.model, m))
-        // With api_doc, the models its index lists: those the user may read.
-        .filter(|(r, _)| {
+        .filter(|r| {
             readable
                 .as_ref()
                 .is_none_or(|ix| ix.contains(r.model.as_str()))
         })
-        .map(|(r, _)| r)
         .collect();
     let total = ir_models.len();
     stats.listed = total;
@@ -474,8 +559,11 @@ pub async fn odoo(
         done += 1;
         progress(done, total);
         match answer {
-            Ok(fields) => {
+            Ok((fields, doc)) => {
                 stats.from_api_doc += usize::from(from_api_doc);
+                if let Some(doc) = doc {
+                    stats.api_docs.insert(model.clone(), doc);
+                }
                 answers.insert(model, Value::Object(fields));
             }
             Err(e) => stats.failed.push((model, e)),
@@ -488,7 +576,7 @@ pub async fn odoo(
     Ok((schema, stats))
 }
 
-fn fetch_error(what: &str, e: &runtime::Error) -> Error {
+pub(crate) fn fetch_error(what: &str, e: &runtime::Error) -> Error {
     Error::Input {
         what: format!("codegen fetch odoo: {what}"),
         message: e.to_string(),
@@ -520,6 +608,15 @@ fn secret(login: &str) -> Result<Secret> {
     })
 }
 
+fn client_is_19(schema: &Schema) -> bool {
+    schema
+        .version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| m >= 19)
+}
+
 /// `codegen fetch odoo ...`: sign in, fetch, write the snapshot; a one-line summary.
 pub fn run(args: FetchOdoo) -> Result<String> {
     let secret = secret(&args.login)?;
@@ -546,20 +643,68 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         }
         let client = b.connect().await.map_err(|e| fetch_error("login", &e))?;
         let selection = Selection::new(&args.models, &args.apps);
-        let (mut schema, stats) = odoo(&client, &selection, args.concurrency, &|done, total| {
+        let progress = |done, total| {
             if let Some(bar) = &bar {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             }
-        })
-        .await?;
-        // On 19 the methods come from api_doc: nothing to read when it is unusable.
-        let api_doc_unusable =
-            client.server_version().major >= 19 && stats.api_doc_unused.is_some();
-        let method_stats = if args.no_methods || api_doc_unusable {
+        };
+        let (mut schema, mut stats) = match args.fields_source {
+            FieldsSource::Bulk => {
+                crate::fetch_bulk::odoo(&client, &selection, args.concurrency, &progress).await?
+            }
+            FieldsSource::FieldsGet => {
+                odoo(&client, &selection, args.concurrency, &progress).await?
+            }
+        };
+        let method_stats = if args.no_methods {
             MethodStats::default()
-        } else {
+        } else if client.server_version().major < 19 {
             methods(&client, &mut schema, file, args.concurrency).await?
+        } else if args.fields_source == FieldsSource::FieldsGet || stats.bulk_refused.is_some() {
+            // The documents that described the fields also give the methods.
+            if stats.api_doc_unused.is_some() {
+                MethodStats::default()
+            } else {
+                // Models whose document was missing (404) are not asked again.
+                let docs = std::mem::take(&mut stats.api_docs);
+                let only: BTreeSet<String> = docs.keys().cloned().collect();
+                methods_with(
+                    &client,
+                    &mut schema,
+                    file,
+                    args.concurrency,
+                    docs,
+                    Some(&only),
+                )
+                .await?
+            }
+        } else {
+            // Bulk fields: api_doc only for the methods, of the models its index documents.
+            let asked = client.secret_kind() == SecretKind::ApiKey;
+            stats.calls += usize::from(asked);
+            match probe_api_doc(&client).await {
+                Some(Ok(index)) => {
+                    let only: BTreeSet<String> =
+                        index.models.into_iter().map(|m| m.model).collect();
+                    let m = methods_with(
+                        &client,
+                        &mut schema,
+                        file,
+                        args.concurrency,
+                        BTreeMap::new(),
+                        Some(&only),
+                    )
+                    .await?;
+                    stats.calls += m.calls;
+                    m
+                }
+                Some(Err(why)) => {
+                    stats.api_doc_unused = Some(why);
+                    MethodStats::default()
+                }
+                None => MethodStats::default(),
+            }
         };
         Ok::<_, Error>((schema, stats, method_stats))
     })?;
@@ -575,12 +720,27 @@ pub fn run(args: FetchOdoo) -> Result<String> {
         stats.calls,
         stats.elapsed.as_secs_f64()
     );
+    if let Some(bulk) = &stats.bulk {
+        summary.push_str("; ");
+        summary.push_str(&bulk.summary(schema.models.len()));
+    }
+    if let Some(why) = &stats.bulk_refused {
+        summary.push_str(&format!(
+            "; one fields_get per model, as the bulk tables were refused: {why}"
+        ));
+    }
     // Business methods (when any were asked for or found) before the schema source.
     if !method_stats.source.is_empty() {
         summary.push_str("; ");
         summary.push_str(&method_stats.summary());
+        if client_is_19(&schema) && method_stats.calls > 0 {
+            summary.push_str(&format!(" ({} api_doc documents read)", method_stats.calls));
+        }
     }
     match &stats.api_doc_unused {
+        Some(why) if stats.bulk.is_some() => summary.push_str(&format!(
+            "; no business methods, as api_doc is unusable: {why}"
+        )),
         _ if stats.from_api_doc > 0 => summary.push_str(&format!(
             "; {} described by api_doc, {} by fields_get",
             stats.from_api_doc,

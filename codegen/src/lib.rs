@@ -21,6 +21,8 @@ pub mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;
 #[cfg(feature = "fetch")]
+pub mod fetch_bulk;
+#[cfg(feature = "fetch")]
 pub mod fetch_odoo;
 pub mod import;
 pub mod methods;

@@ -433,11 +433,14 @@ fn set_str(slot: &mut Option<String>, value: &Value) -> bool {
     }
 }
 
-/// Python truthiness for the flags Odoo 16 sometimes sends as `1`.
+/// Python truthiness for the flags Odoo 16 sometimes sends as `1`, or as the text a module
+/// wrote (`readonly="True"` on 16's `sms.resend.recipient.partner_name`): Odoo itself keeps
+/// `bool(field.readonly)` in `ir.model.fields`, so both schema sources agree.
 fn truthy(value: &Value) -> Option<bool> {
     match value {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => Some(n.as_f64() != Some(0.0)),
+        Value::String(s) => Some(!s.is_empty()),
         Value::Null => Some(false),
         _ => None,
     }
@@ -679,6 +682,8 @@ mod tests {
         assert_eq!(f.extra["brand_new_key"], json!({"a": 1}));
         // A known key of an unexpected shape is kept, not dropped.
         assert_eq!(f.extra["size"], json!("big"));
+        let p = field(json!({"name": "p", "type": "char", "readonly": "True"}));
+        assert!(p.readonly && p.extra.is_empty());
         let d = field(json!({"name": "r", "type": "float", "digits": 0}));
         assert_eq!(d.digits, Some(Digits::Unrounded(0)));
         let d = field(json!({"name": "r", "type": "float", "digits": [16, 2]}));

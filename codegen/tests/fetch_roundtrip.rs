@@ -27,12 +27,14 @@ fn fetch(fake: &FakeOdoo, out: &Path, extra: &[&str]) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
+/// The per-model path (`--fields-source fields-get`, one full fields_get per model): the
+/// snapshot itself is the bundled one, byte for byte.
 #[test]
 fn fetch_then_generate_gives_the_bundled_crate() {
     let fake = FakeOdoo::builder(OdooVersion::V18).seed_demo(false).start();
     let tmp = tempfile::tempdir().unwrap();
     let snapshot = tmp.path().join("odoo-18.json");
-    let summary = fetch(&fake, &snapshot, &[]);
+    let summary = fetch(&fake, &snapshot, &["--fields-source", "fields-get"]);
     assert!(
         summary.contains(": 512 Odoo 18.0 models (513 calls in "),
         "{summary}"
@@ -45,10 +47,54 @@ fn fetch_then_generate_gives_the_bundled_crate() {
         "the fetched snapshot differs from {}",
         bundled::SCHEMA
     );
+    assert_generates_the_bundled_crate(&snapshot);
+}
 
-    // Generated with the bundled crate's settings (and its business methods): the committed
-    // tree, file for file.
-    let mut schema = Schema::load(&snapshot).unwrap();
+/// The default bulk path: a smaller snapshot (only what the bindings use), and exactly the
+/// committed generated/ from it.
+#[test]
+fn bulk_fetch_then_generate_gives_the_bundled_crate() {
+    let fake = FakeOdoo::builder(OdooVersion::V18).seed_demo(false).start();
+    let tmp = tempfile::tempdir().unwrap();
+    let snapshot = tmp.path().join("odoo-18.json");
+    fake.clear_requests();
+    let summary = fetch(&fake, &snapshot, &[]);
+    // 2 pages of ir.model.fields (9,953 rows), 2 of ir.model.fields.selection (6,924 values), a
+    // narrow fields_get per model, and a full one for res.users' reified group fields.
+    assert!(
+        summary.contains(": 512 Odoo 18.0 models (518 calls in ",),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "values) in 4 requests, plus 512 fields_get \
+             asking only what those lack (of \
+             company_dependent/currency_field/depends/digits/groups/model_field) \
+             and 1 full fields_get for fields without a row (res.users)"
+        ),
+        "{summary}"
+    );
+    let calls: Vec<(String, String)> = fake
+        .requests()
+        .iter()
+        .filter_map(|r| r.call().map(|(m, f)| (m.to_owned(), f.to_owned())))
+        .collect();
+    let count = |model: &str, method: &str| {
+        calls
+            .iter()
+            .filter(|(m, f)| (m.as_str(), f.as_str()) == (model, method))
+            .count()
+    };
+    assert_eq!(count("ir.model.fields", "search_read"), 2);
+    assert_eq!(count("ir.model.fields.selection", "search_read"), 2);
+    assert_eq!(count("res.users", "fields_get"), 2);
+    assert_generates_the_bundled_crate(&snapshot);
+}
+
+/// Generated with the bundled crate's settings (and its business methods): the committed
+/// tree, file for file.
+fn assert_generates_the_bundled_crate(snapshot: &Path) {
+    let mut schema = Schema::load(snapshot).unwrap();
     bundled::add_methods(&mut schema);
     let settings = bundled::settings();
     let plan = SchemaPlan::new(&schema, &settings).unwrap();
@@ -79,7 +125,7 @@ fn fetch_then_generate_gives_the_bundled_crate() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(&snapshot).unwrap().permissions().mode();
+        let mode = std::fs::metadata(snapshot).unwrap().permissions().mode();
         assert_ne!(mode & 0o044, 0, "a snapshot is not a secret: {mode:o}");
     }
 }
@@ -126,41 +172,94 @@ fn fetch_cli_selects_models_and_apps() {
     assert!(!tmp.path().join("t.json").exists());
 }
 
-/// On Odoo 19 with an API key the summary line says which source described the models.
+/// On Odoo 19 with an API key the summary line says what came from where, and each api_doc
+/// document is read at most once (only for business methods on the bulk path; `--no-methods`
+/// reads none).
 #[test]
-fn fetch_cli_names_the_schema_source() {
+fn fetch_cli_names_the_sources_and_reads_api_doc_once() {
     let tmp = tempfile::tempdir().unwrap();
-    for (api_doc, want) in [
-        (true, "; 2 described by api_doc, 1 by fields_get"),
-        (
-            false,
-            "; fields_get, as api_doc is unusable: the api_doc module is not installed \
-             (/doc-bearer/index.json: 404)",
-        ),
-    ] {
-        let fake = FakeOdoo::builder(OdooVersion::V19)
-            .seed_demo(false)
-            .api_doc(api_doc)
-            .start();
+    let models = ["res.partner", "sale.order", "res.bank"];
+    let run = |fake: &FakeOdoo, extra: &[&str]| {
+        fake.clear_requests();
         let o = Command::new(env!("CARGO_BIN_EXE_codegen"))
             .args(["fetch", "odoo", "--url", &fake.url(), "--db", fake.db()])
-            .args([
-                "--login",
-                "admin",
-                "--models",
-                "res.partner,sale.order,res.bank",
-            ])
+            .args(["--login", "admin", "--models", &models.join(",")])
             .arg("--out")
             .arg(tmp.path().join("s.json"))
+            .args(extra)
             .env("ODOO_API_KEY", tests::odoo::ADMIN_API_KEY)
             .env_remove("ODOO_PASSWORD")
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let out = String::from_utf8_lossy(&o.stdout);
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
         assert!(out.contains(": 3 Odoo 19.0 models ("), "{out}");
-        assert!(out.trim_end().ends_with(want), "{out}");
         // The API key never reaches the output.
         assert!(!out.contains(tests::odoo::ADMIN_API_KEY));
-    }
+        let docs: Vec<String> = fake
+            .requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .filter(|p| p.starts_with("/doc-bearer/") && p != "/doc-bearer/index.json")
+            .collect();
+        for m in models {
+            let n = docs
+                .iter()
+                .filter(|p| **p == format!("/doc-bearer/{m}.json"))
+                .count();
+            assert!(n <= 1, "{m}: {n} api_doc requests\n{out}");
+        }
+        (out, docs.len())
+    };
+    let fake = FakeOdoo::builder(OdooVersion::V19).seed_demo(false).start();
+    // Bulk fields; api_doc for the methods of each selected model the index lists, once (the
+    // fake has no recorded document for res.bank: a 404, reported).
+    let (out, docs) = run(&fake, &[]);
+    assert_eq!(docs, 3, "{out}");
+    assert!(
+        out.contains("; fields of 3 models from ir.model.fields ("),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            " business methods from odoo 19.0 api_doc; could not read or check 1: res.bank"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("(3 api_doc documents read)"), "{out}");
+    let (out, docs) = run(&fake, &["--no-methods"]);
+    assert_eq!(docs, 0, "{out}");
+    assert!(!out.contains("api_doc"), "{out}");
+    // The per-model path: the documents describe the fields and give the methods (res.bank's
+    // 404 is not asked again).
+    let (out, docs) = run(&fake, &["--fields-source", "fields-get"]);
+    assert_eq!(docs, 3, "{out}");
+    assert!(
+        out.trim_end()
+            .ends_with("; 2 described by api_doc, 1 by fields_get"),
+        "{out}"
+    );
+    let (out, docs) = run(&fake, &["--fields-source", "fields-get", "--no-methods"]);
+    assert_eq!(docs, 3, "{out}");
+
+    let fake = FakeOdoo::builder(OdooVersion::V19)
+        .seed_demo(false)
+        .api_doc(false)
+        .start();
+    let (out, _) = run(&fake, &[]);
+    assert!(
+        out.trim_end().ends_with(
+            "; no business methods, as api_doc is unusable: the api_doc module is not \
+             installed (/doc-bearer/index.json: 404)"
+        ),
+        "{out}"
+    );
+    let (out, _) = run(&fake, &["--fields-source", "fields-get"]);
+    assert!(
+        out.trim_end().ends_with(
+            "; fields_get, as api_doc is unusable: the api_doc module is not installed \
+             (/doc-bearer/index.json: 404)"
+        ),
+        "{out}"
+    );
 }

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::{Map, Value};
 
 use super::OdooVersion;
+use super::bulk_tables::BulkTables;
 
 pub(crate) type Obj = Map<String, Value>;
 
@@ -50,7 +51,7 @@ pub(crate) struct Fixtures {
     pub rpc: BTreeMap<String, Value>,
     fields_get: Mutex<HashMap<String, Arc<Obj>>>,
     demo: OnceLock<Arc<Demo>>,
-    ir_model_fields: OnceLock<Arc<Vec<Obj>>>,
+    ir_model_fields: OnceLock<Arc<BulkTables>>,
 }
 
 static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Fixtures>>>> = OnceLock::new();
@@ -368,102 +369,20 @@ impl Fixtures {
         Demo { records, names }
     }
 
-    /// `ir.model.fields` rows for every known model: the recorded rows where they exist
-    /// (`ir.model.fields.search_read.json` covers a few models with every column), and rows
-    /// synthesized from `fields_get` for the others, so that a generator can read the schema of
-    /// all models in a few batched calls.
-    pub fn ir_model_fields(&self) -> Arc<Vec<Obj>> {
+    /// The `ir.model.fields` and `ir.model.fields.selection` rows of every known model: the
+    /// recorded rows where they exist, rows derived from `fields_get` for the others (see
+    /// `bulk_tables.rs`), so that a generator can read the schema of all models in a few
+    /// batched calls.
+    pub fn bulk_tables(&self) -> Arc<BulkTables> {
         self.ir_model_fields
-            .get_or_init(|| Arc::new(self.build_ir_model_fields()))
+            .get_or_init(|| Arc::new(super::bulk_tables::build(self)))
             .clone()
     }
+}
 
-    fn build_ir_model_fields(&self) -> Vec<Obj> {
-        let recorded = read_json(&self.dir.join("ir.model.fields.search_read.json"))
-            .map(objects)
-            .unwrap_or_default();
-        let mut recorded_models = BTreeSet::new();
-        let mut next_id = 1;
-        let mut rows = Vec::new();
-        for row in recorded {
-            if let Some(m) = row.get("model").and_then(Value::as_str) {
-                recorded_models.insert(m.to_string());
-            }
-            if let Some(id) = row.get("id").and_then(Value::as_i64) {
-                next_id = next_id.max(id + 1);
-            }
-            let mut row = row;
-            let mut names = Vec::new();
-            let fields = self.fields_get("ir.model.fields").unwrap_or_default();
-            normalize_record(&fields, &mut row, &mut names);
-            rows.push(row);
-        }
-        for model in &self.model_names {
-            if recorded_models.contains(model) {
-                continue;
-            }
-            let Some(fields) = self.fields_get(model) else {
-                continue;
-            };
-            let model_id = self
-                .ir_model(model)
-                .and_then(|r| r.get("id"))
-                .and_then(Value::as_i64);
-            let model_label = self.model_description(model);
-            for (name, desc) in fields.iter() {
-                let get = |k: &str| desc.get(k).cloned().unwrap_or(Value::Bool(false));
-                let text = |k: &str| match desc.get(k) {
-                    Some(Value::String(s)) if !s.is_empty() => Value::String(s.clone()),
-                    _ => Value::Bool(false),
-                };
-                let label = desc.get("string").and_then(Value::as_str).unwrap_or(name);
-                let mut row = Obj::new();
-                row.insert("id".into(), next_id.into());
-                next_id += 1;
-                row.insert("name".into(), name.clone().into());
-                row.insert("model".into(), model.clone().into());
-                row.insert(
-                    "model_id".into(),
-                    model_id.map(Value::from).unwrap_or(false.into()),
-                );
-                row.insert("ttype".into(), get("type"));
-                row.insert("relation".into(), text("relation"));
-                row.insert("relation_field".into(), text("relation_field"));
-                row.insert("required".into(), get("required"));
-                row.insert("readonly".into(), get("readonly"));
-                row.insert("store".into(), get("store"));
-                row.insert("field_description".into(), label.into());
-                row.insert("help".into(), text("help"));
-                row.insert("related".into(), text("related"));
-                row.insert(
-                    "translate".into(),
-                    Value::Bool(
-                        desc.get("translate")
-                            .is_some_and(|t| t != &Value::Bool(false)),
-                    ),
-                );
-                row.insert("company_dependent".into(), get("company_dependent"));
-                row.insert("selectable".into(), get("searchable"));
-                row.insert("size".into(), desc.get("size").cloned().unwrap_or(0.into()));
-                row.insert(
-                    "state".into(),
-                    if desc.get("manual") == Some(&Value::Bool(true)) {
-                        "manual"
-                    } else {
-                        "base"
-                    }
-                    .into(),
-                );
-                row.insert("modules".into(), Value::Bool(false));
-                row.insert(
-                    "display_name".into(),
-                    format!("{label} ({model_label})").into(),
-                );
-                rows.push(row);
-            }
-        }
-        rows
-    }
+/// The JSON objects of a recorded array (none when the file is missing or not an array).
+pub(crate) fn read_json_objects(path: &Path) -> Vec<Obj> {
+    read_json(path).map(objects).unwrap_or_default()
 }
 
 /// Reduce wire-format values to what the store keeps: many2one `[id, "name"]` pairs become the

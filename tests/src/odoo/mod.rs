@@ -151,7 +151,9 @@
 //!   The `Content-Type` of JSON-RPC requests is not checked.
 
 mod access;
+mod bulk_tables;
 mod business;
+mod cost;
 mod dates;
 mod domain;
 mod errors;
@@ -172,6 +174,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use cost::ServerCost;
 pub use fixtures::FIXTURES_ENV;
 pub use grow::LARGE_DEMO;
 pub use server::{FakeOdoo, FakeOdooBuilder};
@@ -358,6 +361,7 @@ pub(crate) enum Fault {
 #[derive(Default)]
 struct FaultState {
     latency: Duration,
+    cost: Option<ServerCost>,
     queue: std::collections::VecDeque<Fault>,
 }
 
@@ -367,6 +371,7 @@ struct FaultState {
 pub struct Faults {
     state: Mutex<FaultState>,
     session_epoch: Arc<AtomicU64>,
+    pub(crate) cpu: cost::CpuGate,
 }
 
 impl fmt::Debug for Faults {
@@ -384,6 +389,7 @@ impl Faults {
         Faults {
             state: Mutex::new(FaultState::default()),
             session_epoch,
+            cpu: cost::CpuGate::default(),
         }
     }
 
@@ -394,6 +400,17 @@ impl Faults {
     /// Delay every request by `latency` before answering (`Duration::ZERO` to stop).
     pub fn set_latency(&self, latency: Duration) {
         self.lock().latency = latency;
+    }
+
+    /// Spend CPU on every request like a real Odoo ([`ServerCost::odoo18`]: one core, a cost
+    /// per request, per field described and per row answered, contention between requests
+    /// in flight), or not (`None`, the default). See `cost.rs` for the recorded timings.
+    pub fn set_server_cost(&self, cost: Option<ServerCost>) {
+        self.lock().cost = cost;
+    }
+
+    pub(crate) fn server_cost(&self) -> Option<ServerCost> {
+        self.lock().cost
     }
 
     /// The next `n` requests get their TCP connection closed without any answer.
@@ -431,10 +448,11 @@ impl Faults {
         self.session_epoch.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Remove queued faults and latency.
+    /// Remove queued faults, latency and server cost.
     pub fn clear(&self) {
         let mut s = self.lock();
         s.latency = Duration::ZERO;
+        s.cost = None;
         s.queue.clear();
     }
 

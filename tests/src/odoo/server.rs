@@ -930,6 +930,8 @@ async fn handle(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let costed =
+        (shared.faults.server_cost()).map(|cost| (cost, describe(&method, &path, parsed.as_ref())));
     let fault = shared.faults.take();
     let (reply, cut) = match &fault {
         Some(Fault::Drop) => {
@@ -963,6 +965,9 @@ async fn handle(
             Cut::None,
         ),
     };
+    if let Some((cost, req)) = &costed {
+        shared.faults.cpu.charge(cost, req, &reply.body).await;
+    }
     let fault_name = fault.map(|f| match f {
         Fault::Drop => "drop".to_string(),
         Fault::Truncate => "truncate".to_string(),

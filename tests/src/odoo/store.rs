@@ -56,7 +56,8 @@ impl ModelData {
 pub(crate) struct Store {
     pub models: HashMap<String, ModelData>,
     pub names: HashMap<(String, i64), String>,
-    /// Models filled on first use (`ir.model.fields`, built from every `fields_get`).
+    /// Models filled on first use (`ir.model.fields` and `ir.model.fields.selection`, built
+    /// from every `fields_get`).
     pub materialized: HashSet<String>,
     /// Records only administrators may read, as a record rule would hide them
     /// ([`FakeOdoo::deny_read`](super::FakeOdoo::deny_read)).
@@ -109,11 +110,18 @@ impl Store {
 
     /// Fill models that are built on first use.
     pub fn materialize(&mut self, fx: &Fixtures, model: &str) {
-        if model != "ir.model.fields" || self.materialized.contains(model) {
+        let tables = match model {
+            "ir.model.fields" | "ir.model.fields.selection" => fx.bulk_tables(),
+            _ => return,
+        };
+        if self.materialized.contains(model) {
             return;
         }
         self.materialized.insert(model.to_string());
-        let rows = fx.ir_model_fields();
+        let rows = match model {
+            "ir.model.fields" => &tables.fields,
+            _ => &tables.selections,
+        };
         for row in rows.iter() {
             self.put(model, row.clone());
         }
