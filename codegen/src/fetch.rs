@@ -109,9 +109,8 @@ pub enum Aim18Login {
 }
 
 /// Sign in to aiM18. With `record`, every exchange of the session is written
-/// there (see `Aim18ClientBuilder::record`), the password grant included;
-/// the browser grant's code exchange happens before the client exists and is
-/// not recorded.
+/// there (see `Aim18ClientBuilder::record`), the grant's token request
+/// included (the browser's visit to the entry page is not the client's).
 pub async fn connect_aim18(
     url: &str,
     client_id: &str,
@@ -144,6 +143,10 @@ pub async fn connect_aim18(
                 .map_err(failed)?
                 .allow_insecure_http(allow_insecure_http)
                 .allow_missing_state(allow_missing_state);
+            let request = match record {
+                Some(dir) => request.record(dir),
+                None => request,
+            };
             show(request.url().as_str());
             let code = listener.wait_for(&request).await.map_err(failed)?;
             let tokens = request

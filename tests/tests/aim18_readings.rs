@@ -500,3 +500,34 @@ async fn java_sql_date_columns_are_class_type_21_as_in_javaapi() {
     assert!(!dated.is_empty());
     assert!(dated.iter().all(|f| f.class_type == ClassType::DateTime));
 }
+
+#[tokio::test]
+async fn p3_the_loopback_listener_follows_the_requests_state_setting() {
+    use runtime::aim18::LoopbackListener;
+    use std::time::Duration;
+    for allow in [false, true] {
+        let listener = LoopbackListener::bind(None, Duration::from_secs(20)).unwrap();
+        let redirect = listener.redirect_uri();
+        let fake = fake_with(&[&redirect])
+            .redirect_state(RedirectState::Omit)
+            .start();
+        let request = AuthorizationRequest::new(&fake.url(), APP, &redirect)
+            .unwrap()
+            .allow_missing_state(allow);
+        let url = request.url().to_string();
+        let browser = tokio::spawn(async move { play_browser(&url).await });
+        let outcome = listener.wait_for(&request).await;
+        let seen = browser.await.unwrap();
+        if allow {
+            outcome.unwrap();
+            assert_eq!(seen, "listener answered 200 OK");
+        } else {
+            let e = outcome.unwrap_err();
+            assert!(
+                matches!(e.aim18_fault(), Some(Aim18Fault::StateMissing)),
+                "{e}"
+            );
+            assert_eq!(seen, "listener answered 400 Bad Request");
+        }
+    }
+}

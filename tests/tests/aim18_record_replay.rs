@@ -136,3 +136,68 @@ async fn a_recorded_session_replays_with_the_same_results_and_no_secrets() {
     let e = client.read("cus", "cus", 3).await.unwrap_err();
     assert_eq!(e.status(), Some(404), "{e}");
 }
+
+#[tokio::test]
+async fn the_code_exchange_is_recorded_too_without_the_code() {
+    use runtime::aim18::{AuthorizationRequest, ClientSecret};
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake_with(&[]).start();
+    let request = AuthorizationRequest::new(&fake.url(), APP, REDIRECT)
+        .unwrap()
+        .record(dir.path());
+    let location = entry_redirect(request.url().as_str()).await;
+    let code = request.code_from_redirect(&location).unwrap();
+    let code_text = code.expose_secret().to_string();
+    let tokens = request
+        .exchange(&ClientSecret::new(SECRET), code, request.state())
+        .await
+        .unwrap();
+    let client = Aim18Client::builder(fake.url())
+        .client_id(APP)
+        .client_secret(SECRET)
+        .tokens(tokens.clone())
+        .record(dir.path())
+        .connect()
+        .await
+        .unwrap();
+    let live = client.read("cus", "cus", 4).await.unwrap();
+    let exchanges = load_recording(dir.path()).unwrap();
+    assert_eq!(exchanges.len(), 2, "the exchange, then the read");
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for s in [
+            code_text.as_str(),
+            SECRET,
+            tokens.access_token().expose_secret(),
+            tokens.refresh_token().unwrap().expose_secret(),
+        ] {
+            assert!(!text.contains(s), "{text}");
+        }
+    }
+    assert!(
+        exchanges[0]
+            .query
+            .contains(&("code".into(), "<authorization code>".into()))
+    );
+
+    let replayed = FakeAim18::builder().replay(dir.path()).unwrap().start();
+    let request = AuthorizationRequest::new(&replayed.url(), APP, REDIRECT).unwrap();
+    let code = request
+        .code_from_redirect(&format!(
+            "{REDIRECT}?code=anything&state={}",
+            request.state()
+        ))
+        .unwrap();
+    let tokens = request
+        .exchange(&ClientSecret::new(SECRET), code, request.state())
+        .await
+        .unwrap();
+    let client = Aim18Client::builder(replayed.url())
+        .client_id(APP)
+        .client_secret(SECRET)
+        .tokens(tokens)
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(client.read("cus", "cus", 4).await.unwrap(), live);
+}

@@ -341,6 +341,7 @@ pub struct AuthorizationRequest {
     response_type: ResponseType,
     allow_insecure_http: bool,
     allow_missing_state: bool,
+    record: Option<std::path::PathBuf>,
 }
 
 impl AuthorizationRequest {
@@ -376,6 +377,7 @@ impl AuthorizationRequest {
             response_type: rt,
             allow_insecure_http: false,
             allow_missing_state: false,
+            record: None,
         })
     }
 
@@ -396,6 +398,13 @@ impl AuthorizationRequest {
     /// opened for this one request.
     pub fn allow_missing_state(mut self, allow: bool) -> Self {
         self.allow_missing_state = allow;
+        self
+    }
+
+    /// Record the code exchange into `dir`, as `Aim18ClientBuilder::record`
+    /// records a session (secrets replaced by placeholders).
+    pub fn record(mut self, dir: impl AsRef<std::path::Path>) -> Self {
+        self.record = Some(dir.as_ref().to_path_buf());
         self
     }
 
@@ -467,12 +476,24 @@ impl AuthorizationRequest {
         }
         crate::http::parse_base_url(self.base.as_str(), self.allow_insecure_http)?;
         let http = HttpClient::new(&crate::http::HttpConfig::default())?;
+        let recorder = match &self.record {
+            Some(dir) => {
+                let r = super::record::Recorder::new(dir)?;
+                r.secret(
+                    client_secret.expose_secret(),
+                    super::record::CLIENT_SECRET_PLACEHOLDER,
+                );
+                r.secret(code.expose_secret(), super::record::CODE_PLACEHOLDER);
+                Some(std::sync::Arc::new(r))
+            }
+            None => None,
+        };
         let endpoint = TokenEndpoint {
             base: self.base.clone(),
             client_id: self.client_id.clone(),
             client_secret: client_secret.clone(),
             http,
-            recorder: None,
+            recorder,
         };
         endpoint
             .authorization_code(code, &self.redirect_uri)
