@@ -36,8 +36,8 @@ impl Service {
     pub fn default_path(self, family: PathFamily) -> &'static str {
         match (family, self) {
             (_, Service::Search) => "jsf/rfws/search/search",
-            // The simplified save is documented under entity/s/save in both families'
-            // era; root/api sends it as the body of root/api/save.
+            // The simplified save is documented as entity/s/save; the root/api
+            // family sends it as the body of root/api/save (third-party notes).
             (PathFamily::Entity, Service::SaveSimplified) => "jsf/rfws/entity/s/save/{module}",
             (PathFamily::Entity, Service::Create) => "jsf/rfws/entity/create/{module}",
             (PathFamily::Entity, Service::Read) => "jsf/rfws/entity/read/{module}",
