@@ -26,8 +26,9 @@ pub const AIM18_MODULES: &[&str] = &[
     "oldso:oldso:oldso",
     "po:po:po",
 ];
-/// The `version` recorded in the bundled aiM18 snapshot.
-pub const AIM18_VERSION: &str = "fake";
+/// The `version` recorded in the bundled aiM18 snapshot: it is not from a
+/// real server, and the generated docs say so.
+pub const AIM18_VERSION: &str = crate::schema_aim18::FAKE_VERSION;
 /// The crate directory, relative to the workspace root.
 pub const CRATE: &str = "generated";
 /// Features on by default: enough for contacts, products, sales and purchases

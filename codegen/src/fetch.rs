@@ -81,6 +81,16 @@ pub struct FetchAim18 {
     /// Allow plain http to a host other than 127.0.0.1.
     #[arg(long)]
     pub allow_insecure_http: bool,
+    /// Write every request and answer of the session to DIR (one JSON file
+    /// each, secrets replaced by placeholders), in the shape of the recordings
+    /// under tests/fixtures; the fake aiM18 in `tests` can replay the folder.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+    /// With --browser: accept a redirect that carries no `state` (aiM18's
+    /// pages do not mention it). Gives up the check that ties the redirect to
+    /// this sign-in (login CSRF); use only if your server drops `state`.
+    #[arg(long, requires = "browser")]
+    pub allow_missing_state: bool,
 }
 
 /// How to sign in.
@@ -93,37 +103,52 @@ pub enum Aim18Login {
         port: Option<u16>,
         wait: Duration,
         show: Box<dyn FnOnce(&str) + Send>,
+        /// Accept a redirect without `state` (see `--allow-missing-state`).
+        allow_missing_state: bool,
     },
 }
 
-/// Sign in to aiM18.
+/// Sign in to aiM18. With `record`, every exchange of the session is written
+/// there (see `Aim18ClientBuilder::record`), the grant's token request
+/// included (the browser's visit to the entry page is not the client's).
 pub async fn connect_aim18(
     url: &str,
     client_id: &str,
     client_secret: &str,
     login: Aim18Login,
     allow_insecure_http: bool,
+    record: Option<&Path>,
 ) -> Result<Aim18Client> {
     let failed = |e: runtime::Error| Error::Fetch {
         what: format!("signing in to aiM18 at {url}"),
         source: Box::new(e),
     };
-    let builder = Aim18Client::builder(url)
+    let mut builder = Aim18Client::builder(url)
         .client_id(client_id)
         .client_secret(client_secret)
         .allow_insecure_http(allow_insecure_http);
+    if let Some(dir) = record {
+        builder = builder.record(dir);
+    }
     let builder = match login {
         Aim18Login::Password { username, password } => builder.password_grant(username, &password),
-        Aim18Login::Browser { port, wait, show } => {
+        Aim18Login::Browser {
+            port,
+            wait,
+            show,
+            allow_missing_state,
+        } => {
             let listener = LoopbackListener::bind(port, wait).map_err(failed)?;
             let request = AuthorizationRequest::new(url, client_id, &listener.redirect_uri())
                 .map_err(failed)?
-                .allow_insecure_http(allow_insecure_http);
+                .allow_insecure_http(allow_insecure_http)
+                .allow_missing_state(allow_missing_state);
+            let request = match record {
+                Some(dir) => request.record(dir),
+                None => request,
+            };
             show(request.url().as_str());
-            let code = listener
-                .wait_for_code(request.state())
-                .await
-                .map_err(failed)?;
+            let code = listener.wait_for(&request).await.map_err(failed)?;
             let tokens = request
                 .exchange(&ClientSecret::new(client_secret), code, request.state())
                 .await
@@ -269,6 +294,7 @@ fn run_aim18(args: FetchAim18) -> Result<String> {
                 let _ = writeln!(err, "Open this URL in a browser and sign in:\n{url}");
                 let _ = err.flush();
             }),
+            allow_missing_state: args.allow_missing_state,
         }
     } else {
         let username = args.username.clone().ok_or_else(|| Error::Input {
@@ -293,6 +319,7 @@ fn run_aim18(args: FetchAim18) -> Result<String> {
             &secret,
             login,
             args.allow_insecure_http,
+            args.record.as_deref(),
         )
         .await?;
         aim18(&client, &modules, &args.version).await

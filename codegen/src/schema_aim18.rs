@@ -300,6 +300,11 @@ impl ModuleSpec {
     }
 }
 
+/// The `version` of a snapshot that does not come from a real aiM18 server
+/// (the bundled one, fetched from the fake server in the `tests` package):
+/// the generated docs say so.
+pub const FAKE_VERSION: &str = "fake";
+
 #[cfg(test)]
 mod tests {
     use super::*;

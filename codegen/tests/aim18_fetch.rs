@@ -39,6 +39,7 @@ async fn fetch_from(fake: &FakeAim18) -> Aim18Schema {
             password: DEFAULT_PASSWORD.into(),
         },
         false,
+        None,
     )
     .await
     .unwrap();
@@ -98,6 +99,7 @@ async fn errors_name_the_module() {
             password: DEFAULT_PASSWORD.into(),
         },
         false,
+        None,
     )
     .await
     .unwrap();
@@ -121,6 +123,7 @@ async fn errors_name_the_module() {
             password: "wrong".into(),
         },
         false,
+        None,
     )
     .await
     .unwrap_err();
@@ -187,6 +190,64 @@ fn the_binary_fetches_with_the_password_grant_and_secrets_from_the_environment()
             assert!(!r.query.contains(&sha));
         }
     }
+}
+
+#[test]
+fn the_bundled_bindings_say_they_are_not_from_a_real_server() {
+    assert_eq!(bundled::AIM18_VERSION, codegen::schema_aim18::FAKE_VERSION);
+    let index = std::fs::read_to_string(root().join("generated/src/aim18/mod.rs")).unwrap();
+    assert!(
+        index.contains("**Not from a real aiM18 server.**"),
+        "{index}"
+    );
+}
+
+#[test]
+fn a_session_recorded_with_record_replays_as_the_fake_and_fetches_the_same() {
+    let fake = FakeAim18::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("aim18.json");
+    let rec = tmp.path().join("wire");
+    let mut cmd = codegen();
+    cmd.args(["fetch", "aim18", "--url", &fake.url(), "--client-id"])
+        .arg(DEFAULT_CLIENT_ID)
+        .args([
+            "--username",
+            DEFAULT_USER,
+            "--version",
+            bundled::AIM18_VERSION,
+        ])
+        .arg("--out")
+        .arg(&out)
+        .arg("--record")
+        .arg(&rec)
+        .env(fetch::CLIENT_SECRET_ENV, DEFAULT_CLIENT_SECRET)
+        .env(fetch::PASSWORD_ENV, DEFAULT_PASSWORD);
+    module_args(&mut cmd);
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    drop(fake);
+
+    // One file per exchange (the token request and one template per module), no secret in any.
+    let files: Vec<_> = std::fs::read_dir(&rec)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1 + bundled::AIM18_MODULES.len());
+    let sha = FakeAim18::sha1_hex(DEFAULT_PASSWORD);
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for secret in [DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, sha.as_str()] {
+            assert!(!text.contains(secret), "{}: {secret}", f.display());
+        }
+        assert!(text.contains("<access token>"), "{}", f.display());
+    }
+
+    let replayed = FakeAim18::builder().replay(&rec).unwrap().start();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let schema = rt.block_on(fetch_from(&replayed));
+    assert_eq!(schema.to_json(), std::fs::read_to_string(&out).unwrap());
+    assert!(replayed.unused_recordings().is_empty());
 }
 
 #[test]

@@ -130,7 +130,8 @@ async fn create_template_lists_tables_and_typed_fields() {
     assert_eq!(main["size"], 1);
     let fields = main["fields"].as_array().unwrap();
     let tdate = fields.iter().find(|f| f["name"] == "tDate").unwrap();
-    assert_eq!(tdate["classType"], 20);
+    // javaapi's Util.getClassType: every java.util.Date subclass is DateTime (21).
+    assert_eq!(tdate["classType"], 21);
     assert_eq!(tdate["fieldClass"], "java.sql.Date");
     let sot: Value = serde_json::from_str(entity["sot"].as_str().unwrap()).unwrap();
     assert_eq!(sot["size"], 0);

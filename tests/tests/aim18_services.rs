@@ -65,10 +65,10 @@ async fn create_templates_describe_every_module() {
             sot.field("qty").unwrap().field_class,
             "java.math.BigDecimal"
         );
-        assert_eq!(
-            so.main().unwrap().field("tDate").unwrap().class_type,
-            ClassType::Date
-        );
+        // java.sql.Date is a java.util.Date: classType 21, as javaapi gives it.
+        let t_date = so.main().unwrap().field("tDate").unwrap();
+        assert_eq!(t_date.field_class, "java.sql.Date");
+        assert_eq!(t_date.class_type, ClassType::DateTime);
     }
     // Templates are stable: the code generator reads them.
     let client = connect(&fake, PathFamily::Entity).await;
@@ -119,9 +119,14 @@ async fn string_and_object_tables_decode_alike_and_class_types_decode() {
             .to_string(),
         "2021-01-27 00:00:00"
     );
+    // A java.sql.Date column (classType 21) reads as a date-time at midnight.
+    assert_eq!(
+        main.get_date(0, "regDate").unwrap(),
+        main.get_datetime(0, "regDate").unwrap().map(|d| d.date())
+    );
     assert!(matches!(
         main.cell(0, "regDate").unwrap(),
-        Some(CellValue::Date(_))
+        Some(CellValue::DateTime(d)) if d.time() == chrono::NaiveTime::MIN
     ));
     assert_eq!(main.get_f64(0, "creditLimit").unwrap(), Some(10000.0));
     assert_eq!(
@@ -357,15 +362,22 @@ async fn per_api_rules_refuse_the_matching_paths_only() {
         .deny_api(APP, "/jsf/rfws/search/search")
         .start();
     let client = connect(&fake, PathFamily::Entity).await;
+    // A per-API rule is its own typed error, naming the API, apart from module rights.
     let e = client.delete("po", "po", 1).await.unwrap_err();
-    assert_eq!(e.forbidden(), Some(("po", Operation::Delete)));
+    assert!(e.is_access(), "{e}");
+    assert_eq!(e.forbidden(), None);
+    assert_eq!(e.api_rule_denied(), Some("/jsf/rfws/entity/delete/po"));
     assert_eq!(e.check_messages()[0].key, "fake_api_rule");
+    assert!(
+        e.to_string().contains("refuses /jsf/rfws/entity/delete/po"),
+        "{e}"
+    );
     let e = client
         .search(SearchQuery::new("cus").be_id(1))
         .page(1, 5)
         .await
         .unwrap_err();
-    assert_eq!(e.forbidden(), Some(("cus", Operation::Search)));
+    assert_eq!(e.api_rule_denied(), Some("/jsf/rfws/search/search"));
     client.read("po", "po", 1).await.unwrap();
     // The other family's delete path is not covered by the rule.
     let root = connect(&fake, PathFamily::RootApi).await;

@@ -684,18 +684,28 @@ fn is_state_mismatch(e: &runtime::Error) -> bool {
     e.is_authentication() && matches!(e.aim18_fault(), Some(Aim18Fault::StateMismatch))
 }
 
+/// No `state` at all: refused unless the request allows it (issue 19).
+fn is_state_missing(e: &runtime::Error) -> bool {
+    e.is_authentication() && matches!(e.aim18_fault(), Some(Aim18Fault::StateMissing))
+}
+
 #[test]
 fn the_oauth_state_is_checked_in_every_form() {
     let r = AuthorizationRequest::new("https://erp.example.com", APP, REDIRECT).unwrap();
     let s = r.state().to_string();
     assert!(s.len() >= 22, "128 bits of state");
-    for bad in [
+    for missing in [
         format!("{REDIRECT}?code=c"),
+        format!("{REDIRECT}?code=c&STATE={s}"),
+    ] {
+        let e = r.code_from_redirect(&missing).unwrap_err();
+        assert!(is_state_missing(&e), "{missing}: {e:?}");
+    }
+    for bad in [
         format!("{REDIRECT}?code=c&state="),
         format!("{REDIRECT}?code=c&state={}", &s[..s.len() - 1]),
         format!("{REDIRECT}?code=c&state={s}x"),
         format!("{REDIRECT}?code=c&state=forged&state={s}"),
-        format!("{REDIRECT}?code=c&STATE={s}"),
         // An error answer with the wrong state is not believed either.
         format!("{REDIRECT}?error=access_denied&state=forged"),
     ] {
@@ -718,7 +728,7 @@ fn the_oauth_state_is_checked_in_every_form() {
     let e = token_from_redirect("https://app/cb#access_token=t&state=", "").unwrap_err();
     assert!(is_state_mismatch(&e), "{e:?}");
     let e = token_from_redirect("https://app/cb#access_token=t", "").unwrap_err();
-    assert!(is_state_mismatch(&e), "{e:?}");
+    assert!(is_state_missing(&e), "{e:?}");
 }
 
 // ---------------------------------------------------------------------------

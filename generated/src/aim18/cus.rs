@@ -103,7 +103,7 @@ pub struct CusRow {
     pub inactive: Option<bool>,
     /// `regDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub reg_date: Option<::chrono::NaiveDate>,
     /// `iRev`
     ///
@@ -310,7 +310,7 @@ pub struct CusSearchRow {
     pub inactive: Option<bool>,
     /// `regDate`
     ///
-    /// Typed like the main table's column (`java.sql.Date`, classType 20).
+    /// Typed like the main table's column (`java.sql.Date`, classType 21).
     pub reg_date: Option<::chrono::NaiveDate>,
     /// `iRev`
     ///

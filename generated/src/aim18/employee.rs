@@ -105,7 +105,7 @@ pub struct EmployeeRow {
     pub dept_id: Option<i64>,
     /// `joinDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub join_date: Option<::chrono::NaiveDate>,
     /// `active`
     ///
@@ -351,7 +351,7 @@ pub struct EmployeeSearchRow {
     pub dept_id: Option<i64>,
     /// `joinDate`
     ///
-    /// Typed like the main table's column (`java.sql.Date`, classType 20).
+    /// Typed like the main table's column (`java.sql.Date`, classType 21).
     pub join_date: Option<::chrono::NaiveDate>,
     /// `active`
     ///

@@ -2,6 +2,11 @@
 
 //! aiM18 bindings (`fake`): one module per aiM18 module (4 modules), and
 //! `prelude` for the entities, their rows and the typed calls on `Aim18Client`.
+//!
+//! **Not from a real aiM18 server.** This snapshot was fetched from the fake
+//! aiM18 server of erpbind's `tests` package, whose table layouts follow aiM18's
+//! public documentation and third-party code. Generate bindings for your
+//! server with `codegen fetch aim18`.
 pub mod prelude;
 /// aiM18 module `cus` (menu code `cus`).
 #[cfg(feature = "aim18-cus")]

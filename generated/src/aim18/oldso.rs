@@ -77,7 +77,7 @@ pub struct MainsoRow {
     pub be_id: Option<i64>,
     /// `tDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub t_date: Option<::chrono::NaiveDate>,
     /// `cusId`
     ///
@@ -113,11 +113,11 @@ pub struct MainsoRow {
     pub cuspono: Option<String>,
     /// `dDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub d_date: Option<::chrono::NaiveDate>,
     /// `cusDDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub cus_d_date: Option<::chrono::NaiveDate>,
     /// `status`
     ///
@@ -264,11 +264,11 @@ pub struct SotRow {
     pub d_desc_en: Option<String>,
     /// `dDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub d_date: Option<::chrono::NaiveDate>,
     /// `cusDDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub cus_d_date: Option<::chrono::NaiveDate>,
 }
 impl ::runtime::aim18::Aim18Row for SotRow {
@@ -396,7 +396,7 @@ pub struct OldsoSearchRow {
     pub be_id: Option<i64>,
     /// `tDate`
     ///
-    /// Typed like the main table's column (`java.sql.Date`, classType 20).
+    /// Typed like the main table's column (`java.sql.Date`, classType 21).
     pub t_date: Option<::chrono::NaiveDate>,
     /// `cusId`
     ///
@@ -432,11 +432,11 @@ pub struct OldsoSearchRow {
     pub cuspono: Option<String>,
     /// `dDate`
     ///
-    /// Typed like the main table's column (`java.sql.Date`, classType 20).
+    /// Typed like the main table's column (`java.sql.Date`, classType 21).
     pub d_date: Option<::chrono::NaiveDate>,
     /// `cusDDate`
     ///
-    /// Typed like the main table's column (`java.sql.Date`, classType 20).
+    /// Typed like the main table's column (`java.sql.Date`, classType 21).
     pub cus_d_date: Option<::chrono::NaiveDate>,
     /// `status`
     ///

@@ -73,7 +73,7 @@ pub struct MainpoRow {
     pub be_id: Option<i64>,
     /// `tDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub t_date: Option<::chrono::NaiveDate>,
     /// `venId`
     ///
@@ -97,7 +97,7 @@ pub struct MainpoRow {
     pub amt: Option<f64>,
     /// `dDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub d_date: Option<::chrono::NaiveDate>,
     /// `status`
     ///
@@ -216,7 +216,7 @@ pub struct PotRow {
     pub amt: Option<f64>,
     /// `dDate`
     ///
-    /// `java.sql.Date`, classType 20 (Date).
+    /// `java.sql.Date`, classType 21 (DateTime).
     pub d_date: Option<::chrono::NaiveDate>,
 }
 impl ::runtime::aim18::Aim18Row for PotRow {
@@ -287,7 +287,7 @@ pub struct PoSearchRow {
     pub be_id: Option<i64>,
     /// `tDate`
     ///
-    /// Typed like the main table's column (`java.sql.Date`, classType 20).
+    /// Typed like the main table's column (`java.sql.Date`, classType 21).
     pub t_date: Option<::chrono::NaiveDate>,
     /// `venId`
     ///
@@ -311,7 +311,7 @@ pub struct PoSearchRow {
     pub amt: Option<f64>,
     /// `dDate`
     ///
-    /// Typed like the main table's column (`java.sql.Date`, classType 20).
+    /// Typed like the main table's column (`java.sql.Date`, classType 21).
     pub d_date: Option<::chrono::NaiveDate>,
     /// `status`
     ///

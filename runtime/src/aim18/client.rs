@@ -1,6 +1,8 @@
 //! The aiM18 client: token handling (refresh before expiry and once on a 401,
 //! shared by concurrent callers) and the entity and search services.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -11,8 +13,15 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use super::entity::{SimplifiedEntity, SqlEntity, TableEncoding};
-use super::fault::{Aim18ErrorExt as _, Aim18Fault, CheckMsg, Operation};
+use super::fault::{
+    Aim18ErrorExt as _, Aim18Fault, CheckMsg, Operation, names_api_rule, says_token_invalid,
+};
 use super::oauth::{ClientSecret, PasswordHash, TokenEndpoint, TokenSet};
+use super::paths::{Service, fill};
+use super::record::{
+    ACCESS_TOKEN_PLACEHOLDER, CLIENT_SECRET_PLACEHOLDER, PASSWORD_PLACEHOLDER,
+    REFRESH_TOKEN_PLACEHOLDER, Recorder, Sent,
+};
 use super::store::{MemoryTokenStore, TokenStore};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{
@@ -41,9 +50,30 @@ pub struct Aim18ClientBuilder {
     password: Option<(String, PasswordHash)>,
     tokens: Option<TokenSet>,
     http: HttpConfig,
+    paths: BTreeMap<Service, String>,
+    record: Option<PathBuf>,
 }
 
 impl Aim18ClientBuilder {
+    /// Call `service` at `path` instead of the default, e.g.
+    /// `service_path(Service::Delete, "jsf/rfws/entity/remove/{module}")`.
+    /// `{module}` and `{menuCode}` are filled in per call. Meant for the
+    /// paths no official page confirms ([`Service::is_confirmed`]): a 404 on
+    /// one of those says so and names this setting.
+    pub fn service_path(mut self, service: Service, path: impl Into<String>) -> Self {
+        self.paths.insert(service, path.into());
+        self
+    }
+
+    /// Write every request and answer of the session to `dir`, one JSON file
+    /// each, with tokens, codes, the client secret and the password digest
+    /// replaced by placeholders (see the `record` module docs). The fake
+    /// aiM18 in the `tests` package replays such a folder.
+    pub fn record(mut self, dir: impl AsRef<Path>) -> Self {
+        self.record = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
     /// The application's Client ID from aiM18's [Authorized Applications].
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = Some(client_id.into());
@@ -120,16 +150,31 @@ impl Aim18ClientBuilder {
         let store: Arc<dyn TokenStore> = self
             .store
             .unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
+        let recorder = match &self.record {
+            Some(dir) => Some(Arc::new(Recorder::new(dir)?)),
+            None => None,
+        };
+        if let Some(rec) = &recorder {
+            if let Some(secret) = &self.client_secret {
+                rec.secret(secret.expose_secret(), CLIENT_SECRET_PLACEHOLDER);
+            }
+            if let Some((_, hash)) = &self.password {
+                rec.secret(hash.expose_secret(), PASSWORD_PLACEHOLDER);
+            }
+        }
         let token_endpoint = self.client_secret.map(|secret| TokenEndpoint {
             base: base.clone(),
             client_id: client_id.clone(),
             client_secret: secret,
             http: http.clone(),
+            recorder: recorder.clone(),
         });
         let inner = Inner {
             base,
             client_id,
             family: self.family,
+            paths: self.paths,
+            recorder,
             http,
             token_endpoint,
             password: self.password,
@@ -190,6 +235,9 @@ struct Inner {
     base: Url,
     client_id: String,
     family: PathFamily,
+    /// Overrides of service paths (templates).
+    paths: BTreeMap<Service, String>,
+    recorder: Option<Arc<Recorder>>,
     http: HttpClient,
     token_endpoint: Option<TokenEndpoint>,
     password: Option<(String, PasswordHash)>,
@@ -200,7 +248,23 @@ struct Inner {
 }
 
 impl Inner {
+    fn path_of(&self, service: Service) -> &str {
+        self.paths
+            .get(&service)
+            .map(String::as_str)
+            .unwrap_or_else(|| service.default_path(self.family))
+    }
+
     async fn install(&self, st: &mut AuthState, tokens: TokenSet) {
+        if let Some(rec) = &self.recorder {
+            rec.secret(
+                tokens.access_token().expose_secret(),
+                ACCESS_TOKEN_PLACEHOLDER,
+            );
+            if let Some(r) = tokens.refresh_token() {
+                rec.secret(r.expose_secret(), REFRESH_TOKEN_PLACEHOLDER);
+            }
+        }
         if let Err(e) = self.store.save(&tokens).await {
             tracing::warn!(error = %e, "could not save aiM18 tokens");
         }
@@ -230,17 +294,25 @@ impl Inner {
         self.renew(&mut st).await
     }
 
-    /// Refresh grant; if refused (or there is no refresh token), the password
-    /// grant when a password was given; otherwise the user must authorize again.
+    /// Refresh grant; if refused in any shape (or there is no refresh token),
+    /// the password grant when a password was given; otherwise the user must
+    /// authorize again.
     async fn renew(&self, st: &mut AuthState) -> Result<(String, u64)> {
         let mut refused: Option<Error> = None;
         let refresh = st.tokens.as_ref().and_then(|t| t.refresh_token()).cloned();
+        let redirect_uri = st
+            .tokens
+            .as_ref()
+            .and_then(|t| t.redirect_uri())
+            .map(String::from);
         if let (Some(ep), Some(rt)) = (&self.token_endpoint, refresh) {
             tracing::debug!("refreshing the aiM18 access token");
-            match ep.refresh(&rt).await {
+            match ep.refresh(&rt, redirect_uri.as_deref()).await {
                 Ok(t) => return Ok(self.install_and_get(st, t).await),
-                // Refused: the refresh token is dead; try the password below.
-                Err(e) if e.oauth_error().is_some() => refused = Some(e),
+                // Refused (an OAuth error, an HTML or text page, a 4xx with
+                // error_info, a 200 that is no token): the refresh token is
+                // dead; try the password below.
+                Err(e) if refresh_refused(&e) => refused = Some(e),
                 // Transport or protocol trouble: report it, keep the tokens for a later try.
                 Err(e) => return Err(e),
             }
@@ -268,6 +340,12 @@ impl Inner {
         self.install(st, t).await;
         (token, st.generation)
     }
+}
+
+/// Whether a failed refresh was a refusal (fall back to the password grant)
+/// rather than trouble on the way (transport, 5xx: keep the tokens, report it).
+fn refresh_refused(e: &Error) -> bool {
+    e.oauth_error().is_some() || e.status().is_some_and(|s| s < 500)
 }
 
 /// An authenticated aiM18 client. Cheap to clone; clones share tokens.
@@ -299,7 +377,130 @@ pub struct SaveOutcome {
 /// One call's context, for errors.
 struct CallCtx<'a> {
     op: Operation,
+    service: Service,
     module: &'a str,
+}
+
+/// Per-call parameters of the entity services (`*_with` methods).
+///
+/// ```
+/// use runtime::aim18::EntityOptions;
+/// let opts = EntityOptions::new().check_right(true).i_rev(3);
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntityOptions {
+    /// `check_right`. aiM18's OAuth page, "fine-grained API control": the
+    /// developer decides with the `check_right` parameter whether module
+    /// rights are checked; "when it is blank, rights are not checked by
+    /// default", while "the module CRUD interfaces check the requesting
+    /// user's module rights by default". `None` sends nothing (the server's
+    /// default); `Some(b)` sends `check_right=true|false`.
+    pub check_right: Option<bool>,
+    /// `param` (json String, Query): "Additional parameters for special
+    /// actions" (create, read and save services). Sent as JSON text.
+    pub param: Option<Value>,
+    /// `iRev` (int, Query; read only): "If you want to read the old version
+    /// of the entity, please set this value. If you want to read a delete
+    /// entity, please set the id and iRev of the delete entity." Ignored by
+    /// the other services.
+    pub i_rev: Option<i64>,
+}
+
+impl EntityOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn check_right(mut self, check: bool) -> Self {
+        self.check_right = Some(check);
+        self
+    }
+
+    pub fn param(mut self, param: Value) -> Self {
+        self.param = Some(param);
+        self
+    }
+
+    pub fn i_rev(mut self, i_rev: i64) -> Self {
+        self.i_rev = Some(i_rev);
+        self
+    }
+
+    /// Query pairs for a service (`iRev` only on reads).
+    fn pairs(&self, service: Service) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(c) = self.check_right {
+            out.push(("check_right", c.to_string()));
+        }
+        if let Some(p) = &self.param {
+            out.push(("param", p.to_string()));
+        }
+        if let (Some(r), Service::Read) = (self.i_rev, service) {
+            out.push(("iRev", r.to_string()));
+        }
+        out
+    }
+}
+
+/// Whether an answer says the access token is no longer valid: any 401, or a
+/// 400/403 whose `error_info`, `WWW-Authenticate` or body says so in the
+/// words of [`super::TOKEN_INVALID_KEYS`] / [`super::TOKEN_INVALID_PHRASES`].
+/// A 403 without such words is a rights refusal and stays one.
+fn token_refused(resp: &HttpResponse) -> bool {
+    match resp.status.as_u16() {
+        401 => true,
+        400 | 403 => {
+            let header = |n: &str| {
+                resp.headers
+                    .get(n)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                    .unwrap_or_default()
+            };
+            let info = header("error_info");
+            let by_messages = CheckMsg::parse_list(&info).is_some_and(|msgs| {
+                msgs.iter().any(|m| {
+                    [&m.key, &m.info, &m.info_desc]
+                        .iter()
+                        .any(|t| says_token_invalid(t))
+                })
+            });
+            let body = &resp.body[..resp.body.len().min(4096)];
+            by_messages
+                || says_token_invalid(&info)
+                || says_token_invalid(&header("www-authenticate"))
+                || says_token_invalid(&String::from_utf8_lossy(body))
+        }
+        _ => false,
+    }
+}
+
+/// What to tell the user when aiM18 says the `client_id` header is missing
+/// although this client always sends it.
+const CLIENT_ID_HINT: &str = "aiM18 says the client_id header is missing, but this client sends it: \
+     a proxy in between dropped it (its name has an underscore, which nginx drops unless \
+     `underscores_in_headers on;` is set)";
+
+/// A 400/401 whose report says "client_id" is missing or required.
+fn client_id_missing(resp: &HttpResponse) -> bool {
+    if !matches!(resp.status.as_u16(), 400 | 401) {
+        return false;
+    }
+    let mut text = String::new();
+    for n in ["error_info", "www-authenticate"] {
+        if let Some(v) = resp.headers.get(n) {
+            text.push_str(&String::from_utf8_lossy(v.as_bytes()));
+            text.push(' ');
+        }
+    }
+    text.push_str(&String::from_utf8_lossy(
+        &resp.body[..resp.body.len().min(4096)],
+    ));
+    let lower = text.to_ascii_lowercase();
+    lower.contains("client_id")
+        && ["missing", "required", "no client", "not found", "empty"]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 impl Aim18Client {
@@ -315,11 +516,18 @@ impl Aim18Client {
             password: None,
             tokens: None,
             http: HttpConfig::default(),
+            paths: BTreeMap::new(),
+            record: None,
         }
     }
 
     pub fn path_family(&self) -> PathFamily {
         self.inner.family
+    }
+
+    /// The path template this client calls for `service` (an override, or the default).
+    pub fn service_path(&self, service: Service) -> &str {
+        self.inner.path_of(service)
     }
 
     /// The current tokens (e.g. to persist them yourself).
@@ -337,29 +545,37 @@ impl Aim18Client {
             .map_err(|e| e.with_target("oauth", "token"))
     }
 
-    fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = endpoint(&self.inner.base, segments);
+    fn url<S: AsRef<str>>(&self, segments: &[S], query: &[(&str, &str)]) -> Url {
+        let segments: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
+        let mut url = endpoint(&self.inner.base, &segments);
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
         url
     }
 
-    /// Path segments of an entity service in the configured family.
-    fn entity_path<'a>(
+    /// URL of `service` for `module`/`menu_code`, with `query` and the options' pairs.
+    fn service_url(
         &self,
-        service: &'a str,
-        module: &'a str,
-        menu_code: &'a str,
-    ) -> Vec<&'a str> {
-        match self.inner.family {
-            PathFamily::Entity => vec!["jsf", "rfws", "entity", service, module],
-            PathFamily::RootApi => vec!["jsf", "rfws", "root", "api", service, menu_code],
+        service: Service,
+        module: &str,
+        menu_code: &str,
+        query: &[(&str, &str)],
+        opts: &EntityOptions,
+    ) -> Url {
+        let segments = fill(self.inner.path_of(service), module, menu_code);
+        let mut url = self.url(&segments, query);
+        let extra = opts.pairs(service);
+        if !extra.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(extra.iter().map(|(k, v)| (*k, v.as_str())));
         }
+        url
     }
 
-    /// Send with the bearer token; on a 401, refresh (once for all concurrent
-    /// callers) and send once more.
+    /// Send with the bearer token. When the answer says the token is no
+    /// longer valid ([`token_refused`]), renew it (once for all concurrent
+    /// callers) and send once more; never a third time.
     async fn send(
         &self,
         ctx: &CallCtx<'_>,
@@ -374,10 +590,19 @@ impl Aim18Client {
             .send_once(idempotency, &method, &url, body.clone(), &token)
             .await
             .map_err(with_ctx)?;
-        if resp.status.as_u16() != 401 {
+        if client_id_missing(&resp) {
+            // A new token would not help: the header never reaches aiM18.
+            return Err(with_ctx(
+                Error::new(ErrorKind::Authentication, CLIENT_ID_HINT)
+                    .with_status(resp.status.as_u16())
+                    .with_url(resp.url),
+            ));
+        }
+        if !token_refused(&resp) {
             return Ok(resp);
         }
-        tracing::debug!(url = %url, "aiM18 answered 401; refreshing the token and retrying once");
+        tracing::debug!(url = %url, status = resp.status.as_u16(),
+            "aiM18 refused the access token; renewing it and retrying once");
         let (token, _) = self
             .inner
             .after_unauthorized(generation)
@@ -387,13 +612,13 @@ impl Aim18Client {
             .send_once(idempotency, &method, &url, body, &token)
             .await
             .map_err(with_ctx)?;
-        if resp.status.as_u16() == 401 {
+        if token_refused(&resp) {
             return Err(with_ctx(
                 Error::new(
                     ErrorKind::Authentication,
                     "aiM18 refused the access token even after a refresh",
                 )
-                .with_status(401)
+                .with_status(resp.status.as_u16())
                 .with_url(resp.url),
             ));
         }
@@ -418,9 +643,12 @@ impl Aim18Client {
         auth.set_sensitive(true);
         let client_id = HeaderValue::from_str(&self.inner.client_id)
             .map_err(|_| Error::config("the client_id is not a valid header value"))?;
-        self.inner
+        let resp = self
+            .inner
             .http
             .send(idempotency, |c| {
+                // `client_id` has an underscore: nginx drops such headers unless
+                // `underscores_in_headers on;` (see CLIENT_ID_HINT).
                 let mut rb = c
                     .request(method.clone(), url.clone())
                     .header(AUTHORIZATION, auth.clone())
@@ -431,7 +659,30 @@ impl Aim18Client {
                 }
                 rb
             })
-            .await
+            .await?;
+        if let Some(rec) = &self.inner.recorder {
+            let mut headers = vec![
+                ("authorization", String::new()),
+                ("client_id", self.inner.client_id.clone()),
+                ("cache-control", "no-cache".to_string()),
+            ];
+            if body.is_some() {
+                headers.push(("content-type", "application/json".into()));
+            }
+            rec.exchange(
+                Sent {
+                    method: method.as_str(),
+                    url,
+                    headers: &headers,
+                    body: body.as_deref(),
+                },
+                resp.status.as_u16(),
+                &resp.headers,
+                &resp.body,
+                "recorded by erpbind",
+            );
+        }
+        Ok(resp)
     }
 
     /// Turn an answer into JSON or a typed error.
@@ -451,10 +702,18 @@ impl Aim18Client {
             .as_deref()
             .and_then(|b| CheckMsg::parse_list(&String::from_utf8_lossy(b)));
         if status == 403 {
-            let fault = Aim18Fault::Forbidden {
-                module: ctx.module.to_string(),
-                operation: ctx.op,
-                messages: messages.unwrap_or_default(),
+            let messages = messages.unwrap_or_default();
+            let fault = if names_api_rule(&messages) {
+                Aim18Fault::ApiRuleDenied {
+                    api: url.path().to_string(),
+                    messages,
+                }
+            } else {
+                Aim18Fault::Forbidden {
+                    module: ctx.module.to_string(),
+                    operation: ctx.op,
+                    messages,
+                }
             };
             return Err(finish(fault.into_error(ErrorKind::Access)));
         }
@@ -464,10 +723,7 @@ impl Aim18Client {
                 (None, Some(raw)) => {
                     Error::protocol(status, &raw, "the error_info header is not a CheckMsg list")
                 }
-                (None, None) if status == 404 => Error::new(
-                    ErrorKind::NotFound,
-                    "no such aiM18 service (HTTP 404); check the URL and the path family",
-                ),
+                (None, None) if status == 404 => self.not_found_service(ctx.service),
                 (None, None) => Error::protocol(
                     status,
                     &resp.body,
@@ -493,6 +749,26 @@ impl Aim18Client {
         Ok(json)
     }
 
+    /// A 404 without aiM18's error report: the service is not at that path.
+    fn not_found_service(&self, service: Service) -> Error {
+        let family = self.inner.family;
+        let path = self.inner.path_of(service);
+        let overridden = self.inner.paths.contains_key(&service);
+        let message = if overridden {
+            format!("no aiM18 service at {path} (HTTP 404), the path set with service_path")
+        } else if !service.is_confirmed(family) {
+            format!(
+                "no aiM18 service at {path} (HTTP 404). No official aiM18 page confirms this \
+                 path; if your server has the service elsewhere, set it with \
+                 Aim18ClientBuilder::service_path(Service::{}, \"jsf/rfws/.../{{module}}\")",
+                service.as_str()
+            )
+        } else {
+            format!("no aiM18 service at {path} (HTTP 404); check the URL and the path family")
+        };
+        Error::new(ErrorKind::NotFound, message)
+    }
+
     async fn call(
         &self,
         ctx: CallCtx<'_>,
@@ -506,7 +782,8 @@ impl Aim18Client {
     }
 
     fn entity_from(&self, ctx: &CallCtx<'_>, json: Value) -> Result<SqlEntity> {
-        // root/api answers wrap the entity: {"status":true,"data":{...}}.
+        // root/api answers wrap the entity: {"status":true,"data":{...}}
+        // (third-party notes only; a bare entity is read as well).
         let value = match json.get("data") {
             Some(data @ Value::Object(_)) if json.get("mainTableName").is_none() => data,
             _ => &json,
@@ -524,13 +801,28 @@ impl Aim18Client {
     /// defaults, empty sub tables), to fill in and [`save`](Self::save).
     /// Its tables' `fields` describe every column of the module.
     pub async fn create_template(&self, module: &str, menu_code: &str) -> Result<SqlEntity> {
+        self.create_template_with(module, menu_code, &EntityOptions::default())
+            .await
+    }
+
+    /// [`create_template`](Self::create_template) with `check_right` / `param`.
+    pub async fn create_template_with(
+        &self,
+        module: &str,
+        menu_code: &str,
+        opts: &EntityOptions,
+    ) -> Result<SqlEntity> {
         let ctx = CallCtx {
             op: Operation::Create,
+            service: Service::Create,
             module,
         };
-        let url = self.url(
-            &self.entity_path("create", module, menu_code),
+        let url = self.service_url(
+            Service::Create,
+            module,
+            menu_code,
             &[("menuCode", menu_code)],
+            opts,
         );
         // Creating the template stores nothing, so it is retried like a read.
         let json = self
@@ -539,6 +831,7 @@ impl Aim18Client {
         self.entity_from(
             &CallCtx {
                 op: Operation::Create,
+                service: Service::Create,
                 module,
             },
             json,
@@ -547,25 +840,35 @@ impl Aim18Client {
 
     /// Read record `id` of `module`.
     pub async fn read(&self, module: &str, menu_code: &str, id: i64) -> Result<SqlEntity> {
+        self.read_with(module, menu_code, id, &EntityOptions::default())
+            .await
+    }
+
+    /// [`read`](Self::read) with `check_right`, `param` and `iRev`.
+    pub async fn read_with(
+        &self,
+        module: &str,
+        menu_code: &str,
+        id: i64,
+        opts: &EntityOptions,
+    ) -> Result<SqlEntity> {
         let id_text = id.to_string();
-        let url = self.url(
-            &self.entity_path("read", module, menu_code),
+        let url = self.service_url(
+            Service::Read,
+            module,
+            menu_code,
             &[("menuCode", menu_code), ("id", &id_text)],
+            opts,
         );
-        let ctx = CallCtx {
+        let ctx = || CallCtx {
             op: Operation::Read,
+            service: Service::Read,
             module,
         };
         let json = self
-            .call(ctx, Idempotency::Retry, Method::GET, url, None)
+            .call(ctx(), Idempotency::Retry, Method::GET, url, None)
             .await?;
-        self.entity_from(
-            &CallCtx {
-                op: Operation::Read,
-                module,
-            },
-            json,
-        )
+        self.entity_from(&ctx(), json)
     }
 
     /// Save a full entity (tables sent as JSON strings, the documented form).
@@ -576,9 +879,24 @@ impl Aim18Client {
         menu_code: &str,
         entity: &SqlEntity,
     ) -> Result<SaveOutcome> {
-        let url = self.url(
-            &self.entity_path("save", module, menu_code),
+        self.save_with(module, menu_code, entity, &EntityOptions::default())
+            .await
+    }
+
+    /// [`save`](Self::save) with `check_right` / `param`.
+    pub async fn save_with(
+        &self,
+        module: &str,
+        menu_code: &str,
+        entity: &SqlEntity,
+        opts: &EntityOptions,
+    ) -> Result<SaveOutcome> {
+        let url = self.service_url(
+            Service::Save,
+            module,
+            menu_code,
             &[("menuCode", menu_code)],
+            opts,
         );
         let body = entity
             .to_value(TableEncoding::JsonString)
@@ -586,12 +904,23 @@ impl Aim18Client {
             .into_bytes();
         let ctx = CallCtx {
             op: Operation::Save,
+            service: Service::Save,
             module,
         };
         let json = self
-            .call(ctx, Idempotency::Never, Method::PUT, url, Some(body))
+            .call(
+                ctx,
+                Idempotency::Never,
+                Method::PUT,
+                url.clone(),
+                Some(body),
+            )
             .await?;
-        Ok(save_outcome(&json, entity.id()))
+        let sent = match entity.id() {
+            Some(id) if id > 0 => SentId::Known(id),
+            _ => SentId::Create,
+        };
+        save_outcome(&json, sent).map_err(|e| e.with_target(module, "save").with_url(url))
     }
 
     /// Save the simplified entity JSON `{"<table>":{"values":[…]}}`.
@@ -606,42 +935,89 @@ impl Aim18Client {
         menu_code: &str,
         entity: &SimplifiedEntity,
     ) -> Result<SaveOutcome> {
+        self.save_simplified_with(module, menu_code, entity, &EntityOptions::default())
+            .await
+    }
+
+    /// [`save_simplified`](Self::save_simplified) with `check_right` / `param`.
+    pub async fn save_simplified_with(
+        &self,
+        module: &str,
+        menu_code: &str,
+        entity: &SimplifiedEntity,
+        opts: &EntityOptions,
+    ) -> Result<SaveOutcome> {
         let json_text = entity.to_value().to_string();
         let (url, body) = match self.inner.family {
             PathFamily::Entity => (
-                self.url(
-                    &["jsf", "rfws", "entity", "s", "save", module],
+                self.service_url(
+                    Service::SaveSimplified,
+                    module,
+                    menu_code,
                     &[("menuCode", menu_code), ("entity", &json_text)],
+                    opts,
                 ),
                 None,
             ),
             PathFamily::RootApi => (
-                self.url(
-                    &self.entity_path("save", module, menu_code),
+                self.service_url(
+                    Service::SaveSimplified,
+                    module,
+                    menu_code,
                     &[("menuCode", menu_code)],
+                    opts,
                 ),
                 Some(json_text.clone().into_bytes()),
             ),
         };
         let ctx = CallCtx {
             op: Operation::Save,
+            service: Service::SaveSimplified,
             module,
         };
         let json = self
-            .call(ctx, Idempotency::Never, Method::PUT, url, body)
+            .call(ctx, Idempotency::Never, Method::PUT, url.clone(), body)
             .await?;
-        Ok(save_outcome(&json, None))
+        // The simplified form does not say which table is the main one: a row
+        // with a positive id anywhere marks an update whose id the caller knows.
+        let updating = entity
+            .tables()
+            .values()
+            .flatten()
+            .any(|r| r.get("id").and_then(as_i64).is_some_and(|id| id > 0));
+        let sent = if updating {
+            SentId::UpdateUnknown
+        } else {
+            SentId::Create
+        };
+        save_outcome(&json, sent).map_err(|e| e.with_target(module, "save").with_url(url))
     }
 
     /// Delete record `id`. Never retried.
     pub async fn delete(&self, module: &str, menu_code: &str, id: i64) -> Result<()> {
+        self.delete_with(module, menu_code, id, &EntityOptions::default())
+            .await
+    }
+
+    /// [`delete`](Self::delete) with `check_right` / `param`.
+    pub async fn delete_with(
+        &self,
+        module: &str,
+        menu_code: &str,
+        id: i64,
+        opts: &EntityOptions,
+    ) -> Result<()> {
         let id_text = id.to_string();
-        let url = self.url(
-            &self.entity_path("delete", module, menu_code),
+        let url = self.service_url(
+            Service::Delete,
+            module,
+            menu_code,
             &[("menuCode", menu_code), ("id", &id_text)],
+            opts,
         );
         let ctx = CallCtx {
             op: Operation::Delete,
+            service: Service::Delete,
             module,
         };
         self.call(ctx, Idempotency::Never, Method::DELETE, url, None)
@@ -651,14 +1027,18 @@ impl Aim18Client {
 
     /// The id of the record whose code is `code` ("get ID by code"; the path
     /// `…/getIdByCode/<module>?menuCode=…&code=…` is this crate's choice, not
-    /// confirmed by aiM18's docs).
+    /// confirmed by aiM18's docs: see [`Service::IdByCode`]).
     pub async fn id_by_code(&self, module: &str, menu_code: &str, code: &str) -> Result<i64> {
-        let url = self.url(
-            &self.entity_path("getIdByCode", module, menu_code),
+        let url = self.service_url(
+            Service::IdByCode,
+            module,
+            menu_code,
             &[("menuCode", menu_code), ("code", code)],
+            &EntityOptions::default(),
         );
         let ctx = CallCtx {
             op: Operation::IdByCode,
+            service: Service::IdByCode,
             module,
         };
         let json = self
@@ -680,14 +1060,14 @@ impl Aim18Client {
 }
 
 fn rejected(messages: Vec<CheckMsg>) -> Error {
-    // core_141019 is "record not found / no access" in what is known of aiM18's codes.
+    // core_141019 is "record not found / no access" in third-party notes: the
+    // kind stays Missing, the error says it may be rights.
     let missing = !messages.is_empty() && messages.iter().all(|m| m.key == "core_141019");
-    let kind = if missing {
-        ErrorKind::Missing
+    if missing {
+        Aim18Fault::NotFoundOrNoAccess { messages }.into_error(ErrorKind::Missing)
     } else {
-        ErrorKind::Validation
-    };
-    Aim18Fault::Rejected { messages }.into_error(kind)
+        Aim18Fault::Rejected { messages }.into_error(ErrorKind::Validation)
+    }
 }
 
 fn as_i64(v: &Value) -> Option<i64> {
@@ -706,25 +1086,68 @@ fn id_from(json: &Value) -> Option<i64> {
     })
 }
 
-fn save_outcome(json: &Value, sent_id: Option<i64>) -> SaveOutcome {
-    let record_id = as_i64(json)
-        .or_else(|| {
-            ["recordId", "id", "tranId"]
-                .iter()
-                .find_map(|k| json.get(k).and_then(as_i64))
-        })
-        .filter(|id| *id > 0)
-        .or(sent_id.filter(|id| *id > 0));
+/// The saved record's id in every answer shape seen in public code: a bare
+/// number, `recordId` (third-party `root/api/save`), `id`, `tranId`
+/// (`erp/bsFlow/save`), the same inside `data`, or an SqlEntity whose main
+/// table's first row has the `id`.
+fn saved_id(json: &Value) -> Option<i64> {
+    let positive = |id: i64| (id > 0).then_some(id);
+    if let Some(id) = as_i64(json) {
+        return positive(id);
+    }
+    let keyed = |v: &Value| {
+        ["recordId", "id", "tranId"]
+            .iter()
+            .find_map(|k| v.get(k).and_then(as_i64))
+            .and_then(positive)
+    };
+    let entity = |v: &Value| {
+        v.get("mainTableName")?;
+        SqlEntity::from_value(v).ok()?.id().and_then(positive)
+    };
+    keyed(json).or_else(|| entity(json)).or_else(|| {
+        let data = json.get("data")?;
+        as_i64(data)
+            .and_then(positive)
+            .or_else(|| keyed(data))
+            .or_else(|| entity(data))
+    })
+}
+
+/// What the saved entity said about its id.
+#[derive(Debug, Clone, Copy)]
+enum SentId {
+    /// An update of this record.
+    Known(i64),
+    /// An update (simplified form: which row is the main one is not known).
+    UpdateUnknown,
+    Create,
+}
+
+/// A save answer, or an error showing the body's start when a create's
+/// answer names no record: an update keeps the id it sent.
+fn save_outcome(json: &Value, sent: SentId) -> Result<SaveOutcome> {
+    let record_id = match (saved_id(json), sent) {
+        (Some(id), _) | (None, SentId::Known(id)) => Some(id),
+        (None, SentId::UpdateUnknown) => None,
+        (None, SentId::Create) => {
+            return Err(Error::protocol(
+                200,
+                json.to_string().as_bytes(),
+                "the save answer names no record id (looked for a number, recordId, id, \
+                 tranId, data, or an entity's main-table id)",
+            ));
+        }
+    };
     let messages = match json.get("messages") {
         Some(Value::Array(items)) => items.iter().map(CheckMsg::from_value).collect(),
         _ => Vec::new(),
     };
-    SaveOutcome {
+    Ok(SaveOutcome {
         record_id,
         messages,
-    }
+    })
 }
-
 /// Parameters of `/jsf/rfws/search/search`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchQuery {
@@ -787,6 +1210,10 @@ pub struct SearchPage {
     pub start_row: u64,
     /// Flat rows: `id`, `code`, `st_desc`, `desc__lang`, `iRev`, dotted lookup columns...
     pub rows: Vec<Map<String, Value>>,
+    /// `size` as the server sent it. The official sample does not say whether
+    /// it counts this page's rows or every matching row; [`Search::pages`]
+    /// reads it as "more rows exist" only when it exceeds the rows seen so far.
+    pub size: Option<u64>,
 }
 
 /// A search bound to a client.
@@ -823,11 +1250,11 @@ impl Search {
         if let Some(s) = &q.quick_search {
             params.push(("quickSearchStr", s));
         }
-        let url = self
-            .client
-            .url(&["jsf", "rfws", "search", "search"], &params);
+        let segments = fill(self.client.inner.path_of(Service::Search), module, module);
+        let url = self.client.url(&segments, &params);
         let ctx = CallCtx {
             op: Operation::Search,
+            service: Service::Search,
             module,
         };
         let json = self
@@ -859,17 +1286,25 @@ impl Search {
                 .unwrap_or("")
                 .to_string()
         };
+        let size = json.get("size").and_then(|v| match v {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        });
         Ok(SearchPage {
             st_search: text("stSearch"),
             display: text("stSearchDisplay"),
             start_row: start_row.max(1),
             rows,
+            size,
         })
     }
 
-    /// Every page of `page_size` rows, in order. Stops after the first page
-    /// that comes back shorter than asked (so `page_size` must not exceed the
-    /// server's own cap), and on the first error.
+    /// Every page of `page_size` rows, in order. A page shorter than asked
+    /// ends the stream, unless the answer's `size` says more rows exist than
+    /// were seen so far (a server capping pages below `page_size` while
+    /// `size` counts every match); an empty page always ends it, as does the
+    /// first error.
     pub fn pages(&self, page_size: u64) -> impl Stream<Item = Result<SearchPage>> + Send + use<> {
         let size = page_size.max(1);
         let search = self.clone();
@@ -891,7 +1326,9 @@ impl Search {
                             return Some((Err(e), None));
                         }
                         let n = page.rows.len() as u64;
-                        let next = (n >= size).then(|| {
+                        let seen = start.saturating_sub(1).saturating_add(n);
+                        let more_by_size = page.size.is_some_and(|total| total > seen);
+                        let next = (n >= size || more_by_size).then(|| {
                             let first = page.rows.first().cloned();
                             (search, start.saturating_add(n), first)
                         });
@@ -909,24 +1346,49 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn save_answers() {
+    fn save_answers_in_every_public_shape() {
+        let id = |v: Value| save_outcome(&v, SentId::Create).unwrap().record_id;
+        assert_eq!(id(json!({"status": true, "recordId": 5})), Some(5));
+        assert_eq!(id(json!({"status": true, "id": 6})), Some(6));
         assert_eq!(
-            save_outcome(&json!({"status": true, "recordId": 5}), None).record_id,
-            Some(5)
+            id(json!({"tranId": 123, "tranCode": "SO0220888", "status": true})),
+            Some(123)
         );
-        assert_eq!(save_outcome(&json!(7), None).record_id, Some(7));
+        assert_eq!(id(json!(7)), Some(7));
+        assert_eq!(id(json!("8")), Some(8));
         assert_eq!(
-            save_outcome(&json!({"status": true}), Some(3)).record_id,
+            id(json!({"status": true, "data": {"recordId": 9}})),
+            Some(9)
+        );
+        let entity = json!({"mainTableName": "cus", "subTableNames": "",
+            "cus": {"values": [{"id": 10}]}});
+        assert_eq!(id(entity.clone()), Some(10));
+        assert_eq!(id(json!({"status": true, "data": entity})), Some(10));
+        // An update keeps the id it sent; a create must be told its id.
+        assert_eq!(
+            save_outcome(&json!({"status": true}), SentId::Known(3))
+                .unwrap()
+                .record_id,
             Some(3)
         );
         assert_eq!(
-            save_outcome(&json!({"status": true}), Some(0)).record_id,
+            save_outcome(&json!({"status": true}), SentId::UpdateUnknown)
+                .unwrap()
+                .record_id,
             None
         );
+        let e = save_outcome(
+            &json!({"status": true, "recordId": 0, "x": "shown"}),
+            SentId::Create,
+        )
+        .unwrap_err();
+        assert!(e.is_protocol());
+        assert!(e.body_excerpt().unwrap_or("").contains("shown"), "{e:?}");
         let o = save_outcome(
             &json!({"recordId": "9", "messages": [{"type": "Warning", "info": "w"}]}),
-            None,
-        );
+            SentId::Create,
+        )
+        .unwrap();
         assert_eq!(o.record_id, Some(9));
         assert_eq!(o.messages.len(), 1);
     }
@@ -943,7 +1405,10 @@ mod tests {
     #[test]
     fn not_found_messages_map_to_missing() {
         let m = CheckMsg::from_value(&json!({"key": "core_141019", "info": "gone"}));
-        assert!(rejected(vec![m.clone()]).is_missing());
+        let e = rejected(vec![m.clone()]);
+        assert!(e.is_missing());
+        assert!(e.maybe_no_access());
+        assert!(e.to_string().contains("no right"), "{e}");
         let v = CheckMsg::from_value(&json!({"key": "core_101905"}));
         assert!(rejected(vec![m, v]).is_validation());
         assert!(rejected(vec![]).is_validation());

@@ -25,15 +25,19 @@ pub enum ClassType {
     Boolean,
     /// 10: any `java.lang.Number` (Long, Integer, Double, BigDecimal...).
     Num,
-    /// 20: a date without time.
+    /// 20: a date without time. javaapi's `Util.getClassType` never produces
+    /// it (every `java.util.Date` subclass, `java.sql.Date` included, is 21);
+    /// read when a server sends it.
     Date,
-    /// 21: `java.util.Date` / `java.sql.Timestamp`.
+    /// 21: `java.util.Date` and its subclasses (`java.sql.Date`,
+    /// `java.sql.Timestamp`), per javaapi's `Util.getClassType`.
     DateTime,
     /// 90: `java.awt.Image`.
     Img,
     /// 99: anything else.
     Other,
-    /// A code this client does not know; its values are kept as raw JSON.
+    /// A code this client does not know; its values decode as text, as
+    /// Multiable's javaapi (`com.multiable.javaapi.base`) treats them.
     Unknown(i64),
 }
 
@@ -202,7 +206,7 @@ pub fn decode_cell(
     let empty = value.as_str().is_some_and(|s| s.trim().is_empty());
     let bad = |what: &str| Err(format!("{value} is not {what}"));
     match class_type {
-        ClassType::Str => Ok(Some(CellValue::Str(match value {
+        ClassType::Str | ClassType::Unknown(_) => Ok(Some(CellValue::Str(match value {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         }))),
@@ -246,7 +250,7 @@ pub fn decode_cell(
             Value::String(s) => CellValue::Img(s.clone()),
             other => CellValue::Other(other.clone()),
         })),
-        ClassType::Other | ClassType::Unknown(_) => Ok(Some(CellValue::Other(value.clone()))),
+        ClassType::Other => Ok(Some(CellValue::Other(value.clone()))),
     }
 }
 

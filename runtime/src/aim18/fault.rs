@@ -12,6 +12,57 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
 
+/// CheckMsg keys that mean "this access token is no longer valid".
+///
+/// No official page shows how aiM18 reports an expired or revoked token; the
+/// one public client known to work against real servers (a Java integration,
+/// `ShunTakPOCWebServiceImpl`) signs in again on HTTP 400, 401 and 403. So a
+/// 401 always counts, and a 400 or 403 counts when its `error_info` messages or
+/// its body carry one of these keys or [`TOKEN_INVALID_PHRASES`]. These are
+/// guesses (RFC 6750's `invalid_token` and plain-English wordings); extend
+/// them here, in this one place, when a real server shows its own.
+pub const TOKEN_INVALID_KEYS: &[&str] = &["invalid_token", "token_expired", "expired_token"];
+
+/// Phrases (compared in lower case) that mean the access token is no longer
+/// valid; see [`TOKEN_INVALID_KEYS`].
+pub const TOKEN_INVALID_PHRASES: &[&str] = &[
+    "invalid_token",
+    "invalid token",
+    "invalid access token",
+    "token expired",
+    "token has expired",
+    "token is expired",
+    "expired token",
+    "token is invalid",
+    "token not valid",
+    "token is not valid",
+    "token is no longer valid",
+    "token has been revoked",
+    "token revoked",
+];
+
+/// Markers (lower case) of a 403 refused by a per-API access rule rather than
+/// by module rights: a CheckMsg key containing one of them, or a message text
+/// containing one. A guess: no public source shows the server's wording.
+pub const API_RULE_MARKERS: &[&str] = &["api_rule", "apirule", "access rule", "api rule"];
+
+/// Whether `text` (a CheckMsg key, message, or a body) says the token is no longer valid.
+pub fn says_token_invalid(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    TOKEN_INVALID_KEYS.iter().any(|k| lower == *k)
+        || TOKEN_INVALID_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// Whether `messages` name a per-API access rule (see [`API_RULE_MARKERS`]).
+pub fn names_api_rule(messages: &[CheckMsg]) -> bool {
+    messages.iter().any(|m| {
+        [&m.key, &m.info, &m.info_desc].iter().any(|t| {
+            let lower = t.to_ascii_lowercase();
+            API_RULE_MARKERS.iter().any(|k| lower.contains(k))
+        })
+    })
+}
+
 /// Severity of a [`CheckMsg`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MsgType {
@@ -109,10 +160,12 @@ impl CheckMsg {
         if let Value::String(s) = v {
             return CheckMsg::error_text(s);
         }
+        // Defaults as in Multiable's javaapi `com.multiable.javaapi.base.CheckMsg`:
+        // `pass = true`, `type = MsgType.Info` when the server leaves them out.
         let msg_type = match text(v, "type").as_str() {
-            "Info" | "INFO" | "info" => MsgType::Info,
+            "Info" | "INFO" | "info" | "" => MsgType::Info,
             "Warning" | "WARNING" | "warning" => MsgType::Warning,
-            "Error" | "ERROR" | "error" | "" => MsgType::Error,
+            "Error" | "ERROR" | "error" => MsgType::Error,
             other => MsgType::Other(other.to_string()),
         };
         let locators = match v.get("locators") {
@@ -120,7 +173,7 @@ impl CheckMsg {
             _ => Vec::new(),
         };
         CheckMsg {
-            pass: flag(v, "pass", false),
+            pass: flag(v, "pass", true),
             msg_type,
             id: int(v, "id"),
             key: text(v, "key"),
@@ -238,17 +291,32 @@ pub struct OAuthError {
 pub enum Aim18Fault {
     /// The server refused the data (HTTP 400 `error_info`, or 200 with `status=false`).
     Rejected { messages: Vec<CheckMsg> },
-    /// Module rights or a per-API rule refused the call (HTTP 403).
+    /// Module rights refused the call (HTTP 403).
     Forbidden {
         module: String,
         operation: Operation,
         messages: Vec<CheckMsg>,
     },
+    /// An access-control rule set for this API on the application refused the
+    /// call (HTTP 403 whose messages name such a rule, see [`API_RULE_MARKERS`]).
+    /// aiM18's OAuth page: "an access-control rule can be set for each API
+    /// separately, to restrict which APIs (and data) a third-party app may reach".
+    ApiRuleDenied {
+        /// The path of the refused API, e.g. `/jsf/rfws/entity/delete/cus`.
+        api: String,
+        messages: Vec<CheckMsg>,
+    },
+    /// `core_141019`: third-party notes read it as "record not found *or* no
+    /// access"; the client cannot tell which, so the error says both.
+    NotFoundOrNoAccess { messages: Vec<CheckMsg> },
     /// The token endpoint or the authorization redirect answered an OAuth error.
     OAuth(OAuthError),
     /// The `state` on the redirect is not the one sent: the answer belongs to
     /// another authorization request (or to an attacker), so it was ignored.
     StateMismatch,
+    /// The redirect came back without any `state` and the request did not
+    /// allow that (`AuthorizationRequest::allow_missing_state`).
+    StateMissing,
     /// The access token expired and cannot be refreshed (implicit grant, or a
     /// refused refresh with no password to fall back on): run the
     /// authorization again.
@@ -259,7 +327,10 @@ impl Aim18Fault {
     /// The CheckMsgs of a rejected or forbidden call.
     pub fn messages(&self) -> &[CheckMsg] {
         match self {
-            Aim18Fault::Rejected { messages } | Aim18Fault::Forbidden { messages, .. } => messages,
+            Aim18Fault::Rejected { messages }
+            | Aim18Fault::Forbidden { messages, .. }
+            | Aim18Fault::ApiRuleDenied { messages, .. }
+            | Aim18Fault::NotFoundOrNoAccess { messages } => messages,
             _ => &[],
         }
     }
@@ -281,6 +352,28 @@ impl fmt::Display for Aim18Fault {
                 }
                 Ok(())
             }
+            Aim18Fault::ApiRuleDenied { api, messages } => {
+                write!(
+                    f,
+                    "an access rule of this application refuses the API {api}"
+                )?;
+                if !messages.is_empty() {
+                    f.write_str(": ")?;
+                    write_messages(f, messages)?;
+                }
+                Ok(())
+            }
+            Aim18Fault::NotFoundOrNoAccess { messages } => {
+                f.write_str(
+                    "the record does not exist, or this user has no right to it \
+                     (aiM18's core_141019 means either)",
+                )?;
+                if !messages.is_empty() {
+                    f.write_str(": ")?;
+                    write_messages(f, messages)?;
+                }
+                Ok(())
+            }
             Aim18Fault::OAuth(e) => {
                 f.write_str(&e.error)?;
                 if let Some(d) = &e.description {
@@ -291,6 +384,12 @@ impl fmt::Display for Aim18Fault {
             Aim18Fault::StateMismatch => {
                 f.write_str("the state returned with the authorization does not match the request")
             }
+            Aim18Fault::StateMissing => f.write_str(
+                "the authorization redirect carries no state, so it cannot be tied to this \
+                 request; if this aiM18 server never returns state, allow it with \
+                 AuthorizationRequest::allow_missing_state(true) (or --allow-missing-state), \
+                 accepting the login-CSRF risk",
+            ),
             Aim18Fault::ReauthorizationRequired => {
                 f.write_str("the access token expired and cannot be refreshed; authorize again")
             }
@@ -335,6 +434,24 @@ pub trait Aim18ErrorExt {
             } => Some((module, *operation)),
             _ => None,
         }
+    }
+
+    /// The API path when a per-API access rule of the application refused the
+    /// call (distinct from module rights: [`forbidden`](Self::forbidden)).
+    fn api_rule_denied(&self) -> Option<&str> {
+        match self.aim18_fault()? {
+            Aim18Fault::ApiRuleDenied { api, .. } => Some(api),
+            _ => None,
+        }
+    }
+
+    /// aiM18 answered `core_141019`: the record is missing *or* the user may
+    /// not see it (the error's kind is `Missing`; this says it may be rights).
+    fn maybe_no_access(&self) -> bool {
+        matches!(
+            self.aim18_fault(),
+            Some(Aim18Fault::NotFoundOrNoAccess { .. })
+        )
     }
 
     /// The OAuth error answer, for failed grants and refused authorizations.

@@ -69,6 +69,24 @@ impl LoopbackListener {
     /// 404 and the wait goes on; the first request to the callback path ends
     /// it, whatever it holds.
     pub async fn wait_for_code(self, expected_state: &str) -> Result<AuthorizationCode> {
+        self.wait(expected_state, false).await
+    }
+
+    /// [`wait_for_code`](Self::wait_for_code) with `request`'s state and its
+    /// [`allow_missing_state`](super::AuthorizationRequest::allow_missing_state) setting.
+    pub async fn wait_for(
+        self,
+        request: &super::AuthorizationRequest,
+    ) -> Result<AuthorizationCode> {
+        self.wait(request.state(), request.allows_missing_state())
+            .await
+    }
+
+    async fn wait(
+        self,
+        expected_state: &str,
+        allow_missing_state: bool,
+    ) -> Result<AuthorizationCode> {
         use futures_util::StreamExt as _;
         let listener = tokio::net::TcpListener::from_std(self.listener)
             .map_err(|e| Error::config(format!("loopback listener: {e}")).with_source(e))?;
@@ -116,7 +134,7 @@ impl LoopbackListener {
             let pairs = url::form_urlencoded::parse(query.as_bytes())
                 .into_owned()
                 .collect();
-            let outcome = code_from_pairs(pairs, expected_state);
+            let outcome = code_from_pairs(pairs, expected_state, allow_missing_state);
             match &outcome {
                 Ok(_) => {
                     respond(

@@ -99,6 +99,9 @@ pub struct TokenSet {
     uid: Option<i64>,
     issued_at: SystemTime,
     expires_at: Option<SystemTime>,
+    /// The `redirect_uri` of the authorization-code grant these tokens came
+    /// from, sent again on refresh (the official token table marks it required).
+    redirect_uri: Option<String>,
 }
 
 impl fmt::Debug for TokenSet {
@@ -127,7 +130,20 @@ impl TokenSet {
             uid: None,
             issued_at: SystemTime::now(),
             expires_at: None,
+            redirect_uri: None,
         }
+    }
+
+    /// Tokens from an authorization-code grant made with `redirect_uri`:
+    /// refreshes send it too, as aiM18's token table marks it required.
+    pub fn with_redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(redirect_uri.into());
+        self
+    }
+
+    /// The authorization-code grant's `redirect_uri`, when the tokens came from one.
+    pub fn redirect_uri(&self) -> Option<&str> {
+        self.redirect_uri.as_deref()
     }
 
     pub fn with_refresh_token(mut self, token: RefreshToken) -> Self {
@@ -209,6 +225,7 @@ impl TokenSet {
             expires_at: expires_in
                 .and_then(|s| Duration::try_from_secs_f64(s.min(1e10)).ok())
                 .and_then(|d| now.checked_add(d)),
+            redirect_uri: None,
         })
     }
 
@@ -229,6 +246,7 @@ impl TokenSet {
             uid: self.uid,
             issued_at_ms: ms(self.issued_at),
             expires_at_ms: self.expires_at.map(ms),
+            redirect_uri: self.redirect_uri.clone(),
         }
     }
 
@@ -241,6 +259,7 @@ impl TokenSet {
             uid: s.uid,
             issued_at: at(s.issued_at_ms),
             expires_at: s.expires_at_ms.map(at),
+            redirect_uri: s.redirect_uri,
         }
     }
 }
@@ -257,6 +276,8 @@ pub(crate) struct StoredTokens {
     pub issued_at_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
 }
 
 /// A random `state` value: 128 bits, base64url.
@@ -319,6 +340,8 @@ pub struct AuthorizationRequest {
     state: String,
     response_type: ResponseType,
     allow_insecure_http: bool,
+    allow_missing_state: bool,
+    record: Option<std::path::PathBuf>,
 }
 
 impl AuthorizationRequest {
@@ -353,6 +376,8 @@ impl AuthorizationRequest {
             state: new_state()?,
             response_type: rt,
             allow_insecure_http: false,
+            allow_missing_state: false,
+            record: None,
         })
     }
 
@@ -360,6 +385,32 @@ impl AuthorizationRequest {
     pub fn with_state(mut self, state: impl Into<String>) -> Self {
         self.state = state.into();
         self
+    }
+
+    /// Accept a redirect that comes back with no `state` at all (off by default).
+    ///
+    /// aiM18's pages do not mention `state`: this client always sends one and
+    /// checks it whenever the redirect carries it (a wrong one is always
+    /// refused). A server that drops it leaves the redirect unbound to this
+    /// request, so a page the user visits could slip them an attacker's code
+    /// or token (login CSRF, RFC 6749 §10.12). Allow it only for such a
+    /// server, and preferably only for a listener on 127.0.0.1 that you just
+    /// opened for this one request.
+    pub fn allow_missing_state(mut self, allow: bool) -> Self {
+        self.allow_missing_state = allow;
+        self
+    }
+
+    /// Record the code exchange into `dir`, as `Aim18ClientBuilder::record`
+    /// records a session (secrets replaced by placeholders).
+    pub fn record(mut self, dir: impl AsRef<std::path::Path>) -> Self {
+        self.record = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Whether a redirect without `state` is accepted.
+    pub fn allows_missing_state(&self) -> bool {
+        self.allow_missing_state
     }
 
     /// Allow [`exchange`](Self::exchange) over plain http to a non-loopback host.
@@ -398,12 +449,17 @@ impl AuthorizationRequest {
     pub fn code_from_redirect(&self, redirect_url: &str) -> Result<AuthorizationCode> {
         let url = Url::parse(redirect_url)
             .map_err(|e| Error::config(format!("the redirect URL does not parse: {e}")))?;
-        code_from_pairs(url.query_pairs().into_owned().collect(), &self.state)
+        code_from_pairs(
+            url.query_pairs().into_owned().collect(),
+            &self.state,
+            self.allow_missing_state,
+        )
     }
 
-    /// The token from an implicit-grant redirect URL's fragment. Checks `state` first.
+    /// The token from an implicit-grant redirect URL (fragment, or query when
+    /// the fragment holds nothing). Checks `state` first.
     pub fn token_from_redirect(&self, redirect_url: &str) -> Result<TokenSet> {
-        token_from_redirect(redirect_url, &self.state)
+        implicit_tokens(redirect_url, &self.state, self.allow_missing_state)
     }
 
     /// Exchange the code for tokens (`grant_type=authorization_code`), after
@@ -414,16 +470,30 @@ impl AuthorizationRequest {
         code: AuthorizationCode,
         state_returned: &str,
     ) -> Result<TokenSet> {
-        if !same_secret(state_returned, &self.state) {
+        let missing_allowed = self.allow_missing_state && state_returned.is_empty();
+        if !missing_allowed && !same_secret(state_returned, &self.state) {
             return Err(state_error());
         }
         crate::http::parse_base_url(self.base.as_str(), self.allow_insecure_http)?;
         let http = HttpClient::new(&crate::http::HttpConfig::default())?;
+        let recorder = match &self.record {
+            Some(dir) => {
+                let r = super::record::Recorder::new(dir)?;
+                r.secret(
+                    client_secret.expose_secret(),
+                    super::record::CLIENT_SECRET_PLACEHOLDER,
+                );
+                r.secret(code.expose_secret(), super::record::CODE_PLACEHOLDER);
+                Some(std::sync::Arc::new(r))
+            }
+            None => None,
+        };
         let endpoint = TokenEndpoint {
             base: self.base.clone(),
             client_id: self.client_id.clone(),
             client_secret: client_secret.clone(),
             http,
+            recorder,
         };
         endpoint
             .authorization_code(code, &self.redirect_uri)
@@ -432,16 +502,27 @@ impl AuthorizationRequest {
     }
 }
 
+/// The `state` check of a redirect: a `state` must match; none at all is
+/// accepted only when the caller allowed it.
+fn check_state(returned: Option<String>, expected: &str, allow_missing: bool) -> Result<()> {
+    match returned {
+        Some(s) if same_secret(&s, expected) => Ok(()),
+        None if allow_missing => Ok(()),
+        None => Err(Aim18Fault::StateMissing
+            .into_error(ErrorKind::Authentication)
+            .with_target("oauth", "authorize")),
+        Some(_) => Err(state_error()),
+    }
+}
+
 /// Query or fragment pairs of an authorization redirect → the code.
 pub(crate) fn code_from_pairs(
     pairs: Vec<(String, String)>,
     expected_state: &str,
+    allow_missing_state: bool,
 ) -> Result<AuthorizationCode> {
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    match get("state") {
-        Some(s) if same_secret(&s, expected_state) => {}
-        _ => return Err(state_error()),
-    }
+    check_state(get("state"), expected_state, allow_missing_state)?;
     if let Some(error) = get("error") {
         return Err(oauth_redirect_error(error, get("error_description")));
     }
@@ -494,17 +575,27 @@ pub fn implicit_url(
 /// # Ok(()) }
 /// ```
 pub fn token_from_redirect(redirect_url: &str, expected_state: &str) -> Result<TokenSet> {
+    implicit_tokens(redirect_url, expected_state, false)
+}
+
+fn implicit_tokens(
+    redirect_url: &str,
+    expected_state: &str,
+    allow_missing_state: bool,
+) -> Result<TokenSet> {
     let url = Url::parse(redirect_url)
         .map_err(|e| Error::config(format!("the redirect URL does not parse: {e}")))?;
-    let fragment = url.fragment().unwrap_or("");
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(fragment.as_bytes())
+    // RFC 6749 puts the implicit token in the fragment; aiM18's page only says
+    // "in the returned URL", so the query is read when the fragment is empty.
+    let source = match url.fragment().filter(|f| !f.is_empty()) {
+        Some(f) => f,
+        None => url.query().unwrap_or(""),
+    };
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(source.as_bytes())
         .into_owned()
         .collect();
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    match get("state") {
-        Some(s) if same_secret(&s, expected_state) => {}
-        _ => return Err(state_error()),
-    }
+    check_state(get("state"), expected_state, allow_missing_state)?;
     if let Some(error) = get("error") {
         return Err(oauth_redirect_error(error, get("error_description")));
     }
@@ -528,6 +619,7 @@ pub(crate) struct TokenEndpoint {
     pub client_id: String,
     pub client_secret: ClientSecret,
     pub http: HttpClient,
+    pub recorder: Option<std::sync::Arc<super::record::Recorder>>,
 }
 
 impl TokenEndpoint {
@@ -548,31 +640,42 @@ impl TokenEndpoint {
         code: AuthorizationCode,
         redirect_uri: &str,
     ) -> Result<TokenSet> {
-        self.request(
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", code.expose_secret()),
-                ("redirect_uri", redirect_uri),
-            ],
-            &[code.expose_secret()],
-        )
-        .await
-    }
-
-    pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<TokenSet> {
-        let mut tokens = self
+        let tokens = self
             .request(
                 &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", refresh_token.expose_secret()),
+                    ("grant_type", "authorization_code"),
+                    ("code", code.expose_secret()),
+                    ("redirect_uri", redirect_uri),
                 ],
-                &[refresh_token.expose_secret()],
+                &[code.expose_secret()],
             )
+            .await?;
+        Ok(tokens.with_redirect_uri(redirect_uri))
+    }
+
+    /// `redirect_uri`: the authorization-code grant's, when the tokens came
+    /// from one (aiM18's token table marks it required for both grant types
+    /// of that section); `None` for password-grant tokens.
+    pub async fn refresh(
+        &self,
+        refresh_token: &RefreshToken,
+        redirect_uri: Option<&str>,
+    ) -> Result<TokenSet> {
+        let mut params = vec![
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose_secret()),
+        ];
+        if let Some(uri) = redirect_uri {
+            params.push(("redirect_uri", uri));
+        }
+        let mut tokens = self
+            .request(&params, &[refresh_token.expose_secret()])
             .await?;
         // RFC 6749 §6: the server may keep the refresh token and not resend it.
         if tokens.refresh_token.is_none() {
             tokens.refresh_token = Some(refresh_token.clone());
         }
+        tokens.redirect_uri = redirect_uri.map(String::from);
         Ok(tokens)
     }
 
@@ -597,17 +700,33 @@ impl TokenEndpoint {
         let resp = self
             .http
             .reqwest()
-            .get(url)
+            .get(url.clone())
             .header("cache-control", "no-cache")
             .send()
             .await
             // The URL holds the client secret and the grant's secret: drop it.
             .map_err(|e| redact(Error::transport(e.without_url())))?;
         let status = resp.status();
+        let headers = resp.headers().clone();
         let body = resp
             .bytes()
             .await
             .map_err(|e| redact(Error::transport(e.without_url())))?;
+        if let Some(rec) = &self.recorder {
+            // The query's secrets are replaced by name (see record::SECRET_PARAMS).
+            rec.exchange(
+                super::record::Sent {
+                    method: "GET",
+                    url: &url,
+                    headers: &[("cache-control", "no-cache".to_string())],
+                    body: None,
+                },
+                status.as_u16(),
+                &headers,
+                &body,
+                "recorded by erpbind (token endpoint)",
+            );
+        }
         let json: Option<Value> = serde_json::from_slice(&body).ok();
         if status.is_success() {
             let fields = match json {

@@ -1093,6 +1093,7 @@ mod tests {
             st_search: "cus".into(),
             display: String::new(),
             start_row: 11,
+            size: None,
             rows: vec![
                 json!({"id": 1, "lastModifyDate": "2021-01-27 16:02:03", "inactive": "Y"})
                     .as_object()

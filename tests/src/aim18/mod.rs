@@ -6,7 +6,9 @@
 //! the entity services in both path families (`/jsf/rfws/entity/...` and
 //! `/jsf/rfws/root/api/...`), and `/jsf/rfws/search/search`. Modules `employee`,
 //! `cus`, `oldso` and `po` come seeded. See `routes.rs` for the choices made
-//! where aiM18's docs are silent.
+//! where aiM18's docs are silent; each has a builder switch to play the
+//! alternatives ([`Readings`]). [`FakeAim18Builder::replay`] answers from a
+//! session recorded against a real server instead.
 //!
 //! ```no_run
 //! use tests::aim18::{FakeAim18, Op};
@@ -20,11 +22,18 @@
 
 mod faults;
 mod modules;
+mod readings;
+mod replay;
 mod routes;
 mod state;
 
 pub use faults::{Faults, RecordedRequest};
 pub use modules::Record;
+pub use readings::{
+    CheckMsgForm, ExpiredToken, ImplicitTokenIn, Readings, RedirectState, RefreshRedirectUri,
+    RefreshRefusal, RightsRefusal, SaveAnswer, SearchSize, UnconfirmedPaths,
+};
+pub use replay::{RecordedExchange, load_recording};
 pub use state::{Op, TokenRequestCounts};
 
 use std::net::SocketAddr;
@@ -38,6 +47,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::TokioIo;
+use serde_json::Value;
 use tokio::sync::{Notify, oneshot};
 use tower_service::Service as _;
 
@@ -59,6 +69,7 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     faults: Faults,
     log: Mutex<Vec<RecordedRequest>>,
+    replay: Option<replay::Replay>,
 }
 
 impl Shared {
@@ -74,6 +85,7 @@ impl Shared {
 /// Configures a [`FakeAim18`] before it starts.
 pub struct FakeAim18Builder {
     state: State,
+    replay: Option<Vec<RecordedExchange>>,
 }
 
 impl FakeAim18Builder {
@@ -140,10 +152,101 @@ impl FakeAim18Builder {
         self
     }
 
+    // Readings of what aiM18's documentation leaves open: one switch per
+    // alternative, the default being the reading the fake played first
+    // (see `readings.rs` and the README's aiM18 section).
+
+    /// 1. How a refused (expired, unknown, revoked) access token is answered.
+    pub fn expired_token(mut self, form: ExpiredToken) -> Self {
+        self.state.readings.expired_token = form;
+        self
+    }
+
+    /// 2. How a refused refresh token is answered.
+    pub fn refresh_refusal(mut self, form: RefreshRefusal) -> Self {
+        self.state.readings.refresh_refusal = form;
+        self
+    }
+
+    /// 3. Whether the authorization redirect carries `state` back.
+    pub fn redirect_state(mut self, form: RedirectState) -> Self {
+        self.state.readings.redirect_state = form;
+        self
+    }
+
+    /// 3. Where the implicit grant's token goes in the redirect URL.
+    pub fn implicit_token_in(mut self, place: ImplicitTokenIn) -> Self {
+        self.state.readings.implicit_token_in = place;
+        self
+    }
+
+    /// 4. Whether the unconfirmed service paths are where the client guesses.
+    pub fn unconfirmed_paths(mut self, form: UnconfirmedPaths) -> Self {
+        self.state.readings.unconfirmed_paths = form;
+        self
+    }
+
+    /// 5. The body of a successful save.
+    pub fn save_answer(mut self, form: SaveAnswer) -> Self {
+        self.state.readings.save_answer = form;
+        self
+    }
+
+    /// 6. How a module-rights refusal is answered.
+    pub fn rights_refusal(mut self, form: RightsRefusal) -> Self {
+        self.state.readings.rights_refusal = form;
+        self
+    }
+
+    /// 7. What a search answer's `size` counts.
+    pub fn search_size(mut self, form: SearchSize) -> Self {
+        self.state.readings.search_size = form;
+        self
+    }
+
+    /// 7. Answer at most `cap` rows per search, whatever `endRow` asks.
+    pub fn search_page_cap(mut self, cap: usize) -> Self {
+        self.state.readings.search_page_cap = Some(cap);
+        self
+    }
+
+    /// 8. Whether refreshing authorization-code tokens needs `redirect_uri`.
+    pub fn refresh_redirect_uri(mut self, form: RefreshRedirectUri) -> Self {
+        self.state.readings.refresh_redirect_uri = form;
+        self
+    }
+
+    /// 9. Whether CheckMsgs carry `pass` and `type`.
+    pub fn check_msg_form(mut self, form: CheckMsgForm) -> Self {
+        self.state.readings.check_msg_form = form;
+        self
+    }
+
+    /// 9. Report `java.lang.String` columns with classType `code` (one no client knows).
+    pub fn unknown_class_type(mut self, code: i64) -> Self {
+        self.state.readings.unknown_class_type = Some(code);
+        self
+    }
+
+    /// Drop request headers with an underscore in their name (`client_id`),
+    /// as nginx does by default.
+    pub fn strip_underscore_headers(mut self) -> Self {
+        self.state.readings.strip_underscore_headers = true;
+        self
+    }
+
+    /// Answer every request from a recorded session (a folder written by
+    /// `Aim18ClientBuilder::record` or `codegen fetch aim18 --record`)
+    /// instead of the fake's own logic. Faults and the request log still apply.
+    pub fn replay(mut self, dir: &std::path::Path) -> Result<Self, String> {
+        self.replay = Some(load_recording(dir)?);
+        Ok(self)
+    }
+
     /// Bind 127.0.0.1 on an ephemeral port and serve from a thread of its own
     /// (so it works inside `#[tokio::test]` and in sync tests alike).
     pub fn start(self) -> FakeAim18 {
-        FakeAim18::spawn(self.state)
+        FakeAim18::spawn(self.state, self.replay.map(replay::Replay::new))
     }
 }
 
@@ -163,6 +266,7 @@ impl FakeAim18 {
     pub fn builder() -> FakeAim18Builder {
         FakeAim18Builder {
             state: State::new(),
+            replay: None,
         }
     }
 
@@ -179,7 +283,7 @@ impl FakeAim18 {
             .start()
     }
 
-    fn spawn(state: State) -> FakeAim18 {
+    fn spawn(state: State, replay: Option<replay::Replay>) -> FakeAim18 {
         let listener =
             std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0 for fake aiM18");
         listener
@@ -190,6 +294,7 @@ impl FakeAim18 {
             state: Mutex::new(state),
             faults: Faults::default(),
             log: Mutex::new(Vec::new()),
+            replay,
         });
         let (tx, rx) = oneshot::channel();
         let app = routes::router(shared.clone()).layer(axum::middleware::from_fn_with_state(
@@ -254,6 +359,15 @@ impl FakeAim18 {
         let mut st = self.shared.state();
         st.access.clear();
         st.refresh.clear();
+    }
+
+    /// Files of the replayed recording that no request has used yet.
+    pub fn unused_recordings(&self) -> Vec<String> {
+        self.shared
+            .replay
+            .as_ref()
+            .map(|r| r.unused())
+            .unwrap_or_default()
     }
 
     /// Requests to the token endpoint so far, by grant type.
@@ -336,7 +450,28 @@ async fn serve(
 
 /// Records each request, then applies the fault switches.
 async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let readings = sh.state().readings.clone();
+    if readings.strip_underscore_headers {
+        let names: Vec<_> = parts
+            .headers
+            .keys()
+            .filter(|n| n.as_str().contains('_'))
+            .cloned()
+            .collect();
+        for n in names {
+            parts.headers.remove(n);
+        }
+    }
+    // UnconfirmedPaths: the guessed paths and the `alt/` ones, one answering
+    // 404 under each reading (the router has both).
+    let path = parts.uri.path();
+    let moved_away = match readings.unconfirmed_paths {
+        readings::UnconfirmedPaths::AsGuessed => path.starts_with("/jsf/rfws/alt/"),
+        readings::UnconfirmedPaths::Elsewhere => readings::UNCONFIRMED_PREFIXES
+            .iter()
+            .any(|p| path.starts_with(p)),
+    };
     let bytes = axum::body::to_bytes(body, 64 << 20)
         .await
         .unwrap_or_default();
@@ -368,9 +503,21 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
         tokio::time::sleep(latency).await;
     }
     let response = match fault {
+        None | Some(Fault::Truncate) if sh.replay.is_some() => {
+            let query = faults::url_decode_pairs(parts.uri.query().unwrap_or(""));
+            let replay = sh.replay.as_ref().expect("checked above");
+            replay.answer(parts.method.as_str(), parts.uri.path(), &query)
+        }
+        None | Some(Fault::Truncate) if moved_away => StatusCode::NOT_FOUND.into_response(),
         None | Some(Fault::Truncate) => {
-            next.run(Request::from_parts(parts.clone(), Body::from(bytes)))
-                .await
+            let r = next
+                .run(Request::from_parts(parts.clone(), Body::from(bytes)))
+                .await;
+            if readings.check_msg_form == readings::CheckMsgForm::Terse {
+                terse_check_msgs(r)
+            } else {
+                r
+            }
         }
         Some(Fault::Drop) => {
             if let Some(kill) = parts.extensions.get::<ConnKill>() {
@@ -390,7 +537,9 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
             r
         }
         Some(Fault::MalformedJson) => routes::truncated_json(),
-        Some(Fault::Unauthorized) => routes::unauthorized("The access token was refused"),
+        Some(Fault::Unauthorized) => {
+            routes::token_refused(&readings, "The access token was refused")
+        }
     };
     if let Some(entry) = sh.log().get_mut(index) {
         entry.status = response.status().as_u16();
@@ -399,6 +548,26 @@ async fn fault_layer(AxState(sh): AxState<Arc<Shared>>, req: Request, next: Next
         return truncate(response).await;
     }
     response
+}
+
+/// `CheckMsgForm::Terse`: CheckMsgs in `error_info` lose `pass` and `type`.
+fn terse_check_msgs(mut r: Response) -> Response {
+    let Some(info) = r.headers().get("error_info") else {
+        return r;
+    };
+    let Ok(Value::Array(mut msgs)) = serde_json::from_slice::<Value>(info.as_bytes()) else {
+        return r;
+    };
+    for m in &mut msgs {
+        if let Value::Object(o) = m {
+            o.remove("pass");
+            o.remove("type");
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&Value::Array(msgs).to_string()) {
+        r.headers_mut().insert("error_info", v);
+    }
+    r
 }
 
 /// Keep the status and headers, announce the full length, send half the body,

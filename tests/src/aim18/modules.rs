@@ -19,7 +19,8 @@ pub(crate) enum JType {
     BigDecimal,
     Str,
     Boolean,
-    /// `java.sql.Date`, classType 20.
+    /// `java.sql.Date`, classType 21: javaapi's `Util.getClassType` gives
+    /// every `java.util.Date` subclass DateTime (21).
     Date,
     /// `java.util.Date`, classType 21 (as in the official SqlTable example).
     DateTime,
@@ -66,8 +67,7 @@ impl JType {
             JType::Str => 0,
             JType::Boolean => 3,
             JType::Long | JType::Integer | JType::Double | JType::BigDecimal => 10,
-            JType::Date => 20,
-            JType::DateTime | JType::Timestamp => 21,
+            JType::Date | JType::DateTime | JType::Timestamp => 21,
             JType::Image => 90,
             JType::Bytes => 99,
         }

@@ -36,6 +36,10 @@ use serde_json::{Map, Value, json};
 use super::Shared;
 use super::faults::url_decode_pairs;
 use super::modules::{self, ModuleDef, Record, check_msg, locator};
+use super::readings::{
+    ExpiredToken, ImplicitTokenIn, Readings, RedirectState, RefreshRedirectUri, RefreshRefusal,
+    RightsRefusal, SaveAnswer, SearchSize,
+};
 use super::state::{CodeGrant, Op, State};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -69,6 +73,26 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(root_id_by_code),
         )
         .route("/jsf/rfws/search/search", get(search))
+        // The unconfirmed services again, where `UnconfirmedPaths::Elsewhere`
+        // puts them (the fault layer answers 404 here under the other reading).
+        .route(
+            "/jsf/rfws/alt/entity/delete/{module}",
+            delete(entity_delete),
+        )
+        .route(
+            "/jsf/rfws/alt/entity/getIdByCode/{module}",
+            get(entity_id_by_code),
+        )
+        .route("/jsf/rfws/alt/root/api/create/{menu}", post(root_create))
+        .route(
+            "/jsf/rfws/alt/root/api/save/{menu}",
+            put(root_save).post(root_save),
+        )
+        .route("/jsf/rfws/alt/root/api/delete/{menu}", delete(root_delete))
+        .route(
+            "/jsf/rfws/alt/root/api/getIdByCode/{menu}",
+            get(root_id_by_code),
+        )
         .with_state(shared)
 }
 
@@ -121,6 +145,28 @@ pub(crate) fn unauthorized(description: &str) -> Response {
         r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
     }
     r
+}
+
+/// A refused access token, in the form `readings.expired_token` plays.
+pub(crate) fn token_refused(readings: &Readings, description: &str) -> Response {
+    let msg = |key: &str, info: &str| vec![check_msg(key, info, vec![])];
+    match readings.expired_token {
+        ExpiredToken::Unauthorized401 => unauthorized(description),
+        ExpiredToken::BadRequest400 => check_error(
+            StatusCode::BAD_REQUEST,
+            msg(
+                "core_token",
+                &format!("Access token expired: {description}"),
+            ),
+        ),
+        ExpiredToken::Forbidden403 => check_error(
+            StatusCode::FORBIDDEN,
+            msg(
+                "core_token",
+                &format!("Invalid access token: {description}"),
+            ),
+        ),
+    }
 }
 
 /// How a family reports a failed call (not auth or rights: those are always statuses).
@@ -178,9 +224,13 @@ async fn entry(AxState(sh): AxState<Arc<Shared>>, RawQuery(q): RawQuery) -> Resp
             "redirect_uri is not registered for this application",
         );
     }
-    let state = p.get("state").cloned();
+    let state = p
+        .get("state")
+        .cloned()
+        .filter(|_| st.readings.redirect_state == RedirectState::Echo);
+    let in_query = st.readings.implicit_token_in == ImplicitTokenIn::Query;
     let response_type = p.get("response_type").map(String::as_str).unwrap_or("");
-    let fragment = response_type == "token";
+    let fragment = response_type == "token" && !in_query;
     let fail = |error: &str| {
         let mut pairs = vec![("error", error)];
         if let Some(s) = &state {
@@ -231,7 +281,7 @@ async fn entry(AxState(sh): AxState<Arc<Shared>>, RawQuery(q): RawQuery) -> Resp
         if let Some(s) = &state {
             pairs.push(("state", s));
         }
-        redirect(with_params(&redirect_uri, &pairs, true))
+        redirect(with_params(&redirect_uri, &pairs, !in_query))
     }
 }
 
@@ -327,28 +377,33 @@ async fn token(
                 );
             }
             let user = grant.user.clone();
-            st.issue(&client_id, &user, Some(code), false)
+            let uri = grant.redirect_uri.clone();
+            let issued = st.issue(&client_id, &user, Some(code), false);
+            st.remember_redirect_uri(&issued, Some(uri));
+            issued
         }
         "refresh_token" => {
             let old = get("refresh_token");
+            let refusal = st.readings.refresh_refusal;
+            let redirect_required =
+                st.readings.refresh_redirect_uri == RefreshRedirectUri::Required;
             match st.refresh.get(&old) {
-                Some(g) if g.client == client_id => {}
-                _ => {
-                    return oauth_error(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_grant",
-                        "Unknown or revoked refresh token",
-                    );
+                Some(g) if g.client == client_id => {
+                    if redirect_required
+                        && let Some(uri) = &g.redirect_uri
+                        && *uri != get("redirect_uri")
+                    {
+                        return refuse_refresh(refusal, "redirect_uri is required");
+                    }
                 }
+                _ => return refuse_refresh(refusal, "Unknown or revoked refresh token"),
             }
             let Some(g) = st.refresh.remove(&old) else {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    "Unknown refresh token",
-                );
+                return refuse_refresh(refusal, "Unknown refresh token");
             };
-            st.issue(&client_id, &g.user, g.from_code, false)
+            let issued = st.issue(&client_id, &g.user, g.from_code, false);
+            st.remember_redirect_uri(&issued, g.redirect_uri);
+            issued
         }
         _ => {
             return oauth_error(
@@ -374,6 +429,55 @@ async fn token(
     r
 }
 
+/// A refused refresh in the form `readings.refresh_refusal` plays.
+fn refuse_refresh(form: RefreshRefusal, description: &str) -> Response {
+    match form {
+        RefreshRefusal::OAuthJson => {
+            oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", description)
+        }
+        RefreshRefusal::HtmlPage => html_page(StatusCode::BAD_REQUEST, description),
+        RefreshRefusal::PlainText => (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            description.to_string(),
+        )
+            .into_response(),
+        RefreshRefusal::ErrorInfo400 => check_error(
+            StatusCode::BAD_REQUEST,
+            vec![check_msg("core_refresh", description, vec![])],
+        ),
+    }
+}
+
+/// Give `java.lang.String` columns (classType 0) the classType `code`, in
+/// tables sent as objects or as JSON strings.
+fn retag_strings(entity: &mut Value, code: Option<i64>) {
+    let Some(code) = code else { return };
+    let Value::Object(tables) = entity else {
+        return;
+    };
+    for table in tables.values_mut() {
+        let mut parsed = match table {
+            Value::String(s) => match serde_json::from_str::<Value>(s) {
+                Ok(v) => Some(v),
+                Err(_) => continue,
+            },
+            _ => None,
+        };
+        let target = parsed.as_mut().unwrap_or(table);
+        if let Some(Value::Array(fields)) = target.get_mut("fields") {
+            for f in fields {
+                if f.get("classType") == Some(&json!(0)) {
+                    f["classType"] = json!(code);
+                }
+            }
+        }
+        if let Some(v) = parsed {
+            *table = Value::String(v.to_string());
+        }
+    }
+}
+
 // ---------------------------------------------------------- service guard
 
 /// The caller of a service: after the token, client and per-API checks.
@@ -396,20 +500,23 @@ fn authenticate(st: &State, headers: &HeaderMap, path: &str) -> Result<Caller, R
         _ => auth.trim(),
     };
     let Some(grant) = st.access.get(token) else {
-        return Err(unauthorized("Unknown access token"));
+        return Err(token_refused(&st.readings, "Unknown access token"));
     };
     if grant.expires <= std::time::Instant::now() {
-        return Err(unauthorized("The access token expired"));
+        return Err(token_refused(&st.readings, "The access token expired"));
     }
     if grant.client != client_id {
-        return Err(unauthorized("The access token belongs to another client"));
+        return Err(token_refused(
+            &st.readings,
+            "The access token belongs to another client",
+        ));
     }
     if st.api_denied(client_id, path) {
         return Err(check_error(
             StatusCode::FORBIDDEN,
             vec![check_msg(
                 "fake_api_rule",
-                &format!("This application may not call {path}"),
+                &format!("An access rule of this application refuses {path}"),
                 vec![],
             )],
         ));
@@ -422,17 +529,26 @@ fn authenticate(st: &State, headers: &HeaderMap, path: &str) -> Result<Caller, R
 
 fn require_right(st: &State, caller: &Caller, module: &str, op: Op) -> Result<(), Response> {
     if st.allowed(&caller.user, module, op) {
-        Ok(())
-    } else {
-        Err(check_error(
+        return Ok(());
+    }
+    Err(match st.readings.rights_refusal {
+        RightsRefusal::Forbidden403 => check_error(
             StatusCode::FORBIDDEN,
             vec![check_msg(
                 "fake_no_right",
                 &format!("No {} right on module {module}", op.as_str()),
                 vec![],
             )],
-        ))
-    }
+        ),
+        RightsRefusal::NotFoundOrNoAccess => check_error(
+            StatusCode::BAD_REQUEST,
+            vec![check_msg(
+                "core_141019",
+                "Record not found or no access",
+                vec![],
+            )],
+        ),
+    })
 }
 
 /// Module from the `entity` family's path plus its `menuCode` query parameter.
@@ -492,6 +608,16 @@ struct Call<'a> {
 }
 
 impl Call<'_> {
+    /// Module rights, unless the caller sent `check_right=false` (aiM18's
+    /// OAuth page: the developer decides with `check_right` whether module
+    /// rights are checked; the CRUD interfaces check them by default).
+    fn require(&self, st: &State, caller: &Caller, module: &str, op: Op) -> Result<(), Response> {
+        if self.params.get("check_right").map(String::as_str) == Some("false") {
+            return Ok(());
+        }
+        require_right(st, caller, module, op)
+    }
+
     fn module(&self, name: &str) -> Result<&'static ModuleDef, Vec<Value>> {
         match self.family {
             Family::Entity => entity_module(name, &self.params),
@@ -510,10 +636,11 @@ fn create_impl(call: Call<'_>, name: &str) -> Response {
         Ok(d) => d,
         Err(m) => return call.family.fail(m),
     };
-    if let Err(r) = require_right(&st, &caller, def.module, Op::Create) {
+    if let Err(r) = call.require(&st, &caller, def.module, Op::Create) {
         return r;
     }
-    let entity = def.entity_json(&def.new_record(), call.family == Family::Entity);
+    let mut entity = def.entity_json(&def.new_record(), call.family == Family::Entity);
+    retag_strings(&mut entity, st.readings.unknown_class_type);
     match call.family {
         Family::Entity => Json(entity).into_response(),
         Family::Root => Json(json!({"status": true, "data": entity})).into_response(),
@@ -530,7 +657,7 @@ fn read_impl(call: Call<'_>, name: &str) -> Response {
         Ok(d) => d,
         Err(m) => return call.family.fail(m),
     };
-    if let Err(r) = require_right(&st, &caller, def.module, Op::Read) {
+    if let Err(r) = call.require(&st, &caller, def.module, Op::Read) {
         return r;
     }
     let Some(id) = parse_id(&call.params) else {
@@ -541,7 +668,14 @@ fn read_impl(call: Call<'_>, name: &str) -> Response {
     let Some(record) = st.records.get(def.module).and_then(|m| m.get(&id)) else {
         return call.family.fail(not_found(def.module, id));
     };
-    let entity = def.entity_json(record, call.family == Family::Entity);
+    // `iRev` asks for an old version; the fake keeps none but the current one.
+    if let Some(rev) = call.params.get("iRev")
+        && rev.trim().parse::<i64>().ok() != as_i64(record.main.get("iRev"))
+    {
+        return call.family.fail(not_found(def.module, id));
+    }
+    let mut entity = def.entity_json(record, call.family == Family::Entity);
+    retag_strings(&mut entity, st.readings.unknown_class_type);
     match call.family {
         Family::Entity => Json(entity).into_response(),
         Family::Root => Json(json!({"status": true, "data": entity})).into_response(),
@@ -682,7 +816,7 @@ fn save_impl(call: Call<'_>, name: &str, body: Result<Value, String>) -> Respons
         .unwrap_or_default();
     let id = as_i64(main_row.get("id")).unwrap_or(0);
     let op = if id > 0 { Op::Update } else { Op::Create };
-    if let Err(r) = require_right(&st, &caller, def.module, op) {
+    if let Err(r) = call.require(&st, &caller, def.module, op) {
         return r;
     }
     let tables = match tables {
@@ -757,11 +891,24 @@ fn save_impl(call: Call<'_>, name: &str, body: Result<Value, String>) -> Respons
     record
         .main
         .insert("lastModifyUid".into(), json!(caller.uid));
+    let saved_entity = def.entity_json(&record, true);
     st.records
         .entry(def.module)
         .or_default()
         .insert(new_id, record);
-    Json(json!({"status": true, "recordId": new_id, "messages": []})).into_response()
+    match st.readings.save_answer {
+        SaveAnswer::RecordId => {
+            Json(json!({"status": true, "recordId": new_id, "messages": []})).into_response()
+        }
+        SaveAnswer::Id => Json(json!({"status": true, "id": new_id})).into_response(),
+        SaveAnswer::TranId => {
+            Json(json!({"status": true, "tranId": new_id, "tranCode": format!("T{new_id:06}")}))
+                .into_response()
+        }
+        SaveAnswer::BareNumber => Json(json!(new_id)).into_response(),
+        SaveAnswer::Entity => Json(saved_entity).into_response(),
+        SaveAnswer::NoId => Json(json!({"status": true})).into_response(),
+    }
 }
 
 fn delete_impl(call: Call<'_>, name: &str) -> Response {
@@ -774,7 +921,7 @@ fn delete_impl(call: Call<'_>, name: &str) -> Response {
         Ok(d) => d,
         Err(m) => return call.family.fail(m),
     };
-    if let Err(r) = require_right(&st, &caller, def.module, Op::Delete) {
+    if let Err(r) = call.require(&st, &caller, def.module, Op::Delete) {
         return r;
     }
     let Some(id) = parse_id(&call.params) else {
@@ -798,7 +945,7 @@ fn id_by_code_impl(call: Call<'_>, name: &str) -> Response {
         Ok(d) => d,
         Err(m) => return call.family.fail(m),
     };
-    if let Err(r) = require_right(&st, &caller, def.module, Op::Read) {
+    if let Err(r) = call.require(&st, &caller, def.module, Op::Read) {
         return r;
     }
     let code = call.params.get("code").cloned().unwrap_or_default();
@@ -1114,15 +1261,24 @@ async fn search(
             a.id.cmp(&b.id)
         });
     }
+    let asked = end.saturating_sub(start - 1);
     let rows: Vec<Map<String, Value>> = hits
         .iter()
         .skip(start - 1)
-        .take(end.saturating_sub(start - 1))
+        .take(
+            st.readings
+                .search_page_cap
+                .map_or(asked, |cap| asked.min(cap)),
+        )
         .map(|r| search_row(def, r, &st))
         .collect();
+    let size = match st.readings.search_size {
+        SearchSize::RowsReturned => rows.len(),
+        SearchSize::TotalCount => hits.len(),
+    };
     Json(json!({
         "stSearch": def.module,
-        "size": rows.len(),
+        "size": size,
         "stSearchDisplay": def.display,
         "values": rows,
     }))

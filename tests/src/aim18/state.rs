@@ -80,6 +80,9 @@ pub(crate) struct RefreshGrant {
     pub client: String,
     pub user: String,
     pub from_code: Option<String>,
+    /// The authorization-code grant's redirect_uri (checked on refresh under
+    /// `RefreshRedirectUri::Required`).
+    pub redirect_uri: Option<String>,
 }
 
 pub(crate) struct State {
@@ -101,6 +104,7 @@ pub(crate) struct State {
     pub token_counts: TokenRequestCounts,
     pub records: BTreeMap<&'static str, BTreeMap<i64, Record>>,
     pub next_line_id: i64,
+    pub readings: super::readings::Readings,
 }
 
 impl State {
@@ -130,6 +134,7 @@ impl State {
             token_counts: TokenRequestCounts::default(),
             records,
             next_line_id,
+            readings: Default::default(),
         }
     }
 
@@ -172,6 +177,7 @@ impl State {
                     client: client.to_string(),
                     user: user.to_string(),
                     from_code,
+                    redirect_uri: None,
                 },
             );
             refresh
@@ -181,6 +187,17 @@ impl State {
             refresh_token: refresh,
             expires_in: self.send_expires_in.then_some(self.token_ttl.as_secs()),
             uid: self.users.get(user).map(|u| u.uid).unwrap_or(0),
+        }
+    }
+
+    /// Tie the refresh token of `issued` to a code grant's redirect_uri.
+    pub(crate) fn remember_redirect_uri(&mut self, issued: &Issued, uri: Option<String>) {
+        if let Some(g) = issued
+            .refresh_token
+            .as_ref()
+            .and_then(|r| self.refresh.get_mut(r))
+        {
+            g.redirect_uri = uri;
         }
     }
 

@@ -71,14 +71,24 @@ pub fn files(plan: &Aim18Plan<'_>, settings: &Settings) -> Result<Vec<OutputFile
 }
 
 fn index_docs(plan: &Aim18Plan<'_>) -> Vec<String> {
-    vec![
+    let mut docs = vec![
         format!(
             "aiM18 bindings ({}): one module per aiM18 module ({} modules), and",
             code(&plan.schema.version),
             plan.modules.len()
         ),
         "`prelude` for the entities, their rows and the typed calls on `Aim18Client`.".into(),
-    ]
+    ];
+    if plan.schema.version == crate::schema_aim18::FAKE_VERSION {
+        docs.extend([
+            String::new(),
+            "**Not from a real aiM18 server.** This snapshot was fetched from the fake".into(),
+            "aiM18 server of erpbind's `tests` package, whose table layouts follow aiM18's".into(),
+            "public documentation and third-party code. Generate bindings for your".into(),
+            "server with `codegen fetch aim18`.".into(),
+        ]);
+    }
+    docs
 }
 
 /// Entities and the calls traits always; row and search-row types when no
