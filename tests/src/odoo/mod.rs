@@ -142,7 +142,9 @@
 //!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
 //!   The `Content-Type` of JSON-RPC requests is not checked.
 
+mod base_data;
 mod business;
+mod constraints;
 mod dates;
 mod domain;
 mod errors;
@@ -155,6 +157,7 @@ mod schema;
 mod server;
 mod store;
 mod typed;
+mod web_routes;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -309,6 +309,7 @@ impl FakeOdoo {
                 super::grow::grow(&fx, &mut store);
             }
             super::referenced::add_referenced(&fx, &mut store);
+            super::base_data::add_base_data(&fx, &mut store);
         }
         for user in &users {
             if store.get("res.users", user.uid).is_none()
@@ -997,6 +998,25 @@ fn route(
     {
         return api_doc(shared, name, headers);
     }
+    if path == "/web/binary/company_logo" || path.starts_with("/web/image/") {
+        let uid = session_uid(shared, headers);
+        let caller = super::web_routes::Caller {
+            uid,
+            is_admin: uid
+                .and_then(|u| shared.user_by_uid(u))
+                .is_some_and(|u| u.is_admin),
+        };
+        let store = lock(&shared.store);
+        return match super::web_routes::answer(&shared.fx, &store, &caller, path) {
+            Some(img) => Reply {
+                status: img.status,
+                content_type: img.content_type,
+                body: img.body,
+                headers: img.headers,
+            },
+            None => Reply::html(404, NOT_FOUND_PAGE),
+        };
+    }
     match path {
         "/web/version" if shared.version.has_json2() => {
             let info = shared
@@ -1014,6 +1034,7 @@ fn route(
         | "/web/session/authenticate"
         | "/web/session/get_session_info"
         | "/web/session/destroy"
+        | "/web/database/list"
         | "/web/webclient/version_info" => jsonrpc_route(shared, path, headers, body, parsed),
         p if p == "/web/dataset/call_kw" || p.starts_with("/web/dataset/call_kw/") => {
             jsonrpc_route(shared, path, headers, body, parsed)
@@ -1033,6 +1054,22 @@ fn rpc_err(id: &Value, code: i64, message: &str, e: &OdooError) -> Reply {
         200,
         &json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message, "data": e.data()}}),
     )
+}
+
+fn json_obj(v: Value) -> Obj {
+    match v {
+        Value::Object(o) => o,
+        _ => Obj::new(),
+    }
+}
+
+/// The logged-in user of the request's unexpired session cookie, if any.
+fn session_uid(shared: &Shared, headers: &HeaderMap) -> Option<i64> {
+    let sid = cookie_session(headers)?;
+    let sessions = lock(&shared.sessions);
+    let s = sessions.get(&sid)?;
+    s.uid
+        .filter(|_| s.epoch == shared.session_epoch.load(Ordering::SeqCst))
 }
 
 fn session_cookie(sid: &str) -> (&'static str, String) {
@@ -1114,6 +1151,11 @@ fn jsonrpc_route(
             reply
         }
         "/web/session/authenticate" => web_authenticate(shared, &id, &params),
+        // auth="none": the same list as `db.list`
+        "/web/database/list" => answer(dispatch_rpc(
+            shared,
+            &json_obj(json!({"service": "db", "method": "list", "args": []})),
+        )),
         "/web/session/destroy" => {
             if let Some(sid) = cookie_session(headers) {
                 lock(&shared.sessions).remove(&sid);
