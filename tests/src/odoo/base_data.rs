@@ -714,7 +714,8 @@ fn title(module: &str) -> String {
 }
 
 /// The recorded `res.partner.image_128` values (`records/res.partner.read.image_128.json`),
-/// merged into the partners they belong to.
+/// merged into the partners they belong to (stored with their recorded name when the recorded
+/// `search_read` stopped before them).
 fn add_images(fx: &Fixtures, store: &mut Store) {
     let path = fx
         .dir
@@ -731,10 +732,20 @@ fn add_images(fx: &Fixtures, store: &mut Store) {
         let (Some(id), Some(image)) = (row["id"].as_i64(), row.get("image_128")) else {
             continue;
         };
-        if let Some(rec) = data.records.get_mut(&id)
-            && !rec.get("image_128").is_some_and(Value::is_string)
-        {
-            rec.insert("image_128".into(), image.clone());
+        match data.records.get_mut(&id) {
+            Some(rec) => {
+                rec.entry("image_128").or_insert_with(|| image.clone());
+            }
+            // a partner past the recorded search_read's rows: what the recording shows of it
+            None => {
+                let name = row.get("name").cloned().unwrap_or(Value::Bool(false));
+                data.records.insert(
+                    id,
+                    obj(json!({"id": id, "name": name, "complete_name": name,
+                        "display_name": name, "active": true, "image_128": image})),
+                );
+                data.next_id = data.next_id.max(id + 1);
+            }
         }
     }
     data.touch();
