@@ -528,7 +528,7 @@ pub(crate) fn add_base_data(fx: &Fixtures, store: &mut Store) {
         };
         let module = defining_module(model, row.get("modules").and_then(Value::as_str));
         xmlids.push((
-            module.into(),
+            module,
             format!("model_{}", model.replace('.', "_")),
             "ir.model",
             id,
