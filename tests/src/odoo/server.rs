@@ -305,11 +305,12 @@ impl FakeOdoo {
             for (model, id, name) in &demo.names {
                 store.names.insert((model.clone(), *id), name.clone());
             }
+            // before growing, so that its records keep their ids with or without the large demo
+            super::base_data::add_base_data(&fx, &mut store);
             if cfg.seed_demo_large {
                 super::grow::grow(&fx, &mut store);
             }
             super::referenced::add_referenced(&fx, &mut store);
-            super::base_data::add_base_data(&fx, &mut store);
         }
         for user in &users {
             if store.get("res.users", user.uid).is_none()
