@@ -335,6 +335,69 @@ fn a_unique_constraint_is_refused_as_a_validation_error() {
     }
 }
 
+#[test]
+fn composite_constraints_and_unique_indexes() {
+    let odoo = FakeOdoo::start(OdooVersion::V18);
+    // one rate per currency, day and company; another day or company is fine, a NULL never collides
+    let rate = json!({"name": "2026-01-01", "rate": 1.1, "currency_id": 1, "company_id": 1});
+    ok(
+        &odoo,
+        "res.currency.rate",
+        "create",
+        json!([rate]),
+        json!({}),
+    );
+    let e = kw(
+        &odoo,
+        "res.currency.rate",
+        "create",
+        json!([rate]),
+        json!({}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e["data"]["message"],
+        "The operation cannot be completed: Only one currency rate per day allowed!"
+    );
+    ok(
+        &odoo,
+        "res.currency.rate",
+        "create",
+        json!([{"name": "2026-01-02", "rate": 1.1, "currency_id": 1, "company_id": 1}]),
+        json!({}),
+    );
+    ok(
+        &odoo,
+        "res.currency.rate",
+        "create",
+        json!([{"name": "2026-01-01", "rate": 1.1, "currency_id": 1, "company_id": 2}]),
+        json!({}),
+    );
+    for _ in 0..2 {
+        ok(
+            &odoo,
+            "res.currency.rate",
+            "create",
+            json!([{"name": "2026-01-01", "rate": 1.1, "currency_id": 1, "company_id": false}]),
+            json!({}),
+        );
+    }
+    // ir.model.data's (module, name) is a unique index: PostgreSQL's own text comes through
+    let e = kw(
+        &odoo,
+        "ir.model.data",
+        "create",
+        json!([{"module": "base", "name": "lang_en", "model": "res.lang", "res_id": 1}]),
+        json!({}),
+    )
+    .unwrap_err();
+    assert_eq!(e["data"]["name"], "odoo.exceptions.ValidationError");
+    assert_eq!(
+        e["data"]["message"],
+        "The operation cannot be completed: duplicate key value violates unique constraint \"ir_model_data_module_name_uniq_index\"\nDETAIL:  Key (module, name)=(base, lang_en) already exists.\n"
+    );
+}
+
 fn login(c: &Client, odoo: &FakeOdoo) {
     let r: Value = c
         .post(format!("{}/web/session/authenticate", odoo.url()))

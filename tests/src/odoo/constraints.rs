@@ -57,11 +57,49 @@ const UNIQUE: &[(&str, &[&str], &str)] = &[
         &["name"],
         "The name of the module must be unique!",
     ),
+    (
+        "res.currency.rate",
+        &["name", "currency_id", "company_id"],
+        "Only one currency rate per day allowed!",
+    ),
+    ("crm.tag", &["name"], "Tag name already exists!"),
+    (
+        "hr.employee",
+        &["user_id", "company_id"],
+        "A user cannot be linked to multiple employees in the same company.",
+    ),
+    (
+        "stock.warehouse",
+        &["name", "company_id"],
+        "The name of the warehouse must be unique per company!",
+    ),
+    (
+        "stock.warehouse",
+        &["code", "company_id"],
+        "The short name of the warehouse must be unique per company!",
+    ),
+    // a unique index, not an `_sql_constraints` entry: Odoo passes PostgreSQL's text on
+    ("ir.model.data", &["module", "name"], "ir_model_data"),
 ];
 
-/// The constraint's message on `version`: `res.users`' lost its space before "!" in 17.
-fn message(version: OdooVersion, key: &str) -> String {
+/// The constraint's message on `version` for the duplicated `values`: `res.users`' lost its
+/// space before "!" in 17; a plain unique index (`ir.model.data`'s) is not a declared
+/// constraint, so Odoo's `_as_validation_error` passes PostgreSQL's own message on.
+fn message(version: OdooVersion, key: &str, values: &[Value]) -> String {
     match key {
+        "ir_model_data" => {
+            let shown: Vec<String> = values
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            format!(
+                "duplicate key value violates unique constraint \"ir_model_data_module_name_uniq_index\"\nDETAIL:  Key (module, name)=({}) already exists.\n",
+                shown.join(", ")
+            )
+        }
         "login" if version == OdooVersion::V16 => {
             "You can not have two users with the same login !".into()
         }
@@ -105,10 +143,13 @@ pub(crate) fn check_unique(
         }
         for (_, rec) in rows {
             let Some(t) = tuple(rec) else { continue };
-            if seen.insert(Value::Array(t).to_string(), ()).is_some() {
+            if seen
+                .insert(Value::Array(t.clone()).to_string(), ())
+                .is_some()
+            {
                 let text = format!(
                     "The operation cannot be completed: {}",
-                    message(orm.env.fx.version, key)
+                    message(orm.env.fx.version, key, &t)
                 );
                 return Err(orm.errors().validation_error(orm.env.via, &text));
             }
