@@ -12,6 +12,7 @@ Every check prints one line; the exit status is 0 only if all of them passed.
 """
 
 import argparse
+import base64
 import sys
 import traceback
 
@@ -220,6 +221,7 @@ def main():
         module = env.ref("base.module_base")
         expect(module._name == "ir.module.module" and module.name == "base", "module_base %r" % module)
         expect(module.state == "installed", "base state %r" % module.state)
+        expect(base64.b64decode(module.icon_image.encode("ascii")), "icon_image %r" % module.icon_image)
         rate = env.ref("base.rateUSD")
         expect(rate._name == "res.currency.rate" and rate.currency_id.name == "USD", "rateUSD %r" % rate)
         action = env.ref("base.action_partner_form")

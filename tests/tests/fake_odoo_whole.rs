@@ -177,6 +177,20 @@ fn technical_models_hold_what_a_client_walks() {
         json!({"fields": ["state", "views_by_module", "reports_by_module"]}),
     );
     assert_eq!(sale[0]["state"], "installed");
+    // OdooRPC's own test suite decodes base's icon_image as base64
+    let base = ok(
+        &odoo,
+        "ir.module.module",
+        "search_read",
+        json!([[["name", "=", "base"]]]),
+        json!({"fields": ["icon_image", "icon"]}),
+    );
+    assert!(
+        base[0]["icon_image"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("iVBOR"))
+    );
+    assert_eq!(base[0]["icon"], "/base/static/description/icon.png");
     assert!(
         sale[0]["views_by_module"]
             .as_str()

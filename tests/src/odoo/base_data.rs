@@ -430,7 +430,9 @@ pub(crate) fn add_base_data(fx: &Fixtures, store: &mut Store) {
                 "application": APPLICATIONS.contains(&module.as_str()),
                 "auto_install": false, "demo": true, "website": "https://www.odoo.com",
                 "views_by_module": views.join("\n"), "reports_by_module": reports.join("\n"),
-                "menus_by_module": "", "description": "", "sequence": 100})),
+                "menus_by_module": "", "description": "", "sequence": 100,
+                "icon": format!("/{module}/static/description/icon.png"),
+                "icon_image": super::web_routes::PLACEHOLDER_PNG})),
         );
         xmlids.push((
             "base".into(),

@@ -22,8 +22,8 @@ use serde_json::Value;
 use super::fixtures::Fixtures;
 use super::store::Store;
 
-/// A 1×1 transparent PNG: the stand-in for Odoo's placeholder images.
-const PLACEHOLDER_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+/// A 1×1 transparent PNG: the stand-in for Odoo's placeholder images (and modules' icons).
+pub(crate) const PLACEHOLDER_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 /// An image answer: status, content type, body and extra headers.
 pub(crate) struct Image {
