@@ -227,6 +227,9 @@ def main():
         action = env.ref("base.action_partner_form")
         expect(action._name == "ir.actions.act_window" and action.res_model == "res.partner", "action %r" % action)
         expect(env.ref("base.group_user")._name == "res.groups", "group_user")
+        Country = env["res.country"]
+        de = Country.search([("code", "=", "DE")])
+        expect(de == [env.ref("base.de").id] and Country.browse(de).name == "Germany", "DE %r" % de)
 
     @check("technical models: ir.cron records, ir.actions.actions 1, a second company, module text fields")
     def _():

@@ -70,6 +70,8 @@ fn standard_external_ids_resolve_on_every_version() {
             ("base.user_admin", "res.users"),
             ("base.USD", "res.currency"),
             ("base.model_res_partner", "ir.model"),
+            ("base.us", "res.country"),
+            ("base.de", "res.country"),
             ("sale.model_sale_order", "ir.model"),
         ] {
             let found = xmlid(&odoo, id).unwrap_or_else(|e| panic!("{v} {id}: {e}"));

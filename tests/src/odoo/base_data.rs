@@ -3,7 +3,7 @@
 //! holds: languages (`base.lang_en`), installed modules (`base.module_base`, with their text
 //! fields), currencies and a rate (`base.USD`, `base.rateUSD`), companies (the second one of
 //! the recorded `session_info`), a few standard groups, users, window actions
-//! (`base.action_partner_form`), scheduled actions (`ir.cron`) and the reports of the
+//! (`base.action_partner_form`), countries (`base.us`, `base.de`), scheduled actions (`ir.cron`) and the reports of the
 //! installed apps (`ir.actions.report`: invoices, quotations, delivery slips, ...).
 //!
 //! Sources, in order of trust: the recordings (companies and currencies from the recorded
@@ -261,6 +261,27 @@ const CRONS: &[(&str, &str, &str, &str, i64, &str)] = &[
     ),
 ];
 
+/// Countries: `(xml id name, code, id, name)`. The ids are the recorded ones (partners'
+/// `country_id`), except Germany, the Netherlands and Canada, placed where Odoo's data file
+/// order (alphabetical by xml id, as the recorded ids show) puts them.
+const COUNTRIES: &[(&str, &str, i64, &str)] = &[
+    ("au", "AU", 13, "Australia"),
+    ("be", "BE", 20, "Belgium"),
+    ("ca", "CA", 38, "Canada"),
+    ("de", "DE", 57, "Germany"),
+    ("es", "ES", 68, "Spain"),
+    ("fr", "FR", 75, "France"),
+    ("it", "IT", 109, "Italy"),
+    ("li", "LI", 128, "Liechtenstein"),
+    ("me", "ME", 139, "Montenegro"),
+    ("nl", "NL", 165, "Netherlands"),
+    ("pe", "PE", 173, "Peru"),
+    ("sm", "SM", 203, "San Marino"),
+    ("uk", "GB", 231, "United Kingdom"),
+    ("us", "US", 233, "United States"),
+    ("ve", "VE", 238, "Venezuela"),
+];
+
 /// The uid of the demo user and its relatives follow the recorded databases.
 fn user_xmlids(version: OdooVersion) -> Vec<(&'static str, &'static str, i64)> {
     let demo = version.demo_uid();
@@ -275,7 +296,6 @@ fn user_xmlids(version: OdooVersion) -> Vec<(&'static str, &'static str, i64)> {
         ("partner_demo", "res.partner", demo + 1),
         ("partner_demo_portal", "res.partner", demo + 2),
         ("main_company", "res.company", 1),
-        ("us", "res.country", 233),
     ]
 }
 
@@ -379,6 +399,15 @@ pub(crate) fn add_base_data(fx: &Fixtures, store: &mut Store) {
             ),
         );
         xmlids.push(("base".into(), "rateUSD".into(), "res.currency.rate", rate));
+    }
+
+    for (xml, code, id, name) in COUNTRIES {
+        add(
+            store,
+            "res.country",
+            obj(json!({"id": id, "name": name, "code": code, "active": true})),
+        );
+        xmlids.push(("base".into(), (*xml).into(), "res.country", *id));
     }
 
     for (i, (name, code, long, iso, url, active)) in LANGS.iter().enumerate() {
