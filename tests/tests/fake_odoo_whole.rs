@@ -492,6 +492,43 @@ fn binary_and_image_routes_answer_like_odoo() {
 }
 
 #[test]
+fn the_company_logo_is_the_companys_own_when_it_has_one() {
+    let odoo = FakeOdoo::start(OdooVersion::V18);
+    // a GIF logo on the second company (base64 of a GIF header is enough for the type)
+    let gif = "R0lGODlhAQABAAAAACw=";
+    ok(
+        &odoo,
+        "res.company",
+        "write",
+        json!([[2], {"logo_web": gif}]),
+        json!({}),
+    );
+    let get = |path: &str| {
+        client()
+            .get(format!("{}{path}", odoo.url()))
+            .send()
+            .unwrap()
+    };
+    let r = get("/logo.png?company=2");
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "image/gif");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "inline; filename=logo.gif"
+    );
+    assert!(r.bytes().unwrap().starts_with(b"GIF89a"));
+    // without `company`: the superuser's company, which has no logo here
+    for path in ["/web/binary/company_logo", "/logo"] {
+        let r = get(path);
+        assert_eq!(r.headers()["content-type"], "image/png", "{path}");
+        assert_eq!(
+            r.headers()["content-disposition"],
+            "inline; filename=nologo.png"
+        );
+    }
+}
+
+#[test]
 fn web_database_list_is_a_jsonrpc_route() {
     for v in OdooVersion::ALL {
         let odoo = FakeOdoo::builder(v).databases(["zeta", "alpha"]).start();

@@ -804,6 +804,7 @@ async fn handle(
 ) -> Result<Response<FakeBody>, Infallible> {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or_default().to_string();
     let headers = req.headers().clone();
     let body = match req.into_body().collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -837,15 +838,15 @@ async fn handle(
             (reply, Cut::None)
         }
         Some(Fault::Truncate) => (
-            route(&shared, &method, &path, &headers, &body, parsed),
+            route(&shared, &method, &path, &query, &headers, &body, parsed),
             Cut::MidBody,
         ),
         Some(Fault::MalformedJson) => (
-            route(&shared, &method, &path, &headers, &body, parsed),
+            route(&shared, &method, &path, &query, &headers, &body, parsed),
             Cut::WellFramed,
         ),
         None => (
-            route(&shared, &method, &path, &headers, &body, parsed),
+            route(&shared, &method, &path, &query, &headers, &body, parsed),
             Cut::None,
         ),
     };
@@ -983,6 +984,7 @@ fn route(
     shared: &Shared,
     method: &Method,
     path: &str,
+    query: &str,
     headers: &HeaderMap,
     body: &[u8],
     parsed: Option<Value>,
@@ -999,7 +1001,7 @@ fn route(
     {
         return api_doc(shared, name, headers);
     }
-    if path == "/web/binary/company_logo" || path.starts_with("/web/image/") {
+    if super::web_routes::serves(path) {
         let uid = session_uid(shared, headers);
         let caller = super::web_routes::Caller {
             uid,
@@ -1008,7 +1010,7 @@ fn route(
                 .is_some_and(|u| u.is_admin),
         };
         let store = lock(&shared.store);
-        return match super::web_routes::answer(&shared.fx, &store, &caller, path) {
+        return match super::web_routes::answer(&shared.fx, &store, &caller, path, query) {
             Some(img) => Reply {
                 status: img.status,
                 content_type: img.content_type,

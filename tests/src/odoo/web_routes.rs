@@ -2,9 +2,10 @@
 //! and record images, answered as Odoo 16-19's `web/controllers/binary.py` and `ir.binary`
 //! answer them.
 //!
-//! - `GET|POST /web/binary/company_logo` (auth none): the `logo_web` of the session user's
-//!   company (the superuser's without a session) with the content type its bytes show, or
-//!   Odoo's "no logo" placeholder PNG when the company has none.
+//! - `GET|POST /web/binary/company_logo` (also `/logo`, `/logo.png`; auth none): the `logo_web`
+//!   of `?company=<id>`, else of the session user's company (the superuser's without a
+//!   session), with the content type its bytes show, or Odoo's "no logo" placeholder PNG when
+//!   the company has none.
 //! - `GET|POST /web/image/<model>/<id>/<field>[/<filename>]` (auth public): the binary field's
 //!   bytes (`inline; filename=<table>-<id>-<field>.<ext>`, `Content-Security-Policy:
 //!   default-src 'none'`). A record that does not exist or that the caller may not read
@@ -39,10 +40,30 @@ pub(crate) struct Caller {
     pub is_admin: bool,
 }
 
-/// `None` when `path` is not one of these routes (or a 404 of one of them).
-pub(crate) fn answer(fx: &Fixtures, store: &Store, caller: &Caller, path: &str) -> Option<Image> {
-    if path == "/web/binary/company_logo" {
-        return Some(company_logo(store, caller));
+/// The company logo's paths (one route in Odoo).
+const LOGO_PATHS: &[&str] = &["/web/binary/company_logo", "/logo", "/logo.png"];
+
+/// Whether `path` is one of these routes.
+pub(crate) fn serves(path: &str) -> bool {
+    LOGO_PATHS.contains(&path) || path.starts_with("/web/image/")
+}
+
+/// `None` when `path` is not one of these routes (or a 404 of one of them). `query` is the
+/// URL's query string (`company=2` picks the company whose logo is served).
+pub(crate) fn answer(
+    fx: &Fixtures,
+    store: &Store,
+    caller: &Caller,
+    path: &str,
+    query: &str,
+) -> Option<Image> {
+    if LOGO_PATHS.contains(&path) {
+        let company = query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "company")
+            .and_then(|(_, v)| v.parse::<i64>().ok());
+        return Some(company_logo(store, caller, company));
     }
     let rest = path.strip_prefix("/web/image/")?;
     let parts: Vec<&str> = rest.split('/').collect();
@@ -74,17 +95,19 @@ pub(crate) fn answer(fx: &Fixtures, store: &Store, caller: &Caller, path: &str) 
     })
 }
 
-fn company_logo(store: &Store, caller: &Caller) -> Image {
+fn company_logo(store: &Store, caller: &Caller, company: Option<i64>) -> Image {
     let uid = caller.uid.unwrap_or(1);
-    let company = store
-        .get("res.users", uid)
-        .and_then(|u| u.get("company_id"))
-        .and_then(|c| match c {
-            Value::Number(n) => n.as_i64(),
-            Value::Array(a) => a.first().and_then(Value::as_i64),
-            _ => None,
-        })
-        .unwrap_or(1);
+    let users_company = || {
+        store
+            .get("res.users", uid)
+            .and_then(|u| u.get("company_id"))
+            .and_then(|c| match c {
+                Value::Number(n) => n.as_i64(),
+                Value::Array(a) => a.first().and_then(Value::as_i64),
+                _ => None,
+            })
+    };
+    let company = company.or_else(users_company).unwrap_or(1);
     let logo = store
         .get("res.company", company)
         .and_then(|c| c.get("logo_web").or_else(|| c.get("logo")))
