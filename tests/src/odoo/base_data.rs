@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use super::OdooVersion;
 use super::errors::OdooError;
 use super::fixtures::{Fixtures, Obj};
-use super::orm::Orm;
+use super::orm::{Orm, obj};
 use super::store::Store;
 
 /// `(module, name, model, id)` of one external id.
@@ -780,11 +780,4 @@ fn add_images(fx: &Fixtures, store: &mut Store) {
         }
     }
     data.touch();
-}
-
-fn obj(v: Value) -> Obj {
-    match v {
-        Value::Object(o) => o,
-        _ => Obj::new(),
-    }
 }

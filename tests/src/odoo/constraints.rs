@@ -9,7 +9,7 @@
 //! (PostgreSQL's `UNIQUE` is case-sensitive). Not recorded: a real duplicate refusal (the call
 //! that would pin it is listed in `tests/fixtures/README.md`).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
@@ -130,23 +130,20 @@ pub(crate) fn check_unique(
                 .collect()
         };
         let changing: Vec<i64> = rows.iter().filter_map(|(id, _)| *id).collect();
-        let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
         if let Some(records) = orm.store.records(model) {
             for (id, rec) in records {
                 if changing.contains(id) {
                     continue;
                 }
                 if let Some(t) = tuple(rec) {
-                    seen.insert(Value::Array(t).to_string(), ());
+                    seen.insert(Value::Array(t).to_string());
                 }
             }
         }
         for (_, rec) in rows {
             let Some(t) = tuple(rec) else { continue };
-            if seen
-                .insert(Value::Array(t.clone()).to_string(), ())
-                .is_some()
-            {
+            if !seen.insert(Value::Array(t.clone()).to_string()) {
                 let text = format!(
                     "The operation cannot be completed: {}",
                     message(orm.env.fx.version, key, &t)

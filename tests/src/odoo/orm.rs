@@ -214,7 +214,8 @@ fn spec(version: OdooVersion, method: &str) -> Option<Spec> {
     }
 }
 
-fn obj(v: Value) -> Obj {
+/// A JSON object's map (empty for anything else).
+pub(crate) fn obj(v: Value) -> Obj {
     match v {
         Value::Object(o) => o,
         _ => Obj::new(),

@@ -1059,13 +1059,6 @@ fn rpc_err(id: &Value, code: i64, message: &str, e: &OdooError) -> Reply {
     )
 }
 
-fn json_obj(v: Value) -> Obj {
-    match v {
-        Value::Object(o) => o,
-        _ => Obj::new(),
-    }
-}
-
 /// The logged-in user of the request's unexpired session cookie, if any.
 fn session_uid(shared: &Shared, headers: &HeaderMap) -> Option<i64> {
     let sid = cookie_session(headers)?;
@@ -1157,7 +1150,7 @@ fn jsonrpc_route(
         // auth="none": the same list as `db.list`
         "/web/database/list" => answer(dispatch_rpc(
             shared,
-            &json_obj(json!({"service": "db", "method": "list", "args": []})),
+            &super::orm::obj(json!({"service": "db", "method": "list", "args": []})),
         )),
         "/web/session/destroy" => {
             if let Some(sid) = cookie_session(headers) {
