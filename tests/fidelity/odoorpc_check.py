@@ -12,6 +12,7 @@ Every check prints one line; the exit status is 0 only if all of them passed.
 """
 
 import argparse
+import base64
 import sys
 import traceback
 
@@ -211,6 +212,69 @@ def main():
             expect("External ID not found in the system: base.no_such_external_id" in str(exc), str(exc))
         else:
             raise AssertionError("an unknown external id was found")
+
+    @check("env.ref of base's standard external ids: language, module, rate, action, group")
+    def _():
+        env = state["odoo"].env
+        lang = env.ref("base.lang_en")
+        expect(lang._name == "res.lang" and lang.code == "en_US", "lang_en %r" % lang)
+        module = env.ref("base.module_base")
+        expect(module._name == "ir.module.module" and module.name == "base", "module_base %r" % module)
+        expect(module.state == "installed", "base state %r" % module.state)
+        expect(base64.b64decode(module.icon_image.encode("ascii")), "icon_image %r" % module.icon_image)
+        rate = env.ref("base.rateUSD")
+        expect(rate._name == "res.currency.rate" and rate.currency_id.name == "USD", "rateUSD %r" % rate)
+        action = env.ref("base.action_partner_form")
+        expect(action._name == "ir.actions.act_window" and action.res_model == "res.partner", "action %r" % action)
+        expect(env.ref("base.group_user")._name == "res.groups", "group_user")
+        Country = env["res.country"]
+        de = Country.search([("code", "=", "DE")])
+        expect(de == [env.ref("base.de").id] and Country.browse(de).name == "Germany", "DE %r" % de)
+
+    @check("technical models: ir.cron records, ir.actions.actions 1, a second company, module text fields")
+    def _():
+        env = state["odoo"].env
+        expect(env["ir.cron"].search([]), "no ir.cron record")
+        expect(env["ir.actions.actions"].browse(1).name, "no ir.actions.actions 1")
+        companies = env.user.company_ids
+        expect(len(companies) >= 2 and all(c.name for c in companies), "company_ids %r" % companies)
+        Module = env["ir.module.module"]
+        sale = Module.browse(Module.search([("name", "=", "sale")]))
+        expect(isinstance(sale.views_by_module, str) and sale.views_by_module, "views_by_module")
+
+    @check("report.list() names the reports of the installed apps (ir.actions.report)")
+    def _():
+        reports = state["odoo"].report.list()
+        expect("account.move" in reports, "no account.move report: %r" % sorted(reports))
+        names = [r["report_name"] for r in reports["account.move"]]
+        expect("account.report_invoice" in names, "account.move reports %r" % names)
+        expect("sale.order" in reports and "stock.picking" in reports, "reports %r" % sorted(reports))
+
+    @check("base.language.install: lang_install activates the language")
+    def _():
+        env = state["odoo"].env
+        Lang = env["res.lang"]
+        fr = Lang.with_context(active_test=False).search([("code", "=", "fr_FR")])
+        expect(fr, "no fr_FR language")
+        wizard = env["base.language.install"].create({"lang_ids": [(6, 0, fr)]})
+        env["base.language.install"].browse(wizard).lang_install()
+        expect(Lang.search([("code", "=", "fr_FR")]) == fr, "fr_FR not active")
+
+    @check("a duplicate login is refused: ValidationError from the unique constraint")
+    def _():
+        try:
+            state["odoo"].env["res.users"].create({"name": "OdooRPC Duplicate", "login": args.login})
+        except RPCError as exc:
+            expect(rpc_error_name(exc) == "odoo.exceptions.ValidationError", "error %r" % rpc_error_name(exc))
+            expect("The operation cannot be completed:" in str(exc), str(exc))
+        else:
+            raise AssertionError("a second user with the same login was created")
+
+    @check("odoo.http('web/binary/company_logo') answers an image")
+    def _():
+        response = state["odoo"].http("web/binary/company_logo")
+        data = response.read()
+        expect(data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8"), "logo bytes %r" % data[:8])
 
     @check("with_context(active_test=False) sees archived records too")
     def _():

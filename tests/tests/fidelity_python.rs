@@ -1,5 +1,6 @@
-//! Fidelity checked by clients this project did not write: the Python client OdooRPC (from
-//! PyPI, in a virtual environment cached under target/), and two standard-library-only scripts
+//! Fidelity checked by clients this project did not write: the Python clients OdooRPC and
+//! Odooly (two independent implementations, from PyPI, each in a virtual environment cached
+//! under target/), and two standard-library-only scripts
 //! that follow Odoo's external API documentation and aiM18's published samples, run against the
 //! fake servers (scripts in `tests/fidelity/`). Each script checks what a real server answers;
 //! every difference they find is a bug of the fake server.
@@ -14,10 +15,15 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use tests::aim18::{self, FakeAim18};
-use tests::odoo::{ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, FakeOdoo, OdooVersion};
+use tests::odoo::{
+    ADMIN_API_KEY, ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, FakeOdoo, OdooVersion,
+};
 
 /// The OdooRPC release the check is pinned to (the latest, August 2023).
 const ODOORPC_VERSION: &str = "0.10.1";
+
+/// The Odooly release the second client check is pinned to (the latest, 2025).
+const ODOOLY_VERSION: &str = "2.6.7";
 
 /// How long one script may run before it is killed (they take a second or two).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
@@ -104,65 +110,72 @@ fn assert_passed(name: &str, out: &Output) -> String {
     stdout
 }
 
-/// A virtual environment with OdooRPC, made once and kept under target/ (keyed by the OdooRPC
-/// and Python versions), so that later runs do not reach PyPI. A file lock keeps concurrent
-/// test processes from building it twice; a half-made one (pip failed) is made again.
+/// A virtual environment holding `package==version` (imported as `module`), made once and
+/// kept under target/ (keyed by the package, its version and Python's), so that later runs do
+/// not reach PyPI. A file lock keeps concurrent test processes from building it twice; a
+/// half-made one (pip failed) is made again. pip failing (PyPI unreachable) fails the test:
+/// a check that silently did not run would read as a pass in CI.
+fn venv_python(package: &str, version: &str, module: &str) -> PathBuf {
+    let py = python3().expect("python3");
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fidelity-venv");
+    std::fs::create_dir_all(&root).expect("create the venv cache folder");
+    let dir = root.join(format!("{package}-{version}-py{py}"));
+    let lock = std::fs::File::create(root.join(".lock")).expect("venv lock file");
+    lock.lock().expect("lock the venv cache");
+    let python = dir.join("bin").join("python");
+    let ready = || {
+        Command::new(&python)
+            .args([
+                "-c",
+                &format!("import {module}, sys; sys.exit({module}.__version__ != '{version}')"),
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !ready() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut venv = Command::new("python3");
+        venv.args(["-m", "venv"]).arg(&dir);
+        let out = run(venv, Duration::from_secs(120));
+        assert!(
+            out.status.success(),
+            "python3 -m venv failed (on Debian: apt-get install python3-venv):\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut pip = Command::new(&python);
+        pip.args([
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--quiet",
+            &format!("{package}=={version}"),
+        ]);
+        let out = run(pip, Duration::from_secs(300));
+        assert!(
+            out.status.success(),
+            "pip install {package}=={version} failed (PyPI unreachable?):\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            ready(),
+            "{package} {version} not importable after pip install"
+        );
+    }
+    let _ = lock.unlock();
+    python
+}
+
 fn odoorpc_python() -> &'static Path {
     static VENV: OnceLock<PathBuf> = OnceLock::new();
-    VENV.get_or_init(|| {
-        let py = python3().expect("python3");
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fidelity-venv");
-        std::fs::create_dir_all(&root).expect("create the venv cache folder");
-        let dir = root.join(format!("odoorpc-{ODOORPC_VERSION}-py{py}"));
-        let lock = std::fs::File::create(root.join(".lock")).expect("venv lock file");
-        lock.lock().expect("lock the venv cache");
-        let python = dir.join("bin").join("python");
-        let ready = || {
-            Command::new(&python)
-                .args([
-                    "-c",
-                    &format!(
-                        "import odoorpc, sys; sys.exit(odoorpc.__version__ != '{ODOORPC_VERSION}')"
-                    ),
-                ])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        };
-        if !ready() {
-            let _ = std::fs::remove_dir_all(&dir);
-            let mut venv = Command::new("python3");
-            venv.args(["-m", "venv"]).arg(&dir);
-            let out = run(venv, Duration::from_secs(120));
-            assert!(
-                out.status.success(),
-                "python3 -m venv failed (on Debian: apt-get install python3-venv):\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let mut pip = Command::new(&python);
-            pip.args([
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "--no-input",
-                "--quiet",
-                &format!("odoorpc=={ODOORPC_VERSION}"),
-            ]);
-            let out = run(pip, Duration::from_secs(300));
-            assert!(
-                out.status.success(),
-                "pip install odoorpc=={ODOORPC_VERSION} failed (PyPI unreachable?):\n{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            assert!(
-                ready(),
-                "odoorpc {ODOORPC_VERSION} not importable after pip install"
-            );
-        }
-        let _ = lock.unlock();
-        python
-    })
+    VENV.get_or_init(|| venv_python("odoorpc", ODOORPC_VERSION, "odoorpc"))
+}
+
+fn odooly_python() -> &'static Path {
+    static VENV: OnceLock<PathBuf> = OnceLock::new();
+    VENV.get_or_init(|| venv_python("odooly", ODOOLY_VERSION, "odooly"))
 }
 
 fn odoorpc_check(v: OdooVersion) {
@@ -224,6 +237,65 @@ fn odoorpc_finds_no_difference_on_16_17_and_19_either() {
     }
     for v in [OdooVersion::V16, OdooVersion::V17, OdooVersion::V19] {
         odoorpc_check(v);
+    }
+}
+
+/// Odooly, a second client written independently of OdooRPC, over its own routes: the web
+/// client's (`/web/database/list`, `/web/session/authenticate`, `/web/dataset/call_kw/...`),
+/// `/jsonrpc`, and on 19 JSON-2 with an API key. Its `env.ref` reads `ir.model.data` by domain.
+fn odooly_check(v: OdooVersion) {
+    let fake = FakeOdoo::builder(v).seed_demo_large(true).start();
+    let mut cmd = Command::new(odooly_python());
+    cmd.arg(script("odooly_check.py"))
+        .args(["--url", &fake.url()])
+        .args(["--db", fake.db()])
+        .args(["--login", ADMIN_LOGIN, "--password", ADMIN_PASSWORD])
+        .args(["--api-key", ADMIN_API_KEY])
+        .args(["--expect-version", v.as_str()]);
+    let report = assert_passed(
+        &format!("odooly_check.py on {v}"),
+        &run(cmd, SCRIPT_TIMEOUT),
+    );
+    assert!(report.contains("odooly_check: all "), "{report}");
+
+    let requests = fake.requests();
+    let went = |path: &str| requests.iter().any(|r| r.path == path && r.status == 200);
+    assert!(went("/web/database/list"), "Odooly did not list databases");
+    assert!(went("/web/session/authenticate"), "Odooly did not log in");
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path.starts_with("/web/dataset/call_kw/")
+                && r.call() == Some(("ir.model.data", "search_read"))),
+        "Odooly's env.ref did not read ir.model.data over the web client's route"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path == "/jsonrpc" && r.call() == Some(("ir.model.data", "search_read")))
+    );
+    if v.has_json2() {
+        assert!(
+            went("/json/2/ir.model.data/search_read"),
+            "Odooly did not use JSON-2 with the API key"
+        );
+    }
+    assert!(
+        !fake
+            .records("res.partner")
+            .iter()
+            .any(|p| p["name"].as_str().is_some_and(|n| n.contains("Odooly"))),
+        "the records Odooly created were not unlinked"
+    );
+}
+
+#[test]
+fn odooly_finds_no_difference_on_16_to_19() {
+    if no_python() {
+        return;
+    }
+    for v in OdooVersion::ALL {
+        odooly_check(v);
     }
 }
 

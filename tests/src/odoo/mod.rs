@@ -134,9 +134,8 @@
 //!   currencies, product templates, contacts past the 40 recorded partners) are stored with
 //!   their id and name, so that following a link reads something as on a real server; OdooBot
 //!   (res.users 1) is archived, as everywhere. `ir.model.data.check_object_reference`
-//!   (OdooRPC's `env.ref`) knows the external ids of those base records (`base.main_company`,
-//!   `base.user_admin`, `base.partner_admin`, `base.user_demo`, `base.us`, ...) and answers
-//!   others with `External ID not found in the system: module.name`.
+//!   (OdooRPC's `env.ref`) answers an unknown external id with
+//!   `External ID not found in the system: module.name`.
 //! - `web_read`/`web_search_read` (17+) follow `addons/web/models/models.py`: an x2many
 //!   sub-`limit` reads the first `limit` ids of every record together (an id past one record's
 //!   limit that another record has within its limit comes back whole), `order` sorts the whole
@@ -146,13 +145,23 @@
 //!   are left out of x2many lists on 18+ (17: `AccessError`), and give Odoo's placeholder
 //!   `{"id": .., "display_name": "You don't have access to this record"}` for a reference or
 //!   many2one_reference on 18+ (17: `AccessError`). 16's `web_search_read` takes `fields`.
+//! - The base records every database has and their external ids (`base.lang_en`,
+//!   `base.module_base`, `base.rateUSD`, `base.action_partner_form`, `base.model_<model>`, ...)
+//!   in `ir.model.data`, read by `check_object_reference` (OdooRPC's `env.ref`) and by
+//!   `search_read` (Odooly's): see `base_data.rs`, which also says which are recorded. `UNIQUE`
+//!   constraints (`res.users.login`, `res.currency.name`, ...) are refused with Odoo's
+//!   `ValidationError` ("The operation cannot be completed: ...", `constraints.rs`).
+//! - Plain HTTP routes: `/web/binary/company_logo`, `/web/image/<model>/<id>/<field>`
+//!   (`web_routes.rs`) and `/web/database/list` (JSON-RPC, as `db.list`).
 //! - Not recorded, so answered as Odoo's code does or plausibly: unknown database
 //!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
 //!   The `Content-Type` of JSON-RPC requests is not checked.
 
 mod access;
+mod base_data;
 mod bulk_tables;
 mod business;
+mod constraints;
 mod cost;
 mod dates;
 mod domain;
@@ -166,6 +175,7 @@ mod schema;
 mod server;
 mod store;
 mod typed;
+mod web_routes;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -52,26 +52,6 @@ const SERVER_DEFAULTED_IN: &[(&str, &str)] = &[
     ("res.company", "partner_id"),
 ];
 
-/// External ids of the records every recorded database has, with their ids there (the demo
-/// and portal users follow [`OdooVersion::demo_uid`]); `ir.model.data` itself was not recorded.
-fn known_xmlid(version: OdooVersion, xmlid: &str) -> Option<(&'static str, i64)> {
-    let demo = version.demo_uid();
-    Some(match xmlid {
-        "base.main_company" => ("res.company", 1),
-        "base.main_partner" => ("res.partner", 1),
-        "base.user_root" => ("res.users", 1),
-        "base.user_admin" => ("res.users", 2),
-        "base.partner_admin" => ("res.partner", 3),
-        "base.user_demo" => ("res.users", demo),
-        "base.partner_demo" => ("res.partner", demo + 1),
-        "base.demo_user0" => ("res.users", demo + 1),
-        "base.partner_demo_portal" => ("res.partner", demo + 2),
-        "base.USD" => ("res.currency", 1),
-        "base.us" => ("res.country", 233),
-        _ => return None,
-    })
-}
-
 /// Who is calling, and how.
 pub(crate) struct Env<'a> {
     pub fx: &'a Fixtures,
@@ -235,11 +215,14 @@ fn spec(version: OdooVersion, method: &str) -> Option<Spec> {
             req("xml_id"),
             opt("raise_on_access_error"),
         ]),
+        // base.language.install only (base_data.rs)
+        "lang_install" => r(vec![]),
         _ => None,
     }
 }
 
-fn obj(v: Value) -> Obj {
+/// A JSON object's map (empty for anything else).
+pub(crate) fn obj(v: Value) -> Obj {
     match v {
         Value::Object(o) => o,
         _ => Obj::new(),
@@ -764,19 +747,15 @@ impl Orm<'_> {
             }
             "context_get" if model == "res.users" => Ok(self.context_get()),
             "check_object_reference" if model == "ir.model.data" => {
-                let xmlid = format!(
-                    "{}.{}",
-                    text("module").unwrap_or_default(),
-                    text("xml_id").unwrap_or_default()
-                );
-                match known_xmlid(self.version(), &xmlid)
-                    .filter(|(m, id)| self.store.get(m, *id).is_some())
-                {
-                    Some((m, id)) => Ok(json!([m, id])),
-                    None => Err(self
-                        .errors()
-                        .value_error(&format!("External ID not found in the system: {xmlid}"))),
-                }
+                let module = text("module").unwrap_or_default();
+                super::base_data::check_object_reference(
+                    self,
+                    &module,
+                    &text("xml_id").unwrap_or_default(),
+                )
+            }
+            "lang_install" if model == "base.language.install" => {
+                super::base_data::lang_install(self, &b.ids)
             }
             "check_access_rights" | "has_access" => {
                 let operation = text("operation").unwrap_or_default();
@@ -1427,6 +1406,9 @@ impl Orm<'_> {
             }
             prepared.push((vals, x2many));
         }
+        let rows: Vec<(Option<i64>, Obj)> =
+            prepared.iter().map(|(v, _)| (None, v.clone())).collect();
+        super::constraints::check_unique(self, model, &rows)?;
         let mut ids = Vec::with_capacity(prepared.len());
         for (mut vals, x2many) in prepared {
             self.compute_names(model, &schema, None, &mut vals);
@@ -1500,6 +1482,7 @@ impl Orm<'_> {
         }
         let (vals, x2many) = self.convert_vals(&schema, vals)?;
         self.check_required(&schema, &vals, false)?;
+        super::constraints::check_unique_write(self, model, ids, &vals)?;
         if model == "res.partner"
             && let Some(parent) = vals.get("parent_id").and_then(domain::first_id)
         {

@@ -369,6 +369,8 @@ impl FakeOdoo {
             for (model, id, name) in &demo.names {
                 store.names.insert((model.clone(), *id), name.clone());
             }
+            // before growing, so that its records keep their ids with or without the large demo
+            super::base_data::add_base_data(&fx, &mut store);
             if cfg.seed_demo_large {
                 super::grow::grow(&fx, &mut store);
             }
@@ -918,6 +920,7 @@ async fn handle(
 ) -> Result<Response<FakeBody>, Infallible> {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or_default().to_string();
     let headers = req.headers().clone();
     let body = match req.into_body().collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -953,15 +956,15 @@ async fn handle(
             (reply, Cut::None)
         }
         Some(Fault::Truncate) => (
-            route(&shared, &method, &path, &headers, &body, parsed),
+            route(&shared, &method, &path, &query, &headers, &body, parsed),
             Cut::MidBody,
         ),
         Some(Fault::MalformedJson) => (
-            route(&shared, &method, &path, &headers, &body, parsed),
+            route(&shared, &method, &path, &query, &headers, &body, parsed),
             Cut::WellFramed,
         ),
         None => (
-            route(&shared, &method, &path, &headers, &body, parsed),
+            route(&shared, &method, &path, &query, &headers, &body, parsed),
             Cut::None,
         ),
     };
@@ -1102,6 +1105,7 @@ fn route(
     shared: &Shared,
     method: &Method,
     path: &str,
+    query: &str,
     headers: &HeaderMap,
     body: &[u8],
     parsed: Option<Value>,
@@ -1117,6 +1121,25 @@ fn route(
         && shared.api_doc
     {
         return api_doc(shared, name, headers);
+    }
+    if super::web_routes::serves(path) {
+        let uid = session_uid(shared, headers);
+        let caller = super::web_routes::Caller {
+            uid,
+            is_admin: uid
+                .and_then(|u| shared.user_by_uid(u))
+                .is_some_and(|u| u.is_admin),
+        };
+        let store = lock(&shared.store);
+        return match super::web_routes::answer(&shared.fx, &store, &caller, path, query) {
+            Some(img) => Reply {
+                status: img.status,
+                content_type: img.content_type,
+                body: img.body,
+                headers: img.headers,
+            },
+            None => Reply::html(404, NOT_FOUND_PAGE),
+        };
     }
     match path {
         "/web/version" if shared.version.has_json2() => {
@@ -1135,6 +1158,7 @@ fn route(
         | "/web/session/authenticate"
         | "/web/session/get_session_info"
         | "/web/session/destroy"
+        | "/web/database/list"
         | "/web/webclient/version_info" => jsonrpc_route(shared, path, headers, body, parsed),
         p if p == "/web/dataset/call_kw" || p.starts_with("/web/dataset/call_kw/") => {
             jsonrpc_route(shared, path, headers, body, parsed)
@@ -1154,6 +1178,15 @@ fn rpc_err(id: &Value, code: i64, message: &str, e: &OdooError) -> Reply {
         200,
         &json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message, "data": e.data()}}),
     )
+}
+
+/// The logged-in user of the request's unexpired session cookie, if any.
+fn session_uid(shared: &Shared, headers: &HeaderMap) -> Option<i64> {
+    let sid = cookie_session(headers)?;
+    let sessions = lock(&shared.sessions);
+    let s = sessions.get(&sid)?;
+    s.uid
+        .filter(|_| s.epoch == shared.session_epoch.load(Ordering::SeqCst))
 }
 
 fn session_cookie(sid: &str) -> (&'static str, String) {
@@ -1235,6 +1268,11 @@ fn jsonrpc_route(
             reply
         }
         "/web/session/authenticate" => web_authenticate(shared, &id, &params),
+        // auth="none": the same list as `db.list`
+        "/web/database/list" => answer(dispatch_rpc(
+            shared,
+            &super::orm::obj(json!({"service": "db", "method": "list", "args": []})),
+        )),
         "/web/session/destroy" => {
             if let Some(sid) = cookie_session(headers) {
                 lock(&shared.sessions).remove(&sid);
