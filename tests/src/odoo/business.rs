@@ -143,6 +143,12 @@ fn text(orm: &Orm<'_>, model: &str, id: i64, field: &str) -> String {
         .to_owned()
 }
 
+/// `state`, with the field's default (`draft`) for a record created without one.
+fn state(orm: &Orm<'_>, model: &str, id: i64) -> String {
+    let s = text(orm, model, id, "state");
+    if s.is_empty() { "draft".into() } else { s }
+}
+
 fn id_of(orm: &Orm<'_>, model: &str, id: i64, field: &str) -> Value {
     orm.store
         .get(model, id)
@@ -185,7 +191,7 @@ fn recorded_result(orm: &Orm<'_>, stem: &str) -> Option<Value> {
 /// (`_get_forbidden_state_confirm`); 17+ confirm only drafts and sent quotations
 /// (`_confirmation_error_message`).
 fn sale_confirm(orm: &mut Orm<'_>, via: Via, ids: &[i64]) -> Result<Value, OdooError> {
-    let state = |orm: &Orm<'_>, id: i64| text(orm, "sale.order", id, "state");
+    let state = |orm: &Orm<'_>, id: i64| state(orm, "sale.order", id);
     if version(orm) == OdooVersion::V16 {
         if ids
             .iter()
@@ -302,7 +308,7 @@ fn move_post(orm: &mut Orm<'_>, via: Via, ids: &[i64]) -> Result<Value, OdooErro
     if let Some(id) = ids
         .iter()
         .copied()
-        .find(|id| text(orm, "account.move", *id, "state") != "draft")
+        .find(|id| state(orm, "account.move", *id) != "draft")
     {
         let name = text(orm, "account.move", id, "name");
         return Err(orm.errors().business(
@@ -375,7 +381,7 @@ fn picking_validate(
 ) -> Result<Value, OdooError> {
     if ids
         .iter()
-        .any(|id| text(orm, "stock.picking", *id, "state") != "assigned")
+        .any(|id| state(orm, "stock.picking", *id) != "assigned")
     {
         return Err(orm.errors().business(
             via,
