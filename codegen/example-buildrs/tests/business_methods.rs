@@ -396,3 +396,26 @@ async fn every_recorded_call_through_the_wrappers() {
         }
     }
 }
+
+/// Wrappers several models share live once in the `mixins` traits (here the ORM's, in
+/// `BaseModel`): called as the model's own, they reach that model on the server.
+#[tokio::test]
+async fn shared_wrappers_call_the_implementing_model() {
+    use codegen_example::odoo::mixins::BaseModel;
+    // `copy(default)` takes the implementing model's own update values.
+    let _: for<'c, 'i, 'd> fn(
+        &'c OdooClient,
+        &'i [i64],
+        Option<&'d SaleOrderUpdate>,
+    ) -> runtime::odoo::Execute<'c, Vec<i64>> = <SaleOrder as BaseModel>::copy;
+    for version in OdooVersion::ALL {
+        let odoo = FakeOdoo::start(version);
+        let c = client(&odoo).await;
+        let order = first(&odoo, "sale.order", |_| true);
+        // The fake has no `action_archive`: the server's answer names the model it was sent to.
+        let e = SaleOrder::action_archive(&c, &[order]).await.unwrap_err();
+        assert!(e.to_string().contains("sale.order/action_archive"), "{e}");
+        let e = AccountMove::action_archive(&c, &[1]).await.unwrap_err();
+        assert!(e.to_string().contains("account.move/action_archive"), "{e}");
+    }
+}
