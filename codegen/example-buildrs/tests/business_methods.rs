@@ -403,11 +403,12 @@ async fn every_recorded_call_through_the_wrappers() {
 async fn shared_wrappers_call_the_implementing_model() {
     use codegen_example::odoo::mixins::BaseModel;
     // `copy(default)` takes the implementing model's own update values.
-    let _: for<'c, 'i, 'd> fn(
+    type Copy = for<'c, 'i, 'd> fn(
         &'c OdooClient,
         &'i [i64],
         Option<&'d SaleOrderUpdate>,
-    ) -> runtime::odoo::Execute<'c, Vec<i64>> = <SaleOrder as BaseModel>::copy;
+    ) -> runtime::odoo::Execute<'c, Vec<i64>>;
+    let _: Copy = <SaleOrder as BaseModel>::copy;
     for version in OdooVersion::ALL {
         let odoo = FakeOdoo::start(version);
         let c = client(&odoo).await;
