@@ -246,3 +246,147 @@ pub fn mixins_docs() -> Vec<String> {
         "prelude brings the traits into scope).".into(),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::json;
+
+    use crate::emit::{SchemaPlan, Settings};
+    use crate::methods::MethodsFile;
+    use crate::schema::Schema;
+
+    /// Models `a`..`e` with an `id` (so they implement `Model`), except `e`; each with the
+    /// methods `spec` gives (name → defining class; `"!x"` is class `x` with a different doc).
+    fn plan_of(spec: &[(&str, &[(&str, &str)])]) -> (Schema, MethodsFile) {
+        let mut models = serde_json::Map::new();
+        let mut methods = serde_json::Map::new();
+        for (model, ms) in spec {
+            let mut fields = json!({"name": {"type": "char", "string": "Name"}});
+            if *model != "e" {
+                fields["id"] = json!({"type": "integer", "string": "ID", "readonly": true});
+            }
+            models.insert((*model).into(), json!({"module": "m", "fields": fields}));
+            let mut mine = serde_json::Map::new();
+            for (name, class) in *ms {
+                let (class, doc) = match class.strip_prefix('!') {
+                    Some(c) => (c, format!("<p>{model}'s own {name}</p>")),
+                    None => (*class, format!("<p>{name}</p>")),
+                };
+                let mut m = json!({"model": class, "module": "m", "doc": doc, "signature": "()"});
+                if *name == "copy" {
+                    m["parameters"] = json!([{"name": "default", "annotation": "ValuesType | None", "default": null}]);
+                    m["signature"] = json!("(default=None)");
+                }
+                mine.insert((*name).into(), m);
+            }
+            methods.insert((*model).into(), serde_json::Value::Object(mine));
+        }
+        let schema = json!({"format": 1, "erp": "odoo", "version": "18.0", "models": models});
+        let schema = Schema::parse(&schema.to_string(), Path::new("t.json")).unwrap();
+        let file =
+            json!({"format": 1, "kind": "odoo-methods", "source": "test", "models": methods});
+        let file = MethodsFile::parse(&file.to_string(), Path::new("t.methods.json")).unwrap();
+        (schema, file)
+    }
+
+    #[test]
+    fn shared_once_overrides_and_gaps_stay_with_the_model() {
+        let (mut schema, file) = plan_of(&[
+            (
+                "a",
+                &[
+                    ("message_post", "mail.thread"),
+                    ("message_new", "mail.thread"),
+                    ("copy", "core"),
+                ],
+            ),
+            (
+                "b",
+                &[
+                    ("message_post", "mail.thread"),
+                    ("message_new", "!b"),
+                    ("copy", "core"),
+                ],
+            ),
+            // lacks message_new: does not implement MailThread, keeps its own message_post
+            (
+                "c",
+                &[
+                    ("message_post", "mail.thread"),
+                    ("copy", "core"),
+                    ("own", "c"),
+                ],
+            ),
+            (
+                "d",
+                &[
+                    ("message_post", "mail.thread"),
+                    ("message_new", "mail.thread"),
+                ],
+            ),
+            // no `id`: no `Model` impl, so no trait; its wrappers stay its own
+            (
+                "e",
+                &[
+                    ("message_post", "mail.thread"),
+                    ("message_new", "mail.thread"),
+                ],
+            ),
+        ]);
+        schema.attach_methods(&file);
+        let settings = Settings::default();
+        let plan = SchemaPlan::new(&schema, &settings).unwrap();
+        let traits: Vec<(&str, Vec<&str>, usize)> = plan
+            .mixins
+            .iter()
+            .map(|t| {
+                (
+                    t.ty.text.as_str(),
+                    t.methods.iter().map(|m| m.wire).collect(),
+                    t.implementers,
+                )
+            })
+            .collect();
+        assert_eq!(
+            traits,
+            [
+                ("BaseModel", vec!["copy"], 3),
+                ("MailThread", vec!["message_new", "message_post"], 3)
+            ]
+        );
+        let own = |m: &str| -> Vec<&str> {
+            plan.get(m)
+                .unwrap()
+                .methods
+                .iter()
+                .map(|mp| mp.wire)
+                .collect()
+        };
+        let uses = |m: &str| -> Vec<(String, bool)> {
+            plan.get(m)
+                .unwrap()
+                .mixins
+                .iter()
+                .map(|u| (u.ty.text.clone(), u.update))
+                .collect()
+        };
+        assert_eq!(own("a"), Vec::<&str>::new());
+        assert_eq!(
+            uses("a"),
+            [("BaseModel".into(), true), ("MailThread".into(), false)]
+        );
+        // b overrides message_new: its own wrapper shadows the trait's
+        assert_eq!(own("b"), ["message_new"]);
+        assert_eq!(own("c"), ["message_post", "own"]);
+        assert_eq!(uses("c"), [("BaseModel".to_owned(), true)]);
+        assert_eq!(own("e"), ["message_new", "message_post"]);
+        assert!(uses("e").is_empty());
+        // The generated code parses, `copy` naming the implementing model's update values.
+        let text = crate::emit::methods::render_mixins(&plan, &settings).unwrap();
+        assert!(text.contains("default: Option<&Self::Update>"), "{text}");
+        let a = crate::emit::methods::render(&plan, "a", &settings).unwrap();
+        assert!(a.contains("type Update = AUpdate;"), "{a}");
+    }
+}
