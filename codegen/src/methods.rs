@@ -37,8 +37,11 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
-/// The methods-file format this codegen writes and reads.
+/// The methods-file format this codegen writes (one method object per model and name).
 pub const METHODS_FORMAT: u32 = 1;
+/// The compact format (the bundled file's): each method stored once under `definitions`,
+/// models naming theirs by key. This codegen reads both.
+pub const METHODS_FORMAT_COMPACT: u32 = 2;
 /// `kind` of a methods file.
 pub const METHODS_KIND: &str = "odoo-methods";
 
@@ -359,14 +362,17 @@ fn kind() -> String {
 }
 
 /// A methods file as written: methods in either shape (api_doc's, with
-/// `parameters` as a map, or the snapshot's, with a list).
+/// `parameters` as a map, or the snapshot's, with a list), each in place or, in the
+/// compact format, a key of `definitions`.
 #[derive(Deserialize)]
 struct RawMethodsFile {
     format: u32,
     #[serde(default = "kind")]
     kind: String,
     source: String,
-    models: BTreeMap<String, BTreeMap<String, Map<String, Value>>>,
+    #[serde(default)]
+    definitions: BTreeMap<String, Map<String, Value>>,
+    models: BTreeMap<String, BTreeMap<String, Value>>,
 }
 
 impl MethodsFile {
@@ -378,29 +384,50 @@ impl MethodsFile {
             path: origin.to_owned(),
             source,
         })?;
+        if raw.format > METHODS_FORMAT_COMPACT {
+            return Err(Error::FormatVersion {
+                path: origin.to_owned(),
+                found: raw.format,
+                supported: METHODS_FORMAT_COMPACT,
+            });
+        }
+        let bad = |message: String| Error::Input {
+            what: origin.display().to_string(),
+            message,
+        };
+        // Each definition is normalized once, however many models name it.
+        let definitions: BTreeMap<&String, Method> = raw
+            .definitions
+            .iter()
+            .map(|(key, m)| (key, Method::from_api_doc(m)))
+            .collect();
+        let mut models = BTreeMap::new();
+        for (model, methods) in raw.models {
+            let mut out = BTreeMap::new();
+            for (name, m) in methods {
+                let method = match m {
+                    Value::Object(m) => Method::from_api_doc(&m),
+                    Value::String(key) => definitions.get(&key).cloned().ok_or_else(|| {
+                        bad(format!(
+                            "{model}.{name} names `{key}`, which `definitions` lacks"
+                        ))
+                    })?,
+                    _ => {
+                        return Err(bad(format!(
+                            "{model}.{name} is neither a method nor a key of `definitions`"
+                        )));
+                    }
+                };
+                out.insert(name, method);
+            }
+            models.insert(model, out);
+        }
         let mut file = MethodsFile {
             format: raw.format,
             kind: raw.kind,
             source: raw.source,
-            models: raw
-                .models
-                .into_iter()
-                .map(|(model, methods)| {
-                    let methods = methods
-                        .into_iter()
-                        .map(|(name, m)| (name, Method::from_api_doc(&m)))
-                        .collect();
-                    (model, methods)
-                })
-                .collect(),
+            models,
         };
-        if file.format > METHODS_FORMAT {
-            return Err(Error::FormatVersion {
-                path: origin.to_owned(),
-                found: file.format,
-                supported: METHODS_FORMAT,
-            });
-        }
         if file.kind != METHODS_KIND {
             return Err(Error::Input {
                 what: origin.display().to_string(),
@@ -424,6 +451,62 @@ impl MethodsFile {
         s.push('\n');
         s
     }
+
+    /// The compact form (format 2): each method written once under `definitions`, keyed
+    /// `<defining model>::<name>` (or `<model>::<name>` for a copy that differs from the one
+    /// already under that key, in model order), and each model listing its methods by key.
+    /// One method per line keeps diffs readable.
+    pub fn to_compact_json(&self) -> String {
+        let mut definitions: BTreeMap<String, &Method> = BTreeMap::new();
+        let mut models: BTreeMap<&str, BTreeMap<&str, String>> = BTreeMap::new();
+        for (model, methods) in &self.models {
+            let listed = models.entry(model).or_default();
+            for (name, m) in methods {
+                let class = m.model.as_deref().unwrap_or(model);
+                let mut key = format!("{class}::{name}");
+                if definitions.get(&key).is_some_and(|d| *d != m) {
+                    key = format!("{model}::{name}");
+                }
+                while definitions.get(&key).is_some_and(|d| *d != m) {
+                    key.insert(0, '+');
+                }
+                definitions.entry(key.clone()).or_insert(m);
+                listed.insert(name, key);
+            }
+        }
+        let line = |v: &dyn erased::Json| v.json();
+        let mut s = String::new();
+        s.push_str(&format!(
+            "{{\n  \"format\": {METHODS_FORMAT_COMPACT},\n  \"kind\": {},\n  \"source\": {},\n  \"definitions\": {{\n",
+            line(&self.kind),
+            line(&self.source)
+        ));
+        let n = definitions.len();
+        for (i, (key, m)) in definitions.iter().enumerate() {
+            let comma = if i + 1 < n { "," } else { "" };
+            s.push_str(&format!("    {}: {}{comma}\n", line(key), line(*m)));
+        }
+        s.push_str("  },\n  \"models\": {\n");
+        let n = models.len();
+        for (i, (model, methods)) in models.iter().enumerate() {
+            let comma = if i + 1 < n { "," } else { "" };
+            s.push_str(&format!("    {}: {}{comma}\n", line(model), line(methods)));
+        }
+        s.push_str("  }\n}\n");
+        s
+    }
+}
+
+/// One-line JSON of anything serializable, behind a trait object (for `to_compact_json`).
+mod erased {
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize + ?Sized> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).expect("serializes")
+        }
+    }
 }
 
 /// The methods file a user keeps beside `snapshot`: `x.json` → `x.methods.json`.
@@ -438,11 +521,12 @@ pub fn beside(snapshot: &Path) -> PathBuf {
 /// Where the bundled file sits in the repository (for its test and README).
 pub const BUNDLED_PATH: &str = "codegen/data/odoo-methods.json";
 
-/// The bundled methods file: business methods of 31 common models, taken from
-/// the Odoo 19.0 `api_doc` recording (`tests/fixtures/odoo-19/api_doc/`). Only
-/// methods a caller runs as business logic are kept: the ORM's own (`core`)
-/// and the web client's plumbing (`base`) are left out, except `copy`,
-/// `action_archive`, `action_unarchive` and `name_create`.
+/// The bundled methods file: the business methods of every model Odoo 19.0's
+/// `api_doc` lists (467 models on the recorded server with its apps,
+/// `tests/fixtures/odoo-19/api_doc/methods-all.json`; [`bundle_all`] builds it,
+/// in the compact format). Only methods a caller runs as business logic are
+/// kept: the ORM's own (`core`) and the web client's plumbing (`base`) are left
+/// out, except `copy`, `action_archive`, `action_unarchive` and `name_create`.
 pub fn bundled() -> MethodsFile {
     MethodsFile::parse(
         include_str!("../data/odoo-methods.json"),
@@ -485,16 +569,73 @@ impl MethodsFile {
 pub const BUNDLED_CORE_KEPT: &[&str] =
     &["action_archive", "action_unarchive", "copy", "name_create"];
 
-/// Build the bundled file's content from `api_doc` answers (model → answer).
+/// Keep a method in the bundled file: the ORM's (`core`) only where [`BUNDLED_CORE_KEPT`]
+/// lists it, the web client's (`base`) never.
+fn bundled_keeps(name: &str, m: &Method) -> bool {
+    match m.model.as_deref() {
+        Some("core") => BUNDLED_CORE_KEPT.contains(&name),
+        Some("base") => false,
+        _ => true,
+    }
+}
+
+/// Build the bundled file's content from the recording of every model's methods
+/// (`methods-all.json`: `definitions` by key, `models.<model>.methods` name → key).
+/// A model left with no method is left out.
+pub fn bundle_all(methods_all: &Value, source: &str) -> Result<MethodsFile> {
+    let bad = |message: String| Error::Input {
+        what: "methods-all recording".into(),
+        message,
+    };
+    let definitions = methods_all
+        .get("definitions")
+        .and_then(Value::as_object)
+        .ok_or_else(|| bad("no `definitions` object".into()))?;
+    let listed = methods_all
+        .get("models")
+        .and_then(Value::as_object)
+        .ok_or_else(|| bad("no `models` object".into()))?;
+    let mut models = BTreeMap::new();
+    for (model, entry) in listed {
+        let mut methods = BTreeMap::new();
+        for (name, key) in entry
+            .get("methods")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if !is_public(name) {
+                continue;
+            }
+            let key = key.as_str().unwrap_or_default();
+            let raw = definitions
+                .get(key)
+                .and_then(Value::as_object)
+                .ok_or_else(|| bad(format!("{model}.{name}: no definition `{key}`")))?;
+            let m = Method::from_api_doc(raw);
+            if bundled_keeps(name, &m) {
+                methods.insert(name.clone(), m);
+            }
+        }
+        if !methods.is_empty() {
+            models.insert(model.clone(), methods);
+        }
+    }
+    Ok(MethodsFile {
+        format: METHODS_FORMAT_COMPACT,
+        kind: METHODS_KIND.into(),
+        source: source.to_owned(),
+        models,
+    })
+}
+
+/// Build a methods file from `api_doc` answers (model → answer), keeping what the
+/// bundled file keeps.
 pub fn bundle(answers: &BTreeMap<String, Value>, source: &str) -> Result<MethodsFile> {
     let mut models = BTreeMap::new();
     for (model, answer) in answers {
         let mut methods = from_api_doc(answer)?;
-        methods.retain(|name, m| match m.model.as_deref() {
-            Some("core") => BUNDLED_CORE_KEPT.contains(&name.as_str()),
-            Some("base") => false,
-            _ => true,
-        });
+        methods.retain(|name, m| bundled_keeps(name, m));
         models.insert(model.clone(), methods);
     }
     Ok(MethodsFile {
@@ -584,9 +725,27 @@ mod tests {
         let kept = b.only_installed(&schema);
         assert!(!kept.models["res.partner"].contains_key("get_worklocation"));
         assert!(!kept.models["res.users"].contains_key("action_create_passkey"));
-        // Everything else stays, the ORM's own (`core`) included.
+        // Only methods of modules the 18 snapshot lacks go; the ORM's own (`core`) stay.
         let count = |f: &MethodsFile| f.models.values().map(BTreeMap::len).sum::<usize>();
-        assert_eq!(count(&kept), count(&b) - 2);
+        assert!(count(&kept) < count(&b));
+        let installed: std::collections::BTreeSet<&str> = schema
+            .models
+            .values()
+            .flat_map(|m| {
+                std::iter::once(m.module.as_str()).chain(m.modules.iter().map(String::as_str))
+            })
+            .collect();
+        for (model, methods) in &b.models {
+            for (name, m) in methods {
+                let module = m.module.as_deref().unwrap_or("core");
+                let expected = matches!(module, "core" | "base") || installed.contains(module);
+                assert_eq!(
+                    kept.models[model].contains_key(name),
+                    expected,
+                    "{model}.{name} ({module})"
+                );
+            }
+        }
         assert!(kept.models["sale.order"].contains_key("action_confirm"));
         assert!(kept.models["res.partner"].contains_key("action_archive"));
         // A schema that records no modules keeps everything.

@@ -86,11 +86,17 @@ fn gen_prelude(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
             quote!(pub use #rt::wire::#t;)
         });
     let domain = (!taken.contains("Domain")).then(|| quote!(pub use #rt::Domain;));
+    // Traits are imported unnamed: their wrappers are callable, their names take no room.
+    let mixins = plan.mixins.iter().map(|t| {
+        let t = t.ty.ident();
+        quote!(pub use super::mixins::#t as _;)
+    });
     quote! {
         pub use #rt::fields::FieldHandle as _;
         pub use #rt::wire::Selection as _;
         pub use #rt::{CreateValues as _, Model as _, UpdateValues as _};
         pub use super::verify::VerifyAll as _;
+        #( #mixins )*
         #domain
         #( #runtime_types )*
         #( #uses )*
@@ -162,7 +168,7 @@ fn mod_docs(plan: &SchemaPlan<'_>) -> Vec<String> {
 
 /// Every file of the chosen layout.
 pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFile>> {
-    let support = [
+    let mut support = vec![
         Support {
             name: "rel",
             single_doc: rel_docs(),
@@ -187,6 +193,14 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
             items: gen_verify(plan, settings),
         },
     ];
+    if !plan.mixins.is_empty() {
+        support.push(Support {
+            name: "mixins",
+            single_doc: super::mixins::mixins_docs(),
+            tree_doc: super::mixins::mixins_docs(),
+            items: super::mixins::gen_mixins(plan, &settings.runtime()),
+        });
+    }
     let unit = |i: usize| {
         let m = &plan.models[i];
         Unit {

@@ -13,24 +13,88 @@ use crate::typemap::methods::{ParamType, ReturnType};
 use super::docs::{self, code};
 use super::plan::{MethodPlan, ModelPlan, ParamPlan};
 
-/// The `impl` block with every wrapper of `m` (empty when it has none).
+/// The `impl` block with the wrappers of `m` alone, and its implementations of the mixin
+/// traits that carry the shared ones (empty when it has none).
 pub fn gen_methods(m: &ModelPlan<'_>, rt: &TokenStream) -> TokenStream {
-    if m.methods.is_empty() {
-        return quote!();
-    }
     let ty = m.ty.ident();
-    let fns = m.methods.iter().map(|mp| gen_method(m, mp, rt));
-    quote! {
-        /// Business methods (see the module docs for where the list comes from).
-        impl #ty {
-            #( #fns )*
+    let base = m.ty.text.trim_end_matches('_');
+    let mixins = m.mixins.iter().map(|u| {
+        let t = u.ty.ident();
+        let update = u.update.then(|| {
+            let v =
+                proc_macro2::Ident::new(&format!("{base}Update"), proc_macro2::Span::call_site());
+            quote!(type Update = #v;)
+        });
+        let create = u.create.then(|| {
+            let v =
+                proc_macro2::Ident::new(&format!("{base}Create"), proc_macro2::Span::call_site());
+            quote!(type Create = #v;)
+        });
+        quote!(impl super::mixins::#t for #ty { #update #create })
+    });
+    let own = (!m.methods.is_empty()).then(|| {
+        let fns = m
+            .methods
+            .iter()
+            .map(|mp| gen_method(&Owner::Model(m), mp, rt));
+        quote! {
+            /// Business methods (see the module docs for where the list comes from).
+            impl #ty {
+                #( #fns )*
+            }
         }
+    });
+    quote! {
+        #own
+        #( #mixins )*
     }
 }
 
-fn param_type(m: &ModelPlan<'_>, p: &ParamPlan<'_>, rt: &TokenStream) -> TokenStream {
-    let base = m.ty.text.trim_end_matches('_');
+/// The module-doc lines about a model's business methods (none when it has none).
+pub fn module_doc_lines(m: &ModelPlan<'_>) -> Vec<String> {
+    let n = m.methods.len() + m.mixin_methods;
+    if n == 0 {
+        return Vec::new();
+    }
+    let source = m
+        .methods_source
+        .map(|s| format!(" (method list: {})", docs::escape_line(s)))
+        .unwrap_or_default();
+    let mut line = format!(
+        "{n} business method{} as associated functions of the record struct{source}; \
+         the ORM methods the typed CRUD API covers are left out.",
+        if n == 1 { "" } else { "s" }
+    );
+    if !m.mixins.is_empty() {
+        let traits: Vec<String> = m
+            .mixins
+            .iter()
+            .map(|u| format!("[`{0}`](super::mixins::{0})", u.ty.text))
+            .collect();
+        line.push_str(&format!(
+            " {} of them shared with other models, through {} (in the prelude).",
+            m.mixin_methods,
+            traits.join(", ")
+        ));
+    }
+    vec![String::new(), line]
+}
+
+/// Whose wrapper it is: a model's own, or a mixin trait's (any implementing model's).
+pub enum Owner<'p, 'a> {
+    Model(&'p ModelPlan<'a>),
+    Mixin(&'a str),
+}
+
+fn param_type(owner: &Owner<'_, '_>, p: &ParamPlan<'_>, rt: &TokenStream) -> TokenStream {
+    let base = match owner {
+        Owner::Model(m) => m.ty.text.trim_end_matches('_'),
+        Owner::Mixin(_) => "",
+    };
     let inner = match p.ty {
+        // A trait's wrapper names the implementing model's types.
+        ParamType::Values if base.is_empty() => quote!(&Self::Update),
+        ParamType::ValuesList if base.is_empty() => quote!(&[Self::Create]),
         ParamType::Int => quote!(i64),
         ParamType::Float => quote!(f64),
         ParamType::Bool => quote!(bool),
@@ -75,11 +139,21 @@ fn return_type(mp: &MethodPlan<'_>, rt: &TokenStream) -> TokenStream {
     }
 }
 
-fn gen_method(m: &ModelPlan<'_>, mp: &MethodPlan<'_>, rt: &TokenStream) -> TokenStream {
+pub(crate) fn gen_method(
+    owner: &Owner<'_, '_>,
+    mp: &MethodPlan<'_>,
+    rt: &TokenStream,
+) -> TokenStream {
     let name = mp.name.ident();
-    let model = m.name;
+    let (model, vis) = match owner {
+        Owner::Model(m) => {
+            let model = m.name;
+            (quote!(#model), quote!(pub))
+        }
+        Owner::Mixin(_) => (quote!(<Self as #rt::Model>::MODEL), quote!()),
+    };
     let wire = mp.wire;
-    let doc = docs::outer(&method_docs(m, mp));
+    let doc = docs::outer(&method_docs(owner, mp));
     let ret = return_type(mp, rt);
     let mut params = vec![quote!(client: &'c #rt::odoo::OdooClient)];
     if mp.on_records {
@@ -88,7 +162,7 @@ fn gen_method(m: &ModelPlan<'_>, mp: &MethodPlan<'_>, rt: &TokenStream) -> Token
     let mut sets = Vec::new();
     for p in &mp.params {
         let arg = p.name.ident();
-        let ty = param_type(m, p, rt);
+        let ty = param_type(owner, p, rt);
         params.push(quote!(#arg: #ty));
         let pw = p.param.name.as_str();
         sets.push(if p.optional {
@@ -122,7 +196,7 @@ fn gen_method(m: &ModelPlan<'_>, mp: &MethodPlan<'_>, rt: &TokenStream) -> Token
     quote! {
         #doc
         #many
-        pub fn #name<'c>( #( #params ),* ) -> #rt::odoo::Execute<'c, #ret> {
+        #vis fn #name<'c>( #( #params ),* ) -> #rt::odoo::Execute<'c, #ret> {
             #body
         }
     }
@@ -130,7 +204,7 @@ fn gen_method(m: &ModelPlan<'_>, mp: &MethodPlan<'_>, rt: &TokenStream) -> Token
 
 /// Doc lines: the method's own doc, its parameters, return value and errors,
 /// then where it is defined and how it is called.
-fn method_docs(m: &ModelPlan<'_>, mp: &MethodPlan<'_>) -> Vec<String> {
+fn method_docs(owner: &Owner<'_, '_>, mp: &MethodPlan<'_>) -> Vec<String> {
     let method = mp.method;
     let mut lines = method
         .doc
@@ -224,10 +298,15 @@ fn method_docs(m: &ModelPlan<'_>, mp: &MethodPlan<'_>) -> Vec<String> {
         }
     }
     lines.push(String::new());
+    let target = match owner {
+        Owner::Model(m) => code(m.name),
+        Owner::Mixin(_) if mp.on_records => "the implementing model's".into(),
+        Owner::Mixin(_) => "the implementing model".into(),
+    };
     let mut call = format!(
         "Calls {} on {} {}",
         code(mp.wire),
-        code(m.name),
+        target,
         if mp.on_records {
             "records (`ids`)"
         } else {
@@ -292,4 +371,13 @@ pub fn render(
     let tokens = gen_methods(m, &settings.runtime());
     // A stand-in struct so that the block is a complete file.
     super::format("", quote! { pub struct #ty; #tokens }, model)
+}
+
+/// The `mixins` module of `plan` as a formatted file (for tests and review).
+pub fn render_mixins(
+    plan: &super::SchemaPlan<'_>,
+    settings: &super::Settings,
+) -> crate::error::Result<String> {
+    let tokens = super::mixins::gen_mixins(plan, &settings.runtime());
+    super::format("", tokens, "mixins")
 }

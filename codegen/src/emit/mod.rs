@@ -9,6 +9,7 @@ pub mod docs;
 pub mod index;
 pub mod layout;
 pub mod methods;
+pub mod mixins;
 pub mod model;
 pub mod plan;
 

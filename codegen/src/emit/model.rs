@@ -170,19 +170,7 @@ pub fn module_docs(m: &ModelPlan<'_>) -> Vec<String> {
         lines.push(String::new());
         lines.push("fields_get describes no field: an abstract or service model.".into());
     }
-    if !m.methods.is_empty() {
-        lines.push(String::new());
-        let source = m
-            .methods_source
-            .map(|s| format!(" (method list: {})", docs::escape_line(s)))
-            .unwrap_or_default();
-        let n = m.methods.len();
-        lines.push(format!(
-            "{n} business method{} as associated functions of the record struct{source}; \
-             the ORM methods the typed CRUD API covers are left out.",
-            if n == 1 { "" } else { "s" }
-        ));
-    }
+    lines.extend(super::methods::module_doc_lines(m));
     let skipped: Vec<String> = m
         .fields
         .iter()

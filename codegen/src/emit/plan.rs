@@ -23,6 +23,9 @@ pub struct SchemaPlan<'a> {
     /// models of a reference field, `tz`, `lang`) → the const in the `verify`
     /// module that holds them once.
     pub shared_keys: BTreeMap<Vec<&'a str>, String>,
+    /// Business methods several models share (a mixin's, the ORM's), each emitted
+    /// once as a trait the models implement (see [`super::mixins`]).
+    pub mixins: Vec<super::mixins::MixinPlan<'a>>,
 }
 
 /// A key list this long, found in two fields or more, is written once.
@@ -90,13 +93,18 @@ pub struct ModelPlan<'a> {
     /// Some identifier is one of clippy's placeholder names (`foo`, `baz`,
     /// `quux`): needs `allow(clippy::disallowed_names)`.
     pub placeholder_names: bool,
-    /// Business-method wrappers, sorted by wire name.
+    /// Business-method wrappers of this model alone, sorted by wire name.
     pub methods: Vec<MethodPlan<'a>>,
+    /// The mixin traits whose wrappers the record struct gets by implementing
+    /// them, sorted; `mixin_methods` counts those wrappers.
+    pub mixins: Vec<super::mixins::MixinUse>,
+    pub mixin_methods: usize,
     /// The snapshot's `methods_source`.
     pub methods_source: Option<&'a str>,
 }
 
 /// One business-method wrapper: an associated function of the record struct.
+#[derive(Clone)]
 pub struct MethodPlan<'a> {
     pub wire: &'a str,
     pub method: &'a Method,
@@ -113,6 +121,7 @@ pub struct MethodPlan<'a> {
     pub returns_nullable: bool,
 }
 
+#[derive(Clone)]
 pub struct ParamPlan<'a> {
     pub param: &'a Parameter,
     pub name: Name,
@@ -173,6 +182,26 @@ const LOG_ACCESS: &[&str] = &[
 /// clippy's default `disallowed_names`.
 const CLIPPY_PLACEHOLDERS: &[&str] = &["foo", "baz", "quux"];
 
+fn placeholder(n: &Name) -> bool {
+    CLIPPY_PLACEHOLDERS.contains(&n.text.as_str())
+}
+
+impl MethodPlan<'_> {
+    /// Some name is kept verbatim by the collision ladder.
+    pub fn verbatim_names(&self) -> bool {
+        self.name.verbatim
+            || self.params.iter().any(|p| p.name.verbatim)
+            || self.var_keyword.as_ref().is_some_and(|k| k.verbatim)
+    }
+
+    /// Some name is one of clippy's placeholders.
+    pub fn placeholder_names(&self) -> bool {
+        placeholder(&self.name)
+            || self.params.iter().any(|p| placeholder(&p.name))
+            || self.var_keyword.as_ref().is_some_and(placeholder)
+    }
+}
+
 /// Method names of the generated create/update types.
 const VALUES_METHODS: &[&str] = &["new", "clear", "values", "into_values", "default"];
 
@@ -199,7 +228,7 @@ impl<'a> SchemaPlan<'a> {
             "model module",
             &names,
             Case::Snake,
-            &["rel", "prelude", "fields", "verify"],
+            &["rel", "prelude", "fields", "verify", "mixins"],
             "_model",
         )?;
         // A model called `Option` or `string` must not shadow the prelude
@@ -233,22 +262,10 @@ impl<'a> SchemaPlan<'a> {
                     f.name.verbatim
                         || f.enum_name.as_ref().is_some_and(|e| e.verbatim)
                         || f.variants.iter().any(|v| v.verbatim)
-                })
-                || methods.iter().any(|m| {
-                    m.name.verbatim
-                        || m.params.iter().any(|p| p.name.verbatim)
-                        || m.var_keyword.as_ref().is_some_and(|k| k.verbatim)
                 });
-            let placeholder = |n: &Name| CLIPPY_PLACEHOLDERS.contains(&n.text.as_str());
             let placeholder_names = fields
                 .iter()
-                .any(|f| placeholder(&f.name) || placeholder(&f.setter))
-                || methods
-                    .iter()
-                    .any(|m| placeholder(&m.name) || m.params.iter().any(|p| placeholder(&p.name)))
-                || methods
-                    .iter()
-                    .any(|m| m.var_keyword.as_ref().is_some_and(placeholder));
+                .any(|f| placeholder(&f.name) || placeholder(&f.setter));
             index.insert(name.as_str(), i);
             models.push(ModelPlan {
                 name,
@@ -265,8 +282,16 @@ impl<'a> SchemaPlan<'a> {
                 verbatim_names,
                 placeholder_names,
                 methods,
+                mixins: Vec::new(),
+                mixin_methods: 0,
                 methods_source: schema.methods_source.as_deref(),
             });
+        }
+        let mixins = super::mixins::split(&mut models)?;
+        for m in &mut models {
+            // Only the wrappers left in the model's own module count for its lints.
+            m.verbatim_names |= m.methods.iter().any(MethodPlan::verbatim_names);
+            m.placeholder_names |= m.methods.iter().any(MethodPlan::placeholder_names);
         }
         let shared_keys = shared_keys(&models);
         Ok(SchemaPlan {
@@ -274,6 +299,7 @@ impl<'a> SchemaPlan<'a> {
             models,
             index,
             shared_keys,
+            mixins,
         })
     }
 
@@ -302,7 +328,7 @@ pub const COVERED_BY_CRUD: &[&str] = &[
 /// Names a wrapper must not take: methods of the traits the record struct
 /// implements (a same-named associated function would make `SaleOrder::id`
 /// ambiguous to read). A method landing on one gets the suffix `_method`.
-const RECORD_ITEMS: &[&str] = &[
+pub(crate) const RECORD_ITEMS: &[&str] = &[
     "clone",
     "clone_from",
     "default",

@@ -5,6 +5,8 @@
 //! Defined by module `account`; extended by `spreadsheet_account`.
 //!
 //! Default order: `code, placeholder_code`.
+//!
+//! 37 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Account (`account.account`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -479,6 +481,190 @@ impl ::runtime::nested::Projection for AccountAccount {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl AccountAccount {
+    /// `action_open_related_taxes` (no documentation on the server).
+    ///
+    /// Calls `action_open_related_taxes` on `account.account` records (`ids`); defined by `account.account` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_related_taxes<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.account",
+                "action_open_related_taxes",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Split the account self into several accounts, one per company. The original account's codes are assigned respectively to the account created in each company.
+    ///
+    /// From an accounting perspective, this does not change anything to the journal items, since their account codes will remain unchanged.
+    ///
+    /// Calls `action_unmerge` on `account.account` records (`ids`); defined by `account.account` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_unmerge<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.account",
+                "action_unmerge",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_account_group` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `account_types`
+    ///
+    /// Calls `get_account_group` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
+    ///
+    /// Signature: `(account_types)`
+    pub fn get_account_group<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        account_types: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("account_types", &account_types);
+        client.call_method("account.account", "get_account_group", None, method_args)
+    }
+    /// Fetch data for ODOO.BALANCE.TAG formulas The input list looks like this:
+    ///
+    /// \[{ account_tag_ids: str\[\] date_range: { range_type: "year" year: int }, company_id: int include_unposted: bool }\]
+    ///
+    /// # Parameters
+    ///
+    /// - `args_list`
+    ///
+    /// Calls `spreadsheet_fetch_balance_tag` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
+    ///
+    /// Signature: `(args_list)`
+    pub fn spreadsheet_fetch_balance_tag<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        args_list: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("args_list", &args_list);
+        client
+            .call_method(
+                "account.account",
+                "spreadsheet_fetch_balance_tag",
+                None,
+                method_args,
+            )
+    }
+    /// Fetch data for ODOO.CREDIT, ODOO.DEBIT and ODOO.BALANCE formulas The input list looks like this:
+    ///
+    /// \[{ date_range: { range_type: "year" year: int }, company_id: int codes: str\[\] include_unposted: bool }\]
+    ///
+    /// # Parameters
+    ///
+    /// - `args_list`
+    ///
+    /// Calls `spreadsheet_fetch_debit_credit` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
+    ///
+    /// Signature: `(args_list)`
+    pub fn spreadsheet_fetch_debit_credit<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        args_list: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("args_list", &args_list);
+        client
+            .call_method(
+                "account.account",
+                "spreadsheet_fetch_debit_credit",
+                None,
+                method_args,
+            )
+    }
+    /// Fetch data for ODOO.PARTNER.BALANCE formulas The input list looks like this:
+    ///
+    /// \[{ date_range: { range_type: "year" year: int }, company_id: int codes: str\[\] include_unposted: bool partner_ids: int\[\] }\]
+    ///
+    /// # Parameters
+    ///
+    /// - `args_list`
+    ///
+    /// Calls `spreadsheet_fetch_partner_balance` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
+    ///
+    /// Signature: `(args_list)`
+    pub fn spreadsheet_fetch_partner_balance<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        args_list: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("args_list", &args_list);
+        client
+            .call_method(
+                "account.account",
+                "spreadsheet_fetch_partner_balance",
+                None,
+                method_args,
+            )
+    }
+    /// Fetch data for ODOO.RESUDUAL formulas The input list looks like this:
+    ///
+    /// \[{ date_range: { range_type: "year" year: int }, company_id: int codes: str\[\] include_unposted: bool }\]
+    ///
+    /// # Parameters
+    ///
+    /// - `args_list`
+    ///
+    /// Calls `spreadsheet_fetch_residual_amount` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
+    ///
+    /// Signature: `(args_list)`
+    pub fn spreadsheet_fetch_residual_amount<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        args_list: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("args_list", &args_list);
+        client
+            .call_method(
+                "account.account",
+                "spreadsheet_fetch_residual_amount",
+                None,
+                method_args,
+            )
+    }
+    /// `spreadsheet_move_line_action` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `args`
+    ///
+    /// Calls `spreadsheet_move_line_action` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
+    ///
+    /// Signature: `(args)`
+    pub fn spreadsheet_move_line_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        args: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("args", &args);
+        client
+            .call_method(
+                "account.account",
+                "spreadsheet_move_line_action",
+                None,
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountAccount {
+    type Update = AccountAccountUpdate;
+}
+impl super::mixins::MailActivityMixin for AccountAccount {}
+impl super::mixins::MailThread for AccountAccount {}
 /// Values for creating a `account.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAccountCreate {

@@ -5,6 +5,8 @@
 //! Defined by module `analytic`; extended by `account`, `mrp_account`, `project`, `purchase`, `stock_account`.
 //!
 //! Default order: `plan_id, name asc`.
+//!
+//! 27 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Analytic Account (`account.analytic.account`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -410,6 +412,132 @@ impl ::runtime::nested::Projection for AccountAnalyticAccount {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl AccountAnalyticAccount {
+    /// `action_view_invoice` (no documentation on the server).
+    ///
+    /// Calls `action_view_invoice` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_invoice<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.analytic.account",
+                "action_view_invoice",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_mrp_bom` (no documentation on the server).
+    ///
+    /// Calls `action_view_mrp_bom` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_mrp_bom<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.analytic.account",
+                "action_view_mrp_bom",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_mrp_production` (no documentation on the server).
+    ///
+    /// Calls `action_view_mrp_production` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_mrp_production<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.analytic.account",
+                "action_view_mrp_production",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_projects` (no documentation on the server).
+    ///
+    /// Calls `action_view_projects` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `project`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_projects<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.analytic.account",
+                "action_view_projects",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_purchase_orders` (no documentation on the server).
+    ///
+    /// Calls `action_view_purchase_orders` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `purchase`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_purchase_orders<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.analytic.account",
+                "action_view_purchase_orders",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_vendor_bill` (no documentation on the server).
+    ///
+    /// Calls `action_view_vendor_bill` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_vendor_bill<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.analytic.account",
+                "action_view_vendor_bill",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_workorder` (no documentation on the server).
+    ///
+    /// Calls `action_view_workorder` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_workorder<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.analytic.account",
+                "action_view_workorder",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountAnalyticAccount {
+    type Update = AccountAnalyticAccountUpdate;
+}
+impl super::mixins::MailThread for AccountAnalyticAccount {}
 /// Values for creating a `account.analytic.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountAnalyticAccountCreate {

@@ -5,6 +5,8 @@
 //! Defined by module `analytic`; extended by `account`, `mrp_account`, `sale`.
 //!
 //! Default order: `date desc, id desc`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Analytic Line (`account.analytic.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -318,6 +320,29 @@ impl ::runtime::nested::Projection for AccountAnalyticLine {
         ::runtime::nested::Relation::display_name("x_plan2_id"),
         ::runtime::nested::Relation::display_name("x_plan3_id"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountAnalyticLine {
+    /// `on_change_unit_amount` (no documentation on the server).
+    ///
+    /// Calls `on_change_unit_amount` on `account.analytic.line` records (`ids`); defined by `account.analytic.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn on_change_unit_amount<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.analytic.line",
+                "on_change_unit_amount",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountAnalyticLine {
+    type Update = AccountAnalyticLineUpdate;
 }
 /// Values for creating a `account.analytic.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

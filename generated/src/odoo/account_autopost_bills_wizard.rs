@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Autopost Bills Wizard (`account.autopost.bills.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -123,6 +125,63 @@ impl ::runtime::nested::Projection for AccountAutopostBillsWizard {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountAutopostBillsWizard {
+    /// `action_ask_later` (no documentation on the server).
+    ///
+    /// Calls `action_ask_later` on `account.autopost.bills.wizard` records (`ids`); defined by `account.autopost.bills.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_ask_later<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.autopost.bills.wizard",
+                "action_ask_later",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_automate_partner` (no documentation on the server).
+    ///
+    /// Calls `action_automate_partner` on `account.autopost.bills.wizard` records (`ids`); defined by `account.autopost.bills.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_automate_partner<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.autopost.bills.wizard",
+                "action_automate_partner",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_never_automate_partner` (no documentation on the server).
+    ///
+    /// Calls `action_never_automate_partner` on `account.autopost.bills.wizard` records (`ids`); defined by `account.autopost.bills.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_never_automate_partner<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.autopost.bills.wizard",
+                "action_never_automate_partner",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountAutopostBillsWizard {
+    type Update = AccountAutopostBillsWizardUpdate;
 }
 /// Values for creating a `account.autopost.bills.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `account`.
 //!
 //! Default order: `first_line_index desc`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Bank Statement (`account.bank.statement`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -226,6 +228,9 @@ impl ::runtime::nested::Projection for AccountBankStatement {
         ::runtime::nested::Relation::display_name("journal_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for AccountBankStatement {
+    type Update = AccountBankStatementUpdate;
 }
 /// Values for creating a `account.bank.statement` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `internal_index desc`.
 //!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `invoice_outstanding_credits_debits_widget`, `invoice_payments_widget`, `invoice_pdf_report_file`, `needed_terms`, `payment_term_details`, `tax_totals`, `ubl_cii_xml_file`.
 /// Bank Statement Line (`account.bank.statement.line`): one record, as `search_read` and `read` return it.
 ///
@@ -1861,6 +1863,29 @@ impl ::runtime::nested::Projection for AccountBankStatementLine {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountBankStatementLine {
+    /// Undo the reconciliation made on the statement line and reset their journal items to their original states.
+    ///
+    /// Calls `action_undo_reconciliation` on `account.bank.statement.line` records (`ids`); defined by `account.bank.statement.line` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_undo_reconciliation<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.bank.statement.line",
+                "action_undo_reconciliation",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountBankStatementLine {
+    type Update = AccountBankStatementLineUpdate;
 }
 /// Values for creating a `account.bank.statement.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `sequence`.
 //!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `account_map`, `tax_map`.
 /// Fiscal Position (`account.fiscal.position`): one record, as `search_read` and `read` return it.
 ///
@@ -285,6 +287,88 @@ impl ::runtime::nested::Projection for AccountFiscalPosition {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountFiscalPosition {
+    /// `action_create_foreign_taxes` (no documentation on the server).
+    ///
+    /// Calls `action_create_foreign_taxes` on `account.fiscal.position` records (`ids`); defined by `account.fiscal.position` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_create_foreign_taxes<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.fiscal.position",
+                "action_create_foreign_taxes",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_related_taxes` (no documentation on the server).
+    ///
+    /// Calls `action_open_related_taxes` on `account.fiscal.position` records (`ids`); defined by `account.fiscal.position` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_related_taxes<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.fiscal.position",
+                "action_open_related_taxes",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `map_account` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `account`
+    ///
+    /// Calls `map_account` on `account.fiscal.position` records (`ids`); defined by `account.fiscal.position` in module `account`.
+    ///
+    /// Signature: `(account)`
+    pub fn map_account<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        account: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("account", &account);
+        client
+            .call_method(
+                "account.fiscal.position",
+                "map_account",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `map_tax` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `taxes`
+    ///
+    /// Calls `map_tax` on `account.fiscal.position` records (`ids`); defined by `account.fiscal.position` in module `account`.
+    ///
+    /// Signature: `(taxes)`
+    pub fn map_tax<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        taxes: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("taxes", &taxes);
+        client.call_method("account.fiscal.position", "map_tax", Some(ids), method_args)
+    }
+}
+impl super::mixins::BaseModel for AccountFiscalPosition {
+    type Update = AccountFiscalPositionUpdate;
 }
 /// Values for creating a `account.fiscal.position` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

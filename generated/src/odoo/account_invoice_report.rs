@@ -5,6 +5,8 @@
 //! Defined by module `account`; extended by `sale`.
 //!
 //! Default order: `invoice_date desc`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Invoices Statistics (`account.invoice.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -326,6 +328,9 @@ impl ::runtime::nested::Projection for AccountInvoiceReport {
         ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("team_id"),
     ];
+}
+impl super::mixins::BaseModel for AccountInvoiceReport {
+    type Update = AccountInvoiceReportUpdate;
 }
 /// Values for creating a `account.invoice.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `account`.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account Lock Exception (`account.lock_exception`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -231,6 +233,46 @@ impl ::runtime::nested::Projection for AccountLockException {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountLockException {
+    /// Revokes an active exception.
+    ///
+    /// Calls `action_revoke` on `account.lock_exception` records (`ids`); defined by `account.lock_exception` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_revoke<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.lock_exception",
+                "action_revoke",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_show_audit_trail_during_exception` (no documentation on the server).
+    ///
+    /// Calls `action_show_audit_trail_during_exception` on `account.lock_exception` records (`ids`); defined by `account.lock_exception` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_show_audit_trail_during_exception<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.lock_exception",
+                "action_show_audit_trail_during_exception",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountLockException {
+    type Update = AccountLockExceptionUpdate;
 }
 /// Values for creating a `account.lock_exception` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 //!
 //! Default order: `date desc, move_name desc, id`.
 //!
-//! 16 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//! 16 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `discount_allocation_key`, `discount_allocation_needed`, `epd_key`, `epd_needed`, `term_key`.
 /// Journal Item (`account.move.line`): one record, as `search_read` and `read` return it.
@@ -935,25 +935,6 @@ impl AccountMoveLine {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
-    /// Set `active` to `False` on a recordset for active records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_archive` on `account.move.line` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "account.move.line",
-                "action_archive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
     /// `action_automatic_entry` (no documentation on the server).
     ///
     /// # Parameters
@@ -1040,25 +1021,6 @@ impl AccountMoveLine {
                 method_args,
             )
     }
-    /// Set `active` to `True` on a recordset for inactive records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_unarchive` on `account.move.line` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "account.move.line",
-                "action_unarchive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
     /// This method will do the unreconcile action in the list view of the moves
     ///
     /// Calls `action_unreconcile_match_entries` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
@@ -1075,30 +1037,6 @@ impl AccountMoveLine {
                 Some(ids),
                 ::runtime::odoo::MethodArgs::new(),
             )
-    }
-    /// Duplicate record `self` updating it with default values.
-    ///
-    /// # Parameters
-    ///
-    /// A parameter with a default is an `Option`: `None` leaves the server's default.
-    ///
-    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
-    ///
-    /// # Returns
-    ///
-    /// Annotated `list[int]`: new records
-    ///
-    /// Calls `copy` on `account.move.line` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `(default=None) -> list[int]`
-    pub fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-        default: Option<&AccountMoveLineUpdate>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.opt("default", default);
-        client.call_method("account.move.line", "copy", Some(ids), method_args)
     }
     /// `get_column_to_exclude_for_colspan_calculation` (no documentation on the server).
     ///
@@ -1160,29 +1098,6 @@ impl AccountMoveLine {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
-    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
-    ///
-    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
-    ///
-    /// # Parameters
-    ///
-    /// - `name` (annotated `str`): display name of the record to create
-    ///
-    /// # Returns
-    ///
-    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
-    ///
-    /// Calls `name_create` on `account.move.line` (an `@api.model` method: no ids); defined by `core` in module `core`.
-    ///
-    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    pub fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.arg("name", &name);
-        client.call_method("account.move.line", "name_create", None, method_args)
-    }
     /// `open_reconcile_view` (no documentation on the server).
     ///
     /// Calls `open_reconcile_view` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
@@ -1234,6 +1149,9 @@ impl AccountMoveLine {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
+}
+impl super::mixins::BaseModel for AccountMoveLine {
+    type Update = AccountMoveLineUpdate;
 }
 /// Values for creating a `account.move.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account Move Reversal (`account.move.reversal`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -201,6 +203,72 @@ impl ::runtime::nested::Projection for AccountMoveReversal {
         ::runtime::nested::Relation::display_name("journal_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountMoveReversal {
+    /// `modify_moves` (no documentation on the server).
+    ///
+    /// Calls `modify_moves` on `account.move.reversal` records (`ids`); defined by `account.move.reversal` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn modify_moves<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.reversal",
+                "modify_moves",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `refund_moves` (no documentation on the server).
+    ///
+    /// Calls `refund_moves` on `account.move.reversal` records (`ids`); defined by `account.move.reversal` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn refund_moves<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.reversal",
+                "refund_moves",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `reverse_moves` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `is_modify` (default `False`)
+    ///
+    /// Calls `reverse_moves` on `account.move.reversal` records (`ids`); defined by `account.move.reversal` in module `account`.
+    ///
+    /// Signature: `(is_modify=False)`
+    pub fn reverse_moves<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        is_modify: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("is_modify", is_modify);
+        client
+            .call_method(
+                "account.move.reversal",
+                "reverse_moves",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountMoveReversal {
+    type Update = AccountMoveReversalUpdate;
 }
 /// Values for creating a `account.move.reversal` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

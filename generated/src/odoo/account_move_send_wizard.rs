@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account Move Send Wizard (`account.move.send.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -248,6 +250,89 @@ impl ::runtime::nested::Projection for AccountMoveSendWizard {
         ::runtime::nested::Relation::display_name("pdf_report_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountMoveSendWizard {
+    /// Create invoice documents and send them.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `allow_fallback_pdf` (default `False`)
+    ///
+    /// Calls `action_send_and_print` on `account.move.send.wizard` records (`ids`); defined by `account.move.send.wizard` in module `account`.
+    ///
+    /// Signature: `(allow_fallback_pdf=False)`
+    pub fn action_send_and_print<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        allow_fallback_pdf: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("allow_fallback_pdf", allow_fallback_pdf);
+        client
+            .call_method(
+                "account.move.send.wizard",
+                "action_send_and_print",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Restore old subject when canceling the 'save as template' action as it was erased to let user give a more custom input.
+    ///
+    /// Calls `cancel_save_template` on `account.move.send.wizard` records (`ids`); defined by `account.move.send.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn cancel_save_template<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.send.wizard",
+                "cancel_save_template",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Creates a mail template with the current mail composer's fields.
+    ///
+    /// Calls `create_mail_template` on `account.move.send.wizard` records (`ids`); defined by `account.move.send.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn create_mail_template<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.send.wizard",
+                "create_mail_template",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Hit save as template button: opens a wizard that prompts for the template's subject. create_mail_template is called when saving the new wizard.
+    ///
+    /// Calls `open_template_creation_wizard` on `account.move.send.wizard` records (`ids`); defined by `account.move.send.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn open_template_creation_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.move.send.wizard",
+                "open_template_creation_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountMoveSendWizard {
+    type Update = AccountMoveSendWizardUpdate;
 }
 /// Values for creating a `account.move.send.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `account`; extended by `account_payment`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Methods (`account.payment.method.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -214,6 +216,29 @@ impl ::runtime::nested::Projection for AccountPaymentMethodLine {
         ::runtime::nested::Relation::display_name("payment_provider_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountPaymentMethodLine {
+    /// `action_open_provider_form` (no documentation on the server).
+    ///
+    /// Calls `action_open_provider_form` on `account.payment.method.line` records (`ids`); defined by `account.payment.method.line` in module `account_payment`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_provider_form<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.payment.method.line",
+                "action_open_provider_form",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountPaymentMethodLine {
+    type Update = AccountPaymentMethodLineUpdate;
 }
 /// Values for creating a `account.payment.method.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

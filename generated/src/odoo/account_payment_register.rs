@@ -8,6 +8,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `batches`.
 /// Pay (`account.payment.register`): one record, as `search_read` and `read` return it.
 ///
@@ -571,6 +573,63 @@ impl ::runtime::nested::Projection for AccountPaymentRegister {
         ::runtime::nested::Relation::display_name("write_uid"),
         ::runtime::nested::Relation::display_name("writeoff_account_id"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountPaymentRegister {
+    /// `action_create_payments` (no documentation on the server).
+    ///
+    /// Calls `action_create_payments` on `account.payment.register` records (`ids`); defined by `account.payment.register` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_create_payments<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.payment.register",
+                "action_create_payments",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_missing_account_partners` (no documentation on the server).
+    ///
+    /// Calls `action_open_missing_account_partners` on `account.payment.register` records (`ids`); defined by `account.payment.register` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_missing_account_partners<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.payment.register",
+                "action_open_missing_account_partners",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_untrusted_bank_accounts` (no documentation on the server).
+    ///
+    /// Calls `action_open_untrusted_bank_accounts` on `account.payment.register` records (`ids`); defined by `account.payment.register` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_untrusted_bank_accounts<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.payment.register",
+                "action_open_untrusted_bank_accounts",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountPaymentRegister {
+    type Update = AccountPaymentRegisterUpdate;
 }
 /// Values for creating a `account.payment.register` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

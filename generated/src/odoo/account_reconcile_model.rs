@@ -5,6 +5,8 @@
 //! Defined by module `account`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 23 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -605,6 +607,64 @@ impl ::runtime::nested::Projection for AccountReconcileModel {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl AccountReconcileModel {
+    /// `action_reconcile_stat` (no documentation on the server).
+    ///
+    /// Calls `action_reconcile_stat` on `account.reconcile.model` records (`ids`); defined by `account.reconcile.model` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_reconcile_stat<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.reconcile.model",
+                "action_reconcile_stat",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set_auto_reconcile` (no documentation on the server).
+    ///
+    /// Calls `action_set_auto_reconcile` on `account.reconcile.model` records (`ids`); defined by `account.reconcile.model` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_auto_reconcile<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.reconcile.model",
+                "action_set_auto_reconcile",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set_manual` (no documentation on the server).
+    ///
+    /// Calls `action_set_manual` on `account.reconcile.model` records (`ids`); defined by `account.reconcile.model` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_manual<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.reconcile.model",
+                "action_set_manual",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountReconcileModel {
+    type Update = AccountReconcileModelUpdate;
+}
+impl super::mixins::MailThread for AccountReconcileModel {}
 /// Values for creating a `account.reconcile.model` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct AccountReconcileModelCreate {

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Remake the sequence of Journal Entries. (`account.resequence.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -170,6 +172,29 @@ impl ::runtime::nested::Projection for AccountResequenceWizard {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountResequenceWizard {
+    /// `resequence` (no documentation on the server).
+    ///
+    /// Calls `resequence` on `account.resequence.wizard` records (`ids`); defined by `account.resequence.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn resequence<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.resequence.wizard",
+                "resequence",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountResequenceWizard {
+    type Update = AccountResequenceWizardUpdate;
 }
 /// Values for creating a `account.resequence.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Secure Journal Entries (`account.secure.entries.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -193,6 +195,70 @@ impl ::runtime::nested::Projection for AccountSecureEntriesWizard {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountSecureEntriesWizard {
+    /// `action_secure_entries` (no documentation on the server).
+    ///
+    /// Calls `action_secure_entries` on `account.secure.entries.wizard` records (`ids`); defined by `account.secure.entries.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_secure_entries<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.secure.entries.wizard",
+                "action_secure_entries",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_show_draft_moves_in_hashed_period` (no documentation on the server).
+    ///
+    /// Calls `action_show_draft_moves_in_hashed_period` on `account.secure.entries.wizard` records (`ids`); defined by `account.secure.entries.wizard` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_show_draft_moves_in_hashed_period<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "account.secure.entries.wizard",
+                "action_show_draft_moves_in_hashed_period",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_show_moves` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `moves`
+    ///
+    /// Calls `action_show_moves` on `account.secure.entries.wizard` records (`ids`); defined by `account.secure.entries.wizard` in module `account`.
+    ///
+    /// Signature: `(moves)`
+    pub fn action_show_moves<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        moves: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("moves", &moves);
+        client
+            .call_method(
+                "account.secure.entries.wizard",
+                "action_show_moves",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountSecureEntriesWizard {
+    type Update = AccountSecureEntriesWizardUpdate;
 }
 /// Values for creating a `account.secure.entries.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

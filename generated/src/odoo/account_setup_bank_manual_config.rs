@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Bank setup manual config (`account.setup.bank.manual.config`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -610,6 +612,70 @@ impl ::runtime::nested::Projection for AccountSetupBankManualConfig {
         ::runtime::nested::Relation::display_name("res_partner_bank_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AccountSetupBankManualConfig {
+    /// `default_linked_journal_id` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `journal_type`
+    ///
+    /// Calls `default_linked_journal_id` on `account.setup.bank.manual.config` records (`ids`); defined by `account.setup.bank.manual.config` in module `account`.
+    ///
+    /// Signature: `(journal_type)`
+    pub fn default_linked_journal_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        journal_type: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("journal_type", &journal_type);
+        client
+            .call_method(
+                "account.setup.bank.manual.config",
+                "default_linked_journal_id",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Called when saving the wizard.
+    ///
+    /// Calls `set_linked_journal_id` on `account.setup.bank.manual.config` records (`ids`); defined by `account.setup.bank.manual.config` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn set_linked_journal_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.setup.bank.manual.config",
+                "set_linked_journal_id",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Called by the validation button of this wizard. Serves as an extension hook in account_bank_statement_import.
+    ///
+    /// Calls `validate` on `account.setup.bank.manual.config` records (`ids`); defined by `account.setup.bank.manual.config` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn validate<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "account.setup.bank.manual.config",
+                "validate",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AccountSetupBankManualConfig {
+    type Update = AccountSetupBankManualConfigUpdate;
 }
 /// Values for creating a `account.setup.bank.manual.config` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `document_type, repartition_type, sequence, id`.
 //!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `tag_ids_domain`.
 /// Tax Repartition Line (`account.tax.repartition.line`): one record, as `search_read` and `read` return it.
 ///
@@ -204,6 +206,9 @@ impl ::runtime::nested::Projection for AccountTaxRepartitionLine {
         ::runtime::nested::Relation::display_name("tax_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for AccountTaxRepartitionLine {
+    type Update = AccountTaxRepartitionLineUpdate;
 }
 /// Values for creating a `account.tax.repartition.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

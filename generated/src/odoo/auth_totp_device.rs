@@ -5,6 +5,8 @@
 //! Defined by module `auth_totp`; extended by `auth_totp_mail`.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Authentication Device (`auth_totp.device`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -103,6 +105,29 @@ impl ::runtime::nested::Projection for AuthTotpDevice {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("user_id"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AuthTotpDevice {
+    /// `remove` (no documentation on the server).
+    ///
+    /// Calls `remove` on `auth_totp.device` records (`ids`); defined by `res.users.apikeys` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn remove<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "auth_totp.device",
+                "remove",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AuthTotpDevice {
+    type Update = AuthTotpDeviceUpdate;
 }
 /// Values for creating a `auth_totp.device` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

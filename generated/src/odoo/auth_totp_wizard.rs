@@ -8,6 +8,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `qrcode`.
 /// 2-Factor Setup Wizard (`auth_totp.wizard`): one record, as `search_read` and `read` return it.
 ///
@@ -135,6 +137,29 @@ impl ::runtime::nested::Projection for AuthTotpWizard {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl AuthTotpWizard {
+    /// `enable` (no documentation on the server).
+    ///
+    /// Calls `enable` on `auth_totp.wizard` records (`ids`); defined by `auth_totp.wizard` in module `auth_totp`.
+    ///
+    /// Signature: `()`
+    pub fn enable<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "auth_totp.wizard",
+                "enable",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for AuthTotpWizard {
+    type Update = AuthTotpWizardUpdate;
 }
 /// Values for creating a `auth_totp.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

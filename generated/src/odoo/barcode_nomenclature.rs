@@ -5,6 +5,8 @@
 //! Defined by module `barcodes`; extended by `barcodes_gs1_nomenclature`.
 //!
 //! Default order: `id`.
+//!
+//! 13 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Barcode Nomenclature (`barcode.nomenclature`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -150,6 +152,210 @@ impl ::runtime::nested::Projection for BarcodeNomenclature {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BarcodeNomenclature {
+    /// Converts a GS1 date into a datetime.date.
+    ///
+    /// # Parameters
+    ///
+    /// - `gs1_date` (annotated `str`): A year formated as yymmdd
+    ///
+    /// # Returns
+    ///
+    /// Annotated `datetime.date`: converted date
+    ///
+    /// Calls `gs1_date_to_date` on `barcode.nomenclature` (an `@api.model` method: no ids); defined by `barcode.nomenclature` in module `barcodes_gs1_nomenclature`.
+    ///
+    /// Signature: `(gs1_date) -> datetime.date`
+    pub fn gs1_date_to_date<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        gs1_date: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("gs1_date", &gs1_date);
+        client.call_method("barcode.nomenclature", "gs1_date_to_date", None, method_args)
+    }
+    /// Try to decompose the gs1 extended barcode into several unit of information using gs1 rules.
+    ///
+    /// Return a ordered list of dict
+    ///
+    /// # Parameters
+    ///
+    /// - `barcode`
+    ///
+    /// Calls `gs1_decompose_extended` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes_gs1_nomenclature`.
+    ///
+    /// Signature: `(barcode)`
+    pub fn gs1_decompose_extended<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        barcode: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("barcode", &barcode);
+        client
+            .call_method(
+                "barcode.nomenclature",
+                "gs1_decompose_extended",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Checks barcode matches the pattern and retrieves the optional numeric value in barcode.
+    ///
+    /// # Parameters
+    ///
+    /// - `barcode` (annotated `str`)
+    /// - `pattern` (annotated `str`)
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: an object containing: - value: the numerical value encoded in the barcode (0 if no value encoded) - base_code: the barcode in which numerical content is replaced by 0's - match: boolean
+    ///
+    /// Calls `match_pattern` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes`.
+    ///
+    /// Signature: `(barcode, pattern) -> dict`
+    pub fn match_pattern<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        barcode: &str,
+        pattern: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("barcode", &barcode);
+        method_args.arg("pattern", &pattern);
+        client
+            .call_method("barcode.nomenclature", "match_pattern", Some(ids), method_args)
+    }
+    /// `parse_barcode` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `barcode`
+    ///
+    /// Calls `parse_barcode` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes`.
+    ///
+    /// Signature: `(barcode)`
+    pub fn parse_barcode<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        barcode: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("barcode", &barcode);
+        client
+            .call_method("barcode.nomenclature", "parse_barcode", Some(ids), method_args)
+    }
+    /// `parse_gs1_rule_pattern` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `match`
+    /// - `rule`
+    ///
+    /// Calls `parse_gs1_rule_pattern` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes_gs1_nomenclature`.
+    ///
+    /// Signature: `(match, rule)`
+    pub fn parse_gs1_rule_pattern<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        r#match: ::serde_json::Value,
+        rule: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("match", &r#match);
+        method_args.arg("rule", &rule);
+        client
+            .call_method(
+                "barcode.nomenclature",
+                "parse_gs1_rule_pattern",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Attempts to interpret and parse a barcode.
+    ///
+    /// # Parameters
+    ///
+    /// - `barcode` (annotated `str`)
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: A object containing various information about the barcode, like as: code: the barcode type: the barcode's type value: if the id encodes a numerical value, it will be put there base_code: the barcode code with all the encoding parts set to zero; the one put on the product in the backend
+    ///
+    /// Calls `parse_nomenclature_barcode` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes`.
+    ///
+    /// Signature: `(barcode) -> dict`
+    pub fn parse_nomenclature_barcode<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        barcode: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("barcode", &barcode);
+        client
+            .call_method(
+                "barcode.nomenclature",
+                "parse_nomenclature_barcode",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Convert supported URI format (lgtin, sgtin, sgtin-96, sgtin-198, sscc and ssacc-96) into a GS1 barcode. :param barcode str: the URI as a string. :rtype: str
+    ///
+    /// # Parameters
+    ///
+    /// - `barcode`
+    ///
+    /// Calls `parse_uri` on `barcode.nomenclature` (an `@api.model` method: no ids); defined by `barcode.nomenclature` in module `barcodes`.
+    ///
+    /// Signature: `(barcode)`
+    pub fn parse_uri<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        barcode: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("barcode", &barcode);
+        client.call_method("barcode.nomenclature", "parse_uri", None, method_args)
+    }
+    /// Returns a valid zero padded EAN-13 from an EAN prefix.
+    ///
+    /// # Parameters
+    ///
+    /// - `ean` (annotated `str`)
+    ///
+    /// Calls `sanitize_ean` on `barcode.nomenclature` (an `@api.model` method: no ids); defined by `barcode.nomenclature` in module `barcodes`.
+    ///
+    /// Signature: `(ean)`
+    pub fn sanitize_ean<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ean: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("ean", &ean);
+        client.call_method("barcode.nomenclature", "sanitize_ean", None, method_args)
+    }
+    /// Returns a valid zero padded UPC-A from a UPC-A prefix.
+    ///
+    /// # Parameters
+    ///
+    /// - `upc` (annotated `str`)
+    ///
+    /// Calls `sanitize_upc` on `barcode.nomenclature` (an `@api.model` method: no ids); defined by `barcode.nomenclature` in module `barcodes`.
+    ///
+    /// Signature: `(upc)`
+    pub fn sanitize_upc<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        upc: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("upc", &upc);
+        client.call_method("barcode.nomenclature", "sanitize_upc", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for BarcodeNomenclature {
+    type Update = BarcodeNomenclatureUpdate;
 }
 /// Values for creating a `barcode.nomenclature` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -8,6 +8,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `layout_background_image`, `logo`, `preview_logo`.
 /// Company Document Layout (`base.document.layout`): one record, as `search_read` and `read` return it.
 ///
@@ -350,6 +352,66 @@ impl ::runtime::nested::Projection for BaseDocumentLayout {
         ::runtime::nested::Relation::display_name("report_layout_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BaseDocumentLayout {
+    /// `document_layout_save` (no documentation on the server).
+    ///
+    /// Calls `document_layout_save` on `base.document.layout` records (`ids`); defined by `base.document.layout` in module `web`.
+    ///
+    /// Signature: `()`
+    pub fn document_layout_save<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.document.layout",
+                "document_layout_save",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Identifies dominant colors
+    ///
+    /// First resizes the original image to improve performance, then discards transparent colors and white-ish colors, then calls the averaging method twice to evaluate both primary and secondary colors.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `logo`: logo to process
+    /// - `white_threshold` (default `225`): arbitrary value defining the maximum value a color can reach
+    /// - `mitigate` (default `175`): arbitrary value defining the maximum value a band can reach
+    ///
+    /// # Returns
+    ///
+    /// a 2-value tuple with hex values of primary and secondary colors
+    ///
+    /// Calls `extract_image_primary_secondary_colors` on `base.document.layout` (an `@api.model` method: no ids); defined by `base.document.layout` in module `web`.
+    ///
+    /// Signature: `(logo, white_threshold=225, mitigate=175)`
+    pub fn extract_image_primary_secondary_colors<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        logo: ::serde_json::Value,
+        white_threshold: Option<::serde_json::Value>,
+        mitigate: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("logo", &logo);
+        method_args.opt("white_threshold", white_threshold);
+        method_args.opt("mitigate", mitigate);
+        client
+            .call_method(
+                "base.document.layout",
+                "extract_image_primary_secondary_colors",
+                None,
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for BaseDocumentLayout {
+    type Update = BaseDocumentLayoutUpdate;
 }
 /// Values for creating a `base.document.layout` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

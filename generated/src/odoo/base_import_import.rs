@@ -8,6 +8,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `file`.
 /// Base Import (`base_import.import`): one record, as `search_read` and `read` return it.
 ///
@@ -124,6 +126,147 @@ impl ::runtime::nested::Projection for BaseImportImport {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BaseImportImport {
+    /// Actual execution of the import
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `fields` (annotated `list(str|bool)`): import mapping: maps each column to a field, `False` for the columns to ignore
+    /// - `columns` (annotated `list(str|bool)`): columns label
+    /// - `options` (annotated `dict`)
+    /// - `dryrun` (annotated `bool`; default `False`): performs all import operations (and validations) but rollbacks writes, allows getting as much errors as possible without the risk of clobbering the database.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict(ids: list(int), messages: list({type, message, record}))`: A list of errors. If the list is empty the import executed fully and correctly. If the list is non-empty it contains dicts with 3 keys: `type` the type of error (`error|warning`) `message` the error message associated with the error (a string) `record` the data which failed to import (or `false` if that data isn't available or provided)
+    ///
+    /// Calls `execute_import` on `base_import.import` records (`ids`); defined by `base_import.import` in module `base_import`.
+    ///
+    /// Signature: `(fields, columns, options, dryrun=False) -> dict(ids: list(int), messages: list({type, message, record}))`
+    pub fn execute_import<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        fields: ::serde_json::Value,
+        columns: ::serde_json::Value,
+        options: ::serde_json::Value,
+        dryrun: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("fields", &fields);
+        method_args.arg("columns", &columns);
+        method_args.arg("options", &options);
+        method_args.opt("dryrun", dryrun);
+        client
+            .call_method("base_import.import", "execute_import", Some(ids), method_args)
+    }
+    /// Recursively get fields for the provided model (through fields_get) and filter them according to importability
+    ///
+    /// The output format is a list of `Field`:
+    ///
+    /// Note
+    ///
+    /// id: str
+    ///
+    /// A non-unique identifier for the field, used to compute the span of the `required` attribute: if multiple `required` fields have the same id, only one of them is necessary.
+    ///
+    /// Note
+    ///
+    /// name: str
+    ///
+    /// The field's logical (Odoo) name within the scope of its parent.
+    ///
+    /// Note
+    ///
+    /// string: str
+    ///
+    /// The field's human-readable name (`@string`)
+    ///
+    /// Note
+    ///
+    /// required: bool
+    ///
+    /// Whether the field is marked as required in the model. Clients must provide non-empty import values for all required fields or the import will error out.
+    ///
+    /// Note
+    ///
+    /// fields: list\[Field\]
+    ///
+    /// The current field's subfields. The database and external identifiers for m2o and m2m fields; a filtered and transformed fields_get for o2m fields (to a variable depth defined by `depth`).
+    ///
+    /// Fields with no sub-fields will have an empty list of sub-fields.
+    ///
+    /// Note
+    ///
+    /// model_name: str
+    ///
+    /// Used in the Odoo Field Tooltip on the import view and to get the model of the field of the related field(s). Name of the current field's model.
+    ///
+    /// Note
+    ///
+    /// comodel_name: str
+    ///
+    /// Used in the Odoo Field Tooltip on the import view and to get the model of the field of the related field(s). Name of the current field's comodel, i.e. if the field is a relation field.
+    ///
+    /// Structure example for 'crm.team' model for returned importable_fields:
+    ///
+    /// \[ {'name': 'message_ids', 'string': 'Messages', 'model_name': 'crm.team', 'comodel_name': 'mail.message', 'fields': \[ {'name': 'moderation_status', 'string': 'Moderation Status', 'model_name': 'mail.message', 'fields': \[\]}, {'name': 'body', 'string': 'Contents', 'model_name': 'mail.message', 'fields' : \[\]} \]}, {{'name': 'name', 'string': 'Sales Team', 'model_name': 'crm.team', 'fields' : \[\]} \]
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `model` (annotated `str`): name of the model to get fields form
+    /// - `depth` (annotated `int`; default `3`): depth of recursion into o2m fields
+    ///
+    /// Calls `get_fields_tree` on `base_import.import` (an `@api.model` method: no ids); defined by `base_import.import` in module `base_import`.
+    ///
+    /// Signature: `(model, depth=3)`
+    pub fn get_fields_tree<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model: &str,
+        depth: Option<i64>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.opt("depth", depth);
+        client.call_method("base_import.import", "get_fields_tree", None, method_args)
+    }
+    /// Generates a preview of the uploaded files, and performs fields-matching between the import's file data and the model's columns.
+    ///
+    /// If the headers are not requested (not options.has_headers), returned `matches` and `headers` are both `False`.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `options` (annotated `{str, str, str, bool}`): format-specific options. CSV: {quoting, separator, headers}
+    /// - `count` (annotated `int`; default `10`): number of preview lines to generate
+    ///
+    /// # Returns
+    ///
+    /// Annotated `{dict(str: dict(...)), dict(int, list(str)), list(str), list(list(str))} | {str, str}`: `{fields, matches, headers, preview} | {error, preview}`
+    ///
+    /// Calls `parse_preview` on `base_import.import` records (`ids`); defined by `base_import.import` in module `base_import`.
+    ///
+    /// Signature: `(options, count=10) -> {dict(str: dict(...)), dict(int, list(str)), list(str), list(list(str))} | {str, str}`
+    pub fn parse_preview<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        options: ::serde_json::Value,
+        count: Option<i64>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("options", &options);
+        method_args.opt("count", count);
+        client.call_method("base_import.import", "parse_preview", Some(ids), method_args)
+    }
+}
+impl super::mixins::BaseModel for BaseImportImport {
+    type Update = BaseImportImportUpdate;
 }
 /// Values for creating a `base_import.import` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -8,6 +8,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `module_file`.
 /// Import Module (`base.import.module`): one record, as `search_read` and `read` return it.
 ///
@@ -145,6 +147,63 @@ impl ::runtime::nested::Projection for BaseImportModule {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BaseImportModule {
+    /// `action_module_open` (no documentation on the server).
+    ///
+    /// Calls `action_module_open` on `base.import.module` records (`ids`); defined by `base.import.module` in module `base_import_module`.
+    ///
+    /// Signature: `()`
+    pub fn action_module_open<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "base.import.module",
+                "action_module_open",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_dependencies_to_install_names` (no documentation on the server).
+    ///
+    /// Calls `get_dependencies_to_install_names` on `base.import.module` records (`ids`); defined by `base.import.module` in module `base_import_module`.
+    ///
+    /// Signature: `()`
+    pub fn get_dependencies_to_install_names<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.import.module",
+                "get_dependencies_to_install_names",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `import_module` (no documentation on the server).
+    ///
+    /// Calls `import_module` on `base.import.module` records (`ids`); defined by `base.import.module` in module `base_import_module`.
+    ///
+    /// Signature: `()`
+    pub fn import_module<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.import.module",
+                "import_module",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for BaseImportModule {
+    type Update = BaseImportModuleUpdate;
 }
 /// Values for creating a `base.import.module` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -8,6 +8,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `data`.
 /// Language Export (`base.language.export`): one record, as `search_read` and `read` return it.
 ///
@@ -189,6 +191,29 @@ impl ::runtime::nested::Projection for BaseLanguageExport {
         ::runtime::nested::Relation::display_name("model_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BaseLanguageExport {
+    /// `act_getfile` (no documentation on the server).
+    ///
+    /// Calls `act_getfile` on `base.language.export` records (`ids`); defined by `base.language.export` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn act_getfile<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.language.export",
+                "act_getfile",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for BaseLanguageExport {
+    type Update = BaseLanguageExportUpdate;
 }
 /// Values for creating a `base.language.export` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

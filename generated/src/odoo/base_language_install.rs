@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Install Language (`base.language.install`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -129,6 +131,63 @@ impl ::runtime::nested::Projection for BaseLanguageInstall {
         ::runtime::nested::Relation::display_name("first_lang_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BaseLanguageInstall {
+    /// `lang_install` (no documentation on the server).
+    ///
+    /// Calls `lang_install` on `base.language.install` records (`ids`); defined by `base.language.install` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn lang_install<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.language.install",
+                "lang_install",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `reload` (no documentation on the server).
+    ///
+    /// Calls `reload` on `base.language.install` records (`ids`); defined by `base.language.install` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn reload<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.language.install",
+                "reload",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `switch_lang` (no documentation on the server).
+    ///
+    /// Calls `switch_lang` on `base.language.install` records (`ids`); defined by `base.language.install` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn switch_lang<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.language.install",
+                "switch_lang",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for BaseLanguageInstall {
+    type Update = BaseLanguageInstallUpdate;
 }
 /// Values for creating a `base.language.install` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

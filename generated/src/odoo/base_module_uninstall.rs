@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Module Uninstall (`base.module.uninstall`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -133,6 +135,29 @@ impl ::runtime::nested::Projection for BaseModuleUninstall {
         ::runtime::nested::Relation::display_name("module_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BaseModuleUninstall {
+    /// `action_uninstall` (no documentation on the server).
+    ///
+    /// Calls `action_uninstall` on `base.module.uninstall` records (`ids`); defined by `base.module.uninstall` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_uninstall<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "base.module.uninstall",
+                "action_uninstall",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for BaseModuleUninstall {
+    type Update = BaseModuleUninstallUpdate;
 }
 /// Values for creating a `base.module.uninstall` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

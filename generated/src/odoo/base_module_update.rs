@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Update Module (`base.module.update`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -124,6 +126,46 @@ impl ::runtime::nested::Projection for BaseModuleUpdate {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BaseModuleUpdate {
+    /// `action_module_open` (no documentation on the server).
+    ///
+    /// Calls `action_module_open` on `base.module.update` records (`ids`); defined by `base.module.update` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_module_open<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "base.module.update",
+                "action_module_open",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `update_module` (no documentation on the server).
+    ///
+    /// Calls `update_module` on `base.module.update` records (`ids`); defined by `base.module.update` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn update_module<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.module.update",
+                "update_module",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for BaseModuleUpdate {
+    type Update = BaseModuleUpdateUpdate;
 }
 /// Values for creating a `base.module.update` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

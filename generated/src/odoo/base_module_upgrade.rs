@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Upgrade Module (`base.module.upgrade`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -105,6 +107,79 @@ impl ::runtime::nested::Projection for BaseModuleUpgrade {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BaseModuleUpgrade {
+    /// `config` (no documentation on the server).
+    ///
+    /// Calls `config` on `base.module.upgrade` records (`ids`); defined by `base.module.upgrade` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn config<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.module.upgrade",
+                "config",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_module_list` (no documentation on the server).
+    ///
+    /// Calls `get_module_list` on `base.module.upgrade` (an `@api.model` method: no ids); defined by `base.module.upgrade` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_module_list<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.module.upgrade",
+                "get_module_list",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `upgrade_module` (no documentation on the server).
+    ///
+    /// Calls `upgrade_module` on `base.module.upgrade` records (`ids`); defined by `base.module.upgrade` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn upgrade_module<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.module.upgrade",
+                "upgrade_module",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `upgrade_module_cancel` (no documentation on the server).
+    ///
+    /// Calls `upgrade_module_cancel` on `base.module.upgrade` records (`ids`); defined by `base.module.upgrade` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn upgrade_module_cancel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.module.upgrade",
+                "upgrade_module_cancel",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for BaseModuleUpgrade {
+    type Update = BaseModuleUpgradeUpdate;
 }
 /// Values for creating a `base.module.upgrade` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 10 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Merge Partner Wizard (`base.partner.merge.automatic.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -221,6 +223,117 @@ impl ::runtime::nested::Projection for BasePartnerMergeAutomaticWizard {
         ::runtime::nested::Relation::display_name("dst_partner_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BasePartnerMergeAutomaticWizard {
+    /// Merge Contact button. Merge the selected partners, and redirect to the end screen (since there is no other wizard line to process.
+    ///
+    /// Calls `action_merge` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_merge<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "base.partner.merge.automatic.wizard",
+                "action_merge",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Skip this wizard line. Don't compute any thing, and simply redirect to the new step.
+    ///
+    /// Calls `action_skip` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_skip<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "base.partner.merge.automatic.wizard",
+                "action_skip",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Start the process 'Merge Automatically'. This will fill the wizard with the same mechanism as 'Merge with Manual Check', but instead of refreshing wizard with the current line, it will automatically process all lines by merging partner grouped according to the checked options.
+    ///
+    /// Calls `action_start_automatic_process` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_start_automatic_process<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "base.partner.merge.automatic.wizard",
+                "action_start_automatic_process",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Start the process 'Merge with Manual Check'. Fill the wizard according to the group_by and exclude options, and redirect to the first step (treatment of first wizard line). After, for each subset of partner to merge, the wizard will be actualized.
+    ///
+    /// - Compute the selected groups (with duplication)
+    /// - If the user has selected the `exclude_xxx` fields, avoid the partners
+    ///
+    /// Calls `action_start_manual_process` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_start_manual_process<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "base.partner.merge.automatic.wizard",
+                "action_start_manual_process",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_update_all_process` (no documentation on the server).
+    ///
+    /// Calls `action_update_all_process` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_update_all_process<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "base.partner.merge.automatic.wizard",
+                "action_update_all_process",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `parent_migration_process_cb` (no documentation on the server).
+    ///
+    /// Calls `parent_migration_process_cb` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn parent_migration_process_cb<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "base.partner.merge.automatic.wizard",
+                "parent_migration_process_cb",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for BasePartnerMergeAutomaticWizard {
+    type Update = BasePartnerMergeAutomaticWizardUpdate;
 }
 /// Values for creating a `base.partner.merge.automatic.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

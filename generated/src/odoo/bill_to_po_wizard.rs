@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Bill to Purchase Order (`bill.to.po.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -117,6 +119,46 @@ impl ::runtime::nested::Projection for BillToPoWizard {
         ::runtime::nested::Relation::display_name("purchase_order_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl BillToPoWizard {
+    /// `action_add_downpayment` (no documentation on the server).
+    ///
+    /// Calls `action_add_downpayment` on `bill.to.po.wizard` records (`ids`); defined by `bill.to.po.wizard` in module `purchase`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_downpayment<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "bill.to.po.wizard",
+                "action_add_downpayment",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_add_to_po` (no documentation on the server).
+    ///
+    /// Calls `action_add_to_po` on `bill.to.po.wizard` records (`ids`); defined by `bill.to.po.wizard` in module `purchase`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_to_po<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "bill.to.po.wizard",
+                "action_add_to_po",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for BillToPoWizard {
+    type Update = BillToPoWizardUpdate;
 }
 /// Values for creating a `bill.to.po.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! Default order: `id`.
 //!
 //! fields_get describes no field: an abstract or service model.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out.
 /// Event Alarm Manager (`calendar.alarm_manager`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -24,5 +26,178 @@ impl ::runtime::wire::FromRecord for CalendarAlarmManager {
     ) -> Result<Self, ::runtime::wire::Fail> {
         while r.next()?.is_some() {}
         Ok(CalendarAlarmManager::default())
+    }
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CalendarAlarmManager {
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `calendar.alarm_manager` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "calendar.alarm_manager",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `calendar.alarm_manager` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "calendar.alarm_manager",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `calendar.alarm_manager` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("calendar.alarm_manager", "copy", Some(ids), method_args)
+    }
+    /// Search for some alarms in the interval of time determined by some parameters (after, in_the_next_X_seconds, ...) :param one_date: date of the event to check (not the same that in the event browse if recurrent) :param event: Event browse record :param event_maxdelta: biggest duration from alarms for this event :param in_the_next_X_seconds: looking in the future (in seconds) :param after: if not False: will return alert if after this date (date as string - todo: change in master) :param missing: if not False: will return alert even if we are too late :param notif: Looking for type notification :param mail: looking for type email
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `one_date`
+    /// - `event`
+    /// - `event_maxdelta`
+    /// - `in_the_next_X_seconds`
+    /// - `alarm_type`
+    /// - `after` (default `False`)
+    /// - `missing` (default `False`)
+    ///
+    /// Calls `do_check_alarm_for_one_date` on `calendar.alarm_manager` records (`ids`); defined by `calendar.alarm_manager` in module `calendar`.
+    ///
+    /// Signature: `(one_date, event, event_maxdelta, in_the_next_X_seconds, alarm_type, after=False, missing=False)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn do_check_alarm_for_one_date<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        one_date: ::serde_json::Value,
+        event: ::serde_json::Value,
+        event_maxdelta: ::serde_json::Value,
+        in_the_next_x_seconds: ::serde_json::Value,
+        alarm_type: ::serde_json::Value,
+        after: Option<::serde_json::Value>,
+        missing: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("one_date", &one_date);
+        method_args.arg("event", &event);
+        method_args.arg("event_maxdelta", &event_maxdelta);
+        method_args.arg("in_the_next_X_seconds", &in_the_next_x_seconds);
+        method_args.arg("alarm_type", &alarm_type);
+        method_args.opt("after", after);
+        method_args.opt("missing", missing);
+        client
+            .call_method(
+                "calendar.alarm_manager",
+                "do_check_alarm_for_one_date",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `do_notif_reminder` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `alert`
+    ///
+    /// Calls `do_notif_reminder` on `calendar.alarm_manager` records (`ids`); defined by `calendar.alarm_manager` in module `calendar`.
+    ///
+    /// Signature: `(alert)`
+    pub fn do_notif_reminder<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        alert: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("alert", &alert);
+        client
+            .call_method(
+                "calendar.alarm_manager",
+                "do_notif_reminder",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `get_next_notif` (no documentation on the server).
+    ///
+    /// Calls `get_next_notif` on `calendar.alarm_manager` (an `@api.model` method: no ids); defined by `calendar.alarm_manager` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn get_next_notif<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "calendar.alarm_manager",
+                "get_next_notif",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `calendar.alarm_manager` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("calendar.alarm_manager", "name_create", None, method_args)
     }
 }

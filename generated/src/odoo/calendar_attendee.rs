@@ -5,6 +5,8 @@
 //! Defined by module `calendar`.
 //!
 //! Default order: `create_date ASC`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Calendar Attendee Information (`calendar.attendee`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -194,6 +196,63 @@ impl ::runtime::nested::Projection for CalendarAttendee {
         ::runtime::nested::Relation::display_name("recurrence_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CalendarAttendee {
+    /// Marks event invitation as Accepted.
+    ///
+    /// Calls `do_accept` on `calendar.attendee` records (`ids`); defined by `calendar.attendee` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn do_accept<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "calendar.attendee",
+                "do_accept",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Marks event invitation as Declined.
+    ///
+    /// Calls `do_decline` on `calendar.attendee` records (`ids`); defined by `calendar.attendee` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn do_decline<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "calendar.attendee",
+                "do_decline",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Makes event invitation as Tentative.
+    ///
+    /// Calls `do_tentative` on `calendar.attendee` records (`ids`); defined by `calendar.attendee` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn do_tentative<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "calendar.attendee",
+                "do_tentative",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for CalendarAttendee {
+    type Update = CalendarAttendeeUpdate;
 }
 /// Values for creating a `calendar.attendee` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

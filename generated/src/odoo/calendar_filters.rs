@@ -5,6 +5,8 @@
 //! Defined by module `calendar`.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Calendar Filters (`calendar.filters`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -133,6 +135,30 @@ impl ::runtime::nested::Projection for CalendarFilters {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CalendarFilters {
+    /// `unlink_from_partner_id` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `partner_id`
+    ///
+    /// Calls `unlink_from_partner_id` on `calendar.filters` (an `@api.model` method: no ids); defined by `calendar.filters` in module `calendar`.
+    ///
+    /// Signature: `(partner_id)`
+    pub fn unlink_from_partner_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        partner_id: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("partner_id", &partner_id);
+        client
+            .call_method("calendar.filters", "unlink_from_partner_id", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for CalendarFilters {
+    type Update = CalendarFiltersUpdate;
 }
 /// Values for creating a `calendar.filters` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

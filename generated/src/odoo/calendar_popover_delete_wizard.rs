@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Calendar Popover Delete Wizard (`calendar.popover.delete.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -118,6 +120,67 @@ impl ::runtime::nested::Projection for CalendarPopoverDeleteWizard {
         ::runtime::nested::Relation::display_name("record"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CalendarPopoverDeleteWizard {
+    /// Delete the event based on the specified deletion type.
+    ///
+    /// # Returns
+    ///
+    /// Action URL to redirect to the calendar view
+    ///
+    /// Calls `action_delete` on `calendar.popover.delete.wizard` records (`ids`); defined by `calendar.popover.delete.wizard` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn action_delete<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "calendar.popover.delete.wizard",
+                "action_delete",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Send email notification and delete the event based on the specified deletion type.
+    ///
+    /// Calls `action_send_mail_and_delete` on `calendar.popover.delete.wizard` records (`ids`); defined by `calendar.popover.delete.wizard` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn action_send_mail_and_delete<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "calendar.popover.delete.wizard",
+                "action_send_mail_and_delete",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `close` (no documentation on the server).
+    ///
+    /// Calls `close` on `calendar.popover.delete.wizard` records (`ids`); defined by `calendar.popover.delete.wizard` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn close<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "calendar.popover.delete.wizard",
+                "close",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for CalendarPopoverDeleteWizard {
+    type Update = CalendarPopoverDeleteWizardUpdate;
 }
 /// Values for creating a `calendar.popover.delete.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

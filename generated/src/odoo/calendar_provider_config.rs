@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Calendar Provider Configuration Wizard (`calendar.provider.config`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -156,6 +158,29 @@ impl ::runtime::nested::Projection for CalendarProviderConfig {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CalendarProviderConfig {
+    /// Called by the wizard to configure an external calendar provider without requiring users to access the general settings page. Make sure that the provider calendar module is installed or install it. Then, set the API keys into the applicable config parameters.
+    ///
+    /// Calls `action_calendar_prepare_external_provider_sync` on `calendar.provider.config` records (`ids`); defined by `calendar.provider.config` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn action_calendar_prepare_external_provider_sync<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "calendar.provider.config",
+                "action_calendar_prepare_external_provider_sync",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for CalendarProviderConfig {
+    type Update = CalendarProviderConfigUpdate;
 }
 /// Values for creating a `calendar.provider.config` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

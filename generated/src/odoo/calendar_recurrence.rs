@@ -5,6 +5,8 @@
 //! Defined by module `calendar`.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Event Recurrence Rule (`calendar.recurrence`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -302,6 +304,29 @@ impl ::runtime::nested::Projection for CalendarRecurrence {
         ::runtime::nested::Relation::display_name("trigger_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CalendarRecurrence {
+    /// `get_recurrence_name` (no documentation on the server).
+    ///
+    /// Calls `get_recurrence_name` on `calendar.recurrence` records (`ids`); defined by `calendar.recurrence` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn get_recurrence_name<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "calendar.recurrence",
+                "get_recurrence_name",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for CalendarRecurrence {
+    type Update = CalendarRecurrenceUpdate;
 }
 /// Values for creating a `calendar.recurrence` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

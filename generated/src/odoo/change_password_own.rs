@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// User, change own password wizard (`change.password.own`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -113,6 +115,29 @@ impl ::runtime::nested::Projection for ChangePasswordOwn {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ChangePasswordOwn {
+    /// `change_password` (no documentation on the server).
+    ///
+    /// Calls `change_password` on `change.password.own` records (`ids`); defined by `change.password.own` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn change_password<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "change.password.own",
+                "change_password",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ChangePasswordOwn {
+    type Update = ChangePasswordOwnUpdate;
 }
 /// Values for creating a `change.password.own` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// User, Change Password Wizard (`change.password.user`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -135,6 +137,29 @@ impl ::runtime::nested::Projection for ChangePasswordUser {
         ::runtime::nested::Relation::display_name("wizard_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ChangePasswordUser {
+    /// `change_password_button` (no documentation on the server).
+    ///
+    /// Calls `change_password_button` on `change.password.user` records (`ids`); defined by `change.password.user` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn change_password_button<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "change.password.user",
+                "change_password_button",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ChangePasswordUser {
+    type Update = ChangePasswordUserUpdate;
 }
 /// Values for creating a `change.password.user` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

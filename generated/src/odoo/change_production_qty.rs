@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Change Production Qty (`change.production.qty`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -116,6 +118,29 @@ impl ::runtime::nested::Projection for ChangeProductionQty {
         ::runtime::nested::Relation::display_name("mo_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ChangeProductionQty {
+    /// `change_prod_qty` (no documentation on the server).
+    ///
+    /// Calls `change_prod_qty` on `change.production.qty` records (`ids`); defined by `change.production.qty` in module `mrp`.
+    ///
+    /// Signature: `()`
+    pub fn change_prod_qty<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "change.production.qty",
+                "change_prod_qty",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ChangeProductionQty {
+    type Update = ChangeProductionQtyUpdate;
 }
 /// Values for creating a `change.production.qty` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

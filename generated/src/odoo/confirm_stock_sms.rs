@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Confirm Stock SMS (`confirm.stock.sms`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -106,6 +108,46 @@ impl ::runtime::nested::Projection for ConfirmStockSms {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ConfirmStockSms {
+    /// `dont_send_sms` (no documentation on the server).
+    ///
+    /// Calls `dont_send_sms` on `confirm.stock.sms` records (`ids`); defined by `confirm.stock.sms` in module `stock_sms`.
+    ///
+    /// Signature: `()`
+    pub fn dont_send_sms<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "confirm.stock.sms",
+                "dont_send_sms",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `send_sms` (no documentation on the server).
+    ///
+    /// Calls `send_sms` on `confirm.stock.sms` records (`ids`); defined by `confirm.stock.sms` in module `stock_sms`.
+    ///
+    /// Signature: `()`
+    pub fn send_sms<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "confirm.stock.sms",
+                "send_sms",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ConfirmStockSms {
+    type Update = ConfirmStockSmsUpdate;
 }
 /// Values for creating a `confirm.stock.sms` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

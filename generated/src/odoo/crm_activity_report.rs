@@ -5,6 +5,8 @@
 //! Defined by module `crm`.
 //!
 //! Default order: `id`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// CRM Activity Analysis (`crm.activity.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -237,6 +239,9 @@ impl ::runtime::nested::Projection for CrmActivityReport {
         ::runtime::nested::Relation::display_name("team_id"),
         ::runtime::nested::Relation::display_name("user_id"),
     ];
+}
+impl super::mixins::BaseModel for CrmActivityReport {
+    type Update = CrmActivityReportUpdate;
 }
 /// Values for creating a `crm.activity.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `crm_iap_mine`.
 //!
 //! Default order: `id`.
+//!
+//! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// CRM Lead Mining Request (`crm.iap.lead.mining.request`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -332,6 +334,97 @@ impl ::runtime::nested::Projection for CrmIapLeadMiningRequest {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CrmIapLeadMiningRequest {
+    /// `action_buy_credits` (no documentation on the server).
+    ///
+    /// Calls `action_buy_credits` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
+    ///
+    /// Signature: `()`
+    pub fn action_buy_credits<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.iap.lead.mining.request",
+                "action_buy_credits",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_draft` (no documentation on the server).
+    ///
+    /// Calls `action_draft` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
+    ///
+    /// Signature: `()`
+    pub fn action_draft<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.iap.lead.mining.request",
+                "action_draft",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_get_lead_action` (no documentation on the server).
+    ///
+    /// Calls `action_get_lead_action` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
+    ///
+    /// Signature: `()`
+    pub fn action_get_lead_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.iap.lead.mining.request",
+                "action_get_lead_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_get_opportunity_action` (no documentation on the server).
+    ///
+    /// Calls `action_get_opportunity_action` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
+    ///
+    /// Signature: `()`
+    pub fn action_get_opportunity_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.iap.lead.mining.request",
+                "action_get_opportunity_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_submit` (no documentation on the server).
+    ///
+    /// Calls `action_submit` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
+    ///
+    /// Signature: `()`
+    pub fn action_submit<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.iap.lead.mining.request",
+                "action_submit",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for CrmIapLeadMiningRequest {
+    type Update = CrmIapLeadMiningRequestUpdate;
 }
 /// Values for creating a `crm.iap.lead.mining.request` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

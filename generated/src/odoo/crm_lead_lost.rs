@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Get Lost Reason (`crm.lead.lost`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -123,6 +125,29 @@ impl ::runtime::nested::Projection for CrmLeadLost {
         ::runtime::nested::Relation::display_name("lost_reason_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CrmLeadLost {
+    /// Mark lead as lost and apply the loss reason
+    ///
+    /// Calls `action_lost_reason_apply` on `crm.lead.lost` records (`ids`); defined by `crm.lead.lost` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_lost_reason_apply<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.lead.lost",
+                "action_lost_reason_apply",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for CrmLeadLost {
+    type Update = CrmLeadLostUpdate;
 }
 /// Values for creating a `crm.lead.lost` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Update the probabilities (`crm.lead.pls.update`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -114,6 +116,29 @@ impl ::runtime::nested::Projection for CrmLeadPlsUpdate {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CrmLeadPlsUpdate {
+    /// `action_update_crm_lead_probabilities` (no documentation on the server).
+    ///
+    /// Calls `action_update_crm_lead_probabilities` on `crm.lead.pls.update` records (`ids`); defined by `crm.lead.pls.update` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_update_crm_lead_probabilities<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.lead.pls.update",
+                "action_update_crm_lead_probabilities",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for CrmLeadPlsUpdate {
+    type Update = CrmLeadPlsUpdateUpdate;
 }
 /// Values for creating a `crm.lead.pls.update` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

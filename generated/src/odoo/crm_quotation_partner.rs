@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Create new or use existing Customer on new Quotation (`crm.quotation.partner`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -130,6 +132,29 @@ impl ::runtime::nested::Projection for CrmQuotationPartner {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl CrmQuotationPartner {
+    /// Convert lead to opportunity or merge lead and opportunity and open the freshly created opportunity view.
+    ///
+    /// Calls `action_apply` on `crm.quotation.partner` records (`ids`); defined by `crm.quotation.partner` in module `sale_crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_apply<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.quotation.partner",
+                "action_apply",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for CrmQuotationPartner {
+    type Update = CrmQuotationPartnerUpdate;
 }
 /// Values for creating a `crm.quotation.partner` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `sales_team`; extended by `crm`, `sale`, `sale_crm`.
 //!
 //! Default order: `sequence ASC, create_date DESC, id DESC`.
+//!
+//! 27 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Sales Team (`crm.team`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -726,6 +728,140 @@ impl ::runtime::nested::Projection for CrmTeam {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl CrmTeam {
+    /// Manual (direct) leads assignment. This method both
+    ///
+    /// - assigns leads to teams given by self;
+    /// - assigns leads to salespersons belonging to self;
+    ///
+    /// See sub methods for more details about assign process.
+    ///
+    /// # Returns
+    ///
+    /// action, a client notification giving some insights on assign process;
+    ///
+    /// Calls `action_assign_leads` on `crm.team` records (`ids`); defined by `crm.team` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_assign_leads<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.team",
+                "action_assign_leads",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_leads` (no documentation on the server).
+    ///
+    /// Calls `action_open_leads` on `crm.team` records (`ids`); defined by `crm.team` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_leads<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.team",
+                "action_open_leads",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_unassigned_leads` (no documentation on the server).
+    ///
+    /// Calls `action_open_unassigned_leads` on `crm.team` records (`ids`); defined by `crm.team` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_unassigned_leads<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.team",
+                "action_open_unassigned_leads",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_opportunity_forecast` (no documentation on the server).
+    ///
+    /// Calls `action_opportunity_forecast` on `crm.team` (an `@api.model` method: no ids); defined by `crm.team` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_opportunity_forecast<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.team",
+                "action_opportunity_forecast",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Skeleton function to be overloaded It will return the adequate action depending on the Sales Team's options.
+    ///
+    /// Calls `action_primary_channel_button` on `crm.team` records (`ids`); defined by `crm.team` in module `sales_team`.
+    ///
+    /// Signature: `()`
+    pub fn action_primary_channel_button<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.team",
+                "action_primary_channel_button",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_your_pipeline` (no documentation on the server).
+    ///
+    /// Calls `action_your_pipeline` on `crm.team` (an `@api.model` method: no ids); defined by `crm.team` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_your_pipeline<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "crm.team",
+                "action_your_pipeline",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `update_invoiced_target` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `value`
+    ///
+    /// Calls `update_invoiced_target` on `crm.team` records (`ids`); defined by `crm.team` in module `sale`.
+    ///
+    /// Signature: `(value)`
+    pub fn update_invoiced_target<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        value: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("value", &value);
+        client.call_method("crm.team", "update_invoiced_target", Some(ids), method_args)
+    }
+}
+impl super::mixins::BaseModel for CrmTeam {
+    type Update = CrmTeamUpdate;
+}
+impl super::mixins::MailThread for CrmTeam {}
 /// Values for creating a `crm.team` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmTeamCreate {

@@ -6,6 +6,8 @@
 //!
 //! Default order: `create_date ASC, id`.
 //!
+//! 20 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image_128`, `image_1920`.
 /// Sales Team Member (`crm.team.member`): one record, as `search_read` and `read` return it.
 ///
@@ -387,6 +389,10 @@ impl ::runtime::nested::Projection for CrmTeamMember {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+impl super::mixins::BaseModel for CrmTeamMember {
+    type Update = CrmTeamMemberUpdate;
+}
+impl super::mixins::MailThread for CrmTeamMember {}
 /// Values for creating a `crm.team.member` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct CrmTeamMemberCreate {

@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `account`, `product`.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Decimal Precision (`decimal.precision`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -111,6 +113,29 @@ impl ::runtime::nested::Projection for DecimalPrecision {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl DecimalPrecision {
+    /// `precision_get` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `application`
+    ///
+    /// Calls `precision_get` on `decimal.precision` (an `@api.model` method: no ids); defined by `decimal.precision` in module `base`.
+    ///
+    /// Signature: `(application)`
+    pub fn precision_get<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        application: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("application", &application);
+        client.call_method("decimal.precision", "precision_get", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for DecimalPrecision {
+    type Update = DecimalPrecisionUpdate;
 }
 /// Values for creating a `decimal.precision` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

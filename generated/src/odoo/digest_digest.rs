@@ -5,6 +5,8 @@
 //! Defined by module `digest`; extended by `account`, `crm`, `project`, `sale_management`.
 //!
 //! Default order: `id`.
+//!
+//! 11 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Digest (`digest.digest`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -290,6 +292,138 @@ impl ::runtime::nested::Projection for DigestDigest {
         ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl DigestDigest {
+    /// `action_activate` (no documentation on the server).
+    ///
+    /// Calls `action_activate` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
+    ///
+    /// Signature: `()`
+    pub fn action_activate<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "digest.digest",
+                "action_activate",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_deactivate` (no documentation on the server).
+    ///
+    /// Calls `action_deactivate` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
+    ///
+    /// Signature: `()`
+    pub fn action_deactivate<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "digest.digest",
+                "action_deactivate",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Send digests emails to all the registered users.
+    ///
+    /// Calls `action_send` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
+    ///
+    /// Signature: `()`
+    pub fn action_send<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "digest.digest",
+                "action_send",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Manually send digests emails to all registered users. In that case do not update periodicity as this is not an automation rule that could be considered as unwanted spam.
+    ///
+    /// Calls `action_send_manual` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
+    ///
+    /// Signature: `()`
+    pub fn action_send_manual<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "digest.digest",
+                "action_send_manual",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set_periodicity` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `periodicity`
+    ///
+    /// Calls `action_set_periodicity` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
+    ///
+    /// Signature: `(periodicity)`
+    pub fn action_set_periodicity<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        periodicity: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("periodicity", &periodicity);
+        client
+            .call_method(
+                "digest.digest",
+                "action_set_periodicity",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `action_subscribe` (no documentation on the server).
+    ///
+    /// Calls `action_subscribe` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
+    ///
+    /// Signature: `()`
+    pub fn action_subscribe<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "digest.digest",
+                "action_subscribe",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_unsubscribe` (no documentation on the server).
+    ///
+    /// Calls `action_unsubscribe` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
+    ///
+    /// Signature: `()`
+    pub fn action_unsubscribe<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "digest.digest",
+                "action_unsubscribe",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for DigestDigest {
+    type Update = DigestDigestUpdate;
 }
 /// Values for creating a `digest.digest` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

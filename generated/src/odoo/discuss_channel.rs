@@ -6,6 +6,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 34 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_128`, `image_128`.
 /// Discussion Channel (`discuss.channel`): one record, as `search_read` and `read` return it.
 ///
@@ -457,6 +459,313 @@ impl ::runtime::nested::Projection for DiscussChannel {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl DiscussChannel {
+    /// `action_unfollow` (no documentation on the server).
+    ///
+    /// Calls `action_unfollow` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_unfollow<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "discuss.channel",
+                "action_unfollow",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Adds the given partner_ids and guest_ids as member of self channels.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `partner_ids` (default `None`)
+    /// - `guest_ids` (default `None`)
+    /// - `invite_to_rtc_call` (default `False`)
+    /// - `post_joined_message` (default `True`)
+    ///
+    /// Calls `add_members` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(partner_ids=None, guest_ids=None, invite_to_rtc_call=False, post_joined_message=True)`
+    pub fn add_members<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        partner_ids: Option<::serde_json::Value>,
+        guest_ids: Option<::serde_json::Value>,
+        invite_to_rtc_call: Option<::serde_json::Value>,
+        post_joined_message: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("partner_ids", partner_ids);
+        method_args.opt("guest_ids", guest_ids);
+        method_args.opt("invite_to_rtc_call", invite_to_rtc_call);
+        method_args.opt("post_joined_message", post_joined_message);
+        client.call_method("discuss.channel", "add_members", Some(ids), method_args)
+    }
+    /// `channel_change_description` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `description`
+    ///
+    /// Calls `channel_change_description` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(description)`
+    pub fn channel_change_description<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        description: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("description", &description);
+        client
+            .call_method(
+                "discuss.channel",
+                "channel_change_description",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Broadcast the channel_fetched notification to channel members
+    ///
+    /// Calls `channel_fetched` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn channel_fetched<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "discuss.channel",
+                "channel_fetched",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Shortcut to add the current user as member of self channels. Prefer calling add_members() directly when possible.
+    ///
+    /// Calls `channel_join` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn channel_join<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "discuss.channel",
+                "channel_join",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `channel_pin` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `pinned` (default `False`)
+    ///
+    /// Calls `channel_pin` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(pinned=False)`
+    pub fn channel_pin<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        pinned: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("pinned", pinned);
+        client.call_method("discuss.channel", "channel_pin", Some(ids), method_args)
+    }
+    /// `channel_rename` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `name`
+    ///
+    /// Calls `channel_rename` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(name)`
+    pub fn channel_rename<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("discuss.channel", "channel_rename", Some(ids), method_args)
+    }
+    /// `channel_set_custom_name` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `name`
+    ///
+    /// Calls `channel_set_custom_name` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(name)`
+    pub fn channel_set_custom_name<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client
+            .call_method(
+                "discuss.channel",
+                "channel_set_custom_name",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `execute_command_help` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// Calls `execute_command_help` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(kwargs)`
+    pub fn execute_command_help<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.extra(kwargs);
+        client
+            .call_method(
+                "discuss.channel",
+                "execute_command_help",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `execute_command_leave` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// Calls `execute_command_leave` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(kwargs)`
+    pub fn execute_command_leave<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.extra(kwargs);
+        client
+            .call_method(
+                "discuss.channel",
+                "execute_command_leave",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `execute_command_who` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// Calls `execute_command_who` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(kwargs)`
+    pub fn execute_command_who<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.extra(kwargs);
+        client
+            .call_method(
+                "discuss.channel",
+                "execute_command_who",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Return 'limit'-first channels' name, channel_type and group_public_id fields such that the name matches a 'search' string. Exclude channels of type chat (DM) and group.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `search`
+    /// - `limit` (default `8`)
+    ///
+    /// Calls `get_mention_suggestions` on `discuss.channel` (an `@api.model` method: no ids); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(search, limit=8)`
+    pub fn get_mention_suggestions<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        search: ::serde_json::Value,
+        limit: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("search", &search);
+        method_args.opt("limit", limit);
+        client
+            .call_method("discuss.channel", "get_mention_suggestions", None, method_args)
+    }
+    /// Send channel invitation emails to a list of email addresses. Existing members' email addresses are ignored.
+    ///
+    /// # Parameters
+    ///
+    /// - `emails` (annotated `list[str]`): List of email addresses to invite.
+    ///
+    /// Calls `invite_by_email` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(emails)`
+    pub fn invite_by_email<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        emails: &[&str],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("emails", &emails);
+        client.call_method("discuss.channel", "invite_by_email", Some(ids), method_args)
+    }
+    /// (Un)pin a message on the channel and send a notification to the members. :param message_id: id of the message to be pinned. :param pinned: whether the message should be pinned or unpinned.
+    ///
+    /// # Parameters
+    ///
+    /// - `message_id`
+    /// - `pinned`
+    ///
+    /// Calls `set_message_pin` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
+    ///
+    /// Signature: `(message_id, pinned)`
+    pub fn set_message_pin<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        message_id: ::serde_json::Value,
+        pinned: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("message_id", &message_id);
+        method_args.arg("pinned", &pinned);
+        client.call_method("discuss.channel", "set_message_pin", Some(ids), method_args)
+    }
+}
+impl super::mixins::BaseModel for DiscussChannel {
+    type Update = DiscussChannelUpdate;
+}
+impl super::mixins::MailThread for DiscussChannel {}
 /// Values for creating a `discuss.channel` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct DiscussChannelCreate {

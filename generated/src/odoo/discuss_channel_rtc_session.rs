@@ -5,6 +5,8 @@
 //! Defined by module `mail`.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Mail RTC session (`discuss.channel.rtc.session`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -169,6 +171,29 @@ impl ::runtime::nested::Projection for DiscussChannelRtcSession {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl DiscussChannelRtcSession {
+    /// `action_disconnect` (no documentation on the server).
+    ///
+    /// Calls `action_disconnect` on `discuss.channel.rtc.session` records (`ids`); defined by `discuss.channel.rtc.session` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_disconnect<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "discuss.channel.rtc.session",
+                "action_disconnect",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for DiscussChannelRtcSession {
+    type Update = DiscussChannelRtcSessionUpdate;
 }
 /// Values for creating a `discuss.channel.rtc.session` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `mail`; extended by `google_gmail`.
 //!
 //! Default order: `priority`.
+//!
+//! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`GoogleGmailMixin`](super::mixins::GoogleGmailMixin) (in the prelude).
 /// Incoming Mail Server (`fetchmail.server`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -306,6 +308,81 @@ impl ::runtime::nested::Projection for FetchmailServer {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl FetchmailServer {
+    /// `button_confirm_login` (no documentation on the server).
+    ///
+    /// Calls `button_confirm_login` on `fetchmail.server` records (`ids`); defined by `fetchmail.server` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn button_confirm_login<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "fetchmail.server",
+                "button_confirm_login",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Action to fetch the mail from the current server.
+    ///
+    /// Calls `fetch_mail` on `fetchmail.server` records (`ids`); defined by `fetchmail.server` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn fetch_mail<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "fetchmail.server",
+                "fetch_mail",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `onchange_server_type` (no documentation on the server).
+    ///
+    /// Calls `onchange_server_type` on `fetchmail.server` records (`ids`); defined by `fetchmail.server` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn onchange_server_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "fetchmail.server",
+                "onchange_server_type",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `set_draft` (no documentation on the server).
+    ///
+    /// Calls `set_draft` on `fetchmail.server` records (`ids`); defined by `fetchmail.server` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn set_draft<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "fetchmail.server",
+                "set_draft",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for FetchmailServer {
+    type Update = FetchmailServerUpdate;
+}
+impl super::mixins::GoogleGmailMixin for FetchmailServer {}
 /// Values for creating a `fetchmail.server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct FetchmailServerCreate {

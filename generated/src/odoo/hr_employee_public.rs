@@ -6,6 +6,8 @@
 //!
 //! Default order: `name`.
 //!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Public Employee (`hr.employee.public`): one record, as `search_read` and `read` return it.
 ///
@@ -538,6 +540,36 @@ impl ::runtime::nested::Projection for HrEmployeePublic {
         ::runtime::nested::Relation::display_name("work_location_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl HrEmployeePublic {
+    /// `get_avatar_card_data` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `fields`
+    ///
+    /// Calls `get_avatar_card_data` on `hr.employee.public` records (`ids`); defined by `hr.employee.public` in module `hr`.
+    ///
+    /// Signature: `(fields)`
+    pub fn get_avatar_card_data<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        fields: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("fields", &fields);
+        client
+            .call_method(
+                "hr.employee.public",
+                "get_avatar_card_data",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for HrEmployeePublic {
+    type Update = HrEmployeePublicUpdate;
 }
 /// Values for creating a `hr.employee.public` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

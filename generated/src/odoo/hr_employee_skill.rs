@@ -5,6 +5,8 @@
 //! Defined by module `hr_skills`.
 //!
 //! Default order: `skill_type_id, skill_level_id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Skill level for an employee (`hr.employee.skill`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -157,6 +159,63 @@ impl ::runtime::nested::Projection for HrEmployeeSkill {
         ::runtime::nested::Relation::display_name("skill_type_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl HrEmployeeSkill {
+    /// `action_save` (no documentation on the server).
+    ///
+    /// Calls `action_save` on `hr.employee.skill` records (`ids`); defined by `hr.employee.skill` in module `hr_skills`.
+    ///
+    /// Signature: `()`
+    pub fn action_save<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "hr.employee.skill",
+                "action_save",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_current_skills_by_employee` (no documentation on the server).
+    ///
+    /// Calls `get_current_skills_by_employee` on `hr.employee.skill` records (`ids`); defined by `hr.employee.skill` in module `hr_skills`.
+    ///
+    /// Signature: `()`
+    pub fn get_current_skills_by_employee<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "hr.employee.skill",
+                "get_current_skills_by_employee",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `open_hr_employee_skill_modal` (no documentation on the server).
+    ///
+    /// Calls `open_hr_employee_skill_modal` on `hr.employee.skill` records (`ids`); defined by `hr.employee.skill` in module `hr_skills`.
+    ///
+    /// Signature: `()`
+    pub fn open_hr_employee_skill_modal<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "hr.employee.skill",
+                "open_hr_employee_skill_modal",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for HrEmployeeSkill {
+    type Update = HrEmployeeSkillUpdate;
 }
 /// Values for creating a `hr.employee.skill` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `hr`.
 //!
 //! Default order: `sequence`.
+//!
+//! 20 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Job Position (`hr.job`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -326,6 +328,10 @@ impl ::runtime::nested::Projection for HrJob {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+impl super::mixins::BaseModel for HrJob {
+    type Update = HrJobUpdate;
+}
+impl super::mixins::MailThread for HrJob {}
 /// Values for creating a `hr.job` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct HrJobCreate {

@@ -5,6 +5,8 @@
 //! Defined by module `hr_skills`.
 //!
 //! Default order: `line_type_id, date_end desc, date_start desc`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Resume line of an employee (`hr.resume.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -159,6 +161,9 @@ impl ::runtime::nested::Projection for HrResumeLine {
         ::runtime::nested::Relation::display_name("line_type_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for HrResumeLine {
+    type Update = HrResumeLineUpdate;
 }
 /// Values for creating a `hr.resume.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

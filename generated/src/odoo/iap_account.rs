@@ -5,6 +5,8 @@
 //! Defined by module `iap`; extended by `iap_mail`, `sms`.
 //!
 //! Default order: `id`.
+//!
+//! 29 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// IAP Account (`iap.account`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -325,6 +327,175 @@ impl ::runtime::nested::Projection for IapAccount {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl IapAccount {
+    /// `action_buy_credits` (no documentation on the server).
+    ///
+    /// Calls `action_buy_credits` on `iap.account` records (`ids`); defined by `iap.account` in module `iap`.
+    ///
+    /// Signature: `()`
+    pub fn action_buy_credits<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "iap.account",
+                "action_buy_credits",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_registration_wizard` (no documentation on the server).
+    ///
+    /// Calls `action_open_registration_wizard` on `iap.account` records (`ids`); defined by `iap.account` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_registration_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "iap.account",
+                "action_open_registration_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_sender_name_wizard` (no documentation on the server).
+    ///
+    /// Calls `action_open_sender_name_wizard` on `iap.account` records (`ids`); defined by `iap.account` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_sender_name_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "iap.account",
+                "action_open_sender_name_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `service_name`
+    /// - `force_create` (default `True`)
+    ///
+    /// Calls `get` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
+    ///
+    /// Signature: `(service_name, force_create=True)`
+    pub fn get<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        service_name: ::serde_json::Value,
+        force_create: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("service_name", &service_name);
+        method_args.opt("force_create", force_create);
+        client.call_method("iap.account", "get", None, method_args)
+    }
+    /// `get_account_id` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `service_name`
+    ///
+    /// Calls `get_account_id` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
+    ///
+    /// Signature: `(service_name)`
+    pub fn get_account_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        service_name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("service_name", &service_name);
+        client.call_method("iap.account", "get_account_id", None, method_args)
+    }
+    /// Called notably by ajax partner_autocomplete.
+    ///
+    /// Calls `get_config_account_url` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
+    ///
+    /// Signature: `()`
+    pub fn get_config_account_url<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "iap.account",
+                "get_config_account_url",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_credits` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `service_name`
+    ///
+    /// Calls `get_credits` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
+    ///
+    /// Signature: `(service_name)`
+    pub fn get_credits<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        service_name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("service_name", &service_name);
+        client.call_method("iap.account", "get_credits", None, method_args)
+    }
+    /// Called notably by: buy more widget, partner_autocomplete, snailmail, ...
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `service_name`
+    /// - `account_token` (default `None`)
+    ///
+    /// Calls `get_credits_url` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
+    ///
+    /// Signature: `(service_name, account_token=None)`
+    pub fn get_credits_url<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        service_name: ::serde_json::Value,
+        account_token: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("service_name", &service_name);
+        method_args.opt("account_token", account_token);
+        client.call_method("iap.account", "get_credits_url", None, method_args)
+    }
+    /// `validate_warning_alerts` (no documentation on the server).
+    ///
+    /// Calls `validate_warning_alerts` on `iap.account` records (`ids`); defined by `iap.account` in module `iap`.
+    ///
+    /// Signature: `()`
+    pub fn validate_warning_alerts<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "iap.account",
+                "validate_warning_alerts",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for IapAccount {
+    type Update = IapAccountUpdate;
+}
+impl super::mixins::MailThread for IapAccount {}
 /// Values for creating a `iap.account` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IapAccountCreate {

@@ -6,6 +6,8 @@
 //!
 //! Default order: `name`.
 //!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`IrActionsActions`](super::mixins::IrActionsActions) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `views`.
 /// Action Window (`ir.actions.act_window`): one record, as `search_read` and `read` return it.
 ///
@@ -318,6 +320,10 @@ impl ::runtime::nested::Projection for IrActionsActWindow {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+impl super::mixins::BaseModel for IrActionsActWindow {
+    type Update = IrActionsActWindowUpdate;
+}
+impl super::mixins::IrActionsActions for IrActionsActWindow {}
 /// Values for creating a `ir.actions.act_window` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActWindowCreate {

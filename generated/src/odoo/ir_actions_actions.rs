@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `name`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`IrActionsActions`](super::mixins::IrActionsActions) (in the prelude).
 /// Actions (`ir.actions.actions`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -170,6 +172,10 @@ impl ::runtime::nested::Projection for IrActionsActions {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+impl super::mixins::BaseModel for IrActionsActions {
+    type Update = IrActionsActionsUpdate;
+}
+impl super::mixins::IrActionsActions for IrActionsActions {}
 /// Values for creating a `ir.actions.actions` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsActionsCreate {

@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `account`, `purchase`, `sale_pdf_quote_builder`, `snailmail`, `stock`.
 //!
 //! Default order: `name, id`.
+//!
+//! 16 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`IrActionsActions`](super::mixins::IrActionsActions) (in the prelude).
 /// Report Action (`ir.actions.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -296,6 +298,255 @@ impl ::runtime::nested::Projection for IrActionsReport {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl IrActionsReport {
+    /// Used in the ir.actions.report form view in order to search naively after the view(s) used in the rendering.
+    ///
+    /// Calls `associated_view` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn associated_view<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.report",
+                "associated_view",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `barcode` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `barcode_type`
+    /// - `value`
+    /// - `kwargs`: extra keyword arguments (`**kwargs`), sent as given
+    ///
+    /// Calls `barcode` on `ir.actions.report` (an `@api.model` method: no ids); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `(barcode_type, value, kwargs)`
+    pub fn barcode<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        barcode_type: ::serde_json::Value,
+        value: ::serde_json::Value,
+        kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("barcode_type", &barcode_type);
+        method_args.arg("value", &value);
+        method_args.extra(kwargs);
+        client.call_method("ir.actions.report", "barcode", None, method_args)
+    }
+    /// Create a contextual action for each report.
+    ///
+    /// Calls `create_action` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn create_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.report",
+                "create_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Hook for extension.
+    ///
+    /// This function returns the available QR-code masks, in the form of a list of (code, mask_function) elements, where code is a string identifying the mask uniquely, and mask_function is a function returning a reportlab Drawing object with the result of the mask, and taking as parameters:
+    ///
+    /// - width of the QR-code, in pixels
+    /// - height of the QR-code, in pixels
+    /// - reportlab Drawing object containing the barcode to apply the mask on
+    ///
+    /// Calls `get_available_barcode_masks` on `ir.actions.report` (an `@api.model` method: no ids); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_available_barcode_masks<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.report",
+                "get_available_barcode_masks",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_paperformat` (no documentation on the server).
+    ///
+    /// Calls `get_paperformat` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_paperformat<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.report",
+                "get_paperformat",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_paperformat_by_xmlid` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `xml_id`
+    ///
+    /// Calls `get_paperformat_by_xmlid` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `(xml_id)`
+    pub fn get_paperformat_by_xmlid<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        xml_id: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("xml_id", &xml_id);
+        client
+            .call_method(
+                "ir.actions.report",
+                "get_paperformat_by_xmlid",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Return the list of ids of actions for which the domain is satisfied by at least one record in record_ids. :param model: the model of the records to validate :param record_ids: list of ids of records to validate
+    ///
+    /// # Parameters
+    ///
+    /// - `model`
+    /// - `record_ids`
+    ///
+    /// Calls `get_valid_action_reports` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `(model, record_ids)`
+    pub fn get_valid_action_reports<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        model: ::serde_json::Value,
+        record_ids: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.arg("record_ids", &record_ids);
+        client
+            .call_method(
+                "ir.actions.report",
+                "get_valid_action_reports",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Get the current state of wkhtmltopdf: install, ok, upgrade, workers or broken. * install: Starting state. * upgrade: The binary is an older version (\< 0.12.0). * ok: A binary was found with a recent version (\>= 0.12.0). * workers: Not enough workers found to perform the pdf rendering process (\< 2 workers). * broken: A binary was found but not responding.
+    ///
+    /// # Returns
+    ///
+    /// wkhtmltopdf_state
+    ///
+    /// Calls `get_wkhtmltopdf_state` on `ir.actions.report` (an `@api.model` method: no ids); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_wkhtmltopdf_state<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.report",
+                "get_wkhtmltopdf_state",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return an action of type ir.actions.report.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `docids`: id/ids/browse record of the records to print (if not used, pass an empty list)
+    /// - `data` (default `None`)
+    /// - `config` (annotated `bool`; default `True`)
+    ///
+    /// # Returns
+    ///
+    /// Annotated `bytes`
+    ///
+    /// Calls `report_action` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `(docids, data=None, config=True) -> bytes`
+    pub fn report_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        docids: ::serde_json::Value,
+        data: Option<::serde_json::Value>,
+        config: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("docids", &docids);
+        method_args.opt("data", data);
+        method_args.opt("config", config);
+        client.call_method("ir.actions.report", "report_action", Some(ids), method_args)
+    }
+    /// Retrieve an attachment for a specific record.
+    ///
+    /// # Parameters
+    ///
+    /// - `record`: The record owning of the attachment.
+    ///
+    /// # Returns
+    ///
+    /// A recordset of length \<=1 or None
+    ///
+    /// Calls `retrieve_attachment` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `(record)`
+    pub fn retrieve_attachment<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        record: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("record", &record);
+        client
+            .call_method(
+                "ir.actions.report",
+                "retrieve_attachment",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Remove the contextual actions created for the reports.
+    ///
+    /// Calls `unlink_action` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn unlink_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.report",
+                "unlink_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for IrActionsReport {
+    type Update = IrActionsReportUpdate;
+}
+impl super::mixins::IrActionsActions for IrActionsReport {}
 /// Values for creating a `ir.actions.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsReportCreate {

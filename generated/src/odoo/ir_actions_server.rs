@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `mail`, `sms`.
 //!
 //! Default order: `sequence,name`.
+//!
+//! 36 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 30 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`IrActionsActions`](super::mixins::IrActionsActions), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Server Action (`ir.actions.server`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -612,6 +614,137 @@ impl ::runtime::nested::Projection for IrActionsServer {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl IrActionsServer {
+    /// `action_open_parent_action` (no documentation on the server).
+    ///
+    /// Calls `action_open_parent_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_parent_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.actions.server",
+                "action_open_parent_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_scheduled_action` (no documentation on the server).
+    ///
+    /// Calls `action_open_scheduled_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_scheduled_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.actions.server",
+                "action_open_scheduled_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Create a contextual action for each server action.
+    ///
+    /// Calls `create_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn create_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.server",
+                "create_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `history_wizard_action` (no documentation on the server).
+    ///
+    /// Calls `history_wizard_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn history_wizard_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.server",
+                "history_wizard_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Runs the server action. For each server action, the `_run_action_{TYPE}[_multi]` method is called. This allows easy overriding of the server actions.
+    ///
+    /// The `_multi` suffix means the runner can operate on multiple records, otherwise if there are multiple records the runner will be called once for each.
+    ///
+    /// The call context should contain the following keys:
+    ///
+    /// active_id
+    ///
+    /// id of the current object (single mode)
+    ///
+    /// active_model
+    ///
+    /// current model that should equal the action's model
+    ///
+    /// active_ids (optional)
+    ///
+    /// ids of the current records (mass mode). If `active_ids` and `active_id` are present, `active_ids` is given precedence.
+    ///
+    /// # Returns
+    ///
+    /// an `action_id` to be executed, or `False` is finished correctly without return action
+    ///
+    /// Calls `run` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn run<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.server",
+                "run",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Remove the contextual actions created for the server actions.
+    ///
+    /// Calls `unlink_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn unlink_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.server",
+                "unlink_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for IrActionsServer {
+    type Update = IrActionsServerUpdate;
+}
+impl super::mixins::IrActionsActions for IrActionsServer {}
+impl super::mixins::MailActivityMixin for IrActionsServer {}
+impl super::mixins::MailThread for IrActionsServer {}
 /// Values for creating a `ir.actions.server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrActionsServerCreate {

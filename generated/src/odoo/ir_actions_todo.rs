@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Configuration Wizards (`ir.actions.todo`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -134,6 +136,62 @@ impl ::runtime::nested::Projection for IrActionsTodo {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrActionsTodo {
+    /// Launch Action of Wizard
+    ///
+    /// Calls `action_launch` on `ir.actions.todo` records (`ids`); defined by `ir.actions.todo` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_launch<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.actions.todo",
+                "action_launch",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Sets configuration wizard in TODO state
+    ///
+    /// Calls `action_open` on `ir.actions.todo` records (`ids`); defined by `ir.actions.todo` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_open<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.actions.todo",
+                "action_open",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `ensure_one_open_todo` (no documentation on the server).
+    ///
+    /// Calls `ensure_one_open_todo` on `ir.actions.todo` (an `@api.model` method: no ids); defined by `ir.actions.todo` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn ensure_one_open_todo<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.actions.todo",
+                "ensure_one_open_todo",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for IrActionsTodo {
+    type Update = IrActionsTodoUpdate;
 }
 /// Values for creating a `ir.actions.todo` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

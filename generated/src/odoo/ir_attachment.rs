@@ -6,6 +6,8 @@
 //!
 //! Default order: `id desc`.
 //!
+//! 13 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `datas`, `db_datas`, `raw`.
 /// Attachment (`ir.attachment`): one record, as `search_read` and `read` return it.
 ///
@@ -287,6 +289,175 @@ impl ::runtime::nested::Projection for IrAttachment {
         ::runtime::nested::Relation::display_name("original_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrAttachment {
+    /// `action_get` (no documentation on the server).
+    ///
+    /// Calls `action_get` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_get<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.attachment",
+                "action_get",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_preview_attachment` (no documentation on the server).
+    ///
+    /// Calls `action_preview_attachment` on `ir.attachment` records (`ids`); defined by `ir.attachment` in module `hr_fleet`.
+    ///
+    /// Signature: `()`
+    pub fn action_preview_attachment<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.attachment",
+                "action_preview_attachment",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Restricts the access to an ir.attachment, according to referred mode
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `mode`
+    /// - `values` (default `None`)
+    ///
+    /// Calls `check` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
+    ///
+    /// Signature: `(mode, values=None)`
+    pub fn check<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        mode: ::serde_json::Value,
+        values: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("mode", &mode);
+        method_args.opt("values", values);
+        client.call_method("ir.attachment", "check", None, method_args)
+    }
+    /// `create_unique` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `values_list`
+    ///
+    /// Calls `create_unique` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
+    ///
+    /// Signature: `(values_list)`
+    pub fn create_unique<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        values_list: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("values_list", &values_list);
+        client.call_method("ir.attachment", "create_unique", None, method_args)
+    }
+    /// Force all attachments to be stored in the currently configured storage
+    ///
+    /// Calls `force_storage` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn force_storage<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.attachment",
+                "force_storage",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `generate_access_token` (no documentation on the server).
+    ///
+    /// Calls `generate_access_token` on `ir.attachment` records (`ids`); defined by `ir.attachment` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn generate_access_token<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.attachment",
+                "generate_access_token",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// An ir.attachment record may be used as a fallback in the http dispatch if its type field is set to "binary" and its url field is set as the request's url. Only the groups returned by this method are allowed to create and write on such records.
+    ///
+    /// Calls `get_serving_groups` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_serving_groups<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.attachment",
+                "get_serving_groups",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `regenerate_assets_bundles` (no documentation on the server).
+    ///
+    /// Calls `regenerate_assets_bundles` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn regenerate_assets_bundles<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.attachment",
+                "regenerate_assets_bundles",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Registers this attachment as the main one of the model it is attached to.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `force` (annotated `bool`; default `True`): if set, the method always updates the existing main attachment otherwise it only sets the main attachment if there is none.
+    ///
+    /// Calls `register_as_main_attachment` on `ir.attachment` records (`ids`); defined by `ir.attachment` in module `mail`.
+    ///
+    /// Signature: `(force=True)`
+    pub fn register_as_main_attachment<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        force: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("force", force);
+        client
+            .call_method(
+                "ir.attachment",
+                "register_as_main_attachment",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for IrAttachment {
+    type Update = IrAttachmentUpdate;
 }
 /// Values for creating a `ir.attachment` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `crm`, `mail`.
 //!
 //! Default order: `key`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// System Parameter (`ir.config_parameter`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -111,6 +113,79 @@ impl ::runtime::nested::Projection for IrConfigParameter {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrConfigParameter {
+    /// Retrieve the value for a given key.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `key` (annotated `string`): The key of the parameter value to retrieve.
+    /// - `default` (annotated `string`; default `False`): default value if parameter is missing.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `string`: The value of the parameter, or `default` if it does not exist.
+    ///
+    /// Calls `get_param` on `ir.config_parameter` (an `@api.model` method: no ids); defined by `ir.config_parameter` in module `base`.
+    ///
+    /// Signature: `(key, default=False) -> string`
+    pub fn get_param<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        key: &str,
+        default: Option<&str>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("key", &key);
+        method_args.opt("default", default);
+        client.call_method("ir.config_parameter", "get_param", None, method_args)
+    }
+    /// Sets the value of a parameter.
+    ///
+    /// # Parameters
+    ///
+    /// - `key` (annotated `string`): The key of the parameter value to set.
+    /// - `value` (annotated `string`): The value to set.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `string`: the previous value of the parameter or False if it did not exist.
+    ///
+    /// Calls `set_param` on `ir.config_parameter` (an `@api.model` method: no ids); defined by `ir.config_parameter` in module `base`.
+    ///
+    /// Signature: `(key, value) -> string`
+    pub fn set_param<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        key: &str,
+        value: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("key", &key);
+        method_args.arg("value", &value);
+        client.call_method("ir.config_parameter", "set_param", None, method_args)
+    }
+    /// `unlink_default_parameters` (no documentation on the server).
+    ///
+    /// Calls `unlink_default_parameters` on `ir.config_parameter` records (`ids`); defined by `ir.config_parameter` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn unlink_default_parameters<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.config_parameter",
+                "unlink_default_parameters",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for IrConfigParameter {
+    type Update = IrConfigParameterUpdate;
 }
 /// Values for creating a `ir.config_parameter` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `mail`.
 //!
 //! Default order: `cron_name`.
+//!
+//! 33 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Scheduled Actions (`ir.cron`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -724,6 +726,91 @@ impl ::runtime::nested::Projection for IrCron {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl IrCron {
+    /// `action_open_parent_action` (no documentation on the server).
+    ///
+    /// Calls `action_open_parent_action` on `ir.cron` records (`ids`); defined by `ir.cron` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_parent_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.cron",
+                "action_open_parent_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_scheduled_action` (no documentation on the server).
+    ///
+    /// Calls `action_open_scheduled_action` on `ir.cron` records (`ids`); defined by `ir.cron` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_scheduled_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.cron",
+                "action_open_scheduled_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Run the CRON job in the current (HTTP) thread.
+    ///
+    /// The job is still ran as it would be by the scheduler: a new cursor is used for the execution of the job.
+    ///
+    /// # Errors
+    ///
+    /// - `UserError`: when the job is already running
+    ///
+    /// Calls `method_direct_trigger` on `ir.cron` records (`ids`); defined by `ir.cron` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn method_direct_trigger<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.cron",
+                "method_direct_trigger",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `toggle` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `model`
+    /// - `domain`
+    ///
+    /// Calls `toggle` on `ir.cron` (an `@api.model` method: no ids); defined by `ir.cron` in module `base`.
+    ///
+    /// Signature: `(model, domain)`
+    pub fn toggle<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model: ::serde_json::Value,
+        domain: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.arg("domain", &domain);
+        client.call_method("ir.cron", "toggle", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrCron {
+    type Update = IrCronUpdate;
+}
+impl super::mixins::MailActivityMixin for IrCron {}
+impl super::mixins::MailThread for IrCron {}
 /// Values for creating a `ir.cron` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrCronCreate {

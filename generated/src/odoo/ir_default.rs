@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Default Values (`ir.default`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -147,6 +149,86 @@ impl ::runtime::nested::Projection for IrDefault {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrDefault {
+    /// Discard all the defaults of many2one fields using any of the given records.
+    ///
+    /// # Parameters
+    ///
+    /// - `records`
+    ///
+    /// Calls `discard_records` on `ir.default` (an `@api.model` method: no ids); defined by `ir.default` in module `base`.
+    ///
+    /// Signature: `(records)`
+    pub fn discard_records<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        records: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("records", &records);
+        client.call_method("ir.default", "discard_records", None, method_args)
+    }
+    /// Discard all the defaults for any of the given values.
+    ///
+    /// # Parameters
+    ///
+    /// - `model_name`
+    /// - `field_name`
+    /// - `values`
+    ///
+    /// Calls `discard_values` on `ir.default` (an `@api.model` method: no ids); defined by `ir.default` in module `base`.
+    ///
+    /// Signature: `(model_name, field_name, values)`
+    pub fn discard_values<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model_name: ::serde_json::Value,
+        field_name: ::serde_json::Value,
+        values: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model_name", &model_name);
+        method_args.arg("field_name", &field_name);
+        method_args.arg("values", &values);
+        client.call_method("ir.default", "discard_values", None, method_args)
+    }
+    /// Defines a default value for the given field. Any entry for the same scope (field, user, company) will be replaced. The value is encoded in JSON to be stored to the database.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `model_name`
+    /// - `field_name`
+    /// - `value`
+    /// - `user_id` (default `False`): may be `False` for all users, `True` for the current user, or any user id
+    /// - `company_id` (default `False`): may be `False` for all companies, `True` for the current user's company, or any company id
+    /// - `condition` (default `False`): optional condition that restricts the applicability of the default value; this is an opaque string, but the client typically uses single-field conditions in the form `'key=val'`.
+    ///
+    /// Calls `set` on `ir.default` (an `@api.model` method: no ids); defined by `ir.default` in module `base`.
+    ///
+    /// Signature: `(model_name, field_name, value, user_id=False, company_id=False, condition=False)`
+    pub fn set<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model_name: ::serde_json::Value,
+        field_name: ::serde_json::Value,
+        value: ::serde_json::Value,
+        user_id: Option<::serde_json::Value>,
+        company_id: Option<::serde_json::Value>,
+        condition: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model_name", &model_name);
+        method_args.arg("field_name", &field_name);
+        method_args.arg("value", &value);
+        method_args.opt("user_id", user_id);
+        method_args.opt("company_id", company_id);
+        method_args.opt("condition", condition);
+        client.call_method("ir.default", "set", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrDefault {
+    type Update = IrDefaultUpdate;
 }
 /// Values for creating a `ir.default` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Demo Failure wizard (`ir.demo_failure.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -114,6 +116,29 @@ impl ::runtime::nested::Projection for IrDemoFailureWizard {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrDemoFailureWizard {
+    /// `done` (no documentation on the server).
+    ///
+    /// Calls `done` on `ir.demo_failure.wizard` records (`ids`); defined by `ir.demo_failure.wizard` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn done<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.demo_failure.wizard",
+                "done",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for IrDemoFailureWizard {
+    type Update = IrDemoFailureWizardUpdate;
 }
 /// Values for creating a `ir.demo_failure.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

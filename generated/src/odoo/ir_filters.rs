@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `model_id, name, id desc`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Filters (`ir.filters`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -771,6 +773,61 @@ impl ::runtime::nested::Projection for IrFilters {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrFilters {
+    /// `create_filter` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `vals`
+    ///
+    /// Calls `create_filter` on `ir.filters` (an `@api.model` method: no ids); defined by `ir.filters` in module `base`.
+    ///
+    /// Signature: `(vals)`
+    pub fn create_filter<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        vals: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("vals", &vals);
+        client.call_method("ir.filters", "create_filter", None, method_args)
+    }
+    /// Obtain the list of filters available for the user on the given model.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `model` (annotated `int`): id of model to find filters for
+    /// - `action_id` (default `None`): optional ID of action to restrict filters to this action plus global filters. If missing only global filters are returned. The action does not have to correspond to the model, it may only be a contextual action.
+    /// - `embedded_action_id` (default `None`)
+    /// - `embedded_parent_res_id` (default `None`)
+    ///
+    /// # Returns
+    ///
+    /// list of `~osv.read`-like dicts containing the `name`, `is_default`, `domain`, `user_ids` (m2m), `action_id` (m2o tuple), `embedded_action_id` (m2o tuple), `embedded_parent_res_id` and `context` of the matching `ir.filters`.
+    ///
+    /// Calls `get_filters` on `ir.filters` (an `@api.model` method: no ids); defined by `ir.filters` in module `base`.
+    ///
+    /// Signature: `(model, action_id=None, embedded_action_id=None, embedded_parent_res_id=None)`
+    pub fn get_filters<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model: i64,
+        action_id: Option<::serde_json::Value>,
+        embedded_action_id: Option<::serde_json::Value>,
+        embedded_parent_res_id: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.opt("action_id", action_id);
+        method_args.opt("embedded_action_id", embedded_action_id);
+        method_args.opt("embedded_parent_res_id", embedded_parent_res_id);
+        client.call_method("ir.filters", "get_filters", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrFilters {
+    type Update = IrFiltersUpdate;
 }
 /// Values for creating a `ir.filters` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

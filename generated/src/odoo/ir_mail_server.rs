@@ -6,6 +6,8 @@
 //!
 //! Default order: `sequence, id`.
 //!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`GoogleGmailMixin`](super::mixins::GoogleGmailMixin) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `smtp_ssl_certificate`, `smtp_ssl_private_key`.
 /// Mail Server (`ir.mail_server`): one record, as `search_read` and `read` return it.
 ///
@@ -286,6 +288,122 @@ impl ::runtime::nested::Projection for IrMailServer {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl IrMailServer {
+    /// `action_retrieve_max_email_size` (no documentation on the server).
+    ///
+    /// Calls `action_retrieve_max_email_size` on `ir.mail_server` records (`ids`); defined by `ir.mail_server` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_retrieve_max_email_size<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.mail_server",
+                "action_retrieve_max_email_size",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Sends an email directly (no queuing).
+    ///
+    /// No retries are done, the caller should handle MailDeliveryException in order to ensure that the mail is never lost.
+    ///
+    /// If the mail_server_id is provided, sends using this mail server, ignoring other smtp_* arguments. If mail_server_id is None and smtp_server is None, use the default mail server (highest priority). If mail_server_id is None and smtp_server is not None, use the provided smtp_* arguments. If both mail_server_id and smtp_server are None, look for an 'smtp_server' value in server config, and fails if not found.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `message`: the email.message.Message to send. The envelope sender will be extracted from the `Return-Path` (if present), or will be set to the default bounce address. The envelope recipients will be extracted from the combined list of `To`, `CC` and `BCC` headers.
+    /// - `mail_server_id` (default `None`): optional id of ir.mail_server to use for sending. overrides other smtp_* arguments.
+    /// - `smtp_server` (default `None`): optional hostname of SMTP server to use
+    /// - `smtp_port` (default `None`): optional SMTP port, if mail_server_id is not passed
+    /// - `smtp_user` (default `None`): optional SMTP user, if mail_server_id is not passed
+    /// - `smtp_password` (default `None`): optional SMTP password to use, if mail_server_id is not passed
+    /// - `smtp_encryption` (default `None`): optional TLS mode, one of 'none', 'starttls', 'starttls_strict', 'ssl', or 'ssl_strict'. The 'strict' variants verify the remote server's certificate against the operating system trust store.
+    /// - `smtp_ssl_certificate` (default `None`): filename of the SSL certificate used for authentication
+    /// - `smtp_ssl_private_key` (default `None`): filename of the SSL private key used for authentication
+    /// - `smtp_debug` (default `False`): optional SMTP debug flag, if mail_server_id is not passed
+    /// - `smtp_session` (default `None`): optional pre-established SMTP session. When provided, overrides mail_server_id and all the smtp_* parameters. Passing the matching mail_server_id may yield better debugging/log messages. The caller is in charge of disconnecting the session.
+    ///
+    /// # Returns
+    ///
+    /// the Message-ID of the message that was just sent, if successfully sent, otherwise raises MailDeliveryException and logs root cause.
+    ///
+    /// Calls `send_email` on `ir.mail_server` (an `@api.model` method: no ids); defined by `ir.mail_server` in module `base`.
+    ///
+    /// Signature: `(message, mail_server_id=None, smtp_server=None, smtp_port=None, smtp_user=None, smtp_password=None, smtp_encryption=None, smtp_ssl_certificate=None, smtp_ssl_private_key=None, smtp_debug=False, smtp_session=None)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn send_email<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        message: ::serde_json::Value,
+        mail_server_id: Option<::serde_json::Value>,
+        smtp_server: Option<::serde_json::Value>,
+        smtp_port: Option<::serde_json::Value>,
+        smtp_user: Option<::serde_json::Value>,
+        smtp_password: Option<::serde_json::Value>,
+        smtp_encryption: Option<::serde_json::Value>,
+        smtp_ssl_certificate: Option<::serde_json::Value>,
+        smtp_ssl_private_key: Option<::serde_json::Value>,
+        smtp_debug: Option<::serde_json::Value>,
+        smtp_session: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("message", &message);
+        method_args.opt("mail_server_id", mail_server_id);
+        method_args.opt("smtp_server", smtp_server);
+        method_args.opt("smtp_port", smtp_port);
+        method_args.opt("smtp_user", smtp_user);
+        method_args.opt("smtp_password", smtp_password);
+        method_args.opt("smtp_encryption", smtp_encryption);
+        method_args.opt("smtp_ssl_certificate", smtp_ssl_certificate);
+        method_args.opt("smtp_ssl_private_key", smtp_ssl_private_key);
+        method_args.opt("smtp_debug", smtp_debug);
+        method_args.opt("smtp_session", smtp_session);
+        client.call_method("ir.mail_server", "send_email", None, method_args)
+    }
+    /// Test the connection and if autodetect_max_email_size, set auto-detected max email size.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `autodetect_max_email_size` (annotated `bool`; default `False`): whether to autodetect the max email size
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: client action to notify the user of the result of the operation (connection test or auto-detection successful depending on the `autodetect_max_email_size` parameter)
+    ///
+    /// # Errors
+    ///
+    /// - `UserError`: if the connection fails and if `autodetect_max_email_size` and the server doesn't support the auto-detection of email max size
+    ///
+    /// Calls `test_smtp_connection` on `ir.mail_server` records (`ids`); defined by `ir.mail_server` in module `base`.
+    ///
+    /// Signature: `(autodetect_max_email_size=False) -> dict`
+    pub fn test_smtp_connection<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        autodetect_max_email_size: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("autodetect_max_email_size", autodetect_max_email_size);
+        client
+            .call_method(
+                "ir.mail_server",
+                "test_smtp_connection",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for IrMailServer {
+    type Update = IrMailServerUpdate;
+}
+impl super::mixins::GoogleGmailMixin for IrMailServer {}
 /// Values for creating a `ir.mail_server` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct IrMailServerCreate {

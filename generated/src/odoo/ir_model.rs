@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `bus`, `mail`, `sms`, `web`.
 //!
 //! Default order: `is_mail_thread DESC, name ASC`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Models (`ir.model`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -248,6 +250,63 @@ impl ::runtime::nested::Projection for IrModel {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrModel {
+    /// Returns the display names from provided models which the current user can access. The result is the same whether someone tries to access an inexistent model or a model they cannot access. :models list(str): list of technical model names to lookup (e.g. \["res.partner"\]) :return: list of dicts of the form { "model", "display_name" } (e.g. { "model": "res_partner", "display_name": "Contact"})
+    ///
+    /// # Parameters
+    ///
+    /// - `models`
+    ///
+    /// Calls `display_name_for` on `ir.model` (an `@api.model` method: no ids); defined by `ir.model` in module `web`.
+    ///
+    /// Signature: `(models)`
+    pub fn display_name_for<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        models: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("models", &models);
+        client.call_method("ir.model", "display_name_for", None, method_args)
+    }
+    /// Return the list of models the current user has access to, with their corresponding display name.
+    ///
+    /// Calls `get_available_models` on `ir.model` (an `@api.model` method: no ids); defined by `ir.model` in module `web`.
+    ///
+    /// Signature: `()`
+    pub fn get_available_models<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.model",
+                "get_available_models",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `has_searchable_parent_relation` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `model_names`
+    ///
+    /// Calls `has_searchable_parent_relation` on `ir.model` (an `@api.model` method: no ids); defined by `ir.model` in module `spreadsheet`.
+    ///
+    /// Signature: `(model_names)`
+    pub fn has_searchable_parent_relation<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model_names: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model_names", &model_names);
+        client
+            .call_method("ir.model", "has_searchable_parent_relation", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrModel {
+    type Update = IrModelUpdate;
 }
 /// Values for creating a `ir.model` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `model_id,group_id,name,id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Model Access (`ir.model.access`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -165,6 +167,80 @@ impl ::runtime::nested::Projection for IrModelAccess {
         ::runtime::nested::Relation::display_name("model_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrModelAccess {
+    /// `call_cache_clearing_methods` (no documentation on the server).
+    ///
+    /// Calls `call_cache_clearing_methods` on `ir.model.access` (an `@api.model` method: no ids); defined by `ir.model.access` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn call_cache_clearing_methods<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.model.access",
+                "call_cache_clearing_methods",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `model`
+    /// - `mode` (default `"read"`)
+    /// - `raise_exception` (default `True`)
+    ///
+    /// Calls `check` on `ir.model.access` (an `@api.model` method: no ids); defined by `ir.model.access` in module `base`.
+    ///
+    /// Signature: `(model, mode='read', raise_exception=True)`
+    pub fn check<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model: ::serde_json::Value,
+        mode: Option<::serde_json::Value>,
+        raise_exception: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.opt("mode", mode);
+        method_args.opt("raise_exception", raise_exception);
+        client.call_method("ir.model.access", "check", None, method_args)
+    }
+    /// Return the names of visible groups which have been granted
+    ///
+    /// `access_mode` on the model `model_name`.
+    ///
+    /// # Parameters
+    ///
+    /// - `model_name`
+    /// - `access_mode`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list`
+    ///
+    /// Calls `group_names_with_access` on `ir.model.access` (an `@api.model` method: no ids); defined by `ir.model.access` in module `base`.
+    ///
+    /// Signature: `(model_name, access_mode) -> list`
+    pub fn group_names_with_access<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model_name: ::serde_json::Value,
+        access_mode: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model_name", &model_name);
+        method_args.arg("access_mode", &access_mode);
+        client
+            .call_method("ir.model.access", "group_names_with_access", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrModelAccess {
+    type Update = IrModelAccessUpdate;
 }
 /// Values for creating a `ir.model.access` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `module, model, name`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Model Data (`ir.model.data`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -155,6 +157,57 @@ impl ::runtime::nested::Projection for IrModelData {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrModelData {
+    /// Returns (model, res_id) corresponding to a given module and xml_id (cached), if and only if the user has the necessary access rights to see that object, otherwise raise a ValueError if raise_on_access_error is True or returns a tuple (model found, False)
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `module`
+    /// - `xml_id`
+    /// - `raise_on_access_error` (default `False`)
+    ///
+    /// Calls `check_object_reference` on `ir.model.data` (an `@api.model` method: no ids); defined by `ir.model.data` in module `base`.
+    ///
+    /// Signature: `(module, xml_id, raise_on_access_error=False)`
+    pub fn check_object_reference<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        module: ::serde_json::Value,
+        xml_id: ::serde_json::Value,
+        raise_on_access_error: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("module", &module);
+        method_args.arg("xml_id", &xml_id);
+        method_args.opt("raise_on_access_error", raise_on_access_error);
+        client.call_method("ir.model.data", "check_object_reference", None, method_args)
+    }
+    /// Toggle the noupdate flag on the external id of the record
+    ///
+    /// # Parameters
+    ///
+    /// - `model`
+    /// - `res_id`
+    ///
+    /// Calls `toggle_noupdate` on `ir.model.data` (an `@api.model` method: no ids); defined by `ir.model.data` in module `base`.
+    ///
+    /// Signature: `(model, res_id)`
+    pub fn toggle_noupdate<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model: ::serde_json::Value,
+        res_id: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.arg("res_id", &res_id);
+        client.call_method("ir.model.data", "toggle_noupdate", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrModelData {
+    type Update = IrModelDataUpdate;
 }
 /// Values for creating a `ir.model.data` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

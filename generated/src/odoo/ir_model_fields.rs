@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `mail`.
 //!
 //! Default order: `name`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Fields (`ir.model.fields`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -518,6 +520,78 @@ impl ::runtime::nested::Projection for IrModelFields {
         ::runtime::nested::Relation::display_name("relation_field_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrModelFields {
+    /// Return the translation of fields help in the context's language. Note that the result contains the available translations only.
+    ///
+    /// # Parameters
+    ///
+    /// - `model_name`: the name of a model
+    ///
+    /// # Returns
+    ///
+    /// the model's fields' help as a dictionary {field_name: field_help}
+    ///
+    /// Calls `get_field_help` on `ir.model.fields` (an `@api.model` method: no ids); defined by `ir.model.fields` in module `base`.
+    ///
+    /// Signature: `(model_name)`
+    pub fn get_field_help<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model_name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model_name", &model_name);
+        client.call_method("ir.model.fields", "get_field_help", None, method_args)
+    }
+    /// Return the translation of a field's selection in the context's language. Note that the result contains the available translations only.
+    ///
+    /// # Parameters
+    ///
+    /// - `model_name`: the name of the field's model
+    /// - `field_name`: the name of the field
+    ///
+    /// # Returns
+    ///
+    /// the fields' selection as a list
+    ///
+    /// Calls `get_field_selection` on `ir.model.fields` (an `@api.model` method: no ids); defined by `ir.model.fields` in module `base`.
+    ///
+    /// Signature: `(model_name, field_name)`
+    pub fn get_field_selection<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model_name: ::serde_json::Value,
+        field_name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model_name", &model_name);
+        method_args.arg("field_name", &field_name);
+        client.call_method("ir.model.fields", "get_field_selection", None, method_args)
+    }
+    /// Return the translation of fields strings in the context's language. Note that the result contains the available translations only.
+    ///
+    /// # Parameters
+    ///
+    /// - `model_name`: the name of a model
+    ///
+    /// # Returns
+    ///
+    /// the model's fields' strings as a dictionary {field_name: field_string}
+    ///
+    /// Calls `get_field_string` on `ir.model.fields` (an `@api.model` method: no ids); defined by `ir.model.fields` in module `base`.
+    ///
+    /// Signature: `(model_name)`
+    pub fn get_field_string<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model_name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model_name", &model_name);
+        client.call_method("ir.model.fields", "get_field_string", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrModelFields {
+    type Update = IrModelFieldsUpdate;
 }
 /// Values for creating a `ir.model.fields` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `application desc,sequence,name`.
 //!
+//! 24 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `account_templates`, `icon_image`.
 /// Module (`ir.module.module`): one record, as `search_read` and `read` return it.
 ///
@@ -393,6 +395,397 @@ impl ::runtime::nested::Projection for IrModuleModule {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrModuleModule {
+    /// `action_open_install_request` (no documentation on the server).
+    ///
+    /// Calls `action_open_install_request` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_install_request`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_install_request<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "action_open_install_request",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Installs the selected module(s) immediately and fully, returns the next res.config action to execute
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict[str, object]`: next res.config item to execute
+    ///
+    /// Calls `button_immediate_install` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `() -> dict[str, object]`
+    pub fn button_immediate_install<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_immediate_install",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `button_immediate_install_app` (no documentation on the server).
+    ///
+    /// Calls `button_immediate_install_app` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_import_module`.
+    ///
+    /// Signature: `()`
+    pub fn button_immediate_install_app<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_immediate_install_app",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Uninstall the selected module(s) immediately and fully, returns the next res.config action to execute
+    ///
+    /// Calls `button_immediate_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn button_immediate_uninstall<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_immediate_uninstall",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Upgrade the selected module(s) immediately and fully, return the next res.config action to execute
+    ///
+    /// Calls `button_immediate_upgrade` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn button_immediate_upgrade<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_immediate_upgrade",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `button_install` (no documentation on the server).
+    ///
+    /// Calls `button_install` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn button_install<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_install",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `button_reset_state` (no documentation on the server).
+    ///
+    /// Calls `button_reset_state` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn button_reset_state<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_reset_state",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `button_uninstall` (no documentation on the server).
+    ///
+    /// Calls `button_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn button_uninstall<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_uninstall",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Launch the wizard to uninstall the given module.
+    ///
+    /// Calls `button_uninstall_wizard` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn button_uninstall_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_uninstall_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `button_upgrade` (no documentation on the server).
+    ///
+    /// Calls `button_upgrade` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn button_upgrade<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.module.module",
+                "button_upgrade",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_external_dependencies` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `module_name`
+    /// - `newstate` (default `"to install"`)
+    ///
+    /// Calls `check_external_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `(module_name, newstate='to install')`
+    pub fn check_external_dependencies<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        module_name: ::serde_json::Value,
+        newstate: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("module_name", &module_name);
+        method_args.opt("newstate", newstate);
+        client
+            .call_method(
+                "ir.module.module",
+                "check_external_dependencies",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `check_module_update` (no documentation on the server).
+    ///
+    /// Calls `check_module_update` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn check_module_update<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.module.module",
+                "check_module_update",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return the modules that directly or indirectly depend on the modules in self, and that satisfy the exclude_states filter.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `known_deps` (default `None`)
+    /// - `exclude_states` (default `["uninstalled","uninstallable","to remove"]`)
+    ///
+    /// Calls `downstream_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `(known_deps=None, exclude_states=('uninstalled', 'uninstallable', 'to remove'))`
+    pub fn downstream_dependencies<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        known_deps: Option<::serde_json::Value>,
+        exclude_states: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("known_deps", known_deps);
+        method_args.opt("exclude_states", exclude_states);
+        client
+            .call_method(
+                "ir.module.module",
+                "downstream_dependencies",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `get_module_info` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `name`
+    ///
+    /// Calls `get_module_info` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `(name)`
+    pub fn get_module_info<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client.call_method("ir.module.module", "get_module_info", Some(ids), method_args)
+    }
+    /// `get_values_from_terp` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `terp`
+    ///
+    /// Calls `get_values_from_terp` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `(terp)`
+    pub fn get_values_from_terp<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        terp: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("terp", &terp);
+        client
+            .call_method(
+                "ir.module.module",
+                "get_values_from_terp",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Perform the various steps required to uninstall a module completely including the deletion of all database structures created by the module: tables, columns, constraints, etc.
+    ///
+    /// Calls `module_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn module_uninstall<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.module.module",
+                "module_uninstall",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `more_info` (no documentation on the server).
+    ///
+    /// Calls `more_info` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_import_module`.
+    ///
+    /// Signature: `()`
+    pub fn more_info<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.module.module",
+                "more_info",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return the action linked to an ir.actions.todo is there exists one that should be executed. Otherwise, redirect to /web
+    ///
+    /// Calls `next` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn next<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.module.module",
+                "next",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `update_list` (no documentation on the server).
+    ///
+    /// Calls `update_list` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn update_list<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.module.module",
+                "update_list",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return the dependency tree of modules of the modules in self, and that satisfy the exclude_states filter.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `known_deps` (default `None`)
+    /// - `exclude_states` (default `["installed","uninstallable","to remove"]`)
+    ///
+    /// Calls `upstream_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
+    ///
+    /// Signature: `(known_deps=None, exclude_states=('installed', 'uninstallable', 'to remove'))`
+    pub fn upstream_dependencies<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        known_deps: Option<::serde_json::Value>,
+        exclude_states: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("known_deps", known_deps);
+        method_args.opt("exclude_states", exclude_states);
+        client
+            .call_method(
+                "ir.module.module",
+                "upstream_dependencies",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for IrModuleModule {
+    type Update = IrModuleModuleUpdate;
 }
 /// Values for creating a `ir.module.module` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Module dependency (`ir.module.module.dependency`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -119,6 +121,35 @@ impl ::runtime::nested::Projection for IrModuleModuleDependency {
         ::runtime::nested::Relation::display_name("depend_id"),
         ::runtime::nested::Relation::display_name("module_id"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrModuleModuleDependency {
+    /// `all_dependencies` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `module_names`
+    ///
+    /// Calls `all_dependencies` on `ir.module.module.dependency` (an `@api.model` method: no ids); defined by `ir.module.module.dependency` in module `base`.
+    ///
+    /// Signature: `(module_names)`
+    pub fn all_dependencies<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        module_names: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("module_names", &module_names);
+        client
+            .call_method(
+                "ir.module.module.dependency",
+                "all_dependencies",
+                None,
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for IrModuleModuleDependency {
+    type Update = IrModuleModuleDependencyUpdate;
 }
 /// Values for creating a `ir.module.module.dependency` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

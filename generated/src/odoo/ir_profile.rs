@@ -6,6 +6,8 @@
 //!
 //! Default order: `session desc, id desc`.
 //!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `speedscope`.
 /// Profiling results (`ir.profile`): one record, as `search_read` and `read` return it.
 ///
@@ -158,6 +160,54 @@ impl ::runtime::Model for IrProfile {
 }
 impl ::runtime::nested::Projection for IrProfile {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrProfile {
+    /// `action_view_speedscope` (no documentation on the server).
+    ///
+    /// Calls `action_view_speedscope` on `ir.profile` records (`ids`); defined by `ir.profile` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_speedscope<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "ir.profile",
+                "action_view_speedscope",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Enable or disable profiling for the current user.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `profile` (default `None`): `True` to enable profiling, `False` to disable it.
+    /// - `collectors` (annotated `list`; default `None`): optional list of collectors to use (string)
+    /// - `params` (annotated `dict`; default `None`): optional parameters set on the profiler object
+    ///
+    /// Calls `set_profiling` on `ir.profile` (an `@api.model` method: no ids); defined by `ir.profile` in module `base`.
+    ///
+    /// Signature: `(profile=None, collectors=None, params=None)`
+    pub fn set_profiling<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        profile: Option<::serde_json::Value>,
+        collectors: Option<::serde_json::Value>,
+        params: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("profile", profile);
+        method_args.opt("collectors", collectors);
+        method_args.opt("params", params);
+        client.call_method("ir.profile", "set_profiling", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrProfile {
+    type Update = IrProfileUpdate;
 }
 /// Values for creating a `ir.profile` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `sequence,id`.
 //!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `web_icon_data`.
 /// Menu (`ir.ui.menu`): one record, as `search_read` and `read` return it.
 ///
@@ -194,6 +196,87 @@ impl ::runtime::nested::Projection for IrUiMenu {
         ::runtime::nested::Relation::display_name("parent_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrUiMenu {
+    /// Return all root menu ids visible for the user.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list(int)`: the root menu ids
+    ///
+    /// Calls `get_user_roots` on `ir.ui.menu` (an `@api.model` method: no ids); defined by `ir.ui.menu` in module `base`.
+    ///
+    /// Signature: `() -> list(int)`
+    pub fn get_user_roots<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.ui.menu",
+                "get_user_roots",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `load_menus` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `debug`
+    ///
+    /// Calls `load_menus` on `ir.ui.menu` (an `@api.model` method: no ids); defined by `ir.ui.menu` in module `base`.
+    ///
+    /// Signature: `(debug)`
+    pub fn load_menus<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        debug: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("debug", &debug);
+        client.call_method("ir.ui.menu", "load_menus", None, method_args)
+    }
+    /// `load_menus_root` (no documentation on the server).
+    ///
+    /// Calls `load_menus_root` on `ir.ui.menu` (an `@api.model` method: no ids); defined by `ir.ui.menu` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn load_menus_root<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.ui.menu",
+                "load_menus_root",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Loads all menu items (all applications and their sub-menus) and processes them to be used by the webclient. Mainly, it associates with each application (top level menu) the action of its first child menu that is associated with an action (recursively), i.e. with the action to execute when the opening the app.
+    ///
+    /// # Parameters
+    ///
+    /// - `debug`
+    ///
+    /// # Returns
+    ///
+    /// the menus (including the images in Base64)
+    ///
+    /// Calls `load_web_menus` on `ir.ui.menu` records (`ids`); defined by `ir.ui.menu` in module `web`.
+    ///
+    /// Signature: `(debug)`
+    pub fn load_web_menus<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        debug: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("debug", &debug);
+        client.call_method("ir.ui.menu", "load_web_menus", Some(ids), method_args)
+    }
+}
+impl super::mixins::BaseModel for IrUiMenu {
+    type Update = IrUiMenuUpdate;
 }
 /// Values for creating a `ir.ui.menu` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

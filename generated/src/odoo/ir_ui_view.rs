@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `base_import_module`, `mail`, `portal`, `web`, `web_editor`, `web_hierarchy`.
 //!
 //! Default order: `priority,name,id`.
+//!
+//! 28 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// View (`ir.ui.view`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -321,6 +323,538 @@ impl ::runtime::nested::Projection for IrUiView {
         ::runtime::nested::Relation::display_name("model_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl IrUiView {
+    /// Apply an inheriting view (a descendant of the base view)
+    ///
+    /// Apply to a source architecture all the spec nodes (i.e. nodes describing where and what changes to apply to some parent architecture) given by an inheriting view.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `source` (annotated `Element`): a parent architecture to modify
+    /// - `specs_tree` (annotated `Element`): a modifying architecture in an inheriting view
+    /// - `pre_locate` (annotated `(optional)`; default `None`): function that is execute before locating a node. This function receives an arch as argument.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `Element`: a modified source where the specs are applied
+    ///
+    /// Calls `apply_inheritance_specs` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(source, specs_tree, pre_locate=None) -> Element`
+    pub fn apply_inheritance_specs<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        source: ::serde_json::Value,
+        specs_tree: ::serde_json::Value,
+        pre_locate: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("source", &source);
+        method_args.arg("specs_tree", &specs_tree);
+        method_args.opt("pre_locate", pre_locate);
+        client.call_method("ir.ui.view", "apply_inheritance_specs", None, method_args)
+    }
+    /// Fetches the default view for the provided (model, view_type) pair:
+    ///
+    /// primary view with the lowest priority.
+    ///
+    /// # Parameters
+    ///
+    /// - `model` (annotated `str`)
+    /// - `view_type` (annotated `int`)
+    ///
+    /// # Returns
+    ///
+    /// Annotated `int`: id of the default view of False if none found
+    ///
+    /// Calls `default_view` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(model, view_type) -> int`
+    pub fn default_view<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model: &str,
+        view_type: i64,
+    ) -> ::runtime::odoo::Execute<'c, i64> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model", &model);
+        method_args.arg("view_type", &view_type);
+        client.call_method("ir.ui.view", "default_view", None, method_args)
+    }
+    /// `delete_snippet` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `view_id`
+    /// - `template_key`
+    ///
+    /// Calls `delete_snippet` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(view_id, template_key)`
+    pub fn delete_snippet<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        view_id: ::serde_json::Value,
+        template_key: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("view_id", &view_id);
+        method_args.arg("template_key", &template_key);
+        client.call_method("ir.ui.view", "delete_snippet", None, method_args)
+    }
+    /// `distribute_branding` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `e`
+    /// - `branding` (default `None`)
+    /// - `parent_xpath` (default `''`)
+    /// - `index_map`
+    ///
+    /// Calls `distribute_branding` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(e, branding=None, parent_xpath='', index_map=<odoo.tools.misc.ConstantMapping object at 0x7f73c8761330>)`
+    pub fn distribute_branding<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        e: ::serde_json::Value,
+        branding: Option<::serde_json::Value>,
+        parent_xpath: Option<::serde_json::Value>,
+        index_map: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("e", &e);
+        method_args.opt("branding", branding);
+        method_args.opt("parent_xpath", parent_xpath);
+        method_args.arg("index_map", &index_map);
+        client.call_method("ir.ui.view", "distribute_branding", Some(ids), method_args)
+    }
+    /// `extract_embedded_fields` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `arch`
+    ///
+    /// Calls `extract_embedded_fields` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(arch)`
+    pub fn extract_embedded_fields<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        arch: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("arch", &arch);
+        client.call_method("ir.ui.view", "extract_embedded_fields", None, method_args)
+    }
+    /// `extract_oe_structures` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `arch`
+    ///
+    /// Calls `extract_oe_structures` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(arch)`
+    pub fn extract_oe_structures<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        arch: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("arch", &arch);
+        client.call_method("ir.ui.view", "extract_oe_structures", None, method_args)
+    }
+    /// Return the arch of `self` (as a string) combined with its inherited views.
+    ///
+    /// Calls `get_combined_arch` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_combined_arch<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.ui.view",
+                "get_combined_arch",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_default_lang_code` (no documentation on the server).
+    ///
+    /// Calls `get_default_lang_code` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `()`
+    pub fn get_default_lang_code<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.ui.view",
+                "get_default_lang_code",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Get inherit view's informations of the template `key`. returns templates info (which can be active or not) `bundles=True` returns also the asset bundles
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `key`
+    /// - `bundles` (default `False`)
+    ///
+    /// Calls `get_related_views` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(key, bundles=False)`
+    pub fn get_related_views<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        key: ::serde_json::Value,
+        bundles: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("key", &key);
+        method_args.opt("bundles", bundles);
+        client.call_method("ir.ui.view", "get_related_views", None, method_args)
+    }
+    /// `get_view_info` (no documentation on the server).
+    ///
+    /// Calls `get_view_info` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `web`.
+    ///
+    /// Signature: `()`
+    pub fn get_view_info<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "ir.ui.view",
+                "get_view_info",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `inherit_branding` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `specs_tree`
+    ///
+    /// Calls `inherit_branding` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(specs_tree)`
+    pub fn inherit_branding<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        specs_tree: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("specs_tree", &specs_tree);
+        client.call_method("ir.ui.view", "inherit_branding", Some(ids), method_args)
+    }
+    /// Finds out whether a node is branded or qweb-active (bears a @data-oe-model or a @t-* which is not t-field as t-field does not section out views)
+    ///
+    /// # Parameters
+    ///
+    /// - `node` (annotated `etree._Element`): an etree-compatible element to test
+    ///
+    /// # Returns
+    ///
+    /// Annotated `boolean`
+    ///
+    /// Calls `is_node_branded` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(node) -> boolean`
+    pub fn is_node_branded<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        node: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("node", &node);
+        client.call_method("ir.ui.view", "is_node_branded", Some(ids), method_args)
+    }
+    /// Locate a node in a source (parent) architecture.
+    ///
+    /// Given a complete source (parent) architecture (i.e. the field arch in a view), and a 'spec' node (a node in an inheriting view that specifies the location in the source view of what should be changed), return (if it exists) the node in the source view matching the specification.
+    ///
+    /// # Parameters
+    ///
+    /// - `arch`: a parent architecture to modify
+    /// - `spec`: a modifying node in an inheriting view
+    ///
+    /// # Returns
+    ///
+    /// a node in the source matching the spec
+    ///
+    /// Calls `locate_node` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(arch, spec)`
+    pub fn locate_node<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        arch: ::serde_json::Value,
+        spec: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("arch", &arch);
+        method_args.arg("spec", &spec);
+        client.call_method("ir.ui.view", "locate_node", Some(ids), method_args)
+    }
+    /// Return an architecture and a description of all the fields.
+    ///
+    /// The field description combines the result of fields_get() and postprocess().
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `node`: the architecture as an etree
+    /// - `model` (default `None`): the view's reference model name
+    /// - `options`: extra keyword arguments (`**options`), sent as given
+    ///
+    /// # Returns
+    ///
+    /// a tuple (arch, fields) where arch is the given node as a string and fields is the description of all the fields.
+    ///
+    /// Calls `postprocess_and_fields` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(node, model=None, options)`
+    pub fn postprocess_and_fields<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        node: ::serde_json::Value,
+        model: Option<::serde_json::Value>,
+        options: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("node", &node);
+        method_args.opt("model", model);
+        method_args.extra(options);
+        client
+            .call_method("ir.ui.view", "postprocess_and_fields", Some(ids), method_args)
+    }
+    /// `rename_snippet` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `name`
+    /// - `view_id`
+    /// - `template_key`
+    ///
+    /// Calls `rename_snippet` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(name, view_id, template_key)`
+    pub fn rename_snippet<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: ::serde_json::Value,
+        view_id: ::serde_json::Value,
+        template_key: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        method_args.arg("view_id", &view_id);
+        method_args.arg("template_key", &template_key);
+        client.call_method("ir.ui.view", "rename_snippet", None, method_args)
+    }
+    /// `render_public_asset` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `template`
+    /// - `values` (default `None`)
+    ///
+    /// Calls `render_public_asset` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(template, values=None)`
+    pub fn render_public_asset<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        template: ::serde_json::Value,
+        values: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("template", &template);
+        method_args.opt("values", values);
+        client.call_method("ir.ui.view", "render_public_asset", None, method_args)
+    }
+    /// `replace_arch_section` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `section_xpath`
+    /// - `replacement`
+    /// - `replace_tail` (default `False`)
+    ///
+    /// Calls `replace_arch_section` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(section_xpath, replacement, replace_tail=False)`
+    pub fn replace_arch_section<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        section_xpath: ::serde_json::Value,
+        replacement: ::serde_json::Value,
+        replace_tail: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("section_xpath", &section_xpath);
+        method_args.arg("replacement", &replacement);
+        method_args.opt("replace_tail", replace_tail);
+        client.call_method("ir.ui.view", "replace_arch_section", Some(ids), method_args)
+    }
+    /// Reset the view arch to its previous arch (soft) or its XML file arch if exists (hard).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `mode` (default `"soft"`)
+    ///
+    /// Calls `reset_arch` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
+    ///
+    /// Signature: `(mode='soft')`
+    pub fn reset_arch<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        mode: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("mode", mode);
+        client.call_method("ir.ui.view", "reset_arch", Some(ids), method_args)
+    }
+    /// Update a view section. The view section may embed fields to write
+    ///
+    /// Note that self record might not exist when saving an embed field
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `value`
+    /// - `xpath` (annotated `str`; default `None`): valid xpath to the tag to replace
+    ///
+    /// Calls `save` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(value, xpath=None)`
+    pub fn save<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        value: ::serde_json::Value,
+        xpath: Option<&str>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("value", &value);
+        method_args.opt("xpath", xpath);
+        client.call_method("ir.ui.view", "save", Some(ids), method_args)
+    }
+    /// `save_embedded_field` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `el`
+    ///
+    /// Calls `save_embedded_field` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(el)`
+    pub fn save_embedded_field<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        el: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("el", &el);
+        client.call_method("ir.ui.view", "save_embedded_field", None, method_args)
+    }
+    /// `save_oe_structure` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `el`
+    ///
+    /// Calls `save_oe_structure` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(el)`
+    pub fn save_oe_structure<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        el: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("el", &el);
+        client.call_method("ir.ui.view", "save_oe_structure", Some(ids), method_args)
+    }
+    /// Saves a new snippet arch so that it appears with the given name when using the given snippets template.
+    ///
+    /// # Parameters
+    ///
+    /// - `name`: the name of the snippet to save
+    /// - `arch`: the html structure of the snippet to save
+    /// - `template_key`: the key of the view regrouping all snippets in which the snippet to save is meant to appear
+    /// - `snippet_key`: the key (without module part) to identify the snippet from which the snippet to save originates
+    /// - `thumbnail_url`: the url of the thumbnail to use when displaying the snippet to save
+    ///
+    /// Calls `save_snippet` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(name, arch, template_key, snippet_key, thumbnail_url)`
+    pub fn save_snippet<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: ::serde_json::Value,
+        arch: ::serde_json::Value,
+        template_key: ::serde_json::Value,
+        snippet_key: ::serde_json::Value,
+        thumbnail_url: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        method_args.arg("arch", &arch);
+        method_args.arg("template_key", &template_key);
+        method_args.arg("snippet_key", &snippet_key);
+        method_args.arg("thumbnail_url", &thumbnail_url);
+        client.call_method("ir.ui.view", "save_snippet", None, method_args)
+    }
+    /// `to_empty_oe_structure` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `el`
+    ///
+    /// Calls `to_empty_oe_structure` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(el)`
+    pub fn to_empty_oe_structure<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        el: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("el", &el);
+        client.call_method("ir.ui.view", "to_empty_oe_structure", None, method_args)
+    }
+    /// `to_field_ref` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `el`
+    ///
+    /// Calls `to_field_ref` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
+    ///
+    /// Signature: `(el)`
+    pub fn to_field_ref<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        el: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("el", &el);
+        client.call_method("ir.ui.view", "to_field_ref", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for IrUiView {
+    type Update = IrUiViewUpdate;
 }
 /// Values for creating a `ir.ui.view` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

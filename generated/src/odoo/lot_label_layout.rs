@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Choose the sheet layout to print lot labels (`lot.label.layout`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -132,6 +134,29 @@ impl ::runtime::nested::Projection for LotLabelLayout {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl LotLabelLayout {
+    /// `process` (no documentation on the server).
+    ///
+    /// Calls `process` on `lot.label.layout` records (`ids`); defined by `lot.label.layout` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn process<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "lot.label.layout",
+                "process",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for LotLabelLayout {
+    type Update = LotLabelLayoutUpdate;
 }
 /// Values for creating a `lot.label.layout` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

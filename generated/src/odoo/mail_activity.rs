@@ -6,7 +6,7 @@
 //!
 //! Default order: `date_deadline ASC, id ASC`.
 //!
-//! 20 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//! 20 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Activity (`mail.activity`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -359,25 +359,6 @@ impl ::runtime::nested::Projection for MailActivity {
 }
 /// Business methods (see the module docs for where the list comes from).
 impl MailActivity {
-    /// Set `active` to `False` on a recordset for active records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_archive` on `mail.activity` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "mail.activity",
-                "action_archive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
     /// `action_cancel` (no documentation on the server).
     ///
     /// Calls `action_cancel` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
@@ -619,25 +600,6 @@ impl MailActivity {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
-    /// Set `active` to `True` on a recordset for inactive records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_unarchive` on `mail.activity` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "mail.activity",
-                "action_unarchive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
     /// `activity_format` (no documentation on the server).
     ///
     /// Calls `activity_format` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
@@ -654,30 +616,6 @@ impl MailActivity {
                 Some(ids),
                 ::runtime::odoo::MethodArgs::new(),
             )
-    }
-    /// Duplicate record `self` updating it with default values.
-    ///
-    /// # Parameters
-    ///
-    /// A parameter with a default is an `Option`: `None` leaves the server's default.
-    ///
-    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
-    ///
-    /// # Returns
-    ///
-    /// Annotated `list[int]`: new records
-    ///
-    /// Calls `copy` on `mail.activity` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `(default=None) -> list[int]`
-    pub fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-        default: Option<&MailActivityUpdate>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.opt("default", default);
-        client.call_method("mail.activity", "copy", Some(ids), method_args)
     }
     /// Get aggregate data about records and their activities.
     ///
@@ -716,29 +654,6 @@ impl MailActivity {
         method_args.opt("fetch_done", fetch_done);
         client.call_method("mail.activity", "get_activity_data", None, method_args)
     }
-    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
-    ///
-    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
-    ///
-    /// # Parameters
-    ///
-    /// - `name` (annotated `str`): display name of the record to create
-    ///
-    /// # Returns
-    ///
-    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
-    ///
-    /// Calls `name_create` on `mail.activity` (an `@api.model` method: no ids); defined by `core` in module `core`.
-    ///
-    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    pub fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.arg("name", &name);
-        client.call_method("mail.activity", "name_create", None, method_args)
-    }
     /// `unlink_w_meeting` (no documentation on the server).
     ///
     /// Calls `unlink_w_meeting` on `mail.activity` records (`ids`); defined by `mail.activity` in module `calendar`.
@@ -756,6 +671,9 @@ impl MailActivity {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
+}
+impl super::mixins::BaseModel for MailActivity {
+    type Update = MailActivityUpdate;
 }
 /// Values for creating a `mail.activity` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Activity schedule plan Wizard (`mail.activity.schedule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -302,6 +304,96 @@ impl ::runtime::nested::Projection for MailActivitySchedule {
         ::runtime::nested::Relation::display_name("res_model_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailActivitySchedule {
+    /// `action_create_calendar_event` (no documentation on the server).
+    ///
+    /// Calls `action_create_calendar_event` on `mail.activity.schedule` records (`ids`); defined by `mail.activity.schedule` in module `calendar`.
+    ///
+    /// Signature: `()`
+    pub fn action_create_calendar_event<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity.schedule",
+                "action_create_calendar_event",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_schedule_activities` (no documentation on the server).
+    ///
+    /// Calls `action_schedule_activities` on `mail.activity.schedule` records (`ids`); defined by `mail.activity.schedule` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_schedule_activities<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity.schedule",
+                "action_schedule_activities",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_schedule_activities_done` (no documentation on the server).
+    ///
+    /// Calls `action_schedule_activities_done` on `mail.activity.schedule` records (`ids`); defined by `mail.activity.schedule` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_schedule_activities_done<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity.schedule",
+                "action_schedule_activities_done",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_schedule_plan` (no documentation on the server).
+    ///
+    /// Calls `action_schedule_plan` on `mail.activity.schedule` records (`ids`); defined by `mail.activity.schedule` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_schedule_plan<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.activity.schedule",
+                "action_schedule_plan",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return a list of valid models for a user to define an activity on.
+    ///
+    /// Calls `get_model_options` on `mail.activity.schedule` (an `@api.model` method: no ids); defined by `mail.activity.schedule` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn get_model_options<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.activity.schedule",
+                "get_model_options",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailActivitySchedule {
+    type Update = MailActivityScheduleUpdate;
 }
 /// Values for creating a `mail.activity.schedule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

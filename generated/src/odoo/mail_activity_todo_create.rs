@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Create activity and todo at the same time (`mail.activity.todo.create`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -132,6 +134,29 @@ impl ::runtime::nested::Projection for MailActivityTodoCreate {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailActivityTodoCreate {
+    /// `create_todo_activity` (no documentation on the server).
+    ///
+    /// Calls `create_todo_activity` on `mail.activity.todo.create` records (`ids`); defined by `mail.activity.todo.create` in module `project_todo`.
+    ///
+    /// Signature: `()`
+    pub fn create_todo_activity<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.activity.todo.create",
+                "create_todo_activity",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailActivityTodoCreate {
+    type Update = MailActivityTodoCreateUpdate;
 }
 /// Values for creating a `mail.activity.todo.create` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

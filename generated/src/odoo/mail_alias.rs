@@ -5,6 +5,8 @@
 //! Defined by module `mail`; extended by `hr`.
 //!
 //! Default order: `alias_model_id, alias_name`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Email Aliases (`mail.alias`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -236,6 +238,46 @@ impl ::runtime::nested::Projection for MailAlias {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailAlias {
+    /// `open_document` (no documentation on the server).
+    ///
+    /// Calls `open_document` on `mail.alias` records (`ids`); defined by `mail.alias` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn open_document<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.alias",
+                "open_document",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `open_parent_document` (no documentation on the server).
+    ///
+    /// Calls `open_parent_document` on `mail.alias` records (`ids`); defined by `mail.alias` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn open_parent_document<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.alias",
+                "open_parent_document",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailAlias {
+    type Update = MailAliasUpdate;
 }
 /// Values for creating a `mail.alias` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `mail`.
 //!
 //! Default order: `id`.
+//!
+//! 22 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Mail Blacklist (`mail.blacklist`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -235,6 +237,47 @@ impl ::runtime::nested::Projection for MailBlacklist {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl MailBlacklist {
+    /// `action_add` (no documentation on the server).
+    ///
+    /// Calls `action_add` on `mail.blacklist` records (`ids`); defined by `mail.blacklist` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_add<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.blacklist",
+                "action_add",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `mail_action_blacklist_remove` (no documentation on the server).
+    ///
+    /// Calls `mail_action_blacklist_remove` on `mail.blacklist` records (`ids`); defined by `mail.blacklist` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn mail_action_blacklist_remove<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.blacklist",
+                "mail_action_blacklist_remove",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailBlacklist {
+    type Update = MailBlacklistUpdate;
+}
+impl super::mixins::MailThread for MailBlacklist {}
 /// Values for creating a `mail.blacklist` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct MailBlacklistCreate {

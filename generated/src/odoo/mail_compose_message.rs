@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Email composition wizard (`mail.compose.message`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -467,6 +469,97 @@ impl ::runtime::nested::Projection for MailComposeMessage {
         ::runtime::nested::Relation::display_name("template_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailComposeMessage {
+    /// `action_schedule_message` (no documentation on the server).
+    ///
+    /// Calls `action_schedule_message` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_schedule_message<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.compose.message",
+                "action_schedule_message",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Used for action button that do not accept arguments.
+    ///
+    /// Calls `action_send_mail` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_send_mail<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.compose.message",
+                "action_send_mail",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Restore old subject when canceling the 'save as template' action as it was erased to let user give a more custom input.
+    ///
+    /// Calls `cancel_save_template` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn cancel_save_template<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.compose.message",
+                "cancel_save_template",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// creates a mail template with the current mail composer's fields
+    ///
+    /// Calls `create_mail_template` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn create_mail_template<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.compose.message",
+                "create_mail_template",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// hit save as template button: opens a wizard that prompts for the template's subject. create_mail_template is called when saving the new wizard.
+    ///
+    /// Calls `open_template_creation_wizard` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn open_template_creation_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.compose.message",
+                "open_template_creation_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailComposeMessage {
+    type Update = MailComposeMessageUpdate;
 }
 /// Values for creating a `mail.compose.message` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Guest (`mail.guest`): one record, as `search_read` and `read` return it.
 ///
@@ -171,6 +173,9 @@ impl ::runtime::nested::Projection for MailGuest {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for MailGuest {
+    type Update = MailGuestUpdate;
 }
 /// Values for creating a `mail.guest` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `id desc`.
 //!
+//! 12 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `author_avatar`.
 /// Outgoing Mails (`mail.mail`): one record, as `search_read` and `read` return it.
 ///
@@ -789,6 +791,172 @@ impl ::runtime::nested::Projection for MailMail {
         ::runtime::nested::Relation::display_name("subtype_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailMail {
+    /// Opens the related record based on the model and ID
+    ///
+    /// Calls `action_open_document` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_document<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.mail",
+                "action_open_document",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_retry` (no documentation on the server).
+    ///
+    /// Calls `action_retry` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_retry<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.mail",
+                "action_retry",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// An action sending the selected mail and redirecting to mail.mail list view.
+    ///
+    /// Calls `action_send_and_close` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_send_and_close<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.mail",
+                "action_send_and_close",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `cancel` (no documentation on the server).
+    ///
+    /// Calls `cancel` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn cancel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.mail",
+                "cancel",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `mark_outgoing` (no documentation on the server).
+    ///
+    /// Calls `mark_outgoing` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn mark_outgoing<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.mail",
+                "mark_outgoing",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Send immediately queued messages, committing after each
+    ///
+    /// message is sent - this is not transactional and should not be called during another transaction!
+    ///
+    /// A maximum of 1K MailMail (configurable using 'mail.mail.queue.batch.size' optional ICP) are fetched in order to keep time under control.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `email_ids` (annotated `list`; default `[]`): optional list of emails ids to send. If given only scheduled and outgoing emails within this ids list are sent;
+    /// - `batch_size` (default `1000`)
+    ///
+    /// Calls `process_email_queue` on `mail.mail` (an `@api.model` method: no ids); defined by `mail.mail` in module `mail`.
+    ///
+    /// Signature: `(email_ids=(), batch_size=1000)`
+    pub fn process_email_queue<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        email_ids: Option<::serde_json::Value>,
+        batch_size: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("email_ids", email_ids);
+        method_args.opt("batch_size", batch_size);
+        client.call_method("mail.mail", "process_email_queue", None, method_args)
+    }
+    /// Sends the selected emails immediately, ignoring their current state (mails that have already been sent should not be passed unless they should actually be re-sent). Emails successfully delivered are marked as 'sent', and those that fail to be deliver are marked as 'exception', and the corresponding error mail is output in the server logs.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `auto_commit` (annotated `bool`; default `False`): whether to force a commit of the mail status after sending each mail (meant only for scheduler processing); should never be True during normal transactions (default: False)
+    /// - `raise_exception` (annotated `bool`; default `False`): whether to raise an exception if the email sending process has failed
+    /// - `post_send_callback` (default `None`): an optional function, called as `post_send_callback(ids, force=False)`, with the mail ids that have been sent; calls with redundant ids are possible
+    ///
+    /// # Returns
+    ///
+    /// True
+    ///
+    /// Calls `send` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
+    ///
+    /// Signature: `(auto_commit=False, raise_exception=False, post_send_callback=None)`
+    pub fn send<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        auto_commit: Option<bool>,
+        raise_exception: Option<bool>,
+        post_send_callback: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("auto_commit", auto_commit);
+        method_args.opt("raise_exception", raise_exception);
+        method_args.opt("post_send_callback", post_send_callback);
+        client.call_method("mail.mail", "send", Some(ids), method_args)
+    }
+    /// Queues the email to be sent after the commit of the current cursor.
+    ///
+    /// Useful to send an email only if a transaction is successful.
+    ///
+    /// Calls `send_after_commit` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn send_after_commit<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.mail",
+                "send_after_commit",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailMail {
+    type Update = MailMailUpdate;
 }
 /// Values for creating a `mail.mail` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

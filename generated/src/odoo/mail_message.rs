@@ -6,6 +6,8 @@
 //!
 //! Default order: `id desc`.
 //!
+//! 12 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `author_avatar`.
 /// Message (`mail.message`): one record, as `search_read` and `read` return it.
 ///
@@ -602,6 +604,159 @@ impl ::runtime::nested::Projection for MailMessage {
         ::runtime::nested::Relation::display_name("subtype_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailMessage {
+    /// Opens the related record based on the model and ID
+    ///
+    /// Calls `action_open_document` on `mail.message` records (`ids`); defined by `mail.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_document<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.message",
+                "action_open_document",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `cancel_letter` (no documentation on the server).
+    ///
+    /// Calls `cancel_letter` on `mail.message` records (`ids`); defined by `mail.message` in module `snailmail`.
+    ///
+    /// Signature: `()`
+    pub fn cancel_letter<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.message",
+                "cancel_letter",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `mark_all_as_read` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `domain` (default `None`)
+    ///
+    /// Calls `mark_all_as_read` on `mail.message` (an `@api.model` method: no ids); defined by `mail.message` in module `mail`.
+    ///
+    /// Signature: `(domain=None)`
+    pub fn mark_all_as_read<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        domain: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("domain", domain);
+        client.call_method("mail.message", "mark_all_as_read", None, method_args)
+    }
+    /// Simpler and portal-oriented version of 'message_format'. Purpose is to prepare, organize and format values required by frontend widget (frontend Chatter).
+    ///
+    /// This public API asks for read access on messages before doing the actual computation in the private implementation.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `options` (annotated `dict`; default `None`): options, used notably for inheritance and adding specific fields or properties to compute;
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[dict]`: list of dict, one per message in self. Each dict contains values for either fields, either properties derived from fields.
+    ///
+    /// Calls `portal_message_format` on `mail.message` records (`ids`); defined by `mail.message` in module `portal`.
+    ///
+    /// Signature: `(options=None) -> list[dict]`
+    pub fn portal_message_format<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        options: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("options", options);
+        client
+            .call_method("mail.message", "portal_message_format", Some(ids), method_args)
+    }
+    /// `send_letter` (no documentation on the server).
+    ///
+    /// Calls `send_letter` on `mail.message` records (`ids`); defined by `mail.message` in module `snailmail`.
+    ///
+    /// Signature: `()`
+    pub fn send_letter<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.message",
+                "send_letter",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Remove the needaction from messages for the current partner.
+    ///
+    /// Calls `set_message_done` on `mail.message` records (`ids`); defined by `mail.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn set_message_done<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.message",
+                "set_message_done",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Toggle messages as (un)starred. Technically, the notifications related to uid are set to (un)starred.
+    ///
+    /// Calls `toggle_message_starred` on `mail.message` records (`ids`); defined by `mail.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn toggle_message_starred<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.message",
+                "toggle_message_starred",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Unstar messages for the current partner.
+    ///
+    /// Calls `unstar_all` on `mail.message` (an `@api.model` method: no ids); defined by `mail.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn unstar_all<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.message",
+                "unstar_all",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailMessage {
+    type Update = MailMessageUpdate;
 }
 /// Values for creating a `mail.message` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

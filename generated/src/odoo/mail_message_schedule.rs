@@ -5,6 +5,8 @@
 //! Defined by module `mail`.
 //!
 //! Default order: `scheduled_datetime DESC, id DESC`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Scheduled Messages (`mail.message.schedule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -124,6 +126,29 @@ impl ::runtime::nested::Projection for MailMessageSchedule {
         ::runtime::nested::Relation::display_name("mail_message_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailMessageSchedule {
+    /// Launch notification process independently from the expected date.
+    ///
+    /// Calls `force_send` on `mail.message.schedule` records (`ids`); defined by `mail.message.schedule` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn force_send<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.message.schedule",
+                "force_send",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailMessageSchedule {
+    type Update = MailMessageScheduleUpdate;
 }
 /// Values for creating a `mail.message.schedule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `mail`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Message subtypes (`mail.message.subtype`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -197,6 +199,29 @@ impl ::runtime::nested::Projection for MailMessageSubtype {
         ::runtime::nested::Relation::display_name("parent_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailMessageSubtype {
+    /// Retrieve the default subtypes (all, internal, external) for the given model.
+    ///
+    /// # Parameters
+    ///
+    /// - `model_name`
+    ///
+    /// Calls `default_subtypes` on `mail.message.subtype` (an `@api.model` method: no ids); defined by `mail.message.subtype` in module `mail`.
+    ///
+    /// Signature: `(model_name)`
+    pub fn default_subtypes<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        model_name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("model_name", &model_name);
+        client.call_method("mail.message.subtype", "default_subtypes", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for MailMessageSubtype {
+    type Update = MailMessageSubtypeUpdate;
 }
 /// Values for creating a `mail.message.subtype` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `mail`; extended by `sms`, `snailmail`.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Message Notifications (`mail.notification`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -215,6 +217,29 @@ impl ::runtime::nested::Projection for MailNotification {
         ::runtime::nested::Relation::display_name("res_partner_id"),
         ::runtime::nested::Relation::display_name("sms_id"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailNotification {
+    /// `format_failure_reason` (no documentation on the server).
+    ///
+    /// Calls `format_failure_reason` on `mail.notification` records (`ids`); defined by `mail.notification` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn format_failure_reason<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.notification",
+                "format_failure_reason",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailNotification {
+    type Update = MailNotificationUpdate;
 }
 /// Values for creating a `mail.notification` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

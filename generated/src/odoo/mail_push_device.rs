@@ -5,6 +5,8 @@
 //! Defined by module `mail`.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Push Notification Device (`mail.push.device`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -135,6 +137,62 @@ impl ::runtime::nested::Projection for MailPushDevice {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailPushDevice {
+    /// `get_web_push_vapid_public_key` (no documentation on the server).
+    ///
+    /// Calls `get_web_push_vapid_public_key` on `mail.push.device` (an `@api.model` method: no ids); defined by `mail.push.device` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn get_web_push_vapid_public_key<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.push.device",
+                "get_web_push_vapid_public_key",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `register_devices` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `kw`: extra keyword arguments (`**kw`), sent as given
+    ///
+    /// Calls `register_devices` on `mail.push.device` (an `@api.model` method: no ids); defined by `mail.push.device` in module `mail`.
+    ///
+    /// Signature: `(kw)`
+    pub fn register_devices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        kw: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.extra(kw);
+        client.call_method("mail.push.device", "register_devices", None, method_args)
+    }
+    /// `unregister_devices` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `kw`: extra keyword arguments (`**kw`), sent as given
+    ///
+    /// Calls `unregister_devices` on `mail.push.device` (an `@api.model` method: no ids); defined by `mail.push.device` in module `mail`.
+    ///
+    /// Signature: `(kw)`
+    pub fn unregister_devices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        kw: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.extra(kw);
+        client.call_method("mail.push.device", "unregister_devices", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for MailPushDevice {
+    type Update = MailPushDeviceUpdate;
 }
 /// Values for creating a `mail.push.device` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `mail`.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Scheduled Message (`mail.scheduled.message`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -182,6 +184,46 @@ impl ::runtime::nested::Projection for MailScheduledMessage {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl MailScheduledMessage {
+    /// `open_edit_form` (no documentation on the server).
+    ///
+    /// Calls `open_edit_form` on `mail.scheduled.message` records (`ids`); defined by `mail.scheduled.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn open_edit_form<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.scheduled.message",
+                "open_edit_form",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `post_message` (no documentation on the server).
+    ///
+    /// Calls `post_message` on `mail.scheduled.message` records (`ids`); defined by `mail.scheduled.message` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn post_message<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.scheduled.message",
+                "post_message",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailScheduledMessage {
+    type Update = MailScheduledMessageUpdate;
 }
 /// Values for creating a `mail.scheduled.message` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

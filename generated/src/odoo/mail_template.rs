@@ -5,6 +5,8 @@
 //! Defined by module `mail`; extended by `account`, `event`.
 //!
 //! Default order: `user_id,name,id`.
+//!
+//! 10 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`TemplateResetMixin`](super::mixins::TemplateResetMixin) (in the prelude).
 /// Email Templates (`mail.template`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -361,6 +363,136 @@ impl ::runtime::nested::Projection for MailTemplate {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl MailTemplate {
+    /// `action_open_mail_preview` (no documentation on the server).
+    ///
+    /// Calls `action_open_mail_preview` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_mail_preview<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "mail.template",
+                "action_open_mail_preview",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `create_action` (no documentation on the server).
+    ///
+    /// Calls `create_action` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn create_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.template",
+                "create_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Generates a new mail.mail. Template is rendered on record given by res_id and model coming from template.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `res_id` (annotated `int`): id of the record to render the template
+    /// - `force_send` (annotated `bool`; default `False`): send email immediately; otherwise use the mail queue (recommended);
+    /// - `raise_exception` (default `False`)
+    /// - `email_values` (annotated `dict`; default `None`): update generated mail with those values to further customize the mail;
+    /// - `email_layout_xmlid` (annotated `str`; default `False`): optional notification layout to encapsulate the generated email;
+    ///
+    /// # Returns
+    ///
+    /// id of the mail.mail that was created
+    ///
+    /// Calls `send_mail` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
+    ///
+    /// Signature: `(res_id, force_send=False, raise_exception=False, email_values=None, email_layout_xmlid=False)`
+    pub fn send_mail<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        res_id: i64,
+        force_send: Option<bool>,
+        raise_exception: Option<::serde_json::Value>,
+        email_values: Option<::serde_json::Value>,
+        email_layout_xmlid: Option<&str>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("res_id", &res_id);
+        method_args.opt("force_send", force_send);
+        method_args.opt("raise_exception", raise_exception);
+        method_args.opt("email_values", email_values);
+        method_args.opt("email_layout_xmlid", email_layout_xmlid);
+        client.call_method("mail.template", "send_mail", Some(ids), method_args)
+    }
+    /// Generates new mail.mails. Batch version of 'send_mail'.'
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `res_ids` (annotated `list`): IDs of modelrecords on which template will be rendered
+    /// - `force_send` (default `False`)
+    /// - `raise_exception` (default `False`)
+    /// - `email_values` (default `None`)
+    /// - `email_layout_xmlid` (default `False`)
+    ///
+    /// # Returns
+    ///
+    /// newly created mail.mail
+    ///
+    /// Calls `send_mail_batch` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
+    ///
+    /// Signature: `(res_ids, force_send=False, raise_exception=False, email_values=None, email_layout_xmlid=False)`
+    pub fn send_mail_batch<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        res_ids: ::serde_json::Value,
+        force_send: Option<::serde_json::Value>,
+        raise_exception: Option<::serde_json::Value>,
+        email_values: Option<::serde_json::Value>,
+        email_layout_xmlid: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("res_ids", &res_ids);
+        method_args.opt("force_send", force_send);
+        method_args.opt("raise_exception", raise_exception);
+        method_args.opt("email_values", email_values);
+        method_args.opt("email_layout_xmlid", email_layout_xmlid);
+        client.call_method("mail.template", "send_mail_batch", Some(ids), method_args)
+    }
+    /// `unlink_action` (no documentation on the server).
+    ///
+    /// Calls `unlink_action` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn unlink_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "mail.template",
+                "unlink_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for MailTemplate {
+    type Update = MailTemplateUpdate;
+}
+impl super::mixins::TemplateResetMixin for MailTemplate {}
 /// Values for creating a `mail.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 #[derive(Default)]

@@ -2,6 +2,7 @@
 
 //! Odoo 18.0 bindings: one module per model (512 models), `rel` for relation
 //! targets and `prelude` for the record, create and update types.
+pub mod mixins;
 pub mod prelude;
 pub mod rel;
 pub mod verify;

@@ -5,6 +5,8 @@
 //! Defined by module `onboarding`.
 //!
 //! Default order: `sequence asc, id desc`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Onboarding (`onboarding.onboarding`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -200,6 +202,90 @@ impl ::runtime::nested::Projection for OnboardingOnboarding {
         ::runtime::nested::Relation::display_name("current_progress_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl OnboardingOnboarding {
+    /// Close the onboarding panel.
+    ///
+    /// Calls `action_close` on `onboarding.onboarding` records (`ids`); defined by `onboarding.onboarding` in module `onboarding`.
+    ///
+    /// Signature: `()`
+    pub fn action_close<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding",
+                "action_close",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Close the onboarding panel identified by its xmlid.
+    ///
+    /// If not found, quietly do nothing.
+    ///
+    /// # Parameters
+    ///
+    /// - `xmlid`
+    ///
+    /// Calls `action_close_panel` on `onboarding.onboarding` (an `@api.model` method: no ids); defined by `onboarding.onboarding` in module `onboarding`.
+    ///
+    /// Signature: `(xmlid)`
+    pub fn action_close_panel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        xmlid: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("xmlid", &xmlid);
+        client
+            .call_method(
+                "onboarding.onboarding",
+                "action_close_panel",
+                None,
+                method_args,
+            )
+    }
+    /// Re-initialize onboarding progress records (after step is_per_company change).
+    ///
+    /// Meant to be called when is_per_company of linked steps is modified (or per-company steps are added to an onboarding).
+    ///
+    /// Calls `action_refresh_progress_ids` on `onboarding.onboarding` records (`ids`); defined by `onboarding.onboarding` in module `onboarding`.
+    ///
+    /// Signature: `()`
+    pub fn action_refresh_progress_ids<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding",
+                "action_refresh_progress_ids",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_toggle_visibility` (no documentation on the server).
+    ///
+    /// Calls `action_toggle_visibility` on `onboarding.onboarding` records (`ids`); defined by `onboarding.onboarding` in module `onboarding`.
+    ///
+    /// Signature: `()`
+    pub fn action_toggle_visibility<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding",
+                "action_toggle_visibility",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for OnboardingOnboarding {
+    type Update = OnboardingOnboardingUpdate;
 }
 /// Values for creating a `onboarding.onboarding` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `sequence asc, id asc`.
 //!
+//! 15 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `step_image`.
 /// Onboarding Step (`onboarding.onboarding.step`): one record, as `search_read` and `read` return it.
 ///
@@ -229,6 +231,197 @@ impl ::runtime::nested::Projection for OnboardingOnboardingStep {
         ::runtime::nested::Relation::display_name("current_progress_step_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl OnboardingOnboardingStep {
+    /// `action_open_step_bank_account` (no documentation on the server).
+    ///
+    /// Calls `action_open_step_bank_account` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_step_bank_account<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_open_step_bank_account",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_step_base_document_layout` (no documentation on the server).
+    ///
+    /// Calls `action_open_step_base_document_layout` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_step_base_document_layout<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_open_step_base_document_layout",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Called by the 'Chart of Accounts' button of the dashboard onboarding panel.
+    ///
+    /// Calls `action_open_step_chart_of_accounts` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_step_chart_of_accounts<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_open_step_chart_of_accounts",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set company's basic information.
+    ///
+    /// Calls `action_open_step_company_data` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_step_company_data<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_open_step_company_data",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_step_create_invoice` (no documentation on the server).
+    ///
+    /// Calls `action_open_step_create_invoice` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_step_create_invoice<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_open_step_create_invoice",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_step_fiscal_year` (no documentation on the server).
+    ///
+    /// Calls `action_open_step_fiscal_year` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_step_fiscal_year<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_open_step_fiscal_year",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_step_sales_tax` (no documentation on the server).
+    ///
+    /// Calls `action_open_step_sales_tax` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_step_sales_tax<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_open_step_sales_tax",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set_just_done` (no documentation on the server).
+    ///
+    /// Calls `action_set_just_done` on `onboarding.onboarding.step` records (`ids`); defined by `onboarding.onboarding.step` in module `onboarding`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_just_done<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_set_just_done",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_validate_step` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `xml_id`
+    ///
+    /// Calls `action_validate_step` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `onboarding`.
+    ///
+    /// Signature: `(xml_id)`
+    pub fn action_validate_step<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        xml_id: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("xml_id", &xml_id);
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_validate_step",
+                None,
+                method_args,
+            )
+    }
+    /// Set the onboarding(s) step as done only if layout is set.
+    ///
+    /// Calls `action_validate_step_base_document_layout` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_validate_step_base_document_layout<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "action_validate_step_base_document_layout",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_step_on_onboarding_has_action` (no documentation on the server).
+    ///
+    /// Calls `check_step_on_onboarding_has_action` on `onboarding.onboarding.step` records (`ids`); defined by `onboarding.onboarding.step` in module `onboarding`.
+    ///
+    /// Signature: `()`
+    pub fn check_step_on_onboarding_has_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "onboarding.onboarding.step",
+                "check_step_on_onboarding_has_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for OnboardingOnboardingStep {
+    type Update = OnboardingOnboardingStepUpdate;
 }
 /// Values for creating a `onboarding.onboarding.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `onboarding`.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Onboarding Progress Step Tracker (`onboarding.progress.step`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -136,6 +138,46 @@ impl ::runtime::nested::Projection for OnboardingProgressStep {
         ::runtime::nested::Relation::display_name("step_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl OnboardingProgressStep {
+    /// `action_consolidate_just_done` (no documentation on the server).
+    ///
+    /// Calls `action_consolidate_just_done` on `onboarding.progress.step` records (`ids`); defined by `onboarding.progress.step` in module `onboarding`.
+    ///
+    /// Signature: `()`
+    pub fn action_consolidate_just_done<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.progress.step",
+                "action_consolidate_just_done",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set_just_done` (no documentation on the server).
+    ///
+    /// Calls `action_set_just_done` on `onboarding.progress.step` records (`ids`); defined by `onboarding.progress.step` in module `onboarding`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_just_done<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "onboarding.progress.step",
+                "action_set_just_done",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for OnboardingProgressStep {
+    type Update = OnboardingProgressStepUpdate;
 }
 /// Values for creating a `onboarding.progress.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Capture Wizard (`payment.capture.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -198,6 +200,29 @@ impl ::runtime::nested::Projection for PaymentCaptureWizard {
         ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PaymentCaptureWizard {
+    /// `action_capture` (no documentation on the server).
+    ///
+    /// Calls `action_capture` on `payment.capture.wizard` records (`ids`); defined by `payment.capture.wizard` in module `payment`.
+    ///
+    /// Signature: `()`
+    pub fn action_capture<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.capture.wizard",
+                "action_capture",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PaymentCaptureWizard {
+    type Update = PaymentCaptureWizardUpdate;
 }
 /// Values for creating a `payment.capture.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

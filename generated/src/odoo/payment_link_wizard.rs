@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Generate Sales Payment Link (`payment.link.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -255,6 +257,9 @@ impl ::runtime::nested::Projection for PaymentLinkWizard {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for PaymentLinkWizard {
+    type Update = PaymentLinkWizardUpdate;
 }
 /// Values for creating a `payment.link.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

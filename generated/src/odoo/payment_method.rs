@@ -6,6 +6,8 @@
 //!
 //! Default order: `active desc, sequence, name`.
 //!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image`, `image_payment_form`.
 /// Payment Method (`payment.method`): one record, as `search_read` and `read` return it.
 ///
@@ -234,6 +236,9 @@ impl ::runtime::nested::Projection for PaymentMethod {
         ::runtime::nested::Relation::display_name("primary_payment_method_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for PaymentMethod {
+    type Update = PaymentMethodUpdate;
 }
 /// Values for creating a `payment.method` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `module_state, state desc, sequence, name`.
 //!
+//! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image_128`.
 /// Payment Provider (`payment.provider`): one record, as `search_read` and `read` return it.
 ///
@@ -468,6 +470,132 @@ impl ::runtime::nested::Projection for PaymentProvider {
         ::runtime::nested::Relation::display_name("token_inline_form_view_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PaymentProvider {
+    /// Reset the credentials of the provider, disable it, and unpublish it.
+    ///
+    /// Note: self.ensure_one()
+    ///
+    /// # Returns
+    ///
+    /// Annotated `bool`: The result of the write operation.
+    ///
+    /// Calls `action_reset_credentials` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
+    ///
+    /// Signature: `() -> bool`
+    pub fn action_reset_credentials<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, bool> {
+        client
+            .call_method(
+                "payment.provider",
+                "action_reset_credentials",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Start the provider-specific onboarding.
+    ///
+    /// Providers implementing a specific onboarding must override this method and return the action to run the onboarding.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `menu_id` (annotated `int`; default `None`): The menu from which the onboarding is started, as an ir.ui.menu id.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: The onboarding action.
+    ///
+    /// Calls `action_start_onboarding` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
+    ///
+    /// Signature: `(menu_id=None) -> dict`
+    pub fn action_start_onboarding<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        menu_id: Option<i64>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("menu_id", menu_id);
+        client
+            .call_method(
+                "payment.provider",
+                "action_start_onboarding",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Toggle the field is_published.
+    ///
+    /// # Returns
+    ///
+    /// None
+    ///
+    /// # Errors
+    ///
+    /// - `UserError`: If the provider is disabled.
+    ///
+    /// Calls `action_toggle_is_published` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
+    ///
+    /// Signature: `()`
+    pub fn action_toggle_is_published<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.provider",
+                "action_toggle_is_published",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_payment_methods` (no documentation on the server).
+    ///
+    /// Calls `action_view_payment_methods` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_payment_methods<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.provider",
+                "action_view_payment_methods",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Install the module and reload the page.
+    ///
+    /// Note: self.ensure_one()
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: The action to reload the page.
+    ///
+    /// Calls `button_immediate_install` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
+    ///
+    /// Signature: `() -> dict`
+    pub fn button_immediate_install<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.provider",
+                "button_immediate_install",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PaymentProvider {
+    type Update = PaymentProviderUpdate;
 }
 /// Values for creating a `payment.provider` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

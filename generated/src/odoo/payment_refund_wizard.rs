@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Refund Wizard (`payment.refund.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -180,6 +182,29 @@ impl ::runtime::nested::Projection for PaymentRefundWizard {
         ::runtime::nested::Relation::display_name("transaction_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PaymentRefundWizard {
+    /// `action_refund` (no documentation on the server).
+    ///
+    /// Calls `action_refund` on `payment.refund.wizard` records (`ids`); defined by `payment.refund.wizard` in module `account_payment`.
+    ///
+    /// Signature: `()`
+    pub fn action_refund<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.refund.wizard",
+                "action_refund",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PaymentRefundWizard {
+    type Update = PaymentRefundWizardUpdate;
 }
 /// Values for creating a `payment.refund.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

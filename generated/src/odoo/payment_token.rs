@@ -5,6 +5,8 @@
 //! Defined by module `payment`.
 //!
 //! Default order: `partner_id, id desc`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Token (`payment.token`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -198,6 +200,44 @@ impl ::runtime::nested::Projection for PaymentToken {
         ::runtime::nested::Relation::display_name("provider_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PaymentToken {
+    /// Return a list of information about records linked to the current token.
+    ///
+    /// For a module to implement payments and link documents to a token, it must override this method and add information about linked document records to the returned list.
+    ///
+    /// The information must be structured as a dict with the following keys:
+    ///
+    /// - description: The description of the record's model (e.g. "Subscription").
+    /// - id: The id of the record.
+    /// - name: The name of the record.
+    /// - url: The url to access the record.
+    ///
+    /// Note: self.ensure_one()
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list`: The list of information about the linked document records.
+    ///
+    /// Calls `get_linked_records_info` on `payment.token` records (`ids`); defined by `payment.token` in module `payment`.
+    ///
+    /// Signature: `() -> list`
+    pub fn get_linked_records_info<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "payment.token",
+                "get_linked_records_info",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PaymentToken {
+    type Update = PaymentTokenUpdate;
 }
 /// Values for creating a `payment.token` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

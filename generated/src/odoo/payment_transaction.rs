@@ -5,6 +5,8 @@
 //! Defined by module `payment`; extended by `account_payment`, `sale`.
 //!
 //! Default order: `id desc`.
+//!
+//! 11 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Transaction (`payment.transaction`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -446,6 +448,159 @@ impl ::runtime::nested::Projection for PaymentTransaction {
         ::runtime::nested::Relation::display_name("token_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PaymentTransaction {
+    /// Open the partial capture wizard if it is supported by the related providers, otherwise capture the transactions immediately.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `action.act_window|None`: The action to open the partial capture wizard, if supported.
+    ///
+    /// Calls `action_capture` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
+    ///
+    /// Signature: `() -> action.act_window|None`
+    pub fn action_capture<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "payment.transaction",
+                "action_capture",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Trigger the post-processing of the transactions.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: A client action to soft-reload the view.
+    ///
+    /// Calls `action_post_process` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
+    ///
+    /// Signature: `() -> dict`
+    pub fn action_post_process<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.transaction",
+                "action_post_process",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Check the state of the transactions and request their refund.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `amount_to_refund` (annotated `float`; default `None`): The amount to be refunded.
+    ///
+    /// # Returns
+    ///
+    /// None
+    ///
+    /// Calls `action_refund` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
+    ///
+    /// Signature: `(amount_to_refund=None)`
+    pub fn action_refund<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        amount_to_refund: Option<f64>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("amount_to_refund", amount_to_refund);
+        client
+            .call_method("payment.transaction", "action_refund", Some(ids), method_args)
+    }
+    /// Return the action for the views of the invoices linked to the transaction.
+    ///
+    /// Note: self.ensure_one()
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: The action
+    ///
+    /// Calls `action_view_invoices` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `account_payment`.
+    ///
+    /// Signature: `() -> dict`
+    pub fn action_view_invoices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.transaction",
+                "action_view_invoices",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return the windows action to browse the refund transactions linked to the transaction.
+    ///
+    /// Note: self.ensure_one()
+    ///
+    /// # Returns
+    ///
+    /// Annotated `dict`: The window action to browse the refund transactions.
+    ///
+    /// Calls `action_view_refunds` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
+    ///
+    /// Signature: `() -> dict`
+    pub fn action_view_refunds<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.transaction",
+                "action_view_refunds",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_sales_orders` (no documentation on the server).
+    ///
+    /// Calls `action_view_sales_orders` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_sales_orders<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.transaction",
+                "action_view_sales_orders",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Check the state of the transaction and request to have them voided.
+    ///
+    /// Calls `action_void` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
+    ///
+    /// Signature: `()`
+    pub fn action_void<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "payment.transaction",
+                "action_void",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PaymentTransaction {
+    type Update = PaymentTransactionUpdate;
 }
 /// Values for creating a `payment.transaction` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `phone_validation`.
 //!
 //! Default order: `id`.
+//!
+//! 24 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Phone Blacklist (`phone.blacklist`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -235,6 +237,93 @@ impl ::runtime::nested::Projection for PhoneBlacklist {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl PhoneBlacklist {
+    /// `action_add` (no documentation on the server).
+    ///
+    /// Calls `action_add` on `phone.blacklist` records (`ids`); defined by `phone.blacklist` in module `phone_validation`.
+    ///
+    /// Signature: `()`
+    pub fn action_add<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "phone.blacklist",
+                "action_add",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `add` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `number`
+    /// - `message` (default `None`)
+    ///
+    /// Calls `add` on `phone.blacklist` records (`ids`); defined by `phone.blacklist` in module `phone_validation`.
+    ///
+    /// Signature: `(number, message=None)`
+    pub fn add<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        number: ::serde_json::Value,
+        message: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("number", &number);
+        method_args.opt("message", message);
+        client.call_method("phone.blacklist", "add", Some(ids), method_args)
+    }
+    /// `phone_action_blacklist_remove` (no documentation on the server).
+    ///
+    /// Calls `phone_action_blacklist_remove` on `phone.blacklist` records (`ids`); defined by `phone.blacklist` in module `phone_validation`.
+    ///
+    /// Signature: `()`
+    pub fn phone_action_blacklist_remove<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "phone.blacklist",
+                "phone_action_blacklist_remove",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `remove` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `number`
+    /// - `message` (default `None`)
+    ///
+    /// Calls `remove` on `phone.blacklist` records (`ids`); defined by `phone.blacklist` in module `phone_validation`.
+    ///
+    /// Signature: `(number, message=None)`
+    pub fn remove<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        number: ::serde_json::Value,
+        message: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("number", &number);
+        method_args.opt("message", message);
+        client.call_method("phone.blacklist", "remove", Some(ids), method_args)
+    }
+}
+impl super::mixins::BaseModel for PhoneBlacklist {
+    type Update = PhoneBlacklistUpdate;
+}
+impl super::mixins::MailThread for PhoneBlacklist {}
 /// Values for creating a `phone.blacklist` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct PhoneBlacklistCreate {

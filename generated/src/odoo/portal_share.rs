@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Portal Sharing (`portal.share`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -160,6 +162,29 @@ impl ::runtime::nested::Projection for PortalShare {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PortalShare {
+    /// `action_send_mail` (no documentation on the server).
+    ///
+    /// Calls `action_send_mail` on `portal.share` records (`ids`); defined by `portal.share` in module `portal`.
+    ///
+    /// Signature: `()`
+    pub fn action_send_mail<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "portal.share",
+                "action_send_mail",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PortalShare {
+    type Update = PortalShareUpdate;
 }
 /// Values for creating a `portal.share` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

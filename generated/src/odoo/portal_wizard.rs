@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Grant Portal Access (`portal.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -125,6 +127,32 @@ impl ::runtime::nested::Projection for PortalWizard {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PortalWizard {
+    /// Create a "portal.wizard" and open the form view.
+    ///
+    /// We need a server action for that because the one2many "user_ids" records need to exist to be able to execute an a button action on it. If they have no ID, the buttons will be disabled and we won't be able to click on them.
+    ///
+    /// That's why we need a server action, to create the records and then open the form view on them.
+    ///
+    /// Calls `action_open_wizard` on `portal.wizard` (an `@api.model` method: no ids); defined by `portal.wizard` in module `portal`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "portal.wizard",
+                "action_open_wizard",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PortalWizard {
+    type Update = PortalWizardUpdate;
 }
 /// Values for creating a `portal.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

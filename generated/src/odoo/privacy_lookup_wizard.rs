@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Privacy Lookup Wizard (`privacy.lookup.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -155,6 +157,46 @@ impl ::runtime::nested::Projection for PrivacyLookupWizard {
         ::runtime::nested::Relation::display_name("log_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PrivacyLookupWizard {
+    /// `action_lookup` (no documentation on the server).
+    ///
+    /// Calls `action_lookup` on `privacy.lookup.wizard` records (`ids`); defined by `privacy.lookup.wizard` in module `privacy_lookup`.
+    ///
+    /// Signature: `()`
+    pub fn action_lookup<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "privacy.lookup.wizard",
+                "action_lookup",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_lines` (no documentation on the server).
+    ///
+    /// Calls `action_open_lines` on `privacy.lookup.wizard` records (`ids`); defined by `privacy.lookup.wizard` in module `privacy_lookup`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_lines<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "privacy.lookup.wizard",
+                "action_open_lines",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PrivacyLookupWizard {
+    type Update = PrivacyLookupWizardUpdate;
 }
 /// Values for creating a `privacy.lookup.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

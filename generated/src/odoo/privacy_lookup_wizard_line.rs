@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Privacy Lookup Wizard Line (`privacy.lookup.wizard.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -184,6 +186,80 @@ impl ::runtime::nested::Projection for PrivacyLookupWizardLine {
         ::runtime::nested::Relation::display_name("wizard_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PrivacyLookupWizardLine {
+    /// `action_archive_all` (no documentation on the server).
+    ///
+    /// Calls `action_archive_all` on `privacy.lookup.wizard.line` records (`ids`); defined by `privacy.lookup.wizard.line` in module `privacy_lookup`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive_all<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "privacy.lookup.wizard.line",
+                "action_archive_all",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_record` (no documentation on the server).
+    ///
+    /// Calls `action_open_record` on `privacy.lookup.wizard.line` records (`ids`); defined by `privacy.lookup.wizard.line` in module `privacy_lookup`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_record<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "privacy.lookup.wizard.line",
+                "action_open_record",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_unlink` (no documentation on the server).
+    ///
+    /// Calls `action_unlink` on `privacy.lookup.wizard.line` records (`ids`); defined by `privacy.lookup.wizard.line` in module `privacy_lookup`.
+    ///
+    /// Signature: `()`
+    pub fn action_unlink<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "privacy.lookup.wizard.line",
+                "action_unlink",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_unlink_all` (no documentation on the server).
+    ///
+    /// Calls `action_unlink_all` on `privacy.lookup.wizard.line` records (`ids`); defined by `privacy.lookup.wizard.line` in module `privacy_lookup`.
+    ///
+    /// Signature: `()`
+    pub fn action_unlink_all<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "privacy.lookup.wizard.line",
+                "action_unlink_all",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PrivacyLookupWizardLine {
+    type Update = PrivacyLookupWizardLineUpdate;
 }
 /// Values for creating a `privacy.lookup.wizard.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `product`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Attribute (`product.attribute`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -202,6 +204,29 @@ impl ::runtime::nested::Projection for ProductAttribute {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProductAttribute {
+    /// `action_open_product_template_attribute_lines` (no documentation on the server).
+    ///
+    /// Calls `action_open_product_template_attribute_lines` on `product.attribute` records (`ids`); defined by `product.attribute` in module `product`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_product_template_attribute_lines<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.attribute",
+                "action_open_product_template_attribute_lines",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ProductAttribute {
+    type Update = ProductAttributeUpdate;
 }
 /// Values for creating a `product.attribute` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `product`; extended by `sale`.
 //!
 //! Default order: `custom_product_template_attribute_value_id, id`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Attribute Custom Value (`product.attribute.custom.value`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -139,6 +141,9 @@ impl ::runtime::nested::Projection for ProductAttributeCustomValue {
         ::runtime::nested::Relation::display_name("sale_order_line_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for ProductAttributeCustomValue {
+    type Update = ProductAttributeCustomValueUpdate;
 }
 /// Values for creating a `product.attribute.custom.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

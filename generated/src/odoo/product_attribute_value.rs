@@ -6,6 +6,8 @@
 //!
 //! Default order: `attribute_id, sequence, id`.
 //!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image`.
 /// Attribute Value (`product.attribute.value`): one record, as `search_read` and `read` return it.
 ///
@@ -213,6 +215,63 @@ impl ::runtime::nested::Projection for ProductAttributeValue {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProductAttributeValue {
+    /// `action_add_to_products` (no documentation on the server).
+    ///
+    /// Calls `action_add_to_products` on `product.attribute.value` records (`ids`); defined by `product.attribute.value` in module `product`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_to_products<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.attribute.value",
+                "action_add_to_products",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_update_prices` (no documentation on the server).
+    ///
+    /// Calls `action_update_prices` on `product.attribute.value` records (`ids`); defined by `product.attribute.value` in module `product`.
+    ///
+    /// Signature: `()`
+    pub fn action_update_prices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.attribute.value",
+                "action_update_prices",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_is_used_on_products` (no documentation on the server).
+    ///
+    /// Calls `check_is_used_on_products` on `product.attribute.value` records (`ids`); defined by `product.attribute.value` in module `product`.
+    ///
+    /// Signature: `()`
+    pub fn check_is_used_on_products<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "product.attribute.value",
+                "check_is_used_on_products",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ProductAttributeValue {
+    type Update = ProductAttributeValueUpdate;
 }
 /// Values for creating a `product.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Replenish (`product.replenish`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -268,6 +270,46 @@ impl ::runtime::nested::Projection for ProductReplenish {
         ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProductReplenish {
+    /// `action_stock_replenishment_info` (no documentation on the server).
+    ///
+    /// Calls `action_stock_replenishment_info` on `product.replenish` records (`ids`); defined by `product.replenish` in module `purchase_stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_stock_replenishment_info<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.replenish",
+                "action_stock_replenishment_info",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `launch_replenishment` (no documentation on the server).
+    ///
+    /// Calls `launch_replenishment` on `product.replenish` records (`ids`); defined by `product.replenish` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn launch_replenishment<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "product.replenish",
+                "launch_replenishment",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ProductReplenish {
+    type Update = ProductReplenishUpdate;
 }
 /// Values for creating a `product.replenish` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

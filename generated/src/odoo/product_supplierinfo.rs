@@ -5,6 +5,8 @@
 //! Defined by module `product`; extended by `purchase`, `purchase_stock`.
 //!
 //! Default order: `sequence, min_qty DESC, price, id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Supplier Pricelist (`product.supplierinfo`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -280,6 +282,29 @@ impl ::runtime::nested::Projection for ProductSupplierinfo {
         ::runtime::nested::Relation::display_name("product_uom"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProductSupplierinfo {
+    /// `action_set_supplier` (no documentation on the server).
+    ///
+    /// Calls `action_set_supplier` on `product.supplierinfo` records (`ids`); defined by `product.supplierinfo` in module `purchase_stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_supplier<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.supplierinfo",
+                "action_set_supplier",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ProductSupplierinfo {
+    type Update = ProductSupplierinfoUpdate;
 }
 /// Values for creating a `product.supplierinfo` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

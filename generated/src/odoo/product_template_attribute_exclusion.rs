@@ -5,6 +5,8 @@
 //! Defined by module `product`.
 //!
 //! Default order: `product_tmpl_id, id`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Template Attribute Exclusion (`product.template.attribute.exclusion`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -130,6 +132,9 @@ impl ::runtime::nested::Projection for ProductTemplateAttributeExclusion {
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for ProductTemplateAttributeExclusion {
+    type Update = ProductTemplateAttributeExclusionUpdate;
 }
 /// Values for creating a `product.template.attribute.exclusion` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `product`.
 //!
 //! Default order: `sequence, attribute_id, id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Template Attribute Line (`product.template.attribute.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -161,6 +163,29 @@ impl ::runtime::nested::Projection for ProductTemplateAttributeLine {
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProductTemplateAttributeLine {
+    /// `action_open_attribute_values` (no documentation on the server).
+    ///
+    /// Calls `action_open_attribute_values` on `product.template.attribute.line` records (`ids`); defined by `product.template.attribute.line` in module `product`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_attribute_values<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "product.template.attribute.line",
+                "action_open_attribute_values",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ProductTemplateAttributeLine {
+    type Update = ProductTemplateAttributeLineUpdate;
 }
 /// Values for creating a `product.template.attribute.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `attribute_line_id, product_attribute_value_id, id`.
 //!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image`.
 /// Product Template Attribute Value (`product.template.attribute.value`): one record, as `search_read` and `read` return it.
 ///
@@ -243,6 +245,9 @@ impl ::runtime::nested::Projection for ProductTemplateAttributeValue {
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for ProductTemplateAttributeValue {
+    type Update = ProductTemplateAttributeValueUpdate;
 }
 /// Values for creating a `product.template.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `project`; extended by `sale_project`.
 //!
 //! Default order: `deadline, is_reached desc, name`.
+//!
+//! 23 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Project Milestone (`project.milestone`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -374,6 +376,71 @@ impl ::runtime::nested::Projection for ProjectMilestone {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl ProjectMilestone {
+    /// `action_view_sale_order` (no documentation on the server).
+    ///
+    /// Calls `action_view_sale_order` on `project.milestone` records (`ids`); defined by `project.milestone` in module `sale_project`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_sale_order<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "project.milestone",
+                "action_view_sale_order",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_tasks` (no documentation on the server).
+    ///
+    /// Calls `action_view_tasks` on `project.milestone` records (`ids`); defined by `project.milestone` in module `project`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_tasks<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "project.milestone",
+                "action_view_tasks",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `toggle_is_reached` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `is_reached`
+    ///
+    /// Calls `toggle_is_reached` on `project.milestone` records (`ids`); defined by `project.milestone` in module `project`.
+    ///
+    /// Signature: `(is_reached)`
+    pub fn toggle_is_reached<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        is_reached: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("is_reached", &is_reached);
+        client
+            .call_method(
+                "project.milestone",
+                "toggle_is_reached",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for ProjectMilestone {
+    type Update = ProjectMilestoneUpdate;
+}
+impl super::mixins::MailThread for ProjectMilestone {}
 /// Values for creating a `project.milestone` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectMilestoneCreate {

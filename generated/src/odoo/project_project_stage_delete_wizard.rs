@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Project Stage Delete Wizard (`project.project.stage.delete.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -122,6 +124,46 @@ impl ::runtime::nested::Projection for ProjectProjectStageDeleteWizard {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProjectProjectStageDeleteWizard {
+    /// `action_unarchive_project` (no documentation on the server).
+    ///
+    /// Calls `action_unarchive_project` on `project.project.stage.delete.wizard` records (`ids`); defined by `project.project.stage.delete.wizard` in module `project`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive_project<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "project.project.stage.delete.wizard",
+                "action_unarchive_project",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_unlink` (no documentation on the server).
+    ///
+    /// Calls `action_unlink` on `project.project.stage.delete.wizard` records (`ids`); defined by `project.project.stage.delete.wizard` in module `project`.
+    ///
+    /// Signature: `()`
+    pub fn action_unlink<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "project.project.stage.delete.wizard",
+                "action_unlink",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ProjectProjectStageDeleteWizard {
+    type Update = ProjectProjectStageDeleteWizardUpdate;
 }
 /// Values for creating a `project.project.stage.delete.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

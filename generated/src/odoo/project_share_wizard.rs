@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Project Sharing (`project.share.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -182,6 +184,46 @@ impl ::runtime::nested::Projection for ProjectShareWizard {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProjectShareWizard {
+    /// `action_send_mail` (no documentation on the server).
+    ///
+    /// Calls `action_send_mail` on `project.share.wizard` records (`ids`); defined by `portal.share` in module `portal`.
+    ///
+    /// Signature: `()`
+    pub fn action_send_mail<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "project.share.wizard",
+                "action_send_mail",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_share_record` (no documentation on the server).
+    ///
+    /// Calls `action_share_record` on `project.share.wizard` records (`ids`); defined by `project.share.wizard` in module `project`.
+    ///
+    /// Signature: `()`
+    pub fn action_share_record<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "project.share.wizard",
+                "action_share_record",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ProjectShareWizard {
+    type Update = ProjectShareWizardUpdate;
 }
 /// Values for creating a `project.share.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `project`.
 //!
 //! Default order: `name`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Project Tags (`project.tags`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -131,6 +133,36 @@ impl ::runtime::nested::Projection for ProjectTags {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProjectTags {
+    /// Re-order a list of record values (dict) following a given id sequence, in O(n).
+    ///
+    /// # Parameters
+    ///
+    /// - `tag_list`: ordered (by id) list of record values, each record being a dict containing at least an 'id' key
+    /// - `id_order`: list of value (int) corresponding to the id of the records to re-arrange
+    ///
+    /// # Returns
+    ///
+    /// Sorted list of record values (dict)
+    ///
+    /// Calls `arrange_tag_list_by_id` on `project.tags` (an `@api.model` method: no ids); defined by `project.tags` in module `project`.
+    ///
+    /// Signature: `(tag_list, id_order)`
+    pub fn arrange_tag_list_by_id<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        tag_list: ::serde_json::Value,
+        id_order: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("tag_list", &tag_list);
+        method_args.arg("id_order", &id_order);
+        client.call_method("project.tags", "arrange_tag_list_by_id", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for ProjectTags {
+    type Update = ProjectTagsUpdate;
 }
 /// Values for creating a `project.tags` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

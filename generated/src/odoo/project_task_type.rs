@@ -5,6 +5,8 @@
 //! Defined by module `project`; extended by `project_sms`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Task Stage (`project.task.type`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -205,6 +207,32 @@ impl ::runtime::nested::Projection for ProjectTaskType {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ProjectTaskType {
+    /// `unlink_wizard` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `stage_view` (default `False`)
+    ///
+    /// Calls `unlink_wizard` on `project.task.type` records (`ids`); defined by `project.task.type` in module `project`.
+    ///
+    /// Signature: `(stage_view=False)`
+    pub fn unlink_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        stage_view: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("stage_view", stage_view);
+        client.call_method("project.task.type", "unlink_wizard", Some(ids), method_args)
+    }
+}
+impl super::mixins::BaseModel for ProjectTaskType {
+    type Update = ProjectTaskTypeUpdate;
 }
 /// Values for creating a `project.task.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `project`.
 //!
 //! Default order: `id desc`.
+//!
+//! 29 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Project Update (`project.update`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -455,6 +457,11 @@ impl ::runtime::nested::Projection for ProjectUpdate {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+impl super::mixins::BaseModel for ProjectUpdate {
+    type Update = ProjectUpdateUpdate;
+}
+impl super::mixins::MailActivityMixin for ProjectUpdate {}
+impl super::mixins::MailThread for ProjectUpdate {}
 /// Values for creating a `project.update` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ProjectUpdateCreate {

@@ -7,6 +7,8 @@
 //! Default order: `id`.
 //!
 //! fields_get describes no field: an abstract or service model.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out.
 /// Publisher Warranty Contract (`publisher_warranty.contract`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -24,5 +26,120 @@ impl ::runtime::wire::FromRecord for PublisherWarrantyContract {
     ) -> Result<Self, ::runtime::wire::Fail> {
         while r.next()?.is_some() {}
         Ok(PublisherWarrantyContract::default())
+    }
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PublisherWarrantyContract {
+    /// Set `active` to `False` on a recordset for active records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_archive` on `publisher_warranty.contract` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "publisher_warranty.contract",
+                "action_archive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set `active` to `True` on a recordset for inactive records.
+    ///
+    /// Note, you probably want to override write() method if you want to take action once the active field changes.
+    ///
+    /// Calls `action_unarchive` on `publisher_warranty.contract` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `()`
+    pub fn action_unarchive<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "publisher_warranty.contract",
+                "action_unarchive",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Duplicate record `self` updating it with default values.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[int]`: new records
+    ///
+    /// Calls `copy` on `publisher_warranty.contract` records (`ids`); defined by `core` in module `core`.
+    ///
+    /// Signature: `(default=None) -> list[int]`
+    pub fn copy<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        default: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("default", default);
+        client.call_method("publisher_warranty.contract", "copy", Some(ids), method_args)
+    }
+    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
+    ///
+    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
+    ///
+    /// # Parameters
+    ///
+    /// - `name` (annotated `str`): display name of the record to create
+    ///
+    /// # Returns
+    ///
+    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
+    ///
+    /// Calls `name_create` on `publisher_warranty.contract` (an `@api.model` method: no ids); defined by `core` in module `core`.
+    ///
+    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
+    pub fn name_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        name: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("name", &name);
+        client
+            .call_method("publisher_warranty.contract", "name_create", None, method_args)
+    }
+    /// `update_notification` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `cron_mode` (default `True`)
+    ///
+    /// Calls `update_notification` on `publisher_warranty.contract` records (`ids`); defined by `publisher_warranty.contract` in module `mail`.
+    ///
+    /// Signature: `(cron_mode=True)`
+    pub fn update_notification<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        cron_mode: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("cron_mode", cron_mode);
+        client
+            .call_method(
+                "publisher_warranty.contract",
+                "update_notification",
+                Some(ids),
+                method_args,
+            )
     }
 }

@@ -5,6 +5,8 @@
 //! Defined by module `purchase`.
 //!
 //! Default order: `product_id, aml_id, pol_id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Purchase Line and Vendor Bill line matching view (`purchase.bill.line.match`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -233,6 +235,63 @@ impl ::runtime::nested::Projection for PurchaseBillLineMatch {
         ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("purchase_order_id"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl PurchaseBillLineMatch {
+    /// `action_add_to_po` (no documentation on the server).
+    ///
+    /// Calls `action_add_to_po` on `purchase.bill.line.match` records (`ids`); defined by `purchase.bill.line.match` in module `purchase`.
+    ///
+    /// Signature: `()`
+    pub fn action_add_to_po<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "purchase.bill.line.match",
+                "action_add_to_po",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_match_lines` (no documentation on the server).
+    ///
+    /// Calls `action_match_lines` on `purchase.bill.line.match` records (`ids`); defined by `purchase.bill.line.match` in module `purchase`.
+    ///
+    /// Signature: `()`
+    pub fn action_match_lines<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "purchase.bill.line.match",
+                "action_match_lines",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_line` (no documentation on the server).
+    ///
+    /// Calls `action_open_line` on `purchase.bill.line.match` records (`ids`); defined by `purchase.bill.line.match` in module `purchase`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_line<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "purchase.bill.line.match",
+                "action_open_line",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for PurchaseBillLineMatch {
+    type Update = PurchaseBillLineMatchUpdate;
 }
 /// Values for creating a `purchase.bill.line.match` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `purchase`.
 //!
 //! Default order: `date desc, name desc`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Purchases & Bills Union (`purchase.bill.union`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -142,6 +144,9 @@ impl ::runtime::nested::Projection for PurchaseBillUnion {
         ::runtime::nested::Relation::display_name("purchase_order_id"),
         ::runtime::nested::Relation::display_name("vendor_bill_id"),
     ];
+}
+impl super::mixins::BaseModel for PurchaseBillUnion {
+    type Update = PurchaseBillUnionUpdate;
 }
 /// Values for creating a `purchase.bill.union` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

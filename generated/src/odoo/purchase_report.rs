@@ -5,6 +5,8 @@
 //! Defined by module `purchase`; extended by `purchase_stock`.
 //!
 //! Default order: `date_order desc, price_total desc`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Purchase Report (`purchase.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -335,6 +337,9 @@ impl ::runtime::nested::Projection for PurchaseReport {
         ::runtime::nested::Relation::display_name("product_uom"),
         ::runtime::nested::Relation::display_name("user_id"),
     ];
+}
+impl super::mixins::BaseModel for PurchaseReport {
+    type Update = PurchaseReportUpdate;
 }
 /// Values for creating a `purchase.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `document_type desc, sequence, name`.
 //!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `datas`, `db_datas`, `raw`.
 /// Quotation's Headers & Footers (`quotation.document`): one record, as `search_read` and `read` return it.
 ///
@@ -346,6 +348,29 @@ impl ::runtime::nested::Projection for QuotationDocument {
         ::runtime::nested::Relation::display_name("original_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl QuotationDocument {
+    /// `action_open_pdf_form_fields` (no documentation on the server).
+    ///
+    /// Calls `action_open_pdf_form_fields` on `quotation.document` records (`ids`); defined by `quotation.document` in module `sale_pdf_quote_builder`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_pdf_form_fields<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "quotation.document",
+                "action_open_pdf_form_fields",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for QuotationDocument {
+    type Update = QuotationDocumentUpdate;
 }
 /// Values for creating a `quotation.document` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `write_date desc, id desc`.
 //!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `rating_image`.
 /// Rating (`rating.rating`): one record, as `search_read` and `read` return it.
 ///
@@ -313,6 +315,46 @@ impl ::runtime::nested::Projection for RatingRating {
         ::runtime::nested::Relation::display_name("res_model_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl RatingRating {
+    /// `action_open_rated_object` (no documentation on the server).
+    ///
+    /// Calls `action_open_rated_object` on `rating.rating` records (`ids`); defined by `rating.rating` in module `rating`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_rated_object<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "rating.rating",
+                "action_open_rated_object",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `reset` (no documentation on the server).
+    ///
+    /// Calls `reset` on `rating.rating` records (`ids`); defined by `rating.rating` in module `rating`.
+    ///
+    /// Signature: `()`
+    pub fn reset<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "rating.rating",
+                "reset",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for RatingRating {
+    type Update = RatingRatingUpdate;
 }
 /// Values for creating a `rating.rating` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

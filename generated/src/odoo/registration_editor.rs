@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Edit Attendee Details on Sales Confirmation (`registration.editor`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -119,6 +121,29 @@ impl ::runtime::nested::Projection for RegistrationEditor {
         ::runtime::nested::Relation::display_name("sale_order_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl RegistrationEditor {
+    /// `action_make_registration` (no documentation on the server).
+    ///
+    /// Calls `action_make_registration` on `registration.editor` records (`ids`); defined by `registration.editor` in module `event_sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_make_registration<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "registration.editor",
+                "action_make_registration",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for RegistrationEditor {
+    type Update = RegistrationEditorUpdate;
 }
 /// Values for creating a `registration.editor` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

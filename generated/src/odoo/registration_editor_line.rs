@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id desc`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Edit Attendee Line on Sales Confirmation (`registration.editor.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -182,6 +184,9 @@ impl ::runtime::nested::Projection for RegistrationEditorLine {
         ::runtime::nested::Relation::display_name("sale_order_line_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for RegistrationEditorLine {
+    type Update = RegistrationEditorLineUpdate;
 }
 /// Values for creating a `registration.editor.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `project`; extended by `project_hr_skills`, `sale_project`.
 //!
 //! Default order: `name desc, project_id`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Tasks Analysis (`report.project.task.user`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -353,6 +355,9 @@ impl ::runtime::nested::Projection for ReportProjectTaskUser {
         ::runtime::nested::Relation::display_name("stage_id"),
         ::runtime::nested::Relation::display_name("task_id"),
     ];
+}
+impl super::mixins::BaseModel for ReportProjectTaskUser {
+    type Update = ReportProjectTaskUserUpdate;
 }
 /// Values for creating a `report.project.task.user` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

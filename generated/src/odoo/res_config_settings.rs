@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 27 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Config Settings (`res.config.settings`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -2633,6 +2635,447 @@ impl ::runtime::nested::Projection for ResConfigSettings {
         ::runtime::nested::Relation::display_name("transfer_account_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResConfigSettings {
+    /// `action_crm_assign_leads` (no documentation on the server).
+    ///
+    /// Calls `action_crm_assign_leads` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_crm_assign_leads<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.config.settings",
+                "action_crm_assign_leads",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_eu_oss_tax_mapping` (no documentation on the server).
+    ///
+    /// Calls `action_eu_oss_tax_mapping` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_eu_oss_tax_mapping<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.config.settings",
+                "action_eu_oss_tax_mapping",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_template_user` (no documentation on the server).
+    ///
+    /// Calls `action_open_template_user` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_template_user<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.config.settings",
+                "action_open_template_user",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_sale_start_payment_onboarding` (no documentation on the server).
+    ///
+    /// Calls `action_sale_start_payment_onboarding` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_sale_start_payment_onboarding<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.config.settings",
+                "action_sale_start_payment_onboarding",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_update_terms` (no documentation on the server).
+    ///
+    /// Calls `action_update_terms` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn action_update_terms<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.config.settings",
+                "action_update_terms",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_active_provider` (no documentation on the server).
+    ///
+    /// Calls `action_view_active_provider` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `payment`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_active_provider<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.config.settings",
+                "action_view_active_provider",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `cancel` (no documentation on the server).
+    ///
+    /// Calls `cancel` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn cancel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "cancel",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `edit_external_header` (no documentation on the server).
+    ///
+    /// Calls `edit_external_header` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base_setup`.
+    ///
+    /// Signature: `()`
+    pub fn edit_external_header<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "edit_external_header",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Called when settings are saved.
+    ///
+    /// This method will call set_values and will install/uninstall any modules defined by module_ Boolean fields and then trigger a web client reload.
+    ///
+    /// Warning
+    ///
+    /// This method SHOULD NOT be overridden, in most cases what you want to override is ~set_values() since ~execute() does little more than simply call ~set_values().
+    ///
+    /// The part that installs/uninstalls modules MUST ALWAYS be at the end of the transaction, otherwise there's a big risk of registry \<-\> database desynchronisation.
+    ///
+    /// Calls `execute` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn execute<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "execute",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Helper: return a Warning exception with the given message where the `%(field:xxx)s` and/or `%(menu:yyy)s` are replaced by the human readable field's name and/or menuitem's full path.
+    ///
+    /// Usage:
+    ///
+    /// Just include in your error message `%(field:model_name.field_name)s` to obtain the human readable field's name, and/or %(menu:module_name.menuitem_xml_id)s to obtain the menuitem's full path.
+    ///
+    /// Example of use:
+    ///
+    /// raise env\['ir..config.settings'\](_( "Error: this action is prohibited. You should check the " "field %(field:sale.config.settings.fetchmail_lead)s in " "%(menu:sales_team.menu_sale_config)s."))
+    ///
+    /// This will return an exception containing the following message:
+    ///
+    /// Error: this action is prohibited. You should check the field Create leads from incoming mails in Settings/Configuration/Sales.
+    ///
+    /// What if there is another substitution in the message already?
+    ///
+    /// You could have a situation where the error message you want to upgrade already contains a substitution.
+    ///
+    /// Example:
+    ///
+    /// Cannot find any account journal of %s type for this company.
+    ///
+    /// You can create one in the menu: Configuration/Journals/Journals.
+    ///
+    /// What you want to do here is simply to replace the path by `%menu:account.menu_account_config)s`, and leave the rest alone. In order to do that, you can use the double percent (`%%`) to escape your new substitution, like so:
+    ///
+    /// Cannot find any account journal of %s type for this company.
+    ///
+    /// You can create one in the %%(menu:account.menu_account_config)s.
+    ///
+    /// # Parameters
+    ///
+    /// - `msg`
+    ///
+    /// Calls `get_config_warning` on `res.config.settings` (an `@api.model` method: no ids); defined by `res.config.settings` in module `base`.
+    ///
+    /// Signature: `(msg)`
+    pub fn get_config_warning<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        msg: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("msg", &msg);
+        client
+            .call_method("res.config.settings", "get_config_warning", None, method_args)
+    }
+    /// Fetch the human readable name of a specified configuration option.
+    ///
+    /// # Parameters
+    ///
+    /// - `full_field_name` (annotated `string`): the full name of the field, structured as follows: model_name.field_name (e.g.: "sale.config.settings.fetchmail_lead")
+    ///
+    /// # Returns
+    ///
+    /// Annotated `str`: human readable name of the field (e.g.: "Create leads from incoming mails")
+    ///
+    /// Calls `get_option_name` on `res.config.settings` (an `@api.model` method: no ids); defined by `res.config.settings` in module `base`.
+    ///
+    /// Signature: `(full_field_name) -> str`
+    pub fn get_option_name<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        full_field_name: &str,
+    ) -> ::runtime::odoo::Execute<'c, String> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("full_field_name", &full_field_name);
+        client.call_method("res.config.settings", "get_option_name", None, method_args)
+    }
+    /// Fetch the path to a specified configuration view and the action id to access it.
+    ///
+    /// # Parameters
+    ///
+    /// - `menu_xml_id` (annotated `string`): the xml id of the menuitem where the view is located, structured as follows: module_name.menuitem_xml_id (e.g.: "sales_team.menu_sale_config")
+    ///
+    /// # Returns
+    ///
+    /// a 2-value tuple where t\[0\]: string: full path to the menuitem (e.g.: "Settings/Configuration/Sales") t\[1\]: int or long: id of the menuitem's action
+    ///
+    /// Calls `get_option_path` on `res.config.settings` (an `@api.model` method: no ids); defined by `res.config.settings` in module `base`.
+    ///
+    /// Signature: `(menu_xml_id)`
+    pub fn get_option_path<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        menu_xml_id: &str,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("menu_xml_id", &menu_xml_id);
+        client.call_method("res.config.settings", "get_option_path", None, method_args)
+    }
+    /// Return values for the fields other that default, group and module
+    ///
+    /// Calls `get_values` on `res.config.settings` (an `@api.model` method: no ids); defined by `res.config.settings` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_values<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "get_values",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `onchange_adv_location` (no documentation on the server).
+    ///
+    /// Calls `onchange_adv_location` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn onchange_adv_location<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "onchange_adv_location",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `onchange_analytic_accounting` (no documentation on the server).
+    ///
+    /// Calls `onchange_analytic_accounting` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn onchange_analytic_accounting<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "onchange_analytic_accounting",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `onchange_module_account_budget` (no documentation on the server).
+    ///
+    /// Calls `onchange_module_account_budget` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn onchange_module_account_budget<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "onchange_module_account_budget",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `open_company` (no documentation on the server).
+    ///
+    /// Calls `open_company` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base_setup`.
+    ///
+    /// Signature: `()`
+    pub fn open_company<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "open_company",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `open_email_layout` (no documentation on the server).
+    ///
+    /// Calls `open_email_layout` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn open_email_layout<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "open_email_layout",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `open_mail_templates` (no documentation on the server).
+    ///
+    /// Calls `open_mail_templates` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `mail`.
+    ///
+    /// Signature: `()`
+    pub fn open_mail_templates<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "open_mail_templates",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `open_new_user_default_groups` (no documentation on the server).
+    ///
+    /// Calls `open_new_user_default_groups` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base_setup`.
+    ///
+    /// Signature: `()`
+    pub fn open_new_user_default_groups<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "open_new_user_default_groups",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `redirect_to_buy_autocomplete_credit` (no documentation on the server).
+    ///
+    /// Calls `redirect_to_buy_autocomplete_credit` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `partner_autocomplete`.
+    ///
+    /// Signature: `()`
+    pub fn redirect_to_buy_autocomplete_credit<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "redirect_to_buy_autocomplete_credit",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `reload_template` (no documentation on the server).
+    ///
+    /// Calls `reload_template` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn reload_template<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "reload_template",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Set values for the fields other that default, group and module
+    ///
+    /// Calls `set_values` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn set_values<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.config.settings",
+                "set_values",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ResConfigSettings {
+    type Update = ResConfigSettingsUpdate;
 }
 /// Values for creating a `res.config.settings` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `spreadsheet`.
 //!
 //! Default order: `name desc`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Currency Rate (`res.currency.rate`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -154,6 +156,35 @@ impl ::runtime::nested::Projection for ResCurrencyRate {
         ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResCurrencyRate {
+    /// `get_rates_for_spreadsheet` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `requests`
+    ///
+    /// Calls `get_rates_for_spreadsheet` on `res.currency.rate` (an `@api.model` method: no ids); defined by `res.currency.rate` in module `spreadsheet`.
+    ///
+    /// Signature: `(requests)`
+    pub fn get_rates_for_spreadsheet<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        requests: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("requests", &requests);
+        client
+            .call_method(
+                "res.currency.rate",
+                "get_rates_for_spreadsheet",
+                None,
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for ResCurrencyRate {
+    type Update = ResCurrencyRateUpdate;
 }
 /// Values for creating a `res.currency.rate` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

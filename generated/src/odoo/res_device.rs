@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Devices (`res.device`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -206,6 +208,29 @@ impl ::runtime::nested::Projection for ResDevice {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResDevice {
+    /// `revoke` (no documentation on the server).
+    ///
+    /// Calls `revoke` on `res.device` records (`ids`); defined by `res.device` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn revoke<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.device",
+                "revoke",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ResDevice {
+    type Update = ResDeviceUpdate;
 }
 /// Values for creating a `res.device` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `account`, `bus`, `mail`.
 //!
 //! Default order: `name`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Access Groups (`res.groups`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -221,6 +223,46 @@ impl ::runtime::nested::Projection for ResGroups {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResGroups {
+    /// `action_show_all_users` (no documentation on the server).
+    ///
+    /// Calls `action_show_all_users` on `res.groups` records (`ids`); defined by `res.groups` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_show_all_users<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.groups",
+                "action_show_all_users",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_application_groups` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `domain`
+    ///
+    /// Calls `get_application_groups` on `res.groups` (an `@api.model` method: no ids); defined by `res.groups` in module `account`.
+    ///
+    /// Signature: `(domain)`
+    pub fn get_application_groups<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        domain: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("domain", &domain);
+        client.call_method("res.groups", "get_application_groups", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for ResGroups {
+    type Update = ResGroupsUpdate;
 }
 /// Values for creating a `res.groups` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

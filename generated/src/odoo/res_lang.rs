@@ -6,6 +6,8 @@
 //!
 //! Default order: `active desc,name`.
 //!
+//! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `flag_image`.
 /// Languages (`res.lang`): one record, as `search_read` and `read` return it.
 ///
@@ -228,6 +230,111 @@ impl ::runtime::nested::Projection for ResLang {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResLang {
+    /// Activate the selected languages
+    ///
+    /// Calls `action_activate_langs` on `res.lang` records (`ids`); defined by `res.lang` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_activate_langs<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.lang",
+                "action_activate_langs",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Format() will return the language-specific output for float values
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `percent` (annotated `str`)
+    /// - `value`
+    /// - `grouping` (annotated `bool`; default `False`)
+    ///
+    /// # Returns
+    ///
+    /// Annotated `str`
+    ///
+    /// Calls `format` on `res.lang` records (`ids`); defined by `res.lang` in module `base`.
+    ///
+    /// Signature: `(percent, value, grouping=False) -> str`
+    pub fn format<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        percent: &str,
+        value: ::serde_json::Value,
+        grouping: Option<bool>,
+    ) -> ::runtime::odoo::Execute<'c, String> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("percent", &percent);
+        method_args.arg("value", &value);
+        method_args.opt("grouping", grouping);
+        client.call_method("res.lang", "format", Some(ids), method_args)
+    }
+    /// Return installed languages' (code, name) pairs sorted by name.
+    ///
+    /// # Returns
+    ///
+    /// Annotated `list[tuple[str, str]]`
+    ///
+    /// Calls `get_installed` on `res.lang` (an `@api.model` method: no ids); defined by `res.lang` in module `base`.
+    ///
+    /// Signature: `() -> list[tuple[str, str]]`
+    pub fn get_installed<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.lang",
+                "get_installed",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return the list of locales available for a spreadsheet.
+    ///
+    /// Calls `get_locales_for_spreadsheet` on `res.lang` (an `@api.model` method: no ids); defined by `res.lang` in module `spreadsheet`.
+    ///
+    /// Signature: `()`
+    pub fn get_locales_for_spreadsheet<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.lang",
+                "get_locales_for_spreadsheet",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// This method is called from odoo/addons/base/data/res_lang_data.xml to load some language and set it as the default for every partners. The language is set via tools.config by the '_initialize_db' method on the 'db' object. This is a fragile solution and something else should be found.
+    ///
+    /// Calls `install_lang` on `res.lang` (an `@api.model` method: no ids); defined by `res.lang` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn install_lang<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.lang",
+                "install_lang",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ResLang {
+    type Update = ResLangUpdate;
 }
 /// Values for creating a `res.lang` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

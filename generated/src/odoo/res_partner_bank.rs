@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `account`, `l10n_us`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 36 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Bank Accounts (`res.partner.bank`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -567,6 +569,182 @@ impl ::runtime::nested::Projection for ResPartnerBank {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl ResPartnerBank {
+    /// Custom archive function because the basic action_archive don't trigger a re-rendering of the page, so the archived value is still visible in the view.
+    ///
+    /// Calls `action_archive_bank` on `res.partner.bank` records (`ids`); defined by `res.partner.bank` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn action_archive_bank<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner.bank",
+                "action_archive_bank",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_open_allocation_wizard` (no documentation on the server).
+    ///
+    /// Calls `action_open_allocation_wizard` on `res.partner.bank` records (`ids`); defined by `res.partner.bank` in module `hr`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_allocation_wizard<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "res.partner.bank",
+                "action_open_allocation_wizard",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `build_qr_code_base64` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `amount`
+    /// - `free_communication`
+    /// - `structured_communication`
+    /// - `currency`
+    /// - `debtor_partner`
+    /// - `qr_method` (default `None`)
+    /// - `silent_errors` (default `True`)
+    ///
+    /// Calls `build_qr_code_base64` on `res.partner.bank` records (`ids`); defined by `res.partner.bank` in module `account`.
+    ///
+    /// Signature: `(amount, free_communication, structured_communication, currency, debtor_partner, qr_method=None, silent_errors=True)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn build_qr_code_base64<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        amount: ::serde_json::Value,
+        free_communication: ::serde_json::Value,
+        structured_communication: ::serde_json::Value,
+        currency: ::serde_json::Value,
+        debtor_partner: ::serde_json::Value,
+        qr_method: Option<::serde_json::Value>,
+        silent_errors: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("amount", &amount);
+        method_args.arg("free_communication", &free_communication);
+        method_args.arg("structured_communication", &structured_communication);
+        method_args.arg("currency", &currency);
+        method_args.arg("debtor_partner", &debtor_partner);
+        method_args.opt("qr_method", qr_method);
+        method_args.opt("silent_errors", silent_errors);
+        client
+            .call_method(
+                "res.partner.bank",
+                "build_qr_code_base64",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `build_qr_code_url` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `amount`
+    /// - `free_communication`
+    /// - `structured_communication`
+    /// - `currency`
+    /// - `debtor_partner`
+    /// - `qr_method` (default `None`)
+    /// - `silent_errors` (default `True`)
+    ///
+    /// Calls `build_qr_code_url` on `res.partner.bank` records (`ids`); defined by `res.partner.bank` in module `account`.
+    ///
+    /// Signature: `(amount, free_communication, structured_communication, currency, debtor_partner, qr_method=None, silent_errors=True)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn build_qr_code_url<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        amount: ::serde_json::Value,
+        free_communication: ::serde_json::Value,
+        structured_communication: ::serde_json::Value,
+        currency: ::serde_json::Value,
+        debtor_partner: ::serde_json::Value,
+        qr_method: Option<::serde_json::Value>,
+        silent_errors: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("amount", &amount);
+        method_args.arg("free_communication", &free_communication);
+        method_args.arg("structured_communication", &structured_communication);
+        method_args.arg("currency", &currency);
+        method_args.arg("debtor_partner", &debtor_partner);
+        method_args.opt("qr_method", qr_method);
+        method_args.opt("silent_errors", silent_errors);
+        client
+            .call_method("res.partner.bank", "build_qr_code_url", Some(ids), method_args)
+    }
+    /// Same as _get_available_qr_methods but without returning the sequence, and using it directly to order the returned list.
+    ///
+    /// Calls `get_available_qr_methods_in_sequence` on `res.partner.bank` (an `@api.model` method: no ids); defined by `res.partner.bank` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn get_available_qr_methods_in_sequence<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner.bank",
+                "get_available_qr_methods_in_sequence",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_supported_account_types` (no documentation on the server).
+    ///
+    /// Calls `get_supported_account_types` on `res.partner.bank` (an `@api.model` method: no ids); defined by `res.partner.bank` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn get_supported_account_types<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.partner.bank",
+                "get_supported_account_types",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// To be overridden by subclasses in order to support other account_types.
+    ///
+    /// # Parameters
+    ///
+    /// - `acc_number`
+    ///
+    /// Calls `retrieve_acc_type` on `res.partner.bank` (an `@api.model` method: no ids); defined by `res.partner.bank` in module `base`.
+    ///
+    /// Signature: `(acc_number)`
+    pub fn retrieve_acc_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        acc_number: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("acc_number", &acc_number);
+        client.call_method("res.partner.bank", "retrieve_acc_type", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for ResPartnerBank {
+    type Update = ResPartnerBankUpdate;
+}
+impl super::mixins::MailActivityMixin for ResPartnerBank {}
+impl super::mixins::MailThread for ResPartnerBank {}
 /// Values for creating a `res.partner.bank` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct ResPartnerBankCreate {

@@ -6,7 +6,7 @@
 //!
 //! Default order: `name, login`.
 //!
-//! 41 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//! 41 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`, `in_group_12`, `in_group_14`, `in_group_15`, `in_group_16`, `in_group_19`, `in_group_20`, `in_group_21`, `in_group_22`, `in_group_29`, `in_group_3`, `in_group_35`, `in_group_36`, `in_group_37`, `in_group_38`, `in_group_39`, `in_group_41`, `in_group_42`, `in_group_47`, `in_group_48`, `in_group_49`, `in_group_5`, `in_group_50`, `in_group_51`, `in_group_53`, `in_group_54`, `in_group_57`, `in_group_58`, `in_group_59`, `in_group_6`, `in_group_60`, `in_group_61`, `in_group_62`, `in_group_63`, `in_group_64`, `in_group_65`, `in_group_68`, `in_group_69`, `in_group_7`, `in_group_70`, `in_group_71`, `in_group_72`, `in_group_73`, `in_group_76`, `in_group_77`, `in_group_78`, `in_group_79`, `in_group_8`, `in_group_80`, `in_group_81`, `in_group_82`, `in_group_83`, `in_group_84`, `in_group_9`, `sel_groups_13`, `sel_groups_17_18`, `sel_groups_1_10_11`, `sel_groups_23_24_25`, `sel_groups_26_27_28`, `sel_groups_2_4`, `sel_groups_31_34`, `sel_groups_40`, `sel_groups_43_44`, `sel_groups_45_46`, `sel_groups_52`, `sel_groups_55_56`, `sel_groups_66_67`, `sel_groups_74_75`.
 /// User (`res.users`): one record, as `search_read` and `read` return it.
@@ -2719,25 +2719,6 @@ impl ::runtime::nested::Projection for ResUsers {
 }
 /// Business methods (see the module docs for where the list comes from).
 impl ResUsers {
-    /// Set `active` to `False` on a recordset for active records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_archive` on `res.users` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "res.users",
-                "action_archive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
     /// `action_change_password_wizard` (no documentation on the server).
     ///
     /// Calls `action_change_password_wizard` on `res.users` records (`ids`); defined by `res.users` in module `base`.
@@ -3014,25 +2995,6 @@ impl ResUsers {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
-    /// Set `active` to `True` on a recordset for inactive records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_unarchive` on `res.users` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "res.users",
-                "action_unarchive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
     /// `api_key_wizard` (no documentation on the server).
     ///
     /// Calls `api_key_wizard` on `res.users` records (`ids`); defined by `res.users` in module `base`.
@@ -3152,30 +3114,6 @@ impl ResUsers {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
-    /// Duplicate record `self` updating it with default values.
-    ///
-    /// # Parameters
-    ///
-    /// A parameter with a default is an `Option`: `None` leaves the server's default.
-    ///
-    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
-    ///
-    /// # Returns
-    ///
-    /// Annotated `list[int]`: new records
-    ///
-    /// Calls `copy` on `res.users` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `(default=None) -> list[int]`
-    pub fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-        default: Option<&ResUsersUpdate>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.opt("default", default);
-        client.call_method("res.users", "copy", Some(ids), method_args)
-    }
     /// `get_company_currency_id` (no documentation on the server).
     ///
     /// Calls `get_company_currency_id` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
@@ -3286,29 +3224,6 @@ impl ResUsers {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("group_spec", &group_spec);
         client.call_method("res.users", "has_groups", Some(ids), method_args)
-    }
-    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
-    ///
-    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
-    ///
-    /// # Parameters
-    ///
-    /// - `name` (annotated `str`): display name of the record to create
-    ///
-    /// # Returns
-    ///
-    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
-    ///
-    /// Calls `name_create` on `res.users` (an `@api.model` method: no ids); defined by `core` in module `core`.
-    ///
-    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    pub fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.arg("name", &name);
-        client.call_method("res.users", "name_create", None, method_args)
     }
     /// `on_change_login` (no documentation on the server).
     ///
@@ -3498,6 +3413,9 @@ impl ResUsers {
         method_args.arg("emails", &emails);
         client.call_method("res.users", "web_create_users", None, method_args)
     }
+}
+impl super::mixins::BaseModel for ResUsers {
+    type Update = ResUsersUpdate;
 }
 /// Values for creating a `res.users` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

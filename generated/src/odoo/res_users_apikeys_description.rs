@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// API Key Description (`res.users.apikeys.description`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -125,6 +127,46 @@ impl ::runtime::nested::Projection for ResUsersApikeysDescription {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResUsersApikeysDescription {
+    /// `check_access_make_key` (no documentation on the server).
+    ///
+    /// Calls `check_access_make_key` on `res.users.apikeys.description` records (`ids`); defined by `res.users.apikeys.description` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn check_access_make_key<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users.apikeys.description",
+                "check_access_make_key",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `make_key` (no documentation on the server).
+    ///
+    /// Calls `make_key` on `res.users.apikeys.description` records (`ids`); defined by `res.users.apikeys.description` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn make_key<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users.apikeys.description",
+                "make_key",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ResUsersApikeysDescription {
+    type Update = ResUsersApikeysDescriptionUpdate;
 }
 /// Values for creating a `res.users.apikeys.description` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

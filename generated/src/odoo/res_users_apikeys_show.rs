@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `id`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Show API Key (`res.users.apikeys.show`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -53,6 +55,9 @@ impl ::runtime::Model for ResUsersApikeysShow {
 }
 impl ::runtime::nested::Projection for ResUsersApikeysShow {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[];
+}
+impl super::mixins::BaseModel for ResUsersApikeysShow {
+    type Update = ResUsersApikeysShowUpdate;
 }
 /// Values for creating a `res.users.apikeys.show` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

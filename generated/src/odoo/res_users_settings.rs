@@ -5,6 +5,8 @@
 //! Defined by module `base`; extended by `bus`, `calendar`, `mail`.
 //!
 //! Default order: `id`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// User Settings (`res.users.settings`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -204,6 +206,115 @@ impl ::runtime::nested::Projection for ResUsersSettings {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResUsersSettings {
+    /// `get_embedded_actions_settings` (no documentation on the server).
+    ///
+    /// Calls `get_embedded_actions_settings` on `res.users.settings` records (`ids`); defined by `res.users.settings` in module `web`.
+    ///
+    /// Signature: `()`
+    pub fn get_embedded_actions_settings<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "res.users.settings",
+                "get_embedded_actions_settings",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `set_embedded_actions_setting` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `action_id`
+    /// - `res_id`
+    /// - `vals`
+    ///
+    /// Calls `set_embedded_actions_setting` on `res.users.settings` records (`ids`); defined by `res.users.settings` in module `web`.
+    ///
+    /// Signature: `(action_id, res_id, vals)`
+    pub fn set_embedded_actions_setting<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        action_id: ::serde_json::Value,
+        res_id: ::serde_json::Value,
+        vals: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("action_id", &action_id);
+        method_args.arg("res_id", &res_id);
+        method_args.arg("vals", &vals);
+        client
+            .call_method(
+                "res.users.settings",
+                "set_embedded_actions_setting",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `set_res_users_settings` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `new_settings`
+    ///
+    /// Calls `set_res_users_settings` on `res.users.settings` records (`ids`); defined by `res.users.settings` in module `base`.
+    ///
+    /// Signature: `(new_settings)`
+    pub fn set_res_users_settings<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        new_settings: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("new_settings", &new_settings);
+        client
+            .call_method(
+                "res.users.settings",
+                "set_res_users_settings",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// Saves the volume of a guest or a partner. Either partner_id or guest_id must be specified. :param float volume: the selected volume between 0 and 1 :param int partner_id: :param int guest_id:
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `partner_id`
+    /// - `volume`
+    /// - `guest_id` (default `None`)
+    ///
+    /// Calls `set_volume_setting` on `res.users.settings` records (`ids`); defined by `res.users.settings` in module `mail`.
+    ///
+    /// Signature: `(partner_id, volume, guest_id=None)`
+    pub fn set_volume_setting<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        partner_id: ::serde_json::Value,
+        volume: ::serde_json::Value,
+        guest_id: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("partner_id", &partner_id);
+        method_args.arg("volume", &volume);
+        method_args.opt("guest_id", guest_id);
+        client
+            .call_method(
+                "res.users.settings",
+                "set_volume_setting",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for ResUsersSettings {
+    type Update = ResUsersSettingsUpdate;
 }
 /// Values for creating a `res.users.settings` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

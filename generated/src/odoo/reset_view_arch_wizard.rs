@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Reset View Architecture Wizard (`reset.view.arch.wizard`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -160,6 +162,29 @@ impl ::runtime::nested::Projection for ResetViewArchWizard {
         ::runtime::nested::Relation::display_name("view_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResetViewArchWizard {
+    /// `reset_view_button` (no documentation on the server).
+    ///
+    /// Calls `reset_view_button` on `reset.view.arch.wizard` records (`ids`); defined by `reset.view.arch.wizard` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn reset_view_button<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "reset.view.arch.wizard",
+                "reset_view_button",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ResetViewArchWizard {
+    type Update = ResetViewArchWizardUpdate;
 }
 /// Values for creating a `reset.view.arch.wizard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `resource`.
 //!
 //! Default order: `id`.
+//!
+//! 11 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Resource Working Time (`resource.calendar`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -218,6 +220,225 @@ impl ::runtime::nested::Projection for ResourceCalendar {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResourceCalendar {
+    /// Get the working duration (in days and hours) for a given period, only based on the current calendar. This method does not use resource to compute it.
+    ///
+    /// domain is used in order to recognise the leaves to take, None means default value ('time_type', '=', 'leave')
+    ///
+    /// Returns a dict {'days': n, 'hours': h} containing the quantity of working time expressed as days and as hours.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `from_datetime`
+    /// - `to_datetime`
+    /// - `compute_leaves` (default `True`)
+    /// - `domain` (default `None`)
+    ///
+    /// Calls `get_work_duration_data` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
+    ///
+    /// Signature: `(from_datetime, to_datetime, compute_leaves=True, domain=None)`
+    pub fn get_work_duration_data<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        from_datetime: ::serde_json::Value,
+        to_datetime: ::serde_json::Value,
+        compute_leaves: Option<::serde_json::Value>,
+        domain: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("from_datetime", &from_datetime);
+        method_args.arg("to_datetime", &to_datetime);
+        method_args.opt("compute_leaves", compute_leaves);
+        method_args.opt("domain", domain);
+        client
+            .call_method(
+                "resource.calendar",
+                "get_work_duration_data",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// compute_leaves controls whether or not this method is taking into account the global leaves.
+    ///
+    /// domain controls the way leaves are recognized. None means default value ('time_type', '=', 'leave')
+    ///
+    /// Counts the number of work hours between two datetimes.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `start_dt`
+    /// - `end_dt`
+    /// - `compute_leaves` (default `True`)
+    /// - `domain` (default `None`)
+    ///
+    /// Calls `get_work_hours_count` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
+    ///
+    /// Signature: `(start_dt, end_dt, compute_leaves=True, domain=None)`
+    pub fn get_work_hours_count<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        start_dt: ::serde_json::Value,
+        end_dt: ::serde_json::Value,
+        compute_leaves: Option<::serde_json::Value>,
+        domain: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("start_dt", &start_dt);
+        method_args.arg("end_dt", &end_dt);
+        method_args.opt("compute_leaves", compute_leaves);
+        method_args.opt("domain", domain);
+        client
+            .call_method(
+                "resource.calendar",
+                "get_work_hours_count",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// compute_leaves controls whether or not this method is taking into account the global leaves.
+    ///
+    /// domain controls the way leaves are recognized. None means default value ('time_type', '=', 'leave')
+    ///
+    /// Returns the datetime of a days scheduling.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `days`
+    /// - `day_dt`
+    /// - `compute_leaves` (default `False`)
+    /// - `domain` (default `None`)
+    ///
+    /// Calls `plan_days` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
+    ///
+    /// Signature: `(days, day_dt, compute_leaves=False, domain=None)`
+    pub fn plan_days<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        days: ::serde_json::Value,
+        day_dt: ::serde_json::Value,
+        compute_leaves: Option<::serde_json::Value>,
+        domain: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("days", &days);
+        method_args.arg("day_dt", &day_dt);
+        method_args.opt("compute_leaves", compute_leaves);
+        method_args.opt("domain", domain);
+        client.call_method("resource.calendar", "plan_days", Some(ids), method_args)
+    }
+    /// compute_leaves controls whether or not this method is taking into account the global leaves.
+    ///
+    /// domain controls the way leaves are recognized. None means default value ('time_type', '=', 'leave')
+    ///
+    /// Return datetime after having planned hours
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `hours`
+    /// - `day_dt`
+    /// - `compute_leaves` (default `False`)
+    /// - `domain` (default `None`)
+    /// - `resource` (default `None`)
+    ///
+    /// Calls `plan_hours` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
+    ///
+    /// Signature: `(hours, day_dt, compute_leaves=False, domain=None, resource=None)`
+    pub fn plan_hours<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        hours: ::serde_json::Value,
+        day_dt: ::serde_json::Value,
+        compute_leaves: Option<::serde_json::Value>,
+        domain: Option<::serde_json::Value>,
+        resource: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("hours", &hours);
+        method_args.arg("day_dt", &day_dt);
+        method_args.opt("compute_leaves", compute_leaves);
+        method_args.opt("domain", domain);
+        method_args.opt("resource", resource);
+        client.call_method("resource.calendar", "plan_hours", Some(ids), method_args)
+    }
+    /// `switch_based_on_duration` (no documentation on the server).
+    ///
+    /// Calls `switch_based_on_duration` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
+    ///
+    /// Signature: `()`
+    pub fn switch_based_on_duration<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "resource.calendar",
+                "switch_based_on_duration",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `switch_calendar_type` (no documentation on the server).
+    ///
+    /// Calls `switch_calendar_type` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
+    ///
+    /// Signature: `()`
+    pub fn switch_calendar_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "resource.calendar",
+                "switch_calendar_type",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Transfer some resource.calendar.leaves from 'self' to another calendar 'other_calendar'. Transfered leaves linked to resources (or all if resources is None) and starting after 'from_date' (or today if None).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `other_calendar`
+    /// - `resources` (default `None`)
+    /// - `from_date` (default `None`)
+    ///
+    /// Calls `transfer_leaves_to` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `hr`.
+    ///
+    /// Signature: `(other_calendar, resources=None, from_date=None)`
+    pub fn transfer_leaves_to<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        other_calendar: ::serde_json::Value,
+        resources: Option<::serde_json::Value>,
+        from_date: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("other_calendar", &other_calendar);
+        method_args.opt("resources", resources);
+        method_args.opt("from_date", from_date);
+        client
+            .call_method(
+                "resource.calendar",
+                "transfer_leaves_to",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for ResourceCalendar {
+    type Update = ResourceCalendarUpdate;
 }
 /// Values for creating a `resource.calendar` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `resource`.
 //!
 //! Default order: `sequence, week_type, dayofweek, hour_from`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Work Detail (`resource.calendar.attendance`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -241,6 +243,35 @@ impl ::runtime::nested::Projection for ResourceCalendarAttendance {
         ::runtime::nested::Relation::display_name("resource_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResourceCalendarAttendance {
+    /// `get_week_type` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `date`
+    ///
+    /// Calls `get_week_type` on `resource.calendar.attendance` (an `@api.model` method: no ids); defined by `resource.calendar.attendance` in module `resource`.
+    ///
+    /// Signature: `(date)`
+    pub fn get_week_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        date: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("date", &date);
+        client
+            .call_method(
+                "resource.calendar.attendance",
+                "get_week_type",
+                None,
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for ResourceCalendarAttendance {
+    type Update = ResourceCalendarAttendanceUpdate;
 }
 /// Values for creating a `resource.calendar.attendance` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `resource`.
 //!
 //! Default order: `date_from`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Resource Time Off Detail (`resource.calendar.leaves`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -164,6 +166,29 @@ impl ::runtime::nested::Projection for ResourceCalendarLeaves {
         ::runtime::nested::Relation::display_name("resource_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ResourceCalendarLeaves {
+    /// `check_dates` (no documentation on the server).
+    ///
+    /// Calls `check_dates` on `resource.calendar.leaves` records (`ids`); defined by `resource.calendar.leaves` in module `resource`.
+    ///
+    /// Signature: `()`
+    pub fn check_dates<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "resource.calendar.leaves",
+                "check_dates",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ResourceCalendarLeaves {
+    type Update = ResourceCalendarLeavesUpdate;
 }
 /// Values for creating a `resource.calendar.leaves` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

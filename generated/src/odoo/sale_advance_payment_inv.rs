@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Sales Advance Payment Invoice (`sale.advance.payment.inv`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -230,6 +232,46 @@ impl ::runtime::nested::Projection for SaleAdvancePaymentInv {
         ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SaleAdvancePaymentInv {
+    /// `create_invoices` (no documentation on the server).
+    ///
+    /// Calls `create_invoices` on `sale.advance.payment.inv` records (`ids`); defined by `sale.advance.payment.inv` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn create_invoices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "sale.advance.payment.inv",
+                "create_invoices",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `view_draft_invoices` (no documentation on the server).
+    ///
+    /// Calls `view_draft_invoices` on `sale.advance.payment.inv` records (`ids`); defined by `sale.advance.payment.inv` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn view_draft_invoices<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "sale.advance.payment.inv",
+                "view_draft_invoices",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SaleAdvancePaymentInv {
+    type Update = SaleAdvancePaymentInvUpdate;
 }
 /// Values for creating a `sale.advance.payment.inv` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Cancel multiple quotations (`sale.mass.cancel.orders`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -122,6 +124,29 @@ impl ::runtime::nested::Projection for SaleMassCancelOrders {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SaleMassCancelOrders {
+    /// `action_mass_cancel` (no documentation on the server).
+    ///
+    /// Calls `action_mass_cancel` on `sale.mass.cancel.orders` records (`ids`); defined by `sale.mass.cancel.orders` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_mass_cancel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sale.mass.cancel.orders",
+                "action_mass_cancel",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SaleMassCancelOrders {
+    type Update = SaleMassCancelOrdersUpdate;
 }
 /// Values for creating a `sale.mass.cancel.orders` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

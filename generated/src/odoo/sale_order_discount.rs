@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Discount Wizard (`sale.order.discount`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -166,6 +168,29 @@ impl ::runtime::nested::Projection for SaleOrderDiscount {
         ::runtime::nested::Relation::display_name("sale_order_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SaleOrderDiscount {
+    /// `action_apply_discount` (no documentation on the server).
+    ///
+    /// Calls `action_apply_discount` on `sale.order.discount` records (`ids`); defined by `sale.order.discount` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_apply_discount<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sale.order.discount",
+                "action_apply_discount",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SaleOrderDiscount {
+    type Update = SaleOrderDiscountUpdate;
 }
 /// Values for creating a `sale.order.discount` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

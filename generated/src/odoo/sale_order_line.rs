@@ -6,7 +6,7 @@
 //!
 //! Default order: `order_id, sequence, id`.
 //!
-//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Sales Order Line (`sale.order.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -949,44 +949,6 @@ impl SaleOrderLine {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
-    /// Set `active` to `False` on a recordset for active records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_archive` on `sale.order.line` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "sale.order.line",
-                "action_archive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
-    /// Set `active` to `True` on a recordset for inactive records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_unarchive` on `sale.order.line` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "sale.order.line",
-                "action_unarchive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
     /// `compute_uom_qty` (no documentation on the server).
     ///
     /// # Parameters
@@ -1012,30 +974,6 @@ impl SaleOrderLine {
         method_args.arg("stock_move", &stock_move);
         method_args.opt("rounding", rounding);
         client.call_method("sale.order.line", "compute_uom_qty", Some(ids), method_args)
-    }
-    /// Duplicate record `self` updating it with default values.
-    ///
-    /// # Parameters
-    ///
-    /// A parameter with a default is an `Option`: `None` leaves the server's default.
-    ///
-    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
-    ///
-    /// # Returns
-    ///
-    /// Annotated `list[int]`: new records
-    ///
-    /// Calls `copy` on `sale.order.line` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `(default=None) -> list[int]`
-    pub fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-        default: Option<&SaleOrderLineUpdate>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.opt("default", default);
-        client.call_method("sale.order.line", "copy", Some(ids), method_args)
     }
     /// `get_parent_section_line` (no documentation on the server).
     ///
@@ -1071,29 +1009,9 @@ impl SaleOrderLine {
                 ::runtime::odoo::MethodArgs::new(),
             )
     }
-    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
-    ///
-    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
-    ///
-    /// # Parameters
-    ///
-    /// - `name` (annotated `str`): display name of the record to create
-    ///
-    /// # Returns
-    ///
-    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
-    ///
-    /// Calls `name_create` on `sale.order.line` (an `@api.model` method: no ids); defined by `core` in module `core`.
-    ///
-    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    pub fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.arg("name", &name);
-        client.call_method("sale.order.line", "name_create", None, method_args)
-    }
+}
+impl super::mixins::BaseModel for SaleOrderLine {
+    type Update = SaleOrderLineUpdate;
 }
 /// Values for creating a `sale.order.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

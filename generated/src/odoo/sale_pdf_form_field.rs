@@ -5,6 +5,8 @@
 //! Defined by module `sale_pdf_quote_builder`.
 //!
 //! Default order: `name`.
+//!
+//! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Form fields of inside quotation documents. (`sale.pdf.form.field`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -146,6 +148,9 @@ impl ::runtime::nested::Projection for SalePdfFormField {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+impl super::mixins::BaseModel for SalePdfFormField {
+    type Update = SalePdfFormFieldUpdate;
 }
 /// Values for creating a `sale.pdf.form.field` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

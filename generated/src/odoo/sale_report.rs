@@ -5,6 +5,8 @@
 //! Defined by module `sale`; extended by `sale_project`, `sale_stock`.
 //!
 //! Default order: `date desc`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Sales Analysis Report (`sale.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -435,6 +437,29 @@ impl ::runtime::nested::Projection for SaleReport {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("warehouse_id"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SaleReport {
+    /// `action_open_order` (no documentation on the server).
+    ///
+    /// Calls `action_open_order` on `sale.report` records (`ids`); defined by `sale.report` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_order<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sale.report",
+                "action_open_order",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SaleReport {
+    type Update = SaleReportUpdate;
 }
 /// Values for creating a `sale.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

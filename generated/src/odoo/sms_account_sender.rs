@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// SMS Account Sender Name Wizard (`sms.account.sender`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -116,6 +118,29 @@ impl ::runtime::nested::Projection for SmsAccountSender {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SmsAccountSender {
+    /// `action_set_sender_name` (no documentation on the server).
+    ///
+    /// Calls `action_set_sender_name` on `sms.account.sender` records (`ids`); defined by `sms.account.sender` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_sender_name<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sms.account.sender",
+                "action_set_sender_name",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SmsAccountSender {
+    type Update = SmsAccountSenderUpdate;
 }
 /// Values for creating a `sms.account.sender` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

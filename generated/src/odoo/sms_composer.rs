@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Send SMS Wizard (`sms.composer`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -277,6 +279,46 @@ impl ::runtime::nested::Projection for SmsComposer {
         ::runtime::nested::Relation::display_name("template_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SmsComposer {
+    /// `action_send_sms` (no documentation on the server).
+    ///
+    /// Calls `action_send_sms` on `sms.composer` records (`ids`); defined by `sms.composer` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_send_sms<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sms.composer",
+                "action_send_sms",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_send_sms_mass_now` (no documentation on the server).
+    ///
+    /// Calls `action_send_sms_mass_now` on `sms.composer` records (`ids`); defined by `sms.composer` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_send_sms_mass_now<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sms.composer",
+                "action_send_sms_mass_now",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SmsComposer {
+    type Update = SmsComposerUpdate;
 }
 /// Values for creating a `sms.composer` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

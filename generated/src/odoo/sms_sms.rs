@@ -5,6 +5,8 @@
 //! Defined by module `sms`.
 //!
 //! Default order: `id DESC`.
+//!
+//! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Outgoing SMS (`sms.sms`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -198,6 +200,121 @@ impl ::runtime::nested::Projection for SmsSms {
         ::runtime::nested::Relation::display_name("sms_tracker_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SmsSms {
+    /// `action_set_canceled` (no documentation on the server).
+    ///
+    /// Calls `action_set_canceled` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_canceled<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sms.sms",
+                "action_set_canceled",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set_error` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `failure_type`
+    ///
+    /// Calls `action_set_error` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
+    ///
+    /// Signature: `(failure_type)`
+    pub fn action_set_error<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        failure_type: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("failure_type", &failure_type);
+        client.call_method("sms.sms", "action_set_error", Some(ids), method_args)
+    }
+    /// `action_set_outgoing` (no documentation on the server).
+    ///
+    /// Calls `action_set_outgoing` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_set_outgoing<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sms.sms",
+                "action_set_outgoing",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `resend_failed` (no documentation on the server).
+    ///
+    /// Calls `resend_failed` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn resend_failed<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "sms.sms",
+                "resend_failed",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Main API method to send SMS.
+    ///
+    /// This contacts an external server. If the transaction fails, it may be retried which can result in sending multiple SMS messages!
+    ///
+    /// param unlink_failed:
+    ///
+    /// unlink failed SMS after IAP feedback;
+    ///
+    /// param unlink_sent:
+    ///
+    /// unlink sent SMS after IAP feedback;
+    ///
+    /// param raise_exception:
+    ///
+    /// raise if there is an issue contacting IAP;
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `unlink_failed` (default `False`)
+    /// - `unlink_sent` (default `True`)
+    /// - `raise_exception` (default `False`)
+    ///
+    /// Calls `send` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
+    ///
+    /// Signature: `(unlink_failed=False, unlink_sent=True, raise_exception=False)`
+    pub fn send<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        unlink_failed: Option<::serde_json::Value>,
+        unlink_sent: Option<::serde_json::Value>,
+        raise_exception: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("unlink_failed", unlink_failed);
+        method_args.opt("unlink_sent", unlink_sent);
+        method_args.opt("raise_exception", raise_exception);
+        client.call_method("sms.sms", "send", Some(ids), method_args)
+    }
+}
+impl super::mixins::BaseModel for SmsSms {
+    type Update = SmsSmsUpdate;
 }
 /// Values for creating a `sms.sms` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

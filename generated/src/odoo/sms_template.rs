@@ -5,6 +5,8 @@
 //! Defined by module `sms`; extended by `event_sms`.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`TemplateResetMixin`](super::mixins::TemplateResetMixin) (in the prelude).
 /// SMS Templates (`sms.template`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -175,6 +177,47 @@ impl ::runtime::nested::Projection for SmsTemplate {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl SmsTemplate {
+    /// `action_create_sidebar_action` (no documentation on the server).
+    ///
+    /// Calls `action_create_sidebar_action` on `sms.template` records (`ids`); defined by `sms.template` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_create_sidebar_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sms.template",
+                "action_create_sidebar_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_unlink_sidebar_action` (no documentation on the server).
+    ///
+    /// Calls `action_unlink_sidebar_action` on `sms.template` records (`ids`); defined by `sms.template` in module `sms`.
+    ///
+    /// Signature: `()`
+    pub fn action_unlink_sidebar_action<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "sms.template",
+                "action_unlink_sidebar_action",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SmsTemplate {
+    type Update = SmsTemplateUpdate;
+}
+impl super::mixins::TemplateResetMixin for SmsTemplate {}
 /// Values for creating a `sms.template` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SmsTemplateCreate {

@@ -6,6 +6,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `attachment_datas`.
 /// Snailmail Letter (`snailmail.letter`): one record, as `search_read` and `read` return it.
 ///
@@ -321,6 +323,46 @@ impl ::runtime::nested::Projection for SnailmailLetter {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl SnailmailLetter {
+    /// `cancel` (no documentation on the server).
+    ///
+    /// Calls `cancel` on `snailmail.letter` records (`ids`); defined by `snailmail.letter` in module `snailmail`.
+    ///
+    /// Signature: `()`
+    pub fn cancel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "snailmail.letter",
+                "cancel",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `snailmail_print` (no documentation on the server).
+    ///
+    /// Calls `snailmail_print` on `snailmail.letter` records (`ids`); defined by `snailmail.letter` in module `snailmail`.
+    ///
+    /// Signature: `()`
+    pub fn snailmail_print<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "snailmail.letter",
+                "snailmail_print",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SnailmailLetter {
+    type Update = SnailmailLetterUpdate;
 }
 /// Values for creating a `snailmail.letter` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -6,6 +6,8 @@
 //!
 //! Default order: `sequence`.
 //!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`SpreadsheetMixin`](super::mixins::SpreadsheetMixin) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `spreadsheet_binary_data`, `thumbnail`.
 /// Spreadsheet Dashboard (`spreadsheet.dashboard`): one record, as `search_read` and `read` return it.
 ///
@@ -189,6 +191,30 @@ impl ::runtime::nested::Projection for SpreadsheetDashboard {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl SpreadsheetDashboard {
+    /// `action_toggle_favorite` (no documentation on the server).
+    ///
+    /// Calls `action_toggle_favorite` on `spreadsheet.dashboard` records (`ids`); defined by `spreadsheet.dashboard` in module `spreadsheet_dashboard`.
+    ///
+    /// Signature: `()`
+    pub fn action_toggle_favorite<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "spreadsheet.dashboard",
+                "action_toggle_favorite",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for SpreadsheetDashboard {
+    type Update = SpreadsheetDashboardUpdate;
+}
+impl super::mixins::SpreadsheetMixin for SpreadsheetDashboard {}
 /// Values for creating a `spreadsheet.dashboard` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SpreadsheetDashboardCreate {

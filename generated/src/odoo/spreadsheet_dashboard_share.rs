@@ -6,6 +6,8 @@
 //!
 //! Default order: `id`.
 //!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`SpreadsheetMixin`](super::mixins::SpreadsheetMixin) (in the prelude).
+//!
 //! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `excel_export`, `spreadsheet_binary_data`, `thumbnail`.
 /// Copy of a shared dashboard (`spreadsheet.dashboard.share`): one record, as `search_read` and `read` return it.
 ///
@@ -154,6 +156,36 @@ impl ::runtime::nested::Projection for SpreadsheetDashboardShare {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl SpreadsheetDashboardShare {
+    /// `action_get_share_url` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `vals`
+    ///
+    /// Calls `action_get_share_url` on `spreadsheet.dashboard.share` (an `@api.model` method: no ids); defined by `spreadsheet.dashboard.share` in module `spreadsheet_dashboard`.
+    ///
+    /// Signature: `(vals)`
+    pub fn action_get_share_url<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        vals: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("vals", &vals);
+        client
+            .call_method(
+                "spreadsheet.dashboard.share",
+                "action_get_share_url",
+                None,
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for SpreadsheetDashboardShare {
+    type Update = SpreadsheetDashboardShareUpdate;
+}
+impl super::mixins::SpreadsheetMixin for SpreadsheetDashboardShare {}
 /// Values for creating a `spreadsheet.dashboard.share` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct SpreadsheetDashboardShareCreate {

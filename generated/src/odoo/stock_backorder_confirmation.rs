@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Backorder Confirmation (`stock.backorder.confirmation`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -125,6 +127,46 @@ impl ::runtime::nested::Projection for StockBackorderConfirmation {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockBackorderConfirmation {
+    /// `process` (no documentation on the server).
+    ///
+    /// Calls `process` on `stock.backorder.confirmation` records (`ids`); defined by `stock.backorder.confirmation` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn process<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.backorder.confirmation",
+                "process",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `process_cancel_backorder` (no documentation on the server).
+    ///
+    /// Calls `process_cancel_backorder` on `stock.backorder.confirmation` records (`ids`); defined by `stock.backorder.confirmation` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn process_cancel_backorder<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.backorder.confirmation",
+                "process_cancel_backorder",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockBackorderConfirmation {
+    type Update = StockBackorderConfirmationUpdate;
 }
 /// Values for creating a `stock.backorder.confirmation` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Conflict in Inventory (`stock.inventory.conflict`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -115,6 +117,46 @@ impl ::runtime::nested::Projection for StockInventoryConflict {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockInventoryConflict {
+    /// `action_keep_counted_quantity` (no documentation on the server).
+    ///
+    /// Calls `action_keep_counted_quantity` on `stock.inventory.conflict` records (`ids`); defined by `stock.inventory.conflict` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_keep_counted_quantity<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.inventory.conflict",
+                "action_keep_counted_quantity",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_keep_difference` (no documentation on the server).
+    ///
+    /// Calls `action_keep_difference` on `stock.inventory.conflict` records (`ids`); defined by `stock.inventory.conflict` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_keep_difference<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.inventory.conflict",
+                "action_keep_difference",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockInventoryConflict {
+    type Update = StockInventoryConflictUpdate;
 }
 /// Values for creating a `stock.inventory.conflict` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

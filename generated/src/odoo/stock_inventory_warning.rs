@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Inventory Adjustment Warning (`stock.inventory.warning`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -106,6 +108,46 @@ impl ::runtime::nested::Projection for StockInventoryWarning {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockInventoryWarning {
+    /// `action_reset` (no documentation on the server).
+    ///
+    /// Calls `action_reset` on `stock.inventory.warning` records (`ids`); defined by `stock.inventory.warning` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_reset<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.inventory.warning",
+                "action_reset",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_set` (no documentation on the server).
+    ///
+    /// Calls `action_set` on `stock.inventory.warning` records (`ids`); defined by `stock.inventory.warning` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_set<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.inventory.warning",
+                "action_set",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockInventoryWarning {
+    type Update = StockInventoryWarningUpdate;
 }
 /// Values for creating a `stock.inventory.warning` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

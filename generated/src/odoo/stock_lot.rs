@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`, `purchase_stock`, `sale_stock`, `stock_account`.
 //!
 //! Default order: `name, id`.
+//!
+//! 34 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Lot/Serial (`stock.lot`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -565,6 +567,102 @@ impl ::runtime::nested::Projection for StockLot {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl StockLot {
+    /// `action_lot_open_quants` (no documentation on the server).
+    ///
+    /// Calls `action_lot_open_quants` on `stock.lot` records (`ids`); defined by `stock.lot` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_lot_open_quants<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.lot",
+                "action_lot_open_quants",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_lot_open_transfers` (no documentation on the server).
+    ///
+    /// Calls `action_lot_open_transfers` on `stock.lot` records (`ids`); defined by `stock.lot` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_lot_open_transfers<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.lot",
+                "action_lot_open_transfers",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_po` (no documentation on the server).
+    ///
+    /// Calls `action_view_po` on `stock.lot` records (`ids`); defined by `stock.lot` in module `purchase_stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_po<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.lot",
+                "action_view_po",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_view_so` (no documentation on the server).
+    ///
+    /// Calls `action_view_so` on `stock.lot` records (`ids`); defined by `stock.lot` in module `sale_stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_so<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.lot",
+                "action_view_so",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Generate lot_names from a string.
+    ///
+    /// # Parameters
+    ///
+    /// - `first_lot`
+    /// - `count`
+    ///
+    /// Calls `generate_lot_names` on `stock.lot` (an `@api.model` method: no ids); defined by `stock.lot` in module `stock`.
+    ///
+    /// Signature: `(first_lot, count)`
+    pub fn generate_lot_names<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        first_lot: ::serde_json::Value,
+        count: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("first_lot", &first_lot);
+        method_args.arg("count", &count);
+        client.call_method("stock.lot", "generate_lot_names", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for StockLot {
+    type Update = StockLotUpdate;
+}
+impl super::mixins::MailActivityMixin for StockLot {}
+impl super::mixins::MailThread for StockLot {}
 /// Values for creating a `stock.lot` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockLotCreate {

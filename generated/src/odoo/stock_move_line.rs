@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`, `sale_mrp`, `sale_stock`, `stock_account`.
 //!
 //! Default order: `result_package_id desc, id`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Moves (Stock Move Line) (`stock.move.line`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -596,6 +598,103 @@ impl ::runtime::nested::Projection for StockMoveLine {
         ::runtime::nested::Relation::display_name("workorder_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockMoveLine {
+    /// `action_open_reference` (no documentation on the server).
+    ///
+    /// Calls `action_open_reference` on `stock.move.line` records (`ids`); defined by `stock.move.line` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_reference<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move.line",
+                "action_open_reference",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_put_in_pack` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `package_id` (default `False`)
+    /// - `package_type_id` (default `False`)
+    /// - `package_name` (default `False`)
+    ///
+    /// Calls `action_put_in_pack` on `stock.move.line` records (`ids`); defined by `stock.move.line` in module `stock`.
+    ///
+    /// Signature: `(package_id=False, package_type_id=False, package_name=False)`
+    pub fn action_put_in_pack<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        package_id: Option<::serde_json::Value>,
+        package_type_id: Option<::serde_json::Value>,
+        package_name: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("package_id", package_id);
+        method_args.opt("package_type_id", package_type_id);
+        method_args.opt("package_name", package_name);
+        client
+            .call_method("stock.move.line", "action_put_in_pack", Some(ids), method_args)
+    }
+    /// `action_revert_inventory` (no documentation on the server).
+    ///
+    /// Calls `action_revert_inventory` on `stock.move.line` records (`ids`); defined by `stock.move.line` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_revert_inventory<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.move.line",
+                "action_revert_inventory",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_move_line_quant_match` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `move_id`
+    /// - `dirty_move_line_ids`
+    /// - `dirty_quant_ids`
+    ///
+    /// Calls `get_move_line_quant_match` on `stock.move.line` records (`ids`); defined by `stock.move.line` in module `stock`.
+    ///
+    /// Signature: `(move_id, dirty_move_line_ids, dirty_quant_ids)`
+    pub fn get_move_line_quant_match<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        move_id: ::serde_json::Value,
+        dirty_move_line_ids: ::serde_json::Value,
+        dirty_quant_ids: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("move_id", &move_id);
+        method_args.arg("dirty_move_line_ids", &dirty_move_line_ids);
+        method_args.arg("dirty_quant_ids", &dirty_quant_ids);
+        client
+            .call_method(
+                "stock.move.line",
+                "get_move_line_quant_match",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for StockMoveLine {
+    type Update = StockMoveLineUpdate;
 }
 /// Values for creating a `stock.move.line` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

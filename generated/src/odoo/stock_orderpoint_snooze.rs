@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Snooze Orderpoint (`stock.orderpoint.snooze`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -125,6 +127,29 @@ impl ::runtime::nested::Projection for StockOrderpointSnooze {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockOrderpointSnooze {
+    /// `action_snooze` (no documentation on the server).
+    ///
+    /// Calls `action_snooze` on `stock.orderpoint.snooze` records (`ids`); defined by `stock.orderpoint.snooze` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_snooze<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.orderpoint.snooze",
+                "action_snooze",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockOrderpointSnooze {
+    type Update = StockOrderpointSnoozeUpdate;
 }
 /// Values for creating a `stock.orderpoint.snooze` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`, `project_stock_account`.
 //!
 //! Default order: `is_favorite desc, sequence, id`.
+//!
+//! 13 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Picking Type (`stock.picking.type`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -751,6 +753,164 @@ impl ::runtime::nested::Projection for StockPickingType {
         ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockPickingType {
+    /// `action_redirect_to_barcode_installation` (no documentation on the server).
+    ///
+    /// Calls `action_redirect_to_barcode_installation` on `stock.picking.type` (an `@api.model` method: no ids); defined by `stock.picking.type` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_redirect_to_barcode_installation<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "action_redirect_to_barcode_installation",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_action_picking_tree_backorder` (no documentation on the server).
+    ///
+    /// Calls `get_action_picking_tree_backorder` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_action_picking_tree_backorder<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "get_action_picking_tree_backorder",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_action_picking_tree_late` (no documentation on the server).
+    ///
+    /// Calls `get_action_picking_tree_late` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_action_picking_tree_late<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "get_action_picking_tree_late",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_action_picking_tree_ready` (no documentation on the server).
+    ///
+    /// Calls `get_action_picking_tree_ready` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_action_picking_tree_ready<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "get_action_picking_tree_ready",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_action_picking_tree_waiting` (no documentation on the server).
+    ///
+    /// Calls `get_action_picking_tree_waiting` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_action_picking_tree_waiting<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "get_action_picking_tree_waiting",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_action_picking_type_moves_analysis` (no documentation on the server).
+    ///
+    /// Calls `get_action_picking_type_moves_analysis` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_action_picking_type_moves_analysis<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "get_action_picking_type_moves_analysis",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_action_picking_type_ready_moves` (no documentation on the server).
+    ///
+    /// Calls `get_action_picking_type_ready_moves` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_action_picking_type_ready_moves<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "get_action_picking_type_ready_moves",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_mrp_stock_picking_action_picking_type` (no documentation on the server).
+    ///
+    /// Calls `get_mrp_stock_picking_action_picking_type` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `mrp`.
+    ///
+    /// Signature: `()`
+    pub fn get_mrp_stock_picking_action_picking_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "get_mrp_stock_picking_action_picking_type",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_stock_picking_action_picking_type` (no documentation on the server).
+    ///
+    /// Calls `get_stock_picking_action_picking_type` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_stock_picking_action_picking_type<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.picking.type",
+                "get_stock_picking_action_picking_type",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockPickingType {
+    type Update = StockPickingTypeUpdate;
 }
 /// Values for creating a `stock.picking.type` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

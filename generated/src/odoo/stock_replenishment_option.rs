@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock warehouse replenishment option (`stock.replenishment.option`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -189,6 +191,63 @@ impl ::runtime::nested::Projection for StockReplenishmentOption {
         ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockReplenishmentOption {
+    /// `order_all` (no documentation on the server).
+    ///
+    /// Calls `order_all` on `stock.replenishment.option` records (`ids`); defined by `stock.replenishment.option` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn order_all<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.replenishment.option",
+                "order_all",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `order_avbl` (no documentation on the server).
+    ///
+    /// Calls `order_avbl` on `stock.replenishment.option` records (`ids`); defined by `stock.replenishment.option` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn order_avbl<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.replenishment.option",
+                "order_avbl",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `select_route` (no documentation on the server).
+    ///
+    /// Calls `select_route` on `stock.replenishment.option` records (`ids`); defined by `stock.replenishment.option` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn select_route<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.replenishment.option",
+                "select_route",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockReplenishmentOption {
+    type Update = StockReplenishmentOptionUpdate;
 }
 /// Values for creating a `stock.replenishment.option` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock Request an Inventory Count (`stock.request.count`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -144,6 +146,29 @@ impl ::runtime::nested::Projection for StockRequestCount {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockRequestCount {
+    /// `action_request_count` (no documentation on the server).
+    ///
+    /// Calls `action_request_count` on `stock.request.count` records (`ids`); defined by `stock.request.count` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_request_count<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.request.count",
+                "action_request_count",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockRequestCount {
+    type Update = StockRequestCountUpdate;
 }
 /// Values for creating a `stock.request.count` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

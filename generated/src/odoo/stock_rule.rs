@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`, `project_mrp`, `project_mrp_account`, `project_purchase_stock`, `purchase_stock`, `sale_mrp`, `sale_stock`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock Rule (`stock.rule`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -359,6 +361,103 @@ impl ::runtime::nested::Projection for StockRule {
         ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockRule {
+    /// Procurement(product_id, product_qty, product_uom, location_id, name, origin, company_id, values)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id` (annotated `Many2one`)
+    /// - `product_qty` (annotated `Float`)
+    /// - `product_uom` (annotated `Many2one`)
+    /// - `location_id` (annotated `Many2one`)
+    /// - `name` (annotated `Char`)
+    /// - `origin` (annotated `Char`)
+    /// - `company_id` (annotated `Many2one`)
+    /// - `values` (annotated `dict`)
+    ///
+    /// Calls `Procurement` on `stock.rule` records (`ids`); defined by `stock.rule` in module `stock`.
+    ///
+    /// Signature: `(product_id, product_qty, product_uom, location_id, name, origin, company_id, values)`
+    #[allow(clippy::too_many_arguments)]
+    pub fn procurement<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        product_id: ::serde_json::Value,
+        product_qty: ::serde_json::Value,
+        product_uom: ::serde_json::Value,
+        location_id: ::serde_json::Value,
+        name: ::serde_json::Value,
+        origin: ::serde_json::Value,
+        company_id: ::serde_json::Value,
+        values: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("product_id", &product_id);
+        method_args.arg("product_qty", &product_qty);
+        method_args.arg("product_uom", &product_uom);
+        method_args.arg("location_id", &location_id);
+        method_args.arg("name", &name);
+        method_args.arg("origin", &origin);
+        method_args.arg("company_id", &company_id);
+        method_args.arg("values", &values);
+        client.call_method("stock.rule", "Procurement", Some(ids), method_args)
+    }
+    /// Fulfil procurements with the help of stock rules.
+    ///
+    /// Procurements are needs of products at a certain location. To fulfil these needs, we need to create some sort of documents (stock.move by default, but extensions of _run_ methods allow to create every type of documents).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `procurements` (annotated `list of ~odoo.addons.stock.models.stock_rule.ProcurementGroup.Procurement`): the description of the procurement
+    /// - `raise_user_error` (annotated `boolan, optional`; default `True`): will raise either an UserError or a ProcurementException
+    ///
+    /// # Errors
+    ///
+    /// - `ProcurementException`: if raise_user_error is False and a procurement isn't fulfillable
+    /// - `UserError`: if raise_user_error is True and a procurement isn't fulfillable
+    ///
+    /// Calls `run` on `stock.rule` (an `@api.model` method: no ids); defined by `stock.rule` in module `stock`.
+    ///
+    /// Signature: `(procurements, raise_user_error=True)`
+    pub fn run<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        procurements: ::serde_json::Value,
+        raise_user_error: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("procurements", &procurements);
+        method_args.opt("raise_user_error", raise_user_error);
+        client.call_method("stock.rule", "run", None, method_args)
+    }
+    /// Call the scheduler in order to check the running procurements (super method), to check the minimum stock rules and the availability of moves. This function is intended to be run for all the companies at the same time, so we run functions as SUPERUSER to avoid intercompanies and access rights issues.
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `use_new_cursor` (default `False`)
+    /// - `company_id` (default `False`)
+    ///
+    /// Calls `run_scheduler` on `stock.rule` (an `@api.model` method: no ids); defined by `stock.rule` in module `stock`.
+    ///
+    /// Signature: `(use_new_cursor=False, company_id=False)`
+    pub fn run_scheduler<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        use_new_cursor: Option<::serde_json::Value>,
+        company_id: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("use_new_cursor", use_new_cursor);
+        method_args.opt("company_id", company_id);
+        client.call_method("stock.rule", "run_scheduler", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for StockRule {
+    type Update = StockRuleUpdate;
 }
 /// Values for creating a `stock.rule` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

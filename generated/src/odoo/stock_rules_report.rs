@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock Rules report (`stock.rules.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -150,6 +152,29 @@ impl ::runtime::nested::Projection for StockRulesReport {
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockRulesReport {
+    /// `print_report` (no documentation on the server).
+    ///
+    /// Calls `print_report` on `stock.rules.report` records (`ids`); defined by `stock.rules.report` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn print_report<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.rules.report",
+                "print_report",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockRulesReport {
+    type Update = StockRulesReportUpdate;
 }
 /// Values for creating a `stock.rules.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

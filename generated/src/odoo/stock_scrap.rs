@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`.
 //!
 //! Default order: `id desc`.
+//!
+//! 26 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Scrap (`stock.scrap`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -455,6 +457,118 @@ impl ::runtime::nested::Projection for StockScrap {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl StockScrap {
+    /// `action_get_stock_move_lines` (no documentation on the server).
+    ///
+    /// Calls `action_get_stock_move_lines` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_get_stock_move_lines<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.scrap",
+                "action_get_stock_move_lines",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_get_stock_picking` (no documentation on the server).
+    ///
+    /// Calls `action_get_stock_picking` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_get_stock_picking<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.scrap",
+                "action_get_stock_picking",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_validate` (no documentation on the server).
+    ///
+    /// Calls `action_validate` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_validate<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.scrap",
+                "action_validate",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_available_qty` (no documentation on the server).
+    ///
+    /// Calls `check_available_qty` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn check_available_qty<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.scrap",
+                "check_available_qty",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `do_replenish` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `values` (default `False`)
+    ///
+    /// Calls `do_replenish` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
+    ///
+    /// Signature: `(values=False)`
+    pub fn do_replenish<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        values: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("values", values);
+        client.call_method("stock.scrap", "do_replenish", Some(ids), method_args)
+    }
+    /// `do_scrap` (no documentation on the server).
+    ///
+    /// Calls `do_scrap` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn do_scrap<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.scrap",
+                "do_scrap",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockScrap {
+    type Update = StockScrapUpdate;
+}
+impl super::mixins::MailThread for StockScrap {}
 /// Values for creating a `stock.scrap` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockScrapCreate {

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Traceability Report (`stock.traceability.report`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -97,6 +99,106 @@ impl ::runtime::nested::Projection for StockTraceabilityReport {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockTraceabilityReport {
+    /// `get_lines` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `line_id` (default `False`)
+    /// - `kw`: extra keyword arguments (`**kw`), sent as given
+    ///
+    /// Calls `get_lines` on `stock.traceability.report` (an `@api.model` method: no ids); defined by `stock.traceability.report` in module `stock`.
+    ///
+    /// Signature: `(line_id=False, kw)`
+    pub fn get_lines<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        line_id: Option<::serde_json::Value>,
+        kw: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("line_id", line_id);
+        method_args.extra(kw);
+        client.call_method("stock.traceability.report", "get_lines", None, method_args)
+    }
+    /// `get_main_lines` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `given_context` (default `None`)
+    ///
+    /// Calls `get_main_lines` on `stock.traceability.report` (an `@api.model` method: no ids); defined by `stock.traceability.report` in module `stock`.
+    ///
+    /// Signature: `(given_context=None)`
+    pub fn get_main_lines<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        given_context: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("given_context", given_context);
+        client
+            .call_method(
+                "stock.traceability.report",
+                "get_main_lines",
+                None,
+                method_args,
+            )
+    }
+    /// `get_pdf` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `line_data` (default `None`)
+    ///
+    /// Calls `get_pdf` on `stock.traceability.report` records (`ids`); defined by `stock.traceability.report` in module `stock`.
+    ///
+    /// Signature: `(line_data=None)`
+    pub fn get_pdf<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        line_data: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("line_data", line_data);
+        client
+            .call_method("stock.traceability.report", "get_pdf", Some(ids), method_args)
+    }
+    /// `get_pdf_lines` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `line_data` (default `[]`)
+    ///
+    /// Calls `get_pdf_lines` on `stock.traceability.report` records (`ids`); defined by `stock.traceability.report` in module `stock`.
+    ///
+    /// Signature: `(line_data=[])`
+    pub fn get_pdf_lines<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        line_data: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("line_data", line_data);
+        client
+            .call_method(
+                "stock.traceability.report",
+                "get_pdf_lines",
+                Some(ids),
+                method_args,
+            )
+    }
+}
+impl super::mixins::BaseModel for StockTraceabilityReport {
+    type Update = StockTraceabilityReportUpdate;
 }
 /// Values for creating a `stock.traceability.report` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

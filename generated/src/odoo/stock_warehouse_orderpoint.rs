@@ -5,6 +5,8 @@
 //! Defined by module `stock`; extended by `mrp`, `purchase_stock`.
 //!
 //! Default order: `location_id,company_id,id`.
+//!
+//! 13 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Minimum Inventory Rule (`stock.warehouse.orderpoint`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -442,6 +444,173 @@ impl ::runtime::nested::Projection for StockWarehouseOrderpoint {
         ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl StockWarehouseOrderpoint {
+    /// `action_open_orderpoints` (no documentation on the server).
+    ///
+    /// Calls `action_open_orderpoints` on `stock.warehouse.orderpoint` (an `@api.model` method: no ids); defined by `stock.warehouse.orderpoint` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_open_orderpoints<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "action_open_orderpoints",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_product_forecast_report` (no documentation on the server).
+    ///
+    /// Calls `action_product_forecast_report` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_product_forecast_report<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "action_product_forecast_report",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_remove_manual_qty_to_order` (no documentation on the server).
+    ///
+    /// Calls `action_remove_manual_qty_to_order` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_remove_manual_qty_to_order<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "action_remove_manual_qty_to_order",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_replenish` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// A parameter with a default is an `Option`: `None` leaves the server's default.
+    ///
+    /// - `force_to_max` (default `False`)
+    ///
+    /// Calls `action_replenish` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
+    ///
+    /// Signature: `(force_to_max=False)`
+    pub fn action_replenish<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+        force_to_max: Option<::serde_json::Value>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.opt("force_to_max", force_to_max);
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "action_replenish",
+                Some(ids),
+                method_args,
+            )
+    }
+    /// `action_replenish_auto` (no documentation on the server).
+    ///
+    /// Calls `action_replenish_auto` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_replenish_auto<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "action_replenish_auto",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_stock_replenishment_info` (no documentation on the server).
+    ///
+    /// Calls `action_stock_replenishment_info` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_stock_replenishment_info<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "action_stock_replenishment_info",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// This function returns an action that display existing purchase orders of given orderpoint.
+    ///
+    /// Calls `action_view_purchase` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `purchase_stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_view_purchase<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "action_view_purchase",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `check_product_is_not_kit` (no documentation on the server).
+    ///
+    /// Calls `check_product_is_not_kit` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `mrp`.
+    ///
+    /// Signature: `()`
+    pub fn check_product_is_not_kit<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "check_product_is_not_kit",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// Return the value for Horizon. This can be (in order of priority): - the value set in context in the replenishment view - the value set on the company of the all the records in self. There should be at most 1 company_id on self. - the value set on the company of the user if all else fail.
+    ///
+    /// Calls `get_horizon_days` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn get_horizon_days<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "stock.warehouse.orderpoint",
+                "get_horizon_days",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockWarehouseOrderpoint {
+    type Update = StockWarehouseOrderpointUpdate;
 }
 /// Values for creating a `stock.warehouse.orderpoint` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`StockWarnInsufficientQty`](super::mixins::StockWarnInsufficientQty) (in the prelude).
 /// Warn Insufficient Scrap Quantity (`stock.warn.insufficient.qty.scrap`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -155,6 +157,30 @@ impl ::runtime::nested::Projection for StockWarnInsufficientQtyScrap {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+/// Business methods (see the module docs for where the list comes from).
+impl StockWarnInsufficientQtyScrap {
+    /// `action_cancel` (no documentation on the server).
+    ///
+    /// Calls `action_cancel` on `stock.warn.insufficient.qty.scrap` records (`ids`); defined by `stock.warn.insufficient.qty.scrap` in module `stock`.
+    ///
+    /// Signature: `()`
+    pub fn action_cancel<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "stock.warn.insufficient.qty.scrap",
+                "action_cancel",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for StockWarnInsufficientQtyScrap {
+    type Update = StockWarnInsufficientQtyScrapUpdate;
+}
+impl super::mixins::StockWarnInsufficientQty for StockWarnInsufficientQtyScrap {}
 /// Values for creating a `stock.warn.insufficient.qty.scrap` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockWarnInsufficientQtyScrapCreate {

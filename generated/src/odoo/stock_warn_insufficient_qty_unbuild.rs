@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`StockWarnInsufficientQty`](super::mixins::StockWarnInsufficientQty) (in the prelude).
 /// Warn Insufficient Unbuild Quantity (`stock.warn.insufficient.qty.unbuild`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -155,6 +157,10 @@ impl ::runtime::nested::Projection for StockWarnInsufficientQtyUnbuild {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
+impl super::mixins::BaseModel for StockWarnInsufficientQtyUnbuild {
+    type Update = StockWarnInsufficientQtyUnbuildUpdate;
+}
+impl super::mixins::StockWarnInsufficientQty for StockWarnInsufficientQtyUnbuild {}
 /// Values for creating a `stock.warn.insufficient.qty.unbuild` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]
 pub struct StockWarnInsufficientQtyUnbuildCreate {

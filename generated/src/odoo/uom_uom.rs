@@ -6,7 +6,7 @@
 //!
 //! Default order: `factor DESC, id`.
 //!
-//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc)); the ORM methods the typed CRUD API covers are left out.
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Unit of Measure (`uom.uom`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -197,25 +197,6 @@ impl ::runtime::nested::Projection for UomUom {
 }
 /// Business methods (see the module docs for where the list comes from).
 impl UomUom {
-    /// Set `active` to `False` on a recordset for active records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_archive` on `uom.uom` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "uom.uom",
-                "action_archive",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
     /// `action_open_packaging_barcodes` (no documentation on the server).
     ///
     /// Calls `action_open_packaging_barcodes` on `uom.uom` records (`ids`); defined by `uom.uom` in module `product`.
@@ -229,25 +210,6 @@ impl UomUom {
             .call_method(
                 "uom.uom",
                 "action_open_packaging_barcodes",
-                Some(ids),
-                ::runtime::odoo::MethodArgs::new(),
-            )
-    }
-    /// Set `active` to `True` on a recordset for inactive records.
-    ///
-    /// Note, you probably want to override write() method if you want to take action once the active field changes.
-    ///
-    /// Calls `action_unarchive` on `uom.uom` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `()`
-    pub fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
-        client
-            .call_method(
-                "uom.uom",
-                "action_unarchive",
                 Some(ids),
                 ::runtime::odoo::MethodArgs::new(),
             )
@@ -277,30 +239,6 @@ impl UomUom {
         method_args.arg("value2", &value2);
         client.call_method("uom.uom", "compare", Some(ids), method_args)
     }
-    /// Duplicate record `self` updating it with default values.
-    ///
-    /// # Parameters
-    ///
-    /// A parameter with a default is an `Option`: `None` leaves the server's default.
-    ///
-    /// - `default` (annotated `ValuesType | None`; default `None`): dictionary of field values to override in the original values of the copied record, e.g: `{'field_name': overridden_value, ...}`
-    ///
-    /// # Returns
-    ///
-    /// Annotated `list[int]`: new records
-    ///
-    /// Calls `copy` on `uom.uom` records (`ids`); defined by `core` in module `core`.
-    ///
-    /// Signature: `(default=None) -> list[int]`
-    pub fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        ids: &[i64],
-        default: Option<&UomUomUpdate>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.opt("default", default);
-        client.call_method("uom.uom", "copy", Some(ids), method_args)
-    }
     /// Check if the value is zero after rounding with the 'Product Unit' precision
     ///
     /// # Parameters
@@ -322,29 +260,6 @@ impl UomUom {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("value", &value);
         client.call_method("uom.uom", "is_zero", Some(ids), method_args)
-    }
-    /// Create a new record by calling `~.create` with only one value provided: the display name of the new record.
-    ///
-    /// The new record will be initialized with any default values applicable to this model, or provided through the context. The usual behavior of `~.create` applies.
-    ///
-    /// # Parameters
-    ///
-    /// - `name` (annotated `str`): display name of the record to create
-    ///
-    /// # Returns
-    ///
-    /// Annotated `tuple[int, str] | typing.Literal[False]`: the (id, display_name) pair value of the created record
-    ///
-    /// Calls `name_create` on `uom.uom` (an `@api.model` method: no ids); defined by `core` in module `core`.
-    ///
-    /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    pub fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-        name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
-        let mut method_args = ::runtime::odoo::MethodArgs::new();
-        method_args.arg("name", &name);
-        client.call_method("uom.uom", "name_create", None, method_args)
     }
     /// Round the value using the 'Product Unit' precision
     ///
@@ -373,6 +288,9 @@ impl UomUom {
         method_args.opt("rounding_method", rounding_method);
         client.call_method("uom.uom", "round", Some(ids), method_args)
     }
+}
+impl super::mixins::BaseModel for UomUom {
+    type Update = UomUomUpdate;
 }
 /// Values for creating a `uom.uom` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

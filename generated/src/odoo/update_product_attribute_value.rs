@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Update product attribute value (`update.product.attribute.value`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -137,6 +139,29 @@ impl ::runtime::nested::Projection for UpdateProductAttributeValue {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl UpdateProductAttributeValue {
+    /// `action_confirm` (no documentation on the server).
+    ///
+    /// Calls `action_confirm` on `update.product.attribute.value` records (`ids`); defined by `update.product.attribute.value` in module `product`.
+    ///
+    /// Signature: `()`
+    pub fn action_confirm<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "update.product.attribute.value",
+                "action_confirm",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for UpdateProductAttributeValue {
+    type Update = UpdateProductAttributeValueUpdate;
 }
 /// Values for creating a `update.product.attribute.value` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

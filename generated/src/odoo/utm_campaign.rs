@@ -5,6 +5,8 @@
 //! Defined by module `utm`; extended by `crm`, `sale`.
 //!
 //! Default order: `id`.
+//!
+//! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// UTM Campaign (`utm.campaign`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -219,6 +221,63 @@ impl ::runtime::nested::Projection for UtmCampaign {
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl UtmCampaign {
+    /// `action_redirect_to_invoiced` (no documentation on the server).
+    ///
+    /// Calls `action_redirect_to_invoiced` on `utm.campaign` records (`ids`); defined by `utm.campaign` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_redirect_to_invoiced<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "utm.campaign",
+                "action_redirect_to_invoiced",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_redirect_to_leads_opportunities` (no documentation on the server).
+    ///
+    /// Calls `action_redirect_to_leads_opportunities` on `utm.campaign` records (`ids`); defined by `utm.campaign` in module `crm`.
+    ///
+    /// Signature: `()`
+    pub fn action_redirect_to_leads_opportunities<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "utm.campaign",
+                "action_redirect_to_leads_opportunities",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `action_redirect_to_quotations` (no documentation on the server).
+    ///
+    /// Calls `action_redirect_to_quotations` on `utm.campaign` records (`ids`); defined by `utm.campaign` in module `sale`.
+    ///
+    /// Signature: `()`
+    pub fn action_redirect_to_quotations<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+        client
+            .call_method(
+                "utm.campaign",
+                "action_redirect_to_quotations",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for UtmCampaign {
+    type Update = UtmCampaignUpdate;
 }
 /// Values for creating a `utm.campaign` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Validate Account Move (`validate.account.move`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -166,6 +168,29 @@ impl ::runtime::nested::Projection for ValidateAccountMove {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl ValidateAccountMove {
+    /// `validate_move` (no documentation on the server).
+    ///
+    /// Calls `validate_move` on `validate.account.move` records (`ids`); defined by `validate.account.move` in module `account`.
+    ///
+    /// Signature: `()`
+    pub fn validate_move<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "validate.account.move",
+                "validate_move",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for ValidateAccountMove {
+    type Update = ValidateAccountMoveUpdate;
 }
 /// Values for creating a `validate.account.move` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 //! Defined by module `web_tour`.
 //!
 //! Default order: `sequence, name, id`.
+//!
+//! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Tours (`web_tour.tour`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -161,6 +163,79 @@ impl ::runtime::nested::Projection for WebTourTour {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl WebTourTour {
+    /// `consume` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `tourName`
+    ///
+    /// Calls `consume` on `web_tour.tour` (an `@api.model` method: no ids); defined by `web_tour.tour` in module `web_tour`.
+    ///
+    /// Signature: `(tourName)`
+    pub fn consume<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        tour_name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("tourName", &tour_name);
+        client.call_method("web_tour.tour", "consume", None, method_args)
+    }
+    /// `export_js_file` (no documentation on the server).
+    ///
+    /// Calls `export_js_file` on `web_tour.tour` records (`ids`); defined by `web_tour.tour` in module `web_tour`.
+    ///
+    /// Signature: `()`
+    pub fn export_js_file<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "web_tour.tour",
+                "export_js_file",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_current_tour` (no documentation on the server).
+    ///
+    /// Calls `get_current_tour` on `web_tour.tour` (an `@api.model` method: no ids); defined by `web_tour.tour` in module `web_tour`.
+    ///
+    /// Signature: `()`
+    pub fn get_current_tour<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "web_tour.tour",
+                "get_current_tour",
+                None,
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+    /// `get_tour_json_by_name` (no documentation on the server).
+    ///
+    /// # Parameters
+    ///
+    /// - `tour_name`
+    ///
+    /// Calls `get_tour_json_by_name` on `web_tour.tour` (an `@api.model` method: no ids); defined by `web_tour.tour` in module `web_tour`.
+    ///
+    /// Signature: `(tour_name)`
+    pub fn get_tour_json_by_name<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        tour_name: ::serde_json::Value,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        let mut method_args = ::runtime::odoo::MethodArgs::new();
+        method_args.arg("tour_name", &tour_name);
+        client.call_method("web_tour.tour", "get_tour_json_by_name", None, method_args)
+    }
+}
+impl super::mixins::BaseModel for WebTourTour {
+    type Update = WebTourTourUpdate;
 }
 /// Values for creating a `web_tour.tour` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

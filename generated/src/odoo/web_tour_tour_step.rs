@@ -5,6 +5,8 @@
 //! Defined by module `web_tour`.
 //!
 //! Default order: `sequence, id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Tour's step (`web_tour.tour.step`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -138,6 +140,29 @@ impl ::runtime::nested::Projection for WebTourTourStep {
         ::runtime::nested::Relation::display_name("tour_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl WebTourTourStep {
+    /// `get_steps_json` (no documentation on the server).
+    ///
+    /// Calls `get_steps_json` on `web_tour.tour.step` records (`ids`); defined by `web_tour.tour.step` in module `web_tour`.
+    ///
+    /// Signature: `()`
+    pub fn get_steps_json<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "web_tour.tour.step",
+                "get_steps_json",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for WebTourTourStep {
+    type Update = WebTourTourStepUpdate;
 }
 /// Values for creating a `web_tour.tour.step` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //! A transient (wizard) model: the server deletes its records after a while.
 //!
 //! Default order: `id`.
+//!
+//! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Create Menu Wizard (`wizard.ir.model.menu.create`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.
@@ -116,6 +118,29 @@ impl ::runtime::nested::Projection for WizardIrModelMenuCreate {
         ::runtime::nested::Relation::display_name("menu_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
+}
+/// Business methods (see the module docs for where the list comes from).
+impl WizardIrModelMenuCreate {
+    /// `menu_create` (no documentation on the server).
+    ///
+    /// Calls `menu_create` on `wizard.ir.model.menu.create` records (`ids`); defined by `wizard.ir.model.menu.create` in module `base`.
+    ///
+    /// Signature: `()`
+    pub fn menu_create<'c>(
+        client: &'c ::runtime::odoo::OdooClient,
+        ids: &[i64],
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+        client
+            .call_method(
+                "wizard.ir.model.menu.create",
+                "menu_create",
+                Some(ids),
+                ::runtime::odoo::MethodArgs::new(),
+            )
+    }
+}
+impl super::mixins::BaseModel for WizardIrModelMenuCreate {
+    type Update = WizardIrModelMenuCreateUpdate;
 }
 /// Values for creating a `wizard.ir.model.menu.create` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

@@ -138,6 +138,26 @@ pub struct Action {
     pub extra: Map<String, Value>,
 }
 
+impl Action {
+    /// `ir.actions.act_window_close`: nothing to open (what `sale.order.action_view_invoice`
+    /// answers for an order without invoices, with the new invoice's defaults in `context`).
+    pub fn is_close(&self) -> bool {
+        self.kind.as_deref() == Some("ir.actions.act_window_close")
+    }
+
+    /// Opens in a dialog (`target: new`): a wizard to fill in before the operation goes on,
+    /// e.g. `stock.picking.button_validate`'s `stock.immediate.transfer` (16) or
+    /// `confirm.stock.sms` (17–19).
+    pub fn is_dialog(&self) -> bool {
+        self.target.as_deref() == Some("new")
+    }
+
+    /// The context when it is a dict (servers may also send a Python expression as a string).
+    pub fn context_dict(&self) -> Option<&Map<String, Value>> {
+        self.context.as_ref()?.as_object()
+    }
+}
+
 fn text_or_false<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => Some(s),
@@ -167,6 +187,20 @@ impl ActionResult {
             ActionResult::Action(a) => Some(a),
             ActionResult::Value(_) => None,
         }
+    }
+
+    /// The plain value, when the method answered no action (`true`, `false`, `null`, ...):
+    /// `account.move.action_post` answers `false` on Odoo 16–19.
+    pub fn value(&self) -> Option<&Value> {
+        match self {
+            ActionResult::Action(_) => None,
+            ActionResult::Value(v) => Some(v),
+        }
+    }
+
+    /// The wizard the method asks for before going on (an action opening in a dialog).
+    pub fn wizard(&self) -> Option<&Action> {
+        self.action().filter(|a| a.is_dialog())
     }
 
     /// `res_model` and `res_id` of the action, when it opens one record.
@@ -208,6 +242,64 @@ mod tests {
         assert_eq!(t, ActionResult::Value(json!(true)));
         let d: ActionResult = serde_json::from_value(json!({"res_id": 3})).unwrap();
         assert_eq!(d.action(), None, "a dict without `type` is not an action");
+    }
+
+    /// The answers real Odoo 16–19 servers gave (tests/fixtures/odoo-<v>/methods/).
+    #[test]
+    fn recorded_answers() {
+        let posted: ActionResult = serde_json::from_value(json!(false)).unwrap();
+        assert_eq!(posted.value(), Some(&json!(false)));
+        assert_eq!(posted.action(), None);
+
+        let wizard: ActionResult = serde_json::from_value(json!({
+            "context": {"button_validate_picking_ids": [6]}, "name": "SMS", "res_id": 1,
+            "res_model": "confirm.stock.sms", "target": "new", "type": "ir.actions.act_window",
+            "view_id": 1742, "view_mode": "form", "views": [[1742, "form"]]
+        }))
+        .unwrap();
+        let w = wizard.wizard().expect("a wizard");
+        assert_eq!(wizard.record(), Some(("confirm.stock.sms", 1)));
+        assert_eq!(
+            w.context_dict().unwrap()["button_validate_picking_ids"],
+            json!([6])
+        );
+        assert_eq!(w.extra["view_id"], json!(1742));
+        assert!(!w.is_close());
+
+        let immediate: ActionResult = serde_json::from_value(json!({
+            "context": {"button_validate_picking_ids": [21], "default_pick_ids": [[4, 21]],
+                        "default_show_transfers": false},
+            "name": "Immediate Transfer?", "res_model": "stock.immediate.transfer",
+            "target": "new", "type": "ir.actions.act_window", "view_id": 1120,
+            "view_mode": "form", "views": [[1120, "form"]]
+        }))
+        .unwrap();
+        let w = immediate.wizard().expect("a wizard");
+        assert_eq!(w.res_model.as_deref(), Some("stock.immediate.transfer"));
+        assert_eq!(w.res_id, None);
+        assert_eq!(
+            immediate.record(),
+            None,
+            "a new wizard record, not an existing one"
+        );
+
+        let close: ActionResult = serde_json::from_value(json!({
+            "context": {"default_invoice_origin": "S00037", "default_invoice_payment_term_id": 6,
+                        "default_move_type": "out_invoice", "default_partner_id": 15,
+                        "default_partner_shipping_id": 15},
+            "type": "ir.actions.act_window_close"
+        }))
+        .unwrap();
+        let c = close.action().expect("an action");
+        assert!(c.is_close());
+        assert_eq!(close.wizard(), None);
+        assert_eq!(c.context_dict().unwrap()["default_partner_id"], json!(15));
+        assert!(c.extra.is_empty());
+        // Back to JSON as it came (the keys the struct names and the others).
+        assert_eq!(
+            serde_json::to_value(c).unwrap()["context"]["default_move_type"],
+            json!("out_invoice")
+        );
     }
 
     #[test]

@@ -319,6 +319,41 @@ impl Errors<'_> {
         )
     }
 
+    /// An error recorded from a business method (`methods/<stem>.json`; on JSON-2
+    /// `methods/json2.<stem>.json` first), its recorded message turned into this one by `adapt`
+    /// (which gets `""` when nothing is recorded).
+    pub fn business(
+        &self,
+        via: Via,
+        stem: &str,
+        fallback_name: &str,
+        adapt: impl Fn(&str) -> String,
+    ) -> OdooError {
+        let rpc = format!("methods/{stem}");
+        let json2 = format!("methods/json2.{stem}");
+        self.instantiate(&Self::pick(via, &rpc, &json2), fallback_name, adapt)
+    }
+
+    /// A keyword argument the method does not take (`TypeError`). The message names the Python
+    /// class that defines the method, which the fake knows only where it was recorded
+    /// (`methods/probe.<model>.<method>.json`, the existence probe); elsewhere it says the method.
+    pub fn unexpected_keyword(&self, model: &str, method: &str, keyword: &str) -> OdooError {
+        let stem = format!("methods/probe.{model}.{method}");
+        let plain = format!("{method}() got an unexpected keyword argument '{keyword}'");
+        let Some(data) = recorded_data(self.fx, &stem) else {
+            return OdooError::synthetic("builtins.TypeError", plain);
+        };
+        let recorded = data
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let Some((head, _)) = recorded.split_once(" got an unexpected keyword argument '") else {
+            return OdooError::synthetic("builtins.TypeError", plain);
+        };
+        let message = format!("{head} got an unexpected keyword argument '{keyword}'");
+        self.instantiate(&[&stem], "builtins.TypeError", |_| message.clone())
+    }
+
     /// A constraint refusing the values (`odoo.exceptions.ValidationError`).
     pub fn validation_error(&self, via: Via, message: &str) -> OdooError {
         self.instantiate(

@@ -47,7 +47,8 @@ pub(crate) struct Fixtures {
     pub ir_model_index: HashMap<String, usize>,
     /// Models with a recorded `fields_get` file: the models this fake server has.
     pub model_names: BTreeSet<String>,
-    /// `rpc/<name>.json`, keyed by file stem, and `access/<name>.json` keyed `access/<stem>`.
+    /// `rpc/<name>.json` keyed by file stem, `access/<name>.json` keyed `access/<stem>` and
+    /// `methods/<name>.json` keyed `methods/<name>`.
     pub rpc: BTreeMap<String, Value>,
     fields_get: Mutex<HashMap<String, Arc<Obj>>>,
     demo: OnceLock<Arc<Demo>>,
@@ -123,12 +124,14 @@ impl Fixtures {
             .collect();
 
         let mut rpc = BTreeMap::new();
-        let rpc_dir = dir.join("rpc");
-        if let Ok(entries) = std::fs::read_dir(&rpc_dir) {
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if let Some(stem) = name.strip_suffix(".json") {
-                    rpc.insert(stem.to_string(), read_json(&entry.path())?);
+        // `rpc/x.json` is recording `x`; `methods/y.json` (business methods) is `methods/y`.
+        for (sub, prefix) in [("rpc", ""), ("methods", "methods/")] {
+            if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if let Some(stem) = name.strip_suffix(".json") {
+                        rpc.insert(format!("{prefix}{stem}"), read_json(&entry.path())?);
+                    }
                 }
             }
         }

@@ -289,7 +289,11 @@ impl Orm<'_> {
                     None => None,
                 };
                 self.check_access(model, method)?;
-                return super::business::call(self, Via::Rpc, model, method, ids);
+                let context = match kwargs.get("context") {
+                    Some(Value::Object(c)) => c.clone(),
+                    _ => Obj::new(),
+                };
+                return super::business::call(self, Via::Rpc, model, method, ids, &context);
             }
             return Err(self.errors().unknown_method(Via::Rpc, model, method));
         };
@@ -338,9 +342,7 @@ impl Orm<'_> {
                 );
             }
             if !spec.varkw && !spec.params.iter().any(|p| p.name == k) {
-                return Err(self.type_error(format!(
-                    "{method}() got an unexpected keyword argument '{k}'"
-                )));
+                return Err(self.errors().unexpected_keyword(model, method, &k));
             }
             params.insert(k, v);
         }
@@ -392,7 +394,11 @@ impl Orm<'_> {
                     None => Some(Vec::new()),
                 };
                 self.check_access(model, method)?;
-                return super::business::call(self, Via::Json2, model, method, ids);
+                let context = match body.get("context") {
+                    Some(Value::Object(c)) => c.clone(),
+                    _ => Obj::new(),
+                };
+                return super::business::call(self, Via::Json2, model, method, ids, &context);
             }
             return Err(self.errors().unknown_method(Via::Json2, model, method));
         };
