@@ -107,7 +107,13 @@ define!(
     X2ManyField<M, T>
 );
 define!(
-    /// `binary`, `reference`, `many2one_reference`, `json`, `properties`:
+    /// `binary` (also images): never in list reads; one record's value is downloaded on demand
+    /// with [`OdooClient::download`](crate::OdooClient::download), its size asked first with
+    /// [`OdooClient::binary_size`](crate::OdooClient::binary_size).
+    BinaryField<M>
+);
+define!(
+    /// `reference`, `many2one_reference`, `json`, `properties`:
     /// only set / not set, plus [`FieldHandle::op`].
     AnyField<M>
 );
