@@ -7,7 +7,7 @@
 //! Default order: `date desc, id desc`.
 /// Analytic Line (`account.analytic.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticLine {
     /// Project Account
@@ -22,9 +22,9 @@ pub struct AccountAnalyticLine {
     pub amount: f64,
     /// Analytic Account
     ///
-    /// `many2one`, to `account.analytic.account`, not stored.
-    pub auto_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+    /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
+    pub auto_account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
     /// Category
     ///
@@ -183,7 +183,7 @@ impl ::runtime::wire::FromRecord for AccountAnalyticLine {
             match i {
                 0 => record.account_id = r.nullable()?,
                 1 => record.amount = r.value()?,
-                2 => record.auto_account_id = r.nullable()?,
+                2 => record.auto_account_id = r.computed_nullable()?,
                 3 => record.category = r.nullable()?,
                 4 => record.code = r.nullable()?,
                 5 => record.company_id = r.nullable()?,
@@ -220,7 +220,6 @@ impl ::runtime::Model for AccountAnalyticLine {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "amount",
-        "auto_account_id",
         "category",
         "code",
         "company_id",
@@ -247,6 +246,7 @@ impl ::runtime::Model for AccountAnalyticLine {
         "x_plan2_id",
         "x_plan3_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["auto_account_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.analytic.account"),
@@ -301,7 +301,6 @@ impl ::runtime::Model for AccountAnalyticLine {
 impl ::runtime::nested::Projection for AccountAnalyticLine {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("auto_account_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_id"),

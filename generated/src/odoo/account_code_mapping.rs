@@ -7,21 +7,25 @@
 //! Default order: `id`.
 /// Mapping of account codes per company (`account.code.mapping`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountCodeMapping {
     /// Account
     ///
-    /// `many2one`, to `account.account`, readonly, not stored.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    /// `many2one`, to `account.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_id())`.
+    pub account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    >,
     /// Code
     ///
-    /// `char`, computed, not stored.
-    pub code: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
+    pub code: ::runtime::wire::Computed<Option<String>>,
     /// Company
     ///
-    /// `many2one`, to `res.company`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    /// `many2one`, to `res.company`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
+    pub company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -50,9 +54,9 @@ impl ::runtime::wire::FromRecord for AccountCodeMapping {
         let mut record = AccountCodeMapping::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.account_id = r.nullable()?,
-                1 => record.code = r.nullable()?,
-                2 => record.company_id = r.nullable()?,
+                0 => record.account_id = r.computed_nullable()?,
+                1 => record.code = r.computed_nullable()?,
+                2 => record.company_id = r.computed_nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
                 _ => {}
@@ -63,13 +67,8 @@ impl ::runtime::wire::FromRecord for AccountCodeMapping {
 }
 impl ::runtime::Model for AccountCodeMapping {
     const MODEL: &'static str = "account.code.mapping";
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "code",
-        "company_id",
-        "display_name",
-        "id",
-    ];
+    const FIELDS: &'static [&'static str] = &["display_name", "id"];
+    const COMPUTED: &'static [&'static str] = &["account_id", "code", "company_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
@@ -84,10 +83,7 @@ impl ::runtime::Model for AccountCodeMapping {
     }
 }
 impl ::runtime::nested::Projection for AccountCodeMapping {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-    ];
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
 }
 /// Values for creating a `account.code.mapping` record: the constructor takes the required fields, setters add the rest.
 #[derive(Debug, Clone)]

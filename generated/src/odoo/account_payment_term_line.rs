@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Payment Terms Line (`account.payment.term.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountPaymentTermLine {
     /// Created on
@@ -30,8 +30,8 @@ pub struct AccountPaymentTermLine {
     pub delay_type: Option<DelayType>,
     /// Display Days Next Month
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_days_next_month: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_days_next_month())`.
+    pub display_days_next_month: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -102,7 +102,7 @@ impl ::runtime::wire::FromRecord for AccountPaymentTermLine {
                 1 => record.create_uid = r.nullable()?,
                 2 => record.days_next_month = r.nullable()?,
                 3 => record.delay_type = r.nullable()?,
-                4 => record.display_days_next_month = r.value()?,
+                4 => record.display_days_next_month = r.computed()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.id = r.value()?,
                 7 => record.nb_days = r.value()?,
@@ -124,7 +124,6 @@ impl ::runtime::Model for AccountPaymentTermLine {
         "create_uid",
         "days_next_month",
         "delay_type",
-        "display_days_next_month",
         "display_name",
         "id",
         "nb_days",
@@ -134,6 +133,7 @@ impl ::runtime::Model for AccountPaymentTermLine {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["display_days_next_month"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -6,10 +6,10 @@
 //!
 //! Default order: `document_type, repartition_type, sequence, id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `tag_ids_domain`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `tag_ids_domain`.
 /// Tax Repartition Line (`account.tax.repartition.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountTaxRepartitionLine {
     /// Account
@@ -46,8 +46,8 @@ pub struct AccountTaxRepartitionLine {
     ///
     /// Factor to apply on the account move lines generated from this distribution line
     ///
-    /// `float`, readonly, computed, not stored.
-    pub factor: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::factor())`.
+    pub factor: ::runtime::wire::Computed<f64>,
     /// %
     ///
     /// Factor to apply on the account move lines generated from this distribution line, in percents
@@ -129,7 +129,7 @@ impl ::runtime::wire::FromRecord for AccountTaxRepartitionLine {
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
                 5 => record.document_type = r.nullable()?,
-                6 => record.factor = r.value()?,
+                6 => record.factor = r.computed()?,
                 7 => record.factor_percent = r.value()?,
                 8 => record.id = r.value()?,
                 9 => record.repartition_type = r.nullable()?,
@@ -154,7 +154,6 @@ impl ::runtime::Model for AccountTaxRepartitionLine {
         "create_uid",
         "display_name",
         "document_type",
-        "factor",
         "factor_percent",
         "id",
         "repartition_type",
@@ -165,6 +164,7 @@ impl ::runtime::Model for AccountTaxRepartitionLine {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["factor"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
@@ -484,10 +484,10 @@ pub mod fields {
     }
     /// tag domain (`tag_ids_domain`, `binary`).
     #[inline]
-    pub const fn tag_ids_domain() -> ::runtime::fields::AnyField<
+    pub const fn tag_ids_domain() -> ::runtime::fields::BinaryField<
         super::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::AnyField::new("tag_ids_domain")
+        ::runtime::fields::BinaryField::new("tag_ids_domain")
     }
     /// Tax (`tax_id`, `many2one`).
     #[inline]

@@ -8,10 +8,10 @@
 //!
 //! Default order: `id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `qrcode`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `qrcode`.
 /// 2-Factor Setup Wizard (`auth_totp.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AuthTotpWizard {
     /// Verification Code
@@ -275,8 +275,8 @@ pub mod fields {
     }
     /// Qrcode (`qrcode`, `binary`).
     #[inline]
-    pub const fn qrcode() -> ::runtime::fields::AnyField<super::AuthTotpWizard> {
-        ::runtime::fields::AnyField::new("qrcode")
+    pub const fn qrcode() -> ::runtime::fields::BinaryField<super::AuthTotpWizard> {
+        ::runtime::fields::BinaryField::new("qrcode")
     }
     /// Secret (`secret`, `char`).
     #[inline]

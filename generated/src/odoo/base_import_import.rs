@@ -8,10 +8,10 @@
 //!
 //! Default order: `id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `file`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `file`.
 /// Base Import (`base_import.import`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseImportImport {
     /// Created on
@@ -268,8 +268,8 @@ pub mod fields {
     }
     /// File (`file`, `binary`).
     #[inline]
-    pub const fn file() -> ::runtime::fields::AnyField<super::BaseImportImport> {
-        ::runtime::fields::AnyField::new("file")
+    pub const fn file() -> ::runtime::fields::BinaryField<super::BaseImportImport> {
+        ::runtime::fields::BinaryField::new("file")
     }
     /// File Name (`file_name`, `char`).
     #[inline]

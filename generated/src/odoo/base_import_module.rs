@@ -8,10 +8,10 @@
 //!
 //! Default order: `id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `module_file`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `module_file`.
 /// Import Module (`base.import.module`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseImportModule {
     /// Created on
@@ -342,8 +342,10 @@ pub mod fields {
     }
     /// Module .ZIP file (`module_file`, `binary`).
     #[inline]
-    pub const fn module_file() -> ::runtime::fields::AnyField<super::BaseImportModule> {
-        ::runtime::fields::AnyField::new("module_file")
+    pub const fn module_file() -> ::runtime::fields::BinaryField<
+        super::BaseImportModule,
+    > {
+        ::runtime::fields::BinaryField::new("module_file")
     }
     /// Modules Dependencies (`modules_dependencies`, `text`).
     #[inline]

@@ -8,10 +8,10 @@
 //!
 //! Default order: `id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `data`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `data`.
 /// Language Import (`base.language.import`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseLanguageImport {
     /// ISO Code
@@ -298,8 +298,8 @@ pub mod fields {
     }
     /// File (`data`, `binary`).
     #[inline]
-    pub const fn data() -> ::runtime::fields::AnyField<super::BaseLanguageImport> {
-        ::runtime::fields::AnyField::new("data")
+    pub const fn data() -> ::runtime::fields::BinaryField<super::BaseLanguageImport> {
+        ::runtime::fields::BinaryField::new("data")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]

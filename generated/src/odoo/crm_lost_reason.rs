@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Opp. Lost Reason (`crm.lost.reason`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CrmLostReason {
     /// Active
@@ -32,8 +32,8 @@ pub struct CrmLostReason {
     pub id: i64,
     /// Leads Count
     ///
-    /// `integer`, readonly, not stored.
-    pub leads_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::leads_count())`.
+    pub leads_count: ::runtime::wire::Computed<i64>,
     /// Description
     ///
     /// `char`, required.
@@ -75,7 +75,7 @@ impl ::runtime::wire::FromRecord for CrmLostReason {
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
-                5 => record.leads_count = r.value()?,
+                5 => record.leads_count = r.computed()?,
                 6 => record.name = r.nullable()?,
                 7 => record.write_date = r.nullable()?,
                 8 => record.write_uid = r.nullable()?,
@@ -93,11 +93,11 @@ impl ::runtime::Model for CrmLostReason {
         "create_uid",
         "display_name",
         "id",
-        "leads_count",
         "name",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["leads_count"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

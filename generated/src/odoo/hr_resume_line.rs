@@ -7,7 +7,7 @@
 //! Default order: `line_type_id, date_end desc, date_start desc`.
 /// Resume line of an employee (`hr.resume.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct HrResumeLine {
     /// Created on

@@ -7,7 +7,7 @@
 //! Default order: `name`.
 /// Action Window Close (`ir.actions.act_window_close`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrActionsActWindowClose {
     /// Binding Model
@@ -70,8 +70,8 @@ pub struct IrActionsActWindowClose {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
-    /// `char`, readonly, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActWindowClose {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -114,7 +114,7 @@ impl ::runtime::wire::FromRecord for IrActionsActWindowClose {
                 10 => record.r#type = r.nullable()?,
                 11 => record.write_date = r.nullable()?,
                 12 => record.write_uid = r.nullable()?,
-                13 => record.xml_id = r.nullable()?,
+                13 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -137,8 +137,8 @@ impl ::runtime::Model for IrActionsActWindowClose {
         "type",
         "write_date",
         "write_uid",
-        "xml_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["xml_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
             .relation("ir.model"),

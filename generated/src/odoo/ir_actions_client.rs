@@ -6,10 +6,10 @@
 //!
 //! Default order: `name`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `params`, `params_store`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `params`, `params_store`.
 /// Client Action (`ir.actions.client`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrActionsClient {
     /// Binding Model
@@ -96,8 +96,8 @@ pub struct IrActionsClient {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
-    /// `char`, readonly, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsClient {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -148,7 +148,7 @@ impl ::runtime::wire::FromRecord for IrActionsClient {
                 14 => record.r#type = r.nullable()?,
                 15 => record.write_date = r.nullable()?,
                 16 => record.write_uid = r.nullable()?,
-                17 => record.xml_id = r.nullable()?,
+                17 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -175,8 +175,8 @@ impl ::runtime::Model for IrActionsClient {
         "type",
         "write_date",
         "write_uid",
-        "xml_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["xml_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
             .relation("ir.model"),
@@ -523,13 +523,15 @@ pub mod fields {
     }
     /// Supplementary arguments (`params`, `binary`).
     #[inline]
-    pub const fn params() -> ::runtime::fields::AnyField<super::IrActionsClient> {
-        ::runtime::fields::AnyField::new("params")
+    pub const fn params() -> ::runtime::fields::BinaryField<super::IrActionsClient> {
+        ::runtime::fields::BinaryField::new("params")
     }
     /// Params storage (`params_store`, `binary`).
     #[inline]
-    pub const fn params_store() -> ::runtime::fields::AnyField<super::IrActionsClient> {
-        ::runtime::fields::AnyField::new("params_store")
+    pub const fn params_store() -> ::runtime::fields::BinaryField<
+        super::IrActionsClient,
+    > {
+        ::runtime::fields::BinaryField::new("params_store")
     }
     /// Path to show in the URL (`path`, `char`).
     #[inline]

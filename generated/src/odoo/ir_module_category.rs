@@ -7,7 +7,7 @@
 //! Default order: `name`.
 /// Application (`ir.module.category`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrModuleCategory {
     /// Child Applications
@@ -68,8 +68,8 @@ pub struct IrModuleCategory {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
-    /// `char`, readonly, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -114,7 +114,7 @@ impl ::runtime::wire::FromRecord for IrModuleCategory {
                 11 => record.visible = r.value()?,
                 12 => record.write_date = r.nullable()?,
                 13 => record.write_uid = r.nullable()?,
-                14 => record.xml_id = r.nullable()?,
+                14 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -138,8 +138,8 @@ impl ::runtime::Model for IrModuleCategory {
         "visible",
         "write_date",
         "write_uid",
-        "xml_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["xml_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("child_ids", "one2many")
             .relation("ir.module.category"),

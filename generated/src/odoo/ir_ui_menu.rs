@@ -6,10 +6,10 @@
 //!
 //! Default order: `sequence,id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `web_icon_data`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `web_icon_data`.
 /// Menu (`ir.ui.menu`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrUiMenu {
     /// Action
@@ -28,8 +28,8 @@ pub struct IrUiMenu {
     pub child_id: ::runtime::wire::X2Many<super::rel::IrUiMenu>,
     /// Full Path
     ///
-    /// `char`, readonly, computed, not stored.
-    pub complete_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::complete_name())`.
+    pub complete_name: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -114,7 +114,7 @@ impl ::runtime::wire::FromRecord for IrUiMenu {
                 0 => record.action = r.nullable()?,
                 1 => record.active = r.value()?,
                 2 => record.child_id = r.value()?,
-                3 => record.complete_name = r.nullable()?,
+                3 => record.complete_name = r.computed_nullable()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
@@ -139,7 +139,6 @@ impl ::runtime::Model for IrUiMenu {
         "action",
         "active",
         "child_id",
-        "complete_name",
         "create_date",
         "create_uid",
         "display_name",
@@ -153,6 +152,7 @@ impl ::runtime::Model for IrUiMenu {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["complete_name"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("action", "reference")
             .selection(
@@ -498,8 +498,8 @@ pub mod fields {
     }
     /// Web Icon Image (`web_icon_data`, `binary`).
     #[inline]
-    pub const fn web_icon_data() -> ::runtime::fields::AnyField<super::IrUiMenu> {
-        ::runtime::fields::AnyField::new("web_icon_data")
+    pub const fn web_icon_data() -> ::runtime::fields::BinaryField<super::IrUiMenu> {
+        ::runtime::fields::BinaryField::new("web_icon_data")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]

@@ -7,7 +7,7 @@
 //! Default order: `id desc`.
 /// Canned Response (`mail.canned.response`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailCannedResponse {
     /// Created on
@@ -36,8 +36,8 @@ pub struct MailCannedResponse {
     pub id: i64,
     /// Determines if the canned response can be edited by the current user
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_editable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_editable())`.
+    pub is_editable: ::runtime::wire::Computed<bool>,
     /// Determines if the canned_response is currently shared with other users
     ///
     /// `boolean`, readonly, computed.
@@ -102,7 +102,7 @@ impl ::runtime::wire::FromRecord for MailCannedResponse {
                 3 => record.display_name = r.nullable()?,
                 4 => record.group_ids = r.value()?,
                 5 => record.id = r.value()?,
-                6 => record.is_editable = r.value()?,
+                6 => record.is_editable = r.computed()?,
                 7 => record.is_shared = r.value()?,
                 8 => record.last_used = r.nullable()?,
                 9 => record.source = r.nullable()?,
@@ -124,7 +124,6 @@ impl ::runtime::Model for MailCannedResponse {
         "display_name",
         "group_ids",
         "id",
-        "is_editable",
         "is_shared",
         "last_used",
         "source",
@@ -132,6 +131,7 @@ impl ::runtime::Model for MailCannedResponse {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["is_editable"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

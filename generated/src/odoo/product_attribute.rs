@@ -7,7 +7,7 @@
 //! Default order: `sequence, id`.
 /// Product Attribute (`product.attribute`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductAttribute {
     /// Active
@@ -63,8 +63,8 @@ pub struct ProductAttribute {
     pub name: Option<String>,
     /// Number Related Products
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub number_related_products: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_related_products())`.
+    pub number_related_products: ::runtime::wire::Computed<i64>,
     /// Related Products
     ///
     /// `many2many`, to `product.template`, readonly, computed.
@@ -133,7 +133,7 @@ impl ::runtime::wire::FromRecord for ProductAttribute {
                 6 => record.display_type = r.nullable()?,
                 7 => record.id = r.value()?,
                 8 => record.name = r.nullable()?,
-                9 => record.number_related_products = r.value()?,
+                9 => record.number_related_products = r.computed()?,
                 10 => record.product_tmpl_ids = r.value()?,
                 11 => record.sequence = r.value()?,
                 12 => record.template_value_ids = r.value()?,
@@ -158,7 +158,6 @@ impl ::runtime::Model for ProductAttribute {
         "display_type",
         "id",
         "name",
-        "number_related_products",
         "product_tmpl_ids",
         "sequence",
         "template_value_ids",
@@ -166,6 +165,7 @@ impl ::runtime::Model for ProductAttribute {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["number_related_products"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("attribute_line_ids", "one2many")

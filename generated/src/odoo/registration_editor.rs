@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Edit Attendee Details on Sales Confirmation (`registration.editor`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct RegistrationEditor {
     /// Created on

@@ -7,7 +7,7 @@
 //! Default order: `name`.
 /// Access Groups (`res.groups`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResGroups {
     /// API Keys maximum duration days
@@ -42,8 +42,8 @@ pub struct ResGroups {
     pub display_name: Option<String>,
     /// Group Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub full_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::full_name())`.
+    pub full_name: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -78,8 +78,10 @@ pub struct ResGroups {
     pub share: bool,
     /// Transitively inherits
     ///
-    /// `many2many`, to `res.groups`, readonly, computed, not stored.
-    pub trans_implied_ids: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    /// `many2many`, to `res.groups`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::trans_implied_ids())`.
+    pub trans_implied_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResGroups>,
+    >,
     /// Users
     ///
     /// `many2many`, to `res.users`.
@@ -138,7 +140,7 @@ impl ::runtime::wire::FromRecord for ResGroups {
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
-                7 => record.full_name = r.nullable()?,
+                7 => record.full_name = r.computed_nullable()?,
                 8 => record.id = r.value()?,
                 9 => record.implied_ids = r.value()?,
                 10 => record.menu_access = r.value()?,
@@ -146,7 +148,7 @@ impl ::runtime::wire::FromRecord for ResGroups {
                 12 => record.name = r.nullable()?,
                 13 => record.rule_groups = r.value()?,
                 14 => record.share = r.value()?,
-                15 => record.trans_implied_ids = r.value()?,
+                15 => record.trans_implied_ids = r.computed()?,
                 16 => record.users = r.value()?,
                 17 => record.view_access = r.value()?,
                 18 => record.write_date = r.nullable()?,
@@ -167,7 +169,6 @@ impl ::runtime::Model for ResGroups {
         "create_date",
         "create_uid",
         "display_name",
-        "full_name",
         "id",
         "implied_ids",
         "menu_access",
@@ -175,12 +176,12 @@ impl ::runtime::Model for ResGroups {
         "name",
         "rule_groups",
         "share",
-        "trans_implied_ids",
         "users",
         "view_access",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["full_name", "trans_implied_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("api_key_duration", "float"),
         ::runtime::verify::FieldSpec::new("category_id", "many2one")

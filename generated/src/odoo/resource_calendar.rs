@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Resource Working Time (`resource.calendar`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceCalendar {
     /// Active
@@ -76,8 +76,8 @@ pub struct ResourceCalendar {
     pub two_weeks_calendar: bool,
     /// Explanation
     ///
-    /// `char`, readonly, computed, not stored.
-    pub two_weeks_explanation: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::two_weeks_explanation())`.
+    pub two_weeks_explanation: ::runtime::wire::Computed<Option<String>>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the resources will work.
@@ -88,8 +88,8 @@ pub struct ResourceCalendar {
     pub tz: Option<String>,
     /// Timezone offset
     ///
-    /// `char`, readonly, computed, not stored.
-    pub tz_offset: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
+    pub tz_offset: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -146,9 +146,9 @@ impl ::runtime::wire::FromRecord for ResourceCalendar {
                 11 => record.leave_ids = r.value()?,
                 12 => record.name = r.nullable()?,
                 13 => record.two_weeks_calendar = r.value()?,
-                14 => record.two_weeks_explanation = r.nullable()?,
+                14 => record.two_weeks_explanation = r.computed_nullable()?,
                 15 => record.tz = r.nullable()?,
-                16 => record.tz_offset = r.nullable()?,
+                16 => record.tz_offset = r.computed_nullable()?,
                 17 => record.write_date = r.nullable()?,
                 18 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -174,12 +174,11 @@ impl ::runtime::Model for ResourceCalendar {
         "leave_ids",
         "name",
         "two_weeks_calendar",
-        "two_weeks_explanation",
         "tz",
-        "tz_offset",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["two_weeks_explanation", "tz_offset"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("attendance_ids", "one2many")

@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Sales Advance Payment Invoice (`sale.advance.payment.inv`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleAdvancePaymentInv {
     /// Create Invoice
@@ -30,14 +30,14 @@ pub struct SaleAdvancePaymentInv {
     ///
     /// Only confirmed down payments are considered.
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_invoiced: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
+    pub amount_invoiced: ::runtime::wire::Computed<f64>,
     /// Amount to invoice
     ///
     /// The amount to invoice = Sale Order Total - Confirmed Down Payments.
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_to_invoice: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
+    pub amount_to_invoice: ::runtime::wire::Computed<f64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
@@ -50,8 +50,8 @@ pub struct SaleAdvancePaymentInv {
     pub consolidated_billing: bool,
     /// Order Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
+    pub count: ::runtime::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -70,12 +70,12 @@ pub struct SaleAdvancePaymentInv {
     pub deduct_down_payments: bool,
     /// Display Draft Invoice Warning
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_draft_invoice_warning: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_draft_invoice_warning())`.
+    pub display_draft_invoice_warning: ::runtime::wire::Computed<bool>,
     /// Display Invoice Amount Warning
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_invoice_amount_warning: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_amount_warning())`.
+    pub display_invoice_amount_warning: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -88,8 +88,8 @@ pub struct SaleAdvancePaymentInv {
     pub fixed_amount: f64,
     /// Has down payments
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_down_payments: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_down_payments())`.
+    pub has_down_payments: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -143,20 +143,20 @@ impl ::runtime::wire::FromRecord for SaleAdvancePaymentInv {
             match i {
                 0 => record.advance_payment_method = r.nullable()?,
                 1 => record.amount = r.value()?,
-                2 => record.amount_invoiced = r.value()?,
-                3 => record.amount_to_invoice = r.value()?,
+                2 => record.amount_invoiced = r.computed()?,
+                3 => record.amount_to_invoice = r.computed()?,
                 4 => record.company_id = r.nullable()?,
                 5 => record.consolidated_billing = r.value()?,
-                6 => record.count = r.value()?,
+                6 => record.count = r.computed()?,
                 7 => record.create_date = r.nullable()?,
                 8 => record.create_uid = r.nullable()?,
                 9 => record.currency_id = r.nullable()?,
                 10 => record.deduct_down_payments = r.value()?,
-                11 => record.display_draft_invoice_warning = r.value()?,
-                12 => record.display_invoice_amount_warning = r.value()?,
+                11 => record.display_draft_invoice_warning = r.computed()?,
+                12 => record.display_invoice_amount_warning = r.computed()?,
                 13 => record.display_name = r.nullable()?,
                 14 => record.fixed_amount = r.value()?,
-                15 => record.has_down_payments = r.value()?,
+                15 => record.has_down_payments = r.computed()?,
                 16 => record.id = r.value()?,
                 17 => record.sale_order_ids = r.value()?,
                 18 => record.write_date = r.nullable()?,
@@ -172,24 +172,26 @@ impl ::runtime::Model for SaleAdvancePaymentInv {
     const FIELDS: &'static [&'static str] = &[
         "advance_payment_method",
         "amount",
-        "amount_invoiced",
-        "amount_to_invoice",
         "company_id",
         "consolidated_billing",
-        "count",
         "create_date",
         "create_uid",
         "currency_id",
         "deduct_down_payments",
-        "display_draft_invoice_warning",
-        "display_invoice_amount_warning",
         "display_name",
         "fixed_amount",
-        "has_down_payments",
         "id",
         "sale_order_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "amount_invoiced",
+        "amount_to_invoice",
+        "count",
+        "display_draft_invoice_warning",
+        "display_invoice_amount_warning",
+        "has_down_payments",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("advance_payment_method", "selection")

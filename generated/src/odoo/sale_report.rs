@@ -7,7 +7,7 @@
 //! Default order: `date desc`.
 /// Sales Analysis Report (`sale.report`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleReport {
     /// Campaign
@@ -32,8 +32,10 @@ pub struct SaleReport {
     pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Order Date
     ///
     /// `datetime`, readonly.
@@ -253,7 +255,7 @@ impl ::runtime::wire::FromRecord for SaleReport {
                 2 => record.commercial_partner_id = r.nullable()?,
                 3 => record.company_id = r.nullable()?,
                 4 => record.country_id = r.nullable()?,
-                5 => record.currency_id = r.nullable()?,
+                5 => record.currency_id = r.computed_nullable()?,
                 6 => record.date = r.nullable()?,
                 7 => record.discount = r.value()?,
                 8 => record.discount_amount = r.value()?,
@@ -305,7 +307,6 @@ impl ::runtime::Model for SaleReport {
         "commercial_partner_id",
         "company_id",
         "country_id",
-        "currency_id",
         "date",
         "discount",
         "discount_amount",
@@ -344,6 +345,7 @@ impl ::runtime::Model for SaleReport {
         "warehouse_id",
         "weight",
     ];
+    const COMPUTED: &'static [&'static str] = &["currency_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
             .relation("utm.campaign"),
@@ -420,7 +422,6 @@ impl ::runtime::nested::Projection for SaleReport {
         ::runtime::nested::Relation::display_name("commercial_partner_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("industry_id"),
         ::runtime::nested::Relation::display_name("medium_id"),
         ::runtime::nested::Relation::display_name("partner_id"),

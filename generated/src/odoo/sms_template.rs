@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// SMS Templates (`sms.template`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SmsTemplate {
     /// Body
@@ -52,8 +52,8 @@ pub struct SmsTemplate {
     pub name: Option<String>,
     /// Rendering Model
     ///
-    /// `char`, readonly, computed, not stored.
-    pub render_model: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
+    pub render_model: ::runtime::wire::Computed<Option<String>>,
     /// Sidebar action
     ///
     /// Sidebar action to make this template available on records of the related document model
@@ -114,7 +114,7 @@ impl ::runtime::wire::FromRecord for SmsTemplate {
                 6 => record.model = r.nullable()?,
                 7 => record.model_id = r.nullable()?,
                 8 => record.name = r.nullable()?,
-                9 => record.render_model = r.nullable()?,
+                9 => record.render_model = r.computed_nullable()?,
                 10 => record.sidebar_action_id = r.nullable()?,
                 11 => record.template_fs = r.nullable()?,
                 12 => record.write_date = r.nullable()?,
@@ -137,12 +137,12 @@ impl ::runtime::Model for SmsTemplate {
         "model",
         "model_id",
         "name",
-        "render_model",
         "sidebar_action_id",
         "template_fs",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["render_model"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("body", "char").required(),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Stock Package Destination (`stock.package.destination`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockPackageDestination {
     /// Created on
@@ -26,8 +26,10 @@ pub struct StockPackageDestination {
     pub display_name: Option<String>,
     /// Filtered Location
     ///
-    /// `one2many`, to `stock.location`, readonly, computed, not stored.
-    pub filtered_location: ::runtime::wire::X2Many<super::rel::StockLocation>,
+    /// `one2many`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::filtered_location())`.
+    pub filtered_location: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockLocation>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -38,8 +40,10 @@ pub struct StockPackageDestination {
     pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
     /// Move Line
     ///
-    /// `many2many`, to `stock.move.line`, required, readonly, computed, not stored.
-    pub move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    /// `many2many`, to `stock.move.line`, required, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_line_ids())`.
+    pub move_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    >,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`, required.
@@ -80,10 +84,10 @@ impl ::runtime::wire::FromRecord for StockPackageDestination {
                 0 => record.create_date = r.nullable()?,
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
-                3 => record.filtered_location = r.value()?,
+                3 => record.filtered_location = r.computed()?,
                 4 => record.id = r.value()?,
                 5 => record.location_dest_id = r.nullable()?,
-                6 => record.move_line_ids = r.value()?,
+                6 => record.move_line_ids = r.computed()?,
                 7 => record.picking_id = r.nullable()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
@@ -99,14 +103,13 @@ impl ::runtime::Model for StockPackageDestination {
         "create_date",
         "create_uid",
         "display_name",
-        "filtered_location",
         "id",
         "location_dest_id",
-        "move_line_ids",
         "picking_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["filtered_location", "move_line_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

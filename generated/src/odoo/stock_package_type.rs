@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Stock package type (`stock.package.type`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockPackageType {
     /// Barcode
@@ -48,8 +48,8 @@ pub struct StockPackageType {
     pub id: i64,
     /// Length unit of measure label
     ///
-    /// `char`, readonly, not stored.
-    pub length_uom_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::length_uom_name())`.
+    pub length_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Max Weight
     ///
     /// Maximum weight shippable in this packaging
@@ -80,8 +80,8 @@ pub struct StockPackageType {
     >,
     /// Weight unit of measure label
     ///
-    /// `char`, readonly, not stored.
-    pub weight_uom_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
+    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Width
     ///
     /// Packaging Width
@@ -137,13 +137,13 @@ impl ::runtime::wire::FromRecord for StockPackageType {
                 5 => record.display_name = r.nullable()?,
                 6 => record.height = r.value()?,
                 7 => record.id = r.value()?,
-                8 => record.length_uom_name = r.nullable()?,
+                8 => record.length_uom_name = r.computed_nullable()?,
                 9 => record.max_weight = r.value()?,
                 10 => record.name = r.nullable()?,
                 11 => record.packaging_length = r.value()?,
                 12 => record.sequence = r.value()?,
                 13 => record.storage_category_capacity_ids = r.value()?,
-                14 => record.weight_uom_name = r.nullable()?,
+                14 => record.weight_uom_name = r.computed_nullable()?,
                 15 => record.width = r.value()?,
                 16 => record.write_date = r.nullable()?,
                 17 => record.write_uid = r.nullable()?,
@@ -164,17 +164,16 @@ impl ::runtime::Model for StockPackageType {
         "display_name",
         "height",
         "id",
-        "length_uom_name",
         "max_weight",
         "name",
         "packaging_length",
         "sequence",
         "storage_category_capacity_ids",
-        "weight_uom_name",
         "width",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["length_uom_name", "weight_uom_name"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("barcode", "char"),
         ::runtime::verify::FieldSpec::new("base_weight", "float"),

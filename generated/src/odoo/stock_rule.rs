@@ -7,7 +7,7 @@
 //! Default order: `sequence, id`.
 /// Stock Rule (`stock.rule`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockRule {
     /// Action
@@ -94,8 +94,8 @@ pub struct StockRule {
     pub partner_address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Picking Type Code Domain
     ///
-    /// `char`, readonly, computed, not stored.
-    pub picking_type_code_domain: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_code_domain())`.
+    pub picking_type_code_domain: ::runtime::wire::Computed<Option<String>>,
     /// Operation Type
     ///
     /// `many2one`, to `stock.picking.type`, required.
@@ -150,8 +150,8 @@ pub struct StockRule {
     pub route_sequence: i64,
     /// Rule Message
     ///
-    /// `html`, readonly, computed, not stored.
-    pub rule_message: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rule_message())`.
+    pub rule_message: ::runtime::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -230,7 +230,7 @@ impl ::runtime::wire::FromRecord for StockRule {
                 13 => record.location_src_id = r.nullable()?,
                 14 => record.name = r.nullable()?,
                 15 => record.partner_address_id = r.nullable()?,
-                16 => record.picking_type_code_domain = r.nullable()?,
+                16 => record.picking_type_code_domain = r.computed_nullable()?,
                 17 => record.picking_type_id = r.nullable()?,
                 18 => record.procure_method = r.nullable()?,
                 19 => record.propagate_cancel = r.value()?,
@@ -240,7 +240,7 @@ impl ::runtime::wire::FromRecord for StockRule {
                 23 => record.route_company_id = r.nullable()?,
                 24 => record.route_id = r.nullable()?,
                 25 => record.route_sequence = r.value()?,
-                26 => record.rule_message = r.nullable()?,
+                26 => record.rule_message = r.computed_nullable()?,
                 27 => record.sequence = r.value()?,
                 28 => record.warehouse_id = r.nullable()?,
                 29 => record.write_date = r.nullable()?,
@@ -270,7 +270,6 @@ impl ::runtime::Model for StockRule {
         "location_src_id",
         "name",
         "partner_address_id",
-        "picking_type_code_domain",
         "picking_type_id",
         "procure_method",
         "propagate_cancel",
@@ -280,11 +279,14 @@ impl ::runtime::Model for StockRule {
         "route_company_id",
         "route_id",
         "route_sequence",
-        "rule_message",
         "sequence",
         "warehouse_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "picking_type_code_domain",
+        "rule_message",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("action", "selection")

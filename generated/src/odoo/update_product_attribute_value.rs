@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Update product attribute value (`update.product.attribute.value`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateProductAttributeValue {
     /// Attribute Value
@@ -36,8 +36,8 @@ pub struct UpdateProductAttributeValue {
     pub id: i64,
     /// Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub message: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message())`.
+    pub message: ::runtime::wire::Computed<Option<String>>,
     /// Mode
     ///
     /// `selection`.
@@ -46,8 +46,8 @@ pub struct UpdateProductAttributeValue {
     pub mode: Option<Mode>,
     /// Product Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub product_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_count())`.
+    pub product_count: ::runtime::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -86,9 +86,9 @@ impl ::runtime::wire::FromRecord for UpdateProductAttributeValue {
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
-                5 => record.message = r.nullable()?,
+                5 => record.message = r.computed_nullable()?,
                 6 => record.mode = r.nullable()?,
-                7 => record.product_count = r.value()?,
+                7 => record.product_count = r.computed()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -105,12 +105,11 @@ impl ::runtime::Model for UpdateProductAttributeValue {
         "create_uid",
         "display_name",
         "id",
-        "message",
         "mode",
-        "product_count",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["message", "product_count"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("attribute_value_id", "many2one")
             .relation("product.attribute.value")
