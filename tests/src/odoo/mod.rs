@@ -143,6 +143,7 @@
 //!   The `Content-Type` of JSON-RPC requests is not checked.
 
 mod business;
+mod cost;
 mod dates;
 mod domain;
 mod errors;
@@ -163,6 +164,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use cost::CostModel;
 pub use fixtures::FIXTURES_ENV;
 pub use grow::LARGE_DEMO;
 pub use server::{FakeOdoo, FakeOdooBuilder};

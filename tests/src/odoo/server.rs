@@ -534,6 +534,12 @@ impl FakeOdoo {
         }
     }
 
+    /// Charge reads what a real server charges (per record, per field asked for; see
+    /// [`CostModel::odoo18`](super::CostModel::odoo18)), or nothing (`None`, the default).
+    pub fn set_cost_model(&self, model: Option<super::CostModel>) {
+        lock(&self.shared.store).cost = model;
+    }
+
     /// Invalidate every web session cookie (same as `faults().expire_sessions()`).
     pub fn expire_sessions(&self) {
         self.shared.faults.expire_sessions();
@@ -847,6 +853,11 @@ async fn handle(
             Cut::None,
         ),
     };
+    // `route` answers synchronously on this thread; what its reads cost is waited here.
+    let owed = super::cost::take();
+    if !owed.is_zero() {
+        tokio::time::sleep(owed).await;
+    }
     let fault_name = fault.map(|f| match f {
         Fault::Drop => "drop".to_string(),
         Fault::Truncate => "truncate".to_string(),
