@@ -118,6 +118,18 @@ define!(
     AnyField<M>
 );
 
+/// A field a typed list read may ask for with `.with(handle)`: every kind but binary fields,
+/// which are downloaded one record at a time ([`OdooClient::download`](crate::OdooClient::download)).
+pub trait Readable: FieldHandle {}
+impl<M> Readable for CharField<M> {}
+impl<M, T> Readable for NumField<M, T> {}
+impl<M> Readable for BoolField<M> {}
+impl<M, T> Readable for DateField<M, T> {}
+impl<M, E> Readable for SelectionField<M, E> {}
+impl<M, T> Readable for Many2OneField<M, T> {}
+impl<M, T> Readable for X2ManyField<M, T> {}
+impl<M> Readable for AnyField<M> {}
+
 impl<M> CharField<M> {
     pub fn eq(&self, value: impl Into<String>) -> Domain {
         Domain::leaf(self.name, "=", value.into())

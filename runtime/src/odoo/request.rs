@@ -18,7 +18,7 @@ use super::client::{CallSpec, OdooClient, to_value_or_pending};
 use super::context::Context;
 use crate::domain::Domain;
 use crate::error::{Error, Result};
-use crate::fields::FieldHandle;
+use crate::fields::Readable;
 use crate::model::Model;
 
 mod sealed {
@@ -89,8 +89,9 @@ macro_rules! computed_fields {
     ($name:ident) => {
         impl<'a, M: Model, X: Exec> $name<'a, M, X> {
             /// Also read this field: a computed field (not read by default, its
-            /// `Computed` value stays `NotRead` otherwise), or any other of the model.
-            pub fn with<F: FieldHandle<Model = M>>(mut self, field: F) -> Self {
+            /// `Computed` value stays `NotRead` otherwise), or any other of the model but a
+            /// binary one (`Readable`: those are downloaded one record at a time).
+            pub fn with<F: Readable<Model = M>>(mut self, field: F) -> Self {
                 ask_for(&mut self.fields, [field.name()]);
                 self
             }

@@ -26,7 +26,9 @@ use std::fmt;
 /// assert_eq!(total.get(), None);
 /// ```
 ///
-/// Comparing it with a plain value, as if it were one, does not compile:
+/// Comparing it with a plain value, as if it were one, does not compile (nor does asking a list
+/// read for a binary field: `.with(res_partner::fields::image_1920())`, a handle that is not
+/// [`Readable`](crate::fields::Readable)):
 ///
 /// ```compile_fail
 /// use runtime::wire::Computed;
