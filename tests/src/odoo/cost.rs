@@ -1,7 +1,8 @@
 //! What reading fields costs on a real server, so that a benchmark against the fake shows what
 //! a real Odoo shows (issue 20). Off unless set ([`FakeOdoo::set_cost_model`]); when on, a
-//! `read`/`search_read` answer is held back for the time the model charges, per record and per
-//! field asked for. The time is waited, not burnt: the fake's CPU is not charged.
+//! `read`/`search_read` answer is held back until the time the model charges, per record and
+//! per field asked for, has passed since the request came in (the fake's own work counts in
+//! it, as a real server's does). The time is waited, not burnt.
 //!
 //! [`FakeOdoo::set_cost_model`]: super::FakeOdoo::set_cost_model
 

@@ -821,6 +821,7 @@ async fn handle(
         tokio::time::sleep(latency).await;
     }
     let fault = shared.faults.take();
+    let answering = std::time::Instant::now();
     let (reply, cut) = match &fault {
         Some(Fault::Drop) => {
             shared.finish(index, 0, Some("drop".into()));
@@ -853,8 +854,9 @@ async fn handle(
             Cut::None,
         ),
     };
-    // `route` answers synchronously on this thread; what its reads cost is waited here.
-    let owed = super::cost::take();
+    // `route` answers synchronously on this thread; what its reads cost is waited here, less
+    // the time the fake itself took (the model stands for the server's whole time).
+    let owed = super::cost::take().saturating_sub(answering.elapsed());
     if !owed.is_zero() {
         tokio::time::sleep(owed).await;
     }
