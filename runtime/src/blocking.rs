@@ -205,6 +205,24 @@ impl OdooClient {
         typed_read(self.model(M::MODEL), ids)
     }
 
+    /// See [`crate::OdooClient::download`].
+    pub fn download<M: Model>(
+        &self,
+        field: crate::fields::BinaryField<M>,
+        id: i64,
+    ) -> Execute<'_, Option<crate::wire::Binary>> {
+        crate::odoo::binary::download(self.model(M::MODEL), field, id)
+    }
+
+    /// See [`crate::OdooClient::binary_size`].
+    pub fn binary_size<M: Model>(
+        &self,
+        field: crate::fields::BinaryField<M>,
+        id: i64,
+    ) -> Execute<'_, Option<crate::odoo::BinarySize>> {
+        crate::odoo::binary::size(self.model(M::MODEL), field, id)
+    }
+
     pub fn search<M: Model>(&self, domain: impl Into<Domain>) -> Search<'_> {
         self.model(M::MODEL).search(domain)
     }

@@ -107,10 +107,28 @@ define!(
     X2ManyField<M, T>
 );
 define!(
-    /// `binary`, `reference`, `many2one_reference`, `json`, `properties`:
+    /// `binary` (also images): never in list reads; one record's value is downloaded on demand
+    /// with [`OdooClient::download`](crate::OdooClient::download), its size asked first with
+    /// [`OdooClient::binary_size`](crate::OdooClient::binary_size).
+    BinaryField<M>
+);
+define!(
+    /// `reference`, `many2one_reference`, `json`, `properties`:
     /// only set / not set, plus [`FieldHandle::op`].
     AnyField<M>
 );
+
+/// A field a typed list read may ask for with `.with(handle)`: every kind but binary fields,
+/// which are downloaded one record at a time ([`OdooClient::download`](crate::OdooClient::download)).
+pub trait Readable: FieldHandle {}
+impl<M> Readable for CharField<M> {}
+impl<M, T> Readable for NumField<M, T> {}
+impl<M> Readable for BoolField<M> {}
+impl<M, T> Readable for DateField<M, T> {}
+impl<M, E> Readable for SelectionField<M, E> {}
+impl<M, T> Readable for Many2OneField<M, T> {}
+impl<M, T> Readable for X2ManyField<M, T> {}
+impl<M> Readable for AnyField<M> {}
 
 impl<M> CharField<M> {
     pub fn eq(&self, value: impl Into<String>) -> Domain {

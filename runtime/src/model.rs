@@ -9,9 +9,14 @@ use serde::de::DeserializeOwned;
 pub trait Model: DeserializeOwned + Send + Sync + 'static {
     /// Technical model name on the server, e.g. `"res.partner"`.
     const MODEL: &'static str;
-    /// Wire names of the fields this type holds. Typed reads ask the server for
-    /// exactly these, never for every field of the model.
+    /// Wire names of the fields a typed read asks for by default, never every field of the
+    /// model. For generated models: the stored fields plus the cheap computed ones (codegen's
+    /// `reads_by_default`).
     const FIELDS: &'static [&'static str];
+    /// Fields this type holds but reads only when asked (`.with(handle)`, `.all_fields()`):
+    /// non-stored computed fields, typed [`Computed`](crate::wire::Computed) so that a field
+    /// not asked for cannot pass for an empty one.
+    const COMPUTED: &'static [&'static str] = &[];
     /// Every field of the model as the bindings were generated (for drift checks:
     /// [`OdooClient::verify`](crate::OdooClient::verify)). Generated models list them all;
     /// `#[derive(Model)]` projections leave it empty, and are then checked by `FIELDS` alone.

@@ -847,8 +847,10 @@ impl<T> Serialize for Command<T> {
 // ---------------------------------------------------------------------------
 // generated record decoding
 
+mod computed;
 mod record;
 
+pub use computed::{Computed, NotRead};
 #[doc(hidden)]
 pub use record::{Fail, Source};
 pub use record::{FromRecord, Nullable, Plain, Record, deserialize_record};

@@ -112,19 +112,31 @@ fn decoded_values_match_the_wire() {
 fn fields_lists_are_what_the_recorder_could_read() {
     use codegen_example::odoo::{res_partner::ResPartner, sale_order::SaleOrder};
     use runtime::Model;
-    // search_read answered every non-binary field; FIELDS is exactly those
-    // (binary fields are read on demand).
-    for (fields, rows) in [
-        (ResPartner::FIELDS, records(18, "res.partner")),
-        (SaleOrder::FIELDS, records(18, "sale.order")),
+    // search_read answered every non-binary field; FIELDS (read by default)
+    // and COMPUTED (read when asked) are exactly those, without overlap
+    // (binary fields are downloaded on demand).
+    for (fields, computed, rows) in [
+        (
+            ResPartner::FIELDS,
+            ResPartner::COMPUTED,
+            records(18, "res.partner"),
+        ),
+        (
+            SaleOrder::FIELDS,
+            SaleOrder::COMPUTED,
+            records(18, "sale.order"),
+        ),
     ] {
+        assert!(!computed.is_empty());
+        assert!(computed.iter().all(|f| !fields.contains(f)));
         let wire: std::collections::BTreeSet<&str> = rows[0]
             .as_object()
             .unwrap()
             .keys()
             .map(String::as_str)
             .collect();
-        let ours: std::collections::BTreeSet<&str> = fields.iter().copied().collect();
+        let ours: std::collections::BTreeSet<&str> =
+            fields.iter().chain(computed).copied().collect();
         assert_eq!(ours, wire);
     }
 }

@@ -180,7 +180,8 @@ pub fn module_docs(m: &ModelPlan<'_>) -> Vec<String> {
     if !skipped.is_empty() {
         lines.push(String::new());
         lines.push(format!(
-            "Not in the record struct (binary fields are read on demand; reified group fields cannot be read): {}.",
+            "Not in the record struct (binary fields are downloaded one record at a time, \
+             `client.download(fields::<name>(), id)`; reified group fields cannot be read): {}.",
             skipped.join(", ")
         ));
     }
@@ -220,10 +221,10 @@ fn field_docs(f: &FieldPlan<'_>) -> Vec<String> {
     }
     if let Some(rel) = &field.related {
         facts.push(format!("related {}", code(rel)));
-    } else if field.is_computed() {
+    } else if field.is_computed() && !f.on_demand() {
         facts.push("computed".into());
     }
-    if field.store == Some(false) {
+    if field.store == Some(false) && !f.on_demand() {
         facts.push("not stored".into());
     }
     if field.company_dependent == Some(true) {
@@ -242,6 +243,12 @@ fn field_docs(f: &FieldPlan<'_>) -> Vec<String> {
     }
     if let Some(g) = &field.groups {
         facts.push(format!("groups {}", code(g)));
+    }
+    if f.on_demand() {
+        facts.push(format!(
+            "computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::{}())`",
+            f.name.display()
+        ));
     }
     lines.push(String::new());
     lines.push(format!("{}.", facts.join(", ")));
@@ -286,14 +293,21 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
             code(m.name)
         ),
         String::new(),
-        "Fields that are empty on the server (`false`) are `None`.".into(),
+        "Fields that are empty on the server (`false`) are `None`. Computed fields are \
+         `Computed<T>`, `NotRead` unless the read asked for them."
+            .into(),
     ]);
     let fields = m.fields.iter().filter(|f| f.in_record()).map(|f| {
         let name = f.name.ident();
         let doc = docs::outer(&field_docs(f));
         let value = cx.value_type(f, Depth::Model);
-        if f.ty.nullable() && f.wire != "id" {
-            quote! { #doc pub #name: Option<#value>, }
+        let value = if f.ty.nullable() && f.wire != "id" {
+            quote!(Option<#value>)
+        } else {
+            value
+        };
+        if f.on_demand() {
+            quote! { #doc pub #name: #rt::wire::Computed<#value>, }
         } else {
             quote! { #doc pub #name: #value, }
         }
@@ -305,15 +319,20 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
     let mut decoded: Vec<&FieldPlan<'_>> = m.fields.iter().filter(|f| f.in_record()).collect();
     decoded.sort_by(|a, b| a.wire.cmp(b.wire));
     let wires = decoded.iter().map(|f| f.wire);
+    let read = |f: &FieldPlan<'_>| {
+        let method = match (f.ty.nullable() && f.wire != "id", f.on_demand()) {
+            (true, false) => quote!(nullable),
+            (false, false) => quote!(value),
+            (true, true) => quote!(computed_nullable),
+            (false, true) => quote!(computed),
+        };
+        quote!(r.#method()?)
+    };
     let arms = decoded.iter().enumerate().map(|(i, f)| {
         let name = f.name.ident();
-        let method = if f.ty.nullable() && f.wire != "id" {
-            quote!(nullable)
-        } else {
-            quote!(value)
-        };
+        let value = read(f);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
-        quote! { #i => record.#name = r.#method()?, }
+        quote! { #i => record.#name = #value, }
     });
     let body = if decoded.is_empty() {
         quote! {
@@ -323,15 +342,11 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
     } else if let [f] = decoded.as_slice() {
         // One field (no `match` with a single arm, which clippy flags).
         let name = f.name.ident();
-        let method = if f.ty.nullable() && f.wire != "id" {
-            quote!(nullable)
-        } else {
-            quote!(value)
-        };
+        let value = read(f);
         quote! {
             let mut record = #ty::default();
             while r.next()?.is_some() {
-                record.#name = r.#method()?;
+                record.#name = #value;
             }
             Ok(record)
         }
@@ -373,19 +388,31 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
     let rt = &cx.rt;
     let ty = cx.m.ty.ident();
     let model = cx.m.name;
-    let wires = cx.m.fields.iter().filter(|f| f.in_record()).map(|f| f.wire);
+    let read_by_default = |f: &&FieldPlan<'_>| f.in_record() && !f.on_demand();
+    let wires = cx.m.fields.iter().filter(read_by_default).map(|f| f.wire);
+    let on_demand: Vec<&str> =
+        cx.m.fields
+            .iter()
+            .filter(|f| f.on_demand())
+            .map(|f| f.wire)
+            .collect();
+    let computed = (!on_demand.is_empty())
+        .then(|| quote!(const COMPUTED: &'static [&'static str] = &[ #( #on_demand ),* ];));
     // In a nested read (`client.search_nested::<Self>`), many2one fields come
-    // with their display name, as `read` sends them.
+    // with their display name, as `read` sends them. Nested reads ask for the
+    // default fields only, so computed many2ones need no entry.
     let many2ones =
         cx.m.fields
             .iter()
-            .filter(|f| f.in_record() && matches!(f.ty, RustType::Many2One { .. }))
+            .filter(read_by_default)
+            .filter(|f| matches!(f.ty, RustType::Many2One { .. }))
             .map(|f| f.wire);
     let specs = cx.m.fields.iter().filter_map(|f| gen_field_spec(cx, f));
     quote! {
         impl #rt::Model for #ty {
             const MODEL: &'static str = #model;
             const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
+            #computed
             const FIELD_SPECS: &'static [#rt::verify::FieldSpec] = &[ #( #specs ),* ];
             fn id(&self) -> i64 {
                 self.id
@@ -602,10 +629,10 @@ fn gen_fields_module(cx: &Ctx<'_, '_>) -> TokenStream {
                 let t = cx.target(target, Depth::Fields);
                 ("X2ManyField", quote!(<#own, #t>))
             }
-            RustType::Binary
-            | RustType::Reference
-            | RustType::Many2OneReference
-            | RustType::Json => ("AnyField", quote!(<#own>)),
+            RustType::Binary => ("BinaryField", quote!(<#own>)),
+            RustType::Reference | RustType::Many2OneReference | RustType::Json => {
+                ("AnyField", quote!(<#own>))
+            }
         };
         let kind = Ident::new(kind, Span::call_site());
         let doc = docs::outer(&[format!(

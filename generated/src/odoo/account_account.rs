@@ -9,7 +9,7 @@
 //! 37 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Account (`account.account`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAccount {
     /// Type
@@ -28,8 +28,8 @@ pub struct AccountAccount {
     pub allowed_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
     /// Code
     ///
-    /// `char`, computed, not stored.
-    pub code: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
+    pub code: ::runtime::wire::Computed<Option<String>>,
     /// Code Mapping
     ///
     /// `one2many`, to `account.code.mapping` (inverse `account_id`).
@@ -40,12 +40,14 @@ pub struct AccountAccount {
     pub code_store: Option<String>,
     /// Company Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
+    pub company_currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Company Fiscal Country Code
     ///
-    /// `char`, readonly, not stored.
-    pub company_fiscal_country_code: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_fiscal_country_code())`.
+    pub company_fiscal_country_code: ::runtime::wire::Computed<Option<String>>,
     /// Companies
     ///
     /// `many2many`, to `res.company`, required.
@@ -66,16 +68,16 @@ pub struct AccountAccount {
     pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
     /// Current Balance
     ///
-    /// `float`, readonly, not stored.
-    pub current_balance: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_balance())`.
+    pub current_balance: ::runtime::wire::Computed<f64>,
     /// Deprecated
     ///
     /// `boolean`.
     pub deprecated: bool,
     /// Display Mapping Tab
     ///
-    /// `boolean`, not stored.
-    pub display_mapping_tab: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_mapping_tab())`.
+    pub display_mapping_tab: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -84,12 +86,14 @@ pub struct AccountAccount {
     ///
     /// Account prefixes can determine account groups.
     ///
-    /// `many2one`, to `account.group`, readonly, computed, not stored.
-    pub group_id: Option<::runtime::wire::Many2One<super::rel::AccountGroup>>,
+    /// `many2one`, to `account.group`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::group_id())`.
+    pub group_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountGroup>>,
+    >,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -98,18 +102,18 @@ pub struct AccountAccount {
     ///
     /// Used in reports to know if we should consider journal items from the beginning of time instead of from the fiscal year only. Account types that should be reset to zero at each new fiscal year (like expenses, revenue..) should not have this option set.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub include_initial_balance: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::include_initial_balance())`.
+    pub include_initial_balance: ::runtime::wire::Computed<bool>,
     /// Internal Group
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::internal_group())`.
     ///
     /// Values: `equity` (Equity), `asset` (Asset), `liability` (Liability), `income` (Income), `expense` (Expense), `off` (Off Balance).
-    pub internal_group: Option<InternalGroup>,
+    pub internal_group: ::runtime::wire::Computed<Option<InternalGroup>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -118,44 +122,46 @@ pub struct AccountAccount {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Account Name
     ///
     /// `char`, required.
@@ -173,20 +179,20 @@ pub struct AccountAccount {
     pub note: Option<String>,
     /// Opening Balance
     ///
-    /// `monetary`, not stored, currency in `company_currency_id`.
-    pub opening_balance: f64,
+    /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_balance())`.
+    pub opening_balance: ::runtime::wire::Computed<f64>,
     /// Opening Credit
     ///
-    /// `monetary`, not stored, currency in `company_currency_id`.
-    pub opening_credit: f64,
+    /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_credit())`.
+    pub opening_credit: ::runtime::wire::Computed<f64>,
     /// Opening Debit
     ///
-    /// `monetary`, not stored, currency in `company_currency_id`.
-    pub opening_debit: f64,
+    /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_debit())`.
+    pub opening_debit: ::runtime::wire::Computed<f64>,
     /// Display code
     ///
-    /// `char`, readonly, computed, not stored.
-    pub placeholder_code: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::placeholder_code())`.
+    pub placeholder_code: ::runtime::wire::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -199,12 +205,14 @@ pub struct AccountAccount {
     pub reconcile: bool,
     /// Related Taxes Amount
     ///
-    /// `integer`, readonly, not stored.
-    pub related_taxes_amount: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::related_taxes_amount())`.
+    pub related_taxes_amount: ::runtime::wire::Computed<i64>,
     /// Root
     ///
-    /// `many2one`, to `account.root`, readonly, computed, not stored.
-    pub root_id: Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    /// `many2one`, to `account.root`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
+    pub root_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    >,
     /// Tags
     ///
     /// Optional tags you may want to assign for custom reporting
@@ -217,8 +225,8 @@ pub struct AccountAccount {
     pub tax_ids: ::runtime::wire::X2Many<super::rel::AccountTax>,
     /// Used
     ///
-    /// `boolean`, readonly, not stored.
-    pub used: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::used())`.
+    pub used: ::runtime::wire::Computed<bool>,
     /// Website Messages
     ///
     /// Website communication history
@@ -297,48 +305,48 @@ impl ::runtime::wire::FromRecord for AccountAccount {
             match i {
                 0 => record.account_type = r.nullable()?,
                 1 => record.allowed_journal_ids = r.value()?,
-                2 => record.code = r.nullable()?,
+                2 => record.code = r.computed_nullable()?,
                 3 => record.code_mapping_ids = r.value()?,
                 4 => record.code_store = r.nullable()?,
-                5 => record.company_currency_id = r.nullable()?,
-                6 => record.company_fiscal_country_code = r.nullable()?,
+                5 => record.company_currency_id = r.computed_nullable()?,
+                6 => record.company_fiscal_country_code = r.computed_nullable()?,
                 7 => record.company_ids = r.value()?,
                 8 => record.create_date = r.nullable()?,
                 9 => record.create_uid = r.nullable()?,
                 10 => record.currency_id = r.nullable()?,
-                11 => record.current_balance = r.value()?,
+                11 => record.current_balance = r.computed()?,
                 12 => record.deprecated = r.value()?,
-                13 => record.display_mapping_tab = r.value()?,
+                13 => record.display_mapping_tab = r.computed()?,
                 14 => record.display_name = r.nullable()?,
-                15 => record.group_id = r.nullable()?,
-                16 => record.has_message = r.value()?,
+                15 => record.group_id = r.computed_nullable()?,
+                16 => record.has_message = r.computed()?,
                 17 => record.id = r.value()?,
-                18 => record.include_initial_balance = r.value()?,
-                19 => record.internal_group = r.nullable()?,
-                20 => record.message_attachment_count = r.value()?,
+                18 => record.include_initial_balance = r.computed()?,
+                19 => record.internal_group = r.computed_nullable()?,
+                20 => record.message_attachment_count = r.computed()?,
                 21 => record.message_follower_ids = r.value()?,
-                22 => record.message_has_error = r.value()?,
-                23 => record.message_has_error_counter = r.value()?,
-                24 => record.message_has_sms_error = r.value()?,
+                22 => record.message_has_error = r.computed()?,
+                23 => record.message_has_error_counter = r.computed()?,
+                24 => record.message_has_sms_error = r.computed()?,
                 25 => record.message_ids = r.value()?,
-                26 => record.message_is_follower = r.value()?,
-                27 => record.message_needaction = r.value()?,
-                28 => record.message_needaction_counter = r.value()?,
-                29 => record.message_partner_ids = r.value()?,
+                26 => record.message_is_follower = r.computed()?,
+                27 => record.message_needaction = r.computed()?,
+                28 => record.message_needaction_counter = r.computed()?,
+                29 => record.message_partner_ids = r.computed()?,
                 30 => record.name = r.nullable()?,
                 31 => record.non_trade = r.value()?,
                 32 => record.note = r.nullable()?,
-                33 => record.opening_balance = r.value()?,
-                34 => record.opening_credit = r.value()?,
-                35 => record.opening_debit = r.value()?,
-                36 => record.placeholder_code = r.nullable()?,
+                33 => record.opening_balance = r.computed()?,
+                34 => record.opening_credit = r.computed()?,
+                35 => record.opening_debit = r.computed()?,
+                36 => record.placeholder_code = r.computed_nullable()?,
                 37 => record.rating_ids = r.value()?,
                 38 => record.reconcile = r.value()?,
-                39 => record.related_taxes_amount = r.value()?,
-                40 => record.root_id = r.nullable()?,
+                39 => record.related_taxes_amount = r.computed()?,
+                40 => record.root_id = r.computed_nullable()?,
                 41 => record.tag_ids = r.value()?,
                 42 => record.tax_ids = r.value()?,
-                43 => record.used = r.value()?,
+                43 => record.used = r.computed()?,
                 44 => record.website_message_ids = r.value()?,
                 45 => record.write_date = r.nullable()?,
                 46 => record.write_uid = r.nullable()?,
@@ -353,51 +361,53 @@ impl ::runtime::Model for AccountAccount {
     const FIELDS: &'static [&'static str] = &[
         "account_type",
         "allowed_journal_ids",
-        "code",
         "code_mapping_ids",
         "code_store",
-        "company_currency_id",
-        "company_fiscal_country_code",
         "company_ids",
         "create_date",
         "create_uid",
         "currency_id",
-        "current_balance",
         "deprecated",
-        "display_mapping_tab",
         "display_name",
+        "id",
+        "message_follower_ids",
+        "message_ids",
+        "name",
+        "non_trade",
+        "note",
+        "rating_ids",
+        "reconcile",
+        "tag_ids",
+        "tax_ids",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "code",
+        "company_currency_id",
+        "company_fiscal_country_code",
+        "current_balance",
+        "display_mapping_tab",
         "group_id",
         "has_message",
-        "id",
         "include_initial_balance",
         "internal_group",
         "message_attachment_count",
-        "message_follower_ids",
         "message_has_error",
         "message_has_error_counter",
         "message_has_sms_error",
-        "message_ids",
         "message_is_follower",
         "message_needaction",
         "message_needaction_counter",
         "message_partner_ids",
-        "name",
-        "non_trade",
-        "note",
         "opening_balance",
         "opening_credit",
         "opening_debit",
         "placeholder_code",
-        "rating_ids",
-        "reconcile",
         "related_taxes_amount",
         "root_id",
-        "tag_ids",
-        "tax_ids",
         "used",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_type", "selection")
@@ -473,11 +483,8 @@ impl ::runtime::Model for AccountAccount {
 }
 impl ::runtime::nested::Projection for AccountAccount {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_currency_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("group_id"),
-        ::runtime::nested::Relation::display_name("root_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

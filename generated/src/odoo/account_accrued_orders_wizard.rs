@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Accrued Orders Wizard (`account.accrued.orders.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAccruedOrdersWizard {
     /// Accrual Account
@@ -46,8 +46,8 @@ pub struct AccountAccruedOrdersWizard {
     pub date: Option<::chrono::NaiveDate>,
     /// Display Amount
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_amount: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_amount())`.
+    pub display_amount: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -62,8 +62,8 @@ pub struct AccountAccruedOrdersWizard {
     pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
     /// Preview Data
     ///
-    /// `text`, readonly, computed, not stored.
-    pub preview_data: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_data())`.
+    pub preview_data: ::runtime::wire::Computed<Option<String>>,
     /// Reversal Date
     ///
     /// `date`, required, computed.
@@ -113,11 +113,11 @@ impl ::runtime::wire::FromRecord for AccountAccruedOrdersWizard {
                 4 => record.create_uid = r.nullable()?,
                 5 => record.currency_id = r.nullable()?,
                 6 => record.date = r.nullable()?,
-                7 => record.display_amount = r.value()?,
+                7 => record.display_amount = r.computed()?,
                 8 => record.display_name = r.nullable()?,
                 9 => record.id = r.value()?,
                 10 => record.journal_id = r.nullable()?,
-                11 => record.preview_data = r.nullable()?,
+                11 => record.preview_data = r.computed_nullable()?,
                 12 => record.reversal_date = r.nullable()?,
                 13 => record.write_date = r.nullable()?,
                 14 => record.write_uid = r.nullable()?,
@@ -137,15 +137,14 @@ impl ::runtime::Model for AccountAccruedOrdersWizard {
         "create_uid",
         "currency_id",
         "date",
-        "display_amount",
         "display_name",
         "id",
         "journal_id",
-        "preview_data",
         "reversal_date",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["display_amount", "preview_data"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account")

@@ -9,7 +9,7 @@
 //! 27 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Analytic Account (`account.analytic.account`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticAccount {
     /// Active
@@ -20,12 +20,12 @@ pub struct AccountAnalyticAccount {
     pub active: bool,
     /// Balance
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub balance: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::balance())`.
+    pub balance: ::runtime::wire::Computed<f64>,
     /// BoM Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub bom_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
+    pub bom_count: ::runtime::wire::Computed<i64>,
     /// Bom
     ///
     /// `many2many`, to `mrp.bom`.
@@ -60,24 +60,24 @@ pub struct AccountAnalyticAccount {
     pub display_name: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Invoice Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub invoice_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_count())`.
+    pub invoice_count: ::runtime::wire::Computed<i64>,
     /// Analytic Lines
     ///
     /// `one2many`, to `account.analytic.line` (inverse `auto_account_id`).
     pub line_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticLine>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -86,44 +86,46 @@ pub struct AccountAnalyticAccount {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Analytic Account
     ///
     /// `char`, required.
@@ -138,24 +140,24 @@ pub struct AccountAnalyticAccount {
     pub plan_id: Option<::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>>,
     /// Manufacturing Orders Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub production_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
+    pub production_count: ::runtime::wire::Computed<i64>,
     /// Production
     ///
     /// `many2many`, to `mrp.production`.
     pub production_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     /// Project Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub project_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_count())`.
+    pub project_count: ::runtime::wire::Computed<i64>,
     /// Projects
     ///
     /// `one2many`, to `project.project` (inverse `account_id`).
     pub project_ids: ::runtime::wire::X2Many<super::rel::ProjectProject>,
     /// Purchase Order Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub purchase_order_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -166,8 +168,8 @@ pub struct AccountAnalyticAccount {
     pub root_plan_id: Option<::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>>,
     /// Vendor Bill Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub vendor_bill_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::vendor_bill_count())`.
+    pub vendor_bill_count: ::runtime::wire::Computed<i64>,
     /// Website Messages
     ///
     /// Website communication history
@@ -180,8 +182,8 @@ pub struct AccountAnalyticAccount {
     pub workcenter_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     /// Work Order Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub workorder_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::workorder_count())`.
+    pub workorder_count: ::runtime::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -247,8 +249,8 @@ impl ::runtime::wire::FromRecord for AccountAnalyticAccount {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.active = r.value()?,
-                1 => record.balance = r.value()?,
-                2 => record.bom_count = r.value()?,
+                1 => record.balance = r.computed()?,
+                2 => record.bom_count = r.computed()?,
                 3 => record.bom_ids = r.value()?,
                 4 => record.code = r.nullable()?,
                 5 => record.color = r.value()?,
@@ -257,34 +259,34 @@ impl ::runtime::wire::FromRecord for AccountAnalyticAccount {
                 8 => record.create_uid = r.nullable()?,
                 9 => record.currency_id = r.nullable()?,
                 10 => record.display_name = r.nullable()?,
-                11 => record.has_message = r.value()?,
+                11 => record.has_message = r.computed()?,
                 12 => record.id = r.value()?,
-                13 => record.invoice_count = r.value()?,
+                13 => record.invoice_count = r.computed()?,
                 14 => record.line_ids = r.value()?,
-                15 => record.message_attachment_count = r.value()?,
+                15 => record.message_attachment_count = r.computed()?,
                 16 => record.message_follower_ids = r.value()?,
-                17 => record.message_has_error = r.value()?,
-                18 => record.message_has_error_counter = r.value()?,
-                19 => record.message_has_sms_error = r.value()?,
+                17 => record.message_has_error = r.computed()?,
+                18 => record.message_has_error_counter = r.computed()?,
+                19 => record.message_has_sms_error = r.computed()?,
                 20 => record.message_ids = r.value()?,
-                21 => record.message_is_follower = r.value()?,
-                22 => record.message_needaction = r.value()?,
-                23 => record.message_needaction_counter = r.value()?,
-                24 => record.message_partner_ids = r.value()?,
+                21 => record.message_is_follower = r.computed()?,
+                22 => record.message_needaction = r.computed()?,
+                23 => record.message_needaction_counter = r.computed()?,
+                24 => record.message_partner_ids = r.computed()?,
                 25 => record.name = r.nullable()?,
                 26 => record.partner_id = r.nullable()?,
                 27 => record.plan_id = r.nullable()?,
-                28 => record.production_count = r.value()?,
+                28 => record.production_count = r.computed()?,
                 29 => record.production_ids = r.value()?,
-                30 => record.project_count = r.value()?,
+                30 => record.project_count = r.computed()?,
                 31 => record.project_ids = r.value()?,
-                32 => record.purchase_order_count = r.value()?,
+                32 => record.purchase_order_count = r.computed()?,
                 33 => record.rating_ids = r.value()?,
                 34 => record.root_plan_id = r.nullable()?,
-                35 => record.vendor_bill_count = r.value()?,
+                35 => record.vendor_bill_count = r.computed()?,
                 36 => record.website_message_ids = r.value()?,
                 37 => record.workcenter_ids = r.value()?,
-                38 => record.workorder_count = r.value()?,
+                38 => record.workorder_count = r.computed()?,
                 39 => record.write_date = r.nullable()?,
                 40 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -297,8 +299,6 @@ impl ::runtime::Model for AccountAnalyticAccount {
     const MODEL: &'static str = "account.analytic.account";
     const FIELDS: &'static [&'static str] = &[
         "active",
-        "balance",
-        "bom_count",
         "bom_ids",
         "code",
         "color",
@@ -307,36 +307,40 @@ impl ::runtime::Model for AccountAnalyticAccount {
         "create_uid",
         "currency_id",
         "display_name",
-        "has_message",
         "id",
-        "invoice_count",
         "line_ids",
-        "message_attachment_count",
         "message_follower_ids",
+        "message_ids",
+        "name",
+        "partner_id",
+        "plan_id",
+        "production_ids",
+        "project_ids",
+        "rating_ids",
+        "root_plan_id",
+        "website_message_ids",
+        "workcenter_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "balance",
+        "bom_count",
+        "has_message",
+        "invoice_count",
+        "message_attachment_count",
         "message_has_error",
         "message_has_error_counter",
         "message_has_sms_error",
-        "message_ids",
         "message_is_follower",
         "message_needaction",
         "message_needaction_counter",
         "message_partner_ids",
-        "name",
-        "partner_id",
-        "plan_id",
         "production_count",
-        "production_ids",
         "project_count",
-        "project_ids",
         "purchase_order_count",
-        "rating_ids",
-        "root_plan_id",
         "vendor_bill_count",
-        "website_message_ids",
-        "workcenter_ids",
         "workorder_count",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

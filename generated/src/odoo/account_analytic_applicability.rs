@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Analytic Plan's Applicabilities (`account.analytic.applicability`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticApplicability {
     /// Financial Accounts Prefix
@@ -50,8 +50,8 @@ pub struct AccountAnalyticApplicability {
     ///
     /// Defines if the field account prefix should be displayed
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_account_prefix: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_account_prefix())`.
+    pub display_account_prefix: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -107,7 +107,7 @@ impl ::runtime::wire::FromRecord for AccountAnalyticApplicability {
                 4 => record.company_id = r.nullable()?,
                 5 => record.create_date = r.nullable()?,
                 6 => record.create_uid = r.nullable()?,
-                7 => record.display_account_prefix = r.value()?,
+                7 => record.display_account_prefix = r.computed()?,
                 8 => record.display_name = r.nullable()?,
                 9 => record.id = r.value()?,
                 10 => record.product_categ_id = r.nullable()?,
@@ -129,13 +129,13 @@ impl ::runtime::Model for AccountAnalyticApplicability {
         "company_id",
         "create_date",
         "create_uid",
-        "display_account_prefix",
         "display_name",
         "id",
         "product_categ_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["display_account_prefix"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_prefix", "char"),
         ::runtime::verify::FieldSpec::new("analytic_plan_id", "many2one")

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Analytic Distribution Model (`account.analytic.distribution.model`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticDistributionModel {
     /// Accounts Prefix
@@ -24,8 +24,8 @@ pub struct AccountAnalyticDistributionModel {
     pub analytic_distribution: Option<::serde_json::Value>,
     /// Analytic Precision
     ///
-    /// `integer`, not stored.
-    pub analytic_precision: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
+    pub analytic_precision: ::runtime::wire::Computed<i64>,
     /// Company
     ///
     /// Select a company for which the analytic distribution will be used (e.g. create new customer invoice or Sales order if we select this company, it will automatically take this as an analytic account)
@@ -46,9 +46,9 @@ pub struct AccountAnalyticDistributionModel {
     pub display_name: Option<String>,
     /// Distribution Analytic Account
     ///
-    /// `many2many`, to `account.analytic.account`, readonly, computed, not stored.
-    pub distribution_analytic_account_ids: ::runtime::wire::X2Many<
-        super::rel::AccountAnalyticAccount,
+    /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
+    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// ID
     ///
@@ -70,8 +70,8 @@ pub struct AccountAnalyticDistributionModel {
     pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Prefix Placeholder
     ///
-    /// `char`, readonly, computed, not stored.
-    pub prefix_placeholder: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::prefix_placeholder())`.
+    pub prefix_placeholder: ::runtime::wire::Computed<Option<String>>,
     /// Product Category
     ///
     /// Select a product category which will use analytic account specified in analytic default (e.g. create new customer invoice or Sales order if we select this product, it will automatically take this as an analytic account)
@@ -130,16 +130,16 @@ impl ::runtime::wire::FromRecord for AccountAnalyticDistributionModel {
             match i {
                 0 => record.account_prefix = r.nullable()?,
                 1 => record.analytic_distribution = r.nullable()?,
-                2 => record.analytic_precision = r.value()?,
+                2 => record.analytic_precision = r.computed()?,
                 3 => record.company_id = r.nullable()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
-                7 => record.distribution_analytic_account_ids = r.value()?,
+                7 => record.distribution_analytic_account_ids = r.computed()?,
                 8 => record.id = r.value()?,
                 9 => record.partner_category_id = r.nullable()?,
                 10 => record.partner_id = r.nullable()?,
-                11 => record.prefix_placeholder = r.nullable()?,
+                11 => record.prefix_placeholder = r.computed_nullable()?,
                 12 => record.product_categ_id = r.nullable()?,
                 13 => record.product_id = r.nullable()?,
                 14 => record.sequence = r.value()?,
@@ -156,21 +156,23 @@ impl ::runtime::Model for AccountAnalyticDistributionModel {
     const FIELDS: &'static [&'static str] = &[
         "account_prefix",
         "analytic_distribution",
-        "analytic_precision",
         "company_id",
         "create_date",
         "create_uid",
         "display_name",
-        "distribution_analytic_account_ids",
         "id",
         "partner_category_id",
         "partner_id",
-        "prefix_placeholder",
         "product_categ_id",
         "product_id",
         "sequence",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "analytic_precision",
+        "distribution_analytic_account_ids",
+        "prefix_placeholder",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_prefix", "char"),

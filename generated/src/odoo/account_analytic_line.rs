@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Analytic Line (`account.analytic.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticLine {
     /// Project Account
@@ -24,9 +24,9 @@ pub struct AccountAnalyticLine {
     pub amount: f64,
     /// Analytic Account
     ///
-    /// `many2one`, to `account.analytic.account`, not stored.
-    pub auto_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+    /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
+    pub auto_account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
     /// Category
     ///
@@ -185,7 +185,7 @@ impl ::runtime::wire::FromRecord for AccountAnalyticLine {
             match i {
                 0 => record.account_id = r.nullable()?,
                 1 => record.amount = r.value()?,
-                2 => record.auto_account_id = r.nullable()?,
+                2 => record.auto_account_id = r.computed_nullable()?,
                 3 => record.category = r.nullable()?,
                 4 => record.code = r.nullable()?,
                 5 => record.company_id = r.nullable()?,
@@ -222,7 +222,6 @@ impl ::runtime::Model for AccountAnalyticLine {
     const FIELDS: &'static [&'static str] = &[
         "account_id",
         "amount",
-        "auto_account_id",
         "category",
         "code",
         "company_id",
@@ -249,6 +248,7 @@ impl ::runtime::Model for AccountAnalyticLine {
         "x_plan2_id",
         "x_plan3_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["auto_account_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.analytic.account"),
@@ -303,7 +303,6 @@ impl ::runtime::Model for AccountAnalyticLine {
 impl ::runtime::nested::Projection for AccountAnalyticLine {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("auto_account_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_id"),

@@ -7,21 +7,21 @@
 //! Default order: `sequence asc, id`.
 /// Analytic Plans (`account.analytic.plan`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAnalyticPlan {
     /// Analytic Accounts Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub account_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_count())`.
+    pub account_count: ::runtime::wire::Computed<i64>,
     /// Accounts
     ///
     /// `one2many`, to `account.analytic.account` (inverse `plan_id`).
     pub account_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
     /// All Analytic Accounts Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub all_account_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::all_account_count())`.
+    pub all_account_count: ::runtime::wire::Computed<i64>,
     /// Applicability
     ///
     /// `one2many`, to `account.analytic.applicability` (inverse `analytic_plan_id`).
@@ -30,8 +30,8 @@ pub struct AccountAnalyticPlan {
     >,
     /// Children Plans Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub children_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::children_count())`.
+    pub children_count: ::runtime::wire::Computed<i64>,
     /// Childrens
     ///
     /// `one2many`, to `account.analytic.plan` (inverse `parent_id`).
@@ -84,8 +84,10 @@ pub struct AccountAnalyticPlan {
     pub parent_path: Option<String>,
     /// Root
     ///
-    /// `many2one`, to `account.analytic.plan`, readonly, computed, not stored.
-    pub root_id: Option<::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>>,
+    /// `many2one`, to `account.analytic.plan`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
+    pub root_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticPlan>>,
+    >,
     /// Sequence
     ///
     /// `integer`.
@@ -134,11 +136,11 @@ impl ::runtime::wire::FromRecord for AccountAnalyticPlan {
         let mut record = AccountAnalyticPlan::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.account_count = r.value()?,
+                0 => record.account_count = r.computed()?,
                 1 => record.account_ids = r.value()?,
-                2 => record.all_account_count = r.value()?,
+                2 => record.all_account_count = r.computed()?,
                 3 => record.applicability_ids = r.value()?,
-                4 => record.children_count = r.value()?,
+                4 => record.children_count = r.computed()?,
                 5 => record.children_ids = r.value()?,
                 6 => record.color = r.value()?,
                 7 => record.complete_name = r.nullable()?,
@@ -151,7 +153,7 @@ impl ::runtime::wire::FromRecord for AccountAnalyticPlan {
                 14 => record.name = r.nullable()?,
                 15 => record.parent_id = r.nullable()?,
                 16 => record.parent_path = r.nullable()?,
-                17 => record.root_id = r.nullable()?,
+                17 => record.root_id = r.computed_nullable()?,
                 18 => record.sequence = r.value()?,
                 19 => record.write_date = r.nullable()?,
                 20 => record.write_uid = r.nullable()?,
@@ -164,11 +166,8 @@ impl ::runtime::wire::FromRecord for AccountAnalyticPlan {
 impl ::runtime::Model for AccountAnalyticPlan {
     const MODEL: &'static str = "account.analytic.plan";
     const FIELDS: &'static [&'static str] = &[
-        "account_count",
         "account_ids",
-        "all_account_count",
         "applicability_ids",
-        "children_count",
         "children_ids",
         "color",
         "complete_name",
@@ -181,10 +180,15 @@ impl ::runtime::Model for AccountAnalyticPlan {
         "name",
         "parent_id",
         "parent_path",
-        "root_id",
         "sequence",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "account_count",
+        "all_account_count",
+        "children_count",
+        "root_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_count", "integer"),
@@ -224,7 +228,6 @@ impl ::runtime::nested::Projection for AccountAnalyticPlan {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("root_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Create Automatic Entries (`account.automatic.entry.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAutomaticEntryWizard {
     /// Account Type
@@ -54,17 +54,17 @@ pub struct AccountAutomaticEntryWizard {
     >,
     /// Currency Conversion Helper
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_currency_helper: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_currency_helper())`.
+    pub display_currency_helper: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
     pub display_name: Option<String>,
     /// Expense Accrual Account
     ///
-    /// `many2one`, to `account.account`, computed, not stored.
-    pub expense_accrual_account: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+    /// `many2one`, to `account.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::expense_accrual_account())`.
+    pub expense_accrual_account: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// ID
     ///
@@ -74,16 +74,18 @@ pub struct AccountAutomaticEntryWizard {
     ///
     /// Journal where to create the entry.
     ///
-    /// `many2one`, to `account.journal`, required, computed, not stored.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    /// `many2one`, to `account.journal`, required, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_id())`.
+    pub journal_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    >,
     /// Lock Date Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub lock_date_message: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lock_date_message())`.
+    pub lock_date_message: ::runtime::wire::Computed<Option<String>>,
     /// Move Data
     ///
-    /// `text`, readonly, computed, not stored.
-    pub move_data: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_data())`.
+    pub move_data: ::runtime::wire::Computed<Option<String>>,
     /// Move Line
     ///
     /// `many2many`, to `account.move.line`.
@@ -96,13 +98,13 @@ pub struct AccountAutomaticEntryWizard {
     pub percentage: f64,
     /// Preview Move Data
     ///
-    /// `text`, readonly, computed, not stored.
-    pub preview_move_data: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_move_data())`.
+    pub preview_move_data: ::runtime::wire::Computed<Option<String>>,
     /// Revenue Accrual Account
     ///
-    /// `many2one`, to `account.account`, computed, not stored.
-    pub revenue_accrual_account: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+    /// `many2one`, to `account.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::revenue_accrual_account())`.
+    pub revenue_accrual_account: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// Total Amount
     ///
@@ -163,17 +165,17 @@ impl ::runtime::wire::FromRecord for AccountAutomaticEntryWizard {
                 5 => record.create_uid = r.nullable()?,
                 6 => record.date = r.nullable()?,
                 7 => record.destination_account_id = r.nullable()?,
-                8 => record.display_currency_helper = r.value()?,
+                8 => record.display_currency_helper = r.computed()?,
                 9 => record.display_name = r.nullable()?,
-                10 => record.expense_accrual_account = r.nullable()?,
+                10 => record.expense_accrual_account = r.computed_nullable()?,
                 11 => record.id = r.value()?,
-                12 => record.journal_id = r.nullable()?,
-                13 => record.lock_date_message = r.nullable()?,
-                14 => record.move_data = r.nullable()?,
+                12 => record.journal_id = r.computed_nullable()?,
+                13 => record.lock_date_message = r.computed_nullable()?,
+                14 => record.move_data = r.computed_nullable()?,
                 15 => record.move_line_ids = r.value()?,
                 16 => record.percentage = r.value()?,
-                17 => record.preview_move_data = r.nullable()?,
-                18 => record.revenue_accrual_account = r.nullable()?,
+                17 => record.preview_move_data = r.computed_nullable()?,
+                18 => record.revenue_accrual_account = r.computed_nullable()?,
                 19 => record.total_amount = r.value()?,
                 20 => record.write_date = r.nullable()?,
                 21 => record.write_uid = r.nullable()?,
@@ -194,20 +196,22 @@ impl ::runtime::Model for AccountAutomaticEntryWizard {
         "create_uid",
         "date",
         "destination_account_id",
-        "display_currency_helper",
         "display_name",
-        "expense_accrual_account",
         "id",
-        "journal_id",
-        "lock_date_message",
-        "move_data",
         "move_line_ids",
         "percentage",
-        "preview_move_data",
-        "revenue_accrual_account",
         "total_amount",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "display_currency_helper",
+        "expense_accrual_account",
+        "journal_id",
+        "lock_date_message",
+        "move_data",
+        "preview_move_data",
+        "revenue_accrual_account",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_type", "selection")
@@ -256,9 +260,6 @@ impl ::runtime::nested::Projection for AccountAutomaticEntryWizard {
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("destination_account_id"),
-        ::runtime::nested::Relation::display_name("expense_accrual_account"),
-        ::runtime::nested::Relation::display_name("journal_id"),
-        ::runtime::nested::Relation::display_name("revenue_accrual_account"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

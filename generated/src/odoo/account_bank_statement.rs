@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Bank Statement (`account.bank.statement`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountBankStatement {
     /// Attachments
@@ -44,8 +44,10 @@ pub struct AccountBankStatement {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Date
     ///
     /// `date`, readonly, computed.
@@ -68,8 +70,8 @@ pub struct AccountBankStatement {
     pub is_complete: bool,
     /// Is Valid
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_valid: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_valid())`.
+    pub is_valid: ::runtime::wire::Computed<bool>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, readonly, computed.
@@ -84,8 +86,8 @@ pub struct AccountBankStatement {
     pub name: Option<String>,
     /// Problem Description
     ///
-    /// `text`, readonly, computed, not stored.
-    pub problem_description: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::problem_description())`.
+    pub problem_description: ::runtime::wire::Computed<Option<String>>,
     /// External Reference
     ///
     /// `char`.
@@ -141,17 +143,17 @@ impl ::runtime::wire::FromRecord for AccountBankStatement {
                 4 => record.company_id = r.nullable()?,
                 5 => record.create_date = r.nullable()?,
                 6 => record.create_uid = r.nullable()?,
-                7 => record.currency_id = r.nullable()?,
+                7 => record.currency_id = r.computed_nullable()?,
                 8 => record.date = r.nullable()?,
                 9 => record.display_name = r.nullable()?,
                 10 => record.first_line_index = r.nullable()?,
                 11 => record.id = r.value()?,
                 12 => record.is_complete = r.value()?,
-                13 => record.is_valid = r.value()?,
+                13 => record.is_valid = r.computed()?,
                 14 => record.journal_id = r.nullable()?,
                 15 => record.line_ids = r.value()?,
                 16 => record.name = r.nullable()?,
-                17 => record.problem_description = r.nullable()?,
+                17 => record.problem_description = r.computed_nullable()?,
                 18 => record.reference = r.nullable()?,
                 19 => record.write_date = r.nullable()?,
                 20 => record.write_uid = r.nullable()?,
@@ -171,20 +173,22 @@ impl ::runtime::Model for AccountBankStatement {
         "company_id",
         "create_date",
         "create_uid",
-        "currency_id",
         "date",
         "display_name",
         "first_line_index",
         "id",
         "is_complete",
-        "is_valid",
         "journal_id",
         "line_ids",
         "name",
-        "problem_description",
         "reference",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "currency_id",
+        "is_valid",
+        "problem_description",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")
@@ -224,7 +228,6 @@ impl ::runtime::nested::Projection for AccountBankStatement {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("journal_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

@@ -8,20 +8,20 @@
 //!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `invoice_outstanding_credits_debits_widget`, `invoice_payments_widget`, `invoice_pdf_report_file`, `needed_terms`, `payment_term_details`, `tax_totals`, `ubl_cii_xml_file`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `invoice_outstanding_credits_debits_widget`, `invoice_payments_widget`, `invoice_pdf_report_file`, `needed_terms`, `payment_term_details`, `tax_totals`, `ubl_cii_xml_file`.
 /// Bank Statement Line (`account.bank.statement.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountBankStatementLine {
     /// Abnormal Amount Warning
     ///
-    /// `text`, readonly, related `move_id.abnormal_amount_warning`, not stored.
-    pub abnormal_amount_warning: Option<String>,
+    /// `text`, readonly, related `move_id.abnormal_amount_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_amount_warning())`.
+    pub abnormal_amount_warning: ::runtime::wire::Computed<Option<String>>,
     /// Abnormal Date Warning
     ///
-    /// `text`, readonly, related `move_id.abnormal_date_warning`, not stored.
-    pub abnormal_date_warning: Option<String>,
+    /// `text`, readonly, related `move_id.abnormal_date_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_date_warning())`.
+    pub abnormal_date_warning: ::runtime::wire::Computed<Option<String>>,
     /// Security Token
     ///
     /// `char`, related `move_id.access_token`, not stored.
@@ -30,40 +30,42 @@ pub struct AccountBankStatementLine {
     ///
     /// Customer Portal URL
     ///
-    /// `char`, readonly, related `move_id.access_url`, not stored.
-    pub access_url: Option<String>,
+    /// `char`, readonly, related `move_id.access_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
+    pub access_url: ::runtime::wire::Computed<Option<String>>,
     /// Access warning
     ///
-    /// `text`, readonly, related `move_id.access_warning`, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, related `move_id.access_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Bank Account Number
     ///
     /// `char`.
     pub account_number: Option<String>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, related `move_id.activity_calendar_event_id`, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, related `move_id.activity_calendar_event_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, related `move_id.activity_date_deadline`, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, related `move_id.activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, related `move_id.activity_exception_decoration`, not stored.
+    /// `selection`, readonly, related `move_id.activity_exception_decoration`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, related `move_id.activity_exception_icon`, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, related `move_id.activity_exception_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity`, related `move_id.activity_ids`, not stored, groups `base.group_user`.
@@ -75,30 +77,32 @@ pub struct AccountBankStatementLine {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, related `move_id.activity_state`, not stored, groups `base.group_user`.
+    /// `selection`, readonly, related `move_id.activity_state`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `move_id.activity_summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `move_id.activity_summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `move_id.activity_type_icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `move_id.activity_type_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `move_id.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `move_id.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, related `move_id.activity_user_id`, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, related `move_id.activity_user_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Always Tax Exigible
     ///
     /// `boolean`, related `move_id.always_tax_exigible`, not stored.
@@ -115,8 +119,8 @@ pub struct AccountBankStatementLine {
     pub amount_currency: f64,
     /// Amount paid
     ///
-    /// `monetary`, readonly, related `move_id.amount_paid`, not stored, currency in `currency_id`.
-    pub amount_paid: f64,
+    /// `monetary`, readonly, related `move_id.amount_paid`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_paid())`.
+    pub amount_paid: ::runtime::wire::Computed<f64>,
     /// Residual Amount
     ///
     /// `float`, readonly, computed.
@@ -147,8 +151,8 @@ pub struct AccountBankStatementLine {
     pub amount_total_signed: f64,
     /// Amount total in words
     ///
-    /// `char`, readonly, related `move_id.amount_total_words`, not stored.
-    pub amount_total_words: Option<String>,
+    /// `char`, readonly, related `move_id.amount_total_words`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_total_words())`.
+    pub amount_total_words: ::runtime::wire::Computed<Option<String>>,
     /// Untaxed Amount
     ///
     /// `monetary`, readonly, related `move_id.amount_untaxed`, not stored, currency in `currency_id`.
@@ -171,9 +175,9 @@ pub struct AccountBankStatementLine {
     pub audit_trail_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Authorized Transactions
     ///
-    /// `many2many`, to `payment.transaction`, readonly, related `move_id.authorized_transaction_ids`, not stored.
-    pub authorized_transaction_ids: ::runtime::wire::X2Many<
-        super::rel::PaymentTransaction,
+    /// `many2many`, to `payment.transaction`, readonly, related `move_id.authorized_transaction_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_transaction_ids())`.
+    pub authorized_transaction_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
     >,
     /// Auto-post
     ///
@@ -197,8 +201,10 @@ pub struct AccountBankStatementLine {
     ///
     /// Technical field to get the domain on the bank
     ///
-    /// `many2one`, to `res.partner`, readonly, related `move_id.bank_partner_id`, not stored.
-    pub bank_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, readonly, related `move_id.bank_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_partner_id())`.
+    pub bank_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
@@ -217,8 +223,10 @@ pub struct AccountBankStatementLine {
     pub commercial_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Company Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `move_id.company_currency_id`, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, related `move_id.company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
+    pub company_currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, related `move_id.company_id`.
@@ -227,17 +235,17 @@ pub struct AccountBankStatementLine {
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
     ///
-    /// `selection`, readonly, related `move_id.company_price_include`, not stored.
+    /// `selection`, readonly, related `move_id.company_price_include`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_price_include())`.
     ///
     /// Values: `tax_included` (Tax Included), `tax_excluded` (Tax Excluded).
-    pub company_price_include: Option<CompanyPriceInclude>,
+    pub company_price_include: ::runtime::wire::Computed<Option<CompanyPriceInclude>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -262,24 +270,26 @@ pub struct AccountBankStatementLine {
     ///
     /// Multiplicator depending on the document type, to convert a price into a balance
     ///
-    /// `integer`, readonly, related `move_id.direction_sign`, not stored.
-    pub direction_sign: i64,
+    /// `integer`, readonly, related `move_id.direction_sign`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::direction_sign())`.
+    pub direction_sign: ::runtime::wire::Computed<i64>,
     /// Display Inactive Currency Warning
     ///
-    /// `boolean`, readonly, related `move_id.display_inactive_currency_warning`, not stored.
-    pub display_inactive_currency_warning: bool,
+    /// `boolean`, readonly, related `move_id.display_inactive_currency_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_inactive_currency_warning())`.
+    pub display_inactive_currency_warning: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Display QR-code
     ///
-    /// `boolean`, readonly, related `move_id.display_qr_code`, not stored.
-    pub display_qr_code: bool,
+    /// `boolean`, readonly, related `move_id.display_qr_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_qr_code())`.
+    pub display_qr_code: ::runtime::wire::Computed<bool>,
     /// Duplicated Ref
     ///
-    /// `many2many`, to `account.move`, readonly, related `move_id.duplicated_ref_ids`, not stored.
-    pub duplicated_ref_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    /// `many2many`, to `account.move`, readonly, related `move_id.duplicated_ref_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_ref_ids())`.
+    pub duplicated_ref_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    >,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer.
@@ -296,20 +306,20 @@ pub struct AccountBankStatementLine {
     pub foreign_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
     /// Has Message
     ///
-    /// `boolean`, readonly, related `move_id.has_message`, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, related `move_id.has_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Has Reconciled Entries
     ///
-    /// `boolean`, readonly, related `move_id.has_reconciled_entries`, not stored.
-    pub has_reconciled_entries: bool,
+    /// `boolean`, readonly, related `move_id.has_reconciled_entries`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_reconciled_entries())`.
+    pub has_reconciled_entries: ::runtime::wire::Computed<bool>,
     /// Hide Post Button
     ///
-    /// `boolean`, readonly, related `move_id.hide_post_button`, not stored.
-    pub hide_post_button: bool,
+    /// `boolean`, readonly, related `move_id.hide_post_button`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_post_button())`.
+    pub hide_post_button: ::runtime::wire::Computed<bool>,
     /// Highest Name
     ///
-    /// `char`, readonly, related `move_id.highest_name`, not stored.
-    pub highest_name: Option<String>,
+    /// `char`, readonly, related `move_id.highest_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::highest_name())`.
+    pub highest_name: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -350,12 +360,12 @@ pub struct AccountBankStatementLine {
     pub invoice_date_due: Option<::chrono::NaiveDate>,
     /// Invoice Filter Type Domain
     ///
-    /// `char`, readonly, related `move_id.invoice_filter_type_domain`, not stored.
-    pub invoice_filter_type_domain: Option<String>,
+    /// `char`, readonly, related `move_id.invoice_filter_type_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_filter_type_domain())`.
+    pub invoice_filter_type_domain: ::runtime::wire::Computed<Option<String>>,
     /// Invoice Has Outstanding
     ///
-    /// `boolean`, readonly, related `move_id.invoice_has_outstanding`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub invoice_has_outstanding: bool,
+    /// `boolean`, readonly, related `move_id.invoice_has_outstanding`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_has_outstanding())`.
+    pub invoice_has_outstanding: ::runtime::wire::Computed<bool>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
@@ -386,9 +396,9 @@ pub struct AccountBankStatementLine {
     >,
     /// PDF Attachment
     ///
-    /// `many2one`, to `ir.attachment`, readonly, related `move_id.invoice_pdf_report_id`, not stored.
-    pub invoice_pdf_report_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrAttachment>,
+    /// `many2one`, to `ir.attachment`, readonly, related `move_id.invoice_pdf_report_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_pdf_report_id())`.
+    pub invoice_pdf_report_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
     >,
     /// Source Email
     ///
@@ -402,16 +412,16 @@ pub struct AccountBankStatementLine {
     ///
     /// Auto-complete from a past bill.
     ///
-    /// `many2one`, to `account.move`, related `move_id.invoice_vendor_bill_id`, not stored.
-    pub invoice_vendor_bill_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountMove>,
+    /// `many2one`, to `account.move`, related `move_id.invoice_vendor_bill_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_vendor_bill_id())`.
+    pub invoice_vendor_bill_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
     >,
     /// Is Being Sent
     ///
     /// Is the move being sent asynchronously
     ///
-    /// `boolean`, readonly, related `move_id.is_being_sent`, not stored.
-    pub is_being_sent: bool,
+    /// `boolean`, readonly, related `move_id.is_being_sent`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_being_sent())`.
+    pub is_being_sent: ::runtime::wire::Computed<bool>,
     /// Is Manually Modified
     ///
     /// `boolean`, related `move_id.is_manually_modified`, not stored.
@@ -424,8 +434,8 @@ pub struct AccountBankStatementLine {
     pub is_move_sent: bool,
     /// Is Purchase Matched
     ///
-    /// `boolean`, readonly, related `move_id.is_purchase_matched`, not stored.
-    pub is_purchase_matched: bool,
+    /// `boolean`, readonly, related `move_id.is_purchase_matched`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_purchase_matched())`.
+    pub is_purchase_matched: ::runtime::wire::Computed<bool>,
     /// Is Reconciled
     ///
     /// `boolean`, readonly, computed.
@@ -436,9 +446,9 @@ pub struct AccountBankStatementLine {
     pub is_storno: bool,
     /// Ledger
     ///
-    /// `many2one`, to `account.journal.group`, related `move_id.journal_group_id`, not stored.
-    pub journal_group_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournalGroup>,
+    /// `many2one`, to `account.journal.group`, related `move_id.journal_group_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_group_id())`.
+    pub journal_group_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountJournalGroup>>,
     >,
     /// Journal
     ///
@@ -464,8 +474,8 @@ pub struct AccountBankStatementLine {
     pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, related `move_id.message_attachment_count`, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, related `move_id.message_attachment_count`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers`, related `move_id.message_follower_ids`, not stored, groups `base.group_user`.
@@ -474,28 +484,28 @@ pub struct AccountBankStatementLine {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, related `move_id.message_has_error`, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, related `move_id.message_has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, related `move_id.message_has_error_counter`, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, related `move_id.message_has_error_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, related `move_id.message_has_sms_error`, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, related `move_id.message_has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message`, related `move_id.message_ids`, not stored.
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, related `move_id.message_is_follower`, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, related `move_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`, related `move_id.message_main_attachment_id`, not stored.
@@ -506,28 +516,30 @@ pub struct AccountBankStatementLine {
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, related `move_id.message_needaction`, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, related `move_id.message_needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, related `move_id.message_needaction_counter`, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, related `move_id.message_needaction_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, related `move_id.message_partner_ids`, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, related `move_id.message_partner_ids`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, required, readonly.
     pub move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
     /// Sent
     ///
-    /// `selection`, readonly, related `move_id.move_sent_values`, not stored.
+    /// `selection`, readonly, related `move_id.move_sent_values`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_sent_values())`.
     ///
     /// Values: `sent` (Sent), `not_sent` (Not Sent).
-    pub move_sent_values: Option<MoveSentValues>,
+    pub move_sent_values: ::runtime::wire::Computed<Option<MoveSentValues>>,
     /// Type
     ///
     /// `selection`, required, readonly, related `move_id.move_type`, not stored.
@@ -536,8 +548,10 @@ pub struct AccountBankStatementLine {
     pub move_type: Option<MoveType>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, related `move_id.my_activity_date_deadline`, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, related `move_id.my_activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Number
     ///
     /// `char`, related `move_id.name`, not stored.
@@ -548,16 +562,16 @@ pub struct AccountBankStatementLine {
     pub narration: Option<String>,
     /// Need Cancel Request
     ///
-    /// `boolean`, readonly, related `move_id.need_cancel_request`, not stored.
-    pub need_cancel_request: bool,
+    /// `boolean`, readonly, related `move_id.need_cancel_request`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_cancel_request())`.
+    pub need_cancel_request: ::runtime::wire::Computed<bool>,
     /// Needed Terms Dirty
     ///
-    /// `boolean`, readonly, related `move_id.needed_terms_dirty`, not stored.
-    pub needed_terms_dirty: bool,
+    /// `boolean`, readonly, related `move_id.needed_terms_dirty`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needed_terms_dirty())`.
+    pub needed_terms_dirty: ::runtime::wire::Computed<bool>,
     /// Next Payment Date
     ///
-    /// `date`, readonly, related `move_id.next_payment_date`, not stored.
-    pub next_payment_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, related `move_id.next_payment_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_payment_date())`.
+    pub next_payment_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Payment
     ///
     /// `many2one`, to `account.payment`, related `move_id.origin_payment_id`, not stored.
@@ -570,12 +584,12 @@ pub struct AccountBankStatementLine {
     pub partner_bank_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
     /// Partner Credit
     ///
-    /// `monetary`, readonly, related `move_id.partner_credit`, not stored, currency in `currency_id`.
-    pub partner_credit: f64,
+    /// `monetary`, readonly, related `move_id.partner_credit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit())`.
+    pub partner_credit: ::runtime::wire::Computed<f64>,
     /// Partner Credit Warning
     ///
-    /// `text`, readonly, related `move_id.partner_credit_warning`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub partner_credit_warning: Option<String>,
+    /// `text`, readonly, related `move_id.partner_credit_warning`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
+    pub partner_credit_warning: ::runtime::wire::Computed<Option<String>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
@@ -592,8 +606,8 @@ pub struct AccountBankStatementLine {
     pub partner_shipping_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Payment Count
     ///
-    /// `integer`, readonly, related `move_id.payment_count`, not stored.
-    pub payment_count: i64,
+    /// `integer`, readonly, related `move_id.payment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_count())`.
+    pub payment_count: ::runtime::wire::Computed<i64>,
     /// Auto-generated Payments
     ///
     /// `many2many`, to `account.payment`.
@@ -628,23 +642,25 @@ pub struct AccountBankStatementLine {
     ///
     /// Auto-complete from a past purchase order.
     ///
-    /// `many2one`, to `purchase.order`, related `move_id.purchase_id`, not stored.
-    pub purchase_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    /// `many2one`, to `purchase.order`, related `move_id.purchase_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_id())`.
+    pub purchase_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    >,
     /// Purchase Order Count
     ///
-    /// `integer`, readonly, related `move_id.purchase_order_count`, not stored.
-    pub purchase_order_count: i64,
+    /// `integer`, readonly, related `move_id.purchase_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Purchase Order Name
     ///
-    /// `char`, readonly, related `move_id.purchase_order_name`, not stored.
-    pub purchase_order_name: Option<String>,
+    /// `char`, readonly, related `move_id.purchase_order_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_name())`.
+    pub purchase_order_name: ::runtime::wire::Computed<Option<String>>,
     /// Auto-complete
     ///
     /// Auto-complete from a past bill / purchase order.
     ///
-    /// `many2one`, to `purchase.bill.union`, related `move_id.purchase_vendor_bill_id`, not stored.
-    pub purchase_vendor_bill_id: Option<
-        ::runtime::wire::Many2One<super::rel::PurchaseBillUnion>,
+    /// `many2one`, to `purchase.bill.union`, related `move_id.purchase_vendor_bill_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_vendor_bill_id())`.
+    pub purchase_vendor_bill_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::PurchaseBillUnion>>,
     >,
     /// Payment QR-code
     ///
@@ -654,8 +670,8 @@ pub struct AccountBankStatementLine {
     pub qr_code_method: Option<String>,
     /// Quick Edit Mode
     ///
-    /// `boolean`, readonly, related `move_id.quick_edit_mode`, not stored.
-    pub quick_edit_mode: bool,
+    /// `boolean`, readonly, related `move_id.quick_edit_mode`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quick_edit_mode())`.
+    pub quick_edit_mode: ::runtime::wire::Computed<bool>,
     /// Total (Tax inc.)
     ///
     /// Use this field to encode the total amount of the invoice.
@@ -665,8 +681,8 @@ pub struct AccountBankStatementLine {
     pub quick_edit_total_amount: f64,
     /// Quick Encoding Vals
     ///
-    /// `json`, readonly, related `move_id.quick_encoding_vals`, not stored.
-    pub quick_encoding_vals: Option<::serde_json::Value>,
+    /// `json`, readonly, related `move_id.quick_encoding_vals`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quick_encoding_vals())`.
+    pub quick_encoding_vals: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating`, related `move_id.rating_ids`, not stored, groups `base.group_user`.
@@ -679,8 +695,8 @@ pub struct AccountBankStatementLine {
     ///
     /// If ticked, when an entry is posted, we retroactively hash all moves in the sequence from the entry back to the last hashed entry. The hash can also be performed on demand by the Secure Entries wizard.
     ///
-    /// `boolean`, readonly, related `move_id.restrict_mode_hash_table`, not stored.
-    pub restrict_mode_hash_table: bool,
+    /// `boolean`, readonly, related `move_id.restrict_mode_hash_table`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::restrict_mode_hash_table())`.
+    pub restrict_mode_hash_table: ::runtime::wire::Computed<bool>,
     /// Reversal Move
     ///
     /// `one2many`, to `account.move`, related `move_id.reversal_move_ids`, not stored.
@@ -691,12 +707,12 @@ pub struct AccountBankStatementLine {
     pub reversed_entry_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
     /// Running Balance
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub running_balance: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::running_balance())`.
+    pub running_balance: ::runtime::wire::Computed<f64>,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, related `move_id.sale_order_count`, not stored.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, related `move_id.sale_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Inalterability No Gap Sequence #
     ///
     /// `integer`, readonly, related `move_id.secure_sequence_number`, not stored.
@@ -705,8 +721,8 @@ pub struct AccountBankStatementLine {
     ///
     /// The entry is secured with an inalterable hash.
     ///
-    /// `boolean`, readonly, related `move_id.secured`, not stored.
-    pub secured: bool,
+    /// `boolean`, readonly, related `move_id.secured`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::secured())`.
+    pub secured: ::runtime::wire::Computed<bool>,
     /// Sending Data
     ///
     /// `json`, related `move_id.sending_data`, not stored.
@@ -725,28 +741,28 @@ pub struct AccountBankStatementLine {
     pub sequence_prefix: Option<String>,
     /// Show Delivery Date
     ///
-    /// `boolean`, readonly, related `move_id.show_delivery_date`, not stored.
-    pub show_delivery_date: bool,
+    /// `boolean`, readonly, related `move_id.show_delivery_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_delivery_date())`.
+    pub show_delivery_date: ::runtime::wire::Computed<bool>,
     /// Show Discount Details
     ///
-    /// `boolean`, readonly, related `move_id.show_discount_details`, not stored.
-    pub show_discount_details: bool,
+    /// `boolean`, readonly, related `move_id.show_discount_details`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_discount_details())`.
+    pub show_discount_details: ::runtime::wire::Computed<bool>,
     /// Show Name Warning
     ///
-    /// `boolean`, related `move_id.show_name_warning`, not stored.
-    pub show_name_warning: bool,
+    /// `boolean`, related `move_id.show_name_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_name_warning())`.
+    pub show_name_warning: ::runtime::wire::Computed<bool>,
     /// Show Payment Term Details
     ///
-    /// `boolean`, readonly, related `move_id.show_payment_term_details`, not stored.
-    pub show_payment_term_details: bool,
+    /// `boolean`, readonly, related `move_id.show_payment_term_details`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_payment_term_details())`.
+    pub show_payment_term_details: ::runtime::wire::Computed<bool>,
     /// Show Reset To Draft Button
     ///
-    /// `boolean`, readonly, related `move_id.show_reset_to_draft_button`, not stored.
-    pub show_reset_to_draft_button: bool,
+    /// `boolean`, readonly, related `move_id.show_reset_to_draft_button`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_reset_to_draft_button())`.
+    pub show_reset_to_draft_button: ::runtime::wire::Computed<bool>,
     /// Has Fiscal Position Changed
     ///
-    /// `boolean`, related `move_id.show_update_fpos`, not stored.
-    pub show_update_fpos: bool,
+    /// `boolean`, related `move_id.show_update_fpos`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_fpos())`.
+    pub show_update_fpos: ::runtime::wire::Computed<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
@@ -791,14 +807,14 @@ pub struct AccountBankStatementLine {
     pub statement_name: Option<String>,
     /// Is Valid
     ///
-    /// `boolean`, readonly, related `statement_id.is_valid`, not stored.
-    pub statement_valid: bool,
+    /// `boolean`, readonly, related `statement_id.is_valid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::statement_valid())`.
+    pub statement_valid: ::runtime::wire::Computed<bool>,
     /// Status In Payment
     ///
-    /// `selection`, readonly, related `move_id.status_in_payment`, not stored.
+    /// `selection`, readonly, related `move_id.status_in_payment`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::status_in_payment())`.
     ///
     /// Values: `not_paid` (Not Paid), `in_payment` (In Payment), `paid` (Paid), `partial` (Partially Paid), `reversed` (Reversed), `blocked` (Blocked), `invoicing_legacy` (Invoicing App Legacy), `draft` (Draft), `cancel` (Cancelled).
-    pub status_in_payment: Option<StatusInPayment>,
+    pub status_in_payment: ::runtime::wire::Computed<Option<StatusInPayment>>,
     /// Stock Move
     ///
     /// `many2one`, to `stock.move`, related `move_id.stock_move_id`, not stored.
@@ -811,14 +827,18 @@ pub struct AccountBankStatementLine {
     >,
     /// Suitable Journal
     ///
-    /// `many2many`, to `account.journal`, readonly, related `move_id.suitable_journal_ids`, not stored.
-    pub suitable_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    /// `many2many`, to `account.journal`, readonly, related `move_id.suitable_journal_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_journal_ids())`.
+    pub suitable_journal_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    >,
     /// Tax calculation rounding method
     ///
-    /// `selection`, readonly, related `move_id.tax_calculation_rounding_method`, not stored.
+    /// `selection`, readonly, related `move_id.tax_calculation_rounding_method`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_calculation_rounding_method())`.
     ///
     /// Values: `round_per_line` (Round per Line), `round_globally` (Round Globally).
-    pub tax_calculation_rounding_method: Option<TaxCalculationRoundingMethod>,
+    pub tax_calculation_rounding_method: ::runtime::wire::Computed<
+        Option<TaxCalculationRoundingMethod>,
+    >,
     /// Cash Basis Entries
     ///
     /// The cash basis entries created from the taxes on this entry, when reconciling its lines.
@@ -843,28 +863,30 @@ pub struct AccountBankStatementLine {
     >,
     /// Tax Country Code
     ///
-    /// `char`, readonly, related `move_id.tax_country_code`, not stored.
-    pub tax_country_code: Option<String>,
+    /// `char`, readonly, related `move_id.tax_country_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_code())`.
+    pub tax_country_code: ::runtime::wire::Computed<Option<String>>,
     /// Tax Country
     ///
-    /// `many2one`, to `res.country`, readonly, related `move_id.tax_country_id`, not stored.
-    pub tax_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, readonly, related `move_id.tax_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
+    pub tax_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Tax Lock Date Message
     ///
-    /// `char`, readonly, related `move_id.tax_lock_date_message`, not stored.
-    pub tax_lock_date_message: Option<String>,
+    /// `char`, readonly, related `move_id.tax_lock_date_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_lock_date_message())`.
+    pub tax_lock_date_message: ::runtime::wire::Computed<Option<String>>,
     /// Taxes Legal Notes
     ///
-    /// `html`, readonly, related `move_id.taxes_legal_notes`, not stored.
-    pub taxes_legal_notes: Option<String>,
+    /// `html`, readonly, related `move_id.taxes_legal_notes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::taxes_legal_notes())`.
+    pub taxes_legal_notes: ::runtime::wire::Computed<Option<String>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, related `move_id.team_id`, not stored.
     pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
     /// Transaction Count
     ///
-    /// `integer`, readonly, related `move_id.transaction_count`, not stored.
-    pub transaction_count: i64,
+    /// `integer`, readonly, related `move_id.transaction_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::transaction_count())`.
+    pub transaction_count: ::runtime::wire::Computed<i64>,
     /// Transaction Details
     ///
     /// `json`, readonly.
@@ -879,16 +901,20 @@ pub struct AccountBankStatementLine {
     pub transaction_type: Option<String>,
     /// Type Name
     ///
-    /// `char`, readonly, related `move_id.type_name`, not stored.
-    pub type_name: Option<String>,
+    /// `char`, readonly, related `move_id.type_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::type_name())`.
+    pub type_name: ::runtime::wire::Computed<Option<String>>,
     /// Attachment
     ///
-    /// `many2one`, to `ir.attachment`, readonly, related `move_id.ubl_cii_xml_id`, not stored.
-    pub ubl_cii_xml_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    /// `many2one`, to `ir.attachment`, readonly, related `move_id.ubl_cii_xml_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ubl_cii_xml_id())`.
+    pub ubl_cii_xml_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    >,
     /// User
     ///
-    /// `many2one`, to `res.users`, readonly, related `move_id.user_id`, not stored.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, related `move_id.user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_id())`.
+    pub user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
@@ -897,8 +923,8 @@ pub struct AccountBankStatementLine {
     pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Manufacturing Orders Count
     ///
-    /// `integer`, readonly, related `move_id.wip_production_count`, not stored.
-    pub wip_production_count: i64,
+    /// `integer`, readonly, related `move_id.wip_production_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wip_production_count())`.
+    pub wip_production_count: ::runtime::wire::Computed<i64>,
     /// Relevant WIP MOs
     ///
     /// The MOs that this WIP entry was based on. Expected to be set at time of WIP entry creation.
@@ -1115,26 +1141,26 @@ impl ::runtime::wire::FromRecord for AccountBankStatementLine {
         let mut record = AccountBankStatementLine::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.abnormal_amount_warning = r.nullable()?,
-                1 => record.abnormal_date_warning = r.nullable()?,
+                0 => record.abnormal_amount_warning = r.computed_nullable()?,
+                1 => record.abnormal_date_warning = r.computed_nullable()?,
                 2 => record.access_token = r.nullable()?,
-                3 => record.access_url = r.nullable()?,
-                4 => record.access_warning = r.nullable()?,
+                3 => record.access_url = r.computed_nullable()?,
+                4 => record.access_warning = r.computed_nullable()?,
                 5 => record.account_number = r.nullable()?,
-                6 => record.activity_calendar_event_id = r.nullable()?,
-                7 => record.activity_date_deadline = r.nullable()?,
-                8 => record.activity_exception_decoration = r.nullable()?,
-                9 => record.activity_exception_icon = r.nullable()?,
+                6 => record.activity_calendar_event_id = r.computed_nullable()?,
+                7 => record.activity_date_deadline = r.computed_nullable()?,
+                8 => record.activity_exception_decoration = r.computed_nullable()?,
+                9 => record.activity_exception_icon = r.computed_nullable()?,
                 10 => record.activity_ids = r.value()?,
-                11 => record.activity_state = r.nullable()?,
-                12 => record.activity_summary = r.nullable()?,
-                13 => record.activity_type_icon = r.nullable()?,
-                14 => record.activity_type_id = r.nullable()?,
-                15 => record.activity_user_id = r.nullable()?,
+                11 => record.activity_state = r.computed_nullable()?,
+                12 => record.activity_summary = r.computed_nullable()?,
+                13 => record.activity_type_icon = r.computed_nullable()?,
+                14 => record.activity_type_id = r.computed_nullable()?,
+                15 => record.activity_user_id = r.computed_nullable()?,
                 16 => record.always_tax_exigible = r.value()?,
                 17 => record.amount = r.value()?,
                 18 => record.amount_currency = r.value()?,
-                19 => record.amount_paid = r.value()?,
+                19 => record.amount_paid = r.computed()?,
                 20 => record.amount_residual = r.value()?,
                 21 => record.amount_residual_signed = r.value()?,
                 22 => record.amount_tax = r.value()?,
@@ -1142,40 +1168,40 @@ impl ::runtime::wire::FromRecord for AccountBankStatementLine {
                 24 => record.amount_total = r.value()?,
                 25 => record.amount_total_in_currency_signed = r.value()?,
                 26 => record.amount_total_signed = r.value()?,
-                27 => record.amount_total_words = r.nullable()?,
+                27 => record.amount_total_words = r.computed_nullable()?,
                 28 => record.amount_untaxed = r.value()?,
                 29 => record.amount_untaxed_in_currency_signed = r.value()?,
                 30 => record.amount_untaxed_signed = r.value()?,
                 31 => record.attachment_ids = r.value()?,
                 32 => record.audit_trail_message_ids = r.value()?,
-                33 => record.authorized_transaction_ids = r.value()?,
+                33 => record.authorized_transaction_ids = r.computed()?,
                 34 => record.auto_post = r.nullable()?,
                 35 => record.auto_post_origin_id = r.nullable()?,
                 36 => record.auto_post_until = r.nullable()?,
-                37 => record.bank_partner_id = r.nullable()?,
+                37 => record.bank_partner_id = r.computed_nullable()?,
                 38 => record.campaign_id = r.nullable()?,
                 39 => record.checked = r.value()?,
                 40 => record.commercial_partner_id = r.nullable()?,
-                41 => record.company_currency_id = r.nullable()?,
+                41 => record.company_currency_id = r.computed_nullable()?,
                 42 => record.company_id = r.nullable()?,
-                43 => record.company_price_include = r.nullable()?,
-                44 => record.country_code = r.nullable()?,
+                43 => record.company_price_include = r.computed_nullable()?,
+                44 => record.country_code = r.computed_nullable()?,
                 45 => record.create_date = r.nullable()?,
                 46 => record.create_uid = r.nullable()?,
                 47 => record.currency_id = r.nullable()?,
                 48 => record.date = r.nullable()?,
                 49 => record.delivery_date = r.nullable()?,
-                50 => record.direction_sign = r.value()?,
-                51 => record.display_inactive_currency_warning = r.value()?,
+                50 => record.direction_sign = r.computed()?,
+                51 => record.display_inactive_currency_warning = r.computed()?,
                 52 => record.display_name = r.nullable()?,
-                53 => record.display_qr_code = r.value()?,
-                54 => record.duplicated_ref_ids = r.value()?,
+                53 => record.display_qr_code = r.computed()?,
+                54 => record.duplicated_ref_ids = r.computed()?,
                 55 => record.fiscal_position_id = r.nullable()?,
                 56 => record.foreign_currency_id = r.nullable()?,
-                57 => record.has_message = r.value()?,
-                58 => record.has_reconciled_entries = r.value()?,
-                59 => record.hide_post_button = r.value()?,
-                60 => record.highest_name = r.nullable()?,
+                57 => record.has_message = r.computed()?,
+                58 => record.has_reconciled_entries = r.computed()?,
+                59 => record.hide_post_button = r.computed()?,
+                60 => record.highest_name = r.computed_nullable()?,
                 61 => record.id = r.value()?,
                 62 => record.inalterable_hash = r.nullable()?,
                 63 => record.incoterm_location = r.nullable()?,
@@ -1184,90 +1210,90 @@ impl ::runtime::wire::FromRecord for AccountBankStatementLine {
                 66 => record.invoice_currency_rate = r.value()?,
                 67 => record.invoice_date = r.nullable()?,
                 68 => record.invoice_date_due = r.nullable()?,
-                69 => record.invoice_filter_type_domain = r.nullable()?,
-                70 => record.invoice_has_outstanding = r.value()?,
+                69 => record.invoice_filter_type_domain = r.computed_nullable()?,
+                70 => record.invoice_has_outstanding = r.computed()?,
                 71 => record.invoice_incoterm_id = r.nullable()?,
                 72 => record.invoice_line_ids = r.value()?,
                 73 => record.invoice_origin = r.nullable()?,
                 74 => record.invoice_partner_display_name = r.nullable()?,
                 75 => record.invoice_payment_term_id = r.nullable()?,
-                76 => record.invoice_pdf_report_id = r.nullable()?,
+                76 => record.invoice_pdf_report_id = r.computed_nullable()?,
                 77 => record.invoice_source_email = r.nullable()?,
                 78 => record.invoice_user_id = r.nullable()?,
-                79 => record.invoice_vendor_bill_id = r.nullable()?,
-                80 => record.is_being_sent = r.value()?,
+                79 => record.invoice_vendor_bill_id = r.computed_nullable()?,
+                80 => record.is_being_sent = r.computed()?,
                 81 => record.is_manually_modified = r.value()?,
                 82 => record.is_move_sent = r.value()?,
-                83 => record.is_purchase_matched = r.value()?,
+                83 => record.is_purchase_matched = r.computed()?,
                 84 => record.is_reconciled = r.value()?,
                 85 => record.is_storno = r.value()?,
-                86 => record.journal_group_id = r.nullable()?,
+                86 => record.journal_group_id = r.computed_nullable()?,
                 87 => record.journal_id = r.nullable()?,
                 88 => record.line_ids = r.value()?,
                 89 => record.made_sequence_gap = r.value()?,
                 90 => record.matched_payment_ids = r.value()?,
                 91 => record.medium_id = r.nullable()?,
-                92 => record.message_attachment_count = r.value()?,
+                92 => record.message_attachment_count = r.computed()?,
                 93 => record.message_follower_ids = r.value()?,
-                94 => record.message_has_error = r.value()?,
-                95 => record.message_has_error_counter = r.value()?,
-                96 => record.message_has_sms_error = r.value()?,
+                94 => record.message_has_error = r.computed()?,
+                95 => record.message_has_error_counter = r.computed()?,
+                96 => record.message_has_sms_error = r.computed()?,
                 97 => record.message_ids = r.value()?,
-                98 => record.message_is_follower = r.value()?,
+                98 => record.message_is_follower = r.computed()?,
                 99 => record.message_main_attachment_id = r.nullable()?,
-                100 => record.message_needaction = r.value()?,
-                101 => record.message_needaction_counter = r.value()?,
-                102 => record.message_partner_ids = r.value()?,
+                100 => record.message_needaction = r.computed()?,
+                101 => record.message_needaction_counter = r.computed()?,
+                102 => record.message_partner_ids = r.computed()?,
                 103 => record.move_id = r.nullable()?,
-                104 => record.move_sent_values = r.nullable()?,
+                104 => record.move_sent_values = r.computed_nullable()?,
                 105 => record.move_type = r.nullable()?,
-                106 => record.my_activity_date_deadline = r.nullable()?,
+                106 => record.my_activity_date_deadline = r.computed_nullable()?,
                 107 => record.name = r.nullable()?,
                 108 => record.narration = r.nullable()?,
-                109 => record.need_cancel_request = r.value()?,
-                110 => record.needed_terms_dirty = r.value()?,
-                111 => record.next_payment_date = r.nullable()?,
+                109 => record.need_cancel_request = r.computed()?,
+                110 => record.needed_terms_dirty = r.computed()?,
+                111 => record.next_payment_date = r.computed_nullable()?,
                 112 => record.origin_payment_id = r.nullable()?,
                 113 => record.partner_bank_id = r.nullable()?,
-                114 => record.partner_credit = r.value()?,
-                115 => record.partner_credit_warning = r.nullable()?,
+                114 => record.partner_credit = r.computed()?,
+                115 => record.partner_credit_warning = r.computed_nullable()?,
                 116 => record.partner_id = r.nullable()?,
                 117 => record.partner_name = r.nullable()?,
                 118 => record.partner_shipping_id = r.nullable()?,
-                119 => record.payment_count = r.value()?,
+                119 => record.payment_count = r.computed()?,
                 120 => record.payment_ids = r.value()?,
                 121 => record.payment_ref = r.nullable()?,
                 122 => record.payment_reference = r.nullable()?,
                 123 => record.payment_state = r.nullable()?,
                 124 => record.posted_before = r.value()?,
                 125 => record.preferred_payment_method_line_id = r.nullable()?,
-                126 => record.purchase_id = r.nullable()?,
-                127 => record.purchase_order_count = r.value()?,
-                128 => record.purchase_order_name = r.nullable()?,
-                129 => record.purchase_vendor_bill_id = r.nullable()?,
+                126 => record.purchase_id = r.computed_nullable()?,
+                127 => record.purchase_order_count = r.computed()?,
+                128 => record.purchase_order_name = r.computed_nullable()?,
+                129 => record.purchase_vendor_bill_id = r.computed_nullable()?,
                 130 => record.qr_code_method = r.nullable()?,
-                131 => record.quick_edit_mode = r.value()?,
+                131 => record.quick_edit_mode = r.computed()?,
                 132 => record.quick_edit_total_amount = r.value()?,
-                133 => record.quick_encoding_vals = r.nullable()?,
+                133 => record.quick_encoding_vals = r.computed_nullable()?,
                 134 => record.rating_ids = r.value()?,
                 135 => record.r#ref = r.nullable()?,
-                136 => record.restrict_mode_hash_table = r.value()?,
+                136 => record.restrict_mode_hash_table = r.computed()?,
                 137 => record.reversal_move_ids = r.value()?,
                 138 => record.reversed_entry_id = r.nullable()?,
-                139 => record.running_balance = r.value()?,
-                140 => record.sale_order_count = r.value()?,
+                139 => record.running_balance = r.computed()?,
+                140 => record.sale_order_count = r.computed()?,
                 141 => record.secure_sequence_number = r.value()?,
-                142 => record.secured = r.value()?,
+                142 => record.secured = r.computed()?,
                 143 => record.sending_data = r.nullable()?,
                 144 => record.sequence = r.value()?,
                 145 => record.sequence_number = r.value()?,
                 146 => record.sequence_prefix = r.nullable()?,
-                147 => record.show_delivery_date = r.value()?,
-                148 => record.show_discount_details = r.value()?,
-                149 => record.show_name_warning = r.value()?,
-                150 => record.show_payment_term_details = r.value()?,
-                151 => record.show_reset_to_draft_button = r.value()?,
-                152 => record.show_update_fpos = r.value()?,
+                147 => record.show_delivery_date = r.computed()?,
+                148 => record.show_discount_details = r.computed()?,
+                149 => record.show_name_warning = r.computed()?,
+                150 => record.show_payment_term_details = r.computed()?,
+                151 => record.show_reset_to_draft_button = r.computed()?,
+                152 => record.show_update_fpos = r.computed()?,
                 153 => record.source_id = r.nullable()?,
                 154 => record.state = r.nullable()?,
                 155 => record.statement_balance_end_real = r.value()?,
@@ -1276,29 +1302,29 @@ impl ::runtime::wire::FromRecord for AccountBankStatementLine {
                 158 => record.statement_line_id = r.nullable()?,
                 159 => record.statement_line_ids = r.value()?,
                 160 => record.statement_name = r.nullable()?,
-                161 => record.statement_valid = r.value()?,
-                162 => record.status_in_payment = r.nullable()?,
+                161 => record.statement_valid = r.computed()?,
+                162 => record.status_in_payment = r.computed_nullable()?,
                 163 => record.stock_move_id = r.nullable()?,
                 164 => record.stock_valuation_layer_ids = r.value()?,
-                165 => record.suitable_journal_ids = r.value()?,
-                166 => record.tax_calculation_rounding_method = r.nullable()?,
+                165 => record.suitable_journal_ids = r.computed()?,
+                166 => record.tax_calculation_rounding_method = r.computed_nullable()?,
                 167 => record.tax_cash_basis_created_move_ids = r.value()?,
                 168 => record.tax_cash_basis_origin_move_id = r.nullable()?,
                 169 => record.tax_cash_basis_rec_id = r.nullable()?,
-                170 => record.tax_country_code = r.nullable()?,
-                171 => record.tax_country_id = r.nullable()?,
-                172 => record.tax_lock_date_message = r.nullable()?,
-                173 => record.taxes_legal_notes = r.nullable()?,
+                170 => record.tax_country_code = r.computed_nullable()?,
+                171 => record.tax_country_id = r.computed_nullable()?,
+                172 => record.tax_lock_date_message = r.computed_nullable()?,
+                173 => record.taxes_legal_notes = r.computed_nullable()?,
                 174 => record.team_id = r.nullable()?,
-                175 => record.transaction_count = r.value()?,
+                175 => record.transaction_count = r.computed()?,
                 176 => record.transaction_details = r.nullable()?,
                 177 => record.transaction_ids = r.value()?,
                 178 => record.transaction_type = r.nullable()?,
-                179 => record.type_name = r.nullable()?,
-                180 => record.ubl_cii_xml_id = r.nullable()?,
-                181 => record.user_id = r.nullable()?,
+                179 => record.type_name = r.computed_nullable()?,
+                180 => record.ubl_cii_xml_id = r.computed_nullable()?,
+                181 => record.user_id = r.computed_nullable()?,
                 182 => record.website_message_ids = r.value()?,
-                183 => record.wip_production_count = r.value()?,
+                183 => record.wip_production_count = r.computed()?,
                 184 => record.wip_production_ids = r.value()?,
                 185 => record.write_date = r.nullable()?,
                 186 => record.write_uid = r.nullable()?,
@@ -1311,26 +1337,12 @@ impl ::runtime::wire::FromRecord for AccountBankStatementLine {
 impl ::runtime::Model for AccountBankStatementLine {
     const MODEL: &'static str = "account.bank.statement.line";
     const FIELDS: &'static [&'static str] = &[
-        "abnormal_amount_warning",
-        "abnormal_date_warning",
         "access_token",
-        "access_url",
-        "access_warning",
         "account_number",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "always_tax_exigible",
         "amount",
         "amount_currency",
-        "amount_paid",
         "amount_residual",
         "amount_residual_signed",
         "amount_tax",
@@ -1338,40 +1350,26 @@ impl ::runtime::Model for AccountBankStatementLine {
         "amount_total",
         "amount_total_in_currency_signed",
         "amount_total_signed",
-        "amount_total_words",
         "amount_untaxed",
         "amount_untaxed_in_currency_signed",
         "amount_untaxed_signed",
         "attachment_ids",
         "audit_trail_message_ids",
-        "authorized_transaction_ids",
         "auto_post",
         "auto_post_origin_id",
         "auto_post_until",
-        "bank_partner_id",
         "campaign_id",
         "checked",
         "commercial_partner_id",
-        "company_currency_id",
         "company_id",
-        "company_price_include",
-        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
         "date",
         "delivery_date",
-        "direction_sign",
-        "display_inactive_currency_warning",
         "display_name",
-        "display_qr_code",
-        "duplicated_ref_ids",
         "fiscal_position_id",
         "foreign_currency_id",
-        "has_message",
-        "has_reconciled_entries",
-        "hide_post_button",
-        "highest_name",
         "id",
         "inalterable_hash",
         "incoterm_location",
@@ -1380,90 +1378,51 @@ impl ::runtime::Model for AccountBankStatementLine {
         "invoice_currency_rate",
         "invoice_date",
         "invoice_date_due",
-        "invoice_filter_type_domain",
-        "invoice_has_outstanding",
         "invoice_incoterm_id",
         "invoice_line_ids",
         "invoice_origin",
         "invoice_partner_display_name",
         "invoice_payment_term_id",
-        "invoice_pdf_report_id",
         "invoice_source_email",
         "invoice_user_id",
-        "invoice_vendor_bill_id",
-        "is_being_sent",
         "is_manually_modified",
         "is_move_sent",
-        "is_purchase_matched",
         "is_reconciled",
         "is_storno",
-        "journal_group_id",
         "journal_id",
         "line_ids",
         "made_sequence_gap",
         "matched_payment_ids",
         "medium_id",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
         "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "move_id",
-        "move_sent_values",
         "move_type",
-        "my_activity_date_deadline",
         "name",
         "narration",
-        "need_cancel_request",
-        "needed_terms_dirty",
-        "next_payment_date",
         "origin_payment_id",
         "partner_bank_id",
-        "partner_credit",
-        "partner_credit_warning",
         "partner_id",
         "partner_name",
         "partner_shipping_id",
-        "payment_count",
         "payment_ids",
         "payment_ref",
         "payment_reference",
         "payment_state",
         "posted_before",
         "preferred_payment_method_line_id",
-        "purchase_id",
-        "purchase_order_count",
-        "purchase_order_name",
-        "purchase_vendor_bill_id",
         "qr_code_method",
-        "quick_edit_mode",
         "quick_edit_total_amount",
-        "quick_encoding_vals",
         "rating_ids",
         "ref",
-        "restrict_mode_hash_table",
         "reversal_move_ids",
         "reversed_entry_id",
-        "running_balance",
-        "sale_order_count",
         "secure_sequence_number",
-        "secured",
         "sending_data",
         "sequence",
         "sequence_number",
         "sequence_prefix",
-        "show_delivery_date",
-        "show_discount_details",
-        "show_name_warning",
-        "show_payment_term_details",
-        "show_reset_to_draft_button",
-        "show_update_fpos",
         "source_id",
         "state",
         "statement_balance_end_real",
@@ -1472,32 +1431,101 @@ impl ::runtime::Model for AccountBankStatementLine {
         "statement_line_id",
         "statement_line_ids",
         "statement_name",
-        "statement_valid",
-        "status_in_payment",
         "stock_move_id",
         "stock_valuation_layer_ids",
-        "suitable_journal_ids",
-        "tax_calculation_rounding_method",
         "tax_cash_basis_created_move_ids",
         "tax_cash_basis_origin_move_id",
         "tax_cash_basis_rec_id",
+        "team_id",
+        "transaction_details",
+        "transaction_ids",
+        "transaction_type",
+        "website_message_ids",
+        "wip_production_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "abnormal_amount_warning",
+        "abnormal_date_warning",
+        "access_url",
+        "access_warning",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "amount_paid",
+        "amount_total_words",
+        "authorized_transaction_ids",
+        "bank_partner_id",
+        "company_currency_id",
+        "company_price_include",
+        "country_code",
+        "direction_sign",
+        "display_inactive_currency_warning",
+        "display_qr_code",
+        "duplicated_ref_ids",
+        "has_message",
+        "has_reconciled_entries",
+        "hide_post_button",
+        "highest_name",
+        "invoice_filter_type_domain",
+        "invoice_has_outstanding",
+        "invoice_pdf_report_id",
+        "invoice_vendor_bill_id",
+        "is_being_sent",
+        "is_purchase_matched",
+        "journal_group_id",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "move_sent_values",
+        "my_activity_date_deadline",
+        "need_cancel_request",
+        "needed_terms_dirty",
+        "next_payment_date",
+        "partner_credit",
+        "partner_credit_warning",
+        "payment_count",
+        "purchase_id",
+        "purchase_order_count",
+        "purchase_order_name",
+        "purchase_vendor_bill_id",
+        "quick_edit_mode",
+        "quick_encoding_vals",
+        "restrict_mode_hash_table",
+        "running_balance",
+        "sale_order_count",
+        "secured",
+        "show_delivery_date",
+        "show_discount_details",
+        "show_name_warning",
+        "show_payment_term_details",
+        "show_reset_to_draft_button",
+        "show_update_fpos",
+        "statement_valid",
+        "status_in_payment",
+        "suitable_journal_ids",
+        "tax_calculation_rounding_method",
         "tax_country_code",
         "tax_country_id",
         "tax_lock_date_message",
         "taxes_legal_notes",
-        "team_id",
         "transaction_count",
-        "transaction_details",
-        "transaction_ids",
-        "transaction_type",
         "type_name",
         "ubl_cii_xml_id",
         "user_id",
-        "website_message_ids",
         "wip_production_count",
-        "wip_production_ids",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("abnormal_amount_warning", "text"),
@@ -1819,14 +1847,9 @@ impl ::runtime::Model for AccountBankStatementLine {
 }
 impl ::runtime::nested::Projection for AccountBankStatementLine {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("auto_post_origin_id"),
-        ::runtime::nested::Relation::display_name("bank_partner_id"),
         ::runtime::nested::Relation::display_name("campaign_id"),
         ::runtime::nested::Relation::display_name("commercial_partner_id"),
-        ::runtime::nested::Relation::display_name("company_currency_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_id"),
@@ -1835,10 +1858,7 @@ impl ::runtime::nested::Projection for AccountBankStatementLine {
         ::runtime::nested::Relation::display_name("invoice_cash_rounding_id"),
         ::runtime::nested::Relation::display_name("invoice_incoterm_id"),
         ::runtime::nested::Relation::display_name("invoice_payment_term_id"),
-        ::runtime::nested::Relation::display_name("invoice_pdf_report_id"),
         ::runtime::nested::Relation::display_name("invoice_user_id"),
-        ::runtime::nested::Relation::display_name("invoice_vendor_bill_id"),
-        ::runtime::nested::Relation::display_name("journal_group_id"),
         ::runtime::nested::Relation::display_name("journal_id"),
         ::runtime::nested::Relation::display_name("medium_id"),
         ::runtime::nested::Relation::display_name("message_main_attachment_id"),
@@ -1848,8 +1868,6 @@ impl ::runtime::nested::Projection for AccountBankStatementLine {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("partner_shipping_id"),
         ::runtime::nested::Relation::display_name("preferred_payment_method_line_id"),
-        ::runtime::nested::Relation::display_name("purchase_id"),
-        ::runtime::nested::Relation::display_name("purchase_vendor_bill_id"),
         ::runtime::nested::Relation::display_name("reversed_entry_id"),
         ::runtime::nested::Relation::display_name("source_id"),
         ::runtime::nested::Relation::display_name("statement_id"),
@@ -1857,10 +1875,7 @@ impl ::runtime::nested::Projection for AccountBankStatementLine {
         ::runtime::nested::Relation::display_name("stock_move_id"),
         ::runtime::nested::Relation::display_name("tax_cash_basis_origin_move_id"),
         ::runtime::nested::Relation::display_name("tax_cash_basis_rec_id"),
-        ::runtime::nested::Relation::display_name("tax_country_id"),
         ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("ubl_cii_xml_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
@@ -3759,10 +3774,10 @@ pub mod fields {
     }
     /// Invoice Outstanding Credits Debits Widget (`invoice_outstanding_credits_debits_widget`, `binary`).
     #[inline]
-    pub const fn invoice_outstanding_credits_debits_widget() -> ::runtime::fields::AnyField<
+    pub const fn invoice_outstanding_credits_debits_widget() -> ::runtime::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("invoice_outstanding_credits_debits_widget")
+        ::runtime::fields::BinaryField::new("invoice_outstanding_credits_debits_widget")
     }
     /// Invoice Partner Display Name (`invoice_partner_display_name`, `char`).
     #[inline]
@@ -3781,17 +3796,17 @@ pub mod fields {
     }
     /// Invoice Payments Widget (`invoice_payments_widget`, `binary`).
     #[inline]
-    pub const fn invoice_payments_widget() -> ::runtime::fields::AnyField<
+    pub const fn invoice_payments_widget() -> ::runtime::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("invoice_payments_widget")
+        ::runtime::fields::BinaryField::new("invoice_payments_widget")
     }
     /// PDF File (`invoice_pdf_report_file`, `binary`).
     #[inline]
-    pub const fn invoice_pdf_report_file() -> ::runtime::fields::AnyField<
+    pub const fn invoice_pdf_report_file() -> ::runtime::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("invoice_pdf_report_file")
+        ::runtime::fields::BinaryField::new("invoice_pdf_report_file")
     }
     /// PDF Attachment (`invoice_pdf_report_id`, `many2one`).
     #[inline]
@@ -4052,10 +4067,10 @@ pub mod fields {
     }
     /// Needed Terms (`needed_terms`, `binary`).
     #[inline]
-    pub const fn needed_terms() -> ::runtime::fields::AnyField<
+    pub const fn needed_terms() -> ::runtime::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("needed_terms")
+        ::runtime::fields::BinaryField::new("needed_terms")
     }
     /// Needed Terms Dirty (`needed_terms_dirty`, `boolean`).
     #[inline]
@@ -4166,10 +4181,10 @@ pub mod fields {
     }
     /// Payment Term Details (`payment_term_details`, `binary`).
     #[inline]
-    pub const fn payment_term_details() -> ::runtime::fields::AnyField<
+    pub const fn payment_term_details() -> ::runtime::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("payment_term_details")
+        ::runtime::fields::BinaryField::new("payment_term_details")
     }
     /// Posted Before (`posted_before`, `boolean`).
     #[inline]
@@ -4544,10 +4559,10 @@ pub mod fields {
     }
     /// Invoice Totals (`tax_totals`, `binary`).
     #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::AnyField<
+    pub const fn tax_totals() -> ::runtime::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("tax_totals")
+        ::runtime::fields::BinaryField::new("tax_totals")
     }
     /// Taxes Legal Notes (`taxes_legal_notes`, `html`).
     #[inline]
@@ -4603,10 +4618,10 @@ pub mod fields {
     }
     /// UBL/CII File (`ubl_cii_xml_file`, `binary`).
     #[inline]
-    pub const fn ubl_cii_xml_file() -> ::runtime::fields::AnyField<
+    pub const fn ubl_cii_xml_file() -> ::runtime::fields::BinaryField<
         super::AccountBankStatementLine,
     > {
-        ::runtime::fields::AnyField::new("ubl_cii_xml_file")
+        ::runtime::fields::BinaryField::new("ubl_cii_xml_file")
     }
     /// Attachment (`ubl_cii_xml_id`, `many2one`).
     #[inline]

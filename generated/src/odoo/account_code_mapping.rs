@@ -9,21 +9,25 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Mapping of account codes per company (`account.code.mapping`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountCodeMapping {
     /// Account
     ///
-    /// `many2one`, to `account.account`, readonly, not stored.
-    pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    /// `many2one`, to `account.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_id())`.
+    pub account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
+    >,
     /// Code
     ///
-    /// `char`, computed, not stored.
-    pub code: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
+    pub code: ::runtime::wire::Computed<Option<String>>,
     /// Company
     ///
-    /// `many2one`, to `res.company`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    /// `many2one`, to `res.company`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
+    pub company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -52,9 +56,9 @@ impl ::runtime::wire::FromRecord for AccountCodeMapping {
         let mut record = AccountCodeMapping::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.account_id = r.nullable()?,
-                1 => record.code = r.nullable()?,
-                2 => record.company_id = r.nullable()?,
+                0 => record.account_id = r.computed_nullable()?,
+                1 => record.code = r.computed_nullable()?,
+                2 => record.company_id = r.computed_nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
                 _ => {}
@@ -65,13 +69,8 @@ impl ::runtime::wire::FromRecord for AccountCodeMapping {
 }
 impl ::runtime::Model for AccountCodeMapping {
     const MODEL: &'static str = "account.code.mapping";
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "code",
-        "company_id",
-        "display_name",
-        "id",
-    ];
+    const FIELDS: &'static [&'static str] = &["display_name", "id"];
+    const COMPUTED: &'static [&'static str] = &["account_id", "code", "company_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
@@ -86,10 +85,7 @@ impl ::runtime::Model for AccountCodeMapping {
     }
 }
 impl ::runtime::nested::Projection for AccountCodeMapping {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
-    ];
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
 }
 impl super::mixins::BaseModel for AccountCodeMapping {
     type Update = AccountCodeMappingUpdate;

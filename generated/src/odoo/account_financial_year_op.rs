@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Opening Balance of Financial Year (`account.financial.year.op`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountFinancialYearOp {
     /// Company
@@ -56,8 +56,8 @@ pub struct AccountFinancialYearOp {
     pub opening_date: Option<::chrono::NaiveDate>,
     /// Opening Move Posted
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub opening_move_posted: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_move_posted())`.
+    pub opening_move_posted: ::runtime::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -100,7 +100,7 @@ impl ::runtime::wire::FromRecord for AccountFinancialYearOp {
                 5 => record.fiscalyear_last_month = r.nullable()?,
                 6 => record.id = r.value()?,
                 7 => record.opening_date = r.nullable()?,
-                8 => record.opening_move_posted = r.value()?,
+                8 => record.opening_move_posted = r.computed()?,
                 9 => record.write_date = r.nullable()?,
                 10 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -120,10 +120,10 @@ impl ::runtime::Model for AccountFinancialYearOp {
         "fiscalyear_last_month",
         "id",
         "opening_date",
-        "opening_move_posted",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["opening_move_posted"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")

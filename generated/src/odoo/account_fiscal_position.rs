@@ -8,10 +8,10 @@
 //!
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `account_map`, `tax_map`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `account_map`, `tax_map`.
 /// Fiscal Position (`account.fiscal.position`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountFiscalPosition {
     /// Account Mapping
@@ -69,8 +69,8 @@ pub struct AccountFiscalPosition {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_country_id.code`, not stored.
-    pub fiscal_country_codes: Option<String>,
+    /// `char`, readonly, related `company_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
+    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
     /// Foreign Tax ID
     ///
     /// The tax ID of your company in the region mapped by this fiscal position.
@@ -79,10 +79,10 @@ pub struct AccountFiscalPosition {
     pub foreign_vat: Option<String>,
     /// Foreign Vat Header Mode
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::foreign_vat_header_mode())`.
     ///
     /// Values: `templates_found` (Templates Found), `no_template` (No Template).
-    pub foreign_vat_header_mode: Option<ForeignVatHeaderMode>,
+    pub foreign_vat_header_mode: ::runtime::wire::Computed<Option<ForeignVatHeaderMode>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -107,8 +107,8 @@ pub struct AccountFiscalPosition {
     pub state_ids: ::runtime::wire::X2Many<super::rel::ResCountryState>,
     /// States Count
     ///
-    /// `integer`, readonly, not stored.
-    pub states_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::states_count())`.
+    pub states_count: ::runtime::wire::Computed<i64>,
     /// Tax Mapping
     ///
     /// `one2many`, to `account.fiscal.position.tax` (inverse `position_id`).
@@ -185,15 +185,15 @@ impl ::runtime::wire::FromRecord for AccountFiscalPosition {
                 7 => record.create_date = r.nullable()?,
                 8 => record.create_uid = r.nullable()?,
                 9 => record.display_name = r.nullable()?,
-                10 => record.fiscal_country_codes = r.nullable()?,
+                10 => record.fiscal_country_codes = r.computed_nullable()?,
                 11 => record.foreign_vat = r.nullable()?,
-                12 => record.foreign_vat_header_mode = r.nullable()?,
+                12 => record.foreign_vat_header_mode = r.computed_nullable()?,
                 13 => record.id = r.value()?,
                 14 => record.name = r.nullable()?,
                 15 => record.note = r.nullable()?,
                 16 => record.sequence = r.value()?,
                 17 => record.state_ids = r.value()?,
-                18 => record.states_count = r.value()?,
+                18 => record.states_count = r.computed()?,
                 19 => record.tax_ids = r.value()?,
                 20 => record.vat_required = r.value()?,
                 21 => record.write_date = r.nullable()?,
@@ -219,21 +219,23 @@ impl ::runtime::Model for AccountFiscalPosition {
         "create_date",
         "create_uid",
         "display_name",
-        "fiscal_country_codes",
         "foreign_vat",
-        "foreign_vat_header_mode",
         "id",
         "name",
         "note",
         "sequence",
         "state_ids",
-        "states_count",
         "tax_ids",
         "vat_required",
         "write_date",
         "write_uid",
         "zip_from",
         "zip_to",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "fiscal_country_codes",
+        "foreign_vat_header_mode",
+        "states_count",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_ids", "one2many")
@@ -660,10 +662,10 @@ pub mod fields {
     }
     /// Account Map (`account_map`, `binary`).
     #[inline]
-    pub const fn account_map() -> ::runtime::fields::AnyField<
+    pub const fn account_map() -> ::runtime::fields::BinaryField<
         super::AccountFiscalPosition,
     > {
-        ::runtime::fields::AnyField::new("account_map")
+        ::runtime::fields::BinaryField::new("account_map")
     }
     /// Active (`active`, `boolean`).
     #[inline]
@@ -803,8 +805,10 @@ pub mod fields {
     }
     /// Tax Map (`tax_map`, `binary`).
     #[inline]
-    pub const fn tax_map() -> ::runtime::fields::AnyField<super::AccountFiscalPosition> {
-        ::runtime::fields::AnyField::new("tax_map")
+    pub const fn tax_map() -> ::runtime::fields::BinaryField<
+        super::AccountFiscalPosition,
+    > {
+        ::runtime::fields::BinaryField::new("tax_map")
     }
     /// VAT required (`vat_required`, `boolean`).
     #[inline]

@@ -9,7 +9,7 @@
 //! 52 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 31 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread), [`PortalMixin`](super::mixins::PortalMixin) (in the prelude).
 /// Journal (`account.journal`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountJournal {
     /// Security Token
@@ -20,20 +20,20 @@ pub struct AccountJournal {
     ///
     /// Customer Portal URL
     ///
-    /// `char`, readonly, not stored.
-    pub access_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
+    pub access_url: ::runtime::wire::Computed<Option<String>>,
     /// Access warning
     ///
-    /// `text`, readonly, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Allowed accounts
     ///
     /// `many2many`, to `account.account`.
     pub account_control_ids: ::runtime::wire::X2Many<super::rel::AccountAccount>,
     /// Accounting Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub accounting_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accounting_date())`.
+    pub accounting_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Active
     ///
     /// Set active to false to hide the Journal without removing it.
@@ -42,28 +42,30 @@ pub struct AccountJournal {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -75,30 +77,32 @@ pub struct AccountJournal {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Default Values
     ///
     /// A Python dictionary that will be evaluated to provide default values when creating new records for this alias.
@@ -109,16 +113,16 @@ pub struct AccountJournal {
     ///
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
-    /// `char`, readonly, related `alias_id.alias_domain`, not stored.
-    pub alias_domain: Option<String>,
+    /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
+    pub alias_domain: ::runtime::wire::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
     pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
     /// Email Alias
     ///
-    /// `char`, readonly, computed, not stored.
-    pub alias_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
+    pub alias_email: ::runtime::wire::Computed<Option<String>>,
     /// Alias
     ///
     /// Send one separate email for each invoice.
@@ -141,9 +145,9 @@ pub struct AccountJournal {
     pub autocheck_on_post: bool,
     /// Available Payment Method
     ///
-    /// `many2many`, to `account.payment.method`, readonly, computed, not stored.
-    pub available_payment_method_ids: ::runtime::wire::X2Many<
-        super::rel::AccountPaymentMethod,
+    /// `many2many`, to `account.payment.method`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_ids())`.
+    pub available_payment_method_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountPaymentMethod>,
     >,
     /// Account Number
     ///
@@ -190,8 +194,8 @@ pub struct AccountJournal {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -208,8 +212,8 @@ pub struct AccountJournal {
     pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
     /// Current Statement Balance
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub current_statement_balance: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_statement_balance())`.
+    pub current_statement_balance: ::runtime::wire::Computed<f64>,
     /// Default Account
     ///
     /// `many2one`, to `account.account`.
@@ -218,44 +222,44 @@ pub struct AccountJournal {
     >,
     /// Default Account Type
     ///
-    /// `char`, readonly, computed, not stored.
-    pub default_account_type: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_account_type())`.
+    pub default_account_type: ::runtime::wire::Computed<Option<String>>,
     /// Display Alias Fields
     ///
-    /// `boolean`, readonly, not stored.
-    pub display_alias_fields: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_alias_fields())`.
+    pub display_alias_fields: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Entries Count
     ///
-    /// `integer`, readonly, not stored.
-    pub entries_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::entries_count())`.
+    pub entries_count: ::runtime::wire::Computed<i64>,
     /// Has Entries
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_entries: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_entries())`.
+    pub has_entries: ::runtime::wire::Computed<bool>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Has Posted Entries
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_posted_entries: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_posted_entries())`.
+    pub has_posted_entries: ::runtime::wire::Computed<bool>,
     /// Has Sequence Holes
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_sequence_holes: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sequence_holes())`.
+    pub has_sequence_holes: ::runtime::wire::Computed<bool>,
     /// Has Statement Lines
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_statement_lines: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_statement_lines())`.
+    pub has_statement_lines: ::runtime::wire::Computed<bool>,
     /// Unhashed Entries
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_unhashed_entries: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_unhashed_entries())`.
+    pub has_unhashed_entries: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -293,21 +297,21 @@ pub struct AccountJournal {
     pub journal_group_ids: ::runtime::wire::X2Many<super::rel::AccountJournalGroup>,
     /// Json Activity Data
     ///
-    /// `text`, readonly, not stored.
-    pub json_activity_data: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_activity_data())`.
+    pub json_activity_data: ::runtime::wire::Computed<Option<String>>,
     /// Kanban Dashboard
     ///
-    /// `text`, readonly, not stored.
-    pub kanban_dashboard: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard())`.
+    pub kanban_dashboard: ::runtime::wire::Computed<Option<String>>,
     /// Kanban Dashboard Graph
     ///
-    /// `text`, readonly, computed, not stored.
-    pub kanban_dashboard_graph: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard_graph())`.
+    pub kanban_dashboard_graph: ::runtime::wire::Computed<Option<String>>,
     /// Last Statement
     ///
-    /// `many2one`, to `account.bank.statement`, readonly, not stored.
-    pub last_statement_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountBankStatement>,
+    /// `many2one`, to `account.bank.statement`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_statement_id())`.
+    pub last_statement_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountBankStatement>>,
     >,
     /// Loss Account
     ///
@@ -317,8 +321,8 @@ pub struct AccountJournal {
     pub loss_account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -327,48 +331,52 @@ pub struct AccountJournal {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Journal Name
     ///
     /// `char`, required.
@@ -413,8 +421,8 @@ pub struct AccountJournal {
     pub restrict_mode_hash_table: bool,
     /// Selected Payment Method Codes
     ///
-    /// `char`, readonly, computed, not stored.
-    pub selected_payment_method_codes: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selected_payment_method_codes())`.
+    pub selected_payment_method_codes: ::runtime::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// Used to order Journals in the dashboard view
@@ -570,29 +578,29 @@ impl ::runtime::wire::FromRecord for AccountJournal {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.access_token = r.nullable()?,
-                1 => record.access_url = r.nullable()?,
-                2 => record.access_warning = r.nullable()?,
+                1 => record.access_url = r.computed_nullable()?,
+                2 => record.access_warning = r.computed_nullable()?,
                 3 => record.account_control_ids = r.value()?,
-                4 => record.accounting_date = r.nullable()?,
+                4 => record.accounting_date = r.computed_nullable()?,
                 5 => record.active = r.value()?,
-                6 => record.activity_calendar_event_id = r.nullable()?,
-                7 => record.activity_date_deadline = r.nullable()?,
-                8 => record.activity_exception_decoration = r.nullable()?,
-                9 => record.activity_exception_icon = r.nullable()?,
+                6 => record.activity_calendar_event_id = r.computed_nullable()?,
+                7 => record.activity_date_deadline = r.computed_nullable()?,
+                8 => record.activity_exception_decoration = r.computed_nullable()?,
+                9 => record.activity_exception_icon = r.computed_nullable()?,
                 10 => record.activity_ids = r.value()?,
-                11 => record.activity_state = r.nullable()?,
-                12 => record.activity_summary = r.nullable()?,
-                13 => record.activity_type_icon = r.nullable()?,
-                14 => record.activity_type_id = r.nullable()?,
-                15 => record.activity_user_id = r.nullable()?,
+                11 => record.activity_state = r.computed_nullable()?,
+                12 => record.activity_summary = r.computed_nullable()?,
+                13 => record.activity_type_icon = r.computed_nullable()?,
+                14 => record.activity_type_id = r.computed_nullable()?,
+                15 => record.activity_user_id = r.computed_nullable()?,
                 16 => record.alias_defaults = r.nullable()?,
-                17 => record.alias_domain = r.nullable()?,
+                17 => record.alias_domain = r.computed_nullable()?,
                 18 => record.alias_domain_id = r.nullable()?,
-                19 => record.alias_email = r.nullable()?,
+                19 => record.alias_email = r.computed_nullable()?,
                 20 => record.alias_id = r.nullable()?,
                 21 => record.alias_name = r.nullable()?,
                 22 => record.autocheck_on_post = r.value()?,
-                23 => record.available_payment_method_ids = r.value()?,
+                23 => record.available_payment_method_ids = r.computed()?,
                 24 => record.bank_acc_number = r.nullable()?,
                 25 => record.bank_account_id = r.nullable()?,
                 26 => record.bank_id = r.nullable()?,
@@ -601,43 +609,43 @@ impl ::runtime::wire::FromRecord for AccountJournal {
                 29 => record.color = r.value()?,
                 30 => record.company_id = r.nullable()?,
                 31 => record.company_partner_id = r.nullable()?,
-                32 => record.country_code = r.nullable()?,
+                32 => record.country_code = r.computed_nullable()?,
                 33 => record.create_date = r.nullable()?,
                 34 => record.create_uid = r.nullable()?,
                 35 => record.currency_id = r.nullable()?,
-                36 => record.current_statement_balance = r.value()?,
+                36 => record.current_statement_balance = r.computed()?,
                 37 => record.default_account_id = r.nullable()?,
-                38 => record.default_account_type = r.nullable()?,
-                39 => record.display_alias_fields = r.value()?,
+                38 => record.default_account_type = r.computed_nullable()?,
+                39 => record.display_alias_fields = r.computed()?,
                 40 => record.display_name = r.nullable()?,
-                41 => record.entries_count = r.value()?,
-                42 => record.has_entries = r.value()?,
-                43 => record.has_message = r.value()?,
-                44 => record.has_posted_entries = r.value()?,
-                45 => record.has_sequence_holes = r.value()?,
-                46 => record.has_statement_lines = r.value()?,
-                47 => record.has_unhashed_entries = r.value()?,
+                41 => record.entries_count = r.computed()?,
+                42 => record.has_entries = r.computed()?,
+                43 => record.has_message = r.computed()?,
+                44 => record.has_posted_entries = r.computed()?,
+                45 => record.has_sequence_holes = r.computed()?,
+                46 => record.has_statement_lines = r.computed()?,
+                47 => record.has_unhashed_entries = r.computed()?,
                 48 => record.id = r.value()?,
                 49 => record.inbound_payment_method_line_ids = r.value()?,
                 50 => record.invoice_reference_model = r.nullable()?,
                 51 => record.invoice_reference_type = r.nullable()?,
                 52 => record.journal_group_ids = r.value()?,
-                53 => record.json_activity_data = r.nullable()?,
-                54 => record.kanban_dashboard = r.nullable()?,
-                55 => record.kanban_dashboard_graph = r.nullable()?,
-                56 => record.last_statement_id = r.nullable()?,
+                53 => record.json_activity_data = r.computed_nullable()?,
+                54 => record.kanban_dashboard = r.computed_nullable()?,
+                55 => record.kanban_dashboard_graph = r.computed_nullable()?,
+                56 => record.last_statement_id = r.computed_nullable()?,
                 57 => record.loss_account_id = r.nullable()?,
-                58 => record.message_attachment_count = r.value()?,
+                58 => record.message_attachment_count = r.computed()?,
                 59 => record.message_follower_ids = r.value()?,
-                60 => record.message_has_error = r.value()?,
-                61 => record.message_has_error_counter = r.value()?,
-                62 => record.message_has_sms_error = r.value()?,
+                60 => record.message_has_error = r.computed()?,
+                61 => record.message_has_error_counter = r.computed()?,
+                62 => record.message_has_sms_error = r.computed()?,
                 63 => record.message_ids = r.value()?,
-                64 => record.message_is_follower = r.value()?,
-                65 => record.message_needaction = r.value()?,
-                66 => record.message_needaction_counter = r.value()?,
-                67 => record.message_partner_ids = r.value()?,
-                68 => record.my_activity_date_deadline = r.nullable()?,
+                64 => record.message_is_follower = r.computed()?,
+                65 => record.message_needaction = r.computed()?,
+                66 => record.message_needaction_counter = r.computed()?,
+                67 => record.message_partner_ids = r.computed()?,
+                68 => record.my_activity_date_deadline = r.computed_nullable()?,
                 69 => record.name = r.nullable()?,
                 70 => record.outbound_payment_method_line_ids = r.value()?,
                 71 => record.payment_sequence = r.value()?,
@@ -645,7 +653,7 @@ impl ::runtime::wire::FromRecord for AccountJournal {
                 73 => record.rating_ids = r.value()?,
                 74 => record.refund_sequence = r.value()?,
                 75 => record.restrict_mode_hash_table = r.value()?,
-                76 => record.selected_payment_method_codes = r.nullable()?,
+                76 => record.selected_payment_method_codes = r.computed_nullable()?,
                 77 => record.sequence = r.value()?,
                 78 => record.sequence_override_regex = r.nullable()?,
                 79 => record.show_on_dashboard = r.value()?,
@@ -664,29 +672,14 @@ impl ::runtime::Model for AccountJournal {
     const MODEL: &'static str = "account.journal";
     const FIELDS: &'static [&'static str] = &[
         "access_token",
-        "access_url",
-        "access_warning",
         "account_control_ids",
-        "accounting_date",
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "alias_defaults",
-        "alias_domain",
         "alias_domain_id",
-        "alias_email",
         "alias_id",
         "alias_name",
         "autocheck_on_post",
-        "available_payment_method_ids",
         "bank_acc_number",
         "bank_account_id",
         "bank_id",
@@ -695,43 +688,19 @@ impl ::runtime::Model for AccountJournal {
         "color",
         "company_id",
         "company_partner_id",
-        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
-        "current_statement_balance",
         "default_account_id",
-        "default_account_type",
-        "display_alias_fields",
         "display_name",
-        "entries_count",
-        "has_entries",
-        "has_message",
-        "has_posted_entries",
-        "has_sequence_holes",
-        "has_statement_lines",
-        "has_unhashed_entries",
         "id",
         "inbound_payment_method_line_ids",
         "invoice_reference_model",
         "invoice_reference_type",
         "journal_group_ids",
-        "json_activity_data",
-        "kanban_dashboard",
-        "kanban_dashboard_graph",
-        "last_statement_id",
         "loss_account_id",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "my_activity_date_deadline",
         "name",
         "outbound_payment_method_line_ids",
         "payment_sequence",
@@ -739,7 +708,6 @@ impl ::runtime::Model for AccountJournal {
         "rating_ids",
         "refund_sequence",
         "restrict_mode_hash_table",
-        "selected_payment_method_codes",
         "sequence",
         "sequence_override_regex",
         "show_on_dashboard",
@@ -748,6 +716,48 @@ impl ::runtime::Model for AccountJournal {
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "access_url",
+        "access_warning",
+        "accounting_date",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "alias_domain",
+        "alias_email",
+        "available_payment_method_ids",
+        "country_code",
+        "current_statement_balance",
+        "default_account_type",
+        "display_alias_fields",
+        "entries_count",
+        "has_entries",
+        "has_message",
+        "has_posted_entries",
+        "has_sequence_holes",
+        "has_statement_lines",
+        "has_unhashed_entries",
+        "json_activity_data",
+        "kanban_dashboard",
+        "kanban_dashboard_graph",
+        "last_statement_id",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "my_activity_date_deadline",
+        "selected_payment_method_codes",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
@@ -877,9 +887,6 @@ impl ::runtime::Model for AccountJournal {
 }
 impl ::runtime::nested::Projection for AccountJournal {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("alias_domain_id"),
         ::runtime::nested::Relation::display_name("alias_id"),
         ::runtime::nested::Relation::display_name("bank_account_id"),
@@ -889,7 +896,6 @@ impl ::runtime::nested::Projection for AccountJournal {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("default_account_id"),
-        ::runtime::nested::Relation::display_name("last_statement_id"),
         ::runtime::nested::Relation::display_name("loss_account_id"),
         ::runtime::nested::Relation::display_name("profit_account_id"),
         ::runtime::nested::Relation::display_name("suspense_account_id"),

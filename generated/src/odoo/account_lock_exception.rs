@@ -9,7 +9,7 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account Lock Exception (`account.lock_exception`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountLockException {
     /// Active
@@ -46,8 +46,8 @@ pub struct AccountLockException {
     ///
     /// The date the Global Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
-    /// `date`, readonly, computed, not stored.
-    pub fiscalyear_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscalyear_lock_date())`.
+    pub fiscalyear_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -70,8 +70,8 @@ pub struct AccountLockException {
     ///
     /// The date the Purchase Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
-    /// `date`, readonly, computed, not stored.
-    pub purchase_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_lock_date())`.
+    pub purchase_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Reason
     ///
     /// `char`.
@@ -80,20 +80,20 @@ pub struct AccountLockException {
     ///
     /// The date the Sale Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
-    /// `date`, readonly, computed, not stored.
-    pub sale_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_lock_date())`.
+    pub sale_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `active` (Active), `revoked` (Revoked), `expired` (Expired).
-    pub state: Option<State>,
+    pub state: ::runtime::wire::Computed<Option<State>>,
     /// Tax Return Lock Date
     ///
     /// The date the Tax Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
-    /// `date`, readonly, computed, not stored.
-    pub tax_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_lock_date())`.
+    pub tax_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// User
     ///
     /// `many2one`, to `res.users`.
@@ -147,15 +147,15 @@ impl ::runtime::wire::FromRecord for AccountLockException {
                 4 => record.create_uid = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.end_datetime = r.nullable()?,
-                7 => record.fiscalyear_lock_date = r.nullable()?,
+                7 => record.fiscalyear_lock_date = r.computed_nullable()?,
                 8 => record.id = r.value()?,
                 9 => record.lock_date = r.nullable()?,
                 10 => record.lock_date_field = r.nullable()?,
-                11 => record.purchase_lock_date = r.nullable()?,
+                11 => record.purchase_lock_date = r.computed_nullable()?,
                 12 => record.reason = r.nullable()?,
-                13 => record.sale_lock_date = r.nullable()?,
-                14 => record.state = r.nullable()?,
-                15 => record.tax_lock_date = r.nullable()?,
+                13 => record.sale_lock_date = r.computed_nullable()?,
+                14 => record.state = r.computed_nullable()?,
+                15 => record.tax_lock_date = r.computed_nullable()?,
                 16 => record.user_id = r.nullable()?,
                 17 => record.write_date = r.nullable()?,
                 18 => record.write_uid = r.nullable()?,
@@ -175,18 +175,20 @@ impl ::runtime::Model for AccountLockException {
         "create_uid",
         "display_name",
         "end_datetime",
-        "fiscalyear_lock_date",
         "id",
         "lock_date",
         "lock_date_field",
-        "purchase_lock_date",
         "reason",
-        "sale_lock_date",
-        "state",
-        "tax_lock_date",
         "user_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "fiscalyear_lock_date",
+        "purchase_lock_date",
+        "sale_lock_date",
+        "state",
+        "tax_lock_date",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account merge wizard (`account.merge.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountMergeWizard {
     /// Account
@@ -28,8 +28,8 @@ pub struct AccountMergeWizard {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Disable Merge Button
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub disable_merge_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::disable_merge_button())`.
+    pub disable_merge_button: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -84,7 +84,7 @@ impl ::runtime::wire::FromRecord for AccountMergeWizard {
                 0 => record.account_ids = r.value()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
-                3 => record.disable_merge_button = r.value()?,
+                3 => record.disable_merge_button = r.computed()?,
                 4 => record.display_name = r.nullable()?,
                 5 => record.id = r.value()?,
                 6 => record.is_group_by_name = r.value()?,
@@ -103,7 +103,6 @@ impl ::runtime::Model for AccountMergeWizard {
         "account_ids",
         "create_date",
         "create_uid",
-        "disable_merge_button",
         "display_name",
         "id",
         "is_group_by_name",
@@ -111,6 +110,7 @@ impl ::runtime::Model for AccountMergeWizard {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["disable_merge_button"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_ids", "many2many")
             .relation("account.account"),

@@ -11,13 +11,13 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account merge wizard line (`account.merge.wizard.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountMergeWizardLine {
     /// Account Has Hashed Entries
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub account_has_hashed_entries: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_has_hashed_entries())`.
+    pub account_has_hashed_entries: ::runtime::wire::Computed<bool>,
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly.
@@ -56,8 +56,8 @@ pub struct AccountMergeWizardLine {
     ///
     /// Contains either the section name or error message, depending on the line type.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub info: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::info())`.
+    pub info: ::runtime::wire::Computed<Option<String>>,
     /// Is Selected
     ///
     /// `boolean`.
@@ -108,7 +108,7 @@ impl ::runtime::wire::FromRecord for AccountMergeWizardLine {
         let mut record = AccountMergeWizardLine::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.account_has_hashed_entries = r.value()?,
+                0 => record.account_has_hashed_entries = r.computed()?,
                 1 => record.account_id = r.nullable()?,
                 2 => record.company_ids = r.value()?,
                 3 => record.create_date = r.nullable()?,
@@ -117,7 +117,7 @@ impl ::runtime::wire::FromRecord for AccountMergeWizardLine {
                 6 => record.display_type = r.nullable()?,
                 7 => record.grouping_key = r.nullable()?,
                 8 => record.id = r.value()?,
-                9 => record.info = r.nullable()?,
+                9 => record.info = r.computed_nullable()?,
                 10 => record.is_selected = r.value()?,
                 11 => record.sequence = r.value()?,
                 12 => record.wizard_id = r.nullable()?,
@@ -132,7 +132,6 @@ impl ::runtime::wire::FromRecord for AccountMergeWizardLine {
 impl ::runtime::Model for AccountMergeWizardLine {
     const MODEL: &'static str = "account.merge.wizard.line";
     const FIELDS: &'static [&'static str] = &[
-        "account_has_hashed_entries",
         "account_id",
         "company_ids",
         "create_date",
@@ -141,13 +140,13 @@ impl ::runtime::Model for AccountMergeWizardLine {
         "display_type",
         "grouping_key",
         "id",
-        "info",
         "is_selected",
         "sequence",
         "wizard_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["account_has_hashed_entries", "info"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_has_hashed_entries", "boolean"),
         ::runtime::verify::FieldSpec::new("account_id", "many2one")

@@ -8,20 +8,20 @@
 //!
 //! 93 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 34 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread), [`PortalMixin`](super::mixins::PortalMixin), [`ProductCatalogMixin`](super::mixins::ProductCatalogMixin), [`UtmMixin`](super::mixins::UtmMixin) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `invoice_outstanding_credits_debits_widget`, `invoice_payments_widget`, `invoice_pdf_report_file`, `needed_terms`, `payment_term_details`, `tax_totals`, `ubl_cii_xml_file`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `invoice_outstanding_credits_debits_widget`, `invoice_payments_widget`, `invoice_pdf_report_file`, `needed_terms`, `payment_term_details`, `tax_totals`, `ubl_cii_xml_file`.
 /// Journal Entry (`account.move`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountMove {
     /// Abnormal Amount Warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub abnormal_amount_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_amount_warning())`.
+    pub abnormal_amount_warning: ::runtime::wire::Computed<Option<String>>,
     /// Abnormal Date Warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub abnormal_date_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_date_warning())`.
+    pub abnormal_date_warning: ::runtime::wire::Computed<Option<String>>,
     /// Security Token
     ///
     /// `char`.
@@ -30,36 +30,38 @@ pub struct AccountMove {
     ///
     /// Customer Portal URL
     ///
-    /// `char`, readonly, not stored.
-    pub access_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
+    pub access_url: ::runtime::wire::Computed<Option<String>>,
     /// Access warning
     ///
-    /// `text`, readonly, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -71,38 +73,40 @@ pub struct AccountMove {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Always Tax Exigible
     ///
     /// `boolean`, computed.
     pub always_tax_exigible: bool,
     /// Amount paid
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_paid: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_paid())`.
+    pub amount_paid: ::runtime::wire::Computed<f64>,
     /// Amount Due
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -133,8 +137,8 @@ pub struct AccountMove {
     pub amount_total_signed: f64,
     /// Amount total in words
     ///
-    /// `char`, readonly, computed, not stored.
-    pub amount_total_words: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_total_words())`.
+    pub amount_total_words: ::runtime::wire::Computed<Option<String>>,
     /// Untaxed Amount
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -157,9 +161,9 @@ pub struct AccountMove {
     pub audit_trail_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Authorized Transactions
     ///
-    /// `many2many`, to `payment.transaction`, readonly, computed, not stored.
-    pub authorized_transaction_ids: ::runtime::wire::X2Many<
-        super::rel::PaymentTransaction,
+    /// `many2many`, to `payment.transaction`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_transaction_ids())`.
+    pub authorized_transaction_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
     >,
     /// Auto-post
     ///
@@ -183,8 +187,10 @@ pub struct AccountMove {
     ///
     /// Technical field to get the domain on the bank
     ///
-    /// `many2one`, to `res.partner`, readonly, computed, not stored.
-    pub bank_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_partner_id())`.
+    pub bank_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
@@ -222,8 +228,8 @@ pub struct AccountMove {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -248,24 +254,26 @@ pub struct AccountMove {
     ///
     /// Multiplicator depending on the document type, to convert a price into a balance
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub direction_sign: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::direction_sign())`.
+    pub direction_sign: ::runtime::wire::Computed<i64>,
     /// Display Inactive Currency Warning
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_inactive_currency_warning: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_inactive_currency_warning())`.
+    pub display_inactive_currency_warning: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Display QR-code
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_qr_code: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_qr_code())`.
+    pub display_qr_code: ::runtime::wire::Computed<bool>,
     /// Duplicated Ref
     ///
-    /// `many2many`, to `account.move`, readonly, computed, not stored.
-    pub duplicated_ref_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_ref_ids())`.
+    pub duplicated_ref_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    >,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices. The default value comes from the customer.
@@ -276,20 +284,20 @@ pub struct AccountMove {
     >,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Has Reconciled Entries
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_reconciled_entries: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_reconciled_entries())`.
+    pub has_reconciled_entries: ::runtime::wire::Computed<bool>,
     /// Hide Post Button
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub hide_post_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_post_button())`.
+    pub hide_post_button: ::runtime::wire::Computed<bool>,
     /// Highest Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub highest_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::highest_name())`.
+    pub highest_name: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -326,12 +334,12 @@ pub struct AccountMove {
     pub invoice_date_due: Option<::chrono::NaiveDate>,
     /// Invoice Filter Type Domain
     ///
-    /// `char`, readonly, computed, not stored.
-    pub invoice_filter_type_domain: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_filter_type_domain())`.
+    pub invoice_filter_type_domain: ::runtime::wire::Computed<Option<String>>,
     /// Invoice Has Outstanding
     ///
-    /// `boolean`, readonly, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub invoice_has_outstanding: bool,
+    /// `boolean`, readonly, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_has_outstanding())`.
+    pub invoice_has_outstanding: ::runtime::wire::Computed<bool>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
@@ -362,9 +370,9 @@ pub struct AccountMove {
     >,
     /// PDF Attachment
     ///
-    /// `many2one`, to `ir.attachment`, readonly, computed, not stored.
-    pub invoice_pdf_report_id: Option<
-        ::runtime::wire::Many2One<super::rel::IrAttachment>,
+    /// `many2one`, to `ir.attachment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_pdf_report_id())`.
+    pub invoice_pdf_report_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
     >,
     /// Source Email
     ///
@@ -378,16 +386,16 @@ pub struct AccountMove {
     ///
     /// Auto-complete from a past bill.
     ///
-    /// `many2one`, to `account.move`, not stored.
-    pub invoice_vendor_bill_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountMove>,
+    /// `many2one`, to `account.move`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_vendor_bill_id())`.
+    pub invoice_vendor_bill_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
     >,
     /// Is Being Sent
     ///
     /// Is the move being sent asynchronously
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_being_sent: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_being_sent())`.
+    pub is_being_sent: ::runtime::wire::Computed<bool>,
     /// Is Manually Modified
     ///
     /// `boolean`.
@@ -400,17 +408,17 @@ pub struct AccountMove {
     pub is_move_sent: bool,
     /// Is Purchase Matched
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_purchase_matched: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_purchase_matched())`.
+    pub is_purchase_matched: ::runtime::wire::Computed<bool>,
     /// Is Storno
     ///
     /// `boolean`, computed.
     pub is_storno: bool,
     /// Ledger
     ///
-    /// `many2one`, to `account.journal.group`, not stored.
-    pub journal_group_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournalGroup>,
+    /// `many2one`, to `account.journal.group`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_group_id())`.
+    pub journal_group_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountJournalGroup>>,
     >,
     /// Journal
     ///
@@ -436,8 +444,8 @@ pub struct AccountMove {
     pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -446,28 +454,28 @@ pub struct AccountMove {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`.
@@ -478,24 +486,26 @@ pub struct AccountMove {
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Sent
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_sent_values())`.
     ///
     /// Values: `sent` (Sent), `not_sent` (Not Sent).
-    pub move_sent_values: Option<MoveSentValues>,
+    pub move_sent_values: ::runtime::wire::Computed<Option<MoveSentValues>>,
     /// Type
     ///
     /// `selection`, required, readonly.
@@ -504,8 +514,10 @@ pub struct AccountMove {
     pub move_type: Option<MoveType>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Number
     ///
     /// `char`, computed.
@@ -516,16 +528,16 @@ pub struct AccountMove {
     pub narration: Option<String>,
     /// Need Cancel Request
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub need_cancel_request: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_cancel_request())`.
+    pub need_cancel_request: ::runtime::wire::Computed<bool>,
     /// Needed Terms Dirty
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub needed_terms_dirty: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needed_terms_dirty())`.
+    pub needed_terms_dirty: ::runtime::wire::Computed<bool>,
     /// Next Payment Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub next_payment_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_payment_date())`.
+    pub next_payment_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Payment
     ///
     /// `many2one`, to `account.payment`.
@@ -538,12 +550,12 @@ pub struct AccountMove {
     pub partner_bank_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
     /// Partner Credit
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub partner_credit: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit())`.
+    pub partner_credit: ::runtime::wire::Computed<f64>,
     /// Partner Credit Warning
     ///
-    /// `text`, readonly, computed, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub partner_credit_warning: Option<String>,
+    /// `text`, readonly, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
+    pub partner_credit_warning: ::runtime::wire::Computed<Option<String>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
@@ -556,8 +568,8 @@ pub struct AccountMove {
     pub partner_shipping_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Payment Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub payment_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_count())`.
+    pub payment_count: ::runtime::wire::Computed<i64>,
     /// Payments
     ///
     /// `one2many`, to `account.payment` (inverse `move_id`).
@@ -588,23 +600,25 @@ pub struct AccountMove {
     ///
     /// Auto-complete from a past purchase order.
     ///
-    /// `many2one`, to `purchase.order`, not stored.
-    pub purchase_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    /// `many2one`, to `purchase.order`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_id())`.
+    pub purchase_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    >,
     /// Purchase Order Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub purchase_order_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Purchase Order Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub purchase_order_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_name())`.
+    pub purchase_order_name: ::runtime::wire::Computed<Option<String>>,
     /// Auto-complete
     ///
     /// Auto-complete from a past bill / purchase order.
     ///
-    /// `many2one`, to `purchase.bill.union`, not stored.
-    pub purchase_vendor_bill_id: Option<
-        ::runtime::wire::Many2One<super::rel::PurchaseBillUnion>,
+    /// `many2one`, to `purchase.bill.union`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_vendor_bill_id())`.
+    pub purchase_vendor_bill_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::PurchaseBillUnion>>,
     >,
     /// Payment QR-code
     ///
@@ -614,8 +628,8 @@ pub struct AccountMove {
     pub qr_code_method: Option<String>,
     /// Quick Edit Mode
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub quick_edit_mode: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quick_edit_mode())`.
+    pub quick_edit_mode: ::runtime::wire::Computed<bool>,
     /// Total (Tax inc.)
     ///
     /// Use this field to encode the total amount of the invoice.
@@ -625,8 +639,8 @@ pub struct AccountMove {
     pub quick_edit_total_amount: f64,
     /// Quick Encoding Vals
     ///
-    /// `json`, readonly, computed, not stored.
-    pub quick_encoding_vals: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quick_encoding_vals())`.
+    pub quick_encoding_vals: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -651,8 +665,8 @@ pub struct AccountMove {
     pub reversed_entry_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Inalterability No Gap Sequence #
     ///
     /// `integer`, readonly.
@@ -661,8 +675,8 @@ pub struct AccountMove {
     ///
     /// The entry is secured with an inalterable hash.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub secured: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::secured())`.
+    pub secured: ::runtime::wire::Computed<bool>,
     /// Sending Data
     ///
     /// `json`.
@@ -677,28 +691,28 @@ pub struct AccountMove {
     pub sequence_prefix: Option<String>,
     /// Show Delivery Date
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_delivery_date: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_delivery_date())`.
+    pub show_delivery_date: ::runtime::wire::Computed<bool>,
     /// Show Discount Details
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_discount_details: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_discount_details())`.
+    pub show_discount_details: ::runtime::wire::Computed<bool>,
     /// Show Name Warning
     ///
-    /// `boolean`, not stored.
-    pub show_name_warning: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_name_warning())`.
+    pub show_name_warning: ::runtime::wire::Computed<bool>,
     /// Show Payment Term Details
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_payment_term_details: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_payment_term_details())`.
+    pub show_payment_term_details: ::runtime::wire::Computed<bool>,
     /// Show Reset To Draft Button
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_reset_to_draft_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_reset_to_draft_button())`.
+    pub show_reset_to_draft_button: ::runtime::wire::Computed<bool>,
     /// Has Fiscal Position Changed
     ///
-    /// `boolean`, not stored.
-    pub show_update_fpos: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_fpos())`.
+    pub show_update_fpos: ::runtime::wire::Computed<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
@@ -731,10 +745,10 @@ pub struct AccountMove {
     >,
     /// Status In Payment
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::status_in_payment())`.
     ///
     /// Values: `not_paid` (Not Paid), `in_payment` (In Payment), `paid` (Paid), `partial` (Partially Paid), `reversed` (Reversed), `blocked` (Blocked), `invoicing_legacy` (Invoicing App Legacy), `draft` (Draft), `cancel` (Cancelled).
-    pub status_in_payment: Option<StatusInPayment>,
+    pub status_in_payment: ::runtime::wire::Computed<Option<StatusInPayment>>,
     /// Stock Move
     ///
     /// `many2one`, to `stock.move`.
@@ -747,8 +761,10 @@ pub struct AccountMove {
     >,
     /// Suitable Journal
     ///
-    /// `many2many`, to `account.journal`, readonly, computed, not stored.
-    pub suitable_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_journal_ids())`.
+    pub suitable_journal_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    >,
     /// Tax calculation rounding method
     ///
     /// `selection`, readonly, related `company_id.tax_calculation_rounding_method`, not stored.
@@ -779,44 +795,50 @@ pub struct AccountMove {
     >,
     /// Tax Country Code
     ///
-    /// `char`, readonly, computed, not stored.
-    pub tax_country_code: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_code())`.
+    pub tax_country_code: ::runtime::wire::Computed<Option<String>>,
     /// Tax Country
     ///
-    /// `many2one`, to `res.country`, readonly, computed, not stored.
-    pub tax_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
+    pub tax_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Tax Lock Date Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub tax_lock_date_message: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_lock_date_message())`.
+    pub tax_lock_date_message: ::runtime::wire::Computed<Option<String>>,
     /// Taxes Legal Notes
     ///
-    /// `html`, readonly, computed, not stored.
-    pub taxes_legal_notes: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::taxes_legal_notes())`.
+    pub taxes_legal_notes: ::runtime::wire::Computed<Option<String>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
     pub team_id: Option<::runtime::wire::Many2One<super::rel::CrmTeam>>,
     /// Transaction Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub transaction_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::transaction_count())`.
+    pub transaction_count: ::runtime::wire::Computed<i64>,
     /// Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly.
     pub transaction_ids: ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
     /// Type Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub type_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::type_name())`.
+    pub type_name: ::runtime::wire::Computed<Option<String>>,
     /// Attachment
     ///
-    /// `many2one`, to `ir.attachment`, readonly, computed, not stored.
-    pub ubl_cii_xml_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    /// `many2one`, to `ir.attachment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ubl_cii_xml_id())`.
+    pub ubl_cii_xml_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
+    >,
     /// User
     ///
-    /// `many2one`, to `res.users`, readonly, related `invoice_user_id`, not stored.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, related `invoice_user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_id())`.
+    pub user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
@@ -825,8 +847,8 @@ pub struct AccountMove {
     pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Manufacturing Orders Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub wip_production_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wip_production_count())`.
+    pub wip_production_count: ::runtime::wire::Computed<i64>,
     /// Relevant WIP MOs
     ///
     /// The MOs that this WIP entry was based on. Expected to be set at time of WIP entry creation.
@@ -1026,23 +1048,23 @@ impl ::runtime::wire::FromRecord for AccountMove {
         let mut record = AccountMove::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.abnormal_amount_warning = r.nullable()?,
-                1 => record.abnormal_date_warning = r.nullable()?,
+                0 => record.abnormal_amount_warning = r.computed_nullable()?,
+                1 => record.abnormal_date_warning = r.computed_nullable()?,
                 2 => record.access_token = r.nullable()?,
-                3 => record.access_url = r.nullable()?,
-                4 => record.access_warning = r.nullable()?,
-                5 => record.activity_calendar_event_id = r.nullable()?,
-                6 => record.activity_date_deadline = r.nullable()?,
-                7 => record.activity_exception_decoration = r.nullable()?,
-                8 => record.activity_exception_icon = r.nullable()?,
+                3 => record.access_url = r.computed_nullable()?,
+                4 => record.access_warning = r.computed_nullable()?,
+                5 => record.activity_calendar_event_id = r.computed_nullable()?,
+                6 => record.activity_date_deadline = r.computed_nullable()?,
+                7 => record.activity_exception_decoration = r.computed_nullable()?,
+                8 => record.activity_exception_icon = r.computed_nullable()?,
                 9 => record.activity_ids = r.value()?,
-                10 => record.activity_state = r.nullable()?,
-                11 => record.activity_summary = r.nullable()?,
-                12 => record.activity_type_icon = r.nullable()?,
-                13 => record.activity_type_id = r.nullable()?,
-                14 => record.activity_user_id = r.nullable()?,
+                10 => record.activity_state = r.computed_nullable()?,
+                11 => record.activity_summary = r.computed_nullable()?,
+                12 => record.activity_type_icon = r.computed_nullable()?,
+                13 => record.activity_type_id = r.computed_nullable()?,
+                14 => record.activity_user_id = r.computed_nullable()?,
                 15 => record.always_tax_exigible = r.value()?,
-                16 => record.amount_paid = r.value()?,
+                16 => record.amount_paid = r.computed()?,
                 17 => record.amount_residual = r.value()?,
                 18 => record.amount_residual_signed = r.value()?,
                 19 => record.amount_tax = r.value()?,
@@ -1050,39 +1072,39 @@ impl ::runtime::wire::FromRecord for AccountMove {
                 21 => record.amount_total = r.value()?,
                 22 => record.amount_total_in_currency_signed = r.value()?,
                 23 => record.amount_total_signed = r.value()?,
-                24 => record.amount_total_words = r.nullable()?,
+                24 => record.amount_total_words = r.computed_nullable()?,
                 25 => record.amount_untaxed = r.value()?,
                 26 => record.amount_untaxed_in_currency_signed = r.value()?,
                 27 => record.amount_untaxed_signed = r.value()?,
                 28 => record.attachment_ids = r.value()?,
                 29 => record.audit_trail_message_ids = r.value()?,
-                30 => record.authorized_transaction_ids = r.value()?,
+                30 => record.authorized_transaction_ids = r.computed()?,
                 31 => record.auto_post = r.nullable()?,
                 32 => record.auto_post_origin_id = r.nullable()?,
                 33 => record.auto_post_until = r.nullable()?,
-                34 => record.bank_partner_id = r.nullable()?,
+                34 => record.bank_partner_id = r.computed_nullable()?,
                 35 => record.campaign_id = r.nullable()?,
                 36 => record.checked = r.value()?,
                 37 => record.commercial_partner_id = r.nullable()?,
                 38 => record.company_currency_id = r.nullable()?,
                 39 => record.company_id = r.nullable()?,
                 40 => record.company_price_include = r.nullable()?,
-                41 => record.country_code = r.nullable()?,
+                41 => record.country_code = r.computed_nullable()?,
                 42 => record.create_date = r.nullable()?,
                 43 => record.create_uid = r.nullable()?,
                 44 => record.currency_id = r.nullable()?,
                 45 => record.date = r.nullable()?,
                 46 => record.delivery_date = r.nullable()?,
-                47 => record.direction_sign = r.value()?,
-                48 => record.display_inactive_currency_warning = r.value()?,
+                47 => record.direction_sign = r.computed()?,
+                48 => record.display_inactive_currency_warning = r.computed()?,
                 49 => record.display_name = r.nullable()?,
-                50 => record.display_qr_code = r.value()?,
-                51 => record.duplicated_ref_ids = r.value()?,
+                50 => record.display_qr_code = r.computed()?,
+                51 => record.duplicated_ref_ids = r.computed()?,
                 52 => record.fiscal_position_id = r.nullable()?,
-                53 => record.has_message = r.value()?,
-                54 => record.has_reconciled_entries = r.value()?,
-                55 => record.hide_post_button = r.value()?,
-                56 => record.highest_name = r.nullable()?,
+                53 => record.has_message = r.computed()?,
+                54 => record.has_reconciled_entries = r.computed()?,
+                55 => record.hide_post_button = r.computed()?,
+                56 => record.highest_name = r.computed_nullable()?,
                 57 => record.id = r.value()?,
                 58 => record.inalterable_hash = r.nullable()?,
                 59 => record.incoterm_location = r.nullable()?,
@@ -1090,109 +1112,109 @@ impl ::runtime::wire::FromRecord for AccountMove {
                 61 => record.invoice_currency_rate = r.value()?,
                 62 => record.invoice_date = r.nullable()?,
                 63 => record.invoice_date_due = r.nullable()?,
-                64 => record.invoice_filter_type_domain = r.nullable()?,
-                65 => record.invoice_has_outstanding = r.value()?,
+                64 => record.invoice_filter_type_domain = r.computed_nullable()?,
+                65 => record.invoice_has_outstanding = r.computed()?,
                 66 => record.invoice_incoterm_id = r.nullable()?,
                 67 => record.invoice_line_ids = r.value()?,
                 68 => record.invoice_origin = r.nullable()?,
                 69 => record.invoice_partner_display_name = r.nullable()?,
                 70 => record.invoice_payment_term_id = r.nullable()?,
-                71 => record.invoice_pdf_report_id = r.nullable()?,
+                71 => record.invoice_pdf_report_id = r.computed_nullable()?,
                 72 => record.invoice_source_email = r.nullable()?,
                 73 => record.invoice_user_id = r.nullable()?,
-                74 => record.invoice_vendor_bill_id = r.nullable()?,
-                75 => record.is_being_sent = r.value()?,
+                74 => record.invoice_vendor_bill_id = r.computed_nullable()?,
+                75 => record.is_being_sent = r.computed()?,
                 76 => record.is_manually_modified = r.value()?,
                 77 => record.is_move_sent = r.value()?,
-                78 => record.is_purchase_matched = r.value()?,
+                78 => record.is_purchase_matched = r.computed()?,
                 79 => record.is_storno = r.value()?,
-                80 => record.journal_group_id = r.nullable()?,
+                80 => record.journal_group_id = r.computed_nullable()?,
                 81 => record.journal_id = r.nullable()?,
                 82 => record.line_ids = r.value()?,
                 83 => record.made_sequence_gap = r.value()?,
                 84 => record.matched_payment_ids = r.value()?,
                 85 => record.medium_id = r.nullable()?,
-                86 => record.message_attachment_count = r.value()?,
+                86 => record.message_attachment_count = r.computed()?,
                 87 => record.message_follower_ids = r.value()?,
-                88 => record.message_has_error = r.value()?,
-                89 => record.message_has_error_counter = r.value()?,
-                90 => record.message_has_sms_error = r.value()?,
+                88 => record.message_has_error = r.computed()?,
+                89 => record.message_has_error_counter = r.computed()?,
+                90 => record.message_has_sms_error = r.computed()?,
                 91 => record.message_ids = r.value()?,
-                92 => record.message_is_follower = r.value()?,
+                92 => record.message_is_follower = r.computed()?,
                 93 => record.message_main_attachment_id = r.nullable()?,
-                94 => record.message_needaction = r.value()?,
-                95 => record.message_needaction_counter = r.value()?,
-                96 => record.message_partner_ids = r.value()?,
-                97 => record.move_sent_values = r.nullable()?,
+                94 => record.message_needaction = r.computed()?,
+                95 => record.message_needaction_counter = r.computed()?,
+                96 => record.message_partner_ids = r.computed()?,
+                97 => record.move_sent_values = r.computed_nullable()?,
                 98 => record.move_type = r.nullable()?,
-                99 => record.my_activity_date_deadline = r.nullable()?,
+                99 => record.my_activity_date_deadline = r.computed_nullable()?,
                 100 => record.name = r.nullable()?,
                 101 => record.narration = r.nullable()?,
-                102 => record.need_cancel_request = r.value()?,
-                103 => record.needed_terms_dirty = r.value()?,
-                104 => record.next_payment_date = r.nullable()?,
+                102 => record.need_cancel_request = r.computed()?,
+                103 => record.needed_terms_dirty = r.computed()?,
+                104 => record.next_payment_date = r.computed_nullable()?,
                 105 => record.origin_payment_id = r.nullable()?,
                 106 => record.partner_bank_id = r.nullable()?,
-                107 => record.partner_credit = r.value()?,
-                108 => record.partner_credit_warning = r.nullable()?,
+                107 => record.partner_credit = r.computed()?,
+                108 => record.partner_credit_warning = r.computed_nullable()?,
                 109 => record.partner_id = r.nullable()?,
                 110 => record.partner_shipping_id = r.nullable()?,
-                111 => record.payment_count = r.value()?,
+                111 => record.payment_count = r.computed()?,
                 112 => record.payment_ids = r.value()?,
                 113 => record.payment_reference = r.nullable()?,
                 114 => record.payment_state = r.nullable()?,
                 115 => record.posted_before = r.value()?,
                 116 => record.preferred_payment_method_line_id = r.nullable()?,
-                117 => record.purchase_id = r.nullable()?,
-                118 => record.purchase_order_count = r.value()?,
-                119 => record.purchase_order_name = r.nullable()?,
-                120 => record.purchase_vendor_bill_id = r.nullable()?,
+                117 => record.purchase_id = r.computed_nullable()?,
+                118 => record.purchase_order_count = r.computed()?,
+                119 => record.purchase_order_name = r.computed_nullable()?,
+                120 => record.purchase_vendor_bill_id = r.computed_nullable()?,
                 121 => record.qr_code_method = r.nullable()?,
-                122 => record.quick_edit_mode = r.value()?,
+                122 => record.quick_edit_mode = r.computed()?,
                 123 => record.quick_edit_total_amount = r.value()?,
-                124 => record.quick_encoding_vals = r.nullable()?,
+                124 => record.quick_encoding_vals = r.computed_nullable()?,
                 125 => record.rating_ids = r.value()?,
                 126 => record.r#ref = r.nullable()?,
                 127 => record.restrict_mode_hash_table = r.value()?,
                 128 => record.reversal_move_ids = r.value()?,
                 129 => record.reversed_entry_id = r.nullable()?,
-                130 => record.sale_order_count = r.value()?,
+                130 => record.sale_order_count = r.computed()?,
                 131 => record.secure_sequence_number = r.value()?,
-                132 => record.secured = r.value()?,
+                132 => record.secured = r.computed()?,
                 133 => record.sending_data = r.nullable()?,
                 134 => record.sequence_number = r.value()?,
                 135 => record.sequence_prefix = r.nullable()?,
-                136 => record.show_delivery_date = r.value()?,
-                137 => record.show_discount_details = r.value()?,
-                138 => record.show_name_warning = r.value()?,
-                139 => record.show_payment_term_details = r.value()?,
-                140 => record.show_reset_to_draft_button = r.value()?,
-                141 => record.show_update_fpos = r.value()?,
+                136 => record.show_delivery_date = r.computed()?,
+                137 => record.show_discount_details = r.computed()?,
+                138 => record.show_name_warning = r.computed()?,
+                139 => record.show_payment_term_details = r.computed()?,
+                140 => record.show_reset_to_draft_button = r.computed()?,
+                141 => record.show_update_fpos = r.computed()?,
                 142 => record.source_id = r.nullable()?,
                 143 => record.state = r.nullable()?,
                 144 => record.statement_id = r.nullable()?,
                 145 => record.statement_line_id = r.nullable()?,
                 146 => record.statement_line_ids = r.value()?,
-                147 => record.status_in_payment = r.nullable()?,
+                147 => record.status_in_payment = r.computed_nullable()?,
                 148 => record.stock_move_id = r.nullable()?,
                 149 => record.stock_valuation_layer_ids = r.value()?,
-                150 => record.suitable_journal_ids = r.value()?,
+                150 => record.suitable_journal_ids = r.computed()?,
                 151 => record.tax_calculation_rounding_method = r.nullable()?,
                 152 => record.tax_cash_basis_created_move_ids = r.value()?,
                 153 => record.tax_cash_basis_origin_move_id = r.nullable()?,
                 154 => record.tax_cash_basis_rec_id = r.nullable()?,
-                155 => record.tax_country_code = r.nullable()?,
-                156 => record.tax_country_id = r.nullable()?,
-                157 => record.tax_lock_date_message = r.nullable()?,
-                158 => record.taxes_legal_notes = r.nullable()?,
+                155 => record.tax_country_code = r.computed_nullable()?,
+                156 => record.tax_country_id = r.computed_nullable()?,
+                157 => record.tax_lock_date_message = r.computed_nullable()?,
+                158 => record.taxes_legal_notes = r.computed_nullable()?,
                 159 => record.team_id = r.nullable()?,
-                160 => record.transaction_count = r.value()?,
+                160 => record.transaction_count = r.computed()?,
                 161 => record.transaction_ids = r.value()?,
-                162 => record.type_name = r.nullable()?,
-                163 => record.ubl_cii_xml_id = r.nullable()?,
-                164 => record.user_id = r.nullable()?,
+                162 => record.type_name = r.computed_nullable()?,
+                163 => record.ubl_cii_xml_id = r.computed_nullable()?,
+                164 => record.user_id = r.computed_nullable()?,
                 165 => record.website_message_ids = r.value()?,
-                166 => record.wip_production_count = r.value()?,
+                166 => record.wip_production_count = r.computed()?,
                 167 => record.wip_production_ids = r.value()?,
                 168 => record.write_date = r.nullable()?,
                 169 => record.write_uid = r.nullable()?,
@@ -1205,23 +1227,9 @@ impl ::runtime::wire::FromRecord for AccountMove {
 impl ::runtime::Model for AccountMove {
     const MODEL: &'static str = "account.move";
     const FIELDS: &'static [&'static str] = &[
-        "abnormal_amount_warning",
-        "abnormal_date_warning",
         "access_token",
-        "access_url",
-        "access_warning",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "always_tax_exigible",
-        "amount_paid",
         "amount_residual",
         "amount_residual_signed",
         "amount_tax",
@@ -1229,39 +1237,27 @@ impl ::runtime::Model for AccountMove {
         "amount_total",
         "amount_total_in_currency_signed",
         "amount_total_signed",
-        "amount_total_words",
         "amount_untaxed",
         "amount_untaxed_in_currency_signed",
         "amount_untaxed_signed",
         "attachment_ids",
         "audit_trail_message_ids",
-        "authorized_transaction_ids",
         "auto_post",
         "auto_post_origin_id",
         "auto_post_until",
-        "bank_partner_id",
         "campaign_id",
         "checked",
         "commercial_partner_id",
         "company_currency_id",
         "company_id",
         "company_price_include",
-        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
         "date",
         "delivery_date",
-        "direction_sign",
-        "display_inactive_currency_warning",
         "display_name",
-        "display_qr_code",
-        "duplicated_ref_ids",
         "fiscal_position_id",
-        "has_message",
-        "has_reconciled_entries",
-        "hide_post_button",
-        "highest_name",
         "id",
         "inalterable_hash",
         "incoterm_location",
@@ -1269,112 +1265,140 @@ impl ::runtime::Model for AccountMove {
         "invoice_currency_rate",
         "invoice_date",
         "invoice_date_due",
-        "invoice_filter_type_domain",
-        "invoice_has_outstanding",
         "invoice_incoterm_id",
         "invoice_line_ids",
         "invoice_origin",
         "invoice_partner_display_name",
         "invoice_payment_term_id",
-        "invoice_pdf_report_id",
         "invoice_source_email",
         "invoice_user_id",
-        "invoice_vendor_bill_id",
-        "is_being_sent",
         "is_manually_modified",
         "is_move_sent",
-        "is_purchase_matched",
         "is_storno",
-        "journal_group_id",
         "journal_id",
         "line_ids",
         "made_sequence_gap",
         "matched_payment_ids",
         "medium_id",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
         "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "move_sent_values",
         "move_type",
-        "my_activity_date_deadline",
         "name",
         "narration",
-        "need_cancel_request",
-        "needed_terms_dirty",
-        "next_payment_date",
         "origin_payment_id",
         "partner_bank_id",
-        "partner_credit",
-        "partner_credit_warning",
         "partner_id",
         "partner_shipping_id",
-        "payment_count",
         "payment_ids",
         "payment_reference",
         "payment_state",
         "posted_before",
         "preferred_payment_method_line_id",
-        "purchase_id",
-        "purchase_order_count",
-        "purchase_order_name",
-        "purchase_vendor_bill_id",
         "qr_code_method",
-        "quick_edit_mode",
         "quick_edit_total_amount",
-        "quick_encoding_vals",
         "rating_ids",
         "ref",
         "restrict_mode_hash_table",
         "reversal_move_ids",
         "reversed_entry_id",
-        "sale_order_count",
         "secure_sequence_number",
-        "secured",
         "sending_data",
         "sequence_number",
         "sequence_prefix",
+        "source_id",
+        "state",
+        "statement_id",
+        "statement_line_id",
+        "statement_line_ids",
+        "stock_move_id",
+        "stock_valuation_layer_ids",
+        "tax_calculation_rounding_method",
+        "tax_cash_basis_created_move_ids",
+        "tax_cash_basis_origin_move_id",
+        "tax_cash_basis_rec_id",
+        "team_id",
+        "transaction_ids",
+        "website_message_ids",
+        "wip_production_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "abnormal_amount_warning",
+        "abnormal_date_warning",
+        "access_url",
+        "access_warning",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "amount_paid",
+        "amount_total_words",
+        "authorized_transaction_ids",
+        "bank_partner_id",
+        "country_code",
+        "direction_sign",
+        "display_inactive_currency_warning",
+        "display_qr_code",
+        "duplicated_ref_ids",
+        "has_message",
+        "has_reconciled_entries",
+        "hide_post_button",
+        "highest_name",
+        "invoice_filter_type_domain",
+        "invoice_has_outstanding",
+        "invoice_pdf_report_id",
+        "invoice_vendor_bill_id",
+        "is_being_sent",
+        "is_purchase_matched",
+        "journal_group_id",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "move_sent_values",
+        "my_activity_date_deadline",
+        "need_cancel_request",
+        "needed_terms_dirty",
+        "next_payment_date",
+        "partner_credit",
+        "partner_credit_warning",
+        "payment_count",
+        "purchase_id",
+        "purchase_order_count",
+        "purchase_order_name",
+        "purchase_vendor_bill_id",
+        "quick_edit_mode",
+        "quick_encoding_vals",
+        "sale_order_count",
+        "secured",
         "show_delivery_date",
         "show_discount_details",
         "show_name_warning",
         "show_payment_term_details",
         "show_reset_to_draft_button",
         "show_update_fpos",
-        "source_id",
-        "state",
-        "statement_id",
-        "statement_line_id",
-        "statement_line_ids",
         "status_in_payment",
-        "stock_move_id",
-        "stock_valuation_layer_ids",
         "suitable_journal_ids",
-        "tax_calculation_rounding_method",
-        "tax_cash_basis_created_move_ids",
-        "tax_cash_basis_origin_move_id",
-        "tax_cash_basis_rec_id",
         "tax_country_code",
         "tax_country_id",
         "tax_lock_date_message",
         "taxes_legal_notes",
-        "team_id",
         "transaction_count",
-        "transaction_ids",
         "type_name",
         "ubl_cii_xml_id",
         "user_id",
-        "website_message_ids",
         "wip_production_count",
-        "wip_production_ids",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("abnormal_amount_warning", "text"),
@@ -1676,11 +1700,7 @@ impl ::runtime::Model for AccountMove {
 }
 impl ::runtime::nested::Projection for AccountMove {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("auto_post_origin_id"),
-        ::runtime::nested::Relation::display_name("bank_partner_id"),
         ::runtime::nested::Relation::display_name("campaign_id"),
         ::runtime::nested::Relation::display_name("commercial_partner_id"),
         ::runtime::nested::Relation::display_name("company_currency_id"),
@@ -1691,10 +1711,7 @@ impl ::runtime::nested::Projection for AccountMove {
         ::runtime::nested::Relation::display_name("invoice_cash_rounding_id"),
         ::runtime::nested::Relation::display_name("invoice_incoterm_id"),
         ::runtime::nested::Relation::display_name("invoice_payment_term_id"),
-        ::runtime::nested::Relation::display_name("invoice_pdf_report_id"),
         ::runtime::nested::Relation::display_name("invoice_user_id"),
-        ::runtime::nested::Relation::display_name("invoice_vendor_bill_id"),
-        ::runtime::nested::Relation::display_name("journal_group_id"),
         ::runtime::nested::Relation::display_name("journal_id"),
         ::runtime::nested::Relation::display_name("medium_id"),
         ::runtime::nested::Relation::display_name("message_main_attachment_id"),
@@ -1703,8 +1720,6 @@ impl ::runtime::nested::Projection for AccountMove {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("partner_shipping_id"),
         ::runtime::nested::Relation::display_name("preferred_payment_method_line_id"),
-        ::runtime::nested::Relation::display_name("purchase_id"),
-        ::runtime::nested::Relation::display_name("purchase_vendor_bill_id"),
         ::runtime::nested::Relation::display_name("reversed_entry_id"),
         ::runtime::nested::Relation::display_name("source_id"),
         ::runtime::nested::Relation::display_name("statement_id"),
@@ -1712,10 +1727,7 @@ impl ::runtime::nested::Projection for AccountMove {
         ::runtime::nested::Relation::display_name("stock_move_id"),
         ::runtime::nested::Relation::display_name("tax_cash_basis_origin_move_id"),
         ::runtime::nested::Relation::display_name("tax_cash_basis_rec_id"),
-        ::runtime::nested::Relation::display_name("tax_country_id"),
         ::runtime::nested::Relation::display_name("team_id"),
-        ::runtime::nested::Relation::display_name("ubl_cii_xml_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
@@ -4616,10 +4628,10 @@ pub mod fields {
     }
     /// Invoice Outstanding Credits Debits Widget (`invoice_outstanding_credits_debits_widget`, `binary`).
     #[inline]
-    pub const fn invoice_outstanding_credits_debits_widget() -> ::runtime::fields::AnyField<
+    pub const fn invoice_outstanding_credits_debits_widget() -> ::runtime::fields::BinaryField<
         super::AccountMove,
     > {
-        ::runtime::fields::AnyField::new("invoice_outstanding_credits_debits_widget")
+        ::runtime::fields::BinaryField::new("invoice_outstanding_credits_debits_widget")
     }
     /// Invoice Partner Display Name (`invoice_partner_display_name`, `char`).
     #[inline]
@@ -4638,17 +4650,17 @@ pub mod fields {
     }
     /// Invoice Payments Widget (`invoice_payments_widget`, `binary`).
     #[inline]
-    pub const fn invoice_payments_widget() -> ::runtime::fields::AnyField<
+    pub const fn invoice_payments_widget() -> ::runtime::fields::BinaryField<
         super::AccountMove,
     > {
-        ::runtime::fields::AnyField::new("invoice_payments_widget")
+        ::runtime::fields::BinaryField::new("invoice_payments_widget")
     }
     /// PDF File (`invoice_pdf_report_file`, `binary`).
     #[inline]
-    pub const fn invoice_pdf_report_file() -> ::runtime::fields::AnyField<
+    pub const fn invoice_pdf_report_file() -> ::runtime::fields::BinaryField<
         super::AccountMove,
     > {
-        ::runtime::fields::AnyField::new("invoice_pdf_report_file")
+        ::runtime::fields::BinaryField::new("invoice_pdf_report_file")
     }
     /// PDF Attachment (`invoice_pdf_report_id`, `many2one`).
     #[inline]
@@ -4884,8 +4896,8 @@ pub mod fields {
     }
     /// Needed Terms (`needed_terms`, `binary`).
     #[inline]
-    pub const fn needed_terms() -> ::runtime::fields::AnyField<super::AccountMove> {
-        ::runtime::fields::AnyField::new("needed_terms")
+    pub const fn needed_terms() -> ::runtime::fields::BinaryField<super::AccountMove> {
+        ::runtime::fields::BinaryField::new("needed_terms")
     }
     /// Needed Terms Dirty (`needed_terms_dirty`, `boolean`).
     #[inline]
@@ -4982,10 +4994,10 @@ pub mod fields {
     }
     /// Payment Term Details (`payment_term_details`, `binary`).
     #[inline]
-    pub const fn payment_term_details() -> ::runtime::fields::AnyField<
+    pub const fn payment_term_details() -> ::runtime::fields::BinaryField<
         super::AccountMove,
     > {
-        ::runtime::fields::AnyField::new("payment_term_details")
+        ::runtime::fields::BinaryField::new("payment_term_details")
     }
     /// Posted Before (`posted_before`, `boolean`).
     #[inline]
@@ -5297,8 +5309,8 @@ pub mod fields {
     }
     /// Invoice Totals (`tax_totals`, `binary`).
     #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::AnyField<super::AccountMove> {
-        ::runtime::fields::AnyField::new("tax_totals")
+    pub const fn tax_totals() -> ::runtime::fields::BinaryField<super::AccountMove> {
+        ::runtime::fields::BinaryField::new("tax_totals")
     }
     /// Taxes Legal Notes (`taxes_legal_notes`, `html`).
     #[inline]
@@ -5338,8 +5350,10 @@ pub mod fields {
     }
     /// UBL/CII File (`ubl_cii_xml_file`, `binary`).
     #[inline]
-    pub const fn ubl_cii_xml_file() -> ::runtime::fields::AnyField<super::AccountMove> {
-        ::runtime::fields::AnyField::new("ubl_cii_xml_file")
+    pub const fn ubl_cii_xml_file() -> ::runtime::fields::BinaryField<
+        super::AccountMove,
+    > {
+        ::runtime::fields::BinaryField::new("ubl_cii_xml_file")
     }
     /// Attachment (`ubl_cii_xml_id`, `many2one`).
     #[inline]

@@ -8,10 +8,10 @@
 //!
 //! 16 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `discount_allocation_key`, `discount_allocation_needed`, `epd_key`, `epd_needed`, `term_key`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `discount_allocation_key`, `discount_allocation_needed`, `epd_key`, `epd_needed`, `term_key`.
 /// Journal Item (`account.move.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountMoveLine {
     /// Account
@@ -20,14 +20,16 @@ pub struct AccountMoveLine {
     pub account_id: Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
     /// Internal Group
     ///
-    /// `selection`, readonly, related `account_id.internal_group`, not stored.
+    /// `selection`, readonly, related `account_id.internal_group`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_internal_group())`.
     ///
     /// Values: `equity` (Equity), `asset` (Asset), `liability` (Liability), `income` (Income), `expense` (Expense), `off` (Off Balance).
-    pub account_internal_group: Option<AccountInternalGroup>,
+    pub account_internal_group: ::runtime::wire::Computed<Option<AccountInternalGroup>>,
     /// Account Root
     ///
-    /// `many2one`, to `account.root`, readonly, related `account_id.root_id`, not stored.
-    pub account_root_id: Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    /// `many2one`, to `account.root`, readonly, related `account_id.root_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_root_id())`.
+    pub account_root_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    >,
     /// Internal Type
     ///
     /// Account Type is used for information purpose, to generate country-specific legal reports, and set the rules to close a fiscal year and generate opening entries.
@@ -64,8 +66,8 @@ pub struct AccountMoveLine {
     pub analytic_line_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticLine>,
     /// Analytic Precision
     ///
-    /// `integer`, not stored.
-    pub analytic_precision: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
+    pub analytic_precision: ::runtime::wire::Computed<i64>,
     /// Balance
     ///
     /// `monetary`, computed, currency in `company_currency_id`.
@@ -98,8 +100,8 @@ pub struct AccountMoveLine {
     ///
     /// Cumulated balance depending on the domain and the order chosen in the view.
     ///
-    /// `monetary`, readonly, not stored, currency in `company_currency_id`.
-    pub cumulated_balance: f64,
+    /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cumulated_balance())`.
+    pub cumulated_balance: ::runtime::wire::Computed<f64>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, computed.
@@ -108,8 +110,8 @@ pub struct AccountMoveLine {
     ///
     /// Currency rate from company currency to document currency.
     ///
-    /// `float`, readonly, computed, not stored.
-    pub currency_rate: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_rate())`.
+    pub currency_rate: ::runtime::wire::Computed<f64>,
     /// Date
     ///
     /// `date`, readonly, related `move_id.date`.
@@ -130,8 +132,8 @@ pub struct AccountMoveLine {
     pub discount: f64,
     /// Discount Allocation Dirty
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub discount_allocation_dirty: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::discount_allocation_dirty())`.
+    pub discount_allocation_dirty: ::runtime::wire::Computed<bool>,
     /// Discount amount in Currency
     ///
     /// `monetary`, currency in `currency_id`.
@@ -158,14 +160,14 @@ pub struct AccountMoveLine {
     pub display_type: Option<DisplayType>,
     /// Distribution Analytic Account
     ///
-    /// `many2many`, to `account.analytic.account`, readonly, computed, not stored.
-    pub distribution_analytic_account_ids: ::runtime::wire::X2Many<
-        super::rel::AccountAnalyticAccount,
+    /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
+    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Epd Dirty
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub epd_dirty: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::epd_dirty())`.
+    pub epd_dirty: ::runtime::wire::Computed<bool>,
     /// Matching
     ///
     /// `many2one`, to `account.full.reconcile`, readonly.
@@ -200,12 +202,12 @@ pub struct AccountMoveLine {
     pub is_imported: bool,
     /// Is Refund
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_refund: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_refund())`.
+    pub is_refund: ::runtime::wire::Computed<bool>,
     /// Is Same Currency
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_same_currency: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_same_currency())`.
+    pub is_same_currency: ::runtime::wire::Computed<bool>,
     /// Company Storno Accounting
     ///
     /// Utility field to express whether the journal item is subject to storno accounting
@@ -214,9 +216,9 @@ pub struct AccountMoveLine {
     pub is_storno: bool,
     /// Ledger
     ///
-    /// `many2one`, to `account.journal.group`, not stored.
-    pub journal_group_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountJournalGroup>,
+    /// `many2one`, to `account.journal.group`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_group_id())`.
+    pub journal_group_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountJournalGroup>>,
     >,
     /// Journal
     ///
@@ -260,8 +262,8 @@ pub struct AccountMoveLine {
     pub name: Option<String>,
     /// Need Vehicle
     ///
-    /// `boolean`, readonly, not stored.
-    pub need_vehicle: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_vehicle())`.
+    pub need_vehicle: ::runtime::wire::Computed<bool>,
     /// Status
     ///
     /// `selection`, readonly, related `move_id.state`.
@@ -274,8 +276,8 @@ pub struct AccountMoveLine {
     pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Next Payment Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub payment_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_date())`.
+    pub payment_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Originator Payment
     ///
     /// The payment that created this entry
@@ -296,9 +298,9 @@ pub struct AccountMoveLine {
     pub price_unit: f64,
     /// Product Category
     ///
-    /// `many2one`, to `product.category`, readonly, related `product_id.product_tmpl_id.categ_id`, not stored.
-    pub product_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductCategory>,
+    /// `many2one`, to `product.category`, readonly, related `product_id.product_tmpl_id.categ_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_category_id())`.
+    pub product_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
     >,
     /// Product
     ///
@@ -308,9 +310,9 @@ pub struct AccountMoveLine {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
@@ -536,15 +538,15 @@ impl ::runtime::wire::FromRecord for AccountMoveLine {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.account_id = r.nullable()?,
-                1 => record.account_internal_group = r.nullable()?,
-                2 => record.account_root_id = r.nullable()?,
+                1 => record.account_internal_group = r.computed_nullable()?,
+                2 => record.account_root_id = r.computed_nullable()?,
                 3 => record.account_type = r.nullable()?,
                 4 => record.amount_currency = r.value()?,
                 5 => record.amount_residual = r.value()?,
                 6 => record.amount_residual_currency = r.value()?,
                 7 => record.analytic_distribution = r.nullable()?,
                 8 => record.analytic_line_ids = r.value()?,
-                9 => record.analytic_precision = r.value()?,
+                9 => record.analytic_precision = r.computed()?,
                 10 => record.balance = r.value()?,
                 11 => record.cogs_origin_id = r.nullable()?,
                 12 => record.company_currency_id = r.nullable()?,
@@ -552,21 +554,21 @@ impl ::runtime::wire::FromRecord for AccountMoveLine {
                 14 => record.create_date = r.nullable()?,
                 15 => record.create_uid = r.nullable()?,
                 16 => record.credit = r.value()?,
-                17 => record.cumulated_balance = r.value()?,
+                17 => record.cumulated_balance = r.computed()?,
                 18 => record.currency_id = r.nullable()?,
-                19 => record.currency_rate = r.value()?,
+                19 => record.currency_rate = r.computed()?,
                 20 => record.date = r.nullable()?,
                 21 => record.date_maturity = r.nullable()?,
                 22 => record.debit = r.value()?,
                 23 => record.discount = r.value()?,
-                24 => record.discount_allocation_dirty = r.value()?,
+                24 => record.discount_allocation_dirty = r.computed()?,
                 25 => record.discount_amount_currency = r.value()?,
                 26 => record.discount_balance = r.value()?,
                 27 => record.discount_date = r.nullable()?,
                 28 => record.display_name = r.nullable()?,
                 29 => record.display_type = r.nullable()?,
-                30 => record.distribution_analytic_account_ids = r.value()?,
-                31 => record.epd_dirty = r.value()?,
+                30 => record.distribution_analytic_account_ids = r.computed()?,
+                31 => record.epd_dirty = r.computed()?,
                 32 => record.full_reconcile_id = r.nullable()?,
                 33 => record.group_tax_id = r.nullable()?,
                 34 => record.id = r.value()?,
@@ -574,10 +576,10 @@ impl ::runtime::wire::FromRecord for AccountMoveLine {
                 36 => record.is_account_reconcile = r.value()?,
                 37 => record.is_downpayment = r.value()?,
                 38 => record.is_imported = r.value()?,
-                39 => record.is_refund = r.value()?,
-                40 => record.is_same_currency = r.value()?,
+                39 => record.is_refund = r.computed()?,
+                40 => record.is_same_currency = r.computed()?,
                 41 => record.is_storno = r.value()?,
-                42 => record.journal_group_id = r.nullable()?,
+                42 => record.journal_group_id = r.computed_nullable()?,
                 43 => record.journal_id = r.nullable()?,
                 44 => record.matched_credit_ids = r.value()?,
                 45 => record.matched_debit_ids = r.value()?,
@@ -586,17 +588,17 @@ impl ::runtime::wire::FromRecord for AccountMoveLine {
                 48 => record.move_name = r.nullable()?,
                 49 => record.move_type = r.nullable()?,
                 50 => record.name = r.nullable()?,
-                51 => record.need_vehicle = r.value()?,
+                51 => record.need_vehicle = r.computed()?,
                 52 => record.parent_state = r.nullable()?,
                 53 => record.partner_id = r.nullable()?,
-                54 => record.payment_date = r.nullable()?,
+                54 => record.payment_date = r.computed_nullable()?,
                 55 => record.payment_id = r.nullable()?,
                 56 => record.price_subtotal = r.value()?,
                 57 => record.price_total = r.value()?,
                 58 => record.price_unit = r.value()?,
-                59 => record.product_category_id = r.nullable()?,
+                59 => record.product_category_id = r.computed_nullable()?,
                 60 => record.product_id = r.nullable()?,
-                61 => record.product_uom_category_id = r.nullable()?,
+                61 => record.product_uom_category_id = r.computed_nullable()?,
                 62 => record.product_uom_id = r.nullable()?,
                 63 => record.purchase_line_id = r.nullable()?,
                 64 => record.purchase_order_id = r.nullable()?,
@@ -631,15 +633,12 @@ impl ::runtime::Model for AccountMoveLine {
     const MODEL: &'static str = "account.move.line";
     const FIELDS: &'static [&'static str] = &[
         "account_id",
-        "account_internal_group",
-        "account_root_id",
         "account_type",
         "amount_currency",
         "amount_residual",
         "amount_residual_currency",
         "analytic_distribution",
         "analytic_line_ids",
-        "analytic_precision",
         "balance",
         "cogs_origin_id",
         "company_currency_id",
@@ -647,21 +646,16 @@ impl ::runtime::Model for AccountMoveLine {
         "create_date",
         "create_uid",
         "credit",
-        "cumulated_balance",
         "currency_id",
-        "currency_rate",
         "date",
         "date_maturity",
         "debit",
         "discount",
-        "discount_allocation_dirty",
         "discount_amount_currency",
         "discount_balance",
         "discount_date",
         "display_name",
         "display_type",
-        "distribution_analytic_account_ids",
-        "epd_dirty",
         "full_reconcile_id",
         "group_tax_id",
         "id",
@@ -669,10 +663,7 @@ impl ::runtime::Model for AccountMoveLine {
         "is_account_reconcile",
         "is_downpayment",
         "is_imported",
-        "is_refund",
-        "is_same_currency",
         "is_storno",
-        "journal_group_id",
         "journal_id",
         "matched_credit_ids",
         "matched_debit_ids",
@@ -681,17 +672,13 @@ impl ::runtime::Model for AccountMoveLine {
         "move_name",
         "move_type",
         "name",
-        "need_vehicle",
         "parent_state",
         "partner_id",
-        "payment_date",
         "payment_id",
         "price_subtotal",
         "price_total",
         "price_unit",
-        "product_category_id",
         "product_id",
-        "product_uom_category_id",
         "product_uom_id",
         "purchase_line_id",
         "purchase_order_id",
@@ -716,6 +703,23 @@ impl ::runtime::Model for AccountMoveLine {
         "vehicle_log_service_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "account_internal_group",
+        "account_root_id",
+        "analytic_precision",
+        "cumulated_balance",
+        "currency_rate",
+        "discount_allocation_dirty",
+        "distribution_analytic_account_ids",
+        "epd_dirty",
+        "is_refund",
+        "is_same_currency",
+        "journal_group_id",
+        "need_vehicle",
+        "payment_date",
+        "product_category_id",
+        "product_uom_category_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")
@@ -887,7 +891,6 @@ impl ::runtime::Model for AccountMoveLine {
 impl ::runtime::nested::Projection for AccountMoveLine {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("account_root_id"),
         ::runtime::nested::Relation::display_name("cogs_origin_id"),
         ::runtime::nested::Relation::display_name("company_currency_id"),
         ::runtime::nested::Relation::display_name("company_id"),
@@ -895,14 +898,11 @@ impl ::runtime::nested::Projection for AccountMoveLine {
         ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("full_reconcile_id"),
         ::runtime::nested::Relation::display_name("group_tax_id"),
-        ::runtime::nested::Relation::display_name("journal_group_id"),
         ::runtime::nested::Relation::display_name("journal_id"),
         ::runtime::nested::Relation::display_name("move_id"),
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("payment_id"),
-        ::runtime::nested::Relation::display_name("product_category_id"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("purchase_line_id"),
         ::runtime::nested::Relation::display_name("purchase_order_id"),
@@ -2041,17 +2041,17 @@ pub mod fields {
     }
     /// Discount Allocation Key (`discount_allocation_key`, `binary`).
     #[inline]
-    pub const fn discount_allocation_key() -> ::runtime::fields::AnyField<
+    pub const fn discount_allocation_key() -> ::runtime::fields::BinaryField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::AnyField::new("discount_allocation_key")
+        ::runtime::fields::BinaryField::new("discount_allocation_key")
     }
     /// Discount Allocation Needed (`discount_allocation_needed`, `binary`).
     #[inline]
-    pub const fn discount_allocation_needed() -> ::runtime::fields::AnyField<
+    pub const fn discount_allocation_needed() -> ::runtime::fields::BinaryField<
         super::AccountMoveLine,
     > {
-        ::runtime::fields::AnyField::new("discount_allocation_needed")
+        ::runtime::fields::BinaryField::new("discount_allocation_needed")
     }
     /// Discount amount in Currency (`discount_amount_currency`, `monetary`).
     #[inline]
@@ -2105,13 +2105,13 @@ pub mod fields {
     }
     /// Epd Key (`epd_key`, `binary`).
     #[inline]
-    pub const fn epd_key() -> ::runtime::fields::AnyField<super::AccountMoveLine> {
-        ::runtime::fields::AnyField::new("epd_key")
+    pub const fn epd_key() -> ::runtime::fields::BinaryField<super::AccountMoveLine> {
+        ::runtime::fields::BinaryField::new("epd_key")
     }
     /// Epd Needed (`epd_needed`, `binary`).
     #[inline]
-    pub const fn epd_needed() -> ::runtime::fields::AnyField<super::AccountMoveLine> {
-        ::runtime::fields::AnyField::new("epd_needed")
+    pub const fn epd_needed() -> ::runtime::fields::BinaryField<super::AccountMoveLine> {
+        ::runtime::fields::BinaryField::new("epd_needed")
     }
     /// Matching (`full_reconcile_id`, `many2one`).
     #[inline]
@@ -2477,8 +2477,8 @@ pub mod fields {
     }
     /// Term Key (`term_key`, `binary`).
     #[inline]
-    pub const fn term_key() -> ::runtime::fields::AnyField<super::AccountMoveLine> {
-        ::runtime::fields::AnyField::new("term_key")
+    pub const fn term_key() -> ::runtime::fields::BinaryField<super::AccountMoveLine> {
+        ::runtime::fields::BinaryField::new("term_key")
     }
     /// Vehicle (`vehicle_id`, `many2one`).
     #[inline]

@@ -11,13 +11,15 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account Move Reversal (`account.move.reversal`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountMoveReversal {
     /// Available Journal
     ///
-    /// `many2many`, to `account.journal`, readonly, computed, not stored.
-    pub available_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
+    pub available_journal_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
@@ -27,8 +29,8 @@ pub struct AccountMoveReversal {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -39,8 +41,10 @@ pub struct AccountMoveReversal {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Reversal date
     ///
     /// `date`.
@@ -65,8 +69,8 @@ pub struct AccountMoveReversal {
     pub move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
     /// Move Type
     ///
-    /// `char`, readonly, computed, not stored.
-    pub move_type: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_type())`.
+    pub move_type: ::runtime::wire::Computed<Option<String>>,
     /// New Move
     ///
     /// `many2many`, to `account.move`.
@@ -77,8 +81,8 @@ pub struct AccountMoveReversal {
     pub reason: Option<String>,
     /// Residual
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub residual: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::residual())`.
+    pub residual: ::runtime::wire::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -119,21 +123,21 @@ impl ::runtime::wire::FromRecord for AccountMoveReversal {
         let mut record = AccountMoveReversal::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.available_journal_ids = r.value()?,
+                0 => record.available_journal_ids = r.computed()?,
                 1 => record.company_id = r.nullable()?,
-                2 => record.country_code = r.nullable()?,
+                2 => record.country_code = r.computed_nullable()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
-                5 => record.currency_id = r.nullable()?,
+                5 => record.currency_id = r.computed_nullable()?,
                 6 => record.date = r.nullable()?,
                 7 => record.display_name = r.nullable()?,
                 8 => record.id = r.value()?,
                 9 => record.journal_id = r.nullable()?,
                 10 => record.move_ids = r.value()?,
-                11 => record.move_type = r.nullable()?,
+                11 => record.move_type = r.computed_nullable()?,
                 12 => record.new_move_ids = r.value()?,
                 13 => record.reason = r.nullable()?,
-                14 => record.residual = r.value()?,
+                14 => record.residual = r.computed()?,
                 15 => record.write_date = r.nullable()?,
                 16 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -145,23 +149,25 @@ impl ::runtime::wire::FromRecord for AccountMoveReversal {
 impl ::runtime::Model for AccountMoveReversal {
     const MODEL: &'static str = "account.move.reversal";
     const FIELDS: &'static [&'static str] = &[
-        "available_journal_ids",
         "company_id",
-        "country_code",
         "create_date",
         "create_uid",
-        "currency_id",
         "date",
         "display_name",
         "id",
         "journal_id",
         "move_ids",
-        "move_type",
         "new_move_ids",
         "reason",
-        "residual",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "available_journal_ids",
+        "country_code",
+        "currency_id",
+        "move_type",
+        "residual",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("available_journal_ids", "many2many")
@@ -199,7 +205,6 @@ impl ::runtime::nested::Projection for AccountMoveReversal {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("journal_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

@@ -11,13 +11,13 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account Move Send Batch Wizard (`account.move.send.batch.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountMoveSendBatchWizard {
     /// Alerts
     ///
-    /// `json`, readonly, computed, not stored.
-    pub alerts: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alerts())`.
+    pub alerts: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -40,12 +40,12 @@ pub struct AccountMoveSendBatchWizard {
     pub move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
     /// Send By Post Stamps
     ///
-    /// `integer`, readonly, not stored.
-    pub send_by_post_stamps: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::send_by_post_stamps())`.
+    pub send_by_post_stamps: ::runtime::wire::Computed<i64>,
     /// Summary Data
     ///
-    /// `json`, readonly, computed, not stored.
-    pub summary_data: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::summary_data())`.
+    pub summary_data: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,14 +79,14 @@ impl ::runtime::wire::FromRecord for AccountMoveSendBatchWizard {
         let mut record = AccountMoveSendBatchWizard::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.alerts = r.nullable()?,
+                0 => record.alerts = r.computed_nullable()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
                 5 => record.move_ids = r.value()?,
-                6 => record.send_by_post_stamps = r.value()?,
-                7 => record.summary_data = r.nullable()?,
+                6 => record.send_by_post_stamps = r.computed()?,
+                7 => record.summary_data = r.computed_nullable()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -98,16 +98,18 @@ impl ::runtime::wire::FromRecord for AccountMoveSendBatchWizard {
 impl ::runtime::Model for AccountMoveSendBatchWizard {
     const MODEL: &'static str = "account.move.send.batch.wizard";
     const FIELDS: &'static [&'static str] = &[
-        "alerts",
         "create_date",
         "create_uid",
         "display_name",
         "id",
         "move_ids",
-        "send_by_post_stamps",
-        "summary_data",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "alerts",
+        "send_by_post_stamps",
+        "summary_data",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("alerts", "json"),

@@ -11,13 +11,13 @@
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account Move Send Wizard (`account.move.send.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountMoveSendWizard {
     /// Alerts
     ///
-    /// `json`, readonly, computed, not stored.
-    pub alerts: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alerts())`.
+    pub alerts: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `move_id.company_id`, not stored.
@@ -36,30 +36,30 @@ pub struct AccountMoveSendWizard {
     pub display_name: Option<String>,
     /// Display Pdf Report
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_pdf_report_id: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_pdf_report_id())`.
+    pub display_pdf_report_id: ::runtime::wire::Computed<bool>,
     /// Extra Edi Checkboxes
     ///
     /// `json`, computed.
     pub extra_edi_checkboxes: Option<::serde_json::Value>,
     /// Extra Edis
     ///
-    /// `json`, computed, not stored.
-    pub extra_edis: Option<::serde_json::Value>,
+    /// `json`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::extra_edis())`.
+    pub extra_edis: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Invoice Edi Format
     ///
-    /// `selection`, readonly, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: Option<InvoiceEdiFormat>,
+    pub invoice_edi_format: ::runtime::wire::Computed<Option<InvoiceEdiFormat>>,
     /// Is Download Only
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_download_only: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_download_only())`.
+    pub is_download_only: ::runtime::wire::Computed<bool>,
     /// Mail Attachments Widget
     ///
     /// `json`, computed.
@@ -70,8 +70,8 @@ pub struct AccountMoveSendWizard {
     pub mail_body: Option<String>,
     /// Mail Lang
     ///
-    /// `char`, readonly, computed, not stored.
-    pub mail_lang: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_lang())`.
+    pub mail_lang: ::runtime::wire::Computed<Option<String>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, computed.
@@ -98,8 +98,8 @@ pub struct AccountMoveSendWizard {
     pub sending_method_checkboxes: Option<::serde_json::Value>,
     /// Sending Methods
     ///
-    /// `json`, computed, not stored.
-    pub sending_methods: Option<::serde_json::Value>,
+    /// `json`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sending_methods())`.
+    pub sending_methods: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -146,27 +146,27 @@ impl ::runtime::wire::FromRecord for AccountMoveSendWizard {
         let mut record = AccountMoveSendWizard::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.alerts = r.nullable()?,
+                0 => record.alerts = r.computed_nullable()?,
                 1 => record.company_id = r.nullable()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
-                5 => record.display_pdf_report_id = r.value()?,
+                5 => record.display_pdf_report_id = r.computed()?,
                 6 => record.extra_edi_checkboxes = r.nullable()?,
-                7 => record.extra_edis = r.nullable()?,
+                7 => record.extra_edis = r.computed_nullable()?,
                 8 => record.id = r.value()?,
-                9 => record.invoice_edi_format = r.nullable()?,
-                10 => record.is_download_only = r.value()?,
+                9 => record.invoice_edi_format = r.computed_nullable()?,
+                10 => record.is_download_only = r.computed()?,
                 11 => record.mail_attachments_widget = r.nullable()?,
                 12 => record.mail_body = r.nullable()?,
-                13 => record.mail_lang = r.nullable()?,
+                13 => record.mail_lang = r.computed_nullable()?,
                 14 => record.mail_partner_ids = r.value()?,
                 15 => record.mail_subject = r.nullable()?,
                 16 => record.mail_template_id = r.nullable()?,
                 17 => record.move_id = r.nullable()?,
                 18 => record.pdf_report_id = r.nullable()?,
                 19 => record.sending_method_checkboxes = r.nullable()?,
-                20 => record.sending_methods = r.nullable()?,
+                20 => record.sending_methods = r.computed_nullable()?,
                 21 => record.write_date = r.nullable()?,
                 22 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -178,29 +178,31 @@ impl ::runtime::wire::FromRecord for AccountMoveSendWizard {
 impl ::runtime::Model for AccountMoveSendWizard {
     const MODEL: &'static str = "account.move.send.wizard";
     const FIELDS: &'static [&'static str] = &[
-        "alerts",
         "company_id",
         "create_date",
         "create_uid",
         "display_name",
-        "display_pdf_report_id",
         "extra_edi_checkboxes",
-        "extra_edis",
         "id",
-        "invoice_edi_format",
-        "is_download_only",
         "mail_attachments_widget",
         "mail_body",
-        "mail_lang",
         "mail_partner_ids",
         "mail_subject",
         "mail_template_id",
         "move_id",
         "pdf_report_id",
         "sending_method_checkboxes",
-        "sending_methods",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "alerts",
+        "display_pdf_report_id",
+        "extra_edis",
+        "invoice_edi_format",
+        "is_download_only",
+        "mail_lang",
+        "sending_methods",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("alerts", "json"),

@@ -9,33 +9,35 @@
 //! 44 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Payments (`account.payment`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountPayment {
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -47,38 +49,40 @@ pub struct AccountPayment {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Amount
     ///
     /// `monetary`, currency in `currency_id`.
     pub amount: f64,
     /// Amount Available For Refund
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub amount_available_for_refund: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_available_for_refund())`.
+    pub amount_available_for_refund: ::runtime::wire::Computed<f64>,
     /// Amount Company Currency Signed
     ///
     /// `monetary`, readonly, computed, currency in `company_currency_id`.
@@ -87,25 +91,29 @@ pub struct AccountPayment {
     ///
     /// Negative value of amount field if payment_type is outbound
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_signed: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_signed())`.
+    pub amount_signed: ::runtime::wire::Computed<f64>,
     /// Attachments
     ///
     /// `one2many`, to `ir.attachment` (inverse `res_id`).
     pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
     /// Available Journal
     ///
-    /// `many2many`, to `account.journal`, readonly, computed, not stored.
-    pub available_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
+    pub available_journal_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    >,
     /// Available Partner Bank
     ///
-    /// `many2many`, to `res.partner.bank`, readonly, computed, not stored.
-    pub available_partner_bank_ids: ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_partner_bank_ids())`.
+    pub available_partner_bank_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    >,
     /// Available Payment Method Line
     ///
-    /// `many2many`, to `account.payment.method.line`, readonly, computed, not stored.
-    pub available_payment_method_line_ids: ::runtime::wire::X2Many<
-        super::rel::AccountPaymentMethodLine,
+    /// `many2many`, to `account.payment.method.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_line_ids())`.
+    pub available_payment_method_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountPaymentMethodLine>,
     >,
     /// Company Currency
     ///
@@ -120,8 +128,8 @@ pub struct AccountPayment {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -152,12 +160,14 @@ pub struct AccountPayment {
     pub display_name: Option<String>,
     /// Duplicate Payment
     ///
-    /// `many2many`, to `account.payment`, readonly, computed, not stored.
-    pub duplicate_payment_ids: ::runtime::wire::X2Many<super::rel::AccountPayment>,
+    /// `many2many`, to `account.payment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_payment_ids())`.
+    pub duplicate_payment_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountPayment>,
+    >,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -188,8 +198,8 @@ pub struct AccountPayment {
     pub memo: Option<String>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -198,28 +208,28 @@ pub struct AccountPayment {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`.
@@ -230,34 +240,38 @@ pub struct AccountPayment {
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`.
     pub move_id: Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Number
     ///
     /// `char`, readonly, computed.
     pub name: Option<String>,
     /// Need Cancel Request
     ///
-    /// `boolean`, readonly, related `move_id.need_cancel_request`, not stored.
-    pub need_cancel_request: bool,
+    /// `boolean`, readonly, related `move_id.need_cancel_request`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_cancel_request())`.
+    pub need_cancel_request: ::runtime::wire::Computed<bool>,
     /// Outstanding Account
     ///
     /// `many2one`, to `account.account`, readonly, computed.
@@ -288,8 +302,8 @@ pub struct AccountPayment {
     pub partner_type: Option<PartnerType>,
     /// Code
     ///
-    /// `char`, readonly, related `payment_method_line_id.code`, not stored.
-    pub payment_method_code: Option<String>,
+    /// `char`, readonly, related `payment_method_line_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_method_code())`.
+    pub payment_method_code: ::runtime::wire::Computed<Option<String>>,
     /// Method
     ///
     /// `many2one`, to `account.payment.method`, readonly, related `payment_method_line_id.payment_method_id`.
@@ -311,8 +325,8 @@ pub struct AccountPayment {
     >,
     /// Payment Receipt Title
     ///
-    /// `char`, readonly, not stored.
-    pub payment_receipt_title: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_receipt_title())`.
+    pub payment_receipt_title: ::runtime::wire::Computed<Option<String>>,
     /// Payment Reference
     ///
     /// Reference of the document used to issue this payment. Eg. check number, file name, etc.
@@ -339,8 +353,8 @@ pub struct AccountPayment {
     pub payment_type: Option<PaymentType>,
     /// QR Code URL
     ///
-    /// `html`, readonly, computed, not stored.
-    pub qr_code: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qr_code())`.
+    pub qr_code: ::runtime::wire::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -349,52 +363,58 @@ pub struct AccountPayment {
     ///
     /// Invoices whose journal items have been reconciled with these payments.
     ///
-    /// `many2many`, to `account.move`, readonly, computed, not stored.
-    pub reconciled_bill_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_bill_ids())`.
+    pub reconciled_bill_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    >,
     /// \# Reconciled Bills
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub reconciled_bills_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_bills_count())`.
+    pub reconciled_bills_count: ::runtime::wire::Computed<i64>,
     /// Reconciled Invoices
     ///
     /// Invoices whose journal items have been reconciled with these payments.
     ///
-    /// `many2many`, to `account.move`, readonly, computed, not stored.
-    pub reconciled_invoice_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoice_ids())`.
+    pub reconciled_invoice_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    >,
     /// \# Reconciled Invoices
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub reconciled_invoices_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoices_count())`.
+    pub reconciled_invoices_count: ::runtime::wire::Computed<i64>,
     /// Reconciled Invoices Type
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoices_type())`.
     ///
     /// Values: `credit_note` (Credit Note), `invoice` (Invoice).
-    pub reconciled_invoices_type: Option<ReconciledInvoicesType>,
+    pub reconciled_invoices_type: ::runtime::wire::Computed<
+        Option<ReconciledInvoicesType>,
+    >,
     /// Reconciled Statement Lines
     ///
     /// Statements lines matched to this payment
     ///
-    /// `many2many`, to `account.bank.statement.line`, readonly, computed, not stored.
-    pub reconciled_statement_line_ids: ::runtime::wire::X2Many<
-        super::rel::AccountBankStatementLine,
+    /// `many2many`, to `account.bank.statement.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_statement_line_ids())`.
+    pub reconciled_statement_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountBankStatementLine>,
     >,
     /// \# Reconciled Statement Lines
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub reconciled_statement_lines_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_statement_lines_count())`.
+    pub reconciled_statement_lines_count: ::runtime::wire::Computed<i64>,
     /// Refunds Count
     ///
-    /// `integer`, readonly, not stored.
-    pub refunds_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunds_count())`.
+    pub refunds_count: ::runtime::wire::Computed<i64>,
     /// Require Partner Bank Account
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub require_partner_bank_account: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::require_partner_bank_account())`.
+    pub require_partner_bank_account: ::runtime::wire::Computed<bool>,
     /// Show Partner Bank Account
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_partner_bank_account: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_partner_bank_account())`.
+    pub show_partner_bank_account: ::runtime::wire::Computed<bool>,
     /// Source Payment
     ///
     /// The source payment of related refund payments
@@ -409,12 +429,14 @@ pub struct AccountPayment {
     pub state: Option<State>,
     /// Suitable Payment Token
     ///
-    /// `many2many`, to `payment.token`, readonly, computed, not stored.
-    pub suitable_payment_token_ids: ::runtime::wire::X2Many<super::rel::PaymentToken>,
+    /// `many2many`, to `payment.token`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_payment_token_ids())`.
+    pub suitable_payment_token_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::PaymentToken>,
+    >,
     /// Use Electronic Payment Method
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub use_electronic_payment_method: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_electronic_payment_method())`.
+    pub use_electronic_payment_method: ::runtime::wire::Computed<bool>,
     /// Website Messages
     ///
     /// Website communication history
@@ -527,35 +549,35 @@ impl ::runtime::wire::FromRecord for AccountPayment {
         let mut record = AccountPayment::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.activity_calendar_event_id = r.nullable()?,
-                1 => record.activity_date_deadline = r.nullable()?,
-                2 => record.activity_exception_decoration = r.nullable()?,
-                3 => record.activity_exception_icon = r.nullable()?,
+                0 => record.activity_calendar_event_id = r.computed_nullable()?,
+                1 => record.activity_date_deadline = r.computed_nullable()?,
+                2 => record.activity_exception_decoration = r.computed_nullable()?,
+                3 => record.activity_exception_icon = r.computed_nullable()?,
                 4 => record.activity_ids = r.value()?,
-                5 => record.activity_state = r.nullable()?,
-                6 => record.activity_summary = r.nullable()?,
-                7 => record.activity_type_icon = r.nullable()?,
-                8 => record.activity_type_id = r.nullable()?,
-                9 => record.activity_user_id = r.nullable()?,
+                5 => record.activity_state = r.computed_nullable()?,
+                6 => record.activity_summary = r.computed_nullable()?,
+                7 => record.activity_type_icon = r.computed_nullable()?,
+                8 => record.activity_type_id = r.computed_nullable()?,
+                9 => record.activity_user_id = r.computed_nullable()?,
                 10 => record.amount = r.value()?,
-                11 => record.amount_available_for_refund = r.value()?,
+                11 => record.amount_available_for_refund = r.computed()?,
                 12 => record.amount_company_currency_signed = r.value()?,
-                13 => record.amount_signed = r.value()?,
+                13 => record.amount_signed = r.computed()?,
                 14 => record.attachment_ids = r.value()?,
-                15 => record.available_journal_ids = r.value()?,
-                16 => record.available_partner_bank_ids = r.value()?,
-                17 => record.available_payment_method_line_ids = r.value()?,
+                15 => record.available_journal_ids = r.computed()?,
+                16 => record.available_partner_bank_ids = r.computed()?,
+                17 => record.available_payment_method_line_ids = r.computed()?,
                 18 => record.company_currency_id = r.nullable()?,
                 19 => record.company_id = r.nullable()?,
-                20 => record.country_code = r.nullable()?,
+                20 => record.country_code = r.computed_nullable()?,
                 21 => record.create_date = r.nullable()?,
                 22 => record.create_uid = r.nullable()?,
                 23 => record.currency_id = r.nullable()?,
                 24 => record.date = r.nullable()?,
                 25 => record.destination_account_id = r.nullable()?,
                 26 => record.display_name = r.nullable()?,
-                27 => record.duplicate_payment_ids = r.value()?,
-                28 => record.has_message = r.value()?,
+                27 => record.duplicate_payment_ids = r.computed()?,
+                28 => record.has_message = r.computed()?,
                 29 => record.id = r.value()?,
                 30 => record.invoice_ids = r.value()?,
                 31 => record.is_matched = r.value()?,
@@ -563,50 +585,50 @@ impl ::runtime::wire::FromRecord for AccountPayment {
                 33 => record.is_sent = r.value()?,
                 34 => record.journal_id = r.nullable()?,
                 35 => record.memo = r.nullable()?,
-                36 => record.message_attachment_count = r.value()?,
+                36 => record.message_attachment_count = r.computed()?,
                 37 => record.message_follower_ids = r.value()?,
-                38 => record.message_has_error = r.value()?,
-                39 => record.message_has_error_counter = r.value()?,
-                40 => record.message_has_sms_error = r.value()?,
+                38 => record.message_has_error = r.computed()?,
+                39 => record.message_has_error_counter = r.computed()?,
+                40 => record.message_has_sms_error = r.computed()?,
                 41 => record.message_ids = r.value()?,
-                42 => record.message_is_follower = r.value()?,
+                42 => record.message_is_follower = r.computed()?,
                 43 => record.message_main_attachment_id = r.nullable()?,
-                44 => record.message_needaction = r.value()?,
-                45 => record.message_needaction_counter = r.value()?,
-                46 => record.message_partner_ids = r.value()?,
+                44 => record.message_needaction = r.computed()?,
+                45 => record.message_needaction_counter = r.computed()?,
+                46 => record.message_partner_ids = r.computed()?,
                 47 => record.move_id = r.nullable()?,
-                48 => record.my_activity_date_deadline = r.nullable()?,
+                48 => record.my_activity_date_deadline = r.computed_nullable()?,
                 49 => record.name = r.nullable()?,
-                50 => record.need_cancel_request = r.value()?,
+                50 => record.need_cancel_request = r.computed()?,
                 51 => record.outstanding_account_id = r.nullable()?,
                 52 => record.paired_internal_transfer_payment_id = r.nullable()?,
                 53 => record.partner_bank_id = r.nullable()?,
                 54 => record.partner_id = r.nullable()?,
                 55 => record.partner_type = r.nullable()?,
-                56 => record.payment_method_code = r.nullable()?,
+                56 => record.payment_method_code = r.computed_nullable()?,
                 57 => record.payment_method_id = r.nullable()?,
                 58 => record.payment_method_line_id = r.nullable()?,
-                59 => record.payment_receipt_title = r.nullable()?,
+                59 => record.payment_receipt_title = r.computed_nullable()?,
                 60 => record.payment_reference = r.nullable()?,
                 61 => record.payment_token_id = r.nullable()?,
                 62 => record.payment_transaction_id = r.nullable()?,
                 63 => record.payment_type = r.nullable()?,
-                64 => record.qr_code = r.nullable()?,
+                64 => record.qr_code = r.computed_nullable()?,
                 65 => record.rating_ids = r.value()?,
-                66 => record.reconciled_bill_ids = r.value()?,
-                67 => record.reconciled_bills_count = r.value()?,
-                68 => record.reconciled_invoice_ids = r.value()?,
-                69 => record.reconciled_invoices_count = r.value()?,
-                70 => record.reconciled_invoices_type = r.nullable()?,
-                71 => record.reconciled_statement_line_ids = r.value()?,
-                72 => record.reconciled_statement_lines_count = r.value()?,
-                73 => record.refunds_count = r.value()?,
-                74 => record.require_partner_bank_account = r.value()?,
-                75 => record.show_partner_bank_account = r.value()?,
+                66 => record.reconciled_bill_ids = r.computed()?,
+                67 => record.reconciled_bills_count = r.computed()?,
+                68 => record.reconciled_invoice_ids = r.computed()?,
+                69 => record.reconciled_invoices_count = r.computed()?,
+                70 => record.reconciled_invoices_type = r.computed_nullable()?,
+                71 => record.reconciled_statement_line_ids = r.computed()?,
+                72 => record.reconciled_statement_lines_count = r.computed()?,
+                73 => record.refunds_count = r.computed()?,
+                74 => record.require_partner_bank_account = r.computed()?,
+                75 => record.show_partner_bank_account = r.computed()?,
                 76 => record.source_payment_id = r.nullable()?,
                 77 => record.state = r.nullable()?,
-                78 => record.suitable_payment_token_ids = r.value()?,
-                79 => record.use_electronic_payment_method = r.value()?,
+                78 => record.suitable_payment_token_ids = r.computed()?,
+                79 => record.use_electronic_payment_method = r.computed()?,
                 80 => record.website_message_ids = r.value()?,
                 81 => record.write_date = r.nullable()?,
                 82 => record.write_uid = r.nullable()?,
@@ -619,35 +641,18 @@ impl ::runtime::wire::FromRecord for AccountPayment {
 impl ::runtime::Model for AccountPayment {
     const MODEL: &'static str = "account.payment";
     const FIELDS: &'static [&'static str] = &[
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "amount",
-        "amount_available_for_refund",
         "amount_company_currency_signed",
-        "amount_signed",
         "attachment_ids",
-        "available_journal_ids",
-        "available_partner_bank_ids",
-        "available_payment_method_line_ids",
         "company_currency_id",
         "company_id",
-        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
         "date",
         "destination_account_id",
         "display_name",
-        "duplicate_payment_ids",
-        "has_message",
         "id",
         "invoice_ids",
         "is_matched",
@@ -655,36 +660,60 @@ impl ::runtime::Model for AccountPayment {
         "is_sent",
         "journal_id",
         "memo",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
         "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "move_id",
-        "my_activity_date_deadline",
         "name",
-        "need_cancel_request",
         "outstanding_account_id",
         "paired_internal_transfer_payment_id",
         "partner_bank_id",
         "partner_id",
         "partner_type",
-        "payment_method_code",
         "payment_method_id",
         "payment_method_line_id",
-        "payment_receipt_title",
         "payment_reference",
         "payment_token_id",
         "payment_transaction_id",
         "payment_type",
-        "qr_code",
         "rating_ids",
+        "source_payment_id",
+        "state",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "amount_available_for_refund",
+        "amount_signed",
+        "available_journal_ids",
+        "available_partner_bank_ids",
+        "available_payment_method_line_ids",
+        "country_code",
+        "duplicate_payment_ids",
+        "has_message",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "my_activity_date_deadline",
+        "need_cancel_request",
+        "payment_method_code",
+        "payment_receipt_title",
+        "qr_code",
         "reconciled_bill_ids",
         "reconciled_bills_count",
         "reconciled_invoice_ids",
@@ -695,13 +724,8 @@ impl ::runtime::Model for AccountPayment {
         "refunds_count",
         "require_partner_bank_account",
         "show_partner_bank_account",
-        "source_payment_id",
-        "state",
         "suitable_payment_token_ids",
         "use_electronic_payment_method",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
@@ -847,9 +871,6 @@ impl ::runtime::Model for AccountPayment {
 }
 impl ::runtime::nested::Projection for AccountPayment {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("company_currency_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),

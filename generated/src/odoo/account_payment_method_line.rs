@@ -9,14 +9,14 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Methods (`account.payment.method.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountPaymentMethodLine {
     /// Available Payment Method
     ///
-    /// `many2many`, to `account.payment.method`, readonly, related `journal_id.available_payment_method_ids`, not stored.
-    pub available_payment_method_ids: ::runtime::wire::X2Many<
-        super::rel::AccountPaymentMethod,
+    /// `many2many`, to `account.payment.method`, readonly, related `journal_id.available_payment_method_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_ids())`.
+    pub available_payment_method_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountPaymentMethod>,
     >,
     /// Code
     ///
@@ -129,7 +129,7 @@ impl ::runtime::wire::FromRecord for AccountPaymentMethodLine {
         let mut record = AccountPaymentMethodLine::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.available_payment_method_ids = r.value()?,
+                0 => record.available_payment_method_ids = r.computed()?,
                 1 => record.code = r.nullable()?,
                 2 => record.company_id = r.nullable()?,
                 3 => record.create_date = r.nullable()?,
@@ -155,7 +155,6 @@ impl ::runtime::wire::FromRecord for AccountPaymentMethodLine {
 impl ::runtime::Model for AccountPaymentMethodLine {
     const MODEL: &'static str = "account.payment.method.line";
     const FIELDS: &'static [&'static str] = &[
-        "available_payment_method_ids",
         "code",
         "company_id",
         "create_date",
@@ -173,6 +172,7 @@ impl ::runtime::Model for AccountPaymentMethodLine {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["available_payment_method_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("available_payment_method_ids", "many2many")
             .relation("account.payment.method"),

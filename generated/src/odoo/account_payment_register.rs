@@ -10,33 +10,37 @@
 //!
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `batches`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `batches`.
 /// Pay (`account.payment.register`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountPaymentRegister {
     /// Actionable Errors
     ///
-    /// `json`, readonly, computed, not stored.
-    pub actionable_errors: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::actionable_errors())`.
+    pub actionable_errors: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Amount
     ///
     /// `monetary`, computed, currency in `currency_id`.
     pub amount: f64,
     /// Available Journal
     ///
-    /// `many2many`, to `account.journal`, readonly, computed, not stored.
-    pub available_journal_ids: ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
+    pub available_journal_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountJournal>,
+    >,
     /// Available Partner Bank
     ///
-    /// `many2many`, to `res.partner.bank`, readonly, computed, not stored.
-    pub available_partner_bank_ids: ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_partner_bank_ids())`.
+    pub available_partner_bank_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    >,
     /// Available Payment Method Line
     ///
-    /// `many2many`, to `account.payment.method.line`, readonly, computed, not stored.
-    pub available_payment_method_line_ids: ::runtime::wire::X2Many<
-        super::rel::AccountPaymentMethodLine,
+    /// `many2many`, to `account.payment.method.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_line_ids())`.
+    pub available_payment_method_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountPaymentMethodLine>,
     >,
     /// Can Edit Wizard
     ///
@@ -63,8 +67,8 @@ pub struct AccountPaymentRegister {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -95,12 +99,14 @@ pub struct AccountPaymentRegister {
     pub display_name: Option<String>,
     /// Duplicate Payment
     ///
-    /// `many2many`, to `account.payment`, readonly, computed, not stored.
-    pub duplicate_payment_ids: ::runtime::wire::X2Many<super::rel::AccountPayment>,
+    /// `many2many`, to `account.payment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_payment_ids())`.
+    pub duplicate_payment_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountPayment>,
+    >,
     /// Early Payment Discount Mode
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub early_payment_discount_mode: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::early_payment_discount_mode())`.
+    pub early_payment_discount_mode: ::runtime::wire::Computed<bool>,
     /// Group Payments
     ///
     /// Only one payment will be created by partner (bank), instead of one per bill.
@@ -109,8 +115,8 @@ pub struct AccountPaymentRegister {
     pub group_payment: bool,
     /// Hide Writeoff Section
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub hide_writeoff_section: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_writeoff_section())`.
+    pub hide_writeoff_section: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -123,16 +129,16 @@ pub struct AccountPaymentRegister {
     pub installments_mode: Option<InstallmentsMode>,
     /// Installments Switch Amount
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub installments_switch_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installments_switch_amount())`.
+    pub installments_switch_amount: ::runtime::wire::Computed<f64>,
     /// Installments Switch Html
     ///
-    /// `html`, readonly, computed, not stored.
-    pub installments_switch_html: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installments_switch_html())`.
+    pub installments_switch_html: ::runtime::wire::Computed<Option<String>>,
     /// Is Register Payment On Draft
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_register_payment_on_draft: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_register_payment_on_draft())`.
+    pub is_register_payment_on_draft: ::runtime::wire::Computed<bool>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, computed.
@@ -143,8 +149,10 @@ pub struct AccountPaymentRegister {
     pub line_ids: ::runtime::wire::X2Many<super::rel::AccountMoveLine>,
     /// Missing Account Partners
     ///
-    /// `many2many`, to `res.partner`, readonly, computed, not stored.
-    pub missing_account_partners: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::missing_account_partners())`.
+    pub missing_account_partners: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Recipient Bank Account
     ///
     /// `many2one`, to `res.partner.bank`, computed.
@@ -165,8 +173,8 @@ pub struct AccountPaymentRegister {
     pub payment_date: Option<::chrono::NaiveDate>,
     /// Payment Difference
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub payment_difference: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_difference())`.
+    pub payment_difference: ::runtime::wire::Computed<f64>,
     /// Payment Difference Handling
     ///
     /// `selection`, computed.
@@ -175,8 +183,8 @@ pub struct AccountPaymentRegister {
     pub payment_difference_handling: Option<PaymentDifferenceHandling>,
     /// Code
     ///
-    /// `char`, readonly, related `payment_method_line_id.code`, not stored.
-    pub payment_method_code: Option<String>,
+    /// `char`, readonly, related `payment_method_line_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_method_code())`.
+    pub payment_method_code: ::runtime::wire::Computed<Option<String>>,
     /// Payment Method
     ///
     /// Manual: Pay or Get paid by any method outside of Odoo.
@@ -204,20 +212,20 @@ pub struct AccountPaymentRegister {
     pub payment_type: Option<PaymentType>,
     /// QR Code URL
     ///
-    /// `html`, readonly, computed, not stored.
-    pub qr_code: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qr_code())`.
+    pub qr_code: ::runtime::wire::Computed<Option<String>>,
     /// Require Partner Bank Account
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub require_partner_bank_account: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::require_partner_bank_account())`.
+    pub require_partner_bank_account: ::runtime::wire::Computed<bool>,
     /// Show Partner Bank Account
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_partner_bank_account: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_partner_bank_account())`.
+    pub show_partner_bank_account: ::runtime::wire::Computed<bool>,
     /// Show Payment Difference
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_payment_difference: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_payment_difference())`.
+    pub show_payment_difference: ::runtime::wire::Computed<bool>,
     /// Amount to Pay (company currency)
     ///
     /// `monetary`, readonly, computed, currency in `company_currency_id`.
@@ -232,24 +240,28 @@ pub struct AccountPaymentRegister {
     pub source_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
     /// Suitable Payment Token
     ///
-    /// `many2many`, to `payment.token`, readonly, computed, not stored.
-    pub suitable_payment_token_ids: ::runtime::wire::X2Many<super::rel::PaymentToken>,
+    /// `many2many`, to `payment.token`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_payment_token_ids())`.
+    pub suitable_payment_token_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::PaymentToken>,
+    >,
     /// Total Payments Amount
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub total_payments_amount: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_payments_amount())`.
+    pub total_payments_amount: ::runtime::wire::Computed<i64>,
     /// Untrusted Bank
     ///
-    /// `many2many`, to `res.partner.bank`, readonly, computed, not stored.
-    pub untrusted_bank_ids: ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::untrusted_bank_ids())`.
+    pub untrusted_bank_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartnerBank>,
+    >,
     /// Untrusted Payments Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub untrusted_payments_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::untrusted_payments_count())`.
+    pub untrusted_payments_count: ::runtime::wire::Computed<i64>,
     /// Use Electronic Payment Method
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub use_electronic_payment_method: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_electronic_payment_method())`.
+    pub use_electronic_payment_method: ::runtime::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -266,8 +278,8 @@ pub struct AccountPaymentRegister {
     >,
     /// Writeoff Is Exchange Account
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub writeoff_is_exchange_account: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::writeoff_is_exchange_account())`.
+    pub writeoff_is_exchange_account: ::runtime::wire::Computed<bool>,
     /// Journal Item Label
     ///
     /// Change label of the counterpart that will hold the payment difference
@@ -345,61 +357,61 @@ impl ::runtime::wire::FromRecord for AccountPaymentRegister {
         let mut record = AccountPaymentRegister::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.actionable_errors = r.nullable()?,
+                0 => record.actionable_errors = r.computed_nullable()?,
                 1 => record.amount = r.value()?,
-                2 => record.available_journal_ids = r.value()?,
-                3 => record.available_partner_bank_ids = r.value()?,
-                4 => record.available_payment_method_line_ids = r.value()?,
+                2 => record.available_journal_ids = r.computed()?,
+                3 => record.available_partner_bank_ids = r.computed()?,
+                4 => record.available_payment_method_line_ids = r.computed()?,
                 5 => record.can_edit_wizard = r.value()?,
                 6 => record.can_group_payments = r.value()?,
                 7 => record.communication = r.nullable()?,
                 8 => record.company_currency_id = r.nullable()?,
                 9 => record.company_id = r.nullable()?,
-                10 => record.country_code = r.nullable()?,
+                10 => record.country_code = r.computed_nullable()?,
                 11 => record.create_date = r.nullable()?,
                 12 => record.create_uid = r.nullable()?,
                 13 => record.currency_id = r.nullable()?,
                 14 => record.custom_user_amount = r.value()?,
                 15 => record.custom_user_currency_id = r.nullable()?,
                 16 => record.display_name = r.nullable()?,
-                17 => record.duplicate_payment_ids = r.value()?,
-                18 => record.early_payment_discount_mode = r.value()?,
+                17 => record.duplicate_payment_ids = r.computed()?,
+                18 => record.early_payment_discount_mode = r.computed()?,
                 19 => record.group_payment = r.value()?,
-                20 => record.hide_writeoff_section = r.value()?,
+                20 => record.hide_writeoff_section = r.computed()?,
                 21 => record.id = r.value()?,
                 22 => record.installments_mode = r.nullable()?,
-                23 => record.installments_switch_amount = r.value()?,
-                24 => record.installments_switch_html = r.nullable()?,
-                25 => record.is_register_payment_on_draft = r.value()?,
+                23 => record.installments_switch_amount = r.computed()?,
+                24 => record.installments_switch_html = r.computed_nullable()?,
+                25 => record.is_register_payment_on_draft = r.computed()?,
                 26 => record.journal_id = r.nullable()?,
                 27 => record.line_ids = r.value()?,
-                28 => record.missing_account_partners = r.value()?,
+                28 => record.missing_account_partners = r.computed()?,
                 29 => record.partner_bank_id = r.nullable()?,
                 30 => record.partner_id = r.nullable()?,
                 31 => record.partner_type = r.nullable()?,
                 32 => record.payment_date = r.nullable()?,
-                33 => record.payment_difference = r.value()?,
+                33 => record.payment_difference = r.computed()?,
                 34 => record.payment_difference_handling = r.nullable()?,
-                35 => record.payment_method_code = r.nullable()?,
+                35 => record.payment_method_code = r.computed_nullable()?,
                 36 => record.payment_method_line_id = r.nullable()?,
                 37 => record.payment_token_id = r.nullable()?,
                 38 => record.payment_type = r.nullable()?,
-                39 => record.qr_code = r.nullable()?,
-                40 => record.require_partner_bank_account = r.value()?,
-                41 => record.show_partner_bank_account = r.value()?,
-                42 => record.show_payment_difference = r.value()?,
+                39 => record.qr_code = r.computed_nullable()?,
+                40 => record.require_partner_bank_account = r.computed()?,
+                41 => record.show_partner_bank_account = r.computed()?,
+                42 => record.show_payment_difference = r.computed()?,
                 43 => record.source_amount = r.value()?,
                 44 => record.source_amount_currency = r.value()?,
                 45 => record.source_currency_id = r.nullable()?,
-                46 => record.suitable_payment_token_ids = r.value()?,
-                47 => record.total_payments_amount = r.value()?,
-                48 => record.untrusted_bank_ids = r.value()?,
-                49 => record.untrusted_payments_count = r.value()?,
-                50 => record.use_electronic_payment_method = r.value()?,
+                46 => record.suitable_payment_token_ids = r.computed()?,
+                47 => record.total_payments_amount = r.computed()?,
+                48 => record.untrusted_bank_ids = r.computed()?,
+                49 => record.untrusted_payments_count = r.computed()?,
+                50 => record.use_electronic_payment_method = r.computed()?,
                 51 => record.write_date = r.nullable()?,
                 52 => record.write_uid = r.nullable()?,
                 53 => record.writeoff_account_id = r.nullable()?,
-                54 => record.writeoff_is_exchange_account = r.value()?,
+                54 => record.writeoff_is_exchange_account = r.computed()?,
                 55 => record.writeoff_label = r.nullable()?,
                 _ => {}
             }
@@ -410,62 +422,64 @@ impl ::runtime::wire::FromRecord for AccountPaymentRegister {
 impl ::runtime::Model for AccountPaymentRegister {
     const MODEL: &'static str = "account.payment.register";
     const FIELDS: &'static [&'static str] = &[
-        "actionable_errors",
         "amount",
-        "available_journal_ids",
-        "available_partner_bank_ids",
-        "available_payment_method_line_ids",
         "can_edit_wizard",
         "can_group_payments",
         "communication",
         "company_currency_id",
         "company_id",
-        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
         "custom_user_amount",
         "custom_user_currency_id",
         "display_name",
-        "duplicate_payment_ids",
-        "early_payment_discount_mode",
         "group_payment",
-        "hide_writeoff_section",
         "id",
         "installments_mode",
-        "installments_switch_amount",
-        "installments_switch_html",
-        "is_register_payment_on_draft",
         "journal_id",
         "line_ids",
-        "missing_account_partners",
         "partner_bank_id",
         "partner_id",
         "partner_type",
         "payment_date",
-        "payment_difference",
         "payment_difference_handling",
-        "payment_method_code",
         "payment_method_line_id",
         "payment_token_id",
         "payment_type",
+        "source_amount",
+        "source_amount_currency",
+        "source_currency_id",
+        "write_date",
+        "write_uid",
+        "writeoff_account_id",
+        "writeoff_label",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "actionable_errors",
+        "available_journal_ids",
+        "available_partner_bank_ids",
+        "available_payment_method_line_ids",
+        "country_code",
+        "duplicate_payment_ids",
+        "early_payment_discount_mode",
+        "hide_writeoff_section",
+        "installments_switch_amount",
+        "installments_switch_html",
+        "is_register_payment_on_draft",
+        "missing_account_partners",
+        "payment_difference",
+        "payment_method_code",
         "qr_code",
         "require_partner_bank_account",
         "show_partner_bank_account",
         "show_payment_difference",
-        "source_amount",
-        "source_amount_currency",
-        "source_currency_id",
         "suitable_payment_token_ids",
         "total_payments_amount",
         "untrusted_bank_ids",
         "untrusted_payments_count",
         "use_electronic_payment_method",
-        "write_date",
-        "write_uid",
-        "writeoff_account_id",
         "writeoff_is_exchange_account",
-        "writeoff_label",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("actionable_errors", "json"),
@@ -950,10 +964,10 @@ pub mod fields {
     }
     /// Batches (`batches`, `binary`).
     #[inline]
-    pub const fn batches() -> ::runtime::fields::AnyField<
+    pub const fn batches() -> ::runtime::fields::BinaryField<
         super::AccountPaymentRegister,
     > {
-        ::runtime::fields::AnyField::new("batches")
+        ::runtime::fields::BinaryField::new("batches")
     }
     /// Can Edit Wizard (`can_edit_wizard`, `boolean`).
     #[inline]

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Terms (`account.payment.term`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountPaymentTerm {
     /// Active
@@ -32,8 +32,10 @@ pub struct AccountPaymentTerm {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Discount Days
     ///
     /// Number of days before the early payment proposition expires
@@ -66,28 +68,28 @@ pub struct AccountPaymentTerm {
     pub early_pay_discount_computation: Option<EarlyPayDiscountComputation>,
     /// Example Amount
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub example_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_amount())`.
+    pub example_amount: ::runtime::wire::Computed<f64>,
     /// Date example
     ///
-    /// `date`, not stored.
-    pub example_date: Option<::chrono::NaiveDate>,
+    /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_date())`.
+    pub example_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Example Invalid
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub example_invalid: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_invalid())`.
+    pub example_invalid: ::runtime::wire::Computed<bool>,
     /// Example Preview
     ///
-    /// `html`, readonly, computed, not stored.
-    pub example_preview: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_preview())`.
+    pub example_preview: ::runtime::wire::Computed<Option<String>>,
     /// Example Preview Discount
     ///
-    /// `html`, readonly, computed, not stored.
-    pub example_preview_discount: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_preview_discount())`.
+    pub example_preview_discount: ::runtime::wire::Computed<Option<String>>,
     /// Fiscal Country Codes
     ///
-    /// `char`, readonly, computed, not stored.
-    pub fiscal_country_codes: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
+    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -159,19 +161,19 @@ impl ::runtime::wire::FromRecord for AccountPaymentTerm {
                 1 => record.company_id = r.nullable()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
-                4 => record.currency_id = r.nullable()?,
+                4 => record.currency_id = r.computed_nullable()?,
                 5 => record.discount_days = r.value()?,
                 6 => record.discount_percentage = r.value()?,
                 7 => record.display_name = r.nullable()?,
                 8 => record.display_on_invoice = r.value()?,
                 9 => record.early_discount = r.value()?,
                 10 => record.early_pay_discount_computation = r.nullable()?,
-                11 => record.example_amount = r.value()?,
-                12 => record.example_date = r.nullable()?,
-                13 => record.example_invalid = r.value()?,
-                14 => record.example_preview = r.nullable()?,
-                15 => record.example_preview_discount = r.nullable()?,
-                16 => record.fiscal_country_codes = r.nullable()?,
+                11 => record.example_amount = r.computed()?,
+                12 => record.example_date = r.computed_nullable()?,
+                13 => record.example_invalid = r.computed()?,
+                14 => record.example_preview = r.computed_nullable()?,
+                15 => record.example_preview_discount = r.computed_nullable()?,
+                16 => record.fiscal_country_codes = r.computed_nullable()?,
                 17 => record.id = r.value()?,
                 18 => record.line_ids = r.value()?,
                 19 => record.name = r.nullable()?,
@@ -192,19 +194,12 @@ impl ::runtime::Model for AccountPaymentTerm {
         "company_id",
         "create_date",
         "create_uid",
-        "currency_id",
         "discount_days",
         "discount_percentage",
         "display_name",
         "display_on_invoice",
         "early_discount",
         "early_pay_discount_computation",
-        "example_amount",
-        "example_date",
-        "example_invalid",
-        "example_preview",
-        "example_preview_discount",
-        "fiscal_country_codes",
         "id",
         "line_ids",
         "name",
@@ -212,6 +207,15 @@ impl ::runtime::Model for AccountPaymentTerm {
         "sequence",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "currency_id",
+        "example_amount",
+        "example_date",
+        "example_invalid",
+        "example_preview",
+        "example_preview_discount",
+        "fiscal_country_codes",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -252,7 +256,6 @@ impl ::runtime::nested::Projection for AccountPaymentTerm {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Terms Line (`account.payment.term.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountPaymentTermLine {
     /// Created on
@@ -32,8 +32,8 @@ pub struct AccountPaymentTermLine {
     pub delay_type: Option<DelayType>,
     /// Display Days Next Month
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_days_next_month: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_days_next_month())`.
+    pub display_days_next_month: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -104,7 +104,7 @@ impl ::runtime::wire::FromRecord for AccountPaymentTermLine {
                 1 => record.create_uid = r.nullable()?,
                 2 => record.days_next_month = r.nullable()?,
                 3 => record.delay_type = r.nullable()?,
-                4 => record.display_days_next_month = r.value()?,
+                4 => record.display_days_next_month = r.computed()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.id = r.value()?,
                 7 => record.nb_days = r.value()?,
@@ -126,7 +126,6 @@ impl ::runtime::Model for AccountPaymentTermLine {
         "create_uid",
         "days_next_month",
         "delay_type",
-        "display_days_next_month",
         "display_name",
         "id",
         "nb_days",
@@ -136,6 +135,7 @@ impl ::runtime::Model for AccountPaymentTermLine {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["display_days_next_month"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -9,7 +9,7 @@
 //! 23 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountReconcileModel {
     /// Active
@@ -58,8 +58,8 @@ pub struct AccountReconcileModel {
     pub display_name: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -198,8 +198,8 @@ pub struct AccountReconcileModel {
     pub matching_order: Option<MatchingOrder>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -208,52 +208,54 @@ pub struct AccountReconcileModel {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Name
     ///
     /// `char`, required.
     pub name: Option<String>,
     /// Number of entries related to this model
     ///
-    /// `integer`, readonly, not stored.
-    pub number_entries: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_entries())`.
+    pub number_entries: ::runtime::wire::Computed<i64>,
     /// Partner Mapping Lines
     ///
     /// The mapping uses regular expressions.
@@ -301,8 +303,8 @@ pub struct AccountReconcileModel {
     pub sequence: i64,
     /// Show Decimal Separator
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_decimal_separator: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_decimal_separator())`.
+    pub show_decimal_separator: ::runtime::wire::Computed<bool>,
     /// To Check
     ///
     /// This matching rule is used when the user is not certain of all the information of the counterpart.
@@ -402,7 +404,7 @@ impl ::runtime::wire::FromRecord for AccountReconcileModel {
                 6 => record.create_uid = r.nullable()?,
                 7 => record.decimal_separator = r.nullable()?,
                 8 => record.display_name = r.nullable()?,
-                9 => record.has_message = r.value()?,
+                9 => record.has_message = r.computed()?,
                 10 => record.id = r.value()?,
                 11 => record.line_ids = r.value()?,
                 12 => record.match_amount = r.nullable()?,
@@ -424,18 +426,18 @@ impl ::runtime::wire::FromRecord for AccountReconcileModel {
                 28 => record.match_transaction_type = r.nullable()?,
                 29 => record.match_transaction_type_param = r.nullable()?,
                 30 => record.matching_order = r.nullable()?,
-                31 => record.message_attachment_count = r.value()?,
+                31 => record.message_attachment_count = r.computed()?,
                 32 => record.message_follower_ids = r.value()?,
-                33 => record.message_has_error = r.value()?,
-                34 => record.message_has_error_counter = r.value()?,
-                35 => record.message_has_sms_error = r.value()?,
+                33 => record.message_has_error = r.computed()?,
+                34 => record.message_has_error_counter = r.computed()?,
+                35 => record.message_has_sms_error = r.computed()?,
                 36 => record.message_ids = r.value()?,
-                37 => record.message_is_follower = r.value()?,
-                38 => record.message_needaction = r.value()?,
-                39 => record.message_needaction_counter = r.value()?,
-                40 => record.message_partner_ids = r.value()?,
+                37 => record.message_is_follower = r.computed()?,
+                38 => record.message_needaction = r.computed()?,
+                39 => record.message_needaction_counter = r.computed()?,
+                40 => record.message_partner_ids = r.computed()?,
                 41 => record.name = r.nullable()?,
-                42 => record.number_entries = r.value()?,
+                42 => record.number_entries = r.computed()?,
                 43 => record.partner_mapping_line_ids = r.value()?,
                 44 => record.past_months_limit = r.value()?,
                 45 => record.payment_tolerance_param = r.value()?,
@@ -443,7 +445,7 @@ impl ::runtime::wire::FromRecord for AccountReconcileModel {
                 47 => record.rating_ids = r.value()?,
                 48 => record.rule_type = r.nullable()?,
                 49 => record.sequence = r.value()?,
-                50 => record.show_decimal_separator = r.value()?,
+                50 => record.show_decimal_separator = r.computed()?,
                 51 => record.to_check = r.value()?,
                 52 => record.website_message_ids = r.value()?,
                 53 => record.write_date = r.nullable()?,
@@ -466,7 +468,6 @@ impl ::runtime::Model for AccountReconcileModel {
         "create_uid",
         "decimal_separator",
         "display_name",
-        "has_message",
         "id",
         "line_ids",
         "match_amount",
@@ -488,18 +489,9 @@ impl ::runtime::Model for AccountReconcileModel {
         "match_transaction_type",
         "match_transaction_type_param",
         "matching_order",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "name",
-        "number_entries",
         "partner_mapping_line_ids",
         "past_months_limit",
         "payment_tolerance_param",
@@ -507,11 +499,23 @@ impl ::runtime::Model for AccountReconcileModel {
         "rating_ids",
         "rule_type",
         "sequence",
-        "show_decimal_separator",
         "to_check",
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "has_message",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "number_entries",
+        "show_decimal_separator",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

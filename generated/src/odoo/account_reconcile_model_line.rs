@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Rules for the reconciliation model (`account.reconcile.model.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountReconcileModelLine {
     /// Account
@@ -50,8 +50,8 @@ pub struct AccountReconcileModelLine {
     pub analytic_distribution: Option<::serde_json::Value>,
     /// Analytic Precision
     ///
-    /// `integer`, not stored.
-    pub analytic_precision: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
+    pub analytic_precision: ::runtime::wire::Computed<i64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `model_id.company_id`.
@@ -70,9 +70,9 @@ pub struct AccountReconcileModelLine {
     pub display_name: Option<String>,
     /// Distribution Analytic Account
     ///
-    /// `many2many`, to `account.analytic.account`, readonly, computed, not stored.
-    pub distribution_analytic_account_ids: ::runtime::wire::X2Many<
-        super::rel::AccountAnalyticAccount,
+    /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
+    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Tax Included in Price
     ///
@@ -114,8 +114,8 @@ pub struct AccountReconcileModelLine {
     pub sequence: i64,
     /// Show Force Tax Included
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_force_tax_included: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_force_tax_included())`.
+    pub show_force_tax_included: ::runtime::wire::Computed<bool>,
     /// Taxes
     ///
     /// `many2many`, to `account.tax`, computed.
@@ -173,12 +173,12 @@ impl ::runtime::wire::FromRecord for AccountReconcileModelLine {
                 3 => record.amount_string = r.nullable()?,
                 4 => record.amount_type = r.nullable()?,
                 5 => record.analytic_distribution = r.nullable()?,
-                6 => record.analytic_precision = r.value()?,
+                6 => record.analytic_precision = r.computed()?,
                 7 => record.company_id = r.nullable()?,
                 8 => record.create_date = r.nullable()?,
                 9 => record.create_uid = r.nullable()?,
                 10 => record.display_name = r.nullable()?,
-                11 => record.distribution_analytic_account_ids = r.value()?,
+                11 => record.distribution_analytic_account_ids = r.computed()?,
                 12 => record.force_tax_included = r.value()?,
                 13 => record.id = r.value()?,
                 14 => record.journal_id = r.nullable()?,
@@ -187,7 +187,7 @@ impl ::runtime::wire::FromRecord for AccountReconcileModelLine {
                 17 => record.payment_tolerance_param = r.value()?,
                 18 => record.rule_type = r.nullable()?,
                 19 => record.sequence = r.value()?,
-                20 => record.show_force_tax_included = r.value()?,
+                20 => record.show_force_tax_included = r.computed()?,
                 21 => record.tax_ids = r.value()?,
                 22 => record.write_date = r.nullable()?,
                 23 => record.write_uid = r.nullable()?,
@@ -206,12 +206,10 @@ impl ::runtime::Model for AccountReconcileModelLine {
         "amount_string",
         "amount_type",
         "analytic_distribution",
-        "analytic_precision",
         "company_id",
         "create_date",
         "create_uid",
         "display_name",
-        "distribution_analytic_account_ids",
         "force_tax_included",
         "id",
         "journal_id",
@@ -220,10 +218,14 @@ impl ::runtime::Model for AccountReconcileModelLine {
         "payment_tolerance_param",
         "rule_type",
         "sequence",
-        "show_force_tax_included",
         "tax_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "analytic_precision",
+        "distribution_analytic_account_ids",
+        "show_force_tax_included",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")

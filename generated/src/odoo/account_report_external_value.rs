@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Accounting Report External Value (`account.report.external.value`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountReportExternalValue {
     /// Origin Expression Label
@@ -60,8 +60,10 @@ pub struct AccountReportExternalValue {
     pub name: Option<String>,
     /// Country
     ///
-    /// `many2one`, to `res.country`, readonly, related `target_report_line_id.report_id.country_id`, not stored.
-    pub report_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, readonly, related `target_report_line_id.report_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::report_country_id())`.
+    pub report_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Target Expression
     ///
     /// `many2one`, to `account.report.expression`, required.
@@ -137,7 +139,7 @@ impl ::runtime::wire::FromRecord for AccountReportExternalValue {
                 7 => record.foreign_vat_fiscal_position_id = r.nullable()?,
                 8 => record.id = r.value()?,
                 9 => record.name = r.nullable()?,
-                10 => record.report_country_id = r.nullable()?,
+                10 => record.report_country_id = r.computed_nullable()?,
                 11 => record.target_report_expression_id = r.nullable()?,
                 12 => record.target_report_expression_label = r.nullable()?,
                 13 => record.target_report_line_id = r.nullable()?,
@@ -164,7 +166,6 @@ impl ::runtime::Model for AccountReportExternalValue {
         "foreign_vat_fiscal_position_id",
         "id",
         "name",
-        "report_country_id",
         "target_report_expression_id",
         "target_report_expression_label",
         "target_report_line_id",
@@ -173,6 +174,7 @@ impl ::runtime::Model for AccountReportExternalValue {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["report_country_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("carryover_origin_expression_label", "char"),
         ::runtime::verify::FieldSpec::new("carryover_origin_report_line_id", "many2one")
@@ -212,7 +214,6 @@ impl ::runtime::nested::Projection for AccountReportExternalValue {
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("foreign_vat_fiscal_position_id"),
-        ::runtime::nested::Relation::display_name("report_country_id"),
         ::runtime::nested::Relation::display_name("target_report_expression_id"),
         ::runtime::nested::Relation::display_name("target_report_line_id"),
         ::runtime::nested::Relation::display_name("write_uid"),

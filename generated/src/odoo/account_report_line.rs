@@ -9,15 +9,15 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Accounting Report Line (`account.report.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountReportLine {
     /// Account Codes Formula Shortcut
     ///
     /// Internal field to shorten expression_ids creation for the account_codes engine
     ///
-    /// `char`, not stored.
-    pub account_codes_formula: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_codes_formula())`.
+    pub account_codes_formula: ::runtime::wire::Computed<Option<String>>,
     /// Action
     ///
     /// Setting this field will turn the line into a link, executing the action when clicked.
@@ -28,8 +28,8 @@ pub struct AccountReportLine {
     ///
     /// Internal field to shorten expression_ids creation for the aggregation engine
     ///
-    /// `char`, not stored.
-    pub aggregation_formula: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::aggregation_formula())`.
+    pub aggregation_formula: ::runtime::wire::Computed<Option<String>>,
     /// Child Lines
     ///
     /// `one2many`, to `account.report.line` (inverse `parent_id`).
@@ -56,8 +56,8 @@ pub struct AccountReportLine {
     ///
     /// Internal field to shorten expression_ids creation for the domain engine
     ///
-    /// `char`, not stored.
-    pub domain_formula: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::domain_formula())`.
+    pub domain_formula: ::runtime::wire::Computed<Option<String>>,
     /// Expressions
     ///
     /// `one2many`, to `account.report.expression` (inverse `report_line_id`).
@@ -66,8 +66,8 @@ pub struct AccountReportLine {
     ///
     /// Internal field to shorten expression_ids creation for the external engine
     ///
-    /// `char`, not stored.
-    pub external_formula: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::external_formula())`.
+    pub external_formula: ::runtime::wire::Computed<Option<String>>,
     /// Foldable
     ///
     /// By default, we always unfold the lines that can be. If this is checked, the line won't be unfolded by default, and a folding button will be displayed.
@@ -126,8 +126,8 @@ pub struct AccountReportLine {
     ///
     /// Internal field to shorten expression_ids creation for the tax_tags engine
     ///
-    /// `char`, not stored.
-    pub tax_tags_formula: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_tags_formula())`.
+    pub tax_tags_formula: ::runtime::wire::Computed<Option<String>>,
     /// User Group By
     ///
     /// Comma-separated list of fields from account.move.line (Journal Item). When set, this line will generate sublines grouped by those keys.
@@ -183,17 +183,17 @@ impl ::runtime::wire::FromRecord for AccountReportLine {
         let mut record = AccountReportLine::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.account_codes_formula = r.nullable()?,
+                0 => record.account_codes_formula = r.computed_nullable()?,
                 1 => record.action_id = r.nullable()?,
-                2 => record.aggregation_formula = r.nullable()?,
+                2 => record.aggregation_formula = r.computed_nullable()?,
                 3 => record.children_ids = r.value()?,
                 4 => record.code = r.nullable()?,
                 5 => record.create_date = r.nullable()?,
                 6 => record.create_uid = r.nullable()?,
                 7 => record.display_name = r.nullable()?,
-                8 => record.domain_formula = r.nullable()?,
+                8 => record.domain_formula = r.computed_nullable()?,
                 9 => record.expression_ids = r.value()?,
-                10 => record.external_formula = r.nullable()?,
+                10 => record.external_formula = r.computed_nullable()?,
                 11 => record.foldable = r.value()?,
                 12 => record.groupby = r.nullable()?,
                 13 => record.hide_if_zero = r.value()?,
@@ -205,7 +205,7 @@ impl ::runtime::wire::FromRecord for AccountReportLine {
                 19 => record.print_on_new_page = r.value()?,
                 20 => record.report_id = r.nullable()?,
                 21 => record.sequence = r.value()?,
-                22 => record.tax_tags_formula = r.nullable()?,
+                22 => record.tax_tags_formula = r.computed_nullable()?,
                 23 => record.user_groupby = r.nullable()?,
                 24 => record.write_date = r.nullable()?,
                 25 => record.write_uid = r.nullable()?,
@@ -218,17 +218,13 @@ impl ::runtime::wire::FromRecord for AccountReportLine {
 impl ::runtime::Model for AccountReportLine {
     const MODEL: &'static str = "account.report.line";
     const FIELDS: &'static [&'static str] = &[
-        "account_codes_formula",
         "action_id",
-        "aggregation_formula",
         "children_ids",
         "code",
         "create_date",
         "create_uid",
         "display_name",
-        "domain_formula",
         "expression_ids",
-        "external_formula",
         "foldable",
         "groupby",
         "hide_if_zero",
@@ -240,10 +236,16 @@ impl ::runtime::Model for AccountReportLine {
         "print_on_new_page",
         "report_id",
         "sequence",
-        "tax_tags_formula",
         "user_groupby",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "account_codes_formula",
+        "aggregation_formula",
+        "domain_formula",
+        "external_formula",
+        "tax_tags_formula",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_codes_formula", "char"),

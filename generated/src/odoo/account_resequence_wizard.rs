@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Remake the sequence of Journal Entries. (`account.resequence.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountResequenceWizard {
     /// Created on
@@ -52,8 +52,8 @@ pub struct AccountResequenceWizard {
     pub move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
     /// New Values
     ///
-    /// `text`, readonly, computed, not stored.
-    pub new_values: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_values())`.
+    pub new_values: ::runtime::wire::Computed<Option<String>>,
     /// Ordering
     ///
     /// `selection`, required.
@@ -62,12 +62,12 @@ pub struct AccountResequenceWizard {
     pub ordering: Option<Ordering>,
     /// Preview Moves
     ///
-    /// `text`, readonly, computed, not stored.
-    pub preview_moves: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_moves())`.
+    pub preview_moves: ::runtime::wire::Computed<Option<String>>,
     /// Sequence Number Reset
     ///
-    /// `char`, readonly, computed, not stored.
-    pub sequence_number_reset: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sequence_number_reset())`.
+    pub sequence_number_reset: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -113,10 +113,10 @@ impl ::runtime::wire::FromRecord for AccountResequenceWizard {
                 5 => record.first_name = r.nullable()?,
                 6 => record.id = r.value()?,
                 7 => record.move_ids = r.value()?,
-                8 => record.new_values = r.nullable()?,
+                8 => record.new_values = r.computed_nullable()?,
                 9 => record.ordering = r.nullable()?,
-                10 => record.preview_moves = r.nullable()?,
-                11 => record.sequence_number_reset = r.nullable()?,
+                10 => record.preview_moves = r.computed_nullable()?,
+                11 => record.sequence_number_reset = r.computed_nullable()?,
                 12 => record.write_date = r.nullable()?,
                 13 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -136,12 +136,14 @@ impl ::runtime::Model for AccountResequenceWizard {
         "first_name",
         "id",
         "move_ids",
-        "new_values",
         "ordering",
-        "preview_moves",
-        "sequence_number_reset",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "new_values",
+        "preview_moves",
+        "sequence_number_reset",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

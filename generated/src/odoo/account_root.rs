@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account codes first 2 digits (`account.root`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountRoot {
     /// Display Name
@@ -22,12 +22,14 @@ pub struct AccountRoot {
     pub id: i64,
     /// Name
     ///
-    /// `char`, readonly, not stored.
-    pub name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
+    pub name: ::runtime::wire::Computed<Option<String>>,
     /// Parent
     ///
-    /// `many2one`, to `account.root`, readonly, not stored.
-    pub parent_id: Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    /// `many2one`, to `account.root`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_id())`.
+    pub parent_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountRoot>>,
+    >,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountRoot {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -44,8 +46,8 @@ impl ::runtime::wire::FromRecord for AccountRoot {
             match i {
                 0 => record.display_name = r.nullable()?,
                 1 => record.id = r.value()?,
-                2 => record.name = r.nullable()?,
-                3 => record.parent_id = r.nullable()?,
+                2 => record.name = r.computed_nullable()?,
+                3 => record.parent_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -54,7 +56,8 @@ impl ::runtime::wire::FromRecord for AccountRoot {
 }
 impl ::runtime::Model for AccountRoot {
     const MODEL: &'static str = "account.root";
-    const FIELDS: &'static [&'static str] = &["display_name", "id", "name", "parent_id"];
+    const FIELDS: &'static [&'static str] = &["display_name", "id"];
+    const COMPUTED: &'static [&'static str] = &["name", "parent_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("display_name", "char"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
@@ -67,9 +70,7 @@ impl ::runtime::Model for AccountRoot {
     }
 }
 impl ::runtime::nested::Projection for AccountRoot {
-    const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("parent_id"),
-    ];
+    const RELATIONS: &'static [::runtime::nested::Relation] = &[];
 }
 impl super::mixins::BaseModel for AccountRoot {
     type Update = AccountRootUpdate;

@@ -11,13 +11,13 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Secure Journal Entries (`account.secure.entries.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountSecureEntriesWizard {
     /// Chains To Hash With Gaps
     ///
-    /// `json`, readonly, computed, not stored.
-    pub chains_to_hash_with_gaps: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::chains_to_hash_with_gaps())`.
+    pub chains_to_hash_with_gaps: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
@@ -27,8 +27,8 @@ pub struct AccountSecureEntriesWizard {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -55,32 +55,36 @@ pub struct AccountSecureEntriesWizard {
     ///
     /// Highest Date such that all posted journal entries prior to (including) the date are secured. Only journal entries after the hard lock date are considered.
     ///
-    /// `date`, readonly, computed, not stored.
-    pub max_hash_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::max_hash_date())`.
+    pub max_hash_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Move To Hash
     ///
     /// All moves that will be hashed
     ///
-    /// `many2many`, to `account.move`, readonly, computed, not stored.
-    pub move_to_hash_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_to_hash_ids())`.
+    pub move_to_hash_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    >,
     /// Not Hashable Unlocked Move
     ///
     /// All unhashable moves before the selected date that are not protected by the Hard Lock Date
     ///
-    /// `many2many`, to `account.move`, readonly, computed, not stored.
-    pub not_hashable_unlocked_move_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::not_hashable_unlocked_move_ids())`.
+    pub not_hashable_unlocked_move_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    >,
     /// Unreconciled Bank Statement Line
     ///
     /// All unreconciled bank statement lines before the selected date.
     ///
-    /// `many2many`, to `account.bank.statement.line`, readonly, computed, not stored.
-    pub unreconciled_bank_statement_line_ids: ::runtime::wire::X2Many<
-        super::rel::AccountBankStatementLine,
+    /// `many2many`, to `account.bank.statement.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unreconciled_bank_statement_line_ids())`.
+    pub unreconciled_bank_statement_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountBankStatementLine>,
     >,
     /// Warnings
     ///
-    /// `json`, readonly, computed, not stored.
-    pub warnings: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warnings())`.
+    pub warnings: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -119,19 +123,19 @@ impl ::runtime::wire::FromRecord for AccountSecureEntriesWizard {
         let mut record = AccountSecureEntriesWizard::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.chains_to_hash_with_gaps = r.nullable()?,
+                0 => record.chains_to_hash_with_gaps = r.computed_nullable()?,
                 1 => record.company_id = r.nullable()?,
-                2 => record.country_code = r.nullable()?,
+                2 => record.country_code = r.computed_nullable()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.hash_date = r.nullable()?,
                 7 => record.id = r.value()?,
-                8 => record.max_hash_date = r.nullable()?,
-                9 => record.move_to_hash_ids = r.value()?,
-                10 => record.not_hashable_unlocked_move_ids = r.value()?,
-                11 => record.unreconciled_bank_statement_line_ids = r.value()?,
-                12 => record.warnings = r.nullable()?,
+                8 => record.max_hash_date = r.computed_nullable()?,
+                9 => record.move_to_hash_ids = r.computed()?,
+                10 => record.not_hashable_unlocked_move_ids = r.computed()?,
+                11 => record.unreconciled_bank_statement_line_ids = r.computed()?,
+                12 => record.warnings = r.computed_nullable()?,
                 13 => record.write_date = r.nullable()?,
                 14 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -143,21 +147,23 @@ impl ::runtime::wire::FromRecord for AccountSecureEntriesWizard {
 impl ::runtime::Model for AccountSecureEntriesWizard {
     const MODEL: &'static str = "account.secure.entries.wizard";
     const FIELDS: &'static [&'static str] = &[
-        "chains_to_hash_with_gaps",
         "company_id",
-        "country_code",
         "create_date",
         "create_uid",
         "display_name",
         "hash_date",
         "id",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "chains_to_hash_with_gaps",
+        "country_code",
         "max_hash_date",
         "move_to_hash_ids",
         "not_hashable_unlocked_move_ids",
         "unreconciled_bank_statement_line_ids",
         "warnings",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("chains_to_hash_with_gaps", "json"),

@@ -11,7 +11,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Bank setup manual config (`account.setup.bank.manual.config`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountSetupBankManualConfig {
     /// ABA/Routing
@@ -34,38 +34,40 @@ pub struct AccountSetupBankManualConfig {
     ///
     /// Bank account type: Normal or IBAN. Inferred from the bank account number.
     ///
-    /// `selection`, readonly, related `res_partner_bank_id.acc_type`, not stored.
+    /// `selection`, readonly, related `res_partner_bank_id.acc_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::acc_type())`.
     ///
     /// Values: `bank` (Normal).
-    pub acc_type: Option<AccType>,
+    pub acc_type: ::runtime::wire::Computed<Option<AccType>>,
     /// Active
     ///
     /// `boolean`, related `res_partner_bank_id.active`, not stored.
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, related `res_partner_bank_id.activity_calendar_event_id`, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, related `res_partner_bank_id.activity_calendar_event_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, related `res_partner_bank_id.activity_date_deadline`, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, related `res_partner_bank_id.activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, related `res_partner_bank_id.activity_exception_decoration`, not stored.
+    /// `selection`, readonly, related `res_partner_bank_id.activity_exception_decoration`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, related `res_partner_bank_id.activity_exception_icon`, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, related `res_partner_bank_id.activity_exception_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity`, related `res_partner_bank_id.activity_ids`, not stored, groups `base.group_user`.
@@ -77,30 +79,32 @@ pub struct AccountSetupBankManualConfig {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, related `res_partner_bank_id.activity_state`, not stored, groups `base.group_user`.
+    /// `selection`, readonly, related `res_partner_bank_id.activity_state`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `res_partner_bank_id.activity_summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `res_partner_bank_id.activity_summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `res_partner_bank_id.activity_type_icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `res_partner_bank_id.activity_type_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `res_partner_bank_id.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `res_partner_bank_id.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, related `res_partner_bank_id.activity_user_id`, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, related `res_partner_bank_id.activity_user_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Send Money
     ///
     /// Sending fake invoices with a fraudulent account number is a common phishing practice. To protect yourself, always verify new bank account numbers, preferably by calling the vendor, as phishing usually happens when their emails are compromised. Once verified, you can activate the ability to send money.
@@ -111,27 +115,29 @@ pub struct AccountSetupBankManualConfig {
     ///
     /// Sometimes called BIC or Swift.
     ///
-    /// `char`, related `bank_id.bic`, not stored.
-    pub bank_bic: Option<String>,
+    /// `char`, related `bank_id.bic`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_bic())`.
+    pub bank_bic: ::runtime::wire::Computed<Option<String>>,
     /// Bank
     ///
     /// `many2one`, to `res.bank`, related `res_partner_bank_id.bank_id`, not stored.
     pub bank_id: Option<::runtime::wire::Many2One<super::rel::ResBank>>,
     /// Name
     ///
-    /// `char`, related `res_partner_bank_id.bank_name`, not stored.
-    pub bank_name: Option<String>,
+    /// `char`, related `res_partner_bank_id.bank_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_name())`.
+    pub bank_name: ::runtime::wire::Computed<Option<String>>,
     /// Company
     ///
-    /// `many2one`, to `res.company`, required, readonly, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    /// `many2one`, to `res.company`, required, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
+    pub company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    >,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `res_partner_bank_id.country_code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `res_partner_bank_id.country_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -156,8 +162,8 @@ pub struct AccountSetupBankManualConfig {
     pub has_iban_warning: bool,
     /// Has Message
     ///
-    /// `boolean`, readonly, related `res_partner_bank_id.has_message`, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, related `res_partner_bank_id.has_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Has Money Transfer Warning
     ///
     /// Technical field used to display a warning if the account is a transfer service account.
@@ -176,16 +182,18 @@ pub struct AccountSetupBankManualConfig {
     pub journal_id: ::runtime::wire::X2Many<super::rel::AccountJournal>,
     /// Journal
     ///
-    /// `many2one`, to `account.journal`, computed, not stored.
-    pub linked_journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    /// `many2one`, to `account.journal`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::linked_journal_id())`.
+    pub linked_journal_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    >,
     /// Lock Trust Fields
     ///
-    /// `boolean`, readonly, related `res_partner_bank_id.lock_trust_fields`, not stored.
-    pub lock_trust_fields: bool,
+    /// `boolean`, readonly, related `res_partner_bank_id.lock_trust_fields`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lock_trust_fields())`.
+    pub lock_trust_fields: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, related `res_partner_bank_id.message_attachment_count`, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, related `res_partner_bank_id.message_attachment_count`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers`, related `res_partner_bank_id.message_follower_ids`, not stored, groups `base.group_user`.
@@ -194,52 +202,56 @@ pub struct AccountSetupBankManualConfig {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, related `res_partner_bank_id.message_has_error`, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, related `res_partner_bank_id.message_has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, related `res_partner_bank_id.message_has_error_counter`, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, related `res_partner_bank_id.message_has_error_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, related `res_partner_bank_id.message_has_sms_error`, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, related `res_partner_bank_id.message_has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message`, related `res_partner_bank_id.message_ids`, not stored.
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, related `res_partner_bank_id.message_is_follower`, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, related `res_partner_bank_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, related `res_partner_bank_id.message_needaction`, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, related `res_partner_bank_id.message_needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, related `res_partner_bank_id.message_needaction_counter`, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, related `res_partner_bank_id.message_needaction_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, related `res_partner_bank_id.message_partner_ids`, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, related `res_partner_bank_id.message_partner_ids`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Money Transfer Service
     ///
-    /// `char`, readonly, related `res_partner_bank_id.money_transfer_service`, not stored.
-    pub money_transfer_service: Option<String>,
+    /// `char`, readonly, related `res_partner_bank_id.money_transfer_service`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::money_transfer_service())`.
+    pub money_transfer_service: ::runtime::wire::Computed<Option<String>>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, related `res_partner_bank_id.my_activity_date_deadline`, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, related `res_partner_bank_id.my_activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// New Journal Name
     ///
     /// Will be used to name the Journal related to this bank account
@@ -252,20 +264,20 @@ pub struct AccountSetupBankManualConfig {
     pub num_journals_without_account: i64,
     /// Country Name
     ///
-    /// `char`, readonly, related `res_partner_bank_id.partner_country_name`, not stored.
-    pub partner_country_name: Option<String>,
+    /// `char`, readonly, related `res_partner_bank_id.partner_country_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_country_name())`.
+    pub partner_country_name: ::runtime::wire::Computed<Option<String>>,
     /// Customer Rank
     ///
-    /// `integer`, readonly, related `res_partner_bank_id.partner_customer_rank`, not stored.
-    pub partner_customer_rank: i64,
+    /// `integer`, readonly, related `res_partner_bank_id.partner_customer_rank`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_customer_rank())`.
+    pub partner_customer_rank: ::runtime::wire::Computed<i64>,
     /// Account Holder
     ///
     /// `many2one`, to `res.partner`, required, related `res_partner_bank_id.partner_id`, not stored.
     pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Supplier Rank
     ///
-    /// `integer`, readonly, related `res_partner_bank_id.partner_supplier_rank`, not stored.
-    pub partner_supplier_rank: i64,
+    /// `integer`, readonly, related `res_partner_bank_id.partner_supplier_rank`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_supplier_rank())`.
+    pub partner_supplier_rank: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating`, related `res_partner_bank_id.rating_ids`, not stored, groups `base.group_user`.
@@ -290,8 +302,8 @@ pub struct AccountSetupBankManualConfig {
     pub sequence: i64,
     /// User Has Group Validate Bank Account
     ///
-    /// `boolean`, readonly, related `res_partner_bank_id.user_has_group_validate_bank_account`, not stored.
-    pub user_has_group_validate_bank_account: bool,
+    /// `boolean`, readonly, related `res_partner_bank_id.user_has_group_validate_bank_account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_has_group_validate_bank_account())`.
+    pub user_has_group_validate_bank_account: ::runtime::wire::Computed<bool>,
     /// Website Messages
     ///
     /// Website communication history
@@ -383,59 +395,59 @@ impl ::runtime::wire::FromRecord for AccountSetupBankManualConfig {
                 0 => record.aba_routing = r.nullable()?,
                 1 => record.acc_holder_name = r.nullable()?,
                 2 => record.acc_number = r.nullable()?,
-                3 => record.acc_type = r.nullable()?,
+                3 => record.acc_type = r.computed_nullable()?,
                 4 => record.active = r.value()?,
-                5 => record.activity_calendar_event_id = r.nullable()?,
-                6 => record.activity_date_deadline = r.nullable()?,
-                7 => record.activity_exception_decoration = r.nullable()?,
-                8 => record.activity_exception_icon = r.nullable()?,
+                5 => record.activity_calendar_event_id = r.computed_nullable()?,
+                6 => record.activity_date_deadline = r.computed_nullable()?,
+                7 => record.activity_exception_decoration = r.computed_nullable()?,
+                8 => record.activity_exception_icon = r.computed_nullable()?,
                 9 => record.activity_ids = r.value()?,
-                10 => record.activity_state = r.nullable()?,
-                11 => record.activity_summary = r.nullable()?,
-                12 => record.activity_type_icon = r.nullable()?,
-                13 => record.activity_type_id = r.nullable()?,
-                14 => record.activity_user_id = r.nullable()?,
+                10 => record.activity_state = r.computed_nullable()?,
+                11 => record.activity_summary = r.computed_nullable()?,
+                12 => record.activity_type_icon = r.computed_nullable()?,
+                13 => record.activity_type_id = r.computed_nullable()?,
+                14 => record.activity_user_id = r.computed_nullable()?,
                 15 => record.allow_out_payment = r.value()?,
-                16 => record.bank_bic = r.nullable()?,
+                16 => record.bank_bic = r.computed_nullable()?,
                 17 => record.bank_id = r.nullable()?,
-                18 => record.bank_name = r.nullable()?,
-                19 => record.company_id = r.nullable()?,
-                20 => record.country_code = r.nullable()?,
+                18 => record.bank_name = r.computed_nullable()?,
+                19 => record.company_id = r.computed_nullable()?,
+                20 => record.country_code = r.computed_nullable()?,
                 21 => record.create_date = r.nullable()?,
                 22 => record.create_uid = r.nullable()?,
                 23 => record.currency_id = r.nullable()?,
                 24 => record.display_name = r.nullable()?,
                 25 => record.has_iban_warning = r.value()?,
-                26 => record.has_message = r.value()?,
+                26 => record.has_message = r.computed()?,
                 27 => record.has_money_transfer_warning = r.value()?,
                 28 => record.id = r.value()?,
                 29 => record.journal_id = r.value()?,
-                30 => record.linked_journal_id = r.nullable()?,
-                31 => record.lock_trust_fields = r.value()?,
-                32 => record.message_attachment_count = r.value()?,
+                30 => record.linked_journal_id = r.computed_nullable()?,
+                31 => record.lock_trust_fields = r.computed()?,
+                32 => record.message_attachment_count = r.computed()?,
                 33 => record.message_follower_ids = r.value()?,
-                34 => record.message_has_error = r.value()?,
-                35 => record.message_has_error_counter = r.value()?,
-                36 => record.message_has_sms_error = r.value()?,
+                34 => record.message_has_error = r.computed()?,
+                35 => record.message_has_error_counter = r.computed()?,
+                36 => record.message_has_sms_error = r.computed()?,
                 37 => record.message_ids = r.value()?,
-                38 => record.message_is_follower = r.value()?,
-                39 => record.message_needaction = r.value()?,
-                40 => record.message_needaction_counter = r.value()?,
-                41 => record.message_partner_ids = r.value()?,
-                42 => record.money_transfer_service = r.nullable()?,
-                43 => record.my_activity_date_deadline = r.nullable()?,
+                38 => record.message_is_follower = r.computed()?,
+                39 => record.message_needaction = r.computed()?,
+                40 => record.message_needaction_counter = r.computed()?,
+                41 => record.message_partner_ids = r.computed()?,
+                42 => record.money_transfer_service = r.computed_nullable()?,
+                43 => record.my_activity_date_deadline = r.computed_nullable()?,
                 44 => record.new_journal_name = r.nullable()?,
                 45 => record.num_journals_without_account = r.value()?,
-                46 => record.partner_country_name = r.nullable()?,
-                47 => record.partner_customer_rank = r.value()?,
+                46 => record.partner_country_name = r.computed_nullable()?,
+                47 => record.partner_customer_rank = r.computed()?,
                 48 => record.partner_id = r.nullable()?,
-                49 => record.partner_supplier_rank = r.value()?,
+                49 => record.partner_supplier_rank = r.computed()?,
                 50 => record.rating_ids = r.value()?,
                 51 => record.related_moves = r.value()?,
                 52 => record.res_partner_bank_id = r.nullable()?,
                 53 => record.sanitized_acc_number = r.nullable()?,
                 54 => record.sequence = r.value()?,
-                55 => record.user_has_group_validate_bank_account = r.value()?,
+                55 => record.user_has_group_validate_bank_account = r.computed()?,
                 56 => record.website_message_ids = r.value()?,
                 57 => record.write_date = r.nullable()?,
                 58 => record.write_uid = r.nullable()?,
@@ -451,62 +463,64 @@ impl ::runtime::Model for AccountSetupBankManualConfig {
         "aba_routing",
         "acc_holder_name",
         "acc_number",
-        "acc_type",
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "allow_out_payment",
-        "bank_bic",
         "bank_id",
-        "bank_name",
-        "company_id",
-        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
         "display_name",
         "has_iban_warning",
-        "has_message",
         "has_money_transfer_warning",
         "id",
         "journal_id",
+        "message_follower_ids",
+        "message_ids",
+        "new_journal_name",
+        "num_journals_without_account",
+        "partner_id",
+        "rating_ids",
+        "related_moves",
+        "res_partner_bank_id",
+        "sanitized_acc_number",
+        "sequence",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "acc_type",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "bank_bic",
+        "bank_name",
+        "company_id",
+        "country_code",
+        "has_message",
         "linked_journal_id",
         "lock_trust_fields",
         "message_attachment_count",
-        "message_follower_ids",
         "message_has_error",
         "message_has_error_counter",
         "message_has_sms_error",
-        "message_ids",
         "message_is_follower",
         "message_needaction",
         "message_needaction_counter",
         "message_partner_ids",
         "money_transfer_service",
         "my_activity_date_deadline",
-        "new_journal_name",
-        "num_journals_without_account",
         "partner_country_name",
         "partner_customer_rank",
-        "partner_id",
         "partner_supplier_rank",
-        "rating_ids",
-        "related_moves",
-        "res_partner_bank_id",
-        "sanitized_acc_number",
-        "sequence",
         "user_has_group_validate_bank_account",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("aba_routing", "char"),
@@ -600,14 +614,9 @@ impl ::runtime::Model for AccountSetupBankManualConfig {
 }
 impl ::runtime::nested::Projection for AccountSetupBankManualConfig {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("bank_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("linked_journal_id"),
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("res_partner_bank_id"),
         ::runtime::nested::Relation::display_name("write_uid"),

@@ -9,7 +9,7 @@
 //! 27 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Tax (`account.tax`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountTax {
     /// Active
@@ -98,12 +98,12 @@ pub struct AccountTax {
     pub display_name: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Has Negative Factor
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_negative_factor: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_negative_factor())`.
+    pub has_negative_factor: ::runtime::wire::Computed<bool>,
     /// Hide Use Cash Basis Option
     ///
     /// `boolean`, readonly, related `company_id.tax_exigibility`, not stored.
@@ -144,12 +144,12 @@ pub struct AccountTax {
     pub is_base_affected: bool,
     /// Tax used
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_used: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_used())`.
+    pub is_used: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -158,44 +158,46 @@ pub struct AccountTax {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Tax Name
     ///
     /// `char`, required.
@@ -204,14 +206,14 @@ pub struct AccountTax {
     ///
     /// This dummy field lets us use another search method on the field 'name'.This allows more freedom on how to search the 'name' compared to 'filter_domain'.See '_search_name' and '_parse_name_search' for why this is not possible with 'filter_domain'.
     ///
-    /// `char`, not stored.
-    pub name_searchable: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name_searchable())`.
+    pub name_searchable: ::runtime::wire::Computed<Option<String>>,
     /// Price Include
     ///
     /// Determines whether the price you use on the product and invoices includes this tax.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub price_include: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_include())`.
+    pub price_include: ::runtime::wire::Computed<bool>,
     /// Included in Price
     ///
     /// Overrides the Company's default on whether the price you use on the product and invoices includes this tax.
@@ -240,8 +242,8 @@ pub struct AccountTax {
     >,
     /// Repartition Lines
     ///
-    /// `char`, readonly, computed, not stored.
-    pub repartition_lines_str: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repartition_lines_str())`.
+    pub repartition_lines_str: ::runtime::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// The sequence field is used to define order in which the tax lines are applied.
@@ -370,8 +372,8 @@ impl ::runtime::wire::FromRecord for AccountTax {
                 11 => record.create_uid = r.nullable()?,
                 12 => record.description = r.nullable()?,
                 13 => record.display_name = r.nullable()?,
-                14 => record.has_message = r.value()?,
-                15 => record.has_negative_factor = r.value()?,
+                14 => record.has_message = r.computed()?,
+                15 => record.has_negative_factor = r.computed()?,
                 16 => record.hide_tax_exigibility = r.value()?,
                 17 => record.id = r.value()?,
                 18 => record.include_base_amount = r.value()?,
@@ -379,25 +381,25 @@ impl ::runtime::wire::FromRecord for AccountTax {
                 20 => record.invoice_legal_notes = r.nullable()?,
                 21 => record.invoice_repartition_line_ids = r.value()?,
                 22 => record.is_base_affected = r.value()?,
-                23 => record.is_used = r.value()?,
-                24 => record.message_attachment_count = r.value()?,
+                23 => record.is_used = r.computed()?,
+                24 => record.message_attachment_count = r.computed()?,
                 25 => record.message_follower_ids = r.value()?,
-                26 => record.message_has_error = r.value()?,
-                27 => record.message_has_error_counter = r.value()?,
-                28 => record.message_has_sms_error = r.value()?,
+                26 => record.message_has_error = r.computed()?,
+                27 => record.message_has_error_counter = r.computed()?,
+                28 => record.message_has_sms_error = r.computed()?,
                 29 => record.message_ids = r.value()?,
-                30 => record.message_is_follower = r.value()?,
-                31 => record.message_needaction = r.value()?,
-                32 => record.message_needaction_counter = r.value()?,
-                33 => record.message_partner_ids = r.value()?,
+                30 => record.message_is_follower = r.computed()?,
+                31 => record.message_needaction = r.computed()?,
+                32 => record.message_needaction_counter = r.computed()?,
+                33 => record.message_partner_ids = r.computed()?,
                 34 => record.name = r.nullable()?,
-                35 => record.name_searchable = r.nullable()?,
-                36 => record.price_include = r.value()?,
+                35 => record.name_searchable = r.computed_nullable()?,
+                36 => record.price_include = r.computed()?,
                 37 => record.price_include_override = r.nullable()?,
                 38 => record.rating_ids = r.value()?,
                 39 => record.refund_repartition_line_ids = r.value()?,
                 40 => record.repartition_line_ids = r.value()?,
-                41 => record.repartition_lines_str = r.nullable()?,
+                41 => record.repartition_lines_str = r.computed_nullable()?,
                 42 => record.sequence = r.value()?,
                 43 => record.tax_exigibility = r.nullable()?,
                 44 => record.tax_group_id = r.nullable()?,
@@ -429,8 +431,6 @@ impl ::runtime::Model for AccountTax {
         "create_uid",
         "description",
         "display_name",
-        "has_message",
-        "has_negative_factor",
         "hide_tax_exigibility",
         "id",
         "include_base_amount",
@@ -438,25 +438,13 @@ impl ::runtime::Model for AccountTax {
         "invoice_legal_notes",
         "invoice_repartition_line_ids",
         "is_base_affected",
-        "is_used",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "name",
-        "name_searchable",
-        "price_include",
         "price_include_override",
         "rating_ids",
         "refund_repartition_line_ids",
         "repartition_line_ids",
-        "repartition_lines_str",
         "sequence",
         "tax_exigibility",
         "tax_group_id",
@@ -465,6 +453,22 @@ impl ::runtime::Model for AccountTax {
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "has_message",
+        "has_negative_factor",
+        "is_used",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "name_searchable",
+        "price_include",
+        "repartition_lines_str",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

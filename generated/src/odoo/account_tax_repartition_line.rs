@@ -8,10 +8,10 @@
 //!
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `tag_ids_domain`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `tag_ids_domain`.
 /// Tax Repartition Line (`account.tax.repartition.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountTaxRepartitionLine {
     /// Account
@@ -48,8 +48,8 @@ pub struct AccountTaxRepartitionLine {
     ///
     /// Factor to apply on the account move lines generated from this distribution line
     ///
-    /// `float`, readonly, computed, not stored.
-    pub factor: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::factor())`.
+    pub factor: ::runtime::wire::Computed<f64>,
     /// %
     ///
     /// Factor to apply on the account move lines generated from this distribution line, in percents
@@ -131,7 +131,7 @@ impl ::runtime::wire::FromRecord for AccountTaxRepartitionLine {
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
                 5 => record.document_type = r.nullable()?,
-                6 => record.factor = r.value()?,
+                6 => record.factor = r.computed()?,
                 7 => record.factor_percent = r.value()?,
                 8 => record.id = r.value()?,
                 9 => record.repartition_type = r.nullable()?,
@@ -156,7 +156,6 @@ impl ::runtime::Model for AccountTaxRepartitionLine {
         "create_uid",
         "display_name",
         "document_type",
-        "factor",
         "factor_percent",
         "id",
         "repartition_type",
@@ -167,6 +166,7 @@ impl ::runtime::Model for AccountTaxRepartitionLine {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["factor"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")
             .relation("account.account"),
@@ -489,10 +489,10 @@ pub mod fields {
     }
     /// tag domain (`tag_ids_domain`, `binary`).
     #[inline]
-    pub const fn tag_ids_domain() -> ::runtime::fields::AnyField<
+    pub const fn tag_ids_domain() -> ::runtime::fields::BinaryField<
         super::AccountTaxRepartitionLine,
     > {
-        ::runtime::fields::AnyField::new("tag_ids_domain")
+        ::runtime::fields::BinaryField::new("tag_ids_domain")
     }
     /// Tax (`tax_id`, `many2one`).
     #[inline]

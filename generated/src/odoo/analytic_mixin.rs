@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Analytic Mixin (`analytic.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AnalyticMixin {
     /// Analytic Distribution
@@ -16,13 +16,13 @@ pub struct AnalyticMixin {
     pub analytic_distribution: Option<::serde_json::Value>,
     /// Analytic Precision
     ///
-    /// `integer`, not stored.
-    pub analytic_precision: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
+    pub analytic_precision: ::runtime::wire::Computed<i64>,
     /// Distribution Analytic Account
     ///
-    /// `many2many`, to `account.analytic.account`, readonly, computed, not stored.
-    pub distribution_analytic_account_ids: ::runtime::wire::X2Many<
-        super::rel::AccountAnalyticAccount,
+    /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
+    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticMixin {
@@ -43,8 +43,8 @@ impl ::runtime::wire::FromRecord for AnalyticMixin {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.analytic_distribution = r.nullable()?,
-                1 => record.analytic_precision = r.value()?,
-                2 => record.distribution_analytic_account_ids = r.value()?,
+                1 => record.analytic_precision = r.computed()?,
+                2 => record.distribution_analytic_account_ids = r.computed()?,
                 _ => {}
             }
         }

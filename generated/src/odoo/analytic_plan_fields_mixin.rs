@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Analytic Plan Fields (`analytic.plan.fields.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AnalyticPlanFieldsMixin {
     /// Project Account
@@ -18,9 +18,9 @@ pub struct AnalyticPlanFieldsMixin {
     >,
     /// Analytic Account
     ///
-    /// `many2one`, to `account.analytic.account`, not stored.
-    pub auto_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+    /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
+    pub auto_account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticPlanFieldsMixin {
@@ -37,7 +37,7 @@ impl ::runtime::wire::FromRecord for AnalyticPlanFieldsMixin {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.account_id = r.nullable()?,
-                1 => record.auto_account_id = r.nullable()?,
+                1 => record.auto_account_id = r.computed_nullable()?,
                 _ => {}
             }
         }

@@ -7,15 +7,15 @@
 //! Default order: `id`.
 /// Barcode Event Mixin (`barcodes.barcode_events_mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BarcodesBarcodeEventsMixin {
     /// Barcode Scanned
     ///
     /// Value of the last barcode scanned.
     ///
-    /// `char`, not stored.
-    pub barcode_scanned: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode_scanned())`.
+    pub barcode_scanned: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BarcodesBarcodeEventsMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -29,7 +29,7 @@ impl ::runtime::wire::FromRecord for BarcodesBarcodeEventsMixin {
     ) -> Result<Self, ::runtime::wire::Fail> {
         let mut record = BarcodesBarcodeEventsMixin::default();
         while r.next()?.is_some() {
-            record.barcode_scanned = r.nullable()?;
+            record.barcode_scanned = r.computed_nullable()?;
         }
         Ok(record)
     }

@@ -10,16 +10,16 @@
 //!
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `layout_background_image`, `logo`, `preview_logo`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `layout_background_image`, `logo`, `preview_logo`.
 /// Company Document Layout (`base.document.layout`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseDocumentLayout {
     /// Account Number
     ///
-    /// `char`, computed, not stored.
-    pub account_number: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_number())`.
+    pub account_number: ::runtime::wire::Computed<Option<String>>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
@@ -32,8 +32,10 @@ pub struct BaseDocumentLayout {
     pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
-    /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, not stored.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_id())`.
+    pub country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -44,8 +46,8 @@ pub struct BaseDocumentLayout {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Custom Colors
     ///
-    /// `boolean`, computed, not stored.
-    pub custom_colors: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::custom_colors())`.
+    pub custom_colors: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -76,8 +78,8 @@ pub struct BaseDocumentLayout {
     pub id: i64,
     /// Is Company Details Empty
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_company_details_empty: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_company_details_empty())`.
+    pub is_company_details_empty: ::runtime::wire::Computed<bool>,
     /// Layout Background
     ///
     /// `selection`, related `company_id.layout_background`, not stored.
@@ -86,12 +88,12 @@ pub struct BaseDocumentLayout {
     pub layout_background: Option<LayoutBackground>,
     /// Logo Primary Color
     ///
-    /// `char`, readonly, computed, not stored.
-    pub logo_primary_color: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::logo_primary_color())`.
+    pub logo_primary_color: ::runtime::wire::Computed<Option<String>>,
     /// Logo Secondary Color
     ///
-    /// `char`, readonly, computed, not stored.
-    pub logo_secondary_color: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::logo_secondary_color())`.
+    pub logo_secondary_color: ::runtime::wire::Computed<Option<String>>,
     /// Company Name
     ///
     /// `char`, readonly, related `company_id.name`, not stored.
@@ -110,8 +112,8 @@ pub struct BaseDocumentLayout {
     pub phone: Option<String>,
     /// Preview
     ///
-    /// `html`, readonly, computed, not stored.
-    pub preview: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
+    pub preview: ::runtime::wire::Computed<Option<String>>,
     /// Primary Color
     ///
     /// `char`, related `company_id.primary_color`, not stored.
@@ -144,12 +146,12 @@ pub struct BaseDocumentLayout {
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
-    /// `char`, related `company_id.vat`, not stored.
-    pub vat: Option<String>,
+    /// `char`, related `company_id.vat`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::vat())`.
+    pub vat: ::runtime::wire::Computed<Option<String>>,
     /// Website Link
     ///
-    /// `char`, readonly, related `company_id.website`, not stored.
-    pub website: Option<String>,
+    /// `char`, readonly, related `company_id.website`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::website())`.
+    pub website: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -205,36 +207,36 @@ impl ::runtime::wire::FromRecord for BaseDocumentLayout {
         let mut record = BaseDocumentLayout::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.account_number = r.nullable()?,
+                0 => record.account_number = r.computed_nullable()?,
                 1 => record.company_details = r.nullable()?,
                 2 => record.company_id = r.nullable()?,
-                3 => record.country_id = r.nullable()?,
+                3 => record.country_id = r.computed_nullable()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
-                6 => record.custom_colors = r.value()?,
+                6 => record.custom_colors = r.computed()?,
                 7 => record.display_name = r.nullable()?,
                 8 => record.email = r.nullable()?,
                 9 => record.external_report_layout_id = r.nullable()?,
                 10 => record.font = r.nullable()?,
                 11 => record.from_invoice = r.value()?,
                 12 => record.id = r.value()?,
-                13 => record.is_company_details_empty = r.value()?,
+                13 => record.is_company_details_empty = r.computed()?,
                 14 => record.layout_background = r.nullable()?,
-                15 => record.logo_primary_color = r.nullable()?,
-                16 => record.logo_secondary_color = r.nullable()?,
+                15 => record.logo_primary_color = r.computed_nullable()?,
+                16 => record.logo_secondary_color = r.computed_nullable()?,
                 17 => record.name = r.nullable()?,
                 18 => record.paperformat_id = r.nullable()?,
                 19 => record.partner_id = r.nullable()?,
                 20 => record.phone = r.nullable()?,
-                21 => record.preview = r.nullable()?,
+                21 => record.preview = r.computed_nullable()?,
                 22 => record.primary_color = r.nullable()?,
                 23 => record.qr_code = r.value()?,
                 24 => record.report_footer = r.nullable()?,
                 25 => record.report_header = r.nullable()?,
                 26 => record.report_layout_id = r.nullable()?,
                 27 => record.secondary_color = r.nullable()?,
-                28 => record.vat = r.nullable()?,
-                29 => record.website = r.nullable()?,
+                28 => record.vat = r.computed_nullable()?,
+                29 => record.website = r.computed_nullable()?,
                 30 => record.write_date = r.nullable()?,
                 31 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -246,38 +248,40 @@ impl ::runtime::wire::FromRecord for BaseDocumentLayout {
 impl ::runtime::Model for BaseDocumentLayout {
     const MODEL: &'static str = "base.document.layout";
     const FIELDS: &'static [&'static str] = &[
-        "account_number",
         "company_details",
         "company_id",
-        "country_id",
         "create_date",
         "create_uid",
-        "custom_colors",
         "display_name",
         "email",
         "external_report_layout_id",
         "font",
         "from_invoice",
         "id",
-        "is_company_details_empty",
         "layout_background",
-        "logo_primary_color",
-        "logo_secondary_color",
         "name",
         "paperformat_id",
         "partner_id",
         "phone",
-        "preview",
         "primary_color",
         "qr_code",
         "report_footer",
         "report_header",
         "report_layout_id",
         "secondary_color",
-        "vat",
-        "website",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "account_number",
+        "country_id",
+        "custom_colors",
+        "is_company_details_empty",
+        "logo_primary_color",
+        "logo_secondary_color",
+        "preview",
+        "vat",
+        "website",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_number", "char"),
@@ -344,7 +348,6 @@ impl ::runtime::Model for BaseDocumentLayout {
 impl ::runtime::nested::Projection for BaseDocumentLayout {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("external_report_layout_id"),
         ::runtime::nested::Relation::display_name("paperformat_id"),
@@ -815,15 +818,15 @@ pub mod fields {
     }
     /// Background Image (`layout_background_image`, `binary`).
     #[inline]
-    pub const fn layout_background_image() -> ::runtime::fields::AnyField<
+    pub const fn layout_background_image() -> ::runtime::fields::BinaryField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::AnyField::new("layout_background_image")
+        ::runtime::fields::BinaryField::new("layout_background_image")
     }
     /// Company Logo (`logo`, `binary`).
     #[inline]
-    pub const fn logo() -> ::runtime::fields::AnyField<super::BaseDocumentLayout> {
-        ::runtime::fields::AnyField::new("logo")
+    pub const fn logo() -> ::runtime::fields::BinaryField<super::BaseDocumentLayout> {
+        ::runtime::fields::BinaryField::new("logo")
     }
     /// Logo Primary Color (`logo_primary_color`, `char`).
     #[inline]
@@ -872,10 +875,10 @@ pub mod fields {
     }
     /// Preview logo (`preview_logo`, `binary`).
     #[inline]
-    pub const fn preview_logo() -> ::runtime::fields::AnyField<
+    pub const fn preview_logo() -> ::runtime::fields::BinaryField<
         super::BaseDocumentLayout,
     > {
-        ::runtime::fields::AnyField::new("preview_logo")
+        ::runtime::fields::BinaryField::new("preview_logo")
     }
     /// Primary Color (`primary_color`, `char`).
     #[inline]

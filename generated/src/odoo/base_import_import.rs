@@ -10,10 +10,10 @@
 //!
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `file`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `file`.
 /// Base Import (`base_import.import`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseImportImport {
     /// Created on
@@ -411,8 +411,8 @@ pub mod fields {
     }
     /// File (`file`, `binary`).
     #[inline]
-    pub const fn file() -> ::runtime::fields::AnyField<super::BaseImportImport> {
-        ::runtime::fields::AnyField::new("file")
+    pub const fn file() -> ::runtime::fields::BinaryField<super::BaseImportImport> {
+        ::runtime::fields::BinaryField::new("file")
     }
     /// File Name (`file_name`, `char`).
     #[inline]

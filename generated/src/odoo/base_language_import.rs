@@ -10,10 +10,10 @@
 //!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `data`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `data`.
 /// Language Import (`base.language.import`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseLanguageImport {
     /// ISO Code
@@ -323,8 +323,8 @@ pub mod fields {
     }
     /// File (`data`, `binary`).
     #[inline]
-    pub const fn data() -> ::runtime::fields::AnyField<super::BaseLanguageImport> {
-        ::runtime::fields::AnyField::new("data")
+    pub const fn data() -> ::runtime::fields::BinaryField<super::BaseLanguageImport> {
+        ::runtime::fields::BinaryField::new("data")
     }
     /// Display Name (`display_name`, `char`).
     #[inline]

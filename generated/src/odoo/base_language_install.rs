@@ -11,7 +11,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Install Language (`base.language.install`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseLanguageInstall {
     /// Created on
@@ -30,8 +30,10 @@ pub struct BaseLanguageInstall {
     ///
     /// Used when the user only selects one language and is given the option to switch to it
     ///
-    /// `many2one`, to `res.lang`, readonly, not stored.
-    pub first_lang_id: Option<::runtime::wire::Many2One<super::rel::ResLang>>,
+    /// `many2one`, to `res.lang`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::first_lang_id())`.
+    pub first_lang_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResLang>>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -81,7 +83,7 @@ impl ::runtime::wire::FromRecord for BaseLanguageInstall {
                 0 => record.create_date = r.nullable()?,
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
-                3 => record.first_lang_id = r.nullable()?,
+                3 => record.first_lang_id = r.computed_nullable()?,
                 4 => record.id = r.value()?,
                 5 => record.lang_ids = r.value()?,
                 6 => record.overwrite = r.value()?,
@@ -99,13 +101,13 @@ impl ::runtime::Model for BaseLanguageInstall {
         "create_date",
         "create_uid",
         "display_name",
-        "first_lang_id",
         "id",
         "lang_ids",
         "overwrite",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["first_lang_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
@@ -128,7 +130,6 @@ impl ::runtime::Model for BaseLanguageInstall {
 impl ::runtime::nested::Projection for BaseLanguageInstall {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("first_lang_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Module Activation Request (`base.module.install.request`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseModuleInstallRequest {
     /// Body
@@ -44,8 +44,10 @@ pub struct BaseModuleInstallRequest {
     pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Send to:
     ///
-    /// `many2many`, to `res.users`, readonly, computed, not stored.
-    pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    /// `many2many`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_ids())`.
+    pub user_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResUsers>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -86,7 +88,7 @@ impl ::runtime::wire::FromRecord for BaseModuleInstallRequest {
                 4 => record.id = r.value()?,
                 5 => record.module_id = r.nullable()?,
                 6 => record.user_id = r.nullable()?,
-                7 => record.user_ids = r.value()?,
+                7 => record.user_ids = r.computed()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -105,10 +107,10 @@ impl ::runtime::Model for BaseModuleInstallRequest {
         "id",
         "module_id",
         "user_id",
-        "user_ids",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["user_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("body_html", "html"),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Module Activation Review (`base.module.install.review`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseModuleInstallReview {
     /// Created on
@@ -36,12 +36,14 @@ pub struct BaseModuleInstallReview {
     pub module_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
     /// Depending Apps
     ///
-    /// `many2many`, to `ir.module.module`, readonly, computed, not stored.
-    pub module_ids: ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::module_ids())`.
+    pub module_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    >,
     /// Modules Description
     ///
-    /// `html`, readonly, computed, not stored.
-    pub modules_description: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules_description())`.
+    pub modules_description: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,8 +81,8 @@ impl ::runtime::wire::FromRecord for BaseModuleInstallReview {
                 2 => record.display_name = r.nullable()?,
                 3 => record.id = r.value()?,
                 4 => record.module_id = r.nullable()?,
-                5 => record.module_ids = r.value()?,
-                6 => record.modules_description = r.nullable()?,
+                5 => record.module_ids = r.computed()?,
+                6 => record.modules_description = r.computed_nullable()?,
                 7 => record.write_date = r.nullable()?,
                 8 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -97,11 +99,10 @@ impl ::runtime::Model for BaseModuleInstallReview {
         "display_name",
         "id",
         "module_id",
-        "module_ids",
-        "modules_description",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["module_ids", "modules_description"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

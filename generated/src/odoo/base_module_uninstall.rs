@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Module Uninstall (`base.module.uninstall`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct BaseModuleUninstall {
     /// Created on
@@ -32,16 +32,20 @@ pub struct BaseModuleUninstall {
     pub id: i64,
     /// Impacted data models
     ///
-    /// `many2many`, to `ir.model`, readonly, computed, not stored.
-    pub model_ids: ::runtime::wire::X2Many<super::rel::IrModel>,
+    /// `many2many`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_ids())`.
+    pub model_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrModel>,
+    >,
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required, readonly.
     pub module_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
     /// Impacted modules
     ///
-    /// `many2many`, to `ir.module.module`, readonly, computed, not stored.
-    pub module_ids: ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::module_ids())`.
+    pub module_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    >,
     /// Show All
     ///
     /// `boolean`.
@@ -83,9 +87,9 @@ impl ::runtime::wire::FromRecord for BaseModuleUninstall {
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
                 3 => record.id = r.value()?,
-                4 => record.model_ids = r.value()?,
+                4 => record.model_ids = r.computed()?,
                 5 => record.module_id = r.nullable()?,
-                6 => record.module_ids = r.value()?,
+                6 => record.module_ids = r.computed()?,
                 7 => record.show_all = r.value()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
@@ -102,13 +106,12 @@ impl ::runtime::Model for BaseModuleUninstall {
         "create_uid",
         "display_name",
         "id",
-        "model_ids",
         "module_id",
-        "module_ids",
         "show_all",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["model_ids", "module_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -9,7 +9,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Calendar Attendee Information (`calendar.attendee`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CalendarAttendee {
     /// Invitation Token
@@ -54,10 +54,10 @@ pub struct CalendarAttendee {
     ///
     /// Timezone used for displaying time in the mail template
     ///
-    /// `selection`, readonly, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_tz())`.
     ///
     /// Values: `Africa/Abidjan` (Africa/Abidjan), `Africa/Accra` (Africa/Accra), `Africa/Addis_Ababa` (Africa/Addis_Ababa), `Africa/Algiers` (Africa/Algiers), `Africa/Asmara` (Africa/Asmara), `Africa/Asmera` (Africa/Asmera), `Africa/Bamako` (Africa/Bamako), `Africa/Bangui` (Africa/Bangui), `Africa/Banjul` (Africa/Banjul), `Africa/Bissau` (Africa/Bissau), `Africa/Blantyre` (Africa/Blantyre), `Africa/Brazzaville` (Africa/Brazzaville), and 585 more.
-    pub mail_tz: Option<String>,
+    pub mail_tz: ::runtime::wire::Computed<Option<String>>,
     /// Attendee
     ///
     /// `many2one`, to `res.partner`, required, readonly.
@@ -124,7 +124,7 @@ impl ::runtime::wire::FromRecord for CalendarAttendee {
                 6 => record.email = r.nullable()?,
                 7 => record.event_id = r.nullable()?,
                 8 => record.id = r.value()?,
-                9 => record.mail_tz = r.nullable()?,
+                9 => record.mail_tz = r.computed_nullable()?,
                 10 => record.partner_id = r.nullable()?,
                 11 => record.phone = r.nullable()?,
                 12 => record.recurrence_id = r.nullable()?,
@@ -149,7 +149,6 @@ impl ::runtime::Model for CalendarAttendee {
         "email",
         "event_id",
         "id",
-        "mail_tz",
         "partner_id",
         "phone",
         "recurrence_id",
@@ -157,6 +156,7 @@ impl ::runtime::Model for CalendarAttendee {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["mail_tz"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
         ::runtime::verify::FieldSpec::new("availability", "selection")

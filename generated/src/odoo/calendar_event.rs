@@ -9,13 +9,13 @@
 //! 39 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Calendar Event (`calendar.event`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CalendarEvent {
     /// Accepted Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub accepted_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accepted_count())`.
+    pub accepted_count: ::runtime::wire::Computed<i64>,
     /// Invitation Token
     ///
     /// `char`.
@@ -46,18 +46,18 @@ pub struct CalendarEvent {
     pub attendee_ids: ::runtime::wire::X2Many<super::rel::CalendarAttendee>,
     /// Attendees Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub attendees_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attendees_count())`.
+    pub attendees_count: ::runtime::wire::Computed<i64>,
     /// Awaiting Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub awaiting_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::awaiting_count())`.
+    pub awaiting_count: ::runtime::wire::Computed<i64>,
     /// By day
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::byday())`.
     ///
     /// Values: `1` (First), `2` (Second), `3` (Third), `4` (Fourth), `-1` (Last).
-    pub byday: Option<Byday>,
+    pub byday: ::runtime::wire::Computed<Option<Byday>>,
     /// Tags
     ///
     /// `many2many`, to `calendar.event.type`.
@@ -66,8 +66,8 @@ pub struct CalendarEvent {
     ///
     /// Repeat x times
     ///
-    /// `integer`, computed, not stored.
-    pub count: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
+    pub count: ::runtime::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -78,68 +78,68 @@ pub struct CalendarEvent {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Current Attendee
     ///
-    /// `many2one`, to `calendar.attendee`, readonly, computed, not stored.
-    pub current_attendee: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarAttendee>,
+    /// `many2one`, to `calendar.attendee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_attendee())`.
+    pub current_attendee: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarAttendee>>,
     >,
     /// Attending?
     ///
-    /// `selection`, related `current_attendee.state`, not stored.
+    /// `selection`, related `current_attendee.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_status())`.
     ///
     /// Values: `needsAction` (Needs Action), `tentative` (Maybe), `declined` (No), `accepted` (Yes).
-    pub current_status: Option<CurrentStatus>,
+    pub current_status: ::runtime::wire::Computed<Option<CurrentStatus>>,
     /// Date of month
     ///
-    /// `integer`, computed, not stored.
-    pub day: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::day())`.
+    pub day: ::runtime::wire::Computed<i64>,
     /// Declined Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub declined_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::declined_count())`.
+    pub declined_count: ::runtime::wire::Computed<i64>,
     /// Description
     ///
     /// `html`.
     pub description: Option<String>,
     /// Display Description
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_description: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_description())`.
+    pub display_description: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Event Time
     ///
-    /// `char`, readonly, not stored.
-    pub display_time: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_time())`.
+    pub display_time: ::runtime::wire::Computed<Option<String>>,
     /// Duration
     ///
     /// `float`, computed.
     pub duration: f64,
     /// Recurrence Termination
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::end_type())`.
     ///
     /// Values: `count` (Number of repetitions), `end_date` (End date), `forever` (Forever).
-    pub end_type: Option<EndType>,
+    pub end_type: ::runtime::wire::Computed<Option<EndType>>,
     /// Timezone
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_tz())`.
     ///
     /// Values: `Africa/Abidjan` (Africa/Abidjan), `Africa/Accra` (Africa/Accra), `Africa/Addis_Ababa` (Africa/Addis_Ababa), `Africa/Algiers` (Africa/Algiers), `Africa/Asmara` (Africa/Asmara), `Africa/Asmera` (Africa/Asmera), `Africa/Bamako` (Africa/Bamako), `Africa/Bangui` (Africa/Bangui), `Africa/Banjul` (Africa/Banjul), `Africa/Bissau` (Africa/Bissau), `Africa/Blantyre` (Africa/Blantyre), `Africa/Brazzaville` (Africa/Brazzaville), and 585 more.
-    pub event_tz: Option<String>,
+    pub event_tz: ::runtime::wire::Computed<Option<String>>,
     /// Follow Recurrence
     ///
     /// `boolean`.
     pub follow_recurrence: bool,
     /// Fri
     ///
-    /// `boolean`, computed, not stored.
-    pub fri: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fri())`.
+    pub fri: ::runtime::wire::Computed<bool>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -148,31 +148,33 @@ pub struct CalendarEvent {
     ///
     /// Repeat every (Days/Week/Month/Year)
     ///
-    /// `integer`, computed, not stored.
-    pub interval: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::interval())`.
+    pub interval: ::runtime::wire::Computed<i64>,
     /// Invalid Email Partner
     ///
-    /// `many2many`, to `res.partner`, readonly, computed, not stored.
-    pub invalid_email_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invalid_email_partner_ids())`.
+    pub invalid_email_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Is the Event Highlighted
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_highlighted: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_highlighted())`.
+    pub is_highlighted: ::runtime::wire::Computed<bool>,
     /// Is the Organizer Alone
     ///
     /// Check if the organizer is alone in the event, i.e. if the organizer is the only one that hasn't declined
     /// the event (only if the organizer is not the only attendee)
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_organizer_alone: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_organizer_alone())`.
+    pub is_organizer_alone: ::runtime::wire::Computed<bool>,
     /// Location
     ///
     /// `char`.
     pub location: Option<String>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -181,54 +183,56 @@ pub struct CalendarEvent {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Mon
     ///
-    /// `boolean`, computed, not stored.
-    pub mon: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mon())`.
+    pub mon: ::runtime::wire::Computed<bool>,
     /// Option
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::month_by())`.
     ///
     /// Values: `date` (Date of month), `day` (Day of month).
-    pub month_by: Option<MonthBy>,
+    pub month_by: ::runtime::wire::Computed<Option<MonthBy>>,
     /// Meeting Subject
     ///
     /// `char`, required.
@@ -267,10 +271,10 @@ pub struct CalendarEvent {
     ///
     /// Choose what to do with other events in the recurrence. Updating All Events is not allowed when dates or time is modified
     ///
-    /// `selection`, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recurrence_update())`.
     ///
     /// Values: `self_only` (This event), `future_events` (This and following events), `all_events` (All events).
-    pub recurrence_update: Option<RecurrenceUpdate>,
+    pub recurrence_update: ::runtime::wire::Computed<Option<RecurrenceUpdate>>,
     /// Recurrent
     ///
     /// `boolean`.
@@ -293,32 +297,32 @@ pub struct CalendarEvent {
     pub res_model_name: Option<String>,
     /// Recurrent Rule
     ///
-    /// `char`, computed, not stored.
-    pub rrule: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule())`.
+    pub rrule: ::runtime::wire::Computed<Option<String>>,
     /// Recurrence
     ///
     /// Let the event automatically repeat at that interval
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule_type())`.
     ///
     /// Values: `daily` (Days), `weekly` (Weeks), `monthly` (Months), `yearly` (Years).
-    pub rrule_type: Option<RruleType>,
+    pub rrule_type: ::runtime::wire::Computed<Option<RruleType>>,
     /// Repeat
     ///
     /// Let the event automatically repeat at that interval
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule_type_ui())`.
     ///
     /// Values: `daily` (Daily), `weekly` (Weekly), `monthly` (Monthly), `yearly` (Yearly), `custom` (Custom).
-    pub rrule_type_ui: Option<RruleTypeUi>,
+    pub rrule_type_ui: ::runtime::wire::Computed<Option<RruleTypeUi>>,
     /// Sat
     ///
-    /// `boolean`, computed, not stored.
-    pub sat: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sat())`.
+    pub sat: ::runtime::wire::Computed<bool>,
     /// Should Show Status
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub should_show_status: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::should_show_status())`.
+    pub should_show_status: ::runtime::wire::Computed<bool>,
     /// Show as
     ///
     /// If the time is shown as 'busy', this event will be visible to other people with either the full         information or simply 'busy' written depending on its privacy. Use this option to let other people know         that you are unavailable during that period of time.
@@ -350,32 +354,34 @@ pub struct CalendarEvent {
     pub stop_date: Option<::chrono::NaiveDate>,
     /// Sun
     ///
-    /// `boolean`, computed, not stored.
-    pub sun: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sun())`.
+    pub sun: ::runtime::wire::Computed<bool>,
     /// Tentative Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub tentative_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tentative_count())`.
+    pub tentative_count: ::runtime::wire::Computed<i64>,
     /// Thu
     ///
-    /// `boolean`, computed, not stored.
-    pub thu: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::thu())`.
+    pub thu: ::runtime::wire::Computed<bool>,
     /// Tue
     ///
-    /// `boolean`, computed, not stored.
-    pub tue: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tue())`.
+    pub tue: ::runtime::wire::Computed<bool>,
     /// Unavailable Partner
     ///
-    /// `many2many`, to `res.partner`, readonly, computed, not stored.
-    pub unavailable_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unavailable_partner_ids())`.
+    pub unavailable_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Until
     ///
-    /// `date`, computed, not stored.
-    pub until: Option<::chrono::NaiveDate>,
+    /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::until())`.
+    pub until: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// User Can Edit
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub user_can_edit: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_can_edit())`.
+    pub user_can_edit: ::runtime::wire::Computed<bool>,
     /// Organizer
     ///
     /// `many2one`, to `res.users`.
@@ -392,10 +398,10 @@ pub struct CalendarEvent {
     pub videocall_location: Option<String>,
     /// Videocall Source
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::videocall_source())`.
     ///
     /// Values: `discuss` (Discuss), `custom` (Custom).
-    pub videocall_source: Option<VideocallSource>,
+    pub videocall_source: ::runtime::wire::Computed<Option<VideocallSource>>,
     /// Website Messages
     ///
     /// Website communication history
@@ -404,14 +410,14 @@ pub struct CalendarEvent {
     pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Wed
     ///
-    /// `boolean`, computed, not stored.
-    pub wed: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wed())`.
+    pub wed: ::runtime::wire::Computed<bool>,
     /// Weekday
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weekday())`.
     ///
     /// Values: `MON` (Monday), `TUE` (Tuesday), `WED` (Wednesday), `THU` (Thursday), `FRI` (Friday), `SAT` (Saturday), `SUN` (Sunday).
-    pub weekday: Option<Weekday>,
+    pub weekday: ::runtime::wire::Computed<Option<Weekday>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -520,52 +526,52 @@ impl ::runtime::wire::FromRecord for CalendarEvent {
         let mut record = CalendarEvent::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.accepted_count = r.value()?,
+                0 => record.accepted_count = r.computed()?,
                 1 => record.access_token = r.nullable()?,
                 2 => record.active = r.value()?,
                 3 => record.activity_ids = r.value()?,
                 4 => record.alarm_ids = r.value()?,
                 5 => record.allday = r.value()?,
                 6 => record.attendee_ids = r.value()?,
-                7 => record.attendees_count = r.value()?,
-                8 => record.awaiting_count = r.value()?,
-                9 => record.byday = r.nullable()?,
+                7 => record.attendees_count = r.computed()?,
+                8 => record.awaiting_count = r.computed()?,
+                9 => record.byday = r.computed_nullable()?,
                 10 => record.categ_ids = r.value()?,
-                11 => record.count = r.value()?,
+                11 => record.count = r.computed()?,
                 12 => record.create_date = r.nullable()?,
                 13 => record.create_uid = r.nullable()?,
-                14 => record.current_attendee = r.nullable()?,
-                15 => record.current_status = r.nullable()?,
-                16 => record.day = r.value()?,
-                17 => record.declined_count = r.value()?,
+                14 => record.current_attendee = r.computed_nullable()?,
+                15 => record.current_status = r.computed_nullable()?,
+                16 => record.day = r.computed()?,
+                17 => record.declined_count = r.computed()?,
                 18 => record.description = r.nullable()?,
-                19 => record.display_description = r.value()?,
+                19 => record.display_description = r.computed()?,
                 20 => record.display_name = r.nullable()?,
-                21 => record.display_time = r.nullable()?,
+                21 => record.display_time = r.computed_nullable()?,
                 22 => record.duration = r.value()?,
-                23 => record.end_type = r.nullable()?,
-                24 => record.event_tz = r.nullable()?,
+                23 => record.end_type = r.computed_nullable()?,
+                24 => record.event_tz = r.computed_nullable()?,
                 25 => record.follow_recurrence = r.value()?,
-                26 => record.fri = r.value()?,
-                27 => record.has_message = r.value()?,
+                26 => record.fri = r.computed()?,
+                27 => record.has_message = r.computed()?,
                 28 => record.id = r.value()?,
-                29 => record.interval = r.value()?,
-                30 => record.invalid_email_partner_ids = r.value()?,
-                31 => record.is_highlighted = r.value()?,
-                32 => record.is_organizer_alone = r.value()?,
+                29 => record.interval = r.computed()?,
+                30 => record.invalid_email_partner_ids = r.computed()?,
+                31 => record.is_highlighted = r.computed()?,
+                32 => record.is_organizer_alone = r.computed()?,
                 33 => record.location = r.nullable()?,
-                34 => record.message_attachment_count = r.value()?,
+                34 => record.message_attachment_count = r.computed()?,
                 35 => record.message_follower_ids = r.value()?,
-                36 => record.message_has_error = r.value()?,
-                37 => record.message_has_error_counter = r.value()?,
-                38 => record.message_has_sms_error = r.value()?,
+                36 => record.message_has_error = r.computed()?,
+                37 => record.message_has_error_counter = r.computed()?,
+                38 => record.message_has_sms_error = r.computed()?,
                 39 => record.message_ids = r.value()?,
-                40 => record.message_is_follower = r.value()?,
-                41 => record.message_needaction = r.value()?,
-                42 => record.message_needaction_counter = r.value()?,
-                43 => record.message_partner_ids = r.value()?,
-                44 => record.mon = r.value()?,
-                45 => record.month_by = r.nullable()?,
+                40 => record.message_is_follower = r.computed()?,
+                41 => record.message_needaction = r.computed()?,
+                42 => record.message_needaction_counter = r.computed()?,
+                43 => record.message_partner_ids = r.computed()?,
+                44 => record.mon = r.computed()?,
+                45 => record.month_by = r.computed_nullable()?,
                 46 => record.name = r.nullable()?,
                 47 => record.opportunity_id = r.nullable()?,
                 48 => record.partner_id = r.nullable()?,
@@ -573,36 +579,36 @@ impl ::runtime::wire::FromRecord for CalendarEvent {
                 50 => record.privacy = r.nullable()?,
                 51 => record.rating_ids = r.value()?,
                 52 => record.recurrence_id = r.nullable()?,
-                53 => record.recurrence_update = r.nullable()?,
+                53 => record.recurrence_update = r.computed_nullable()?,
                 54 => record.recurrency = r.value()?,
                 55 => record.res_id = r.nullable()?,
                 56 => record.res_model = r.nullable()?,
                 57 => record.res_model_id = r.nullable()?,
                 58 => record.res_model_name = r.nullable()?,
-                59 => record.rrule = r.nullable()?,
-                60 => record.rrule_type = r.nullable()?,
-                61 => record.rrule_type_ui = r.nullable()?,
-                62 => record.sat = r.value()?,
-                63 => record.should_show_status = r.value()?,
+                59 => record.rrule = r.computed_nullable()?,
+                60 => record.rrule_type = r.computed_nullable()?,
+                61 => record.rrule_type_ui = r.computed_nullable()?,
+                62 => record.sat = r.computed()?,
+                63 => record.should_show_status = r.computed()?,
                 64 => record.show_as = r.nullable()?,
                 65 => record.start = r.nullable()?,
                 66 => record.start_date = r.nullable()?,
                 67 => record.stop = r.nullable()?,
                 68 => record.stop_date = r.nullable()?,
-                69 => record.sun = r.value()?,
-                70 => record.tentative_count = r.value()?,
-                71 => record.thu = r.value()?,
-                72 => record.tue = r.value()?,
-                73 => record.unavailable_partner_ids = r.value()?,
-                74 => record.until = r.nullable()?,
-                75 => record.user_can_edit = r.value()?,
+                69 => record.sun = r.computed()?,
+                70 => record.tentative_count = r.computed()?,
+                71 => record.thu = r.computed()?,
+                72 => record.tue = r.computed()?,
+                73 => record.unavailable_partner_ids = r.computed()?,
+                74 => record.until = r.computed_nullable()?,
+                75 => record.user_can_edit = r.computed()?,
                 76 => record.user_id = r.nullable()?,
                 77 => record.videocall_channel_id = r.nullable()?,
                 78 => record.videocall_location = r.nullable()?,
-                79 => record.videocall_source = r.nullable()?,
+                79 => record.videocall_source = r.computed_nullable()?,
                 80 => record.website_message_ids = r.value()?,
-                81 => record.wed = r.value()?,
-                82 => record.weekday = r.nullable()?,
+                81 => record.wed = r.computed()?,
+                82 => record.weekday = r.computed_nullable()?,
                 83 => record.write_date = r.nullable()?,
                 84 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -614,52 +620,23 @@ impl ::runtime::wire::FromRecord for CalendarEvent {
 impl ::runtime::Model for CalendarEvent {
     const MODEL: &'static str = "calendar.event";
     const FIELDS: &'static [&'static str] = &[
-        "accepted_count",
         "access_token",
         "active",
         "activity_ids",
         "alarm_ids",
         "allday",
         "attendee_ids",
-        "attendees_count",
-        "awaiting_count",
-        "byday",
         "categ_ids",
-        "count",
         "create_date",
         "create_uid",
-        "current_attendee",
-        "current_status",
-        "day",
-        "declined_count",
         "description",
-        "display_description",
         "display_name",
-        "display_time",
         "duration",
-        "end_type",
-        "event_tz",
         "follow_recurrence",
-        "fri",
-        "has_message",
         "id",
-        "interval",
-        "invalid_email_partner_ids",
-        "is_highlighted",
-        "is_organizer_alone",
         "location",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mon",
-        "month_by",
         "name",
         "opportunity_id",
         "partner_id",
@@ -667,22 +644,59 @@ impl ::runtime::Model for CalendarEvent {
         "privacy",
         "rating_ids",
         "recurrence_id",
-        "recurrence_update",
         "recurrency",
         "res_id",
         "res_model",
         "res_model_id",
         "res_model_name",
-        "rrule",
-        "rrule_type",
-        "rrule_type_ui",
-        "sat",
-        "should_show_status",
         "show_as",
         "start",
         "start_date",
         "stop",
         "stop_date",
+        "user_id",
+        "videocall_channel_id",
+        "videocall_location",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "accepted_count",
+        "attendees_count",
+        "awaiting_count",
+        "byday",
+        "count",
+        "current_attendee",
+        "current_status",
+        "day",
+        "declined_count",
+        "display_description",
+        "display_time",
+        "end_type",
+        "event_tz",
+        "fri",
+        "has_message",
+        "interval",
+        "invalid_email_partner_ids",
+        "is_highlighted",
+        "is_organizer_alone",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "mon",
+        "month_by",
+        "recurrence_update",
+        "rrule",
+        "rrule_type",
+        "rrule_type_ui",
+        "sat",
+        "should_show_status",
         "sun",
         "tentative_count",
         "thu",
@@ -690,15 +704,9 @@ impl ::runtime::Model for CalendarEvent {
         "unavailable_partner_ids",
         "until",
         "user_can_edit",
-        "user_id",
-        "videocall_channel_id",
-        "videocall_location",
         "videocall_source",
-        "website_message_ids",
         "wed",
         "weekday",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("accepted_count", "integer"),
@@ -826,7 +834,6 @@ impl ::runtime::Model for CalendarEvent {
 impl ::runtime::nested::Projection for CalendarEvent {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("current_attendee"),
         ::runtime::nested::Relation::display_name("opportunity_id"),
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("recurrence_id"),

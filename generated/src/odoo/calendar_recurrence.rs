@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Event Recurrence Rule (`calendar.recurrence`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CalendarRecurrence {
     /// Base Event
@@ -48,8 +48,8 @@ pub struct CalendarRecurrence {
     pub display_name: Option<String>,
     /// Dtstart
     ///
-    /// `datetime`, readonly, computed, not stored.
-    pub dtstart: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dtstart())`.
+    pub dtstart: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// End Type
     ///
     /// `selection`.
@@ -192,7 +192,7 @@ impl ::runtime::wire::FromRecord for CalendarRecurrence {
                 5 => record.create_uid = r.nullable()?,
                 6 => record.day = r.value()?,
                 7 => record.display_name = r.nullable()?,
-                8 => record.dtstart = r.nullable()?,
+                8 => record.dtstart = r.computed_nullable()?,
                 9 => record.end_type = r.nullable()?,
                 10 => record.event_tz = r.nullable()?,
                 11 => record.fri = r.value()?,
@@ -230,7 +230,6 @@ impl ::runtime::Model for CalendarRecurrence {
         "create_uid",
         "day",
         "display_name",
-        "dtstart",
         "end_type",
         "event_tz",
         "fri",
@@ -252,6 +251,7 @@ impl ::runtime::Model for CalendarRecurrence {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["dtstart"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("base_event_id", "many2one")
             .relation("calendar.event"),

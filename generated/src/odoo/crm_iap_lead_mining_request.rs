@@ -9,13 +9,15 @@
 //! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// CRM Lead Mining Request (`crm.iap.lead.mining.request`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CrmIapLeadMiningRequest {
     /// Available State
     ///
-    /// `one2many`, to `res.country.state`, readonly, computed, not stored.
-    pub available_state_ids: ::runtime::wire::X2Many<super::rel::ResCountryState>,
+    /// `one2many`, to `res.country.state`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_state_ids())`.
+    pub available_state_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResCountryState>,
+    >,
     /// Company Size Max
     ///
     /// `integer`.
@@ -70,16 +72,16 @@ pub struct CrmIapLeadMiningRequest {
     pub industry_ids: ::runtime::wire::X2Many<super::rel::CrmIapLeadIndustry>,
     /// Lead Contacts Credits
     ///
-    /// `char`, readonly, not stored.
-    pub lead_contacts_credits: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_contacts_credits())`.
+    pub lead_contacts_credits: ::runtime::wire::Computed<Option<String>>,
     /// Number of Generated Leads
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub lead_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_count())`.
+    pub lead_count: ::runtime::wire::Computed<i64>,
     /// Lead Credits
     ///
-    /// `char`, readonly, not stored.
-    pub lead_credits: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_credits())`.
+    pub lead_credits: ::runtime::wire::Computed<Option<String>>,
     /// Generated Lead / Opportunity
     ///
     /// `one2many`, to `crm.lead` (inverse `lead_mining_request_id`).
@@ -90,8 +92,8 @@ pub struct CrmIapLeadMiningRequest {
     pub lead_number: i64,
     /// Lead Total Credits
     ///
-    /// `char`, readonly, not stored.
-    pub lead_total_credits: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_total_credits())`.
+    pub lead_total_credits: ::runtime::wire::Computed<Option<String>>,
     /// Type
     ///
     /// `selection`, required.
@@ -197,7 +199,7 @@ impl ::runtime::wire::FromRecord for CrmIapLeadMiningRequest {
         let mut record = CrmIapLeadMiningRequest::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.available_state_ids = r.value()?,
+                0 => record.available_state_ids = r.computed()?,
                 1 => record.company_size_max = r.value()?,
                 2 => record.company_size_min = r.value()?,
                 3 => record.contact_filter_type = r.nullable()?,
@@ -210,12 +212,12 @@ impl ::runtime::wire::FromRecord for CrmIapLeadMiningRequest {
                 10 => record.filter_on_size = r.value()?,
                 11 => record.id = r.value()?,
                 12 => record.industry_ids = r.value()?,
-                13 => record.lead_contacts_credits = r.nullable()?,
-                14 => record.lead_count = r.value()?,
-                15 => record.lead_credits = r.nullable()?,
+                13 => record.lead_contacts_credits = r.computed_nullable()?,
+                14 => record.lead_count = r.computed()?,
+                15 => record.lead_credits = r.computed_nullable()?,
                 16 => record.lead_ids = r.value()?,
                 17 => record.lead_number = r.value()?,
-                18 => record.lead_total_credits = r.nullable()?,
+                18 => record.lead_total_credits = r.computed_nullable()?,
                 19 => record.lead_type = r.nullable()?,
                 20 => record.name = r.nullable()?,
                 21 => record.preferred_role_id = r.nullable()?,
@@ -238,7 +240,6 @@ impl ::runtime::wire::FromRecord for CrmIapLeadMiningRequest {
 impl ::runtime::Model for CrmIapLeadMiningRequest {
     const MODEL: &'static str = "crm.iap.lead.mining.request";
     const FIELDS: &'static [&'static str] = &[
-        "available_state_ids",
         "company_size_max",
         "company_size_min",
         "contact_filter_type",
@@ -251,12 +252,8 @@ impl ::runtime::Model for CrmIapLeadMiningRequest {
         "filter_on_size",
         "id",
         "industry_ids",
-        "lead_contacts_credits",
-        "lead_count",
-        "lead_credits",
         "lead_ids",
         "lead_number",
-        "lead_total_credits",
         "lead_type",
         "name",
         "preferred_role_id",
@@ -270,6 +267,13 @@ impl ::runtime::Model for CrmIapLeadMiningRequest {
         "user_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "available_state_ids",
+        "lead_contacts_credits",
+        "lead_count",
+        "lead_credits",
+        "lead_total_credits",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("available_state_ids", "one2many")

@@ -9,7 +9,7 @@
 //! 53 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 33 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread), [`MailThreadBlacklist`](super::mixins::MailThreadBlacklist), [`MailThreadPhone`](super::mixins::MailThreadPhone), [`UtmMixin`](super::mixins::UtmMixin) (in the prelude).
 /// Lead/Opportunity (`crm.lead`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CrmLead {
     /// Active
@@ -18,28 +18,30 @@ pub struct CrmLead {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -51,30 +53,32 @@ pub struct CrmLead {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Automated Probability
     ///
     /// `float`, readonly, computed.
@@ -99,8 +103,10 @@ pub struct CrmLead {
     pub color: i64,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub company_currency: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency())`.
+    pub company_currency: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
@@ -165,18 +171,20 @@ pub struct CrmLead {
     pub display_name: Option<String>,
     /// Potential Duplicate Lead Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub duplicate_lead_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_lead_count())`.
+    pub duplicate_lead_count: ::runtime::wire::Computed<i64>,
     /// Potential Duplicate Lead
     ///
-    /// `many2many`, to `crm.lead`, readonly, computed, not stored.
-    pub duplicate_lead_ids: ::runtime::wire::X2Many<super::rel::CrmLead>,
+    /// `many2many`, to `crm.lead`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_lead_ids())`.
+    pub duplicate_lead_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::CrmLead>,
+    >,
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
-    /// `json`, readonly, not stored.
-    pub duration_tracking: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
+    pub duration_tracking: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Email cc
     ///
     /// `char`.
@@ -223,8 +231,8 @@ pub struct CrmLead {
     pub function: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Enrichment done
     ///
     /// Whether IAP service for lead enrichment based on email has been performed on this lead.
@@ -237,22 +245,22 @@ pub struct CrmLead {
     pub id: i64,
     /// Is automated probability?
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_automated_probability: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_automated_probability())`.
+    pub is_automated_probability: ::runtime::wire::Computed<bool>,
     /// Blacklist
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub is_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    pub is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Is Partner Visible
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_partner_visible: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_partner_visible())`.
+    pub is_partner_visible: ::runtime::wire::Computed<bool>,
     /// Lang Active Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub lang_active_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lang_active_count())`.
+    pub lang_active_count: ::runtime::wire::Computed<i64>,
     /// Locale Code
     ///
     /// This field is used to set/get locales for user
@@ -285,16 +293,16 @@ pub struct CrmLead {
     pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
     /// Meeting Display Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub meeting_display_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_display_date())`.
+    pub meeting_display_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Meeting Display Label
     ///
-    /// `char`, readonly, computed, not stored.
-    pub meeting_display_label: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_display_label())`.
+    pub meeting_display_label: ::runtime::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -309,44 +317,46 @@ pub struct CrmLead {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Mobile
     ///
     /// `char`, computed.
@@ -355,12 +365,14 @@ pub struct CrmLead {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub mobile_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Opportunity
     ///
     /// `char`, required, computed.
@@ -371,8 +383,8 @@ pub struct CrmLead {
     pub order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
     /// Partner Email will Update
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub partner_email_update: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_email_update())`.
+    pub partner_email_update: ::runtime::wire::Computed<bool>,
     /// Customer
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
@@ -383,8 +395,8 @@ pub struct CrmLead {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.is_blacklisted`, not stored, groups `base.group_user`.
-    pub partner_is_blacklisted: bool,
+    /// `boolean`, readonly, related `partner_id.is_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_is_blacklisted())`.
+    pub partner_is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Company Name
     ///
     /// The name of the future partner company that will be created while converting the lead into opportunity
@@ -393,8 +405,8 @@ pub struct CrmLead {
     pub partner_name: Option<String>,
     /// Partner Phone will Update
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub partner_phone_update: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_phone_update())`.
+    pub partner_phone_update: ::runtime::wire::Computed<bool>,
     /// Phone
     ///
     /// `char`, computed.
@@ -403,12 +415,12 @@ pub struct CrmLead {
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub phone_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    pub phone_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone/Mobile
     ///
-    /// `char`, not stored.
-    pub phone_mobile_search: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
+    pub phone_mobile_search: ::runtime::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -419,8 +431,8 @@ pub struct CrmLead {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub phone_sanitized_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone Quality
     ///
     /// `selection`, readonly, computed.
@@ -443,8 +455,8 @@ pub struct CrmLead {
     pub prorated_revenue: f64,
     /// Number of Quotations
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub quotation_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotation_count())`.
+    pub quotation_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -477,8 +489,8 @@ pub struct CrmLead {
     ///
     /// Counter for the registrations linked to this lead
     ///
-    /// `integer`, readonly, computed, not stored, groups `event.group_event_registration_desk`.
-    pub registration_count: i64,
+    /// `integer`, readonly, groups `event.group_event_registration_desk`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::registration_count())`.
+    pub registration_count: ::runtime::wire::Computed<i64>,
     /// Source Registrations
     ///
     /// Registrations triggering the rule that created this lead
@@ -493,16 +505,16 @@ pub struct CrmLead {
     ///
     /// Untaxed Total of Confirmed Orders
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `company_currency`.
-    pub sale_amount_total: f64,
+    /// `monetary`, readonly, currency in `company_currency`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_amount_total())`.
+    pub sale_amount_total: ::runtime::wire::Computed<f64>,
     /// Number of Sale Orders
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Allow manual enrich
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_enrich_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_enrich_button())`.
+    pub show_enrich_button: ::runtime::wire::Computed<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
@@ -549,8 +561,10 @@ pub struct CrmLead {
     ///
     /// UX: Limit to lead company or all if no company
     ///
-    /// `many2many`, to `res.company`, readonly, computed, not stored.
-    pub user_company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_company_ids())`.
+    pub user_company_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResCompany>,
+    >,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`.
@@ -714,22 +728,22 @@ impl ::runtime::wire::FromRecord for CrmLead {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.active = r.value()?,
-                1 => record.activity_calendar_event_id = r.nullable()?,
-                2 => record.activity_date_deadline = r.nullable()?,
-                3 => record.activity_exception_decoration = r.nullable()?,
-                4 => record.activity_exception_icon = r.nullable()?,
+                1 => record.activity_calendar_event_id = r.computed_nullable()?,
+                2 => record.activity_date_deadline = r.computed_nullable()?,
+                3 => record.activity_exception_decoration = r.computed_nullable()?,
+                4 => record.activity_exception_icon = r.computed_nullable()?,
                 5 => record.activity_ids = r.value()?,
-                6 => record.activity_state = r.nullable()?,
-                7 => record.activity_summary = r.nullable()?,
-                8 => record.activity_type_icon = r.nullable()?,
-                9 => record.activity_type_id = r.nullable()?,
-                10 => record.activity_user_id = r.nullable()?,
+                6 => record.activity_state = r.computed_nullable()?,
+                7 => record.activity_summary = r.computed_nullable()?,
+                8 => record.activity_type_icon = r.computed_nullable()?,
+                9 => record.activity_type_id = r.computed_nullable()?,
+                10 => record.activity_user_id = r.computed_nullable()?,
                 11 => record.automated_probability = r.value()?,
                 12 => record.calendar_event_ids = r.value()?,
                 13 => record.campaign_id = r.nullable()?,
                 14 => record.city = r.nullable()?,
                 15 => record.color = r.value()?,
-                16 => record.company_currency = r.nullable()?,
+                16 => record.company_currency = r.computed_nullable()?,
                 17 => record.company_id = r.nullable()?,
                 18 => record.contact_name = r.nullable()?,
                 19 => record.country_id = r.nullable()?,
@@ -745,9 +759,9 @@ impl ::runtime::wire::FromRecord for CrmLead {
                 29 => record.day_open = r.value()?,
                 30 => record.description = r.nullable()?,
                 31 => record.display_name = r.nullable()?,
-                32 => record.duplicate_lead_count = r.value()?,
-                33 => record.duplicate_lead_ids = r.value()?,
-                34 => record.duration_tracking = r.nullable()?,
+                32 => record.duplicate_lead_count = r.computed()?,
+                33 => record.duplicate_lead_ids = r.computed()?,
+                34 => record.duration_tracking = r.computed_nullable()?,
                 35 => record.email_cc = r.nullable()?,
                 36 => record.email_domain_criterion = r.nullable()?,
                 37 => record.email_from = r.nullable()?,
@@ -757,52 +771,52 @@ impl ::runtime::wire::FromRecord for CrmLead {
                 41 => record.event_lead_rule_id = r.nullable()?,
                 42 => record.expected_revenue = r.value()?,
                 43 => record.function = r.nullable()?,
-                44 => record.has_message = r.value()?,
+                44 => record.has_message = r.computed()?,
                 45 => record.iap_enrich_done = r.value()?,
                 46 => record.id = r.value()?,
-                47 => record.is_automated_probability = r.value()?,
-                48 => record.is_blacklisted = r.value()?,
-                49 => record.is_partner_visible = r.value()?,
-                50 => record.lang_active_count = r.value()?,
+                47 => record.is_automated_probability = r.computed()?,
+                48 => record.is_blacklisted = r.computed()?,
+                49 => record.is_partner_visible = r.computed()?,
+                50 => record.lang_active_count = r.computed()?,
                 51 => record.lang_code = r.nullable()?,
                 52 => record.lang_id = r.nullable()?,
                 53 => record.lead_mining_request_id = r.nullable()?,
                 54 => record.lead_properties = r.nullable()?,
                 55 => record.lost_reason_id = r.nullable()?,
                 56 => record.medium_id = r.nullable()?,
-                57 => record.meeting_display_date = r.nullable()?,
-                58 => record.meeting_display_label = r.nullable()?,
-                59 => record.message_attachment_count = r.value()?,
+                57 => record.meeting_display_date = r.computed_nullable()?,
+                58 => record.meeting_display_label = r.computed_nullable()?,
+                59 => record.message_attachment_count = r.computed()?,
                 60 => record.message_bounce = r.value()?,
                 61 => record.message_follower_ids = r.value()?,
-                62 => record.message_has_error = r.value()?,
-                63 => record.message_has_error_counter = r.value()?,
-                64 => record.message_has_sms_error = r.value()?,
+                62 => record.message_has_error = r.computed()?,
+                63 => record.message_has_error_counter = r.computed()?,
+                64 => record.message_has_sms_error = r.computed()?,
                 65 => record.message_ids = r.value()?,
-                66 => record.message_is_follower = r.value()?,
-                67 => record.message_needaction = r.value()?,
-                68 => record.message_needaction_counter = r.value()?,
-                69 => record.message_partner_ids = r.value()?,
+                66 => record.message_is_follower = r.computed()?,
+                67 => record.message_needaction = r.computed()?,
+                68 => record.message_needaction_counter = r.computed()?,
+                69 => record.message_partner_ids = r.computed()?,
                 70 => record.mobile = r.nullable()?,
-                71 => record.mobile_blacklisted = r.value()?,
-                72 => record.my_activity_date_deadline = r.nullable()?,
+                71 => record.mobile_blacklisted = r.computed()?,
+                72 => record.my_activity_date_deadline = r.computed_nullable()?,
                 73 => record.name = r.nullable()?,
                 74 => record.order_ids = r.value()?,
-                75 => record.partner_email_update = r.value()?,
+                75 => record.partner_email_update = r.computed()?,
                 76 => record.partner_id = r.nullable()?,
-                77 => record.partner_is_blacklisted = r.value()?,
+                77 => record.partner_is_blacklisted = r.computed()?,
                 78 => record.partner_name = r.nullable()?,
-                79 => record.partner_phone_update = r.value()?,
+                79 => record.partner_phone_update = r.computed()?,
                 80 => record.phone = r.nullable()?,
-                81 => record.phone_blacklisted = r.value()?,
-                82 => record.phone_mobile_search = r.nullable()?,
+                81 => record.phone_blacklisted = r.computed()?,
+                82 => record.phone_mobile_search = r.computed_nullable()?,
                 83 => record.phone_sanitized = r.nullable()?,
-                84 => record.phone_sanitized_blacklisted = r.value()?,
+                84 => record.phone_sanitized_blacklisted = r.computed()?,
                 85 => record.phone_state = r.nullable()?,
                 86 => record.priority = r.nullable()?,
                 87 => record.probability = r.value()?,
                 88 => record.prorated_revenue = r.value()?,
-                89 => record.quotation_count = r.value()?,
+                89 => record.quotation_count = r.computed()?,
                 90 => record.rating_ids = r.value()?,
                 91 => record.recurring_plan = r.nullable()?,
                 92 => record.recurring_revenue = r.value()?,
@@ -810,12 +824,12 @@ impl ::runtime::wire::FromRecord for CrmLead {
                 94 => record.recurring_revenue_monthly_prorated = r.value()?,
                 95 => record.recurring_revenue_prorated = r.value()?,
                 96 => record.referred = r.nullable()?,
-                97 => record.registration_count = r.value()?,
+                97 => record.registration_count = r.computed()?,
                 98 => record.registration_ids = r.value()?,
                 99 => record.reveal_id = r.nullable()?,
-                100 => record.sale_amount_total = r.value()?,
-                101 => record.sale_order_count = r.value()?,
-                102 => record.show_enrich_button = r.value()?,
+                100 => record.sale_amount_total = r.computed()?,
+                101 => record.sale_order_count = r.computed()?,
+                102 => record.show_enrich_button = r.computed()?,
                 103 => record.source_id = r.nullable()?,
                 104 => record.stage_id = r.nullable()?,
                 105 => record.state_id = r.nullable()?,
@@ -825,7 +839,7 @@ impl ::runtime::wire::FromRecord for CrmLead {
                 109 => record.team_id = r.nullable()?,
                 110 => record.title = r.nullable()?,
                 111 => record.r#type = r.nullable()?,
-                112 => record.user_company_ids = r.value()?,
+                112 => record.user_company_ids = r.computed()?,
                 113 => record.user_id = r.nullable()?,
                 114 => record.website = r.nullable()?,
                 115 => record.website_message_ids = r.value()?,
@@ -842,22 +856,12 @@ impl ::runtime::Model for CrmLead {
     const MODEL: &'static str = "crm.lead";
     const FIELDS: &'static [&'static str] = &[
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "automated_probability",
         "calendar_event_ids",
         "campaign_id",
         "city",
         "color",
-        "company_currency",
         "company_id",
         "contact_name",
         "country_id",
@@ -873,9 +877,6 @@ impl ::runtime::Model for CrmLead {
         "day_open",
         "description",
         "display_name",
-        "duplicate_lead_count",
-        "duplicate_lead_ids",
-        "duration_tracking",
         "email_cc",
         "email_domain_criterion",
         "email_from",
@@ -885,52 +886,28 @@ impl ::runtime::Model for CrmLead {
         "event_lead_rule_id",
         "expected_revenue",
         "function",
-        "has_message",
         "iap_enrich_done",
         "id",
-        "is_automated_probability",
-        "is_blacklisted",
-        "is_partner_visible",
-        "lang_active_count",
         "lang_code",
         "lang_id",
         "lead_mining_request_id",
         "lead_properties",
         "lost_reason_id",
         "medium_id",
-        "meeting_display_date",
-        "meeting_display_label",
-        "message_attachment_count",
         "message_bounce",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "mobile",
-        "mobile_blacklisted",
-        "my_activity_date_deadline",
         "name",
         "order_ids",
-        "partner_email_update",
         "partner_id",
-        "partner_is_blacklisted",
         "partner_name",
-        "partner_phone_update",
         "phone",
-        "phone_blacklisted",
-        "phone_mobile_search",
         "phone_sanitized",
-        "phone_sanitized_blacklisted",
         "phone_state",
         "priority",
         "probability",
         "prorated_revenue",
-        "quotation_count",
         "rating_ids",
         "recurring_plan",
         "recurring_revenue",
@@ -938,12 +915,8 @@ impl ::runtime::Model for CrmLead {
         "recurring_revenue_monthly_prorated",
         "recurring_revenue_prorated",
         "referred",
-        "registration_count",
         "registration_ids",
         "reveal_id",
-        "sale_amount_total",
-        "sale_order_count",
-        "show_enrich_button",
         "source_id",
         "stage_id",
         "state_id",
@@ -953,13 +926,56 @@ impl ::runtime::Model for CrmLead {
         "team_id",
         "title",
         "type",
-        "user_company_ids",
         "user_id",
         "website",
         "website_message_ids",
         "write_date",
         "write_uid",
         "zip",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "company_currency",
+        "duplicate_lead_count",
+        "duplicate_lead_ids",
+        "duration_tracking",
+        "has_message",
+        "is_automated_probability",
+        "is_blacklisted",
+        "is_partner_visible",
+        "lang_active_count",
+        "meeting_display_date",
+        "meeting_display_label",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "mobile_blacklisted",
+        "my_activity_date_deadline",
+        "partner_email_update",
+        "partner_is_blacklisted",
+        "partner_phone_update",
+        "phone_blacklisted",
+        "phone_mobile_search",
+        "phone_sanitized_blacklisted",
+        "quotation_count",
+        "registration_count",
+        "sale_amount_total",
+        "sale_order_count",
+        "show_enrich_button",
+        "user_company_ids",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -1127,11 +1143,7 @@ impl ::runtime::Model for CrmLead {
 }
 impl ::runtime::nested::Projection for CrmLead {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("campaign_id"),
-        ::runtime::nested::Relation::display_name("company_currency"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("country_id"),
         ::runtime::nested::Relation::display_name("create_uid"),

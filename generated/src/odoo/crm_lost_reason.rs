@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Opp. Lost Reason (`crm.lost.reason`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CrmLostReason {
     /// Active
@@ -34,8 +34,8 @@ pub struct CrmLostReason {
     pub id: i64,
     /// Leads Count
     ///
-    /// `integer`, readonly, not stored.
-    pub leads_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::leads_count())`.
+    pub leads_count: ::runtime::wire::Computed<i64>,
     /// Description
     ///
     /// `char`, required.
@@ -77,7 +77,7 @@ impl ::runtime::wire::FromRecord for CrmLostReason {
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
-                5 => record.leads_count = r.value()?,
+                5 => record.leads_count = r.computed()?,
                 6 => record.name = r.nullable()?,
                 7 => record.write_date = r.nullable()?,
                 8 => record.write_uid = r.nullable()?,
@@ -95,11 +95,11 @@ impl ::runtime::Model for CrmLostReason {
         "create_uid",
         "display_name",
         "id",
-        "leads_count",
         "name",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["leads_count"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

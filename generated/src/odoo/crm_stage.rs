@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// CRM Stages (`crm.stage`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CrmStage {
     /// Created on
@@ -56,8 +56,8 @@ pub struct CrmStage {
     pub sequence: i64,
     /// team_count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub team_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::team_count())`.
+    pub team_count: ::runtime::wire::Computed<i64>,
     /// Sales Team
     ///
     /// Specific team that uses this stage. Other teams will not be able to see or use this stage.
@@ -109,7 +109,7 @@ impl ::runtime::wire::FromRecord for CrmStage {
                 6 => record.name = r.nullable()?,
                 7 => record.requirements = r.nullable()?,
                 8 => record.sequence = r.value()?,
-                9 => record.team_count = r.value()?,
+                9 => record.team_count = r.computed()?,
                 10 => record.team_id = r.nullable()?,
                 11 => record.write_date = r.nullable()?,
                 12 => record.write_uid = r.nullable()?,
@@ -131,11 +131,11 @@ impl ::runtime::Model for CrmStage {
         "name",
         "requirements",
         "sequence",
-        "team_count",
         "team_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["team_count"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

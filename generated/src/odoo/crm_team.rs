@@ -9,7 +9,7 @@
 //! 27 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Sales Team (`crm.team`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CrmTeam {
     /// Active
@@ -45,16 +45,16 @@ pub struct CrmTeam {
     ///
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
-    /// `char`, readonly, related `alias_id.alias_domain`, not stored.
-    pub alias_domain: Option<String>,
+    /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
+    pub alias_domain: ::runtime::wire::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
     pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
     /// Email Alias
     ///
-    /// `char`, readonly, computed, not stored.
-    pub alias_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
+    pub alias_email: ::runtime::wire::Computed<Option<String>>,
     /// Record Thread ID
     ///
     /// Optional ID of a thread (record) to which all incoming messages will be attached, even if they did not reply to it. If set, this will disable the creation of new records completely.
@@ -109,8 +109,8 @@ pub struct CrmTeam {
     pub alias_status: Option<AliasStatus>,
     /// Auto Assignment
     ///
-    /// `boolean`, readonly, not stored.
-    pub assignment_auto_enabled: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_auto_enabled())`.
+    pub assignment_auto_enabled: ::runtime::wire::Computed<bool>,
     /// Assignment Domain
     ///
     /// Additional filter domain when fetching unassigned leads to allocate to the team.
@@ -119,14 +119,14 @@ pub struct CrmTeam {
     pub assignment_domain: Option<String>,
     /// Lead Assign
     ///
-    /// `boolean`, readonly, not stored.
-    pub assignment_enabled: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_enabled())`.
+    pub assignment_enabled: ::runtime::wire::Computed<bool>,
     /// Lead Average Capacity
     ///
     /// Monthly average leads capacity for all salesmen belonging to the team
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub assignment_max: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_max())`.
+    pub assignment_max: ::runtime::wire::Computed<i64>,
     /// Skip auto assignment
     ///
     /// `boolean`.
@@ -165,12 +165,12 @@ pub struct CrmTeam {
     pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
     /// Dashboard Button
     ///
-    /// `char`, readonly, not stored.
-    pub dashboard_button_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dashboard_button_name())`.
+    pub dashboard_button_name: ::runtime::wire::Computed<Option<String>>,
     /// Dashboard Graph Data
     ///
-    /// `text`, readonly, not stored.
-    pub dashboard_graph_data: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dashboard_graph_data())`.
+    pub dashboard_graph_data: ::runtime::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -181,8 +181,8 @@ pub struct CrmTeam {
     pub favorite_user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -191,8 +191,8 @@ pub struct CrmTeam {
     ///
     /// Invoice revenue for the current month. This is the amount the sales channel has invoiced this month. It is used to compute the progression ratio of the current and target revenue on the kanban view.
     ///
-    /// `float`, readonly, not stored.
-    pub invoiced: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoiced())`.
+    pub invoiced: ::runtime::wire::Computed<f64>,
     /// Invoicing Target
     ///
     /// Revenue Target for the current month (untaxed total of paid invoices).
@@ -203,54 +203,58 @@ pub struct CrmTeam {
     ///
     /// Favorite teams to display them in the dashboard and access them easily.
     ///
-    /// `boolean`, not stored.
-    pub is_favorite: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
+    pub is_favorite: ::runtime::wire::Computed<bool>,
     /// Multiple Memberships Allowed
     ///
     /// If True, users may belong to several sales teams. Otherwise membership is limited to a single sales team.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_membership_multi: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_membership_multi())`.
+    pub is_membership_multi: ::runtime::wire::Computed<bool>,
     /// \# Leads/Opps assigned this month
     ///
     /// Number of leads and opportunities assigned this last month.
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub lead_all_assigned_month_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_all_assigned_month_count())`.
+    pub lead_all_assigned_month_count: ::runtime::wire::Computed<i64>,
     /// Exceed monthly lead assignement
     ///
     /// True if the monthly lead assignment count is greater than the maximum assignment limit, false otherwise.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub lead_all_assigned_month_exceeded: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_all_assigned_month_exceeded())`.
+    pub lead_all_assigned_month_exceeded: ::runtime::wire::Computed<bool>,
     /// Lead Properties
     ///
     /// `properties_definition`.
     pub lead_properties_definition: Option<::serde_json::Value>,
     /// \# Unassigned Leads
     ///
-    /// `integer`, readonly, not stored.
-    pub lead_unassigned_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_unassigned_count())`.
+    pub lead_unassigned_count: ::runtime::wire::Computed<i64>,
     /// Member Company
     ///
     /// UX: Limit to team company or all if no company
     ///
-    /// `many2many`, to `res.company`, readonly, computed, not stored.
-    pub member_company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_company_ids())`.
+    pub member_company_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResCompany>,
+    >,
     /// Salespersons
     ///
     /// Users assigned to this team.
     ///
-    /// `many2many`, to `res.users`, computed, not stored.
-    pub member_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    /// `many2many`, to `res.users`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_ids())`.
+    pub member_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResUsers>,
+    >,
     /// Membership Issue Warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub member_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_warning())`.
+    pub member_warning: ::runtime::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -259,84 +263,86 @@ pub struct CrmTeam {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Sales Team
     ///
     /// `char`, required.
     pub name: Option<String>,
     /// Opportunities Revenues
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub opportunities_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_amount())`.
+    pub opportunities_amount: ::runtime::wire::Computed<f64>,
     /// \# Opportunities
     ///
-    /// `integer`, readonly, not stored.
-    pub opportunities_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_count())`.
+    pub opportunities_count: ::runtime::wire::Computed<i64>,
     /// Overdue Opportunities Revenues
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub opportunities_overdue_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_overdue_amount())`.
+    pub opportunities_overdue_amount: ::runtime::wire::Computed<f64>,
     /// \# Overdue Opportunities
     ///
-    /// `integer`, readonly, not stored.
-    pub opportunities_overdue_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_overdue_count())`.
+    pub opportunities_overdue_count: ::runtime::wire::Computed<i64>,
     /// Amount of quotations to invoice
     ///
-    /// `float`, readonly, not stored.
-    pub quotations_amount: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotations_amount())`.
+    pub quotations_amount: ::runtime::wire::Computed<f64>,
     /// Number of quotations to invoice
     ///
-    /// `integer`, readonly, not stored.
-    pub quotations_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotations_count())`.
+    pub quotations_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// \# Sale Orders
     ///
-    /// `integer`, readonly, not stored.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Number of sales to invoice
     ///
-    /// `integer`, readonly, not stored.
-    pub sales_to_invoice_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sales_to_invoice_count())`.
+    pub sales_to_invoice_count: ::runtime::wire::Computed<i64>,
     /// Sequence
     ///
     /// `integer`.
@@ -462,9 +468,9 @@ impl ::runtime::wire::FromRecord for CrmTeam {
                 1 => record.alias_bounced_content = r.nullable()?,
                 2 => record.alias_contact = r.nullable()?,
                 3 => record.alias_defaults = r.nullable()?,
-                4 => record.alias_domain = r.nullable()?,
+                4 => record.alias_domain = r.computed_nullable()?,
                 5 => record.alias_domain_id = r.nullable()?,
-                6 => record.alias_email = r.nullable()?,
+                6 => record.alias_email = r.computed_nullable()?,
                 7 => record.alias_force_thread_id = r.value()?,
                 8 => record.alias_full_name = r.nullable()?,
                 9 => record.alias_id = r.nullable()?,
@@ -474,10 +480,10 @@ impl ::runtime::wire::FromRecord for CrmTeam {
                 13 => record.alias_parent_model_id = r.nullable()?,
                 14 => record.alias_parent_thread_id = r.value()?,
                 15 => record.alias_status = r.nullable()?,
-                16 => record.assignment_auto_enabled = r.value()?,
+                16 => record.assignment_auto_enabled = r.computed()?,
                 17 => record.assignment_domain = r.nullable()?,
-                18 => record.assignment_enabled = r.value()?,
-                19 => record.assignment_max = r.value()?,
+                18 => record.assignment_enabled = r.computed()?,
+                19 => record.assignment_max = r.computed()?,
                 20 => record.assignment_optout = r.value()?,
                 21 => record.color = r.value()?,
                 22 => record.company_id = r.nullable()?,
@@ -486,43 +492,43 @@ impl ::runtime::wire::FromRecord for CrmTeam {
                 25 => record.crm_team_member_all_ids = r.value()?,
                 26 => record.crm_team_member_ids = r.value()?,
                 27 => record.currency_id = r.nullable()?,
-                28 => record.dashboard_button_name = r.nullable()?,
-                29 => record.dashboard_graph_data = r.nullable()?,
+                28 => record.dashboard_button_name = r.computed_nullable()?,
+                29 => record.dashboard_graph_data = r.computed_nullable()?,
                 30 => record.display_name = r.nullable()?,
                 31 => record.favorite_user_ids = r.value()?,
-                32 => record.has_message = r.value()?,
+                32 => record.has_message = r.computed()?,
                 33 => record.id = r.value()?,
-                34 => record.invoiced = r.value()?,
+                34 => record.invoiced = r.computed()?,
                 35 => record.invoiced_target = r.value()?,
-                36 => record.is_favorite = r.value()?,
-                37 => record.is_membership_multi = r.value()?,
-                38 => record.lead_all_assigned_month_count = r.value()?,
-                39 => record.lead_all_assigned_month_exceeded = r.value()?,
+                36 => record.is_favorite = r.computed()?,
+                37 => record.is_membership_multi = r.computed()?,
+                38 => record.lead_all_assigned_month_count = r.computed()?,
+                39 => record.lead_all_assigned_month_exceeded = r.computed()?,
                 40 => record.lead_properties_definition = r.nullable()?,
-                41 => record.lead_unassigned_count = r.value()?,
-                42 => record.member_company_ids = r.value()?,
-                43 => record.member_ids = r.value()?,
-                44 => record.member_warning = r.nullable()?,
-                45 => record.message_attachment_count = r.value()?,
+                41 => record.lead_unassigned_count = r.computed()?,
+                42 => record.member_company_ids = r.computed()?,
+                43 => record.member_ids = r.computed()?,
+                44 => record.member_warning = r.computed_nullable()?,
+                45 => record.message_attachment_count = r.computed()?,
                 46 => record.message_follower_ids = r.value()?,
-                47 => record.message_has_error = r.value()?,
-                48 => record.message_has_error_counter = r.value()?,
-                49 => record.message_has_sms_error = r.value()?,
+                47 => record.message_has_error = r.computed()?,
+                48 => record.message_has_error_counter = r.computed()?,
+                49 => record.message_has_sms_error = r.computed()?,
                 50 => record.message_ids = r.value()?,
-                51 => record.message_is_follower = r.value()?,
-                52 => record.message_needaction = r.value()?,
-                53 => record.message_needaction_counter = r.value()?,
-                54 => record.message_partner_ids = r.value()?,
+                51 => record.message_is_follower = r.computed()?,
+                52 => record.message_needaction = r.computed()?,
+                53 => record.message_needaction_counter = r.computed()?,
+                54 => record.message_partner_ids = r.computed()?,
                 55 => record.name = r.nullable()?,
-                56 => record.opportunities_amount = r.value()?,
-                57 => record.opportunities_count = r.value()?,
-                58 => record.opportunities_overdue_amount = r.value()?,
-                59 => record.opportunities_overdue_count = r.value()?,
-                60 => record.quotations_amount = r.value()?,
-                61 => record.quotations_count = r.value()?,
+                56 => record.opportunities_amount = r.computed()?,
+                57 => record.opportunities_count = r.computed()?,
+                58 => record.opportunities_overdue_amount = r.computed()?,
+                59 => record.opportunities_overdue_count = r.computed()?,
+                60 => record.quotations_amount = r.computed()?,
+                61 => record.quotations_count = r.computed()?,
                 62 => record.rating_ids = r.value()?,
-                63 => record.sale_order_count = r.value()?,
-                64 => record.sales_to_invoice_count = r.value()?,
+                63 => record.sale_order_count = r.computed()?,
+                64 => record.sales_to_invoice_count = r.computed()?,
                 65 => record.sequence = r.value()?,
                 66 => record.use_leads = r.value()?,
                 67 => record.use_opportunities = r.value()?,
@@ -543,9 +549,7 @@ impl ::runtime::Model for CrmTeam {
         "alias_bounced_content",
         "alias_contact",
         "alias_defaults",
-        "alias_domain",
         "alias_domain_id",
-        "alias_email",
         "alias_force_thread_id",
         "alias_full_name",
         "alias_id",
@@ -555,10 +559,7 @@ impl ::runtime::Model for CrmTeam {
         "alias_parent_model_id",
         "alias_parent_thread_id",
         "alias_status",
-        "assignment_auto_enabled",
         "assignment_domain",
-        "assignment_enabled",
-        "assignment_max",
         "assignment_optout",
         "color",
         "company_id",
@@ -567,43 +568,15 @@ impl ::runtime::Model for CrmTeam {
         "crm_team_member_all_ids",
         "crm_team_member_ids",
         "currency_id",
-        "dashboard_button_name",
-        "dashboard_graph_data",
         "display_name",
         "favorite_user_ids",
-        "has_message",
         "id",
-        "invoiced",
         "invoiced_target",
-        "is_favorite",
-        "is_membership_multi",
-        "lead_all_assigned_month_count",
-        "lead_all_assigned_month_exceeded",
         "lead_properties_definition",
-        "lead_unassigned_count",
-        "member_company_ids",
-        "member_ids",
-        "member_warning",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "name",
-        "opportunities_amount",
-        "opportunities_count",
-        "opportunities_overdue_amount",
-        "opportunities_overdue_count",
-        "quotations_amount",
-        "quotations_count",
         "rating_ids",
-        "sale_order_count",
-        "sales_to_invoice_count",
         "sequence",
         "use_leads",
         "use_opportunities",
@@ -611,6 +584,41 @@ impl ::runtime::Model for CrmTeam {
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "alias_domain",
+        "alias_email",
+        "assignment_auto_enabled",
+        "assignment_enabled",
+        "assignment_max",
+        "dashboard_button_name",
+        "dashboard_graph_data",
+        "has_message",
+        "invoiced",
+        "is_favorite",
+        "is_membership_multi",
+        "lead_all_assigned_month_count",
+        "lead_all_assigned_month_exceeded",
+        "lead_unassigned_count",
+        "member_company_ids",
+        "member_ids",
+        "member_warning",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "opportunities_amount",
+        "opportunities_count",
+        "opportunities_overdue_amount",
+        "opportunities_overdue_count",
+        "quotations_amount",
+        "quotations_count",
+        "sale_order_count",
+        "sales_to_invoice_count",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

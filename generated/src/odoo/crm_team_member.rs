@@ -8,10 +8,10 @@
 //!
 //! 20 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image_128`, `image_1920`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image_128`, `image_1920`.
 /// Sales Team Member (`crm.team.member`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct CrmTeamMember {
     /// Active
@@ -24,8 +24,8 @@ pub struct CrmTeamMember {
     pub assignment_domain: Option<String>,
     /// Lead Assign
     ///
-    /// `boolean`, readonly, related `crm_team_id.assignment_enabled`, not stored.
-    pub assignment_enabled: bool,
+    /// `boolean`, readonly, related `crm_team_id.assignment_enabled`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_enabled())`.
+    pub assignment_enabled: ::runtime::wire::Computed<bool>,
     /// Average Leads Capacity (on 30 days)
     ///
     /// `integer`.
@@ -58,12 +58,12 @@ pub struct CrmTeamMember {
     pub display_name: Option<String>,
     /// Email
     ///
-    /// `char`, readonly, related `user_id.email`, not stored.
-    pub email: Option<String>,
+    /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
+    pub email: ::runtime::wire::Computed<Option<String>>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -72,28 +72,28 @@ pub struct CrmTeamMember {
     ///
     /// If True, users may belong to several sales teams. Otherwise membership is limited to a single sales team.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_membership_multi: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_membership_multi())`.
+    pub is_membership_multi: ::runtime::wire::Computed<bool>,
     /// Leads (last 24h)
     ///
     /// Lead assigned to this member this last day (lost one excluded)
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub lead_day_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_day_count())`.
+    pub lead_day_count: ::runtime::wire::Computed<i64>,
     /// Leads (30 days)
     ///
     /// Lead assigned to this member those last 30 days
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub lead_month_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_month_count())`.
+    pub lead_month_count: ::runtime::wire::Computed<i64>,
     /// Member Warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub member_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_warning())`.
+    pub member_warning: ::runtime::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -102,56 +102,58 @@ pub struct CrmTeamMember {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Mobile
     ///
-    /// `char`, readonly, related `user_id.mobile`, not stored.
-    pub mobile: Option<String>,
+    /// `char`, readonly, related `user_id.mobile`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile())`.
+    pub mobile: ::runtime::wire::Computed<Option<String>>,
     /// Name
     ///
     /// `char`, related `user_id.display_name`, not stored.
     pub name: Option<String>,
     /// Phone
     ///
-    /// `char`, readonly, related `user_id.phone`, not stored.
-    pub phone: Option<String>,
+    /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
+    pub phone: ::runtime::wire::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -160,8 +162,10 @@ pub struct CrmTeamMember {
     ///
     /// UX: Limit to team company or all if no company
     ///
-    /// `many2many`, to `res.company`, readonly, computed, not stored.
-    pub user_company_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_company_ids())`.
+    pub user_company_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResCompany>,
+    >,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, required.
@@ -170,8 +174,10 @@ pub struct CrmTeamMember {
     ///
     /// UX: Give users not to add in the currently chosen team to avoid duplicates
     ///
-    /// `many2many`, to `res.users`, readonly, computed, not stored.
-    pub user_in_teams_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
+    /// `many2many`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_in_teams_ids())`.
+    pub user_in_teams_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResUsers>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
@@ -240,7 +246,7 @@ impl ::runtime::wire::FromRecord for CrmTeamMember {
             match i {
                 0 => record.active = r.value()?,
                 1 => record.assignment_domain = r.nullable()?,
-                2 => record.assignment_enabled = r.value()?,
+                2 => record.assignment_enabled = r.computed()?,
                 3 => record.assignment_max = r.value()?,
                 4 => record.assignment_optout = r.value()?,
                 5 => record.company_id = r.nullable()?,
@@ -248,30 +254,30 @@ impl ::runtime::wire::FromRecord for CrmTeamMember {
                 7 => record.create_uid = r.nullable()?,
                 8 => record.crm_team_id = r.nullable()?,
                 9 => record.display_name = r.nullable()?,
-                10 => record.email = r.nullable()?,
-                11 => record.has_message = r.value()?,
+                10 => record.email = r.computed_nullable()?,
+                11 => record.has_message = r.computed()?,
                 12 => record.id = r.value()?,
-                13 => record.is_membership_multi = r.value()?,
-                14 => record.lead_day_count = r.value()?,
-                15 => record.lead_month_count = r.value()?,
-                16 => record.member_warning = r.nullable()?,
-                17 => record.message_attachment_count = r.value()?,
+                13 => record.is_membership_multi = r.computed()?,
+                14 => record.lead_day_count = r.computed()?,
+                15 => record.lead_month_count = r.computed()?,
+                16 => record.member_warning = r.computed_nullable()?,
+                17 => record.message_attachment_count = r.computed()?,
                 18 => record.message_follower_ids = r.value()?,
-                19 => record.message_has_error = r.value()?,
-                20 => record.message_has_error_counter = r.value()?,
-                21 => record.message_has_sms_error = r.value()?,
+                19 => record.message_has_error = r.computed()?,
+                20 => record.message_has_error_counter = r.computed()?,
+                21 => record.message_has_sms_error = r.computed()?,
                 22 => record.message_ids = r.value()?,
-                23 => record.message_is_follower = r.value()?,
-                24 => record.message_needaction = r.value()?,
-                25 => record.message_needaction_counter = r.value()?,
-                26 => record.message_partner_ids = r.value()?,
-                27 => record.mobile = r.nullable()?,
+                23 => record.message_is_follower = r.computed()?,
+                24 => record.message_needaction = r.computed()?,
+                25 => record.message_needaction_counter = r.computed()?,
+                26 => record.message_partner_ids = r.computed()?,
+                27 => record.mobile = r.computed_nullable()?,
                 28 => record.name = r.nullable()?,
-                29 => record.phone = r.nullable()?,
+                29 => record.phone = r.computed_nullable()?,
                 30 => record.rating_ids = r.value()?,
-                31 => record.user_company_ids = r.value()?,
+                31 => record.user_company_ids = r.computed()?,
                 32 => record.user_id = r.nullable()?,
-                33 => record.user_in_teams_ids = r.value()?,
+                33 => record.user_in_teams_ids = r.computed()?,
                 34 => record.website_message_ids = r.value()?,
                 35 => record.write_date = r.nullable()?,
                 36 => record.write_uid = r.nullable()?,
@@ -286,7 +292,6 @@ impl ::runtime::Model for CrmTeamMember {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "assignment_domain",
-        "assignment_enabled",
         "assignment_max",
         "assignment_optout",
         "company_id",
@@ -294,33 +299,36 @@ impl ::runtime::Model for CrmTeamMember {
         "create_uid",
         "crm_team_id",
         "display_name",
+        "id",
+        "message_follower_ids",
+        "message_ids",
+        "name",
+        "rating_ids",
+        "user_id",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "assignment_enabled",
         "email",
         "has_message",
-        "id",
         "is_membership_multi",
         "lead_day_count",
         "lead_month_count",
         "member_warning",
         "message_attachment_count",
-        "message_follower_ids",
         "message_has_error",
         "message_has_error_counter",
         "message_has_sms_error",
-        "message_ids",
         "message_is_follower",
         "message_needaction",
         "message_needaction_counter",
         "message_partner_ids",
         "mobile",
-        "name",
         "phone",
-        "rating_ids",
         "user_company_ids",
-        "user_id",
         "user_in_teams_ids",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -770,13 +778,13 @@ pub mod fields {
     }
     /// Image (128) (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::CrmTeamMember> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::CrmTeamMember> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::CrmTeamMember> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::CrmTeamMember> {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Multiple Memberships Allowed (`is_membership_multi`, `boolean`).
     #[inline]

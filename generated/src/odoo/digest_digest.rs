@@ -9,13 +9,13 @@
 //! 11 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Digest (`digest.digest`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct DigestDigest {
     /// Available Fields
     ///
-    /// `char`, readonly, not stored.
-    pub available_fields: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_fields())`.
+    pub available_fields: ::runtime::wire::Computed<Option<String>>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
@@ -42,64 +42,64 @@ pub struct DigestDigest {
     pub id: i64,
     /// Is user subscribed
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_subscribed: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subscribed())`.
+    pub is_subscribed: ::runtime::wire::Computed<bool>,
     /// Revenue
     ///
     /// `boolean`.
     pub kpi_account_total_revenue: bool,
     /// Kpi Account Total Revenue Value
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub kpi_account_total_revenue_value: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_account_total_revenue_value())`.
+    pub kpi_account_total_revenue_value: ::runtime::wire::Computed<f64>,
     /// All Sales
     ///
     /// `boolean`.
     pub kpi_all_sale_total: bool,
     /// Kpi All Sale Total Value
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub kpi_all_sale_total_value: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_all_sale_total_value())`.
+    pub kpi_all_sale_total_value: ::runtime::wire::Computed<f64>,
     /// New Leads
     ///
     /// `boolean`.
     pub kpi_crm_lead_created: bool,
     /// Kpi Crm Lead Created Value
     ///
-    /// `integer`, readonly, not stored.
-    pub kpi_crm_lead_created_value: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_crm_lead_created_value())`.
+    pub kpi_crm_lead_created_value: ::runtime::wire::Computed<i64>,
     /// Opportunities Won
     ///
     /// `boolean`.
     pub kpi_crm_opportunities_won: bool,
     /// Kpi Crm Opportunities Won Value
     ///
-    /// `integer`, readonly, not stored.
-    pub kpi_crm_opportunities_won_value: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_crm_opportunities_won_value())`.
+    pub kpi_crm_opportunities_won_value: ::runtime::wire::Computed<i64>,
     /// Messages Sent
     ///
     /// `boolean`.
     pub kpi_mail_message_total: bool,
     /// Kpi Mail Message Total Value
     ///
-    /// `integer`, readonly, not stored.
-    pub kpi_mail_message_total_value: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_mail_message_total_value())`.
+    pub kpi_mail_message_total_value: ::runtime::wire::Computed<i64>,
     /// Open Tasks
     ///
     /// `boolean`.
     pub kpi_project_task_opened: bool,
     /// Kpi Project Task Opened Value
     ///
-    /// `integer`, readonly, not stored.
-    pub kpi_project_task_opened_value: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_project_task_opened_value())`.
+    pub kpi_project_task_opened_value: ::runtime::wire::Computed<i64>,
     /// Connected Users
     ///
     /// `boolean`.
     pub kpi_res_users_connected: bool,
     /// Kpi Res Users Connected Value
     ///
-    /// `integer`, readonly, not stored.
-    pub kpi_res_users_connected_value: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_res_users_connected_value())`.
+    pub kpi_res_users_connected_value: ::runtime::wire::Computed<i64>,
     /// Name
     ///
     /// `char`, required.
@@ -176,28 +176,28 @@ impl ::runtime::wire::FromRecord for DigestDigest {
         let mut record = DigestDigest::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.available_fields = r.nullable()?,
+                0 => record.available_fields = r.computed_nullable()?,
                 1 => record.company_id = r.nullable()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.currency_id = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.id = r.value()?,
-                7 => record.is_subscribed = r.value()?,
+                7 => record.is_subscribed = r.computed()?,
                 8 => record.kpi_account_total_revenue = r.value()?,
-                9 => record.kpi_account_total_revenue_value = r.value()?,
+                9 => record.kpi_account_total_revenue_value = r.computed()?,
                 10 => record.kpi_all_sale_total = r.value()?,
-                11 => record.kpi_all_sale_total_value = r.value()?,
+                11 => record.kpi_all_sale_total_value = r.computed()?,
                 12 => record.kpi_crm_lead_created = r.value()?,
-                13 => record.kpi_crm_lead_created_value = r.value()?,
+                13 => record.kpi_crm_lead_created_value = r.computed()?,
                 14 => record.kpi_crm_opportunities_won = r.value()?,
-                15 => record.kpi_crm_opportunities_won_value = r.value()?,
+                15 => record.kpi_crm_opportunities_won_value = r.computed()?,
                 16 => record.kpi_mail_message_total = r.value()?,
-                17 => record.kpi_mail_message_total_value = r.value()?,
+                17 => record.kpi_mail_message_total_value = r.computed()?,
                 18 => record.kpi_project_task_opened = r.value()?,
-                19 => record.kpi_project_task_opened_value = r.value()?,
+                19 => record.kpi_project_task_opened_value = r.computed()?,
                 20 => record.kpi_res_users_connected = r.value()?,
-                21 => record.kpi_res_users_connected_value = r.value()?,
+                21 => record.kpi_res_users_connected_value = r.computed()?,
                 22 => record.name = r.nullable()?,
                 23 => record.next_run_date = r.nullable()?,
                 24 => record.periodicity = r.nullable()?,
@@ -214,28 +214,19 @@ impl ::runtime::wire::FromRecord for DigestDigest {
 impl ::runtime::Model for DigestDigest {
     const MODEL: &'static str = "digest.digest";
     const FIELDS: &'static [&'static str] = &[
-        "available_fields",
         "company_id",
         "create_date",
         "create_uid",
         "currency_id",
         "display_name",
         "id",
-        "is_subscribed",
         "kpi_account_total_revenue",
-        "kpi_account_total_revenue_value",
         "kpi_all_sale_total",
-        "kpi_all_sale_total_value",
         "kpi_crm_lead_created",
-        "kpi_crm_lead_created_value",
         "kpi_crm_opportunities_won",
-        "kpi_crm_opportunities_won_value",
         "kpi_mail_message_total",
-        "kpi_mail_message_total_value",
         "kpi_project_task_opened",
-        "kpi_project_task_opened_value",
         "kpi_res_users_connected",
-        "kpi_res_users_connected_value",
         "name",
         "next_run_date",
         "periodicity",
@@ -243,6 +234,17 @@ impl ::runtime::Model for DigestDigest {
         "user_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "available_fields",
+        "is_subscribed",
+        "kpi_account_total_revenue_value",
+        "kpi_all_sale_total_value",
+        "kpi_crm_lead_created_value",
+        "kpi_crm_opportunities_won_value",
+        "kpi_mail_message_total_value",
+        "kpi_project_task_opened_value",
+        "kpi_res_users_connected_value",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("available_fields", "char"),

@@ -8,10 +8,10 @@
 //!
 //! 34 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_128`, `image_128`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `avatar_128`, `image_128`.
 /// Discussion Channel (`discuss.channel`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct DiscussChannel {
     /// Active
@@ -26,16 +26,18 @@ pub struct DiscussChannel {
     pub allow_public_upload: bool,
     /// Avatar Cache Key
     ///
-    /// `char`, readonly, computed, not stored.
-    pub avatar_cache_key: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::avatar_cache_key())`.
+    pub avatar_cache_key: ::runtime::wire::Computed<Option<String>>,
     /// Members
     ///
     /// `one2many`, to `discuss.channel.member` (inverse `channel_id`).
     pub channel_member_ids: ::runtime::wire::X2Many<super::rel::DiscussChannelMember>,
     /// Partners
     ///
-    /// `many2many`, to `res.partner`, computed, not stored.
-    pub channel_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::channel_partner_ids())`.
+    pub channel_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Channel Type
     ///
     /// Chat is private and unique between 2 persons. Group is private among invited persons. Channel can be freely joined (depending on its configuration).
@@ -86,24 +88,24 @@ pub struct DiscussChannel {
     pub group_public_id: Option<::runtime::wire::Many2One<super::rel::ResGroups>>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Invitation URL
     ///
-    /// `char`, readonly, computed, not stored.
-    pub invitation_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invitation_url())`.
+    pub invitation_url: ::runtime::wire::Computed<Option<String>>,
     /// Is Editable
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_editable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_editable())`.
+    pub is_editable: ::runtime::wire::Computed<bool>,
     /// Is Member
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_member: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_member())`.
+    pub is_member: ::runtime::wire::Computed<bool>,
     /// Last Interest
     ///
     /// Contains the date and time of the last interesting event that happened in this channel. This updates itself when new message posted.
@@ -112,12 +114,12 @@ pub struct DiscussChannel {
     pub last_interest_dt: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Member Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub member_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_count())`.
+    pub member_count: ::runtime::wire::Computed<i64>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -126,44 +128,46 @@ pub struct DiscussChannel {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -283,9 +287,9 @@ impl ::runtime::wire::FromRecord for DiscussChannel {
             match i {
                 0 => record.active = r.value()?,
                 1 => record.allow_public_upload = r.value()?,
-                2 => record.avatar_cache_key = r.nullable()?,
+                2 => record.avatar_cache_key = r.computed_nullable()?,
                 3 => record.channel_member_ids = r.value()?,
-                4 => record.channel_partner_ids = r.value()?,
+                4 => record.channel_partner_ids = r.computed()?,
                 5 => record.channel_type = r.nullable()?,
                 6 => record.create_date = r.nullable()?,
                 7 => record.create_uid = r.nullable()?,
@@ -295,23 +299,23 @@ impl ::runtime::wire::FromRecord for DiscussChannel {
                 11 => record.from_message_id = r.nullable()?,
                 12 => record.group_ids = r.value()?,
                 13 => record.group_public_id = r.nullable()?,
-                14 => record.has_message = r.value()?,
+                14 => record.has_message = r.computed()?,
                 15 => record.id = r.value()?,
-                16 => record.invitation_url = r.nullable()?,
-                17 => record.is_editable = r.value()?,
-                18 => record.is_member = r.value()?,
+                16 => record.invitation_url = r.computed_nullable()?,
+                17 => record.is_editable = r.computed()?,
+                18 => record.is_member = r.computed()?,
                 19 => record.last_interest_dt = r.nullable()?,
-                20 => record.member_count = r.value()?,
-                21 => record.message_attachment_count = r.value()?,
+                20 => record.member_count = r.computed()?,
+                21 => record.message_attachment_count = r.computed()?,
                 22 => record.message_follower_ids = r.value()?,
-                23 => record.message_has_error = r.value()?,
-                24 => record.message_has_error_counter = r.value()?,
-                25 => record.message_has_sms_error = r.value()?,
+                23 => record.message_has_error = r.computed()?,
+                24 => record.message_has_error_counter = r.computed()?,
+                25 => record.message_has_sms_error = r.computed()?,
                 26 => record.message_ids = r.value()?,
-                27 => record.message_is_follower = r.value()?,
-                28 => record.message_needaction = r.value()?,
-                29 => record.message_needaction_counter = r.value()?,
-                30 => record.message_partner_ids = r.value()?,
+                27 => record.message_is_follower = r.computed()?,
+                28 => record.message_needaction = r.computed()?,
+                29 => record.message_needaction_counter = r.computed()?,
+                30 => record.message_partner_ids = r.computed()?,
                 31 => record.name = r.nullable()?,
                 32 => record.parent_channel_id = r.nullable()?,
                 33 => record.pinned_message_ids = r.value()?,
@@ -336,9 +340,7 @@ impl ::runtime::Model for DiscussChannel {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "allow_public_upload",
-        "avatar_cache_key",
         "channel_member_ids",
-        "channel_partner_ids",
         "channel_type",
         "create_date",
         "create_uid",
@@ -348,23 +350,10 @@ impl ::runtime::Model for DiscussChannel {
         "from_message_id",
         "group_ids",
         "group_public_id",
-        "has_message",
         "id",
-        "invitation_url",
-        "is_editable",
-        "is_member",
         "last_interest_dt",
-        "member_count",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "name",
         "parent_channel_id",
         "pinned_message_ids",
@@ -378,6 +367,23 @@ impl ::runtime::Model for DiscussChannel {
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "avatar_cache_key",
+        "channel_partner_ids",
+        "has_message",
+        "invitation_url",
+        "is_editable",
+        "is_member",
+        "member_count",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -1354,8 +1360,8 @@ pub mod fields {
     }
     /// Avatar (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::AnyField<super::DiscussChannel> {
-        ::runtime::fields::AnyField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::DiscussChannel> {
+        ::runtime::fields::BinaryField::new("avatar_128")
     }
     /// Avatar Cache Key (`avatar_cache_key`, `char`).
     #[inline]
@@ -1458,8 +1464,8 @@ pub mod fields {
     }
     /// Image (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::DiscussChannel> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::DiscussChannel> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Invitation URL (`invitation_url`, `char`).
     #[inline]

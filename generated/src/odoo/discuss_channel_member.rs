@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Channel Member (`discuss.channel.member`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct DiscussChannelMember {
     /// Channel
@@ -60,12 +60,12 @@ pub struct DiscussChannelMember {
     pub id: i64,
     /// Is pinned on the interface
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_pinned: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_pinned())`.
+    pub is_pinned: ::runtime::wire::Computed<bool>,
     /// Is Self
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_self: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_self())`.
+    pub is_self: ::runtime::wire::Computed<bool>,
     /// Last Interest
     ///
     /// Contains the date and time of the last interesting event that happened in this channel for this user. This includes: creating, joining, pinning
@@ -78,8 +78,8 @@ pub struct DiscussChannelMember {
     pub last_seen_dt: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unread Messages Counter
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub message_unread_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_unread_counter())`.
+    pub message_unread_counter: ::runtime::wire::Computed<i64>,
     /// Mute notifications until
     ///
     /// If set, the member will not receive notifications from the channel until this date.
@@ -173,11 +173,11 @@ impl ::runtime::wire::FromRecord for DiscussChannelMember {
                 7 => record.fold_state = r.nullable()?,
                 8 => record.guest_id = r.nullable()?,
                 9 => record.id = r.value()?,
-                10 => record.is_pinned = r.value()?,
-                11 => record.is_self = r.value()?,
+                10 => record.is_pinned = r.computed()?,
+                11 => record.is_self = r.computed()?,
                 12 => record.last_interest_dt = r.nullable()?,
                 13 => record.last_seen_dt = r.nullable()?,
-                14 => record.message_unread_counter = r.value()?,
+                14 => record.message_unread_counter = r.computed()?,
                 15 => record.mute_until_dt = r.nullable()?,
                 16 => record.new_message_separator = r.value()?,
                 17 => record.partner_id = r.nullable()?,
@@ -206,11 +206,8 @@ impl ::runtime::Model for DiscussChannelMember {
         "fold_state",
         "guest_id",
         "id",
-        "is_pinned",
-        "is_self",
         "last_interest_dt",
         "last_seen_dt",
-        "message_unread_counter",
         "mute_until_dt",
         "new_message_separator",
         "partner_id",
@@ -220,6 +217,11 @@ impl ::runtime::Model for DiscussChannelMember {
         "unpin_dt",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "is_pinned",
+        "is_self",
+        "message_unread_counter",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("channel_id", "many2one")

@@ -9,7 +9,7 @@
 //! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`GoogleGmailMixin`](super::mixins::GoogleGmailMixin) (in the prelude).
 /// Incoming Mail Server (`fetchmail.server`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct FetchmailServer {
     /// Active
@@ -62,8 +62,8 @@ pub struct FetchmailServer {
     ///
     /// The URL to generate the authorization code from Google
     ///
-    /// `char`, readonly, computed, not stored, groups `base.group_system`.
-    pub google_gmail_uri: Option<String>,
+    /// `char`, readonly, groups `base.group_system`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -126,8 +126,8 @@ pub struct FetchmailServer {
     pub server_type: Option<ServerType>,
     /// Server Type Info
     ///
-    /// `text`, readonly, computed, not stored.
-    pub server_type_info: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::server_type_info())`.
+    pub server_type_info: ::runtime::wire::Computed<Option<String>>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -201,7 +201,7 @@ impl ::runtime::wire::FromRecord for FetchmailServer {
                 8 => record.google_gmail_access_token_expiration = r.value()?,
                 9 => record.google_gmail_authorization_code = r.nullable()?,
                 10 => record.google_gmail_refresh_token = r.nullable()?,
-                11 => record.google_gmail_uri = r.nullable()?,
+                11 => record.google_gmail_uri = r.computed_nullable()?,
                 12 => record.id = r.value()?,
                 13 => record.is_ssl = r.value()?,
                 14 => record.message_ids = r.value()?,
@@ -214,7 +214,7 @@ impl ::runtime::wire::FromRecord for FetchmailServer {
                 21 => record.script = r.nullable()?,
                 22 => record.server = r.nullable()?,
                 23 => record.server_type = r.nullable()?,
-                24 => record.server_type_info = r.nullable()?,
+                24 => record.server_type_info = r.computed_nullable()?,
                 25 => record.state = r.nullable()?,
                 26 => record.user = r.nullable()?,
                 27 => record.write_date = r.nullable()?,
@@ -239,7 +239,6 @@ impl ::runtime::Model for FetchmailServer {
         "google_gmail_access_token_expiration",
         "google_gmail_authorization_code",
         "google_gmail_refresh_token",
-        "google_gmail_uri",
         "id",
         "is_ssl",
         "message_ids",
@@ -252,12 +251,12 @@ impl ::runtime::Model for FetchmailServer {
         "script",
         "server",
         "server_type",
-        "server_type_info",
         "state",
         "user",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["google_gmail_uri", "server_type_info"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("attach", "boolean"),

@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Google Gmail Mixin (`google.gmail.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct GoogleGmailMixin {
     /// Access Token
@@ -30,8 +30,8 @@ pub struct GoogleGmailMixin {
     ///
     /// The URL to generate the authorization code from Google
     ///
-    /// `char`, readonly, computed, not stored, groups `base.group_system`.
-    pub google_gmail_uri: Option<String>,
+    /// `char`, readonly, groups `base.group_system`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for GoogleGmailMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -56,7 +56,7 @@ impl ::runtime::wire::FromRecord for GoogleGmailMixin {
                 1 => record.google_gmail_access_token_expiration = r.value()?,
                 2 => record.google_gmail_authorization_code = r.nullable()?,
                 3 => record.google_gmail_refresh_token = r.nullable()?,
-                4 => record.google_gmail_uri = r.nullable()?,
+                4 => record.google_gmail_uri = r.computed_nullable()?,
                 _ => {}
             }
         }

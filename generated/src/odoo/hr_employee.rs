@@ -8,10 +8,10 @@
 //!
 //! 48 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `driving_license`, `has_work_permit`, `id_card`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `driving_license`, `has_work_permit`, `id_card`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Employee (`hr.employee`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct HrEmployee {
     /// Active
@@ -22,28 +22,30 @@ pub struct HrEmployee {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `hr.group_hr_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored, groups `hr.group_hr_user`.
+    /// `selection`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored, groups `hr.group_hr_user`.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `hr.group_hr_user`.
@@ -55,30 +57,32 @@ pub struct HrEmployee {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `hr.group_hr_user`.
+    /// `selection`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `hr.group_hr_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored, groups `hr.group_hr_user`.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `hr.group_hr_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `hr.group_hr_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Additional Note
     ///
     /// `text`, groups `hr.group_hr_user`.
@@ -119,12 +123,12 @@ pub struct HrEmployee {
     pub certificate: Option<Certificate>,
     /// Indirect Subordinates Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub child_all_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
+    pub child_all_count: ::runtime::wire::Computed<i64>,
     /// Direct Subordinates Count
     ///
-    /// `integer`, readonly, not stored.
-    pub child_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
+    pub child_count: ::runtime::wire::Computed<i64>,
     /// Direct subordinates
     ///
     /// `one2many`, to `hr.employee` (inverse `parent_id`).
@@ -149,12 +153,14 @@ pub struct HrEmployee {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_country_id.code`, not stored, groups `base.group_system,hr.group_hr_user`.
-    pub company_country_code: Option<String>,
+    /// `char`, readonly, related `company_country_id.code`, groups `base.group_system,hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_code())`.
+    pub company_country_code: ::runtime::wire::Computed<Option<String>>,
     /// Company Country
     ///
-    /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, not stored, groups `base.group_system,hr.group_hr_user`.
-    pub company_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, groups `base.group_system,hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_id())`.
+    pub company_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, related `resource_id.company_id`.
@@ -217,8 +223,8 @@ pub struct HrEmployee {
     pub distance_home_work_unit: Option<DistanceHomeWorkUnit>,
     /// Email
     ///
-    /// `char`, readonly, related `user_id.email`, not stored.
-    pub email: Option<String>,
+    /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
+    pub email: ::runtime::wire::Computed<Option<String>>,
     /// Contact Name
     ///
     /// `char`, groups `hr.group_hr_user`.
@@ -229,8 +235,8 @@ pub struct HrEmployee {
     pub emergency_phone: Option<String>,
     /// Cars
     ///
-    /// `integer`, readonly, not stored, groups `fleet.fleet_group_manager`.
-    pub employee_cars_count: i64,
+    /// `integer`, readonly, groups `fleet.fleet_group_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
+    pub employee_cars_count: ::runtime::wire::Computed<i64>,
     /// Properties
     ///
     /// `properties`, computed, groups `hr.group_hr_user`.
@@ -255,20 +261,20 @@ pub struct HrEmployee {
     pub gender: Option<Gender>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored, groups `hr.group_hr_user`.
-    pub has_message: bool,
+    /// `boolean`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Hr Icon Display
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: Option<HrIconDisplay>,
+    pub hr_icon_display: ::runtime::wire::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: Option<HrPresenceState>,
+    pub hr_presence_state: ::runtime::wire::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -279,8 +285,8 @@ pub struct HrEmployee {
     pub identification_id: Option<String>,
     /// IM Status
     ///
-    /// `char`, readonly, related `user_id.im_status`, not stored.
-    pub im_status: Option<String>,
+    /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
+    pub im_status: ::runtime::wire::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -291,8 +297,8 @@ pub struct HrEmployee {
     pub is_fully_flexible: bool,
     /// Is Subordinate
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_subordinate: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subordinate())`.
+    pub is_subordinate: ::runtime::wire::Computed<bool>,
     /// Job Position
     ///
     /// `many2one`, to `hr.job`.
@@ -313,16 +319,16 @@ pub struct HrEmployee {
     pub lang: Option<Lang>,
     /// Last Activity
     ///
-    /// `date`, readonly, computed, not stored.
-    pub last_activity: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
+    pub last_activity: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
-    /// `char`, readonly, computed, not stored.
-    pub last_activity_time: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
+    pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
     /// License Plate
     ///
-    /// `char`, readonly, computed, not stored, groups `hr.group_hr_user`.
-    pub license_plate: Option<String>,
+    /// `char`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::license_plate())`.
+    pub license_plate: ::runtime::wire::Computed<Option<String>>,
     /// Marital Status
     ///
     /// `selection`, required, groups `hr.group_hr_user`.
@@ -333,12 +339,12 @@ pub struct HrEmployee {
     ///
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub member_of_department: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
+    pub member_of_department: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `hr.group_hr_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `hr.group_hr_user`.
@@ -347,28 +353,28 @@ pub struct HrEmployee {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored, groups `hr.group_hr_user`.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored, groups `hr.group_hr_user`.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`), groups `hr.group_hr_user`.
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored, groups `hr.group_hr_user`.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`, groups `hr.group_hr_user`.
@@ -379,18 +385,20 @@ pub struct HrEmployee {
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored, groups `hr.group_hr_user`.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored, groups `hr.group_hr_user`.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `hr.group_hr_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Work Mobile
     ///
     /// `char`, computed.
@@ -401,16 +409,18 @@ pub struct HrEmployee {
     pub mobility_card: Option<String>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `hr.group_hr_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Employee Name
     ///
     /// `char`, related `resource_id.name`.
     pub name: Option<String>,
     /// Newly Hired
     ///
-    /// `boolean`, readonly, not stored.
-    pub newly_hired: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
+    pub newly_hired: ::runtime::wire::Computed<bool>,
     /// Notes
     ///
     /// `text`, groups `hr.group_hr_user`.
@@ -429,8 +439,8 @@ pub struct HrEmployee {
     pub permit_no: Option<String>,
     /// Phone
     ///
-    /// `char`, readonly, related `user_id.phone`, not stored.
-    pub phone: Option<String>,
+    /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
+    pub phone: ::runtime::wire::Computed<Option<String>>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
@@ -485,8 +495,8 @@ pub struct HrEmployee {
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Related Partners Count
     ///
-    /// `integer`, readonly, computed, not stored, groups `hr.group_hr_user`.
-    pub related_partners_count: i64,
+    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::related_partners_count())`.
+    pub related_partners_count: ::runtime::wire::Computed<i64>,
     /// Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
@@ -511,8 +521,8 @@ pub struct HrEmployee {
     pub share: bool,
     /// Show Hr Icon Display
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_hr_icon_display: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
+    pub show_hr_icon_display: ::runtime::wire::Computed<bool>,
     /// SIN No
     ///
     /// Social Insurance Number
@@ -549,8 +559,10 @@ pub struct HrEmployee {
     ///
     /// Direct and indirect subordinates
     ///
-    /// `one2many`, to `hr.employee`, readonly, computed, not stored.
-    pub subordinate_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    /// `one2many`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subordinate_ids())`.
+    pub subordinate_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::HrEmployee>,
+    >,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the employee will work.
@@ -597,22 +609,22 @@ pub struct HrEmployee {
     pub work_location_id: Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
     /// Work Location Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub work_location_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
+    pub work_location_name: ::runtime::wire::Computed<Option<String>>,
     /// Work Location Type
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: Option<WorkLocationType>,
+    pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
     /// Work Permit Expiration Date
     ///
     /// `date`, groups `hr.group_hr_user`.
     pub work_permit_expiration_date: Option<::chrono::NaiveDate>,
     /// work_permit_name
     ///
-    /// `char`, readonly, computed, not stored, groups `hr.group_hr_user`.
-    pub work_permit_name: Option<String>,
+    /// `char`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_permit_name())`.
+    pub work_permit_name: ::runtime::wire::Computed<Option<String>>,
     /// Work Permit Scheduled Activity
     ///
     /// `boolean`, groups `hr.group_hr_user`.
@@ -776,16 +788,16 @@ impl ::runtime::wire::FromRecord for HrEmployee {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.active = r.value()?,
-                1 => record.activity_calendar_event_id = r.nullable()?,
-                2 => record.activity_date_deadline = r.nullable()?,
-                3 => record.activity_exception_decoration = r.nullable()?,
-                4 => record.activity_exception_icon = r.nullable()?,
+                1 => record.activity_calendar_event_id = r.computed_nullable()?,
+                2 => record.activity_date_deadline = r.computed_nullable()?,
+                3 => record.activity_exception_decoration = r.computed_nullable()?,
+                4 => record.activity_exception_icon = r.computed_nullable()?,
                 5 => record.activity_ids = r.value()?,
-                6 => record.activity_state = r.nullable()?,
-                7 => record.activity_summary = r.nullable()?,
-                8 => record.activity_type_icon = r.nullable()?,
-                9 => record.activity_type_id = r.nullable()?,
-                10 => record.activity_user_id = r.nullable()?,
+                6 => record.activity_state = r.computed_nullable()?,
+                7 => record.activity_summary = r.computed_nullable()?,
+                8 => record.activity_type_icon = r.computed_nullable()?,
+                9 => record.activity_type_id = r.computed_nullable()?,
+                10 => record.activity_user_id = r.computed_nullable()?,
                 11 => record.additional_note = r.nullable()?,
                 12 => record.address_id = r.nullable()?,
                 13 => record.bank_account_id = r.nullable()?,
@@ -794,14 +806,14 @@ impl ::runtime::wire::FromRecord for HrEmployee {
                 16 => record.car_ids = r.value()?,
                 17 => record.category_ids = r.value()?,
                 18 => record.certificate = r.nullable()?,
-                19 => record.child_all_count = r.value()?,
-                20 => record.child_count = r.value()?,
+                19 => record.child_all_count = r.computed()?,
+                20 => record.child_count = r.computed()?,
                 21 => record.child_ids = r.value()?,
                 22 => record.children = r.value()?,
                 23 => record.coach_id = r.nullable()?,
                 24 => record.color = r.value()?,
-                25 => record.company_country_code = r.nullable()?,
-                26 => record.company_country_id = r.nullable()?,
+                25 => record.company_country_code = r.computed_nullable()?,
+                26 => record.company_country_id = r.computed_nullable()?,
                 27 => record.company_id = r.nullable()?,
                 28 => record.country_id = r.nullable()?,
                 29 => record.country_of_birth = r.nullable()?,
@@ -816,53 +828,53 @@ impl ::runtime::wire::FromRecord for HrEmployee {
                 38 => record.display_name = r.nullable()?,
                 39 => record.distance_home_work = r.value()?,
                 40 => record.distance_home_work_unit = r.nullable()?,
-                41 => record.email = r.nullable()?,
+                41 => record.email = r.computed_nullable()?,
                 42 => record.emergency_contact = r.nullable()?,
                 43 => record.emergency_phone = r.nullable()?,
-                44 => record.employee_cars_count = r.value()?,
+                44 => record.employee_cars_count = r.computed()?,
                 45 => record.employee_properties = r.nullable()?,
                 46 => record.employee_skill_ids = r.value()?,
                 47 => record.employee_type = r.nullable()?,
                 48 => record.gender = r.nullable()?,
-                49 => record.has_message = r.value()?,
-                50 => record.hr_icon_display = r.nullable()?,
-                51 => record.hr_presence_state = r.nullable()?,
+                49 => record.has_message = r.computed()?,
+                50 => record.hr_icon_display = r.computed_nullable()?,
+                51 => record.hr_presence_state = r.computed_nullable()?,
                 52 => record.id = r.value()?,
                 53 => record.identification_id = r.nullable()?,
-                54 => record.im_status = r.nullable()?,
+                54 => record.im_status = r.computed_nullable()?,
                 55 => record.is_flexible = r.value()?,
                 56 => record.is_fully_flexible = r.value()?,
-                57 => record.is_subordinate = r.value()?,
+                57 => record.is_subordinate = r.computed()?,
                 58 => record.job_id = r.nullable()?,
                 59 => record.job_title = r.nullable()?,
                 60 => record.km_home_work = r.value()?,
                 61 => record.lang = r.nullable()?,
-                62 => record.last_activity = r.nullable()?,
-                63 => record.last_activity_time = r.nullable()?,
-                64 => record.license_plate = r.nullable()?,
+                62 => record.last_activity = r.computed_nullable()?,
+                63 => record.last_activity_time = r.computed_nullable()?,
+                64 => record.license_plate = r.computed_nullable()?,
                 65 => record.marital = r.nullable()?,
-                66 => record.member_of_department = r.value()?,
-                67 => record.message_attachment_count = r.value()?,
+                66 => record.member_of_department = r.computed()?,
+                67 => record.message_attachment_count = r.computed()?,
                 68 => record.message_follower_ids = r.value()?,
-                69 => record.message_has_error = r.value()?,
-                70 => record.message_has_error_counter = r.value()?,
-                71 => record.message_has_sms_error = r.value()?,
+                69 => record.message_has_error = r.computed()?,
+                70 => record.message_has_error_counter = r.computed()?,
+                71 => record.message_has_sms_error = r.computed()?,
                 72 => record.message_ids = r.value()?,
-                73 => record.message_is_follower = r.value()?,
+                73 => record.message_is_follower = r.computed()?,
                 74 => record.message_main_attachment_id = r.nullable()?,
-                75 => record.message_needaction = r.value()?,
-                76 => record.message_needaction_counter = r.value()?,
-                77 => record.message_partner_ids = r.value()?,
+                75 => record.message_needaction = r.computed()?,
+                76 => record.message_needaction_counter = r.computed()?,
+                77 => record.message_partner_ids = r.computed()?,
                 78 => record.mobile_phone = r.nullable()?,
                 79 => record.mobility_card = r.nullable()?,
-                80 => record.my_activity_date_deadline = r.nullable()?,
+                80 => record.my_activity_date_deadline = r.computed_nullable()?,
                 81 => record.name = r.nullable()?,
-                82 => record.newly_hired = r.value()?,
+                82 => record.newly_hired = r.computed()?,
                 83 => record.notes = r.nullable()?,
                 84 => record.parent_id = r.nullable()?,
                 85 => record.passport_id = r.nullable()?,
                 86 => record.permit_no = r.nullable()?,
-                87 => record.phone = r.nullable()?,
+                87 => record.phone = r.computed_nullable()?,
                 88 => record.pin = r.nullable()?,
                 89 => record.place_of_birth = r.nullable()?,
                 90 => record.private_car_plate = r.nullable()?,
@@ -875,12 +887,12 @@ impl ::runtime::wire::FromRecord for HrEmployee {
                 97 => record.private_street2 = r.nullable()?,
                 98 => record.private_zip = r.nullable()?,
                 99 => record.rating_ids = r.value()?,
-                100 => record.related_partners_count = r.value()?,
+                100 => record.related_partners_count = r.computed()?,
                 101 => record.resource_calendar_id = r.nullable()?,
                 102 => record.resource_id = r.nullable()?,
                 103 => record.resume_line_ids = r.value()?,
                 104 => record.share = r.value()?,
-                105 => record.show_hr_icon_display = r.value()?,
+                105 => record.show_hr_icon_display = r.computed()?,
                 106 => record.sinid = r.nullable()?,
                 107 => record.skill_ids = r.value()?,
                 108 => record.spouse_birthdate = r.nullable()?,
@@ -888,7 +900,7 @@ impl ::runtime::wire::FromRecord for HrEmployee {
                 110 => record.ssnid = r.nullable()?,
                 111 => record.study_field = r.nullable()?,
                 112 => record.study_school = r.nullable()?,
-                113 => record.subordinate_ids = r.value()?,
+                113 => record.subordinate_ids = r.computed()?,
                 114 => record.tz = r.nullable()?,
                 115 => record.user_id = r.nullable()?,
                 116 => record.user_partner_id = r.nullable()?,
@@ -898,10 +910,10 @@ impl ::runtime::wire::FromRecord for HrEmployee {
                 120 => record.work_contact_id = r.nullable()?,
                 121 => record.work_email = r.nullable()?,
                 122 => record.work_location_id = r.nullable()?,
-                123 => record.work_location_name = r.nullable()?,
-                124 => record.work_location_type = r.nullable()?,
+                123 => record.work_location_name = r.computed_nullable()?,
+                124 => record.work_location_type = r.computed_nullable()?,
                 125 => record.work_permit_expiration_date = r.nullable()?,
-                126 => record.work_permit_name = r.nullable()?,
+                126 => record.work_permit_name = r.computed_nullable()?,
                 127 => record.work_permit_scheduled_activity = r.value()?,
                 128 => record.work_phone = r.nullable()?,
                 129 => record.write_date = r.nullable()?,
@@ -916,16 +928,7 @@ impl ::runtime::Model for HrEmployee {
     const MODEL: &'static str = "hr.employee";
     const FIELDS: &'static [&'static str] = &[
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "additional_note",
         "address_id",
         "bank_account_id",
@@ -934,14 +937,10 @@ impl ::runtime::Model for HrEmployee {
         "car_ids",
         "category_ids",
         "certificate",
-        "child_all_count",
-        "child_count",
         "child_ids",
         "children",
         "coach_id",
         "color",
-        "company_country_code",
-        "company_country_id",
         "company_id",
         "country_id",
         "country_of_birth",
@@ -956,53 +955,31 @@ impl ::runtime::Model for HrEmployee {
         "display_name",
         "distance_home_work",
         "distance_home_work_unit",
-        "email",
         "emergency_contact",
         "emergency_phone",
-        "employee_cars_count",
         "employee_properties",
         "employee_skill_ids",
         "employee_type",
         "gender",
-        "has_message",
-        "hr_icon_display",
-        "hr_presence_state",
         "id",
         "identification_id",
-        "im_status",
         "is_flexible",
         "is_fully_flexible",
-        "is_subordinate",
         "job_id",
         "job_title",
         "km_home_work",
         "lang",
-        "last_activity",
-        "last_activity_time",
-        "license_plate",
         "marital",
-        "member_of_department",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
         "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "mobile_phone",
         "mobility_card",
-        "my_activity_date_deadline",
         "name",
-        "newly_hired",
         "notes",
         "parent_id",
         "passport_id",
         "permit_no",
-        "phone",
         "pin",
         "place_of_birth",
         "private_car_plate",
@@ -1015,12 +992,10 @@ impl ::runtime::Model for HrEmployee {
         "private_street2",
         "private_zip",
         "rating_ids",
-        "related_partners_count",
         "resource_calendar_id",
         "resource_id",
         "resume_line_ids",
         "share",
-        "show_hr_icon_display",
         "sinid",
         "skill_ids",
         "spouse_birthdate",
@@ -1028,7 +1003,6 @@ impl ::runtime::Model for HrEmployee {
         "ssnid",
         "study_field",
         "study_school",
-        "subordinate_ids",
         "tz",
         "user_id",
         "user_partner_id",
@@ -1038,14 +1012,54 @@ impl ::runtime::Model for HrEmployee {
         "work_contact_id",
         "work_email",
         "work_location_id",
-        "work_location_name",
-        "work_location_type",
         "work_permit_expiration_date",
-        "work_permit_name",
         "work_permit_scheduled_activity",
         "work_phone",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "child_all_count",
+        "child_count",
+        "company_country_code",
+        "company_country_id",
+        "email",
+        "employee_cars_count",
+        "has_message",
+        "hr_icon_display",
+        "hr_presence_state",
+        "im_status",
+        "is_subordinate",
+        "last_activity",
+        "last_activity_time",
+        "license_plate",
+        "member_of_department",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "my_activity_date_deadline",
+        "newly_hired",
+        "phone",
+        "related_partners_count",
+        "show_hr_icon_display",
+        "subordinate_ids",
+        "work_location_name",
+        "work_location_type",
+        "work_permit_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -1260,13 +1274,9 @@ impl ::runtime::Model for HrEmployee {
 }
 impl ::runtime::nested::Projection for HrEmployee {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("address_id"),
         ::runtime::nested::Relation::display_name("bank_account_id"),
         ::runtime::nested::Relation::display_name("coach_id"),
-        ::runtime::nested::Relation::display_name("company_country_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("country_id"),
         ::runtime::nested::Relation::display_name("country_of_birth"),
@@ -3035,28 +3045,28 @@ pub mod fields {
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("avatar_512")
     }
     /// Bank Account (`bank_account_id`, `many2one`).
     #[inline]
@@ -3267,8 +3277,8 @@ pub mod fields {
     }
     /// Driving License (`driving_license`, `binary`).
     #[inline]
-    pub const fn driving_license() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("driving_license")
+    pub const fn driving_license() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("driving_license")
     }
     /// Email (`email`, `char`).
     #[inline]
@@ -3331,8 +3341,8 @@ pub mod fields {
     }
     /// Work Permit (`has_work_permit`, `binary`).
     #[inline]
-    pub const fn has_work_permit() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("has_work_permit")
+    pub const fn has_work_permit() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("has_work_permit")
     }
     /// Hr Icon Display (`hr_icon_display`, `selection`).
     #[inline]
@@ -3357,8 +3367,8 @@ pub mod fields {
     }
     /// ID Card Copy (`id_card`, `binary`).
     #[inline]
-    pub const fn id_card() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("id_card")
+    pub const fn id_card() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("id_card")
     }
     /// Identification No (`identification_id`, `char`).
     #[inline]
@@ -3372,28 +3382,28 @@ pub mod fields {
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("image_256")
+    pub const fn image_256() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::AnyField<super::HrEmployee> {
-        ::runtime::fields::AnyField::new("image_512")
+    pub const fn image_512() -> ::runtime::fields::BinaryField<super::HrEmployee> {
+        ::runtime::fields::BinaryField::new("image_512")
     }
     /// Is Flexible (`is_flexible`, `boolean`).
     #[inline]

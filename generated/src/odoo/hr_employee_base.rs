@@ -7,7 +7,7 @@
 //! Default order: `name`.
 /// Basic Employee (`hr.employee.base`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct HrEmployeeBase {
     /// Active
@@ -20,12 +20,12 @@ pub struct HrEmployeeBase {
     pub address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Indirect Subordinates Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub child_all_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
+    pub child_all_count: ::runtime::wire::Computed<i64>,
     /// Direct Subordinates Count
     ///
-    /// `integer`, readonly, not stored.
-    pub child_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
+    pub child_count: ::runtime::wire::Computed<i64>,
     /// Coach
     ///
     /// Select the "Employee" who is the coach of this employee.
@@ -51,24 +51,24 @@ pub struct HrEmployeeBase {
     pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
     /// Email
     ///
-    /// `char`, readonly, related `user_id.email`, not stored.
-    pub email: Option<String>,
+    /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
+    pub email: ::runtime::wire::Computed<Option<String>>,
     /// Hr Icon Display
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: Option<HrIconDisplay>,
+    pub hr_icon_display: ::runtime::wire::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: Option<HrPresenceState>,
+    pub hr_presence_state: ::runtime::wire::Computed<Option<HrPresenceState>>,
     /// IM Status
     ///
-    /// `char`, readonly, related `user_id.im_status`, not stored.
-    pub im_status: Option<String>,
+    /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
+    pub im_status: ::runtime::wire::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -87,18 +87,18 @@ pub struct HrEmployeeBase {
     pub job_title: Option<String>,
     /// Last Activity
     ///
-    /// `date`, readonly, computed, not stored.
-    pub last_activity: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
+    pub last_activity: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
-    /// `char`, readonly, computed, not stored.
-    pub last_activity_time: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
+    pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
     /// Member of department
     ///
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub member_of_department: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
+    pub member_of_department: ::runtime::wire::Computed<bool>,
     /// Work Mobile
     ///
     /// `char`, computed.
@@ -109,16 +109,16 @@ pub struct HrEmployeeBase {
     pub name: Option<String>,
     /// Newly Hired
     ///
-    /// `boolean`, readonly, not stored.
-    pub newly_hired: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
+    pub newly_hired: ::runtime::wire::Computed<bool>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee`, computed.
     pub parent_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
     /// Phone
     ///
-    /// `char`, readonly, related `user_id.phone`, not stored.
-    pub phone: Option<String>,
+    /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
+    pub phone: ::runtime::wire::Computed<Option<String>>,
     /// Resource Calendar
     ///
     /// `many2one`, to `resource.calendar`.
@@ -137,8 +137,8 @@ pub struct HrEmployeeBase {
     pub share: bool,
     /// Show Hr Icon Display
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_hr_icon_display: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
+    pub show_hr_icon_display: ::runtime::wire::Computed<bool>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the employee will work.
@@ -165,14 +165,14 @@ pub struct HrEmployeeBase {
     pub work_location_id: Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
     /// Work Location Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub work_location_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
+    pub work_location_name: ::runtime::wire::Computed<Option<String>>,
     /// Work Location Type
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: Option<WorkLocationType>,
+    pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
     /// `char`, computed.
@@ -231,40 +231,40 @@ impl ::runtime::wire::FromRecord for HrEmployeeBase {
             match i {
                 0 => record.active = r.value()?,
                 1 => record.address_id = r.nullable()?,
-                2 => record.child_all_count = r.value()?,
-                3 => record.child_count = r.value()?,
+                2 => record.child_all_count = r.computed()?,
+                3 => record.child_count = r.computed()?,
                 4 => record.coach_id = r.nullable()?,
                 5 => record.color = r.value()?,
                 6 => record.company_id = r.nullable()?,
                 7 => record.department_color = r.value()?,
                 8 => record.department_id = r.nullable()?,
-                9 => record.email = r.nullable()?,
-                10 => record.hr_icon_display = r.nullable()?,
-                11 => record.hr_presence_state = r.nullable()?,
-                12 => record.im_status = r.nullable()?,
+                9 => record.email = r.computed_nullable()?,
+                10 => record.hr_icon_display = r.computed_nullable()?,
+                11 => record.hr_presence_state = r.computed_nullable()?,
+                12 => record.im_status = r.computed_nullable()?,
                 13 => record.is_flexible = r.value()?,
                 14 => record.is_fully_flexible = r.value()?,
                 15 => record.job_id = r.nullable()?,
                 16 => record.job_title = r.nullable()?,
-                17 => record.last_activity = r.nullable()?,
-                18 => record.last_activity_time = r.nullable()?,
-                19 => record.member_of_department = r.value()?,
+                17 => record.last_activity = r.computed_nullable()?,
+                18 => record.last_activity_time = r.computed_nullable()?,
+                19 => record.member_of_department = r.computed()?,
                 20 => record.mobile_phone = r.nullable()?,
                 21 => record.name = r.nullable()?,
-                22 => record.newly_hired = r.value()?,
+                22 => record.newly_hired = r.computed()?,
                 23 => record.parent_id = r.nullable()?,
-                24 => record.phone = r.nullable()?,
+                24 => record.phone = r.computed_nullable()?,
                 25 => record.resource_calendar_id = r.nullable()?,
                 26 => record.resource_id = r.nullable()?,
                 27 => record.share = r.value()?,
-                28 => record.show_hr_icon_display = r.value()?,
+                28 => record.show_hr_icon_display = r.computed()?,
                 29 => record.tz = r.nullable()?,
                 30 => record.user_id = r.nullable()?,
                 31 => record.work_contact_id = r.nullable()?,
                 32 => record.work_email = r.nullable()?,
                 33 => record.work_location_id = r.nullable()?,
-                34 => record.work_location_name = r.nullable()?,
-                35 => record.work_location_type = r.nullable()?,
+                34 => record.work_location_name = r.computed_nullable()?,
+                35 => record.work_location_type = r.computed_nullable()?,
                 36 => record.work_phone = r.nullable()?,
                 _ => {}
             }

@@ -11,17 +11,17 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Print Resume (`hr.employee.cv.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct HrEmployeeCvWizard {
     /// Can Show Others
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_show_others: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_show_others())`.
+    pub can_show_others: ::runtime::wire::Computed<bool>,
     /// Can Show Skills
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_show_skills: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_show_skills())`.
+    pub can_show_skills: ::runtime::wire::Computed<bool>,
     /// Primary Color
     ///
     /// `char`, required.
@@ -99,8 +99,8 @@ impl ::runtime::wire::FromRecord for HrEmployeeCvWizard {
         let mut record = HrEmployeeCvWizard::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.can_show_others = r.value()?,
-                1 => record.can_show_skills = r.value()?,
+                0 => record.can_show_others = r.computed()?,
+                1 => record.can_show_skills = r.computed()?,
                 2 => record.color_primary = r.nullable()?,
                 3 => record.color_secondary = r.nullable()?,
                 4 => record.create_date = r.nullable()?,
@@ -122,8 +122,6 @@ impl ::runtime::wire::FromRecord for HrEmployeeCvWizard {
 impl ::runtime::Model for HrEmployeeCvWizard {
     const MODEL: &'static str = "hr.employee.cv.wizard";
     const FIELDS: &'static [&'static str] = &[
-        "can_show_others",
-        "can_show_skills",
         "color_primary",
         "color_secondary",
         "create_date",
@@ -137,6 +135,7 @@ impl ::runtime::Model for HrEmployeeCvWizard {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["can_show_others", "can_show_skills"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("can_show_others", "boolean"),
         ::runtime::verify::FieldSpec::new("can_show_skills", "boolean"),

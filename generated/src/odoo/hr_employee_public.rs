@@ -8,10 +8,10 @@
 //!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Public Employee (`hr.employee.public`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct HrEmployeePublic {
     /// Active
@@ -24,12 +24,12 @@ pub struct HrEmployeePublic {
     pub address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Indirect Subordinates Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub child_all_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
+    pub child_all_count: ::runtime::wire::Computed<i64>,
     /// Direct Subordinates Count
     ///
-    /// `integer`, readonly, not stored.
-    pub child_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
+    pub child_count: ::runtime::wire::Computed<i64>,
     /// Direct subordinates
     ///
     /// `one2many`, to `hr.employee.public` (inverse `parent_id`), readonly.
@@ -71,36 +71,38 @@ pub struct HrEmployeePublic {
     pub display_name: Option<String>,
     /// Email
     ///
-    /// `char`, readonly, related `user_id.email`, not stored.
-    pub email: Option<String>,
+    /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
+    pub email: ::runtime::wire::Computed<Option<String>>,
     /// Employee
     ///
-    /// `many2one`, to `hr.employee`, readonly, not stored.
-    pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    /// `many2one`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_id())`.
+    pub employee_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    >,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill` (inverse `employee_id`), computed.
     pub employee_skill_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
     /// Hr Icon Display
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: Option<HrIconDisplay>,
+    pub hr_icon_display: ::runtime::wire::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: Option<HrPresenceState>,
+    pub hr_presence_state: ::runtime::wire::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// IM Status
     ///
-    /// `char`, readonly, related `user_id.im_status`, not stored.
-    pub im_status: Option<String>,
+    /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
+    pub im_status: ::runtime::wire::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -111,12 +113,12 @@ pub struct HrEmployeePublic {
     pub is_fully_flexible: bool,
     /// Is Manager
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_manager: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_manager())`.
+    pub is_manager: ::runtime::wire::Computed<bool>,
     /// Is Subordinate
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_subordinate: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subordinate())`.
+    pub is_subordinate: ::runtime::wire::Computed<bool>,
     /// Job Position
     ///
     /// `many2one`, to `hr.job`, readonly.
@@ -127,18 +129,18 @@ pub struct HrEmployeePublic {
     pub job_title: Option<String>,
     /// Last Activity
     ///
-    /// `date`, readonly, computed, not stored.
-    pub last_activity: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
+    pub last_activity: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
-    /// `char`, readonly, computed, not stored.
-    pub last_activity_time: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
+    pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
     /// Member of department
     ///
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub member_of_department: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
+    pub member_of_department: ::runtime::wire::Computed<bool>,
     /// Work Mobile
     ///
     /// `char`, readonly, computed.
@@ -153,16 +155,16 @@ pub struct HrEmployeePublic {
     pub name: Option<String>,
     /// Newly Hired
     ///
-    /// `boolean`, readonly, not stored.
-    pub newly_hired: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
+    pub newly_hired: ::runtime::wire::Computed<bool>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee.public`, readonly, computed.
     pub parent_id: Option<::runtime::wire::Many2One<super::rel::HrEmployeePublic>>,
     /// Phone
     ///
-    /// `char`, readonly, related `user_id.phone`, not stored.
-    pub phone: Option<String>,
+    /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
+    pub phone: ::runtime::wire::Computed<Option<String>>,
     /// Resource Calendar
     ///
     /// `many2one`, to `resource.calendar`.
@@ -185,14 +187,16 @@ pub struct HrEmployeePublic {
     pub share: bool,
     /// Show Hr Icon Display
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_hr_icon_display: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
+    pub show_hr_icon_display: ::runtime::wire::Computed<bool>,
     /// Subordinates
     ///
     /// Direct and indirect subordinates
     ///
-    /// `one2many`, to `hr.employee.public`, readonly, computed, not stored.
-    pub subordinate_ids: ::runtime::wire::X2Many<super::rel::HrEmployeePublic>,
+    /// `one2many`, to `hr.employee.public`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subordinate_ids())`.
+    pub subordinate_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::HrEmployeePublic>,
+    >,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the employee will work.
@@ -225,14 +229,14 @@ pub struct HrEmployeePublic {
     pub work_location_id: Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
     /// Work Location Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub work_location_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
+    pub work_location_name: ::runtime::wire::Computed<Option<String>>,
     /// Work Location Type
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: Option<WorkLocationType>,
+    pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
     /// `char`, readonly, computed.
@@ -314,8 +318,8 @@ impl ::runtime::wire::FromRecord for HrEmployeePublic {
             match i {
                 0 => record.active = r.value()?,
                 1 => record.address_id = r.nullable()?,
-                2 => record.child_all_count = r.value()?,
-                3 => record.child_count = r.value()?,
+                2 => record.child_all_count = r.computed()?,
+                3 => record.child_count = r.computed()?,
                 4 => record.child_ids = r.value()?,
                 5 => record.coach_id = r.nullable()?,
                 6 => record.color = r.value()?,
@@ -325,42 +329,42 @@ impl ::runtime::wire::FromRecord for HrEmployeePublic {
                 10 => record.department_color = r.value()?,
                 11 => record.department_id = r.nullable()?,
                 12 => record.display_name = r.nullable()?,
-                13 => record.email = r.nullable()?,
-                14 => record.employee_id = r.nullable()?,
+                13 => record.email = r.computed_nullable()?,
+                14 => record.employee_id = r.computed_nullable()?,
                 15 => record.employee_skill_ids = r.value()?,
-                16 => record.hr_icon_display = r.nullable()?,
-                17 => record.hr_presence_state = r.nullable()?,
+                16 => record.hr_icon_display = r.computed_nullable()?,
+                17 => record.hr_presence_state = r.computed_nullable()?,
                 18 => record.id = r.value()?,
-                19 => record.im_status = r.nullable()?,
+                19 => record.im_status = r.computed_nullable()?,
                 20 => record.is_flexible = r.value()?,
                 21 => record.is_fully_flexible = r.value()?,
-                22 => record.is_manager = r.value()?,
-                23 => record.is_subordinate = r.value()?,
+                22 => record.is_manager = r.computed()?,
+                23 => record.is_subordinate = r.computed()?,
                 24 => record.job_id = r.nullable()?,
                 25 => record.job_title = r.nullable()?,
-                26 => record.last_activity = r.nullable()?,
-                27 => record.last_activity_time = r.nullable()?,
-                28 => record.member_of_department = r.value()?,
+                26 => record.last_activity = r.computed_nullable()?,
+                27 => record.last_activity_time = r.computed_nullable()?,
+                28 => record.member_of_department = r.computed()?,
                 29 => record.mobile_phone = r.nullable()?,
                 30 => record.mobility_card = r.nullable()?,
                 31 => record.name = r.nullable()?,
-                32 => record.newly_hired = r.value()?,
+                32 => record.newly_hired = r.computed()?,
                 33 => record.parent_id = r.nullable()?,
-                34 => record.phone = r.nullable()?,
+                34 => record.phone = r.computed_nullable()?,
                 35 => record.resource_calendar_id = r.nullable()?,
                 36 => record.resource_id = r.nullable()?,
                 37 => record.resume_line_ids = r.value()?,
                 38 => record.share = r.value()?,
-                39 => record.show_hr_icon_display = r.value()?,
-                40 => record.subordinate_ids = r.value()?,
+                39 => record.show_hr_icon_display = r.computed()?,
+                40 => record.subordinate_ids = r.computed()?,
                 41 => record.tz = r.nullable()?,
                 42 => record.user_id = r.nullable()?,
                 43 => record.user_partner_id = r.nullable()?,
                 44 => record.work_contact_id = r.nullable()?,
                 45 => record.work_email = r.nullable()?,
                 46 => record.work_location_id = r.nullable()?,
-                47 => record.work_location_name = r.nullable()?,
-                48 => record.work_location_type = r.nullable()?,
+                47 => record.work_location_name = r.computed_nullable()?,
+                48 => record.work_location_type = r.computed_nullable()?,
                 49 => record.work_phone = r.nullable()?,
                 50 => record.write_date = r.nullable()?,
                 51 => record.write_uid = r.nullable()?,
@@ -375,8 +379,6 @@ impl ::runtime::Model for HrEmployeePublic {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "address_id",
-        "child_all_count",
-        "child_count",
         "child_ids",
         "coach_id",
         "color",
@@ -386,45 +388,49 @@ impl ::runtime::Model for HrEmployeePublic {
         "department_color",
         "department_id",
         "display_name",
-        "email",
-        "employee_id",
         "employee_skill_ids",
-        "hr_icon_display",
-        "hr_presence_state",
         "id",
-        "im_status",
         "is_flexible",
         "is_fully_flexible",
-        "is_manager",
-        "is_subordinate",
         "job_id",
         "job_title",
-        "last_activity",
-        "last_activity_time",
-        "member_of_department",
         "mobile_phone",
         "mobility_card",
         "name",
-        "newly_hired",
         "parent_id",
-        "phone",
         "resource_calendar_id",
         "resource_id",
         "resume_line_ids",
         "share",
-        "show_hr_icon_display",
-        "subordinate_ids",
         "tz",
         "user_id",
         "user_partner_id",
         "work_contact_id",
         "work_email",
         "work_location_id",
-        "work_location_name",
-        "work_location_type",
         "work_phone",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "child_all_count",
+        "child_count",
+        "email",
+        "employee_id",
+        "hr_icon_display",
+        "hr_presence_state",
+        "im_status",
+        "is_manager",
+        "is_subordinate",
+        "last_activity",
+        "last_activity_time",
+        "member_of_department",
+        "newly_hired",
+        "phone",
+        "show_hr_icon_display",
+        "subordinate_ids",
+        "work_location_name",
+        "work_location_type",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -529,7 +535,6 @@ impl ::runtime::nested::Projection for HrEmployeePublic {
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("department_id"),
-        ::runtime::nested::Relation::display_name("employee_id"),
         ::runtime::nested::Relation::display_name("job_id"),
         ::runtime::nested::Relation::display_name("parent_id"),
         ::runtime::nested::Relation::display_name("resource_calendar_id"),
@@ -876,28 +881,38 @@ pub mod fields {
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::fields::BinaryField::new("avatar_512")
     }
     /// Indirect Subordinates Count (`child_all_count`, `integer`).
     #[inline]
@@ -1032,28 +1047,32 @@ pub mod fields {
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<
+        super::HrEmployeePublic,
+    > {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("image_256")
+    pub const fn image_256() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
+        ::runtime::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::AnyField<super::HrEmployeePublic> {
-        ::runtime::fields::AnyField::new("image_512")
+    pub const fn image_512() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
+        ::runtime::fields::BinaryField::new("image_512")
     }
     /// Is Flexible (`is_flexible`, `boolean`).
     #[inline]

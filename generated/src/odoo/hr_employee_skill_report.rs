@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Employee Skills Report (`hr.employee.skill.report`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct HrEmployeeSkillReport {
     /// Active
@@ -36,8 +36,8 @@ pub struct HrEmployeeSkillReport {
     pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
     /// Has Department Manager Access
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_department_manager_access: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_department_manager_access())`.
+    pub has_department_manager_access: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -89,7 +89,7 @@ impl ::runtime::wire::FromRecord for HrEmployeeSkillReport {
                 2 => record.department_id = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.employee_id = r.nullable()?,
-                5 => record.has_department_manager_access = r.value()?,
+                5 => record.has_department_manager_access = r.computed()?,
                 6 => record.id = r.value()?,
                 7 => record.level_progress = r.value()?,
                 8 => record.skill_id = r.nullable()?,
@@ -109,13 +109,13 @@ impl ::runtime::Model for HrEmployeeSkillReport {
         "department_id",
         "display_name",
         "employee_id",
-        "has_department_manager_access",
         "id",
         "level_progress",
         "skill_id",
         "skill_level",
         "skill_type_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["has_department_manager_access"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("company_id", "many2one")

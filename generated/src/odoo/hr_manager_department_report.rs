@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Hr Manager Department Report (`hr.manager.department.report`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct HrManagerDepartmentReport {
     /// Employee
@@ -16,8 +16,8 @@ pub struct HrManagerDepartmentReport {
     pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
     /// Has Department Manager Access
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_department_manager_access: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_department_manager_access())`.
+    pub has_department_manager_access: ::runtime::wire::Computed<bool>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrManagerDepartmentReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -36,7 +36,7 @@ impl ::runtime::wire::FromRecord for HrManagerDepartmentReport {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.employee_id = r.nullable()?,
-                1 => record.has_department_manager_access = r.value()?,
+                1 => record.has_department_manager_access = r.computed()?,
                 _ => {}
             }
         }

@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Field html History (`html.field.history.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct HtmlFieldHistoryMixin {
     /// History data
@@ -16,8 +16,10 @@ pub struct HtmlFieldHistoryMixin {
     pub html_field_history: Option<::serde_json::Value>,
     /// History metadata
     ///
-    /// `json`, readonly, computed, not stored.
-    pub html_field_history_metadata: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::html_field_history_metadata())`.
+    pub html_field_history_metadata: ::runtime::wire::Computed<
+        Option<::serde_json::Value>,
+    >,
 }
 impl<'de> ::serde::Deserialize<'de> for HtmlFieldHistoryMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -36,7 +38,7 @@ impl ::runtime::wire::FromRecord for HtmlFieldHistoryMixin {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.html_field_history = r.nullable()?,
-                1 => record.html_field_history_metadata = r.nullable()?,
+                1 => record.html_field_history_metadata = r.computed_nullable()?,
                 _ => {}
             }
         }

@@ -9,7 +9,7 @@
 //! fields_get describes no field: an abstract or service model.
 /// IAP Partner Autocomplete API (`iap.autocomplete.api`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IapAutocompleteApi {}
 impl<'de> ::serde::Deserialize<'de> for IapAutocompleteApi {

@@ -6,10 +6,10 @@
 //!
 //! Default order: `id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Image Mixin (`image.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ImageMixin {}
 impl<'de> ::serde::Deserialize<'de> for ImageMixin {
@@ -104,27 +104,27 @@ impl ImageMixinUpdate {
 pub mod fields {
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::AnyField<super::ImageMixin> {
-        ::runtime::fields::AnyField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ImageMixin> {
+        ::runtime::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::ImageMixin> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ImageMixin> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::ImageMixin> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ImageMixin> {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::AnyField<super::ImageMixin> {
-        ::runtime::fields::AnyField::new("image_256")
+    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ImageMixin> {
+        ::runtime::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::AnyField<super::ImageMixin> {
-        ::runtime::fields::AnyField::new("image_512")
+    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ImageMixin> {
+        ::runtime::fields::BinaryField::new("image_512")
     }
 }

@@ -8,10 +8,10 @@
 //!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`IrActionsActions`](super::mixins::IrActionsActions) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `views`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `views`.
 /// Action Window (`ir.actions.act_window`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrActionsActWindow {
     /// Binding Model
@@ -56,8 +56,10 @@ pub struct IrActionsActWindow {
     pub domain: Option<String>,
     /// Embedded Action
     ///
-    /// `one2many`, to `ir.embedded.actions`, readonly, not stored.
-    pub embedded_action_ids: ::runtime::wire::X2Many<super::rel::IrEmbeddedActions>,
+    /// `one2many`, to `ir.embedded.actions`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::embedded_action_ids())`.
+    pub embedded_action_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrEmbeddedActions>,
+    >,
     /// Filter
     ///
     /// `boolean`.
@@ -152,8 +154,8 @@ pub struct IrActionsActWindow {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
-    /// `char`, readonly, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActWindow {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -206,7 +208,7 @@ impl ::runtime::wire::FromRecord for IrActionsActWindow {
                 5 => record.create_uid = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
                 7 => record.domain = r.nullable()?,
-                8 => record.embedded_action_ids = r.value()?,
+                8 => record.embedded_action_ids = r.computed()?,
                 9 => record.filter = r.value()?,
                 10 => record.groups_id = r.value()?,
                 11 => record.help = r.nullable()?,
@@ -226,7 +228,7 @@ impl ::runtime::wire::FromRecord for IrActionsActWindow {
                 25 => record.view_mode = r.nullable()?,
                 26 => record.write_date = r.nullable()?,
                 27 => record.write_uid = r.nullable()?,
-                28 => record.xml_id = r.nullable()?,
+                28 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -244,7 +246,6 @@ impl ::runtime::Model for IrActionsActWindow {
         "create_uid",
         "display_name",
         "domain",
-        "embedded_action_ids",
         "filter",
         "groups_id",
         "help",
@@ -264,8 +265,8 @@ impl ::runtime::Model for IrActionsActWindow {
         "view_mode",
         "write_date",
         "write_uid",
-        "xml_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["embedded_action_ids", "xml_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
             .relation("ir.model"),
@@ -849,8 +850,8 @@ pub mod fields {
     }
     /// Views (`views`, `binary`).
     #[inline]
-    pub const fn views() -> ::runtime::fields::AnyField<super::IrActionsActWindow> {
-        ::runtime::fields::AnyField::new("views")
+    pub const fn views() -> ::runtime::fields::BinaryField<super::IrActionsActWindow> {
+        ::runtime::fields::BinaryField::new("views")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]

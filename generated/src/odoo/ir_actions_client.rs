@@ -8,10 +8,10 @@
 //!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`IrActionsActions`](super::mixins::IrActionsActions) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `params`, `params_store`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `params`, `params_store`.
 /// Client Action (`ir.actions.client`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrActionsClient {
     /// Binding Model
@@ -98,8 +98,8 @@ pub struct IrActionsClient {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
-    /// `char`, readonly, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsClient {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -150,7 +150,7 @@ impl ::runtime::wire::FromRecord for IrActionsClient {
                 14 => record.r#type = r.nullable()?,
                 15 => record.write_date = r.nullable()?,
                 16 => record.write_uid = r.nullable()?,
-                17 => record.xml_id = r.nullable()?,
+                17 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -177,8 +177,8 @@ impl ::runtime::Model for IrActionsClient {
         "type",
         "write_date",
         "write_uid",
-        "xml_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["xml_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("binding_model_id", "many2one")
             .relation("ir.model"),
@@ -529,13 +529,15 @@ pub mod fields {
     }
     /// Supplementary arguments (`params`, `binary`).
     #[inline]
-    pub const fn params() -> ::runtime::fields::AnyField<super::IrActionsClient> {
-        ::runtime::fields::AnyField::new("params")
+    pub const fn params() -> ::runtime::fields::BinaryField<super::IrActionsClient> {
+        ::runtime::fields::BinaryField::new("params")
     }
     /// Params storage (`params_store`, `binary`).
     #[inline]
-    pub const fn params_store() -> ::runtime::fields::AnyField<super::IrActionsClient> {
-        ::runtime::fields::AnyField::new("params_store")
+    pub const fn params_store() -> ::runtime::fields::BinaryField<
+        super::IrActionsClient,
+    > {
+        ::runtime::fields::BinaryField::new("params_store")
     }
     /// Path to show in the URL (`path`, `char`).
     #[inline]

@@ -9,7 +9,7 @@
 //! 16 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`IrActionsActions`](super::mixins::IrActionsActions) (in the prelude).
 /// Report Action (`ir.actions.report`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrActionsReport {
     /// Save as Attachment Prefix
@@ -82,8 +82,10 @@ pub struct IrActionsReport {
     pub model: Option<String>,
     /// Model
     ///
-    /// `many2one`, to `ir.model`, readonly, computed, not stored.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    /// `many2one`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_id())`.
+    pub model_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    >,
     /// On Multiple Doc.
     ///
     /// If set to true, the action will not be displayed on the right toolbar of a form view.
@@ -140,8 +142,8 @@ pub struct IrActionsReport {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
-    /// `char`, readonly, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -198,7 +200,7 @@ impl ::runtime::wire::FromRecord for IrActionsReport {
                 11 => record.id = r.value()?,
                 12 => record.is_invoice_report = r.value()?,
                 13 => record.model = r.nullable()?,
-                14 => record.model_id = r.nullable()?,
+                14 => record.model_id = r.computed_nullable()?,
                 15 => record.multi = r.value()?,
                 16 => record.name = r.nullable()?,
                 17 => record.paperformat_id = r.nullable()?,
@@ -210,7 +212,7 @@ impl ::runtime::wire::FromRecord for IrActionsReport {
                 23 => record.r#type = r.nullable()?,
                 24 => record.write_date = r.nullable()?,
                 25 => record.write_uid = r.nullable()?,
-                26 => record.xml_id = r.nullable()?,
+                26 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -234,7 +236,6 @@ impl ::runtime::Model for IrActionsReport {
         "id",
         "is_invoice_report",
         "model",
-        "model_id",
         "multi",
         "name",
         "paperformat_id",
@@ -246,8 +247,8 @@ impl ::runtime::Model for IrActionsReport {
         "type",
         "write_date",
         "write_uid",
-        "xml_id",
     ];
+    const COMPUTED: &'static [&'static str] = &["model_id", "xml_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("attachment", "char"),
         ::runtime::verify::FieldSpec::new("attachment_use", "boolean"),
@@ -293,7 +294,6 @@ impl ::runtime::nested::Projection for IrActionsReport {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("binding_model_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("model_id"),
         ::runtime::nested::Relation::display_name("paperformat_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

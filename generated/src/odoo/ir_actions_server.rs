@@ -9,7 +9,7 @@
 //! 36 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 30 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`IrActionsActions`](super::mixins::IrActionsActions), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Server Action (`ir.actions.server`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrActionsServer {
     /// Due Date In
@@ -54,8 +54,10 @@ pub struct IrActionsServer {
     pub activity_user_type: Option<ActivityUserType>,
     /// Available Models
     ///
-    /// `many2many`, to `ir.model`, readonly, computed, not stored.
-    pub available_model_ids: ::runtime::wire::X2Many<super::rel::IrModel>,
+    /// `many2many`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_model_ids())`.
+    pub available_model_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrModel>,
+    >,
     /// Binding Model
     ///
     /// Setting a value makes this action available in the sidebar for the given model.
@@ -266,10 +268,10 @@ pub struct IrActionsServer {
     pub value: Option<String>,
     /// Value Field To Show
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value_field_to_show())`.
     ///
     /// Values: `value` (value), `resource_ref` (reference), `update_boolean_value` (update_boolean_value), `selection_value` (selection_value).
-    pub value_field_to_show: Option<ValueFieldToShow>,
+    pub value_field_to_show: ::runtime::wire::Computed<Option<ValueFieldToShow>>,
     /// Webhook Fields
     ///
     /// Fields to send in the POST request. The id and model of the record are always sent as '_id' and '_model'. The name of the action that triggered the webhook is always sent as '_name'.
@@ -278,8 +280,8 @@ pub struct IrActionsServer {
     pub webhook_field_ids: ::runtime::wire::X2Many<super::rel::IrModelFields>,
     /// Sample Payload
     ///
-    /// `text`, readonly, computed, not stored.
-    pub webhook_sample_payload: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::webhook_sample_payload())`.
+    pub webhook_sample_payload: ::runtime::wire::Computed<Option<String>>,
     /// Webhook URL
     ///
     /// URL to send the POST request to.
@@ -296,8 +298,8 @@ pub struct IrActionsServer {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
-    /// `char`, readonly, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -375,7 +377,7 @@ impl ::runtime::wire::FromRecord for IrActionsServer {
                 5 => record.activity_user_field_name = r.nullable()?,
                 6 => record.activity_user_id = r.nullable()?,
                 7 => record.activity_user_type = r.nullable()?,
-                8 => record.available_model_ids = r.value()?,
+                8 => record.available_model_ids = r.computed()?,
                 9 => record.binding_model_id = r.nullable()?,
                 10 => record.binding_type = r.nullable()?,
                 11 => record.binding_view_types = r.nullable()?,
@@ -414,13 +416,13 @@ impl ::runtime::wire::FromRecord for IrActionsServer {
                 44 => record.update_related_model_id = r.nullable()?,
                 45 => record.usage = r.nullable()?,
                 46 => record.value = r.nullable()?,
-                47 => record.value_field_to_show = r.nullable()?,
+                47 => record.value_field_to_show = r.computed_nullable()?,
                 48 => record.webhook_field_ids = r.value()?,
-                49 => record.webhook_sample_payload = r.nullable()?,
+                49 => record.webhook_sample_payload = r.computed_nullable()?,
                 50 => record.webhook_url = r.nullable()?,
                 51 => record.write_date = r.nullable()?,
                 52 => record.write_uid = r.nullable()?,
-                53 => record.xml_id = r.nullable()?,
+                53 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -438,7 +440,6 @@ impl ::runtime::Model for IrActionsServer {
         "activity_user_field_name",
         "activity_user_id",
         "activity_user_type",
-        "available_model_ids",
         "binding_model_id",
         "binding_type",
         "binding_view_types",
@@ -477,12 +478,15 @@ impl ::runtime::Model for IrActionsServer {
         "update_related_model_id",
         "usage",
         "value",
-        "value_field_to_show",
         "webhook_field_ids",
-        "webhook_sample_payload",
         "webhook_url",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "available_model_ids",
+        "value_field_to_show",
+        "webhook_sample_payload",
         "xml_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[

@@ -8,10 +8,10 @@
 //!
 //! 13 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `datas`, `db_datas`, `raw`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `datas`, `db_datas`, `raw`.
 /// Attachment (`ir.attachment`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrAttachment {
     /// Access Token
@@ -52,24 +52,24 @@ pub struct IrAttachment {
     pub id: i64,
     /// Image Height
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub image_height: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_height())`.
+    pub image_height: ::runtime::wire::Computed<i64>,
     /// Image Src
     ///
-    /// `char`, readonly, computed, not stored.
-    pub image_src: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_src())`.
+    pub image_src: ::runtime::wire::Computed<Option<String>>,
     /// Image Width
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub image_width: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_width())`.
+    pub image_width: ::runtime::wire::Computed<i64>,
     /// Indexed Content
     ///
     /// `text`, readonly.
     pub index_content: Option<String>,
     /// Attachment URL
     ///
-    /// `char`, readonly, not stored.
-    pub local_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::local_url())`.
+    pub local_url: ::runtime::wire::Computed<Option<String>>,
     /// Mime Type
     ///
     /// `char`, readonly.
@@ -100,8 +100,8 @@ pub struct IrAttachment {
     pub res_model: Option<String>,
     /// Resource Name
     ///
-    /// `char`, readonly, not stored.
-    pub res_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_name())`.
+    pub res_name: ::runtime::wire::Computed<Option<String>>,
     /// Stored Filename
     ///
     /// `char`.
@@ -182,11 +182,11 @@ impl ::runtime::wire::FromRecord for IrAttachment {
                 6 => record.display_name = r.nullable()?,
                 7 => record.file_size = r.value()?,
                 8 => record.id = r.value()?,
-                9 => record.image_height = r.value()?,
-                10 => record.image_src = r.nullable()?,
-                11 => record.image_width = r.value()?,
+                9 => record.image_height = r.computed()?,
+                10 => record.image_src = r.computed_nullable()?,
+                11 => record.image_width = r.computed()?,
                 12 => record.index_content = r.nullable()?,
-                13 => record.local_url = r.nullable()?,
+                13 => record.local_url = r.computed_nullable()?,
                 14 => record.mimetype = r.nullable()?,
                 15 => record.name = r.nullable()?,
                 16 => record.original_id = r.nullable()?,
@@ -194,7 +194,7 @@ impl ::runtime::wire::FromRecord for IrAttachment {
                 18 => record.res_field = r.nullable()?,
                 19 => record.res_id = r.nullable()?,
                 20 => record.res_model = r.nullable()?,
-                21 => record.res_name = r.nullable()?,
+                21 => record.res_name = r.computed_nullable()?,
                 22 => record.store_fname = r.nullable()?,
                 23 => record.r#type = r.nullable()?,
                 24 => record.url = r.nullable()?,
@@ -219,11 +219,7 @@ impl ::runtime::Model for IrAttachment {
         "display_name",
         "file_size",
         "id",
-        "image_height",
-        "image_src",
-        "image_width",
         "index_content",
-        "local_url",
         "mimetype",
         "name",
         "original_id",
@@ -231,13 +227,19 @@ impl ::runtime::Model for IrAttachment {
         "res_field",
         "res_id",
         "res_model",
-        "res_name",
         "store_fname",
         "type",
         "url",
         "voice_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "image_height",
+        "image_src",
+        "image_width",
+        "local_url",
+        "res_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
@@ -816,13 +818,13 @@ pub mod fields {
     }
     /// File Content (base64) (`datas`, `binary`).
     #[inline]
-    pub const fn datas() -> ::runtime::fields::AnyField<super::IrAttachment> {
-        ::runtime::fields::AnyField::new("datas")
+    pub const fn datas() -> ::runtime::fields::BinaryField<super::IrAttachment> {
+        ::runtime::fields::BinaryField::new("datas")
     }
     /// Database Data (`db_datas`, `binary`).
     #[inline]
-    pub const fn db_datas() -> ::runtime::fields::AnyField<super::IrAttachment> {
-        ::runtime::fields::AnyField::new("db_datas")
+    pub const fn db_datas() -> ::runtime::fields::BinaryField<super::IrAttachment> {
+        ::runtime::fields::BinaryField::new("db_datas")
     }
     /// Description (`description`, `text`).
     #[inline]
@@ -897,8 +899,8 @@ pub mod fields {
     }
     /// File Content (raw) (`raw`, `binary`).
     #[inline]
-    pub const fn raw() -> ::runtime::fields::AnyField<super::IrAttachment> {
-        ::runtime::fields::AnyField::new("raw")
+    pub const fn raw() -> ::runtime::fields::BinaryField<super::IrAttachment> {
+        ::runtime::fields::BinaryField::new("raw")
     }
     /// Resource Field (`res_field`, `char`).
     #[inline]

@@ -9,7 +9,7 @@
 //! fields_get describes no field: an abstract or service model.
 /// Automatic Vacuum (`ir.autovacuum`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrAutovacuum {}
 impl<'de> ::serde::Deserialize<'de> for IrAutovacuum {

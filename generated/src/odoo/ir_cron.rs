@@ -9,7 +9,7 @@
 //! 33 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Scheduled Actions (`ir.cron`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrCron {
     /// Active
@@ -58,8 +58,10 @@ pub struct IrCron {
     pub activity_user_type: Option<ActivityUserType>,
     /// Available Models
     ///
-    /// `many2many`, to `ir.model`, readonly, related `ir_actions_server_id.available_model_ids`, not stored.
-    pub available_model_ids: ::runtime::wire::X2Many<super::rel::IrModel>,
+    /// `many2many`, to `ir.model`, readonly, related `ir_actions_server_id.available_model_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_model_ids())`.
+    pub available_model_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrModel>,
+    >,
     /// Binding Model
     ///
     /// Setting a value makes this action available in the sidebar for the given model.
@@ -108,8 +110,8 @@ pub struct IrCron {
     pub crud_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
     /// Target Model Name
     ///
-    /// `char`, readonly, related `ir_actions_server_id.crud_model_name`, not stored.
-    pub crud_model_name: Option<String>,
+    /// `char`, readonly, related `ir_actions_server_id.crud_model_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::crud_model_name())`.
+    pub crud_model_name: ::runtime::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -286,10 +288,10 @@ pub struct IrCron {
     pub update_field_id: Option<::runtime::wire::Many2One<super::rel::IrModelFields>>,
     /// Field Type
     ///
-    /// `selection`, readonly, related `ir_actions_server_id.update_field_type`, not stored.
+    /// `selection`, readonly, related `ir_actions_server_id.update_field_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::update_field_type())`.
     ///
     /// Values: `binary` (binary), `boolean` (boolean), `char` (char), `date` (date), `datetime` (datetime), `float` (float), `html` (html), `integer` (integer), `json` (json), `many2many` (many2many), `many2one` (many2one), `many2one_reference` (many2one_reference), and 7 more.
-    pub update_field_type: Option<UpdateFieldType>,
+    pub update_field_type: ::runtime::wire::Computed<Option<UpdateFieldType>>,
     /// Many2many Operations
     ///
     /// `selection`, related `ir_actions_server_id.update_m2m_operation`, not stored.
@@ -326,10 +328,10 @@ pub struct IrCron {
     pub value: Option<String>,
     /// Value Field To Show
     ///
-    /// `selection`, readonly, related `ir_actions_server_id.value_field_to_show`, not stored.
+    /// `selection`, readonly, related `ir_actions_server_id.value_field_to_show`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value_field_to_show())`.
     ///
     /// Values: `value` (value), `resource_ref` (reference), `update_boolean_value` (update_boolean_value), `selection_value` (selection_value).
-    pub value_field_to_show: Option<ValueFieldToShow>,
+    pub value_field_to_show: ::runtime::wire::Computed<Option<ValueFieldToShow>>,
     /// Webhook Fields
     ///
     /// Fields to send in the POST request. The id and model of the record are always sent as '_id' and '_model'. The name of the action that triggered the webhook is always sent as '_name'.
@@ -338,8 +340,8 @@ pub struct IrCron {
     pub webhook_field_ids: ::runtime::wire::X2Many<super::rel::IrModelFields>,
     /// Sample Payload
     ///
-    /// `text`, readonly, related `ir_actions_server_id.webhook_sample_payload`, not stored.
-    pub webhook_sample_payload: Option<String>,
+    /// `text`, readonly, related `ir_actions_server_id.webhook_sample_payload`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::webhook_sample_payload())`.
+    pub webhook_sample_payload: ::runtime::wire::Computed<Option<String>>,
     /// Webhook URL
     ///
     /// URL to send the POST request to.
@@ -356,8 +358,8 @@ pub struct IrCron {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
-    /// `char`, readonly, related `ir_actions_server_id.xml_id`, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, related `ir_actions_server_id.xml_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrCron {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -447,7 +449,7 @@ impl ::runtime::wire::FromRecord for IrCron {
                 6 => record.activity_user_field_name = r.nullable()?,
                 7 => record.activity_user_id = r.nullable()?,
                 8 => record.activity_user_type = r.nullable()?,
-                9 => record.available_model_ids = r.value()?,
+                9 => record.available_model_ids = r.computed()?,
                 10 => record.binding_model_id = r.nullable()?,
                 11 => record.binding_type = r.nullable()?,
                 12 => record.binding_view_types = r.nullable()?,
@@ -457,7 +459,7 @@ impl ::runtime::wire::FromRecord for IrCron {
                 16 => record.create_uid = r.nullable()?,
                 17 => record.cron_name = r.nullable()?,
                 18 => record.crud_model_id = r.nullable()?,
-                19 => record.crud_model_name = r.nullable()?,
+                19 => record.crud_model_name = r.computed_nullable()?,
                 20 => record.display_name = r.nullable()?,
                 21 => record.evaluation_type = r.nullable()?,
                 22 => record.failure_count = r.value()?,
@@ -489,20 +491,20 @@ impl ::runtime::wire::FromRecord for IrCron {
                 48 => record.r#type = r.nullable()?,
                 49 => record.update_boolean_value = r.nullable()?,
                 50 => record.update_field_id = r.nullable()?,
-                51 => record.update_field_type = r.nullable()?,
+                51 => record.update_field_type = r.computed_nullable()?,
                 52 => record.update_m2m_operation = r.nullable()?,
                 53 => record.update_path = r.nullable()?,
                 54 => record.update_related_model_id = r.nullable()?,
                 55 => record.usage = r.nullable()?,
                 56 => record.user_id = r.nullable()?,
                 57 => record.value = r.nullable()?,
-                58 => record.value_field_to_show = r.nullable()?,
+                58 => record.value_field_to_show = r.computed_nullable()?,
                 59 => record.webhook_field_ids = r.value()?,
-                60 => record.webhook_sample_payload = r.nullable()?,
+                60 => record.webhook_sample_payload = r.computed_nullable()?,
                 61 => record.webhook_url = r.nullable()?,
                 62 => record.write_date = r.nullable()?,
                 63 => record.write_uid = r.nullable()?,
-                64 => record.xml_id = r.nullable()?,
+                64 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -521,7 +523,6 @@ impl ::runtime::Model for IrCron {
         "activity_user_field_name",
         "activity_user_id",
         "activity_user_type",
-        "available_model_ids",
         "binding_model_id",
         "binding_type",
         "binding_view_types",
@@ -531,7 +532,6 @@ impl ::runtime::Model for IrCron {
         "create_uid",
         "cron_name",
         "crud_model_id",
-        "crud_model_name",
         "display_name",
         "evaluation_type",
         "failure_count",
@@ -563,19 +563,23 @@ impl ::runtime::Model for IrCron {
         "type",
         "update_boolean_value",
         "update_field_id",
-        "update_field_type",
         "update_m2m_operation",
         "update_path",
         "update_related_model_id",
         "usage",
         "user_id",
         "value",
-        "value_field_to_show",
         "webhook_field_ids",
-        "webhook_sample_payload",
         "webhook_url",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "available_model_ids",
+        "crud_model_name",
+        "update_field_type",
+        "value_field_to_show",
+        "webhook_sample_payload",
         "xml_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[

@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Demo Failure wizard (`ir.demo_failure.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrDemoFailureWizard {
     /// Created on
@@ -32,8 +32,8 @@ pub struct IrDemoFailureWizard {
     pub failure_ids: ::runtime::wire::X2Many<super::rel::IrDemoFailure>,
     /// Failures Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub failures_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::failures_count())`.
+    pub failures_count: ::runtime::wire::Computed<i64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -73,7 +73,7 @@ impl ::runtime::wire::FromRecord for IrDemoFailureWizard {
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
                 3 => record.failure_ids = r.value()?,
-                4 => record.failures_count = r.value()?,
+                4 => record.failures_count = r.computed()?,
                 5 => record.id = r.value()?,
                 6 => record.write_date = r.nullable()?,
                 7 => record.write_uid = r.nullable()?,
@@ -90,11 +90,11 @@ impl ::runtime::Model for IrDemoFailureWizard {
         "create_uid",
         "display_name",
         "failure_ids",
-        "failures_count",
         "id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["failures_count"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

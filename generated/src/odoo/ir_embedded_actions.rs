@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Embedded Actions (`ir.embedded.actions`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrEmbeddedActions {
     /// Action
@@ -64,14 +64,14 @@ pub struct IrEmbeddedActions {
     pub id: i64,
     /// Is Deletable
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_deletable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deletable())`.
+    pub is_deletable: ::runtime::wire::Computed<bool>,
     /// Embedded visibility
     ///
     /// Computed field to check if the record should be visible according to the domain
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_visible: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_visible())`.
+    pub is_visible: ::runtime::wire::Computed<bool>,
     /// Name
     ///
     /// `char`.
@@ -160,8 +160,8 @@ impl ::runtime::wire::FromRecord for IrEmbeddedActions {
                 7 => record.filter_ids = r.value()?,
                 8 => record.groups_ids = r.value()?,
                 9 => record.id = r.value()?,
-                10 => record.is_deletable = r.value()?,
-                11 => record.is_visible = r.value()?,
+                10 => record.is_deletable = r.computed()?,
+                11 => record.is_visible = r.computed()?,
                 12 => record.name = r.nullable()?,
                 13 => record.parent_action_id = r.nullable()?,
                 14 => record.parent_res_id = r.value()?,
@@ -190,8 +190,6 @@ impl ::runtime::Model for IrEmbeddedActions {
         "filter_ids",
         "groups_ids",
         "id",
-        "is_deletable",
-        "is_visible",
         "name",
         "parent_action_id",
         "parent_res_id",
@@ -202,6 +200,7 @@ impl ::runtime::Model for IrEmbeddedActions {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["is_deletable", "is_visible"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("action_id", "many2one")
             .relation("ir.actions.actions"),

@@ -8,10 +8,10 @@
 //!
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`GoogleGmailMixin`](super::mixins::GoogleGmailMixin) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `smtp_ssl_certificate`, `smtp_ssl_private_key`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `smtp_ssl_certificate`, `smtp_ssl_private_key`.
 /// Mail Server (`ir.mail_server`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrMailServer {
     /// Active
@@ -57,8 +57,8 @@ pub struct IrMailServer {
     ///
     /// The URL to generate the authorization code from Google
     ///
-    /// `char`, readonly, computed, not stored, groups `base.group_system`.
-    pub google_gmail_uri: Option<String>,
+    /// `char`, readonly, groups `base.group_system`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -89,8 +89,8 @@ pub struct IrMailServer {
     pub smtp_authentication: Option<SmtpAuthentication>,
     /// Authentication Info
     ///
-    /// `text`, readonly, computed, not stored.
-    pub smtp_authentication_info: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::smtp_authentication_info())`.
+    pub smtp_authentication_info: ::runtime::wire::Computed<Option<String>>,
     /// Debugging
     ///
     /// If enabled, the full output of SMTP sessions will be written to the server log at DEBUG level (this is very verbose and may include confidential info!)
@@ -189,14 +189,14 @@ impl ::runtime::wire::FromRecord for IrMailServer {
                 6 => record.google_gmail_access_token_expiration = r.value()?,
                 7 => record.google_gmail_authorization_code = r.nullable()?,
                 8 => record.google_gmail_refresh_token = r.nullable()?,
-                9 => record.google_gmail_uri = r.nullable()?,
+                9 => record.google_gmail_uri = r.computed_nullable()?,
                 10 => record.id = r.value()?,
                 11 => record.mail_template_ids = r.value()?,
                 12 => record.max_email_size = r.value()?,
                 13 => record.name = r.nullable()?,
                 14 => record.sequence = r.value()?,
                 15 => record.smtp_authentication = r.nullable()?,
-                16 => record.smtp_authentication_info = r.nullable()?,
+                16 => record.smtp_authentication_info = r.computed_nullable()?,
                 17 => record.smtp_debug = r.value()?,
                 18 => record.smtp_encryption = r.nullable()?,
                 19 => record.smtp_host = r.nullable()?,
@@ -223,14 +223,12 @@ impl ::runtime::Model for IrMailServer {
         "google_gmail_access_token_expiration",
         "google_gmail_authorization_code",
         "google_gmail_refresh_token",
-        "google_gmail_uri",
         "id",
         "mail_template_ids",
         "max_email_size",
         "name",
         "sequence",
         "smtp_authentication",
-        "smtp_authentication_info",
         "smtp_debug",
         "smtp_encryption",
         "smtp_host",
@@ -239,6 +237,10 @@ impl ::runtime::Model for IrMailServer {
         "smtp_user",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "google_gmail_uri",
+        "smtp_authentication_info",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -921,17 +923,17 @@ pub mod fields {
     }
     /// SSL Certificate (`smtp_ssl_certificate`, `binary`).
     #[inline]
-    pub const fn smtp_ssl_certificate() -> ::runtime::fields::AnyField<
+    pub const fn smtp_ssl_certificate() -> ::runtime::fields::BinaryField<
         super::IrMailServer,
     > {
-        ::runtime::fields::AnyField::new("smtp_ssl_certificate")
+        ::runtime::fields::BinaryField::new("smtp_ssl_certificate")
     }
     /// SSL Private Key (`smtp_ssl_private_key`, `binary`).
     #[inline]
-    pub const fn smtp_ssl_private_key() -> ::runtime::fields::AnyField<
+    pub const fn smtp_ssl_private_key() -> ::runtime::fields::BinaryField<
         super::IrMailServer,
     > {
-        ::runtime::fields::AnyField::new("smtp_ssl_private_key")
+        ::runtime::fields::BinaryField::new("smtp_ssl_private_key")
     }
     /// Username (`smtp_user`, `char`).
     #[inline]

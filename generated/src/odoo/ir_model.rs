@@ -9,7 +9,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Models (`ir.model`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrModel {
     /// Access
@@ -20,8 +20,8 @@ pub struct IrModel {
     ///
     /// Total number of records in this model
     ///
-    /// `integer`, readonly, not stored.
-    pub count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
+    pub count: ::runtime::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -50,8 +50,10 @@ pub struct IrModel {
     ///
     /// The list of models that extends the current model.
     ///
-    /// `many2many`, to `ir.model`, readonly, not stored.
-    pub inherited_model_ids: ::runtime::wire::X2Many<super::rel::IrModel>,
+    /// `many2many`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inherited_model_ids())`.
+    pub inherited_model_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrModel>,
+    >,
     /// Has Mail Activity
     ///
     /// `boolean`.
@@ -68,8 +70,8 @@ pub struct IrModel {
     ///
     /// Whether this model supports messages and notifications through SMS
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_mail_thread_sms: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_thread_sms())`.
+    pub is_mail_thread_sms: ::runtime::wire::Computed<bool>,
     /// Model
     ///
     /// `char`, required.
@@ -78,8 +80,8 @@ pub struct IrModel {
     ///
     /// List of modules in which the object is defined or inherited
     ///
-    /// `char`, readonly, not stored.
-    pub modules: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules())`.
+    pub modules: ::runtime::wire::Computed<Option<String>>,
     /// Model Description
     ///
     /// `char`, required.
@@ -106,8 +108,10 @@ pub struct IrModel {
     pub transient: bool,
     /// Views
     ///
-    /// `one2many`, to `ir.ui.view`, readonly, not stored.
-    pub view_ids: ::runtime::wire::X2Many<super::rel::IrUiView>,
+    /// `one2many`, to `ir.ui.view`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::view_ids())`.
+    pub view_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrUiView>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -155,26 +159,26 @@ impl ::runtime::wire::FromRecord for IrModel {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.access_ids = r.value()?,
-                1 => record.count = r.value()?,
+                1 => record.count = r.computed()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
                 5 => record.field_id = r.value()?,
                 6 => record.id = r.value()?,
                 7 => record.info = r.nullable()?,
-                8 => record.inherited_model_ids = r.value()?,
+                8 => record.inherited_model_ids = r.computed()?,
                 9 => record.is_mail_activity = r.value()?,
                 10 => record.is_mail_blacklist = r.value()?,
                 11 => record.is_mail_thread = r.value()?,
-                12 => record.is_mail_thread_sms = r.value()?,
+                12 => record.is_mail_thread_sms = r.computed()?,
                 13 => record.model = r.nullable()?,
-                14 => record.modules = r.nullable()?,
+                14 => record.modules = r.computed_nullable()?,
                 15 => record.name = r.nullable()?,
                 16 => record.order = r.nullable()?,
                 17 => record.rule_ids = r.value()?,
                 18 => record.state = r.nullable()?,
                 19 => record.transient = r.value()?,
-                20 => record.view_ids = r.value()?,
+                20 => record.view_ids = r.computed()?,
                 21 => record.write_date = r.nullable()?,
                 22 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -187,28 +191,30 @@ impl ::runtime::Model for IrModel {
     const MODEL: &'static str = "ir.model";
     const FIELDS: &'static [&'static str] = &[
         "access_ids",
-        "count",
         "create_date",
         "create_uid",
         "display_name",
         "field_id",
         "id",
         "info",
-        "inherited_model_ids",
         "is_mail_activity",
         "is_mail_blacklist",
         "is_mail_thread",
-        "is_mail_thread_sms",
         "model",
-        "modules",
         "name",
         "order",
         "rule_ids",
         "state",
         "transient",
-        "view_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "count",
+        "inherited_model_ids",
+        "is_mail_thread_sms",
+        "modules",
+        "view_ids",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_ids", "one2many")

@@ -9,13 +9,13 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Model Data (`ir.model.data`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrModelData {
     /// Complete ID
     ///
-    /// `char`, readonly, computed, not stored.
-    pub complete_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::complete_name())`.
+    pub complete_name: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -52,8 +52,8 @@ pub struct IrModelData {
     pub noupdate: bool,
     /// Reference
     ///
-    /// `char`, readonly, computed, not stored.
-    pub reference: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference())`.
+    pub reference: ::runtime::wire::Computed<Option<String>>,
     /// Record ID
     ///
     /// ID of the target record in the database
@@ -96,7 +96,7 @@ impl ::runtime::wire::FromRecord for IrModelData {
         let mut record = IrModelData::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.complete_name = r.nullable()?,
+                0 => record.complete_name = r.computed_nullable()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
@@ -105,7 +105,7 @@ impl ::runtime::wire::FromRecord for IrModelData {
                 6 => record.module = r.nullable()?,
                 7 => record.name = r.nullable()?,
                 8 => record.noupdate = r.value()?,
-                9 => record.reference = r.nullable()?,
+                9 => record.reference = r.computed_nullable()?,
                 10 => record.res_id = r.nullable()?,
                 11 => record.write_date = r.nullable()?,
                 12 => record.write_uid = r.nullable()?,
@@ -118,7 +118,6 @@ impl ::runtime::wire::FromRecord for IrModelData {
 impl ::runtime::Model for IrModelData {
     const MODEL: &'static str = "ir.model.data";
     const FIELDS: &'static [&'static str] = &[
-        "complete_name",
         "create_date",
         "create_uid",
         "display_name",
@@ -127,11 +126,11 @@ impl ::runtime::Model for IrModelData {
         "module",
         "name",
         "noupdate",
-        "reference",
         "res_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["complete_name", "reference"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("complete_name", "char"),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

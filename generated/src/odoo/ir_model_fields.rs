@@ -9,7 +9,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Fields (`ir.model.fields`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrModelFields {
     /// Column 1
@@ -130,8 +130,8 @@ pub struct IrModelFields {
     ///
     /// List of modules in which the field is defined
     ///
-    /// `char`, readonly, not stored.
-    pub modules: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules())`.
+    pub modules: ::runtime::wire::Computed<Option<String>>,
     /// Field Name
     ///
     /// `char`, required.
@@ -214,8 +214,8 @@ pub struct IrModelFields {
     pub selectable: bool,
     /// Selection Options (Deprecated)
     ///
-    /// `char`, computed, not stored.
-    pub selection: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selection())`.
+    pub selection: ::runtime::wire::Computed<Option<String>>,
     /// Selection Options
     ///
     /// `one2many`, to `ir.model.fields.selection` (inverse `field_id`).
@@ -355,7 +355,7 @@ impl ::runtime::wire::FromRecord for IrModelFields {
                 17 => record.index = r.value()?,
                 18 => record.model = r.nullable()?,
                 19 => record.model_id = r.nullable()?,
-                20 => record.modules = r.nullable()?,
+                20 => record.modules = r.computed_nullable()?,
                 21 => record.name = r.nullable()?,
                 22 => record.on_delete = r.nullable()?,
                 23 => record.readonly = r.value()?,
@@ -373,7 +373,7 @@ impl ::runtime::wire::FromRecord for IrModelFields {
                 35 => record.sanitize_style = r.value()?,
                 36 => record.sanitize_tags = r.value()?,
                 37 => record.selectable = r.value()?,
-                38 => record.selection = r.nullable()?,
+                38 => record.selection = r.computed_nullable()?,
                 39 => record.selection_ids = r.value()?,
                 40 => record.size = r.value()?,
                 41 => record.state = r.nullable()?,
@@ -414,7 +414,6 @@ impl ::runtime::Model for IrModelFields {
         "index",
         "model",
         "model_id",
-        "modules",
         "name",
         "on_delete",
         "readonly",
@@ -432,7 +431,6 @@ impl ::runtime::Model for IrModelFields {
         "sanitize_style",
         "sanitize_tags",
         "selectable",
-        "selection",
         "selection_ids",
         "size",
         "state",
@@ -445,6 +443,7 @@ impl ::runtime::Model for IrModelFields {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["modules", "selection"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("column1", "char"),
         ::runtime::verify::FieldSpec::new("column2", "char"),

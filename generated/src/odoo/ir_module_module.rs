@@ -8,10 +8,10 @@
 //!
 //! 24 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `account_templates`, `icon_image`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `account_templates`, `icon_image`.
 /// Module (`ir.module.module`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrModuleModule {
     /// Application
@@ -62,8 +62,8 @@ pub struct IrModuleModule {
     pub description: Option<String>,
     /// Description HTML
     ///
-    /// `html`, readonly, computed, not stored.
-    pub description_html: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_html())`.
+    pub description_html: ::runtime::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -74,16 +74,16 @@ pub struct IrModuleModule {
     pub exclusion_ids: ::runtime::wire::X2Many<super::rel::IrModuleModuleExclusion>,
     /// Has Iap
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_iap: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_iap())`.
+    pub has_iap: ::runtime::wire::Computed<bool>,
     /// Icon URL
     ///
     /// `char`.
     pub icon: Option<String>,
     /// Flag
     ///
-    /// `char`, readonly, computed, not stored.
-    pub icon_flag: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::icon_flag())`.
+    pub icon_flag: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -94,8 +94,8 @@ pub struct IrModuleModule {
     pub imported: bool,
     /// Latest Version
     ///
-    /// `char`, readonly, computed, not stored.
-    pub installed_version: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installed_version())`.
+    pub installed_version: ::runtime::wire::Computed<Option<String>>,
     /// Installed Version
     ///
     /// `char`, readonly.
@@ -238,15 +238,15 @@ impl ::runtime::wire::FromRecord for IrModuleModule {
                 8 => record.demo = r.value()?,
                 9 => record.dependencies_id = r.value()?,
                 10 => record.description = r.nullable()?,
-                11 => record.description_html = r.nullable()?,
+                11 => record.description_html = r.computed_nullable()?,
                 12 => record.display_name = r.nullable()?,
                 13 => record.exclusion_ids = r.value()?,
-                14 => record.has_iap = r.value()?,
+                14 => record.has_iap = r.computed()?,
                 15 => record.icon = r.nullable()?,
-                16 => record.icon_flag = r.nullable()?,
+                16 => record.icon_flag = r.computed_nullable()?,
                 17 => record.id = r.value()?,
                 18 => record.imported = r.value()?,
-                19 => record.installed_version = r.nullable()?,
+                19 => record.installed_version = r.computed_nullable()?,
                 20 => record.latest_version = r.nullable()?,
                 21 => record.license = r.nullable()?,
                 22 => record.maintainer = r.nullable()?,
@@ -285,15 +285,11 @@ impl ::runtime::Model for IrModuleModule {
         "demo",
         "dependencies_id",
         "description",
-        "description_html",
         "display_name",
         "exclusion_ids",
-        "has_iap",
         "icon",
-        "icon_flag",
         "id",
         "imported",
-        "installed_version",
         "latest_version",
         "license",
         "maintainer",
@@ -312,6 +308,12 @@ impl ::runtime::Model for IrModuleModule {
         "website",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "description_html",
+        "has_iap",
+        "icon_flag",
+        "installed_version",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_templates", "binary"),
@@ -1191,10 +1193,10 @@ impl ::runtime::UpdateValues for IrModuleModuleUpdate {
 pub mod fields {
     /// Account Templates (`account_templates`, `binary`).
     #[inline]
-    pub const fn account_templates() -> ::runtime::fields::AnyField<
+    pub const fn account_templates() -> ::runtime::fields::BinaryField<
         super::IrModuleModule,
     > {
-        ::runtime::fields::AnyField::new("account_templates")
+        ::runtime::fields::BinaryField::new("account_templates")
     }
     /// Application (`application`, `boolean`).
     #[inline]
@@ -1303,8 +1305,8 @@ pub mod fields {
     }
     /// Icon (`icon_image`, `binary`).
     #[inline]
-    pub const fn icon_image() -> ::runtime::fields::AnyField<super::IrModuleModule> {
-        ::runtime::fields::AnyField::new("icon_image")
+    pub const fn icon_image() -> ::runtime::fields::BinaryField<super::IrModuleModule> {
+        ::runtime::fields::BinaryField::new("icon_image")
     }
     /// ID (`id`, `integer`).
     #[inline]

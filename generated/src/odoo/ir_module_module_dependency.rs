@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Module dependency (`ir.module.module.dependency`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrModuleModuleDependency {
     /// Auto Install Required
@@ -20,8 +20,10 @@ pub struct IrModuleModuleDependency {
     pub auto_install_required: bool,
     /// Dependency
     ///
-    /// `many2one`, to `ir.module.module`, readonly, computed, not stored.
-    pub depend_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    /// `many2one`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::depend_id())`.
+    pub depend_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -40,10 +42,10 @@ pub struct IrModuleModuleDependency {
     pub name: Option<String>,
     /// Status
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `uninstallable` (Uninstallable), `uninstalled` (Not Installed), `installed` (Installed), `to upgrade` (To be upgraded), `to remove` (To be removed), `to install` (To be installed), `unknown` (Unknown).
-    pub state: Option<State>,
+    pub state: ::runtime::wire::Computed<Option<State>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleModuleDependency {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -67,12 +69,12 @@ impl ::runtime::wire::FromRecord for IrModuleModuleDependency {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.auto_install_required = r.value()?,
-                1 => record.depend_id = r.nullable()?,
+                1 => record.depend_id = r.computed_nullable()?,
                 2 => record.display_name = r.nullable()?,
                 3 => record.id = r.value()?,
                 4 => record.module_id = r.nullable()?,
                 5 => record.name = r.nullable()?,
-                6 => record.state = r.nullable()?,
+                6 => record.state = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -83,13 +85,12 @@ impl ::runtime::Model for IrModuleModuleDependency {
     const MODEL: &'static str = "ir.module.module.dependency";
     const FIELDS: &'static [&'static str] = &[
         "auto_install_required",
-        "depend_id",
         "display_name",
         "id",
         "module_id",
         "name",
-        "state",
     ];
+    const COMPUTED: &'static [&'static str] = &["depend_id", "state"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("auto_install_required", "boolean"),
         ::runtime::verify::FieldSpec::new("depend_id", "many2one")
@@ -118,7 +119,6 @@ impl ::runtime::Model for IrModuleModuleDependency {
 }
 impl ::runtime::nested::Projection for IrModuleModuleDependency {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("depend_id"),
         ::runtime::nested::Relation::display_name("module_id"),
     ];
 }

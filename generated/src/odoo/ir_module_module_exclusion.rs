@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Module exclusion (`ir.module.module.exclusion`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrModuleModuleExclusion {
     /// Created on
@@ -26,8 +26,10 @@ pub struct IrModuleModuleExclusion {
     pub display_name: Option<String>,
     /// Exclusion Module
     ///
-    /// `many2one`, to `ir.module.module`, readonly, computed, not stored.
-    pub exclusion_id: Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    /// `many2one`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::exclusion_id())`.
+    pub exclusion_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrModuleModule>>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -42,10 +44,10 @@ pub struct IrModuleModuleExclusion {
     pub name: Option<String>,
     /// Status
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `uninstallable` (Uninstallable), `uninstalled` (Not Installed), `installed` (Installed), `to upgrade` (To be upgraded), `to remove` (To be removed), `to install` (To be installed), `unknown` (Unknown).
-    pub state: Option<State>,
+    pub state: ::runtime::wire::Computed<Option<State>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -82,11 +84,11 @@ impl ::runtime::wire::FromRecord for IrModuleModuleExclusion {
                 0 => record.create_date = r.nullable()?,
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
-                3 => record.exclusion_id = r.nullable()?,
+                3 => record.exclusion_id = r.computed_nullable()?,
                 4 => record.id = r.value()?,
                 5 => record.module_id = r.nullable()?,
                 6 => record.name = r.nullable()?,
-                7 => record.state = r.nullable()?,
+                7 => record.state = r.computed_nullable()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -101,14 +103,13 @@ impl ::runtime::Model for IrModuleModuleExclusion {
         "create_date",
         "create_uid",
         "display_name",
-        "exclusion_id",
         "id",
         "module_id",
         "name",
-        "state",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["exclusion_id", "state"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
@@ -142,7 +143,6 @@ impl ::runtime::Model for IrModuleModuleExclusion {
 impl ::runtime::nested::Projection for IrModuleModuleExclusion {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("exclusion_id"),
         ::runtime::nested::Relation::display_name("module_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

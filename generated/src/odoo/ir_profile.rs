@@ -8,10 +8,10 @@
 //!
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `speedscope`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `speedscope`.
 /// Profiling results (`ir.profile`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrProfile {
     /// Creation Date
@@ -52,8 +52,8 @@ pub struct IrProfile {
     pub session: Option<String>,
     /// Open
     ///
-    /// `text`, readonly, not stored.
-    pub speedscope_url: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::speedscope_url())`.
+    pub speedscope_url: ::runtime::wire::Computed<Option<String>>,
     /// Sql
     ///
     /// `text`.
@@ -108,7 +108,7 @@ impl ::runtime::wire::FromRecord for IrProfile {
                 6 => record.name = r.nullable()?,
                 7 => record.qweb = r.nullable()?,
                 8 => record.session = r.nullable()?,
-                9 => record.speedscope_url = r.nullable()?,
+                9 => record.speedscope_url = r.computed_nullable()?,
                 10 => record.sql = r.nullable()?,
                 11 => record.sql_count = r.value()?,
                 12 => record.traces_async = r.nullable()?,
@@ -131,12 +131,12 @@ impl ::runtime::Model for IrProfile {
         "name",
         "qweb",
         "session",
-        "speedscope_url",
         "sql",
         "sql_count",
         "traces_async",
         "traces_sync",
     ];
+    const COMPUTED: &'static [&'static str] = &["speedscope_url"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
@@ -449,8 +449,8 @@ pub mod fields {
     }
     /// Speedscope (`speedscope`, `binary`).
     #[inline]
-    pub const fn speedscope() -> ::runtime::fields::AnyField<super::IrProfile> {
-        ::runtime::fields::AnyField::new("speedscope")
+    pub const fn speedscope() -> ::runtime::fields::BinaryField<super::IrProfile> {
+        ::runtime::fields::BinaryField::new("speedscope")
     }
     /// Open (`speedscope_url`, `text`).
     #[inline]

@@ -9,7 +9,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Sequence (`ir.sequence`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrSequence {
     /// Active
@@ -72,8 +72,8 @@ pub struct IrSequence {
     ///
     /// Next number that will be used. This number can be incremented frequently so the displayed value might already be obsolete
     ///
-    /// `integer`, not stored.
-    pub number_next_actual: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_next_actual())`.
+    pub number_next_actual: ::runtime::wire::Computed<i64>,
     /// Sequence Size
     ///
     /// Odoo will automatically adds some '0' on the left of the 'Next Number' to get the required padding size.
@@ -150,7 +150,7 @@ impl ::runtime::wire::FromRecord for IrSequence {
                 9 => record.name = r.nullable()?,
                 10 => record.number_increment = r.value()?,
                 11 => record.number_next = r.value()?,
-                12 => record.number_next_actual = r.value()?,
+                12 => record.number_next_actual = r.computed()?,
                 13 => record.padding = r.value()?,
                 14 => record.prefix = r.nullable()?,
                 15 => record.suffix = r.nullable()?,
@@ -178,7 +178,6 @@ impl ::runtime::Model for IrSequence {
         "name",
         "number_increment",
         "number_next",
-        "number_next_actual",
         "padding",
         "prefix",
         "suffix",
@@ -186,6 +185,7 @@ impl ::runtime::Model for IrSequence {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["number_next_actual"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("code", "char"),

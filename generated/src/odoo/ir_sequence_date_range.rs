@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Sequence Date Range (`ir.sequence.date_range`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrSequenceDateRange {
     /// Created on
@@ -46,8 +46,8 @@ pub struct IrSequenceDateRange {
     ///
     /// Next number that will be used. This number can be incremented frequently so the displayed value might already be obsolete
     ///
-    /// `integer`, not stored.
-    pub number_next_actual: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_next_actual())`.
+    pub number_next_actual: ::runtime::wire::Computed<i64>,
     /// Main Sequence
     ///
     /// `many2one`, to `ir.sequence`, required.
@@ -93,7 +93,7 @@ impl ::runtime::wire::FromRecord for IrSequenceDateRange {
                 4 => record.display_name = r.nullable()?,
                 5 => record.id = r.value()?,
                 6 => record.number_next = r.value()?,
-                7 => record.number_next_actual = r.value()?,
+                7 => record.number_next_actual = r.computed()?,
                 8 => record.sequence_id = r.nullable()?,
                 9 => record.write_date = r.nullable()?,
                 10 => record.write_uid = r.nullable()?,
@@ -113,11 +113,11 @@ impl ::runtime::Model for IrSequenceDateRange {
         "display_name",
         "id",
         "number_next",
-        "number_next_actual",
         "sequence_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["number_next_actual"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -8,10 +8,10 @@
 //!
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `web_icon_data`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `web_icon_data`.
 /// Menu (`ir.ui.menu`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrUiMenu {
     /// Action
@@ -30,8 +30,8 @@ pub struct IrUiMenu {
     pub child_id: ::runtime::wire::X2Many<super::rel::IrUiMenu>,
     /// Full Path
     ///
-    /// `char`, readonly, computed, not stored.
-    pub complete_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::complete_name())`.
+    pub complete_name: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -116,7 +116,7 @@ impl ::runtime::wire::FromRecord for IrUiMenu {
                 0 => record.action = r.nullable()?,
                 1 => record.active = r.value()?,
                 2 => record.child_id = r.value()?,
-                3 => record.complete_name = r.nullable()?,
+                3 => record.complete_name = r.computed_nullable()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
@@ -141,7 +141,6 @@ impl ::runtime::Model for IrUiMenu {
         "action",
         "active",
         "child_id",
-        "complete_name",
         "create_date",
         "create_uid",
         "display_name",
@@ -155,6 +154,7 @@ impl ::runtime::Model for IrUiMenu {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["complete_name"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("action", "reference")
             .selection(
@@ -581,8 +581,8 @@ pub mod fields {
     }
     /// Web Icon Image (`web_icon_data`, `binary`).
     #[inline]
-    pub const fn web_icon_data() -> ::runtime::fields::AnyField<super::IrUiMenu> {
-        ::runtime::fields::AnyField::new("web_icon_data")
+    pub const fn web_icon_data() -> ::runtime::fields::BinaryField<super::IrUiMenu> {
+        ::runtime::fields::BinaryField::new("web_icon_data")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]

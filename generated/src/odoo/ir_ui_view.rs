@@ -9,7 +9,7 @@
 //! 28 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// View (`ir.ui.view`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct IrUiView {
     /// Active
@@ -25,14 +25,14 @@ pub struct IrUiView {
     /// This field should be used when accessing view arch. It will use translation.
     /// Note that it will read \`arch_db\` or \`arch_fs\` if in dev-xml mode.
     ///
-    /// `text`, computed, not stored.
-    pub arch: Option<String>,
+    /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch())`.
+    pub arch: ::runtime::wire::Computed<Option<String>>,
     /// Base View Architecture
     ///
     /// This field is the same as \`arch\` field without translations
     ///
-    /// `text`, computed, not stored.
-    pub arch_base: Option<String>,
+    /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_base())`.
+    pub arch_base: ::runtime::wire::Computed<Option<String>>,
     /// Arch Blob
     ///
     /// This field stores the view arch.
@@ -117,12 +117,16 @@ pub struct IrUiView {
     pub model: Option<String>,
     /// Model Data
     ///
-    /// `many2one`, to `ir.model.data`, readonly, computed, not stored.
-    pub model_data_id: Option<::runtime::wire::Many2One<super::rel::IrModelData>>,
+    /// `many2one`, to `ir.model.data`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_data_id())`.
+    pub model_data_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrModelData>>,
+    >,
     /// Model of the view
     ///
-    /// `many2one`, to `ir.model`, computed, not stored.
-    pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    /// `many2one`, to `ir.model`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_id())`.
+    pub model_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::IrModel>>,
+    >,
     /// View Name
     ///
     /// `char`, required.
@@ -139,8 +143,8 @@ pub struct IrUiView {
     pub r#type: Option<Type>,
     /// Warning information
     ///
-    /// `html`, readonly, computed, not stored.
-    pub warning_info: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_info())`.
+    pub warning_info: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -153,8 +157,8 @@ pub struct IrUiView {
     ///
     /// ID of the view defined in xml file
     ///
-    /// `char`, readonly, not stored.
-    pub xml_id: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
+    pub xml_id: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrUiView {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -198,8 +202,8 @@ impl ::runtime::wire::FromRecord for IrUiView {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.active = r.value()?,
-                1 => record.arch = r.nullable()?,
-                2 => record.arch_base = r.nullable()?,
+                1 => record.arch = r.computed_nullable()?,
+                2 => record.arch_base = r.computed_nullable()?,
                 3 => record.arch_db = r.nullable()?,
                 4 => record.arch_fs = r.nullable()?,
                 5 => record.arch_prev = r.nullable()?,
@@ -215,15 +219,15 @@ impl ::runtime::wire::FromRecord for IrUiView {
                 15 => record.key = r.nullable()?,
                 16 => record.mode = r.nullable()?,
                 17 => record.model = r.nullable()?,
-                18 => record.model_data_id = r.nullable()?,
-                19 => record.model_id = r.nullable()?,
+                18 => record.model_data_id = r.computed_nullable()?,
+                19 => record.model_id = r.computed_nullable()?,
                 20 => record.name = r.nullable()?,
                 21 => record.priority = r.value()?,
                 22 => record.r#type = r.nullable()?,
-                23 => record.warning_info = r.nullable()?,
+                23 => record.warning_info = r.computed_nullable()?,
                 24 => record.write_date = r.nullable()?,
                 25 => record.write_uid = r.nullable()?,
-                26 => record.xml_id = r.nullable()?,
+                26 => record.xml_id = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -234,8 +238,6 @@ impl ::runtime::Model for IrUiView {
     const MODEL: &'static str = "ir.ui.view";
     const FIELDS: &'static [&'static str] = &[
         "active",
-        "arch",
-        "arch_base",
         "arch_db",
         "arch_fs",
         "arch_prev",
@@ -251,14 +253,18 @@ impl ::runtime::Model for IrUiView {
         "key",
         "mode",
         "model",
-        "model_data_id",
-        "model_id",
         "name",
         "priority",
         "type",
-        "warning_info",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "arch",
+        "arch_base",
+        "model_data_id",
+        "model_id",
+        "warning_info",
         "xml_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
@@ -319,8 +325,6 @@ impl ::runtime::nested::Projection for IrUiView {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("inherit_id"),
-        ::runtime::nested::Relation::display_name("model_data_id"),
-        ::runtime::nested::Relation::display_name("model_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

@@ -9,7 +9,7 @@
 //! 20 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Activity (`mail.activity`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailActivity {
     /// Active
@@ -54,8 +54,8 @@ pub struct MailActivity {
     pub calendar_event_id: Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     /// Can Write
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_write: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_write())`.
+    pub can_write: ::runtime::wire::Computed<bool>,
     /// Chaining Type
     ///
     /// `selection`, readonly, related `activity_type_id.chaining_type`, not stored.
@@ -84,8 +84,8 @@ pub struct MailActivity {
     pub display_name: Option<String>,
     /// Next activities available
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_recommended_activities: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_recommended_activities())`.
+    pub has_recommended_activities: ::runtime::wire::Computed<bool>,
     /// Icon
     ///
     /// Font awesome icon e.g. fa-tasks
@@ -138,10 +138,10 @@ pub struct MailActivity {
     pub res_name: Option<String>,
     /// State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned), `done` (Done).
-    pub state: Option<State>,
+    pub state: ::runtime::wire::Computed<Option<State>>,
     /// Summary
     ///
     /// `char`.
@@ -222,14 +222,14 @@ impl ::runtime::wire::FromRecord for MailActivity {
                 4 => record.attachment_ids = r.value()?,
                 5 => record.automated = r.value()?,
                 6 => record.calendar_event_id = r.nullable()?,
-                7 => record.can_write = r.value()?,
+                7 => record.can_write = r.computed()?,
                 8 => record.chaining_type = r.nullable()?,
                 9 => record.create_date = r.nullable()?,
                 10 => record.create_uid = r.nullable()?,
                 11 => record.date_deadline = r.nullable()?,
                 12 => record.date_done = r.nullable()?,
                 13 => record.display_name = r.nullable()?,
-                14 => record.has_recommended_activities = r.value()?,
+                14 => record.has_recommended_activities = r.computed()?,
                 15 => record.icon = r.nullable()?,
                 16 => record.id = r.value()?,
                 17 => record.mail_template_ids = r.value()?,
@@ -241,7 +241,7 @@ impl ::runtime::wire::FromRecord for MailActivity {
                 23 => record.res_model = r.nullable()?,
                 24 => record.res_model_id = r.nullable()?,
                 25 => record.res_name = r.nullable()?,
-                26 => record.state = r.nullable()?,
+                26 => record.state = r.computed_nullable()?,
                 27 => record.summary = r.nullable()?,
                 28 => record.user_id = r.nullable()?,
                 29 => record.user_tz = r.nullable()?,
@@ -263,14 +263,12 @@ impl ::runtime::Model for MailActivity {
         "attachment_ids",
         "automated",
         "calendar_event_id",
-        "can_write",
         "chaining_type",
         "create_date",
         "create_uid",
         "date_deadline",
         "date_done",
         "display_name",
-        "has_recommended_activities",
         "icon",
         "id",
         "mail_template_ids",
@@ -282,12 +280,16 @@ impl ::runtime::Model for MailActivity {
         "res_model",
         "res_model_id",
         "res_name",
-        "state",
         "summary",
         "user_id",
         "user_tz",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "can_write",
+        "has_recommended_activities",
+        "state",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

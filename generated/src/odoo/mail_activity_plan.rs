@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Activity Plan (`mail.activity.plan`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailActivityPlan {
     /// Active
@@ -30,8 +30,8 @@ pub struct MailActivityPlan {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Department Assignable
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub department_assignable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_assignable())`.
+    pub department_assignable: ::runtime::wire::Computed<bool>,
     /// Department
     ///
     /// `many2one`, to `hr.department`, computed.
@@ -42,8 +42,8 @@ pub struct MailActivityPlan {
     pub display_name: Option<String>,
     /// Has on demand responsible
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_user_on_demand: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_user_on_demand())`.
+    pub has_user_on_demand: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -66,8 +66,8 @@ pub struct MailActivityPlan {
     pub res_model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
     /// Steps Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub steps_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::steps_count())`.
+    pub steps_count: ::runtime::wire::Computed<i64>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity.plan.template` (inverse `plan_id`).
@@ -115,15 +115,15 @@ impl ::runtime::wire::FromRecord for MailActivityPlan {
                 1 => record.company_id = r.nullable()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
-                4 => record.department_assignable = r.value()?,
+                4 => record.department_assignable = r.computed()?,
                 5 => record.department_id = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
-                7 => record.has_user_on_demand = r.value()?,
+                7 => record.has_user_on_demand = r.computed()?,
                 8 => record.id = r.value()?,
                 9 => record.name = r.nullable()?,
                 10 => record.res_model = r.nullable()?,
                 11 => record.res_model_id = r.nullable()?,
-                12 => record.steps_count = r.value()?,
+                12 => record.steps_count = r.computed()?,
                 13 => record.template_ids = r.value()?,
                 14 => record.write_date = r.nullable()?,
                 15 => record.write_uid = r.nullable()?,
@@ -140,18 +140,20 @@ impl ::runtime::Model for MailActivityPlan {
         "company_id",
         "create_date",
         "create_uid",
-        "department_assignable",
         "department_id",
         "display_name",
-        "has_user_on_demand",
         "id",
         "name",
         "res_model",
         "res_model_id",
-        "steps_count",
         "template_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "department_assignable",
+        "has_user_on_demand",
+        "steps_count",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

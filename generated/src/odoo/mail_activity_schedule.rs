@@ -11,7 +11,7 @@
 //! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Activity schedule plan Wizard (`mail.activity.schedule`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailActivitySchedule {
     /// Action
@@ -40,8 +40,10 @@ pub struct MailActivitySchedule {
     pub chaining_type: Option<ChainingType>,
     /// Company
     ///
-    /// `many2one`, to `res.company`, required, readonly, computed, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    /// `many2one`, to `res.company`, required, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
+    pub company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -56,28 +58,30 @@ pub struct MailActivitySchedule {
     pub date_deadline: Option<::chrono::NaiveDate>,
     /// Department
     ///
-    /// `many2one`, to `hr.department`, readonly, computed, not stored.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    /// `many2one`, to `hr.department`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
+    pub department_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
     pub display_name: Option<String>,
     /// Error
     ///
-    /// `html`, readonly, computed, not stored.
-    pub error: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::error())`.
+    pub error: ::runtime::wire::Computed<Option<String>>,
     /// Has Error
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
+    pub has_error: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Use in batch
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_batch_mode: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_batch_mode())`.
+    pub is_batch_mode: ::runtime::wire::Computed<bool>,
     /// Note
     ///
     /// `html`, computed.
@@ -92,12 +96,12 @@ pub struct MailActivitySchedule {
     pub plan_date: Option<::chrono::NaiveDate>,
     /// Plan Department Filterable
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub plan_department_filterable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_department_filterable())`.
+    pub plan_department_filterable: ::runtime::wire::Computed<bool>,
     /// Has on demand responsible
     ///
-    /// `boolean`, readonly, related `plan_id.has_user_on_demand`, not stored.
-    pub plan_has_user_on_demand: bool,
+    /// `boolean`, readonly, related `plan_id.has_user_on_demand`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_has_user_on_demand())`.
+    pub plan_has_user_on_demand: ::runtime::wire::Computed<bool>,
     /// Plan
     ///
     /// `many2one`, to `mail.activity.plan`, computed.
@@ -110,8 +114,8 @@ pub struct MailActivitySchedule {
     pub plan_on_demand_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Plan Summary
     ///
-    /// `html`, readonly, computed, not stored.
-    pub plan_summary: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_summary())`.
+    pub plan_summary: ::runtime::wire::Computed<Option<String>>,
     /// Document IDs
     ///
     /// `text`, readonly.
@@ -183,24 +187,24 @@ impl ::runtime::wire::FromRecord for MailActivitySchedule {
                 1 => record.activity_type_id = r.nullable()?,
                 2 => record.activity_user_id = r.nullable()?,
                 3 => record.chaining_type = r.nullable()?,
-                4 => record.company_id = r.nullable()?,
+                4 => record.company_id = r.computed_nullable()?,
                 5 => record.create_date = r.nullable()?,
                 6 => record.create_uid = r.nullable()?,
                 7 => record.date_deadline = r.nullable()?,
-                8 => record.department_id = r.nullable()?,
+                8 => record.department_id = r.computed_nullable()?,
                 9 => record.display_name = r.nullable()?,
-                10 => record.error = r.nullable()?,
-                11 => record.has_error = r.value()?,
+                10 => record.error = r.computed_nullable()?,
+                11 => record.has_error = r.computed()?,
                 12 => record.id = r.value()?,
-                13 => record.is_batch_mode = r.value()?,
+                13 => record.is_batch_mode = r.computed()?,
                 14 => record.note = r.nullable()?,
                 15 => record.plan_available_ids = r.value()?,
                 16 => record.plan_date = r.nullable()?,
-                17 => record.plan_department_filterable = r.value()?,
-                18 => record.plan_has_user_on_demand = r.value()?,
+                17 => record.plan_department_filterable = r.computed()?,
+                18 => record.plan_has_user_on_demand = r.computed()?,
                 19 => record.plan_id = r.nullable()?,
                 20 => record.plan_on_demand_user_id = r.nullable()?,
-                21 => record.plan_summary = r.nullable()?,
+                21 => record.plan_summary = r.computed_nullable()?,
                 22 => record.res_ids = r.nullable()?,
                 23 => record.res_model = r.nullable()?,
                 24 => record.res_model_id = r.nullable()?,
@@ -220,30 +224,32 @@ impl ::runtime::Model for MailActivitySchedule {
         "activity_type_id",
         "activity_user_id",
         "chaining_type",
-        "company_id",
         "create_date",
         "create_uid",
         "date_deadline",
-        "department_id",
         "display_name",
-        "error",
-        "has_error",
         "id",
-        "is_batch_mode",
         "note",
         "plan_available_ids",
         "plan_date",
-        "plan_department_filterable",
-        "plan_has_user_on_demand",
         "plan_id",
         "plan_on_demand_user_id",
-        "plan_summary",
         "res_ids",
         "res_model",
         "res_model_id",
         "summary",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "company_id",
+        "department_id",
+        "error",
+        "has_error",
+        "is_batch_mode",
+        "plan_department_filterable",
+        "plan_has_user_on_demand",
+        "plan_summary",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("activity_category", "selection")
@@ -296,9 +302,7 @@ impl ::runtime::nested::Projection for MailActivitySchedule {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("activity_type_id"),
         ::runtime::nested::Relation::display_name("activity_user_id"),
-        ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("department_id"),
         ::runtime::nested::Relation::display_name("plan_id"),
         ::runtime::nested::Relation::display_name("plan_on_demand_user_id"),
         ::runtime::nested::Relation::display_name("res_model_id"),

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Activity Type (`mail.activity.type`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailActivityType {
     /// Active
@@ -70,8 +70,8 @@ pub struct MailActivityType {
     pub delay_from: Option<DelayFrom>,
     /// Delay Label
     ///
-    /// `char`, readonly, computed, not stored.
-    pub delay_label: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_label())`.
+    pub delay_label: ::runtime::wire::Computed<Option<String>>,
     /// Delay units
     ///
     /// Unit of delay
@@ -98,10 +98,10 @@ pub struct MailActivityType {
     ///
     /// Technical field to keep track of the model at the start of editing to support UX related behaviour
     ///
-    /// `selection`, readonly, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::initial_res_model())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 39 more.
-    pub initial_res_model: Option<InitialResModel>,
+    pub initial_res_model: ::runtime::wire::Computed<Option<InitialResModel>>,
     /// Keep Done
     ///
     /// Keep activities marked as done in the activity view
@@ -130,8 +130,8 @@ pub struct MailActivityType {
     pub res_model: Option<ResModel>,
     /// Model has change
     ///
-    /// `boolean`, not stored.
-    pub res_model_change: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_model_change())`.
+    pub res_model_change: ::runtime::wire::Computed<bool>,
     /// Sequence
     ///
     /// `integer`.
@@ -215,18 +215,18 @@ impl ::runtime::wire::FromRecord for MailActivityType {
                 7 => record.default_user_id = r.nullable()?,
                 8 => record.delay_count = r.value()?,
                 9 => record.delay_from = r.nullable()?,
-                10 => record.delay_label = r.nullable()?,
+                10 => record.delay_label = r.computed_nullable()?,
                 11 => record.delay_unit = r.nullable()?,
                 12 => record.display_name = r.nullable()?,
                 13 => record.icon = r.nullable()?,
                 14 => record.id = r.value()?,
-                15 => record.initial_res_model = r.nullable()?,
+                15 => record.initial_res_model = r.computed_nullable()?,
                 16 => record.keep_done = r.value()?,
                 17 => record.mail_template_ids = r.value()?,
                 18 => record.name = r.nullable()?,
                 19 => record.previous_type_ids = r.value()?,
                 20 => record.res_model = r.nullable()?,
-                21 => record.res_model_change = r.value()?,
+                21 => record.res_model_change = r.computed()?,
                 22 => record.sequence = r.value()?,
                 23 => record.suggested_next_type_ids = r.value()?,
                 24 => record.summary = r.nullable()?,
@@ -252,24 +252,26 @@ impl ::runtime::Model for MailActivityType {
         "default_user_id",
         "delay_count",
         "delay_from",
-        "delay_label",
         "delay_unit",
         "display_name",
         "icon",
         "id",
-        "initial_res_model",
         "keep_done",
         "mail_template_ids",
         "name",
         "previous_type_ids",
         "res_model",
-        "res_model_change",
         "sequence",
         "suggested_next_type_ids",
         "summary",
         "triggered_next_type_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "delay_label",
+        "initial_res_model",
+        "res_model_change",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Email Domain (`mail.alias.domain`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailAliasDomain {
     /// Bounce Alias
@@ -20,8 +20,8 @@ pub struct MailAliasDomain {
     pub bounce_alias: Option<String>,
     /// Bounce Email
     ///
-    /// `char`, readonly, computed, not stored.
-    pub bounce_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_email())`.
+    pub bounce_email: ::runtime::wire::Computed<Option<String>>,
     /// Catchall Alias
     ///
     /// Local-part of email used for Reply-To to catch answers e.g. 'catchall' in 'catchall@example.com'
@@ -30,8 +30,8 @@ pub struct MailAliasDomain {
     pub catchall_alias: Option<String>,
     /// Catchall Email
     ///
-    /// `char`, readonly, computed, not stored.
-    pub catchall_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_email())`.
+    pub catchall_email: ::runtime::wire::Computed<Option<String>>,
     /// Companies
     ///
     /// Companies using this domain as default for sending mails
@@ -54,8 +54,8 @@ pub struct MailAliasDomain {
     pub default_from: Option<String>,
     /// Default From
     ///
-    /// `char`, readonly, computed, not stored.
-    pub default_from_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_from_email())`.
+    pub default_from_email: ::runtime::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -113,14 +113,14 @@ impl ::runtime::wire::FromRecord for MailAliasDomain {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.bounce_alias = r.nullable()?,
-                1 => record.bounce_email = r.nullable()?,
+                1 => record.bounce_email = r.computed_nullable()?,
                 2 => record.catchall_alias = r.nullable()?,
-                3 => record.catchall_email = r.nullable()?,
+                3 => record.catchall_email = r.computed_nullable()?,
                 4 => record.company_ids = r.value()?,
                 5 => record.create_date = r.nullable()?,
                 6 => record.create_uid = r.nullable()?,
                 7 => record.default_from = r.nullable()?,
-                8 => record.default_from_email = r.nullable()?,
+                8 => record.default_from_email = r.computed_nullable()?,
                 9 => record.display_name = r.nullable()?,
                 10 => record.id = r.value()?,
                 11 => record.name = r.nullable()?,
@@ -137,20 +137,22 @@ impl ::runtime::Model for MailAliasDomain {
     const MODEL: &'static str = "mail.alias.domain";
     const FIELDS: &'static [&'static str] = &[
         "bounce_alias",
-        "bounce_email",
         "catchall_alias",
-        "catchall_email",
         "company_ids",
         "create_date",
         "create_uid",
         "default_from",
-        "default_from_email",
         "display_name",
         "id",
         "name",
         "sequence",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "bounce_email",
+        "catchall_email",
+        "default_from_email",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("bounce_alias", "char").required(),

@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Email Aliases Mixin (light) (`mail.alias.mixin.optional`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailAliasMixinOptional {
     /// Default Values
@@ -20,16 +20,16 @@ pub struct MailAliasMixinOptional {
     ///
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
-    /// `char`, readonly, related `alias_id.alias_domain`, not stored.
-    pub alias_domain: Option<String>,
+    /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
+    pub alias_domain: ::runtime::wire::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
     pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
     /// Email Alias
     ///
-    /// `char`, readonly, computed, not stored.
-    pub alias_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
+    pub alias_email: ::runtime::wire::Computed<Option<String>>,
     /// Alias
     ///
     /// `many2one`, to `mail.alias`.
@@ -62,9 +62,9 @@ impl ::runtime::wire::FromRecord for MailAliasMixinOptional {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.alias_defaults = r.nullable()?,
-                1 => record.alias_domain = r.nullable()?,
+                1 => record.alias_domain = r.computed_nullable()?,
                 2 => record.alias_domain_id = r.nullable()?,
-                3 => record.alias_email = r.nullable()?,
+                3 => record.alias_email = r.computed_nullable()?,
                 4 => record.alias_id = r.nullable()?,
                 5 => record.alias_name = r.nullable()?,
                 _ => {}

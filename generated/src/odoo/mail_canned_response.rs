@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Canned Response (`mail.canned.response`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailCannedResponse {
     /// Created on
@@ -38,8 +38,8 @@ pub struct MailCannedResponse {
     pub id: i64,
     /// Determines if the canned response can be edited by the current user
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_editable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_editable())`.
+    pub is_editable: ::runtime::wire::Computed<bool>,
     /// Determines if the canned_response is currently shared with other users
     ///
     /// `boolean`, readonly, computed.
@@ -104,7 +104,7 @@ impl ::runtime::wire::FromRecord for MailCannedResponse {
                 3 => record.display_name = r.nullable()?,
                 4 => record.group_ids = r.value()?,
                 5 => record.id = r.value()?,
-                6 => record.is_editable = r.value()?,
+                6 => record.is_editable = r.computed()?,
                 7 => record.is_shared = r.value()?,
                 8 => record.last_used = r.nullable()?,
                 9 => record.source = r.nullable()?,
@@ -126,7 +126,6 @@ impl ::runtime::Model for MailCannedResponse {
         "display_name",
         "group_ids",
         "id",
-        "is_editable",
         "is_shared",
         "last_used",
         "source",
@@ -134,6 +133,7 @@ impl ::runtime::Model for MailCannedResponse {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["is_editable"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

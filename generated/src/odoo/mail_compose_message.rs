@@ -11,7 +11,7 @@
 //! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Email composition wizard (`mail.compose.message`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailComposeMessage {
     /// Attachments
@@ -42,16 +42,16 @@ pub struct MailComposeMessage {
     pub body: Option<String>,
     /// Body content is the same as the template
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub body_has_template_value: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
+    pub body_has_template_value: ::runtime::wire::Computed<bool>,
     /// Can Edit Body
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_edit_body: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
+    pub can_edit_body: ::runtime::wire::Computed<bool>,
     /// Batch composition
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub composition_batch: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::composition_batch())`.
+    pub composition_batch: ::runtime::wire::Computed<bool>,
     /// Composition mode
     ///
     /// `selection`.
@@ -94,8 +94,8 @@ pub struct MailComposeMessage {
     pub id: i64,
     /// Is Editor
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_mail_template_editor: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
+    pub is_mail_template_editor: ::runtime::wire::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -126,8 +126,8 @@ pub struct MailComposeMessage {
     pub model: Option<String>,
     /// Thread-Enabled
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub model_is_thread: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_is_thread())`.
+    pub model_is_thread: ::runtime::wire::Computed<bool>,
     /// Parent Message
     ///
     /// `many2one`, to `mail.message`.
@@ -152,8 +152,8 @@ pub struct MailComposeMessage {
     pub record_name: Option<String>,
     /// Rendering Model
     ///
-    /// `char`, readonly, computed, not stored.
-    pub render_model: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
+    pub render_model: ::runtime::wire::Computed<Option<String>>,
     /// Reply To
     ///
     /// Reply email address. Setting the reply_to bypasses the automatic thread creation.
@@ -172,10 +172,10 @@ pub struct MailComposeMessage {
     /// Another Email Address: Answers go to the email address mentioned in the tracking message-id instead of original document discussion thread.
     /// This has an impact on the generated message-id.
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reply_to_mode())`.
     ///
     /// Values: `update` (Store email and replies in the chatter of each record), `new` (Collect replies on a specific email address).
-    pub reply_to_mode: Option<ReplyToMode>,
+    pub reply_to_mode: ::runtime::wire::Computed<Option<ReplyToMode>>,
     /// Active domain
     ///
     /// `text`.
@@ -206,8 +206,8 @@ pub struct MailComposeMessage {
     pub subtype_id: Option<::runtime::wire::Many2One<super::rel::MailMessageSubtype>>,
     /// Is a log
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub subtype_is_log: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtype_is_log())`.
+    pub subtype_is_log: ::runtime::wire::Computed<bool>,
     /// Use template
     ///
     /// `many2one`, to `mail.template`.
@@ -293,9 +293,9 @@ impl ::runtime::wire::FromRecord for MailComposeMessage {
                 2 => record.auto_delete = r.value()?,
                 3 => record.auto_delete_keep_log = r.value()?,
                 4 => record.body = r.nullable()?,
-                5 => record.body_has_template_value = r.value()?,
-                6 => record.can_edit_body = r.value()?,
-                7 => record.composition_batch = r.value()?,
+                5 => record.body_has_template_value = r.computed()?,
+                6 => record.can_edit_body = r.computed()?,
+                7 => record.composition_batch = r.computed()?,
                 8 => record.composition_mode = r.nullable()?,
                 9 => record.create_date = r.nullable()?,
                 10 => record.create_uid = r.nullable()?,
@@ -305,29 +305,29 @@ impl ::runtime::wire::FromRecord for MailComposeMessage {
                 14 => record.email_layout_xmlid = r.nullable()?,
                 15 => record.force_send = r.value()?,
                 16 => record.id = r.value()?,
-                17 => record.is_mail_template_editor = r.value()?,
+                17 => record.is_mail_template_editor = r.computed()?,
                 18 => record.lang = r.nullable()?,
                 19 => record.mail_activity_type_id = r.nullable()?,
                 20 => record.mail_server_id = r.nullable()?,
                 21 => record.message_type = r.nullable()?,
                 22 => record.model = r.nullable()?,
-                23 => record.model_is_thread = r.value()?,
+                23 => record.model_is_thread = r.computed()?,
                 24 => record.parent_id = r.nullable()?,
                 25 => record.partner_ids = r.value()?,
                 26 => record.record_alias_domain_id = r.nullable()?,
                 27 => record.record_company_id = r.nullable()?,
                 28 => record.record_name = r.nullable()?,
-                29 => record.render_model = r.nullable()?,
+                29 => record.render_model = r.computed_nullable()?,
                 30 => record.reply_to = r.nullable()?,
                 31 => record.reply_to_force_new = r.value()?,
-                32 => record.reply_to_mode = r.nullable()?,
+                32 => record.reply_to_mode = r.computed_nullable()?,
                 33 => record.res_domain = r.nullable()?,
                 34 => record.res_domain_user_id = r.nullable()?,
                 35 => record.res_ids = r.nullable()?,
                 36 => record.scheduled_date = r.nullable()?,
                 37 => record.subject = r.nullable()?,
                 38 => record.subtype_id = r.nullable()?,
-                39 => record.subtype_is_log = r.value()?,
+                39 => record.subtype_is_log = r.computed()?,
                 40 => record.template_id = r.nullable()?,
                 41 => record.template_name = r.nullable()?,
                 42 => record.use_exclusion_list = r.value()?,
@@ -347,9 +347,6 @@ impl ::runtime::Model for MailComposeMessage {
         "auto_delete",
         "auto_delete_keep_log",
         "body",
-        "body_has_template_value",
-        "can_edit_body",
-        "composition_batch",
         "composition_mode",
         "create_date",
         "create_uid",
@@ -359,34 +356,39 @@ impl ::runtime::Model for MailComposeMessage {
         "email_layout_xmlid",
         "force_send",
         "id",
-        "is_mail_template_editor",
         "lang",
         "mail_activity_type_id",
         "mail_server_id",
         "message_type",
         "model",
-        "model_is_thread",
         "parent_id",
         "partner_ids",
         "record_alias_domain_id",
         "record_company_id",
         "record_name",
-        "render_model",
         "reply_to",
         "reply_to_force_new",
-        "reply_to_mode",
         "res_domain",
         "res_domain_user_id",
         "res_ids",
         "scheduled_date",
         "subject",
         "subtype_id",
-        "subtype_is_log",
         "template_id",
         "template_name",
         "use_exclusion_list",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "body_has_template_value",
+        "can_edit_body",
+        "composition_batch",
+        "is_mail_template_editor",
+        "model_is_thread",
+        "render_model",
+        "reply_to_mode",
+        "subtype_is_log",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")

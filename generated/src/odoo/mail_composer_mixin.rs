@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Mail Composer Mixin (`mail.composer.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailComposerMixin {
     /// Contents
@@ -16,16 +16,16 @@ pub struct MailComposerMixin {
     pub body: Option<String>,
     /// Body content is the same as the template
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub body_has_template_value: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
+    pub body_has_template_value: ::runtime::wire::Computed<bool>,
     /// Can Edit Body
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_edit_body: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
+    pub can_edit_body: ::runtime::wire::Computed<bool>,
     /// Is Editor
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_mail_template_editor: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
+    pub is_mail_template_editor: ::runtime::wire::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -34,8 +34,8 @@ pub struct MailComposerMixin {
     pub lang: Option<String>,
     /// Rendering Model
     ///
-    /// `char`, readonly, not stored.
-    pub render_model: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
+    pub render_model: ::runtime::wire::Computed<Option<String>>,
     /// Subject
     ///
     /// `char`, computed.
@@ -68,11 +68,11 @@ impl ::runtime::wire::FromRecord for MailComposerMixin {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.body = r.nullable()?,
-                1 => record.body_has_template_value = r.value()?,
-                2 => record.can_edit_body = r.value()?,
-                3 => record.is_mail_template_editor = r.value()?,
+                1 => record.body_has_template_value = r.computed()?,
+                2 => record.can_edit_body = r.computed()?,
+                3 => record.is_mail_template_editor = r.computed()?,
                 4 => record.lang = r.nullable()?,
-                5 => record.render_model = r.nullable()?,
+                5 => record.render_model = r.computed_nullable()?,
                 6 => record.subject = r.nullable()?,
                 7 => record.template_id = r.nullable()?,
                 _ => {}

@@ -8,10 +8,10 @@
 //!
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Guest (`mail.guest`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailGuest {
     /// Access Token
@@ -44,8 +44,8 @@ pub struct MailGuest {
     pub id: i64,
     /// IM Status
     ///
-    /// `char`, readonly, not stored.
-    pub im_status: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
+    pub im_status: ::runtime::wire::Computed<Option<String>>,
     /// Language
     ///
     /// `selection`.
@@ -105,7 +105,7 @@ impl ::runtime::wire::FromRecord for MailGuest {
                 4 => record.create_uid = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.id = r.value()?,
-                7 => record.im_status = r.nullable()?,
+                7 => record.im_status = r.computed_nullable()?,
                 8 => record.lang = r.nullable()?,
                 9 => record.name = r.nullable()?,
                 10 => record.timezone = r.nullable()?,
@@ -127,13 +127,13 @@ impl ::runtime::Model for MailGuest {
         "create_uid",
         "display_name",
         "id",
-        "im_status",
         "lang",
         "name",
         "timezone",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["im_status"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char").required(),
         ::runtime::verify::FieldSpec::new("avatar_1024", "binary"),
@@ -348,28 +348,28 @@ pub mod fields {
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("avatar_512")
     }
     /// Channels (`channel_ids`, `many2many`).
     #[inline]
@@ -420,28 +420,28 @@ pub mod fields {
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("image_256")
+    pub const fn image_256() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::AnyField<super::MailGuest> {
-        ::runtime::fields::AnyField::new("image_512")
+    pub const fn image_512() -> ::runtime::fields::BinaryField<super::MailGuest> {
+        ::runtime::fields::BinaryField::new("image_512")
     }
     /// Language (`lang`, `selection`).
     #[inline]

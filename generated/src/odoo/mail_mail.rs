@@ -8,49 +8,49 @@
 //!
 //! 12 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `author_avatar`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `author_avatar`.
 /// Outgoing Mails (`mail.mail`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailMail {
     /// Account
     ///
-    /// `many2one`, to `account.account`, readonly, related `mail_message_id.account_audit_log_account_id`, not stored.
-    pub account_audit_log_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+    /// `many2one`, to `account.account`, readonly, related `mail_message_id.account_audit_log_account_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_account_id())`.
+    pub account_audit_log_account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// Audit Log Activated
     ///
-    /// `boolean`, readonly, related `mail_message_id.account_audit_log_activated`, not stored.
-    pub account_audit_log_activated: bool,
+    /// `boolean`, readonly, related `mail_message_id.account_audit_log_activated`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_activated())`.
+    pub account_audit_log_activated: ::runtime::wire::Computed<bool>,
     /// Company
     ///
-    /// `many2one`, to `res.company`, readonly, related `mail_message_id.account_audit_log_company_id`, not stored.
-    pub account_audit_log_company_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResCompany>,
+    /// `many2one`, to `res.company`, readonly, related `mail_message_id.account_audit_log_company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_company_id())`.
+    pub account_audit_log_company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Journal Entry
     ///
-    /// `many2one`, to `account.move`, readonly, related `mail_message_id.account_audit_log_move_id`, not stored.
-    pub account_audit_log_move_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountMove>,
+    /// `many2one`, to `account.move`, readonly, related `mail_message_id.account_audit_log_move_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_move_id())`.
+    pub account_audit_log_move_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
     >,
     /// Partner
     ///
-    /// `many2one`, to `res.partner`, readonly, related `mail_message_id.account_audit_log_partner_id`, not stored.
-    pub account_audit_log_partner_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResPartner>,
+    /// `many2one`, to `res.partner`, readonly, related `mail_message_id.account_audit_log_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_partner_id())`.
+    pub account_audit_log_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Description
     ///
-    /// `text`, readonly, related `mail_message_id.account_audit_log_preview`, not stored.
-    pub account_audit_log_preview: Option<String>,
+    /// `text`, readonly, related `mail_message_id.account_audit_log_preview`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_preview())`.
+    pub account_audit_log_preview: ::runtime::wire::Computed<Option<String>>,
     /// Tax
     ///
-    /// `many2one`, to `account.tax`, readonly, related `mail_message_id.account_audit_log_tax_id`, not stored.
-    pub account_audit_log_tax_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountTax>,
+    /// `many2one`, to `account.tax`, readonly, related `mail_message_id.account_audit_log_tax_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_tax_id())`.
+    pub account_audit_log_tax_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
     >,
     /// Attachments
     ///
@@ -78,8 +78,8 @@ pub struct MailMail {
     pub body: Option<String>,
     /// Rich-text Contents
     ///
-    /// `html`, readonly, not stored.
-    pub body_content: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_content())`.
+    pub body_content: ::runtime::wire::Computed<Option<String>>,
     /// Text Contents
     ///
     /// Rich-text/HTML message
@@ -152,12 +152,12 @@ pub struct MailMail {
     >,
     /// Has error
     ///
-    /// `boolean`, readonly, related `mail_message_id.has_error`, not stored.
-    pub has_error: bool,
+    /// `boolean`, readonly, related `mail_message_id.has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
+    pub has_error: ::runtime::wire::Computed<bool>,
     /// Has SMS error
     ///
-    /// `boolean`, readonly, related `mail_message_id.has_sms_error`, not stored.
-    pub has_sms_error: bool,
+    /// `boolean`, readonly, related `mail_message_id.has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sms_error())`.
+    pub has_sms_error: ::runtime::wire::Computed<bool>,
     /// Headers
     ///
     /// `text`.
@@ -168,8 +168,8 @@ pub struct MailMail {
     pub id: i64,
     /// Is Current User Or Guest Author
     ///
-    /// `boolean`, readonly, related `mail_message_id.is_current_user_or_guest_author`, not stored.
-    pub is_current_user_or_guest_author: bool,
+    /// `boolean`, readonly, related `mail_message_id.is_current_user_or_guest_author`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_user_or_guest_author())`.
+    pub is_current_user_or_guest_author: ::runtime::wire::Computed<bool>,
     /// Employee Only
     ///
     /// Hide to public / portal users, independently from subtype configuration.
@@ -206,8 +206,8 @@ pub struct MailMail {
     pub mail_message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
     /// Mail Message Id Int
     ///
-    /// `integer`, readonly, not stored.
-    pub mail_message_id_int: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_message_id_int())`.
+    pub mail_message_id_int: ::runtime::wire::Computed<i64>,
     /// Outgoing mail server
     ///
     /// `many2one`, to `ir.mail_server`, related `mail_message_id.mail_server_id`, not stored.
@@ -238,8 +238,8 @@ pub struct MailMail {
     pub model: Option<String>,
     /// Need Action
     ///
-    /// `boolean`, readonly, related `mail_message_id.needaction`, not stored.
-    pub needaction: bool,
+    /// `boolean`, readonly, related `mail_message_id.needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needaction())`.
+    pub needaction: ::runtime::wire::Computed<bool>,
     /// Notifications
     ///
     /// `one2many`, to `mail.notification`, related `mail_message_id.notification_ids`, not stored.
@@ -266,20 +266,22 @@ pub struct MailMail {
     ///
     /// The text-only beginning of the body used as email preview.
     ///
-    /// `char`, readonly, related `mail_message_id.preview`, not stored.
-    pub preview: Option<String>,
+    /// `char`, readonly, related `mail_message_id.preview`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
+    pub preview: ::runtime::wire::Computed<Option<String>>,
     /// Rating
     ///
-    /// `many2one`, to `rating.rating`, readonly, related `mail_message_id.rating_id`, not stored.
-    pub rating_id: Option<::runtime::wire::Many2One<super::rel::RatingRating>>,
+    /// `many2one`, to `rating.rating`, readonly, related `mail_message_id.rating_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_id())`.
+    pub rating_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::RatingRating>>,
+    >,
     /// Related ratings
     ///
     /// `one2many`, to `rating.rating`, related `mail_message_id.rating_ids`, not stored.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Value
     ///
-    /// `float`, readonly, related `mail_message_id.rating_value`, not stored.
-    pub rating_value: f64,
+    /// `float`, readonly, related `mail_message_id.rating_value`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_value())`.
+    pub rating_value: ::runtime::wire::Computed<f64>,
     /// Reactions
     ///
     /// `one2many`, to `mail.message.reaction`, related `mail_message_id.reaction_ids`, not stored, groups `base.group_system`.
@@ -326,8 +328,8 @@ pub struct MailMail {
     pub res_id: Option<i64>,
     /// Restricted attachments
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub restricted_attachment_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::restricted_attachment_count())`.
+    pub restricted_attachment_count: ::runtime::wire::Computed<i64>,
     /// Scheduled Send Date
     ///
     /// If set, the queue manager will send the email after the date. If not set, the email will be send as soon as possible. Unless a timezone is specified, it is considered as being in UTC timezone.
@@ -336,14 +338,14 @@ pub struct MailMail {
     pub scheduled_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Snailmail message in error
     ///
-    /// `boolean`, readonly, related `mail_message_id.snailmail_error`, not stored.
-    pub snailmail_error: bool,
+    /// `boolean`, readonly, related `mail_message_id.snailmail_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_error())`.
+    pub snailmail_error: ::runtime::wire::Computed<bool>,
     /// Starred
     ///
     /// Current user has a starred notification linked to this message
     ///
-    /// `boolean`, readonly, related `mail_message_id.starred`, not stored.
-    pub starred: bool,
+    /// `boolean`, readonly, related `mail_message_id.starred`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::starred())`.
+    pub starred: ::runtime::wire::Computed<bool>,
     /// Favorited By
     ///
     /// `many2many`, to `res.partner`, related `mail_message_id.starred_partner_ids`, not stored.
@@ -370,8 +372,10 @@ pub struct MailMail {
     pub tracking_value_ids: ::runtime::wire::X2Many<super::rel::MailTrackingValue>,
     /// Unrestricted Attachments
     ///
-    /// `many2many`, to `ir.attachment`, computed, not stored.
-    pub unrestricted_attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    /// `many2many`, to `ir.attachment`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unrestricted_attachment_ids())`.
+    pub unrestricted_attachment_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -470,19 +474,19 @@ impl ::runtime::wire::FromRecord for MailMail {
         let mut record = MailMail::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.account_audit_log_account_id = r.nullable()?,
-                1 => record.account_audit_log_activated = r.value()?,
-                2 => record.account_audit_log_company_id = r.nullable()?,
-                3 => record.account_audit_log_move_id = r.nullable()?,
-                4 => record.account_audit_log_partner_id = r.nullable()?,
-                5 => record.account_audit_log_preview = r.nullable()?,
-                6 => record.account_audit_log_tax_id = r.nullable()?,
+                0 => record.account_audit_log_account_id = r.computed_nullable()?,
+                1 => record.account_audit_log_activated = r.computed()?,
+                2 => record.account_audit_log_company_id = r.computed_nullable()?,
+                3 => record.account_audit_log_move_id = r.computed_nullable()?,
+                4 => record.account_audit_log_partner_id = r.computed_nullable()?,
+                5 => record.account_audit_log_preview = r.computed_nullable()?,
+                6 => record.account_audit_log_tax_id = r.computed_nullable()?,
                 7 => record.attachment_ids = r.value()?,
                 8 => record.author_guest_id = r.nullable()?,
                 9 => record.author_id = r.nullable()?,
                 10 => record.auto_delete = r.value()?,
                 11 => record.body = r.nullable()?,
-                12 => record.body_content = r.nullable()?,
+                12 => record.body_content = r.computed_nullable()?,
                 13 => record.body_html = r.nullable()?,
                 14 => record.child_ids = r.value()?,
                 15 => record.create_date = r.nullable()?,
@@ -497,11 +501,11 @@ impl ::runtime::wire::FromRecord for MailMail {
                 24 => record.failure_reason = r.nullable()?,
                 25 => record.failure_type = r.nullable()?,
                 26 => record.fetchmail_server_id = r.nullable()?,
-                27 => record.has_error = r.value()?,
-                28 => record.has_sms_error = r.value()?,
+                27 => record.has_error = r.computed()?,
+                28 => record.has_sms_error = r.computed()?,
                 29 => record.headers = r.nullable()?,
                 30 => record.id = r.value()?,
-                31 => record.is_current_user_or_guest_author = r.value()?,
+                31 => record.is_current_user_or_guest_author = r.computed()?,
                 32 => record.is_internal = r.value()?,
                 33 => record.is_notification = r.value()?,
                 34 => record.letter_ids = r.value()?,
@@ -509,21 +513,21 @@ impl ::runtime::wire::FromRecord for MailMail {
                 36 => record.mail_activity_type_id = r.nullable()?,
                 37 => record.mail_ids = r.value()?,
                 38 => record.mail_message_id = r.nullable()?,
-                39 => record.mail_message_id_int = r.value()?,
+                39 => record.mail_message_id_int = r.computed()?,
                 40 => record.mail_server_id = r.nullable()?,
                 41 => record.message_id = r.nullable()?,
                 42 => record.message_type = r.nullable()?,
                 43 => record.model = r.nullable()?,
-                44 => record.needaction = r.value()?,
+                44 => record.needaction = r.computed()?,
                 45 => record.notification_ids = r.value()?,
                 46 => record.notified_partner_ids = r.value()?,
                 47 => record.parent_id = r.nullable()?,
                 48 => record.partner_ids = r.value()?,
                 49 => record.pinned_at = r.nullable()?,
-                50 => record.preview = r.nullable()?,
-                51 => record.rating_id = r.nullable()?,
+                50 => record.preview = r.computed_nullable()?,
+                51 => record.rating_id = r.computed_nullable()?,
                 52 => record.rating_ids = r.value()?,
-                53 => record.rating_value = r.value()?,
+                53 => record.rating_value = r.computed()?,
                 54 => record.reaction_ids = r.value()?,
                 55 => record.recipient_ids = r.value()?,
                 56 => record.record_alias_domain_id = r.nullable()?,
@@ -533,16 +537,16 @@ impl ::runtime::wire::FromRecord for MailMail {
                 60 => record.reply_to = r.nullable()?,
                 61 => record.reply_to_force_new = r.value()?,
                 62 => record.res_id = r.nullable()?,
-                63 => record.restricted_attachment_count = r.value()?,
+                63 => record.restricted_attachment_count = r.computed()?,
                 64 => record.scheduled_date = r.nullable()?,
-                65 => record.snailmail_error = r.value()?,
-                66 => record.starred = r.value()?,
+                65 => record.snailmail_error = r.computed()?,
+                66 => record.starred = r.computed()?,
                 67 => record.starred_partner_ids = r.value()?,
                 68 => record.state = r.nullable()?,
                 69 => record.subject = r.nullable()?,
                 70 => record.subtype_id = r.nullable()?,
                 71 => record.tracking_value_ids = r.value()?,
-                72 => record.unrestricted_attachment_ids = r.value()?,
+                72 => record.unrestricted_attachment_ids = r.computed()?,
                 73 => record.write_date = r.nullable()?,
                 74 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -554,19 +558,11 @@ impl ::runtime::wire::FromRecord for MailMail {
 impl ::runtime::Model for MailMail {
     const MODEL: &'static str = "mail.mail";
     const FIELDS: &'static [&'static str] = &[
-        "account_audit_log_account_id",
-        "account_audit_log_activated",
-        "account_audit_log_company_id",
-        "account_audit_log_move_id",
-        "account_audit_log_partner_id",
-        "account_audit_log_preview",
-        "account_audit_log_tax_id",
         "attachment_ids",
         "author_guest_id",
         "author_id",
         "auto_delete",
         "body",
-        "body_content",
         "body_html",
         "child_ids",
         "create_date",
@@ -581,11 +577,8 @@ impl ::runtime::Model for MailMail {
         "failure_reason",
         "failure_type",
         "fetchmail_server_id",
-        "has_error",
-        "has_sms_error",
         "headers",
         "id",
-        "is_current_user_or_guest_author",
         "is_internal",
         "is_notification",
         "letter_ids",
@@ -593,21 +586,16 @@ impl ::runtime::Model for MailMail {
         "mail_activity_type_id",
         "mail_ids",
         "mail_message_id",
-        "mail_message_id_int",
         "mail_server_id",
         "message_id",
         "message_type",
         "model",
-        "needaction",
         "notification_ids",
         "notified_partner_ids",
         "parent_id",
         "partner_ids",
         "pinned_at",
-        "preview",
-        "rating_id",
         "rating_ids",
-        "rating_value",
         "reaction_ids",
         "recipient_ids",
         "record_alias_domain_id",
@@ -617,18 +605,36 @@ impl ::runtime::Model for MailMail {
         "reply_to",
         "reply_to_force_new",
         "res_id",
-        "restricted_attachment_count",
         "scheduled_date",
-        "snailmail_error",
-        "starred",
         "starred_partner_ids",
         "state",
         "subject",
         "subtype_id",
         "tracking_value_ids",
-        "unrestricted_attachment_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "account_audit_log_account_id",
+        "account_audit_log_activated",
+        "account_audit_log_company_id",
+        "account_audit_log_move_id",
+        "account_audit_log_partner_id",
+        "account_audit_log_preview",
+        "account_audit_log_tax_id",
+        "body_content",
+        "has_error",
+        "has_sms_error",
+        "is_current_user_or_guest_author",
+        "mail_message_id_int",
+        "needaction",
+        "preview",
+        "rating_id",
+        "rating_value",
+        "restricted_attachment_count",
+        "snailmail_error",
+        "starred",
+        "unrestricted_attachment_ids",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_audit_log_account_id", "many2one")
@@ -772,11 +778,6 @@ impl ::runtime::Model for MailMail {
 }
 impl ::runtime::nested::Projection for MailMail {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_audit_log_account_id"),
-        ::runtime::nested::Relation::display_name("account_audit_log_company_id"),
-        ::runtime::nested::Relation::display_name("account_audit_log_move_id"),
-        ::runtime::nested::Relation::display_name("account_audit_log_partner_id"),
-        ::runtime::nested::Relation::display_name("account_audit_log_tax_id"),
         ::runtime::nested::Relation::display_name("author_guest_id"),
         ::runtime::nested::Relation::display_name("author_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
@@ -785,7 +786,6 @@ impl ::runtime::nested::Projection for MailMail {
         ::runtime::nested::Relation::display_name("mail_message_id"),
         ::runtime::nested::Relation::display_name("mail_server_id"),
         ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("rating_id"),
         ::runtime::nested::Relation::display_name("record_alias_domain_id"),
         ::runtime::nested::Relation::display_name("record_company_id"),
         ::runtime::nested::Relation::display_name("subtype_id"),
@@ -1870,8 +1870,8 @@ pub mod fields {
     }
     /// Author's avatar (`author_avatar`, `binary`).
     #[inline]
-    pub const fn author_avatar() -> ::runtime::fields::AnyField<super::MailMail> {
-        ::runtime::fields::AnyField::new("author_avatar")
+    pub const fn author_avatar() -> ::runtime::fields::BinaryField<super::MailMail> {
+        ::runtime::fields::BinaryField::new("author_avatar")
     }
     /// Guest (`author_guest_id`, `many2one`).
     #[inline]

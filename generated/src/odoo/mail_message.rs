@@ -8,49 +8,49 @@
 //!
 //! 12 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `author_avatar`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `author_avatar`.
 /// Message (`mail.message`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailMessage {
     /// Account
     ///
-    /// `many2one`, to `account.account`, readonly, not stored.
-    pub account_audit_log_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAccount>,
+    /// `many2one`, to `account.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_account_id())`.
+    pub account_audit_log_account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAccount>>,
     >,
     /// Audit Log Activated
     ///
-    /// `boolean`, readonly, not stored.
-    pub account_audit_log_activated: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_activated())`.
+    pub account_audit_log_activated: ::runtime::wire::Computed<bool>,
     /// Company
     ///
-    /// `many2one`, to `res.company`, readonly, not stored.
-    pub account_audit_log_company_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResCompany>,
+    /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_company_id())`.
+    pub account_audit_log_company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     >,
     /// Journal Entry
     ///
-    /// `many2one`, to `account.move`, readonly, not stored.
-    pub account_audit_log_move_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountMove>,
+    /// `many2one`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_move_id())`.
+    pub account_audit_log_move_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountMove>>,
     >,
     /// Partner
     ///
-    /// `many2one`, to `res.partner`, readonly, not stored.
-    pub account_audit_log_partner_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResPartner>,
+    /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_partner_id())`.
+    pub account_audit_log_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Description
     ///
-    /// `text`, readonly, computed, not stored.
-    pub account_audit_log_preview: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_preview())`.
+    pub account_audit_log_preview: ::runtime::wire::Computed<Option<String>>,
     /// Tax
     ///
-    /// `many2one`, to `account.tax`, readonly, not stored.
-    pub account_audit_log_tax_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountTax>,
+    /// `many2one`, to `account.tax`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_tax_id())`.
+    pub account_audit_log_tax_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountTax>>,
     >,
     /// Attachments
     ///
@@ -106,20 +106,20 @@ pub struct MailMessage {
     pub email_layout_xmlid: Option<String>,
     /// Has error
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
+    pub has_error: ::runtime::wire::Computed<bool>,
     /// Has SMS error
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sms_error())`.
+    pub has_sms_error: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Is Current User Or Guest Author
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_current_user_or_guest_author: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_user_or_guest_author())`.
+    pub is_current_user_or_guest_author: ::runtime::wire::Computed<bool>,
     /// Employee Only
     ///
     /// Hide to public / portal users, independently from subtype configuration.
@@ -174,8 +174,8 @@ pub struct MailMessage {
     pub model: Option<String>,
     /// Need Action
     ///
-    /// `boolean`, readonly, not stored.
-    pub needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needaction())`.
+    pub needaction: ::runtime::wire::Computed<bool>,
     /// Notifications
     ///
     /// `one2many`, to `mail.notification` (inverse `mail_message_id`), computed.
@@ -202,20 +202,22 @@ pub struct MailMessage {
     ///
     /// The text-only beginning of the body used as email preview.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub preview: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
+    pub preview: ::runtime::wire::Computed<Option<String>>,
     /// Rating
     ///
-    /// `many2one`, to `rating.rating`, readonly, computed, not stored.
-    pub rating_id: Option<::runtime::wire::Many2One<super::rel::RatingRating>>,
+    /// `many2one`, to `rating.rating`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_id())`.
+    pub rating_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::RatingRating>>,
+    >,
     /// Related ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `message_id`).
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Value
     ///
-    /// `float`, readonly, computed, not stored.
-    pub rating_value: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_value())`.
+    pub rating_value: ::runtime::wire::Computed<f64>,
     /// Reactions
     ///
     /// `one2many`, to `mail.message.reaction` (inverse `message_id`), groups `base.group_system`.
@@ -252,14 +254,14 @@ pub struct MailMessage {
     pub res_id: Option<i64>,
     /// Snailmail message in error
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub snailmail_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_error())`.
+    pub snailmail_error: ::runtime::wire::Computed<bool>,
     /// Starred
     ///
     /// Current user has a starred notification linked to this message
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub starred: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::starred())`.
+    pub starred: ::runtime::wire::Computed<bool>,
     /// Favorited By
     ///
     /// `many2many`, to `res.partner`.
@@ -358,13 +360,13 @@ impl ::runtime::wire::FromRecord for MailMessage {
         let mut record = MailMessage::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.account_audit_log_account_id = r.nullable()?,
-                1 => record.account_audit_log_activated = r.value()?,
-                2 => record.account_audit_log_company_id = r.nullable()?,
-                3 => record.account_audit_log_move_id = r.nullable()?,
-                4 => record.account_audit_log_partner_id = r.nullable()?,
-                5 => record.account_audit_log_preview = r.nullable()?,
-                6 => record.account_audit_log_tax_id = r.nullable()?,
+                0 => record.account_audit_log_account_id = r.computed_nullable()?,
+                1 => record.account_audit_log_activated = r.computed()?,
+                2 => record.account_audit_log_company_id = r.computed_nullable()?,
+                3 => record.account_audit_log_move_id = r.computed_nullable()?,
+                4 => record.account_audit_log_partner_id = r.computed_nullable()?,
+                5 => record.account_audit_log_preview = r.computed_nullable()?,
+                6 => record.account_audit_log_tax_id = r.computed_nullable()?,
                 7 => record.attachment_ids = r.value()?,
                 8 => record.author_guest_id = r.nullable()?,
                 9 => record.author_id = r.nullable()?,
@@ -377,10 +379,10 @@ impl ::runtime::wire::FromRecord for MailMessage {
                 16 => record.email_add_signature = r.value()?,
                 17 => record.email_from = r.nullable()?,
                 18 => record.email_layout_xmlid = r.nullable()?,
-                19 => record.has_error = r.value()?,
-                20 => record.has_sms_error = r.value()?,
+                19 => record.has_error = r.computed()?,
+                20 => record.has_sms_error = r.computed()?,
                 21 => record.id = r.value()?,
-                22 => record.is_current_user_or_guest_author = r.value()?,
+                22 => record.is_current_user_or_guest_author = r.computed()?,
                 23 => record.is_internal = r.value()?,
                 24 => record.letter_ids = r.value()?,
                 25 => record.link_preview_ids = r.value()?,
@@ -390,16 +392,16 @@ impl ::runtime::wire::FromRecord for MailMessage {
                 29 => record.message_id = r.nullable()?,
                 30 => record.message_type = r.nullable()?,
                 31 => record.model = r.nullable()?,
-                32 => record.needaction = r.value()?,
+                32 => record.needaction = r.computed()?,
                 33 => record.notification_ids = r.value()?,
                 34 => record.notified_partner_ids = r.value()?,
                 35 => record.parent_id = r.nullable()?,
                 36 => record.partner_ids = r.value()?,
                 37 => record.pinned_at = r.nullable()?,
-                38 => record.preview = r.nullable()?,
-                39 => record.rating_id = r.nullable()?,
+                38 => record.preview = r.computed_nullable()?,
+                39 => record.rating_id = r.computed_nullable()?,
                 40 => record.rating_ids = r.value()?,
-                41 => record.rating_value = r.value()?,
+                41 => record.rating_value = r.computed()?,
                 42 => record.reaction_ids = r.value()?,
                 43 => record.record_alias_domain_id = r.nullable()?,
                 44 => record.record_company_id = r.nullable()?,
@@ -407,8 +409,8 @@ impl ::runtime::wire::FromRecord for MailMessage {
                 46 => record.reply_to = r.nullable()?,
                 47 => record.reply_to_force_new = r.value()?,
                 48 => record.res_id = r.nullable()?,
-                49 => record.snailmail_error = r.value()?,
-                50 => record.starred = r.value()?,
+                49 => record.snailmail_error = r.computed()?,
+                50 => record.starred = r.computed()?,
                 51 => record.starred_partner_ids = r.value()?,
                 52 => record.subject = r.nullable()?,
                 53 => record.subtype_id = r.nullable()?,
@@ -424,13 +426,6 @@ impl ::runtime::wire::FromRecord for MailMessage {
 impl ::runtime::Model for MailMessage {
     const MODEL: &'static str = "mail.message";
     const FIELDS: &'static [&'static str] = &[
-        "account_audit_log_account_id",
-        "account_audit_log_activated",
-        "account_audit_log_company_id",
-        "account_audit_log_move_id",
-        "account_audit_log_partner_id",
-        "account_audit_log_preview",
-        "account_audit_log_tax_id",
         "attachment_ids",
         "author_guest_id",
         "author_id",
@@ -443,10 +438,7 @@ impl ::runtime::Model for MailMessage {
         "email_add_signature",
         "email_from",
         "email_layout_xmlid",
-        "has_error",
-        "has_sms_error",
         "id",
-        "is_current_user_or_guest_author",
         "is_internal",
         "letter_ids",
         "link_preview_ids",
@@ -456,16 +448,12 @@ impl ::runtime::Model for MailMessage {
         "message_id",
         "message_type",
         "model",
-        "needaction",
         "notification_ids",
         "notified_partner_ids",
         "parent_id",
         "partner_ids",
         "pinned_at",
-        "preview",
-        "rating_id",
         "rating_ids",
-        "rating_value",
         "reaction_ids",
         "record_alias_domain_id",
         "record_company_id",
@@ -473,14 +461,30 @@ impl ::runtime::Model for MailMessage {
         "reply_to",
         "reply_to_force_new",
         "res_id",
-        "snailmail_error",
-        "starred",
         "starred_partner_ids",
         "subject",
         "subtype_id",
         "tracking_value_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "account_audit_log_account_id",
+        "account_audit_log_activated",
+        "account_audit_log_company_id",
+        "account_audit_log_move_id",
+        "account_audit_log_partner_id",
+        "account_audit_log_preview",
+        "account_audit_log_tax_id",
+        "has_error",
+        "has_sms_error",
+        "is_current_user_or_guest_author",
+        "needaction",
+        "preview",
+        "rating_id",
+        "rating_value",
+        "snailmail_error",
+        "starred",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_audit_log_account_id", "many2one")
@@ -587,18 +591,12 @@ impl ::runtime::Model for MailMessage {
 }
 impl ::runtime::nested::Projection for MailMessage {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("account_audit_log_account_id"),
-        ::runtime::nested::Relation::display_name("account_audit_log_company_id"),
-        ::runtime::nested::Relation::display_name("account_audit_log_move_id"),
-        ::runtime::nested::Relation::display_name("account_audit_log_partner_id"),
-        ::runtime::nested::Relation::display_name("account_audit_log_tax_id"),
         ::runtime::nested::Relation::display_name("author_guest_id"),
         ::runtime::nested::Relation::display_name("author_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("mail_activity_type_id"),
         ::runtime::nested::Relation::display_name("mail_server_id"),
         ::runtime::nested::Relation::display_name("parent_id"),
-        ::runtime::nested::Relation::display_name("rating_id"),
         ::runtime::nested::Relation::display_name("record_alias_domain_id"),
         ::runtime::nested::Relation::display_name("record_company_id"),
         ::runtime::nested::Relation::display_name("subtype_id"),
@@ -1480,8 +1478,8 @@ pub mod fields {
     }
     /// Author's avatar (`author_avatar`, `binary`).
     #[inline]
-    pub const fn author_avatar() -> ::runtime::fields::AnyField<super::MailMessage> {
-        ::runtime::fields::AnyField::new("author_avatar")
+    pub const fn author_avatar() -> ::runtime::fields::BinaryField<super::MailMessage> {
+        ::runtime::fields::BinaryField::new("author_avatar")
     }
     /// Guest (`author_guest_id`, `many2one`).
     #[inline]

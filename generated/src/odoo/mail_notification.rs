@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Message Notifications (`mail.notification`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailNotification {
     /// Author
@@ -74,8 +74,10 @@ pub struct MailNotification {
     pub res_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// SMS
     ///
-    /// `many2one`, to `sms.sms`, readonly, computed, not stored.
-    pub sms_id: Option<::runtime::wire::Many2One<super::rel::SmsSms>>,
+    /// `many2one`, to `sms.sms`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sms_id())`.
+    pub sms_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::SmsSms>>,
+    >,
     /// SMS ID
     ///
     /// `integer`.
@@ -133,7 +135,7 @@ impl ::runtime::wire::FromRecord for MailNotification {
                 10 => record.notification_type = r.nullable()?,
                 11 => record.read_date = r.nullable()?,
                 12 => record.res_partner_id = r.nullable()?,
-                13 => record.sms_id = r.nullable()?,
+                13 => record.sms_id = r.computed_nullable()?,
                 14 => record.sms_id_int = r.value()?,
                 15 => record.sms_number = r.nullable()?,
                 16 => record.sms_tracker_ids = r.value()?,
@@ -159,11 +161,11 @@ impl ::runtime::Model for MailNotification {
         "notification_type",
         "read_date",
         "res_partner_id",
-        "sms_id",
         "sms_id_int",
         "sms_number",
         "sms_tracker_ids",
     ];
+    const COMPUTED: &'static [&'static str] = &["sms_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("author_id", "many2one")
             .relation("res.partner"),
@@ -215,7 +217,6 @@ impl ::runtime::nested::Projection for MailNotification {
         ::runtime::nested::Relation::display_name("mail_mail_id"),
         ::runtime::nested::Relation::display_name("mail_message_id"),
         ::runtime::nested::Relation::display_name("res_partner_id"),
-        ::runtime::nested::Relation::display_name("sms_id"),
     ];
 }
 /// Business methods (see the module docs for where the list comes from).

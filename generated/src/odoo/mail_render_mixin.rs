@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Mail Render Mixin (`mail.render.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailRenderMixin {
     /// Language
@@ -18,8 +18,8 @@ pub struct MailRenderMixin {
     pub lang: Option<String>,
     /// Rendering Model
     ///
-    /// `char`, readonly, not stored.
-    pub render_model: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
+    pub render_model: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailRenderMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -35,7 +35,7 @@ impl ::runtime::wire::FromRecord for MailRenderMixin {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.lang = r.nullable()?,
-                1 => record.render_model = r.nullable()?,
+                1 => record.render_model = r.computed_nullable()?,
                 _ => {}
             }
         }

@@ -9,17 +9,17 @@
 //! Default order: `id`.
 /// Email resend wizard (`mail.resend.message`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailResendMessage {
     /// Can Cancel
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_cancel: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_cancel())`.
+    pub can_cancel: ::runtime::wire::Computed<bool>,
     /// Can Resend
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_resend: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_resend())`.
+    pub can_resend: ::runtime::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -50,8 +50,8 @@ pub struct MailResendMessage {
     pub partner_ids: ::runtime::wire::X2Many<super::rel::MailResendPartner>,
     /// Partner Readonly
     ///
-    /// `boolean`, readonly, not stored.
-    pub partner_readonly: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_readonly())`.
+    pub partner_readonly: ::runtime::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -87,8 +87,8 @@ impl ::runtime::wire::FromRecord for MailResendMessage {
         let mut record = MailResendMessage::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.can_cancel = r.value()?,
-                1 => record.can_resend = r.value()?,
+                0 => record.can_cancel = r.computed()?,
+                1 => record.can_resend = r.computed()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
@@ -96,7 +96,7 @@ impl ::runtime::wire::FromRecord for MailResendMessage {
                 6 => record.mail_message_id = r.nullable()?,
                 7 => record.notification_ids = r.value()?,
                 8 => record.partner_ids = r.value()?,
-                9 => record.partner_readonly = r.value()?,
+                9 => record.partner_readonly = r.computed()?,
                 10 => record.write_date = r.nullable()?,
                 11 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -108,8 +108,6 @@ impl ::runtime::wire::FromRecord for MailResendMessage {
 impl ::runtime::Model for MailResendMessage {
     const MODEL: &'static str = "mail.resend.message";
     const FIELDS: &'static [&'static str] = &[
-        "can_cancel",
-        "can_resend",
         "create_date",
         "create_uid",
         "display_name",
@@ -117,9 +115,13 @@ impl ::runtime::Model for MailResendMessage {
         "mail_message_id",
         "notification_ids",
         "partner_ids",
-        "partner_readonly",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "can_cancel",
+        "can_resend",
+        "partner_readonly",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("can_cancel", "boolean"),

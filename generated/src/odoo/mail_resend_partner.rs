@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Partner with additional information for mail resend (`mail.resend.partner`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailResendPartner {
     /// Created on
@@ -26,8 +26,8 @@ pub struct MailResendPartner {
     pub display_name: Option<String>,
     /// Email Address
     ///
-    /// `char`, related `partner_id.email`, not stored.
-    pub email: Option<String>,
+    /// `char`, related `partner_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
+    pub email: ::runtime::wire::Computed<Option<String>>,
     /// Failure Reason
     ///
     /// `text`, readonly, related `notification_id.failure_reason`, not stored.
@@ -42,8 +42,8 @@ pub struct MailResendPartner {
     pub message: Option<String>,
     /// Recipient Name
     ///
-    /// `char`, related `partner_id.name`, not stored.
-    pub name: Option<String>,
+    /// `char`, related `partner_id.name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
+    pub name: ::runtime::wire::Computed<Option<String>>,
     /// Notification
     ///
     /// `many2one`, to `mail.notification`, required.
@@ -54,8 +54,8 @@ pub struct MailResendPartner {
     pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Partner Readonly
     ///
-    /// `boolean`, readonly, related `resend_wizard_id.partner_readonly`, not stored.
-    pub partner_readonly: bool,
+    /// `boolean`, readonly, related `resend_wizard_id.partner_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_readonly())`.
+    pub partner_readonly: ::runtime::wire::Computed<bool>,
     /// Try Again
     ///
     /// `boolean`.
@@ -107,14 +107,14 @@ impl ::runtime::wire::FromRecord for MailResendPartner {
                 0 => record.create_date = r.nullable()?,
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
-                3 => record.email = r.nullable()?,
+                3 => record.email = r.computed_nullable()?,
                 4 => record.failure_reason = r.nullable()?,
                 5 => record.id = r.value()?,
                 6 => record.message = r.nullable()?,
-                7 => record.name = r.nullable()?,
+                7 => record.name = r.computed_nullable()?,
                 8 => record.notification_id = r.nullable()?,
                 9 => record.partner_id = r.nullable()?,
-                10 => record.partner_readonly = r.value()?,
+                10 => record.partner_readonly = r.computed()?,
                 11 => record.resend = r.value()?,
                 12 => record.resend_wizard_id = r.nullable()?,
                 13 => record.write_date = r.nullable()?,
@@ -131,19 +131,17 @@ impl ::runtime::Model for MailResendPartner {
         "create_date",
         "create_uid",
         "display_name",
-        "email",
         "failure_reason",
         "id",
         "message",
-        "name",
         "notification_id",
         "partner_id",
-        "partner_readonly",
         "resend",
         "resend_wizard_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["email", "name", "partner_readonly"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

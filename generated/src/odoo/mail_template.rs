@@ -9,7 +9,7 @@
 //! 10 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`TemplateResetMixin`](super::mixins::TemplateResetMixin) (in the prelude).
 /// Email Templates (`mail.template`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailTemplate {
     /// Active
@@ -36,8 +36,8 @@ pub struct MailTemplate {
     ///
     /// The current user can edit the template.
     ///
-    /// `boolean`, readonly, not stored.
-    pub can_write: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_write())`.
+    pub can_write: ::runtime::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -84,8 +84,8 @@ pub struct MailTemplate {
     pub id: i64,
     /// Is Template Editor
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_template_editor: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_template_editor())`.
+    pub is_template_editor: ::runtime::wire::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -126,8 +126,8 @@ pub struct MailTemplate {
     >,
     /// Rendering Model
     ///
-    /// `char`, readonly, computed, not stored.
-    pub render_model: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
+    pub render_model: ::runtime::wire::Computed<Option<String>>,
     /// Reply To
     ///
     /// Email address to which replies will be redirected when sending emails in mass; only used when the reply is not logged in the original discussion thread.
@@ -152,10 +152,10 @@ pub struct MailTemplate {
     pub subject: Option<String>,
     /// Template Category
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::template_category())`.
     ///
     /// Values: `base_template` (Base Template), `hidden_template` (Hidden Template), `custom_template` (Custom Template).
-    pub template_category: Option<TemplateCategory>,
+    pub template_category: ::runtime::wire::Computed<Option<TemplateCategory>>,
     /// Template Filename
     ///
     /// File from where the template originates. Used to reset broken template.
@@ -236,7 +236,7 @@ impl ::runtime::wire::FromRecord for MailTemplate {
                 1 => record.attachment_ids = r.value()?,
                 2 => record.auto_delete = r.value()?,
                 3 => record.body_html = r.nullable()?,
-                4 => record.can_write = r.value()?,
+                4 => record.can_write = r.computed()?,
                 5 => record.create_date = r.nullable()?,
                 6 => record.create_uid = r.nullable()?,
                 7 => record.description = r.nullable()?,
@@ -246,7 +246,7 @@ impl ::runtime::wire::FromRecord for MailTemplate {
                 11 => record.email_layout_xmlid = r.nullable()?,
                 12 => record.email_to = r.nullable()?,
                 13 => record.id = r.value()?,
-                14 => record.is_template_editor = r.value()?,
+                14 => record.is_template_editor = r.computed()?,
                 15 => record.lang = r.nullable()?,
                 16 => record.mail_server_id = r.nullable()?,
                 17 => record.model = r.nullable()?,
@@ -254,12 +254,12 @@ impl ::runtime::wire::FromRecord for MailTemplate {
                 19 => record.name = r.nullable()?,
                 20 => record.partner_to = r.nullable()?,
                 21 => record.ref_ir_act_window = r.nullable()?,
-                22 => record.render_model = r.nullable()?,
+                22 => record.render_model = r.computed_nullable()?,
                 23 => record.reply_to = r.nullable()?,
                 24 => record.report_template_ids = r.value()?,
                 25 => record.scheduled_date = r.nullable()?,
                 26 => record.subject = r.nullable()?,
-                27 => record.template_category = r.nullable()?,
+                27 => record.template_category = r.computed_nullable()?,
                 28 => record.template_fs = r.nullable()?,
                 29 => record.use_default_to = r.value()?,
                 30 => record.user_id = r.nullable()?,
@@ -278,7 +278,6 @@ impl ::runtime::Model for MailTemplate {
         "attachment_ids",
         "auto_delete",
         "body_html",
-        "can_write",
         "create_date",
         "create_uid",
         "description",
@@ -288,7 +287,6 @@ impl ::runtime::Model for MailTemplate {
         "email_layout_xmlid",
         "email_to",
         "id",
-        "is_template_editor",
         "lang",
         "mail_server_id",
         "model",
@@ -296,17 +294,21 @@ impl ::runtime::Model for MailTemplate {
         "name",
         "partner_to",
         "ref_ir_act_window",
-        "render_model",
         "reply_to",
         "report_template_ids",
         "scheduled_date",
         "subject",
-        "template_category",
         "template_fs",
         "use_default_to",
         "user_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "can_write",
+        "is_template_editor",
+        "render_model",
+        "template_category",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

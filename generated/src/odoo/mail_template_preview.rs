@@ -11,17 +11,19 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Email Template Preview (`mail.template.preview`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailTemplatePreview {
     /// Attachment
     ///
-    /// `many2many`, to `ir.attachment`, readonly, computed, not stored.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    /// `many2many`, to `ir.attachment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attachment_ids())`.
+    pub attachment_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    >,
     /// Body
     ///
-    /// `html`, readonly, computed, not stored.
-    pub body_html: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_html())`.
+    pub body_html: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -38,24 +40,24 @@ pub struct MailTemplatePreview {
     ///
     /// Carbon copy recipients
     ///
-    /// `char`, readonly, computed, not stored.
-    pub email_cc: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_cc())`.
+    pub email_cc: ::runtime::wire::Computed<Option<String>>,
     /// From
     ///
     /// Sender address
     ///
-    /// `char`, readonly, computed, not stored.
-    pub email_from: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_from())`.
+    pub email_from: ::runtime::wire::Computed<Option<String>>,
     /// To
     ///
     /// Comma-separated recipient addresses
     ///
-    /// `char`, readonly, computed, not stored.
-    pub email_to: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_to())`.
+    pub email_to: ::runtime::wire::Computed<Option<String>>,
     /// Error Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub error_msg: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::error_msg())`.
+    pub error_msg: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -76,18 +78,20 @@ pub struct MailTemplatePreview {
     pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
     /// No Record
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub no_record: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::no_record())`.
+    pub no_record: ::runtime::wire::Computed<bool>,
     /// Recipients
     ///
-    /// `many2many`, to `res.partner`, readonly, computed, not stored.
-    pub partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_ids())`.
+    pub partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Reply-To
     ///
     /// Preferred response address
     ///
-    /// `char`, readonly, computed, not stored.
-    pub reply_to: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reply_to())`.
+    pub reply_to: ::runtime::wire::Computed<Option<String>>,
     /// Record
     ///
     /// `reference`, computed.
@@ -98,12 +102,12 @@ pub struct MailTemplatePreview {
     ///
     /// The queue manager will send the email after the date
     ///
-    /// `char`, readonly, computed, not stored.
-    pub scheduled_date: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::scheduled_date())`.
+    pub scheduled_date: ::runtime::wire::Computed<Option<String>>,
     /// Subject
     ///
-    /// `char`, readonly, computed, not stored.
-    pub subject: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subject())`.
+    pub subject: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -148,25 +152,25 @@ impl ::runtime::wire::FromRecord for MailTemplatePreview {
         let mut record = MailTemplatePreview::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.attachment_ids = r.value()?,
-                1 => record.body_html = r.nullable()?,
+                0 => record.attachment_ids = r.computed()?,
+                1 => record.body_html = r.computed_nullable()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
-                5 => record.email_cc = r.nullable()?,
-                6 => record.email_from = r.nullable()?,
-                7 => record.email_to = r.nullable()?,
-                8 => record.error_msg = r.nullable()?,
+                5 => record.email_cc = r.computed_nullable()?,
+                6 => record.email_from = r.computed_nullable()?,
+                7 => record.email_to = r.computed_nullable()?,
+                8 => record.error_msg = r.computed_nullable()?,
                 9 => record.id = r.value()?,
                 10 => record.lang = r.nullable()?,
                 11 => record.mail_template_id = r.nullable()?,
                 12 => record.model_id = r.nullable()?,
-                13 => record.no_record = r.value()?,
-                14 => record.partner_ids = r.value()?,
-                15 => record.reply_to = r.nullable()?,
+                13 => record.no_record = r.computed()?,
+                14 => record.partner_ids = r.computed()?,
+                15 => record.reply_to = r.computed_nullable()?,
                 16 => record.resource_ref = r.nullable()?,
-                17 => record.scheduled_date = r.nullable()?,
-                18 => record.subject = r.nullable()?,
+                17 => record.scheduled_date = r.computed_nullable()?,
+                18 => record.subject = r.computed_nullable()?,
                 19 => record.write_date = r.nullable()?,
                 20 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -178,27 +182,29 @@ impl ::runtime::wire::FromRecord for MailTemplatePreview {
 impl ::runtime::Model for MailTemplatePreview {
     const MODEL: &'static str = "mail.template.preview";
     const FIELDS: &'static [&'static str] = &[
-        "attachment_ids",
-        "body_html",
         "create_date",
         "create_uid",
         "display_name",
-        "email_cc",
-        "email_from",
-        "email_to",
-        "error_msg",
         "id",
         "lang",
         "mail_template_id",
         "model_id",
+        "resource_ref",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "attachment_ids",
+        "body_html",
+        "email_cc",
+        "email_from",
+        "email_to",
+        "error_msg",
         "no_record",
         "partner_ids",
         "reply_to",
-        "resource_ref",
         "scheduled_date",
         "subject",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("attachment_ids", "many2many")

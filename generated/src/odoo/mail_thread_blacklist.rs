@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Mail Blacklist mixin (`mail.thread.blacklist`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailThreadBlacklist {
     /// Normalized Email
@@ -18,18 +18,18 @@ pub struct MailThreadBlacklist {
     pub email_normalized: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Blacklist
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub is_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    pub is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -44,44 +44,46 @@ pub struct MailThreadBlacklist {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -124,19 +126,19 @@ impl ::runtime::wire::FromRecord for MailThreadBlacklist {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.email_normalized = r.nullable()?,
-                1 => record.has_message = r.value()?,
-                2 => record.is_blacklisted = r.value()?,
-                3 => record.message_attachment_count = r.value()?,
+                1 => record.has_message = r.computed()?,
+                2 => record.is_blacklisted = r.computed()?,
+                3 => record.message_attachment_count = r.computed()?,
                 4 => record.message_bounce = r.value()?,
                 5 => record.message_follower_ids = r.value()?,
-                6 => record.message_has_error = r.value()?,
-                7 => record.message_has_error_counter = r.value()?,
-                8 => record.message_has_sms_error = r.value()?,
+                6 => record.message_has_error = r.computed()?,
+                7 => record.message_has_error_counter = r.computed()?,
+                8 => record.message_has_sms_error = r.computed()?,
                 9 => record.message_ids = r.value()?,
-                10 => record.message_is_follower = r.value()?,
-                11 => record.message_needaction = r.value()?,
-                12 => record.message_needaction_counter = r.value()?,
-                13 => record.message_partner_ids = r.value()?,
+                10 => record.message_is_follower = r.computed()?,
+                11 => record.message_needaction = r.computed()?,
+                12 => record.message_needaction_counter = r.computed()?,
+                13 => record.message_partner_ids = r.computed()?,
                 14 => record.rating_ids = r.value()?,
                 15 => record.website_message_ids = r.value()?,
                 _ => {}

@@ -7,17 +7,17 @@
 //! Default order: `id`.
 /// Phone Blacklist Mixin (`mail.thread.phone`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailThreadPhone {
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -26,60 +26,62 @@ pub struct MailThreadPhone {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Blacklisted Phone Is Mobile
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub mobile_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
     /// Blacklisted Phone is Phone
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub phone_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    pub phone_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone/Mobile
     ///
-    /// `char`, not stored.
-    pub phone_mobile_search: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
+    pub phone_mobile_search: ::runtime::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -90,8 +92,8 @@ pub struct MailThreadPhone {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub phone_sanitized_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -135,22 +137,22 @@ impl ::runtime::wire::FromRecord for MailThreadPhone {
         let mut record = MailThreadPhone::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.has_message = r.value()?,
-                1 => record.message_attachment_count = r.value()?,
+                0 => record.has_message = r.computed()?,
+                1 => record.message_attachment_count = r.computed()?,
                 2 => record.message_follower_ids = r.value()?,
-                3 => record.message_has_error = r.value()?,
-                4 => record.message_has_error_counter = r.value()?,
-                5 => record.message_has_sms_error = r.value()?,
+                3 => record.message_has_error = r.computed()?,
+                4 => record.message_has_error_counter = r.computed()?,
+                5 => record.message_has_sms_error = r.computed()?,
                 6 => record.message_ids = r.value()?,
-                7 => record.message_is_follower = r.value()?,
-                8 => record.message_needaction = r.value()?,
-                9 => record.message_needaction_counter = r.value()?,
-                10 => record.message_partner_ids = r.value()?,
-                11 => record.mobile_blacklisted = r.value()?,
-                12 => record.phone_blacklisted = r.value()?,
-                13 => record.phone_mobile_search = r.nullable()?,
+                7 => record.message_is_follower = r.computed()?,
+                8 => record.message_needaction = r.computed()?,
+                9 => record.message_needaction_counter = r.computed()?,
+                10 => record.message_partner_ids = r.computed()?,
+                11 => record.mobile_blacklisted = r.computed()?,
+                12 => record.phone_blacklisted = r.computed()?,
+                13 => record.phone_mobile_search = r.computed_nullable()?,
                 14 => record.phone_sanitized = r.nullable()?,
-                15 => record.phone_sanitized_blacklisted = r.value()?,
+                15 => record.phone_sanitized_blacklisted = r.computed()?,
                 16 => record.rating_ids = r.value()?,
                 17 => record.website_message_ids = r.value()?,
                 _ => {}

@@ -7,15 +7,15 @@
 //! Default order: `id`.
 /// Mixin to compute the time a record has spent in each value a many2one field can take (`mail.tracking.duration.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct MailTrackingDurationMixin {
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
-    /// `json`, readonly, not stored.
-    pub duration_tracking: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
+    pub duration_tracking: ::runtime::wire::Computed<Option<::serde_json::Value>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTrackingDurationMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -29,7 +29,7 @@ impl ::runtime::wire::FromRecord for MailTrackingDurationMixin {
     ) -> Result<Self, ::runtime::wire::Fail> {
         let mut record = MailTrackingDurationMixin::default();
         while r.next()?.is_some() {
-            record.duration_tracking = r.nullable()?;
+            record.duration_tracking = r.computed_nullable()?;
         }
         Ok(record)
     }

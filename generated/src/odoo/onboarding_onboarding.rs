@@ -9,7 +9,7 @@
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Onboarding (`onboarding.onboarding`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct OnboardingOnboarding {
     /// Created on
@@ -22,17 +22,19 @@ pub struct OnboardingOnboarding {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Completion State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_onboarding_state())`.
     ///
     /// Values: `not_done` (Not done), `just_done` (Just done), `done` (Done).
-    pub current_onboarding_state: Option<CurrentOnboardingState>,
+    pub current_onboarding_state: ::runtime::wire::Computed<
+        Option<CurrentOnboardingState>,
+    >,
     /// Onboarding Progress
     ///
     /// Onboarding Progress for the current context (company).
     ///
-    /// `many2one`, to `onboarding.progress`, readonly, computed, not stored.
-    pub current_progress_id: Option<
-        ::runtime::wire::Many2One<super::rel::OnboardingProgress>,
+    /// `many2one`, to `onboarding.progress`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_progress_id())`.
+    pub current_progress_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::OnboardingProgress>>,
     >,
     /// Display Name
     ///
@@ -44,12 +46,12 @@ pub struct OnboardingOnboarding {
     pub id: i64,
     /// Was panel closed?
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_onboarding_closed: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_onboarding_closed())`.
+    pub is_onboarding_closed: ::runtime::wire::Computed<bool>,
     /// Should be done per company?
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_per_company: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_per_company())`.
+    pub is_per_company: ::runtime::wire::Computed<bool>,
     /// Name of the onboarding
     ///
     /// `char`.
@@ -126,12 +128,12 @@ impl ::runtime::wire::FromRecord for OnboardingOnboarding {
             match i {
                 0 => record.create_date = r.nullable()?,
                 1 => record.create_uid = r.nullable()?,
-                2 => record.current_onboarding_state = r.nullable()?,
-                3 => record.current_progress_id = r.nullable()?,
+                2 => record.current_onboarding_state = r.computed_nullable()?,
+                3 => record.current_progress_id = r.computed_nullable()?,
                 4 => record.display_name = r.nullable()?,
                 5 => record.id = r.value()?,
-                6 => record.is_onboarding_closed = r.value()?,
-                7 => record.is_per_company = r.value()?,
+                6 => record.is_onboarding_closed = r.computed()?,
+                7 => record.is_per_company = r.computed()?,
                 8 => record.name = r.nullable()?,
                 9 => record.panel_close_action_name = r.nullable()?,
                 10 => record.progress_ids = r.value()?,
@@ -152,12 +154,8 @@ impl ::runtime::Model for OnboardingOnboarding {
     const FIELDS: &'static [&'static str] = &[
         "create_date",
         "create_uid",
-        "current_onboarding_state",
-        "current_progress_id",
         "display_name",
         "id",
-        "is_onboarding_closed",
-        "is_per_company",
         "name",
         "panel_close_action_name",
         "progress_ids",
@@ -167,6 +165,12 @@ impl ::runtime::Model for OnboardingOnboarding {
         "text_completed",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "current_onboarding_state",
+        "current_progress_id",
+        "is_onboarding_closed",
+        "is_per_company",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
@@ -199,7 +203,6 @@ impl ::runtime::Model for OnboardingOnboarding {
 impl ::runtime::nested::Projection for OnboardingOnboarding {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("current_progress_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

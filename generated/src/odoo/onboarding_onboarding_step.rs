@@ -8,10 +8,10 @@
 //!
 //! 15 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `step_image`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `step_image`.
 /// Onboarding Step (`onboarding.onboarding.step`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct OnboardingOnboardingStep {
     /// Button text
@@ -32,16 +32,16 @@ pub struct OnboardingOnboardingStep {
     ///
     /// Onboarding Progress Step for the current context (company).
     ///
-    /// `many2one`, to `onboarding.progress.step`, readonly, computed, not stored.
-    pub current_progress_step_id: Option<
-        ::runtime::wire::Many2One<super::rel::OnboardingProgressStep>,
+    /// `many2one`, to `onboarding.progress.step`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_progress_step_id())`.
+    pub current_progress_step_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::OnboardingProgressStep>>,
     >,
     /// Completion State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_step_state())`.
     ///
     /// Values: `not_done` (Not done), `just_done` (Just done), `done` (Done).
-    pub current_step_state: Option<CurrentStepState>,
+    pub current_step_state: ::runtime::wire::Computed<Option<CurrentStepState>>,
     /// Description
     ///
     /// `char`.
@@ -146,8 +146,8 @@ impl ::runtime::wire::FromRecord for OnboardingOnboardingStep {
                 0 => record.button_text = r.nullable()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
-                3 => record.current_progress_step_id = r.nullable()?,
-                4 => record.current_step_state = r.nullable()?,
+                3 => record.current_progress_step_id = r.computed_nullable()?,
+                4 => record.current_step_state = r.computed_nullable()?,
                 5 => record.description = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
                 7 => record.done_icon = r.nullable()?,
@@ -175,8 +175,6 @@ impl ::runtime::Model for OnboardingOnboardingStep {
         "button_text",
         "create_date",
         "create_uid",
-        "current_progress_step_id",
-        "current_step_state",
         "description",
         "display_name",
         "done_icon",
@@ -192,6 +190,10 @@ impl ::runtime::Model for OnboardingOnboardingStep {
         "title",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "current_progress_step_id",
+        "current_step_state",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("button_text", "char").required(),
@@ -228,7 +230,6 @@ impl ::runtime::Model for OnboardingOnboardingStep {
 impl ::runtime::nested::Projection for OnboardingOnboardingStep {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("current_progress_step_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
@@ -800,10 +801,10 @@ pub mod fields {
     }
     /// Step Image (`step_image`, `binary`).
     #[inline]
-    pub const fn step_image() -> ::runtime::fields::AnyField<
+    pub const fn step_image() -> ::runtime::fields::BinaryField<
         super::OnboardingOnboardingStep,
     > {
-        ::runtime::fields::AnyField::new("step_image")
+        ::runtime::fields::BinaryField::new("step_image")
     }
     /// Alt Text for the Step Image (`step_image_alt`, `char`).
     #[inline]

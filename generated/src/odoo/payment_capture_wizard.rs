@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Capture Wizard (`payment.capture.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentCaptureWizard {
     /// Amount To Capture
@@ -20,16 +20,16 @@ pub struct PaymentCaptureWizard {
     pub amount_to_capture: f64,
     /// Authorized Amount
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub authorized_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_amount())`.
+    pub authorized_amount: ::runtime::wire::Computed<f64>,
     /// Maximum Capture Allowed
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub available_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_amount())`.
+    pub available_amount: ::runtime::wire::Computed<f64>,
     /// Already Captured
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub captured_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::captured_amount())`.
+    pub captured_amount: ::runtime::wire::Computed<f64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -40,34 +40,36 @@ pub struct PaymentCaptureWizard {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `transaction_ids.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, related `transaction_ids.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
     pub display_name: Option<String>,
     /// Has Draft Children
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_draft_children: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_draft_children())`.
+    pub has_draft_children: ::runtime::wire::Computed<bool>,
     /// Has Remaining Amount
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_remaining_amount: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_remaining_amount())`.
+    pub has_remaining_amount: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Is Amount To Capture Valid
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_amount_to_capture_valid: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_amount_to_capture_valid())`.
+    pub is_amount_to_capture_valid: ::runtime::wire::Computed<bool>,
     /// Support Partial Capture
     ///
     /// Whether each of the transactions' provider supports the partial capture.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub support_partial_capture: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_partial_capture())`.
+    pub support_partial_capture: ::runtime::wire::Computed<bool>,
     /// Transaction
     ///
     /// `many2many`, to `payment.transaction`, readonly.
@@ -78,8 +80,8 @@ pub struct PaymentCaptureWizard {
     pub void_remaining_amount: bool,
     /// Already Voided
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub voided_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::voided_amount())`.
+    pub voided_amount: ::runtime::wire::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -122,21 +124,21 @@ impl ::runtime::wire::FromRecord for PaymentCaptureWizard {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.amount_to_capture = r.value()?,
-                1 => record.authorized_amount = r.value()?,
-                2 => record.available_amount = r.value()?,
-                3 => record.captured_amount = r.value()?,
+                1 => record.authorized_amount = r.computed()?,
+                2 => record.available_amount = r.computed()?,
+                3 => record.captured_amount = r.computed()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
-                6 => record.currency_id = r.nullable()?,
+                6 => record.currency_id = r.computed_nullable()?,
                 7 => record.display_name = r.nullable()?,
-                8 => record.has_draft_children = r.value()?,
-                9 => record.has_remaining_amount = r.value()?,
+                8 => record.has_draft_children = r.computed()?,
+                9 => record.has_remaining_amount = r.computed()?,
                 10 => record.id = r.value()?,
-                11 => record.is_amount_to_capture_valid = r.value()?,
-                12 => record.support_partial_capture = r.value()?,
+                11 => record.is_amount_to_capture_valid = r.computed()?,
+                12 => record.support_partial_capture = r.computed()?,
                 13 => record.transaction_ids = r.value()?,
                 14 => record.void_remaining_amount = r.value()?,
-                15 => record.voided_amount = r.value()?,
+                15 => record.voided_amount = r.computed()?,
                 16 => record.write_date = r.nullable()?,
                 17 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -149,23 +151,25 @@ impl ::runtime::Model for PaymentCaptureWizard {
     const MODEL: &'static str = "payment.capture.wizard";
     const FIELDS: &'static [&'static str] = &[
         "amount_to_capture",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "transaction_ids",
+        "void_remaining_amount",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
         "authorized_amount",
         "available_amount",
         "captured_amount",
-        "create_date",
-        "create_uid",
         "currency_id",
-        "display_name",
         "has_draft_children",
         "has_remaining_amount",
-        "id",
         "is_amount_to_capture_valid",
         "support_partial_capture",
-        "transaction_ids",
-        "void_remaining_amount",
         "voided_amount",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("amount_to_capture", "monetary"),
@@ -197,7 +201,6 @@ impl ::runtime::Model for PaymentCaptureWizard {
 impl ::runtime::nested::Projection for PaymentCaptureWizard {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

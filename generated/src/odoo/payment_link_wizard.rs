@@ -11,7 +11,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Generate Sales Payment Link (`payment.link.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentLinkWizard {
     /// Amount
@@ -28,12 +28,14 @@ pub struct PaymentLinkWizard {
     pub amount_paid: f64,
     /// Company
     ///
-    /// `many2one`, to `res.company`, readonly, computed, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
+    pub company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    >,
     /// Confirmation Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub confirmation_message: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::confirmation_message())`.
+    pub confirmation_message: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -56,12 +58,12 @@ pub struct PaymentLinkWizard {
     pub display_name: Option<String>,
     /// Display Open Installments
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_open_installments: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_open_installments())`.
+    pub display_open_installments: ::runtime::wire::Computed<bool>,
     /// Early Payment Discount Information
     ///
-    /// `char`, readonly, computed, not stored.
-    pub epd_info: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::epd_info())`.
+    pub epd_info: ::runtime::wire::Computed<Option<String>>,
     /// Has Eligible Epd
     ///
     /// `boolean`.
@@ -72,20 +74,20 @@ pub struct PaymentLinkWizard {
     pub id: i64,
     /// Amount Due
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub invoice_amount_due: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_amount_due())`.
+    pub invoice_amount_due: ::runtime::wire::Computed<f64>,
     /// Payment Link
     ///
-    /// `char`, readonly, computed, not stored.
-    pub link: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::link())`.
+    pub link: ::runtime::wire::Computed<Option<String>>,
     /// Open Installments
     ///
     /// `json`.
     pub open_installments: Option<::serde_json::Value>,
     /// Open Installments Preview
     ///
-    /// `html`, readonly, computed, not stored.
-    pub open_installments_preview: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::open_installments_preview())`.
+    pub open_installments_preview: ::runtime::wire::Computed<Option<String>>,
     /// Email
     ///
     /// `char`, readonly, related `partner_id.email`, not stored.
@@ -104,8 +106,8 @@ pub struct PaymentLinkWizard {
     pub res_model: Option<String>,
     /// Warning Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub warning_message: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_message())`.
+    pub warning_message: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -157,26 +159,26 @@ impl ::runtime::wire::FromRecord for PaymentLinkWizard {
                 0 => record.amount = r.value()?,
                 1 => record.amount_max = r.value()?,
                 2 => record.amount_paid = r.value()?,
-                3 => record.company_id = r.nullable()?,
-                4 => record.confirmation_message = r.nullable()?,
+                3 => record.company_id = r.computed_nullable()?,
+                4 => record.confirmation_message = r.computed_nullable()?,
                 5 => record.create_date = r.nullable()?,
                 6 => record.create_uid = r.nullable()?,
                 7 => record.currency_id = r.nullable()?,
                 8 => record.discount_date = r.nullable()?,
                 9 => record.display_name = r.nullable()?,
-                10 => record.display_open_installments = r.value()?,
-                11 => record.epd_info = r.nullable()?,
+                10 => record.display_open_installments = r.computed()?,
+                11 => record.epd_info = r.computed_nullable()?,
                 12 => record.has_eligible_epd = r.value()?,
                 13 => record.id = r.value()?,
-                14 => record.invoice_amount_due = r.value()?,
-                15 => record.link = r.nullable()?,
+                14 => record.invoice_amount_due = r.computed()?,
+                15 => record.link = r.computed_nullable()?,
                 16 => record.open_installments = r.nullable()?,
-                17 => record.open_installments_preview = r.nullable()?,
+                17 => record.open_installments_preview = r.computed_nullable()?,
                 18 => record.partner_email = r.nullable()?,
                 19 => record.partner_id = r.nullable()?,
                 20 => record.res_id = r.value()?,
                 21 => record.res_model = r.nullable()?,
-                22 => record.warning_message = r.nullable()?,
+                22 => record.warning_message = r.computed_nullable()?,
                 23 => record.write_date = r.nullable()?,
                 24 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -191,28 +193,30 @@ impl ::runtime::Model for PaymentLinkWizard {
         "amount",
         "amount_max",
         "amount_paid",
-        "company_id",
-        "confirmation_message",
         "create_date",
         "create_uid",
         "currency_id",
         "discount_date",
         "display_name",
-        "display_open_installments",
-        "epd_info",
         "has_eligible_epd",
         "id",
-        "invoice_amount_due",
-        "link",
         "open_installments",
-        "open_installments_preview",
         "partner_email",
         "partner_id",
         "res_id",
         "res_model",
-        "warning_message",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "company_id",
+        "confirmation_message",
+        "display_open_installments",
+        "epd_info",
+        "invoice_amount_due",
+        "link",
+        "open_installments_preview",
+        "warning_message",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("amount", "monetary").required(),
@@ -251,7 +255,6 @@ impl ::runtime::Model for PaymentLinkWizard {
 }
 impl ::runtime::nested::Projection for PaymentLinkWizard {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("partner_id"),

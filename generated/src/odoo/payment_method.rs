@@ -8,10 +8,10 @@
 //!
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image`, `image_payment_form`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image`, `image_payment_form`.
 /// Payment Method (`payment.method`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentMethod {
     /// Active
@@ -48,8 +48,8 @@ pub struct PaymentMethod {
     pub id: i64,
     /// Is Primary Payment Method
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_primary: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_primary())`.
+    pub is_primary: ::runtime::wire::Computed<bool>,
     /// Name
     ///
     /// `char`, required.
@@ -154,7 +154,7 @@ impl ::runtime::wire::FromRecord for PaymentMethod {
                 4 => record.create_uid = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.id = r.value()?,
-                7 => record.is_primary = r.value()?,
+                7 => record.is_primary = r.computed()?,
                 8 => record.name = r.nullable()?,
                 9 => record.primary_payment_method_id = r.nullable()?,
                 10 => record.provider_ids = r.value()?,
@@ -182,7 +182,6 @@ impl ::runtime::Model for PaymentMethod {
         "create_uid",
         "display_name",
         "id",
-        "is_primary",
         "name",
         "primary_payment_method_id",
         "provider_ids",
@@ -195,6 +194,7 @@ impl ::runtime::Model for PaymentMethod {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["is_primary"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("brand_ids", "one2many")
@@ -576,15 +576,15 @@ pub mod fields {
     }
     /// Image (`image`, `binary`).
     #[inline]
-    pub const fn image() -> ::runtime::fields::AnyField<super::PaymentMethod> {
-        ::runtime::fields::AnyField::new("image")
+    pub const fn image() -> ::runtime::fields::BinaryField<super::PaymentMethod> {
+        ::runtime::fields::BinaryField::new("image")
     }
     /// The resized image displayed on the payment form. (`image_payment_form`, `binary`).
     #[inline]
-    pub const fn image_payment_form() -> ::runtime::fields::AnyField<
+    pub const fn image_payment_form() -> ::runtime::fields::BinaryField<
         super::PaymentMethod,
     > {
-        ::runtime::fields::AnyField::new("image_payment_form")
+        ::runtime::fields::BinaryField::new("image_payment_form")
     }
     /// Is Primary Payment Method (`is_primary`, `boolean`).
     #[inline]

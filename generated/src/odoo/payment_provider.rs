@@ -8,10 +8,10 @@
 //!
 //! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image_128`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image_128`.
 /// Payment Provider (`payment.provider`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentProvider {
     /// Allow Express Checkout
@@ -124,8 +124,10 @@ pub struct PaymentProvider {
     ///
     /// The journal in which the successful transactions are posted.
     ///
-    /// `many2one`, to `account.journal`, computed, not stored.
-    pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    /// `many2one`, to `account.journal`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_id())`.
+    pub journal_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
+    >,
     /// Currency
     ///
     /// The main currency of the company, used to display monetary fields.
@@ -203,26 +205,26 @@ pub struct PaymentProvider {
     pub state: Option<State>,
     /// Express Checkout
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub support_express_checkout: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_express_checkout())`.
+    pub support_express_checkout: ::runtime::wire::Computed<bool>,
     /// Manual Capture Supported
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_manual_capture())`.
     ///
     /// Values: `full_only` (Full Only), `partial` (Partial).
-    pub support_manual_capture: Option<SupportManualCapture>,
+    pub support_manual_capture: ::runtime::wire::Computed<Option<SupportManualCapture>>,
     /// Refund
     ///
     /// Refund is a feature allowing to refund customers directly from the payment in Odoo.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_refund())`.
     ///
     /// Values: `none` (Unsupported), `full_only` (Full Only), `partial` (Full & Partial).
-    pub support_refund: Option<SupportRefund>,
+    pub support_refund: ::runtime::wire::Computed<Option<SupportRefund>>,
     /// Tokenization
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub support_tokenization: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_tokenization())`.
+    pub support_tokenization: ::runtime::wire::Computed<bool>,
     /// Token Inline Form Template
     ///
     /// The template rendering the inline payment form when making a payment by token.
@@ -311,7 +313,7 @@ impl ::runtime::wire::FromRecord for PaymentProvider {
                 15 => record.id = r.value()?,
                 16 => record.inline_form_view_id = r.nullable()?,
                 17 => record.is_published = r.value()?,
-                18 => record.journal_id = r.nullable()?,
+                18 => record.journal_id = r.computed_nullable()?,
                 19 => record.main_currency_id = r.nullable()?,
                 20 => record.maximum_amount = r.value()?,
                 21 => record.module_id = r.nullable()?,
@@ -325,10 +327,10 @@ impl ::runtime::wire::FromRecord for PaymentProvider {
                 29 => record.sequence = r.value()?,
                 30 => record.so_reference_type = r.nullable()?,
                 31 => record.state = r.nullable()?,
-                32 => record.support_express_checkout = r.value()?,
-                33 => record.support_manual_capture = r.nullable()?,
-                34 => record.support_refund = r.nullable()?,
-                35 => record.support_tokenization = r.value()?,
+                32 => record.support_express_checkout = r.computed()?,
+                33 => record.support_manual_capture = r.computed_nullable()?,
+                34 => record.support_refund = r.computed_nullable()?,
+                35 => record.support_tokenization = r.computed()?,
                 36 => record.token_inline_form_view_id = r.nullable()?,
                 37 => record.write_date = r.nullable()?,
                 38 => record.write_uid = r.nullable()?,
@@ -359,7 +361,6 @@ impl ::runtime::Model for PaymentProvider {
         "id",
         "inline_form_view_id",
         "is_published",
-        "journal_id",
         "main_currency_id",
         "maximum_amount",
         "module_id",
@@ -373,13 +374,16 @@ impl ::runtime::Model for PaymentProvider {
         "sequence",
         "so_reference_type",
         "state",
+        "token_inline_form_view_id",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "journal_id",
         "support_express_checkout",
         "support_manual_capture",
         "support_refund",
         "support_tokenization",
-        "token_inline_form_view_id",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("allow_express_checkout", "boolean"),
@@ -463,7 +467,6 @@ impl ::runtime::nested::Projection for PaymentProvider {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("express_checkout_form_view_id"),
         ::runtime::nested::Relation::display_name("inline_form_view_id"),
-        ::runtime::nested::Relation::display_name("journal_id"),
         ::runtime::nested::Relation::display_name("main_currency_id"),
         ::runtime::nested::Relation::display_name("module_id"),
         ::runtime::nested::Relation::display_name("redirect_form_view_id"),
@@ -1150,8 +1153,8 @@ pub mod fields {
     }
     /// Image (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::PaymentProvider> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::PaymentProvider> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Inline Form Template (`inline_form_view_id`, `many2one`).
     #[inline]

@@ -9,13 +9,13 @@
 //! Default order: `id`.
 /// Payment provider onboarding wizard (`payment.provider.onboarding.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentProviderOnboardingWizard {
     /// Data Fetched
     ///
-    /// `boolean`, not stored.
-    pub data_fetched: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::data_fetched())`.
+    pub data_fetched: ::runtime::wire::Computed<bool>,
     /// Account Number
     ///
     /// `char`.
@@ -94,7 +94,7 @@ impl ::runtime::wire::FromRecord for PaymentProviderOnboardingWizard {
         let mut record = PaymentProviderOnboardingWizard::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.data_fetched = r.value()?,
+                0 => record.data_fetched = r.computed()?,
                 1 => record.acc_number = r.nullable()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
@@ -116,7 +116,6 @@ impl ::runtime::wire::FromRecord for PaymentProviderOnboardingWizard {
 impl ::runtime::Model for PaymentProviderOnboardingWizard {
     const MODEL: &'static str = "payment.provider.onboarding.wizard";
     const FIELDS: &'static [&'static str] = &[
-        "_data_fetched",
         "acc_number",
         "create_date",
         "create_uid",
@@ -130,6 +129,7 @@ impl ::runtime::Model for PaymentProviderOnboardingWizard {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["_data_fetched"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("_data_fetched", "boolean"),
         ::runtime::verify::FieldSpec::new("acc_number", "char"),

@@ -11,13 +11,13 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Refund Wizard (`payment.refund.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentRefundWizard {
     /// Maximum Refund Allowed
     ///
-    /// `monetary`, readonly, related `payment_id.amount_available_for_refund`, not stored, currency in `currency_id`.
-    pub amount_available_for_refund: f64,
+    /// `monetary`, readonly, related `payment_id.amount_available_for_refund`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_available_for_refund())`.
+    pub amount_available_for_refund: ::runtime::wire::Computed<f64>,
     /// Refund Amount
     ///
     /// `monetary`, computed, currency in `currency_id`.
@@ -32,16 +32,18 @@ pub struct PaymentRefundWizard {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `transaction_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, related `transaction_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
     pub display_name: Option<String>,
     /// Has a pending refund
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_pending_refund: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_pending_refund())`.
+    pub has_pending_refund: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -56,14 +58,14 @@ pub struct PaymentRefundWizard {
     pub payment_id: Option<::runtime::wire::Many2One<super::rel::AccountPayment>>,
     /// Refunded Amount
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub refunded_amount: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunded_amount())`.
+    pub refunded_amount: ::runtime::wire::Computed<f64>,
     /// Refund
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_refund())`.
     ///
     /// Values: `none` (Unsupported), `full_only` (Full Only), `partial` (Partial).
-    pub support_refund: Option<SupportRefund>,
+    pub support_refund: ::runtime::wire::Computed<Option<SupportRefund>>,
     /// Payment Transaction
     ///
     /// `many2one`, to `payment.transaction`, readonly, related `payment_id.payment_transaction_id`, not stored.
@@ -108,18 +110,18 @@ impl ::runtime::wire::FromRecord for PaymentRefundWizard {
         let mut record = PaymentRefundWizard::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.amount_available_for_refund = r.value()?,
+                0 => record.amount_available_for_refund = r.computed()?,
                 1 => record.amount_to_refund = r.value()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
-                4 => record.currency_id = r.nullable()?,
+                4 => record.currency_id = r.computed_nullable()?,
                 5 => record.display_name = r.nullable()?,
-                6 => record.has_pending_refund = r.value()?,
+                6 => record.has_pending_refund = r.computed()?,
                 7 => record.id = r.value()?,
                 8 => record.payment_amount = r.value()?,
                 9 => record.payment_id = r.nullable()?,
-                10 => record.refunded_amount = r.value()?,
-                11 => record.support_refund = r.nullable()?,
+                10 => record.refunded_amount = r.computed()?,
+                11 => record.support_refund = r.computed_nullable()?,
                 12 => record.transaction_id = r.nullable()?,
                 13 => record.write_date = r.nullable()?,
                 14 => record.write_uid = r.nullable()?,
@@ -132,21 +134,23 @@ impl ::runtime::wire::FromRecord for PaymentRefundWizard {
 impl ::runtime::Model for PaymentRefundWizard {
     const MODEL: &'static str = "payment.refund.wizard";
     const FIELDS: &'static [&'static str] = &[
-        "amount_available_for_refund",
         "amount_to_refund",
         "create_date",
         "create_uid",
-        "currency_id",
         "display_name",
-        "has_pending_refund",
         "id",
         "payment_amount",
         "payment_id",
-        "refunded_amount",
-        "support_refund",
         "transaction_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "amount_available_for_refund",
+        "currency_id",
+        "has_pending_refund",
+        "refunded_amount",
+        "support_refund",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("amount_available_for_refund", "monetary"),
@@ -177,7 +181,6 @@ impl ::runtime::Model for PaymentRefundWizard {
 impl ::runtime::nested::Projection for PaymentRefundWizard {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("payment_id"),
         ::runtime::nested::Relation::display_name("transaction_id"),
         ::runtime::nested::Relation::display_name("write_uid"),

@@ -9,7 +9,7 @@
 //! 11 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Payment Transaction (`payment.transaction`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentTransaction {
     /// Amount
@@ -52,8 +52,8 @@ pub struct PaymentTransaction {
     pub invoice_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
     /// Invoices Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub invoices_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoices_count())`.
+    pub invoices_count: ::runtime::wire::Computed<i64>,
     /// Is Post-processed
     ///
     /// Has the payment been post-processed
@@ -158,16 +158,16 @@ pub struct PaymentTransaction {
     pub reference: Option<String>,
     /// Refunds Count
     ///
-    /// `integer`, readonly, not stored.
-    pub refunds_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunds_count())`.
+    pub refunds_count: ::runtime::wire::Computed<i64>,
     /// Sales Orders
     ///
     /// `many2many`, to `sale.order`, readonly.
     pub sale_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
     /// \# of Sales Orders
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub sale_order_ids_nbr: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_ids_nbr())`.
+    pub sale_order_ids_nbr: ::runtime::wire::Computed<i64>,
     /// Source Transaction
     ///
     /// The source transaction of the related child transactions
@@ -271,7 +271,7 @@ impl ::runtime::wire::FromRecord for PaymentTransaction {
                 6 => record.display_name = r.nullable()?,
                 7 => record.id = r.value()?,
                 8 => record.invoice_ids = r.value()?,
-                9 => record.invoices_count = r.value()?,
+                9 => record.invoices_count = r.computed()?,
                 10 => record.is_post_processed = r.value()?,
                 11 => record.landing_route = r.nullable()?,
                 12 => record.last_state_change = r.nullable()?,
@@ -293,9 +293,9 @@ impl ::runtime::wire::FromRecord for PaymentTransaction {
                 28 => record.provider_id = r.nullable()?,
                 29 => record.provider_reference = r.nullable()?,
                 30 => record.reference = r.nullable()?,
-                31 => record.refunds_count = r.value()?,
+                31 => record.refunds_count = r.computed()?,
                 32 => record.sale_order_ids = r.value()?,
-                33 => record.sale_order_ids_nbr = r.value()?,
+                33 => record.sale_order_ids_nbr = r.computed()?,
                 34 => record.source_transaction_id = r.nullable()?,
                 35 => record.state = r.nullable()?,
                 36 => record.state_message = r.nullable()?,
@@ -321,7 +321,6 @@ impl ::runtime::Model for PaymentTransaction {
         "display_name",
         "id",
         "invoice_ids",
-        "invoices_count",
         "is_post_processed",
         "landing_route",
         "last_state_change",
@@ -343,9 +342,7 @@ impl ::runtime::Model for PaymentTransaction {
         "provider_id",
         "provider_reference",
         "reference",
-        "refunds_count",
         "sale_order_ids",
-        "sale_order_ids_nbr",
         "source_transaction_id",
         "state",
         "state_message",
@@ -353,6 +350,11 @@ impl ::runtime::Model for PaymentTransaction {
         "tokenize",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "invoices_count",
+        "refunds_count",
+        "sale_order_ids_nbr",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("amount", "monetary").required(),

@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Portal Mixin (`portal.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PortalMixin {
     /// Security Token
@@ -18,12 +18,12 @@ pub struct PortalMixin {
     ///
     /// Customer Portal URL
     ///
-    /// `char`, readonly, not stored.
-    pub access_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
+    pub access_url: ::runtime::wire::Computed<Option<String>>,
     /// Access warning
     ///
-    /// `text`, readonly, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PortalMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -43,8 +43,8 @@ impl ::runtime::wire::FromRecord for PortalMixin {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.access_token = r.nullable()?,
-                1 => record.access_url = r.nullable()?,
-                2 => record.access_warning = r.nullable()?,
+                1 => record.access_url = r.computed_nullable()?,
+                2 => record.access_warning = r.computed_nullable()?,
                 _ => {}
             }
         }

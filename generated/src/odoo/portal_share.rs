@@ -11,13 +11,13 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Portal Sharing (`portal.share`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PortalShare {
     /// Access warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -54,14 +54,14 @@ pub struct PortalShare {
     pub res_model: Option<String>,
     /// Related Document
     ///
-    /// `reference`, readonly, computed, not stored.
+    /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: Option<::runtime::wire::Reference>,
+    pub resource_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
     /// Link
     ///
-    /// `char`, readonly, computed, not stored.
-    pub share_link: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::share_link())`.
+    pub share_link: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -98,7 +98,7 @@ impl ::runtime::wire::FromRecord for PortalShare {
         let mut record = PortalShare::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.access_warning = r.nullable()?,
+                0 => record.access_warning = r.computed_nullable()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
@@ -107,8 +107,8 @@ impl ::runtime::wire::FromRecord for PortalShare {
                 6 => record.partner_ids = r.value()?,
                 7 => record.res_id = r.value()?,
                 8 => record.res_model = r.nullable()?,
-                9 => record.resource_ref = r.nullable()?,
-                10 => record.share_link = r.nullable()?,
+                9 => record.resource_ref = r.computed_nullable()?,
+                10 => record.share_link = r.computed_nullable()?,
                 11 => record.write_date = r.nullable()?,
                 12 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -120,7 +120,6 @@ impl ::runtime::wire::FromRecord for PortalShare {
 impl ::runtime::Model for PortalShare {
     const MODEL: &'static str = "portal.share";
     const FIELDS: &'static [&'static str] = &[
-        "access_warning",
         "create_date",
         "create_uid",
         "display_name",
@@ -129,10 +128,13 @@ impl ::runtime::Model for PortalShare {
         "partner_ids",
         "res_id",
         "res_model",
-        "resource_ref",
-        "share_link",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "access_warning",
+        "resource_ref",
+        "share_link",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_warning", "text"),

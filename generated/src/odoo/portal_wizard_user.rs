@@ -11,7 +11,7 @@
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Portal User Config (`portal.wizard.user`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PortalWizardUser {
     /// Created on
@@ -32,34 +32,36 @@ pub struct PortalWizardUser {
     pub email: Option<String>,
     /// Status
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_state())`.
     ///
     /// Values: `ok` (Valid), `ko` (Invalid), `exist` (Already Registered).
-    pub email_state: Option<EmailState>,
+    pub email_state: ::runtime::wire::Computed<Option<EmailState>>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Is Internal
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_internal: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_internal())`.
+    pub is_internal: ::runtime::wire::Computed<bool>,
     /// Is Portal
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_portal: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_portal())`.
+    pub is_portal: ::runtime::wire::Computed<bool>,
     /// Latest Authentication
     ///
-    /// `datetime`, readonly, related `user_id.login_date`, not stored.
-    pub login_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, related `user_id.login_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::login_date())`.
+    pub login_date: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Contact
     ///
     /// `many2one`, to `res.partner`, required, readonly.
     pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored.
-    pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_id())`.
+    pub user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Wizard
     ///
     /// `many2one`, to `portal.wizard`, required.
@@ -105,13 +107,13 @@ impl ::runtime::wire::FromRecord for PortalWizardUser {
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
                 3 => record.email = r.nullable()?,
-                4 => record.email_state = r.nullable()?,
+                4 => record.email_state = r.computed_nullable()?,
                 5 => record.id = r.value()?,
-                6 => record.is_internal = r.value()?,
-                7 => record.is_portal = r.value()?,
-                8 => record.login_date = r.nullable()?,
+                6 => record.is_internal = r.computed()?,
+                7 => record.is_portal = r.computed()?,
+                8 => record.login_date = r.computed_nullable()?,
                 9 => record.partner_id = r.nullable()?,
-                10 => record.user_id = r.nullable()?,
+                10 => record.user_id = r.computed_nullable()?,
                 11 => record.wizard_id = r.nullable()?,
                 12 => record.write_date = r.nullable()?,
                 13 => record.write_uid = r.nullable()?,
@@ -128,16 +130,18 @@ impl ::runtime::Model for PortalWizardUser {
         "create_uid",
         "display_name",
         "email",
-        "email_state",
         "id",
-        "is_internal",
-        "is_portal",
-        "login_date",
         "partner_id",
-        "user_id",
         "wizard_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "email_state",
+        "is_internal",
+        "is_portal",
+        "login_date",
+        "user_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
@@ -169,7 +173,6 @@ impl ::runtime::nested::Projection for PortalWizardUser {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("wizard_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

@@ -11,7 +11,7 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Privacy Lookup Wizard (`privacy.lookup.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PrivacyLookupWizard {
     /// Created on
@@ -40,8 +40,8 @@ pub struct PrivacyLookupWizard {
     pub id: i64,
     /// Line Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub line_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::line_count())`.
+    pub line_count: ::runtime::wire::Computed<i64>,
     /// Line
     ///
     /// `one2many`, to `privacy.lookup.wizard.line` (inverse `wizard_id`).
@@ -56,8 +56,8 @@ pub struct PrivacyLookupWizard {
     pub name: Option<String>,
     /// Records Description
     ///
-    /// `text`, readonly, computed, not stored.
-    pub records_description: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::records_description())`.
+    pub records_description: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -100,11 +100,11 @@ impl ::runtime::wire::FromRecord for PrivacyLookupWizard {
                 3 => record.email = r.nullable()?,
                 4 => record.execution_details = r.nullable()?,
                 5 => record.id = r.value()?,
-                6 => record.line_count = r.value()?,
+                6 => record.line_count = r.computed()?,
                 7 => record.line_ids = r.value()?,
                 8 => record.log_id = r.nullable()?,
                 9 => record.name = r.nullable()?,
-                10 => record.records_description = r.nullable()?,
+                10 => record.records_description = r.computed_nullable()?,
                 11 => record.write_date = r.nullable()?,
                 12 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -122,14 +122,13 @@ impl ::runtime::Model for PrivacyLookupWizard {
         "email",
         "execution_details",
         "id",
-        "line_count",
         "line_ids",
         "log_id",
         "name",
-        "records_description",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["line_count", "records_description"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -11,7 +11,7 @@
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Privacy Lookup Wizard Line (`privacy.lookup.wizard.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PrivacyLookupWizardLine {
     /// Created on
@@ -64,10 +64,10 @@ pub struct PrivacyLookupWizardLine {
     pub res_name: Option<String>,
     /// Record
     ///
-    /// `reference`, computed, not stored.
+    /// `reference`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: Option<::runtime::wire::Reference>,
+    pub resource_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
     /// Wizard
     ///
     /// `many2one`, to `privacy.lookup.wizard`.
@@ -123,7 +123,7 @@ impl ::runtime::wire::FromRecord for PrivacyLookupWizardLine {
                 9 => record.res_model = r.nullable()?,
                 10 => record.res_model_id = r.nullable()?,
                 11 => record.res_name = r.nullable()?,
-                12 => record.resource_ref = r.nullable()?,
+                12 => record.resource_ref = r.computed_nullable()?,
                 13 => record.wizard_id = r.nullable()?,
                 14 => record.write_date = r.nullable()?,
                 15 => record.write_uid = r.nullable()?,
@@ -148,11 +148,11 @@ impl ::runtime::Model for PrivacyLookupWizardLine {
         "res_model",
         "res_model_id",
         "res_name",
-        "resource_ref",
         "wizard_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["resource_ref"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Attribute (`product.attribute`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductAttribute {
     /// Active
@@ -65,8 +65,8 @@ pub struct ProductAttribute {
     pub name: Option<String>,
     /// Number Related Products
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub number_related_products: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_related_products())`.
+    pub number_related_products: ::runtime::wire::Computed<i64>,
     /// Related Products
     ///
     /// `many2many`, to `product.template`, readonly, computed.
@@ -135,7 +135,7 @@ impl ::runtime::wire::FromRecord for ProductAttribute {
                 6 => record.display_type = r.nullable()?,
                 7 => record.id = r.value()?,
                 8 => record.name = r.nullable()?,
-                9 => record.number_related_products = r.value()?,
+                9 => record.number_related_products = r.computed()?,
                 10 => record.product_tmpl_ids = r.value()?,
                 11 => record.sequence = r.value()?,
                 12 => record.template_value_ids = r.value()?,
@@ -160,7 +160,6 @@ impl ::runtime::Model for ProductAttribute {
         "display_type",
         "id",
         "name",
-        "number_related_products",
         "product_tmpl_ids",
         "sequence",
         "template_value_ids",
@@ -168,6 +167,7 @@ impl ::runtime::Model for ProductAttribute {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["number_related_products"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("attribute_line_ids", "one2many")

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Attribute Custom Value (`product.attribute.custom.value`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductAttributeCustomValue {
     /// Created on
@@ -40,8 +40,8 @@ pub struct ProductAttributeCustomValue {
     pub id: i64,
     /// Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
+    pub name: ::runtime::wire::Computed<Option<String>>,
     /// Sales Order Line
     ///
     /// `many2one`, to `sale.order.line`.
@@ -85,7 +85,7 @@ impl ::runtime::wire::FromRecord for ProductAttributeCustomValue {
                 3 => record.custom_value = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
                 5 => record.id = r.value()?,
-                6 => record.name = r.nullable()?,
+                6 => record.name = r.computed_nullable()?,
                 7 => record.sale_order_line_id = r.nullable()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
@@ -104,11 +104,11 @@ impl ::runtime::Model for ProductAttributeCustomValue {
         "custom_value",
         "display_name",
         "id",
-        "name",
         "sale_order_line_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["name"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

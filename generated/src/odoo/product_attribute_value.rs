@@ -8,10 +8,10 @@
 //!
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image`.
 /// Attribute Value (`product.attribute.value`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductAttributeValue {
     /// Active
@@ -42,8 +42,8 @@ pub struct ProductAttributeValue {
     pub default_extra_price: f64,
     /// Default Extra Price Changed
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub default_extra_price_changed: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_extra_price_changed())`.
+    pub default_extra_price_changed: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -74,8 +74,8 @@ pub struct ProductAttributeValue {
     pub is_custom: bool,
     /// Used on Products
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_used_on_products: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_used_on_products())`.
+    pub is_used_on_products: ::runtime::wire::Computed<bool>,
     /// Value
     ///
     /// `char`, required.
@@ -139,13 +139,13 @@ impl ::runtime::wire::FromRecord for ProductAttributeValue {
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
                 5 => record.default_extra_price = r.value()?,
-                6 => record.default_extra_price_changed = r.value()?,
+                6 => record.default_extra_price_changed = r.computed()?,
                 7 => record.display_name = r.nullable()?,
                 8 => record.display_type = r.nullable()?,
                 9 => record.html_color = r.nullable()?,
                 10 => record.id = r.value()?,
                 11 => record.is_custom = r.value()?,
-                12 => record.is_used_on_products = r.value()?,
+                12 => record.is_used_on_products = r.computed()?,
                 13 => record.name = r.nullable()?,
                 14 => record.pav_attribute_line_ids = r.value()?,
                 15 => record.sequence = r.value()?,
@@ -166,18 +166,20 @@ impl ::runtime::Model for ProductAttributeValue {
         "create_date",
         "create_uid",
         "default_extra_price",
-        "default_extra_price_changed",
         "display_name",
         "display_type",
         "html_color",
         "id",
         "is_custom",
-        "is_used_on_products",
         "name",
         "pav_attribute_line_ids",
         "sequence",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "default_extra_price_changed",
+        "is_used_on_products",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -563,8 +565,10 @@ pub mod fields {
     }
     /// Image (`image`, `binary`).
     #[inline]
-    pub const fn image() -> ::runtime::fields::AnyField<super::ProductAttributeValue> {
-        ::runtime::fields::AnyField::new("image")
+    pub const fn image() -> ::runtime::fields::BinaryField<
+        super::ProductAttributeValue,
+    > {
+        ::runtime::fields::BinaryField::new("image")
     }
     /// Free text (`is_custom`, `boolean`).
     #[inline]

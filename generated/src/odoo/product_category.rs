@@ -9,7 +9,7 @@
 //! 20 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Product Category (`product.category`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductCategory {
     /// Child Categories
@@ -34,20 +34,20 @@ pub struct ProductCategory {
     pub display_name: Option<String>,
     /// stock.putaway.rule
     ///
-    /// `boolean`, not stored.
-    pub filter_for_stock_putaway_rule: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::filter_for_stock_putaway_rule())`.
+    pub filter_for_stock_putaway_rule: ::runtime::wire::Computed<bool>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -56,44 +56,46 @@ pub struct ProductCategory {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -117,14 +119,16 @@ pub struct ProductCategory {
     pub parent_path: Option<String>,
     /// Parent Routes
     ///
-    /// `many2many`, to `stock.route`, readonly, computed, not stored.
-    pub parent_route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_route_ids())`.
+    pub parent_route_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    >,
     /// \# Products
     ///
     /// The number of products under this category (Does not consider the children categories)
     ///
-    /// `integer`, readonly, not stored.
-    pub product_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_count())`.
+    pub product_count: ::runtime::wire::Computed<i64>,
     /// Product Properties
     ///
     /// `properties_definition`.
@@ -252,8 +256,10 @@ pub struct ProductCategory {
     pub route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
     /// Total routes
     ///
-    /// `many2many`, to `stock.route`, readonly, computed, not stored.
-    pub total_route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_route_ids())`.
+    pub total_route_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
@@ -332,25 +338,25 @@ impl ::runtime::wire::FromRecord for ProductCategory {
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
-                5 => record.filter_for_stock_putaway_rule = r.value()?,
-                6 => record.has_message = r.value()?,
+                5 => record.filter_for_stock_putaway_rule = r.computed()?,
+                6 => record.has_message = r.computed()?,
                 7 => record.id = r.value()?,
-                8 => record.message_attachment_count = r.value()?,
+                8 => record.message_attachment_count = r.computed()?,
                 9 => record.message_follower_ids = r.value()?,
-                10 => record.message_has_error = r.value()?,
-                11 => record.message_has_error_counter = r.value()?,
-                12 => record.message_has_sms_error = r.value()?,
+                10 => record.message_has_error = r.computed()?,
+                11 => record.message_has_error_counter = r.computed()?,
+                12 => record.message_has_sms_error = r.computed()?,
                 13 => record.message_ids = r.value()?,
-                14 => record.message_is_follower = r.value()?,
-                15 => record.message_needaction = r.value()?,
-                16 => record.message_needaction_counter = r.value()?,
-                17 => record.message_partner_ids = r.value()?,
+                14 => record.message_is_follower = r.computed()?,
+                15 => record.message_needaction = r.computed()?,
+                16 => record.message_needaction_counter = r.computed()?,
+                17 => record.message_partner_ids = r.computed()?,
                 18 => record.name = r.nullable()?,
                 19 => record.packaging_reserve_method = r.nullable()?,
                 20 => record.parent_id = r.nullable()?,
                 21 => record.parent_path = r.nullable()?,
-                22 => record.parent_route_ids = r.value()?,
-                23 => record.product_count = r.value()?,
+                22 => record.parent_route_ids = r.computed()?,
+                23 => record.product_count = r.computed()?,
                 24 => record.product_properties_definition = r.nullable()?,
                 25 => {
                     record.property_account_creditor_price_difference_categ = r
@@ -370,7 +376,7 @@ impl ::runtime::wire::FromRecord for ProductCategory {
                 37 => record.rating_ids = r.value()?,
                 38 => record.removal_strategy_id = r.nullable()?,
                 39 => record.route_ids = r.value()?,
-                40 => record.total_route_ids = r.value()?,
+                40 => record.total_route_ids = r.computed()?,
                 41 => record.website_message_ids = r.value()?,
                 42 => record.write_date = r.nullable()?,
                 43 => record.write_uid = r.nullable()?,
@@ -388,25 +394,13 @@ impl ::runtime::Model for ProductCategory {
         "create_date",
         "create_uid",
         "display_name",
-        "filter_for_stock_putaway_rule",
-        "has_message",
         "id",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "name",
         "packaging_reserve_method",
         "parent_id",
         "parent_path",
-        "parent_route_ids",
-        "product_count",
         "product_properties_definition",
         "property_account_creditor_price_difference_categ",
         "property_account_downpayment_categ_id",
@@ -423,10 +417,24 @@ impl ::runtime::Model for ProductCategory {
         "rating_ids",
         "removal_strategy_id",
         "route_ids",
-        "total_route_ids",
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "filter_for_stock_putaway_rule",
+        "has_message",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "parent_route_ids",
+        "product_count",
+        "total_route_ids",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("child_id", "one2many")

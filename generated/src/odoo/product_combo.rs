@@ -9,19 +9,19 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Combo (`product.combo`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductCombo {
     /// Combo Price
     ///
     /// The minimum price among the products in this combo. This value will be used to prorate the price of this combo with respect to the other combos in a combo product. This heuristic ensures that whatever product the user chooses in a combo, it will always be the same price.
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub base_price: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::base_price())`.
+    pub base_price: ::runtime::wire::Computed<f64>,
     /// Product Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub combo_item_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::combo_item_count())`.
+    pub combo_item_count: ::runtime::wire::Computed<i64>,
     /// Combo Item
     ///
     /// `one2many`, to `product.combo.item` (inverse `combo_id`).
@@ -40,8 +40,10 @@ pub struct ProductCombo {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -94,13 +96,13 @@ impl ::runtime::wire::FromRecord for ProductCombo {
         let mut record = ProductCombo::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.base_price = r.value()?,
-                1 => record.combo_item_count = r.value()?,
+                0 => record.base_price = r.computed()?,
+                1 => record.combo_item_count = r.computed()?,
                 2 => record.combo_item_ids = r.value()?,
                 3 => record.company_id = r.nullable()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
-                6 => record.currency_id = r.nullable()?,
+                6 => record.currency_id = r.computed_nullable()?,
                 7 => record.display_name = r.nullable()?,
                 8 => record.id = r.value()?,
                 9 => record.name = r.nullable()?,
@@ -116,19 +118,21 @@ impl ::runtime::wire::FromRecord for ProductCombo {
 impl ::runtime::Model for ProductCombo {
     const MODEL: &'static str = "product.combo";
     const FIELDS: &'static [&'static str] = &[
-        "base_price",
-        "combo_item_count",
         "combo_item_ids",
         "company_id",
         "create_date",
         "create_uid",
-        "currency_id",
         "display_name",
         "id",
         "name",
         "sequence",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "base_price",
+        "combo_item_count",
+        "currency_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("base_price", "float"),
@@ -157,7 +161,6 @@ impl ::runtime::nested::Projection for ProductCombo {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

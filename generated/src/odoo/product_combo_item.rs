@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Combo Item (`product.combo.item`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductComboItem {
     /// Combo
@@ -30,8 +30,10 @@ pub struct ProductComboItem {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `product_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, related `product_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -48,8 +50,8 @@ pub struct ProductComboItem {
     ///
     /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
     ///
-    /// `float`, readonly, related `product_id.lst_price`, not stored, digits (16, 2).
-    pub lst_price: f64,
+    /// `float`, readonly, related `product_id.lst_price`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lst_price())`.
+    pub lst_price: ::runtime::wire::Computed<f64>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
@@ -93,11 +95,11 @@ impl ::runtime::wire::FromRecord for ProductComboItem {
                 1 => record.company_id = r.nullable()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
-                4 => record.currency_id = r.nullable()?,
+                4 => record.currency_id = r.computed_nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.extra_price = r.value()?,
                 7 => record.id = r.value()?,
-                8 => record.lst_price = r.value()?,
+                8 => record.lst_price = r.computed()?,
                 9 => record.product_id = r.nullable()?,
                 10 => record.write_date = r.nullable()?,
                 11 => record.write_uid = r.nullable()?,
@@ -114,15 +116,14 @@ impl ::runtime::Model for ProductComboItem {
         "company_id",
         "create_date",
         "create_uid",
-        "currency_id",
         "display_name",
         "extra_price",
         "id",
-        "lst_price",
         "product_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["currency_id", "lst_price"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("combo_id", "many2one")
             .relation("product.combo")
@@ -153,7 +154,6 @@ impl ::runtime::nested::Projection for ProductComboItem {
         ::runtime::nested::Relation::display_name("combo_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

@@ -8,10 +8,10 @@
 //!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `datas`, `db_datas`, `raw`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `datas`, `db_datas`, `raw`.
 /// Product Document (`product.document`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductDocument {
     /// Access Token
@@ -83,16 +83,16 @@ pub struct ProductDocument {
     pub id: i64,
     /// Image Height
     ///
-    /// `integer`, readonly, related `ir_attachment_id.image_height`, not stored.
-    pub image_height: i64,
+    /// `integer`, readonly, related `ir_attachment_id.image_height`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_height())`.
+    pub image_height: ::runtime::wire::Computed<i64>,
     /// Image Src
     ///
-    /// `char`, readonly, related `ir_attachment_id.image_src`, not stored.
-    pub image_src: Option<String>,
+    /// `char`, readonly, related `ir_attachment_id.image_src`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_src())`.
+    pub image_src: ::runtime::wire::Computed<Option<String>>,
     /// Image Width
     ///
-    /// `integer`, readonly, related `ir_attachment_id.image_width`, not stored.
-    pub image_width: i64,
+    /// `integer`, readonly, related `ir_attachment_id.image_width`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_width())`.
+    pub image_width: ::runtime::wire::Computed<i64>,
     /// Indexed Content
     ///
     /// `text`, readonly, related `ir_attachment_id.index_content`, not stored.
@@ -103,8 +103,8 @@ pub struct ProductDocument {
     pub ir_attachment_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
     /// Attachment URL
     ///
-    /// `char`, readonly, related `ir_attachment_id.local_url`, not stored.
-    pub local_url: Option<String>,
+    /// `char`, readonly, related `ir_attachment_id.local_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::local_url())`.
+    pub local_url: ::runtime::wire::Computed<Option<String>>,
     /// Mime Type
     ///
     /// `char`, readonly, related `ir_attachment_id.mimetype`, not stored.
@@ -135,8 +135,8 @@ pub struct ProductDocument {
     pub res_model: Option<String>,
     /// Resource Name
     ///
-    /// `char`, readonly, related `ir_attachment_id.res_name`, not stored.
-    pub res_name: Option<String>,
+    /// `char`, readonly, related `ir_attachment_id.res_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_name())`.
+    pub res_name: ::runtime::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -231,12 +231,12 @@ impl ::runtime::wire::FromRecord for ProductDocument {
                 10 => record.file_size = r.value()?,
                 11 => record.form_field_ids = r.value()?,
                 12 => record.id = r.value()?,
-                13 => record.image_height = r.value()?,
-                14 => record.image_src = r.nullable()?,
-                15 => record.image_width = r.value()?,
+                13 => record.image_height = r.computed()?,
+                14 => record.image_src = r.computed_nullable()?,
+                15 => record.image_width = r.computed()?,
                 16 => record.index_content = r.nullable()?,
                 17 => record.ir_attachment_id = r.nullable()?,
-                18 => record.local_url = r.nullable()?,
+                18 => record.local_url = r.computed_nullable()?,
                 19 => record.mimetype = r.nullable()?,
                 20 => record.name = r.nullable()?,
                 21 => record.original_id = r.nullable()?,
@@ -244,7 +244,7 @@ impl ::runtime::wire::FromRecord for ProductDocument {
                 23 => record.res_field = r.nullable()?,
                 24 => record.res_id = r.nullable()?,
                 25 => record.res_model = r.nullable()?,
-                26 => record.res_name = r.nullable()?,
+                26 => record.res_name = r.computed_nullable()?,
                 27 => record.sequence = r.value()?,
                 28 => record.store_fname = r.nullable()?,
                 29 => record.r#type = r.nullable()?,
@@ -274,12 +274,8 @@ impl ::runtime::Model for ProductDocument {
         "file_size",
         "form_field_ids",
         "id",
-        "image_height",
-        "image_src",
-        "image_width",
         "index_content",
         "ir_attachment_id",
-        "local_url",
         "mimetype",
         "name",
         "original_id",
@@ -287,7 +283,6 @@ impl ::runtime::Model for ProductDocument {
         "res_field",
         "res_id",
         "res_model",
-        "res_name",
         "sequence",
         "store_fname",
         "type",
@@ -295,6 +290,13 @@ impl ::runtime::Model for ProductDocument {
         "voice_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "image_height",
+        "image_src",
+        "image_width",
+        "local_url",
+        "res_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
@@ -779,13 +781,13 @@ pub mod fields {
     }
     /// File Content (base64) (`datas`, `binary`).
     #[inline]
-    pub const fn datas() -> ::runtime::fields::AnyField<super::ProductDocument> {
-        ::runtime::fields::AnyField::new("datas")
+    pub const fn datas() -> ::runtime::fields::BinaryField<super::ProductDocument> {
+        ::runtime::fields::BinaryField::new("datas")
     }
     /// Database Data (`db_datas`, `binary`).
     #[inline]
-    pub const fn db_datas() -> ::runtime::fields::AnyField<super::ProductDocument> {
-        ::runtime::fields::AnyField::new("db_datas")
+    pub const fn db_datas() -> ::runtime::fields::BinaryField<super::ProductDocument> {
+        ::runtime::fields::BinaryField::new("db_datas")
     }
     /// Description (`description`, `text`).
     #[inline]
@@ -884,8 +886,8 @@ pub mod fields {
     }
     /// File Content (raw) (`raw`, `binary`).
     #[inline]
-    pub const fn raw() -> ::runtime::fields::AnyField<super::ProductDocument> {
-        ::runtime::fields::AnyField::new("raw")
+    pub const fn raw() -> ::runtime::fields::BinaryField<super::ProductDocument> {
+        ::runtime::fields::BinaryField::new("raw")
     }
     /// Resource Field (`res_field`, `char`).
     #[inline]

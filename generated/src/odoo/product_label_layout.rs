@@ -11,13 +11,13 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Choose the sheet layout to print the labels (`product.label.layout`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductLabelLayout {
     /// Columns
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub columns: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::columns())`.
+    pub columns: ::runtime::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -72,8 +72,8 @@ pub struct ProductLabelLayout {
     pub product_tmpl_ids: ::runtime::wire::X2Many<super::rel::ProductTemplate>,
     /// Rows
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub rows: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rows())`.
+    pub rows: ::runtime::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -113,7 +113,7 @@ impl ::runtime::wire::FromRecord for ProductLabelLayout {
         let mut record = ProductLabelLayout::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.columns = r.value()?,
+                0 => record.columns = r.computed()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
                 3 => record.custom_quantity = r.value()?,
@@ -126,7 +126,7 @@ impl ::runtime::wire::FromRecord for ProductLabelLayout {
                 10 => record.print_format = r.nullable()?,
                 11 => record.product_ids = r.value()?,
                 12 => record.product_tmpl_ids = r.value()?,
-                13 => record.rows = r.value()?,
+                13 => record.rows = r.computed()?,
                 14 => record.write_date = r.nullable()?,
                 15 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -138,7 +138,6 @@ impl ::runtime::wire::FromRecord for ProductLabelLayout {
 impl ::runtime::Model for ProductLabelLayout {
     const MODEL: &'static str = "product.label.layout";
     const FIELDS: &'static [&'static str] = &[
-        "columns",
         "create_date",
         "create_uid",
         "custom_quantity",
@@ -151,10 +150,10 @@ impl ::runtime::Model for ProductLabelLayout {
         "print_format",
         "product_ids",
         "product_tmpl_ids",
-        "rows",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["columns", "rows"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("columns", "integer"),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

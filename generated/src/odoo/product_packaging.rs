@@ -7,7 +7,7 @@
 //! Default order: `product_id, sequence, id`.
 /// Product Packaging (`product.packaging`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductPackaging {
     /// Barcode
@@ -52,8 +52,10 @@ pub struct ProductPackaging {
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, not stored.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
+    pub product_uom_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Purchase
     ///
     /// If true, the packaging can be used for purchase orders
@@ -133,7 +135,7 @@ impl ::runtime::wire::FromRecord for ProductPackaging {
                 6 => record.name = r.nullable()?,
                 7 => record.package_type_id = r.nullable()?,
                 8 => record.product_id = r.nullable()?,
-                9 => record.product_uom_id = r.nullable()?,
+                9 => record.product_uom_id = r.computed_nullable()?,
                 10 => record.purchase = r.value()?,
                 11 => record.qty = r.value()?,
                 12 => record.route_ids = r.value()?,
@@ -159,7 +161,6 @@ impl ::runtime::Model for ProductPackaging {
         "name",
         "package_type_id",
         "product_id",
-        "product_uom_id",
         "purchase",
         "qty",
         "route_ids",
@@ -168,6 +169,7 @@ impl ::runtime::Model for ProductPackaging {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["product_uom_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("barcode", "char"),
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
@@ -204,7 +206,6 @@ impl ::runtime::nested::Projection for ProductPackaging {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("package_type_id"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

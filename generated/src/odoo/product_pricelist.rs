@@ -9,7 +9,7 @@
 //! 30 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Pricelist (`product.pricelist`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductPricelist {
     /// Active
@@ -20,28 +20,30 @@ pub struct ProductPricelist {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -53,30 +55,32 @@ pub struct ProductPricelist {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`.
@@ -103,8 +107,8 @@ pub struct ProductPricelist {
     pub display_name: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -115,8 +119,8 @@ pub struct ProductPricelist {
     pub item_ids: ::runtime::wire::X2Many<super::rel::ProductPricelistItem>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -125,48 +129,52 @@ pub struct ProductPricelist {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Pricelist Name
     ///
     /// `char`, required.
@@ -246,36 +254,36 @@ impl ::runtime::wire::FromRecord for ProductPricelist {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.active = r.value()?,
-                1 => record.activity_calendar_event_id = r.nullable()?,
-                2 => record.activity_date_deadline = r.nullable()?,
-                3 => record.activity_exception_decoration = r.nullable()?,
-                4 => record.activity_exception_icon = r.nullable()?,
+                1 => record.activity_calendar_event_id = r.computed_nullable()?,
+                2 => record.activity_date_deadline = r.computed_nullable()?,
+                3 => record.activity_exception_decoration = r.computed_nullable()?,
+                4 => record.activity_exception_icon = r.computed_nullable()?,
                 5 => record.activity_ids = r.value()?,
-                6 => record.activity_state = r.nullable()?,
-                7 => record.activity_summary = r.nullable()?,
-                8 => record.activity_type_icon = r.nullable()?,
-                9 => record.activity_type_id = r.nullable()?,
-                10 => record.activity_user_id = r.nullable()?,
+                6 => record.activity_state = r.computed_nullable()?,
+                7 => record.activity_summary = r.computed_nullable()?,
+                8 => record.activity_type_icon = r.computed_nullable()?,
+                9 => record.activity_type_id = r.computed_nullable()?,
+                10 => record.activity_user_id = r.computed_nullable()?,
                 11 => record.company_id = r.nullable()?,
                 12 => record.country_group_ids = r.value()?,
                 13 => record.create_date = r.nullable()?,
                 14 => record.create_uid = r.nullable()?,
                 15 => record.currency_id = r.nullable()?,
                 16 => record.display_name = r.nullable()?,
-                17 => record.has_message = r.value()?,
+                17 => record.has_message = r.computed()?,
                 18 => record.id = r.value()?,
                 19 => record.item_ids = r.value()?,
-                20 => record.message_attachment_count = r.value()?,
+                20 => record.message_attachment_count = r.computed()?,
                 21 => record.message_follower_ids = r.value()?,
-                22 => record.message_has_error = r.value()?,
-                23 => record.message_has_error_counter = r.value()?,
-                24 => record.message_has_sms_error = r.value()?,
+                22 => record.message_has_error = r.computed()?,
+                23 => record.message_has_error_counter = r.computed()?,
+                24 => record.message_has_sms_error = r.computed()?,
                 25 => record.message_ids = r.value()?,
-                26 => record.message_is_follower = r.value()?,
-                27 => record.message_needaction = r.value()?,
-                28 => record.message_needaction_counter = r.value()?,
-                29 => record.message_partner_ids = r.value()?,
-                30 => record.my_activity_date_deadline = r.nullable()?,
+                26 => record.message_is_follower = r.computed()?,
+                27 => record.message_needaction = r.computed()?,
+                28 => record.message_needaction_counter = r.computed()?,
+                29 => record.message_partner_ids = r.computed()?,
+                30 => record.my_activity_date_deadline = r.computed_nullable()?,
                 31 => record.name = r.nullable()?,
                 32 => record.rating_ids = r.value()?,
                 33 => record.sequence = r.value()?,
@@ -292,42 +300,44 @@ impl ::runtime::Model for ProductPricelist {
     const MODEL: &'static str = "product.pricelist";
     const FIELDS: &'static [&'static str] = &[
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "company_id",
         "country_group_ids",
         "create_date",
         "create_uid",
         "currency_id",
         "display_name",
-        "has_message",
         "id",
         "item_ids",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "my_activity_date_deadline",
         "name",
         "rating_ids",
         "sequence",
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "has_message",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "my_activity_date_deadline",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -391,9 +401,6 @@ impl ::runtime::Model for ProductPricelist {
 }
 impl ::runtime::nested::Projection for ProductPricelist {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_id"),

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Pricelist Rule (`product.pricelist.item`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductPricelistItem {
     /// Apply On
@@ -112,8 +112,8 @@ pub struct ProductPricelistItem {
     ///
     /// Explicit rule name for this pricelist line.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
+    pub name: ::runtime::wire::Computed<Option<String>>,
     /// Percentage Price
     ///
     /// You can apply a mark-up by setting a negative discount.
@@ -124,8 +124,8 @@ pub struct ProductPricelistItem {
     ///
     /// Explicit rule name for this pricelist line.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub price: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price())`.
+    pub price: ::runtime::wire::Computed<Option<String>>,
     /// Price Discount
     ///
     /// You can apply a mark-up by setting a negative discount.
@@ -182,16 +182,16 @@ pub struct ProductPricelistItem {
     pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
     /// Unit of Measure Name
     ///
-    /// `char`, readonly, related `product_tmpl_id.uom_name`, not stored.
-    pub product_uom: Option<String>,
+    /// `char`, readonly, related `product_tmpl_id.uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom())`.
+    pub product_uom: ::runtime::wire::Computed<Option<String>>,
     /// \# Product Variants
     ///
-    /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, not stored.
-    pub product_variant_count: i64,
+    /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
+    pub product_variant_count: ::runtime::wire::Computed<i64>,
     /// Rule Tip
     ///
-    /// `char`, readonly, computed, not stored.
-    pub rule_tip: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rule_tip())`.
+    pub rule_tip: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -264,9 +264,9 @@ impl ::runtime::wire::FromRecord for ProductPricelistItem {
                 13 => record.fixed_price = r.value()?,
                 14 => record.id = r.value()?,
                 15 => record.min_quantity = r.value()?,
-                16 => record.name = r.nullable()?,
+                16 => record.name = r.computed_nullable()?,
                 17 => record.percent_price = r.value()?,
-                18 => record.price = r.nullable()?,
+                18 => record.price = r.computed_nullable()?,
                 19 => record.price_discount = r.value()?,
                 20 => record.price_markup = r.value()?,
                 21 => record.price_max_margin = r.value()?,
@@ -276,9 +276,9 @@ impl ::runtime::wire::FromRecord for ProductPricelistItem {
                 25 => record.pricelist_id = r.nullable()?,
                 26 => record.product_id = r.nullable()?,
                 27 => record.product_tmpl_id = r.nullable()?,
-                28 => record.product_uom = r.nullable()?,
-                29 => record.product_variant_count = r.value()?,
-                30 => record.rule_tip = r.nullable()?,
+                28 => record.product_uom = r.computed_nullable()?,
+                29 => record.product_variant_count = r.computed()?,
+                30 => record.rule_tip = r.computed_nullable()?,
                 31 => record.write_date = r.nullable()?,
                 32 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -306,9 +306,7 @@ impl ::runtime::Model for ProductPricelistItem {
         "fixed_price",
         "id",
         "min_quantity",
-        "name",
         "percent_price",
-        "price",
         "price_discount",
         "price_markup",
         "price_max_margin",
@@ -318,11 +316,15 @@ impl ::runtime::Model for ProductPricelistItem {
         "pricelist_id",
         "product_id",
         "product_tmpl_id",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "name",
+        "price",
         "product_uom",
         "product_variant_count",
         "rule_tip",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("applied_on", "selection")

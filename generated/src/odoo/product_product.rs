@@ -8,10 +8,10 @@
 //!
 //! 52 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`, `image_variant_1024`, `image_variant_128`, `image_variant_1920`, `image_variant_256`, `image_variant_512`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`, `image_variant_1024`, `image_variant_128`, `image_variant_1920`, `image_variant_256`, `image_variant_512`.
 /// Product Variant (`product.product`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductProduct {
     /// Account Tags
@@ -28,28 +28,30 @@ pub struct ProductProduct {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -61,38 +63,42 @@ pub struct ProductProduct {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Variant Tags
     ///
     /// `many2many`, to `product.tag`.
     pub additional_product_tag_ids: ::runtime::wire::X2Many<super::rel::ProductTag>,
     /// All Product Tag
     ///
-    /// `many2many`, to `product.tag`, readonly, computed, not stored.
-    pub all_product_tag_ids: ::runtime::wire::X2Many<super::rel::ProductTag>,
+    /// `many2many`, to `product.tag`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::all_product_tag_ids())`.
+    pub all_product_tag_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ProductTag>,
+    >,
     /// Product Attributes
     ///
     /// `one2many`, to `product.template.attribute.line`, related `product_tmpl_id.attribute_line_ids`, not stored.
@@ -101,8 +107,8 @@ pub struct ProductProduct {
     >,
     /// Average Cost
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `company_currency_id`.
-    pub avg_cost: f64,
+    /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::avg_cost())`.
+    pub avg_cost: ::runtime::wire::Computed<f64>,
     /// Barcode
     ///
     /// International Article Number used for product identification.
@@ -111,8 +117,8 @@ pub struct ProductProduct {
     pub barcode: Option<String>,
     /// \# Bill of Material
     ///
-    /// `integer`, readonly, not stored.
-    pub bom_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
+    pub bom_count: ::runtime::wire::Computed<i64>,
     /// Bill of Materials
     ///
     /// `one2many`, to `mrp.bom`, related `product_tmpl_id.bom_ids`, not stored.
@@ -123,8 +129,8 @@ pub struct ProductProduct {
     pub bom_line_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     /// Can Image 1024 be zoomed
     ///
-    /// `boolean`, readonly, not stored.
-    pub can_image_1024_be_zoomed: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_image_1024_be_zoomed())`.
+    pub can_image_1024_be_zoomed: ::runtime::wire::Computed<bool>,
     /// Can Variant Image 1024 be zoomed
     ///
     /// `boolean`, readonly, computed.
@@ -135,8 +141,8 @@ pub struct ProductProduct {
     pub categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
     /// Reference
     ///
-    /// `char`, readonly, not stored.
-    pub code: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
+    pub code: ::runtime::wire::Computed<Option<String>>,
     /// Color Index
     ///
     /// `integer`, related `product_tmpl_id.color`, not stored.
@@ -153,26 +159,30 @@ pub struct ProductProduct {
     ///
     /// Technical field to correctly show the currently selected company's currency that corresponds to the totaled value of the product's valuation layers
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
+    pub company_currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, related `product_tmpl_id.company_id`, not stored.
     pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     /// Cost Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `product_tmpl_id.cost_currency_id`, not stored.
-    pub cost_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, related `product_tmpl_id.cost_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_currency_id())`.
+    pub cost_currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Costing Method
     ///
     /// Standard Price: The products are valued at their standard cost defined on the product.
     /// Average Cost (AVCO): The products are valued at weighted average cost.
     /// First In First Out (FIFO): The products are valued supposing those that enter the company first will also leave it first.
     ///
-    /// `selection`, readonly, related `categ_id.property_cost_method`, not stored.
+    /// `selection`, readonly, related `categ_id.property_cost_method`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_method())`.
     ///
     /// Values: `standard` (Standard Price), `fifo` (First In First Out (FIFO)), `average` (Average Cost (AVCO)).
-    pub cost_method: Option<CostMethod>,
+    pub cost_method: ::runtime::wire::Computed<Option<CostMethod>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -183,8 +193,10 @@ pub struct ProductProduct {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `product_tmpl_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, related `product_tmpl_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Internal Reference
     ///
     /// `char`.
@@ -233,8 +245,8 @@ pub struct ProductProduct {
     pub expense_policy: Option<ExpensePolicy>,
     /// Fiscal Country Codes
     ///
-    /// `char`, readonly, related `product_tmpl_id.fiscal_country_codes`, not stored.
-    pub fiscal_country_codes: Option<String>,
+    /// `char`, readonly, related `product_tmpl_id.fiscal_country_codes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
+    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
     /// Free To Use Quantity
     ///
     /// Forecast quantity (computed as Quantity On Hand - reserved quantity)
@@ -242,20 +254,20 @@ pub struct ProductProduct {
     /// In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children.
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub free_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::free_qty())`.
+    pub free_qty: ::runtime::wire::Computed<f64>,
     /// Routes can be selected on this product
     ///
-    /// `boolean`, readonly, related `product_tmpl_id.has_available_route_ids`, not stored.
-    pub has_available_route_ids: bool,
+    /// `boolean`, readonly, related `product_tmpl_id.has_available_route_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_available_route_ids())`.
+    pub has_available_route_ids: ::runtime::wire::Computed<bool>,
     /// Is a configurable product
     ///
     /// `boolean`, readonly, related `product_tmpl_id.has_configurable_attributes`, not stored.
     pub has_configurable_attributes: bool,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -267,8 +279,8 @@ pub struct ProductProduct {
     /// In a context with a single Warehouse, this includes goods arriving to the Stock Location of this Warehouse, or any of its children.
     /// Otherwise, this includes goods arriving to any Stock Location with 'internal' type.
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub incoming_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::incoming_qty())`.
+    pub incoming_qty: ::runtime::wire::Computed<f64>,
     /// Invoicing Policy
     ///
     /// Ordered Quantity: Invoice quantities ordered by the customer.
@@ -284,16 +296,16 @@ pub struct ProductProduct {
     pub is_favorite: bool,
     /// Is In Purchase Order
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_in_purchase_order: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_in_purchase_order())`.
+    pub is_in_purchase_order: ::runtime::wire::Computed<bool>,
     /// Is Kits
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_kits: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_kits())`.
+    pub is_kits: ::runtime::wire::Computed<bool>,
     /// Is Product Variant
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_product_variant: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_variant())`.
+    pub is_product_variant: ::runtime::wire::Computed<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
@@ -308,8 +320,10 @@ pub struct ProductProduct {
     pub list_price: f64,
     /// Location
     ///
-    /// `many2one`, to `stock.location`, related `product_tmpl_id.location_id`, not stored.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    /// `many2one`, to `stock.location`, related `product_tmpl_id.location_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
+    pub location_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    >,
     /// Lot Properties
     ///
     /// `properties_definition`.
@@ -324,12 +338,12 @@ pub struct ProductProduct {
     ///
     /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
     ///
-    /// `float`, computed, not stored, digits (16, 2).
-    pub lst_price: f64,
+    /// `float`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lst_price())`.
+    pub lst_price: ::runtime::wire::Computed<f64>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -338,52 +352,56 @@ pub struct ProductProduct {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Manufactured
     ///
-    /// `float`, readonly, not stored, digits (16, 2).
-    pub mrp_product_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_product_qty())`.
+    pub mrp_product_qty: ::runtime::wire::Computed<f64>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Name
     ///
     /// `char`, required, related `product_tmpl_id.name`, not stored.
@@ -392,18 +410,18 @@ pub struct ProductProduct {
     ///
     /// Number of incoming stock moves in the past 12 months
     ///
-    /// `integer`, readonly, not stored.
-    pub nbr_moves_in: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_in())`.
+    pub nbr_moves_in: ::runtime::wire::Computed<i64>,
     /// Nbr Moves Out
     ///
     /// Number of outgoing stock moves in the past 12 months
     ///
-    /// `integer`, readonly, not stored.
-    pub nbr_moves_out: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_out())`.
+    pub nbr_moves_out: ::runtime::wire::Computed<i64>,
     /// Reordering Rules
     ///
-    /// `integer`, readonly, not stored.
-    pub nbr_reordering_rules: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_reordering_rules())`.
+    pub nbr_reordering_rules: ::runtime::wire::Computed<i64>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
@@ -421,8 +439,8 @@ pub struct ProductProduct {
     /// In a context with a single Warehouse, this includes goods leaving the Stock Location of this Warehouse, or any of its children.
     /// Otherwise, this includes goods leaving any Stock Location with 'internal' type.
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub outgoing_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::outgoing_qty())`.
+    pub outgoing_qty: ::runtime::wire::Computed<f64>,
     /// Product Packages
     ///
     /// Gives the different ways to package the same product.
@@ -431,34 +449,34 @@ pub struct ProductProduct {
     pub packaging_ids: ::runtime::wire::X2Many<super::rel::ProductPackaging>,
     /// Customer Ref
     ///
-    /// `char`, readonly, not stored.
-    pub partner_ref: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_ref())`.
+    pub partner_ref: ::runtime::wire::Computed<Option<String>>,
     /// Variant Price Extra
     ///
     /// This is the sum of the extra price of all attributes
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub price_extra: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_extra())`.
+    pub price_extra: ::runtime::wire::Computed<f64>,
     /// Number of price rules
     ///
-    /// `integer`, readonly, not stored.
-    pub pricelist_item_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pricelist_item_count())`.
+    pub pricelist_item_count: ::runtime::wire::Computed<i64>,
     /// Product Catalog Product Is In Bom
     ///
-    /// `boolean`, readonly, not stored.
-    pub product_catalog_product_is_in_bom: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_catalog_product_is_in_bom())`.
+    pub product_catalog_product_is_in_bom: ::runtime::wire::Computed<bool>,
     /// Product Catalog Product Is In Mo
     ///
-    /// `boolean`, readonly, not stored.
-    pub product_catalog_product_is_in_mo: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_catalog_product_is_in_mo())`.
+    pub product_catalog_product_is_in_mo: ::runtime::wire::Computed<bool>,
     /// Product Catalog Product Is In Sale Order
     ///
-    /// `boolean`, readonly, not stored.
-    pub product_catalog_product_is_in_sale_order: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_catalog_product_is_in_sale_order())`.
+    pub product_catalog_product_is_in_sale_order: ::runtime::wire::Computed<bool>,
     /// Documents Count
     ///
-    /// `integer`, readonly, not stored.
-    pub product_document_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_document_count())`.
+    pub product_document_count: ::runtime::wire::Computed<i64>,
     /// Documents
     ///
     /// `one2many`, to `product.document` (inverse `res_id`).
@@ -489,17 +507,17 @@ pub struct ProductProduct {
     pub product_tmpl_id: Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
     /// Product Tooltip
     ///
-    /// `char`, readonly, related `product_tmpl_id.product_tooltip`, not stored.
-    pub product_tooltip: Option<String>,
+    /// `char`, readonly, related `product_tmpl_id.product_tooltip`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_tooltip())`.
+    pub product_tooltip: ::runtime::wire::Computed<Option<String>>,
     /// \# Product Variants
     ///
-    /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, not stored.
-    pub product_variant_count: i64,
+    /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
+    pub product_variant_count: ::runtime::wire::Computed<i64>,
     /// Product
     ///
-    /// `many2one`, to `product.product`, readonly, related `product_tmpl_id.product_variant_id`, not stored.
-    pub product_variant_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductProduct>,
+    /// `many2one`, to `product.product`, readonly, related `product_tmpl_id.product_variant_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_id())`.
+    pub product_variant_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
     >,
     /// Products
     ///
@@ -586,8 +604,8 @@ pub struct ProductProduct {
     pub purchase_order_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchased
     ///
-    /// `float`, readonly, not stored, digits (16, 2).
-    pub purchased_product_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchased_product_qty())`.
+    pub purchased_product_qty: ::runtime::wire::Computed<f64>,
     /// Putaway Rules
     ///
     /// `one2many`, to `stock.putaway.rule` (inverse `product_id`).
@@ -600,24 +618,24 @@ pub struct ProductProduct {
     /// stored in the Stock Location of the Warehouse of this Shop, or any of its children.
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub qty_available: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_available())`.
+    pub qty_available: ::runtime::wire::Computed<f64>,
     /// Quantity Svl
     ///
-    /// `float`, readonly, computed, not stored.
-    pub quantity_svl: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quantity_svl())`.
+    pub quantity_svl: ::runtime::wire::Computed<f64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Reordering Max Qty
     ///
-    /// `float`, readonly, not stored.
-    pub reordering_max_qty: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_max_qty())`.
+    pub reordering_max_qty: ::runtime::wire::Computed<f64>,
     /// Reordering Min Qty
     ///
-    /// `float`, readonly, not stored.
-    pub reordering_min_qty: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_min_qty())`.
+    pub reordering_min_qty: ::runtime::wire::Computed<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
@@ -626,8 +644,10 @@ pub struct ProductProduct {
     pub responsible_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Category Routes
     ///
-    /// `many2many`, to `stock.route`, readonly, related `product_tmpl_id.route_from_categ_ids`, not stored.
-    pub route_from_categ_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    /// `many2many`, to `stock.route`, readonly, related `product_tmpl_id.route_from_categ_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::route_from_categ_ids())`.
+    pub route_from_categ_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    >,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
@@ -658,8 +678,8 @@ pub struct ProductProduct {
     pub sale_ok: bool,
     /// Sold
     ///
-    /// `float`, readonly, not stored, digits (16, 2).
-    pub sales_count: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sales_count())`.
+    pub sales_count: ::runtime::wire::Computed<f64>,
     /// Vendors
     ///
     /// `one2many`, to `product.supplierinfo`, related `product_tmpl_id.seller_ids`, not stored.
@@ -672,10 +692,10 @@ pub struct ProductProduct {
     pub sequence: i64,
     /// Service Invoicing Policy
     ///
-    /// `selection`, related `product_tmpl_id.service_policy`, not stored.
+    /// `selection`, related `product_tmpl_id.service_policy`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::service_policy())`.
     ///
     /// Values: `ordered_prepaid` (Prepaid/Fixed Price), `delivered_milestones` (Based on Milestones), `delivered_manual` (Based on Delivered Quantity (Manual)).
-    pub service_policy: Option<ServicePolicy>,
+    pub service_policy: ::runtime::wire::Computed<Option<ServicePolicy>>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
@@ -700,12 +720,12 @@ pub struct ProductProduct {
     pub service_type: Option<ServiceType>,
     /// Show Forecasted Qty Status Button
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_forecasted_qty_status_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_forecasted_qty_status_button())`.
+    pub show_forecasted_qty_status_button: ::runtime::wire::Computed<bool>,
     /// Show On Hand Qty Status Button
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_on_hand_qty_status_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_on_hand_qty_status_button())`.
+    pub show_on_hand_qty_status_button: ::runtime::wire::Computed<bool>,
     /// Cost
     ///
     /// Value of the product (automatically computed in AVCO).
@@ -742,8 +762,8 @@ pub struct ProductProduct {
     pub supplier_taxes_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
     /// Tax String
     ///
-    /// `char`, readonly, computed, not stored.
-    pub tax_string: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_string())`.
+    pub tax_string: ::runtime::wire::Computed<Option<String>>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
@@ -752,8 +772,8 @@ pub struct ProductProduct {
     pub taxes_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
     /// Total Value
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `company_currency_id`.
-    pub total_value: f64,
+    /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_value())`.
+    pub total_value: ::runtime::wire::Computed<f64>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -779,8 +799,8 @@ pub struct ProductProduct {
     pub uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
     /// Unit of Measure Name
     ///
-    /// `char`, readonly, related `product_tmpl_id.uom_name`, not stored.
-    pub uom_name: Option<String>,
+    /// `char`, readonly, related `product_tmpl_id.uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom_name())`.
+    pub uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Purchase Unit
     ///
     /// Default unit of measure used for purchase orders. It must be in the same category as the default unit of measure.
@@ -789,31 +809,31 @@ pub struct ProductProduct {
     pub uom_po_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
     /// \# BoM Where Used
     ///
-    /// `integer`, readonly, not stored.
-    pub used_in_bom_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::used_in_bom_count())`.
+    pub used_in_bom_count: ::runtime::wire::Computed<i64>,
     /// Barcode is valid EAN
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub valid_ean: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_ean())`.
+    pub valid_ean: ::runtime::wire::Computed<bool>,
     /// Valid Product Attribute Lines
     ///
-    /// `many2many`, to `product.template.attribute.line`, readonly, related `product_tmpl_id.valid_product_template_attribute_line_ids`, not stored.
-    pub valid_product_template_attribute_line_ids: ::runtime::wire::X2Many<
-        super::rel::ProductTemplateAttributeLine,
+    /// `many2many`, to `product.template.attribute.line`, readonly, related `product_tmpl_id.valid_product_template_attribute_line_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_product_template_attribute_line_ids())`.
+    pub valid_product_template_attribute_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ProductTemplateAttributeLine>,
     >,
     /// Inventory Valuation
     ///
     /// Manual: The accounting entries to value the inventory are not posted automatically.
     /// Automated: An accounting entry is automatically created to value the inventory when a product enters or leaves the company.
     ///
-    /// `selection`, readonly, related `categ_id.property_valuation`, not stored.
+    /// `selection`, readonly, related `categ_id.property_valuation`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valuation())`.
     ///
     /// Values: `manual_periodic` (Manual), `real_time` (Automated).
-    pub valuation: Option<Valuation>,
+    pub valuation: ::runtime::wire::Computed<Option<Valuation>>,
     /// Value Svl
     ///
-    /// `float`, readonly, computed, not stored.
-    pub value_svl: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value_svl())`.
+    pub value_svl: ::runtime::wire::Computed<f64>,
     /// BOM Product Variants
     ///
     /// `one2many`, to `mrp.bom` (inverse `product_id`).
@@ -829,24 +849,26 @@ pub struct ProductProduct {
     /// In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children.
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub virtual_available: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::virtual_available())`.
+    pub virtual_available: ::runtime::wire::Computed<f64>,
     /// Re-Invoice Policy visible
     ///
-    /// `boolean`, readonly, related `product_tmpl_id.visible_expense_policy`, not stored.
-    pub visible_expense_policy: bool,
+    /// `boolean`, readonly, related `product_tmpl_id.visible_expense_policy`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visible_expense_policy())`.
+    pub visible_expense_policy: ::runtime::wire::Computed<bool>,
     /// Volume
     ///
     /// `float`, digits (16, 2).
     pub volume: f64,
     /// Volume unit of measure label
     ///
-    /// `char`, readonly, related `product_tmpl_id.volume_uom_name`, not stored.
-    pub volume_uom_name: Option<String>,
+    /// `char`, readonly, related `product_tmpl_id.volume_uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::volume_uom_name())`.
+    pub volume_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Warehouse
     ///
-    /// `many2one`, to `stock.warehouse`, related `product_tmpl_id.warehouse_id`, not stored.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    /// `many2one`, to `stock.warehouse`, related `product_tmpl_id.warehouse_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_id())`.
+    pub warehouse_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
@@ -859,8 +881,8 @@ pub struct ProductProduct {
     pub weight: f64,
     /// Weight unit of measure label
     ///
-    /// `char`, readonly, related `product_tmpl_id.weight_uom_name`, not stored.
-    pub weight_uom_name: Option<String>,
+    /// `char`, readonly, related `product_tmpl_id.weight_uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
+    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Write Date
     ///
     /// `datetime`, readonly, computed.
@@ -1051,38 +1073,38 @@ impl ::runtime::wire::FromRecord for ProductProduct {
             match i {
                 0 => record.account_tag_ids = r.value()?,
                 1 => record.active = r.value()?,
-                2 => record.activity_calendar_event_id = r.nullable()?,
-                3 => record.activity_date_deadline = r.nullable()?,
-                4 => record.activity_exception_decoration = r.nullable()?,
-                5 => record.activity_exception_icon = r.nullable()?,
+                2 => record.activity_calendar_event_id = r.computed_nullable()?,
+                3 => record.activity_date_deadline = r.computed_nullable()?,
+                4 => record.activity_exception_decoration = r.computed_nullable()?,
+                5 => record.activity_exception_icon = r.computed_nullable()?,
                 6 => record.activity_ids = r.value()?,
-                7 => record.activity_state = r.nullable()?,
-                8 => record.activity_summary = r.nullable()?,
-                9 => record.activity_type_icon = r.nullable()?,
-                10 => record.activity_type_id = r.nullable()?,
-                11 => record.activity_user_id = r.nullable()?,
+                7 => record.activity_state = r.computed_nullable()?,
+                8 => record.activity_summary = r.computed_nullable()?,
+                9 => record.activity_type_icon = r.computed_nullable()?,
+                10 => record.activity_type_id = r.computed_nullable()?,
+                11 => record.activity_user_id = r.computed_nullable()?,
                 12 => record.additional_product_tag_ids = r.value()?,
-                13 => record.all_product_tag_ids = r.value()?,
+                13 => record.all_product_tag_ids = r.computed()?,
                 14 => record.attribute_line_ids = r.value()?,
-                15 => record.avg_cost = r.value()?,
+                15 => record.avg_cost = r.computed()?,
                 16 => record.barcode = r.nullable()?,
-                17 => record.bom_count = r.value()?,
+                17 => record.bom_count = r.computed()?,
                 18 => record.bom_ids = r.value()?,
                 19 => record.bom_line_ids = r.value()?,
-                20 => record.can_image_1024_be_zoomed = r.value()?,
+                20 => record.can_image_1024_be_zoomed = r.computed()?,
                 21 => record.can_image_variant_1024_be_zoomed = r.value()?,
                 22 => record.categ_id = r.nullable()?,
-                23 => record.code = r.nullable()?,
+                23 => record.code = r.computed_nullable()?,
                 24 => record.color = r.value()?,
                 25 => record.combination_indices = r.nullable()?,
                 26 => record.combo_ids = r.value()?,
-                27 => record.company_currency_id = r.nullable()?,
+                27 => record.company_currency_id = r.computed_nullable()?,
                 28 => record.company_id = r.nullable()?,
-                29 => record.cost_currency_id = r.nullable()?,
-                30 => record.cost_method = r.nullable()?,
+                29 => record.cost_currency_id = r.computed_nullable()?,
+                30 => record.cost_method = r.computed_nullable()?,
                 31 => record.create_date = r.nullable()?,
                 32 => record.create_uid = r.nullable()?,
-                33 => record.currency_id = r.nullable()?,
+                33 => record.currency_id = r.computed_nullable()?,
                 34 => record.default_code = r.nullable()?,
                 35 => record.description = r.nullable()?,
                 36 => record.description_picking = r.nullable()?,
@@ -1093,60 +1115,60 @@ impl ::runtime::wire::FromRecord for ProductProduct {
                 41 => record.display_name = r.nullable()?,
                 42 => record.event_ticket_ids = r.value()?,
                 43 => record.expense_policy = r.nullable()?,
-                44 => record.fiscal_country_codes = r.nullable()?,
-                45 => record.free_qty = r.value()?,
-                46 => record.has_available_route_ids = r.value()?,
+                44 => record.fiscal_country_codes = r.computed_nullable()?,
+                45 => record.free_qty = r.computed()?,
+                46 => record.has_available_route_ids = r.computed()?,
                 47 => record.has_configurable_attributes = r.value()?,
-                48 => record.has_message = r.value()?,
+                48 => record.has_message = r.computed()?,
                 49 => record.id = r.value()?,
-                50 => record.incoming_qty = r.value()?,
+                50 => record.incoming_qty = r.computed()?,
                 51 => record.invoice_policy = r.nullable()?,
                 52 => record.is_favorite = r.value()?,
-                53 => record.is_in_purchase_order = r.value()?,
-                54 => record.is_kits = r.value()?,
-                55 => record.is_product_variant = r.value()?,
+                53 => record.is_in_purchase_order = r.computed()?,
+                54 => record.is_kits = r.computed()?,
+                55 => record.is_product_variant = r.computed()?,
                 56 => record.is_storable = r.value()?,
                 57 => record.list_price = r.value()?,
-                58 => record.location_id = r.nullable()?,
+                58 => record.location_id = r.computed_nullable()?,
                 59 => record.lot_properties_definition = r.nullable()?,
                 60 => record.lot_valuated = r.value()?,
-                61 => record.lst_price = r.value()?,
-                62 => record.message_attachment_count = r.value()?,
+                61 => record.lst_price = r.computed()?,
+                62 => record.message_attachment_count = r.computed()?,
                 63 => record.message_follower_ids = r.value()?,
-                64 => record.message_has_error = r.value()?,
-                65 => record.message_has_error_counter = r.value()?,
-                66 => record.message_has_sms_error = r.value()?,
+                64 => record.message_has_error = r.computed()?,
+                65 => record.message_has_error_counter = r.computed()?,
+                66 => record.message_has_sms_error = r.computed()?,
                 67 => record.message_ids = r.value()?,
-                68 => record.message_is_follower = r.value()?,
-                69 => record.message_needaction = r.value()?,
-                70 => record.message_needaction_counter = r.value()?,
-                71 => record.message_partner_ids = r.value()?,
-                72 => record.mrp_product_qty = r.value()?,
-                73 => record.my_activity_date_deadline = r.nullable()?,
+                68 => record.message_is_follower = r.computed()?,
+                69 => record.message_needaction = r.computed()?,
+                70 => record.message_needaction_counter = r.computed()?,
+                71 => record.message_partner_ids = r.computed()?,
+                72 => record.mrp_product_qty = r.computed()?,
+                73 => record.my_activity_date_deadline = r.computed_nullable()?,
                 74 => record.name = r.nullable()?,
-                75 => record.nbr_moves_in = r.value()?,
-                76 => record.nbr_moves_out = r.value()?,
-                77 => record.nbr_reordering_rules = r.value()?,
+                75 => record.nbr_moves_in = r.computed()?,
+                76 => record.nbr_moves_out = r.computed()?,
+                77 => record.nbr_reordering_rules = r.computed()?,
                 78 => record.optional_product_ids = r.value()?,
                 79 => record.orderpoint_ids = r.value()?,
-                80 => record.outgoing_qty = r.value()?,
+                80 => record.outgoing_qty = r.computed()?,
                 81 => record.packaging_ids = r.value()?,
-                82 => record.partner_ref = r.nullable()?,
-                83 => record.price_extra = r.value()?,
-                84 => record.pricelist_item_count = r.value()?,
-                85 => record.product_catalog_product_is_in_bom = r.value()?,
-                86 => record.product_catalog_product_is_in_mo = r.value()?,
-                87 => record.product_catalog_product_is_in_sale_order = r.value()?,
-                88 => record.product_document_count = r.value()?,
+                82 => record.partner_ref = r.computed_nullable()?,
+                83 => record.price_extra = r.computed()?,
+                84 => record.pricelist_item_count = r.computed()?,
+                85 => record.product_catalog_product_is_in_bom = r.computed()?,
+                86 => record.product_catalog_product_is_in_mo = r.computed()?,
+                87 => record.product_catalog_product_is_in_sale_order = r.computed()?,
+                88 => record.product_document_count = r.computed()?,
                 89 => record.product_document_ids = r.value()?,
                 90 => record.product_properties = r.nullable()?,
                 91 => record.product_tag_ids = r.value()?,
                 92 => record.product_template_attribute_value_ids = r.value()?,
                 93 => record.product_template_variant_value_ids = r.value()?,
                 94 => record.product_tmpl_id = r.nullable()?,
-                95 => record.product_tooltip = r.nullable()?,
-                96 => record.product_variant_count = r.value()?,
-                97 => record.product_variant_id = r.nullable()?,
+                95 => record.product_tooltip = r.computed_nullable()?,
+                96 => record.product_variant_count = r.computed()?,
+                97 => record.product_variant_id = r.computed_nullable()?,
                 98 => record.product_variant_ids = r.value()?,
                 99 => record.project_id = r.nullable()?,
                 100 => record.project_template_id = r.nullable()?,
@@ -1160,58 +1182,58 @@ impl ::runtime::wire::FromRecord for ProductProduct {
                 108 => record.purchase_method = r.nullable()?,
                 109 => record.purchase_ok = r.value()?,
                 110 => record.purchase_order_line_ids = r.value()?,
-                111 => record.purchased_product_qty = r.value()?,
+                111 => record.purchased_product_qty = r.computed()?,
                 112 => record.putaway_rule_ids = r.value()?,
-                113 => record.qty_available = r.value()?,
-                114 => record.quantity_svl = r.value()?,
+                113 => record.qty_available = r.computed()?,
+                114 => record.quantity_svl = r.computed()?,
                 115 => record.rating_ids = r.value()?,
-                116 => record.reordering_max_qty = r.value()?,
-                117 => record.reordering_min_qty = r.value()?,
+                116 => record.reordering_max_qty = r.computed()?,
+                117 => record.reordering_min_qty = r.computed()?,
                 118 => record.responsible_id = r.nullable()?,
-                119 => record.route_from_categ_ids = r.value()?,
+                119 => record.route_from_categ_ids = r.computed()?,
                 120 => record.route_ids = r.value()?,
                 121 => record.sale_delay = r.value()?,
                 122 => record.sale_line_warn = r.nullable()?,
                 123 => record.sale_line_warn_msg = r.nullable()?,
                 124 => record.sale_ok = r.value()?,
-                125 => record.sales_count = r.value()?,
+                125 => record.sales_count = r.computed()?,
                 126 => record.seller_ids = r.value()?,
                 127 => record.sequence = r.value()?,
-                128 => record.service_policy = r.nullable()?,
+                128 => record.service_policy = r.computed_nullable()?,
                 129 => record.service_to_purchase = r.value()?,
                 130 => record.service_tracking = r.nullable()?,
                 131 => record.service_type = r.nullable()?,
-                132 => record.show_forecasted_qty_status_button = r.value()?,
-                133 => record.show_on_hand_qty_status_button = r.value()?,
+                132 => record.show_forecasted_qty_status_button = r.computed()?,
+                133 => record.show_on_hand_qty_status_button = r.computed()?,
                 134 => record.standard_price = r.value()?,
                 135 => record.stock_move_ids = r.value()?,
                 136 => record.stock_quant_ids = r.value()?,
                 137 => record.stock_valuation_layer_ids = r.value()?,
                 138 => record.storage_category_capacity_ids = r.value()?,
                 139 => record.supplier_taxes_id = r.value()?,
-                140 => record.tax_string = r.nullable()?,
+                140 => record.tax_string = r.computed_nullable()?,
                 141 => record.taxes_id = r.value()?,
-                142 => record.total_value = r.value()?,
+                142 => record.total_value = r.computed()?,
                 143 => record.tracking = r.nullable()?,
                 144 => record.r#type = r.nullable()?,
                 145 => record.uom_id = r.nullable()?,
-                146 => record.uom_name = r.nullable()?,
+                146 => record.uom_name = r.computed_nullable()?,
                 147 => record.uom_po_id = r.nullable()?,
-                148 => record.used_in_bom_count = r.value()?,
-                149 => record.valid_ean = r.value()?,
-                150 => record.valid_product_template_attribute_line_ids = r.value()?,
-                151 => record.valuation = r.nullable()?,
-                152 => record.value_svl = r.value()?,
+                148 => record.used_in_bom_count = r.computed()?,
+                149 => record.valid_ean = r.computed()?,
+                150 => record.valid_product_template_attribute_line_ids = r.computed()?,
+                151 => record.valuation = r.computed_nullable()?,
+                152 => record.value_svl = r.computed()?,
                 153 => record.variant_bom_ids = r.value()?,
                 154 => record.variant_seller_ids = r.value()?,
-                155 => record.virtual_available = r.value()?,
-                156 => record.visible_expense_policy = r.value()?,
+                155 => record.virtual_available = r.computed()?,
+                156 => record.visible_expense_policy = r.computed()?,
                 157 => record.volume = r.value()?,
-                158 => record.volume_uom_name = r.nullable()?,
-                159 => record.warehouse_id = r.nullable()?,
+                158 => record.volume_uom_name = r.computed_nullable()?,
+                159 => record.warehouse_id = r.computed_nullable()?,
                 160 => record.website_message_ids = r.value()?,
                 161 => record.weight = r.value()?,
-                162 => record.weight_uom_name = r.nullable()?,
+                162 => record.weight_uom_name = r.computed_nullable()?,
                 163 => record.write_date = r.nullable()?,
                 164 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -1225,38 +1247,20 @@ impl ::runtime::Model for ProductProduct {
     const FIELDS: &'static [&'static str] = &[
         "account_tag_ids",
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "additional_product_tag_ids",
-        "all_product_tag_ids",
         "attribute_line_ids",
-        "avg_cost",
         "barcode",
-        "bom_count",
         "bom_ids",
         "bom_line_ids",
-        "can_image_1024_be_zoomed",
         "can_image_variant_1024_be_zoomed",
         "categ_id",
-        "code",
         "color",
         "combination_indices",
         "combo_ids",
-        "company_currency_id",
         "company_id",
-        "cost_currency_id",
-        "cost_method",
         "create_date",
         "create_uid",
-        "currency_id",
         "default_code",
         "description",
         "description_picking",
@@ -1267,60 +1271,26 @@ impl ::runtime::Model for ProductProduct {
         "display_name",
         "event_ticket_ids",
         "expense_policy",
-        "fiscal_country_codes",
-        "free_qty",
-        "has_available_route_ids",
         "has_configurable_attributes",
-        "has_message",
         "id",
-        "incoming_qty",
         "invoice_policy",
         "is_favorite",
-        "is_in_purchase_order",
-        "is_kits",
-        "is_product_variant",
         "is_storable",
         "list_price",
-        "location_id",
         "lot_properties_definition",
         "lot_valuated",
-        "lst_price",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mrp_product_qty",
-        "my_activity_date_deadline",
         "name",
-        "nbr_moves_in",
-        "nbr_moves_out",
-        "nbr_reordering_rules",
         "optional_product_ids",
         "orderpoint_ids",
-        "outgoing_qty",
         "packaging_ids",
-        "partner_ref",
-        "price_extra",
-        "pricelist_item_count",
-        "product_catalog_product_is_in_bom",
-        "product_catalog_product_is_in_mo",
-        "product_catalog_product_is_in_sale_order",
-        "product_document_count",
         "product_document_ids",
         "product_properties",
         "product_tag_ids",
         "product_template_attribute_value_ids",
         "product_template_variant_value_ids",
         "product_tmpl_id",
-        "product_tooltip",
-        "product_variant_count",
-        "product_variant_id",
         "product_variant_ids",
         "project_id",
         "project_template_id",
@@ -1334,60 +1304,114 @@ impl ::runtime::Model for ProductProduct {
         "purchase_method",
         "purchase_ok",
         "purchase_order_line_ids",
-        "purchased_product_qty",
         "putaway_rule_ids",
-        "qty_available",
-        "quantity_svl",
         "rating_ids",
-        "reordering_max_qty",
-        "reordering_min_qty",
         "responsible_id",
-        "route_from_categ_ids",
         "route_ids",
         "sale_delay",
         "sale_line_warn",
         "sale_line_warn_msg",
         "sale_ok",
-        "sales_count",
         "seller_ids",
         "sequence",
-        "service_policy",
         "service_to_purchase",
         "service_tracking",
         "service_type",
-        "show_forecasted_qty_status_button",
-        "show_on_hand_qty_status_button",
         "standard_price",
         "stock_move_ids",
         "stock_quant_ids",
         "stock_valuation_layer_ids",
         "storage_category_capacity_ids",
         "supplier_taxes_id",
-        "tax_string",
         "taxes_id",
-        "total_value",
         "tracking",
         "type",
         "uom_id",
-        "uom_name",
         "uom_po_id",
+        "variant_bom_ids",
+        "variant_seller_ids",
+        "volume",
+        "website_message_ids",
+        "weight",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "all_product_tag_ids",
+        "avg_cost",
+        "bom_count",
+        "can_image_1024_be_zoomed",
+        "code",
+        "company_currency_id",
+        "cost_currency_id",
+        "cost_method",
+        "currency_id",
+        "fiscal_country_codes",
+        "free_qty",
+        "has_available_route_ids",
+        "has_message",
+        "incoming_qty",
+        "is_in_purchase_order",
+        "is_kits",
+        "is_product_variant",
+        "location_id",
+        "lst_price",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "mrp_product_qty",
+        "my_activity_date_deadline",
+        "nbr_moves_in",
+        "nbr_moves_out",
+        "nbr_reordering_rules",
+        "outgoing_qty",
+        "partner_ref",
+        "price_extra",
+        "pricelist_item_count",
+        "product_catalog_product_is_in_bom",
+        "product_catalog_product_is_in_mo",
+        "product_catalog_product_is_in_sale_order",
+        "product_document_count",
+        "product_tooltip",
+        "product_variant_count",
+        "product_variant_id",
+        "purchased_product_qty",
+        "qty_available",
+        "quantity_svl",
+        "reordering_max_qty",
+        "reordering_min_qty",
+        "route_from_categ_ids",
+        "sales_count",
+        "service_policy",
+        "show_forecasted_qty_status_button",
+        "show_on_hand_qty_status_button",
+        "tax_string",
+        "total_value",
+        "uom_name",
         "used_in_bom_count",
         "valid_ean",
         "valid_product_template_attribute_line_ids",
         "valuation",
         "value_svl",
-        "variant_bom_ids",
-        "variant_seller_ids",
         "virtual_available",
         "visible_expense_policy",
-        "volume",
         "volume_uom_name",
         "warehouse_id",
-        "website_message_ids",
-        "weight",
         "weight_uom_name",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_tag_ids", "many2many")
@@ -1686,18 +1710,10 @@ impl ::runtime::Model for ProductProduct {
 }
 impl ::runtime::nested::Projection for ProductProduct {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("categ_id"),
-        ::runtime::nested::Relation::display_name("company_currency_id"),
         ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("cost_currency_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("location_id"),
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_variant_id"),
         ::runtime::nested::Relation::display_name("project_id"),
         ::runtime::nested::Relation::display_name("project_template_id"),
         ::runtime::nested::Relation::display_name(
@@ -1710,7 +1726,6 @@ impl ::runtime::nested::Projection for ProductProduct {
         ::runtime::nested::Relation::display_name("responsible_id"),
         ::runtime::nested::Relation::display_name("uom_id"),
         ::runtime::nested::Relation::display_name("uom_po_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
@@ -4149,63 +4164,63 @@ pub mod fields {
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::AnyField<super::ProductProduct> {
-        ::runtime::fields::AnyField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ProductProduct> {
+        ::runtime::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::ProductProduct> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ProductProduct> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::ProductProduct> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ProductProduct> {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::AnyField<super::ProductProduct> {
-        ::runtime::fields::AnyField::new("image_256")
+    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ProductProduct> {
+        ::runtime::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::AnyField<super::ProductProduct> {
-        ::runtime::fields::AnyField::new("image_512")
+    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ProductProduct> {
+        ::runtime::fields::BinaryField::new("image_512")
     }
     /// Variant Image 1024 (`image_variant_1024`, `binary`).
     #[inline]
-    pub const fn image_variant_1024() -> ::runtime::fields::AnyField<
+    pub const fn image_variant_1024() -> ::runtime::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::AnyField::new("image_variant_1024")
+        ::runtime::fields::BinaryField::new("image_variant_1024")
     }
     /// Variant Image 128 (`image_variant_128`, `binary`).
     #[inline]
-    pub const fn image_variant_128() -> ::runtime::fields::AnyField<
+    pub const fn image_variant_128() -> ::runtime::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::AnyField::new("image_variant_128")
+        ::runtime::fields::BinaryField::new("image_variant_128")
     }
     /// Variant Image (`image_variant_1920`, `binary`).
     #[inline]
-    pub const fn image_variant_1920() -> ::runtime::fields::AnyField<
+    pub const fn image_variant_1920() -> ::runtime::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::AnyField::new("image_variant_1920")
+        ::runtime::fields::BinaryField::new("image_variant_1920")
     }
     /// Variant Image 256 (`image_variant_256`, `binary`).
     #[inline]
-    pub const fn image_variant_256() -> ::runtime::fields::AnyField<
+    pub const fn image_variant_256() -> ::runtime::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::AnyField::new("image_variant_256")
+        ::runtime::fields::BinaryField::new("image_variant_256")
     }
     /// Variant Image 512 (`image_variant_512`, `binary`).
     #[inline]
-    pub const fn image_variant_512() -> ::runtime::fields::AnyField<
+    pub const fn image_variant_512() -> ::runtime::fields::BinaryField<
         super::ProductProduct,
     > {
-        ::runtime::fields::AnyField::new("image_variant_512")
+        ::runtime::fields::BinaryField::new("image_variant_512")
     }
     /// Incoming (`incoming_qty`, `float`).
     #[inline]

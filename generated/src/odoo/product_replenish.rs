@@ -11,13 +11,15 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Replenish (`product.replenish`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductReplenish {
     /// Allowed Route
     ///
-    /// `many2many`, to `stock.route`, readonly, computed, not stored.
-    pub allowed_route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_route_ids())`.
+    pub allowed_route_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    >,
     /// Bill of Material
     ///
     /// `many2one`, to `mrp.bom`.
@@ -48,12 +50,14 @@ pub struct ProductReplenish {
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, not stored.
-    pub forecast_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_uom_id())`.
+    pub forecast_uom_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Forecasted Quantity
     ///
-    /// `float`, readonly, computed, not stored.
-    pub forecasted_quantity: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecasted_quantity())`.
+    pub forecasted_quantity: ::runtime::wire::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -74,9 +78,9 @@ pub struct ProductReplenish {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, required, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, required, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unity of measure
     ///
@@ -94,12 +98,12 @@ pub struct ProductReplenish {
     pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
     /// Show Bom
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_bom: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_bom())`.
+    pub show_bom: ::runtime::wire::Computed<bool>,
     /// Show Vendor
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_vendor: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_vendor())`.
+    pub show_vendor: ::runtime::wire::Computed<bool>,
     /// Vendor
     ///
     /// `many2one`, to `product.supplierinfo`.
@@ -154,25 +158,25 @@ impl ::runtime::wire::FromRecord for ProductReplenish {
         let mut record = ProductReplenish::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.allowed_route_ids = r.value()?,
+                0 => record.allowed_route_ids = r.computed()?,
                 1 => record.bom_id = r.nullable()?,
                 2 => record.company_id = r.nullable()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
                 5 => record.date_planned = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
-                7 => record.forecast_uom_id = r.nullable()?,
-                8 => record.forecasted_quantity = r.value()?,
+                7 => record.forecast_uom_id = r.computed_nullable()?,
+                8 => record.forecasted_quantity = r.computed()?,
                 9 => record.id = r.value()?,
                 10 => record.product_has_variants = r.value()?,
                 11 => record.product_id = r.nullable()?,
                 12 => record.product_tmpl_id = r.nullable()?,
-                13 => record.product_uom_category_id = r.nullable()?,
+                13 => record.product_uom_category_id = r.computed_nullable()?,
                 14 => record.product_uom_id = r.nullable()?,
                 15 => record.quantity = r.value()?,
                 16 => record.route_id = r.nullable()?,
-                17 => record.show_bom = r.value()?,
-                18 => record.show_vendor = r.value()?,
+                17 => record.show_bom = r.computed()?,
+                18 => record.show_vendor = r.computed()?,
                 19 => record.supplier_id = r.nullable()?,
                 20 => record.warehouse_id = r.nullable()?,
                 21 => record.write_date = r.nullable()?,
@@ -186,29 +190,31 @@ impl ::runtime::wire::FromRecord for ProductReplenish {
 impl ::runtime::Model for ProductReplenish {
     const MODEL: &'static str = "product.replenish";
     const FIELDS: &'static [&'static str] = &[
-        "allowed_route_ids",
         "bom_id",
         "company_id",
         "create_date",
         "create_uid",
         "date_planned",
         "display_name",
-        "forecast_uom_id",
-        "forecasted_quantity",
         "id",
         "product_has_variants",
         "product_id",
         "product_tmpl_id",
-        "product_uom_category_id",
         "product_uom_id",
         "quantity",
         "route_id",
-        "show_bom",
-        "show_vendor",
         "supplier_id",
         "warehouse_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "allowed_route_ids",
+        "forecast_uom_id",
+        "forecasted_quantity",
+        "product_uom_category_id",
+        "show_bom",
+        "show_vendor",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("allowed_route_ids", "many2many")
@@ -260,10 +266,8 @@ impl ::runtime::nested::Projection for ProductReplenish {
         ::runtime::nested::Relation::display_name("bom_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("forecast_uom_id"),
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("route_id"),
         ::runtime::nested::Relation::display_name("supplier_id"),

@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Supplier Pricelist (`product.supplierinfo`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductSupplierinfo {
     /// Company
@@ -60,8 +60,8 @@ pub struct ProductSupplierinfo {
     pub id: i64,
     /// Last Purchase
     ///
-    /// `date`, readonly, not stored.
-    pub last_purchase_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_purchase_date())`.
+    pub last_purchase_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Quantity
     ///
     /// The quantity to purchase from this vendor to benefit from the price, expressed in the vendor Product Unit of Measure if not any, in the default unit of measure of the product otherwise.
@@ -80,8 +80,8 @@ pub struct ProductSupplierinfo {
     pub price: f64,
     /// Discounted Price
     ///
-    /// `float`, readonly, computed, not stored.
-    pub price_discounted: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_discounted())`.
+    pub price_discounted: ::runtime::wire::Computed<f64>,
     /// Vendor Product Code
     ///
     /// This vendor's product code will be used when printing a request for quotation. Keep empty to use the internal one.
@@ -112,8 +112,8 @@ pub struct ProductSupplierinfo {
     pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
     /// Variant Count
     ///
-    /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, not stored.
-    pub product_variant_count: i64,
+    /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
+    pub product_variant_count: ::runtime::wire::Computed<i64>,
     /// Sequence
     ///
     /// Assigns the priority to the list of product vendor.
@@ -122,8 +122,8 @@ pub struct ProductSupplierinfo {
     pub sequence: i64,
     /// Show Set Supplier Button
     ///
-    /// `boolean`, readonly, not stored.
-    pub show_set_supplier_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_set_supplier_button())`.
+    pub show_set_supplier_button: ::runtime::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -182,19 +182,19 @@ impl ::runtime::wire::FromRecord for ProductSupplierinfo {
                 7 => record.discount = r.value()?,
                 8 => record.display_name = r.nullable()?,
                 9 => record.id = r.value()?,
-                10 => record.last_purchase_date = r.nullable()?,
+                10 => record.last_purchase_date = r.computed_nullable()?,
                 11 => record.min_qty = r.value()?,
                 12 => record.partner_id = r.nullable()?,
                 13 => record.price = r.value()?,
-                14 => record.price_discounted = r.value()?,
+                14 => record.price_discounted = r.computed()?,
                 15 => record.product_code = r.nullable()?,
                 16 => record.product_id = r.nullable()?,
                 17 => record.product_name = r.nullable()?,
                 18 => record.product_tmpl_id = r.nullable()?,
                 19 => record.product_uom = r.nullable()?,
-                20 => record.product_variant_count = r.value()?,
+                20 => record.product_variant_count = r.computed()?,
                 21 => record.sequence = r.value()?,
-                22 => record.show_set_supplier_button = r.value()?,
+                22 => record.show_set_supplier_button = r.computed()?,
                 23 => record.write_date = r.nullable()?,
                 24 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -216,21 +216,23 @@ impl ::runtime::Model for ProductSupplierinfo {
         "discount",
         "display_name",
         "id",
-        "last_purchase_date",
         "min_qty",
         "partner_id",
         "price",
-        "price_discounted",
         "product_code",
         "product_id",
         "product_name",
         "product_tmpl_id",
         "product_uom",
-        "product_variant_count",
         "sequence",
-        "show_set_supplier_button",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "last_purchase_date",
+        "price_discounted",
+        "product_variant_count",
+        "show_set_supplier_button",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Tag (`product.tag`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductTag {
     /// Color
@@ -38,8 +38,10 @@ pub struct ProductTag {
     pub name: Option<String>,
     /// All Product Variants using this Tag
     ///
-    /// `many2many`, to `product.product`, readonly, computed, not stored.
-    pub product_ids: ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    /// `many2many`, to `product.product`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_ids())`.
+    pub product_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ProductProduct>,
+    >,
     /// Product Variants
     ///
     /// `many2many`, to `product.product`.
@@ -93,7 +95,7 @@ impl ::runtime::wire::FromRecord for ProductTag {
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
                 5 => record.name = r.nullable()?,
-                6 => record.product_ids = r.value()?,
+                6 => record.product_ids = r.computed()?,
                 7 => record.product_product_ids = r.value()?,
                 8 => record.product_template_ids = r.value()?,
                 9 => record.sequence = r.value()?,
@@ -114,13 +116,13 @@ impl ::runtime::Model for ProductTag {
         "display_name",
         "id",
         "name",
-        "product_ids",
         "product_product_ids",
         "product_template_ids",
         "sequence",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["product_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("color", "char"),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

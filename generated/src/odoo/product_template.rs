@@ -8,10 +8,10 @@
 //!
 //! 50 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Product (`product.template`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductTemplate {
     /// Account Tags
@@ -28,28 +28,30 @@ pub struct ProductTemplate {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -61,30 +63,32 @@ pub struct ProductTemplate {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Product Attributes
     ///
     /// `one2many`, to `product.template.attribute.line` (inverse `product_tmpl_id`).
@@ -93,12 +97,12 @@ pub struct ProductTemplate {
     >,
     /// Barcode
     ///
-    /// `char`, computed, not stored.
-    pub barcode: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode())`.
+    pub barcode: ::runtime::wire::Computed<Option<String>>,
     /// \# Bill of Material
     ///
-    /// `integer`, readonly, not stored.
-    pub bom_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
+    pub bom_count: ::runtime::wire::Computed<i64>,
     /// Bill of Materials
     ///
     /// `one2many`, to `mrp.bom` (inverse `product_tmpl_id`).
@@ -129,8 +133,10 @@ pub struct ProductTemplate {
     pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     /// Cost Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub cost_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_currency_id())`.
+    pub cost_currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Costing Method
     ///
     /// Standard Price: The products are valued at their standard cost defined on the product.
@@ -151,8 +157,10 @@ pub struct ProductTemplate {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Internal Reference
     ///
     /// `char`, computed.
@@ -197,28 +205,28 @@ pub struct ProductTemplate {
     pub expense_policy: Option<ExpensePolicy>,
     /// Fiscal Country Codes
     ///
-    /// `char`, readonly, computed, not stored.
-    pub fiscal_country_codes: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
+    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
     /// Routes can be selected on this product
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_available_route_ids: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_available_route_ids())`.
+    pub has_available_route_ids: ::runtime::wire::Computed<bool>,
     /// Is a configurable product
     ///
     /// `boolean`, readonly, computed.
     pub has_configurable_attributes: bool,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Incoming
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub incoming_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::incoming_qty())`.
+    pub incoming_qty: ::runtime::wire::Computed<f64>,
     /// Invoicing Policy
     ///
     /// Ordered Quantity: Invoice quantities ordered by the customer.
@@ -234,12 +242,12 @@ pub struct ProductTemplate {
     pub is_favorite: bool,
     /// Is Kits
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_kits: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_kits())`.
+    pub is_kits: ::runtime::wire::Computed<bool>,
     /// Is a product variant
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_product_variant: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_variant())`.
+    pub is_product_variant: ::runtime::wire::Computed<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
@@ -254,8 +262,10 @@ pub struct ProductTemplate {
     pub list_price: f64,
     /// Location
     ///
-    /// `many2one`, to `stock.location`, not stored.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    /// `many2one`, to `stock.location`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
+    pub location_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    >,
     /// Valuation by Lot/Serial number
     ///
     /// If checked, the valuation will be specific by Lot/Serial number.
@@ -264,8 +274,8 @@ pub struct ProductTemplate {
     pub lot_valuated: bool,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -274,52 +284,56 @@ pub struct ProductTemplate {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Manufactured
     ///
-    /// `float`, readonly, not stored, digits (16, 2).
-    pub mrp_product_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_product_qty())`.
+    pub mrp_product_qty: ::runtime::wire::Computed<f64>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -328,18 +342,18 @@ pub struct ProductTemplate {
     ///
     /// Number of incoming stock moves in the past 12 months
     ///
-    /// `integer`, readonly, not stored.
-    pub nbr_moves_in: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_in())`.
+    pub nbr_moves_in: ::runtime::wire::Computed<i64>,
     /// Nbr Moves Out
     ///
     /// Number of outgoing stock moves in the past 12 months
     ///
-    /// `integer`, readonly, not stored.
-    pub nbr_moves_out: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_out())`.
+    pub nbr_moves_out: ::runtime::wire::Computed<i64>,
     /// Reordering Rules
     ///
-    /// `integer`, readonly, not stored.
-    pub nbr_reordering_rules: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_reordering_rules())`.
+    pub nbr_reordering_rules: ::runtime::wire::Computed<i64>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
@@ -348,22 +362,24 @@ pub struct ProductTemplate {
     pub optional_product_ids: ::runtime::wire::X2Many<super::rel::ProductTemplate>,
     /// Outgoing
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub outgoing_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::outgoing_qty())`.
+    pub outgoing_qty: ::runtime::wire::Computed<f64>,
     /// Product Packages
     ///
     /// Gives the different ways to package the same product.
     ///
-    /// `one2many`, to `product.packaging`, computed, not stored.
-    pub packaging_ids: ::runtime::wire::X2Many<super::rel::ProductPackaging>,
+    /// `one2many`, to `product.packaging`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::packaging_ids())`.
+    pub packaging_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ProductPackaging>,
+    >,
     /// Number of price rules
     ///
-    /// `integer`, readonly, not stored.
-    pub pricelist_item_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pricelist_item_count())`.
+    pub pricelist_item_count: ::runtime::wire::Computed<i64>,
     /// Documents Count
     ///
-    /// `integer`, readonly, not stored.
-    pub product_document_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_document_count())`.
+    pub product_document_count: ::runtime::wire::Computed<i64>,
     /// Documents
     ///
     /// `one2many`, to `product.document` (inverse `res_id`).
@@ -378,17 +394,17 @@ pub struct ProductTemplate {
     pub product_tag_ids: ::runtime::wire::X2Many<super::rel::ProductTag>,
     /// Product Tooltip
     ///
-    /// `char`, readonly, computed, not stored.
-    pub product_tooltip: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_tooltip())`.
+    pub product_tooltip: ::runtime::wire::Computed<Option<String>>,
     /// \# Product Variants
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub product_variant_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
+    pub product_variant_count: ::runtime::wire::Computed<i64>,
     /// Product
     ///
-    /// `many2one`, to `product.product`, readonly, computed, not stored.
-    pub product_variant_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductProduct>,
+    /// `many2one`, to `product.product`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_id())`.
+    pub product_variant_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
     >,
     /// Products
     ///
@@ -471,24 +487,24 @@ pub struct ProductTemplate {
     pub purchase_ok: bool,
     /// Purchased
     ///
-    /// `float`, readonly, not stored, digits (16, 2).
-    pub purchased_product_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchased_product_qty())`.
+    pub purchased_product_qty: ::runtime::wire::Computed<f64>,
     /// Quantity On Hand
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub qty_available: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_available())`.
+    pub qty_available: ::runtime::wire::Computed<f64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Reordering Max Qty
     ///
-    /// `float`, readonly, not stored.
-    pub reordering_max_qty: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_max_qty())`.
+    pub reordering_max_qty: ::runtime::wire::Computed<f64>,
     /// Reordering Min Qty
     ///
-    /// `float`, readonly, not stored.
-    pub reordering_min_qty: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_min_qty())`.
+    pub reordering_min_qty: ::runtime::wire::Computed<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
@@ -497,8 +513,10 @@ pub struct ProductTemplate {
     pub responsible_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Category Routes
     ///
-    /// `many2many`, to `stock.route`, readonly, related `categ_id.total_route_ids`, not stored.
-    pub route_from_categ_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    /// `many2many`, to `stock.route`, readonly, related `categ_id.total_route_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::route_from_categ_ids())`.
+    pub route_from_categ_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    >,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
@@ -529,8 +547,8 @@ pub struct ProductTemplate {
     pub sale_ok: bool,
     /// Sold
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub sales_count: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sales_count())`.
+    pub sales_count: ::runtime::wire::Computed<f64>,
     /// Vendors
     ///
     /// `one2many`, to `product.supplierinfo` (inverse `product_tmpl_id`).
@@ -543,10 +561,10 @@ pub struct ProductTemplate {
     pub sequence: i64,
     /// Service Invoicing Policy
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::service_policy())`.
     ///
     /// Values: `ordered_prepaid` (Prepaid/Fixed Price), `delivered_milestones` (Based on Milestones), `delivered_manual` (Based on Delivered Quantity (Manual)).
-    pub service_policy: Option<ServicePolicy>,
+    pub service_policy: ::runtime::wire::Computed<Option<ServicePolicy>>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
@@ -571,20 +589,20 @@ pub struct ProductTemplate {
     pub service_type: Option<ServiceType>,
     /// Show Forecasted Qty Status Button
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_forecasted_qty_status_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_forecasted_qty_status_button())`.
+    pub show_forecasted_qty_status_button: ::runtime::wire::Computed<bool>,
     /// Show On Hand Qty Status Button
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_on_hand_qty_status_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_on_hand_qty_status_button())`.
+    pub show_on_hand_qty_status_button: ::runtime::wire::Computed<bool>,
     /// Cost
     ///
     /// Value of the product (automatically computed in AVCO).
     /// Used to value the product when the purchase cost is not known (e.g. inventory adjustment).
     /// Used to compute margins on sale orders.
     ///
-    /// `float`, computed, not stored, digits (16, 2), groups `base.group_user`.
-    pub standard_price: f64,
+    /// `float`, digits (16, 2), groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::standard_price())`.
+    pub standard_price: ::runtime::wire::Computed<f64>,
     /// Purchase Taxes
     ///
     /// Default taxes used when buying the product
@@ -593,8 +611,8 @@ pub struct ProductTemplate {
     pub supplier_taxes_id: ::runtime::wire::X2Many<super::rel::AccountTax>,
     /// Tax String
     ///
-    /// `char`, readonly, computed, not stored.
-    pub tax_string: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_string())`.
+    pub tax_string: ::runtime::wire::Computed<Option<String>>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
@@ -636,13 +654,13 @@ pub struct ProductTemplate {
     pub uom_po_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
     /// \# of BoM Where is Used
     ///
-    /// `integer`, readonly, not stored.
-    pub used_in_bom_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::used_in_bom_count())`.
+    pub used_in_bom_count: ::runtime::wire::Computed<i64>,
     /// Valid Product Attribute Lines
     ///
-    /// `many2many`, to `product.template.attribute.line`, readonly, computed, not stored.
-    pub valid_product_template_attribute_line_ids: ::runtime::wire::X2Many<
-        super::rel::ProductTemplateAttributeLine,
+    /// `many2many`, to `product.template.attribute.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_product_template_attribute_line_ids())`.
+    pub valid_product_template_attribute_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ProductTemplateAttributeLine>,
     >,
     /// Inventory Valuation
     ///
@@ -659,24 +677,26 @@ pub struct ProductTemplate {
     pub variant_seller_ids: ::runtime::wire::X2Many<super::rel::ProductSupplierinfo>,
     /// Forecasted Quantity
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub virtual_available: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::virtual_available())`.
+    pub virtual_available: ::runtime::wire::Computed<f64>,
     /// Re-Invoice Policy visible
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub visible_expense_policy: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visible_expense_policy())`.
+    pub visible_expense_policy: ::runtime::wire::Computed<bool>,
     /// Volume
     ///
     /// `float`, computed, digits (16, 2).
     pub volume: f64,
     /// Volume unit of measure label
     ///
-    /// `char`, readonly, computed, not stored.
-    pub volume_uom_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::volume_uom_name())`.
+    pub volume_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Warehouse
     ///
-    /// `many2one`, to `stock.warehouse`, not stored.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    /// `many2one`, to `stock.warehouse`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_id())`.
+    pub warehouse_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
@@ -689,8 +709,8 @@ pub struct ProductTemplate {
     pub weight: f64,
     /// Weight unit of measure label
     ///
-    /// `char`, readonly, computed, not stored.
-    pub weight_uom_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
+    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -849,19 +869,19 @@ impl ::runtime::wire::FromRecord for ProductTemplate {
             match i {
                 0 => record.account_tag_ids = r.value()?,
                 1 => record.active = r.value()?,
-                2 => record.activity_calendar_event_id = r.nullable()?,
-                3 => record.activity_date_deadline = r.nullable()?,
-                4 => record.activity_exception_decoration = r.nullable()?,
-                5 => record.activity_exception_icon = r.nullable()?,
+                2 => record.activity_calendar_event_id = r.computed_nullable()?,
+                3 => record.activity_date_deadline = r.computed_nullable()?,
+                4 => record.activity_exception_decoration = r.computed_nullable()?,
+                5 => record.activity_exception_icon = r.computed_nullable()?,
                 6 => record.activity_ids = r.value()?,
-                7 => record.activity_state = r.nullable()?,
-                8 => record.activity_summary = r.nullable()?,
-                9 => record.activity_type_icon = r.nullable()?,
-                10 => record.activity_type_id = r.nullable()?,
-                11 => record.activity_user_id = r.nullable()?,
+                7 => record.activity_state = r.computed_nullable()?,
+                8 => record.activity_summary = r.computed_nullable()?,
+                9 => record.activity_type_icon = r.computed_nullable()?,
+                10 => record.activity_type_id = r.computed_nullable()?,
+                11 => record.activity_user_id = r.computed_nullable()?,
                 12 => record.attribute_line_ids = r.value()?,
-                13 => record.barcode = r.nullable()?,
-                14 => record.bom_count = r.value()?,
+                13 => record.barcode = r.computed_nullable()?,
+                14 => record.bom_count = r.computed()?,
                 15 => record.bom_ids = r.value()?,
                 16 => record.bom_line_ids = r.value()?,
                 17 => record.can_image_1024_be_zoomed = r.value()?,
@@ -869,11 +889,11 @@ impl ::runtime::wire::FromRecord for ProductTemplate {
                 19 => record.color = r.value()?,
                 20 => record.combo_ids = r.value()?,
                 21 => record.company_id = r.nullable()?,
-                22 => record.cost_currency_id = r.nullable()?,
+                22 => record.cost_currency_id = r.computed_nullable()?,
                 23 => record.cost_method = r.nullable()?,
                 24 => record.create_date = r.nullable()?,
                 25 => record.create_uid = r.nullable()?,
-                26 => record.currency_id = r.nullable()?,
+                26 => record.currency_id = r.computed_nullable()?,
                 27 => record.default_code = r.nullable()?,
                 28 => record.description = r.nullable()?,
                 29 => record.description_picking = r.nullable()?,
@@ -883,47 +903,47 @@ impl ::runtime::wire::FromRecord for ProductTemplate {
                 33 => record.description_sale = r.nullable()?,
                 34 => record.display_name = r.nullable()?,
                 35 => record.expense_policy = r.nullable()?,
-                36 => record.fiscal_country_codes = r.nullable()?,
-                37 => record.has_available_route_ids = r.value()?,
+                36 => record.fiscal_country_codes = r.computed_nullable()?,
+                37 => record.has_available_route_ids = r.computed()?,
                 38 => record.has_configurable_attributes = r.value()?,
-                39 => record.has_message = r.value()?,
+                39 => record.has_message = r.computed()?,
                 40 => record.id = r.value()?,
-                41 => record.incoming_qty = r.value()?,
+                41 => record.incoming_qty = r.computed()?,
                 42 => record.invoice_policy = r.nullable()?,
                 43 => record.is_favorite = r.value()?,
-                44 => record.is_kits = r.value()?,
-                45 => record.is_product_variant = r.value()?,
+                44 => record.is_kits = r.computed()?,
+                45 => record.is_product_variant = r.computed()?,
                 46 => record.is_storable = r.value()?,
                 47 => record.list_price = r.value()?,
-                48 => record.location_id = r.nullable()?,
+                48 => record.location_id = r.computed_nullable()?,
                 49 => record.lot_valuated = r.value()?,
-                50 => record.message_attachment_count = r.value()?,
+                50 => record.message_attachment_count = r.computed()?,
                 51 => record.message_follower_ids = r.value()?,
-                52 => record.message_has_error = r.value()?,
-                53 => record.message_has_error_counter = r.value()?,
-                54 => record.message_has_sms_error = r.value()?,
+                52 => record.message_has_error = r.computed()?,
+                53 => record.message_has_error_counter = r.computed()?,
+                54 => record.message_has_sms_error = r.computed()?,
                 55 => record.message_ids = r.value()?,
-                56 => record.message_is_follower = r.value()?,
-                57 => record.message_needaction = r.value()?,
-                58 => record.message_needaction_counter = r.value()?,
-                59 => record.message_partner_ids = r.value()?,
-                60 => record.mrp_product_qty = r.value()?,
-                61 => record.my_activity_date_deadline = r.nullable()?,
+                56 => record.message_is_follower = r.computed()?,
+                57 => record.message_needaction = r.computed()?,
+                58 => record.message_needaction_counter = r.computed()?,
+                59 => record.message_partner_ids = r.computed()?,
+                60 => record.mrp_product_qty = r.computed()?,
+                61 => record.my_activity_date_deadline = r.computed_nullable()?,
                 62 => record.name = r.nullable()?,
-                63 => record.nbr_moves_in = r.value()?,
-                64 => record.nbr_moves_out = r.value()?,
-                65 => record.nbr_reordering_rules = r.value()?,
+                63 => record.nbr_moves_in = r.computed()?,
+                64 => record.nbr_moves_out = r.computed()?,
+                65 => record.nbr_reordering_rules = r.computed()?,
                 66 => record.optional_product_ids = r.value()?,
-                67 => record.outgoing_qty = r.value()?,
-                68 => record.packaging_ids = r.value()?,
-                69 => record.pricelist_item_count = r.value()?,
-                70 => record.product_document_count = r.value()?,
+                67 => record.outgoing_qty = r.computed()?,
+                68 => record.packaging_ids = r.computed()?,
+                69 => record.pricelist_item_count = r.computed()?,
+                70 => record.product_document_count = r.computed()?,
                 71 => record.product_document_ids = r.value()?,
                 72 => record.product_properties = r.nullable()?,
                 73 => record.product_tag_ids = r.value()?,
-                74 => record.product_tooltip = r.nullable()?,
-                75 => record.product_variant_count = r.value()?,
-                76 => record.product_variant_id = r.nullable()?,
+                74 => record.product_tooltip = r.computed_nullable()?,
+                75 => record.product_variant_count = r.computed()?,
+                76 => record.product_variant_id = r.computed_nullable()?,
                 77 => record.product_variant_ids = r.value()?,
                 78 => record.project_id = r.nullable()?,
                 79 => record.project_template_id = r.nullable()?,
@@ -936,48 +956,48 @@ impl ::runtime::wire::FromRecord for ProductTemplate {
                 86 => record.purchase_line_warn_msg = r.nullable()?,
                 87 => record.purchase_method = r.nullable()?,
                 88 => record.purchase_ok = r.value()?,
-                89 => record.purchased_product_qty = r.value()?,
-                90 => record.qty_available = r.value()?,
+                89 => record.purchased_product_qty = r.computed()?,
+                90 => record.qty_available = r.computed()?,
                 91 => record.rating_ids = r.value()?,
-                92 => record.reordering_max_qty = r.value()?,
-                93 => record.reordering_min_qty = r.value()?,
+                92 => record.reordering_max_qty = r.computed()?,
+                93 => record.reordering_min_qty = r.computed()?,
                 94 => record.responsible_id = r.nullable()?,
-                95 => record.route_from_categ_ids = r.value()?,
+                95 => record.route_from_categ_ids = r.computed()?,
                 96 => record.route_ids = r.value()?,
                 97 => record.sale_delay = r.value()?,
                 98 => record.sale_line_warn = r.nullable()?,
                 99 => record.sale_line_warn_msg = r.nullable()?,
                 100 => record.sale_ok = r.value()?,
-                101 => record.sales_count = r.value()?,
+                101 => record.sales_count = r.computed()?,
                 102 => record.seller_ids = r.value()?,
                 103 => record.sequence = r.value()?,
-                104 => record.service_policy = r.nullable()?,
+                104 => record.service_policy = r.computed_nullable()?,
                 105 => record.service_to_purchase = r.value()?,
                 106 => record.service_tracking = r.nullable()?,
                 107 => record.service_type = r.nullable()?,
-                108 => record.show_forecasted_qty_status_button = r.value()?,
-                109 => record.show_on_hand_qty_status_button = r.value()?,
-                110 => record.standard_price = r.value()?,
+                108 => record.show_forecasted_qty_status_button = r.computed()?,
+                109 => record.show_on_hand_qty_status_button = r.computed()?,
+                110 => record.standard_price = r.computed()?,
                 111 => record.supplier_taxes_id = r.value()?,
-                112 => record.tax_string = r.nullable()?,
+                112 => record.tax_string = r.computed_nullable()?,
                 113 => record.taxes_id = r.value()?,
                 114 => record.tracking = r.nullable()?,
                 115 => record.r#type = r.nullable()?,
                 116 => record.uom_id = r.nullable()?,
                 117 => record.uom_name = r.nullable()?,
                 118 => record.uom_po_id = r.nullable()?,
-                119 => record.used_in_bom_count = r.value()?,
-                120 => record.valid_product_template_attribute_line_ids = r.value()?,
+                119 => record.used_in_bom_count = r.computed()?,
+                120 => record.valid_product_template_attribute_line_ids = r.computed()?,
                 121 => record.valuation = r.nullable()?,
                 122 => record.variant_seller_ids = r.value()?,
-                123 => record.virtual_available = r.value()?,
-                124 => record.visible_expense_policy = r.value()?,
+                123 => record.virtual_available = r.computed()?,
+                124 => record.visible_expense_policy = r.computed()?,
                 125 => record.volume = r.value()?,
-                126 => record.volume_uom_name = r.nullable()?,
-                127 => record.warehouse_id = r.nullable()?,
+                126 => record.volume_uom_name = r.computed_nullable()?,
+                127 => record.warehouse_id = r.computed_nullable()?,
                 128 => record.website_message_ids = r.value()?,
                 129 => record.weight = r.value()?,
-                130 => record.weight_uom_name = r.nullable()?,
+                130 => record.weight_uom_name = r.computed_nullable()?,
                 131 => record.write_date = r.nullable()?,
                 132 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -991,19 +1011,8 @@ impl ::runtime::Model for ProductTemplate {
     const FIELDS: &'static [&'static str] = &[
         "account_tag_ids",
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "attribute_line_ids",
-        "barcode",
-        "bom_count",
         "bom_ids",
         "bom_line_ids",
         "can_image_1024_be_zoomed",
@@ -1011,11 +1020,9 @@ impl ::runtime::Model for ProductTemplate {
         "color",
         "combo_ids",
         "company_id",
-        "cost_currency_id",
         "cost_method",
         "create_date",
         "create_uid",
-        "currency_id",
         "default_code",
         "description",
         "description_picking",
@@ -1025,47 +1032,20 @@ impl ::runtime::Model for ProductTemplate {
         "description_sale",
         "display_name",
         "expense_policy",
-        "fiscal_country_codes",
-        "has_available_route_ids",
         "has_configurable_attributes",
-        "has_message",
         "id",
-        "incoming_qty",
         "invoice_policy",
         "is_favorite",
-        "is_kits",
-        "is_product_variant",
         "is_storable",
         "list_price",
-        "location_id",
         "lot_valuated",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mrp_product_qty",
-        "my_activity_date_deadline",
         "name",
-        "nbr_moves_in",
-        "nbr_moves_out",
-        "nbr_reordering_rules",
         "optional_product_ids",
-        "outgoing_qty",
-        "packaging_ids",
-        "pricelist_item_count",
-        "product_document_count",
         "product_document_ids",
         "product_properties",
         "product_tag_ids",
-        "product_tooltip",
-        "product_variant_count",
-        "product_variant_id",
         "product_variant_ids",
         "project_id",
         "project_template_id",
@@ -1078,50 +1058,92 @@ impl ::runtime::Model for ProductTemplate {
         "purchase_line_warn_msg",
         "purchase_method",
         "purchase_ok",
-        "purchased_product_qty",
-        "qty_available",
         "rating_ids",
-        "reordering_max_qty",
-        "reordering_min_qty",
         "responsible_id",
-        "route_from_categ_ids",
         "route_ids",
         "sale_delay",
         "sale_line_warn",
         "sale_line_warn_msg",
         "sale_ok",
-        "sales_count",
         "seller_ids",
         "sequence",
-        "service_policy",
         "service_to_purchase",
         "service_tracking",
         "service_type",
-        "show_forecasted_qty_status_button",
-        "show_on_hand_qty_status_button",
-        "standard_price",
         "supplier_taxes_id",
-        "tax_string",
         "taxes_id",
         "tracking",
         "type",
         "uom_id",
         "uom_name",
         "uom_po_id",
-        "used_in_bom_count",
-        "valid_product_template_attribute_line_ids",
         "valuation",
         "variant_seller_ids",
-        "virtual_available",
-        "visible_expense_policy",
         "volume",
-        "volume_uom_name",
-        "warehouse_id",
         "website_message_ids",
         "weight",
-        "weight_uom_name",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "barcode",
+        "bom_count",
+        "cost_currency_id",
+        "currency_id",
+        "fiscal_country_codes",
+        "has_available_route_ids",
+        "has_message",
+        "incoming_qty",
+        "is_kits",
+        "is_product_variant",
+        "location_id",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "mrp_product_qty",
+        "my_activity_date_deadline",
+        "nbr_moves_in",
+        "nbr_moves_out",
+        "nbr_reordering_rules",
+        "outgoing_qty",
+        "packaging_ids",
+        "pricelist_item_count",
+        "product_document_count",
+        "product_tooltip",
+        "product_variant_count",
+        "product_variant_id",
+        "purchased_product_qty",
+        "qty_available",
+        "reordering_max_qty",
+        "reordering_min_qty",
+        "route_from_categ_ids",
+        "sales_count",
+        "service_policy",
+        "show_forecasted_qty_status_button",
+        "show_on_hand_qty_status_button",
+        "standard_price",
+        "tax_string",
+        "used_in_bom_count",
+        "valid_product_template_attribute_line_ids",
+        "virtual_available",
+        "visible_expense_policy",
+        "volume_uom_name",
+        "warehouse_id",
+        "weight_uom_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_tag_ids", "many2many")
@@ -1352,16 +1374,9 @@ impl ::runtime::Model for ProductTemplate {
 }
 impl ::runtime::nested::Projection for ProductTemplate {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("categ_id"),
         ::runtime::nested::Relation::display_name("company_id"),
-        ::runtime::nested::Relation::display_name("cost_currency_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("product_variant_id"),
         ::runtime::nested::Relation::display_name("project_id"),
         ::runtime::nested::Relation::display_name("project_template_id"),
         ::runtime::nested::Relation::display_name(
@@ -1374,7 +1389,6 @@ impl ::runtime::nested::Projection for ProductTemplate {
         ::runtime::nested::Relation::display_name("responsible_id"),
         ::runtime::nested::Relation::display_name("uom_id"),
         ::runtime::nested::Relation::display_name("uom_po_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
@@ -3375,28 +3389,28 @@ pub mod fields {
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::AnyField<super::ProductTemplate> {
-        ::runtime::fields::AnyField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
+        ::runtime::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::ProductTemplate> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::ProductTemplate> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::AnyField<super::ProductTemplate> {
-        ::runtime::fields::AnyField::new("image_256")
+    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
+        ::runtime::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::AnyField<super::ProductTemplate> {
-        ::runtime::fields::AnyField::new("image_512")
+    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ProductTemplate> {
+        ::runtime::fields::BinaryField::new("image_512")
     }
     /// Incoming (`incoming_qty`, `float`).
     #[inline]

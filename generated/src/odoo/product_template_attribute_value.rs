@@ -8,10 +8,10 @@
 //!
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `image`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image`.
 /// Product Template Attribute Value (`product.template.attribute.value`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductTemplateAttributeValue {
     /// Attribute
@@ -38,8 +38,10 @@ pub struct ProductTemplateAttributeValue {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `attribute_line_id.product_tmpl_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, related `attribute_line_id.product_tmpl_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -48,10 +50,10 @@ pub struct ProductTemplateAttributeValue {
     ///
     /// The display type used in the Product Configurator.
     ///
-    /// `selection`, readonly, related `product_attribute_value_id.display_type`, not stored.
+    /// `selection`, readonly, related `product_attribute_value_id.display_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_type())`.
     ///
     /// Values: `radio` (Radio), `pills` (Pills), `select` (Select), `color` (Color), `multi` (Multi-checkbox).
-    pub display_type: Option<DisplayType>,
+    pub display_type: ::runtime::wire::Computed<Option<DisplayType>>,
     /// Exclude for
     ///
     /// Make this attribute value not compatible with other values of the product or some attribute values of optional and accessory products.
@@ -152,9 +154,9 @@ impl ::runtime::wire::FromRecord for ProductTemplateAttributeValue {
                 2 => record.color = r.value()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
-                5 => record.currency_id = r.nullable()?,
+                5 => record.currency_id = r.computed_nullable()?,
                 6 => record.display_name = r.nullable()?,
-                7 => record.display_type = r.nullable()?,
+                7 => record.display_type = r.computed_nullable()?,
                 8 => record.exclude_for = r.value()?,
                 9 => record.html_color = r.nullable()?,
                 10 => record.id = r.value()?,
@@ -181,9 +183,7 @@ impl ::runtime::Model for ProductTemplateAttributeValue {
         "color",
         "create_date",
         "create_uid",
-        "currency_id",
         "display_name",
-        "display_type",
         "exclude_for",
         "html_color",
         "id",
@@ -197,6 +197,7 @@ impl ::runtime::Model for ProductTemplateAttributeValue {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["currency_id", "display_type"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("attribute_id", "many2one")
             .relation("product.attribute"),
@@ -240,7 +241,6 @@ impl ::runtime::nested::Projection for ProductTemplateAttributeValue {
         ::runtime::nested::Relation::display_name("attribute_id"),
         ::runtime::nested::Relation::display_name("attribute_line_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("product_attribute_value_id"),
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
@@ -530,10 +530,10 @@ pub mod fields {
     }
     /// Image (`image`, `binary`).
     #[inline]
-    pub const fn image() -> ::runtime::fields::AnyField<
+    pub const fn image() -> ::runtime::fields::BinaryField<
         super::ProductTemplateAttributeValue,
     > {
-        ::runtime::fields::AnyField::new("image")
+        ::runtime::fields::BinaryField::new("image")
     }
     /// Free text (`is_custom`, `boolean`).
     #[inline]

@@ -9,7 +9,7 @@
 //! 23 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Project Milestone (`project.milestone`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectMilestone {
     /// Billable
@@ -18,8 +18,8 @@ pub struct ProjectMilestone {
     pub allow_billable: bool,
     /// Can Be Marked As Done
     ///
-    /// `boolean`, readonly, not stored.
-    pub can_be_marked_as_done: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_be_marked_as_done())`.
+    pub can_be_marked_as_done: ::runtime::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -38,32 +38,32 @@ pub struct ProjectMilestone {
     pub display_name: Option<String>,
     /// \# of Done Tasks
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone`.
-    pub done_task_count: i64,
+    /// `integer`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::done_task_count())`.
+    pub done_task_count: ::runtime::wire::Computed<i64>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Is Deadline Exceeded
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_deadline_exceeded: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deadline_exceeded())`.
+    pub is_deadline_exceeded: ::runtime::wire::Computed<bool>,
     /// Is Deadline Future
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_deadline_future: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deadline_future())`.
+    pub is_deadline_future: ::runtime::wire::Computed<bool>,
     /// Reached
     ///
     /// `boolean`.
     pub is_reached: bool,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -72,44 +72,46 @@ pub struct ProjectMilestone {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Name
     ///
     /// `char`, required.
@@ -120,8 +122,8 @@ pub struct ProjectMilestone {
     pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
     /// Quantity
     ///
-    /// `float`, computed, not stored.
-    pub product_uom_qty: f64,
+    /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_qty())`.
+    pub product_uom_qty: ::runtime::wire::Computed<f64>,
     /// Project
     ///
     /// `many2one`, to `project.project`, required.
@@ -156,8 +158,8 @@ pub struct ProjectMilestone {
     pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
     /// \# of Tasks
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone, export_string_translation=False`.
-    pub task_count: i64,
+    /// `integer`, readonly, groups `project.group_project_milestone, export_string_translation=False`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
+    pub task_count: ::runtime::wire::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `milestone_id`).
@@ -229,30 +231,30 @@ impl ::runtime::wire::FromRecord for ProjectMilestone {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.allow_billable = r.value()?,
-                1 => record.can_be_marked_as_done = r.value()?,
+                1 => record.can_be_marked_as_done = r.computed()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.deadline = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
-                6 => record.done_task_count = r.value()?,
-                7 => record.has_message = r.value()?,
+                6 => record.done_task_count = r.computed()?,
+                7 => record.has_message = r.computed()?,
                 8 => record.id = r.value()?,
-                9 => record.is_deadline_exceeded = r.value()?,
-                10 => record.is_deadline_future = r.value()?,
+                9 => record.is_deadline_exceeded = r.computed()?,
+                10 => record.is_deadline_future = r.computed()?,
                 11 => record.is_reached = r.value()?,
-                12 => record.message_attachment_count = r.value()?,
+                12 => record.message_attachment_count = r.computed()?,
                 13 => record.message_follower_ids = r.value()?,
-                14 => record.message_has_error = r.value()?,
-                15 => record.message_has_error_counter = r.value()?,
-                16 => record.message_has_sms_error = r.value()?,
+                14 => record.message_has_error = r.computed()?,
+                15 => record.message_has_error_counter = r.computed()?,
+                16 => record.message_has_sms_error = r.computed()?,
                 17 => record.message_ids = r.value()?,
-                18 => record.message_is_follower = r.value()?,
-                19 => record.message_needaction = r.value()?,
-                20 => record.message_needaction_counter = r.value()?,
-                21 => record.message_partner_ids = r.value()?,
+                18 => record.message_is_follower = r.computed()?,
+                19 => record.message_needaction = r.computed()?,
+                20 => record.message_needaction_counter = r.computed()?,
+                21 => record.message_partner_ids = r.computed()?,
                 22 => record.name = r.nullable()?,
                 23 => record.product_uom = r.nullable()?,
-                24 => record.product_uom_qty = r.value()?,
+                24 => record.product_uom_qty = r.computed()?,
                 25 => record.project_id = r.nullable()?,
                 26 => record.project_partner_id = r.nullable()?,
                 27 => record.quantity_percentage = r.value()?,
@@ -260,7 +262,7 @@ impl ::runtime::wire::FromRecord for ProjectMilestone {
                 29 => record.reached_date = r.nullable()?,
                 30 => record.sale_line_display_name = r.nullable()?,
                 31 => record.sale_line_id = r.nullable()?,
-                32 => record.task_count = r.value()?,
+                32 => record.task_count = r.computed()?,
                 33 => record.task_ids = r.value()?,
                 34 => record.website_message_ids = r.value()?,
                 35 => record.write_date = r.nullable()?,
@@ -275,30 +277,16 @@ impl ::runtime::Model for ProjectMilestone {
     const MODEL: &'static str = "project.milestone";
     const FIELDS: &'static [&'static str] = &[
         "allow_billable",
-        "can_be_marked_as_done",
         "create_date",
         "create_uid",
         "deadline",
         "display_name",
-        "done_task_count",
-        "has_message",
         "id",
-        "is_deadline_exceeded",
-        "is_deadline_future",
         "is_reached",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "name",
         "product_uom",
-        "product_uom_qty",
         "project_id",
         "project_partner_id",
         "quantity_percentage",
@@ -306,11 +294,27 @@ impl ::runtime::Model for ProjectMilestone {
         "reached_date",
         "sale_line_display_name",
         "sale_line_id",
-        "task_count",
         "task_ids",
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "can_be_marked_as_done",
+        "done_task_count",
+        "has_message",
+        "is_deadline_exceeded",
+        "is_deadline_future",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "product_uom_qty",
+        "task_count",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("allow_billable", "boolean"),

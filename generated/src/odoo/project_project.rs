@@ -9,13 +9,13 @@
 //! 67 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 31 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread), [`PortalMixin`](super::mixins::PortalMixin) (in the prelude).
 /// Project (`project.project`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectProject {
     /// Access Instruction Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub access_instruction_message: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_instruction_message())`.
+    pub access_instruction_message: ::runtime::wire::Computed<Option<String>>,
     /// Security Token
     ///
     /// `char`.
@@ -24,12 +24,12 @@ pub struct ProjectProject {
     ///
     /// Customer Portal URL
     ///
-    /// `char`, readonly, not stored.
-    pub access_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
+    pub access_url: ::runtime::wire::Computed<Option<String>>,
     /// Access warning
     ///
-    /// `text`, readonly, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Project Account
     ///
     /// `many2one`, to `account.analytic.account`.
@@ -42,28 +42,30 @@ pub struct ProjectProject {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -75,30 +77,32 @@ pub struct ProjectProject {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Custom Bounced Message
     ///
     /// If set, this content will automatically be sent out to unauthorized users instead of the default message.
@@ -126,16 +130,16 @@ pub struct ProjectProject {
     ///
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
-    /// `char`, readonly, related `alias_id.alias_domain`, not stored.
-    pub alias_domain: Option<String>,
+    /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
+    pub alias_domain: ::runtime::wire::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
     pub alias_domain_id: Option<::runtime::wire::Many2One<super::rel::MailAliasDomain>>,
     /// Email Alias
     ///
-    /// `char`, readonly, computed, not stored.
-    pub alias_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
+    pub alias_email: ::runtime::wire::Computed<Option<String>>,
     /// Record Thread ID
     ///
     /// Optional ID of a thread (record) to which all incoming messages will be attached, even if they did not reply to it. If set, this will disable the creation of new records completely.
@@ -202,30 +206,30 @@ pub struct ProjectProject {
     pub allow_task_dependencies: bool,
     /// Balance
     ///
-    /// `monetary`, readonly, related `account_id.balance`, not stored, currency in `currency_id`.
-    pub analytic_account_balance: f64,
+    /// `monetary`, readonly, related `account_id.balance`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_account_balance())`.
+    pub analytic_account_balance: ::runtime::wire::Computed<f64>,
     /// Analytic Account
     ///
-    /// `many2one`, to `account.analytic.account`, not stored.
-    pub auto_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>,
+    /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
+    pub auto_account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
     /// Bom Count
     ///
-    /// `integer`, readonly, not stored, groups `mrp.group_mrp_user`.
-    pub bom_count: i64,
+    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
+    pub bom_count: ::runtime::wire::Computed<i64>,
     /// Can Mark Milestone As Done
     ///
-    /// `boolean`, readonly, computed, not stored, groups `project.group_project_milestone`.
-    pub can_mark_milestone_as_done: bool,
+    /// `boolean`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_mark_milestone_as_done())`.
+    pub can_mark_milestone_as_done: ::runtime::wire::Computed<bool>,
     /// Closed Task Count
     ///
-    /// `integer`, readonly, not stored.
-    pub closed_task_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_task_count())`.
+    pub closed_task_count: ::runtime::wire::Computed<i64>,
     /// \# Collaborators
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub collaborator_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::collaborator_count())`.
+    pub collaborator_count: ::runtime::wire::Computed<i64>,
     /// Collaborators
     ///
     /// `one2many`, to `project.collaborator` (inverse `project_id`).
@@ -248,8 +252,10 @@ pub struct ProjectProject {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Expiration Date
     ///
     /// Date on which this project ends. The timeframe defined on the project is taken into account when viewing its planning.
@@ -272,46 +278,46 @@ pub struct ProjectProject {
     pub display_name: Option<String>,
     /// Display Sales Stat Buttons
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_sales_stat_buttons: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_sales_stat_buttons())`.
+    pub display_sales_stat_buttons: ::runtime::wire::Computed<bool>,
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
-    /// `json`, readonly, not stored.
-    pub duration_tracking: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
+    pub duration_tracking: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Members
     ///
     /// `many2many`, to `res.users`.
     pub favorite_user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
     /// Has SO to Invoice
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_any_so_to_invoice: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_any_so_to_invoice())`.
+    pub has_any_so_to_invoice: ::runtime::wire::Computed<bool>,
     /// Has a SO with an invoice status of No
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_any_so_with_nothing_to_invoice: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_any_so_with_nothing_to_invoice())`.
+    pub has_any_so_with_nothing_to_invoice: ::runtime::wire::Computed<bool>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Show Project on Dashboard
     ///
-    /// `boolean`, not stored.
-    pub is_favorite: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
+    pub is_favorite: ::runtime::wire::Computed<bool>,
     /// Is Milestone Deadline Exceeded
     ///
-    /// `boolean`, readonly, computed, not stored, groups `project.group_project_milestone`.
-    pub is_milestone_deadline_exceeded: bool,
+    /// `boolean`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_milestone_deadline_exceeded())`.
+    pub is_milestone_deadline_exceeded: ::runtime::wire::Computed<bool>,
     /// Is Milestone Exceeded
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_milestone_exceeded: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_milestone_exceeded())`.
+    pub is_milestone_exceeded: ::runtime::wire::Computed<bool>,
     /// Use Tasks as
     ///
     /// Name used to refer to the tasks of your project e.g. tasks, tickets, sprints, etc...
@@ -320,8 +326,8 @@ pub struct ProjectProject {
     pub label_tasks: Option<String>,
     /// Last Update Color
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub last_update_color: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_update_color())`.
+    pub last_update_color: ::runtime::wire::Computed<i64>,
     /// Last Update
     ///
     /// `many2one`, to `project.update`.
@@ -334,8 +340,8 @@ pub struct ProjectProject {
     pub last_update_status: Option<LastUpdateStatus>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -344,78 +350,82 @@ pub struct ProjectProject {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Milestone Count
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone`.
-    pub milestone_count: i64,
+    /// `integer`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count())`.
+    pub milestone_count: ::runtime::wire::Computed<i64>,
     /// Milestone Count Reached
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone`.
-    pub milestone_count_reached: i64,
+    /// `integer`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count_reached())`.
+    pub milestone_count_reached: ::runtime::wire::Computed<i64>,
     /// Milestone
     ///
     /// `one2many`, to `project.milestone` (inverse `project_id`).
     pub milestone_ids: ::runtime::wire::X2Many<super::rel::ProjectMilestone>,
     /// Milestones Reached
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone`.
-    pub milestone_progress: i64,
+    /// `integer`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_progress())`.
+    pub milestone_progress: ::runtime::wire::Computed<i64>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Name
     ///
     /// `char`, required.
     pub name: Option<String>,
     /// Next Milestone
     ///
-    /// `many2one`, to `project.milestone`, readonly, computed, not stored, groups `project.group_project_milestone`.
-    pub next_milestone_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProjectMilestone>,
+    /// `many2one`, to `project.milestone`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_milestone_id())`.
+    pub next_milestone_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProjectMilestone>>,
     >,
     /// Open Task Count
     ///
-    /// `integer`, readonly, not stored.
-    pub open_task_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::open_task_count())`.
+    pub open_task_count: ::runtime::wire::Computed<i64>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, computed.
@@ -443,32 +453,32 @@ pub struct ProjectProject {
     pub privacy_visibility: Option<PrivacyVisibility>,
     /// Privacy Visibility Warning
     ///
-    /// `char`, readonly, computed, not stored.
-    pub privacy_visibility_warning: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::privacy_visibility_warning())`.
+    pub privacy_visibility_warning: ::runtime::wire::Computed<Option<String>>,
     /// Production Count
     ///
-    /// `integer`, readonly, not stored, groups `mrp.group_mrp_user`.
-    pub production_count: i64,
+    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
+    pub production_count: ::runtime::wire::Computed<i64>,
     /// \# Purchase Orders
     ///
-    /// `integer`, readonly, not stored, groups `purchase.group_purchase_user`.
-    pub purchase_orders_count: i64,
+    /// `integer`, readonly, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_orders_count())`.
+    pub purchase_orders_count: ::runtime::wire::Computed<i64>,
     /// Customer Ratings
     ///
     /// `boolean`.
     pub rating_active: bool,
     /// Average Rating
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
-    pub rating_avg: f64,
+    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    pub rating_avg: ::runtime::wire::Computed<f64>,
     /// Average Rating (%)
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
-    pub rating_avg_percentage: f64,
+    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
+    pub rating_avg_percentage: ::runtime::wire::Computed<f64>,
     /// \# Ratings
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub rating_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
+    pub rating_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `parent_res_id`), groups `base.group_user`.
@@ -477,8 +487,8 @@ pub struct ProjectProject {
     ///
     /// Percentage of happy ratings
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub rating_percentage_satisfaction: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
+    pub rating_percentage_satisfaction: ::runtime::wire::Computed<i64>,
     /// Rating Request Deadline
     ///
     /// `datetime`, readonly, computed.
@@ -509,9 +519,9 @@ pub struct ProjectProject {
     >,
     /// Working Time
     ///
-    /// `many2one`, to `resource.calendar`, readonly, computed, not stored.
-    pub resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+    /// `many2one`, to `resource.calendar`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_calendar_id())`.
+    pub resource_calendar_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Sales Order Item
     ///
@@ -522,22 +532,22 @@ pub struct ProjectProject {
     pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, computed, not stored, groups `sales_team.group_sale_salesman`.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Order Reference
     ///
     /// `many2one`, to `sale.order`, readonly, related `sale_line_id.order_id`, not stored.
     pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
     /// Sale Order Line Count
     ///
-    /// `integer`, readonly, computed, not stored, groups `sales_team.group_sale_salesman`.
-    pub sale_order_line_count: i64,
+    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_line_count())`.
+    pub sale_order_line_count: ::runtime::wire::Computed<i64>,
     /// Status
     ///
-    /// `selection`, readonly, related `sale_order_id.state`, not stored.
+    /// `selection`, readonly, related `sale_order_id.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_state())`.
     ///
     /// Values: `draft` (Quotation), `sent` (Quotation Sent), `sale` (Sales Order), `cancel` (Cancelled).
-    pub sale_order_state: Option<SaleOrderState>,
+    pub sale_order_state: ::runtime::wire::Computed<Option<SaleOrderState>>,
     /// Sequence
     ///
     /// `integer`.
@@ -548,12 +558,12 @@ pub struct ProjectProject {
     pub tag_ids: ::runtime::wire::X2Many<super::rel::ProjectTags>,
     /// Task Completion Percentage
     ///
-    /// `float`, readonly, computed, not stored.
-    pub task_completion_percentage: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_completion_percentage())`.
+    pub task_completion_percentage: ::runtime::wire::Computed<f64>,
     /// Task Count
     ///
-    /// `integer`, readonly, not stored.
-    pub task_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
+    pub task_count: ::runtime::wire::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `project_id`).
@@ -572,8 +582,8 @@ pub struct ProjectProject {
     pub type_ids: ::runtime::wire::X2Many<super::rel::ProjectTaskType>,
     /// Update Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub update_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::update_count())`.
+    pub update_count: ::runtime::wire::Computed<i64>,
     /// Update
     ///
     /// `one2many`, to `project.update` (inverse `project_id`).
@@ -742,28 +752,28 @@ impl ::runtime::wire::FromRecord for ProjectProject {
         let mut record = ProjectProject::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.access_instruction_message = r.nullable()?,
+                0 => record.access_instruction_message = r.computed_nullable()?,
                 1 => record.access_token = r.nullable()?,
-                2 => record.access_url = r.nullable()?,
-                3 => record.access_warning = r.nullable()?,
+                2 => record.access_url = r.computed_nullable()?,
+                3 => record.access_warning = r.computed_nullable()?,
                 4 => record.account_id = r.nullable()?,
                 5 => record.active = r.value()?,
-                6 => record.activity_calendar_event_id = r.nullable()?,
-                7 => record.activity_date_deadline = r.nullable()?,
-                8 => record.activity_exception_decoration = r.nullable()?,
-                9 => record.activity_exception_icon = r.nullable()?,
+                6 => record.activity_calendar_event_id = r.computed_nullable()?,
+                7 => record.activity_date_deadline = r.computed_nullable()?,
+                8 => record.activity_exception_decoration = r.computed_nullable()?,
+                9 => record.activity_exception_icon = r.computed_nullable()?,
                 10 => record.activity_ids = r.value()?,
-                11 => record.activity_state = r.nullable()?,
-                12 => record.activity_summary = r.nullable()?,
-                13 => record.activity_type_icon = r.nullable()?,
-                14 => record.activity_type_id = r.nullable()?,
-                15 => record.activity_user_id = r.nullable()?,
+                11 => record.activity_state = r.computed_nullable()?,
+                12 => record.activity_summary = r.computed_nullable()?,
+                13 => record.activity_type_icon = r.computed_nullable()?,
+                14 => record.activity_type_id = r.computed_nullable()?,
+                15 => record.activity_user_id = r.computed_nullable()?,
                 16 => record.alias_bounced_content = r.nullable()?,
                 17 => record.alias_contact = r.nullable()?,
                 18 => record.alias_defaults = r.nullable()?,
-                19 => record.alias_domain = r.nullable()?,
+                19 => record.alias_domain = r.computed_nullable()?,
                 20 => record.alias_domain_id = r.nullable()?,
-                21 => record.alias_email = r.nullable()?,
+                21 => record.alias_email = r.computed_nullable()?,
                 22 => record.alias_force_thread_id = r.value()?,
                 23 => record.alias_full_name = r.nullable()?,
                 24 => record.alias_id = r.nullable()?,
@@ -776,84 +786,84 @@ impl ::runtime::wire::FromRecord for ProjectProject {
                 31 => record.allow_billable = r.value()?,
                 32 => record.allow_milestones = r.value()?,
                 33 => record.allow_task_dependencies = r.value()?,
-                34 => record.analytic_account_balance = r.value()?,
-                35 => record.auto_account_id = r.nullable()?,
-                36 => record.bom_count = r.value()?,
-                37 => record.can_mark_milestone_as_done = r.value()?,
-                38 => record.closed_task_count = r.value()?,
-                39 => record.collaborator_count = r.value()?,
+                34 => record.analytic_account_balance = r.computed()?,
+                35 => record.auto_account_id = r.computed_nullable()?,
+                36 => record.bom_count = r.computed()?,
+                37 => record.can_mark_milestone_as_done = r.computed()?,
+                38 => record.closed_task_count = r.computed()?,
+                39 => record.collaborator_count = r.computed()?,
                 40 => record.collaborator_ids = r.value()?,
                 41 => record.color = r.value()?,
                 42 => record.company_id = r.nullable()?,
                 43 => record.create_date = r.nullable()?,
                 44 => record.create_uid = r.nullable()?,
-                45 => record.currency_id = r.nullable()?,
+                45 => record.currency_id = r.computed_nullable()?,
                 46 => record.date = r.nullable()?,
                 47 => record.date_start = r.nullable()?,
                 48 => record.description = r.nullable()?,
                 49 => record.display_name = r.nullable()?,
-                50 => record.display_sales_stat_buttons = r.value()?,
-                51 => record.duration_tracking = r.nullable()?,
+                50 => record.display_sales_stat_buttons = r.computed()?,
+                51 => record.duration_tracking = r.computed_nullable()?,
                 52 => record.favorite_user_ids = r.value()?,
-                53 => record.has_any_so_to_invoice = r.value()?,
-                54 => record.has_any_so_with_nothing_to_invoice = r.value()?,
-                55 => record.has_message = r.value()?,
+                53 => record.has_any_so_to_invoice = r.computed()?,
+                54 => record.has_any_so_with_nothing_to_invoice = r.computed()?,
+                55 => record.has_message = r.computed()?,
                 56 => record.id = r.value()?,
-                57 => record.is_favorite = r.value()?,
-                58 => record.is_milestone_deadline_exceeded = r.value()?,
-                59 => record.is_milestone_exceeded = r.value()?,
+                57 => record.is_favorite = r.computed()?,
+                58 => record.is_milestone_deadline_exceeded = r.computed()?,
+                59 => record.is_milestone_exceeded = r.computed()?,
                 60 => record.label_tasks = r.nullable()?,
-                61 => record.last_update_color = r.value()?,
+                61 => record.last_update_color = r.computed()?,
                 62 => record.last_update_id = r.nullable()?,
                 63 => record.last_update_status = r.nullable()?,
-                64 => record.message_attachment_count = r.value()?,
+                64 => record.message_attachment_count = r.computed()?,
                 65 => record.message_follower_ids = r.value()?,
-                66 => record.message_has_error = r.value()?,
-                67 => record.message_has_error_counter = r.value()?,
-                68 => record.message_has_sms_error = r.value()?,
+                66 => record.message_has_error = r.computed()?,
+                67 => record.message_has_error_counter = r.computed()?,
+                68 => record.message_has_sms_error = r.computed()?,
                 69 => record.message_ids = r.value()?,
-                70 => record.message_is_follower = r.value()?,
-                71 => record.message_needaction = r.value()?,
-                72 => record.message_needaction_counter = r.value()?,
-                73 => record.message_partner_ids = r.value()?,
-                74 => record.milestone_count = r.value()?,
-                75 => record.milestone_count_reached = r.value()?,
+                70 => record.message_is_follower = r.computed()?,
+                71 => record.message_needaction = r.computed()?,
+                72 => record.message_needaction_counter = r.computed()?,
+                73 => record.message_partner_ids = r.computed()?,
+                74 => record.milestone_count = r.computed()?,
+                75 => record.milestone_count_reached = r.computed()?,
                 76 => record.milestone_ids = r.value()?,
-                77 => record.milestone_progress = r.value()?,
-                78 => record.my_activity_date_deadline = r.nullable()?,
+                77 => record.milestone_progress = r.computed()?,
+                78 => record.my_activity_date_deadline = r.computed_nullable()?,
                 79 => record.name = r.nullable()?,
-                80 => record.next_milestone_id = r.nullable()?,
-                81 => record.open_task_count = r.value()?,
+                80 => record.next_milestone_id = r.computed_nullable()?,
+                81 => record.open_task_count = r.computed()?,
                 82 => record.partner_id = r.nullable()?,
                 83 => record.privacy_visibility = r.nullable()?,
-                84 => record.privacy_visibility_warning = r.nullable()?,
-                85 => record.production_count = r.value()?,
-                86 => record.purchase_orders_count = r.value()?,
+                84 => record.privacy_visibility_warning = r.computed_nullable()?,
+                85 => record.production_count = r.computed()?,
+                86 => record.purchase_orders_count = r.computed()?,
                 87 => record.rating_active = r.value()?,
-                88 => record.rating_avg = r.value()?,
-                89 => record.rating_avg_percentage = r.value()?,
-                90 => record.rating_count = r.value()?,
+                88 => record.rating_avg = r.computed()?,
+                89 => record.rating_avg_percentage = r.computed()?,
+                90 => record.rating_count = r.computed()?,
                 91 => record.rating_ids = r.value()?,
-                92 => record.rating_percentage_satisfaction = r.value()?,
+                92 => record.rating_percentage_satisfaction = r.computed()?,
                 93 => record.rating_request_deadline = r.nullable()?,
                 94 => record.rating_status = r.nullable()?,
                 95 => record.rating_status_period = r.nullable()?,
                 96 => record.reinvoiced_sale_order_id = r.nullable()?,
-                97 => record.resource_calendar_id = r.nullable()?,
+                97 => record.resource_calendar_id = r.computed_nullable()?,
                 98 => record.sale_line_id = r.nullable()?,
-                99 => record.sale_order_count = r.value()?,
+                99 => record.sale_order_count = r.computed()?,
                 100 => record.sale_order_id = r.nullable()?,
-                101 => record.sale_order_line_count = r.value()?,
-                102 => record.sale_order_state = r.nullable()?,
+                101 => record.sale_order_line_count = r.computed()?,
+                102 => record.sale_order_state = r.computed_nullable()?,
                 103 => record.sequence = r.value()?,
                 104 => record.tag_ids = r.value()?,
-                105 => record.task_completion_percentage = r.value()?,
-                106 => record.task_count = r.value()?,
+                105 => record.task_completion_percentage = r.computed()?,
+                106 => record.task_count = r.computed()?,
                 107 => record.task_ids = r.value()?,
                 108 => record.task_properties_definition = r.nullable()?,
                 109 => record.tasks = r.value()?,
                 110 => record.type_ids = r.value()?,
-                111 => record.update_count = r.value()?,
+                111 => record.update_count = r.computed()?,
                 112 => record.update_ids = r.value()?,
                 113 => record.user_id = r.nullable()?,
                 114 => record.website_message_ids = r.value()?,
@@ -870,28 +880,14 @@ impl ::runtime::wire::FromRecord for ProjectProject {
 impl ::runtime::Model for ProjectProject {
     const MODEL: &'static str = "project.project";
     const FIELDS: &'static [&'static str] = &[
-        "access_instruction_message",
         "access_token",
-        "access_url",
-        "access_warning",
         "account_id",
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "alias_bounced_content",
         "alias_contact",
         "alias_defaults",
-        "alias_domain",
         "alias_domain_id",
-        "alias_email",
         "alias_force_thread_id",
         "alias_full_name",
         "alias_id",
@@ -904,84 +900,40 @@ impl ::runtime::Model for ProjectProject {
         "allow_billable",
         "allow_milestones",
         "allow_task_dependencies",
-        "analytic_account_balance",
-        "auto_account_id",
-        "bom_count",
-        "can_mark_milestone_as_done",
-        "closed_task_count",
-        "collaborator_count",
         "collaborator_ids",
         "color",
         "company_id",
         "create_date",
         "create_uid",
-        "currency_id",
         "date",
         "date_start",
         "description",
         "display_name",
-        "display_sales_stat_buttons",
-        "duration_tracking",
         "favorite_user_ids",
-        "has_any_so_to_invoice",
-        "has_any_so_with_nothing_to_invoice",
-        "has_message",
         "id",
-        "is_favorite",
-        "is_milestone_deadline_exceeded",
-        "is_milestone_exceeded",
         "label_tasks",
-        "last_update_color",
         "last_update_id",
         "last_update_status",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "milestone_count",
-        "milestone_count_reached",
         "milestone_ids",
-        "milestone_progress",
-        "my_activity_date_deadline",
         "name",
-        "next_milestone_id",
-        "open_task_count",
         "partner_id",
         "privacy_visibility",
-        "privacy_visibility_warning",
-        "production_count",
-        "purchase_orders_count",
         "rating_active",
-        "rating_avg",
-        "rating_avg_percentage",
-        "rating_count",
         "rating_ids",
-        "rating_percentage_satisfaction",
         "rating_request_deadline",
         "rating_status",
         "rating_status_period",
         "reinvoiced_sale_order_id",
-        "resource_calendar_id",
         "sale_line_id",
-        "sale_order_count",
         "sale_order_id",
-        "sale_order_line_count",
-        "sale_order_state",
         "sequence",
         "tag_ids",
-        "task_completion_percentage",
-        "task_count",
         "task_ids",
         "task_properties_definition",
         "tasks",
         "type_ids",
-        "update_count",
         "update_ids",
         "user_id",
         "website_message_ids",
@@ -989,6 +941,66 @@ impl ::runtime::Model for ProjectProject {
         "write_uid",
         "x_plan2_id",
         "x_plan3_id",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "access_instruction_message",
+        "access_url",
+        "access_warning",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "alias_domain",
+        "alias_email",
+        "analytic_account_balance",
+        "auto_account_id",
+        "bom_count",
+        "can_mark_milestone_as_done",
+        "closed_task_count",
+        "collaborator_count",
+        "currency_id",
+        "display_sales_stat_buttons",
+        "duration_tracking",
+        "has_any_so_to_invoice",
+        "has_any_so_with_nothing_to_invoice",
+        "has_message",
+        "is_favorite",
+        "is_milestone_deadline_exceeded",
+        "is_milestone_exceeded",
+        "last_update_color",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "milestone_count",
+        "milestone_count_reached",
+        "milestone_progress",
+        "my_activity_date_deadline",
+        "next_milestone_id",
+        "open_task_count",
+        "privacy_visibility_warning",
+        "production_count",
+        "purchase_orders_count",
+        "rating_avg",
+        "rating_avg_percentage",
+        "rating_count",
+        "rating_percentage_satisfaction",
+        "resource_calendar_id",
+        "sale_order_count",
+        "sale_order_line_count",
+        "sale_order_state",
+        "task_completion_percentage",
+        "task_count",
+        "update_count",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_instruction_message", "char"),
@@ -1178,22 +1190,15 @@ impl ::runtime::Model for ProjectProject {
 impl ::runtime::nested::Projection for ProjectProject {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("account_id"),
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("alias_domain_id"),
         ::runtime::nested::Relation::display_name("alias_id"),
         ::runtime::nested::Relation::display_name("alias_model_id"),
         ::runtime::nested::Relation::display_name("alias_parent_model_id"),
-        ::runtime::nested::Relation::display_name("auto_account_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("last_update_id"),
-        ::runtime::nested::Relation::display_name("next_milestone_id"),
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("reinvoiced_sale_order_id"),
-        ::runtime::nested::Relation::display_name("resource_calendar_id"),
         ::runtime::nested::Relation::display_name("sale_line_id"),
         ::runtime::nested::Relation::display_name("sale_order_id"),
         ::runtime::nested::Relation::display_name("user_id"),

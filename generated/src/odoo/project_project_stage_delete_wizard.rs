@@ -11,7 +11,7 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Project Stage Delete Wizard (`project.project.stage.delete.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectProjectStageDeleteWizard {
     /// Created on
@@ -32,16 +32,16 @@ pub struct ProjectProjectStageDeleteWizard {
     pub id: i64,
     /// Number of Projects
     ///
-    /// `integer`, readonly, not stored.
-    pub projects_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::projects_count())`.
+    pub projects_count: ::runtime::wire::Computed<i64>,
     /// Stages To Delete
     ///
     /// `many2many`, to `project.project.stage`.
     pub stage_ids: ::runtime::wire::X2Many<super::rel::ProjectProjectStage>,
     /// Stages Active
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub stages_active: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::stages_active())`.
+    pub stages_active: ::runtime::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -78,9 +78,9 @@ impl ::runtime::wire::FromRecord for ProjectProjectStageDeleteWizard {
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
                 3 => record.id = r.value()?,
-                4 => record.projects_count = r.value()?,
+                4 => record.projects_count = r.computed()?,
                 5 => record.stage_ids = r.value()?,
-                6 => record.stages_active = r.value()?,
+                6 => record.stages_active = r.computed()?,
                 7 => record.write_date = r.nullable()?,
                 8 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -96,12 +96,11 @@ impl ::runtime::Model for ProjectProjectStageDeleteWizard {
         "create_uid",
         "display_name",
         "id",
-        "projects_count",
         "stage_ids",
-        "stages_active",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["projects_count", "stages_active"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -11,13 +11,13 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Project Sharing (`project.share.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectShareWizard {
     /// Access warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Collaborators
     ///
     /// `one2many`, to `project.share.collaborator.wizard` (inverse `parent_wizard_id`).
@@ -38,8 +38,10 @@ pub struct ProjectShareWizard {
     pub display_name: Option<String>,
     /// Existing Partner
     ///
-    /// `many2many`, to `res.partner`, readonly, computed, not stored.
-    pub existing_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::existing_partner_ids())`.
+    pub existing_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -64,16 +66,16 @@ pub struct ProjectShareWizard {
     pub res_model: Option<String>,
     /// Related Document
     ///
-    /// `reference`, readonly, computed, not stored.
+    /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `project.project` (Project).
-    pub resource_ref: Option<::runtime::wire::Reference>,
+    pub resource_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
     /// Public Link
     ///
     /// Anyone with this link can access the project in read mode.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub share_link: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::share_link())`.
+    pub share_link: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -112,19 +114,19 @@ impl ::runtime::wire::FromRecord for ProjectShareWizard {
         let mut record = ProjectShareWizard::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.access_warning = r.nullable()?,
+                0 => record.access_warning = r.computed_nullable()?,
                 1 => record.collaborator_ids = r.value()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
-                5 => record.existing_partner_ids = r.value()?,
+                5 => record.existing_partner_ids = r.computed()?,
                 6 => record.id = r.value()?,
                 7 => record.note = r.nullable()?,
                 8 => record.partner_ids = r.value()?,
                 9 => record.res_id = r.value()?,
                 10 => record.res_model = r.nullable()?,
-                11 => record.resource_ref = r.nullable()?,
-                12 => record.share_link = r.nullable()?,
+                11 => record.resource_ref = r.computed_nullable()?,
+                12 => record.share_link = r.computed_nullable()?,
                 13 => record.write_date = r.nullable()?,
                 14 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -136,21 +138,23 @@ impl ::runtime::wire::FromRecord for ProjectShareWizard {
 impl ::runtime::Model for ProjectShareWizard {
     const MODEL: &'static str = "project.share.wizard";
     const FIELDS: &'static [&'static str] = &[
-        "access_warning",
         "collaborator_ids",
         "create_date",
         "create_uid",
         "display_name",
-        "existing_partner_ids",
         "id",
         "note",
         "partner_ids",
         "res_id",
         "res_model",
-        "resource_ref",
-        "share_link",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "access_warning",
+        "existing_partner_ids",
+        "resource_ref",
+        "share_link",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_warning", "text"),

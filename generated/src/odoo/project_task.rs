@@ -8,10 +8,10 @@
 //!
 //! 63 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 31 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread), [`PortalMixin`](super::mixins::PortalMixin) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `rating_last_image`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `rating_last_image`.
 /// Task (`project.task`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectTask {
     /// Security Token
@@ -22,40 +22,42 @@ pub struct ProjectTask {
     ///
     /// Customer Portal URL
     ///
-    /// `char`, readonly, not stored.
-    pub access_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
+    pub access_url: ::runtime::wire::Computed<Option<String>>,
     /// Access warning
     ///
-    /// `text`, readonly, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Active
     ///
     /// `boolean`.
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -67,30 +69,32 @@ pub struct ProjectTask {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Allocated Time
     ///
     /// `float`.
@@ -109,20 +113,22 @@ pub struct ProjectTask {
     pub allow_task_dependencies: bool,
     /// Attachments that don't come from a message
     ///
-    /// `one2many`, to `ir.attachment`, readonly, not stored.
-    pub attachment_ids: ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    /// `one2many`, to `ir.attachment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attachment_ids())`.
+    pub attachment_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrAttachment>,
+    >,
     /// Sub-tasks
     ///
     /// `one2many`, to `project.task` (inverse `parent_id`).
     pub child_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
     /// Closed Depending on Tasks
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub closed_depend_on_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_depend_on_count())`.
+    pub closed_depend_on_count: ::runtime::wire::Computed<i64>,
     /// Closed Sub-tasks Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub closed_subtask_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_subtask_count())`.
+    pub closed_subtask_count: ::runtime::wire::Computed<i64>,
     /// Color Index
     ///
     /// `integer`.
@@ -141,8 +147,8 @@ pub struct ProjectTask {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Current User Same Company Partner
     ///
-    /// `boolean`, readonly, not stored.
-    pub current_user_same_company_partner: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_user_same_company_partner())`.
+    pub current_user_same_company_partner: ::runtime::wire::Computed<bool>,
     /// Assigning Date
     ///
     /// Date on which this task was last assigned (or unassigned). Based on this, you can get statistics on the time it usually takes to assign tasks.
@@ -166,8 +172,8 @@ pub struct ProjectTask {
     pub date_last_stage_update: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Depending on Tasks
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub depend_on_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::depend_on_count())`.
+    pub depend_on_count: ::runtime::wire::Computed<i64>,
     /// Blocked By
     ///
     /// `many2many`, to `project.task`.
@@ -178,16 +184,16 @@ pub struct ProjectTask {
     pub dependent_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
     /// Dependent Tasks
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub dependent_tasks_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dependent_tasks_count())`.
+    pub dependent_tasks_count: ::runtime::wire::Computed<i64>,
     /// Description
     ///
     /// `html`.
     pub description: Option<String>,
     /// Display Follow Button
     ///
-    /// `boolean`, readonly, not stored.
-    pub display_follow_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_follow_button())`.
+    pub display_follow_button: ::runtime::wire::Computed<bool>,
     /// Display In Project
     ///
     /// `boolean`, computed.
@@ -206,12 +212,12 @@ pub struct ProjectTask {
     pub display_name: Option<String>,
     /// Display Parent Task Button
     ///
-    /// `boolean`, readonly, not stored.
-    pub display_parent_task_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_parent_task_button())`.
+    pub display_parent_task_button: ::runtime::wire::Computed<bool>,
     /// Display Sales Order
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_sale_order_button: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_sale_order_button())`.
+    pub display_sale_order_button: ::runtime::wire::Computed<bool>,
     /// Cover Image
     ///
     /// `many2one`, to `ir.attachment`.
@@ -220,8 +226,8 @@ pub struct ProjectTask {
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
-    /// `json`, readonly, not stored.
-    pub duration_tracking: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
+    pub duration_tracking: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Email cc
     ///
     /// Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.
@@ -230,36 +236,38 @@ pub struct ProjectTask {
     pub email_cc: Option<String>,
     /// Has Late And Unreached Milestone
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_late_and_unreached_milestone: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_late_and_unreached_milestone())`.
+    pub has_late_and_unreached_milestone: ::runtime::wire::Computed<bool>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// History data
     ///
     /// `json`.
     pub html_field_history: Option<::serde_json::Value>,
     /// History metadata
     ///
-    /// `json`, readonly, computed, not stored.
-    pub html_field_history_metadata: Option<::serde_json::Value>,
+    /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::html_field_history_metadata())`.
+    pub html_field_history_metadata: ::runtime::wire::Computed<
+        Option<::serde_json::Value>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Closed state
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_closed: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_closed())`.
+    pub is_closed: ::runtime::wire::Computed<bool>,
     /// Link Preview Name
     ///
-    /// `char`, readonly, not stored.
-    pub link_preview_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::link_preview_name())`.
+    pub link_preview_name: ::runtime::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -268,44 +276,46 @@ pub struct ProjectTask {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Milestone
     ///
     /// Deliver your services automatically when a milestone is reached by linking it to a sales order item.
@@ -314,8 +324,10 @@ pub struct ProjectTask {
     pub milestone_id: Option<::runtime::wire::Many2One<super::rel::ProjectMilestone>>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Title
     ///
     /// `char`, required.
@@ -332,17 +344,17 @@ pub struct ProjectTask {
     ///
     /// The current user's personal stage.
     ///
-    /// `many2one`, to `project.task.stage.personal`, readonly, computed, not stored.
-    pub personal_stage_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProjectTaskStagePersonal>,
+    /// `many2one`, to `project.task.stage.personal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::personal_stage_id())`.
+    pub personal_stage_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProjectTaskStagePersonal>>,
     >,
     /// Personal Stage
     ///
     /// The current user's personal task stage.
     ///
-    /// `many2one`, to `project.task.type`, computed, not stored.
-    pub personal_stage_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProjectTaskType>,
+    /// `many2one`, to `project.task.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::personal_stage_type_id())`.
+    pub personal_stage_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProjectTaskType>>,
     >,
     /// Personal Stages
     ///
@@ -350,8 +362,8 @@ pub struct ProjectTask {
     pub personal_stage_type_ids: ::runtime::wire::X2Many<super::rel::ProjectTaskType>,
     /// Portal User Names
     ///
-    /// `char`, readonly, computed, not stored.
-    pub portal_user_names: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::portal_user_names())`.
+    pub portal_user_names: ::runtime::wire::Computed<Option<String>>,
     /// Priority
     ///
     /// `selection`.
@@ -385,48 +397,50 @@ pub struct ProjectTask {
     pub project_privacy_visibility: Option<ProjectPrivacyVisibility>,
     /// Project's sale order
     ///
-    /// `many2one`, to `sale.order`, readonly, related `project_id.sale_order_id`, not stored.
-    pub project_sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    /// `many2one`, to `sale.order`, readonly, related `project_id.sale_order_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_sale_order_id())`.
+    pub project_sale_order_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
+    >,
     /// Project Rating Status
     ///
     /// `boolean`, readonly, related `project_id.rating_active`, not stored.
     pub rating_active: bool,
     /// Average Rating
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
-    pub rating_avg: f64,
+    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    pub rating_avg: ::runtime::wire::Computed<f64>,
     /// Rating Avg Text
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_avg_text: Option<RatingAvgText>,
+    pub rating_avg_text: ::runtime::wire::Computed<Option<RatingAvgText>>,
     /// Rating count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub rating_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
+    pub rating_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
-    /// `text`, readonly, related `rating_ids.feedback`, not stored, groups `base.group_user`.
-    pub rating_last_feedback: Option<String>,
+    /// `text`, readonly, related `rating_ids.feedback`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
+    pub rating_last_feedback: ::runtime::wire::Computed<Option<String>>,
     /// Rating Text
     ///
-    /// `selection`, readonly, related `rating_ids.rating_text`, not stored, groups `base.group_user`.
+    /// `selection`, readonly, related `rating_ids.rating_text`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_last_text: Option<RatingLastText>,
+    pub rating_last_text: ::runtime::wire::Computed<Option<RatingLastText>>,
     /// Rating Last Value
     ///
     /// `float`, readonly, computed, groups `base.group_user`.
     pub rating_last_value: f64,
     /// Rating Satisfaction
     ///
-    /// `float`, readonly, computed, not stored.
-    pub rating_percentage_satisfaction: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
+    pub rating_percentage_satisfaction: ::runtime::wire::Computed<f64>,
     /// Recurrence
     ///
     /// `many2one`, to `project.task.recurrence`.
@@ -435,32 +449,32 @@ pub struct ProjectTask {
     >,
     /// Tasks in Recurrence
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub recurring_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recurring_count())`.
+    pub recurring_count: ::runtime::wire::Computed<i64>,
     /// Recurrent
     ///
     /// `boolean`.
     pub recurring_task: bool,
     /// Repeat Every
     ///
-    /// `integer`, computed, not stored.
-    pub repeat_interval: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_interval())`.
+    pub repeat_interval: ::runtime::wire::Computed<i64>,
     /// Until
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_type())`.
     ///
     /// Values: `forever` (Forever), `until` (Until).
-    pub repeat_type: Option<RepeatType>,
+    pub repeat_type: ::runtime::wire::Computed<Option<RepeatType>>,
     /// Repeat Unit
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_unit())`.
     ///
     /// Values: `day` (Days), `week` (Weeks), `month` (Months), `year` (Years).
-    pub repeat_unit: Option<RepeatUnit>,
+    pub repeat_unit: ::runtime::wire::Computed<Option<RepeatUnit>>,
     /// End Date
     ///
-    /// `date`, computed, not stored.
-    pub repeat_until: Option<::chrono::NaiveDate>,
+    /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_until())`.
+    pub repeat_until: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Sales Order Item
     ///
     /// Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer.
@@ -487,8 +501,8 @@ pub struct ProjectTask {
     pub sequence: i64,
     /// Show Display In Project
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_display_in_project: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_display_in_project())`.
+    pub show_display_in_project: ::runtime::wire::Computed<bool>,
     /// Stage
     ///
     /// `many2one`, to `project.task.type`, computed.
@@ -503,16 +517,16 @@ pub struct ProjectTask {
     ///
     /// Sum of the hours allocated for all the sub-tasks (and their own sub-tasks) linked to this task. Usually less than or equal to the allocated hours of this task.
     ///
-    /// `float`, readonly, computed, not stored.
-    pub subtask_allocated_hours: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_allocated_hours())`.
+    pub subtask_allocated_hours: ::runtime::wire::Computed<f64>,
     /// Subtask Completion Percentage
     ///
-    /// `float`, readonly, computed, not stored.
-    pub subtask_completion_percentage: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_completion_percentage())`.
+    pub subtask_completion_percentage: ::runtime::wire::Computed<f64>,
     /// Sub-task Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub subtask_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_count())`.
+    pub subtask_count: ::runtime::wire::Computed<i64>,
     /// Tags
     ///
     /// `many2many`, to `project.tags`.
@@ -523,16 +537,18 @@ pub struct ProjectTask {
     pub task_properties: Option<::serde_json::Value>,
     /// To invoice
     ///
-    /// `boolean`, readonly, computed, not stored, groups `sales_team.group_sale_salesman_all_leads`.
-    pub task_to_invoice: bool,
+    /// `boolean`, readonly, groups `sales_team.group_sale_salesman_all_leads`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_to_invoice())`.
+    pub task_to_invoice: ::runtime::wire::Computed<bool>,
     /// Assignees
     ///
     /// `many2many`, to `res.users`.
     pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
     /// Skills
     ///
-    /// `one2many`, to `hr.employee.skill`, readonly, related `user_ids.employee_skill_ids`, not stored.
-    pub user_skill_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    /// `one2many`, to `hr.employee.skill`, readonly, related `user_ids.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_skill_ids())`.
+    pub user_skill_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
@@ -691,110 +707,110 @@ impl ::runtime::wire::FromRecord for ProjectTask {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.access_token = r.nullable()?,
-                1 => record.access_url = r.nullable()?,
-                2 => record.access_warning = r.nullable()?,
+                1 => record.access_url = r.computed_nullable()?,
+                2 => record.access_warning = r.computed_nullable()?,
                 3 => record.active = r.value()?,
-                4 => record.activity_calendar_event_id = r.nullable()?,
-                5 => record.activity_date_deadline = r.nullable()?,
-                6 => record.activity_exception_decoration = r.nullable()?,
-                7 => record.activity_exception_icon = r.nullable()?,
+                4 => record.activity_calendar_event_id = r.computed_nullable()?,
+                5 => record.activity_date_deadline = r.computed_nullable()?,
+                6 => record.activity_exception_decoration = r.computed_nullable()?,
+                7 => record.activity_exception_icon = r.computed_nullable()?,
                 8 => record.activity_ids = r.value()?,
-                9 => record.activity_state = r.nullable()?,
-                10 => record.activity_summary = r.nullable()?,
-                11 => record.activity_type_icon = r.nullable()?,
-                12 => record.activity_type_id = r.nullable()?,
-                13 => record.activity_user_id = r.nullable()?,
+                9 => record.activity_state = r.computed_nullable()?,
+                10 => record.activity_summary = r.computed_nullable()?,
+                11 => record.activity_type_icon = r.computed_nullable()?,
+                12 => record.activity_type_id = r.computed_nullable()?,
+                13 => record.activity_user_id = r.computed_nullable()?,
                 14 => record.allocated_hours = r.value()?,
                 15 => record.allow_billable = r.value()?,
                 16 => record.allow_milestones = r.value()?,
                 17 => record.allow_task_dependencies = r.value()?,
-                18 => record.attachment_ids = r.value()?,
+                18 => record.attachment_ids = r.computed()?,
                 19 => record.child_ids = r.value()?,
-                20 => record.closed_depend_on_count = r.value()?,
-                21 => record.closed_subtask_count = r.value()?,
+                20 => record.closed_depend_on_count = r.computed()?,
+                21 => record.closed_subtask_count = r.computed()?,
                 22 => record.color = r.value()?,
                 23 => record.company_id = r.nullable()?,
                 24 => record.create_date = r.nullable()?,
                 25 => record.create_uid = r.nullable()?,
-                26 => record.current_user_same_company_partner = r.value()?,
+                26 => record.current_user_same_company_partner = r.computed()?,
                 27 => record.date_assign = r.nullable()?,
                 28 => record.date_deadline = r.nullable()?,
                 29 => record.date_end = r.nullable()?,
                 30 => record.date_last_stage_update = r.nullable()?,
-                31 => record.depend_on_count = r.value()?,
+                31 => record.depend_on_count = r.computed()?,
                 32 => record.depend_on_ids = r.value()?,
                 33 => record.dependent_ids = r.value()?,
-                34 => record.dependent_tasks_count = r.value()?,
+                34 => record.dependent_tasks_count = r.computed()?,
                 35 => record.description = r.nullable()?,
-                36 => record.display_follow_button = r.value()?,
+                36 => record.display_follow_button = r.computed()?,
                 37 => record.display_in_project = r.value()?,
                 38 => record.display_name = r.nullable()?,
-                39 => record.display_parent_task_button = r.value()?,
-                40 => record.display_sale_order_button = r.value()?,
+                39 => record.display_parent_task_button = r.computed()?,
+                40 => record.display_sale_order_button = r.computed()?,
                 41 => record.displayed_image_id = r.nullable()?,
-                42 => record.duration_tracking = r.nullable()?,
+                42 => record.duration_tracking = r.computed_nullable()?,
                 43 => record.email_cc = r.nullable()?,
-                44 => record.has_late_and_unreached_milestone = r.value()?,
-                45 => record.has_message = r.value()?,
+                44 => record.has_late_and_unreached_milestone = r.computed()?,
+                45 => record.has_message = r.computed()?,
                 46 => record.html_field_history = r.nullable()?,
-                47 => record.html_field_history_metadata = r.nullable()?,
+                47 => record.html_field_history_metadata = r.computed_nullable()?,
                 48 => record.id = r.value()?,
-                49 => record.is_closed = r.value()?,
-                50 => record.link_preview_name = r.nullable()?,
-                51 => record.message_attachment_count = r.value()?,
+                49 => record.is_closed = r.computed()?,
+                50 => record.link_preview_name = r.computed_nullable()?,
+                51 => record.message_attachment_count = r.computed()?,
                 52 => record.message_follower_ids = r.value()?,
-                53 => record.message_has_error = r.value()?,
-                54 => record.message_has_error_counter = r.value()?,
-                55 => record.message_has_sms_error = r.value()?,
+                53 => record.message_has_error = r.computed()?,
+                54 => record.message_has_error_counter = r.computed()?,
+                55 => record.message_has_sms_error = r.computed()?,
                 56 => record.message_ids = r.value()?,
-                57 => record.message_is_follower = r.value()?,
-                58 => record.message_needaction = r.value()?,
-                59 => record.message_needaction_counter = r.value()?,
-                60 => record.message_partner_ids = r.value()?,
+                57 => record.message_is_follower = r.computed()?,
+                58 => record.message_needaction = r.computed()?,
+                59 => record.message_needaction_counter = r.computed()?,
+                60 => record.message_partner_ids = r.computed()?,
                 61 => record.milestone_id = r.nullable()?,
-                62 => record.my_activity_date_deadline = r.nullable()?,
+                62 => record.my_activity_date_deadline = r.computed_nullable()?,
                 63 => record.name = r.nullable()?,
                 64 => record.parent_id = r.nullable()?,
                 65 => record.partner_id = r.nullable()?,
-                66 => record.personal_stage_id = r.nullable()?,
-                67 => record.personal_stage_type_id = r.nullable()?,
+                66 => record.personal_stage_id = r.computed_nullable()?,
+                67 => record.personal_stage_type_id = r.computed_nullable()?,
                 68 => record.personal_stage_type_ids = r.value()?,
-                69 => record.portal_user_names = r.nullable()?,
+                69 => record.portal_user_names = r.computed_nullable()?,
                 70 => record.priority = r.nullable()?,
                 71 => record.project_id = r.nullable()?,
                 72 => record.project_privacy_visibility = r.nullable()?,
-                73 => record.project_sale_order_id = r.nullable()?,
+                73 => record.project_sale_order_id = r.computed_nullable()?,
                 74 => record.rating_active = r.value()?,
-                75 => record.rating_avg = r.value()?,
-                76 => record.rating_avg_text = r.nullable()?,
-                77 => record.rating_count = r.value()?,
+                75 => record.rating_avg = r.computed()?,
+                76 => record.rating_avg_text = r.computed_nullable()?,
+                77 => record.rating_count = r.computed()?,
                 78 => record.rating_ids = r.value()?,
-                79 => record.rating_last_feedback = r.nullable()?,
-                80 => record.rating_last_text = r.nullable()?,
+                79 => record.rating_last_feedback = r.computed_nullable()?,
+                80 => record.rating_last_text = r.computed_nullable()?,
                 81 => record.rating_last_value = r.value()?,
-                82 => record.rating_percentage_satisfaction = r.value()?,
+                82 => record.rating_percentage_satisfaction = r.computed()?,
                 83 => record.recurrence_id = r.nullable()?,
-                84 => record.recurring_count = r.value()?,
+                84 => record.recurring_count = r.computed()?,
                 85 => record.recurring_task = r.value()?,
-                86 => record.repeat_interval = r.value()?,
-                87 => record.repeat_type = r.nullable()?,
-                88 => record.repeat_unit = r.nullable()?,
-                89 => record.repeat_until = r.nullable()?,
+                86 => record.repeat_interval = r.computed()?,
+                87 => record.repeat_type = r.computed_nullable()?,
+                88 => record.repeat_unit = r.computed_nullable()?,
+                89 => record.repeat_until = r.computed_nullable()?,
                 90 => record.sale_line_id = r.nullable()?,
                 91 => record.sale_order_id = r.nullable()?,
                 92 => record.sale_order_state = r.nullable()?,
                 93 => record.sequence = r.value()?,
-                94 => record.show_display_in_project = r.value()?,
+                94 => record.show_display_in_project = r.computed()?,
                 95 => record.stage_id = r.nullable()?,
                 96 => record.state = r.nullable()?,
-                97 => record.subtask_allocated_hours = r.value()?,
-                98 => record.subtask_completion_percentage = r.value()?,
-                99 => record.subtask_count = r.value()?,
+                97 => record.subtask_allocated_hours = r.computed()?,
+                98 => record.subtask_completion_percentage = r.computed()?,
+                99 => record.subtask_count = r.computed()?,
                 100 => record.tag_ids = r.value()?,
                 101 => record.task_properties = r.nullable()?,
-                102 => record.task_to_invoice = r.value()?,
+                102 => record.task_to_invoice = r.computed()?,
                 103 => record.user_ids = r.value()?,
-                104 => record.user_skill_ids = r.value()?,
+                104 => record.user_skill_ids = r.computed()?,
                 105 => record.website_message_ids = r.value()?,
                 106 => record.working_days_close = r.value()?,
                 107 => record.working_days_open = r.value()?,
@@ -812,110 +828,54 @@ impl ::runtime::Model for ProjectTask {
     const MODEL: &'static str = "project.task";
     const FIELDS: &'static [&'static str] = &[
         "access_token",
-        "access_url",
-        "access_warning",
         "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "allocated_hours",
         "allow_billable",
         "allow_milestones",
         "allow_task_dependencies",
-        "attachment_ids",
         "child_ids",
-        "closed_depend_on_count",
-        "closed_subtask_count",
         "color",
         "company_id",
         "create_date",
         "create_uid",
-        "current_user_same_company_partner",
         "date_assign",
         "date_deadline",
         "date_end",
         "date_last_stage_update",
-        "depend_on_count",
         "depend_on_ids",
         "dependent_ids",
-        "dependent_tasks_count",
         "description",
-        "display_follow_button",
         "display_in_project",
         "display_name",
-        "display_parent_task_button",
-        "display_sale_order_button",
         "displayed_image_id",
-        "duration_tracking",
         "email_cc",
-        "has_late_and_unreached_milestone",
-        "has_message",
         "html_field_history",
-        "html_field_history_metadata",
         "id",
-        "is_closed",
-        "link_preview_name",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "milestone_id",
-        "my_activity_date_deadline",
         "name",
         "parent_id",
         "partner_id",
-        "personal_stage_id",
-        "personal_stage_type_id",
         "personal_stage_type_ids",
-        "portal_user_names",
         "priority",
         "project_id",
         "project_privacy_visibility",
-        "project_sale_order_id",
         "rating_active",
-        "rating_avg",
-        "rating_avg_text",
-        "rating_count",
         "rating_ids",
-        "rating_last_feedback",
-        "rating_last_text",
         "rating_last_value",
-        "rating_percentage_satisfaction",
         "recurrence_id",
-        "recurring_count",
         "recurring_task",
-        "repeat_interval",
-        "repeat_type",
-        "repeat_unit",
-        "repeat_until",
         "sale_line_id",
         "sale_order_id",
         "sale_order_state",
         "sequence",
-        "show_display_in_project",
         "stage_id",
         "state",
-        "subtask_allocated_hours",
-        "subtask_completion_percentage",
-        "subtask_count",
         "tag_ids",
         "task_properties",
-        "task_to_invoice",
         "user_ids",
-        "user_skill_ids",
         "website_message_ids",
         "working_days_close",
         "working_days_open",
@@ -923,6 +883,64 @@ impl ::runtime::Model for ProjectTask {
         "working_hours_open",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "access_url",
+        "access_warning",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "attachment_ids",
+        "closed_depend_on_count",
+        "closed_subtask_count",
+        "current_user_same_company_partner",
+        "depend_on_count",
+        "dependent_tasks_count",
+        "display_follow_button",
+        "display_parent_task_button",
+        "display_sale_order_button",
+        "duration_tracking",
+        "has_late_and_unreached_milestone",
+        "has_message",
+        "html_field_history_metadata",
+        "is_closed",
+        "link_preview_name",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "my_activity_date_deadline",
+        "personal_stage_id",
+        "personal_stage_type_id",
+        "portal_user_names",
+        "project_sale_order_id",
+        "rating_avg",
+        "rating_avg_text",
+        "rating_count",
+        "rating_last_feedback",
+        "rating_last_text",
+        "rating_percentage_satisfaction",
+        "recurring_count",
+        "repeat_interval",
+        "repeat_type",
+        "repeat_unit",
+        "repeat_until",
+        "show_display_in_project",
+        "subtask_allocated_hours",
+        "subtask_completion_percentage",
+        "subtask_count",
+        "task_to_invoice",
+        "user_skill_ids",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
@@ -1098,19 +1116,13 @@ impl ::runtime::Model for ProjectTask {
 }
 impl ::runtime::nested::Projection for ProjectTask {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("displayed_image_id"),
         ::runtime::nested::Relation::display_name("milestone_id"),
         ::runtime::nested::Relation::display_name("parent_id"),
         ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("personal_stage_id"),
-        ::runtime::nested::Relation::display_name("personal_stage_type_id"),
         ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("project_sale_order_id"),
         ::runtime::nested::Relation::display_name("recurrence_id"),
         ::runtime::nested::Relation::display_name("sale_line_id"),
         ::runtime::nested::Relation::display_name("sale_order_id"),
@@ -3140,8 +3152,10 @@ pub mod fields {
     }
     /// Rating Last Image (`rating_last_image`, `binary`).
     #[inline]
-    pub const fn rating_last_image() -> ::runtime::fields::AnyField<super::ProjectTask> {
-        ::runtime::fields::AnyField::new("rating_last_image")
+    pub const fn rating_last_image() -> ::runtime::fields::BinaryField<
+        super::ProjectTask,
+    > {
+        ::runtime::fields::BinaryField::new("rating_last_image")
     }
     /// Rating Text (`rating_last_text`, `selection`).
     #[inline]

@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Task Stage (`project.task.type`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectTaskType {
     /// Active
@@ -34,8 +34,8 @@ pub struct ProjectTaskType {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Disabled Rating Warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub disabled_rating_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::disabled_rating_warning())`.
+    pub disabled_rating_warning: ::runtime::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -130,7 +130,7 @@ impl ::runtime::wire::FromRecord for ProjectTaskType {
                 1 => record.auto_validation_state = r.value()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
-                4 => record.disabled_rating_warning = r.nullable()?,
+                4 => record.disabled_rating_warning = r.computed_nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.fold = r.value()?,
                 7 => record.id = r.value()?,
@@ -156,7 +156,6 @@ impl ::runtime::Model for ProjectTaskType {
         "auto_validation_state",
         "create_date",
         "create_uid",
-        "disabled_rating_warning",
         "display_name",
         "fold",
         "id",
@@ -170,6 +169,7 @@ impl ::runtime::Model for ProjectTaskType {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["disabled_rating_warning"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("auto_validation_state", "boolean"),

@@ -11,7 +11,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Project Task Stage Delete Wizard (`project.task.type.delete.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectTaskTypeDeleteWizard {
     /// Created on
@@ -40,12 +40,12 @@ pub struct ProjectTaskTypeDeleteWizard {
     pub stage_ids: ::runtime::wire::X2Many<super::rel::ProjectTaskType>,
     /// Stages Active
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub stages_active: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::stages_active())`.
+    pub stages_active: ::runtime::wire::Computed<bool>,
     /// Number of Tasks
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub tasks_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_count())`.
+    pub tasks_count: ::runtime::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -85,8 +85,8 @@ impl ::runtime::wire::FromRecord for ProjectTaskTypeDeleteWizard {
                 3 => record.id = r.value()?,
                 4 => record.project_ids = r.value()?,
                 5 => record.stage_ids = r.value()?,
-                6 => record.stages_active = r.value()?,
-                7 => record.tasks_count = r.value()?,
+                6 => record.stages_active = r.computed()?,
+                7 => record.tasks_count = r.computed()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -104,11 +104,10 @@ impl ::runtime::Model for ProjectTaskTypeDeleteWizard {
         "id",
         "project_ids",
         "stage_ids",
-        "stages_active",
-        "tasks_count",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["stages_active", "tasks_count"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -9,7 +9,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Purchase Line and Vendor Bill line matching view (`purchase.bill.line.match`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PurchaseBillLineMatch {
     /// Account Move
@@ -22,8 +22,8 @@ pub struct PurchaseBillLineMatch {
     pub aml_id: Option<::runtime::wire::Many2One<super::rel::AccountMoveLine>>,
     /// Billed Amount Untaxed
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub billed_amount_untaxed: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::billed_amount_untaxed())`.
+    pub billed_amount_untaxed: ::runtime::wire::Computed<f64>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
@@ -68,20 +68,22 @@ pub struct PurchaseBillLineMatch {
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, not stored.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
+    pub product_uom_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Product Uom Price
     ///
-    /// `float`, computed, not stored.
-    pub product_uom_price: f64,
+    /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_price())`.
+    pub product_uom_price: ::runtime::wire::Computed<f64>,
     /// Product Uom Qty
     ///
-    /// `float`, not stored.
-    pub product_uom_qty: f64,
+    /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_qty())`.
+    pub product_uom_qty: ::runtime::wire::Computed<f64>,
     /// Purchase Amount Untaxed
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`.
-    pub purchase_amount_untaxed: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_amount_untaxed())`.
+    pub purchase_amount_untaxed: ::runtime::wire::Computed<f64>,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`.
@@ -92,8 +94,8 @@ pub struct PurchaseBillLineMatch {
     pub qty_invoiced: f64,
     /// Reference
     ///
-    /// `char`, readonly, not stored.
-    pub reference: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference())`.
+    pub reference: ::runtime::wire::Computed<Option<String>>,
     /// State
     ///
     /// `char`.
@@ -136,7 +138,7 @@ impl ::runtime::wire::FromRecord for PurchaseBillLineMatch {
             match i {
                 0 => record.account_move_id = r.nullable()?,
                 1 => record.aml_id = r.nullable()?,
-                2 => record.billed_amount_untaxed = r.value()?,
+                2 => record.billed_amount_untaxed = r.computed()?,
                 3 => record.company_id = r.nullable()?,
                 4 => record.currency_id = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
@@ -147,13 +149,13 @@ impl ::runtime::wire::FromRecord for PurchaseBillLineMatch {
                 10 => record.partner_id = r.nullable()?,
                 11 => record.pol_id = r.nullable()?,
                 12 => record.product_id = r.nullable()?,
-                13 => record.product_uom_id = r.nullable()?,
-                14 => record.product_uom_price = r.value()?,
-                15 => record.product_uom_qty = r.value()?,
-                16 => record.purchase_amount_untaxed = r.value()?,
+                13 => record.product_uom_id = r.computed_nullable()?,
+                14 => record.product_uom_price = r.computed()?,
+                15 => record.product_uom_qty = r.computed()?,
+                16 => record.purchase_amount_untaxed = r.computed()?,
                 17 => record.purchase_order_id = r.nullable()?,
                 18 => record.qty_invoiced = r.value()?,
-                19 => record.reference = r.nullable()?,
+                19 => record.reference = r.computed_nullable()?,
                 20 => record.state = r.nullable()?,
                 _ => {}
             }
@@ -166,7 +168,6 @@ impl ::runtime::Model for PurchaseBillLineMatch {
     const FIELDS: &'static [&'static str] = &[
         "account_move_id",
         "aml_id",
-        "billed_amount_untaxed",
         "company_id",
         "currency_id",
         "display_name",
@@ -177,14 +178,17 @@ impl ::runtime::Model for PurchaseBillLineMatch {
         "partner_id",
         "pol_id",
         "product_id",
+        "purchase_order_id",
+        "qty_invoiced",
+        "state",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "billed_amount_untaxed",
         "product_uom_id",
         "product_uom_price",
         "product_uom_qty",
         "purchase_amount_untaxed",
-        "purchase_order_id",
-        "qty_invoiced",
         "reference",
-        "state",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_move_id", "many2one")
@@ -232,7 +236,6 @@ impl ::runtime::nested::Projection for PurchaseBillLineMatch {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("pol_id"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("purchase_order_id"),
     ];
 }

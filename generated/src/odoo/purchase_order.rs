@@ -8,10 +8,10 @@
 //!
 //! 61 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 32 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread), [`PortalMixin`](super::mixins::PortalMixin), [`ProductCatalogMixin`](super::mixins::ProductCatalogMixin) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `tax_totals`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `tax_totals`.
 /// Purchase Order (`purchase.order`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PurchaseOrder {
     /// Security Token
@@ -22,36 +22,38 @@ pub struct PurchaseOrder {
     ///
     /// Customer Portal URL
     ///
-    /// `char`, readonly, not stored.
-    pub access_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
+    pub access_url: ::runtime::wire::Computed<Option<String>>,
     /// Access warning
     ///
-    /// `text`, readonly, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -63,30 +65,32 @@ pub struct PurchaseOrder {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Taxes
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -124,8 +128,8 @@ pub struct PurchaseOrder {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -166,10 +170,12 @@ pub struct PurchaseOrder {
     ///
     /// Technical field used to display the Drop Ship Address
     ///
-    /// `selection`, readonly, related `picking_type_id.default_location_dest_id.usage`, not stored.
+    /// `selection`, readonly, related `picking_type_id.default_location_dest_id.usage`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_location_dest_id_usage())`.
     ///
     /// Values: `supplier` (Vendor Location), `view` (View), `internal` (Internal Location), `customer` (Customer Location), `inventory` (Inventory Loss), `production` (Production), `transit` (Transit Location).
-    pub default_location_dest_id_usage: Option<DefaultLocationDestIdUsage>,
+    pub default_location_dest_id_usage: ::runtime::wire::Computed<
+        Option<DefaultLocationDestIdUsage>,
+    >,
     /// Dropship Address
     ///
     /// Put an address if you want to deliver directly from the vendor to the customer. Otherwise, keep empty to deliver to your own company.
@@ -198,16 +204,16 @@ pub struct PurchaseOrder {
     pub group_id: Option<::runtime::wire::Many2One<super::rel::ProcurementGroup>>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Incoming Shipment count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub incoming_picking_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::incoming_picking_count())`.
+    pub incoming_picking_count: ::runtime::wire::Computed<i64>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
@@ -234,8 +240,8 @@ pub struct PurchaseOrder {
     pub invoice_status: Option<InvoiceStatus>,
     /// Is Shipped
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_shipped: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_shipped())`.
+    pub is_shipped: ::runtime::wire::Computed<bool>,
     /// Reception Confirmed
     ///
     /// True if PO reception is confirmed by the vendor.
@@ -256,8 +262,8 @@ pub struct PurchaseOrder {
     pub mail_reminder_confirmed: bool,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -266,52 +272,56 @@ pub struct PurchaseOrder {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Count of MO Source
     ///
-    /// `integer`, readonly, computed, not stored, groups `mrp.group_mrp_user`.
-    pub mrp_production_count: i64,
+    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_count())`.
+    pub mrp_production_count: ::runtime::wire::Computed<i64>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Order Reference
     ///
     /// `char`, required.
@@ -324,8 +334,8 @@ pub struct PurchaseOrder {
     ///
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
-    /// `float`, readonly, related `partner_id.on_time_rate`, not stored.
-    pub on_time_rate: f64,
+    /// `float`, readonly, related `partner_id.on_time_rate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
+    pub on_time_rate: ::runtime::wire::Computed<f64>,
     /// Order Lines
     ///
     /// `one2many`, to `purchase.order.line` (inverse `order_id`).
@@ -338,8 +348,8 @@ pub struct PurchaseOrder {
     pub origin: Option<String>,
     /// \# Vendor Bills
     ///
-    /// `integer`, readonly, related `partner_id.supplier_invoice_count`, not stored.
-    pub partner_bill_count: i64,
+    /// `integer`, readonly, related `partner_id.supplier_invoice_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_bill_count())`.
+    pub partner_bill_count: ::runtime::wire::Computed<i64>,
     /// Vendor
     ///
     /// You can find a vendor by its Name, TIN, Email or Internal Reference.
@@ -376,8 +386,10 @@ pub struct PurchaseOrder {
     pub priority: Option<Priority>,
     /// Product
     ///
-    /// `many2one`, to `product.product`, readonly, related `order_line.product_id`, not stored.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    /// `many2one`, to `product.product`, readonly, related `order_line.product_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_id())`.
+    pub product_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    >,
     /// Project
     ///
     /// `many2one`, to `project.project`.
@@ -388,8 +400,8 @@ pub struct PurchaseOrder {
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder Email
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub receipt_reminder_email: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::receipt_reminder_email())`.
+    pub receipt_reminder_email: ::runtime::wire::Computed<bool>,
     /// Receipt Status
     ///
     /// Red: Late
@@ -402,12 +414,12 @@ pub struct PurchaseOrder {
     pub receipt_status: Option<ReceiptStatus>,
     /// Days Before Receipt
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub reminder_date_before_receipt: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reminder_date_before_receipt())`.
+    pub reminder_date_before_receipt: ::runtime::wire::Computed<i64>,
     /// Number of Source Sale
     ///
-    /// `integer`, readonly, computed, not stored, groups `sales_team.group_sale_salesman`.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -424,8 +436,10 @@ pub struct PurchaseOrder {
     ///
     /// Technical field to filter the available taxes depending on the fiscal country and fiscal position.
     ///
-    /// `many2one`, to `res.country`, readonly, computed, not stored.
-    pub tax_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
+    pub tax_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Buyer
     ///
     /// `many2one`, to `res.users`.
@@ -545,18 +559,18 @@ impl ::runtime::wire::FromRecord for PurchaseOrder {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.access_token = r.nullable()?,
-                1 => record.access_url = r.nullable()?,
-                2 => record.access_warning = r.nullable()?,
-                3 => record.activity_calendar_event_id = r.nullable()?,
-                4 => record.activity_date_deadline = r.nullable()?,
-                5 => record.activity_exception_decoration = r.nullable()?,
-                6 => record.activity_exception_icon = r.nullable()?,
+                1 => record.access_url = r.computed_nullable()?,
+                2 => record.access_warning = r.computed_nullable()?,
+                3 => record.activity_calendar_event_id = r.computed_nullable()?,
+                4 => record.activity_date_deadline = r.computed_nullable()?,
+                5 => record.activity_exception_decoration = r.computed_nullable()?,
+                6 => record.activity_exception_icon = r.computed_nullable()?,
                 7 => record.activity_ids = r.value()?,
-                8 => record.activity_state = r.nullable()?,
-                9 => record.activity_summary = r.nullable()?,
-                10 => record.activity_type_icon = r.nullable()?,
-                11 => record.activity_type_id = r.nullable()?,
-                12 => record.activity_user_id = r.nullable()?,
+                8 => record.activity_state = r.computed_nullable()?,
+                9 => record.activity_summary = r.computed_nullable()?,
+                10 => record.activity_type_icon = r.computed_nullable()?,
+                11 => record.activity_type_id = r.computed_nullable()?,
+                12 => record.activity_user_id = r.computed_nullable()?,
                 13 => record.amount_tax = r.value()?,
                 14 => record.amount_total = r.value()?,
                 15 => record.amount_total_cc = r.value()?,
@@ -564,7 +578,7 @@ impl ::runtime::wire::FromRecord for PurchaseOrder {
                 17 => record.company_currency_id = r.nullable()?,
                 18 => record.company_id = r.nullable()?,
                 19 => record.company_price_include = r.nullable()?,
-                20 => record.country_code = r.nullable()?,
+                20 => record.country_code = r.computed_nullable()?,
                 21 => record.create_date = r.nullable()?,
                 22 => record.create_uid = r.nullable()?,
                 23 => record.currency_id = r.nullable()?,
@@ -573,58 +587,58 @@ impl ::runtime::wire::FromRecord for PurchaseOrder {
                 26 => record.date_calendar_start = r.nullable()?,
                 27 => record.date_order = r.nullable()?,
                 28 => record.date_planned = r.nullable()?,
-                29 => record.default_location_dest_id_usage = r.nullable()?,
+                29 => record.default_location_dest_id_usage = r.computed_nullable()?,
                 30 => record.dest_address_id = r.nullable()?,
                 31 => record.display_name = r.nullable()?,
                 32 => record.effective_date = r.nullable()?,
                 33 => record.fiscal_position_id = r.nullable()?,
                 34 => record.group_id = r.nullable()?,
-                35 => record.has_message = r.value()?,
+                35 => record.has_message = r.computed()?,
                 36 => record.id = r.value()?,
-                37 => record.incoming_picking_count = r.value()?,
+                37 => record.incoming_picking_count = r.computed()?,
                 38 => record.incoterm_id = r.nullable()?,
                 39 => record.incoterm_location = r.nullable()?,
                 40 => record.invoice_count = r.value()?,
                 41 => record.invoice_ids = r.value()?,
                 42 => record.invoice_status = r.nullable()?,
-                43 => record.is_shipped = r.value()?,
+                43 => record.is_shipped = r.computed()?,
                 44 => record.mail_reception_confirmed = r.value()?,
                 45 => record.mail_reception_declined = r.value()?,
                 46 => record.mail_reminder_confirmed = r.value()?,
-                47 => record.message_attachment_count = r.value()?,
+                47 => record.message_attachment_count = r.computed()?,
                 48 => record.message_follower_ids = r.value()?,
-                49 => record.message_has_error = r.value()?,
-                50 => record.message_has_error_counter = r.value()?,
-                51 => record.message_has_sms_error = r.value()?,
+                49 => record.message_has_error = r.computed()?,
+                50 => record.message_has_error_counter = r.computed()?,
+                51 => record.message_has_sms_error = r.computed()?,
                 52 => record.message_ids = r.value()?,
-                53 => record.message_is_follower = r.value()?,
-                54 => record.message_needaction = r.value()?,
-                55 => record.message_needaction_counter = r.value()?,
-                56 => record.message_partner_ids = r.value()?,
-                57 => record.mrp_production_count = r.value()?,
-                58 => record.my_activity_date_deadline = r.nullable()?,
+                53 => record.message_is_follower = r.computed()?,
+                54 => record.message_needaction = r.computed()?,
+                55 => record.message_needaction_counter = r.computed()?,
+                56 => record.message_partner_ids = r.computed()?,
+                57 => record.mrp_production_count = r.computed()?,
+                58 => record.my_activity_date_deadline = r.computed_nullable()?,
                 59 => record.name = r.nullable()?,
                 60 => record.notes = r.nullable()?,
-                61 => record.on_time_rate = r.value()?,
+                61 => record.on_time_rate = r.computed()?,
                 62 => record.order_line = r.value()?,
                 63 => record.origin = r.nullable()?,
-                64 => record.partner_bill_count = r.value()?,
+                64 => record.partner_bill_count = r.computed()?,
                 65 => record.partner_id = r.nullable()?,
                 66 => record.partner_ref = r.nullable()?,
                 67 => record.payment_term_id = r.nullable()?,
                 68 => record.picking_ids = r.value()?,
                 69 => record.picking_type_id = r.nullable()?,
                 70 => record.priority = r.nullable()?,
-                71 => record.product_id = r.nullable()?,
+                71 => record.product_id = r.computed_nullable()?,
                 72 => record.project_id = r.nullable()?,
                 73 => record.rating_ids = r.value()?,
-                74 => record.receipt_reminder_email = r.value()?,
+                74 => record.receipt_reminder_email = r.computed()?,
                 75 => record.receipt_status = r.nullable()?,
-                76 => record.reminder_date_before_receipt = r.value()?,
-                77 => record.sale_order_count = r.value()?,
+                76 => record.reminder_date_before_receipt = r.computed()?,
+                77 => record.sale_order_count = r.computed()?,
                 78 => record.state = r.nullable()?,
                 79 => record.tax_calculation_rounding_method = r.nullable()?,
-                80 => record.tax_country_id = r.nullable()?,
+                80 => record.tax_country_id = r.computed_nullable()?,
                 81 => record.user_id = r.nullable()?,
                 82 => record.website_message_ids = r.value()?,
                 83 => record.write_date = r.nullable()?,
@@ -639,18 +653,7 @@ impl ::runtime::Model for PurchaseOrder {
     const MODEL: &'static str = "purchase.order";
     const FIELDS: &'static [&'static str] = &[
         "access_token",
-        "access_url",
-        "access_warning",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "amount_tax",
         "amount_total",
         "amount_total_cc",
@@ -658,7 +661,6 @@ impl ::runtime::Model for PurchaseOrder {
         "company_currency_id",
         "company_id",
         "company_price_include",
-        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
@@ -667,62 +669,76 @@ impl ::runtime::Model for PurchaseOrder {
         "date_calendar_start",
         "date_order",
         "date_planned",
-        "default_location_dest_id_usage",
         "dest_address_id",
         "display_name",
         "effective_date",
         "fiscal_position_id",
         "group_id",
-        "has_message",
         "id",
-        "incoming_picking_count",
         "incoterm_id",
         "incoterm_location",
         "invoice_count",
         "invoice_ids",
         "invoice_status",
-        "is_shipped",
         "mail_reception_confirmed",
         "mail_reception_declined",
         "mail_reminder_confirmed",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mrp_production_count",
-        "my_activity_date_deadline",
         "name",
         "notes",
-        "on_time_rate",
         "order_line",
         "origin",
-        "partner_bill_count",
         "partner_id",
         "partner_ref",
         "payment_term_id",
         "picking_ids",
         "picking_type_id",
         "priority",
-        "product_id",
         "project_id",
         "rating_ids",
-        "receipt_reminder_email",
         "receipt_status",
-        "reminder_date_before_receipt",
-        "sale_order_count",
         "state",
         "tax_calculation_rounding_method",
-        "tax_country_id",
         "user_id",
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "access_url",
+        "access_warning",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "country_code",
+        "default_location_dest_id_usage",
+        "has_message",
+        "incoming_picking_count",
+        "is_shipped",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "mrp_production_count",
+        "my_activity_date_deadline",
+        "on_time_rate",
+        "partner_bill_count",
+        "product_id",
+        "receipt_reminder_email",
+        "reminder_date_before_receipt",
+        "sale_order_count",
+        "tax_country_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
@@ -867,9 +883,6 @@ impl ::runtime::Model for PurchaseOrder {
 }
 impl ::runtime::nested::Projection for PurchaseOrder {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("company_currency_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
@@ -881,9 +894,7 @@ impl ::runtime::nested::Projection for PurchaseOrder {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("payment_term_id"),
         ::runtime::nested::Relation::display_name("picking_type_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("tax_country_id"),
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
@@ -2612,8 +2623,8 @@ pub mod fields {
     }
     /// Tax Totals (`tax_totals`, `binary`).
     #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::AnyField<super::PurchaseOrder> {
-        ::runtime::fields::AnyField::new("tax_totals")
+    pub const fn tax_totals() -> ::runtime::fields::BinaryField<super::PurchaseOrder> {
+        ::runtime::fields::BinaryField::new("tax_totals")
     }
     /// Buyer (`user_id`, `many2one`).
     #[inline]

@@ -9,7 +9,7 @@
 //! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Purchase Order Line (`purchase.order.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct PurchaseOrderLine {
     /// Analytic Distribution
@@ -18,8 +18,8 @@ pub struct PurchaseOrderLine {
     pub analytic_distribution: Option<::serde_json::Value>,
     /// Analytic Precision
     ///
-    /// `integer`, not stored.
-    pub analytic_precision: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
+    pub analytic_precision: ::runtime::wire::Computed<i64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `order_id.company_id`.
@@ -70,14 +70,14 @@ pub struct PurchaseOrderLine {
     pub display_type: Option<DisplayType>,
     /// Distribution Analytic Account
     ///
-    /// `many2many`, to `account.analytic.account`, readonly, computed, not stored.
-    pub distribution_analytic_account_ids: ::runtime::wire::X2Many<
-        super::rel::AccountAnalyticAccount,
+    /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
+    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Forecasted Issue
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub forecasted_issue: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecasted_issue())`.
+    pub forecasted_issue: ::runtime::wire::Computed<bool>,
     /// Procurement group that generated this line
     ///
     /// `many2one`, to `procurement.group`.
@@ -144,8 +144,8 @@ pub struct PurchaseOrderLine {
     pub price_unit: f64,
     /// Unit Price (Discounted)
     ///
-    /// `float`, readonly, computed, not stored.
-    pub price_unit_discounted: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_unit_discounted())`.
+    pub price_unit_discounted: ::runtime::wire::Computed<f64>,
     /// Custom Description
     ///
     /// `char`.
@@ -185,10 +185,10 @@ pub struct PurchaseOrderLine {
     /// Goods are tangible materials and merchandise you provide.
     /// A service is a non-material product you provide.
     ///
-    /// `selection`, readonly, related `product_id.type`, not stored.
+    /// `selection`, readonly, related `product_id.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_type())`.
     ///
     /// Values: `consu` (Goods), `service` (Service), `combo` (Combo).
-    pub product_type: Option<ProductType>,
+    pub product_type: ::runtime::wire::Computed<Option<ProductType>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`.
@@ -197,9 +197,9 @@ pub struct PurchaseOrderLine {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Total Quantity
     ///
@@ -342,7 +342,7 @@ impl ::runtime::wire::FromRecord for PurchaseOrderLine {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.analytic_distribution = r.nullable()?,
-                1 => record.analytic_precision = r.value()?,
+                1 => record.analytic_precision = r.computed()?,
                 2 => record.company_id = r.nullable()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
@@ -353,8 +353,8 @@ impl ::runtime::wire::FromRecord for PurchaseOrderLine {
                 9 => record.discount = r.value()?,
                 10 => record.display_name = r.nullable()?,
                 11 => record.display_type = r.nullable()?,
-                12 => record.distribution_analytic_account_ids = r.value()?,
-                13 => record.forecasted_issue = r.value()?,
+                12 => record.distribution_analytic_account_ids = r.computed()?,
+                13 => record.forecasted_issue = r.computed()?,
                 14 => record.group_id = r.nullable()?,
                 15 => record.id = r.value()?,
                 16 => record.invoice_lines = r.value()?,
@@ -370,7 +370,7 @@ impl ::runtime::wire::FromRecord for PurchaseOrderLine {
                 26 => record.price_tax = r.value()?,
                 27 => record.price_total = r.value()?,
                 28 => record.price_unit = r.value()?,
-                29 => record.price_unit_discounted = r.value()?,
+                29 => record.price_unit_discounted = r.computed()?,
                 30 => record.product_description_variants = r.nullable()?,
                 31 => record.product_id = r.nullable()?,
                 32 => record.product_no_variant_attribute_value_ids = r.value()?,
@@ -378,9 +378,9 @@ impl ::runtime::wire::FromRecord for PurchaseOrderLine {
                 34 => record.product_packaging_qty = r.value()?,
                 35 => record.product_qty = r.value()?,
                 36 => record.product_template_attribute_value_ids = r.value()?,
-                37 => record.product_type = r.nullable()?,
+                37 => record.product_type = r.computed_nullable()?,
                 38 => record.product_uom = r.nullable()?,
-                39 => record.product_uom_category_id = r.nullable()?,
+                39 => record.product_uom_category_id = r.computed_nullable()?,
                 40 => record.product_uom_qty = r.value()?,
                 41 => record.propagate_cancel = r.value()?,
                 42 => record.qty_invoiced = r.value()?,
@@ -406,7 +406,6 @@ impl ::runtime::Model for PurchaseOrderLine {
     const MODEL: &'static str = "purchase.order.line";
     const FIELDS: &'static [&'static str] = &[
         "analytic_distribution",
-        "analytic_precision",
         "company_id",
         "create_date",
         "create_uid",
@@ -417,8 +416,6 @@ impl ::runtime::Model for PurchaseOrderLine {
         "discount",
         "display_name",
         "display_type",
-        "distribution_analytic_account_ids",
-        "forecasted_issue",
         "group_id",
         "id",
         "invoice_lines",
@@ -434,7 +431,6 @@ impl ::runtime::Model for PurchaseOrderLine {
         "price_tax",
         "price_total",
         "price_unit",
-        "price_unit_discounted",
         "product_description_variants",
         "product_id",
         "product_no_variant_attribute_value_ids",
@@ -442,9 +438,7 @@ impl ::runtime::Model for PurchaseOrderLine {
         "product_packaging_qty",
         "product_qty",
         "product_template_attribute_value_ids",
-        "product_type",
         "product_uom",
-        "product_uom_category_id",
         "product_uom_qty",
         "propagate_cancel",
         "qty_invoiced",
@@ -460,6 +454,14 @@ impl ::runtime::Model for PurchaseOrderLine {
         "taxes_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "analytic_precision",
+        "distribution_analytic_account_ids",
+        "forecasted_issue",
+        "price_unit_discounted",
+        "product_type",
+        "product_uom_category_id",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("analytic_distribution", "json"),
@@ -569,7 +571,6 @@ impl ::runtime::nested::Projection for PurchaseOrderLine {
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("product_packaging_id"),
         ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("sale_line_id"),
         ::runtime::nested::Relation::display_name("sale_order_id"),
         ::runtime::nested::Relation::display_name("write_uid"),

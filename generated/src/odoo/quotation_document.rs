@@ -8,10 +8,10 @@
 //!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `datas`, `db_datas`, `raw`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `datas`, `db_datas`, `raw`.
 /// Quotation's Headers & Footers (`quotation.document`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct QuotationDocument {
     /// Access Token
@@ -68,16 +68,16 @@ pub struct QuotationDocument {
     pub id: i64,
     /// Image Height
     ///
-    /// `integer`, readonly, related `ir_attachment_id.image_height`, not stored.
-    pub image_height: i64,
+    /// `integer`, readonly, related `ir_attachment_id.image_height`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_height())`.
+    pub image_height: ::runtime::wire::Computed<i64>,
     /// Image Src
     ///
-    /// `char`, readonly, related `ir_attachment_id.image_src`, not stored.
-    pub image_src: Option<String>,
+    /// `char`, readonly, related `ir_attachment_id.image_src`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_src())`.
+    pub image_src: ::runtime::wire::Computed<Option<String>>,
     /// Image Width
     ///
-    /// `integer`, readonly, related `ir_attachment_id.image_width`, not stored.
-    pub image_width: i64,
+    /// `integer`, readonly, related `ir_attachment_id.image_width`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_width())`.
+    pub image_width: ::runtime::wire::Computed<i64>,
     /// Indexed Content
     ///
     /// `text`, readonly, related `ir_attachment_id.index_content`, not stored.
@@ -88,8 +88,8 @@ pub struct QuotationDocument {
     pub ir_attachment_id: Option<::runtime::wire::Many2One<super::rel::IrAttachment>>,
     /// Attachment URL
     ///
-    /// `char`, readonly, related `ir_attachment_id.local_url`, not stored.
-    pub local_url: Option<String>,
+    /// `char`, readonly, related `ir_attachment_id.local_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::local_url())`.
+    pub local_url: ::runtime::wire::Computed<Option<String>>,
     /// Mime Type
     ///
     /// `char`, readonly, related `ir_attachment_id.mimetype`, not stored.
@@ -124,8 +124,8 @@ pub struct QuotationDocument {
     pub res_model: Option<String>,
     /// Resource Name
     ///
-    /// `char`, readonly, related `ir_attachment_id.res_name`, not stored.
-    pub res_name: Option<String>,
+    /// `char`, readonly, related `ir_attachment_id.res_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_name())`.
+    pub res_name: ::runtime::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -219,12 +219,12 @@ impl ::runtime::wire::FromRecord for QuotationDocument {
                 9 => record.file_size = r.value()?,
                 10 => record.form_field_ids = r.value()?,
                 11 => record.id = r.value()?,
-                12 => record.image_height = r.value()?,
-                13 => record.image_src = r.nullable()?,
-                14 => record.image_width = r.value()?,
+                12 => record.image_height = r.computed()?,
+                13 => record.image_src = r.computed_nullable()?,
+                14 => record.image_width = r.computed()?,
                 15 => record.index_content = r.nullable()?,
                 16 => record.ir_attachment_id = r.nullable()?,
-                17 => record.local_url = r.nullable()?,
+                17 => record.local_url = r.computed_nullable()?,
                 18 => record.mimetype = r.nullable()?,
                 19 => record.name = r.nullable()?,
                 20 => record.original_id = r.nullable()?,
@@ -233,7 +233,7 @@ impl ::runtime::wire::FromRecord for QuotationDocument {
                 23 => record.res_field = r.nullable()?,
                 24 => record.res_id = r.nullable()?,
                 25 => record.res_model = r.nullable()?,
-                26 => record.res_name = r.nullable()?,
+                26 => record.res_name = r.computed_nullable()?,
                 27 => record.sequence = r.value()?,
                 28 => record.store_fname = r.nullable()?,
                 29 => record.r#type = r.nullable()?,
@@ -262,12 +262,8 @@ impl ::runtime::Model for QuotationDocument {
         "file_size",
         "form_field_ids",
         "id",
-        "image_height",
-        "image_src",
-        "image_width",
         "index_content",
         "ir_attachment_id",
-        "local_url",
         "mimetype",
         "name",
         "original_id",
@@ -276,7 +272,6 @@ impl ::runtime::Model for QuotationDocument {
         "res_field",
         "res_id",
         "res_model",
-        "res_name",
         "sequence",
         "store_fname",
         "type",
@@ -284,6 +279,13 @@ impl ::runtime::Model for QuotationDocument {
         "voice_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "image_height",
+        "image_src",
+        "image_width",
+        "local_url",
+        "res_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
@@ -766,13 +768,13 @@ pub mod fields {
     }
     /// File Content (base64) (`datas`, `binary`).
     #[inline]
-    pub const fn datas() -> ::runtime::fields::AnyField<super::QuotationDocument> {
-        ::runtime::fields::AnyField::new("datas")
+    pub const fn datas() -> ::runtime::fields::BinaryField<super::QuotationDocument> {
+        ::runtime::fields::BinaryField::new("datas")
     }
     /// Database Data (`db_datas`, `binary`).
     #[inline]
-    pub const fn db_datas() -> ::runtime::fields::AnyField<super::QuotationDocument> {
-        ::runtime::fields::AnyField::new("db_datas")
+    pub const fn db_datas() -> ::runtime::fields::BinaryField<super::QuotationDocument> {
+        ::runtime::fields::BinaryField::new("db_datas")
     }
     /// Description (`description`, `text`).
     #[inline]
@@ -891,8 +893,8 @@ pub mod fields {
     }
     /// File Content (raw) (`raw`, `binary`).
     #[inline]
-    pub const fn raw() -> ::runtime::fields::AnyField<super::QuotationDocument> {
-        ::runtime::fields::AnyField::new("raw")
+    pub const fn raw() -> ::runtime::fields::BinaryField<super::QuotationDocument> {
+        ::runtime::fields::BinaryField::new("raw")
     }
     /// Resource Field (`res_field`, `char`).
     #[inline]

@@ -6,20 +6,20 @@
 //!
 //! Default order: `id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `rating_last_image`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `rating_last_image`.
 /// Rating Mixin (`rating.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct RatingMixin {
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -28,80 +28,82 @@ pub struct RatingMixin {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Average Rating
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
-    pub rating_avg: f64,
+    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    pub rating_avg: ::runtime::wire::Computed<f64>,
     /// Rating Avg Text
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_avg_text: Option<RatingAvgText>,
+    pub rating_avg_text: ::runtime::wire::Computed<Option<RatingAvgText>>,
     /// Rating count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub rating_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
+    pub rating_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
-    /// `text`, readonly, related `rating_ids.feedback`, not stored, groups `base.group_user`.
-    pub rating_last_feedback: Option<String>,
+    /// `text`, readonly, related `rating_ids.feedback`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
+    pub rating_last_feedback: ::runtime::wire::Computed<Option<String>>,
     /// Rating Text
     ///
-    /// `selection`, readonly, related `rating_ids.rating_text`, not stored, groups `base.group_user`.
+    /// `selection`, readonly, related `rating_ids.rating_text`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_last_text: Option<RatingLastText>,
+    pub rating_last_text: ::runtime::wire::Computed<Option<RatingLastText>>,
     /// Rating Last Value
     ///
     /// `float`, readonly, computed, groups `base.group_user`.
     pub rating_last_value: f64,
     /// Rating Satisfaction
     ///
-    /// `float`, readonly, computed, not stored.
-    pub rating_percentage_satisfaction: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
+    pub rating_percentage_satisfaction: ::runtime::wire::Computed<f64>,
     /// Website Messages
     ///
     /// Website communication history
@@ -143,25 +145,25 @@ impl ::runtime::wire::FromRecord for RatingMixin {
         let mut record = RatingMixin::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.has_message = r.value()?,
-                1 => record.message_attachment_count = r.value()?,
+                0 => record.has_message = r.computed()?,
+                1 => record.message_attachment_count = r.computed()?,
                 2 => record.message_follower_ids = r.value()?,
-                3 => record.message_has_error = r.value()?,
-                4 => record.message_has_error_counter = r.value()?,
-                5 => record.message_has_sms_error = r.value()?,
+                3 => record.message_has_error = r.computed()?,
+                4 => record.message_has_error_counter = r.computed()?,
+                5 => record.message_has_sms_error = r.computed()?,
                 6 => record.message_ids = r.value()?,
-                7 => record.message_is_follower = r.value()?,
-                8 => record.message_needaction = r.value()?,
-                9 => record.message_needaction_counter = r.value()?,
-                10 => record.message_partner_ids = r.value()?,
-                11 => record.rating_avg = r.value()?,
-                12 => record.rating_avg_text = r.nullable()?,
-                13 => record.rating_count = r.value()?,
+                7 => record.message_is_follower = r.computed()?,
+                8 => record.message_needaction = r.computed()?,
+                9 => record.message_needaction_counter = r.computed()?,
+                10 => record.message_partner_ids = r.computed()?,
+                11 => record.rating_avg = r.computed()?,
+                12 => record.rating_avg_text = r.computed_nullable()?,
+                13 => record.rating_count = r.computed()?,
                 14 => record.rating_ids = r.value()?,
-                15 => record.rating_last_feedback = r.nullable()?,
-                16 => record.rating_last_text = r.nullable()?,
+                15 => record.rating_last_feedback = r.computed_nullable()?,
+                16 => record.rating_last_text = r.computed_nullable()?,
                 17 => record.rating_last_value = r.value()?,
-                18 => record.rating_percentage_satisfaction = r.value()?,
+                18 => record.rating_percentage_satisfaction = r.computed()?,
                 19 => record.website_message_ids = r.value()?,
                 _ => {}
             }
@@ -483,8 +485,10 @@ pub mod fields {
     }
     /// Rating Last Image (`rating_last_image`, `binary`).
     #[inline]
-    pub const fn rating_last_image() -> ::runtime::fields::AnyField<super::RatingMixin> {
-        ::runtime::fields::AnyField::new("rating_last_image")
+    pub const fn rating_last_image() -> ::runtime::fields::BinaryField<
+        super::RatingMixin,
+    > {
+        ::runtime::fields::BinaryField::new("rating_last_image")
     }
     /// Rating Text (`rating_last_text`, `selection`).
     #[inline]

@@ -7,21 +7,21 @@
 //! Default order: `id`.
 /// Rating Parent Mixin (`rating.parent.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct RatingParentMixin {
     /// Average Rating
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
-    pub rating_avg: f64,
+    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    pub rating_avg: ::runtime::wire::Computed<f64>,
     /// Average Rating (%)
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
-    pub rating_avg_percentage: f64,
+    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
+    pub rating_avg_percentage: ::runtime::wire::Computed<f64>,
     /// \# Ratings
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub rating_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
+    pub rating_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `parent_res_id`), groups `base.group_user`.
@@ -30,8 +30,8 @@ pub struct RatingParentMixin {
     ///
     /// Percentage of happy ratings
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub rating_percentage_satisfaction: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
+    pub rating_percentage_satisfaction: ::runtime::wire::Computed<i64>,
 }
 impl<'de> ::serde::Deserialize<'de> for RatingParentMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -52,11 +52,11 @@ impl ::runtime::wire::FromRecord for RatingParentMixin {
         let mut record = RatingParentMixin::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.rating_avg = r.value()?,
-                1 => record.rating_avg_percentage = r.value()?,
-                2 => record.rating_count = r.value()?,
+                0 => record.rating_avg = r.computed()?,
+                1 => record.rating_avg_percentage = r.computed()?,
+                2 => record.rating_count = r.computed()?,
                 3 => record.rating_ids = r.value()?,
-                4 => record.rating_percentage_satisfaction = r.value()?,
+                4 => record.rating_percentage_satisfaction = r.computed()?,
                 _ => {}
             }
         }

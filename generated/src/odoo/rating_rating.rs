@@ -8,10 +8,10 @@
 //!
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `rating_image`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `rating_image`.
 /// Rating (`rating.rating`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct RatingRating {
     /// Security Token
@@ -54,10 +54,10 @@ pub struct RatingRating {
     pub message_id: Option<::runtime::wire::Many2One<super::rel::MailMessage>>,
     /// Parent Ref
     ///
-    /// `reference`, readonly, computed, not stored.
+    /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub parent_ref: Option<::runtime::wire::Reference>,
+    pub parent_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
     /// Parent Document
     ///
     /// `integer`.
@@ -104,8 +104,8 @@ pub struct RatingRating {
     pub rating: f64,
     /// Image URL
     ///
-    /// `char`, readonly, computed, not stored.
-    pub rating_image_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_image_url())`.
+    pub rating_image_url: ::runtime::wire::Computed<Option<String>>,
     /// Rating
     ///
     /// `selection`, readonly, computed.
@@ -130,10 +130,10 @@ pub struct RatingRating {
     pub res_name: Option<String>,
     /// Resource Ref
     ///
-    /// `reference`, readonly, computed, not stored.
+    /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: Option<::runtime::wire::Reference>,
+    pub resource_ref: ::runtime::wire::Computed<Option<::runtime::wire::Reference>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -196,7 +196,7 @@ impl ::runtime::wire::FromRecord for RatingRating {
                 6 => record.id = r.value()?,
                 7 => record.is_internal = r.value()?,
                 8 => record.message_id = r.nullable()?,
-                9 => record.parent_ref = r.nullable()?,
+                9 => record.parent_ref = r.computed_nullable()?,
                 10 => record.parent_res_id = r.value()?,
                 11 => record.parent_res_model = r.nullable()?,
                 12 => record.parent_res_model_id = r.nullable()?,
@@ -208,13 +208,13 @@ impl ::runtime::wire::FromRecord for RatingRating {
                 18 => record.rated_partner_id = r.nullable()?,
                 19 => record.rated_partner_name = r.nullable()?,
                 20 => record.rating = r.value()?,
-                21 => record.rating_image_url = r.nullable()?,
+                21 => record.rating_image_url = r.computed_nullable()?,
                 22 => record.rating_text = r.nullable()?,
                 23 => record.res_id = r.nullable()?,
                 24 => record.res_model = r.nullable()?,
                 25 => record.res_model_id = r.nullable()?,
                 26 => record.res_name = r.nullable()?,
-                27 => record.resource_ref = r.nullable()?,
+                27 => record.resource_ref = r.computed_nullable()?,
                 28 => record.write_date = r.nullable()?,
                 29 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -235,7 +235,6 @@ impl ::runtime::Model for RatingRating {
         "id",
         "is_internal",
         "message_id",
-        "parent_ref",
         "parent_res_id",
         "parent_res_model",
         "parent_res_model_id",
@@ -247,15 +246,18 @@ impl ::runtime::Model for RatingRating {
         "rated_partner_id",
         "rated_partner_name",
         "rating",
-        "rating_image_url",
         "rating_text",
         "res_id",
         "res_model",
         "res_model_id",
         "res_name",
-        "resource_ref",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "parent_ref",
+        "rating_image_url",
+        "resource_ref",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
@@ -764,8 +766,8 @@ pub mod fields {
     }
     /// Image (`rating_image`, `binary`).
     #[inline]
-    pub const fn rating_image() -> ::runtime::fields::AnyField<super::RatingRating> {
-        ::runtime::fields::AnyField::new("rating_image")
+    pub const fn rating_image() -> ::runtime::fields::BinaryField<super::RatingRating> {
+        ::runtime::fields::BinaryField::new("rating_image")
     }
     /// Image URL (`rating_image_url`, `char`).
     #[inline]

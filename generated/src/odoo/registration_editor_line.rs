@@ -11,13 +11,15 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Edit Attendee Line on Sales Confirmation (`registration.editor.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct RegistrationEditorLine {
     /// Company
     ///
-    /// `many2one`, to `res.company`, readonly, related `event_id.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    /// `many2one`, to `res.company`, readonly, related `event_id.company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
+    pub company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -104,7 +106,7 @@ impl ::runtime::wire::FromRecord for RegistrationEditorLine {
         let mut record = RegistrationEditorLine::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.company_id = r.nullable()?,
+                0 => record.company_id = r.computed_nullable()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
@@ -128,7 +130,6 @@ impl ::runtime::wire::FromRecord for RegistrationEditorLine {
 impl ::runtime::Model for RegistrationEditorLine {
     const MODEL: &'static str = "registration.editor.line";
     const FIELDS: &'static [&'static str] = &[
-        "company_id",
         "create_date",
         "create_uid",
         "display_name",
@@ -144,6 +145,7 @@ impl ::runtime::Model for RegistrationEditorLine {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["company_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
@@ -175,7 +177,6 @@ impl ::runtime::Model for RegistrationEditorLine {
 }
 impl ::runtime::nested::Projection for RegistrationEditorLine {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("editor_id"),
         ::runtime::nested::Relation::display_name("event_id"),

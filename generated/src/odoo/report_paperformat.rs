@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Paper Format Config (`report.paperformat`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ReportPaperformat {
     /// Created on
@@ -96,12 +96,12 @@ pub struct ReportPaperformat {
     pub page_width: i64,
     /// Print page height (mm)
     ///
-    /// `float`, readonly, not stored.
-    pub print_page_height: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::print_page_height())`.
+    pub print_page_height: ::runtime::wire::Computed<f64>,
     /// Print page width (mm)
     ///
-    /// `float`, readonly, not stored.
-    pub print_page_width: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::print_page_width())`.
+    pub print_page_width: ::runtime::wire::Computed<f64>,
     /// Associated reports
     ///
     /// Explicitly associated reports
@@ -174,8 +174,8 @@ impl ::runtime::wire::FromRecord for ReportPaperformat {
                 16 => record.orientation = r.nullable()?,
                 17 => record.page_height = r.value()?,
                 18 => record.page_width = r.value()?,
-                19 => record.print_page_height = r.value()?,
-                20 => record.print_page_width = r.value()?,
+                19 => record.print_page_height = r.computed()?,
+                20 => record.print_page_width = r.computed()?,
                 21 => record.report_ids = r.value()?,
                 22 => record.write_date = r.nullable()?,
                 23 => record.write_uid = r.nullable()?,
@@ -207,12 +207,11 @@ impl ::runtime::Model for ReportPaperformat {
         "orientation",
         "page_height",
         "page_width",
-        "print_page_height",
-        "print_page_width",
         "report_ids",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["print_page_height", "print_page_width"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

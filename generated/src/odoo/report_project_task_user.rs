@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Tasks Analysis (`report.project.task.user`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ReportProjectTaskUser {
     /// Active
@@ -66,8 +66,8 @@ pub struct ReportProjectTaskUser {
     pub is_closed: bool,
     /// Is Follower
     ///
-    /// `boolean`, readonly, related `task_id.message_is_follower`, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, related `task_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Milestone
     ///
     /// `many2one`, to `project.milestone`, readonly.
@@ -134,8 +134,10 @@ pub struct ReportProjectTaskUser {
     pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
     /// Skills
     ///
-    /// `one2many`, to `hr.employee.skill`, readonly, related `user_ids.employee_skill_ids`, not stored.
-    pub user_skill_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    /// `one2many`, to `hr.employee.skill`, readonly, related `user_ids.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_skill_ids())`.
+    pub user_skill_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    >,
     /// Working Days to Close
     ///
     /// `float`, readonly, digits (16, 2).
@@ -214,7 +216,7 @@ impl ::runtime::wire::FromRecord for ReportProjectTaskUser {
                 10 => record.display_name = r.nullable()?,
                 11 => record.id = r.value()?,
                 12 => record.is_closed = r.value()?,
-                13 => record.message_is_follower = r.value()?,
+                13 => record.message_is_follower = r.computed()?,
                 14 => record.milestone_id = r.nullable()?,
                 15 => record.name = r.nullable()?,
                 16 => record.nbr = r.value()?,
@@ -230,7 +232,7 @@ impl ::runtime::wire::FromRecord for ReportProjectTaskUser {
                 26 => record.tag_ids = r.value()?,
                 27 => record.task_id = r.nullable()?,
                 28 => record.user_ids = r.value()?,
-                29 => record.user_skill_ids = r.value()?,
+                29 => record.user_skill_ids = r.computed()?,
                 30 => record.working_days_close = r.value()?,
                 31 => record.working_days_open = r.value()?,
                 32 => record.working_hours_close = r.value()?,
@@ -257,7 +259,6 @@ impl ::runtime::Model for ReportProjectTaskUser {
         "display_name",
         "id",
         "is_closed",
-        "message_is_follower",
         "milestone_id",
         "name",
         "nbr",
@@ -273,12 +274,12 @@ impl ::runtime::Model for ReportProjectTaskUser {
         "tag_ids",
         "task_id",
         "user_ids",
-        "user_skill_ids",
         "working_days_close",
         "working_days_open",
         "working_hours_close",
         "working_hours_open",
     ];
+    const COMPUTED: &'static [&'static str] = &["message_is_follower", "user_skill_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("company_id", "many2one")

@@ -8,10 +8,10 @@
 //!
 //! 47 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `layout_background_image`, `logo`, `logo_web`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `layout_background_image`, `logo`, `logo_web`.
 /// Companies (`res.company`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResCompany {
     /// Base Tax Received Account
@@ -44,8 +44,10 @@ pub struct ResCompany {
     ///
     /// Technical field containing the countries for which this company is using tax-related features(hence the ones for which l10n modules need to show tax-related fields).
     ///
-    /// `many2many`, to `res.country`, readonly, computed, not stored.
-    pub account_enabled_tax_country_ids: ::runtime::wire::X2Many<super::rel::ResCountry>,
+    /// `many2many`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_enabled_tax_country_ids())`.
+    pub account_enabled_tax_country_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResCountry>,
+    >,
     /// Fiscal Country
     ///
     /// The country to use the tax reports from for this company
@@ -203,24 +205,24 @@ pub struct ResCompany {
     >,
     /// Bounce Email
     ///
-    /// `char`, readonly, computed, not stored.
-    pub bounce_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_email())`.
+    pub bounce_email: ::runtime::wire::Computed<Option<String>>,
     /// Bounce
     ///
-    /// `char`, readonly, computed, not stored.
-    pub bounce_formatted: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_formatted())`.
+    pub bounce_formatted: ::runtime::wire::Computed<Option<String>>,
     /// Prefix of the cash accounts
     ///
     /// `char`.
     pub cash_account_code_prefix: Option<String>,
     /// Catchall Email
     ///
-    /// `char`, readonly, computed, not stored.
-    pub catchall_email: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_email())`.
+    pub catchall_email: ::runtime::wire::Computed<Option<String>>,
     /// Catchall
     ///
-    /// `char`, readonly, computed, not stored.
-    pub catchall_formatted: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_formatted())`.
+    pub catchall_formatted: ::runtime::wire::Computed<Option<String>>,
     /// Chart Template
     ///
     /// `selection`.
@@ -237,12 +239,12 @@ pub struct ResCompany {
     pub child_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
     /// City
     ///
-    /// `char`, computed, not stored.
-    pub city: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::city())`.
+    pub city: ::runtime::wire::Computed<Option<String>>,
     /// Color
     ///
-    /// `integer`, computed, not stored.
-    pub color: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::color())`.
+    pub color: ::runtime::wire::Computed<i64>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
@@ -257,19 +259,21 @@ pub struct ResCompany {
     pub company_registry: Option<String>,
     /// Company Vat Placeholder
     ///
-    /// `char`, readonly, computed, not stored.
-    pub company_vat_placeholder: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_vat_placeholder())`.
+    pub company_vat_placeholder: ::runtime::wire::Computed<Option<String>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Country
     ///
-    /// `many2one`, to `res.country`, computed, not stored.
-    pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_id())`.
+    pub country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -308,8 +312,8 @@ pub struct ResCompany {
     >,
     /// Default From
     ///
-    /// `char`, readonly, related `alias_domain_id.default_from_email`, not stored.
-    pub default_from_email: Option<String>,
+    /// `char`, readonly, related `alias_domain_id.default_from_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_from_email())`.
+    pub default_from_email: ::runtime::wire::Computed<Option<String>>,
     /// Total amount of invoice in letters
     ///
     /// `boolean`.
@@ -328,8 +332,8 @@ pub struct ResCompany {
     pub email: Option<String>,
     /// Formatted Email
     ///
-    /// `char`, readonly, computed, not stored.
-    pub email_formatted: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
+    pub email_formatted: ::runtime::wire::Computed<Option<String>>,
     /// Email Header Color
     ///
     /// `char`, computed.
@@ -400,8 +404,8 @@ pub struct ResCompany {
     pub hard_lock_date: Option<::chrono::NaiveDate>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Has Received Warning Stock Sms
     ///
     /// `boolean`.
@@ -466,8 +470,8 @@ pub struct ResCompany {
     pub invoice_terms_html: Option<String>,
     /// Is Company Details Empty
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_company_details_empty: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_company_details_empty())`.
+    pub is_company_details_empty: ::runtime::wire::Computed<bool>,
     /// Layout Background
     ///
     /// `selection`, required.
@@ -482,8 +486,8 @@ pub struct ResCompany {
     pub manufacturing_lead: f64,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -492,44 +496,46 @@ pub struct ResCompany {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Mobile
     ///
     /// `char`, related `partner_id.mobile`.
@@ -538,8 +544,10 @@ pub struct ResCompany {
     ///
     /// Countries for which the company has a VAT number
     ///
-    /// `many2many`, to `res.country`, readonly, computed, not stored.
-    pub multi_vat_foreign_country_ids: ::runtime::wire::X2Many<super::rel::ResCountry>,
+    /// `many2many`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::multi_vat_foreign_country_ids())`.
+    pub multi_vat_foreign_country_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResCountry>,
+    >,
     /// Company Name
     ///
     /// `char`, required, related `partner_id.name`.
@@ -560,8 +568,10 @@ pub struct ResCompany {
     pub parent_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     /// Parent
     ///
-    /// `many2many`, to `res.company`, readonly, computed, not stored.
-    pub parent_ids: ::runtime::wire::X2Many<super::rel::ResCompany>,
+    /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_ids())`.
+    pub parent_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResCompany>,
+    >,
     /// Parent Path
     ///
     /// `char`.
@@ -688,8 +698,10 @@ pub struct ResCompany {
     >,
     /// Root
     ///
-    /// `many2one`, to `res.company`, readonly, computed, not stored.
-    pub root_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
+    pub root_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    >,
     /// Discount Product
     ///
     /// Default product used for discounts
@@ -746,8 +758,10 @@ pub struct ResCompany {
     pub snailmail_duplex: bool,
     /// Fed. State
     ///
-    /// `many2one`, to `res.country.state`, computed, not stored.
-    pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    /// `many2one`, to `res.country.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state_id())`.
+    pub state_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    >,
     /// Email Template confirmation picking
     ///
     /// Email sent to the customer once the order is done.
@@ -774,12 +788,12 @@ pub struct ResCompany {
     >,
     /// Street
     ///
-    /// `char`, computed, not stored.
-    pub street: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::street())`.
+    pub street: ::runtime::wire::Computed<Option<String>>,
     /// Street2
     ///
-    /// `char`, computed, not stored.
-    pub street2: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::street2())`.
+    pub street2: ::runtime::wire::Computed<Option<String>>,
     /// Tax Calculation Rounding Method
     ///
     /// `selection`.
@@ -822,32 +836,36 @@ pub struct ResCompany {
     >,
     /// Uninstalled L10N Module
     ///
-    /// `many2many`, to `ir.module.module`, readonly, computed, not stored.
-    pub uninstalled_l10n_module_ids: ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uninstalled_l10n_module_ids())`.
+    pub uninstalled_l10n_module_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::IrModuleModule>,
+    >,
     /// User Fiscalyear Lock Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub user_fiscalyear_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_fiscalyear_lock_date())`.
+    pub user_fiscalyear_lock_date: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// User Hard Lock Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub user_hard_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_hard_lock_date())`.
+    pub user_hard_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Accepted Users
     ///
     /// `many2many`, to `res.users`.
     pub user_ids: ::runtime::wire::X2Many<super::rel::ResUsers>,
     /// User Purchase Lock Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub user_purchase_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_purchase_lock_date())`.
+    pub user_purchase_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// User Sale Lock Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub user_sale_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_sale_lock_date())`.
+    pub user_sale_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// User Tax Lock Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub user_tax_lock_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_tax_lock_date())`.
+    pub user_tax_lock_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Uses Default Logo
     ///
     /// `boolean`, readonly, computed.
@@ -878,8 +896,8 @@ pub struct ResCompany {
     pub write_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
-    /// `char`, computed, not stored.
-    pub zip: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::zip())`.
+    pub zip: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCompany {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1069,7 +1087,7 @@ impl ::runtime::wire::FromRecord for ResCompany {
                 1 => record.account_default_pos_receivable_account_id = r.nullable()?,
                 2 => record.account_discount_expense_allocation_id = r.nullable()?,
                 3 => record.account_discount_income_allocation_id = r.nullable()?,
-                4 => record.account_enabled_tax_country_ids = r.value()?,
+                4 => record.account_enabled_tax_country_ids = r.computed()?,
                 5 => record.account_fiscal_country_id = r.nullable()?,
                 6 => {
                     record.account_journal_early_pay_discount_gain_account_id = r
@@ -1103,21 +1121,21 @@ impl ::runtime::wire::FromRecord for ResCompany {
                 29 => record.bank_ids = r.value()?,
                 30 => record.bank_journal_ids = r.value()?,
                 31 => record.batch_payment_sequence_id = r.nullable()?,
-                32 => record.bounce_email = r.nullable()?,
-                33 => record.bounce_formatted = r.nullable()?,
+                32 => record.bounce_email = r.computed_nullable()?,
+                33 => record.bounce_formatted = r.computed_nullable()?,
                 34 => record.cash_account_code_prefix = r.nullable()?,
-                35 => record.catchall_email = r.nullable()?,
-                36 => record.catchall_formatted = r.nullable()?,
+                35 => record.catchall_email = r.computed_nullable()?,
+                36 => record.catchall_formatted = r.computed_nullable()?,
                 37 => record.chart_template = r.nullable()?,
                 38 => record.check_account_audit_trail = r.value()?,
                 39 => record.child_ids = r.value()?,
-                40 => record.city = r.nullable()?,
-                41 => record.color = r.value()?,
+                40 => record.city = r.computed_nullable()?,
+                41 => record.color = r.computed()?,
                 42 => record.company_details = r.nullable()?,
                 43 => record.company_registry = r.nullable()?,
-                44 => record.company_vat_placeholder = r.nullable()?,
-                45 => record.country_code = r.nullable()?,
-                46 => record.country_id = r.nullable()?,
+                44 => record.company_vat_placeholder = r.computed_nullable()?,
+                45 => record.country_code = r.computed_nullable()?,
+                46 => record.country_id = r.computed_nullable()?,
                 47 => record.create_date = r.nullable()?,
                 48 => record.create_uid = r.nullable()?,
                 49 => record.currency_exchange_journal_id = r.nullable()?,
@@ -1125,12 +1143,12 @@ impl ::runtime::wire::FromRecord for ResCompany {
                 51 => record.days_to_purchase = r.value()?,
                 52 => record.default_cash_difference_expense_account_id = r.nullable()?,
                 53 => record.default_cash_difference_income_account_id = r.nullable()?,
-                54 => record.default_from_email = r.nullable()?,
+                54 => record.default_from_email = r.computed_nullable()?,
                 55 => record.display_invoice_amount_total_words = r.value()?,
                 56 => record.display_invoice_tax_company_currency = r.value()?,
                 57 => record.display_name = r.nullable()?,
                 58 => record.email = r.nullable()?,
-                59 => record.email_formatted = r.nullable()?,
+                59 => record.email_formatted = r.computed_nullable()?,
                 60 => record.email_primary_color = r.nullable()?,
                 61 => record.email_secondary_color = r.nullable()?,
                 62 => record.employee_properties_definition = r.nullable()?,
@@ -1144,7 +1162,7 @@ impl ::runtime::wire::FromRecord for ResCompany {
                 70 => record.fiscalyear_lock_date = r.nullable()?,
                 71 => record.font = r.nullable()?,
                 72 => record.hard_lock_date = r.nullable()?,
-                73 => record.has_message = r.value()?,
+                73 => record.has_message = r.computed()?,
                 74 => record.has_received_warning_stock_sms = r.value()?,
                 75 => record.hr_presence_control_attendance = r.value()?,
                 76 => record.hr_presence_control_email = r.value()?,
@@ -1159,26 +1177,26 @@ impl ::runtime::wire::FromRecord for ResCompany {
                 85 => record.internal_transit_location_id = r.nullable()?,
                 86 => record.invoice_terms = r.nullable()?,
                 87 => record.invoice_terms_html = r.nullable()?,
-                88 => record.is_company_details_empty = r.value()?,
+                88 => record.is_company_details_empty = r.computed()?,
                 89 => record.layout_background = r.nullable()?,
                 90 => record.manufacturing_lead = r.value()?,
-                91 => record.message_attachment_count = r.value()?,
+                91 => record.message_attachment_count = r.computed()?,
                 92 => record.message_follower_ids = r.value()?,
-                93 => record.message_has_error = r.value()?,
-                94 => record.message_has_error_counter = r.value()?,
-                95 => record.message_has_sms_error = r.value()?,
+                93 => record.message_has_error = r.computed()?,
+                94 => record.message_has_error_counter = r.computed()?,
+                95 => record.message_has_sms_error = r.computed()?,
                 96 => record.message_ids = r.value()?,
-                97 => record.message_is_follower = r.value()?,
-                98 => record.message_needaction = r.value()?,
-                99 => record.message_needaction_counter = r.value()?,
-                100 => record.message_partner_ids = r.value()?,
+                97 => record.message_is_follower = r.computed()?,
+                98 => record.message_needaction = r.computed()?,
+                99 => record.message_needaction_counter = r.computed()?,
+                100 => record.message_partner_ids = r.computed()?,
                 101 => record.mobile = r.nullable()?,
-                102 => record.multi_vat_foreign_country_ids = r.value()?,
+                102 => record.multi_vat_foreign_country_ids = r.computed()?,
                 103 => record.name = r.nullable()?,
                 104 => record.nomenclature_id = r.nullable()?,
                 105 => record.paperformat_id = r.nullable()?,
                 106 => record.parent_id = r.nullable()?,
-                107 => record.parent_ids = r.value()?,
+                107 => record.parent_ids = r.computed()?,
                 108 => record.parent_path = r.nullable()?,
                 109 => record.partner_gid = r.value()?,
                 110 => record.partner_id = r.nullable()?,
@@ -1202,7 +1220,7 @@ impl ::runtime::wire::FromRecord for ResCompany {
                 128 => record.resource_calendar_id = r.nullable()?,
                 129 => record.resource_calendar_ids = r.value()?,
                 130 => record.revenue_accrual_account_id = r.nullable()?,
-                131 => record.root_id = r.nullable()?,
+                131 => record.root_id = r.computed_nullable()?,
                 132 => record.sale_discount_product_id = r.nullable()?,
                 133 => record.sale_lock_date = r.nullable()?,
                 134 => record.sale_onboarding_payment_method = r.nullable()?,
@@ -1213,13 +1231,13 @@ impl ::runtime::wire::FromRecord for ResCompany {
                 139 => record.snailmail_color = r.value()?,
                 140 => record.snailmail_cover = r.value()?,
                 141 => record.snailmail_duplex = r.value()?,
-                142 => record.state_id = r.nullable()?,
+                142 => record.state_id = r.computed_nullable()?,
                 143 => record.stock_mail_confirmation_template_id = r.nullable()?,
                 144 => record.stock_move_email_validation = r.value()?,
                 145 => record.stock_move_sms_validation = r.value()?,
                 146 => record.stock_sms_confirmation_template_id = r.nullable()?,
-                147 => record.street = r.nullable()?,
-                148 => record.street2 = r.nullable()?,
+                147 => record.street = r.computed_nullable()?,
+                148 => record.street2 = r.computed_nullable()?,
                 149 => record.tax_calculation_rounding_method = r.nullable()?,
                 150 => record.tax_cash_basis_journal_id = r.nullable()?,
                 151 => record.tax_exigibility = r.value()?,
@@ -1227,20 +1245,20 @@ impl ::runtime::wire::FromRecord for ResCompany {
                 153 => record.terms_type = r.nullable()?,
                 154 => record.transfer_account_code_prefix = r.nullable()?,
                 155 => record.transfer_account_id = r.nullable()?,
-                156 => record.uninstalled_l10n_module_ids = r.value()?,
-                157 => record.user_fiscalyear_lock_date = r.nullable()?,
-                158 => record.user_hard_lock_date = r.nullable()?,
+                156 => record.uninstalled_l10n_module_ids = r.computed()?,
+                157 => record.user_fiscalyear_lock_date = r.computed_nullable()?,
+                158 => record.user_hard_lock_date = r.computed_nullable()?,
                 159 => record.user_ids = r.value()?,
-                160 => record.user_purchase_lock_date = r.nullable()?,
-                161 => record.user_sale_lock_date = r.nullable()?,
-                162 => record.user_tax_lock_date = r.nullable()?,
+                160 => record.user_purchase_lock_date = r.computed_nullable()?,
+                161 => record.user_sale_lock_date = r.computed_nullable()?,
+                162 => record.user_tax_lock_date = r.computed_nullable()?,
                 163 => record.uses_default_logo = r.value()?,
                 164 => record.vat = r.nullable()?,
                 165 => record.website = r.nullable()?,
                 166 => record.website_message_ids = r.value()?,
                 167 => record.write_date = r.nullable()?,
                 168 => record.write_uid = r.nullable()?,
-                169 => record.zip = r.nullable()?,
+                169 => record.zip = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -1254,7 +1272,6 @@ impl ::runtime::Model for ResCompany {
         "account_default_pos_receivable_account_id",
         "account_discount_expense_allocation_id",
         "account_discount_income_allocation_id",
-        "account_enabled_tax_country_ids",
         "account_fiscal_country_id",
         "account_journal_early_pay_discount_gain_account_id",
         "account_journal_early_pay_discount_loss_account_id",
@@ -1282,21 +1299,12 @@ impl ::runtime::Model for ResCompany {
         "bank_ids",
         "bank_journal_ids",
         "batch_payment_sequence_id",
-        "bounce_email",
-        "bounce_formatted",
         "cash_account_code_prefix",
-        "catchall_email",
-        "catchall_formatted",
         "chart_template",
         "check_account_audit_trail",
         "child_ids",
-        "city",
-        "color",
         "company_details",
         "company_registry",
-        "company_vat_placeholder",
-        "country_code",
-        "country_id",
         "create_date",
         "create_uid",
         "currency_exchange_journal_id",
@@ -1304,12 +1312,10 @@ impl ::runtime::Model for ResCompany {
         "days_to_purchase",
         "default_cash_difference_expense_account_id",
         "default_cash_difference_income_account_id",
-        "default_from_email",
         "display_invoice_amount_total_words",
         "display_invoice_tax_company_currency",
         "display_name",
         "email",
-        "email_formatted",
         "email_primary_color",
         "email_secondary_color",
         "employee_properties_definition",
@@ -1323,7 +1329,6 @@ impl ::runtime::Model for ResCompany {
         "fiscalyear_lock_date",
         "font",
         "hard_lock_date",
-        "has_message",
         "has_received_warning_stock_sms",
         "hr_presence_control_attendance",
         "hr_presence_control_email",
@@ -1338,26 +1343,15 @@ impl ::runtime::Model for ResCompany {
         "internal_transit_location_id",
         "invoice_terms",
         "invoice_terms_html",
-        "is_company_details_empty",
         "layout_background",
         "manufacturing_lead",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "mobile",
-        "multi_vat_foreign_country_ids",
         "name",
         "nomenclature_id",
         "paperformat_id",
         "parent_id",
-        "parent_ids",
         "parent_path",
         "partner_gid",
         "partner_id",
@@ -1381,7 +1375,6 @@ impl ::runtime::Model for ResCompany {
         "resource_calendar_id",
         "resource_calendar_ids",
         "revenue_accrual_account_id",
-        "root_id",
         "sale_discount_product_id",
         "sale_lock_date",
         "sale_onboarding_payment_method",
@@ -1392,13 +1385,10 @@ impl ::runtime::Model for ResCompany {
         "snailmail_color",
         "snailmail_cover",
         "snailmail_duplex",
-        "state_id",
         "stock_mail_confirmation_template_id",
         "stock_move_email_validation",
         "stock_move_sms_validation",
         "stock_sms_confirmation_template_id",
-        "street",
-        "street2",
         "tax_calculation_rounding_method",
         "tax_cash_basis_journal_id",
         "tax_exigibility",
@@ -1406,19 +1396,49 @@ impl ::runtime::Model for ResCompany {
         "terms_type",
         "transfer_account_code_prefix",
         "transfer_account_id",
-        "uninstalled_l10n_module_ids",
-        "user_fiscalyear_lock_date",
-        "user_hard_lock_date",
         "user_ids",
-        "user_purchase_lock_date",
-        "user_sale_lock_date",
-        "user_tax_lock_date",
         "uses_default_logo",
         "vat",
         "website",
         "website_message_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "account_enabled_tax_country_ids",
+        "bounce_email",
+        "bounce_formatted",
+        "catchall_email",
+        "catchall_formatted",
+        "city",
+        "color",
+        "company_vat_placeholder",
+        "country_code",
+        "country_id",
+        "default_from_email",
+        "email_formatted",
+        "has_message",
+        "is_company_details_empty",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "multi_vat_foreign_country_ids",
+        "parent_ids",
+        "root_id",
+        "state_id",
+        "street",
+        "street2",
+        "uninstalled_l10n_module_ids",
+        "user_fiscalyear_lock_date",
+        "user_hard_lock_date",
+        "user_purchase_lock_date",
+        "user_sale_lock_date",
+        "user_tax_lock_date",
         "zip",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
@@ -1777,7 +1797,6 @@ impl ::runtime::nested::Projection for ResCompany {
         ::runtime::nested::Relation::display_name("alias_domain_id"),
         ::runtime::nested::Relation::display_name("automatic_entry_default_journal_id"),
         ::runtime::nested::Relation::display_name("batch_payment_sequence_id"),
-        ::runtime::nested::Relation::display_name("country_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("currency_exchange_journal_id"),
         ::runtime::nested::Relation::display_name("currency_id"),
@@ -1801,10 +1820,8 @@ impl ::runtime::nested::Projection for ResCompany {
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("resource_calendar_id"),
         ::runtime::nested::Relation::display_name("revenue_accrual_account_id"),
-        ::runtime::nested::Relation::display_name("root_id"),
         ::runtime::nested::Relation::display_name("sale_discount_product_id"),
         ::runtime::nested::Relation::display_name("sale_order_template_id"),
-        ::runtime::nested::Relation::display_name("state_id"),
         ::runtime::nested::Relation::display_name("stock_mail_confirmation_template_id"),
         ::runtime::nested::Relation::display_name("stock_sms_confirmation_template_id"),
         ::runtime::nested::Relation::display_name("tax_cash_basis_journal_id"),
@@ -5291,20 +5308,20 @@ pub mod fields {
     }
     /// Background Image (`layout_background_image`, `binary`).
     #[inline]
-    pub const fn layout_background_image() -> ::runtime::fields::AnyField<
+    pub const fn layout_background_image() -> ::runtime::fields::BinaryField<
         super::ResCompany,
     > {
-        ::runtime::fields::AnyField::new("layout_background_image")
+        ::runtime::fields::BinaryField::new("layout_background_image")
     }
     /// Company Logo (`logo`, `binary`).
     #[inline]
-    pub const fn logo() -> ::runtime::fields::AnyField<super::ResCompany> {
-        ::runtime::fields::AnyField::new("logo")
+    pub const fn logo() -> ::runtime::fields::BinaryField<super::ResCompany> {
+        ::runtime::fields::BinaryField::new("logo")
     }
     /// Logo Web (`logo_web`, `binary`).
     #[inline]
-    pub const fn logo_web() -> ::runtime::fields::AnyField<super::ResCompany> {
-        ::runtime::fields::AnyField::new("logo_web")
+    pub const fn logo_web() -> ::runtime::fields::BinaryField<super::ResCompany> {
+        ::runtime::fields::BinaryField::new("logo_web")
     }
     /// Manufacturing Lead Time (`manufacturing_lead`, `float`).
     #[inline]

@@ -11,7 +11,7 @@
 //! 27 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Config Settings (`res.config.settings`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResConfigSettings {
     /// Base Tax Received Account
@@ -26,8 +26,8 @@ pub struct ResConfigSettings {
     ///
     /// This is the default credit limit that will be used on partners that do not have a specific limit on them.
     ///
-    /// `monetary`, computed, not stored, currency in `currency_id`.
-    pub account_default_credit_limit: f64,
+    /// `monetary`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_default_credit_limit())`.
+    pub account_default_credit_limit: ::runtime::wire::Computed<f64>,
     /// Customer Invoices Discounts Account
     ///
     /// `many2one`, to `account.account`, related `company_id.account_discount_expense_allocation_id`, not stored.
@@ -93,8 +93,8 @@ pub struct ResConfigSettings {
     pub account_use_credit_limit: bool,
     /// Number of Active Users
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub active_user_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_user_count())`.
+    pub active_user_count: ::runtime::wire::Computed<i64>,
     /// Alias Domain
     ///
     /// If you have setup a catch-all email domain redirected to the Odoo server, enter the domain name here.
@@ -168,15 +168,15 @@ pub struct ResConfigSettings {
     pub check_account_audit_trail: bool,
     /// Number of Companies
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub company_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_count())`.
+    pub company_count: ::runtime::wire::Computed<i64>,
     /// Company Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.country_id.code`, not stored.
-    pub company_country_code: Option<String>,
+    /// `char`, readonly, related `company_id.country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_code())`.
+    pub company_country_code: ::runtime::wire::Computed<Option<String>>,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
@@ -187,8 +187,8 @@ pub struct ResConfigSettings {
     pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     /// Company Informations
     ///
-    /// `text`, readonly, computed, not stored.
-    pub company_informations: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_informations())`.
+    pub company_informations: ::runtime::wire::Computed<Option<String>>,
     /// Company Name
     ///
     /// `char`, readonly, related `company_id.display_name`, not stored.
@@ -204,8 +204,8 @@ pub struct ResConfigSettings {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -334,8 +334,8 @@ pub struct ResConfigSettings {
     >,
     /// Fail Mail
     ///
-    /// `integer`, readonly, not stored.
-    pub fail_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fail_counter())`.
+    pub fail_counter: ::runtime::wire::Computed<i64>,
     /// Gmail Client Id
     ///
     /// `char`.
@@ -539,12 +539,12 @@ pub struct ResConfigSettings {
     pub group_warning_stock: bool,
     /// Has Accounting Entries
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_accounting_entries: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_accounting_entries())`.
+    pub has_accounting_entries: ::runtime::wire::Computed<bool>,
     /// Company has a chart of accounts
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_chart_of_accounts: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_chart_of_accounts())`.
+    pub has_chart_of_accounts: ::runtime::wire::Computed<bool>,
     /// Employee Editing
     ///
     /// `boolean`.
@@ -603,8 +603,8 @@ pub struct ResConfigSettings {
     pub invoice_terms_html: Option<String>,
     /// PEPPOL eligible
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_account_peppol_eligible: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_account_peppol_eligible())`.
+    pub is_account_peppol_eligible: ::runtime::wire::Computed<bool>,
     /// Is the Sale Module Installed
     ///
     /// `boolean`.
@@ -615,12 +615,12 @@ pub struct ResConfigSettings {
     pub is_membership_multi: bool,
     /// Is Root Company
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_root_company: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_root_company())`.
+    pub is_root_company: ::runtime::wire::Computed<bool>,
     /// Number of Languages
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub language_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::language_count())`.
+    pub language_count: ::runtime::wire::Computed<i64>,
     /// Enrich lead automatically
     ///
     /// `selection`.
@@ -1007,8 +1007,8 @@ pub struct ResConfigSettings {
     pub module_website_event_track_quiz: bool,
     /// Insufficient credit
     ///
-    /// `boolean`, readonly, not stored.
-    pub partner_autocomplete_insufficient_credit: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_autocomplete_insufficient_credit())`.
+    pub partner_autocomplete_insufficient_credit: ::runtime::wire::Computed<bool>,
     /// Pay Invoices Online
     ///
     /// `boolean`.
@@ -1047,8 +1047,8 @@ pub struct ResConfigSettings {
     pub po_order_approval: bool,
     /// Customer API Keys
     ///
-    /// `boolean`, not stored.
-    pub portal_allow_api_keys: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::portal_allow_api_keys())`.
+    pub portal_allow_api_keys: ::runtime::wire::Computed<bool>,
     /// Online Payment
     ///
     /// `boolean`, related `company_id.portal_confirmation_pay`, not stored.
@@ -1059,13 +1059,13 @@ pub struct ResConfigSettings {
     pub portal_confirmation_sign: bool,
     /// Predictive Lead Scoring Field Labels
     ///
-    /// `char`, readonly, computed, not stored.
-    pub predictive_lead_scoring_field_labels: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_field_labels())`.
+    pub predictive_lead_scoring_field_labels: ::runtime::wire::Computed<Option<String>>,
     /// Lead Scoring Frequency Fields
     ///
-    /// `many2many`, to `crm.lead.scoring.frequency.field`, computed, not stored.
-    pub predictive_lead_scoring_fields: ::runtime::wire::X2Many<
-        super::rel::CrmLeadScoringFrequencyField,
+    /// `many2many`, to `crm.lead.scoring.frequency.field`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_fields())`.
+    pub predictive_lead_scoring_fields: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::CrmLeadScoringFrequencyField>,
     >,
     /// Lead Scoring Frequency Fields in String
     ///
@@ -1073,8 +1073,10 @@ pub struct ResConfigSettings {
     pub predictive_lead_scoring_fields_str: Option<String>,
     /// Lead Scoring Starting Date
     ///
-    /// `date`, computed, not stored.
-    pub predictive_lead_scoring_start_date: Option<::chrono::NaiveDate>,
+    /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_start_date())`.
+    pub predictive_lead_scoring_start_date: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Lead Scoring Starting Date in String
     ///
     /// `char`.
@@ -1087,8 +1089,8 @@ pub struct ResConfigSettings {
     pub prepayment_percent: f64,
     /// Display preview button
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub preview_ready: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_ready())`.
+    pub preview_ready: ::runtime::wire::Computed<bool>,
     /// Volume unit of measure
     ///
     /// `selection`.
@@ -1178,8 +1180,8 @@ pub struct ResConfigSettings {
     pub snailmail_cover: bool,
     /// Snailmail Cover Readonly
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub snailmail_cover_readonly: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_cover_readonly())`.
+    pub snailmail_cover_readonly: ::runtime::wire::Computed<bool>,
     /// Print Both sides
     ///
     /// `boolean`, related `company_id.snailmail_duplex`, not stored.
@@ -1612,7 +1614,7 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.account_cash_basis_base_account_id = r.nullable()?,
-                1 => record.account_default_credit_limit = r.value()?,
+                1 => record.account_default_credit_limit = r.computed()?,
                 2 => record.account_discount_expense_allocation_id = r.nullable()?,
                 3 => record.account_discount_income_allocation_id = r.nullable()?,
                 4 => record.account_fiscal_country_id = r.nullable()?,
@@ -1628,7 +1630,7 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
                 8 => record.account_price_include = r.nullable()?,
                 9 => record.account_storno = r.value()?,
                 10 => record.account_use_credit_limit = r.value()?,
-                11 => record.active_user_count = r.value()?,
+                11 => record.active_user_count = r.computed()?,
                 12 => record.alias_domain_id = r.nullable()?,
                 13 => record.annual_inventory_day = r.value()?,
                 14 => record.annual_inventory_month = r.nullable()?,
@@ -1641,14 +1643,14 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
                 21 => record.barcode_separator = r.nullable()?,
                 22 => record.chart_template = r.nullable()?,
                 23 => record.check_account_audit_trail = r.value()?,
-                24 => record.company_count = r.value()?,
-                25 => record.company_country_code = r.nullable()?,
+                24 => record.company_count = r.computed()?,
+                25 => record.company_country_code = r.computed_nullable()?,
                 26 => record.company_currency_id = r.nullable()?,
                 27 => record.company_id = r.nullable()?,
-                28 => record.company_informations = r.nullable()?,
+                28 => record.company_informations = r.computed_nullable()?,
                 29 => record.company_name = r.nullable()?,
                 30 => record.company_so_template_id = r.nullable()?,
-                31 => record.country_code = r.nullable()?,
+                31 => record.country_code = r.computed_nullable()?,
                 32 => record.create_date = r.nullable()?,
                 33 => record.create_uid = r.nullable()?,
                 34 => record.crm_auto_assignment_action = r.nullable()?,
@@ -1673,7 +1675,7 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
                 53 => record.expense_currency_exchange_account_id = r.nullable()?,
                 54 => record.external_email_server_default = r.value()?,
                 55 => record.external_report_layout_id = r.nullable()?,
-                56 => record.fail_counter = r.value()?,
+                56 => record.fail_counter = r.computed()?,
                 57 => record.google_gmail_client_identifier = r.nullable()?,
                 58 => record.google_gmail_client_secret = r.nullable()?,
                 59 => record.google_maps_static_api_key = r.nullable()?,
@@ -1721,8 +1723,8 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
                 101 => record.group_warning_purchase = r.value()?,
                 102 => record.group_warning_sale = r.value()?,
                 103 => record.group_warning_stock = r.value()?,
-                104 => record.has_accounting_entries = r.value()?,
-                105 => record.has_chart_of_accounts = r.value()?,
+                104 => record.has_accounting_entries = r.computed()?,
+                105 => record.has_chart_of_accounts = r.computed()?,
                 106 => record.hr_employee_self_edit = r.value()?,
                 107 => record.hr_presence_control_email = r.value()?,
                 108 => record.hr_presence_control_email_amount = r.value()?,
@@ -1735,11 +1737,11 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
                 115 => record.invoice_mail_template_id = r.nullable()?,
                 116 => record.invoice_terms = r.nullable()?,
                 117 => record.invoice_terms_html = r.nullable()?,
-                118 => record.is_account_peppol_eligible = r.value()?,
+                118 => record.is_account_peppol_eligible = r.computed()?,
                 119 => record.is_installed_sale = r.value()?,
                 120 => record.is_membership_multi = r.value()?,
-                121 => record.is_root_company = r.value()?,
-                122 => record.language_count = r.value()?,
+                121 => record.is_root_company = r.computed()?,
+                122 => record.language_count = r.computed()?,
                 123 => record.lead_enrich_auto = r.nullable()?,
                 124 => record.lead_mining_in_pipeline = r.value()?,
                 125 => record.lock_confirmed_po = r.value()?,
@@ -1833,23 +1835,25 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
                 213 => record.module_website_event_track = r.value()?,
                 214 => record.module_website_event_track_live = r.value()?,
                 215 => record.module_website_event_track_quiz = r.value()?,
-                216 => record.partner_autocomplete_insufficient_credit = r.value()?,
+                216 => record.partner_autocomplete_insufficient_credit = r.computed()?,
                 217 => record.pay_invoices_online = r.value()?,
                 218 => record.po_double_validation = r.nullable()?,
                 219 => record.po_double_validation_amount = r.value()?,
                 220 => record.po_lead = r.value()?,
                 221 => record.po_lock = r.nullable()?,
                 222 => record.po_order_approval = r.value()?,
-                223 => record.portal_allow_api_keys = r.value()?,
+                223 => record.portal_allow_api_keys = r.computed()?,
                 224 => record.portal_confirmation_pay = r.value()?,
                 225 => record.portal_confirmation_sign = r.value()?,
-                226 => record.predictive_lead_scoring_field_labels = r.nullable()?,
-                227 => record.predictive_lead_scoring_fields = r.value()?,
+                226 => {
+                    record.predictive_lead_scoring_field_labels = r.computed_nullable()?;
+                }
+                227 => record.predictive_lead_scoring_fields = r.computed()?,
                 228 => record.predictive_lead_scoring_fields_str = r.nullable()?,
-                229 => record.predictive_lead_scoring_start_date = r.nullable()?,
+                229 => record.predictive_lead_scoring_start_date = r.computed_nullable()?,
                 230 => record.predictive_lead_scoring_start_date_str = r.nullable()?,
                 231 => record.prepayment_percent = r.value()?,
-                232 => record.preview_ready = r.value()?,
+                232 => record.preview_ready = r.computed()?,
                 233 => record.product_volume_volume_in_cubic_feet = r.nullable()?,
                 234 => record.product_weight_in_lbs = r.nullable()?,
                 235 => record.profiling_enabled_until = r.nullable()?,
@@ -1867,7 +1871,7 @@ impl ::runtime::wire::FromRecord for ResConfigSettings {
                 247 => record.show_effect = r.value()?,
                 248 => record.snailmail_color = r.value()?,
                 249 => record.snailmail_cover = r.value()?,
-                250 => record.snailmail_cover_readonly = r.value()?,
+                250 => record.snailmail_cover_readonly = r.computed()?,
                 251 => record.snailmail_duplex = r.value()?,
                 252 => record.stock_move_email_validation = r.value()?,
                 253 => record.stock_move_sms_validation = r.value()?,
@@ -1905,7 +1909,6 @@ impl ::runtime::Model for ResConfigSettings {
     const MODEL: &'static str = "res.config.settings";
     const FIELDS: &'static [&'static str] = &[
         "account_cash_basis_base_account_id",
-        "account_default_credit_limit",
         "account_discount_expense_allocation_id",
         "account_discount_income_allocation_id",
         "account_fiscal_country_id",
@@ -1915,7 +1918,6 @@ impl ::runtime::Model for ResConfigSettings {
         "account_price_include",
         "account_storno",
         "account_use_credit_limit",
-        "active_user_count",
         "alias_domain_id",
         "annual_inventory_day",
         "annual_inventory_month",
@@ -1928,14 +1930,10 @@ impl ::runtime::Model for ResConfigSettings {
         "barcode_separator",
         "chart_template",
         "check_account_audit_trail",
-        "company_count",
-        "company_country_code",
         "company_currency_id",
         "company_id",
-        "company_informations",
         "company_name",
         "company_so_template_id",
-        "country_code",
         "create_date",
         "create_uid",
         "crm_auto_assignment_action",
@@ -1960,7 +1958,6 @@ impl ::runtime::Model for ResConfigSettings {
         "expense_currency_exchange_account_id",
         "external_email_server_default",
         "external_report_layout_id",
-        "fail_counter",
         "google_gmail_client_identifier",
         "google_gmail_client_secret",
         "google_maps_static_api_key",
@@ -2008,8 +2005,6 @@ impl ::runtime::Model for ResConfigSettings {
         "group_warning_purchase",
         "group_warning_sale",
         "group_warning_stock",
-        "has_accounting_entries",
-        "has_chart_of_accounts",
         "hr_employee_self_edit",
         "hr_presence_control_email",
         "hr_presence_control_email_amount",
@@ -2022,11 +2017,8 @@ impl ::runtime::Model for ResConfigSettings {
         "invoice_mail_template_id",
         "invoice_terms",
         "invoice_terms_html",
-        "is_account_peppol_eligible",
         "is_installed_sale",
         "is_membership_multi",
-        "is_root_company",
-        "language_count",
         "lead_enrich_auto",
         "lead_mining_in_pipeline",
         "lock_confirmed_po",
@@ -2120,23 +2112,17 @@ impl ::runtime::Model for ResConfigSettings {
         "module_website_event_track",
         "module_website_event_track_live",
         "module_website_event_track_quiz",
-        "partner_autocomplete_insufficient_credit",
         "pay_invoices_online",
         "po_double_validation",
         "po_double_validation_amount",
         "po_lead",
         "po_lock",
         "po_order_approval",
-        "portal_allow_api_keys",
         "portal_confirmation_pay",
         "portal_confirmation_sign",
-        "predictive_lead_scoring_field_labels",
-        "predictive_lead_scoring_fields",
         "predictive_lead_scoring_fields_str",
-        "predictive_lead_scoring_start_date",
         "predictive_lead_scoring_start_date_str",
         "prepayment_percent",
-        "preview_ready",
         "product_volume_volume_in_cubic_feet",
         "product_weight_in_lbs",
         "profiling_enabled_until",
@@ -2154,7 +2140,6 @@ impl ::runtime::Model for ResConfigSettings {
         "show_effect",
         "snailmail_color",
         "snailmail_cover",
-        "snailmail_cover_readonly",
         "snailmail_duplex",
         "stock_move_email_validation",
         "stock_move_sms_validation",
@@ -2182,6 +2167,27 @@ impl ::runtime::Model for ResConfigSettings {
         "web_app_name",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "account_default_credit_limit",
+        "active_user_count",
+        "company_count",
+        "company_country_code",
+        "company_informations",
+        "country_code",
+        "fail_counter",
+        "has_accounting_entries",
+        "has_chart_of_accounts",
+        "is_account_peppol_eligible",
+        "is_root_company",
+        "language_count",
+        "partner_autocomplete_insufficient_credit",
+        "portal_allow_api_keys",
+        "predictive_lead_scoring_field_labels",
+        "predictive_lead_scoring_fields",
+        "predictive_lead_scoring_start_date",
+        "preview_ready",
+        "snailmail_cover_readonly",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new(

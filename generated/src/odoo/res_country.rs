@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Country (`res.country`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResCountry {
     /// Layout in Reports
@@ -65,12 +65,12 @@ pub struct ResCountry {
     ///
     /// Url of static flag image
     ///
-    /// `char`, readonly, computed, not stored.
-    pub image_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_url())`.
+    pub image_url: ::runtime::wire::Computed<Option<String>>,
     /// Is Stripe Supported Country
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_stripe_supported_country: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_stripe_supported_country())`.
+    pub is_stripe_supported_country: ::runtime::wire::Computed<bool>,
     /// Country Name
     ///
     /// `char`, required.
@@ -157,8 +157,8 @@ impl ::runtime::wire::FromRecord for ResCountry {
                 6 => record.currency_id = r.nullable()?,
                 7 => record.display_name = r.nullable()?,
                 8 => record.id = r.value()?,
-                9 => record.image_url = r.nullable()?,
-                10 => record.is_stripe_supported_country = r.value()?,
+                9 => record.image_url = r.computed_nullable()?,
+                10 => record.is_stripe_supported_country = r.computed()?,
                 11 => record.name = r.nullable()?,
                 12 => record.name_position = r.nullable()?,
                 13 => record.phone_code = r.value()?,
@@ -186,8 +186,6 @@ impl ::runtime::Model for ResCountry {
         "currency_id",
         "display_name",
         "id",
-        "image_url",
-        "is_stripe_supported_country",
         "name",
         "name_position",
         "phone_code",
@@ -197,6 +195,10 @@ impl ::runtime::Model for ResCountry {
         "write_date",
         "write_uid",
         "zip_required",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "image_url",
+        "is_stripe_supported_country",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("address_format", "text"),

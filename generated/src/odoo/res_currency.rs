@@ -9,7 +9,7 @@
 //! 11 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Currency (`res.currency`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResCurrency {
     /// Active
@@ -34,8 +34,8 @@ pub struct ResCurrency {
     pub currency_unit_label: Option<String>,
     /// Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::date())`.
+    pub date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Decimal Places
     ///
     /// Decimal places taken into account for operations on amounts in this currency. It is determined by the rounding factor.
@@ -50,12 +50,12 @@ pub struct ResCurrency {
     ///
     /// The warning informs a rounding factor change might be dangerous on res.currency's form view.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_rounding_warning: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_rounding_warning())`.
+    pub display_rounding_warning: ::runtime::wire::Computed<bool>,
     /// Fiscal Country Codes
     ///
-    /// `char`, not stored.
-    pub fiscal_country_codes: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
+    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
     /// Name
     ///
     /// `char`.
@@ -68,12 +68,12 @@ pub struct ResCurrency {
     ///
     /// The currency of rate 1 to the rate of the currency.
     ///
-    /// `float`, readonly, computed, not stored, digits: not rounded.
-    pub inverse_rate: f64,
+    /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inverse_rate())`.
+    pub inverse_rate: ::runtime::wire::Computed<f64>,
     /// Is Current Company Currency
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_current_company_currency: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_company_currency())`.
+    pub is_current_company_currency: ::runtime::wire::Computed<bool>,
     /// Currency numeric code.
     ///
     /// Currency Numeric Code (ISO 4217).
@@ -98,16 +98,16 @@ pub struct ResCurrency {
     ///
     /// The rate of the currency to the currency of rate 1.
     ///
-    /// `float`, readonly, computed, not stored, digits: not rounded.
-    pub rate: f64,
+    /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rate())`.
+    pub rate: ::runtime::wire::Computed<f64>,
     /// Rates
     ///
     /// `one2many`, to `res.currency.rate` (inverse `currency_id`).
     pub rate_ids: ::runtime::wire::X2Many<super::rel::ResCurrencyRate>,
     /// Rate String
     ///
-    /// `char`, readonly, computed, not stored.
-    pub rate_string: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rate_string())`.
+    pub rate_string: ::runtime::wire::Computed<Option<String>>,
     /// Rounding Factor
     ///
     /// Amounts in this currency are rounded off to the nearest multiple of the rounding factor.
@@ -172,21 +172,21 @@ impl ::runtime::wire::FromRecord for ResCurrency {
                 2 => record.create_uid = r.nullable()?,
                 3 => record.currency_subunit_label = r.nullable()?,
                 4 => record.currency_unit_label = r.nullable()?,
-                5 => record.date = r.nullable()?,
+                5 => record.date = r.computed_nullable()?,
                 6 => record.decimal_places = r.value()?,
                 7 => record.display_name = r.nullable()?,
-                8 => record.display_rounding_warning = r.value()?,
-                9 => record.fiscal_country_codes = r.nullable()?,
+                8 => record.display_rounding_warning = r.computed()?,
+                9 => record.fiscal_country_codes = r.computed_nullable()?,
                 10 => record.full_name = r.nullable()?,
                 11 => record.id = r.value()?,
-                12 => record.inverse_rate = r.value()?,
-                13 => record.is_current_company_currency = r.value()?,
+                12 => record.inverse_rate = r.computed()?,
+                13 => record.is_current_company_currency = r.computed()?,
                 14 => record.iso_numeric = r.value()?,
                 15 => record.name = r.nullable()?,
                 16 => record.position = r.nullable()?,
-                17 => record.rate = r.value()?,
+                17 => record.rate = r.computed()?,
                 18 => record.rate_ids = r.value()?,
-                19 => record.rate_string = r.nullable()?,
+                19 => record.rate_string = r.computed_nullable()?,
                 20 => record.rounding = r.value()?,
                 21 => record.symbol = r.nullable()?,
                 22 => record.write_date = r.nullable()?,
@@ -205,25 +205,27 @@ impl ::runtime::Model for ResCurrency {
         "create_uid",
         "currency_subunit_label",
         "currency_unit_label",
-        "date",
         "decimal_places",
         "display_name",
-        "display_rounding_warning",
-        "fiscal_country_codes",
         "full_name",
         "id",
-        "inverse_rate",
-        "is_current_company_currency",
         "iso_numeric",
         "name",
         "position",
-        "rate",
         "rate_ids",
-        "rate_string",
         "rounding",
         "symbol",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "date",
+        "display_rounding_warning",
+        "fiscal_country_codes",
+        "inverse_rate",
+        "is_current_company_currency",
+        "rate",
+        "rate_string",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Currency Rate (`res.currency.rate`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResCurrencyRate {
     /// Company
@@ -20,8 +20,8 @@ pub struct ResCurrencyRate {
     ///
     /// The currency of rate 1 to the rate of the currency.
     ///
-    /// `float`, computed, not stored, digits: not rounded.
-    pub company_rate: f64,
+    /// `float`, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_rate())`.
+    pub company_rate: ::runtime::wire::Computed<f64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -46,8 +46,8 @@ pub struct ResCurrencyRate {
     ///
     /// The rate of the currency to the currency of rate 1
     ///
-    /// `float`, computed, not stored, digits: not rounded.
-    pub inverse_company_rate: f64,
+    /// `float`, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inverse_company_rate())`.
+    pub inverse_company_rate: ::runtime::wire::Computed<f64>,
     /// Date
     ///
     /// `date`, required.
@@ -94,13 +94,13 @@ impl ::runtime::wire::FromRecord for ResCurrencyRate {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.company_id = r.nullable()?,
-                1 => record.company_rate = r.value()?,
+                1 => record.company_rate = r.computed()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.currency_id = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.id = r.value()?,
-                7 => record.inverse_company_rate = r.value()?,
+                7 => record.inverse_company_rate = r.computed()?,
                 8 => record.name = r.nullable()?,
                 9 => record.rate = r.value()?,
                 10 => record.write_date = r.nullable()?,
@@ -115,18 +115,17 @@ impl ::runtime::Model for ResCurrencyRate {
     const MODEL: &'static str = "res.currency.rate";
     const FIELDS: &'static [&'static str] = &[
         "company_id",
-        "company_rate",
         "create_date",
         "create_uid",
         "currency_id",
         "display_name",
         "id",
-        "inverse_company_rate",
         "name",
         "rate",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["company_rate", "inverse_company_rate"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),

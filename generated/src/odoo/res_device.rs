@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Devices (`res.device`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResDevice {
     /// Browser
@@ -56,16 +56,16 @@ pub struct ResDevice {
     pub ip_address: Option<String>,
     /// Current Device
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_current: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current())`.
+    pub is_current: ::runtime::wire::Computed<bool>,
     /// Last Activity
     ///
     /// `datetime`.
     pub last_activity: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Linked IP address
     ///
-    /// `text`, readonly, not stored.
-    pub linked_ip_addresses: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::linked_ip_addresses())`.
+    pub linked_ip_addresses: ::runtime::wire::Computed<Option<String>>,
     /// Platform
     ///
     /// `char`.
@@ -137,9 +137,9 @@ impl ::runtime::wire::FromRecord for ResDevice {
                 7 => record.first_activity = r.nullable()?,
                 8 => record.id = r.value()?,
                 9 => record.ip_address = r.nullable()?,
-                10 => record.is_current = r.value()?,
+                10 => record.is_current = r.computed()?,
                 11 => record.last_activity = r.nullable()?,
-                12 => record.linked_ip_addresses = r.nullable()?,
+                12 => record.linked_ip_addresses = r.computed_nullable()?,
                 13 => record.platform = r.nullable()?,
                 14 => record.revoked = r.value()?,
                 15 => record.session_identifier = r.nullable()?,
@@ -165,9 +165,7 @@ impl ::runtime::Model for ResDevice {
         "first_activity",
         "id",
         "ip_address",
-        "is_current",
         "last_activity",
-        "linked_ip_addresses",
         "platform",
         "revoked",
         "session_identifier",
@@ -175,6 +173,7 @@ impl ::runtime::Model for ResDevice {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["is_current", "linked_ip_addresses"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("browser", "char"),
         ::runtime::verify::FieldSpec::new("city", "char"),

@@ -9,7 +9,7 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Access Groups (`res.groups`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResGroups {
     /// API Keys maximum duration days
@@ -44,8 +44,8 @@ pub struct ResGroups {
     pub display_name: Option<String>,
     /// Group Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub full_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::full_name())`.
+    pub full_name: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -80,8 +80,10 @@ pub struct ResGroups {
     pub share: bool,
     /// Transitively inherits
     ///
-    /// `many2many`, to `res.groups`, readonly, computed, not stored.
-    pub trans_implied_ids: ::runtime::wire::X2Many<super::rel::ResGroups>,
+    /// `many2many`, to `res.groups`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::trans_implied_ids())`.
+    pub trans_implied_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResGroups>,
+    >,
     /// Users
     ///
     /// `many2many`, to `res.users`.
@@ -140,7 +142,7 @@ impl ::runtime::wire::FromRecord for ResGroups {
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
                 6 => record.display_name = r.nullable()?,
-                7 => record.full_name = r.nullable()?,
+                7 => record.full_name = r.computed_nullable()?,
                 8 => record.id = r.value()?,
                 9 => record.implied_ids = r.value()?,
                 10 => record.menu_access = r.value()?,
@@ -148,7 +150,7 @@ impl ::runtime::wire::FromRecord for ResGroups {
                 12 => record.name = r.nullable()?,
                 13 => record.rule_groups = r.value()?,
                 14 => record.share = r.value()?,
-                15 => record.trans_implied_ids = r.value()?,
+                15 => record.trans_implied_ids = r.computed()?,
                 16 => record.users = r.value()?,
                 17 => record.view_access = r.value()?,
                 18 => record.write_date = r.nullable()?,
@@ -169,7 +171,6 @@ impl ::runtime::Model for ResGroups {
         "create_date",
         "create_uid",
         "display_name",
-        "full_name",
         "id",
         "implied_ids",
         "menu_access",
@@ -177,12 +178,12 @@ impl ::runtime::Model for ResGroups {
         "name",
         "rule_groups",
         "share",
-        "trans_implied_ids",
         "users",
         "view_access",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["full_name", "trans_implied_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("api_key_duration", "float"),
         ::runtime::verify::FieldSpec::new("category_id", "many2one")

@@ -8,10 +8,10 @@
 //!
 //! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `flag_image`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `flag_image`.
 /// Languages (`res.lang`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResLang {
     /// Active
@@ -52,8 +52,8 @@ pub struct ResLang {
     pub display_name: Option<String>,
     /// Flag Image Url
     ///
-    /// `char`, readonly, computed, not stored.
-    pub flag_image_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::flag_image_url())`.
+    pub flag_image_url: ::runtime::wire::Computed<Option<String>>,
     /// Separator Format
     ///
     /// The Separator Format should be like \[,n\] where 0 \< n :starting from Unit digit. -1 will end the separation. e.g. \[3,2,-1\] will represent 106500 to be 1,06,500; \[1,2,-1\] will represent it to be 106,50,0;\[3\] will represent it as 106,500. Provided ',' as the thousand separator in each case.
@@ -151,7 +151,7 @@ impl ::runtime::wire::FromRecord for ResLang {
                 5 => record.decimal_point = r.nullable()?,
                 6 => record.direction = r.nullable()?,
                 7 => record.display_name = r.nullable()?,
-                8 => record.flag_image_url = r.nullable()?,
+                8 => record.flag_image_url = r.computed_nullable()?,
                 9 => record.grouping = r.nullable()?,
                 10 => record.id = r.value()?,
                 11 => record.iso_code = r.nullable()?,
@@ -180,7 +180,6 @@ impl ::runtime::Model for ResLang {
         "decimal_point",
         "direction",
         "display_name",
-        "flag_image_url",
         "grouping",
         "id",
         "iso_code",
@@ -193,6 +192,7 @@ impl ::runtime::Model for ResLang {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["flag_image_url"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("code", "char").required(),
@@ -646,8 +646,8 @@ pub mod fields {
     }
     /// Image (`flag_image`, `binary`).
     #[inline]
-    pub const fn flag_image() -> ::runtime::fields::AnyField<super::ResLang> {
-        ::runtime::fields::AnyField::new("flag_image")
+    pub const fn flag_image() -> ::runtime::fields::BinaryField<super::ResLang> {
+        ::runtime::fields::BinaryField::new("flag_image")
     }
     /// Flag Image Url (`flag_image_url`, `char`).
     #[inline]

@@ -8,10 +8,10 @@
 //!
 //! 63 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 31 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread), [`MailThreadBlacklist`](super::mixins::MailThreadBlacklist), [`MailThreadPhone`](super::mixins::MailThreadPhone) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Contact (`res.partner`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResPartner {
     /// Active
@@ -20,32 +20,34 @@ pub struct ResPartner {
     pub active: bool,
     /// Active Lang Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub active_lang_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_lang_count())`.
+    pub active_lang_count: ::runtime::wire::Computed<i64>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -57,30 +59,32 @@ pub struct ResPartner {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Additional info
     ///
     /// `char`.
@@ -95,8 +99,8 @@ pub struct ResPartner {
     pub autopost_bills: Option<AutopostBills>,
     /// Bank
     ///
-    /// `integer`, readonly, not stored.
-    pub bank_account_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_account_count())`.
+    pub bank_account_count: ::runtime::wire::Computed<i64>,
     /// Banks
     ///
     /// `one2many`, to `res.partner.bank` (inverse `partner_id`).
@@ -163,22 +167,22 @@ pub struct ResPartner {
     pub company_registry: Option<String>,
     /// Company Type
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_type())`.
     ///
     /// Values: `person` (Individual), `company` (Company).
-    pub company_type: Option<CompanyType>,
+    pub company_type: ::runtime::wire::Computed<Option<CompanyType>>,
     /// Complete Name
     ///
     /// `char`, readonly, computed.
     pub complete_name: Option<String>,
     /// Complete Address
     ///
-    /// `char`, readonly, computed, not stored.
-    pub contact_address: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address())`.
+    pub contact_address: ::runtime::wire::Computed<Option<String>>,
     /// Inlined Complete Address
     ///
-    /// `char`, readonly, computed, not stored.
-    pub contact_address_inline: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address_inline())`.
+    pub contact_address_inline: ::runtime::wire::Computed<Option<String>>,
     /// Partner Contracts
     ///
     /// `one2many`, to `account.analytic.account` (inverse `partner_id`), readonly.
@@ -206,8 +210,8 @@ pub struct ResPartner {
     ///
     /// Total amount this customer owes you.
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub credit: f64,
+    /// `monetary`, readonly, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
+    pub credit: ::runtime::wire::Computed<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
@@ -216,12 +220,14 @@ pub struct ResPartner {
     pub credit_limit: f64,
     /// Credit To Invoice
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub credit_to_invoice: f64,
+    /// `monetary`, readonly, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
+    pub credit_to_invoice: ::runtime::wire::Computed<f64>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Customer Rank
     ///
     /// `integer`.
@@ -230,34 +236,34 @@ pub struct ResPartner {
     ///
     /// \[(Total Receivable/Total Revenue) * number of days since the first invoice\] for this customer
     ///
-    /// `float`, readonly, computed, not stored.
-    pub days_sales_outstanding: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_sales_outstanding())`.
+    pub days_sales_outstanding: ::runtime::wire::Computed<f64>,
     /// Total Payable
     ///
     /// Total amount you have to pay to this vendor.
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub debit: f64,
+    /// `monetary`, readonly, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
+    pub debit: ::runtime::wire::Computed<f64>,
     /// Payable Limit
     ///
     /// `monetary`, currency in `currency_id`.
     pub debit_limit: f64,
     /// Display Invoice Edi Format
     ///
-    /// `boolean`, not stored.
-    pub display_invoice_edi_format: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_edi_format())`.
+    pub display_invoice_edi_format: ::runtime::wire::Computed<bool>,
     /// Display Invoice Template Pdf Report
     ///
-    /// `boolean`, not stored.
-    pub display_invoice_template_pdf_report_id: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_template_pdf_report_id())`.
+    pub display_invoice_template_pdf_report_id: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Duplicated Bank Account Partners Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub duplicated_bank_account_partners_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_bank_account_partners_count())`.
+    pub duplicated_bank_account_partners_count: ::runtime::wire::Computed<i64>,
     /// Email
     ///
     /// `char`.
@@ -266,8 +272,8 @@ pub struct ResPartner {
     ///
     /// Format email address "Name \<email@domain\>"
     ///
-    /// `char`, readonly, computed, not stored.
-    pub email_formatted: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
+    pub email_formatted: ::runtime::wire::Computed<Option<String>>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
@@ -288,24 +294,24 @@ pub struct ResPartner {
     pub employee_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
     /// Employees Count
     ///
-    /// `integer`, readonly, not stored, groups `hr.group_hr_user`.
-    pub employees_count: i64,
+    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
+    pub employees_count: ::runtime::wire::Computed<i64>,
     /// \# Events
     ///
-    /// `integer`, readonly, not stored, groups `event.group_event_registration_desk`.
-    pub event_count: i64,
+    /// `integer`, readonly, groups `event.group_event_registration_desk`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
+    pub event_count: ::runtime::wire::Computed<i64>,
     /// Fiscal Country Codes
     ///
-    /// `char`, readonly, computed, not stored.
-    pub fiscal_country_codes: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
+    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
     /// Job Position
     ///
     /// `char`.
     pub function: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -320,18 +326,18 @@ pub struct ResPartner {
     pub ignore_abnormal_invoice_date: bool,
     /// IM Status
     ///
-    /// `char`, readonly, not stored.
-    pub im_status: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
+    pub im_status: ::runtime::wire::Computed<Option<String>>,
     /// Industry
     ///
     /// `many2one`, to `res.partner.industry`.
     pub industry_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerIndustry>>,
     /// eInvoice format
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: Option<InvoiceEdiFormat>,
+    pub invoice_edi_format: ::runtime::wire::Computed<Option<InvoiceEdiFormat>>,
     /// Invoice Edi Format Store
     ///
     /// `char`, company-dependent.
@@ -368,8 +374,8 @@ pub struct ResPartner {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub is_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    pub is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
@@ -378,20 +384,20 @@ pub struct ResPartner {
     pub is_company: bool,
     /// Is Peppol Edi Format
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_peppol_edi_format: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_peppol_edi_format())`.
+    pub is_peppol_edi_format: ::runtime::wire::Computed<bool>,
     /// Is Public
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_public: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_public())`.
+    pub is_public: ::runtime::wire::Computed<bool>,
     /// Is Ubl Format
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_ubl_format: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_ubl_format())`.
+    pub is_ubl_format: ::runtime::wire::Computed<bool>,
     /// Journal Items
     ///
-    /// `integer`, readonly, not stored.
-    pub journal_item_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_item_count())`.
+    pub journal_item_count: ::runtime::wire::Computed<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
@@ -402,16 +408,16 @@ pub struct ResPartner {
     pub lang: Option<Lang>,
     /// \# Meetings
     ///
-    /// `integer`, readonly, not stored.
-    pub meeting_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_count())`.
+    pub meeting_count: ::runtime::wire::Computed<i64>,
     /// Meetings
     ///
     /// `many2many`, to `calendar.event`.
     pub meeting_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -426,44 +432,46 @@ pub struct ResPartner {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Mobile
     ///
     /// `char`.
@@ -472,12 +480,14 @@ pub struct ResPartner {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub mobile_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Name
     ///
     /// `char`.
@@ -486,12 +496,12 @@ pub struct ResPartner {
     ///
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
-    /// `float`, readonly, computed, not stored.
-    pub on_time_rate: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
+    pub on_time_rate: ::runtime::wire::Computed<f64>,
     /// Opportunity Count
     ///
-    /// `integer`, readonly, not stored, groups `sales_team.group_sale_salesman`.
-    pub opportunity_count: i64,
+    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
+    pub opportunity_count: ::runtime::wire::Computed<i64>,
     /// Opportunities
     ///
     /// `one2many`, to `crm.lead` (inverse `partner_id`), computed.
@@ -524,12 +534,12 @@ pub struct ResPartner {
     pub partner_share: bool,
     /// Partner Vat Placeholder
     ///
-    /// `char`, readonly, computed, not stored.
-    pub partner_vat_placeholder: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_vat_placeholder())`.
+    pub partner_vat_placeholder: ::runtime::wire::Computed<Option<String>>,
     /// Payment Token Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub payment_token_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_token_count())`.
+    pub payment_token_count: ::runtime::wire::Computed<i64>,
     /// Payment Tokens
     ///
     /// `one2many`, to `payment.token` (inverse `partner_id`).
@@ -557,12 +567,12 @@ pub struct ResPartner {
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub phone_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    pub phone_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone/Mobile
     ///
-    /// `char`, not stored.
-    pub phone_mobile_search: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
+    pub phone_mobile_search: ::runtime::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -573,8 +583,8 @@ pub struct ResPartner {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
-    pub phone_sanitized_blacklisted: bool,
+    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
     /// Stock Picking
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -651,9 +661,9 @@ pub struct ResPartner {
     ///
     /// This pricelist will be used, instead of the default one, for sales to the current partner
     ///
-    /// `many2one`, to `product.pricelist`, computed, not stored.
-    pub property_product_pricelist: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPricelist>,
+    /// `many2one`, to `product.pricelist`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_product_pricelist())`.
+    pub property_product_pricelist: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductPricelist>>,
     >,
     /// Supplier Currency
     ///
@@ -693,8 +703,8 @@ pub struct ResPartner {
     pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
-    /// `integer`, readonly, not stored, groups `purchase.group_purchase_user`.
-    pub purchase_order_count: i64,
+    /// `integer`, readonly, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Purchase Order Warning
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -733,8 +743,8 @@ pub struct ResPartner {
     pub reminder_date_before_receipt: i64,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, not stored, groups `sales_team.group_sale_salesman`.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Sales Order
     ///
     /// `one2many`, to `sale.order` (inverse `partner_id`).
@@ -753,22 +763,26 @@ pub struct ResPartner {
     pub sale_warn_msg: Option<String>,
     /// Partner with same Company Registry
     ///
-    /// `many2one`, to `res.partner`, readonly, computed, not stored.
-    pub same_company_registry_partner_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResPartner>,
+    /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_company_registry_partner_id())`.
+    pub same_company_registry_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Partner with same Tax ID
     ///
-    /// `many2one`, to `res.partner`, readonly, computed, not stored.
-    pub same_vat_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_vat_partner_id())`.
+    pub same_vat_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Self
     ///
-    /// `many2one`, to `res.partner`, readonly, not stored.
-    pub self_: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::self_())`.
+    pub self_: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Show Credit Limit
     ///
-    /// `boolean`, readonly, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub show_credit_limit: bool,
+    /// `boolean`, readonly, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
+    pub show_credit_limit: ::runtime::wire::Computed<bool>,
     /// Signup Token Type
     ///
     /// `char`, groups `base.group_erp_manager`.
@@ -789,12 +803,12 @@ pub struct ResPartner {
     pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
     /// Static Map Url
     ///
-    /// `char`, readonly, computed, not stored.
-    pub static_map_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url())`.
+    pub static_map_url: ::runtime::wire::Computed<Option<String>>,
     /// Static Map Url Is Valid
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub static_map_url_is_valid: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url_is_valid())`.
+    pub static_map_url_is_valid: ::runtime::wire::Computed<bool>,
     /// Street
     ///
     /// `char`.
@@ -805,16 +819,16 @@ pub struct ResPartner {
     pub street2: Option<String>,
     /// \# Vendor Bills
     ///
-    /// `integer`, readonly, not stored.
-    pub supplier_invoice_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::supplier_invoice_count())`.
+    pub supplier_invoice_count: ::runtime::wire::Computed<i64>,
     /// Supplier Rank
     ///
     /// `integer`.
     pub supplier_rank: i64,
     /// \# Tasks
     ///
-    /// `integer`, readonly, not stored.
-    pub task_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
+    pub task_count: ::runtime::wire::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `partner_id`).
@@ -825,8 +839,8 @@ pub struct ResPartner {
     pub title: Option<::runtime::wire::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
-    /// `monetary`, readonly, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub total_invoiced: f64,
+    /// `monetary`, readonly, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
+    pub total_invoiced: ::runtime::wire::Computed<f64>,
     /// Degree of trust you have in this debtor
     ///
     /// `selection`, company-dependent.
@@ -851,12 +865,12 @@ pub struct ResPartner {
     pub tz: Option<String>,
     /// Timezone offset
     ///
-    /// `char`, readonly, computed, not stored.
-    pub tz_offset: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
+    pub tz_offset: ::runtime::wire::Computed<Option<String>>,
     /// Partner Limit
     ///
-    /// `boolean`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub use_partner_credit_limit: bool,
+    /// `boolean`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
+    pub use_partner_credit_limit: ::runtime::wire::Computed<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
@@ -1087,20 +1101,20 @@ impl ::runtime::wire::FromRecord for ResPartner {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.active = r.value()?,
-                1 => record.active_lang_count = r.value()?,
-                2 => record.activity_calendar_event_id = r.nullable()?,
-                3 => record.activity_date_deadline = r.nullable()?,
-                4 => record.activity_exception_decoration = r.nullable()?,
-                5 => record.activity_exception_icon = r.nullable()?,
+                1 => record.active_lang_count = r.computed()?,
+                2 => record.activity_calendar_event_id = r.computed_nullable()?,
+                3 => record.activity_date_deadline = r.computed_nullable()?,
+                4 => record.activity_exception_decoration = r.computed_nullable()?,
+                5 => record.activity_exception_icon = r.computed_nullable()?,
                 6 => record.activity_ids = r.value()?,
-                7 => record.activity_state = r.nullable()?,
-                8 => record.activity_summary = r.nullable()?,
-                9 => record.activity_type_icon = r.nullable()?,
-                10 => record.activity_type_id = r.nullable()?,
-                11 => record.activity_user_id = r.nullable()?,
+                7 => record.activity_state = r.computed_nullable()?,
+                8 => record.activity_summary = r.computed_nullable()?,
+                9 => record.activity_type_icon = r.computed_nullable()?,
+                10 => record.activity_type_id = r.computed_nullable()?,
+                11 => record.activity_user_id = r.computed_nullable()?,
                 12 => record.additional_info = r.nullable()?,
                 13 => record.autopost_bills = r.nullable()?,
-                14 => record.bank_account_count = r.value()?,
+                14 => record.bank_account_count = r.computed()?,
                 15 => record.bank_ids = r.value()?,
                 16 => record.barcode = r.nullable()?,
                 17 => record.buyer_id = r.nullable()?,
@@ -1116,75 +1130,75 @@ impl ::runtime::wire::FromRecord for ResPartner {
                 27 => record.company_id = r.nullable()?,
                 28 => record.company_name = r.nullable()?,
                 29 => record.company_registry = r.nullable()?,
-                30 => record.company_type = r.nullable()?,
+                30 => record.company_type = r.computed_nullable()?,
                 31 => record.complete_name = r.nullable()?,
-                32 => record.contact_address = r.nullable()?,
-                33 => record.contact_address_inline = r.nullable()?,
+                32 => record.contact_address = r.computed_nullable()?,
+                33 => record.contact_address_inline = r.computed_nullable()?,
                 34 => record.contract_ids = r.value()?,
                 35 => record.country_code = r.nullable()?,
                 36 => record.country_id = r.nullable()?,
                 37 => record.create_date = r.nullable()?,
                 38 => record.create_uid = r.nullable()?,
-                39 => record.credit = r.value()?,
+                39 => record.credit = r.computed()?,
                 40 => record.credit_limit = r.value()?,
-                41 => record.credit_to_invoice = r.value()?,
-                42 => record.currency_id = r.nullable()?,
+                41 => record.credit_to_invoice = r.computed()?,
+                42 => record.currency_id = r.computed_nullable()?,
                 43 => record.customer_rank = r.value()?,
-                44 => record.days_sales_outstanding = r.value()?,
-                45 => record.debit = r.value()?,
+                44 => record.days_sales_outstanding = r.computed()?,
+                45 => record.debit = r.computed()?,
                 46 => record.debit_limit = r.value()?,
-                47 => record.display_invoice_edi_format = r.value()?,
-                48 => record.display_invoice_template_pdf_report_id = r.value()?,
+                47 => record.display_invoice_edi_format = r.computed()?,
+                48 => record.display_invoice_template_pdf_report_id = r.computed()?,
                 49 => record.display_name = r.nullable()?,
-                50 => record.duplicated_bank_account_partners_count = r.value()?,
+                50 => record.duplicated_bank_account_partners_count = r.computed()?,
                 51 => record.email = r.nullable()?,
-                52 => record.email_formatted = r.nullable()?,
+                52 => record.email_formatted = r.computed_nullable()?,
                 53 => record.email_normalized = r.nullable()?,
                 54 => record.employee = r.value()?,
                 55 => record.employee_ids = r.value()?,
-                56 => record.employees_count = r.value()?,
-                57 => record.event_count = r.value()?,
-                58 => record.fiscal_country_codes = r.nullable()?,
+                56 => record.employees_count = r.computed()?,
+                57 => record.event_count = r.computed()?,
+                58 => record.fiscal_country_codes = r.computed_nullable()?,
                 59 => record.function = r.nullable()?,
-                60 => record.has_message = r.value()?,
+                60 => record.has_message = r.computed()?,
                 61 => record.id = r.value()?,
                 62 => record.ignore_abnormal_invoice_amount = r.value()?,
                 63 => record.ignore_abnormal_invoice_date = r.value()?,
-                64 => record.im_status = r.nullable()?,
+                64 => record.im_status = r.computed_nullable()?,
                 65 => record.industry_id = r.nullable()?,
-                66 => record.invoice_edi_format = r.nullable()?,
+                66 => record.invoice_edi_format = r.computed_nullable()?,
                 67 => record.invoice_edi_format_store = r.nullable()?,
                 68 => record.invoice_ids = r.value()?,
                 69 => record.invoice_sending_method = r.nullable()?,
                 70 => record.invoice_template_pdf_report_id = r.nullable()?,
                 71 => record.invoice_warn = r.nullable()?,
                 72 => record.invoice_warn_msg = r.nullable()?,
-                73 => record.is_blacklisted = r.value()?,
+                73 => record.is_blacklisted = r.computed()?,
                 74 => record.is_company = r.value()?,
-                75 => record.is_peppol_edi_format = r.value()?,
-                76 => record.is_public = r.value()?,
-                77 => record.is_ubl_format = r.value()?,
-                78 => record.journal_item_count = r.value()?,
+                75 => record.is_peppol_edi_format = r.computed()?,
+                76 => record.is_public = r.computed()?,
+                77 => record.is_ubl_format = r.computed()?,
+                78 => record.journal_item_count = r.computed()?,
                 79 => record.lang = r.nullable()?,
-                80 => record.meeting_count = r.value()?,
+                80 => record.meeting_count = r.computed()?,
                 81 => record.meeting_ids = r.value()?,
-                82 => record.message_attachment_count = r.value()?,
+                82 => record.message_attachment_count = r.computed()?,
                 83 => record.message_bounce = r.value()?,
                 84 => record.message_follower_ids = r.value()?,
-                85 => record.message_has_error = r.value()?,
-                86 => record.message_has_error_counter = r.value()?,
-                87 => record.message_has_sms_error = r.value()?,
+                85 => record.message_has_error = r.computed()?,
+                86 => record.message_has_error_counter = r.computed()?,
+                87 => record.message_has_sms_error = r.computed()?,
                 88 => record.message_ids = r.value()?,
-                89 => record.message_is_follower = r.value()?,
-                90 => record.message_needaction = r.value()?,
-                91 => record.message_needaction_counter = r.value()?,
-                92 => record.message_partner_ids = r.value()?,
+                89 => record.message_is_follower = r.computed()?,
+                90 => record.message_needaction = r.computed()?,
+                91 => record.message_needaction_counter = r.computed()?,
+                92 => record.message_partner_ids = r.computed()?,
                 93 => record.mobile = r.nullable()?,
-                94 => record.mobile_blacklisted = r.value()?,
-                95 => record.my_activity_date_deadline = r.nullable()?,
+                94 => record.mobile_blacklisted = r.computed()?,
+                95 => record.my_activity_date_deadline = r.computed_nullable()?,
                 96 => record.name = r.nullable()?,
-                97 => record.on_time_rate = r.value()?,
-                98 => record.opportunity_count = r.value()?,
+                97 => record.on_time_rate = r.computed()?,
+                98 => record.opportunity_count = r.computed()?,
                 99 => record.opportunity_ids = r.value()?,
                 100 => record.parent_id = r.nullable()?,
                 101 => record.parent_name = r.nullable()?,
@@ -1192,16 +1206,16 @@ impl ::runtime::wire::FromRecord for ResPartner {
                 103 => record.partner_latitude = r.value()?,
                 104 => record.partner_longitude = r.value()?,
                 105 => record.partner_share = r.value()?,
-                106 => record.partner_vat_placeholder = r.nullable()?,
-                107 => record.payment_token_count = r.value()?,
+                106 => record.partner_vat_placeholder = r.computed_nullable()?,
+                107 => record.payment_token_count = r.computed()?,
                 108 => record.payment_token_ids = r.value()?,
                 109 => record.peppol_eas = r.nullable()?,
                 110 => record.peppol_endpoint = r.nullable()?,
                 111 => record.phone = r.nullable()?,
-                112 => record.phone_blacklisted = r.value()?,
-                113 => record.phone_mobile_search = r.nullable()?,
+                112 => record.phone_blacklisted = r.computed()?,
+                113 => record.phone_mobile_search = r.computed_nullable()?,
                 114 => record.phone_sanitized = r.nullable()?,
-                115 => record.phone_sanitized_blacklisted = r.value()?,
+                115 => record.phone_sanitized_blacklisted = r.computed()?,
                 116 => record.picking_warn = r.nullable()?,
                 117 => record.picking_warn_msg = r.nullable()?,
                 118 => record.plan_to_change_bike = r.value()?,
@@ -1213,13 +1227,13 @@ impl ::runtime::wire::FromRecord for ResPartner {
                 124 => record.property_inbound_payment_method_line_id = r.nullable()?,
                 125 => record.property_outbound_payment_method_line_id = r.nullable()?,
                 126 => record.property_payment_term_id = r.nullable()?,
-                127 => record.property_product_pricelist = r.nullable()?,
+                127 => record.property_product_pricelist = r.computed_nullable()?,
                 128 => record.property_purchase_currency_id = r.nullable()?,
                 129 => record.property_stock_customer = r.nullable()?,
                 130 => record.property_stock_supplier = r.nullable()?,
                 131 => record.property_supplier_payment_term_id = r.nullable()?,
                 132 => record.purchase_line_ids = r.value()?,
-                133 => record.purchase_order_count = r.value()?,
+                133 => record.purchase_order_count = r.computed()?,
                 134 => record.purchase_warn = r.nullable()?,
                 135 => record.purchase_warn_msg = r.nullable()?,
                 136 => record.rating_ids = r.value()?,
@@ -1227,33 +1241,33 @@ impl ::runtime::wire::FromRecord for ResPartner {
                 138 => record.r#ref = r.nullable()?,
                 139 => record.ref_company_ids = r.value()?,
                 140 => record.reminder_date_before_receipt = r.value()?,
-                141 => record.sale_order_count = r.value()?,
+                141 => record.sale_order_count = r.computed()?,
                 142 => record.sale_order_ids = r.value()?,
                 143 => record.sale_warn = r.nullable()?,
                 144 => record.sale_warn_msg = r.nullable()?,
-                145 => record.same_company_registry_partner_id = r.nullable()?,
-                146 => record.same_vat_partner_id = r.nullable()?,
-                147 => record.self_ = r.nullable()?,
-                148 => record.show_credit_limit = r.value()?,
+                145 => record.same_company_registry_partner_id = r.computed_nullable()?,
+                146 => record.same_vat_partner_id = r.computed_nullable()?,
+                147 => record.self_ = r.computed_nullable()?,
+                148 => record.show_credit_limit = r.computed()?,
                 149 => record.signup_type = r.nullable()?,
                 150 => record.specific_property_product_pricelist = r.nullable()?,
                 151 => record.starred_message_ids = r.value()?,
                 152 => record.state_id = r.nullable()?,
-                153 => record.static_map_url = r.nullable()?,
-                154 => record.static_map_url_is_valid = r.value()?,
+                153 => record.static_map_url = r.computed_nullable()?,
+                154 => record.static_map_url_is_valid = r.computed()?,
                 155 => record.street = r.nullable()?,
                 156 => record.street2 = r.nullable()?,
-                157 => record.supplier_invoice_count = r.value()?,
+                157 => record.supplier_invoice_count = r.computed()?,
                 158 => record.supplier_rank = r.value()?,
-                159 => record.task_count = r.value()?,
+                159 => record.task_count = r.computed()?,
                 160 => record.task_ids = r.value()?,
                 161 => record.title = r.nullable()?,
-                162 => record.total_invoiced = r.value()?,
+                162 => record.total_invoiced = r.computed()?,
                 163 => record.trust = r.nullable()?,
                 164 => record.r#type = r.nullable()?,
                 165 => record.tz = r.nullable()?,
-                166 => record.tz_offset = r.nullable()?,
-                167 => record.use_partner_credit_limit = r.value()?,
+                166 => record.tz_offset = r.computed_nullable()?,
+                167 => record.use_partner_credit_limit = r.computed()?,
                 168 => record.user_id = r.nullable()?,
                 169 => record.user_ids = r.value()?,
                 170 => record.vat = r.nullable()?,
@@ -1272,20 +1286,9 @@ impl ::runtime::Model for ResPartner {
     const MODEL: &'static str = "res.partner";
     const FIELDS: &'static [&'static str] = &[
         "active",
-        "active_lang_count",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "additional_info",
         "autopost_bills",
-        "bank_account_count",
         "bank_ids",
         "barcode",
         "buyer_id",
@@ -1301,75 +1304,39 @@ impl ::runtime::Model for ResPartner {
         "company_id",
         "company_name",
         "company_registry",
-        "company_type",
         "complete_name",
-        "contact_address",
-        "contact_address_inline",
         "contract_ids",
         "country_code",
         "country_id",
         "create_date",
         "create_uid",
-        "credit",
         "credit_limit",
-        "credit_to_invoice",
-        "currency_id",
         "customer_rank",
-        "days_sales_outstanding",
-        "debit",
         "debit_limit",
-        "display_invoice_edi_format",
-        "display_invoice_template_pdf_report_id",
         "display_name",
-        "duplicated_bank_account_partners_count",
         "email",
-        "email_formatted",
         "email_normalized",
         "employee",
         "employee_ids",
-        "employees_count",
-        "event_count",
-        "fiscal_country_codes",
         "function",
-        "has_message",
         "id",
         "ignore_abnormal_invoice_amount",
         "ignore_abnormal_invoice_date",
-        "im_status",
         "industry_id",
-        "invoice_edi_format",
         "invoice_edi_format_store",
         "invoice_ids",
         "invoice_sending_method",
         "invoice_template_pdf_report_id",
         "invoice_warn",
         "invoice_warn_msg",
-        "is_blacklisted",
         "is_company",
-        "is_peppol_edi_format",
-        "is_public",
-        "is_ubl_format",
-        "journal_item_count",
         "lang",
-        "meeting_count",
         "meeting_ids",
-        "message_attachment_count",
         "message_bounce",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "mobile",
-        "mobile_blacklisted",
-        "my_activity_date_deadline",
         "name",
-        "on_time_rate",
-        "opportunity_count",
         "opportunity_ids",
         "parent_id",
         "parent_name",
@@ -1377,16 +1344,11 @@ impl ::runtime::Model for ResPartner {
         "partner_latitude",
         "partner_longitude",
         "partner_share",
-        "partner_vat_placeholder",
-        "payment_token_count",
         "payment_token_ids",
         "peppol_eas",
         "peppol_endpoint",
         "phone",
-        "phone_blacklisted",
-        "phone_mobile_search",
         "phone_sanitized",
-        "phone_sanitized_blacklisted",
         "picking_warn",
         "picking_warn_msg",
         "plan_to_change_bike",
@@ -1398,13 +1360,11 @@ impl ::runtime::Model for ResPartner {
         "property_inbound_payment_method_line_id",
         "property_outbound_payment_method_line_id",
         "property_payment_term_id",
-        "property_product_pricelist",
         "property_purchase_currency_id",
         "property_stock_customer",
         "property_stock_supplier",
         "property_supplier_payment_term_id",
         "purchase_line_ids",
-        "purchase_order_count",
         "purchase_warn",
         "purchase_warn_msg",
         "rating_ids",
@@ -1412,33 +1372,21 @@ impl ::runtime::Model for ResPartner {
         "ref",
         "ref_company_ids",
         "reminder_date_before_receipt",
-        "sale_order_count",
         "sale_order_ids",
         "sale_warn",
         "sale_warn_msg",
-        "same_company_registry_partner_id",
-        "same_vat_partner_id",
-        "self",
-        "show_credit_limit",
         "signup_type",
         "specific_property_product_pricelist",
         "starred_message_ids",
         "state_id",
-        "static_map_url",
-        "static_map_url_is_valid",
         "street",
         "street2",
-        "supplier_invoice_count",
         "supplier_rank",
-        "task_count",
         "task_ids",
         "title",
-        "total_invoiced",
         "trust",
         "type",
         "tz",
-        "tz_offset",
-        "use_partner_credit_limit",
         "user_id",
         "user_ids",
         "vat",
@@ -1447,6 +1395,74 @@ impl ::runtime::Model for ResPartner {
         "write_date",
         "write_uid",
         "zip",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "active_lang_count",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "bank_account_count",
+        "company_type",
+        "contact_address",
+        "contact_address_inline",
+        "credit",
+        "credit_to_invoice",
+        "currency_id",
+        "days_sales_outstanding",
+        "debit",
+        "display_invoice_edi_format",
+        "display_invoice_template_pdf_report_id",
+        "duplicated_bank_account_partners_count",
+        "email_formatted",
+        "employees_count",
+        "event_count",
+        "fiscal_country_codes",
+        "has_message",
+        "im_status",
+        "invoice_edi_format",
+        "is_blacklisted",
+        "is_peppol_edi_format",
+        "is_public",
+        "is_ubl_format",
+        "journal_item_count",
+        "meeting_count",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "mobile_blacklisted",
+        "my_activity_date_deadline",
+        "on_time_rate",
+        "opportunity_count",
+        "partner_vat_placeholder",
+        "payment_token_count",
+        "phone_blacklisted",
+        "phone_mobile_search",
+        "phone_sanitized_blacklisted",
+        "property_product_pricelist",
+        "purchase_order_count",
+        "sale_order_count",
+        "same_company_registry_partner_id",
+        "same_vat_partner_id",
+        "self",
+        "show_credit_limit",
+        "static_map_url",
+        "static_map_url_is_valid",
+        "supplier_invoice_count",
+        "task_count",
+        "total_invoiced",
+        "tz_offset",
+        "use_partner_credit_limit",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -1726,15 +1742,11 @@ impl ::runtime::Model for ResPartner {
 }
 impl ::runtime::nested::Projection for ResPartner {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("buyer_id"),
         ::runtime::nested::Relation::display_name("commercial_partner_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("country_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("industry_id"),
         ::runtime::nested::Relation::display_name("invoice_template_pdf_report_id"),
         ::runtime::nested::Relation::display_name("parent_id"),
@@ -1748,14 +1760,10 @@ impl ::runtime::nested::Projection for ResPartner {
             "property_outbound_payment_method_line_id",
         ),
         ::runtime::nested::Relation::display_name("property_payment_term_id"),
-        ::runtime::nested::Relation::display_name("property_product_pricelist"),
         ::runtime::nested::Relation::display_name("property_purchase_currency_id"),
         ::runtime::nested::Relation::display_name("property_stock_customer"),
         ::runtime::nested::Relation::display_name("property_stock_supplier"),
         ::runtime::nested::Relation::display_name("property_supplier_payment_term_id"),
-        ::runtime::nested::Relation::display_name("same_company_registry_partner_id"),
-        ::runtime::nested::Relation::display_name("same_vat_partner_id"),
-        ::runtime::nested::Relation::display_name("self"),
         ::runtime::nested::Relation::display_name("specific_property_product_pricelist"),
         ::runtime::nested::Relation::display_name("state_id"),
         ::runtime::nested::Relation::display_name("title"),
@@ -4314,28 +4322,28 @@ pub mod fields {
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("avatar_512")
     }
     /// Bank (`bank_account_count`, `integer`).
     #[inline]
@@ -4668,28 +4676,28 @@ pub mod fields {
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("image_256")
+    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::AnyField<super::ResPartner> {
-        ::runtime::fields::AnyField::new("image_512")
+    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ResPartner> {
+        ::runtime::fields::BinaryField::new("image_512")
     }
     /// Industry (`industry_id`, `many2one`).
     #[inline]

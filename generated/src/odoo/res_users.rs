@@ -8,18 +8,18 @@
 //!
 //! 41 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`, `in_group_12`, `in_group_14`, `in_group_15`, `in_group_16`, `in_group_19`, `in_group_20`, `in_group_21`, `in_group_22`, `in_group_29`, `in_group_3`, `in_group_35`, `in_group_36`, `in_group_37`, `in_group_38`, `in_group_39`, `in_group_41`, `in_group_42`, `in_group_47`, `in_group_48`, `in_group_49`, `in_group_5`, `in_group_50`, `in_group_51`, `in_group_53`, `in_group_54`, `in_group_57`, `in_group_58`, `in_group_59`, `in_group_6`, `in_group_60`, `in_group_61`, `in_group_62`, `in_group_63`, `in_group_64`, `in_group_65`, `in_group_68`, `in_group_69`, `in_group_7`, `in_group_70`, `in_group_71`, `in_group_72`, `in_group_73`, `in_group_76`, `in_group_77`, `in_group_78`, `in_group_79`, `in_group_8`, `in_group_80`, `in_group_81`, `in_group_82`, `in_group_83`, `in_group_84`, `in_group_9`, `sel_groups_13`, `sel_groups_17_18`, `sel_groups_1_10_11`, `sel_groups_23_24_25`, `sel_groups_26_27_28`, `sel_groups_2_4`, `sel_groups_31_34`, `sel_groups_40`, `sel_groups_43_44`, `sel_groups_45_46`, `sel_groups_52`, `sel_groups_55_56`, `sel_groups_66_67`, `sel_groups_74_75`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`, `in_group_12`, `in_group_14`, `in_group_15`, `in_group_16`, `in_group_19`, `in_group_20`, `in_group_21`, `in_group_22`, `in_group_29`, `in_group_3`, `in_group_35`, `in_group_36`, `in_group_37`, `in_group_38`, `in_group_39`, `in_group_41`, `in_group_42`, `in_group_47`, `in_group_48`, `in_group_49`, `in_group_5`, `in_group_50`, `in_group_51`, `in_group_53`, `in_group_54`, `in_group_57`, `in_group_58`, `in_group_59`, `in_group_6`, `in_group_60`, `in_group_61`, `in_group_62`, `in_group_63`, `in_group_64`, `in_group_65`, `in_group_68`, `in_group_69`, `in_group_7`, `in_group_70`, `in_group_71`, `in_group_72`, `in_group_73`, `in_group_76`, `in_group_77`, `in_group_78`, `in_group_79`, `in_group_8`, `in_group_80`, `in_group_81`, `in_group_82`, `in_group_83`, `in_group_84`, `in_group_9`, `sel_groups_13`, `sel_groups_17_18`, `sel_groups_1_10_11`, `sel_groups_23_24_25`, `sel_groups_26_27_28`, `sel_groups_2_4`, `sel_groups_31_34`, `sel_groups_40`, `sel_groups_43_44`, `sel_groups_45_46`, `sel_groups_52`, `sel_groups_55_56`, `sel_groups_66_67`, `sel_groups_74_75`.
 /// User (`res.users`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResUsers {
     /// \# Access Rights
     ///
     /// Number of access rights that apply to the current user
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub accesses_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accesses_count())`.
+    pub accesses_count: ::runtime::wire::Computed<i64>,
     /// Home Action
     ///
     /// If specified, this action will be opened at log on for this user, in addition to the standard menu.
@@ -32,36 +32,38 @@ pub struct ResUsers {
     pub active: bool,
     /// Active Lang Count
     ///
-    /// `integer`, readonly, related `partner_id.active_lang_count`, not stored.
-    pub active_lang_count: i64,
+    /// `integer`, readonly, related `partner_id.active_lang_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_lang_count())`.
+    pub active_lang_count: ::runtime::wire::Computed<i64>,
     /// Partner is Active
     ///
     /// `boolean`, readonly, related `partner_id.active`, not stored.
     pub active_partner: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, related `partner_id.activity_calendar_event_id`, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, related `partner_id.activity_calendar_event_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, related `partner_id.activity_date_deadline`, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, related `partner_id.activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, related `partner_id.activity_exception_decoration`, not stored.
+    /// `selection`, readonly, related `partner_id.activity_exception_decoration`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, related `partner_id.activity_exception_icon`, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, related `partner_id.activity_exception_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity`, related `partner_id.activity_ids`, not stored, groups `base.group_user`.
@@ -73,42 +75,46 @@ pub struct ResUsers {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, related `partner_id.activity_state`, not stored, groups `base.group_user`.
+    /// `selection`, readonly, related `partner_id.activity_state`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `partner_id.activity_summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `partner_id.activity_summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `partner_id.activity_type_icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `partner_id.activity_type_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `partner_id.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `partner_id.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, related `partner_id.activity_user_id`, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, related `partner_id.activity_user_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Additional info
     ///
     /// `char`, related `partner_id.additional_info`, not stored.
     pub additional_info: Option<String>,
     /// Additional Note
     ///
-    /// `text`, related `employee_id.additional_note`, not stored, groups `hr.group_hr_user`.
-    pub additional_note: Option<String>,
+    /// `text`, related `employee_id.additional_note`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::additional_note())`.
+    pub additional_note: ::runtime::wire::Computed<Option<String>>,
     /// Work Address
     ///
-    /// `many2one`, to `res.partner`, related `employee_id.address_id`, not stored.
-    pub address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, related `employee_id.address_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::address_id())`.
+    pub address_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// API Keys
     ///
     /// `one2many`, to `res.users.apikeys` (inverse `user_id`).
@@ -123,8 +129,8 @@ pub struct ResUsers {
     pub autopost_bills: Option<AutopostBills>,
     /// Bank
     ///
-    /// `integer`, readonly, related `partner_id.bank_account_count`, not stored.
-    pub bank_account_count: i64,
+    /// `integer`, readonly, related `partner_id.bank_account_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_account_count())`.
+    pub bank_account_count: ::runtime::wire::Computed<i64>,
     /// Banks
     ///
     /// `one2many`, to `res.partner.bank`, related `partner_id.bank_ids`, not stored.
@@ -133,44 +139,48 @@ pub struct ResUsers {
     ///
     /// ID used for employee identification.
     ///
-    /// `char`, related `employee_id.barcode`, not stored, groups `hr.group_hr_user`.
-    pub barcode: Option<String>,
+    /// `char`, related `employee_id.barcode`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode())`.
+    pub barcode: ::runtime::wire::Computed<Option<String>>,
     /// Date of Birth
     ///
-    /// `date`, related `employee_id.birthday`, not stored, groups `hr.group_hr_user`.
-    pub birthday: Option<::chrono::NaiveDate>,
+    /// `date`, related `employee_id.birthday`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::birthday())`.
+    pub birthday: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Buyer
     ///
     /// `many2one`, to `res.users`, related `partner_id.buyer_id`, not stored.
     pub buyer_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Calendar Default Privacy
     ///
-    /// `selection`, computed, not stored.
+    /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::calendar_default_privacy())`.
     ///
     /// Values: `public` (Public), `private` (Private), `confidential` (Only internal users).
-    pub calendar_default_privacy: Option<CalendarDefaultPrivacy>,
+    pub calendar_default_privacy: ::runtime::wire::Computed<
+        Option<CalendarDefaultPrivacy>,
+    >,
     /// Last notification marked as read from base Calendar
     ///
     /// `datetime`, related `partner_id.calendar_last_notif_ack`, not stored.
     pub calendar_last_notif_ack: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Can Edit
     ///
-    /// `boolean`, readonly, not stored.
-    pub can_edit: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit())`.
+    pub can_edit: ::runtime::wire::Computed<bool>,
     /// Tags
     ///
     /// `many2many`, to `res.partner.category`, related `partner_id.category_id`, not stored.
     pub category_id: ::runtime::wire::X2Many<super::rel::ResPartnerCategory>,
     /// Employee Tags
     ///
-    /// `many2many`, to `hr.employee.category`, related `employee_id.category_ids`, not stored, groups `hr.group_hr_user`.
-    pub category_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeCategory>,
+    /// `many2many`, to `hr.employee.category`, related `employee_id.category_ids`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::category_ids())`.
+    pub category_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::HrEmployeeCategory>,
+    >,
     /// Certificate Level
     ///
-    /// `selection`, related `employee_id.certificate`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.certificate`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::certificate())`.
     ///
     /// Values: `graduate` (Graduate), `bachelor` (Bachelor), `master` (Master), `doctor` (Doctor), `other` (Other).
-    pub certificate: Option<Certificate>,
+    pub certificate: ::runtime::wire::Computed<Option<Certificate>>,
     /// Channels
     ///
     /// `many2many`, to `discuss.channel`, related `partner_id.channel_ids`, not stored.
@@ -181,8 +191,8 @@ pub struct ResUsers {
     pub child_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Number of Dependent Children
     ///
-    /// `integer`, related `employee_id.children`, not stored, groups `hr.group_hr_user`.
-    pub children: i64,
+    /// `integer`, related `employee_id.children`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::children())`.
+    pub children: ::runtime::wire::Computed<i64>,
     /// City
     ///
     /// `char`, related `partner_id.city`, not stored.
@@ -192,8 +202,10 @@ pub struct ResUsers {
     /// Select the "Employee" who is the coach of this employee.
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
-    /// `many2one`, to `hr.employee`, related `employee_id.coach_id`, not stored.
-    pub coach_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    /// `many2one`, to `hr.employee`, related `employee_id.coach_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::coach_id())`.
+    pub coach_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    >,
     /// Color Index
     ///
     /// `integer`, related `partner_id.color`, not stored.
@@ -212,8 +224,8 @@ pub struct ResUsers {
     pub commercial_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Number of Companies
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub companies_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::companies_count())`.
+    pub companies_count: ::runtime::wire::Computed<i64>,
     /// Company
     ///
     /// The default company for this user.
@@ -236,22 +248,22 @@ pub struct ResUsers {
     pub company_registry: Option<String>,
     /// Company Type
     ///
-    /// `selection`, related `partner_id.company_type`, not stored.
+    /// `selection`, related `partner_id.company_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_type())`.
     ///
     /// Values: `person` (Individual), `company` (Company).
-    pub company_type: Option<CompanyType>,
+    pub company_type: ::runtime::wire::Computed<Option<CompanyType>>,
     /// Complete Name
     ///
     /// `char`, readonly, related `partner_id.complete_name`, not stored.
     pub complete_name: Option<String>,
     /// Complete Address
     ///
-    /// `char`, readonly, related `partner_id.contact_address`, not stored.
-    pub contact_address: Option<String>,
+    /// `char`, readonly, related `partner_id.contact_address`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address())`.
+    pub contact_address: ::runtime::wire::Computed<Option<String>>,
     /// Inlined Complete Address
     ///
-    /// `char`, readonly, related `partner_id.contact_address_inline`, not stored.
-    pub contact_address_inline: Option<String>,
+    /// `char`, readonly, related `partner_id.contact_address_inline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address_inline())`.
+    pub contact_address_inline: ::runtime::wire::Computed<Option<String>>,
     /// Partner Contracts
     ///
     /// `one2many`, to `account.analytic.account`, readonly, related `partner_id.contract_ids`, not stored.
@@ -261,28 +273,32 @@ pub struct ResUsers {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `partner_id.country_code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `partner_id.country_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, related `partner_id.country_id`, not stored.
     pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Country of Birth
     ///
-    /// `many2one`, to `res.country`, related `employee_id.country_of_birth`, not stored, groups `hr.group_hr_user`.
-    pub country_of_birth: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, related `employee_id.country_of_birth`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_of_birth())`.
+    pub country_of_birth: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Technical field, whether to create an employee
     ///
-    /// `boolean`, not stored.
-    pub create_employee: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::create_employee())`.
+    pub create_employee: ::runtime::wire::Computed<bool>,
     /// Technical field, bind user to this employee on create
     ///
-    /// `many2one`, to `hr.employee`, not stored.
-    pub create_employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    /// `many2one`, to `hr.employee`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::create_employee_id())`.
+    pub create_employee_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    >,
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
@@ -291,8 +307,8 @@ pub struct ResUsers {
     ///
     /// Total amount this customer owes you.
     ///
-    /// `monetary`, readonly, related `partner_id.credit`, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub credit: f64,
+    /// `monetary`, readonly, related `partner_id.credit`, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
+    pub credit: ::runtime::wire::Computed<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
@@ -301,20 +317,24 @@ pub struct ResUsers {
     pub credit_limit: f64,
     /// Credit To Invoice
     ///
-    /// `monetary`, readonly, related `partner_id.credit_to_invoice`, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub credit_to_invoice: f64,
+    /// `monetary`, readonly, related `partner_id.credit_to_invoice`, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
+    pub credit_to_invoice: ::runtime::wire::Computed<f64>,
     /// Sales Teams
     ///
-    /// `many2many`, to `crm.team`, readonly, computed, not stored.
-    pub crm_team_ids: ::runtime::wire::X2Many<super::rel::CrmTeam>,
+    /// `many2many`, to `crm.team`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::crm_team_ids())`.
+    pub crm_team_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::CrmTeam>,
+    >,
     /// Sales Team Members
     ///
     /// `one2many`, to `crm.team.member` (inverse `user_id`).
     pub crm_team_member_ids: ::runtime::wire::X2Many<super::rel::CrmTeamMember>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `partner_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, related `partner_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Customer Rank
     ///
     /// `integer`, related `partner_id.customer_rank`, not stored.
@@ -323,52 +343,54 @@ pub struct ResUsers {
     ///
     /// \[(Total Receivable/Total Revenue) * number of days since the first invoice\] for this customer
     ///
-    /// `float`, readonly, related `partner_id.days_sales_outstanding`, not stored.
-    pub days_sales_outstanding: f64,
+    /// `float`, readonly, related `partner_id.days_sales_outstanding`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_sales_outstanding())`.
+    pub days_sales_outstanding: ::runtime::wire::Computed<f64>,
     /// Total Payable
     ///
     /// Total amount you have to pay to this vendor.
     ///
-    /// `monetary`, readonly, related `partner_id.debit`, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub debit: f64,
+    /// `monetary`, readonly, related `partner_id.debit`, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
+    pub debit: ::runtime::wire::Computed<f64>,
     /// Payable Limit
     ///
     /// `monetary`, related `partner_id.debit_limit`, not stored, currency in `currency_id`.
     pub debit_limit: f64,
     /// Department
     ///
-    /// `many2one`, to `hr.department`, related `employee_id.department_id`, not stored.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    /// `many2one`, to `hr.department`, related `employee_id.department_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
+    pub department_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    >,
     /// User devices
     ///
     /// `one2many`, to `res.device` (inverse `user_id`).
     pub device_ids: ::runtime::wire::X2Many<super::rel::ResDevice>,
     /// Display Invoice Edi Format
     ///
-    /// `boolean`, related `partner_id.display_invoice_edi_format`, not stored.
-    pub display_invoice_edi_format: bool,
+    /// `boolean`, related `partner_id.display_invoice_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_edi_format())`.
+    pub display_invoice_edi_format: ::runtime::wire::Computed<bool>,
     /// Display Invoice Template Pdf Report
     ///
-    /// `boolean`, related `partner_id.display_invoice_template_pdf_report_id`, not stored.
-    pub display_invoice_template_pdf_report_id: bool,
+    /// `boolean`, related `partner_id.display_invoice_template_pdf_report_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_template_pdf_report_id())`.
+    pub display_invoice_template_pdf_report_id: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Home-Work Distance
     ///
-    /// `integer`, related `employee_id.distance_home_work`, not stored, groups `hr.group_hr_user`.
-    pub distance_home_work: i64,
+    /// `integer`, related `employee_id.distance_home_work`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work())`.
+    pub distance_home_work: ::runtime::wire::Computed<i64>,
     /// Home-Work Distance unit
     ///
-    /// `selection`, related `employee_id.distance_home_work_unit`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.distance_home_work_unit`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work_unit())`.
     ///
     /// Values: `kilometers` (km), `miles` (mi).
-    pub distance_home_work_unit: Option<DistanceHomeWorkUnit>,
+    pub distance_home_work_unit: ::runtime::wire::Computed<Option<DistanceHomeWorkUnit>>,
     /// Duplicated Bank Account Partners Count
     ///
-    /// `integer`, readonly, related `partner_id.duplicated_bank_account_partners_count`, not stored.
-    pub duplicated_bank_account_partners_count: i64,
+    /// `integer`, readonly, related `partner_id.duplicated_bank_account_partners_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_bank_account_partners_count())`.
+    pub duplicated_bank_account_partners_count: ::runtime::wire::Computed<i64>,
     /// Email
     ///
     /// `char`, related `partner_id.email`, not stored.
@@ -377,8 +399,8 @@ pub struct ResUsers {
     ///
     /// Format email address "Name \<email@domain\>"
     ///
-    /// `char`, readonly, related `partner_id.email_formatted`, not stored.
-    pub email_formatted: Option<String>,
+    /// `char`, readonly, related `partner_id.email_formatted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
+    pub email_formatted: ::runtime::wire::Computed<Option<String>>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
@@ -387,12 +409,12 @@ pub struct ResUsers {
     pub email_normalized: Option<String>,
     /// Contact Name
     ///
-    /// `char`, related `employee_id.emergency_contact`, not stored, groups `hr.group_hr_user`.
-    pub emergency_contact: Option<String>,
+    /// `char`, related `employee_id.emergency_contact`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_contact())`.
+    pub emergency_contact: ::runtime::wire::Computed<Option<String>>,
     /// Contact Phone
     ///
-    /// `char`, related `employee_id.emergency_phone`, not stored, groups `hr.group_hr_user`.
-    pub emergency_phone: Option<String>,
+    /// `char`, related `employee_id.emergency_phone`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_phone())`.
+    pub emergency_phone: ::runtime::wire::Computed<Option<String>>,
     /// Employee
     ///
     /// Check this box if this contact is an Employee.
@@ -403,104 +425,112 @@ pub struct ResUsers {
     ///
     /// Employee bank account to pay salaries
     ///
-    /// `many2one`, to `res.partner.bank`, related `employee_id.bank_account_id`, not stored, groups `hr.group_hr_user`.
-    pub employee_bank_account_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResPartnerBank>,
+    /// `many2one`, to `res.partner.bank`, related `employee_id.bank_account_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_bank_account_id())`.
+    pub employee_bank_account_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
     >,
     /// Cars
     ///
-    /// `integer`, readonly, related `employee_id.employee_cars_count`, not stored, groups `fleet.fleet_group_manager`.
-    pub employee_cars_count: i64,
+    /// `integer`, readonly, related `employee_id.employee_cars_count`, groups `fleet.fleet_group_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
+    pub employee_cars_count: ::runtime::wire::Computed<i64>,
     /// Employee Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub employee_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_count())`.
+    pub employee_count: ::runtime::wire::Computed<i64>,
     /// Employee's Country
     ///
-    /// `many2one`, to `res.country`, related `employee_id.country_id`, not stored, groups `hr.group_hr_user`.
-    pub employee_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, related `employee_id.country_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_country_id())`.
+    pub employee_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Company employee
     ///
-    /// `many2one`, to `hr.employee`, readonly, computed, not stored.
-    pub employee_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    /// `many2one`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_id())`.
+    pub employee_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    >,
     /// Related employee
     ///
     /// `one2many`, to `hr.employee` (inverse `user_id`).
     pub employee_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
     /// Manager
     ///
-    /// `many2one`, to `hr.employee`, related `employee_id.parent_id`, not stored.
-    pub employee_parent_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    /// `many2one`, to `hr.employee`, related `employee_id.parent_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_parent_id())`.
+    pub employee_parent_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
+    >,
     /// Employee's Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
-    /// `many2one`, to `resource.calendar`, readonly, related `employee_id.resource_calendar_id`, not stored.
-    pub employee_resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+    /// `many2one`, to `resource.calendar`, readonly, related `employee_id.resource_calendar_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_resource_calendar_id())`.
+    pub employee_resource_calendar_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Skills
     ///
-    /// `one2many`, to `hr.employee.skill`, related `employee_id.employee_skill_ids`, not stored.
-    pub employee_skill_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    /// `one2many`, to `hr.employee.skill`, related `employee_id.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_skill_ids())`.
+    pub employee_skill_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    >,
     /// Employee Type
     ///
     /// Categorize your Employees by type. This field also has an impact on contracts. Only Employees, Students and Trainee will have contract history.
     ///
-    /// `selection`, related `employee_id.employee_type`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.employee_type`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_type())`.
     ///
     /// Values: `employee` (Employee), `worker` (Worker), `student` (Student), `trainee` (Trainee), `contractor` (Contractor), `freelance` (Freelancer).
-    pub employee_type: Option<EmployeeType>,
+    pub employee_type: ::runtime::wire::Computed<Option<EmployeeType>>,
     /// Employees Count
     ///
-    /// `integer`, readonly, related `partner_id.employees_count`, not stored, groups `hr.group_hr_user`.
-    pub employees_count: i64,
+    /// `integer`, readonly, related `partner_id.employees_count`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
+    pub employees_count: ::runtime::wire::Computed<i64>,
     /// \# Events
     ///
-    /// `integer`, readonly, related `partner_id.event_count`, not stored, groups `event.group_event_registration_desk`.
-    pub event_count: i64,
+    /// `integer`, readonly, related `partner_id.event_count`, groups `event.group_event_registration_desk`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
+    pub event_count: ::runtime::wire::Computed<i64>,
     /// Fiscal Country Codes
     ///
-    /// `char`, readonly, related `partner_id.fiscal_country_codes`, not stored.
-    pub fiscal_country_codes: Option<String>,
+    /// `char`, readonly, related `partner_id.fiscal_country_codes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
+    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
     /// Job Position
     ///
     /// `char`, related `partner_id.function`, not stored.
     pub function: Option<String>,
     /// Gender
     ///
-    /// `selection`, related `employee_id.gender`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.gender`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::gender())`.
     ///
     /// Values: `male` (Male), `female` (Female), `other` (Other).
-    pub gender: Option<Gender>,
+    pub gender: ::runtime::wire::Computed<Option<Gender>>,
     /// \# Groups
     ///
     /// Number of groups that apply to the current user
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub groups_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::groups_count())`.
+    pub groups_count: ::runtime::wire::Computed<i64>,
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
     pub groups_id: ::runtime::wire::X2Many<super::rel::ResGroups>,
     /// Has Message
     ///
-    /// `boolean`, readonly, related `partner_id.has_message`, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, related `partner_id.has_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Hr Presence State
     ///
-    /// `selection`, readonly, related `employee_id.hr_presence_state`, not stored.
+    /// `selection`, readonly, related `employee_id.hr_presence_state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: Option<HrPresenceState>,
+    pub hr_presence_state: ::runtime::wire::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Identification No
     ///
-    /// `char`, related `employee_id.identification_id`, not stored, groups `hr.group_hr_user`.
-    pub identification_id: Option<String>,
+    /// `char`, related `employee_id.identification_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::identification_id())`.
+    pub identification_id: ::runtime::wire::Computed<Option<String>>,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `boolean`, related `partner_id.ignore_abnormal_invoice_amount`, not stored.
@@ -511,18 +541,18 @@ pub struct ResUsers {
     pub ignore_abnormal_invoice_date: bool,
     /// IM Status
     ///
-    /// `char`, readonly, not stored.
-    pub im_status: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
+    pub im_status: ::runtime::wire::Computed<Option<String>>,
     /// Industry
     ///
     /// `many2one`, to `res.partner.industry`, related `partner_id.industry_id`, not stored.
     pub industry_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerIndustry>>,
     /// eInvoice format
     ///
-    /// `selection`, related `partner_id.invoice_edi_format`, not stored.
+    /// `selection`, related `partner_id.invoice_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: Option<InvoiceEdiFormat>,
+    pub invoice_edi_format: ::runtime::wire::Computed<Option<InvoiceEdiFormat>>,
     /// Invoice Edi Format Store
     ///
     /// `char`, related `partner_id.invoice_edi_format_store`, not stored.
@@ -559,8 +589,8 @@ pub struct ResUsers {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.is_blacklisted`, not stored, groups `base.group_user`.
-    pub is_blacklisted: bool,
+    /// `boolean`, readonly, related `partner_id.is_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    pub is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
@@ -569,32 +599,32 @@ pub struct ResUsers {
     pub is_company: bool,
     /// Is Peppol Edi Format
     ///
-    /// `boolean`, readonly, related `partner_id.is_peppol_edi_format`, not stored.
-    pub is_peppol_edi_format: bool,
+    /// `boolean`, readonly, related `partner_id.is_peppol_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_peppol_edi_format())`.
+    pub is_peppol_edi_format: ::runtime::wire::Computed<bool>,
     /// Is Public
     ///
-    /// `boolean`, readonly, related `partner_id.is_public`, not stored.
-    pub is_public: bool,
+    /// `boolean`, readonly, related `partner_id.is_public`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_public())`.
+    pub is_public: ::runtime::wire::Computed<bool>,
     /// Is System
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_system: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_system())`.
+    pub is_system: ::runtime::wire::Computed<bool>,
     /// Is Ubl Format
     ///
-    /// `boolean`, readonly, related `partner_id.is_ubl_format`, not stored.
-    pub is_ubl_format: bool,
+    /// `boolean`, readonly, related `partner_id.is_ubl_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_ubl_format())`.
+    pub is_ubl_format: ::runtime::wire::Computed<bool>,
     /// Job Title
     ///
-    /// `char`, related `employee_id.job_title`, not stored.
-    pub job_title: Option<String>,
+    /// `char`, related `employee_id.job_title`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::job_title())`.
+    pub job_title: ::runtime::wire::Computed<Option<String>>,
     /// Journal Items
     ///
-    /// `integer`, readonly, related `partner_id.journal_item_count`, not stored.
-    pub journal_item_count: i64,
+    /// `integer`, readonly, related `partner_id.journal_item_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_item_count())`.
+    pub journal_item_count: ::runtime::wire::Computed<i64>,
     /// Home-Work Distance in Km
     ///
-    /// `integer`, related `employee_id.km_home_work`, not stored, groups `hr.group_hr_user`.
-    pub km_home_work: i64,
+    /// `integer`, related `employee_id.km_home_work`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::km_home_work())`.
+    pub km_home_work: ::runtime::wire::Computed<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
@@ -605,12 +635,12 @@ pub struct ResUsers {
     pub lang: Option<Lang>,
     /// Last Activity
     ///
-    /// `date`, readonly, related `employee_id.last_activity`, not stored.
-    pub last_activity: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, related `employee_id.last_activity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
+    pub last_activity: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
-    /// `char`, readonly, related `employee_id.last_activity_time`, not stored.
-    pub last_activity_time: Option<String>,
+    /// `char`, readonly, related `employee_id.last_activity_time`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
+    pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
     /// User log entries
     ///
     /// `one2many`, to `res.users.log` (inverse `create_uid`).
@@ -623,26 +653,26 @@ pub struct ResUsers {
     pub login: Option<String>,
     /// Latest authentication
     ///
-    /// `datetime`, related `log_ids.create_date`, not stored.
-    pub login_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, related `log_ids.create_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::login_date())`.
+    pub login_date: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Marital Status
     ///
-    /// `selection`, related `employee_id.marital`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.marital`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::marital())`.
     ///
     /// Values: `single` (Single), `married` (Married), `cohabitant` (Legal Cohabitant), `widower` (Widower), `divorced` (Divorced).
-    pub marital: Option<Marital>,
+    pub marital: ::runtime::wire::Computed<Option<Marital>>,
     /// \# Meetings
     ///
-    /// `integer`, readonly, related `partner_id.meeting_count`, not stored.
-    pub meeting_count: i64,
+    /// `integer`, readonly, related `partner_id.meeting_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_count())`.
+    pub meeting_count: ::runtime::wire::Computed<i64>,
     /// Meetings
     ///
     /// `many2many`, to `calendar.event`, related `partner_id.meeting_ids`, not stored.
     pub meeting_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, related `partner_id.message_attachment_count`, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, related `partner_id.message_attachment_count`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -657,44 +687,46 @@ pub struct ResUsers {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, related `partner_id.message_has_error`, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, related `partner_id.message_has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, related `partner_id.message_has_error_counter`, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, related `partner_id.message_has_error_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, related `partner_id.message_has_sms_error`, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, related `partner_id.message_has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message`, related `partner_id.message_ids`, not stored.
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, related `partner_id.message_is_follower`, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, related `partner_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, related `partner_id.message_needaction`, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, related `partner_id.message_needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, related `partner_id.message_needaction_counter`, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, related `partner_id.message_needaction_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, related `partner_id.message_partner_ids`, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, related `partner_id.message_partner_ids`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Mobile
     ///
     /// `char`, related `partner_id.mobile`, not stored.
@@ -703,16 +735,18 @@ pub struct ResUsers {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, related `partner_id.mobile_blacklisted`, not stored, groups `base.group_user`.
-    pub mobile_blacklisted: bool,
+    /// `boolean`, readonly, related `partner_id.mobile_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
     /// Work Mobile
     ///
-    /// `char`, related `employee_id.mobile_phone`, not stored.
-    pub mobile_phone: Option<String>,
+    /// `char`, related `employee_id.mobile_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_phone())`.
+    pub mobile_phone: ::runtime::wire::Computed<Option<String>>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, related `partner_id.my_activity_date_deadline`, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, related `partner_id.my_activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Name
     ///
     /// `char`, related `partner_id.name`, not stored.
@@ -721,8 +755,8 @@ pub struct ResUsers {
     ///
     /// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
     ///
-    /// `char`, not stored.
-    pub new_password: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_password())`.
+    pub new_password: ::runtime::wire::Computed<Option<String>>,
     /// Notification
     ///
     /// Policy on how to handle Chatter notifications:
@@ -747,12 +781,12 @@ pub struct ResUsers {
     ///
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
-    /// `float`, readonly, related `partner_id.on_time_rate`, not stored.
-    pub on_time_rate: f64,
+    /// `float`, readonly, related `partner_id.on_time_rate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
+    pub on_time_rate: ::runtime::wire::Computed<f64>,
     /// Opportunity Count
     ///
-    /// `integer`, readonly, related `partner_id.opportunity_count`, not stored, groups `sales_team.group_sale_salesman`.
-    pub opportunity_count: i64,
+    /// `integer`, readonly, related `partner_id.opportunity_count`, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
+    pub opportunity_count: ::runtime::wire::Computed<i64>,
     /// Opportunities
     ///
     /// `one2many`, to `crm.lead`, related `partner_id.opportunity_ids`, not stored.
@@ -763,8 +797,8 @@ pub struct ResUsers {
     pub parent_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Parent name
     ///
-    /// `char`, readonly, related `partner_id.parent_name`, not stored.
-    pub parent_name: Option<String>,
+    /// `char`, readonly, related `partner_id.parent_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_name())`.
+    pub parent_name: ::runtime::wire::Computed<Option<String>>,
     /// Company database ID
     ///
     /// `integer`, related `partner_id.partner_gid`, not stored.
@@ -791,22 +825,22 @@ pub struct ResUsers {
     pub partner_share: bool,
     /// Partner Vat Placeholder
     ///
-    /// `char`, readonly, related `partner_id.partner_vat_placeholder`, not stored.
-    pub partner_vat_placeholder: Option<String>,
+    /// `char`, readonly, related `partner_id.partner_vat_placeholder`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_vat_placeholder())`.
+    pub partner_vat_placeholder: ::runtime::wire::Computed<Option<String>>,
     /// Passport No
     ///
-    /// `char`, related `employee_id.passport_id`, not stored, groups `hr.group_hr_user`.
-    pub passport_id: Option<String>,
+    /// `char`, related `employee_id.passport_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::passport_id())`.
+    pub passport_id: ::runtime::wire::Computed<Option<String>>,
     /// Password
     ///
     /// Keep empty if you don't want the user to be able to connect on the system.
     ///
-    /// `char`, not stored.
-    pub password: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::password())`.
+    pub password: ::runtime::wire::Computed<Option<String>>,
     /// Payment Token Count
     ///
-    /// `integer`, readonly, related `partner_id.payment_token_count`, not stored.
-    pub payment_token_count: i64,
+    /// `integer`, readonly, related `partner_id.payment_token_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_token_count())`.
+    pub payment_token_count: ::runtime::wire::Computed<i64>,
     /// Payment Tokens
     ///
     /// `one2many`, to `payment.token`, related `partner_id.payment_token_ids`, not stored.
@@ -828,8 +862,8 @@ pub struct ResUsers {
     pub peppol_endpoint: Option<String>,
     /// Work Permit No
     ///
-    /// `char`, related `employee_id.permit_no`, not stored, groups `hr.group_hr_user`.
-    pub permit_no: Option<String>,
+    /// `char`, related `employee_id.permit_no`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::permit_no())`.
+    pub permit_no: ::runtime::wire::Computed<Option<String>>,
     /// Phone
     ///
     /// `char`, related `partner_id.phone`, not stored.
@@ -838,12 +872,12 @@ pub struct ResUsers {
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, related `partner_id.phone_blacklisted`, not stored, groups `base.group_user`.
-    pub phone_blacklisted: bool,
+    /// `boolean`, readonly, related `partner_id.phone_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    pub phone_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone/Mobile
     ///
-    /// `char`, related `partner_id.phone_mobile_search`, not stored.
-    pub phone_mobile_search: Option<String>,
+    /// `char`, related `partner_id.phone_mobile_search`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
+    pub phone_mobile_search: ::runtime::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -854,8 +888,8 @@ pub struct ResUsers {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.phone_sanitized_blacklisted`, not stored, groups `base.group_user`.
-    pub phone_sanitized_blacklisted: bool,
+    /// `boolean`, readonly, related `partner_id.phone_sanitized_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
     /// Stock Picking
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -872,12 +906,12 @@ pub struct ResUsers {
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
-    /// `char`, related `employee_id.pin`, not stored, groups `hr.group_hr_user`.
-    pub pin: Option<String>,
+    /// `char`, related `employee_id.pin`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pin())`.
+    pub pin: ::runtime::wire::Computed<Option<String>>,
     /// Place of Birth
     ///
-    /// `char`, related `employee_id.place_of_birth`, not stored, groups `hr.group_hr_user`.
-    pub place_of_birth: Option<String>,
+    /// `char`, related `employee_id.place_of_birth`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::place_of_birth())`.
+    pub place_of_birth: ::runtime::wire::Computed<Option<String>>,
     /// Plan To Change Bike
     ///
     /// `boolean`, related `partner_id.plan_to_change_bike`, not stored.
@@ -888,42 +922,46 @@ pub struct ResUsers {
     pub plan_to_change_car: bool,
     /// Private City
     ///
-    /// `char`, related `employee_id.private_city`, not stored, groups `hr.group_hr_user`.
-    pub private_city: Option<String>,
+    /// `char`, related `employee_id.private_city`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_city())`.
+    pub private_city: ::runtime::wire::Computed<Option<String>>,
     /// Private Country
     ///
-    /// `many2one`, to `res.country`, related `employee_id.private_country_id`, not stored, groups `hr.group_hr_user`.
-    pub private_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, related `employee_id.private_country_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_country_id())`.
+    pub private_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Private Email
     ///
-    /// `char`, related `employee_id.private_email`, not stored, groups `hr.group_hr_user`.
-    pub private_email: Option<String>,
+    /// `char`, related `employee_id.private_email`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_email())`.
+    pub private_email: ::runtime::wire::Computed<Option<String>>,
     /// Employee Lang
     ///
-    /// `selection`, related `employee_id.lang`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.lang`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_lang())`.
     ///
     /// Values: `en_US` (English (US)).
-    pub private_lang: Option<PrivateLang>,
+    pub private_lang: ::runtime::wire::Computed<Option<PrivateLang>>,
     /// Private Phone
     ///
-    /// `char`, related `employee_id.private_phone`, not stored, groups `hr.group_hr_user`.
-    pub private_phone: Option<String>,
+    /// `char`, related `employee_id.private_phone`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_phone())`.
+    pub private_phone: ::runtime::wire::Computed<Option<String>>,
     /// Private State
     ///
-    /// `many2one`, to `res.country.state`, related `employee_id.private_state_id`, not stored, groups `hr.group_hr_user`.
-    pub private_state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    /// `many2one`, to `res.country.state`, related `employee_id.private_state_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_state_id())`.
+    pub private_state_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
+    >,
     /// Private Street
     ///
-    /// `char`, related `employee_id.private_street`, not stored, groups `hr.group_hr_user`.
-    pub private_street: Option<String>,
+    /// `char`, related `employee_id.private_street`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street())`.
+    pub private_street: ::runtime::wire::Computed<Option<String>>,
     /// Private Street2
     ///
-    /// `char`, related `employee_id.private_street2`, not stored, groups `hr.group_hr_user`.
-    pub private_street2: Option<String>,
+    /// `char`, related `employee_id.private_street2`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street2())`.
+    pub private_street2: ::runtime::wire::Computed<Option<String>>,
     /// Private Zip
     ///
-    /// `char`, related `employee_id.private_zip`, not stored, groups `hr.group_hr_user`.
-    pub private_zip: Option<String>,
+    /// `char`, related `employee_id.private_zip`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_zip())`.
+    pub private_zip: ::runtime::wire::Computed<Option<String>>,
     /// Projects
     ///
     /// `one2many`, to `project.project`, related `partner_id.project_ids`, not stored.
@@ -980,9 +1018,9 @@ pub struct ResUsers {
     ///
     /// This pricelist will be used, instead of the default one, for sales to the current partner
     ///
-    /// `many2one`, to `product.pricelist`, related `partner_id.property_product_pricelist`, not stored.
-    pub property_product_pricelist: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPricelist>,
+    /// `many2one`, to `product.pricelist`, related `partner_id.property_product_pricelist`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_product_pricelist())`.
+    pub property_product_pricelist: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductPricelist>>,
     >,
     /// Supplier Currency
     ///
@@ -1028,8 +1066,8 @@ pub struct ResUsers {
     pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
-    /// `integer`, readonly, related `partner_id.purchase_order_count`, not stored, groups `purchase.group_purchase_user`.
-    pub purchase_order_count: i64,
+    /// `integer`, readonly, related `partner_id.purchase_order_count`, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Purchase Order Warning
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -1068,9 +1106,9 @@ pub struct ResUsers {
     pub reminder_date_before_receipt: i64,
     /// Settings
     ///
-    /// `many2one`, to `res.users.settings`, readonly, computed, not stored.
-    pub res_users_settings_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResUsersSettings>,
+    /// `many2one`, to `res.users.settings`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_users_settings_id())`.
+    pub res_users_settings_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsersSettings>>,
     >,
     /// Res Users Settings
     ///
@@ -1080,9 +1118,9 @@ pub struct ResUsers {
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
-    /// `many2one`, to `resource.calendar`, related `resource_ids.calendar_id`, not stored.
-    pub resource_calendar_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResourceCalendar>,
+    /// `many2one`, to `resource.calendar`, related `resource_ids.calendar_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_calendar_id())`.
+    pub resource_calendar_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Resources
     ///
@@ -1090,18 +1128,20 @@ pub struct ResUsers {
     pub resource_ids: ::runtime::wire::X2Many<super::rel::ResourceResource>,
     /// Resume lines
     ///
-    /// `one2many`, to `hr.resume.line`, related `employee_id.resume_line_ids`, not stored.
-    pub resume_line_ids: ::runtime::wire::X2Many<super::rel::HrResumeLine>,
+    /// `one2many`, to `hr.resume.line`, related `employee_id.resume_line_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resume_line_ids())`.
+    pub resume_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::HrResumeLine>,
+    >,
     /// \# Record Rules
     ///
     /// Number of record rules that apply to the current user
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub rules_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rules_count())`.
+    pub rules_count: ::runtime::wire::Computed<i64>,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, related `partner_id.sale_order_count`, not stored, groups `sales_team.group_sale_salesman`.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, related `partner_id.sale_order_count`, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Sales Order
     ///
     /// `one2many`, to `sale.order`, related `partner_id.sale_order_ids`, not stored.
@@ -1126,18 +1166,22 @@ pub struct ResUsers {
     pub sale_warn_msg: Option<String>,
     /// Partner with same Company Registry
     ///
-    /// `many2one`, to `res.partner`, readonly, related `partner_id.same_company_registry_partner_id`, not stored.
-    pub same_company_registry_partner_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResPartner>,
+    /// `many2one`, to `res.partner`, readonly, related `partner_id.same_company_registry_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_company_registry_partner_id())`.
+    pub same_company_registry_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Partner with same Tax ID
     ///
-    /// `many2one`, to `res.partner`, readonly, related `partner_id.same_vat_partner_id`, not stored.
-    pub same_vat_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, readonly, related `partner_id.same_vat_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_vat_partner_id())`.
+    pub same_vat_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Self
     ///
-    /// `many2one`, to `res.partner`, readonly, related `partner_id.self`, not stored.
-    pub self_: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, readonly, related `partner_id.self`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::self_())`.
+    pub self_: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
@@ -1146,8 +1190,8 @@ pub struct ResUsers {
     pub share: bool,
     /// Show Credit Limit
     ///
-    /// `boolean`, readonly, related `partner_id.show_credit_limit`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub show_credit_limit: bool,
+    /// `boolean`, readonly, related `partner_id.show_credit_limit`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
+    pub show_credit_limit: ::runtime::wire::Computed<bool>,
     /// Email Signature
     ///
     /// `html`, computed.
@@ -1164,40 +1208,40 @@ pub struct ResUsers {
     >,
     /// Spouse Birthdate
     ///
-    /// `date`, related `employee_id.spouse_birthdate`, not stored, groups `hr.group_hr_user`.
-    pub spouse_birthdate: Option<::chrono::NaiveDate>,
+    /// `date`, related `employee_id.spouse_birthdate`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_birthdate())`.
+    pub spouse_birthdate: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Spouse Complete Name
     ///
-    /// `char`, related `employee_id.spouse_complete_name`, not stored, groups `hr.group_hr_user`.
-    pub spouse_complete_name: Option<String>,
+    /// `char`, related `employee_id.spouse_complete_name`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_complete_name())`.
+    pub spouse_complete_name: ::runtime::wire::Computed<Option<String>>,
     /// SSN No
     ///
     /// Social Security Number
     ///
-    /// `char`, related `employee_id.ssnid`, not stored, groups `hr.group_hr_user`.
-    pub ssnid: Option<String>,
+    /// `char`, related `employee_id.ssnid`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ssnid())`.
+    pub ssnid: ::runtime::wire::Computed<Option<String>>,
     /// Starred Message
     ///
     /// `many2many`, to `mail.message`, related `partner_id.starred_message_ids`, not stored.
     pub starred_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Status
     ///
-    /// `selection`, readonly, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `new` (Never Connected), `active` (Confirmed).
-    pub state: Option<State>,
+    pub state: ::runtime::wire::Computed<Option<State>>,
     /// State
     ///
     /// `many2one`, to `res.country.state`, related `partner_id.state_id`, not stored.
     pub state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
     /// Static Map Url
     ///
-    /// `char`, readonly, related `partner_id.static_map_url`, not stored.
-    pub static_map_url: Option<String>,
+    /// `char`, readonly, related `partner_id.static_map_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url())`.
+    pub static_map_url: ::runtime::wire::Computed<Option<String>>,
     /// Static Map Url Is Valid
     ///
-    /// `boolean`, readonly, related `partner_id.static_map_url_is_valid`, not stored.
-    pub static_map_url_is_valid: bool,
+    /// `boolean`, readonly, related `partner_id.static_map_url_is_valid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url_is_valid())`.
+    pub static_map_url_is_valid: ::runtime::wire::Computed<bool>,
     /// Street
     ///
     /// `char`, related `partner_id.street`, not stored.
@@ -1208,16 +1252,16 @@ pub struct ResUsers {
     pub street2: Option<String>,
     /// Field of Study
     ///
-    /// `char`, related `employee_id.study_field`, not stored, groups `hr.group_hr_user`.
-    pub study_field: Option<String>,
+    /// `char`, related `employee_id.study_field`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_field())`.
+    pub study_field: ::runtime::wire::Computed<Option<String>>,
     /// School
     ///
-    /// `char`, related `employee_id.study_school`, not stored, groups `hr.group_hr_user`.
-    pub study_school: Option<String>,
+    /// `char`, related `employee_id.study_school`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_school())`.
+    pub study_school: ::runtime::wire::Computed<Option<String>>,
     /// \# Vendor Bills
     ///
-    /// `integer`, readonly, related `partner_id.supplier_invoice_count`, not stored.
-    pub supplier_invoice_count: i64,
+    /// `integer`, readonly, related `partner_id.supplier_invoice_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::supplier_invoice_count())`.
+    pub supplier_invoice_count: ::runtime::wire::Computed<i64>,
     /// Supplier Rank
     ///
     /// `integer`, related `partner_id.supplier_rank`, not stored.
@@ -1236,8 +1280,8 @@ pub struct ResUsers {
     pub target_sales_won: i64,
     /// \# Tasks
     ///
-    /// `integer`, readonly, related `partner_id.task_count`, not stored.
-    pub task_count: i64,
+    /// `integer`, readonly, related `partner_id.task_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
+    pub task_count: ::runtime::wire::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task`, related `partner_id.task_ids`, not stored.
@@ -1248,12 +1292,12 @@ pub struct ResUsers {
     pub title: Option<::runtime::wire::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
-    /// `monetary`, readonly, related `partner_id.total_invoiced`, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub total_invoiced: f64,
+    /// `monetary`, readonly, related `partner_id.total_invoiced`, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
+    pub total_invoiced: ::runtime::wire::Computed<f64>,
     /// Two-factor authentication
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub totp_enabled: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::totp_enabled())`.
+    pub totp_enabled: ::runtime::wire::Computed<bool>,
     /// Trusted Devices
     ///
     /// `one2many`, to `auth_totp.device` (inverse `user_id`).
@@ -1286,16 +1330,16 @@ pub struct ResUsers {
     pub tz: Option<String>,
     /// Timezone offset
     ///
-    /// `char`, readonly, computed, not stored.
-    pub tz_offset: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
+    pub tz_offset: ::runtime::wire::Computed<Option<String>>,
     /// Partner Limit
     ///
-    /// `boolean`, related `partner_id.use_partner_credit_limit`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
-    pub use_partner_credit_limit: bool,
+    /// `boolean`, related `partner_id.use_partner_credit_limit`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
+    pub use_partner_credit_limit: ::runtime::wire::Computed<bool>,
     /// User Group Warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub user_group_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_group_warning())`.
+    pub user_group_warning: ::runtime::wire::Computed<Option<String>>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
@@ -1314,12 +1358,12 @@ pub struct ResUsers {
     pub vat: Option<String>,
     /// Visa Expiration Date
     ///
-    /// `date`, related `employee_id.visa_expire`, not stored, groups `hr.group_hr_user`.
-    pub visa_expire: Option<::chrono::NaiveDate>,
+    /// `date`, related `employee_id.visa_expire`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_expire())`.
+    pub visa_expire: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Visa No
     ///
-    /// `char`, related `employee_id.visa_no`, not stored, groups `hr.group_hr_user`.
-    pub visa_no: Option<String>,
+    /// `char`, related `employee_id.visa_no`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_no())`.
+    pub visa_no: ::runtime::wire::Computed<Option<String>>,
     /// Website Link
     ///
     /// `char`, related `partner_id.website`, not stored.
@@ -1332,30 +1376,34 @@ pub struct ResUsers {
     pub website_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Work Contact
     ///
-    /// `many2one`, to `res.partner`, related `employee_id.work_contact_id`, not stored.
-    pub work_contact_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, related `employee_id.work_contact_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_contact_id())`.
+    pub work_contact_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Work Email
     ///
-    /// `char`, related `employee_id.work_email`, not stored.
-    pub work_email: Option<String>,
+    /// `char`, related `employee_id.work_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_email())`.
+    pub work_email: ::runtime::wire::Computed<Option<String>>,
     /// Work Location
     ///
-    /// `many2one`, to `hr.work.location`, related `employee_id.work_location_id`, not stored.
-    pub work_location_id: Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
+    /// `many2one`, to `hr.work.location`, related `employee_id.work_location_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_id())`.
+    pub work_location_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrWorkLocation>>,
+    >,
     /// Work Location Name
     ///
-    /// `char`, readonly, related `employee_id.work_location_name`, not stored.
-    pub work_location_name: Option<String>,
+    /// `char`, readonly, related `employee_id.work_location_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
+    pub work_location_name: ::runtime::wire::Computed<Option<String>>,
     /// Work Location Type
     ///
-    /// `selection`, readonly, related `employee_id.work_location_type`, not stored.
+    /// `selection`, readonly, related `employee_id.work_location_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: Option<WorkLocationType>,
+    pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
-    /// `char`, related `employee_id.work_phone`, not stored.
-    pub work_phone: Option<String>,
+    /// `char`, related `employee_id.work_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_phone())`.
+    pub work_phone: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -1659,195 +1707,195 @@ impl ::runtime::wire::FromRecord for ResUsers {
         let mut record = ResUsers::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.accesses_count = r.value()?,
+                0 => record.accesses_count = r.computed()?,
                 1 => record.action_id = r.nullable()?,
                 2 => record.active = r.value()?,
-                3 => record.active_lang_count = r.value()?,
+                3 => record.active_lang_count = r.computed()?,
                 4 => record.active_partner = r.value()?,
-                5 => record.activity_calendar_event_id = r.nullable()?,
-                6 => record.activity_date_deadline = r.nullable()?,
-                7 => record.activity_exception_decoration = r.nullable()?,
-                8 => record.activity_exception_icon = r.nullable()?,
+                5 => record.activity_calendar_event_id = r.computed_nullable()?,
+                6 => record.activity_date_deadline = r.computed_nullable()?,
+                7 => record.activity_exception_decoration = r.computed_nullable()?,
+                8 => record.activity_exception_icon = r.computed_nullable()?,
                 9 => record.activity_ids = r.value()?,
-                10 => record.activity_state = r.nullable()?,
-                11 => record.activity_summary = r.nullable()?,
-                12 => record.activity_type_icon = r.nullable()?,
-                13 => record.activity_type_id = r.nullable()?,
-                14 => record.activity_user_id = r.nullable()?,
+                10 => record.activity_state = r.computed_nullable()?,
+                11 => record.activity_summary = r.computed_nullable()?,
+                12 => record.activity_type_icon = r.computed_nullable()?,
+                13 => record.activity_type_id = r.computed_nullable()?,
+                14 => record.activity_user_id = r.computed_nullable()?,
                 15 => record.additional_info = r.nullable()?,
-                16 => record.additional_note = r.nullable()?,
-                17 => record.address_id = r.nullable()?,
+                16 => record.additional_note = r.computed_nullable()?,
+                17 => record.address_id = r.computed_nullable()?,
                 18 => record.api_key_ids = r.value()?,
                 19 => record.autopost_bills = r.nullable()?,
-                20 => record.bank_account_count = r.value()?,
+                20 => record.bank_account_count = r.computed()?,
                 21 => record.bank_ids = r.value()?,
-                22 => record.barcode = r.nullable()?,
-                23 => record.birthday = r.nullable()?,
+                22 => record.barcode = r.computed_nullable()?,
+                23 => record.birthday = r.computed_nullable()?,
                 24 => record.buyer_id = r.nullable()?,
-                25 => record.calendar_default_privacy = r.nullable()?,
+                25 => record.calendar_default_privacy = r.computed_nullable()?,
                 26 => record.calendar_last_notif_ack = r.nullable()?,
-                27 => record.can_edit = r.value()?,
+                27 => record.can_edit = r.computed()?,
                 28 => record.category_id = r.value()?,
-                29 => record.category_ids = r.value()?,
-                30 => record.certificate = r.nullable()?,
+                29 => record.category_ids = r.computed()?,
+                30 => record.certificate = r.computed_nullable()?,
                 31 => record.channel_ids = r.value()?,
                 32 => record.child_ids = r.value()?,
-                33 => record.children = r.value()?,
+                33 => record.children = r.computed()?,
                 34 => record.city = r.nullable()?,
-                35 => record.coach_id = r.nullable()?,
+                35 => record.coach_id = r.computed_nullable()?,
                 36 => record.color = r.value()?,
                 37 => record.comment = r.nullable()?,
                 38 => record.commercial_company_name = r.nullable()?,
                 39 => record.commercial_partner_id = r.nullable()?,
-                40 => record.companies_count = r.value()?,
+                40 => record.companies_count = r.computed()?,
                 41 => record.company_id = r.nullable()?,
                 42 => record.company_ids = r.value()?,
                 43 => record.company_name = r.nullable()?,
                 44 => record.company_registry = r.nullable()?,
-                45 => record.company_type = r.nullable()?,
+                45 => record.company_type = r.computed_nullable()?,
                 46 => record.complete_name = r.nullable()?,
-                47 => record.contact_address = r.nullable()?,
-                48 => record.contact_address_inline = r.nullable()?,
+                47 => record.contact_address = r.computed_nullable()?,
+                48 => record.contact_address_inline = r.computed_nullable()?,
                 49 => record.contract_ids = r.value()?,
-                50 => record.country_code = r.nullable()?,
+                50 => record.country_code = r.computed_nullable()?,
                 51 => record.country_id = r.nullable()?,
-                52 => record.country_of_birth = r.nullable()?,
+                52 => record.country_of_birth = r.computed_nullable()?,
                 53 => record.create_date = r.nullable()?,
-                54 => record.create_employee = r.value()?,
-                55 => record.create_employee_id = r.nullable()?,
+                54 => record.create_employee = r.computed()?,
+                55 => record.create_employee_id = r.computed_nullable()?,
                 56 => record.create_uid = r.nullable()?,
-                57 => record.credit = r.value()?,
+                57 => record.credit = r.computed()?,
                 58 => record.credit_limit = r.value()?,
-                59 => record.credit_to_invoice = r.value()?,
-                60 => record.crm_team_ids = r.value()?,
+                59 => record.credit_to_invoice = r.computed()?,
+                60 => record.crm_team_ids = r.computed()?,
                 61 => record.crm_team_member_ids = r.value()?,
-                62 => record.currency_id = r.nullable()?,
+                62 => record.currency_id = r.computed_nullable()?,
                 63 => record.customer_rank = r.value()?,
-                64 => record.days_sales_outstanding = r.value()?,
-                65 => record.debit = r.value()?,
+                64 => record.days_sales_outstanding = r.computed()?,
+                65 => record.debit = r.computed()?,
                 66 => record.debit_limit = r.value()?,
-                67 => record.department_id = r.nullable()?,
+                67 => record.department_id = r.computed_nullable()?,
                 68 => record.device_ids = r.value()?,
-                69 => record.display_invoice_edi_format = r.value()?,
-                70 => record.display_invoice_template_pdf_report_id = r.value()?,
+                69 => record.display_invoice_edi_format = r.computed()?,
+                70 => record.display_invoice_template_pdf_report_id = r.computed()?,
                 71 => record.display_name = r.nullable()?,
-                72 => record.distance_home_work = r.value()?,
-                73 => record.distance_home_work_unit = r.nullable()?,
-                74 => record.duplicated_bank_account_partners_count = r.value()?,
+                72 => record.distance_home_work = r.computed()?,
+                73 => record.distance_home_work_unit = r.computed_nullable()?,
+                74 => record.duplicated_bank_account_partners_count = r.computed()?,
                 75 => record.email = r.nullable()?,
-                76 => record.email_formatted = r.nullable()?,
+                76 => record.email_formatted = r.computed_nullable()?,
                 77 => record.email_normalized = r.nullable()?,
-                78 => record.emergency_contact = r.nullable()?,
-                79 => record.emergency_phone = r.nullable()?,
+                78 => record.emergency_contact = r.computed_nullable()?,
+                79 => record.emergency_phone = r.computed_nullable()?,
                 80 => record.employee = r.value()?,
-                81 => record.employee_bank_account_id = r.nullable()?,
-                82 => record.employee_cars_count = r.value()?,
-                83 => record.employee_count = r.value()?,
-                84 => record.employee_country_id = r.nullable()?,
-                85 => record.employee_id = r.nullable()?,
+                81 => record.employee_bank_account_id = r.computed_nullable()?,
+                82 => record.employee_cars_count = r.computed()?,
+                83 => record.employee_count = r.computed()?,
+                84 => record.employee_country_id = r.computed_nullable()?,
+                85 => record.employee_id = r.computed_nullable()?,
                 86 => record.employee_ids = r.value()?,
-                87 => record.employee_parent_id = r.nullable()?,
-                88 => record.employee_resource_calendar_id = r.nullable()?,
-                89 => record.employee_skill_ids = r.value()?,
-                90 => record.employee_type = r.nullable()?,
-                91 => record.employees_count = r.value()?,
-                92 => record.event_count = r.value()?,
-                93 => record.fiscal_country_codes = r.nullable()?,
+                87 => record.employee_parent_id = r.computed_nullable()?,
+                88 => record.employee_resource_calendar_id = r.computed_nullable()?,
+                89 => record.employee_skill_ids = r.computed()?,
+                90 => record.employee_type = r.computed_nullable()?,
+                91 => record.employees_count = r.computed()?,
+                92 => record.event_count = r.computed()?,
+                93 => record.fiscal_country_codes = r.computed_nullable()?,
                 94 => record.function = r.nullable()?,
-                95 => record.gender = r.nullable()?,
-                96 => record.groups_count = r.value()?,
+                95 => record.gender = r.computed_nullable()?,
+                96 => record.groups_count = r.computed()?,
                 97 => record.groups_id = r.value()?,
-                98 => record.has_message = r.value()?,
-                99 => record.hr_presence_state = r.nullable()?,
+                98 => record.has_message = r.computed()?,
+                99 => record.hr_presence_state = r.computed_nullable()?,
                 100 => record.id = r.value()?,
-                101 => record.identification_id = r.nullable()?,
+                101 => record.identification_id = r.computed_nullable()?,
                 102 => record.ignore_abnormal_invoice_amount = r.value()?,
                 103 => record.ignore_abnormal_invoice_date = r.value()?,
-                104 => record.im_status = r.nullable()?,
+                104 => record.im_status = r.computed_nullable()?,
                 105 => record.industry_id = r.nullable()?,
-                106 => record.invoice_edi_format = r.nullable()?,
+                106 => record.invoice_edi_format = r.computed_nullable()?,
                 107 => record.invoice_edi_format_store = r.nullable()?,
                 108 => record.invoice_ids = r.value()?,
                 109 => record.invoice_sending_method = r.nullable()?,
                 110 => record.invoice_template_pdf_report_id = r.nullable()?,
                 111 => record.invoice_warn = r.nullable()?,
                 112 => record.invoice_warn_msg = r.nullable()?,
-                113 => record.is_blacklisted = r.value()?,
+                113 => record.is_blacklisted = r.computed()?,
                 114 => record.is_company = r.value()?,
-                115 => record.is_peppol_edi_format = r.value()?,
-                116 => record.is_public = r.value()?,
-                117 => record.is_system = r.value()?,
-                118 => record.is_ubl_format = r.value()?,
-                119 => record.job_title = r.nullable()?,
-                120 => record.journal_item_count = r.value()?,
-                121 => record.km_home_work = r.value()?,
+                115 => record.is_peppol_edi_format = r.computed()?,
+                116 => record.is_public = r.computed()?,
+                117 => record.is_system = r.computed()?,
+                118 => record.is_ubl_format = r.computed()?,
+                119 => record.job_title = r.computed_nullable()?,
+                120 => record.journal_item_count = r.computed()?,
+                121 => record.km_home_work = r.computed()?,
                 122 => record.lang = r.nullable()?,
-                123 => record.last_activity = r.nullable()?,
-                124 => record.last_activity_time = r.nullable()?,
+                123 => record.last_activity = r.computed_nullable()?,
+                124 => record.last_activity_time = r.computed_nullable()?,
                 125 => record.log_ids = r.value()?,
                 126 => record.login = r.nullable()?,
-                127 => record.login_date = r.nullable()?,
-                128 => record.marital = r.nullable()?,
-                129 => record.meeting_count = r.value()?,
+                127 => record.login_date = r.computed_nullable()?,
+                128 => record.marital = r.computed_nullable()?,
+                129 => record.meeting_count = r.computed()?,
                 130 => record.meeting_ids = r.value()?,
-                131 => record.message_attachment_count = r.value()?,
+                131 => record.message_attachment_count = r.computed()?,
                 132 => record.message_bounce = r.value()?,
                 133 => record.message_follower_ids = r.value()?,
-                134 => record.message_has_error = r.value()?,
-                135 => record.message_has_error_counter = r.value()?,
-                136 => record.message_has_sms_error = r.value()?,
+                134 => record.message_has_error = r.computed()?,
+                135 => record.message_has_error_counter = r.computed()?,
+                136 => record.message_has_sms_error = r.computed()?,
                 137 => record.message_ids = r.value()?,
-                138 => record.message_is_follower = r.value()?,
-                139 => record.message_needaction = r.value()?,
-                140 => record.message_needaction_counter = r.value()?,
-                141 => record.message_partner_ids = r.value()?,
+                138 => record.message_is_follower = r.computed()?,
+                139 => record.message_needaction = r.computed()?,
+                140 => record.message_needaction_counter = r.computed()?,
+                141 => record.message_partner_ids = r.computed()?,
                 142 => record.mobile = r.nullable()?,
-                143 => record.mobile_blacklisted = r.value()?,
-                144 => record.mobile_phone = r.nullable()?,
-                145 => record.my_activity_date_deadline = r.nullable()?,
+                143 => record.mobile_blacklisted = r.computed()?,
+                144 => record.mobile_phone = r.computed_nullable()?,
+                145 => record.my_activity_date_deadline = r.computed_nullable()?,
                 146 => record.name = r.nullable()?,
-                147 => record.new_password = r.nullable()?,
+                147 => record.new_password = r.computed_nullable()?,
                 148 => record.notification_type = r.nullable()?,
                 149 => record.odoobot_failed = r.value()?,
                 150 => record.odoobot_state = r.nullable()?,
-                151 => record.on_time_rate = r.value()?,
-                152 => record.opportunity_count = r.value()?,
+                151 => record.on_time_rate = r.computed()?,
+                152 => record.opportunity_count = r.computed()?,
                 153 => record.opportunity_ids = r.value()?,
                 154 => record.parent_id = r.nullable()?,
-                155 => record.parent_name = r.nullable()?,
+                155 => record.parent_name = r.computed_nullable()?,
                 156 => record.partner_gid = r.value()?,
                 157 => record.partner_id = r.nullable()?,
                 158 => record.partner_latitude = r.value()?,
                 159 => record.partner_longitude = r.value()?,
                 160 => record.partner_share = r.value()?,
-                161 => record.partner_vat_placeholder = r.nullable()?,
-                162 => record.passport_id = r.nullable()?,
-                163 => record.password = r.nullable()?,
-                164 => record.payment_token_count = r.value()?,
+                161 => record.partner_vat_placeholder = r.computed_nullable()?,
+                162 => record.passport_id = r.computed_nullable()?,
+                163 => record.password = r.computed_nullable()?,
+                164 => record.payment_token_count = r.computed()?,
                 165 => record.payment_token_ids = r.value()?,
                 166 => record.peppol_eas = r.nullable()?,
                 167 => record.peppol_endpoint = r.nullable()?,
-                168 => record.permit_no = r.nullable()?,
+                168 => record.permit_no = r.computed_nullable()?,
                 169 => record.phone = r.nullable()?,
-                170 => record.phone_blacklisted = r.value()?,
-                171 => record.phone_mobile_search = r.nullable()?,
+                170 => record.phone_blacklisted = r.computed()?,
+                171 => record.phone_mobile_search = r.computed_nullable()?,
                 172 => record.phone_sanitized = r.nullable()?,
-                173 => record.phone_sanitized_blacklisted = r.value()?,
+                173 => record.phone_sanitized_blacklisted = r.computed()?,
                 174 => record.picking_warn = r.nullable()?,
                 175 => record.picking_warn_msg = r.nullable()?,
-                176 => record.pin = r.nullable()?,
-                177 => record.place_of_birth = r.nullable()?,
+                176 => record.pin = r.computed_nullable()?,
+                177 => record.place_of_birth = r.computed_nullable()?,
                 178 => record.plan_to_change_bike = r.value()?,
                 179 => record.plan_to_change_car = r.value()?,
-                180 => record.private_city = r.nullable()?,
-                181 => record.private_country_id = r.nullable()?,
-                182 => record.private_email = r.nullable()?,
-                183 => record.private_lang = r.nullable()?,
-                184 => record.private_phone = r.nullable()?,
-                185 => record.private_state_id = r.nullable()?,
-                186 => record.private_street = r.nullable()?,
-                187 => record.private_street2 = r.nullable()?,
-                188 => record.private_zip = r.nullable()?,
+                180 => record.private_city = r.computed_nullable()?,
+                181 => record.private_country_id = r.computed_nullable()?,
+                182 => record.private_email = r.computed_nullable()?,
+                183 => record.private_lang = r.computed_nullable()?,
+                184 => record.private_phone = r.computed_nullable()?,
+                185 => record.private_state_id = r.computed_nullable()?,
+                186 => record.private_street = r.computed_nullable()?,
+                187 => record.private_street2 = r.computed_nullable()?,
+                188 => record.private_zip = r.computed_nullable()?,
                 189 => record.project_ids = r.value()?,
                 190 => record.property_account_payable_id = r.nullable()?,
                 191 => record.property_account_position_id = r.nullable()?,
@@ -1855,14 +1903,14 @@ impl ::runtime::wire::FromRecord for ResUsers {
                 193 => record.property_inbound_payment_method_line_id = r.nullable()?,
                 194 => record.property_outbound_payment_method_line_id = r.nullable()?,
                 195 => record.property_payment_term_id = r.nullable()?,
-                196 => record.property_product_pricelist = r.nullable()?,
+                196 => record.property_product_pricelist = r.computed_nullable()?,
                 197 => record.property_purchase_currency_id = r.nullable()?,
                 198 => record.property_stock_customer = r.nullable()?,
                 199 => record.property_stock_supplier = r.nullable()?,
                 200 => record.property_supplier_payment_term_id = r.nullable()?,
                 201 => record.property_warehouse_id = r.nullable()?,
                 202 => record.purchase_line_ids = r.value()?,
-                203 => record.purchase_order_count = r.value()?,
+                203 => record.purchase_order_count = r.computed()?,
                 204 => record.purchase_warn = r.nullable()?,
                 205 => record.purchase_warn_msg = r.nullable()?,
                 206 => record.rating_ids = r.value()?,
@@ -1870,68 +1918,68 @@ impl ::runtime::wire::FromRecord for ResUsers {
                 208 => record.r#ref = r.nullable()?,
                 209 => record.ref_company_ids = r.value()?,
                 210 => record.reminder_date_before_receipt = r.value()?,
-                211 => record.res_users_settings_id = r.nullable()?,
+                211 => record.res_users_settings_id = r.computed_nullable()?,
                 212 => record.res_users_settings_ids = r.value()?,
-                213 => record.resource_calendar_id = r.nullable()?,
+                213 => record.resource_calendar_id = r.computed_nullable()?,
                 214 => record.resource_ids = r.value()?,
-                215 => record.resume_line_ids = r.value()?,
-                216 => record.rules_count = r.value()?,
-                217 => record.sale_order_count = r.value()?,
+                215 => record.resume_line_ids = r.computed()?,
+                216 => record.rules_count = r.computed()?,
+                217 => record.sale_order_count = r.computed()?,
                 218 => record.sale_order_ids = r.value()?,
                 219 => record.sale_team_id = r.nullable()?,
                 220 => record.sale_warn = r.nullable()?,
                 221 => record.sale_warn_msg = r.nullable()?,
-                222 => record.same_company_registry_partner_id = r.nullable()?,
-                223 => record.same_vat_partner_id = r.nullable()?,
-                224 => record.self_ = r.nullable()?,
+                222 => record.same_company_registry_partner_id = r.computed_nullable()?,
+                223 => record.same_vat_partner_id = r.computed_nullable()?,
+                224 => record.self_ = r.computed_nullable()?,
                 225 => record.share = r.value()?,
-                226 => record.show_credit_limit = r.value()?,
+                226 => record.show_credit_limit = r.computed()?,
                 227 => record.signature = r.nullable()?,
                 228 => record.signup_type = r.nullable()?,
                 229 => record.specific_property_product_pricelist = r.nullable()?,
-                230 => record.spouse_birthdate = r.nullable()?,
-                231 => record.spouse_complete_name = r.nullable()?,
-                232 => record.ssnid = r.nullable()?,
+                230 => record.spouse_birthdate = r.computed_nullable()?,
+                231 => record.spouse_complete_name = r.computed_nullable()?,
+                232 => record.ssnid = r.computed_nullable()?,
                 233 => record.starred_message_ids = r.value()?,
-                234 => record.state = r.nullable()?,
+                234 => record.state = r.computed_nullable()?,
                 235 => record.state_id = r.nullable()?,
-                236 => record.static_map_url = r.nullable()?,
-                237 => record.static_map_url_is_valid = r.value()?,
+                236 => record.static_map_url = r.computed_nullable()?,
+                237 => record.static_map_url_is_valid = r.computed()?,
                 238 => record.street = r.nullable()?,
                 239 => record.street2 = r.nullable()?,
-                240 => record.study_field = r.nullable()?,
-                241 => record.study_school = r.nullable()?,
-                242 => record.supplier_invoice_count = r.value()?,
+                240 => record.study_field = r.computed_nullable()?,
+                241 => record.study_school = r.computed_nullable()?,
+                242 => record.supplier_invoice_count = r.computed()?,
                 243 => record.supplier_rank = r.value()?,
                 244 => record.target_sales_done = r.value()?,
                 245 => record.target_sales_invoiced = r.value()?,
                 246 => record.target_sales_won = r.value()?,
-                247 => record.task_count = r.value()?,
+                247 => record.task_count = r.computed()?,
                 248 => record.task_ids = r.value()?,
                 249 => record.title = r.nullable()?,
-                250 => record.total_invoiced = r.value()?,
-                251 => record.totp_enabled = r.value()?,
+                250 => record.total_invoiced = r.computed()?,
+                251 => record.totp_enabled = r.computed()?,
                 252 => record.totp_trusted_device_ids = r.value()?,
                 253 => record.tour_enabled = r.value()?,
                 254 => record.trust = r.nullable()?,
                 255 => record.r#type = r.nullable()?,
                 256 => record.tz = r.nullable()?,
-                257 => record.tz_offset = r.nullable()?,
-                258 => record.use_partner_credit_limit = r.value()?,
-                259 => record.user_group_warning = r.nullable()?,
+                257 => record.tz_offset = r.computed_nullable()?,
+                258 => record.use_partner_credit_limit = r.computed()?,
+                259 => record.user_group_warning = r.computed_nullable()?,
                 260 => record.user_id = r.nullable()?,
                 261 => record.user_ids = r.value()?,
                 262 => record.vat = r.nullable()?,
-                263 => record.visa_expire = r.nullable()?,
-                264 => record.visa_no = r.nullable()?,
+                263 => record.visa_expire = r.computed_nullable()?,
+                264 => record.visa_no = r.computed_nullable()?,
                 265 => record.website = r.nullable()?,
                 266 => record.website_message_ids = r.value()?,
-                267 => record.work_contact_id = r.nullable()?,
-                268 => record.work_email = r.nullable()?,
-                269 => record.work_location_id = r.nullable()?,
-                270 => record.work_location_name = r.nullable()?,
-                271 => record.work_location_type = r.nullable()?,
-                272 => record.work_phone = r.nullable()?,
+                267 => record.work_contact_id = r.computed_nullable()?,
+                268 => record.work_email = r.computed_nullable()?,
+                269 => record.work_location_id = r.computed_nullable()?,
+                270 => record.work_location_name = r.computed_nullable()?,
+                271 => record.work_location_type = r.computed_nullable()?,
+                272 => record.work_phone = r.computed_nullable()?,
                 273 => record.write_date = r.nullable()?,
                 274 => record.write_uid = r.nullable()?,
                 275 => record.zip = r.nullable()?,
@@ -1944,93 +1992,189 @@ impl ::runtime::wire::FromRecord for ResUsers {
 impl ::runtime::Model for ResUsers {
     const MODEL: &'static str = "res.users";
     const FIELDS: &'static [&'static str] = &[
-        "accesses_count",
         "action_id",
         "active",
-        "active_lang_count",
         "active_partner",
+        "activity_ids",
+        "additional_info",
+        "api_key_ids",
+        "autopost_bills",
+        "bank_ids",
+        "buyer_id",
+        "calendar_last_notif_ack",
+        "category_id",
+        "channel_ids",
+        "child_ids",
+        "city",
+        "color",
+        "comment",
+        "commercial_company_name",
+        "commercial_partner_id",
+        "company_id",
+        "company_ids",
+        "company_name",
+        "company_registry",
+        "complete_name",
+        "contract_ids",
+        "country_id",
+        "create_date",
+        "create_uid",
+        "credit_limit",
+        "crm_team_member_ids",
+        "customer_rank",
+        "debit_limit",
+        "device_ids",
+        "display_name",
+        "email",
+        "email_normalized",
+        "employee",
+        "employee_ids",
+        "function",
+        "groups_id",
+        "id",
+        "ignore_abnormal_invoice_amount",
+        "ignore_abnormal_invoice_date",
+        "industry_id",
+        "invoice_edi_format_store",
+        "invoice_ids",
+        "invoice_sending_method",
+        "invoice_template_pdf_report_id",
+        "invoice_warn",
+        "invoice_warn_msg",
+        "is_company",
+        "lang",
+        "log_ids",
+        "login",
+        "meeting_ids",
+        "message_bounce",
+        "message_follower_ids",
+        "message_ids",
+        "mobile",
+        "name",
+        "notification_type",
+        "odoobot_failed",
+        "odoobot_state",
+        "opportunity_ids",
+        "parent_id",
+        "partner_gid",
+        "partner_id",
+        "partner_latitude",
+        "partner_longitude",
+        "partner_share",
+        "payment_token_ids",
+        "peppol_eas",
+        "peppol_endpoint",
+        "phone",
+        "phone_sanitized",
+        "picking_warn",
+        "picking_warn_msg",
+        "plan_to_change_bike",
+        "plan_to_change_car",
+        "project_ids",
+        "property_account_payable_id",
+        "property_account_position_id",
+        "property_account_receivable_id",
+        "property_inbound_payment_method_line_id",
+        "property_outbound_payment_method_line_id",
+        "property_payment_term_id",
+        "property_purchase_currency_id",
+        "property_stock_customer",
+        "property_stock_supplier",
+        "property_supplier_payment_term_id",
+        "property_warehouse_id",
+        "purchase_line_ids",
+        "purchase_warn",
+        "purchase_warn_msg",
+        "rating_ids",
+        "receipt_reminder_email",
+        "ref",
+        "ref_company_ids",
+        "reminder_date_before_receipt",
+        "res_users_settings_ids",
+        "resource_ids",
+        "sale_order_ids",
+        "sale_team_id",
+        "sale_warn",
+        "sale_warn_msg",
+        "share",
+        "signature",
+        "signup_type",
+        "specific_property_product_pricelist",
+        "starred_message_ids",
+        "state_id",
+        "street",
+        "street2",
+        "supplier_rank",
+        "target_sales_done",
+        "target_sales_invoiced",
+        "target_sales_won",
+        "task_ids",
+        "title",
+        "totp_trusted_device_ids",
+        "tour_enabled",
+        "trust",
+        "type",
+        "tz",
+        "user_id",
+        "user_ids",
+        "vat",
+        "website",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+        "zip",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "accesses_count",
+        "active_lang_count",
         "activity_calendar_event_id",
         "activity_date_deadline",
         "activity_exception_decoration",
         "activity_exception_icon",
-        "activity_ids",
         "activity_state",
         "activity_summary",
         "activity_type_icon",
         "activity_type_id",
         "activity_user_id",
-        "additional_info",
         "additional_note",
         "address_id",
-        "api_key_ids",
-        "autopost_bills",
         "bank_account_count",
-        "bank_ids",
         "barcode",
         "birthday",
-        "buyer_id",
         "calendar_default_privacy",
-        "calendar_last_notif_ack",
         "can_edit",
-        "category_id",
         "category_ids",
         "certificate",
-        "channel_ids",
-        "child_ids",
         "children",
-        "city",
         "coach_id",
-        "color",
-        "comment",
-        "commercial_company_name",
-        "commercial_partner_id",
         "companies_count",
-        "company_id",
-        "company_ids",
-        "company_name",
-        "company_registry",
         "company_type",
-        "complete_name",
         "contact_address",
         "contact_address_inline",
-        "contract_ids",
         "country_code",
-        "country_id",
         "country_of_birth",
-        "create_date",
         "create_employee",
         "create_employee_id",
-        "create_uid",
         "credit",
-        "credit_limit",
         "credit_to_invoice",
         "crm_team_ids",
-        "crm_team_member_ids",
         "currency_id",
-        "customer_rank",
         "days_sales_outstanding",
         "debit",
-        "debit_limit",
         "department_id",
-        "device_ids",
         "display_invoice_edi_format",
         "display_invoice_template_pdf_report_id",
-        "display_name",
         "distance_home_work",
         "distance_home_work_unit",
         "duplicated_bank_account_partners_count",
-        "email",
         "email_formatted",
-        "email_normalized",
         "emergency_contact",
         "emergency_phone",
-        "employee",
         "employee_bank_account_id",
         "employee_cars_count",
         "employee_count",
         "employee_country_id",
         "employee_id",
-        "employee_ids",
         "employee_parent_id",
         "employee_resource_calendar_id",
         "employee_skill_ids",
@@ -2038,27 +2182,14 @@ impl ::runtime::Model for ResUsers {
         "employees_count",
         "event_count",
         "fiscal_country_codes",
-        "function",
         "gender",
         "groups_count",
-        "groups_id",
         "has_message",
         "hr_presence_state",
-        "id",
         "identification_id",
-        "ignore_abnormal_invoice_amount",
-        "ignore_abnormal_invoice_date",
         "im_status",
-        "industry_id",
         "invoice_edi_format",
-        "invoice_edi_format_store",
-        "invoice_ids",
-        "invoice_sending_method",
-        "invoice_template_pdf_report_id",
-        "invoice_warn",
-        "invoice_warn_msg",
         "is_blacklisted",
-        "is_company",
         "is_peppol_edi_format",
         "is_public",
         "is_system",
@@ -2066,64 +2197,36 @@ impl ::runtime::Model for ResUsers {
         "job_title",
         "journal_item_count",
         "km_home_work",
-        "lang",
         "last_activity",
         "last_activity_time",
-        "log_ids",
-        "login",
         "login_date",
         "marital",
         "meeting_count",
-        "meeting_ids",
         "message_attachment_count",
-        "message_bounce",
-        "message_follower_ids",
         "message_has_error",
         "message_has_error_counter",
         "message_has_sms_error",
-        "message_ids",
         "message_is_follower",
         "message_needaction",
         "message_needaction_counter",
         "message_partner_ids",
-        "mobile",
         "mobile_blacklisted",
         "mobile_phone",
         "my_activity_date_deadline",
-        "name",
         "new_password",
-        "notification_type",
-        "odoobot_failed",
-        "odoobot_state",
         "on_time_rate",
         "opportunity_count",
-        "opportunity_ids",
-        "parent_id",
         "parent_name",
-        "partner_gid",
-        "partner_id",
-        "partner_latitude",
-        "partner_longitude",
-        "partner_share",
         "partner_vat_placeholder",
         "passport_id",
         "password",
         "payment_token_count",
-        "payment_token_ids",
-        "peppol_eas",
-        "peppol_endpoint",
         "permit_no",
-        "phone",
         "phone_blacklisted",
         "phone_mobile_search",
-        "phone_sanitized",
         "phone_sanitized_blacklisted",
-        "picking_warn",
-        "picking_warn_msg",
         "pin",
         "place_of_birth",
-        "plan_to_change_bike",
-        "plan_to_change_car",
         "private_city",
         "private_country_id",
         "private_email",
@@ -2133,93 +2236,40 @@ impl ::runtime::Model for ResUsers {
         "private_street",
         "private_street2",
         "private_zip",
-        "project_ids",
-        "property_account_payable_id",
-        "property_account_position_id",
-        "property_account_receivable_id",
-        "property_inbound_payment_method_line_id",
-        "property_outbound_payment_method_line_id",
-        "property_payment_term_id",
         "property_product_pricelist",
-        "property_purchase_currency_id",
-        "property_stock_customer",
-        "property_stock_supplier",
-        "property_supplier_payment_term_id",
-        "property_warehouse_id",
-        "purchase_line_ids",
         "purchase_order_count",
-        "purchase_warn",
-        "purchase_warn_msg",
-        "rating_ids",
-        "receipt_reminder_email",
-        "ref",
-        "ref_company_ids",
-        "reminder_date_before_receipt",
         "res_users_settings_id",
-        "res_users_settings_ids",
         "resource_calendar_id",
-        "resource_ids",
         "resume_line_ids",
         "rules_count",
         "sale_order_count",
-        "sale_order_ids",
-        "sale_team_id",
-        "sale_warn",
-        "sale_warn_msg",
         "same_company_registry_partner_id",
         "same_vat_partner_id",
         "self",
-        "share",
         "show_credit_limit",
-        "signature",
-        "signup_type",
-        "specific_property_product_pricelist",
         "spouse_birthdate",
         "spouse_complete_name",
         "ssnid",
-        "starred_message_ids",
         "state",
-        "state_id",
         "static_map_url",
         "static_map_url_is_valid",
-        "street",
-        "street2",
         "study_field",
         "study_school",
         "supplier_invoice_count",
-        "supplier_rank",
-        "target_sales_done",
-        "target_sales_invoiced",
-        "target_sales_won",
         "task_count",
-        "task_ids",
-        "title",
         "total_invoiced",
         "totp_enabled",
-        "totp_trusted_device_ids",
-        "tour_enabled",
-        "trust",
-        "type",
-        "tz",
         "tz_offset",
         "use_partner_credit_limit",
         "user_group_warning",
-        "user_id",
-        "user_ids",
-        "vat",
         "visa_expire",
         "visa_no",
-        "website",
-        "website_message_ids",
         "work_contact_id",
         "work_email",
         "work_location_id",
         "work_location_name",
         "work_location_type",
         "work_phone",
-        "write_date",
-        "write_uid",
-        "zip",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("accesses_count", "integer"),
@@ -2661,31 +2711,15 @@ impl ::runtime::Model for ResUsers {
 impl ::runtime::nested::Projection for ResUsers {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("action_id"),
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
-        ::runtime::nested::Relation::display_name("address_id"),
         ::runtime::nested::Relation::display_name("buyer_id"),
-        ::runtime::nested::Relation::display_name("coach_id"),
         ::runtime::nested::Relation::display_name("commercial_partner_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("country_of_birth"),
-        ::runtime::nested::Relation::display_name("create_employee_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
-        ::runtime::nested::Relation::display_name("department_id"),
-        ::runtime::nested::Relation::display_name("employee_bank_account_id"),
-        ::runtime::nested::Relation::display_name("employee_country_id"),
-        ::runtime::nested::Relation::display_name("employee_id"),
-        ::runtime::nested::Relation::display_name("employee_parent_id"),
-        ::runtime::nested::Relation::display_name("employee_resource_calendar_id"),
         ::runtime::nested::Relation::display_name("industry_id"),
         ::runtime::nested::Relation::display_name("invoice_template_pdf_report_id"),
         ::runtime::nested::Relation::display_name("parent_id"),
         ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("private_country_id"),
-        ::runtime::nested::Relation::display_name("private_state_id"),
         ::runtime::nested::Relation::display_name("property_account_payable_id"),
         ::runtime::nested::Relation::display_name("property_account_position_id"),
         ::runtime::nested::Relation::display_name("property_account_receivable_id"),
@@ -2696,24 +2730,16 @@ impl ::runtime::nested::Projection for ResUsers {
             "property_outbound_payment_method_line_id",
         ),
         ::runtime::nested::Relation::display_name("property_payment_term_id"),
-        ::runtime::nested::Relation::display_name("property_product_pricelist"),
         ::runtime::nested::Relation::display_name("property_purchase_currency_id"),
         ::runtime::nested::Relation::display_name("property_stock_customer"),
         ::runtime::nested::Relation::display_name("property_stock_supplier"),
         ::runtime::nested::Relation::display_name("property_supplier_payment_term_id"),
         ::runtime::nested::Relation::display_name("property_warehouse_id"),
-        ::runtime::nested::Relation::display_name("res_users_settings_id"),
-        ::runtime::nested::Relation::display_name("resource_calendar_id"),
         ::runtime::nested::Relation::display_name("sale_team_id"),
-        ::runtime::nested::Relation::display_name("same_company_registry_partner_id"),
-        ::runtime::nested::Relation::display_name("same_vat_partner_id"),
-        ::runtime::nested::Relation::display_name("self"),
         ::runtime::nested::Relation::display_name("specific_property_product_pricelist"),
         ::runtime::nested::Relation::display_name("state_id"),
         ::runtime::nested::Relation::display_name("title"),
         ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("work_contact_id"),
-        ::runtime::nested::Relation::display_name("work_location_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
@@ -6390,28 +6416,28 @@ pub mod fields {
     }
     /// Avatar 1024 (`avatar_1024`, `binary`).
     #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("avatar_1024")
+    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("avatar_1024")
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("avatar_128")
     }
     /// Avatar (`avatar_1920`, `binary`).
     #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("avatar_1920")
+    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("avatar_1920")
     }
     /// Avatar 256 (`avatar_256`, `binary`).
     #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("avatar_256")
+    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("avatar_256")
     }
     /// Avatar 512 (`avatar_512`, `binary`).
     #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("avatar_512")
+    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("avatar_512")
     }
     /// Bank (`bank_account_count`, `integer`).
     #[inline]
@@ -6986,28 +7012,28 @@ pub mod fields {
     }
     /// Image 1024 (`image_1024`, `binary`).
     #[inline]
-    pub const fn image_1024() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("image_1024")
+    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("image_1024")
     }
     /// Image 128 (`image_128`, `binary`).
     #[inline]
-    pub const fn image_128() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("image_128")
+    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("image_128")
     }
     /// Image (`image_1920`, `binary`).
     #[inline]
-    pub const fn image_1920() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("image_1920")
+    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("image_1920")
     }
     /// Image 256 (`image_256`, `binary`).
     #[inline]
-    pub const fn image_256() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("image_256")
+    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("image_256")
     }
     /// Image 512 (`image_512`, `binary`).
     #[inline]
-    pub const fn image_512() -> ::runtime::fields::AnyField<super::ResUsers> {
-        ::runtime::fields::AnyField::new("image_512")
+    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ResUsers> {
+        ::runtime::fields::BinaryField::new("image_512")
     }
     /// Industry (`industry_id`, `many2one`).
     #[inline]

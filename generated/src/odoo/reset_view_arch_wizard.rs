@@ -11,17 +11,17 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Reset View Architecture Wizard (`reset.view.arch.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResetViewArchWizard {
     /// Architecture Diff
     ///
-    /// `html`, readonly, computed, not stored.
-    pub arch_diff: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_diff())`.
+    pub arch_diff: ::runtime::wire::Computed<Option<String>>,
     /// Arch To Compare To
     ///
-    /// `text`, readonly, computed, not stored.
-    pub arch_to_compare: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_to_compare())`.
+    pub arch_to_compare: ::runtime::wire::Computed<Option<String>>,
     /// Compare To View
     ///
     /// `many2one`, to `ir.ui.view`.
@@ -40,8 +40,8 @@ pub struct ResetViewArchWizard {
     pub display_name: Option<String>,
     /// Has Diff
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_diff: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_diff())`.
+    pub has_diff: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -96,13 +96,13 @@ impl ::runtime::wire::FromRecord for ResetViewArchWizard {
         let mut record = ResetViewArchWizard::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.arch_diff = r.nullable()?,
-                1 => record.arch_to_compare = r.nullable()?,
+                0 => record.arch_diff = r.computed_nullable()?,
+                1 => record.arch_to_compare = r.computed_nullable()?,
                 2 => record.compare_view_id = r.nullable()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
-                6 => record.has_diff = r.value()?,
+                6 => record.has_diff = r.computed()?,
                 7 => record.id = r.value()?,
                 8 => record.reset_mode = r.nullable()?,
                 9 => record.view_id = r.nullable()?,
@@ -118,19 +118,21 @@ impl ::runtime::wire::FromRecord for ResetViewArchWizard {
 impl ::runtime::Model for ResetViewArchWizard {
     const MODEL: &'static str = "reset.view.arch.wizard";
     const FIELDS: &'static [&'static str] = &[
-        "arch_diff",
-        "arch_to_compare",
         "compare_view_id",
         "create_date",
         "create_uid",
         "display_name",
-        "has_diff",
         "id",
         "reset_mode",
         "view_id",
         "view_name",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "arch_diff",
+        "arch_to_compare",
+        "has_diff",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("arch_diff", "html"),

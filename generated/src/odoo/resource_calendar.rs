@@ -9,7 +9,7 @@
 //! 11 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Resource Working Time (`resource.calendar`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceCalendar {
     /// Active
@@ -78,8 +78,8 @@ pub struct ResourceCalendar {
     pub two_weeks_calendar: bool,
     /// Explanation
     ///
-    /// `char`, readonly, computed, not stored.
-    pub two_weeks_explanation: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::two_weeks_explanation())`.
+    pub two_weeks_explanation: ::runtime::wire::Computed<Option<String>>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the resources will work.
@@ -90,8 +90,8 @@ pub struct ResourceCalendar {
     pub tz: Option<String>,
     /// Timezone offset
     ///
-    /// `char`, readonly, computed, not stored.
-    pub tz_offset: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
+    pub tz_offset: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -148,9 +148,9 @@ impl ::runtime::wire::FromRecord for ResourceCalendar {
                 11 => record.leave_ids = r.value()?,
                 12 => record.name = r.nullable()?,
                 13 => record.two_weeks_calendar = r.value()?,
-                14 => record.two_weeks_explanation = r.nullable()?,
+                14 => record.two_weeks_explanation = r.computed_nullable()?,
                 15 => record.tz = r.nullable()?,
-                16 => record.tz_offset = r.nullable()?,
+                16 => record.tz_offset = r.computed_nullable()?,
                 17 => record.write_date = r.nullable()?,
                 18 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -176,12 +176,11 @@ impl ::runtime::Model for ResourceCalendar {
         "leave_ids",
         "name",
         "two_weeks_calendar",
-        "two_weeks_explanation",
         "tz",
-        "tz_offset",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["two_weeks_explanation", "tz_offset"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("attendance_ids", "one2many")

@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Work Detail (`resource.calendar.attendance`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceCalendarAttendance {
     /// Resource's Calendar
@@ -62,8 +62,8 @@ pub struct ResourceCalendarAttendance {
     pub duration_days: f64,
     /// Duration (hours)
     ///
-    /// `float`, readonly, computed, not stored.
-    pub duration_hours: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_hours())`.
+    pub duration_hours: ::runtime::wire::Computed<f64>,
     /// Work from
     ///
     /// Start and End time of working.
@@ -157,7 +157,7 @@ impl ::runtime::wire::FromRecord for ResourceCalendarAttendance {
                 7 => record.display_name = r.nullable()?,
                 8 => record.display_type = r.nullable()?,
                 9 => record.duration_days = r.value()?,
-                10 => record.duration_hours = r.value()?,
+                10 => record.duration_hours = r.computed()?,
                 11 => record.hour_from = r.value()?,
                 12 => record.hour_to = r.value()?,
                 13 => record.id = r.value()?,
@@ -187,7 +187,6 @@ impl ::runtime::Model for ResourceCalendarAttendance {
         "display_name",
         "display_type",
         "duration_days",
-        "duration_hours",
         "hour_from",
         "hour_to",
         "id",
@@ -199,6 +198,7 @@ impl ::runtime::Model for ResourceCalendarAttendance {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["duration_hours"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("calendar_id", "many2one")
             .relation("resource.calendar")

@@ -8,10 +8,10 @@
 //!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `avatar_128`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `avatar_128`.
 /// Resources (`resource.resource`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceResource {
     /// Active
@@ -40,50 +40,54 @@ pub struct ResourceResource {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Department
     ///
-    /// `many2one`, to `hr.department`, readonly, related `employee_id.department_id`, not stored.
-    pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    /// `many2one`, to `hr.department`, readonly, related `employee_id.department_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
+    pub department_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
+    >,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Email
     ///
-    /// `char`, readonly, related `user_id.email`, not stored.
-    pub email: Option<String>,
+    /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
+    pub email: ::runtime::wire::Computed<Option<String>>,
     /// Employee
     ///
     /// `one2many`, to `hr.employee` (inverse `resource_id`).
     pub employee_id: ::runtime::wire::X2Many<super::rel::HrEmployee>,
     /// Skills
     ///
-    /// `one2many`, to `hr.employee.skill`, readonly, related `employee_id.employee_skill_ids`, not stored.
-    pub employee_skill_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    /// `one2many`, to `hr.employee.skill`, readonly, related `employee_id.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_skill_ids())`.
+    pub employee_skill_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::HrEmployeeSkill>,
+    >,
     /// Hr Icon Display
     ///
-    /// `selection`, readonly, related `employee_id.hr_icon_display`, not stored.
+    /// `selection`, readonly, related `employee_id.hr_icon_display`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: Option<HrIconDisplay>,
+    pub hr_icon_display: ::runtime::wire::Computed<Option<HrIconDisplay>>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// IM Status
     ///
-    /// `char`, readonly, related `user_id.im_status`, not stored.
-    pub im_status: Option<String>,
+    /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
+    pub im_status: ::runtime::wire::Computed<Option<String>>,
     /// Job Title
     ///
-    /// `char`, readonly, related `employee_id.job_title`, not stored.
-    pub job_title: Option<String>,
+    /// `char`, readonly, related `employee_id.job_title`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::job_title())`.
+    pub job_title: ::runtime::wire::Computed<Option<String>>,
     /// Name
     ///
     /// `char`, required.
     pub name: Option<String>,
     /// Phone
     ///
-    /// `char`, readonly, related `user_id.phone`, not stored.
-    pub phone: Option<String>,
+    /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
+    pub phone: ::runtime::wire::Computed<Option<String>>,
     /// Type
     ///
     /// `selection`, required.
@@ -98,8 +102,8 @@ pub struct ResourceResource {
     pub share: bool,
     /// Show Hr Icon Display
     ///
-    /// `boolean`, readonly, related `employee_id.show_hr_icon_display`, not stored.
-    pub show_hr_icon_display: bool,
+    /// `boolean`, readonly, related `employee_id.show_hr_icon_display`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
+    pub show_hr_icon_display: ::runtime::wire::Computed<bool>,
     /// Efficiency Factor
     ///
     /// This field is used to calculate the expected duration of a work order at this work center. For example, if a work order takes one hour and the efficiency factor is 100%, then the expected duration will be one hour. If the efficiency factor is 200%, however the expected duration will be 30 minutes.
@@ -120,12 +124,12 @@ pub struct ResourceResource {
     pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Work Email
     ///
-    /// `char`, readonly, related `employee_id.work_email`, not stored.
-    pub work_email: Option<String>,
+    /// `char`, readonly, related `employee_id.work_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_email())`.
+    pub work_email: ::runtime::wire::Computed<Option<String>>,
     /// Work Phone
     ///
-    /// `char`, readonly, related `employee_id.work_phone`, not stored.
-    pub work_phone: Option<String>,
+    /// `char`, readonly, related `employee_id.work_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_phone())`.
+    pub work_phone: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -180,25 +184,25 @@ impl ::runtime::wire::FromRecord for ResourceResource {
                 2 => record.company_id = r.nullable()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
-                5 => record.department_id = r.nullable()?,
+                5 => record.department_id = r.computed_nullable()?,
                 6 => record.display_name = r.nullable()?,
-                7 => record.email = r.nullable()?,
+                7 => record.email = r.computed_nullable()?,
                 8 => record.employee_id = r.value()?,
-                9 => record.employee_skill_ids = r.value()?,
-                10 => record.hr_icon_display = r.nullable()?,
+                9 => record.employee_skill_ids = r.computed()?,
+                10 => record.hr_icon_display = r.computed_nullable()?,
                 11 => record.id = r.value()?,
-                12 => record.im_status = r.nullable()?,
-                13 => record.job_title = r.nullable()?,
+                12 => record.im_status = r.computed_nullable()?,
+                13 => record.job_title = r.computed_nullable()?,
                 14 => record.name = r.nullable()?,
-                15 => record.phone = r.nullable()?,
+                15 => record.phone = r.computed_nullable()?,
                 16 => record.resource_type = r.nullable()?,
                 17 => record.share = r.value()?,
-                18 => record.show_hr_icon_display = r.value()?,
+                18 => record.show_hr_icon_display = r.computed()?,
                 19 => record.time_efficiency = r.value()?,
                 20 => record.tz = r.nullable()?,
                 21 => record.user_id = r.nullable()?,
-                22 => record.work_email = r.nullable()?,
-                23 => record.work_phone = r.nullable()?,
+                22 => record.work_email = r.computed_nullable()?,
+                23 => record.work_phone = r.computed_nullable()?,
                 24 => record.write_date = r.nullable()?,
                 25 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -215,27 +219,29 @@ impl ::runtime::Model for ResourceResource {
         "company_id",
         "create_date",
         "create_uid",
-        "department_id",
         "display_name",
-        "email",
         "employee_id",
-        "employee_skill_ids",
-        "hr_icon_display",
         "id",
-        "im_status",
-        "job_title",
         "name",
-        "phone",
         "resource_type",
         "share",
-        "show_hr_icon_display",
         "time_efficiency",
         "tz",
         "user_id",
-        "work_email",
-        "work_phone",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "department_id",
+        "email",
+        "employee_skill_ids",
+        "hr_icon_display",
+        "im_status",
+        "job_title",
+        "phone",
+        "show_hr_icon_display",
+        "work_email",
+        "work_phone",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -294,7 +300,6 @@ impl ::runtime::nested::Projection for ResourceResource {
         ::runtime::nested::Relation::display_name("calendar_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("department_id"),
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
@@ -532,8 +537,10 @@ pub mod fields {
     }
     /// Avatar 128 (`avatar_128`, `binary`).
     #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::AnyField<super::ResourceResource> {
-        ::runtime::fields::AnyField::new("avatar_128")
+    pub const fn avatar_128() -> ::runtime::fields::BinaryField<
+        super::ResourceResource,
+    > {
+        ::runtime::fields::BinaryField::new("avatar_128")
     }
     /// Working Time (`calendar_id`, `many2one`).
     #[inline]

@@ -11,7 +11,7 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Sales Advance Payment Invoice (`sale.advance.payment.inv`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleAdvancePaymentInv {
     /// Create Invoice
@@ -32,14 +32,14 @@ pub struct SaleAdvancePaymentInv {
     ///
     /// Only confirmed down payments are considered.
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_invoiced: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
+    pub amount_invoiced: ::runtime::wire::Computed<f64>,
     /// Amount to invoice
     ///
     /// The amount to invoice = Sale Order Total - Confirmed Down Payments.
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_to_invoice: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
+    pub amount_to_invoice: ::runtime::wire::Computed<f64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
@@ -52,8 +52,8 @@ pub struct SaleAdvancePaymentInv {
     pub consolidated_billing: bool,
     /// Order Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
+    pub count: ::runtime::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -72,12 +72,12 @@ pub struct SaleAdvancePaymentInv {
     pub deduct_down_payments: bool,
     /// Display Draft Invoice Warning
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_draft_invoice_warning: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_draft_invoice_warning())`.
+    pub display_draft_invoice_warning: ::runtime::wire::Computed<bool>,
     /// Display Invoice Amount Warning
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_invoice_amount_warning: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_amount_warning())`.
+    pub display_invoice_amount_warning: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -90,8 +90,8 @@ pub struct SaleAdvancePaymentInv {
     pub fixed_amount: f64,
     /// Has down payments
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_down_payments: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_down_payments())`.
+    pub has_down_payments: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -145,20 +145,20 @@ impl ::runtime::wire::FromRecord for SaleAdvancePaymentInv {
             match i {
                 0 => record.advance_payment_method = r.nullable()?,
                 1 => record.amount = r.value()?,
-                2 => record.amount_invoiced = r.value()?,
-                3 => record.amount_to_invoice = r.value()?,
+                2 => record.amount_invoiced = r.computed()?,
+                3 => record.amount_to_invoice = r.computed()?,
                 4 => record.company_id = r.nullable()?,
                 5 => record.consolidated_billing = r.value()?,
-                6 => record.count = r.value()?,
+                6 => record.count = r.computed()?,
                 7 => record.create_date = r.nullable()?,
                 8 => record.create_uid = r.nullable()?,
                 9 => record.currency_id = r.nullable()?,
                 10 => record.deduct_down_payments = r.value()?,
-                11 => record.display_draft_invoice_warning = r.value()?,
-                12 => record.display_invoice_amount_warning = r.value()?,
+                11 => record.display_draft_invoice_warning = r.computed()?,
+                12 => record.display_invoice_amount_warning = r.computed()?,
                 13 => record.display_name = r.nullable()?,
                 14 => record.fixed_amount = r.value()?,
-                15 => record.has_down_payments = r.value()?,
+                15 => record.has_down_payments = r.computed()?,
                 16 => record.id = r.value()?,
                 17 => record.sale_order_ids = r.value()?,
                 18 => record.write_date = r.nullable()?,
@@ -174,24 +174,26 @@ impl ::runtime::Model for SaleAdvancePaymentInv {
     const FIELDS: &'static [&'static str] = &[
         "advance_payment_method",
         "amount",
-        "amount_invoiced",
-        "amount_to_invoice",
         "company_id",
         "consolidated_billing",
-        "count",
         "create_date",
         "create_uid",
         "currency_id",
         "deduct_down_payments",
-        "display_draft_invoice_warning",
-        "display_invoice_amount_warning",
         "display_name",
         "fixed_amount",
-        "has_down_payments",
         "id",
         "sale_order_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "amount_invoiced",
+        "amount_to_invoice",
+        "count",
+        "display_draft_invoice_warning",
+        "display_invoice_amount_warning",
+        "has_down_payments",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("advance_payment_method", "selection")

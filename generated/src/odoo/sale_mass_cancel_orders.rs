@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Cancel multiple quotations (`sale.mass.cancel.orders`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleMassCancelOrders {
     /// Created on
@@ -28,8 +28,8 @@ pub struct SaleMassCancelOrders {
     pub display_name: Option<String>,
     /// Has Confirmed Order
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_confirmed_order: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_confirmed_order())`.
+    pub has_confirmed_order: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -40,8 +40,8 @@ pub struct SaleMassCancelOrders {
     pub sale_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
     /// Sale Orders Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub sale_orders_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_orders_count())`.
+    pub sale_orders_count: ::runtime::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -77,10 +77,10 @@ impl ::runtime::wire::FromRecord for SaleMassCancelOrders {
                 0 => record.create_date = r.nullable()?,
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
-                3 => record.has_confirmed_order = r.value()?,
+                3 => record.has_confirmed_order = r.computed()?,
                 4 => record.id = r.value()?,
                 5 => record.sale_order_ids = r.value()?,
-                6 => record.sale_orders_count = r.value()?,
+                6 => record.sale_orders_count = r.computed()?,
                 7 => record.write_date = r.nullable()?,
                 8 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -95,12 +95,14 @@ impl ::runtime::Model for SaleMassCancelOrders {
         "create_date",
         "create_uid",
         "display_name",
-        "has_confirmed_order",
         "id",
         "sale_order_ids",
-        "sale_orders_count",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "has_confirmed_order",
+        "sale_orders_count",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

@@ -8,10 +8,10 @@
 //!
 //! 60 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 34 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread), [`PortalMixin`](super::mixins::PortalMixin), [`ProductCatalogMixin`](super::mixins::ProductCatalogMixin), [`UtmMixin`](super::mixins::UtmMixin) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `signature`, `tax_totals`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `signature`, `tax_totals`.
 /// Sales Order (`sale.order`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleOrder {
     /// Security Token
@@ -22,36 +22,38 @@ pub struct SaleOrder {
     ///
     /// Customer Portal URL
     ///
-    /// `char`, readonly, not stored.
-    pub access_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
+    pub access_url: ::runtime::wire::Computed<Option<String>>,
     /// Access warning
     ///
-    /// `text`, readonly, not stored.
-    pub access_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
+    pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -63,75 +65,77 @@ pub struct SaleOrder {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Already invoiced
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_invoiced: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
+    pub amount_invoiced: ::runtime::wire::Computed<f64>,
     /// Payment Transactions Amount
     ///
     /// Sum of transactions made in through the online payment form that are in the state 'done' or 'authorized' and linked to this order.
     ///
-    /// `float`, readonly, computed, not stored.
-    pub amount_paid: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_paid())`.
+    pub amount_paid: ::runtime::wire::Computed<f64>,
     /// Taxes
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
     pub amount_tax: f64,
     /// Un-invoiced Balance
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_to_invoice: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
+    pub amount_to_invoice: ::runtime::wire::Computed<f64>,
     /// Total
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
     pub amount_total: f64,
     /// Amount Before Discount
     ///
-    /// `float`, readonly, not stored, digits: not rounded.
-    pub amount_undiscounted: f64,
+    /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_undiscounted())`.
+    pub amount_undiscounted: ::runtime::wire::Computed<f64>,
     /// Untaxed Amount
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
     pub amount_untaxed: f64,
     /// Attendee Count
     ///
-    /// `integer`, readonly, not stored.
-    pub attendee_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attendee_count())`.
+    pub attendee_count: ::runtime::wire::Computed<i64>,
     /// Authorized Transactions
     ///
-    /// `many2many`, to `payment.transaction`, readonly, computed, not stored.
-    pub authorized_transaction_ids: ::runtime::wire::X2Many<
-        super::rel::PaymentTransaction,
+    /// `many2many`, to `payment.transaction`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_transaction_ids())`.
+    pub authorized_transaction_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
     >,
     /// Available Product Documents
     ///
-    /// `many2many`, to `quotation.document`, readonly, computed, not stored.
-    pub available_product_document_ids: ::runtime::wire::X2Many<
-        super::rel::QuotationDocument,
+    /// `many2many`, to `quotation.document`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_product_document_ids())`.
+    pub available_product_document_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::QuotationDocument>,
     >,
     /// Campaign
     ///
@@ -145,8 +149,8 @@ pub struct SaleOrder {
     pub client_order_ref: Option<String>,
     /// Closed Task Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub closed_task_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_task_count())`.
+    pub closed_task_count: ::runtime::wire::Computed<i64>,
     /// Delivery Date
     ///
     /// This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times.
@@ -167,15 +171,15 @@ pub struct SaleOrder {
     pub company_price_include: Option<CompanyPriceInclude>,
     /// Completed Task Percentage
     ///
-    /// `float`, readonly, not stored.
-    pub completed_task_percentage: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::completed_task_percentage())`.
+    pub completed_task_percentage: ::runtime::wire::Computed<f64>,
     /// Country code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Creation Date
     ///
     /// `datetime`, readonly.
@@ -205,8 +209,8 @@ pub struct SaleOrder {
     pub date_order: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Delivery Orders
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub delivery_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delivery_count())`.
+    pub delivery_count: ::runtime::wire::Computed<i64>,
     /// Delivery Status
     ///
     /// Blue: Not Delivered/Started
@@ -223,8 +227,10 @@ pub struct SaleOrder {
     pub display_name: Option<String>,
     /// Duplicated Order
     ///
-    /// `many2many`, to `sale.order`, readonly, computed, not stored.
-    pub duplicated_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    /// `many2many`, to `sale.order`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_order_ids())`.
+    pub duplicated_order_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    >,
     /// Effective Date
     ///
     /// Completion date of the first delivery order.
@@ -235,8 +241,10 @@ pub struct SaleOrder {
     ///
     /// Delivery date you can promise to the customer, computed from the minimum lead time of the order lines in case of Service products. In case of shipping, the shipping policy of the order will be taken into account to either use the minimum or maximum lead time of the order lines.
     ///
-    /// `datetime`, readonly, computed, not stored.
-    pub expected_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::expected_date())`.
+    pub expected_date: ::runtime::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer.
@@ -247,16 +255,16 @@ pub struct SaleOrder {
     >,
     /// Has Active Pricelist
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_active_pricelist: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_active_pricelist())`.
+    pub has_active_pricelist: ::runtime::wire::Computed<bool>,
     /// Has Archived Products
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_archived_products: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_archived_products())`.
+    pub has_archived_products: ::runtime::wire::Computed<bool>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -273,12 +281,14 @@ pub struct SaleOrder {
     pub incoterm_location: Option<String>,
     /// Invoice Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub invoice_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_count())`.
+    pub invoice_count: ::runtime::wire::Computed<i64>,
     /// Invoices
     ///
-    /// `many2many`, to `account.move`, readonly, computed, not stored.
-    pub invoice_ids: ::runtime::wire::X2Many<super::rel::AccountMove>,
+    /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_ids())`.
+    pub invoice_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountMove>,
+    >,
     /// Invoice Status
     ///
     /// `selection`, readonly, computed.
@@ -287,16 +297,16 @@ pub struct SaleOrder {
     pub invoice_status: Option<InvoiceStatus>,
     /// Is Expired
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_expired: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_expired())`.
+    pub is_expired: ::runtime::wire::Computed<bool>,
     /// Is Pdf Quote Builder Available
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_pdf_quote_builder_available: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_pdf_quote_builder_available())`.
+    pub is_pdf_quote_builder_available: ::runtime::wire::Computed<bool>,
     /// Is Product Milestone
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_product_milestone: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_milestone())`.
+    pub is_product_milestone: ::runtime::wire::Computed<bool>,
     /// Invoicing Journal
     ///
     /// If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
@@ -305,8 +315,8 @@ pub struct SaleOrder {
     pub journal_id: Option<::runtime::wire::Many2One<super::rel::AccountJournal>>,
     /// JSON data for the popover widget
     ///
-    /// `char`, readonly, not stored.
-    pub json_popover: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_popover())`.
+    pub json_popover: ::runtime::wire::Computed<Option<String>>,
     /// Locked
     ///
     /// Locked orders cannot be modified.
@@ -321,8 +331,8 @@ pub struct SaleOrder {
     pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -331,60 +341,66 @@ pub struct SaleOrder {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Milestone Count
     ///
-    /// `integer`, readonly, not stored.
-    pub milestone_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count())`.
+    pub milestone_count: ::runtime::wire::Computed<i64>,
     /// Count of MO generated
     ///
-    /// `integer`, readonly, computed, not stored, groups `mrp.group_mrp_user`.
-    pub mrp_production_count: i64,
+    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_count())`.
+    pub mrp_production_count: ::runtime::wire::Computed<i64>,
     /// Manufacturing orders associated with this sales order.
     ///
-    /// `many2many`, to `mrp.production`, readonly, computed, not stored, groups `mrp.group_mrp_user`.
-    pub mrp_production_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    /// `many2many`, to `mrp.production`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_ids())`.
+    pub mrp_production_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    >,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Order Reference
     ///
     /// `char`, required.
@@ -409,8 +425,8 @@ pub struct SaleOrder {
     pub origin: Option<String>,
     /// Partner Credit Warning
     ///
-    /// `text`, readonly, computed, not stored.
-    pub partner_credit_warning: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
+    pub partner_credit_warning: ::runtime::wire::Computed<Option<String>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, required.
@@ -475,8 +491,8 @@ pub struct SaleOrder {
     >,
     /// Number of Projects
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_user`.
-    pub project_count: i64,
+    /// `integer`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_count())`.
+    pub project_count: ::runtime::wire::Computed<i64>,
     /// Project
     ///
     /// A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items.
@@ -485,12 +501,14 @@ pub struct SaleOrder {
     pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
     /// Projects
     ///
-    /// `many2many`, to `project.project`, readonly, computed, not stored, groups `project.group_project_user,project.group_project_milestone`.
-    pub project_ids: ::runtime::wire::X2Many<super::rel::ProjectProject>,
+    /// `many2many`, to `project.project`, readonly, groups `project.group_project_user,project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_ids())`.
+    pub project_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ProjectProject>,
+    >,
     /// Number of Purchase Order Generated
     ///
-    /// `integer`, readonly, computed, not stored, groups `purchase.group_purchase_user`.
-    pub purchase_order_count: i64,
+    /// `integer`, readonly, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Headers/Footers
     ///
     /// `many2many`, to `quotation.document`.
@@ -529,28 +547,28 @@ pub struct SaleOrder {
     >,
     /// Show Create Project Button
     ///
-    /// `boolean`, readonly, not stored, groups `project.group_project_user`.
-    pub show_create_project_button: bool,
+    /// `boolean`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_create_project_button())`.
+    pub show_create_project_button: ::runtime::wire::Computed<bool>,
     /// Has late picking
     ///
-    /// `boolean`, readonly, not stored.
-    pub show_json_popover: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_json_popover())`.
+    pub show_json_popover: ::runtime::wire::Computed<bool>,
     /// Show Project Button
     ///
-    /// `boolean`, readonly, not stored, groups `project.group_project_user`.
-    pub show_project_button: bool,
+    /// `boolean`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_project_button())`.
+    pub show_project_button: ::runtime::wire::Computed<bool>,
     /// Show Task Button
     ///
-    /// `boolean`, readonly, not stored, groups `project.group_project_user`.
-    pub show_task_button: bool,
+    /// `boolean`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_task_button())`.
+    pub show_task_button: ::runtime::wire::Computed<bool>,
     /// Has Fiscal Position Changed
     ///
-    /// `boolean`, not stored.
-    pub show_update_fpos: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_fpos())`.
+    pub show_update_fpos: ::runtime::wire::Computed<bool>,
     /// Has Pricelist Changed
     ///
-    /// `boolean`, not stored.
-    pub show_update_pricelist: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_pricelist())`.
+    pub show_update_pricelist: ::runtime::wire::Computed<bool>,
     /// Signed By
     ///
     /// `char`.
@@ -577,12 +595,14 @@ pub struct SaleOrder {
     pub tag_ids: ::runtime::wire::X2Many<super::rel::CrmTag>,
     /// Tasks
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_user`.
-    pub tasks_count: i64,
+    /// `integer`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_count())`.
+    pub tasks_count: ::runtime::wire::Computed<i64>,
     /// Tasks associated with this sale
     ///
-    /// `many2many`, to `project.task`, readonly, computed, not stored.
-    pub tasks_ids: ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    /// `many2many`, to `project.task`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_ids())`.
+    pub tasks_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ProjectTask>,
+    >,
     /// Tax Calculation Rounding Method
     ///
     /// `selection`, readonly, related `company_id.tax_calculation_rounding_method`, not stored.
@@ -591,8 +611,10 @@ pub struct SaleOrder {
     pub tax_calculation_rounding_method: Option<TaxCalculationRoundingMethod>,
     /// Tax Country
     ///
-    /// `many2one`, to `res.country`, readonly, computed, not stored.
-    pub tax_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
+    pub tax_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
@@ -609,8 +631,8 @@ pub struct SaleOrder {
     pub transaction_ids: ::runtime::wire::X2Many<super::rel::PaymentTransaction>,
     /// Type Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub type_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::type_name())`.
+    pub type_name: ::runtime::wire::Computed<Option<String>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, computed.
@@ -623,8 +645,8 @@ pub struct SaleOrder {
     pub validity_date: Option<::chrono::NaiveDate>,
     /// Display project
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub visible_project: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visible_project())`.
+    pub visible_project: ::runtime::wire::Computed<bool>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, computed.
@@ -787,85 +809,85 @@ impl ::runtime::wire::FromRecord for SaleOrder {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.access_token = r.nullable()?,
-                1 => record.access_url = r.nullable()?,
-                2 => record.access_warning = r.nullable()?,
-                3 => record.activity_calendar_event_id = r.nullable()?,
-                4 => record.activity_date_deadline = r.nullable()?,
-                5 => record.activity_exception_decoration = r.nullable()?,
-                6 => record.activity_exception_icon = r.nullable()?,
+                1 => record.access_url = r.computed_nullable()?,
+                2 => record.access_warning = r.computed_nullable()?,
+                3 => record.activity_calendar_event_id = r.computed_nullable()?,
+                4 => record.activity_date_deadline = r.computed_nullable()?,
+                5 => record.activity_exception_decoration = r.computed_nullable()?,
+                6 => record.activity_exception_icon = r.computed_nullable()?,
                 7 => record.activity_ids = r.value()?,
-                8 => record.activity_state = r.nullable()?,
-                9 => record.activity_summary = r.nullable()?,
-                10 => record.activity_type_icon = r.nullable()?,
-                11 => record.activity_type_id = r.nullable()?,
-                12 => record.activity_user_id = r.nullable()?,
-                13 => record.amount_invoiced = r.value()?,
-                14 => record.amount_paid = r.value()?,
+                8 => record.activity_state = r.computed_nullable()?,
+                9 => record.activity_summary = r.computed_nullable()?,
+                10 => record.activity_type_icon = r.computed_nullable()?,
+                11 => record.activity_type_id = r.computed_nullable()?,
+                12 => record.activity_user_id = r.computed_nullable()?,
+                13 => record.amount_invoiced = r.computed()?,
+                14 => record.amount_paid = r.computed()?,
                 15 => record.amount_tax = r.value()?,
-                16 => record.amount_to_invoice = r.value()?,
+                16 => record.amount_to_invoice = r.computed()?,
                 17 => record.amount_total = r.value()?,
-                18 => record.amount_undiscounted = r.value()?,
+                18 => record.amount_undiscounted = r.computed()?,
                 19 => record.amount_untaxed = r.value()?,
-                20 => record.attendee_count = r.value()?,
-                21 => record.authorized_transaction_ids = r.value()?,
-                22 => record.available_product_document_ids = r.value()?,
+                20 => record.attendee_count = r.computed()?,
+                21 => record.authorized_transaction_ids = r.computed()?,
+                22 => record.available_product_document_ids = r.computed()?,
                 23 => record.campaign_id = r.nullable()?,
                 24 => record.client_order_ref = r.nullable()?,
-                25 => record.closed_task_count = r.value()?,
+                25 => record.closed_task_count = r.computed()?,
                 26 => record.commitment_date = r.nullable()?,
                 27 => record.company_id = r.nullable()?,
                 28 => record.company_price_include = r.nullable()?,
-                29 => record.completed_task_percentage = r.value()?,
-                30 => record.country_code = r.nullable()?,
+                29 => record.completed_task_percentage = r.computed()?,
+                30 => record.country_code = r.computed_nullable()?,
                 31 => record.create_date = r.nullable()?,
                 32 => record.create_uid = r.nullable()?,
                 33 => record.currency_id = r.nullable()?,
                 34 => record.currency_rate = r.value()?,
                 35 => record.customizable_pdf_form_fields = r.nullable()?,
                 36 => record.date_order = r.nullable()?,
-                37 => record.delivery_count = r.value()?,
+                37 => record.delivery_count = r.computed()?,
                 38 => record.delivery_status = r.nullable()?,
                 39 => record.display_name = r.nullable()?,
-                40 => record.duplicated_order_ids = r.value()?,
+                40 => record.duplicated_order_ids = r.computed()?,
                 41 => record.effective_date = r.nullable()?,
-                42 => record.expected_date = r.nullable()?,
+                42 => record.expected_date = r.computed_nullable()?,
                 43 => record.fiscal_position_id = r.nullable()?,
-                44 => record.has_active_pricelist = r.value()?,
-                45 => record.has_archived_products = r.value()?,
-                46 => record.has_message = r.value()?,
+                44 => record.has_active_pricelist = r.computed()?,
+                45 => record.has_archived_products = r.computed()?,
+                46 => record.has_message = r.computed()?,
                 47 => record.id = r.value()?,
                 48 => record.incoterm = r.nullable()?,
                 49 => record.incoterm_location = r.nullable()?,
-                50 => record.invoice_count = r.value()?,
-                51 => record.invoice_ids = r.value()?,
+                50 => record.invoice_count = r.computed()?,
+                51 => record.invoice_ids = r.computed()?,
                 52 => record.invoice_status = r.nullable()?,
-                53 => record.is_expired = r.value()?,
-                54 => record.is_pdf_quote_builder_available = r.value()?,
-                55 => record.is_product_milestone = r.value()?,
+                53 => record.is_expired = r.computed()?,
+                54 => record.is_pdf_quote_builder_available = r.computed()?,
+                55 => record.is_product_milestone = r.computed()?,
                 56 => record.journal_id = r.nullable()?,
-                57 => record.json_popover = r.nullable()?,
+                57 => record.json_popover = r.computed_nullable()?,
                 58 => record.locked = r.value()?,
                 59 => record.medium_id = r.nullable()?,
-                60 => record.message_attachment_count = r.value()?,
+                60 => record.message_attachment_count = r.computed()?,
                 61 => record.message_follower_ids = r.value()?,
-                62 => record.message_has_error = r.value()?,
-                63 => record.message_has_error_counter = r.value()?,
-                64 => record.message_has_sms_error = r.value()?,
+                62 => record.message_has_error = r.computed()?,
+                63 => record.message_has_error_counter = r.computed()?,
+                64 => record.message_has_sms_error = r.computed()?,
                 65 => record.message_ids = r.value()?,
-                66 => record.message_is_follower = r.value()?,
-                67 => record.message_needaction = r.value()?,
-                68 => record.message_needaction_counter = r.value()?,
-                69 => record.message_partner_ids = r.value()?,
-                70 => record.milestone_count = r.value()?,
-                71 => record.mrp_production_count = r.value()?,
-                72 => record.mrp_production_ids = r.value()?,
-                73 => record.my_activity_date_deadline = r.nullable()?,
+                66 => record.message_is_follower = r.computed()?,
+                67 => record.message_needaction = r.computed()?,
+                68 => record.message_needaction_counter = r.computed()?,
+                69 => record.message_partner_ids = r.computed()?,
+                70 => record.milestone_count = r.computed()?,
+                71 => record.mrp_production_count = r.computed()?,
+                72 => record.mrp_production_ids = r.computed()?,
+                73 => record.my_activity_date_deadline = r.computed_nullable()?,
                 74 => record.name = r.nullable()?,
                 75 => record.note = r.nullable()?,
                 76 => record.opportunity_id = r.nullable()?,
                 77 => record.order_line = r.value()?,
                 78 => record.origin = r.nullable()?,
-                79 => record.partner_credit_warning = r.nullable()?,
+                79 => record.partner_credit_warning = r.computed_nullable()?,
                 80 => record.partner_id = r.nullable()?,
                 81 => record.partner_invoice_id = r.nullable()?,
                 82 => record.partner_shipping_id = r.nullable()?,
@@ -877,10 +899,10 @@ impl ::runtime::wire::FromRecord for SaleOrder {
                 88 => record.pricelist_id = r.nullable()?,
                 89 => record.procurement_group_id = r.nullable()?,
                 90 => record.project_account_id = r.nullable()?,
-                91 => record.project_count = r.value()?,
+                91 => record.project_count = r.computed()?,
                 92 => record.project_id = r.nullable()?,
-                93 => record.project_ids = r.value()?,
-                94 => record.purchase_order_count = r.value()?,
+                93 => record.project_ids = r.computed()?,
+                94 => record.purchase_order_count = r.computed()?,
                 95 => record.quotation_document_ids = r.value()?,
                 96 => record.rating_ids = r.value()?,
                 97 => record.reference = r.nullable()?,
@@ -888,28 +910,28 @@ impl ::runtime::wire::FromRecord for SaleOrder {
                 99 => record.require_signature = r.value()?,
                 100 => record.sale_order_option_ids = r.value()?,
                 101 => record.sale_order_template_id = r.nullable()?,
-                102 => record.show_create_project_button = r.value()?,
-                103 => record.show_json_popover = r.value()?,
-                104 => record.show_project_button = r.value()?,
-                105 => record.show_task_button = r.value()?,
-                106 => record.show_update_fpos = r.value()?,
-                107 => record.show_update_pricelist = r.value()?,
+                102 => record.show_create_project_button = r.computed()?,
+                103 => record.show_json_popover = r.computed()?,
+                104 => record.show_project_button = r.computed()?,
+                105 => record.show_task_button = r.computed()?,
+                106 => record.show_update_fpos = r.computed()?,
+                107 => record.show_update_pricelist = r.computed()?,
                 108 => record.signed_by = r.nullable()?,
                 109 => record.signed_on = r.nullable()?,
                 110 => record.source_id = r.nullable()?,
                 111 => record.state = r.nullable()?,
                 112 => record.tag_ids = r.value()?,
-                113 => record.tasks_count = r.value()?,
-                114 => record.tasks_ids = r.value()?,
+                113 => record.tasks_count = r.computed()?,
+                114 => record.tasks_ids = r.computed()?,
                 115 => record.tax_calculation_rounding_method = r.nullable()?,
-                116 => record.tax_country_id = r.nullable()?,
+                116 => record.tax_country_id = r.computed_nullable()?,
                 117 => record.team_id = r.nullable()?,
                 118 => record.terms_type = r.nullable()?,
                 119 => record.transaction_ids = r.value()?,
-                120 => record.type_name = r.nullable()?,
+                120 => record.type_name = r.computed_nullable()?,
                 121 => record.user_id = r.nullable()?,
                 122 => record.validity_date = r.nullable()?,
-                123 => record.visible_project = r.value()?,
+                123 => record.visible_project = r.computed()?,
                 124 => record.warehouse_id = r.nullable()?,
                 125 => record.website_message_ids = r.value()?,
                 126 => record.write_date = r.nullable()?,
@@ -924,85 +946,39 @@ impl ::runtime::Model for SaleOrder {
     const MODEL: &'static str = "sale.order";
     const FIELDS: &'static [&'static str] = &[
         "access_token",
-        "access_url",
-        "access_warning",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "amount_invoiced",
-        "amount_paid",
         "amount_tax",
-        "amount_to_invoice",
         "amount_total",
-        "amount_undiscounted",
         "amount_untaxed",
-        "attendee_count",
-        "authorized_transaction_ids",
-        "available_product_document_ids",
         "campaign_id",
         "client_order_ref",
-        "closed_task_count",
         "commitment_date",
         "company_id",
         "company_price_include",
-        "completed_task_percentage",
-        "country_code",
         "create_date",
         "create_uid",
         "currency_id",
         "currency_rate",
         "customizable_pdf_form_fields",
         "date_order",
-        "delivery_count",
         "delivery_status",
         "display_name",
-        "duplicated_order_ids",
         "effective_date",
-        "expected_date",
         "fiscal_position_id",
-        "has_active_pricelist",
-        "has_archived_products",
-        "has_message",
         "id",
         "incoterm",
         "incoterm_location",
-        "invoice_count",
-        "invoice_ids",
         "invoice_status",
-        "is_expired",
-        "is_pdf_quote_builder_available",
-        "is_product_milestone",
         "journal_id",
-        "json_popover",
         "locked",
         "medium_id",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "milestone_count",
-        "mrp_production_count",
-        "mrp_production_ids",
-        "my_activity_date_deadline",
         "name",
         "note",
         "opportunity_id",
         "order_line",
         "origin",
-        "partner_credit_warning",
         "partner_id",
         "partner_invoice_id",
         "partner_shipping_id",
@@ -1014,10 +990,7 @@ impl ::runtime::Model for SaleOrder {
         "pricelist_id",
         "procurement_group_id",
         "project_account_id",
-        "project_count",
         "project_id",
-        "project_ids",
-        "purchase_order_count",
         "quotation_document_ids",
         "rating_ids",
         "reference",
@@ -1025,32 +998,83 @@ impl ::runtime::Model for SaleOrder {
         "require_signature",
         "sale_order_option_ids",
         "sale_order_template_id",
+        "signed_by",
+        "signed_on",
+        "source_id",
+        "state",
+        "tag_ids",
+        "tax_calculation_rounding_method",
+        "team_id",
+        "terms_type",
+        "transaction_ids",
+        "user_id",
+        "validity_date",
+        "warehouse_id",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "access_url",
+        "access_warning",
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "amount_invoiced",
+        "amount_paid",
+        "amount_to_invoice",
+        "amount_undiscounted",
+        "attendee_count",
+        "authorized_transaction_ids",
+        "available_product_document_ids",
+        "closed_task_count",
+        "completed_task_percentage",
+        "country_code",
+        "delivery_count",
+        "duplicated_order_ids",
+        "expected_date",
+        "has_active_pricelist",
+        "has_archived_products",
+        "has_message",
+        "invoice_count",
+        "invoice_ids",
+        "is_expired",
+        "is_pdf_quote_builder_available",
+        "is_product_milestone",
+        "json_popover",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "milestone_count",
+        "mrp_production_count",
+        "mrp_production_ids",
+        "my_activity_date_deadline",
+        "partner_credit_warning",
+        "project_count",
+        "project_ids",
+        "purchase_order_count",
         "show_create_project_button",
         "show_json_popover",
         "show_project_button",
         "show_task_button",
         "show_update_fpos",
         "show_update_pricelist",
-        "signed_by",
-        "signed_on",
-        "source_id",
-        "state",
-        "tag_ids",
         "tasks_count",
         "tasks_ids",
-        "tax_calculation_rounding_method",
         "tax_country_id",
-        "team_id",
-        "terms_type",
-        "transaction_ids",
         "type_name",
-        "user_id",
-        "validity_date",
         "visible_project",
-        "warehouse_id",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char"),
@@ -1247,9 +1271,6 @@ impl ::runtime::Model for SaleOrder {
 }
 impl ::runtime::nested::Projection for SaleOrder {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("campaign_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
@@ -1270,7 +1291,6 @@ impl ::runtime::nested::Projection for SaleOrder {
         ::runtime::nested::Relation::display_name("project_id"),
         ::runtime::nested::Relation::display_name("sale_order_template_id"),
         ::runtime::nested::Relation::display_name("source_id"),
-        ::runtime::nested::Relation::display_name("tax_country_id"),
         ::runtime::nested::Relation::display_name("team_id"),
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("warehouse_id"),
@@ -3422,8 +3442,8 @@ pub mod fields {
     }
     /// Signature (`signature`, `binary`).
     #[inline]
-    pub const fn signature() -> ::runtime::fields::AnyField<super::SaleOrder> {
-        ::runtime::fields::AnyField::new("signature")
+    pub const fn signature() -> ::runtime::fields::BinaryField<super::SaleOrder> {
+        ::runtime::fields::BinaryField::new("signature")
     }
     /// Signed By (`signed_by`, `char`).
     #[inline]
@@ -3493,8 +3513,8 @@ pub mod fields {
     }
     /// Tax Totals (`tax_totals`, `binary`).
     #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::AnyField<super::SaleOrder> {
-        ::runtime::fields::AnyField::new("tax_totals")
+    pub const fn tax_totals() -> ::runtime::fields::BinaryField<super::SaleOrder> {
+        ::runtime::fields::BinaryField::new("tax_totals")
     }
     /// Sales Team (`team_id`, `many2one`).
     #[inline]

@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Sales Order Cancel (`sale.order.cancel`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleOrderCancel {
     /// Author
@@ -22,12 +22,12 @@ pub struct SaleOrderCancel {
     pub body: Option<String>,
     /// Body content is the same as the template
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub body_has_template_value: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
+    pub body_has_template_value: ::runtime::wire::Computed<bool>,
     /// Can Edit Body
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_edit_body: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
+    pub can_edit_body: ::runtime::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -38,28 +38,28 @@ pub struct SaleOrderCancel {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Delivery Alert
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_delivery_alert: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_delivery_alert())`.
+    pub display_delivery_alert: ::runtime::wire::Computed<bool>,
     /// Invoice Alert
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_invoice_alert: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_alert())`.
+    pub display_invoice_alert: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
     pub display_name: Option<String>,
     /// Purchase Order Alert
     ///
-    /// `boolean`, readonly, computed, not stored, groups `purchase.group_purchase_user`.
-    pub display_purchase_orders_alert: bool,
+    /// `boolean`, readonly, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_purchase_orders_alert())`.
+    pub display_purchase_orders_alert: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Is Editor
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_mail_template_editor: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
+    pub is_mail_template_editor: ::runtime::wire::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -72,12 +72,14 @@ pub struct SaleOrderCancel {
     pub order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
     /// Recipients
     ///
-    /// `many2many`, to `res.partner`, computed, not stored.
-    pub recipient_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_ids())`.
+    pub recipient_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Rendering Model
     ///
-    /// `char`, readonly, not stored.
-    pub render_model: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
+    pub render_model: ::runtime::wire::Computed<Option<String>>,
     /// Subject
     ///
     /// `char`, computed.
@@ -131,20 +133,20 @@ impl ::runtime::wire::FromRecord for SaleOrderCancel {
             match i {
                 0 => record.author_id = r.nullable()?,
                 1 => record.body = r.nullable()?,
-                2 => record.body_has_template_value = r.value()?,
-                3 => record.can_edit_body = r.value()?,
+                2 => record.body_has_template_value = r.computed()?,
+                3 => record.can_edit_body = r.computed()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
-                6 => record.display_delivery_alert = r.value()?,
-                7 => record.display_invoice_alert = r.value()?,
+                6 => record.display_delivery_alert = r.computed()?,
+                7 => record.display_invoice_alert = r.computed()?,
                 8 => record.display_name = r.nullable()?,
-                9 => record.display_purchase_orders_alert = r.value()?,
+                9 => record.display_purchase_orders_alert = r.computed()?,
                 10 => record.id = r.value()?,
-                11 => record.is_mail_template_editor = r.value()?,
+                11 => record.is_mail_template_editor = r.computed()?,
                 12 => record.lang = r.nullable()?,
                 13 => record.order_id = r.nullable()?,
-                14 => record.recipient_ids = r.value()?,
-                15 => record.render_model = r.nullable()?,
+                14 => record.recipient_ids = r.computed()?,
+                15 => record.render_model = r.computed_nullable()?,
                 16 => record.subject = r.nullable()?,
                 17 => record.template_id = r.nullable()?,
                 18 => record.write_date = r.nullable()?,
@@ -160,24 +162,26 @@ impl ::runtime::Model for SaleOrderCancel {
     const FIELDS: &'static [&'static str] = &[
         "author_id",
         "body",
-        "body_has_template_value",
-        "can_edit_body",
         "create_date",
         "create_uid",
-        "display_delivery_alert",
-        "display_invoice_alert",
         "display_name",
-        "display_purchase_orders_alert",
         "id",
-        "is_mail_template_editor",
         "lang",
         "order_id",
-        "recipient_ids",
-        "render_model",
         "subject",
         "template_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "body_has_template_value",
+        "can_edit_body",
+        "display_delivery_alert",
+        "display_invoice_alert",
+        "display_purchase_orders_alert",
+        "is_mail_template_editor",
+        "recipient_ids",
+        "render_model",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("author_id", "many2one")

@@ -9,17 +9,17 @@
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Sales Order Line (`sale.order.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleOrderLine {
     /// Invoiced Amount
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_invoiced: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
+    pub amount_invoiced: ::runtime::wire::Computed<f64>,
     /// Un-invoiced Balance
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub amount_to_invoice: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
+    pub amount_to_invoice: ::runtime::wire::Computed<f64>,
     /// Analytic Distribution
     ///
     /// `json`, computed.
@@ -30,13 +30,13 @@ pub struct SaleOrderLine {
     pub analytic_line_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticLine>,
     /// Analytic Precision
     ///
-    /// `integer`, not stored.
-    pub analytic_precision: i64,
+    /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
+    pub analytic_precision: ::runtime::wire::Computed<i64>,
     /// Available Product Documents
     ///
-    /// `many2many`, to `product.document`, readonly, not stored.
-    pub available_product_document_ids: ::runtime::wire::X2Many<
-        super::rel::ProductDocument,
+    /// `many2many`, to `product.document`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_product_document_ids())`.
+    pub available_product_document_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ProductDocument>,
     >,
     /// Combo Item
     ///
@@ -82,8 +82,8 @@ pub struct SaleOrderLine {
     pub display_name: Option<String>,
     /// Display Qty Widget
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_qty_widget: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_qty_widget())`.
+    pub display_qty_widget: ::runtime::wire::Computed<bool>,
     /// Display Type
     ///
     /// `selection`.
@@ -92,9 +92,9 @@ pub struct SaleOrderLine {
     pub display_type: Option<DisplayType>,
     /// Distribution Analytic Account
     ///
-    /// `many2many`, to `account.analytic.account`, readonly, computed, not stored.
-    pub distribution_analytic_account_ids: ::runtime::wire::X2Many<
-        super::rel::AccountAnalyticAccount,
+    /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
+    pub distribution_analytic_account_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Event
     ///
@@ -110,12 +110,14 @@ pub struct SaleOrderLine {
     pub event_ticket_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
     /// Forecast Expected Date
     ///
-    /// `datetime`, readonly, computed, not stored.
-    pub forecast_expected_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_expected_date())`.
+    pub forecast_expected_date: ::runtime::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Free Qty Today
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub free_qty_today: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::free_qty_today())`.
+    pub free_qty_today: ::runtime::wire::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -132,8 +134,8 @@ pub struct SaleOrderLine {
     pub invoice_status: Option<InvoiceStatus>,
     /// Is the product configurable?
     ///
-    /// `boolean`, readonly, related `product_template_id.has_configurable_attributes`, not stored.
-    pub is_configurable_product: bool,
+    /// `boolean`, readonly, related `product_template_id.has_configurable_attributes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_configurable_product())`.
+    pub is_configurable_product: ::runtime::wire::Computed<bool>,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
@@ -148,12 +150,12 @@ pub struct SaleOrderLine {
     pub is_expense: bool,
     /// Is Mto
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_mto: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mto())`.
+    pub is_mto: ::runtime::wire::Computed<bool>,
     /// Is Product Archived
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_product_archived: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_archived())`.
+    pub is_product_archived: ::runtime::wire::Computed<bool>,
     /// Is a Service
     ///
     /// `boolean`, readonly, computed.
@@ -162,8 +164,8 @@ pub struct SaleOrderLine {
     ///
     /// A storable product is a product for which you manage stock.
     ///
-    /// `boolean`, readonly, related `product_id.is_storable`, not stored.
-    pub is_storable: bool,
+    /// `boolean`, readonly, related `product_id.is_storable`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_storable())`.
+    pub is_storable: ::runtime::wire::Computed<bool>,
     /// Linked Order Line
     ///
     /// `many2one`, to `sale.order.line`.
@@ -218,9 +220,9 @@ pub struct SaleOrderLine {
     pub price_unit: f64,
     /// Pricelist Item
     ///
-    /// `many2one`, to `product.pricelist.item`, readonly, computed, not stored.
-    pub pricelist_item_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductPricelistItem>,
+    /// `many2one`, to `product.pricelist.item`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pricelist_item_id())`.
+    pub pricelist_item_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductPricelistItem>>,
     >,
     /// Custom Values
     ///
@@ -262,19 +264,19 @@ pub struct SaleOrderLine {
     >,
     /// Product Template
     ///
-    /// `many2one`, to `product.template`, computed, not stored.
-    pub product_template_id: Option<
-        ::runtime::wire::Many2One<super::rel::ProductTemplate>,
+    /// `many2one`, to `product.template`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_template_id())`.
+    pub product_template_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductTemplate>>,
     >,
     /// Product Type
     ///
     /// Goods are tangible materials and merchandise you provide.
     /// A service is a non-material product you provide.
     ///
-    /// `selection`, readonly, related `product_id.type`, not stored.
+    /// `selection`, readonly, related `product_id.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_type())`.
     ///
     /// Values: `consu` (Goods), `service` (Service), `combo` (Combo).
-    pub product_type: Option<ProductType>,
+    pub product_type: ::runtime::wire::Computed<Option<ProductType>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, computed.
@@ -283,9 +285,9 @@ pub struct SaleOrderLine {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Quantity
     ///
@@ -293,20 +295,20 @@ pub struct SaleOrderLine {
     pub product_uom_qty: f64,
     /// Product Uom Readonly
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub product_uom_readonly: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_readonly())`.
+    pub product_uom_readonly: ::runtime::wire::Computed<bool>,
     /// Can Edit Product
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub product_updatable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_updatable())`.
+    pub product_updatable: ::runtime::wire::Computed<bool>,
     /// Generated Project
     ///
     /// `many2one`, to `project.project`.
     pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
     /// Number of generated purchase items
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub purchase_line_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_line_count())`.
+    pub purchase_line_count: ::runtime::wire::Computed<i64>,
     /// Generated Purchase Lines
     ///
     /// Purchase line generated by this Sales item on order confirmation, or when the quantity was increased.
@@ -315,8 +317,8 @@ pub struct SaleOrderLine {
     pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Qty Available Today
     ///
-    /// `float`, readonly, computed, not stored.
-    pub qty_available_today: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_available_today())`.
+    pub qty_available_today: ::runtime::wire::Computed<f64>,
     /// Delivery Quantity
     ///
     /// `float`, computed, digits (16, 2).
@@ -339,12 +341,12 @@ pub struct SaleOrderLine {
     pub qty_invoiced: f64,
     /// Invoiced Quantity (posted)
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub qty_invoiced_posted: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_invoiced_posted())`.
+    pub qty_invoiced_posted: ::runtime::wire::Computed<f64>,
     /// Qty To Deliver
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub qty_to_deliver: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_deliver())`.
+    pub qty_to_deliver: ::runtime::wire::Computed<f64>,
     /// Quantity To Invoice
     ///
     /// `float`, readonly, computed, digits (16, 2).
@@ -371,22 +373,24 @@ pub struct SaleOrderLine {
     pub salesman_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Scheduled Date
     ///
-    /// `datetime`, readonly, computed, not stored.
-    pub scheduled_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::scheduled_date())`.
+    pub scheduled_date: ::runtime::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Selected Combo Items
     ///
-    /// `char`, not stored.
-    pub selected_combo_items: Option<String>,
+    /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selected_combo_items())`.
+    pub selected_combo_items: ::runtime::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
     pub sequence: i64,
     /// Create on Order
     ///
-    /// `selection`, readonly, related `product_id.service_tracking`, not stored.
+    /// `selection`, readonly, related `product_id.service_tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::service_tracking())`.
     ///
     /// Values: `no` (Nothing), `event` (Event Registration), `task_global_project` (Task), `task_in_project` (Project & Task), `project_only` (Project).
-    pub service_tracking: Option<ServiceTracking>,
+    pub service_tracking: ::runtime::wire::Computed<Option<ServiceTracking>>,
     /// Order Status
     ///
     /// `selection`, readonly, related `order_id.state`.
@@ -405,8 +409,10 @@ pub struct SaleOrderLine {
     pub tax_calculation_rounding_method: Option<TaxCalculationRoundingMethod>,
     /// Tax Country
     ///
-    /// `many2one`, to `res.country`, readonly, related `order_id.tax_country_id`, not stored.
-    pub tax_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    /// `many2one`, to `res.country`, readonly, related `order_id.tax_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
+    pub tax_country_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
+    >,
     /// Taxes
     ///
     /// `many2many`, to `account.tax`, computed.
@@ -425,8 +431,8 @@ pub struct SaleOrderLine {
     pub untaxed_amount_to_invoice: f64,
     /// Virtual Available At Date
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub virtual_available_at_date: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::virtual_available_at_date())`.
+    pub virtual_available_at_date: ::runtime::wire::Computed<f64>,
     /// Virtual
     ///
     /// `char`.
@@ -550,12 +556,12 @@ impl ::runtime::wire::FromRecord for SaleOrderLine {
         let mut record = SaleOrderLine::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.amount_invoiced = r.value()?,
-                1 => record.amount_to_invoice = r.value()?,
+                0 => record.amount_invoiced = r.computed()?,
+                1 => record.amount_to_invoice = r.computed()?,
                 2 => record.analytic_distribution = r.nullable()?,
                 3 => record.analytic_line_ids = r.value()?,
-                4 => record.analytic_precision = r.value()?,
-                5 => record.available_product_document_ids = r.value()?,
+                4 => record.analytic_precision = r.computed()?,
+                5 => record.available_product_document_ids = r.computed()?,
                 6 => record.combo_item_id = r.nullable()?,
                 7 => record.company_id = r.nullable()?,
                 8 => record.company_price_include = r.nullable()?,
@@ -565,23 +571,23 @@ impl ::runtime::wire::FromRecord for SaleOrderLine {
                 12 => record.customer_lead = r.value()?,
                 13 => record.discount = r.value()?,
                 14 => record.display_name = r.nullable()?,
-                15 => record.display_qty_widget = r.value()?,
+                15 => record.display_qty_widget = r.computed()?,
                 16 => record.display_type = r.nullable()?,
-                17 => record.distribution_analytic_account_ids = r.value()?,
+                17 => record.distribution_analytic_account_ids = r.computed()?,
                 18 => record.event_id = r.nullable()?,
                 19 => record.event_ticket_id = r.nullable()?,
-                20 => record.forecast_expected_date = r.nullable()?,
-                21 => record.free_qty_today = r.value()?,
+                20 => record.forecast_expected_date = r.computed_nullable()?,
+                21 => record.free_qty_today = r.computed()?,
                 22 => record.id = r.value()?,
                 23 => record.invoice_lines = r.value()?,
                 24 => record.invoice_status = r.nullable()?,
-                25 => record.is_configurable_product = r.value()?,
+                25 => record.is_configurable_product = r.computed()?,
                 26 => record.is_downpayment = r.value()?,
                 27 => record.is_expense = r.value()?,
-                28 => record.is_mto = r.value()?,
-                29 => record.is_product_archived = r.value()?,
+                28 => record.is_mto = r.computed()?,
+                29 => record.is_product_archived = r.computed()?,
                 30 => record.is_service = r.value()?,
-                31 => record.is_storable = r.value()?,
+                31 => record.is_storable = r.computed()?,
                 32 => record.linked_line_id = r.nullable()?,
                 33 => record.linked_line_ids = r.value()?,
                 34 => record.linked_virtual_id = r.nullable()?,
@@ -595,7 +601,7 @@ impl ::runtime::wire::FromRecord for SaleOrderLine {
                 42 => record.price_tax = r.value()?,
                 43 => record.price_total = r.value()?,
                 44 => record.price_unit = r.value()?,
-                45 => record.pricelist_item_id = r.nullable()?,
+                45 => record.pricelist_item_id = r.computed_nullable()?,
                 46 => record.product_custom_attribute_value_ids = r.value()?,
                 47 => record.product_document_ids = r.value()?,
                 48 => record.product_id = r.nullable()?,
@@ -603,41 +609,41 @@ impl ::runtime::wire::FromRecord for SaleOrderLine {
                 50 => record.product_packaging_id = r.nullable()?,
                 51 => record.product_packaging_qty = r.value()?,
                 52 => record.product_template_attribute_value_ids = r.value()?,
-                53 => record.product_template_id = r.nullable()?,
-                54 => record.product_type = r.nullable()?,
+                53 => record.product_template_id = r.computed_nullable()?,
+                54 => record.product_type = r.computed_nullable()?,
                 55 => record.product_uom = r.nullable()?,
-                56 => record.product_uom_category_id = r.nullable()?,
+                56 => record.product_uom_category_id = r.computed_nullable()?,
                 57 => record.product_uom_qty = r.value()?,
-                58 => record.product_uom_readonly = r.value()?,
-                59 => record.product_updatable = r.value()?,
+                58 => record.product_uom_readonly = r.computed()?,
+                59 => record.product_updatable = r.computed()?,
                 60 => record.project_id = r.nullable()?,
-                61 => record.purchase_line_count = r.value()?,
+                61 => record.purchase_line_count = r.computed()?,
                 62 => record.purchase_line_ids = r.value()?,
-                63 => record.qty_available_today = r.value()?,
+                63 => record.qty_available_today = r.computed()?,
                 64 => record.qty_delivered = r.value()?,
                 65 => record.qty_delivered_method = r.nullable()?,
                 66 => record.qty_invoiced = r.value()?,
-                67 => record.qty_invoiced_posted = r.value()?,
-                68 => record.qty_to_deliver = r.value()?,
+                67 => record.qty_invoiced_posted = r.computed()?,
+                68 => record.qty_to_deliver = r.computed()?,
                 69 => record.qty_to_invoice = r.value()?,
                 70 => record.reached_milestones_ids = r.value()?,
                 71 => record.registration_ids = r.value()?,
                 72 => record.route_id = r.nullable()?,
                 73 => record.sale_order_option_ids = r.value()?,
                 74 => record.salesman_id = r.nullable()?,
-                75 => record.scheduled_date = r.nullable()?,
-                76 => record.selected_combo_items = r.nullable()?,
+                75 => record.scheduled_date = r.computed_nullable()?,
+                76 => record.selected_combo_items = r.computed_nullable()?,
                 77 => record.sequence = r.value()?,
-                78 => record.service_tracking = r.nullable()?,
+                78 => record.service_tracking = r.computed_nullable()?,
                 79 => record.state = r.nullable()?,
                 80 => record.task_id = r.nullable()?,
                 81 => record.tax_calculation_rounding_method = r.nullable()?,
-                82 => record.tax_country_id = r.nullable()?,
+                82 => record.tax_country_id = r.computed_nullable()?,
                 83 => record.tax_id = r.value()?,
                 84 => record.technical_price_unit = r.value()?,
                 85 => record.untaxed_amount_invoiced = r.value()?,
                 86 => record.untaxed_amount_to_invoice = r.value()?,
-                87 => record.virtual_available_at_date = r.value()?,
+                87 => record.virtual_available_at_date = r.computed()?,
                 88 => record.virtual_id = r.nullable()?,
                 89 => record.warehouse_id = r.nullable()?,
                 90 => record.write_date = r.nullable()?,
@@ -651,12 +657,8 @@ impl ::runtime::wire::FromRecord for SaleOrderLine {
 impl ::runtime::Model for SaleOrderLine {
     const MODEL: &'static str = "sale.order.line";
     const FIELDS: &'static [&'static str] = &[
-        "amount_invoiced",
-        "amount_to_invoice",
         "analytic_distribution",
         "analytic_line_ids",
-        "analytic_precision",
-        "available_product_document_ids",
         "combo_item_id",
         "company_id",
         "company_price_include",
@@ -666,23 +668,15 @@ impl ::runtime::Model for SaleOrderLine {
         "customer_lead",
         "discount",
         "display_name",
-        "display_qty_widget",
         "display_type",
-        "distribution_analytic_account_ids",
         "event_id",
         "event_ticket_id",
-        "forecast_expected_date",
-        "free_qty_today",
         "id",
         "invoice_lines",
         "invoice_status",
-        "is_configurable_product",
         "is_downpayment",
         "is_expense",
-        "is_mto",
-        "is_product_archived",
         "is_service",
-        "is_storable",
         "linked_line_id",
         "linked_line_ids",
         "linked_virtual_id",
@@ -696,7 +690,6 @@ impl ::runtime::Model for SaleOrderLine {
         "price_tax",
         "price_total",
         "price_unit",
-        "pricelist_item_id",
         "product_custom_attribute_value_ids",
         "product_document_ids",
         "product_id",
@@ -704,45 +697,60 @@ impl ::runtime::Model for SaleOrderLine {
         "product_packaging_id",
         "product_packaging_qty",
         "product_template_attribute_value_ids",
-        "product_template_id",
-        "product_type",
         "product_uom",
-        "product_uom_category_id",
         "product_uom_qty",
-        "product_uom_readonly",
-        "product_updatable",
         "project_id",
-        "purchase_line_count",
         "purchase_line_ids",
-        "qty_available_today",
         "qty_delivered",
         "qty_delivered_method",
         "qty_invoiced",
-        "qty_invoiced_posted",
-        "qty_to_deliver",
         "qty_to_invoice",
         "reached_milestones_ids",
         "registration_ids",
         "route_id",
         "sale_order_option_ids",
         "salesman_id",
-        "scheduled_date",
-        "selected_combo_items",
         "sequence",
-        "service_tracking",
         "state",
         "task_id",
         "tax_calculation_rounding_method",
-        "tax_country_id",
         "tax_id",
         "technical_price_unit",
         "untaxed_amount_invoiced",
         "untaxed_amount_to_invoice",
-        "virtual_available_at_date",
         "virtual_id",
         "warehouse_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "amount_invoiced",
+        "amount_to_invoice",
+        "analytic_precision",
+        "available_product_document_ids",
+        "display_qty_widget",
+        "distribution_analytic_account_ids",
+        "forecast_expected_date",
+        "free_qty_today",
+        "is_configurable_product",
+        "is_mto",
+        "is_product_archived",
+        "is_storable",
+        "pricelist_item_id",
+        "product_template_id",
+        "product_type",
+        "product_uom_category_id",
+        "product_uom_readonly",
+        "product_updatable",
+        "purchase_line_count",
+        "qty_available_today",
+        "qty_invoiced_posted",
+        "qty_to_deliver",
+        "scheduled_date",
+        "selected_combo_items",
+        "service_tracking",
+        "tax_country_id",
+        "virtual_available_at_date",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
@@ -915,17 +923,13 @@ impl ::runtime::nested::Projection for SaleOrderLine {
         ::runtime::nested::Relation::display_name("linked_line_id"),
         ::runtime::nested::Relation::display_name("order_id"),
         ::runtime::nested::Relation::display_name("order_partner_id"),
-        ::runtime::nested::Relation::display_name("pricelist_item_id"),
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("product_packaging_id"),
-        ::runtime::nested::Relation::display_name("product_template_id"),
         ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("project_id"),
         ::runtime::nested::Relation::display_name("route_id"),
         ::runtime::nested::Relation::display_name("salesman_id"),
         ::runtime::nested::Relation::display_name("task_id"),
-        ::runtime::nested::Relation::display_name("tax_country_id"),
         ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

@@ -7,7 +7,7 @@
 //! Default order: `sequence, id`.
 /// Sale Options (`sale.order.option`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleOrderOption {
     /// Created on
@@ -34,8 +34,8 @@ pub struct SaleOrderOption {
     ///
     /// This field will be checked if the option line's product is already present in the quotation.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_present: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_present())`.
+    pub is_present: ::runtime::wire::Computed<bool>,
     /// Line
     ///
     /// `many2one`, to `sale.order.line`.
@@ -60,9 +60,9 @@ pub struct SaleOrderOption {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Quantity
     ///
@@ -123,13 +123,13 @@ impl ::runtime::wire::FromRecord for SaleOrderOption {
                 2 => record.discount = r.value()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
-                5 => record.is_present = r.value()?,
+                5 => record.is_present = r.computed()?,
                 6 => record.line_id = r.nullable()?,
                 7 => record.name = r.nullable()?,
                 8 => record.order_id = r.nullable()?,
                 9 => record.price_unit = r.value()?,
                 10 => record.product_id = r.nullable()?,
-                11 => record.product_uom_category_id = r.nullable()?,
+                11 => record.product_uom_category_id = r.computed_nullable()?,
                 12 => record.quantity = r.value()?,
                 13 => record.sequence = r.value()?,
                 14 => record.uom_id = r.nullable()?,
@@ -149,19 +149,18 @@ impl ::runtime::Model for SaleOrderOption {
         "discount",
         "display_name",
         "id",
-        "is_present",
         "line_id",
         "name",
         "order_id",
         "price_unit",
         "product_id",
-        "product_uom_category_id",
         "quantity",
         "sequence",
         "uom_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["is_present", "product_uom_category_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
@@ -198,7 +197,6 @@ impl ::runtime::nested::Projection for SaleOrderOption {
         ::runtime::nested::Relation::display_name("line_id"),
         ::runtime::nested::Relation::display_name("order_id"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("uom_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

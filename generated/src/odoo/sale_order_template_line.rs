@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Quotation Template Line (`sale.order.template.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleOrderTemplateLine {
     /// Company
@@ -50,9 +50,9 @@ pub struct SaleOrderTemplateLine {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
@@ -120,7 +120,7 @@ impl ::runtime::wire::FromRecord for SaleOrderTemplateLine {
                 5 => record.id = r.value()?,
                 6 => record.name = r.nullable()?,
                 7 => record.product_id = r.nullable()?,
-                8 => record.product_uom_category_id = r.nullable()?,
+                8 => record.product_uom_category_id = r.computed_nullable()?,
                 9 => record.product_uom_id = r.nullable()?,
                 10 => record.product_uom_qty = r.value()?,
                 11 => record.sale_order_template_id = r.nullable()?,
@@ -144,7 +144,6 @@ impl ::runtime::Model for SaleOrderTemplateLine {
         "id",
         "name",
         "product_id",
-        "product_uom_category_id",
         "product_uom_id",
         "product_uom_qty",
         "sale_order_template_id",
@@ -152,6 +151,7 @@ impl ::runtime::Model for SaleOrderTemplateLine {
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["product_uom_category_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
@@ -186,7 +186,6 @@ impl ::runtime::nested::Projection for SaleOrderTemplateLine {
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("sale_order_template_id"),
         ::runtime::nested::Relation::display_name("write_uid"),

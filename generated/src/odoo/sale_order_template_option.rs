@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Quotation Template Option (`sale.order.template.option`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleOrderTemplateOption {
     /// Company
@@ -42,9 +42,9 @@ pub struct SaleOrderTemplateOption {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Quantity
     ///
@@ -103,7 +103,7 @@ impl ::runtime::wire::FromRecord for SaleOrderTemplateOption {
                 4 => record.id = r.value()?,
                 5 => record.name = r.nullable()?,
                 6 => record.product_id = r.nullable()?,
-                7 => record.product_uom_category_id = r.nullable()?,
+                7 => record.product_uom_category_id = r.computed_nullable()?,
                 8 => record.quantity = r.value()?,
                 9 => record.sale_order_template_id = r.nullable()?,
                 10 => record.uom_id = r.nullable()?,
@@ -125,13 +125,13 @@ impl ::runtime::Model for SaleOrderTemplateOption {
         "id",
         "name",
         "product_id",
-        "product_uom_category_id",
         "quantity",
         "sale_order_template_id",
         "uom_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["product_uom_category_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
@@ -165,7 +165,6 @@ impl ::runtime::nested::Projection for SaleOrderTemplateOption {
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("sale_order_template_id"),
         ::runtime::nested::Relation::display_name("uom_id"),
         ::runtime::nested::Relation::display_name("write_uid"),

@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Sales Analysis Report (`sale.report`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SaleReport {
     /// Campaign
@@ -34,8 +34,10 @@ pub struct SaleReport {
     pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, not stored.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Order Date
     ///
     /// `datetime`, readonly.
@@ -255,7 +257,7 @@ impl ::runtime::wire::FromRecord for SaleReport {
                 2 => record.commercial_partner_id = r.nullable()?,
                 3 => record.company_id = r.nullable()?,
                 4 => record.country_id = r.nullable()?,
-                5 => record.currency_id = r.nullable()?,
+                5 => record.currency_id = r.computed_nullable()?,
                 6 => record.date = r.nullable()?,
                 7 => record.discount = r.value()?,
                 8 => record.discount_amount = r.value()?,
@@ -307,7 +309,6 @@ impl ::runtime::Model for SaleReport {
         "commercial_partner_id",
         "company_id",
         "country_id",
-        "currency_id",
         "date",
         "discount",
         "discount_amount",
@@ -346,6 +347,7 @@ impl ::runtime::Model for SaleReport {
         "warehouse_id",
         "weight",
     ];
+    const COMPUTED: &'static [&'static str] = &["currency_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("campaign_id", "many2one")
             .relation("utm.campaign"),
@@ -422,7 +424,6 @@ impl ::runtime::nested::Projection for SaleReport {
         ::runtime::nested::Relation::display_name("commercial_partner_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("country_id"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("industry_id"),
         ::runtime::nested::Relation::display_name("medium_id"),
         ::runtime::nested::Relation::display_name("partner_id"),

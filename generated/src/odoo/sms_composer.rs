@@ -11,7 +11,7 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Send SMS Wizard (`sms.composer`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SmsComposer {
     /// Message
@@ -22,8 +22,8 @@ pub struct SmsComposer {
     ///
     /// Indicates if the SMS composer targets a single specific recipient
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub comment_single_recipient: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::comment_single_recipient())`.
+    pub comment_single_recipient: ::runtime::wire::Computed<bool>,
     /// Composition Mode
     ///
     /// `selection`, required, computed.
@@ -68,16 +68,16 @@ pub struct SmsComposer {
     pub numbers: Option<String>,
     /// \# Invalid recipients
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub recipient_invalid_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_invalid_count())`.
+    pub recipient_invalid_count: ::runtime::wire::Computed<i64>,
     /// Recipients (Partners)
     ///
-    /// `text`, readonly, computed, not stored.
-    pub recipient_single_description: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_description())`.
+    pub recipient_single_description: ::runtime::wire::Computed<Option<String>>,
     /// Stored Recipient Number
     ///
-    /// `char`, readonly, computed, not stored.
-    pub recipient_single_number: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_number())`.
+    pub recipient_single_number: ::runtime::wire::Computed<Option<String>>,
     /// Recipient Number
     ///
     /// Phone number of the recipient. If changed, it will be recorded on recipient's profile.
@@ -86,12 +86,12 @@ pub struct SmsComposer {
     pub recipient_single_number_itf: Option<String>,
     /// Is valid
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub recipient_single_valid: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_valid())`.
+    pub recipient_single_valid: ::runtime::wire::Computed<bool>,
     /// \# Valid recipients
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub recipient_valid_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_valid_count())`.
+    pub recipient_valid_count: ::runtime::wire::Computed<i64>,
     /// Document ID
     ///
     /// `integer`.
@@ -104,20 +104,20 @@ pub struct SmsComposer {
     ///
     /// Number of recipients that will receive the SMS if sent in mass mode, without applying the Active Domain value
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub res_ids_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_ids_count())`.
+    pub res_ids_count: ::runtime::wire::Computed<i64>,
     /// Document Model Name
     ///
     /// `char`.
     pub res_model: Option<String>,
     /// Document Model Description
     ///
-    /// `char`, readonly, computed, not stored.
-    pub res_model_description: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_model_description())`.
+    pub res_model_description: ::runtime::wire::Computed<Option<String>>,
     /// Sanitized Number
     ///
-    /// `char`, readonly, computed, not stored.
-    pub sanitized_numbers: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sanitized_numbers())`.
+    pub sanitized_numbers: ::runtime::wire::Computed<Option<String>>,
     /// Use Template
     ///
     /// `many2one`, to `sms.template`.
@@ -173,7 +173,7 @@ impl ::runtime::wire::FromRecord for SmsComposer {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.body = r.nullable()?,
-                1 => record.comment_single_recipient = r.value()?,
+                1 => record.comment_single_recipient = r.computed()?,
                 2 => record.composition_mode = r.nullable()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
@@ -184,18 +184,18 @@ impl ::runtime::wire::FromRecord for SmsComposer {
                 9 => record.mass_use_blacklist = r.value()?,
                 10 => record.number_field_name = r.nullable()?,
                 11 => record.numbers = r.nullable()?,
-                12 => record.recipient_invalid_count = r.value()?,
-                13 => record.recipient_single_description = r.nullable()?,
-                14 => record.recipient_single_number = r.nullable()?,
+                12 => record.recipient_invalid_count = r.computed()?,
+                13 => record.recipient_single_description = r.computed_nullable()?,
+                14 => record.recipient_single_number = r.computed_nullable()?,
                 15 => record.recipient_single_number_itf = r.nullable()?,
-                16 => record.recipient_single_valid = r.value()?,
-                17 => record.recipient_valid_count = r.value()?,
+                16 => record.recipient_single_valid = r.computed()?,
+                17 => record.recipient_valid_count = r.computed()?,
                 18 => record.res_id = r.value()?,
                 19 => record.res_ids = r.nullable()?,
-                20 => record.res_ids_count = r.value()?,
+                20 => record.res_ids_count = r.computed()?,
                 21 => record.res_model = r.nullable()?,
-                22 => record.res_model_description = r.nullable()?,
-                23 => record.sanitized_numbers = r.nullable()?,
+                22 => record.res_model_description = r.computed_nullable()?,
+                23 => record.sanitized_numbers = r.computed_nullable()?,
                 24 => record.template_id = r.nullable()?,
                 25 => record.write_date = r.nullable()?,
                 26 => record.write_uid = r.nullable()?,
@@ -209,7 +209,6 @@ impl ::runtime::Model for SmsComposer {
     const MODEL: &'static str = "sms.composer";
     const FIELDS: &'static [&'static str] = &[
         "body",
-        "comment_single_recipient",
         "composition_mode",
         "create_date",
         "create_uid",
@@ -220,21 +219,24 @@ impl ::runtime::Model for SmsComposer {
         "mass_use_blacklist",
         "number_field_name",
         "numbers",
-        "recipient_invalid_count",
-        "recipient_single_description",
-        "recipient_single_number",
         "recipient_single_number_itf",
-        "recipient_single_valid",
-        "recipient_valid_count",
         "res_id",
         "res_ids",
-        "res_ids_count",
         "res_model",
-        "res_model_description",
-        "sanitized_numbers",
         "template_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "comment_single_recipient",
+        "recipient_invalid_count",
+        "recipient_single_description",
+        "recipient_single_number",
+        "recipient_single_valid",
+        "recipient_valid_count",
+        "res_ids_count",
+        "res_model_description",
+        "sanitized_numbers",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("body", "text").required(),

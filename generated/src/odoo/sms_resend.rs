@@ -9,17 +9,17 @@
 //! Default order: `id`.
 /// SMS Resend (`sms.resend`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SmsResend {
     /// Can Cancel
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_cancel: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_cancel())`.
+    pub can_cancel: ::runtime::wire::Computed<bool>,
     /// Can Resend
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub can_resend: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_resend())`.
+    pub can_resend: ::runtime::wire::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -34,12 +34,12 @@ pub struct SmsResend {
     pub display_name: Option<String>,
     /// Has Insufficient Credit
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_insufficient_credit: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_insufficient_credit())`.
+    pub has_insufficient_credit: ::runtime::wire::Computed<bool>,
     /// Has Unregistered Account
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_unregistered_account: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_unregistered_account())`.
+    pub has_unregistered_account: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -87,13 +87,13 @@ impl ::runtime::wire::FromRecord for SmsResend {
         let mut record = SmsResend::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.can_cancel = r.value()?,
-                1 => record.can_resend = r.value()?,
+                0 => record.can_cancel = r.computed()?,
+                1 => record.can_resend = r.computed()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
-                5 => record.has_insufficient_credit = r.value()?,
-                6 => record.has_unregistered_account = r.value()?,
+                5 => record.has_insufficient_credit = r.computed()?,
+                6 => record.has_unregistered_account = r.computed()?,
                 7 => record.id = r.value()?,
                 8 => record.mail_message_id = r.nullable()?,
                 9 => record.recipient_ids = r.value()?,
@@ -108,18 +108,20 @@ impl ::runtime::wire::FromRecord for SmsResend {
 impl ::runtime::Model for SmsResend {
     const MODEL: &'static str = "sms.resend";
     const FIELDS: &'static [&'static str] = &[
-        "can_cancel",
-        "can_resend",
         "create_date",
         "create_uid",
         "display_name",
-        "has_insufficient_credit",
-        "has_unregistered_account",
         "id",
         "mail_message_id",
         "recipient_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "can_cancel",
+        "can_resend",
+        "has_insufficient_credit",
+        "has_unregistered_account",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("can_cancel", "boolean"),

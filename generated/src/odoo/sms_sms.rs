@@ -9,7 +9,7 @@
 //! 9 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Outgoing SMS (`sms.sms`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SmsSms {
     /// Body
@@ -52,8 +52,10 @@ pub struct SmsSms {
     pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// SMS trackers
     ///
-    /// `many2one`, to `sms.tracker`, readonly, computed, not stored.
-    pub sms_tracker_id: Option<::runtime::wire::Many2One<super::rel::SmsTracker>>,
+    /// `many2one`, to `sms.tracker`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sms_tracker_id())`.
+    pub sms_tracker_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::SmsTracker>>,
+    >,
     /// SMS Status
     ///
     /// `selection`, required, readonly.
@@ -119,7 +121,7 @@ impl ::runtime::wire::FromRecord for SmsSms {
                 6 => record.mail_message_id = r.nullable()?,
                 7 => record.number = r.nullable()?,
                 8 => record.partner_id = r.nullable()?,
-                9 => record.sms_tracker_id = r.nullable()?,
+                9 => record.sms_tracker_id = r.computed_nullable()?,
                 10 => record.state = r.nullable()?,
                 11 => record.to_delete = r.value()?,
                 12 => record.uuid = r.nullable()?,
@@ -143,13 +145,13 @@ impl ::runtime::Model for SmsSms {
         "mail_message_id",
         "number",
         "partner_id",
-        "sms_tracker_id",
         "state",
         "to_delete",
         "uuid",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["sms_tracker_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("body", "text"),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
@@ -197,7 +199,6 @@ impl ::runtime::nested::Projection for SmsSms {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("mail_message_id"),
         ::runtime::nested::Relation::display_name("partner_id"),
-        ::runtime::nested::Relation::display_name("sms_tracker_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

@@ -9,7 +9,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`TemplateResetMixin`](super::mixins::TemplateResetMixin) (in the prelude).
 /// SMS Templates (`sms.template`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SmsTemplate {
     /// Body
@@ -54,8 +54,8 @@ pub struct SmsTemplate {
     pub name: Option<String>,
     /// Rendering Model
     ///
-    /// `char`, readonly, computed, not stored.
-    pub render_model: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
+    pub render_model: ::runtime::wire::Computed<Option<String>>,
     /// Sidebar action
     ///
     /// Sidebar action to make this template available on records of the related document model
@@ -116,7 +116,7 @@ impl ::runtime::wire::FromRecord for SmsTemplate {
                 6 => record.model = r.nullable()?,
                 7 => record.model_id = r.nullable()?,
                 8 => record.name = r.nullable()?,
-                9 => record.render_model = r.nullable()?,
+                9 => record.render_model = r.computed_nullable()?,
                 10 => record.sidebar_action_id = r.nullable()?,
                 11 => record.template_fs = r.nullable()?,
                 12 => record.write_date = r.nullable()?,
@@ -139,12 +139,12 @@ impl ::runtime::Model for SmsTemplate {
         "model",
         "model_id",
         "name",
-        "render_model",
         "sidebar_action_id",
         "template_fs",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["render_model"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("body", "char").required(),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

@@ -11,13 +11,13 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// SMS Template Preview (`sms.template.preview`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SmsTemplatePreview {
     /// Body
     ///
-    /// `char`, readonly, computed, not stored.
-    pub body: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body())`.
+    pub body: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -48,8 +48,8 @@ pub struct SmsTemplatePreview {
     pub model_id: Option<::runtime::wire::Many2One<super::rel::IrModel>>,
     /// No Record
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub no_record: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::no_record())`.
+    pub no_record: ::runtime::wire::Computed<bool>,
     /// Record reference
     ///
     /// `reference`.
@@ -95,14 +95,14 @@ impl ::runtime::wire::FromRecord for SmsTemplatePreview {
         let mut record = SmsTemplatePreview::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.body = r.nullable()?,
+                0 => record.body = r.computed_nullable()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
                 5 => record.lang = r.nullable()?,
                 6 => record.model_id = r.nullable()?,
-                7 => record.no_record = r.value()?,
+                7 => record.no_record = r.computed()?,
                 8 => record.resource_ref = r.nullable()?,
                 9 => record.sms_template_id = r.nullable()?,
                 10 => record.write_date = r.nullable()?,
@@ -116,19 +116,18 @@ impl ::runtime::wire::FromRecord for SmsTemplatePreview {
 impl ::runtime::Model for SmsTemplatePreview {
     const MODEL: &'static str = "sms.template.preview";
     const FIELDS: &'static [&'static str] = &[
-        "body",
         "create_date",
         "create_uid",
         "display_name",
         "id",
         "lang",
         "model_id",
-        "no_record",
         "resource_ref",
         "sms_template_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["body", "no_record"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("body", "char"),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

@@ -8,10 +8,10 @@
 //!
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `attachment_datas`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `attachment_datas`.
 /// Snailmail Letter (`snailmail.letter`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SnailmailLetter {
     /// Attachment Filename
@@ -90,8 +90,8 @@ pub struct SnailmailLetter {
     pub partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Related Record
     ///
-    /// `char`, readonly, computed, not stored.
-    pub reference: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference())`.
+    pub reference: ::runtime::wire::Computed<Option<String>>,
     /// Optional report to print and attach
     ///
     /// `many2one`, to `ir.actions.report`.
@@ -200,7 +200,7 @@ impl ::runtime::wire::FromRecord for SnailmailLetter {
                 15 => record.model = r.nullable()?,
                 16 => record.notification_ids = r.value()?,
                 17 => record.partner_id = r.nullable()?,
-                18 => record.reference = r.nullable()?,
+                18 => record.reference = r.computed_nullable()?,
                 19 => record.report_template = r.nullable()?,
                 20 => record.res_id = r.value()?,
                 21 => record.state = r.nullable()?,
@@ -238,7 +238,6 @@ impl ::runtime::Model for SnailmailLetter {
         "model",
         "notification_ids",
         "partner_id",
-        "reference",
         "report_template",
         "res_id",
         "state",
@@ -250,6 +249,7 @@ impl ::runtime::Model for SnailmailLetter {
         "write_uid",
         "zip",
     ];
+    const COMPUTED: &'static [&'static str] = &["reference"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("attachment_datas", "binary"),
         ::runtime::verify::FieldSpec::new("attachment_fname", "char"),
@@ -702,10 +702,10 @@ impl ::runtime::UpdateValues for SnailmailLetterUpdate {
 pub mod fields {
     /// Document (`attachment_datas`, `binary`).
     #[inline]
-    pub const fn attachment_datas() -> ::runtime::fields::AnyField<
+    pub const fn attachment_datas() -> ::runtime::fields::BinaryField<
         super::SnailmailLetter,
     > {
-        ::runtime::fields::AnyField::new("attachment_datas")
+        ::runtime::fields::BinaryField::new("attachment_datas")
     }
     /// Attachment Filename (`attachment_fname`, `char`).
     #[inline]

@@ -8,10 +8,10 @@
 //!
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`SpreadsheetMixin`](super::mixins::SpreadsheetMixin) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `spreadsheet_binary_data`, `thumbnail`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `spreadsheet_binary_data`, `thumbnail`.
 /// Spreadsheet Dashboard (`spreadsheet.dashboard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SpreadsheetDashboard {
     /// Company
@@ -66,12 +66,12 @@ pub struct SpreadsheetDashboard {
     pub sequence: i64,
     /// Spreadsheet Data
     ///
-    /// `text`, computed, not stored.
-    pub spreadsheet_data: Option<String>,
+    /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
+    pub spreadsheet_data: ::runtime::wire::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub spreadsheet_file_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
+    pub spreadsheet_file_name: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -123,8 +123,8 @@ impl ::runtime::wire::FromRecord for SpreadsheetDashboard {
                 9 => record.name = r.nullable()?,
                 10 => record.sample_dashboard_file_path = r.nullable()?,
                 11 => record.sequence = r.value()?,
-                12 => record.spreadsheet_data = r.nullable()?,
-                13 => record.spreadsheet_file_name = r.nullable()?,
+                12 => record.spreadsheet_data = r.computed_nullable()?,
+                13 => record.spreadsheet_file_name = r.computed_nullable()?,
                 14 => record.write_date = r.nullable()?,
                 15 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -148,10 +148,12 @@ impl ::runtime::Model for SpreadsheetDashboard {
         "name",
         "sample_dashboard_file_path",
         "sequence",
-        "spreadsheet_data",
-        "spreadsheet_file_name",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "spreadsheet_data",
+        "spreadsheet_file_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
@@ -547,10 +549,10 @@ pub mod fields {
     }
     /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
     #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::fields::AnyField<
+    pub const fn spreadsheet_binary_data() -> ::runtime::fields::BinaryField<
         super::SpreadsheetDashboard,
     > {
-        ::runtime::fields::AnyField::new("spreadsheet_binary_data")
+        ::runtime::fields::BinaryField::new("spreadsheet_binary_data")
     }
     /// Spreadsheet Data (`spreadsheet_data`, `text`).
     #[inline]
@@ -568,10 +570,10 @@ pub mod fields {
     }
     /// Thumbnail (`thumbnail`, `binary`).
     #[inline]
-    pub const fn thumbnail() -> ::runtime::fields::AnyField<
+    pub const fn thumbnail() -> ::runtime::fields::BinaryField<
         super::SpreadsheetDashboard,
     > {
-        ::runtime::fields::AnyField::new("thumbnail")
+        ::runtime::fields::BinaryField::new("thumbnail")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]

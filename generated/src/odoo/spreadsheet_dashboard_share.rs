@@ -8,10 +8,10 @@
 //!
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`SpreadsheetMixin`](super::mixins::SpreadsheetMixin) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `excel_export`, `spreadsheet_binary_data`, `thumbnail`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `excel_export`, `spreadsheet_binary_data`, `thumbnail`.
 /// Copy of a shared dashboard (`spreadsheet.dashboard.share`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SpreadsheetDashboardShare {
     /// Access Token
@@ -38,8 +38,8 @@ pub struct SpreadsheetDashboardShare {
     pub display_name: Option<String>,
     /// URL
     ///
-    /// `char`, readonly, computed, not stored.
-    pub full_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::full_url())`.
+    pub full_url: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -50,12 +50,12 @@ pub struct SpreadsheetDashboardShare {
     pub name: Option<String>,
     /// Spreadsheet Data
     ///
-    /// `text`, computed, not stored.
-    pub spreadsheet_data: Option<String>,
+    /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
+    pub spreadsheet_data: ::runtime::wire::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub spreadsheet_file_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
+    pub spreadsheet_file_name: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -96,11 +96,11 @@ impl ::runtime::wire::FromRecord for SpreadsheetDashboardShare {
                 2 => record.create_uid = r.nullable()?,
                 3 => record.dashboard_id = r.nullable()?,
                 4 => record.display_name = r.nullable()?,
-                5 => record.full_url = r.nullable()?,
+                5 => record.full_url = r.computed_nullable()?,
                 6 => record.id = r.value()?,
                 7 => record.name = r.nullable()?,
-                8 => record.spreadsheet_data = r.nullable()?,
-                9 => record.spreadsheet_file_name = r.nullable()?,
+                8 => record.spreadsheet_data = r.computed_nullable()?,
+                9 => record.spreadsheet_file_name = r.computed_nullable()?,
                 10 => record.write_date = r.nullable()?,
                 11 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -117,13 +117,15 @@ impl ::runtime::Model for SpreadsheetDashboardShare {
         "create_uid",
         "dashboard_id",
         "display_name",
-        "full_url",
         "id",
         "name",
-        "spreadsheet_data",
-        "spreadsheet_file_name",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "full_url",
+        "spreadsheet_data",
+        "spreadsheet_file_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("access_token", "char").required(),
@@ -381,10 +383,10 @@ pub mod fields {
     }
     /// Excel Export (`excel_export`, `binary`).
     #[inline]
-    pub const fn excel_export() -> ::runtime::fields::AnyField<
+    pub const fn excel_export() -> ::runtime::fields::BinaryField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::AnyField::new("excel_export")
+        ::runtime::fields::BinaryField::new("excel_export")
     }
     /// URL (`full_url`, `char`).
     #[inline]
@@ -410,10 +412,10 @@ pub mod fields {
     }
     /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
     #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::fields::AnyField<
+    pub const fn spreadsheet_binary_data() -> ::runtime::fields::BinaryField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::AnyField::new("spreadsheet_binary_data")
+        ::runtime::fields::BinaryField::new("spreadsheet_binary_data")
     }
     /// Spreadsheet Data (`spreadsheet_data`, `text`).
     #[inline]
@@ -431,10 +433,10 @@ pub mod fields {
     }
     /// Thumbnail (`thumbnail`, `binary`).
     #[inline]
-    pub const fn thumbnail() -> ::runtime::fields::AnyField<
+    pub const fn thumbnail() -> ::runtime::fields::BinaryField<
         super::SpreadsheetDashboardShare,
     > {
-        ::runtime::fields::AnyField::new("thumbnail")
+        ::runtime::fields::BinaryField::new("thumbnail")
     }
     /// Last Updated on (`write_date`, `datetime`).
     #[inline]

@@ -6,20 +6,20 @@
 //!
 //! Default order: `id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `spreadsheet_binary_data`, `thumbnail`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `spreadsheet_binary_data`, `thumbnail`.
 /// Spreadsheet mixin (`spreadsheet.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct SpreadsheetMixin {
     /// Spreadsheet Data
     ///
-    /// `text`, computed, not stored.
-    pub spreadsheet_data: Option<String>,
+    /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
+    pub spreadsheet_data: ::runtime::wire::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
-    /// `char`, readonly, computed, not stored.
-    pub spreadsheet_file_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
+    pub spreadsheet_file_name: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -37,8 +37,8 @@ impl ::runtime::wire::FromRecord for SpreadsheetMixin {
         let mut record = SpreadsheetMixin::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.spreadsheet_data = r.nullable()?,
-                1 => record.spreadsheet_file_name = r.nullable()?,
+                0 => record.spreadsheet_data = r.computed_nullable()?,
+                1 => record.spreadsheet_file_name = r.computed_nullable()?,
                 _ => {}
             }
         }
@@ -153,10 +153,10 @@ impl SpreadsheetMixinUpdate {
 pub mod fields {
     /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
     #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::fields::AnyField<
+    pub const fn spreadsheet_binary_data() -> ::runtime::fields::BinaryField<
         super::SpreadsheetMixin,
     > {
-        ::runtime::fields::AnyField::new("spreadsheet_binary_data")
+        ::runtime::fields::BinaryField::new("spreadsheet_binary_data")
     }
     /// Spreadsheet Data (`spreadsheet_data`, `text`).
     #[inline]
@@ -174,7 +174,7 @@ pub mod fields {
     }
     /// Thumbnail (`thumbnail`, `binary`).
     #[inline]
-    pub const fn thumbnail() -> ::runtime::fields::AnyField<super::SpreadsheetMixin> {
-        ::runtime::fields::AnyField::new("thumbnail")
+    pub const fn thumbnail() -> ::runtime::fields::BinaryField<super::SpreadsheetMixin> {
+        ::runtime::fields::BinaryField::new("thumbnail")
     }
 }

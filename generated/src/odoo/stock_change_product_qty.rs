@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Change Product Quantity (`stock.change.product.qty`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockChangeProductQty {
     /// Created on
@@ -50,8 +50,8 @@ pub struct StockChangeProductQty {
     pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
     /// Variant Count
     ///
-    /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, not stored.
-    pub product_variant_count: i64,
+    /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
+    pub product_variant_count: ::runtime::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -94,7 +94,7 @@ impl ::runtime::wire::FromRecord for StockChangeProductQty {
                 5 => record.product_id = r.nullable()?,
                 6 => record.product_tmpl_id = r.nullable()?,
                 7 => record.product_uom_id = r.nullable()?,
-                8 => record.product_variant_count = r.value()?,
+                8 => record.product_variant_count = r.computed()?,
                 9 => record.write_date = r.nullable()?,
                 10 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -114,10 +114,10 @@ impl ::runtime::Model for StockChangeProductQty {
         "product_id",
         "product_tmpl_id",
         "product_uom_id",
-        "product_variant_count",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["product_variant_count"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

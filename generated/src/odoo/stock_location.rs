@@ -9,7 +9,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Inventory Locations (`stock.location`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockLocation {
     /// Active
@@ -30,8 +30,10 @@ pub struct StockLocation {
     ///
     /// This location (if it's internal) and all its descendants filtered by type=Internal.
     ///
-    /// `many2many`, to `stock.location`, readonly, computed, not stored.
-    pub child_internal_location_ids: ::runtime::wire::X2Many<super::rel::StockLocation>,
+    /// `many2many`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_internal_location_ids())`.
+    pub child_internal_location_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockLocation>,
+    >,
     /// Additional Information
     ///
     /// `html`.
@@ -66,8 +68,8 @@ pub struct StockLocation {
     pub display_name: Option<String>,
     /// Forecasted Weight
     ///
-    /// `float`, readonly, computed, not stored.
-    pub forecast_weight: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_weight())`.
+    pub forecast_weight: ::runtime::wire::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -78,8 +80,8 @@ pub struct StockLocation {
     pub incoming_move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
     /// Is Empty
     ///
-    /// `boolean`, readonly, not stored.
-    pub is_empty: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_empty())`.
+    pub is_empty: ::runtime::wire::Computed<bool>,
     /// Last Inventory
     ///
     /// Date of the last inventory at this location.
@@ -98,8 +100,8 @@ pub struct StockLocation {
     pub name: Option<String>,
     /// Net Weight
     ///
-    /// `float`, readonly, computed, not stored.
-    pub net_weight: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::net_weight())`.
+    pub net_weight: ::runtime::wire::Computed<f64>,
     /// Next Expected
     ///
     /// Date for next planned inventory based on cyclic schedule.
@@ -273,7 +275,7 @@ impl ::runtime::wire::FromRecord for StockLocation {
                 0 => record.active = r.value()?,
                 1 => record.barcode = r.nullable()?,
                 2 => record.child_ids = r.value()?,
-                3 => record.child_internal_location_ids = r.value()?,
+                3 => record.child_internal_location_ids = r.computed()?,
                 4 => record.comment = r.nullable()?,
                 5 => record.company_id = r.nullable()?,
                 6 => record.complete_name = r.nullable()?,
@@ -281,14 +283,14 @@ impl ::runtime::wire::FromRecord for StockLocation {
                 8 => record.create_uid = r.nullable()?,
                 9 => record.cyclic_inventory_frequency = r.value()?,
                 10 => record.display_name = r.nullable()?,
-                11 => record.forecast_weight = r.value()?,
+                11 => record.forecast_weight = r.computed()?,
                 12 => record.id = r.value()?,
                 13 => record.incoming_move_line_ids = r.value()?,
-                14 => record.is_empty = r.value()?,
+                14 => record.is_empty = r.computed()?,
                 15 => record.last_inventory_date = r.nullable()?,
                 16 => record.location_id = r.nullable()?,
                 17 => record.name = r.nullable()?,
-                18 => record.net_weight = r.value()?,
+                18 => record.net_weight = r.computed()?,
                 19 => record.next_inventory_date = r.nullable()?,
                 20 => record.outgoing_move_line_ids = r.value()?,
                 21 => record.parent_path = r.nullable()?,
@@ -320,7 +322,6 @@ impl ::runtime::Model for StockLocation {
         "active",
         "barcode",
         "child_ids",
-        "child_internal_location_ids",
         "comment",
         "company_id",
         "complete_name",
@@ -328,14 +329,11 @@ impl ::runtime::Model for StockLocation {
         "create_uid",
         "cyclic_inventory_frequency",
         "display_name",
-        "forecast_weight",
         "id",
         "incoming_move_line_ids",
-        "is_empty",
         "last_inventory_date",
         "location_id",
         "name",
-        "net_weight",
         "next_inventory_date",
         "outgoing_move_line_ids",
         "parent_path",
@@ -355,6 +353,12 @@ impl ::runtime::Model for StockLocation {
         "warehouse_view_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "child_internal_location_ids",
+        "forecast_weight",
+        "is_empty",
+        "net_weight",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

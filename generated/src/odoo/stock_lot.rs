@@ -9,33 +9,35 @@
 //! 34 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Lot/Serial (`stock.lot`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockLot {
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -47,38 +49,42 @@ pub struct StockLot {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Average Cost
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `company_currency_id`.
-    pub avg_cost: f64,
+    /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::avg_cost())`.
+    pub avg_cost: ::runtime::wire::Computed<f64>,
     /// Valuation Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored.
-    pub company_currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
+    pub company_currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
@@ -93,33 +99,35 @@ pub struct StockLot {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Delivery order count
     ///
-    /// `integer`, readonly, not stored.
-    pub delivery_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delivery_count())`.
+    pub delivery_count: ::runtime::wire::Computed<i64>,
     /// Transfers
     ///
-    /// `many2many`, to `stock.picking`, readonly, not stored.
-    pub delivery_ids: ::runtime::wire::X2Many<super::rel::StockPicking>,
+    /// `many2many`, to `stock.picking`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delivery_ids())`.
+    pub delivery_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockPicking>,
+    >,
     /// Display Complete
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_complete: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_complete())`.
+    pub display_complete: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Last Delivery Partner
     ///
-    /// `many2one`, to `res.partner`, readonly, not stored.
-    pub last_delivery_partner_id: Option<
-        ::runtime::wire::Many2One<super::rel::ResPartner>,
+    /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_delivery_partner_id())`.
+    pub last_delivery_partner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     >,
     /// Location
     ///
@@ -131,8 +139,8 @@ pub struct StockLot {
     pub lot_properties: Option<::serde_json::Value>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -141,48 +149,52 @@ pub struct StockLot {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Lot/Serial Number
     ///
     /// Unique Lot/Serial Number
@@ -199,8 +211,8 @@ pub struct StockLot {
     pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
     /// On Hand Quantity
     ///
-    /// `float`, readonly, computed, not stored.
-    pub product_qty: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_qty())`.
+    pub product_qty: ::runtime::wire::Computed<f64>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
@@ -209,20 +221,22 @@ pub struct StockLot {
     pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
     /// Purchase order count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub purchase_order_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Purchase Orders
     ///
-    /// `many2many`, to `purchase.order`, readonly, computed, not stored.
-    pub purchase_order_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrder>,
+    /// `many2many`, to `purchase.order`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_ids())`.
+    pub purchase_order_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::PurchaseOrder>,
+    >,
     /// Quants
     ///
     /// `one2many`, to `stock.quant` (inverse `lot_id`), readonly.
     pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
     /// Quantity Svl
     ///
-    /// `float`, readonly, computed, not stored.
-    pub quantity_svl: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quantity_svl())`.
+    pub quantity_svl: ::runtime::wire::Computed<f64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
@@ -235,12 +249,14 @@ pub struct StockLot {
     pub r#ref: Option<String>,
     /// Sale order count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub sale_order_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Sales Orders
     ///
-    /// `many2many`, to `sale.order`, readonly, computed, not stored.
-    pub sale_order_ids: ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    /// `many2many`, to `sale.order`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_ids())`.
+    pub sale_order_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::SaleOrder>,
+    >,
     /// Cost
     ///
     /// Value of the lot (automatically computed in AVCO).
@@ -257,12 +273,12 @@ pub struct StockLot {
     >,
     /// Total Value
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `company_currency_id`.
-    pub total_value: f64,
+    /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_value())`.
+    pub total_value: ::runtime::wire::Computed<f64>,
     /// Value Svl
     ///
-    /// `float`, readonly, computed, not stored.
-    pub value_svl: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value_svl())`.
+    pub value_svl: ::runtime::wire::Computed<f64>,
     /// Website Messages
     ///
     /// Website communication history
@@ -347,58 +363,58 @@ impl ::runtime::wire::FromRecord for StockLot {
         let mut record = StockLot::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.activity_calendar_event_id = r.nullable()?,
-                1 => record.activity_date_deadline = r.nullable()?,
-                2 => record.activity_exception_decoration = r.nullable()?,
-                3 => record.activity_exception_icon = r.nullable()?,
+                0 => record.activity_calendar_event_id = r.computed_nullable()?,
+                1 => record.activity_date_deadline = r.computed_nullable()?,
+                2 => record.activity_exception_decoration = r.computed_nullable()?,
+                3 => record.activity_exception_icon = r.computed_nullable()?,
                 4 => record.activity_ids = r.value()?,
-                5 => record.activity_state = r.nullable()?,
-                6 => record.activity_summary = r.nullable()?,
-                7 => record.activity_type_icon = r.nullable()?,
-                8 => record.activity_type_id = r.nullable()?,
-                9 => record.activity_user_id = r.nullable()?,
-                10 => record.avg_cost = r.value()?,
-                11 => record.company_currency_id = r.nullable()?,
+                5 => record.activity_state = r.computed_nullable()?,
+                6 => record.activity_summary = r.computed_nullable()?,
+                7 => record.activity_type_icon = r.computed_nullable()?,
+                8 => record.activity_type_id = r.computed_nullable()?,
+                9 => record.activity_user_id = r.computed_nullable()?,
+                10 => record.avg_cost = r.computed()?,
+                11 => record.company_currency_id = r.computed_nullable()?,
                 12 => record.company_id = r.nullable()?,
                 13 => record.create_date = r.nullable()?,
                 14 => record.create_uid = r.nullable()?,
-                15 => record.delivery_count = r.value()?,
-                16 => record.delivery_ids = r.value()?,
-                17 => record.display_complete = r.value()?,
+                15 => record.delivery_count = r.computed()?,
+                16 => record.delivery_ids = r.computed()?,
+                17 => record.display_complete = r.computed()?,
                 18 => record.display_name = r.nullable()?,
-                19 => record.has_message = r.value()?,
+                19 => record.has_message = r.computed()?,
                 20 => record.id = r.value()?,
-                21 => record.last_delivery_partner_id = r.nullable()?,
+                21 => record.last_delivery_partner_id = r.computed_nullable()?,
                 22 => record.location_id = r.nullable()?,
                 23 => record.lot_properties = r.nullable()?,
-                24 => record.message_attachment_count = r.value()?,
+                24 => record.message_attachment_count = r.computed()?,
                 25 => record.message_follower_ids = r.value()?,
-                26 => record.message_has_error = r.value()?,
-                27 => record.message_has_error_counter = r.value()?,
-                28 => record.message_has_sms_error = r.value()?,
+                26 => record.message_has_error = r.computed()?,
+                27 => record.message_has_error_counter = r.computed()?,
+                28 => record.message_has_sms_error = r.computed()?,
                 29 => record.message_ids = r.value()?,
-                30 => record.message_is_follower = r.value()?,
-                31 => record.message_needaction = r.value()?,
-                32 => record.message_needaction_counter = r.value()?,
-                33 => record.message_partner_ids = r.value()?,
-                34 => record.my_activity_date_deadline = r.nullable()?,
+                30 => record.message_is_follower = r.computed()?,
+                31 => record.message_needaction = r.computed()?,
+                32 => record.message_needaction_counter = r.computed()?,
+                33 => record.message_partner_ids = r.computed()?,
+                34 => record.my_activity_date_deadline = r.computed_nullable()?,
                 35 => record.name = r.nullable()?,
                 36 => record.note = r.nullable()?,
                 37 => record.product_id = r.nullable()?,
-                38 => record.product_qty = r.value()?,
+                38 => record.product_qty = r.computed()?,
                 39 => record.product_uom_id = r.nullable()?,
-                40 => record.purchase_order_count = r.value()?,
-                41 => record.purchase_order_ids = r.value()?,
+                40 => record.purchase_order_count = r.computed()?,
+                41 => record.purchase_order_ids = r.computed()?,
                 42 => record.quant_ids = r.value()?,
-                43 => record.quantity_svl = r.value()?,
+                43 => record.quantity_svl = r.computed()?,
                 44 => record.rating_ids = r.value()?,
                 45 => record.r#ref = r.nullable()?,
-                46 => record.sale_order_count = r.value()?,
-                47 => record.sale_order_ids = r.value()?,
+                46 => record.sale_order_count = r.computed()?,
+                47 => record.sale_order_ids = r.computed()?,
                 48 => record.standard_price = r.value()?,
                 49 => record.stock_valuation_layer_ids = r.value()?,
-                50 => record.total_value = r.value()?,
-                51 => record.value_svl = r.value()?,
+                50 => record.total_value = r.computed()?,
+                51 => record.value_svl = r.computed()?,
                 52 => record.website_message_ids = r.value()?,
                 53 => record.write_date = r.nullable()?,
                 54 => record.write_uid = r.nullable()?,
@@ -411,11 +427,34 @@ impl ::runtime::wire::FromRecord for StockLot {
 impl ::runtime::Model for StockLot {
     const MODEL: &'static str = "stock.lot";
     const FIELDS: &'static [&'static str] = &[
+        "activity_ids",
+        "company_id",
+        "create_date",
+        "create_uid",
+        "display_name",
+        "id",
+        "location_id",
+        "lot_properties",
+        "message_follower_ids",
+        "message_ids",
+        "name",
+        "note",
+        "product_id",
+        "product_uom_id",
+        "quant_ids",
+        "rating_ids",
+        "ref",
+        "standard_price",
+        "stock_valuation_layer_ids",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
         "activity_calendar_event_id",
         "activity_date_deadline",
         "activity_exception_decoration",
         "activity_exception_icon",
-        "activity_ids",
         "activity_state",
         "activity_summary",
         "activity_type_icon",
@@ -423,49 +462,28 @@ impl ::runtime::Model for StockLot {
         "activity_user_id",
         "avg_cost",
         "company_currency_id",
-        "company_id",
-        "create_date",
-        "create_uid",
         "delivery_count",
         "delivery_ids",
         "display_complete",
-        "display_name",
         "has_message",
-        "id",
         "last_delivery_partner_id",
-        "location_id",
-        "lot_properties",
         "message_attachment_count",
-        "message_follower_ids",
         "message_has_error",
         "message_has_error_counter",
         "message_has_sms_error",
-        "message_ids",
         "message_is_follower",
         "message_needaction",
         "message_needaction_counter",
         "message_partner_ids",
         "my_activity_date_deadline",
-        "name",
-        "note",
-        "product_id",
         "product_qty",
-        "product_uom_id",
         "purchase_order_count",
         "purchase_order_ids",
-        "quant_ids",
         "quantity_svl",
-        "rating_ids",
-        "ref",
         "sale_order_count",
         "sale_order_ids",
-        "standard_price",
-        "stock_valuation_layer_ids",
         "total_value",
         "value_svl",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
@@ -554,13 +572,8 @@ impl ::runtime::Model for StockLot {
 }
 impl ::runtime::nested::Projection for StockLot {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
-        ::runtime::nested::Relation::display_name("company_currency_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("last_delivery_partner_id"),
         ::runtime::nested::Relation::display_name("location_id"),
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("product_uom_id"),

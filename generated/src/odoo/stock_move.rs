@@ -9,7 +9,7 @@
 //! 15 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock Move (`stock.move`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockMove {
     /// Account Move
@@ -22,8 +22,10 @@ pub struct StockMove {
     pub additional: bool,
     /// Operations
     ///
-    /// `one2many`, to `mrp.routing.workcenter`, readonly, related `raw_material_production_id.bom_id.operation_ids`, not stored.
-    pub allowed_operation_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    /// `one2many`, to `mrp.routing.workcenter`, readonly, related `raw_material_production_id.bom_id.operation_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_operation_ids())`.
+    pub allowed_operation_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    >,
     /// Analytic Account Line
     ///
     /// `many2many`, to `account.analytic.line`.
@@ -34,8 +36,8 @@ pub struct StockMove {
     ///
     /// Quantity in stock that can still be reserved for this move
     ///
-    /// `float`, readonly, computed, not stored.
-    pub availability: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::availability())`.
+    pub availability: ::runtime::wire::Computed<f64>,
     /// BoM Line
     ///
     /// `many2one`, to `mrp.bom.line`.
@@ -101,32 +103,34 @@ pub struct StockMove {
     pub delay_alert_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Kit
     ///
-    /// `char`, readonly, computed, not stored.
-    pub description_bom_line: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_bom_line())`.
+    pub description_bom_line: ::runtime::wire::Computed<Option<String>>,
     /// Description of Picking
     ///
     /// `text`.
     pub description_picking: Option<String>,
     /// Display Assign Serial
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_assign_serial: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_assign_serial())`.
+    pub display_assign_serial: ::runtime::wire::Computed<bool>,
     /// Display Import Lot
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_import_lot: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_import_lot())`.
+    pub display_import_lot: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
     pub display_name: Option<String>,
     /// Forecast Availability
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub forecast_availability: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_availability())`.
+    pub forecast_availability: ::runtime::wire::Computed<f64>,
     /// Forecasted Expected date
     ///
-    /// `datetime`, readonly, computed, not stored.
-    pub forecast_expected_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_expected_date())`.
+    pub forecast_expected_date: ::runtime::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
@@ -135,10 +139,10 @@ pub struct StockMove {
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
-    /// `selection`, readonly, related `product_id.tracking`, not stored.
+    /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub has_tracking: Option<HasTracking>,
+    pub has_tracking: ::runtime::wire::Computed<Option<HasTracking>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -149,26 +153,26 @@ pub struct StockMove {
     pub is_done: bool,
     /// Is initial demand editable
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_initial_demand_editable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_initial_demand_editable())`.
+    pub is_initial_demand_editable: ::runtime::wire::Computed<bool>,
     /// Inventory
     ///
     /// `boolean`.
     pub is_inventory: bool,
     /// Is Locked
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_locked: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_locked())`.
+    pub is_locked: ::runtime::wire::Computed<bool>,
     /// Is quantity done editable
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_quantity_done_editable: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_quantity_done_editable())`.
+    pub is_quantity_done_editable: ::runtime::wire::Computed<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
     ///
-    /// `boolean`, readonly, related `product_id.is_storable`, not stored.
-    pub is_storable: bool,
+    /// `boolean`, readonly, related `product_id.is_storable`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_storable())`.
+    pub is_storable: ::runtime::wire::Computed<bool>,
     /// Intermediate Location
     ///
     /// The operations brings product to this location
@@ -217,8 +221,10 @@ pub struct StockMove {
     pub location_usage: Option<LocationUsage>,
     /// Serial Numbers
     ///
-    /// `many2many`, to `stock.lot`, computed, not stored.
-    pub lot_ids: ::runtime::wire::X2Many<super::rel::StockLot>,
+    /// `many2many`, to `stock.lot`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lot_ids())`.
+    pub lot_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockLot>,
+    >,
     /// Manual Consumption
     ///
     /// When activated, then the registration of consumption for that component is recorded manually exclusively.
@@ -238,8 +244,8 @@ pub struct StockMove {
     pub move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
     /// Move Lines Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub move_lines_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_lines_count())`.
+    pub move_lines_count: ::runtime::wire::Computed<i64>,
     /// Original Move
     ///
     /// Optional: previous stock move when chaining them
@@ -310,10 +316,10 @@ pub struct StockMove {
     pub picked: bool,
     /// Type of Operation
     ///
-    /// `selection`, readonly, related `picking_id.picking_type_id.code`, not stored.
+    /// `selection`, readonly, related `picking_id.picking_type_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_code: Option<PickingCode>,
+    pub picking_code: ::runtime::wire::Computed<Option<PickingCode>>,
     /// Transfer
     ///
     /// `many2one`, to `stock.picking`.
@@ -358,12 +364,12 @@ pub struct StockMove {
     >,
     /// Reserved Packaging Quantity
     ///
-    /// `float`, readonly, computed, not stored.
-    pub product_packaging_qty: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_qty())`.
+    pub product_packaging_qty: ::runtime::wire::Computed<f64>,
     /// Done Packaging Quantity
     ///
-    /// `float`, readonly, computed, not stored.
-    pub product_packaging_quantity: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_quantity())`.
+    pub product_packaging_quantity: ::runtime::wire::Computed<f64>,
     /// Real Quantity
     ///
     /// Quantity in the default UoM of the product
@@ -378,8 +384,8 @@ pub struct StockMove {
     /// stored in the Stock Location of the Warehouse of this Shop, or any of its children.
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
-    /// `float`, readonly, related `product_id.qty_available`, not stored, digits (16, 2).
-    pub product_qty_available: f64,
+    /// `float`, readonly, related `product_id.qty_available`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_qty_available())`.
+    pub product_qty_available: ::runtime::wire::Computed<f64>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
@@ -392,9 +398,9 @@ pub struct StockMove {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Demand
     ///
@@ -409,8 +415,8 @@ pub struct StockMove {
     /// In a context with a single Warehouse, this includes goods stored in the Stock Location of this Warehouse, or any of its children.
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
-    /// `float`, readonly, related `product_id.virtual_available`, not stored, digits (16, 2).
-    pub product_virtual_available: f64,
+    /// `float`, readonly, related `product_id.virtual_available`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_virtual_available())`.
+    pub product_virtual_available: ::runtime::wire::Computed<f64>,
     /// Production Order for finished products
     ///
     /// `many2one`, to `mrp.production`.
@@ -489,30 +495,30 @@ pub struct StockMove {
     pub sequence: i64,
     /// Quantity To Consume
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub should_consume_qty: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::should_consume_qty())`.
+    pub should_consume_qty: ::runtime::wire::Computed<f64>,
     /// Details Visible
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_details_visible: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_details_visible())`.
+    pub show_details_visible: ::runtime::wire::Computed<bool>,
     /// Show lot_id
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_lots_m2o: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_m2o())`.
+    pub show_lots_m2o: ::runtime::wire::Computed<bool>,
     /// Show lot_name
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_lots_text: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
+    pub show_lots_text: ::runtime::wire::Computed<bool>,
     /// Show Detailed Operations
     ///
     /// If this checkbox is ticked, the pickings lines will represent detailed stock operations. If not, the picking lines will represent an aggregate of detailed stock operations.
     ///
-    /// `boolean`, readonly, related `picking_id.picking_type_id.show_operations`, not stored.
-    pub show_operations: bool,
+    /// `boolean`, readonly, related `picking_id.picking_type_id.show_operations`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_operations())`.
+    pub show_operations: ::runtime::wire::Computed<bool>,
     /// Show Quant
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_quant: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_quant())`.
+    pub show_quant: ::runtime::wire::Computed<bool>,
     /// Status
     ///
     /// \* New: The stock move is created but not confirmed.
@@ -684,9 +690,9 @@ impl ::runtime::wire::FromRecord for StockMove {
             match i {
                 0 => record.account_move_ids = r.value()?,
                 1 => record.additional = r.value()?,
-                2 => record.allowed_operation_ids = r.value()?,
+                2 => record.allowed_operation_ids = r.computed()?,
                 3 => record.analytic_account_line_ids = r.value()?,
-                4 => record.availability = r.value()?,
+                4 => record.availability = r.computed()?,
                 5 => record.bom_line_id = r.nullable()?,
                 6 => record.byproduct_id = r.nullable()?,
                 7 => record.company_id = r.nullable()?,
@@ -699,32 +705,32 @@ impl ::runtime::wire::FromRecord for StockMove {
                 14 => record.date = r.nullable()?,
                 15 => record.date_deadline = r.nullable()?,
                 16 => record.delay_alert_date = r.nullable()?,
-                17 => record.description_bom_line = r.nullable()?,
+                17 => record.description_bom_line = r.computed_nullable()?,
                 18 => record.description_picking = r.nullable()?,
-                19 => record.display_assign_serial = r.value()?,
-                20 => record.display_import_lot = r.value()?,
+                19 => record.display_assign_serial = r.computed()?,
+                20 => record.display_import_lot = r.computed()?,
                 21 => record.display_name = r.nullable()?,
-                22 => record.forecast_availability = r.value()?,
-                23 => record.forecast_expected_date = r.nullable()?,
+                22 => record.forecast_availability = r.computed()?,
+                23 => record.forecast_expected_date = r.computed_nullable()?,
                 24 => record.group_id = r.nullable()?,
-                25 => record.has_tracking = r.nullable()?,
+                25 => record.has_tracking = r.computed_nullable()?,
                 26 => record.id = r.value()?,
                 27 => record.is_done = r.value()?,
-                28 => record.is_initial_demand_editable = r.value()?,
+                28 => record.is_initial_demand_editable = r.computed()?,
                 29 => record.is_inventory = r.value()?,
-                30 => record.is_locked = r.value()?,
-                31 => record.is_quantity_done_editable = r.value()?,
-                32 => record.is_storable = r.value()?,
+                30 => record.is_locked = r.computed()?,
+                31 => record.is_quantity_done_editable = r.computed()?,
+                32 => record.is_storable = r.computed()?,
                 33 => record.location_dest_id = r.nullable()?,
                 34 => record.location_dest_usage = r.nullable()?,
                 35 => record.location_final_id = r.nullable()?,
                 36 => record.location_id = r.nullable()?,
                 37 => record.location_usage = r.nullable()?,
-                38 => record.lot_ids = r.value()?,
+                38 => record.lot_ids = r.computed()?,
                 39 => record.manual_consumption = r.value()?,
                 40 => record.move_dest_ids = r.value()?,
                 41 => record.move_line_ids = r.value()?,
-                42 => record.move_lines_count = r.value()?,
+                42 => record.move_lines_count = r.computed()?,
                 43 => record.move_orig_ids = r.value()?,
                 44 => record.name = r.nullable()?,
                 45 => record.never_product_template_attribute_value_ids = r.value()?,
@@ -738,7 +744,7 @@ impl ::runtime::wire::FromRecord for StockMove {
                 53 => record.package_level_id = r.nullable()?,
                 54 => record.partner_id = r.nullable()?,
                 55 => record.picked = r.value()?,
-                56 => record.picking_code = r.nullable()?,
+                56 => record.picking_code = r.computed_nullable()?,
                 57 => record.picking_id = r.nullable()?,
                 58 => record.picking_type_entire_packs = r.value()?,
                 59 => record.picking_type_id = r.nullable()?,
@@ -747,15 +753,15 @@ impl ::runtime::wire::FromRecord for StockMove {
                 62 => record.procure_method = r.nullable()?,
                 63 => record.product_id = r.nullable()?,
                 64 => record.product_packaging_id = r.nullable()?,
-                65 => record.product_packaging_qty = r.value()?,
-                66 => record.product_packaging_quantity = r.value()?,
+                65 => record.product_packaging_qty = r.computed()?,
+                66 => record.product_packaging_quantity = r.computed()?,
                 67 => record.product_qty = r.value()?,
-                68 => record.product_qty_available = r.value()?,
+                68 => record.product_qty_available = r.computed()?,
                 69 => record.product_tmpl_id = r.nullable()?,
                 70 => record.product_uom = r.nullable()?,
-                71 => record.product_uom_category_id = r.nullable()?,
+                71 => record.product_uom_category_id = r.computed_nullable()?,
                 72 => record.product_uom_qty = r.value()?,
-                73 => record.product_virtual_available = r.value()?,
+                73 => record.product_virtual_available = r.computed()?,
                 74 => record.production_id = r.nullable()?,
                 75 => record.propagate_cancel = r.value()?,
                 76 => record.purchase_line_id = r.nullable()?,
@@ -771,12 +777,12 @@ impl ::runtime::wire::FromRecord for StockMove {
                 86 => record.scrap_id = r.nullable()?,
                 87 => record.scrapped = r.value()?,
                 88 => record.sequence = r.value()?,
-                89 => record.should_consume_qty = r.value()?,
-                90 => record.show_details_visible = r.value()?,
-                91 => record.show_lots_m2o = r.value()?,
-                92 => record.show_lots_text = r.value()?,
-                93 => record.show_operations = r.value()?,
-                94 => record.show_quant = r.value()?,
+                89 => record.should_consume_qty = r.computed()?,
+                90 => record.show_details_visible = r.computed()?,
+                91 => record.show_lots_m2o = r.computed()?,
+                92 => record.show_lots_text = r.computed()?,
+                93 => record.show_operations = r.computed()?,
+                94 => record.show_quant = r.computed()?,
                 95 => record.state = r.nullable()?,
                 96 => record.stock_valuation_layer_ids = r.value()?,
                 97 => record.to_refund = r.value()?,
@@ -797,9 +803,7 @@ impl ::runtime::Model for StockMove {
     const FIELDS: &'static [&'static str] = &[
         "account_move_ids",
         "additional",
-        "allowed_operation_ids",
         "analytic_account_line_ids",
-        "availability",
         "bom_line_id",
         "byproduct_id",
         "company_id",
@@ -812,32 +816,20 @@ impl ::runtime::Model for StockMove {
         "date",
         "date_deadline",
         "delay_alert_date",
-        "description_bom_line",
         "description_picking",
-        "display_assign_serial",
-        "display_import_lot",
         "display_name",
-        "forecast_availability",
-        "forecast_expected_date",
         "group_id",
-        "has_tracking",
         "id",
         "is_done",
-        "is_initial_demand_editable",
         "is_inventory",
-        "is_locked",
-        "is_quantity_done_editable",
-        "is_storable",
         "location_dest_id",
         "location_dest_usage",
         "location_final_id",
         "location_id",
         "location_usage",
-        "lot_ids",
         "manual_consumption",
         "move_dest_ids",
         "move_line_ids",
-        "move_lines_count",
         "move_orig_ids",
         "name",
         "never_product_template_attribute_value_ids",
@@ -851,7 +843,6 @@ impl ::runtime::Model for StockMove {
         "package_level_id",
         "partner_id",
         "picked",
-        "picking_code",
         "picking_id",
         "picking_type_entire_packs",
         "picking_type_id",
@@ -860,15 +851,10 @@ impl ::runtime::Model for StockMove {
         "procure_method",
         "product_id",
         "product_packaging_id",
-        "product_packaging_qty",
-        "product_packaging_quantity",
         "product_qty",
-        "product_qty_available",
         "product_tmpl_id",
         "product_uom",
-        "product_uom_category_id",
         "product_uom_qty",
-        "product_virtual_available",
         "production_id",
         "propagate_cancel",
         "purchase_line_id",
@@ -884,12 +870,6 @@ impl ::runtime::Model for StockMove {
         "scrap_id",
         "scrapped",
         "sequence",
-        "should_consume_qty",
-        "show_details_visible",
-        "show_lots_m2o",
-        "show_lots_text",
-        "show_operations",
-        "show_quant",
         "state",
         "stock_valuation_layer_ids",
         "to_refund",
@@ -899,6 +879,34 @@ impl ::runtime::Model for StockMove {
         "workorder_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "allowed_operation_ids",
+        "availability",
+        "description_bom_line",
+        "display_assign_serial",
+        "display_import_lot",
+        "forecast_availability",
+        "forecast_expected_date",
+        "has_tracking",
+        "is_initial_demand_editable",
+        "is_locked",
+        "is_quantity_done_editable",
+        "is_storable",
+        "lot_ids",
+        "move_lines_count",
+        "picking_code",
+        "product_packaging_qty",
+        "product_packaging_quantity",
+        "product_qty_available",
+        "product_uom_category_id",
+        "product_virtual_available",
+        "should_consume_qty",
+        "show_details_visible",
+        "show_lots_m2o",
+        "show_lots_text",
+        "show_operations",
+        "show_quant",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_move_ids", "one2many")
@@ -1123,7 +1131,6 @@ impl ::runtime::nested::Projection for StockMove {
         ::runtime::nested::Relation::display_name("product_packaging_id"),
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
         ::runtime::nested::Relation::display_name("product_uom"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("production_id"),
         ::runtime::nested::Relation::display_name("purchase_line_id"),
         ::runtime::nested::Relation::display_name("raw_material_production_id"),

@@ -9,7 +9,7 @@
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Moves (Stock Move Line) (`stock.move.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockMoveLine {
     /// Company
@@ -36,8 +36,8 @@ pub struct StockMoveLine {
     pub date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Kit
     ///
-    /// `char`, readonly, related `move_id.description_bom_line`, not stored.
-    pub description_bom_line: Option<String>,
+    /// `char`, readonly, related `move_id.description_bom_line`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_bom_line())`.
+    pub description_bom_line: ::runtime::wire::Computed<Option<String>>,
     /// Description picking
     ///
     /// `text`.
@@ -56,8 +56,8 @@ pub struct StockMoveLine {
     pub is_inventory: bool,
     /// Is Locked
     ///
-    /// `boolean`, readonly, related `move_id.is_locked`, not stored.
-    pub is_locked: bool,
+    /// `boolean`, readonly, related `move_id.is_locked`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_locked())`.
+    pub is_locked: ::runtime::wire::Computed<bool>,
     /// To
     ///
     /// `many2one`, to `stock.location`, required, computed.
@@ -104,8 +104,8 @@ pub struct StockMoveLine {
     pub lot_name: Option<String>,
     /// Lots Visible
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub lots_visible: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lots_visible())`.
+    pub lots_visible: ::runtime::wire::Computed<bool>,
     /// Stock Operation
     ///
     /// `many2one`, to `stock.move`.
@@ -136,10 +136,10 @@ pub struct StockMoveLine {
     pub picked: bool,
     /// Type of Operation
     ///
-    /// `selection`, readonly, related `picking_type_id.code`, not stored.
+    /// `selection`, readonly, related `picking_type_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_code: Option<PickingCode>,
+    pub picking_code: ::runtime::wire::Computed<Option<PickingCode>>,
     /// Transfer
     ///
     /// The stock operation where the packing has been made
@@ -166,47 +166,49 @@ pub struct StockMoveLine {
     ///
     /// If ticked, you will be able to select entire packages to move
     ///
-    /// `boolean`, readonly, related `picking_id.picking_type_id.show_entire_packs`, not stored.
-    pub picking_type_entire_packs: bool,
+    /// `boolean`, readonly, related `picking_id.picking_type_id.show_entire_packs`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_entire_packs())`.
+    pub picking_type_entire_packs: ::runtime::wire::Computed<bool>,
     /// Operation type
     ///
-    /// `many2one`, to `stock.picking.type`, readonly, computed, not stored.
-    pub picking_type_id: Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    /// `many2one`, to `stock.picking.type`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_id())`.
+    pub picking_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockPickingType>>,
+    >,
     /// Create New Lots/Serial Numbers
     ///
     /// If this is checked only, it will suppose you want to create new Lots/Serial Numbers, so you can provide them in a text field.
     ///
-    /// `boolean`, readonly, related `picking_type_id.use_create_lots`, not stored.
-    pub picking_type_use_create_lots: bool,
+    /// `boolean`, readonly, related `picking_type_id.use_create_lots`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_use_create_lots())`.
+    pub picking_type_use_create_lots: ::runtime::wire::Computed<bool>,
     /// Use Existing Lots/Serial Numbers
     ///
     /// If this is checked, you will be able to choose the Lots/Serial Numbers. You can also decide to not put lots in this operation type.  This means it will create stock with no lot or not put a restriction on the lot taken.
     ///
-    /// `boolean`, readonly, related `picking_type_id.use_existing_lots`, not stored.
-    pub picking_type_use_existing_lots: bool,
+    /// `boolean`, readonly, related `picking_type_id.use_existing_lots`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_use_existing_lots())`.
+    pub picking_type_use_existing_lots: ::runtime::wire::Computed<bool>,
     /// Produce Line
     ///
     /// `many2many`, to `stock.move.line`.
     pub produce_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
     /// Product Category
     ///
-    /// `char`, readonly, related `product_id.categ_id.complete_name`, not stored.
-    pub product_category_name: Option<String>,
+    /// `char`, readonly, related `product_id.categ_id.complete_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_category_name())`.
+    pub product_category_name: ::runtime::wire::Computed<Option<String>>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
     pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
     /// Reserved Packaging Quantity
     ///
-    /// `float`, readonly, computed, not stored.
-    pub product_packaging_qty: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_qty())`.
+    pub product_packaging_qty: ::runtime::wire::Computed<f64>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
@@ -218,8 +220,10 @@ pub struct StockMoveLine {
     pub production_id: Option<::runtime::wire::Many2One<::runtime::wire::AnyModel>>,
     /// Pick From
     ///
-    /// `many2one`, to `stock.quant`, not stored.
-    pub quant_id: Option<::runtime::wire::Many2One<super::rel::StockQuant>>,
+    /// `many2one`, to `stock.quant`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_id())`.
+    pub quant_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockQuant>>,
+    >,
     /// Quantity
     ///
     /// `float`, computed, digits (16, 2).
@@ -262,10 +266,10 @@ pub struct StockMoveLine {
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
-    /// `selection`, readonly, related `product_id.tracking`, not stored.
+    /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: Option<Tracking>,
+    pub tracking: ::runtime::wire::Computed<Option<Tracking>>,
     /// Work Order
     ///
     /// `many2one`, to `mrp.workorder`.
@@ -349,49 +353,49 @@ impl ::runtime::wire::FromRecord for StockMoveLine {
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
                 4 => record.date = r.nullable()?,
-                5 => record.description_bom_line = r.nullable()?,
+                5 => record.description_bom_line = r.computed_nullable()?,
                 6 => record.description_picking = r.nullable()?,
                 7 => record.display_name = r.nullable()?,
                 8 => record.id = r.value()?,
                 9 => record.is_inventory = r.value()?,
-                10 => record.is_locked = r.value()?,
+                10 => record.is_locked = r.computed()?,
                 11 => record.location_dest_id = r.nullable()?,
                 12 => record.location_dest_usage = r.nullable()?,
                 13 => record.location_id = r.nullable()?,
                 14 => record.location_usage = r.nullable()?,
                 15 => record.lot_id = r.nullable()?,
                 16 => record.lot_name = r.nullable()?,
-                17 => record.lots_visible = r.value()?,
+                17 => record.lots_visible = r.computed()?,
                 18 => record.move_id = r.nullable()?,
                 19 => record.origin = r.nullable()?,
                 20 => record.owner_id = r.nullable()?,
                 21 => record.package_id = r.nullable()?,
                 22 => record.package_level_id = r.nullable()?,
                 23 => record.picked = r.value()?,
-                24 => record.picking_code = r.nullable()?,
+                24 => record.picking_code = r.computed_nullable()?,
                 25 => record.picking_id = r.nullable()?,
                 26 => record.picking_location_dest_id = r.nullable()?,
                 27 => record.picking_location_id = r.nullable()?,
                 28 => record.picking_partner_id = r.nullable()?,
-                29 => record.picking_type_entire_packs = r.value()?,
-                30 => record.picking_type_id = r.nullable()?,
-                31 => record.picking_type_use_create_lots = r.value()?,
-                32 => record.picking_type_use_existing_lots = r.value()?,
+                29 => record.picking_type_entire_packs = r.computed()?,
+                30 => record.picking_type_id = r.computed_nullable()?,
+                31 => record.picking_type_use_create_lots = r.computed()?,
+                32 => record.picking_type_use_existing_lots = r.computed()?,
                 33 => record.produce_line_ids = r.value()?,
-                34 => record.product_category_name = r.nullable()?,
+                34 => record.product_category_name = r.computed_nullable()?,
                 35 => record.product_id = r.nullable()?,
-                36 => record.product_packaging_qty = r.value()?,
-                37 => record.product_uom_category_id = r.nullable()?,
+                36 => record.product_packaging_qty = r.computed()?,
+                37 => record.product_uom_category_id = r.computed_nullable()?,
                 38 => record.product_uom_id = r.nullable()?,
                 39 => record.production_id = r.nullable()?,
-                40 => record.quant_id = r.nullable()?,
+                40 => record.quant_id = r.computed_nullable()?,
                 41 => record.quantity = r.value()?,
                 42 => record.quantity_product_uom = r.value()?,
                 43 => record.reference = r.nullable()?,
                 44 => record.result_package_id = r.nullable()?,
                 45 => record.scheduled_date = r.nullable()?,
                 46 => record.state = r.nullable()?,
-                47 => record.tracking = r.nullable()?,
+                47 => record.tracking = r.computed_nullable()?,
                 48 => record.workorder_id = r.nullable()?,
                 49 => record.write_date = r.nullable()?,
                 50 => record.write_uid = r.nullable()?,
@@ -409,52 +413,54 @@ impl ::runtime::Model for StockMoveLine {
         "create_date",
         "create_uid",
         "date",
-        "description_bom_line",
         "description_picking",
         "display_name",
         "id",
         "is_inventory",
-        "is_locked",
         "location_dest_id",
         "location_dest_usage",
         "location_id",
         "location_usage",
         "lot_id",
         "lot_name",
-        "lots_visible",
         "move_id",
         "origin",
         "owner_id",
         "package_id",
         "package_level_id",
         "picked",
-        "picking_code",
         "picking_id",
         "picking_location_dest_id",
         "picking_location_id",
         "picking_partner_id",
-        "picking_type_entire_packs",
-        "picking_type_id",
-        "picking_type_use_create_lots",
-        "picking_type_use_existing_lots",
         "produce_line_ids",
-        "product_category_name",
         "product_id",
-        "product_packaging_qty",
-        "product_uom_category_id",
         "product_uom_id",
         "production_id",
-        "quant_id",
         "quantity",
         "quantity_product_uom",
         "reference",
         "result_package_id",
         "scheduled_date",
         "state",
-        "tracking",
         "workorder_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "description_bom_line",
+        "is_locked",
+        "lots_visible",
+        "picking_code",
+        "picking_type_entire_packs",
+        "picking_type_id",
+        "picking_type_use_create_lots",
+        "picking_type_use_existing_lots",
+        "product_category_name",
+        "product_packaging_qty",
+        "product_uom_category_id",
+        "quant_id",
+        "tracking",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
@@ -588,12 +594,9 @@ impl ::runtime::nested::Projection for StockMoveLine {
         ::runtime::nested::Relation::display_name("picking_location_dest_id"),
         ::runtime::nested::Relation::display_name("picking_location_id"),
         ::runtime::nested::Relation::display_name("picking_partner_id"),
-        ::runtime::nested::Relation::display_name("picking_type_id"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("production_id"),
-        ::runtime::nested::Relation::display_name("quant_id"),
         ::runtime::nested::Relation::display_name("result_package_id"),
         ::runtime::nested::Relation::display_name("workorder_id"),
         ::runtime::nested::Relation::display_name("write_uid"),

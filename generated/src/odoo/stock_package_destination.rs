@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock Package Destination (`stock.package.destination`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockPackageDestination {
     /// Created on
@@ -28,8 +28,10 @@ pub struct StockPackageDestination {
     pub display_name: Option<String>,
     /// Filtered Location
     ///
-    /// `one2many`, to `stock.location`, readonly, computed, not stored.
-    pub filtered_location: ::runtime::wire::X2Many<super::rel::StockLocation>,
+    /// `one2many`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::filtered_location())`.
+    pub filtered_location: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockLocation>,
+    >,
     /// ID
     ///
     /// `integer`, readonly.
@@ -40,8 +42,10 @@ pub struct StockPackageDestination {
     pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
     /// Move Line
     ///
-    /// `many2many`, to `stock.move.line`, required, readonly, computed, not stored.
-    pub move_line_ids: ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    /// `many2many`, to `stock.move.line`, required, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_line_ids())`.
+    pub move_line_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockMoveLine>,
+    >,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`, required.
@@ -82,10 +86,10 @@ impl ::runtime::wire::FromRecord for StockPackageDestination {
                 0 => record.create_date = r.nullable()?,
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
-                3 => record.filtered_location = r.value()?,
+                3 => record.filtered_location = r.computed()?,
                 4 => record.id = r.value()?,
                 5 => record.location_dest_id = r.nullable()?,
-                6 => record.move_line_ids = r.value()?,
+                6 => record.move_line_ids = r.computed()?,
                 7 => record.picking_id = r.nullable()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
@@ -101,14 +105,13 @@ impl ::runtime::Model for StockPackageDestination {
         "create_date",
         "create_uid",
         "display_name",
-        "filtered_location",
         "id",
         "location_dest_id",
-        "move_line_ids",
         "picking_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["filtered_location", "move_line_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

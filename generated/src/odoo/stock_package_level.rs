@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Stock Package Level (`stock.package_level`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockPackageLevel {
     /// Company
@@ -32,20 +32,22 @@ pub struct StockPackageLevel {
     pub id: i64,
     /// Done
     ///
-    /// `boolean`, computed, not stored.
-    pub is_done: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_done())`.
+    pub is_done: ::runtime::wire::Computed<bool>,
     /// Is Fresh Package
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_fresh_package: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_fresh_package())`.
+    pub is_fresh_package: ::runtime::wire::Computed<bool>,
     /// To
     ///
     /// `many2one`, to `stock.location`, computed.
     pub location_dest_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
     /// From
     ///
-    /// `many2one`, to `stock.location`, readonly, computed, not stored.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    /// `many2one`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
+    pub location_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    >,
     /// Move
     ///
     /// `one2many`, to `stock.move` (inverse `package_level_id`).
@@ -64,24 +66,24 @@ pub struct StockPackageLevel {
     pub picking_id: Option<::runtime::wire::Many2One<super::rel::StockPicking>>,
     /// Type of Operation
     ///
-    /// `selection`, readonly, related `picking_id.picking_type_code`, not stored.
+    /// `selection`, readonly, related `picking_id.picking_type_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_type_code: Option<PickingTypeCode>,
+    pub picking_type_code: ::runtime::wire::Computed<Option<PickingTypeCode>>,
     /// Show Lots M2O
     ///
-    /// `boolean`, readonly, not stored.
-    pub show_lots_m2o: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_m2o())`.
+    pub show_lots_m2o: ::runtime::wire::Computed<bool>,
     /// Show Lots Text
     ///
-    /// `boolean`, readonly, not stored.
-    pub show_lots_text: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
+    pub show_lots_text: ::runtime::wire::Computed<bool>,
     /// State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `draft` (Draft), `confirmed` (Confirmed), `assigned` (Reserved), `new` (New), `done` (Done), `cancel` (Cancelled).
-    pub state: Option<State>,
+    pub state: ::runtime::wire::Computed<Option<State>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -129,18 +131,18 @@ impl ::runtime::wire::FromRecord for StockPackageLevel {
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
-                5 => record.is_done = r.value()?,
-                6 => record.is_fresh_package = r.value()?,
+                5 => record.is_done = r.computed()?,
+                6 => record.is_fresh_package = r.computed()?,
                 7 => record.location_dest_id = r.nullable()?,
-                8 => record.location_id = r.nullable()?,
+                8 => record.location_id = r.computed_nullable()?,
                 9 => record.move_ids = r.value()?,
                 10 => record.move_line_ids = r.value()?,
                 11 => record.package_id = r.nullable()?,
                 12 => record.picking_id = r.nullable()?,
-                13 => record.picking_type_code = r.nullable()?,
-                14 => record.show_lots_m2o = r.value()?,
-                15 => record.show_lots_text = r.value()?,
-                16 => record.state = r.nullable()?,
+                13 => record.picking_type_code = r.computed_nullable()?,
+                14 => record.show_lots_m2o = r.computed()?,
+                15 => record.show_lots_text = r.computed()?,
+                16 => record.state = r.computed_nullable()?,
                 17 => record.write_date = r.nullable()?,
                 18 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -157,20 +159,22 @@ impl ::runtime::Model for StockPackageLevel {
         "create_uid",
         "display_name",
         "id",
-        "is_done",
-        "is_fresh_package",
         "location_dest_id",
-        "location_id",
         "move_ids",
         "move_line_ids",
         "package_id",
         "picking_id",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "is_done",
+        "is_fresh_package",
+        "location_id",
         "picking_type_code",
         "show_lots_m2o",
         "show_lots_text",
         "state",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
@@ -213,7 +217,6 @@ impl ::runtime::nested::Projection for StockPackageLevel {
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("location_dest_id"),
-        ::runtime::nested::Relation::display_name("location_id"),
         ::runtime::nested::Relation::display_name("package_id"),
         ::runtime::nested::Relation::display_name("picking_id"),
         ::runtime::nested::Relation::display_name("write_uid"),

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock package type (`stock.package.type`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockPackageType {
     /// Barcode
@@ -50,8 +50,8 @@ pub struct StockPackageType {
     pub id: i64,
     /// Length unit of measure label
     ///
-    /// `char`, readonly, not stored.
-    pub length_uom_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::length_uom_name())`.
+    pub length_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Max Weight
     ///
     /// Maximum weight shippable in this packaging
@@ -82,8 +82,8 @@ pub struct StockPackageType {
     >,
     /// Weight unit of measure label
     ///
-    /// `char`, readonly, not stored.
-    pub weight_uom_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
+    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Width
     ///
     /// Packaging Width
@@ -139,13 +139,13 @@ impl ::runtime::wire::FromRecord for StockPackageType {
                 5 => record.display_name = r.nullable()?,
                 6 => record.height = r.value()?,
                 7 => record.id = r.value()?,
-                8 => record.length_uom_name = r.nullable()?,
+                8 => record.length_uom_name = r.computed_nullable()?,
                 9 => record.max_weight = r.value()?,
                 10 => record.name = r.nullable()?,
                 11 => record.packaging_length = r.value()?,
                 12 => record.sequence = r.value()?,
                 13 => record.storage_category_capacity_ids = r.value()?,
-                14 => record.weight_uom_name = r.nullable()?,
+                14 => record.weight_uom_name = r.computed_nullable()?,
                 15 => record.width = r.value()?,
                 16 => record.write_date = r.nullable()?,
                 17 => record.write_uid = r.nullable()?,
@@ -166,17 +166,16 @@ impl ::runtime::Model for StockPackageType {
         "display_name",
         "height",
         "id",
-        "length_uom_name",
         "max_weight",
         "name",
         "packaging_length",
         "sequence",
         "storage_category_capacity_ids",
-        "weight_uom_name",
         "width",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["length_uom_name", "weight_uom_name"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("barcode", "char"),
         ::runtime::verify::FieldSpec::new("base_weight", "float"),

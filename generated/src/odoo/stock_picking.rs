@@ -8,36 +8,38 @@
 //!
 //! 58 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 29 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailActivityMixin`](super::mixins::MailActivityMixin), [`MailThread`](super::mixins::MailThread) (in the prelude).
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `signature`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `signature`.
 /// Transfer (`stock.picking`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockPicking {
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_calendar_event_id: Option<
-        ::runtime::wire::Many2One<super::rel::CalendarEvent>,
+    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    pub activity_calendar_event_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: Option<ActivityExceptionDecoration>,
+    pub activity_exception_decoration: ::runtime::wire::Computed<
+        Option<ActivityExceptionDecoration>,
+    >,
     /// Icon
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, computed, not stored.
-    pub activity_exception_icon: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
@@ -49,30 +51,32 @@ pub struct StockPicking {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: Option<ActivityState>,
+    pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
-    pub activity_summary: Option<String>,
+    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, not stored.
-    pub activity_type_icon: Option<String>,
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
-    pub activity_type_id: Option<
-        ::runtime::wire::Many2One<super::rel::MailActivityType>,
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    pub activity_type_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
-    pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    pub activity_user_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
+    >,
     /// Back Order of
     ///
     /// If this shipment was split, then this field links to the shipment which contains the already processed part.
@@ -92,8 +96,8 @@ pub struct StockPicking {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, not stored.
-    pub country_code: Option<String>,
+    /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
+    pub country_code: ::runtime::wire::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -123,16 +127,20 @@ pub struct StockPicking {
     pub date_done: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Days To Arrive
     ///
-    /// `datetime`, readonly, computed, not stored.
-    pub days_to_arrive: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_to_arrive())`.
+    pub days_to_arrive: ::runtime::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Delay Alert Date
     ///
-    /// `datetime`, readonly, computed, not stored.
-    pub delay_alert_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_alert_date())`.
+    pub delay_alert_date: ::runtime::wire::Computed<
+        Option<::chrono::DateTime<::chrono::Utc>>,
+    >,
     /// Delay Pass
     ///
-    /// `datetime`, readonly, not stored.
-    pub delay_pass: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_pass())`.
+    pub delay_pass: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -149,26 +157,26 @@ pub struct StockPicking {
     pub has_deadline_issue: bool,
     /// Has Kits
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub has_kits: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_kits())`.
+    pub has_kits: ::runtime::wire::Computed<bool>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// Has Packages
     ///
     /// Check the existence of destination packages on move lines
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_packages: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_packages())`.
+    pub has_packages: ::runtime::wire::Computed<bool>,
     /// Has Scrap Moves
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_scrap_move: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_scrap_move())`.
+    pub has_scrap_move: ::runtime::wire::Computed<bool>,
     /// Has Tracking
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_tracking: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_tracking())`.
+    pub has_tracking: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -181,12 +189,12 @@ pub struct StockPicking {
     pub is_locked: bool,
     /// Is Signed
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_signed: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_signed())`.
+    pub is_signed: ::runtime::wire::Computed<bool>,
     /// JSON data for the popover widget
     ///
-    /// `char`, readonly, not stored.
-    pub json_popover: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_popover())`.
+    pub json_popover: ::runtime::wire::Computed<Option<String>>,
     /// Destination Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
@@ -197,12 +205,14 @@ pub struct StockPicking {
     pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
     /// Lot/Serial Number
     ///
-    /// `many2one`, to `stock.lot`, readonly, related `move_line_ids.lot_id`, not stored.
-    pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    /// `many2one`, to `stock.lot`, readonly, related `move_line_ids.lot_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lot_id())`.
+    pub lot_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockLot>>,
+    >,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -211,44 +221,46 @@ pub struct StockPicking {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Stock Moves
     ///
     /// `one2many`, to `stock.move` (inverse `picking_id`).
@@ -261,8 +273,8 @@ pub struct StockPicking {
     ///
     /// Check the existence of pack operation on the picking
     ///
-    /// `boolean`, readonly, not stored.
-    pub move_line_exist: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_line_exist())`.
+    pub move_line_exist: ::runtime::wire::Computed<bool>,
     /// Operations
     ///
     /// `one2many`, to `stock.move.line` (inverse `picking_id`).
@@ -283,8 +295,10 @@ pub struct StockPicking {
     pub move_type: Option<MoveType>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
-    pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    pub my_activity_date_deadline: ::runtime::wire::Computed<
+        Option<::chrono::NaiveDate>,
+    >,
     /// Reference
     ///
     /// `char`, readonly.
@@ -353,44 +367,52 @@ pub struct StockPicking {
     pub priority: Option<Priority>,
     /// Product
     ///
-    /// `many2one`, to `product.product`, readonly, related `move_ids.product_id`, not stored.
-    pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    /// `many2one`, to `product.product`, readonly, related `move_ids.product_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_id())`.
+    pub product_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
+    >,
     /// Count of MO generated
     ///
-    /// `integer`, readonly, computed, not stored, groups `mrp.group_mrp_user`.
-    pub production_count: i64,
+    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
+    pub production_count: ::runtime::wire::Computed<i64>,
     /// Production
     ///
-    /// `many2many`, to `mrp.production`, readonly, computed, not stored, groups `mrp.group_mrp_user`.
-    pub production_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    /// `many2many`, to `mrp.production`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_ids())`.
+    pub production_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
+    >,
     /// Product Availability
     ///
     /// Latest product availability status of the picking
     ///
-    /// `char`, readonly, computed, not stored.
-    pub products_availability: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::products_availability())`.
+    pub products_availability: ::runtime::wire::Computed<Option<String>>,
     /// Products Availability State
     ///
-    /// `selection`, readonly, computed, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::products_availability_state())`.
     ///
     /// Values: `available` (Available), `expected` (Expected), `late` (Late).
-    pub products_availability_state: Option<ProductsAvailabilityState>,
+    pub products_availability_state: ::runtime::wire::Computed<
+        Option<ProductsAvailabilityState>,
+    >,
     /// Project
     ///
     /// `many2one`, to `project.project`.
     pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
     /// Purchase Orders
     ///
-    /// `many2one`, to `purchase.order`, readonly, related `move_ids.purchase_line_id.order_id`, not stored.
-    pub purchase_id: Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    /// `many2one`, to `purchase.order`, readonly, related `move_ids.purchase_line_id.order_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_id())`.
+    pub purchase_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::PurchaseOrder>>,
+    >,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// \# Returns
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub return_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::return_count())`.
+    pub return_count: ::runtime::wire::Computed<i64>,
     /// Return of
     ///
     /// If this picking was created as a return of another picking, this field links to the original picking.
@@ -413,40 +435,40 @@ pub struct StockPicking {
     pub scheduled_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date Category
     ///
-    /// `selection`, readonly, not stored.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::search_date_category())`.
     ///
     /// Values: `before` (Before), `yesterday` (Yesterday), `today` (Today), `day_1` (Tomorrow), `day_2` (The day after tomorrow), `after` (After).
-    pub search_date_category: Option<SearchDateCategory>,
+    pub search_date_category: ::runtime::wire::Computed<Option<SearchDateCategory>>,
     /// Volume for Shipping
     ///
-    /// `float`, readonly, not stored.
-    pub shipping_volume: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::shipping_volume())`.
+    pub shipping_volume: ::runtime::wire::Computed<f64>,
     /// Weight for Shipping
     ///
     /// Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.
     ///
-    /// `float`, computed, not stored.
-    pub shipping_weight: f64,
+    /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::shipping_weight())`.
+    pub shipping_weight: ::runtime::wire::Computed<f64>,
     /// Show Allocation
     ///
     /// Technical Field used to decide whether the button "Allocation" should be displayed.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_allocation: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_allocation())`.
+    pub show_allocation: ::runtime::wire::Computed<bool>,
     /// Show Check Availability
     ///
     /// Technical field used to compute whether the button "Check Availability" should be displayed.
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_check_availability: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_check_availability())`.
+    pub show_check_availability: ::runtime::wire::Computed<bool>,
     /// Show Lots Text
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_lots_text: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
+    pub show_lots_text: ::runtime::wire::Computed<bool>,
     /// Show Next Pickings
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_next_pickings: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_next_pickings())`.
+    pub show_next_pickings: ::runtime::wire::Computed<bool>,
     /// Show Detailed Operations
     ///
     /// If this checkbox is ticked, the pickings lines will represent detailed stock operations. If not, the picking lines will represent an aggregate of detailed stock operations.
@@ -488,8 +510,10 @@ pub struct StockPicking {
     pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Address
     ///
-    /// `many2one`, to `res.partner`, readonly, related `picking_type_id.warehouse_id.partner_id`, not stored.
-    pub warehouse_address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, readonly, related `picking_type_id.warehouse_id.partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_address_id())`.
+    pub warehouse_address_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Website Messages
     ///
     /// Website communication history
@@ -500,8 +524,8 @@ pub struct StockPicking {
     ///
     /// Total weight of products which are not in a package.
     ///
-    /// `float`, readonly, computed, not stored.
-    pub weight_bulk: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_bulk())`.
+    pub weight_bulk: ::runtime::wire::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -622,60 +646,60 @@ impl ::runtime::wire::FromRecord for StockPicking {
         let mut record = StockPicking::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.activity_calendar_event_id = r.nullable()?,
-                1 => record.activity_date_deadline = r.nullable()?,
-                2 => record.activity_exception_decoration = r.nullable()?,
-                3 => record.activity_exception_icon = r.nullable()?,
+                0 => record.activity_calendar_event_id = r.computed_nullable()?,
+                1 => record.activity_date_deadline = r.computed_nullable()?,
+                2 => record.activity_exception_decoration = r.computed_nullable()?,
+                3 => record.activity_exception_icon = r.computed_nullable()?,
                 4 => record.activity_ids = r.value()?,
-                5 => record.activity_state = r.nullable()?,
-                6 => record.activity_summary = r.nullable()?,
-                7 => record.activity_type_icon = r.nullable()?,
-                8 => record.activity_type_id = r.nullable()?,
-                9 => record.activity_user_id = r.nullable()?,
+                5 => record.activity_state = r.computed_nullable()?,
+                6 => record.activity_summary = r.computed_nullable()?,
+                7 => record.activity_type_icon = r.computed_nullable()?,
+                8 => record.activity_type_id = r.computed_nullable()?,
+                9 => record.activity_user_id = r.computed_nullable()?,
                 10 => record.backorder_id = r.nullable()?,
                 11 => record.backorder_ids = r.value()?,
                 12 => record.company_id = r.nullable()?,
-                13 => record.country_code = r.nullable()?,
+                13 => record.country_code = r.computed_nullable()?,
                 14 => record.create_date = r.nullable()?,
                 15 => record.create_uid = r.nullable()?,
                 16 => record.date = r.nullable()?,
                 17 => record.date_deadline = r.nullable()?,
                 18 => record.date_done = r.nullable()?,
-                19 => record.days_to_arrive = r.nullable()?,
-                20 => record.delay_alert_date = r.nullable()?,
-                21 => record.delay_pass = r.nullable()?,
+                19 => record.days_to_arrive = r.computed_nullable()?,
+                20 => record.delay_alert_date = r.computed_nullable()?,
+                21 => record.delay_pass = r.computed_nullable()?,
                 22 => record.display_name = r.nullable()?,
                 23 => record.group_id = r.nullable()?,
                 24 => record.has_deadline_issue = r.value()?,
-                25 => record.has_kits = r.value()?,
-                26 => record.has_message = r.value()?,
-                27 => record.has_packages = r.value()?,
-                28 => record.has_scrap_move = r.value()?,
-                29 => record.has_tracking = r.value()?,
+                25 => record.has_kits = r.computed()?,
+                26 => record.has_message = r.computed()?,
+                27 => record.has_packages = r.computed()?,
+                28 => record.has_scrap_move = r.computed()?,
+                29 => record.has_tracking = r.computed()?,
                 30 => record.id = r.value()?,
                 31 => record.is_locked = r.value()?,
-                32 => record.is_signed = r.value()?,
-                33 => record.json_popover = r.nullable()?,
+                32 => record.is_signed = r.computed()?,
+                33 => record.json_popover = r.computed_nullable()?,
                 34 => record.location_dest_id = r.nullable()?,
                 35 => record.location_id = r.nullable()?,
-                36 => record.lot_id = r.nullable()?,
-                37 => record.message_attachment_count = r.value()?,
+                36 => record.lot_id = r.computed_nullable()?,
+                37 => record.message_attachment_count = r.computed()?,
                 38 => record.message_follower_ids = r.value()?,
-                39 => record.message_has_error = r.value()?,
-                40 => record.message_has_error_counter = r.value()?,
-                41 => record.message_has_sms_error = r.value()?,
+                39 => record.message_has_error = r.computed()?,
+                40 => record.message_has_error_counter = r.computed()?,
+                41 => record.message_has_sms_error = r.computed()?,
                 42 => record.message_ids = r.value()?,
-                43 => record.message_is_follower = r.value()?,
-                44 => record.message_needaction = r.value()?,
-                45 => record.message_needaction_counter = r.value()?,
-                46 => record.message_partner_ids = r.value()?,
+                43 => record.message_is_follower = r.computed()?,
+                44 => record.message_needaction = r.computed()?,
+                45 => record.message_needaction_counter = r.computed()?,
+                46 => record.message_partner_ids = r.computed()?,
                 47 => record.move_ids = r.value()?,
                 48 => record.move_ids_without_package = r.value()?,
-                49 => record.move_line_exist = r.value()?,
+                49 => record.move_line_exist = r.computed()?,
                 50 => record.move_line_ids = r.value()?,
                 51 => record.move_line_ids_without_package = r.value()?,
                 52 => record.move_type = r.nullable()?,
-                53 => record.my_activity_date_deadline = r.nullable()?,
+                53 => record.my_activity_date_deadline = r.computed_nullable()?,
                 54 => record.name = r.nullable()?,
                 55 => record.note = r.nullable()?,
                 56 => record.origin = r.nullable()?,
@@ -689,34 +713,34 @@ impl ::runtime::wire::FromRecord for StockPicking {
                 64 => record.picking_type_id = r.nullable()?,
                 65 => record.printed = r.value()?,
                 66 => record.priority = r.nullable()?,
-                67 => record.product_id = r.nullable()?,
-                68 => record.production_count = r.value()?,
-                69 => record.production_ids = r.value()?,
-                70 => record.products_availability = r.nullable()?,
-                71 => record.products_availability_state = r.nullable()?,
+                67 => record.product_id = r.computed_nullable()?,
+                68 => record.production_count = r.computed()?,
+                69 => record.production_ids = r.computed()?,
+                70 => record.products_availability = r.computed_nullable()?,
+                71 => record.products_availability_state = r.computed_nullable()?,
                 72 => record.project_id = r.nullable()?,
-                73 => record.purchase_id = r.nullable()?,
+                73 => record.purchase_id = r.computed_nullable()?,
                 74 => record.rating_ids = r.value()?,
-                75 => record.return_count = r.value()?,
+                75 => record.return_count = r.computed()?,
                 76 => record.return_id = r.nullable()?,
                 77 => record.return_ids = r.value()?,
                 78 => record.sale_id = r.nullable()?,
                 79 => record.scheduled_date = r.nullable()?,
-                80 => record.search_date_category = r.nullable()?,
-                81 => record.shipping_volume = r.value()?,
-                82 => record.shipping_weight = r.value()?,
-                83 => record.show_allocation = r.value()?,
-                84 => record.show_check_availability = r.value()?,
-                85 => record.show_lots_text = r.value()?,
-                86 => record.show_next_pickings = r.value()?,
+                80 => record.search_date_category = r.computed_nullable()?,
+                81 => record.shipping_volume = r.computed()?,
+                82 => record.shipping_weight = r.computed()?,
+                83 => record.show_allocation = r.computed()?,
+                84 => record.show_check_availability = r.computed()?,
+                85 => record.show_lots_text = r.computed()?,
+                86 => record.show_next_pickings = r.computed()?,
                 87 => record.show_operations = r.value()?,
                 88 => record.state = r.nullable()?,
                 89 => record.use_create_lots = r.value()?,
                 90 => record.use_existing_lots = r.value()?,
                 91 => record.user_id = r.nullable()?,
-                92 => record.warehouse_address_id = r.nullable()?,
+                92 => record.warehouse_address_id = r.computed_nullable()?,
                 93 => record.website_message_ids = r.value()?,
-                94 => record.weight_bulk = r.value()?,
+                94 => record.weight_bulk = r.computed()?,
                 95 => record.write_date = r.nullable()?,
                 96 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -728,60 +752,29 @@ impl ::runtime::wire::FromRecord for StockPicking {
 impl ::runtime::Model for StockPicking {
     const MODEL: &'static str = "stock.picking";
     const FIELDS: &'static [&'static str] = &[
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
         "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
         "backorder_id",
         "backorder_ids",
         "company_id",
-        "country_code",
         "create_date",
         "create_uid",
         "date",
         "date_deadline",
         "date_done",
-        "days_to_arrive",
-        "delay_alert_date",
-        "delay_pass",
         "display_name",
         "group_id",
         "has_deadline_issue",
-        "has_kits",
-        "has_message",
-        "has_packages",
-        "has_scrap_move",
-        "has_tracking",
         "id",
         "is_locked",
-        "is_signed",
-        "json_popover",
         "location_dest_id",
         "location_id",
-        "lot_id",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "move_ids",
         "move_ids_without_package",
-        "move_line_exist",
         "move_line_ids",
         "move_line_ids_without_package",
         "move_type",
-        "my_activity_date_deadline",
         "name",
         "note",
         "origin",
@@ -795,19 +788,60 @@ impl ::runtime::Model for StockPicking {
         "picking_type_id",
         "printed",
         "priority",
+        "project_id",
+        "rating_ids",
+        "return_id",
+        "return_ids",
+        "sale_id",
+        "scheduled_date",
+        "show_operations",
+        "state",
+        "use_create_lots",
+        "use_existing_lots",
+        "user_id",
+        "website_message_ids",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "activity_calendar_event_id",
+        "activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+        "activity_user_id",
+        "country_code",
+        "days_to_arrive",
+        "delay_alert_date",
+        "delay_pass",
+        "has_kits",
+        "has_message",
+        "has_packages",
+        "has_scrap_move",
+        "has_tracking",
+        "is_signed",
+        "json_popover",
+        "lot_id",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "move_line_exist",
+        "my_activity_date_deadline",
         "product_id",
         "production_count",
         "production_ids",
         "products_availability",
         "products_availability_state",
-        "project_id",
         "purchase_id",
-        "rating_ids",
         "return_count",
-        "return_id",
-        "return_ids",
-        "sale_id",
-        "scheduled_date",
         "search_date_category",
         "shipping_volume",
         "shipping_weight",
@@ -815,16 +849,8 @@ impl ::runtime::Model for StockPicking {
         "show_check_availability",
         "show_lots_text",
         "show_next_pickings",
-        "show_operations",
-        "state",
-        "use_create_lots",
-        "use_existing_lots",
-        "user_id",
         "warehouse_address_id",
-        "website_message_ids",
         "weight_bulk",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
@@ -975,26 +1001,19 @@ impl ::runtime::Model for StockPicking {
 }
 impl ::runtime::nested::Projection for StockPicking {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("activity_calendar_event_id"),
-        ::runtime::nested::Relation::display_name("activity_type_id"),
-        ::runtime::nested::Relation::display_name("activity_user_id"),
         ::runtime::nested::Relation::display_name("backorder_id"),
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("group_id"),
         ::runtime::nested::Relation::display_name("location_dest_id"),
         ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("lot_id"),
         ::runtime::nested::Relation::display_name("owner_id"),
         ::runtime::nested::Relation::display_name("partner_id"),
         ::runtime::nested::Relation::display_name("picking_type_id"),
-        ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("project_id"),
-        ::runtime::nested::Relation::display_name("purchase_id"),
         ::runtime::nested::Relation::display_name("return_id"),
         ::runtime::nested::Relation::display_name("sale_id"),
         ::runtime::nested::Relation::display_name("user_id"),
-        ::runtime::nested::Relation::display_name("warehouse_address_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
@@ -2904,8 +2923,8 @@ pub mod fields {
     }
     /// Signature (`signature`, `binary`).
     #[inline]
-    pub const fn signature() -> ::runtime::fields::AnyField<super::StockPicking> {
-        ::runtime::fields::AnyField::new("signature")
+    pub const fn signature() -> ::runtime::fields::BinaryField<super::StockPicking> {
+        ::runtime::fields::BinaryField::new("signature")
     }
     /// Status (`state`, `selection`).
     #[inline]

@@ -9,7 +9,7 @@
 //! 13 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Picking Type (`stock.picking.type`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockPickingType {
     /// Active
@@ -132,52 +132,52 @@ pub struct StockPickingType {
     pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     /// Number of Manufacturing Orders In Progress
     ///
-    /// `integer`, readonly, not stored.
-    pub count_mo_in_progress: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_in_progress())`.
+    pub count_mo_in_progress: ::runtime::wire::Computed<i64>,
     /// Number of Manufacturing Orders Late
     ///
-    /// `integer`, readonly, not stored.
-    pub count_mo_late: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_late())`.
+    pub count_mo_late: ::runtime::wire::Computed<i64>,
     /// Number of Manufacturing Orders To Close
     ///
-    /// `integer`, readonly, not stored.
-    pub count_mo_to_close: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_to_close())`.
+    pub count_mo_to_close: ::runtime::wire::Computed<i64>,
     /// Number of Manufacturing Orders to Process
     ///
-    /// `integer`, readonly, not stored.
-    pub count_mo_todo: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_todo())`.
+    pub count_mo_todo: ::runtime::wire::Computed<i64>,
     /// Number of Manufacturing Orders Waiting
     ///
-    /// `integer`, readonly, not stored.
-    pub count_mo_waiting: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_waiting())`.
+    pub count_mo_waiting: ::runtime::wire::Computed<i64>,
     /// Count Move Ready
     ///
-    /// `integer`, readonly, not stored.
-    pub count_move_ready: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_move_ready())`.
+    pub count_move_ready: ::runtime::wire::Computed<i64>,
     /// Count Picking
     ///
-    /// `integer`, readonly, not stored.
-    pub count_picking: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking())`.
+    pub count_picking: ::runtime::wire::Computed<i64>,
     /// Count Picking Backorders
     ///
-    /// `integer`, readonly, not stored.
-    pub count_picking_backorders: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_backorders())`.
+    pub count_picking_backorders: ::runtime::wire::Computed<i64>,
     /// Count Picking Draft
     ///
-    /// `integer`, readonly, not stored.
-    pub count_picking_draft: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_draft())`.
+    pub count_picking_draft: ::runtime::wire::Computed<i64>,
     /// Count Picking Late
     ///
-    /// `integer`, readonly, not stored.
-    pub count_picking_late: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_late())`.
+    pub count_picking_late: ::runtime::wire::Computed<i64>,
     /// Count Picking Ready
     ///
-    /// `integer`, readonly, not stored.
-    pub count_picking_ready: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_ready())`.
+    pub count_picking_ready: ::runtime::wire::Computed<i64>,
     /// Count Picking Waiting
     ///
-    /// `integer`, readonly, not stored.
-    pub count_picking_waiting: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_waiting())`.
+    pub count_picking_waiting: ::runtime::wire::Computed<i64>,
     /// Create Backorder
     ///
     /// When validating a transfer:
@@ -235,20 +235,20 @@ pub struct StockPickingType {
     pub generated_mrp_lot_label_to_print: Option<GeneratedMrpLotLabelToPrint>,
     /// Hide Reservation Method
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub hide_reservation_method: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_reservation_method())`.
+    pub hide_reservation_method: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Show Operation in Overview
     ///
-    /// `boolean`, not stored.
-    pub is_favorite: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
+    pub is_favorite: ::runtime::wire::Computed<bool>,
     /// Kanban Dashboard Graph
     ///
-    /// `text`, readonly, not stored.
-    pub kanban_dashboard_graph: Option<String>,
+    /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard_graph())`.
+    pub kanban_dashboard_graph: ::runtime::wire::Computed<Option<String>>,
     /// Lot Label Format to auto-print
     ///
     /// `selection`.
@@ -349,8 +349,8 @@ pub struct StockPickingType {
     pub show_operations: bool,
     /// Show Picking Type
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_picking_type: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_picking_type())`.
+    pub show_picking_type: ::runtime::wire::Computed<bool>,
     /// Create New Lots/Serial Numbers for Components
     ///
     /// Allow to create new lot/serial numbers for the components
@@ -487,18 +487,18 @@ impl ::runtime::wire::FromRecord for StockPickingType {
                 18 => record.code = r.nullable()?,
                 19 => record.color = r.value()?,
                 20 => record.company_id = r.nullable()?,
-                21 => record.count_mo_in_progress = r.value()?,
-                22 => record.count_mo_late = r.value()?,
-                23 => record.count_mo_to_close = r.value()?,
-                24 => record.count_mo_todo = r.value()?,
-                25 => record.count_mo_waiting = r.value()?,
-                26 => record.count_move_ready = r.value()?,
-                27 => record.count_picking = r.value()?,
-                28 => record.count_picking_backorders = r.value()?,
-                29 => record.count_picking_draft = r.value()?,
-                30 => record.count_picking_late = r.value()?,
-                31 => record.count_picking_ready = r.value()?,
-                32 => record.count_picking_waiting = r.value()?,
+                21 => record.count_mo_in_progress = r.computed()?,
+                22 => record.count_mo_late = r.computed()?,
+                23 => record.count_mo_to_close = r.computed()?,
+                24 => record.count_mo_todo = r.computed()?,
+                25 => record.count_mo_waiting = r.computed()?,
+                26 => record.count_move_ready = r.computed()?,
+                27 => record.count_picking = r.computed()?,
+                28 => record.count_picking_backorders = r.computed()?,
+                29 => record.count_picking_draft = r.computed()?,
+                30 => record.count_picking_late = r.computed()?,
+                31 => record.count_picking_ready = r.computed()?,
+                32 => record.count_picking_waiting = r.computed()?,
                 33 => record.create_backorder = r.nullable()?,
                 34 => record.create_date = r.nullable()?,
                 35 => record.create_uid = r.nullable()?,
@@ -508,10 +508,10 @@ impl ::runtime::wire::FromRecord for StockPickingType {
                 39 => record.done_mrp_lot_label_to_print = r.nullable()?,
                 40 => record.favorite_user_ids = r.value()?,
                 41 => record.generated_mrp_lot_label_to_print = r.nullable()?,
-                42 => record.hide_reservation_method = r.value()?,
+                42 => record.hide_reservation_method = r.computed()?,
                 43 => record.id = r.value()?,
-                44 => record.is_favorite = r.value()?,
-                45 => record.kanban_dashboard_graph = r.nullable()?,
+                44 => record.is_favorite = r.computed()?,
+                45 => record.kanban_dashboard_graph = r.computed_nullable()?,
                 46 => record.lot_label_format = r.nullable()?,
                 47 => record.move_type = r.nullable()?,
                 48 => record.mrp_product_label_to_print = r.nullable()?,
@@ -529,7 +529,7 @@ impl ::runtime::wire::FromRecord for StockPickingType {
                 60 => record.sequence_id = r.nullable()?,
                 61 => record.show_entire_packs = r.value()?,
                 62 => record.show_operations = r.value()?,
-                63 => record.show_picking_type = r.value()?,
+                63 => record.show_picking_type = r.computed()?,
                 64 => record.use_create_components_lots = r.value()?,
                 65 => record.use_create_lots = r.value()?,
                 66 => record.use_existing_lots = r.value()?,
@@ -566,18 +566,6 @@ impl ::runtime::Model for StockPickingType {
         "code",
         "color",
         "company_id",
-        "count_mo_in_progress",
-        "count_mo_late",
-        "count_mo_to_close",
-        "count_mo_todo",
-        "count_mo_waiting",
-        "count_move_ready",
-        "count_picking",
-        "count_picking_backorders",
-        "count_picking_draft",
-        "count_picking_late",
-        "count_picking_ready",
-        "count_picking_waiting",
         "create_backorder",
         "create_date",
         "create_uid",
@@ -587,10 +575,7 @@ impl ::runtime::Model for StockPickingType {
         "done_mrp_lot_label_to_print",
         "favorite_user_ids",
         "generated_mrp_lot_label_to_print",
-        "hide_reservation_method",
         "id",
-        "is_favorite",
-        "kanban_dashboard_graph",
         "lot_label_format",
         "move_type",
         "mrp_product_label_to_print",
@@ -608,13 +593,30 @@ impl ::runtime::Model for StockPickingType {
         "sequence_id",
         "show_entire_packs",
         "show_operations",
-        "show_picking_type",
         "use_create_components_lots",
         "use_create_lots",
         "use_existing_lots",
         "warehouse_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "count_mo_in_progress",
+        "count_mo_late",
+        "count_mo_to_close",
+        "count_mo_todo",
+        "count_mo_waiting",
+        "count_move_ready",
+        "count_picking",
+        "count_picking_backorders",
+        "count_picking_draft",
+        "count_picking_late",
+        "count_picking_ready",
+        "count_picking_waiting",
+        "hide_reservation_method",
+        "is_favorite",
+        "kanban_dashboard_graph",
+        "show_picking_type",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

@@ -9,7 +9,7 @@
 //! 22 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Quants (`stock.quant`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockQuant {
     /// Accounting Date
@@ -22,8 +22,8 @@ pub struct StockQuant {
     ///
     /// On hand quantity which hasn't been reserved on a transfer, in the default unit of measure of the product
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub available_quantity: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_quantity())`.
+    pub available_quantity: ::runtime::wire::Computed<f64>,
     /// Company
     ///
     /// Let this field empty if this location is shared between companies
@@ -36,10 +36,10 @@ pub struct StockQuant {
     /// Average Cost (AVCO): The products are valued at weighted average cost.
     /// First In First Out (FIFO): The products are valued supposing those that enter the company first will also leave it first.
     ///
-    /// `selection`, readonly, related `product_categ_id.property_cost_method`, not stored.
+    /// `selection`, readonly, related `product_categ_id.property_cost_method`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_method())`.
     ///
     /// Values: `standard` (Standard Price), `fifo` (First In First Out (FIFO)), `average` (Average Cost (AVCO)).
-    pub cost_method: Option<CostMethod>,
+    pub cost_method: ::runtime::wire::Computed<Option<CostMethod>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -50,8 +50,10 @@ pub struct StockQuant {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, computed, not stored, groups `stock.group_stock_manager`.
-    pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    /// `many2one`, to `res.currency`, readonly, groups `stock.group_stock_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    pub currency_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
+    >,
     /// Inventory Frequency
     ///
     /// When different than 0, inventory count date for products stored at this location will be automatically set at the defined frequency.
@@ -90,26 +92,26 @@ pub struct StockQuant {
     pub inventory_quantity: f64,
     /// Inventoried Quantity
     ///
-    /// `float`, computed, not stored, digits (16, 2), groups `stock.group_stock_manager`.
-    pub inventory_quantity_auto_apply: f64,
+    /// `float`, digits (16, 2), groups `stock.group_stock_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inventory_quantity_auto_apply())`.
+    pub inventory_quantity_auto_apply: ::runtime::wire::Computed<f64>,
     /// Inventory Quantity Set
     ///
     /// `boolean`, computed.
     pub inventory_quantity_set: bool,
     /// Favorite
     ///
-    /// `boolean`, readonly, related `product_tmpl_id.is_favorite`, not stored.
-    pub is_favorite: bool,
+    /// `boolean`, readonly, related `product_tmpl_id.is_favorite`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
+    pub is_favorite: ::runtime::wire::Computed<bool>,
     /// Quantity has been moved since last count
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_outdated: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_outdated())`.
+    pub is_outdated: ::runtime::wire::Computed<bool>,
     /// Last Count Date
     ///
     /// Last time the Quantity was Updated
     ///
-    /// `date`, readonly, not stored.
-    pub last_count_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_count_date())`.
+    pub last_count_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Location
     ///
     /// `many2one`, to `stock.location`, required.
@@ -124,8 +126,8 @@ pub struct StockQuant {
     pub lot_properties: Option<::serde_json::Value>,
     /// On Hand
     ///
-    /// `boolean`, not stored.
-    pub on_hand: bool,
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_hand())`.
+    pub on_hand: ::runtime::wire::Computed<bool>,
     /// Owner
     ///
     /// This is the owner of the quant
@@ -140,8 +142,10 @@ pub struct StockQuant {
     pub package_id: Option<::runtime::wire::Many2One<super::rel::StockQuantPackage>>,
     /// Product Category
     ///
-    /// `many2one`, to `product.category`, readonly, related `product_tmpl_id.categ_id`, not stored.
-    pub product_categ_id: Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    /// `many2one`, to `product.category`, readonly, related `product_tmpl_id.categ_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_categ_id())`.
+    pub product_categ_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ProductCategory>>,
+    >,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
@@ -154,8 +158,10 @@ pub struct StockQuant {
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, not stored.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
+    pub product_uom_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Quantity
     ///
     /// Quantity of products in this quant, in the default unit of measure of the product
@@ -172,8 +178,8 @@ pub struct StockQuant {
     ///
     /// If the same SN is in another Quant
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub sn_duplicated: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sn_duplicated())`.
+    pub sn_duplicated: ::runtime::wire::Computed<bool>,
     /// Storage Category
     ///
     /// `many2one`, to `stock.storage.category`, readonly, related `location_id.storage_category_id`.
@@ -184,10 +190,10 @@ pub struct StockQuant {
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
-    /// `selection`, readonly, related `product_id.tracking`, not stored.
+    /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: Option<Tracking>,
+    pub tracking: ::runtime::wire::Computed<Option<Tracking>>,
     /// Assigned To
     ///
     /// User assigned to do product count.
@@ -196,8 +202,8 @@ pub struct StockQuant {
     pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Value
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`, groups `stock.group_stock_manager`.
-    pub value: f64,
+    /// `monetary`, readonly, currency in `currency_id`, groups `stock.group_stock_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value())`.
+    pub value: ::runtime::wire::Computed<f64>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, related `location_id.warehouse_id`, not stored.
@@ -265,12 +271,12 @@ impl ::runtime::wire::FromRecord for StockQuant {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.accounting_date = r.nullable()?,
-                1 => record.available_quantity = r.value()?,
+                1 => record.available_quantity = r.computed()?,
                 2 => record.company_id = r.nullable()?,
-                3 => record.cost_method = r.nullable()?,
+                3 => record.cost_method = r.computed_nullable()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
-                6 => record.currency_id = r.nullable()?,
+                6 => record.currency_id = r.computed_nullable()?,
                 7 => record.cyclic_inventory_frequency = r.value()?,
                 8 => record.display_name = r.nullable()?,
                 9 => record.id = r.value()?,
@@ -278,28 +284,28 @@ impl ::runtime::wire::FromRecord for StockQuant {
                 11 => record.inventory_date = r.nullable()?,
                 12 => record.inventory_diff_quantity = r.value()?,
                 13 => record.inventory_quantity = r.value()?,
-                14 => record.inventory_quantity_auto_apply = r.value()?,
+                14 => record.inventory_quantity_auto_apply = r.computed()?,
                 15 => record.inventory_quantity_set = r.value()?,
-                16 => record.is_favorite = r.value()?,
-                17 => record.is_outdated = r.value()?,
-                18 => record.last_count_date = r.nullable()?,
+                16 => record.is_favorite = r.computed()?,
+                17 => record.is_outdated = r.computed()?,
+                18 => record.last_count_date = r.computed_nullable()?,
                 19 => record.location_id = r.nullable()?,
                 20 => record.lot_id = r.nullable()?,
                 21 => record.lot_properties = r.nullable()?,
-                22 => record.on_hand = r.value()?,
+                22 => record.on_hand = r.computed()?,
                 23 => record.owner_id = r.nullable()?,
                 24 => record.package_id = r.nullable()?,
-                25 => record.product_categ_id = r.nullable()?,
+                25 => record.product_categ_id = r.computed_nullable()?,
                 26 => record.product_id = r.nullable()?,
                 27 => record.product_tmpl_id = r.nullable()?,
-                28 => record.product_uom_id = r.nullable()?,
+                28 => record.product_uom_id = r.computed_nullable()?,
                 29 => record.quantity = r.value()?,
                 30 => record.reserved_quantity = r.value()?,
-                31 => record.sn_duplicated = r.value()?,
+                31 => record.sn_duplicated = r.computed()?,
                 32 => record.storage_category_id = r.nullable()?,
-                33 => record.tracking = r.nullable()?,
+                33 => record.tracking = r.computed_nullable()?,
                 34 => record.user_id = r.nullable()?,
-                35 => record.value = r.value()?,
+                35 => record.value = r.computed()?,
                 36 => record.warehouse_id = r.nullable()?,
                 37 => record.write_date = r.nullable()?,
                 38 => record.write_uid = r.nullable()?,
@@ -313,12 +319,9 @@ impl ::runtime::Model for StockQuant {
     const MODEL: &'static str = "stock.quant";
     const FIELDS: &'static [&'static str] = &[
         "accounting_date",
-        "available_quantity",
         "company_id",
-        "cost_method",
         "create_date",
         "create_uid",
-        "currency_id",
         "cyclic_inventory_frequency",
         "display_name",
         "id",
@@ -326,31 +329,36 @@ impl ::runtime::Model for StockQuant {
         "inventory_date",
         "inventory_diff_quantity",
         "inventory_quantity",
-        "inventory_quantity_auto_apply",
         "inventory_quantity_set",
-        "is_favorite",
-        "is_outdated",
-        "last_count_date",
         "location_id",
         "lot_id",
         "lot_properties",
-        "on_hand",
         "owner_id",
         "package_id",
-        "product_categ_id",
         "product_id",
         "product_tmpl_id",
-        "product_uom_id",
         "quantity",
         "reserved_quantity",
-        "sn_duplicated",
         "storage_category_id",
-        "tracking",
         "user_id",
-        "value",
         "warehouse_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "available_quantity",
+        "cost_method",
+        "currency_id",
+        "inventory_quantity_auto_apply",
+        "is_favorite",
+        "is_outdated",
+        "last_count_date",
+        "on_hand",
+        "product_categ_id",
+        "product_uom_id",
+        "sn_duplicated",
+        "tracking",
+        "value",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("accounting_date", "date"),
@@ -417,15 +425,12 @@ impl ::runtime::nested::Projection for StockQuant {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("currency_id"),
         ::runtime::nested::Relation::display_name("location_id"),
         ::runtime::nested::Relation::display_name("lot_id"),
         ::runtime::nested::Relation::display_name("owner_id"),
         ::runtime::nested::Relation::display_name("package_id"),
-        ::runtime::nested::Relation::display_name("product_categ_id"),
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("storage_category_id"),
         ::runtime::nested::Relation::display_name("user_id"),
         ::runtime::nested::Relation::display_name("warehouse_id"),

@@ -7,7 +7,7 @@
 //! Default order: `name`.
 /// Packages (`stock.quant.package`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockQuantPackage {
     /// Company
@@ -40,8 +40,10 @@ pub struct StockQuantPackage {
     pub name: Option<String>,
     /// Owner
     ///
-    /// `many2one`, to `res.partner`, readonly, computed, not stored.
-    pub owner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::owner_id())`.
+    pub owner_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
+    >,
     /// Pack Date
     ///
     /// `date`.
@@ -71,8 +73,8 @@ pub struct StockQuantPackage {
     pub shipping_weight: f64,
     /// Package name is valid SSCC
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub valid_sscc: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_sscc())`.
+    pub valid_sscc: ::runtime::wire::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -119,13 +121,13 @@ impl ::runtime::wire::FromRecord for StockQuantPackage {
                 4 => record.id = r.value()?,
                 5 => record.location_id = r.nullable()?,
                 6 => record.name = r.nullable()?,
-                7 => record.owner_id = r.nullable()?,
+                7 => record.owner_id = r.computed_nullable()?,
                 8 => record.pack_date = r.nullable()?,
                 9 => record.package_type_id = r.nullable()?,
                 10 => record.package_use = r.nullable()?,
                 11 => record.quant_ids = r.value()?,
                 12 => record.shipping_weight = r.value()?,
-                13 => record.valid_sscc = r.value()?,
+                13 => record.valid_sscc = r.computed()?,
                 14 => record.write_date = r.nullable()?,
                 15 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -144,16 +146,15 @@ impl ::runtime::Model for StockQuantPackage {
         "id",
         "location_id",
         "name",
-        "owner_id",
         "pack_date",
         "package_type_id",
         "package_use",
         "quant_ids",
         "shipping_weight",
-        "valid_sscc",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["owner_id", "valid_sscc"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
@@ -189,7 +190,6 @@ impl ::runtime::nested::Projection for StockQuantPackage {
         ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("location_id"),
-        ::runtime::nested::Relation::display_name("owner_id"),
         ::runtime::nested::Relation::display_name("package_type_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

@@ -11,15 +11,17 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock Quantity Relocation (`stock.quant.relocate`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockQuantRelocate {
     /// Company
     ///
     /// Let this field empty if this location is shared between companies
     ///
-    /// `many2one`, to `res.company`, readonly, related `quant_ids.company_id`, not stored.
-    pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    /// `many2one`, to `res.company`, readonly, related `quant_ids.company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
+    pub company_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -40,8 +42,8 @@ pub struct StockQuantRelocate {
     >,
     /// Dest Package Id Domain
     ///
-    /// `char`, readonly, computed, not stored.
-    pub dest_package_id_domain: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dest_package_id_domain())`.
+    pub dest_package_id_domain: ::runtime::wire::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -52,20 +54,20 @@ pub struct StockQuantRelocate {
     pub id: i64,
     /// Is Multi Location
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_multi_location: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_multi_location())`.
+    pub is_multi_location: ::runtime::wire::Computed<bool>,
     /// Is Partial Package
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_partial_package: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_partial_package())`.
+    pub is_partial_package: ::runtime::wire::Computed<bool>,
     /// Reason for relocation
     ///
     /// `text`.
     pub message: Option<String>,
     /// Partial Package Names
     ///
-    /// `char`, readonly, computed, not stored.
-    pub partial_package_names: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partial_package_names())`.
+    pub partial_package_names: ::runtime::wire::Computed<Option<String>>,
     /// Quant
     ///
     /// `many2many`, to `stock.quant`.
@@ -108,18 +110,18 @@ impl ::runtime::wire::FromRecord for StockQuantRelocate {
         let mut record = StockQuantRelocate::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.company_id = r.nullable()?,
+                0 => record.company_id = r.computed_nullable()?,
                 1 => record.create_date = r.nullable()?,
                 2 => record.create_uid = r.nullable()?,
                 3 => record.dest_location_id = r.nullable()?,
                 4 => record.dest_package_id = r.nullable()?,
-                5 => record.dest_package_id_domain = r.nullable()?,
+                5 => record.dest_package_id_domain = r.computed_nullable()?,
                 6 => record.display_name = r.nullable()?,
                 7 => record.id = r.value()?,
-                8 => record.is_multi_location = r.value()?,
-                9 => record.is_partial_package = r.value()?,
+                8 => record.is_multi_location = r.computed()?,
+                9 => record.is_partial_package = r.computed()?,
                 10 => record.message = r.nullable()?,
-                11 => record.partial_package_names = r.nullable()?,
+                11 => record.partial_package_names = r.computed_nullable()?,
                 12 => record.quant_ids = r.value()?,
                 13 => record.write_date = r.nullable()?,
                 14 => record.write_uid = r.nullable()?,
@@ -132,21 +134,23 @@ impl ::runtime::wire::FromRecord for StockQuantRelocate {
 impl ::runtime::Model for StockQuantRelocate {
     const MODEL: &'static str = "stock.quant.relocate";
     const FIELDS: &'static [&'static str] = &[
-        "company_id",
         "create_date",
         "create_uid",
         "dest_location_id",
         "dest_package_id",
-        "dest_package_id_domain",
         "display_name",
         "id",
-        "is_multi_location",
-        "is_partial_package",
         "message",
-        "partial_package_names",
         "quant_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "company_id",
+        "dest_package_id_domain",
+        "is_multi_location",
+        "is_partial_package",
+        "partial_package_names",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
@@ -176,7 +180,6 @@ impl ::runtime::Model for StockQuantRelocate {
 }
 impl ::runtime::nested::Projection for StockQuantRelocate {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
-        ::runtime::nested::Relation::display_name("company_id"),
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("dest_location_id"),
         ::runtime::nested::Relation::display_name("dest_package_id"),

@@ -7,13 +7,15 @@
 //! Default order: `id`.
 /// Product Replenish Mixin (`stock.replenish.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockReplenishMixin {
     /// Allowed Route
     ///
-    /// `many2many`, to `stock.route`, readonly, computed, not stored.
-    pub allowed_route_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_route_ids())`.
+    pub allowed_route_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    >,
     /// Bill of Material
     ///
     /// `many2one`, to `mrp.bom`.
@@ -26,12 +28,12 @@ pub struct StockReplenishMixin {
     pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
     /// Show Bom
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_bom: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_bom())`.
+    pub show_bom: ::runtime::wire::Computed<bool>,
     /// Show Vendor
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_vendor: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_vendor())`.
+    pub show_vendor: ::runtime::wire::Computed<bool>,
     /// Vendor
     ///
     /// `many2one`, to `product.supplierinfo`.
@@ -57,11 +59,11 @@ impl ::runtime::wire::FromRecord for StockReplenishMixin {
         let mut record = StockReplenishMixin::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.allowed_route_ids = r.value()?,
+                0 => record.allowed_route_ids = r.computed()?,
                 1 => record.bom_id = r.nullable()?,
                 2 => record.route_id = r.nullable()?,
-                3 => record.show_bom = r.value()?,
-                4 => record.show_vendor = r.value()?,
+                3 => record.show_bom = r.computed()?,
+                4 => record.show_vendor = r.computed()?,
                 5 => record.supplier_id = r.nullable()?,
                 _ => {}
             }

@@ -11,7 +11,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock supplier replenishment information (`stock.replenishment.info`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockReplenishmentInfo {
     /// Created on
@@ -32,12 +32,12 @@ pub struct StockReplenishmentInfo {
     pub id: i64,
     /// Json Lead Days
     ///
-    /// `char`, readonly, computed, not stored.
-    pub json_lead_days: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_lead_days())`.
+    pub json_lead_days: ::runtime::wire::Computed<Option<String>>,
     /// Json Replenishment History
     ///
-    /// `char`, readonly, computed, not stored.
-    pub json_replenishment_history: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_replenishment_history())`.
+    pub json_replenishment_history: ::runtime::wire::Computed<Option<String>>,
     /// Orderpoint
     ///
     /// `many2one`, to `stock.warehouse.orderpoint`.
@@ -50,8 +50,8 @@ pub struct StockReplenishmentInfo {
     pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
     /// To Order
     ///
-    /// `float`, readonly, related `orderpoint_id.qty_to_order`, not stored, digits (16, 2).
-    pub qty_to_order: f64,
+    /// `float`, readonly, related `orderpoint_id.qty_to_order`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_order())`.
+    pub qty_to_order: ::runtime::wire::Computed<f64>,
     /// Supplier
     ///
     /// `many2one`, to `product.supplierinfo`, readonly, related `orderpoint_id.supplier_id`, not stored.
@@ -66,13 +66,15 @@ pub struct StockReplenishmentInfo {
     ///
     /// Routes will be created for these resupply warehouses and you can select them on products and product categories
     ///
-    /// `one2many`, to `stock.route`, readonly, related `orderpoint_id.warehouse_id.resupply_route_ids`, not stored.
-    pub warehouseinfo_ids: ::runtime::wire::X2Many<super::rel::StockRoute>,
+    /// `one2many`, to `stock.route`, readonly, related `orderpoint_id.warehouse_id.resupply_route_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouseinfo_ids())`.
+    pub warehouseinfo_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockRoute>,
+    >,
     /// Wh Replenishment Option
     ///
-    /// `one2many`, to `stock.replenishment.option` (inverse `replenishment_info_id`), readonly, computed, not stored.
-    pub wh_replenishment_option_ids: ::runtime::wire::X2Many<
-        super::rel::StockReplenishmentOption,
+    /// `one2many`, to `stock.replenishment.option` (inverse `replenishment_info_id`), readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wh_replenishment_option_ids())`.
+    pub wh_replenishment_option_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockReplenishmentOption>,
     >,
     /// Last Updated on
     ///
@@ -116,15 +118,15 @@ impl ::runtime::wire::FromRecord for StockReplenishmentInfo {
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
                 3 => record.id = r.value()?,
-                4 => record.json_lead_days = r.nullable()?,
-                5 => record.json_replenishment_history = r.nullable()?,
+                4 => record.json_lead_days = r.computed_nullable()?,
+                5 => record.json_replenishment_history = r.computed_nullable()?,
                 6 => record.orderpoint_id = r.nullable()?,
                 7 => record.product_id = r.nullable()?,
-                8 => record.qty_to_order = r.value()?,
+                8 => record.qty_to_order = r.computed()?,
                 9 => record.supplierinfo_id = r.nullable()?,
                 10 => record.supplierinfo_ids = r.value()?,
-                11 => record.warehouseinfo_ids = r.value()?,
-                12 => record.wh_replenishment_option_ids = r.value()?,
+                11 => record.warehouseinfo_ids = r.computed()?,
+                12 => record.wh_replenishment_option_ids = r.computed()?,
                 13 => record.write_date = r.nullable()?,
                 14 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -140,17 +142,19 @@ impl ::runtime::Model for StockReplenishmentInfo {
         "create_uid",
         "display_name",
         "id",
-        "json_lead_days",
-        "json_replenishment_history",
         "orderpoint_id",
         "product_id",
-        "qty_to_order",
         "supplierinfo_id",
         "supplierinfo_ids",
-        "warehouseinfo_ids",
-        "wh_replenishment_option_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "json_lead_days",
+        "json_replenishment_history",
+        "qty_to_order",
+        "warehouseinfo_ids",
+        "wh_replenishment_option_ids",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),

@@ -11,7 +11,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock warehouse replenishment option (`stock.replenishment.option`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockReplenishmentOption {
     /// Created on
@@ -28,28 +28,30 @@ pub struct StockReplenishmentOption {
     pub display_name: Option<String>,
     /// Free Qty
     ///
-    /// `float`, readonly, computed, not stored.
-    pub free_qty: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::free_qty())`.
+    pub free_qty: ::runtime::wire::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
     pub id: i64,
     /// Lead Time
     ///
-    /// `char`, readonly, computed, not stored.
-    pub lead_time: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_time())`.
+    pub lead_time: ::runtime::wire::Computed<Option<String>>,
     /// Location Stock
     ///
-    /// `many2one`, to `stock.location`, readonly, related `warehouse_id.lot_stock_id`, not stored.
-    pub location_id: Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    /// `many2one`, to `stock.location`, readonly, related `warehouse_id.lot_stock_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
+    pub location_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockLocation>>,
+    >,
     /// Product
     ///
     /// `many2one`, to `product.product`.
     pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
     /// To Order
     ///
-    /// `float`, readonly, related `replenishment_info_id.qty_to_order`, not stored, digits (16, 2).
-    pub qty_to_order: f64,
+    /// `float`, readonly, related `replenishment_info_id.qty_to_order`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_order())`.
+    pub qty_to_order: ::runtime::wire::Computed<f64>,
     /// Replenishment Info
     ///
     /// `many2one`, to `stock.replenishment.info`.
@@ -62,16 +64,16 @@ pub struct StockReplenishmentOption {
     pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
     /// Unit of Measure Name
     ///
-    /// `char`, readonly, related `product_id.uom_name`, not stored.
-    pub uom: Option<String>,
+    /// `char`, readonly, related `product_id.uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom())`.
+    pub uom: ::runtime::wire::Computed<Option<String>>,
     /// Supplying Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, related `route_id.supplier_wh_id`, not stored.
     pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
     /// Warning Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub warning_message: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_message())`.
+    pub warning_message: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -114,17 +116,17 @@ impl ::runtime::wire::FromRecord for StockReplenishmentOption {
                 0 => record.create_date = r.nullable()?,
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
-                3 => record.free_qty = r.value()?,
+                3 => record.free_qty = r.computed()?,
                 4 => record.id = r.value()?,
-                5 => record.lead_time = r.nullable()?,
-                6 => record.location_id = r.nullable()?,
+                5 => record.lead_time = r.computed_nullable()?,
+                6 => record.location_id = r.computed_nullable()?,
                 7 => record.product_id = r.nullable()?,
-                8 => record.qty_to_order = r.value()?,
+                8 => record.qty_to_order = r.computed()?,
                 9 => record.replenishment_info_id = r.nullable()?,
                 10 => record.route_id = r.nullable()?,
-                11 => record.uom = r.nullable()?,
+                11 => record.uom = r.computed_nullable()?,
                 12 => record.warehouse_id = r.nullable()?,
-                13 => record.warning_message = r.nullable()?,
+                13 => record.warning_message = r.computed_nullable()?,
                 14 => record.write_date = r.nullable()?,
                 15 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -139,19 +141,21 @@ impl ::runtime::Model for StockReplenishmentOption {
         "create_date",
         "create_uid",
         "display_name",
-        "free_qty",
         "id",
-        "lead_time",
-        "location_id",
         "product_id",
-        "qty_to_order",
         "replenishment_info_id",
         "route_id",
-        "uom",
         "warehouse_id",
-        "warning_message",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "free_qty",
+        "lead_time",
+        "location_id",
+        "qty_to_order",
+        "uom",
+        "warning_message",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
@@ -184,7 +188,6 @@ impl ::runtime::Model for StockReplenishmentOption {
 impl ::runtime::nested::Projection for StockReplenishmentOption {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("location_id"),
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("replenishment_info_id"),
         ::runtime::nested::Relation::display_name("route_id"),

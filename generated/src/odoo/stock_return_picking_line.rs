@@ -11,7 +11,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Return Picking Line (`stock.return.picking.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockReturnPickingLine {
     /// Created on
@@ -56,8 +56,10 @@ pub struct StockReturnPickingLine {
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, not stored.
-    pub uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom_id())`.
+    pub uom_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Wizard
     ///
     /// `many2one`, to `stock.return.picking`.
@@ -107,7 +109,7 @@ impl ::runtime::wire::FromRecord for StockReturnPickingLine {
                 6 => record.product_id = r.nullable()?,
                 7 => record.quantity = r.value()?,
                 8 => record.to_refund = r.value()?,
-                9 => record.uom_id = r.nullable()?,
+                9 => record.uom_id = r.computed_nullable()?,
                 10 => record.wizard_id = r.nullable()?,
                 11 => record.write_date = r.nullable()?,
                 12 => record.write_uid = r.nullable()?,
@@ -129,11 +131,11 @@ impl ::runtime::Model for StockReturnPickingLine {
         "product_id",
         "quantity",
         "to_refund",
-        "uom_id",
         "wizard_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["uom_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
@@ -162,7 +164,6 @@ impl ::runtime::nested::Projection for StockReturnPickingLine {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("move_id"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("uom_id"),
         ::runtime::nested::Relation::display_name("wizard_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

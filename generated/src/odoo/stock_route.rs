@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Inventory Routes (`stock.route`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockRoute {
     /// Active
@@ -96,8 +96,10 @@ pub struct StockRoute {
     pub supplier_wh_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
     /// Warehouse Domain
     ///
-    /// `one2many`, to `stock.warehouse`, readonly, computed, not stored.
-    pub warehouse_domain_ids: ::runtime::wire::X2Many<super::rel::StockWarehouse>,
+    /// `one2many`, to `stock.warehouse`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_domain_ids())`.
+    pub warehouse_domain_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockWarehouse>,
+    >,
     /// Warehouses
     ///
     /// `many2many`, to `stock.warehouse`.
@@ -172,7 +174,7 @@ impl ::runtime::wire::FromRecord for StockRoute {
                 15 => record.sequence = r.value()?,
                 16 => record.supplied_wh_id = r.nullable()?,
                 17 => record.supplier_wh_id = r.nullable()?,
-                18 => record.warehouse_domain_ids = r.value()?,
+                18 => record.warehouse_domain_ids = r.computed()?,
                 19 => record.warehouse_ids = r.value()?,
                 20 => record.warehouse_selectable = r.value()?,
                 21 => record.write_date = r.nullable()?,
@@ -204,12 +206,12 @@ impl ::runtime::Model for StockRoute {
         "sequence",
         "supplied_wh_id",
         "supplier_wh_id",
-        "warehouse_domain_ids",
         "warehouse_ids",
         "warehouse_selectable",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["warehouse_domain_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("categ_ids", "many2many")

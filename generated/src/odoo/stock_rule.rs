@@ -9,7 +9,7 @@
 //! 7 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Stock Rule (`stock.rule`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockRule {
     /// Action
@@ -96,8 +96,8 @@ pub struct StockRule {
     pub partner_address_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Picking Type Code Domain
     ///
-    /// `char`, readonly, computed, not stored.
-    pub picking_type_code_domain: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_code_domain())`.
+    pub picking_type_code_domain: ::runtime::wire::Computed<Option<String>>,
     /// Operation Type
     ///
     /// `many2one`, to `stock.picking.type`, required.
@@ -152,8 +152,8 @@ pub struct StockRule {
     pub route_sequence: i64,
     /// Rule Message
     ///
-    /// `html`, readonly, computed, not stored.
-    pub rule_message: Option<String>,
+    /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rule_message())`.
+    pub rule_message: ::runtime::wire::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -232,7 +232,7 @@ impl ::runtime::wire::FromRecord for StockRule {
                 13 => record.location_src_id = r.nullable()?,
                 14 => record.name = r.nullable()?,
                 15 => record.partner_address_id = r.nullable()?,
-                16 => record.picking_type_code_domain = r.nullable()?,
+                16 => record.picking_type_code_domain = r.computed_nullable()?,
                 17 => record.picking_type_id = r.nullable()?,
                 18 => record.procure_method = r.nullable()?,
                 19 => record.propagate_cancel = r.value()?,
@@ -242,7 +242,7 @@ impl ::runtime::wire::FromRecord for StockRule {
                 23 => record.route_company_id = r.nullable()?,
                 24 => record.route_id = r.nullable()?,
                 25 => record.route_sequence = r.value()?,
-                26 => record.rule_message = r.nullable()?,
+                26 => record.rule_message = r.computed_nullable()?,
                 27 => record.sequence = r.value()?,
                 28 => record.warehouse_id = r.nullable()?,
                 29 => record.write_date = r.nullable()?,
@@ -272,7 +272,6 @@ impl ::runtime::Model for StockRule {
         "location_src_id",
         "name",
         "partner_address_id",
-        "picking_type_code_domain",
         "picking_type_id",
         "procure_method",
         "propagate_cancel",
@@ -282,11 +281,14 @@ impl ::runtime::Model for StockRule {
         "route_company_id",
         "route_id",
         "route_sequence",
-        "rule_message",
         "sequence",
         "warehouse_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "picking_type_code_domain",
+        "rule_message",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("action", "selection")

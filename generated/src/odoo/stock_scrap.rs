@@ -9,7 +9,7 @@
 //! 26 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 20 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`MailThread`](super::mixins::MailThread) (in the prelude).
 /// Scrap (`stock.scrap`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockScrap {
     /// Kit
@@ -38,8 +38,8 @@ pub struct StockScrap {
     pub display_name: Option<String>,
     /// Has Message
     ///
-    /// `boolean`, readonly, not stored.
-    pub has_message: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    pub has_message: ::runtime::wire::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -54,8 +54,8 @@ pub struct StockScrap {
     pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
-    pub message_attachment_count: i64,
+    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
@@ -64,44 +64,46 @@ pub struct StockScrap {
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, not stored.
-    pub message_has_error_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_has_sms_error: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
+    pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub message_is_follower: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, not stored.
-    pub message_needaction: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, not stored.
-    pub message_needaction_counter: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
-    pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    pub message_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Move
     ///
     /// `one2many`, to `stock.move` (inverse `scrap_id`).
@@ -132,8 +134,8 @@ pub struct StockScrap {
     pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
     /// Is Kits
     ///
-    /// `boolean`, readonly, related `product_id.is_kits`, not stored.
-    pub product_is_kit: bool,
+    /// `boolean`, readonly, related `product_id.is_kits`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_is_kit())`.
+    pub product_is_kit: ::runtime::wire::Computed<bool>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
@@ -142,9 +144,9 @@ pub struct StockScrap {
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
-    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::wire::Many2One<super::rel::UomCategory>,
+    /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
+    pub product_uom_category_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
@@ -186,10 +188,10 @@ pub struct StockScrap {
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
-    /// `selection`, readonly, related `product_id.tracking`, not stored.
+    /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: Option<Tracking>,
+    pub tracking: ::runtime::wire::Computed<Option<Tracking>>,
     /// Website Messages
     ///
     /// Website communication history
@@ -272,20 +274,20 @@ impl ::runtime::wire::FromRecord for StockScrap {
                 3 => record.create_uid = r.nullable()?,
                 4 => record.date_done = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
-                6 => record.has_message = r.value()?,
+                6 => record.has_message = r.computed()?,
                 7 => record.id = r.value()?,
                 8 => record.location_id = r.nullable()?,
                 9 => record.lot_id = r.nullable()?,
-                10 => record.message_attachment_count = r.value()?,
+                10 => record.message_attachment_count = r.computed()?,
                 11 => record.message_follower_ids = r.value()?,
-                12 => record.message_has_error = r.value()?,
-                13 => record.message_has_error_counter = r.value()?,
-                14 => record.message_has_sms_error = r.value()?,
+                12 => record.message_has_error = r.computed()?,
+                13 => record.message_has_error_counter = r.computed()?,
+                14 => record.message_has_sms_error = r.computed()?,
                 15 => record.message_ids = r.value()?,
-                16 => record.message_is_follower = r.value()?,
-                17 => record.message_needaction = r.value()?,
-                18 => record.message_needaction_counter = r.value()?,
-                19 => record.message_partner_ids = r.value()?,
+                16 => record.message_is_follower = r.computed()?,
+                17 => record.message_needaction = r.computed()?,
+                18 => record.message_needaction_counter = r.computed()?,
+                19 => record.message_partner_ids = r.computed()?,
                 20 => record.move_ids = r.value()?,
                 21 => record.name = r.nullable()?,
                 22 => record.origin = r.nullable()?,
@@ -293,9 +295,9 @@ impl ::runtime::wire::FromRecord for StockScrap {
                 24 => record.package_id = r.nullable()?,
                 25 => record.picking_id = r.nullable()?,
                 26 => record.product_id = r.nullable()?,
-                27 => record.product_is_kit = r.value()?,
+                27 => record.product_is_kit = r.computed()?,
                 28 => record.product_template = r.nullable()?,
-                29 => record.product_uom_category_id = r.nullable()?,
+                29 => record.product_uom_category_id = r.computed_nullable()?,
                 30 => record.product_uom_id = r.nullable()?,
                 31 => record.production_id = r.nullable()?,
                 32 => record.rating_ids = r.value()?,
@@ -304,7 +306,7 @@ impl ::runtime::wire::FromRecord for StockScrap {
                 35 => record.scrap_reason_tag_ids = r.value()?,
                 36 => record.should_replenish = r.value()?,
                 37 => record.state = r.nullable()?,
-                38 => record.tracking = r.nullable()?,
+                38 => record.tracking = r.computed_nullable()?,
                 39 => record.website_message_ids = r.value()?,
                 40 => record.workorder_id = r.nullable()?,
                 41 => record.write_date = r.nullable()?,
@@ -324,20 +326,11 @@ impl ::runtime::Model for StockScrap {
         "create_uid",
         "date_done",
         "display_name",
-        "has_message",
         "id",
         "location_id",
         "lot_id",
-        "message_attachment_count",
         "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
         "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
         "move_ids",
         "name",
         "origin",
@@ -345,9 +338,7 @@ impl ::runtime::Model for StockScrap {
         "package_id",
         "picking_id",
         "product_id",
-        "product_is_kit",
         "product_template",
-        "product_uom_category_id",
         "product_uom_id",
         "production_id",
         "rating_ids",
@@ -356,11 +347,24 @@ impl ::runtime::Model for StockScrap {
         "scrap_reason_tag_ids",
         "should_replenish",
         "state",
-        "tracking",
         "website_message_ids",
         "workorder_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "has_message",
+        "message_attachment_count",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_has_sms_error",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_partner_ids",
+        "product_is_kit",
+        "product_uom_category_id",
+        "tracking",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("bom_id", "many2one").relation("mrp.bom"),
@@ -449,7 +453,6 @@ impl ::runtime::nested::Projection for StockScrap {
         ::runtime::nested::Relation::display_name("picking_id"),
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("product_template"),
-        ::runtime::nested::Relation::display_name("product_uom_category_id"),
         ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("production_id"),
         ::runtime::nested::Relation::display_name("scrap_location_id"),

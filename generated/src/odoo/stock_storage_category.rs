@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Storage Category (`stock.storage.category`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockStorageCategory {
     /// Allow New Product
@@ -56,20 +56,20 @@ pub struct StockStorageCategory {
     pub name: Option<String>,
     /// Package Capacity
     ///
-    /// `one2many`, to `stock.storage.category.capacity`, computed, not stored.
-    pub package_capacity_ids: ::runtime::wire::X2Many<
-        super::rel::StockStorageCategoryCapacity,
+    /// `one2many`, to `stock.storage.category.capacity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::package_capacity_ids())`.
+    pub package_capacity_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
     >,
     /// Product Capacity
     ///
-    /// `one2many`, to `stock.storage.category.capacity`, computed, not stored.
-    pub product_capacity_ids: ::runtime::wire::X2Many<
-        super::rel::StockStorageCategoryCapacity,
+    /// `one2many`, to `stock.storage.category.capacity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_capacity_ids())`.
+    pub product_capacity_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
     >,
     /// Weight unit
     ///
-    /// `char`, readonly, not stored.
-    pub weight_uom_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
+    pub weight_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -118,9 +118,9 @@ impl ::runtime::wire::FromRecord for StockStorageCategory {
                 7 => record.location_ids = r.value()?,
                 8 => record.max_weight = r.value()?,
                 9 => record.name = r.nullable()?,
-                10 => record.package_capacity_ids = r.value()?,
-                11 => record.product_capacity_ids = r.value()?,
-                12 => record.weight_uom_name = r.nullable()?,
+                10 => record.package_capacity_ids = r.computed()?,
+                11 => record.product_capacity_ids = r.computed()?,
+                12 => record.weight_uom_name = r.computed_nullable()?,
                 13 => record.write_date = r.nullable()?,
                 14 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -142,11 +142,13 @@ impl ::runtime::Model for StockStorageCategory {
         "location_ids",
         "max_weight",
         "name",
+        "write_date",
+        "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
         "package_capacity_ids",
         "product_capacity_ids",
         "weight_uom_name",
-        "write_date",
-        "write_uid",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("allow_new_product", "selection")

@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Storage Category Capacity (`stock.storage.category.capacity`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockStorageCategoryCapacity {
     /// Company
@@ -44,8 +44,10 @@ pub struct StockStorageCategoryCapacity {
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, not stored.
-    pub product_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
+    pub product_uom_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Quantity
     ///
     /// `float`, required.
@@ -98,7 +100,7 @@ impl ::runtime::wire::FromRecord for StockStorageCategoryCapacity {
                 4 => record.id = r.value()?,
                 5 => record.package_type_id = r.nullable()?,
                 6 => record.product_id = r.nullable()?,
-                7 => record.product_uom_id = r.nullable()?,
+                7 => record.product_uom_id = r.computed_nullable()?,
                 8 => record.quantity = r.value()?,
                 9 => record.storage_category_id = r.nullable()?,
                 10 => record.write_date = r.nullable()?,
@@ -119,12 +121,12 @@ impl ::runtime::Model for StockStorageCategoryCapacity {
         "id",
         "package_type_id",
         "product_id",
-        "product_uom_id",
         "quantity",
         "storage_category_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["product_uom_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),
@@ -156,7 +158,6 @@ impl ::runtime::nested::Projection for StockStorageCategoryCapacity {
         ::runtime::nested::Relation::display_name("create_uid"),
         ::runtime::nested::Relation::display_name("package_type_id"),
         ::runtime::nested::Relation::display_name("product_id"),
-        ::runtime::nested::Relation::display_name("product_uom_id"),
         ::runtime::nested::Relation::display_name("storage_category_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];

@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Stock Track Line (`stock.track.line`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockTrackLine {
     /// Created on
@@ -30,8 +30,8 @@ pub struct StockTrackLine {
     pub id: i64,
     /// Name
     ///
-    /// `char`, readonly, not stored.
-    pub product_display_name: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_display_name())`.
+    pub product_display_name: ::runtime::wire::Computed<Option<String>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
@@ -40,10 +40,10 @@ pub struct StockTrackLine {
     ///
     /// Ensure the traceability of a storable product in your warehouse.
     ///
-    /// `selection`, readonly, related `product_id.tracking`, not stored.
+    /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: Option<Tracking>,
+    pub tracking: ::runtime::wire::Computed<Option<Tracking>>,
     /// Wizard
     ///
     /// `many2one`, to `stock.track.confirmation`, readonly.
@@ -85,9 +85,9 @@ impl ::runtime::wire::FromRecord for StockTrackLine {
                 1 => record.create_uid = r.nullable()?,
                 2 => record.display_name = r.nullable()?,
                 3 => record.id = r.value()?,
-                4 => record.product_display_name = r.nullable()?,
+                4 => record.product_display_name = r.computed_nullable()?,
                 5 => record.product_id = r.nullable()?,
-                6 => record.tracking = r.nullable()?,
+                6 => record.tracking = r.computed_nullable()?,
                 7 => record.wizard_id = r.nullable()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
@@ -104,13 +104,12 @@ impl ::runtime::Model for StockTrackLine {
         "create_uid",
         "display_name",
         "id",
-        "product_display_name",
         "product_id",
-        "tracking",
         "wizard_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["product_display_name", "tracking"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

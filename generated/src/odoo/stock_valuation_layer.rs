@@ -7,7 +7,7 @@
 //! Default order: `create_date, id`.
 /// Stock Valuation Layer (`stock.valuation.layer`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockValuationLayer {
     /// Journal Entry
@@ -108,16 +108,20 @@ pub struct StockValuationLayer {
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `many2one`, to `uom.uom`, required, readonly, related `product_id.uom_id`, not stored.
-    pub uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, required, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom_id())`.
+    pub uom_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Total Value
     ///
     /// `monetary`, readonly, currency in `currency_id`.
     pub value: f64,
     /// Receipt WH
     ///
-    /// `many2one`, to `stock.warehouse`, readonly, not stored.
-    pub warehouse_id: Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    /// `many2one`, to `stock.warehouse`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_id())`.
+    pub warehouse_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::StockWarehouse>>,
+    >,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -190,9 +194,9 @@ impl ::runtime::wire::FromRecord for StockValuationLayer {
                 19 => record.stock_valuation_layer_id = r.nullable()?,
                 20 => record.stock_valuation_layer_ids = r.value()?,
                 21 => record.unit_cost = r.value()?,
-                22 => record.uom_id = r.nullable()?,
+                22 => record.uom_id = r.computed_nullable()?,
                 23 => record.value = r.value()?,
-                24 => record.warehouse_id = r.nullable()?,
+                24 => record.warehouse_id = r.computed_nullable()?,
                 25 => record.write_date = r.nullable()?,
                 26 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -226,12 +230,11 @@ impl ::runtime::Model for StockValuationLayer {
         "stock_valuation_layer_id",
         "stock_valuation_layer_ids",
         "unit_cost",
-        "uom_id",
         "value",
-        "warehouse_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["uom_id", "warehouse_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_move_id", "many2one")
             .relation("account.move"),
@@ -295,8 +298,6 @@ impl ::runtime::nested::Projection for StockValuationLayer {
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
         ::runtime::nested::Relation::display_name("stock_move_id"),
         ::runtime::nested::Relation::display_name("stock_valuation_layer_id"),
-        ::runtime::nested::Relation::display_name("uom_id"),
-        ::runtime::nested::Relation::display_name("warehouse_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Wizard model to reavaluate a stock inventory for a product (`stock.valuation.layer.revaluation`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockValuationLayerRevaluation {
     /// Counterpart Account
@@ -50,12 +50,12 @@ pub struct StockValuationLayerRevaluation {
     pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
     /// Current Quantity
     ///
-    /// `float`, readonly, computed, not stored.
-    pub current_quantity_svl: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_quantity_svl())`.
+    pub current_quantity_svl: ::runtime::wire::Computed<f64>,
     /// Current Value
     ///
-    /// `float`, readonly, computed, not stored.
-    pub current_value_svl: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_value_svl())`.
+    pub current_value_svl: ::runtime::wire::Computed<f64>,
     /// Accounting Date
     ///
     /// `date`.
@@ -74,29 +74,29 @@ pub struct StockValuationLayerRevaluation {
     pub lot_id: Option<::runtime::wire::Many2One<super::rel::StockLot>>,
     /// New value
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub new_value: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_value())`.
+    pub new_value: ::runtime::wire::Computed<f64>,
     /// New value by quantity
     ///
-    /// `monetary`, readonly, computed, not stored, currency in `currency_id`.
-    pub new_value_by_qty: f64,
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_value_by_qty())`.
+    pub new_value_by_qty: ::runtime::wire::Computed<f64>,
     /// Related product
     ///
     /// `many2one`, to `product.product`, required.
     pub product_id: Option<::runtime::wire::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
-    /// `char`, readonly, related `product_id.uom_id.name`, not stored.
-    pub product_uom_name: Option<String>,
+    /// `char`, readonly, related `product_id.uom_id.name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_name())`.
+    pub product_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Inventory Valuation
     ///
     /// Manual: The accounting entries to value the inventory are not posted automatically.
     /// Automated: An accounting entry is automatically created to value the inventory when a product enters or leaves the company.
     ///
-    /// `selection`, readonly, related `product_id.categ_id.property_valuation`, not stored.
+    /// `selection`, readonly, related `product_id.categ_id.property_valuation`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_valuation())`.
     ///
     /// Values: `manual_periodic` (Manual), `real_time` (Automated).
-    pub property_valuation: Option<PropertyValuation>,
+    pub property_valuation: ::runtime::wire::Computed<Option<PropertyValuation>>,
     /// Reason
     ///
     /// Reason of the revaluation
@@ -156,17 +156,17 @@ impl ::runtime::wire::FromRecord for StockValuationLayerRevaluation {
                 5 => record.create_date = r.nullable()?,
                 6 => record.create_uid = r.nullable()?,
                 7 => record.currency_id = r.nullable()?,
-                8 => record.current_quantity_svl = r.value()?,
-                9 => record.current_value_svl = r.value()?,
+                8 => record.current_quantity_svl = r.computed()?,
+                9 => record.current_value_svl = r.computed()?,
                 10 => record.date = r.nullable()?,
                 11 => record.display_name = r.nullable()?,
                 12 => record.id = r.value()?,
                 13 => record.lot_id = r.nullable()?,
-                14 => record.new_value = r.value()?,
-                15 => record.new_value_by_qty = r.value()?,
+                14 => record.new_value = r.computed()?,
+                15 => record.new_value_by_qty = r.computed()?,
                 16 => record.product_id = r.nullable()?,
-                17 => record.product_uom_name = r.nullable()?,
-                18 => record.property_valuation = r.nullable()?,
+                17 => record.product_uom_name = r.computed_nullable()?,
+                18 => record.property_valuation = r.computed_nullable()?,
                 19 => record.reason = r.nullable()?,
                 20 => record.write_date = r.nullable()?,
                 21 => record.write_uid = r.nullable()?,
@@ -187,20 +187,22 @@ impl ::runtime::Model for StockValuationLayerRevaluation {
         "create_date",
         "create_uid",
         "currency_id",
-        "current_quantity_svl",
-        "current_value_svl",
         "date",
         "display_name",
         "id",
         "lot_id",
-        "new_value",
-        "new_value_by_qty",
         "product_id",
-        "product_uom_name",
-        "property_valuation",
         "reason",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "current_quantity_svl",
+        "current_value_svl",
+        "new_value",
+        "new_value_by_qty",
+        "product_uom_name",
+        "property_valuation",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("account_id", "many2one")

@@ -9,7 +9,7 @@
 //! 13 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Minimum Inventory Rule (`stock.warehouse.orderpoint`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockWarehouseOrderpoint {
     /// Active
@@ -20,8 +20,10 @@ pub struct StockWarehouseOrderpoint {
     pub active: bool,
     /// Allowed Location
     ///
-    /// `one2many`, to `stock.location`, readonly, computed, not stored.
-    pub allowed_location_ids: ::runtime::wire::X2Many<super::rel::StockLocation>,
+    /// `one2many`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_location_ids())`.
+    pub allowed_location_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockLocation>,
+    >,
     /// Bill of Materials
     ///
     /// `many2one`, to `mrp.bom`.
@@ -42,8 +44,8 @@ pub struct StockWarehouseOrderpoint {
     ///
     /// Numbers of days  in advance that replenishments demands are created.
     ///
-    /// `float`, readonly, computed, not stored.
-    pub days_to_order: f64,
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_to_order())`.
+    pub days_to_order: ::runtime::wire::Computed<f64>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -60,8 +62,8 @@ pub struct StockWarehouseOrderpoint {
     pub id: i64,
     /// Lead Days Date
     ///
-    /// `date`, readonly, computed, not stored.
-    pub lead_days_date: Option<::chrono::NaiveDate>,
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_days_date())`.
+    pub lead_days_date: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
@@ -110,12 +112,14 @@ pub struct StockWarehouseOrderpoint {
     ///
     /// Default unit of measure used for all stock operations.
     ///
-    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, not stored.
-    pub product_uom: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom())`.
+    pub product_uom: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Product unit of measure label
     ///
-    /// `char`, readonly, related `product_uom.display_name`, not stored.
-    pub product_uom_name: Option<String>,
+    /// `char`, readonly, related `product_uom.display_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_name())`.
+    pub product_uom_name: ::runtime::wire::Computed<Option<String>>,
     /// Purchase Visibility Days
     ///
     /// Visibility Days applied on the purchase routes.
@@ -124,8 +128,8 @@ pub struct StockWarehouseOrderpoint {
     pub purchase_visibility_days: f64,
     /// Forecast
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub qty_forecast: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_forecast())`.
+    pub qty_forecast: ::runtime::wire::Computed<f64>,
     /// Multiple Quantity
     ///
     /// The procurement quantity will be rounded up to a multiple of this field quantity. If it is 0, it is not rounded.
@@ -134,16 +138,16 @@ pub struct StockWarehouseOrderpoint {
     pub qty_multiple: f64,
     /// On Hand
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub qty_on_hand: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_on_hand())`.
+    pub qty_on_hand: ::runtime::wire::Computed<f64>,
     /// To Order
     ///
-    /// `float`, computed, not stored, digits (16, 2).
-    pub qty_to_order: f64,
+    /// `float`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_order())`.
+    pub qty_to_order: ::runtime::wire::Computed<f64>,
     /// To Order Computed
     ///
-    /// `float`, readonly, computed, not stored, digits (16, 2).
-    pub qty_to_order_computed: f64,
+    /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_order_computed())`.
+    pub qty_to_order_computed: ::runtime::wire::Computed<f64>,
     /// To Order Manual
     ///
     /// `float`, digits (16, 2).
@@ -154,16 +158,18 @@ pub struct StockWarehouseOrderpoint {
     pub route_id: Option<::runtime::wire::Many2One<super::rel::StockRoute>>,
     /// Rules used
     ///
-    /// `many2many`, to `stock.rule`, readonly, computed, not stored.
-    pub rule_ids: ::runtime::wire::X2Many<super::rel::StockRule>,
+    /// `many2many`, to `stock.rule`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rule_ids())`.
+    pub rule_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockRule>,
+    >,
     /// Show BoM column
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_bom: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_bom())`.
+    pub show_bom: ::runtime::wire::Computed<bool>,
     /// Show supplier column
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub show_supplier: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_supplier())`.
+    pub show_supplier: ::runtime::wire::Computed<bool>,
     /// Snoozed
     ///
     /// Hidden until next scheduler.
@@ -182,8 +188,8 @@ pub struct StockWarehouseOrderpoint {
     pub trigger: Option<Trigger>,
     /// Unwanted Replenish
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub unwanted_replenish: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unwanted_replenish())`.
+    pub unwanted_replenish: ::runtime::wire::Computed<bool>,
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, readonly, related `supplier_id.partner_id`.
@@ -193,8 +199,8 @@ pub struct StockWarehouseOrderpoint {
     /// Consider product forecast these many days in the future upon product replenishment, set to 0 for just-in-time.
     /// The value depends on the type of the route (Buy or Manufacture)
     ///
-    /// `float`, computed, not stored.
-    pub visibility_days: f64,
+    /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visibility_days())`.
+    pub visibility_days: ::runtime::wire::Computed<f64>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, required, computed.
@@ -265,16 +271,16 @@ impl ::runtime::wire::FromRecord for StockWarehouseOrderpoint {
         while let Some(i) = r.next()? {
             match i {
                 0 => record.active = r.value()?,
-                1 => record.allowed_location_ids = r.value()?,
+                1 => record.allowed_location_ids = r.computed()?,
                 2 => record.bom_id = r.nullable()?,
                 3 => record.company_id = r.nullable()?,
                 4 => record.create_date = r.nullable()?,
                 5 => record.create_uid = r.nullable()?,
-                6 => record.days_to_order = r.value()?,
+                6 => record.days_to_order = r.computed()?,
                 7 => record.display_name = r.nullable()?,
                 8 => record.group_id = r.nullable()?,
                 9 => record.id = r.value()?,
-                10 => record.lead_days_date = r.nullable()?,
+                10 => record.lead_days_date = r.computed_nullable()?,
                 11 => record.location_id = r.nullable()?,
                 12 => record.manufacturing_visibility_days = r.value()?,
                 13 => record.name = r.nullable()?,
@@ -284,25 +290,25 @@ impl ::runtime::wire::FromRecord for StockWarehouseOrderpoint {
                 17 => record.product_min_qty = r.value()?,
                 18 => record.product_supplier_id = r.nullable()?,
                 19 => record.product_tmpl_id = r.nullable()?,
-                20 => record.product_uom = r.nullable()?,
-                21 => record.product_uom_name = r.nullable()?,
+                20 => record.product_uom = r.computed_nullable()?,
+                21 => record.product_uom_name = r.computed_nullable()?,
                 22 => record.purchase_visibility_days = r.value()?,
-                23 => record.qty_forecast = r.value()?,
+                23 => record.qty_forecast = r.computed()?,
                 24 => record.qty_multiple = r.value()?,
-                25 => record.qty_on_hand = r.value()?,
-                26 => record.qty_to_order = r.value()?,
-                27 => record.qty_to_order_computed = r.value()?,
+                25 => record.qty_on_hand = r.computed()?,
+                26 => record.qty_to_order = r.computed()?,
+                27 => record.qty_to_order_computed = r.computed()?,
                 28 => record.qty_to_order_manual = r.value()?,
                 29 => record.route_id = r.nullable()?,
-                30 => record.rule_ids = r.value()?,
-                31 => record.show_bom = r.value()?,
-                32 => record.show_supplier = r.value()?,
+                30 => record.rule_ids = r.computed()?,
+                31 => record.show_bom = r.computed()?,
+                32 => record.show_supplier = r.computed()?,
                 33 => record.snoozed_until = r.nullable()?,
                 34 => record.supplier_id = r.nullable()?,
                 35 => record.trigger = r.nullable()?,
-                36 => record.unwanted_replenish = r.value()?,
+                36 => record.unwanted_replenish = r.computed()?,
                 37 => record.vendor_id = r.nullable()?,
-                38 => record.visibility_days = r.value()?,
+                38 => record.visibility_days = r.computed()?,
                 39 => record.warehouse_id = r.nullable()?,
                 40 => record.write_date = r.nullable()?,
                 41 => record.write_uid = r.nullable()?,
@@ -316,16 +322,13 @@ impl ::runtime::Model for StockWarehouseOrderpoint {
     const MODEL: &'static str = "stock.warehouse.orderpoint";
     const FIELDS: &'static [&'static str] = &[
         "active",
-        "allowed_location_ids",
         "bom_id",
         "company_id",
         "create_date",
         "create_uid",
-        "days_to_order",
         "display_name",
         "group_id",
         "id",
-        "lead_days_date",
         "location_id",
         "manufacturing_visibility_days",
         "name",
@@ -335,28 +338,33 @@ impl ::runtime::Model for StockWarehouseOrderpoint {
         "product_min_qty",
         "product_supplier_id",
         "product_tmpl_id",
-        "product_uom",
-        "product_uom_name",
         "purchase_visibility_days",
-        "qty_forecast",
         "qty_multiple",
-        "qty_on_hand",
-        "qty_to_order",
-        "qty_to_order_computed",
         "qty_to_order_manual",
         "route_id",
-        "rule_ids",
-        "show_bom",
-        "show_supplier",
         "snoozed_until",
         "supplier_id",
         "trigger",
-        "unwanted_replenish",
         "vendor_id",
-        "visibility_days",
         "warehouse_id",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "allowed_location_ids",
+        "days_to_order",
+        "lead_days_date",
+        "product_uom",
+        "product_uom_name",
+        "qty_forecast",
+        "qty_on_hand",
+        "qty_to_order",
+        "qty_to_order_computed",
+        "rule_ids",
+        "show_bom",
+        "show_supplier",
+        "unwanted_replenish",
+        "visibility_days",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
@@ -437,7 +445,6 @@ impl ::runtime::nested::Projection for StockWarehouseOrderpoint {
         ::runtime::nested::Relation::display_name("product_id"),
         ::runtime::nested::Relation::display_name("product_supplier_id"),
         ::runtime::nested::Relation::display_name("product_tmpl_id"),
-        ::runtime::nested::Relation::display_name("product_uom"),
         ::runtime::nested::Relation::display_name("route_id"),
         ::runtime::nested::Relation::display_name("supplier_id"),
         ::runtime::nested::Relation::display_name("vendor_id"),

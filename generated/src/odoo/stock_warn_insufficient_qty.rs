@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Warn Insufficient Quantity (`stock.warn.insufficient.qty`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockWarnInsufficientQty {
     /// Location
@@ -24,8 +24,10 @@ pub struct StockWarnInsufficientQty {
     pub product_uom_name: Option<String>,
     /// Quant
     ///
-    /// `many2many`, to `stock.quant`, readonly, computed, not stored.
-    pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    /// `many2many`, to `stock.quant`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_ids())`.
+    pub quant_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockQuant>,
+    >,
     /// Quantity
     ///
     /// `float`, required.
@@ -53,7 +55,7 @@ impl ::runtime::wire::FromRecord for StockWarnInsufficientQty {
                 0 => record.location_id = r.nullable()?,
                 1 => record.product_id = r.nullable()?,
                 2 => record.product_uom_name = r.nullable()?,
-                3 => record.quant_ids = r.value()?,
+                3 => record.quant_ids = r.computed()?,
                 4 => record.quantity = r.value()?,
                 _ => {}
             }

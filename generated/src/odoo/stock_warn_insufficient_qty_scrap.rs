@@ -11,7 +11,7 @@
 //! 6 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 5 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel), [`StockWarnInsufficientQty`](super::mixins::StockWarnInsufficientQty) (in the prelude).
 /// Warn Insufficient Scrap Quantity (`stock.warn.insufficient.qty.scrap`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct StockWarnInsufficientQtyScrap {
     /// Created on
@@ -44,8 +44,10 @@ pub struct StockWarnInsufficientQtyScrap {
     pub product_uom_name: Option<String>,
     /// Quant
     ///
-    /// `many2many`, to `stock.quant`, readonly, computed, not stored.
-    pub quant_ids: ::runtime::wire::X2Many<super::rel::StockQuant>,
+    /// `many2many`, to `stock.quant`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_ids())`.
+    pub quant_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::StockQuant>,
+    >,
     /// Quantity
     ///
     /// `float`, required.
@@ -96,7 +98,7 @@ impl ::runtime::wire::FromRecord for StockWarnInsufficientQtyScrap {
                 4 => record.location_id = r.nullable()?,
                 5 => record.product_id = r.nullable()?,
                 6 => record.product_uom_name = r.nullable()?,
-                7 => record.quant_ids = r.value()?,
+                7 => record.quant_ids = r.computed()?,
                 8 => record.quantity = r.value()?,
                 9 => record.scrap_id = r.nullable()?,
                 10 => record.write_date = r.nullable()?,
@@ -117,12 +119,12 @@ impl ::runtime::Model for StockWarnInsufficientQtyScrap {
         "location_id",
         "product_id",
         "product_uom_name",
-        "quant_ids",
         "quantity",
         "scrap_id",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["quant_ids"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

@@ -7,7 +7,7 @@
 //! Default order: `id`.
 /// Product UoM Categories (`uom.category`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct UomCategory {
     /// Created on
@@ -32,8 +32,10 @@ pub struct UomCategory {
     pub name: Option<String>,
     /// Reference UoM
     ///
-    /// `many2one`, to `uom.uom`, not stored.
-    pub reference_uom_id: Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    /// `many2one`, to `uom.uom`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference_uom_id())`.
+    pub reference_uom_id: ::runtime::wire::Computed<
+        Option<::runtime::wire::Many2One<super::rel::UomUom>>,
+    >,
     /// Uom
     ///
     /// `one2many`, to `uom.uom` (inverse `category_id`).
@@ -75,7 +77,7 @@ impl ::runtime::wire::FromRecord for UomCategory {
                 2 => record.display_name = r.nullable()?,
                 3 => record.id = r.value()?,
                 4 => record.name = r.nullable()?,
-                5 => record.reference_uom_id = r.nullable()?,
+                5 => record.reference_uom_id = r.computed_nullable()?,
                 6 => record.uom_ids = r.value()?,
                 7 => record.write_date = r.nullable()?,
                 8 => record.write_uid = r.nullable()?,
@@ -93,11 +95,11 @@ impl ::runtime::Model for UomCategory {
         "display_name",
         "id",
         "name",
-        "reference_uom_id",
         "uom_ids",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["reference_uom_id"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
@@ -118,7 +120,6 @@ impl ::runtime::Model for UomCategory {
 impl ::runtime::nested::Projection for UomCategory {
     const RELATIONS: &'static [::runtime::nested::Relation] = &[
         ::runtime::nested::Relation::display_name("create_uid"),
-        ::runtime::nested::Relation::display_name("reference_uom_id"),
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }

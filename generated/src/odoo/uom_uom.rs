@@ -9,7 +9,7 @@
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Product Unit of Measure (`uom.uom`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct UomUom {
     /// Active
@@ -26,8 +26,8 @@ pub struct UomUom {
     pub category_id: Option<::runtime::wire::Many2One<super::rel::UomCategory>>,
     /// Color
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub color: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::color())`.
+    pub color: ::runtime::wire::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -50,12 +50,12 @@ pub struct UomUom {
     ///
     /// How many times this Unit of Measure is bigger than the reference Unit of Measure in this category: 1 * (this unit) = ratio * (reference unit)
     ///
-    /// `float`, required, readonly, computed, not stored, digits: not rounded.
-    pub factor_inv: f64,
+    /// `float`, required, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::factor_inv())`.
+    pub factor_inv: ::runtime::wire::Computed<f64>,
     /// Fiscal Country Codes
     ///
-    /// `char`, readonly, not stored.
-    pub fiscal_country_codes: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
+    pub fiscal_country_codes: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -66,8 +66,8 @@ pub struct UomUom {
     pub name: Option<String>,
     /// Combined Ratio
     ///
-    /// `float`, computed, not stored.
-    pub ratio: f64,
+    /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ratio())`.
+    pub ratio: ::runtime::wire::Computed<f64>,
     /// Rounding Precision
     ///
     /// The computed quantity will be a multiple of this value. Use 1.0 for a Unit of Measure that cannot be further split, such as a piece.
@@ -121,16 +121,16 @@ impl ::runtime::wire::FromRecord for UomUom {
             match i {
                 0 => record.active = r.value()?,
                 1 => record.category_id = r.nullable()?,
-                2 => record.color = r.value()?,
+                2 => record.color = r.computed()?,
                 3 => record.create_date = r.nullable()?,
                 4 => record.create_uid = r.nullable()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.factor = r.value()?,
-                7 => record.factor_inv = r.value()?,
-                8 => record.fiscal_country_codes = r.nullable()?,
+                7 => record.factor_inv = r.computed()?,
+                8 => record.fiscal_country_codes = r.computed_nullable()?,
                 9 => record.id = r.value()?,
                 10 => record.name = r.nullable()?,
-                11 => record.ratio = r.value()?,
+                11 => record.ratio = r.computed()?,
                 12 => record.rounding = r.value()?,
                 13 => record.uom_type = r.nullable()?,
                 14 => record.write_date = r.nullable()?,
@@ -146,20 +146,22 @@ impl ::runtime::Model for UomUom {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "category_id",
-        "color",
         "create_date",
         "create_uid",
         "display_name",
         "factor",
-        "factor_inv",
-        "fiscal_country_codes",
         "id",
         "name",
-        "ratio",
         "rounding",
         "uom_type",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "color",
+        "factor_inv",
+        "fiscal_country_codes",
+        "ratio",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),

@@ -11,7 +11,7 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Update product attribute value (`update.product.attribute.value`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateProductAttributeValue {
     /// Attribute Value
@@ -38,8 +38,8 @@ pub struct UpdateProductAttributeValue {
     pub id: i64,
     /// Message
     ///
-    /// `char`, readonly, computed, not stored.
-    pub message: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message())`.
+    pub message: ::runtime::wire::Computed<Option<String>>,
     /// Mode
     ///
     /// `selection`.
@@ -48,8 +48,8 @@ pub struct UpdateProductAttributeValue {
     pub mode: Option<Mode>,
     /// Product Count
     ///
-    /// `integer`, readonly, computed, not stored.
-    pub product_count: i64,
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_count())`.
+    pub product_count: ::runtime::wire::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -88,9 +88,9 @@ impl ::runtime::wire::FromRecord for UpdateProductAttributeValue {
                 2 => record.create_uid = r.nullable()?,
                 3 => record.display_name = r.nullable()?,
                 4 => record.id = r.value()?,
-                5 => record.message = r.nullable()?,
+                5 => record.message = r.computed_nullable()?,
                 6 => record.mode = r.nullable()?,
-                7 => record.product_count = r.value()?,
+                7 => record.product_count = r.computed()?,
                 8 => record.write_date = r.nullable()?,
                 9 => record.write_uid = r.nullable()?,
                 _ => {}
@@ -107,12 +107,11 @@ impl ::runtime::Model for UpdateProductAttributeValue {
         "create_uid",
         "display_name",
         "id",
-        "message",
         "mode",
-        "product_count",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["message", "product_count"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("attribute_value_id", "many2one")
             .relation("product.attribute.value")

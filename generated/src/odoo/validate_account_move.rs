@@ -11,17 +11,21 @@
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Validate Account Move (`validate.account.move`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ValidateAccountMove {
     /// Abnormal Amount Partner
     ///
-    /// `one2many`, to `res.partner`, readonly, computed, not stored.
-    pub abnormal_amount_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `one2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_amount_partner_ids())`.
+    pub abnormal_amount_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Abnormal Date Partner
     ///
-    /// `one2many`, to `res.partner`, readonly, computed, not stored.
-    pub abnormal_date_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
+    /// `one2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_date_partner_ids())`.
+    pub abnormal_date_partner_ids: ::runtime::wire::Computed<
+        ::runtime::wire::X2Many<super::rel::ResPartner>,
+    >,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -32,8 +36,8 @@ pub struct ValidateAccountMove {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Display Force Post
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub display_force_post: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_force_post())`.
+    pub display_force_post: ::runtime::wire::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -58,8 +62,8 @@ pub struct ValidateAccountMove {
     pub ignore_abnormal_date: bool,
     /// Is Entries
     ///
-    /// `boolean`, readonly, computed, not stored.
-    pub is_entries: bool,
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_entries())`.
+    pub is_entries: ::runtime::wire::Computed<bool>,
     /// Move
     ///
     /// `many2many`, to `account.move`.
@@ -101,17 +105,17 @@ impl ::runtime::wire::FromRecord for ValidateAccountMove {
         let mut record = ValidateAccountMove::default();
         while let Some(i) = r.next()? {
             match i {
-                0 => record.abnormal_amount_partner_ids = r.value()?,
-                1 => record.abnormal_date_partner_ids = r.value()?,
+                0 => record.abnormal_amount_partner_ids = r.computed()?,
+                1 => record.abnormal_date_partner_ids = r.computed()?,
                 2 => record.create_date = r.nullable()?,
                 3 => record.create_uid = r.nullable()?,
-                4 => record.display_force_post = r.value()?,
+                4 => record.display_force_post = r.computed()?,
                 5 => record.display_name = r.nullable()?,
                 6 => record.force_post = r.value()?,
                 7 => record.id = r.value()?,
                 8 => record.ignore_abnormal_amount = r.value()?,
                 9 => record.ignore_abnormal_date = r.value()?,
-                10 => record.is_entries = r.value()?,
+                10 => record.is_entries = r.computed()?,
                 11 => record.move_ids = r.value()?,
                 12 => record.write_date = r.nullable()?,
                 13 => record.write_uid = r.nullable()?,
@@ -124,20 +128,22 @@ impl ::runtime::wire::FromRecord for ValidateAccountMove {
 impl ::runtime::Model for ValidateAccountMove {
     const MODEL: &'static str = "validate.account.move";
     const FIELDS: &'static [&'static str] = &[
-        "abnormal_amount_partner_ids",
-        "abnormal_date_partner_ids",
         "create_date",
         "create_uid",
-        "display_force_post",
         "display_name",
         "force_post",
         "id",
         "ignore_abnormal_amount",
         "ignore_abnormal_date",
-        "is_entries",
         "move_ids",
         "write_date",
         "write_uid",
+    ];
+    const COMPUTED: &'static [&'static str] = &[
+        "abnormal_amount_partner_ids",
+        "abnormal_date_partner_ids",
+        "display_force_post",
+        "is_entries",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("abnormal_amount_partner_ids", "one2many")

@@ -6,10 +6,10 @@
 //!
 //! Default order: `id`.
 //!
-//! Not in the record struct (binary fields are read on demand; reified group fields cannot be read): `binary`.
+//! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `binary`.
 /// Web Editor Converter Test (`web_editor.converter.test`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct WebEditorConverterTest {
     /// Char
@@ -390,8 +390,10 @@ impl ::runtime::UpdateValues for WebEditorConverterTestUpdate {
 pub mod fields {
     /// Binary (`binary`, `binary`).
     #[inline]
-    pub const fn binary() -> ::runtime::fields::AnyField<super::WebEditorConverterTest> {
-        ::runtime::fields::AnyField::new("binary")
+    pub const fn binary() -> ::runtime::fields::BinaryField<
+        super::WebEditorConverterTest,
+    > {
+        ::runtime::fields::BinaryField::new("binary")
     }
     /// Char (`char`, `char`).
     #[inline]

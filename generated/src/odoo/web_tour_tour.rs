@@ -9,7 +9,7 @@
 //! 8 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Tours (`web_tour.tour`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`.
+/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct WebTourTour {
     /// Created on
@@ -46,8 +46,8 @@ pub struct WebTourTour {
     pub sequence: i64,
     /// Sharing URL
     ///
-    /// `char`, readonly, computed, not stored.
-    pub sharing_url: Option<String>,
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sharing_url())`.
+    pub sharing_url: ::runtime::wire::Computed<Option<String>>,
     /// Step
     ///
     /// `one2many`, to `web_tour.tour.step` (inverse `tour_id`).
@@ -105,7 +105,7 @@ impl ::runtime::wire::FromRecord for WebTourTour {
                 5 => record.name = r.nullable()?,
                 6 => record.rainbow_man_message = r.nullable()?,
                 7 => record.sequence = r.value()?,
-                8 => record.sharing_url = r.nullable()?,
+                8 => record.sharing_url = r.computed_nullable()?,
                 9 => record.step_ids = r.value()?,
                 10 => record.url = r.nullable()?,
                 11 => record.user_consumed_ids = r.value()?,
@@ -128,13 +128,13 @@ impl ::runtime::Model for WebTourTour {
         "name",
         "rainbow_man_message",
         "sequence",
-        "sharing_url",
         "step_ids",
         "url",
         "user_consumed_ids",
         "write_date",
         "write_uid",
     ];
+    const COMPUTED: &'static [&'static str] = &["sharing_url"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")

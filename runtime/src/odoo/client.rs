@@ -425,7 +425,8 @@ impl OdooClient {
             .map_err(|e| e.with_target(model, "api_doc"))
     }
 
-    /// Typed `search_read`: asks for exactly `M::FIELDS`.
+    /// Typed `search_read`: asks for `M::FIELDS` (stored fields, for generated models), plus
+    /// what `.with(handle)` / `.all_fields()` add.
     pub fn search_read<M: Model>(&self, domain: impl Into<Domain>) -> SearchRead<'_, M> {
         typed_search_read(self.model(M::MODEL), domain)
     }
@@ -433,6 +434,25 @@ impl OdooClient {
     /// Typed `read` of `ids` (missing ids are simply absent from the answer).
     pub fn read<M: Model>(&self, ids: impl AsRef<[i64]>) -> Read<'_, M> {
         typed_read(self.model(M::MODEL), ids)
+    }
+
+    /// Download one binary field of one record (an image, an attachment's `datas`), base64
+    /// decoded: `client.download(res_partner::fields::image_128(), id)`. `None` when empty.
+    pub fn download<M: Model>(
+        &self,
+        field: crate::fields::BinaryField<M>,
+        id: i64,
+    ) -> Execute<'_, Option<crate::wire::Binary>> {
+        super::binary::download(self.model(M::MODEL), field, id)
+    }
+
+    /// The size of one binary field of one record, without downloading it (`bin_size`).
+    pub fn binary_size<M: Model>(
+        &self,
+        field: crate::fields::BinaryField<M>,
+        id: i64,
+    ) -> Execute<'_, Option<super::binary::BinarySize>> {
+        super::binary::size(self.model(M::MODEL), field, id)
     }
 
     pub fn search<M: Model>(&self, domain: impl Into<Domain>) -> Search<'_> {

@@ -9,6 +9,7 @@
 
 pub(crate) mod answer;
 pub(crate) mod auth;
+pub(crate) mod binary;
 pub mod client;
 pub mod context;
 pub(crate) mod fault;
@@ -18,6 +19,7 @@ pub mod request;
 pub mod transport;
 pub mod version;
 
+pub use binary::BinarySize;
 pub use client::{ClientBuilder, DbChoice, OdooClient};
 pub use context::Context;
 pub use methods::{Action, ActionResult, MethodArgs};

@@ -18,6 +18,8 @@ use super::client::{CallSpec, OdooClient, to_value_or_pending};
 use super::context::Context;
 use crate::domain::Domain;
 use crate::error::{Error, Result};
+use crate::fields::Readable;
+use crate::model::Model;
 
 mod sealed {
     pub trait Sealed {}
@@ -71,9 +73,47 @@ where
     items.into_iter().map(|s| s.as_ref().to_owned()).collect()
 }
 
+/// Add fields a typed read did not ask for by default (each once). The list a typed read
+/// sends is `Model::FIELDS` plus what was added here.
+fn ask_for<'f>(fields: &mut Option<Vec<String>>, names: impl IntoIterator<Item = &'f str>) {
+    let list = fields.get_or_insert_with(Vec::new);
+    for name in names {
+        if !list.iter().any(|f| f == name) {
+            list.push(name.to_owned());
+        }
+    }
+}
+
+/// `.with(handle)` / `.all_fields()` on typed reads: computed fields are asked for by name.
+macro_rules! computed_fields {
+    ($name:ident) => {
+        impl<'a, M: Model, X: Exec> $name<'a, M, X> {
+            /// Also read this field: a computed field (not read by default, its
+            /// `Computed` value stays `NotRead` otherwise), or any other of the model but a
+            /// binary one (`Readable`: those are downloaded one record at a time).
+            pub fn with<F: Readable<Model = M>>(mut self, field: F) -> Self {
+                ask_for(&mut self.fields, [field.name()]);
+                self
+            }
+
+            /// Read every field the type holds, computed ones included (the server computes
+            /// those per record: a read this way costs several times a default one).
+            pub fn all_fields(mut self) -> Self {
+                ask_for(
+                    &mut self.fields,
+                    M::FIELDS.iter().chain(M::COMPUTED).copied(),
+                );
+                self
+            }
+        }
+    };
+}
+computed_fields!(SearchRead);
+computed_fields!(Read);
+
 /// What every builder holds.
 #[derive(Clone, Debug)]
-struct Base<'a, X> {
+pub(crate) struct Base<'a, X> {
     client: &'a OdooClient,
     model: String,
     context: Option<Context>,
@@ -140,7 +180,7 @@ impl<'a, X: Exec> ModelHandle<'a, X> {
         }
     }
 
-    fn base(&self) -> Base<'a, X> {
+    pub(crate) fn base(&self) -> Base<'a, X> {
         Base {
             client: self.client,
             model: self.model.clone(),
@@ -351,7 +391,7 @@ pub struct Execute<'a, R, X = Async> {
 }
 
 impl<'a, R, X: Exec> Execute<'a, R, X> {
-    fn new(
+    pub(crate) fn new(
         base: Base<'a, X>,
         spec: CallSpec,
         decode: fn(Value) -> serde_json::Result<R>,

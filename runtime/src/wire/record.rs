@@ -116,6 +116,18 @@ impl Record<'_> {
     pub fn nullable<T: Nullable>(&mut self) -> Result<Option<T>, Fail> {
         T::decode(self.src)
     }
+
+    /// A computed field of a never-empty type, present because the read asked for it.
+    #[inline]
+    pub fn computed<T: Plain>(&mut self) -> Result<super::Computed<T>, Fail> {
+        T::decode(self.src).map(super::Computed::Read)
+    }
+
+    /// A nullable computed field, present because the read asked for it.
+    #[inline]
+    pub fn computed_nullable<T: Nullable>(&mut self) -> Result<super::Computed<Option<T>>, Fail> {
+        T::decode(self.src).map(super::Computed::Read)
+    }
 }
 
 /// A value read by [`Record::value`]; `false` is the type's default.

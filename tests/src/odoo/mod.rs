@@ -184,7 +184,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use cost::ServerCost;
+pub use cost::{CostModel, ServerCost};
 pub use fixtures::FIXTURES_ENV;
 pub use grow::LARGE_DEMO;
 pub use server::{FakeOdoo, FakeOdooBuilder};

@@ -620,7 +620,9 @@ impl Orm<'_> {
                     self.check_read_fields(method, model, &fields, !ids.is_empty())?;
                 }
                 let classic = load_classic(p.get("load"));
-                Ok(Value::Array(self.read(model, &ids, &fields, classic)))
+                let mut rows = self.read(model, &ids, &fields, classic);
+                bin_size(&b.context, &fields, &mut rows);
+                Ok(Value::Array(rows))
             }
             "read" => {
                 if b.ids.iter().any(|id| self.read_denied(model, *id)) {
@@ -630,7 +632,9 @@ impl Orm<'_> {
                 let has_records = b.ids.iter().any(|id| self.store.get(model, *id).is_some());
                 self.check_read_fields(method, model, &fields, has_records)?;
                 let classic = load_classic(p.get("load"));
-                Ok(Value::Array(self.read(model, &b.ids, &fields, classic)))
+                let mut rows = self.read(model, &b.ids, &fields, classic);
+                bin_size(&b.context, &fields, &mut rows);
+                Ok(Value::Array(rows))
             }
             "create" => {
                 let vals = p.get("vals_list").cloned().unwrap_or(Value::Null);
@@ -1061,6 +1065,9 @@ impl Orm<'_> {
 
     /// `read`: existing records only (missing ids are skipped, as Odoo does), `id` first.
     fn read(&self, model: &str, ids: &[i64], fields: &[FieldInfo], classic: bool) -> Vec<Value> {
+        if let Some(cost) = &self.store.cost {
+            super::cost::charge(cost.read(model, fields, ids.len()));
+        }
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(rec) = self.store.get(model, *id) else {
@@ -2260,6 +2267,35 @@ impl Orm<'_> {
         }
         Ok(Value::Object(row))
     }
+}
+
+/// Context `bin_size`: binary fields answer their size as text, as Odoo's `human_size` writes it
+/// for attachment-backed fields (`"8.82 Kb"`), instead of their content.
+fn bin_size(context: &Obj, fields: &[FieldInfo], rows: &mut [Value]) {
+    if context.get("bin_size") != Some(&Value::Bool(true)) {
+        return;
+    }
+    for f in fields.iter().filter(|f| f.ftype == FType::Binary) {
+        for row in rows.iter_mut() {
+            if let Some(v @ Value::String(_)) = row.get_mut(&f.name) {
+                let b64 = v.as_str().unwrap_or_default();
+                let padding = b64.bytes().rev().take_while(|b| *b == b'=').count();
+                let data: usize = b64.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+                *v = Value::String(human_size(data / 4 * 3 - padding.min(2)));
+            }
+        }
+    }
+}
+
+/// `odoo.tools.human_size`.
+fn human_size(bytes: usize) -> String {
+    let units = ["bytes", "Kb", "Mb", "Gb", "Tb"];
+    let (mut size, mut unit) = (bytes as f64, 0);
+    while size >= 1024.0 && unit < units.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    format!("{size:.2} {}", units[unit])
 }
 
 fn load_classic(load: Option<&Value>) -> bool {

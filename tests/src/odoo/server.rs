@@ -631,6 +631,12 @@ impl FakeOdoo {
         }
     }
 
+    /// Charge reads what a real server charges (per record, per field asked for; see
+    /// [`CostModel::odoo18`](super::CostModel::odoo18)), or nothing (`None`, the default).
+    pub fn set_cost_model(&self, model: Option<super::CostModel>) {
+        lock(&self.shared.store).cost = model;
+    }
+
     /// Invalidate every web session cookie (same as `faults().expire_sessions()`).
     pub fn expire_sessions(&self) {
         self.shared.faults.expire_sessions();
@@ -936,6 +942,7 @@ async fn handle(
     let costed =
         (shared.faults.server_cost()).map(|cost| (cost, describe(&method, &path, parsed.as_ref())));
     let fault = shared.faults.take();
+    let answering = std::time::Instant::now();
     let (reply, cut) = match &fault {
         Some(Fault::Drop) => {
             shared.finish(index, 0, Some("drop".into()));
@@ -968,8 +975,15 @@ async fn handle(
             Cut::None,
         ),
     };
+    // `route` answers synchronously on this thread; what its reads cost is taken before any
+    // await (the task may move threads) and waited here, less the time the fake itself took
+    // (the model stands for the server's whole time).
+    let owed = super::cost::take().saturating_sub(answering.elapsed());
     if let Some((cost, req)) = &costed {
         shared.faults.cpu.charge(cost, req, &reply.body).await;
+    }
+    if !owed.is_zero() {
+        tokio::time::sleep(owed).await;
     }
     let fault_name = fault.map(|f| match f {
         Fault::Drop => "drop".to_string(),

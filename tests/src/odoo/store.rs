@@ -65,6 +65,8 @@ pub(crate) struct Store {
     /// Business-method answers configured by a test: (model, method) → result
     /// ([`FakeOdooBuilder::method_result`](super::FakeOdooBuilder::method_result)).
     pub method_results: HashMap<(String, String), serde_json::Value>,
+    /// What reads cost ([`FakeOdoo::set_cost_model`](super::FakeOdoo::set_cost_model)).
+    pub cost: Option<super::cost::CostModel>,
 }
 
 impl Store {
