@@ -222,6 +222,8 @@ fn spec(version: OdooVersion, method: &str) -> Option<Spec> {
             m(vec![req("operation"), opt("raise_exception")])
         }
         "has_access" if version >= OdooVersion::V18 => r(vec![req("operation")]),
+        // ir.model.access only: the model-level right probe (recorded on 16–19, access/)
+        "check" => m(vec![req("model"), opt("mode"), opt("raise_exception")]),
         // ir.model.data only; OdooRPC's `env.ref()`
         "check_object_reference" => m(vec![
             req("module"),
@@ -455,7 +457,8 @@ impl Orm<'_> {
 
     fn check_access(&self, model: &str, method: &str) -> Result<(), OdooError> {
         // asking whether access is allowed is itself allowed
-        let asks = matches!(method, "fields_get" | "check_access_rights" | "has_access");
+        let asks = matches!(method, "fields_get" | "check_access_rights" | "has_access")
+            || (model, method) == ("ir.model.access", "check");
         if !self.env.is_admin && ADMIN_ONLY_MODELS.contains(&model) && !asks {
             return Err(self.errors().access_error(model));
         }
@@ -652,6 +655,12 @@ impl Orm<'_> {
                         .errors()
                         .value_error(&format!("External ID not found in the system: {xmlid}"))),
                 }
+            }
+            "check" if model == "ir.model.access" => {
+                // answers for any user, never raises with raise_exception=False
+                let target = text("model").unwrap_or_default();
+                let allowed = self.env.is_admin || !ADMIN_ONLY_MODELS.contains(&target.as_str());
+                Ok(Value::Bool(allowed))
             }
             "check_access_rights" | "has_access" => {
                 let operation = text("operation").unwrap_or_default();
