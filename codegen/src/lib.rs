@@ -22,6 +22,7 @@ pub mod error;
 pub mod fetch;
 #[cfg(feature = "fetch")]
 pub mod fetch_odoo;
+pub mod groups;
 pub mod import;
 pub mod methods;
 pub mod naming;
