@@ -114,14 +114,43 @@ impl FieldSpec {
 /// field of the model is listed, so fields the server has beyond them are reported as added;
 /// otherwise (projections) only `fields` are checked, and only for existence when their specs
 /// are unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ModelSpec {
     pub model: &'static str,
     pub fields: &'static [FieldSpec],
     /// Wire names to check for existence when `fields` is empty (a projection's `FIELDS`).
     pub names: &'static [&'static str],
     pub complete: bool,
+    /// A typed read of the model's record type, when the spec was made from it
+    /// ([`ModelSpec::generated`]): lets code that holds only a list of specs (a generated
+    /// crate's `MODELS`) read every model typed, e.g. to check that each one decodes from a
+    /// server as the user an integration runs as.
+    pub sample: Option<SampleRead>,
 }
+
+/// A typed `search_read` of up to `limit` records of one model, type-erased: answers how
+/// many records decoded. See [`ModelSpec::sample`].
+pub type SampleRead = for<'c> fn(&'c OdooClient, u64) -> BoxFuture<'c, Result<usize>>;
+
+fn sample_read<M: Model>(client: &OdooClient, limit: u64) -> BoxFuture<'_, Result<usize>> {
+    async move {
+        let records = client
+            .search_read::<M>(crate::domain::Domain::all())
+            .limit(limit)
+            .await?;
+        Ok(records.len())
+    }
+    .boxed()
+}
+
+/// Specs compare by their data; the sample read is a means, not part of the spec.
+impl PartialEq for ModelSpec {
+    fn eq(&self, other: &Self) -> bool {
+        (self.model, self.fields, self.names, self.complete)
+            == (other.model, other.fields, other.names, other.complete)
+    }
+}
+impl Eq for ModelSpec {}
 
 impl ModelSpec {
     /// A generated model: every field, with its specs.
@@ -131,7 +160,15 @@ impl ModelSpec {
             fields,
             names: &[],
             complete: true,
+            sample: None,
         }
+    }
+
+    /// A generated model's spec from its record type: every field, and its typed read.
+    pub const fn generated<M: Model>() -> ModelSpec {
+        let mut spec = ModelSpec::new(M::MODEL, M::FIELD_SPECS);
+        spec.sample = Some(sample_read::<M>);
+        spec
     }
 
     /// The spec of any [`Model`]: its `FIELD_SPECS` when it has some, else its `FIELDS`.
@@ -142,9 +179,10 @@ impl ModelSpec {
                 fields: &[],
                 names: M::FIELDS,
                 complete: false,
+                sample: Some(sample_read::<M>),
             }
         } else {
-            ModelSpec::new(M::MODEL, M::FIELD_SPECS)
+            ModelSpec::generated::<M>()
         }
     }
 }
@@ -626,6 +664,7 @@ mod tests {
             fields: &[],
             names: &["id", "x_gone"],
             complete: false,
+            sample: None,
         };
         let got = compare(
             &projection,

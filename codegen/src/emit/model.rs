@@ -274,7 +274,7 @@ fn field_docs(version: &str, f: &FieldPlan<'_>) -> Vec<String> {
         // A user outside these groups does not get the field: typed reads leave it out.
         lines.push(String::new());
         lines.push(format!(
-            "Readable by: {} ({}); for other users it is left out of reads and stays empty.",
+            "Readable by: {} ({}); other users read it as empty.",
             docs::escape_line(&crate::groups::readable_by(version, g)),
             code(g)
         ));
