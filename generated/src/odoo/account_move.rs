@@ -38,13 +38,17 @@ pub struct AccountMove {
     pub access_warning: Option<String>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
+    /// `many2one`, to `calendar.event`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: Option<
         ::runtime::wire::Many2One<super::rel::CalendarEvent>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
+    /// `date`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Activity Exception Decoration
     ///
@@ -62,7 +66,9 @@ pub struct AccountMove {
     pub activity_exception_icon: Option<String>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -71,13 +77,17 @@ pub struct AccountMove {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: Option<ActivityState>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
+    /// `char`, related `activity_ids.summary`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: Option<String>,
     /// Activity Type Icon
     ///
@@ -87,13 +97,17 @@ pub struct AccountMove {
     pub activity_type_icon: Option<String>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: Option<
         ::runtime::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
+    /// `many2one`, to `res.users`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Always Tax Exigible
     ///
@@ -330,7 +344,9 @@ pub struct AccountMove {
     pub invoice_filter_type_domain: Option<String>,
     /// Invoice Has Outstanding
     ///
-    /// `boolean`, readonly, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `boolean`, readonly, not stored.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub invoice_has_outstanding: bool,
     /// Incoterm
     ///
@@ -436,11 +452,15 @@ pub struct AccountMove {
     pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -488,7 +508,9 @@ pub struct AccountMove {
     pub message_needaction_counter: i64,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
+    /// `many2many`, to `res.partner`, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Sent
     ///
@@ -504,7 +526,9 @@ pub struct AccountMove {
     pub move_type: Option<MoveType>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
+    /// `date`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Number
     ///
@@ -542,7 +566,9 @@ pub struct AccountMove {
     pub partner_credit: f64,
     /// Partner Credit Warning
     ///
-    /// `text`, readonly, computed, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `text`, readonly, computed, not stored.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub partner_credit_warning: Option<String>,
     /// Partner
     ///
@@ -629,7 +655,9 @@ pub struct AccountMove {
     pub quick_encoding_vals: Option<::serde_json::Value>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Reference
     ///
@@ -1383,21 +1411,28 @@ impl ::runtime::Model for AccountMove {
         ::runtime::verify::FieldSpec::new("access_url", "char"),
         ::runtime::verify::FieldSpec::new("access_warning", "text"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("always_tax_exigible", "boolean"),
         ::runtime::verify::FieldSpec::new("amount_paid", "monetary"),
         ::runtime::verify::FieldSpec::new("amount_residual", "monetary"),
@@ -1472,20 +1507,29 @@ impl ::runtime::Model for AccountMove {
         ::runtime::verify::FieldSpec::new("invoice_date", "date"),
         ::runtime::verify::FieldSpec::new("invoice_date_due", "date"),
         ::runtime::verify::FieldSpec::new("invoice_filter_type_domain", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_has_outstanding", "boolean"),
+        ::runtime::verify::FieldSpec::new("invoice_has_outstanding", "boolean")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("invoice_incoterm_id", "many2one")
             .relation("account.incoterms"),
         ::runtime::verify::FieldSpec::new("invoice_line_ids", "one2many")
             .relation("account.move.line"),
         ::runtime::verify::FieldSpec::new("invoice_origin", "char"),
         ::runtime::verify::FieldSpec::new(
-            "invoice_outstanding_credits_debits_widget",
-            "binary",
-        ),
+                "invoice_outstanding_credits_debits_widget",
+                "binary",
+            )
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("invoice_partner_display_name", "char"),
         ::runtime::verify::FieldSpec::new("invoice_payment_term_id", "many2one")
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("invoice_payments_widget", "binary"),
+        ::runtime::verify::FieldSpec::new("invoice_payments_widget", "binary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("invoice_pdf_report_file", "binary"),
         ::runtime::verify::FieldSpec::new("invoice_pdf_report_id", "many2one")
             .relation("ir.attachment"),
@@ -1511,9 +1555,11 @@ impl ::runtime::Model for AccountMove {
             .relation("account.payment"),
         ::runtime::verify::FieldSpec::new("medium_id", "many2one")
             .relation("utm.medium"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1525,7 +1571,8 @@ impl ::runtime::Model for AccountMove {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("move_sent_values", "selection")
             .selection(&["sent", "not_sent"]),
         ::runtime::verify::FieldSpec::new("move_type", "selection")
@@ -1541,7 +1588,8 @@ impl ::runtime::Model for AccountMove {
                     "in_receipt",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char"),
         ::runtime::verify::FieldSpec::new("narration", "html"),
         ::runtime::verify::FieldSpec::new("need_cancel_request", "boolean"),
@@ -1553,7 +1601,10 @@ impl ::runtime::Model for AccountMove {
         ::runtime::verify::FieldSpec::new("partner_bank_id", "many2one")
             .relation("res.partner.bank"),
         ::runtime::verify::FieldSpec::new("partner_credit", "monetary"),
-        ::runtime::verify::FieldSpec::new("partner_credit_warning", "text"),
+        ::runtime::verify::FieldSpec::new("partner_credit_warning", "text")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("partner_shipping_id", "many2one")
@@ -1589,7 +1640,8 @@ impl ::runtime::Model for AccountMove {
         ::runtime::verify::FieldSpec::new("quick_edit_total_amount", "monetary"),
         ::runtime::verify::FieldSpec::new("quick_encoding_vals", "json"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("ref", "char"),
         ::runtime::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
         ::runtime::verify::FieldSpec::new("reversal_move_ids", "one2many")

@@ -7,6 +7,8 @@
 //! Default order: `id`.
 //!
 //! fields_get describes no field: an abstract or service model.
+//!
+//! No table behind it: any read of this model fails on the server (seen on real Odoo 16–19), whoever asks; only its methods are of use.
 /// Event Alarm Manager (`calendar.alarm_manager`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.

@@ -18,13 +18,17 @@ pub struct CrmLead {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
+    /// `many2one`, to `calendar.event`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: Option<
         ::runtime::wire::Many2One<super::rel::CalendarEvent>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
+    /// `date`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Activity Exception Decoration
     ///
@@ -42,7 +46,9 @@ pub struct CrmLead {
     pub activity_exception_icon: Option<String>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -51,13 +57,17 @@ pub struct CrmLead {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: Option<ActivityState>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
+    /// `char`, related `activity_ids.summary`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: Option<String>,
     /// Activity Type Icon
     ///
@@ -67,13 +77,17 @@ pub struct CrmLead {
     pub activity_type_icon: Option<String>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: Option<
         ::runtime::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
+    /// `many2one`, to `res.users`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Automated Probability
     ///
@@ -243,7 +257,9 @@ pub struct CrmLead {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub is_blacklisted: bool,
     /// Is Partner Visible
     ///
@@ -293,7 +309,9 @@ pub struct CrmLead {
     pub meeting_display_label: Option<String>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: i64,
     /// Bounce
     ///
@@ -303,7 +321,9 @@ pub struct CrmLead {
     pub message_bounce: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -345,7 +365,9 @@ pub struct CrmLead {
     pub message_needaction_counter: i64,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
+    /// `many2many`, to `res.partner`, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Mobile
     ///
@@ -355,11 +377,15 @@ pub struct CrmLead {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub mobile_blacklisted: bool,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
+    /// `date`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Opportunity
     ///
@@ -383,7 +409,9 @@ pub struct CrmLead {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.is_blacklisted`, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, related `partner_id.is_blacklisted`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub partner_is_blacklisted: bool,
     /// Company Name
     ///
@@ -403,7 +431,9 @@ pub struct CrmLead {
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_blacklisted: bool,
     /// Phone/Mobile
     ///
@@ -419,7 +449,9 @@ pub struct CrmLead {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, computed, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_sanitized_blacklisted: bool,
     /// Phone Quality
     ///
@@ -447,7 +479,9 @@ pub struct CrmLead {
     pub quotation_count: i64,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Recurring Plan
     ///
@@ -477,13 +511,17 @@ pub struct CrmLead {
     ///
     /// Counter for the registrations linked to this lead
     ///
-    /// `integer`, readonly, computed, not stored, groups `event.group_event_registration_desk`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
     pub registration_count: i64,
     /// Source Registrations
     ///
     /// Registrations triggering the rule that created this lead
     ///
-    /// `many2many`, to `event.registration`, groups `event.group_event_registration_desk`.
+    /// `many2many`, to `event.registration`.
+    ///
+    /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
     pub registration_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     /// Reveal ID
     ///
@@ -964,21 +1002,28 @@ impl ::runtime::Model for CrmLead {
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("automated_probability", "float"),
         ::runtime::verify::FieldSpec::new("calendar_event_ids", "one2many")
             .relation("calendar.event"),
@@ -1026,7 +1071,8 @@ impl ::runtime::Model for CrmLead {
         ::runtime::verify::FieldSpec::new("iap_enrich_done", "boolean"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_automated_probability", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("is_partner_visible", "boolean"),
         ::runtime::verify::FieldSpec::new("lang_active_count", "integer"),
         ::runtime::verify::FieldSpec::new("lang_code", "char"),
@@ -1040,10 +1086,12 @@ impl ::runtime::Model for CrmLead {
             .relation("utm.medium"),
         ::runtime::verify::FieldSpec::new("meeting_display_date", "date"),
         ::runtime::verify::FieldSpec::new("meeting_display_label", "char"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1053,24 +1101,30 @@ impl ::runtime::Model for CrmLead {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("order_ids", "one2many")
             .relation("sale.order"),
         ::runtime::verify::FieldSpec::new("partner_email_update", "boolean"),
         ::runtime::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("partner_is_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("partner_name", "char"),
         ::runtime::verify::FieldSpec::new("partner_phone_update", "boolean"),
         ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
         ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("phone_state", "selection")
             .selection(&["correct", "incorrect"]),
         ::runtime::verify::FieldSpec::new("priority", "selection")
@@ -1079,7 +1133,8 @@ impl ::runtime::Model for CrmLead {
         ::runtime::verify::FieldSpec::new("prorated_revenue", "monetary"),
         ::runtime::verify::FieldSpec::new("quotation_count", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("recurring_plan", "many2one")
             .relation("crm.recurring.plan"),
         ::runtime::verify::FieldSpec::new("recurring_revenue", "monetary"),
@@ -1090,9 +1145,11 @@ impl ::runtime::Model for CrmLead {
         ),
         ::runtime::verify::FieldSpec::new("recurring_revenue_prorated", "monetary"),
         ::runtime::verify::FieldSpec::new("referred", "char"),
-        ::runtime::verify::FieldSpec::new("registration_count", "integer"),
+        ::runtime::verify::FieldSpec::new("registration_count", "integer")
+            .groups(&["event.group_event_registration_desk"]),
         ::runtime::verify::FieldSpec::new("registration_ids", "many2many")
-            .relation("event.registration"),
+            .relation("event.registration")
+            .groups(&["event.group_event_registration_desk"]),
         ::runtime::verify::FieldSpec::new("reveal_id", "char"),
         ::runtime::verify::FieldSpec::new("sale_amount_total", "monetary"),
         ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),

@@ -114,11 +114,15 @@ pub struct DiscussChannel {
     pub member_count: i64,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -160,7 +164,9 @@ pub struct DiscussChannel {
     pub message_needaction_counter: i64,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
+    /// `many2many`, to `res.partner`, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Name
     ///
@@ -178,19 +184,27 @@ pub struct DiscussChannel {
     pub pinned_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rtc Session
     ///
-    /// `one2many`, to `discuss.channel.rtc.session` (inverse `channel_id`), groups `base.group_system`.
+    /// `one2many`, to `discuss.channel.rtc.session` (inverse `channel_id`).
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub rtc_session_ids: ::runtime::wire::X2Many<super::rel::DiscussChannelRtcSession>,
     /// Sfu Channel Uuid
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub sfu_channel_uuid: Option<String>,
     /// Sfu Server Url
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub sfu_server_url: Option<String>,
     /// Sub Channels
     ///
@@ -410,9 +424,11 @@ impl ::runtime::Model for DiscussChannel {
         ::runtime::verify::FieldSpec::new("is_member", "boolean"),
         ::runtime::verify::FieldSpec::new("last_interest_dt", "datetime"),
         ::runtime::verify::FieldSpec::new("member_count", "integer"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -422,18 +438,23 @@ impl ::runtime::Model for DiscussChannel {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("parent_channel_id", "many2one")
             .relation("discuss.channel"),
         ::runtime::verify::FieldSpec::new("pinned_message_ids", "one2many")
             .relation("mail.message"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rtc_session_ids", "one2many")
-            .relation("discuss.channel.rtc.session"),
-        ::runtime::verify::FieldSpec::new("sfu_channel_uuid", "char"),
-        ::runtime::verify::FieldSpec::new("sfu_server_url", "char"),
+            .relation("discuss.channel.rtc.session")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("sfu_channel_uuid", "char")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("sfu_server_url", "char")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("sub_channel_ids", "one2many")
             .relation("discuss.channel"),
         ::runtime::verify::FieldSpec::new("subscription_department_ids", "many2many")

@@ -36,7 +36,9 @@ pub struct ProjectMilestone {
     pub display_name: Option<String>,
     /// \# of Done Tasks
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub done_task_count: i64,
     /// Has Message
     ///
@@ -60,11 +62,15 @@ pub struct ProjectMilestone {
     pub is_reached: bool,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -106,7 +112,9 @@ pub struct ProjectMilestone {
     pub message_needaction_counter: i64,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
+    /// `many2many`, to `res.partner`, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Name
     ///
@@ -136,7 +144,9 @@ pub struct ProjectMilestone {
     pub quantity_percentage: f64,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Reached Date
     ///
@@ -154,7 +164,9 @@ pub struct ProjectMilestone {
     pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
     /// \# of Tasks
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone, export_string_translation=False`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Technical / Use Milestones, export_string_translation=False (`project.group_project_milestone, export_string_translation=False`); other users read it as empty.
     pub task_count: i64,
     /// Tasks
     ///
@@ -318,15 +330,18 @@ impl ::runtime::Model for ProjectMilestone {
             .relation("res.users"),
         ::runtime::verify::FieldSpec::new("deadline", "date"),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("done_task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("done_task_count", "integer")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("has_message", "boolean"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_deadline_exceeded", "boolean"),
         ::runtime::verify::FieldSpec::new("is_deadline_future", "boolean"),
         ::runtime::verify::FieldSpec::new("is_reached", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -336,7 +351,8 @@ impl ::runtime::Model for ProjectMilestone {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
         ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
@@ -347,12 +363,16 @@ impl ::runtime::Model for ProjectMilestone {
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("quantity_percentage", "float"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("reached_date", "date"),
         ::runtime::verify::FieldSpec::new("sale_line_display_name", "char"),
         ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("task_count", "integer")
+            .groups(
+                &["project.group_project_milestone", "export_string_translation=False"],
+            ),
         ::runtime::verify::FieldSpec::new("task_ids", "one2many")
             .relation("project.task"),
         ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")

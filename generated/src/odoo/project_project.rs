@@ -42,13 +42,17 @@ pub struct ProjectProject {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
+    /// `many2one`, to `calendar.event`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: Option<
         ::runtime::wire::Many2One<super::rel::CalendarEvent>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
+    /// `date`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Activity Exception Decoration
     ///
@@ -66,7 +70,9 @@ pub struct ProjectProject {
     pub activity_exception_icon: Option<String>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -75,13 +81,17 @@ pub struct ProjectProject {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: Option<ActivityState>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
+    /// `char`, related `activity_ids.summary`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: Option<String>,
     /// Activity Type Icon
     ///
@@ -91,13 +101,17 @@ pub struct ProjectProject {
     pub activity_type_icon: Option<String>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: Option<
         ::runtime::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
+    /// `many2one`, to `res.users`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Custom Bounced Message
     ///
@@ -212,11 +226,15 @@ pub struct ProjectProject {
     >,
     /// Bom Count
     ///
-    /// `integer`, readonly, not stored, groups `mrp.group_mrp_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub bom_count: i64,
     /// Can Mark Milestone As Done
     ///
-    /// `boolean`, readonly, computed, not stored, groups `project.group_project_milestone`.
+    /// `boolean`, readonly, computed, not stored.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub can_mark_milestone_as_done: bool,
     /// Closed Task Count
     ///
@@ -306,7 +324,9 @@ pub struct ProjectProject {
     pub is_favorite: bool,
     /// Is Milestone Deadline Exceeded
     ///
-    /// `boolean`, readonly, computed, not stored, groups `project.group_project_milestone`.
+    /// `boolean`, readonly, computed, not stored.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub is_milestone_deadline_exceeded: bool,
     /// Is Milestone Exceeded
     ///
@@ -334,11 +354,15 @@ pub struct ProjectProject {
     pub last_update_status: Option<LastUpdateStatus>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -380,15 +404,21 @@ pub struct ProjectProject {
     pub message_needaction_counter: i64,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
+    /// `many2many`, to `res.partner`, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Milestone Count
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub milestone_count: i64,
     /// Milestone Count Reached
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub milestone_count_reached: i64,
     /// Milestone
     ///
@@ -396,11 +426,15 @@ pub struct ProjectProject {
     pub milestone_ids: ::runtime::wire::X2Many<super::rel::ProjectMilestone>,
     /// Milestones Reached
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_milestone`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub milestone_progress: i64,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
+    /// `date`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Name
     ///
@@ -408,7 +442,9 @@ pub struct ProjectProject {
     pub name: Option<String>,
     /// Next Milestone
     ///
-    /// `many2one`, to `project.milestone`, readonly, computed, not stored, groups `project.group_project_milestone`.
+    /// `many2one`, to `project.milestone`, readonly, computed, not stored.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub next_milestone_id: Option<
         ::runtime::wire::Many2One<super::rel::ProjectMilestone>,
     >,
@@ -447,11 +483,15 @@ pub struct ProjectProject {
     pub privacy_visibility_warning: Option<String>,
     /// Production Count
     ///
-    /// `integer`, readonly, not stored, groups `mrp.group_mrp_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub production_count: i64,
     /// \# Purchase Orders
     ///
-    /// `integer`, readonly, not stored, groups `purchase.group_purchase_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
     pub purchase_orders_count: i64,
     /// Customer Ratings
     ///
@@ -459,11 +499,15 @@ pub struct ProjectProject {
     pub rating_active: bool,
     /// Average Rating
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
+    /// `float`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg: f64,
     /// Average Rating (%)
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
+    /// `float`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg_percentage: f64,
     /// \# Ratings
     ///
@@ -471,7 +515,9 @@ pub struct ProjectProject {
     pub rating_count: i64,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `parent_res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `parent_res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Satisfaction
     ///
@@ -503,7 +549,9 @@ pub struct ProjectProject {
     ///
     /// Products added to stock pickings, whose operation type is configured to generate analytic costs, will be re-invoiced in this sales order if they are set up for it.
     ///
-    /// `many2one`, to `sale.order`, groups `sales_team.group_sale_salesman`.
+    /// `many2one`, to `sale.order`.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub reinvoiced_sale_order_id: Option<
         ::runtime::wire::Many2One<super::rel::SaleOrder>,
     >,
@@ -522,7 +570,9 @@ pub struct ProjectProject {
     pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, computed, not stored, groups `sales_team.group_sale_salesman`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub sale_order_count: i64,
     /// Order Reference
     ///
@@ -530,7 +580,9 @@ pub struct ProjectProject {
     pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
     /// Sale Order Line Count
     ///
-    /// `integer`, readonly, computed, not stored, groups `sales_team.group_sale_salesman`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub sale_order_line_count: i64,
     /// Status
     ///
@@ -999,21 +1051,28 @@ impl ::runtime::Model for ProjectProject {
             .relation("account.analytic.account"),
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("alias_bounced_content", "html"),
         ::runtime::verify::FieldSpec::new("alias_contact", "selection")
             .required()
@@ -1044,8 +1103,10 @@ impl ::runtime::Model for ProjectProject {
         ::runtime::verify::FieldSpec::new("analytic_account_balance", "monetary"),
         ::runtime::verify::FieldSpec::new("auto_account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("bom_count", "integer"),
-        ::runtime::verify::FieldSpec::new("can_mark_milestone_as_done", "boolean"),
+        ::runtime::verify::FieldSpec::new("bom_count", "integer")
+            .groups(&["mrp.group_mrp_user"]),
+        ::runtime::verify::FieldSpec::new("can_mark_milestone_as_done", "boolean")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("closed_task_count", "integer"),
         ::runtime::verify::FieldSpec::new("collaborator_count", "integer"),
         ::runtime::verify::FieldSpec::new("collaborator_ids", "one2many")
@@ -1074,7 +1135,8 @@ impl ::runtime::Model for ProjectProject {
         ::runtime::verify::FieldSpec::new("has_message", "boolean"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_milestone_deadline_exceeded", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_milestone_deadline_exceeded", "boolean")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("is_milestone_exceeded", "boolean"),
         ::runtime::verify::FieldSpec::new("label_tasks", "char"),
         ::runtime::verify::FieldSpec::new("last_update_color", "integer"),
@@ -1085,9 +1147,11 @@ impl ::runtime::Model for ProjectProject {
             .selection(
                 &["on_track", "at_risk", "off_track", "on_hold", "to_define", "done"],
             ),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1097,16 +1161,22 @@ impl ::runtime::Model for ProjectProject {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("milestone_count", "integer"),
-        ::runtime::verify::FieldSpec::new("milestone_count_reached", "integer"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("milestone_count", "integer")
+            .groups(&["project.group_project_milestone"]),
+        ::runtime::verify::FieldSpec::new("milestone_count_reached", "integer")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("milestone_ids", "one2many")
             .relation("project.milestone"),
-        ::runtime::verify::FieldSpec::new("milestone_progress", "integer"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("milestone_progress", "integer")
+            .groups(&["project.group_project_milestone"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("next_milestone_id", "many2one")
-            .relation("project.milestone"),
+            .relation("project.milestone")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("open_task_count", "integer"),
         ::runtime::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
@@ -1114,14 +1184,19 @@ impl ::runtime::Model for ProjectProject {
             .required()
             .selection(&["followers", "employees", "portal"]),
         ::runtime::verify::FieldSpec::new("privacy_visibility_warning", "char"),
-        ::runtime::verify::FieldSpec::new("production_count", "integer"),
-        ::runtime::verify::FieldSpec::new("purchase_orders_count", "integer"),
+        ::runtime::verify::FieldSpec::new("production_count", "integer")
+            .groups(&["mrp.group_mrp_user"]),
+        ::runtime::verify::FieldSpec::new("purchase_orders_count", "integer")
+            .groups(&["purchase.group_purchase_user"]),
         ::runtime::verify::FieldSpec::new("rating_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("rating_avg", "float"),
-        ::runtime::verify::FieldSpec::new("rating_avg_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("rating_avg", "float")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("rating_avg_percentage", "float")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rating_count", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rating_percentage_satisfaction", "integer"),
         ::runtime::verify::FieldSpec::new("rating_request_deadline", "datetime"),
         ::runtime::verify::FieldSpec::new("rating_status", "selection")
@@ -1133,15 +1208,18 @@ impl ::runtime::Model for ProjectProject {
                 &["daily", "weekly", "bimonthly", "monthly", "quarterly", "yearly"],
             ),
         ::runtime::verify::FieldSpec::new("reinvoiced_sale_order_id", "many2one")
-            .relation("sale.order"),
+            .relation("sale.order")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
         ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sale_order_line_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_line_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("sale_order_state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
         ::runtime::verify::FieldSpec::new("sequence", "integer"),

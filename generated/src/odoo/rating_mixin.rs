@@ -18,11 +18,15 @@ pub struct RatingMixin {
     pub has_message: bool,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -64,15 +68,21 @@ pub struct RatingMixin {
     pub message_needaction_counter: i64,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
+    /// `many2many`, to `res.partner`, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Average Rating
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
+    /// `float`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg: f64,
     /// Rating Avg Text
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
     pub rating_avg_text: Option<RatingAvgText>,
@@ -82,21 +92,29 @@ pub struct RatingMixin {
     pub rating_count: i64,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
-    /// `text`, readonly, related `rating_ids.feedback`, not stored, groups `base.group_user`.
+    /// `text`, readonly, related `rating_ids.feedback`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_last_feedback: Option<String>,
     /// Rating Text
     ///
-    /// `selection`, readonly, related `rating_ids.rating_text`, not stored, groups `base.group_user`.
+    /// `selection`, readonly, related `rating_ids.rating_text`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
     pub rating_last_text: Option<RatingLastText>,
     /// Rating Last Value
     ///
-    /// `float`, readonly, computed, groups `base.group_user`.
+    /// `float`, readonly, computed.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_last_value: f64,
     /// Rating Satisfaction
     ///

@@ -12,11 +12,15 @@
 pub struct RatingParentMixin {
     /// Average Rating
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
+    /// `float`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg: f64,
     /// Average Rating (%)
     ///
-    /// `float`, readonly, computed, not stored, groups `base.group_user`.
+    /// `float`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg_percentage: f64,
     /// \# Ratings
     ///
@@ -24,7 +28,9 @@ pub struct RatingParentMixin {
     pub rating_count: i64,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `parent_res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `parent_res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Satisfaction
     ///

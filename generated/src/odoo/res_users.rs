@@ -40,13 +40,17 @@ pub struct ResUsers {
     pub active_partner: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, related `partner_id.activity_calendar_event_id`, not stored, groups `base.group_user`.
+    /// `many2one`, to `calendar.event`, readonly, related `partner_id.activity_calendar_event_id`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: Option<
         ::runtime::wire::Many2One<super::rel::CalendarEvent>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, related `partner_id.activity_date_deadline`, not stored, groups `base.group_user`.
+    /// `date`, readonly, related `partner_id.activity_date_deadline`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Activity Exception Decoration
     ///
@@ -64,7 +68,9 @@ pub struct ResUsers {
     pub activity_exception_icon: Option<String>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity`, related `partner_id.activity_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `mail.activity`, related `partner_id.activity_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -73,13 +79,17 @@ pub struct ResUsers {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, related `partner_id.activity_state`, not stored, groups `base.group_user`.
+    /// `selection`, readonly, related `partner_id.activity_state`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: Option<ActivityState>,
     /// Next Activity Summary
     ///
-    /// `char`, related `partner_id.activity_summary`, not stored, groups `base.group_user`.
+    /// `char`, related `partner_id.activity_summary`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: Option<String>,
     /// Activity Type Icon
     ///
@@ -89,13 +99,17 @@ pub struct ResUsers {
     pub activity_type_icon: Option<String>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `partner_id.activity_type_id`, not stored, groups `base.group_user`.
+    /// `many2one`, to `mail.activity.type`, related `partner_id.activity_type_id`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: Option<
         ::runtime::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, related `partner_id.activity_user_id`, not stored, groups `base.group_user`.
+    /// `many2one`, to `res.users`, readonly, related `partner_id.activity_user_id`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Additional info
     ///
@@ -103,7 +117,9 @@ pub struct ResUsers {
     pub additional_info: Option<String>,
     /// Additional Note
     ///
-    /// `text`, related `employee_id.additional_note`, not stored, groups `hr.group_hr_user`.
+    /// `text`, related `employee_id.additional_note`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub additional_note: Option<String>,
     /// Work Address
     ///
@@ -133,11 +149,15 @@ pub struct ResUsers {
     ///
     /// ID used for employee identification.
     ///
-    /// `char`, related `employee_id.barcode`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.barcode`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub barcode: Option<String>,
     /// Date of Birth
     ///
-    /// `date`, related `employee_id.birthday`, not stored, groups `hr.group_hr_user`.
+    /// `date`, related `employee_id.birthday`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub birthday: Option<::chrono::NaiveDate>,
     /// Buyer
     ///
@@ -163,11 +183,15 @@ pub struct ResUsers {
     pub category_id: ::runtime::wire::X2Many<super::rel::ResPartnerCategory>,
     /// Employee Tags
     ///
-    /// `many2many`, to `hr.employee.category`, related `employee_id.category_ids`, not stored, groups `hr.group_hr_user`.
+    /// `many2many`, to `hr.employee.category`, related `employee_id.category_ids`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub category_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeCategory>,
     /// Certificate Level
     ///
-    /// `selection`, related `employee_id.certificate`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.certificate`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `graduate` (Graduate), `bachelor` (Bachelor), `master` (Master), `doctor` (Doctor), `other` (Other).
     pub certificate: Option<Certificate>,
@@ -181,7 +205,9 @@ pub struct ResUsers {
     pub child_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Number of Dependent Children
     ///
-    /// `integer`, related `employee_id.children`, not stored, groups `hr.group_hr_user`.
+    /// `integer`, related `employee_id.children`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub children: i64,
     /// City
     ///
@@ -269,7 +295,9 @@ pub struct ResUsers {
     pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Country of Birth
     ///
-    /// `many2one`, to `res.country`, related `employee_id.country_of_birth`, not stored, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.country`, related `employee_id.country_of_birth`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub country_of_birth: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
@@ -291,17 +319,23 @@ pub struct ResUsers {
     ///
     /// Total amount this customer owes you.
     ///
-    /// `monetary`, readonly, related `partner_id.credit`, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `monetary`, readonly, related `partner_id.credit`, not stored, currency in `currency_id`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit: f64,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
-    /// `float`, related `partner_id.credit_limit`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `float`, related `partner_id.credit_limit`, not stored.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit_limit: f64,
     /// Credit To Invoice
     ///
-    /// `monetary`, readonly, related `partner_id.credit_to_invoice`, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `monetary`, readonly, related `partner_id.credit_to_invoice`, not stored, currency in `currency_id`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit_to_invoice: f64,
     /// Sales Teams
     ///
@@ -329,7 +363,9 @@ pub struct ResUsers {
     ///
     /// Total amount you have to pay to this vendor.
     ///
-    /// `monetary`, readonly, related `partner_id.debit`, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `monetary`, readonly, related `partner_id.debit`, not stored, currency in `currency_id`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub debit: f64,
     /// Payable Limit
     ///
@@ -357,11 +393,15 @@ pub struct ResUsers {
     pub display_name: Option<String>,
     /// Home-Work Distance
     ///
-    /// `integer`, related `employee_id.distance_home_work`, not stored, groups `hr.group_hr_user`.
+    /// `integer`, related `employee_id.distance_home_work`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub distance_home_work: i64,
     /// Home-Work Distance unit
     ///
-    /// `selection`, related `employee_id.distance_home_work_unit`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.distance_home_work_unit`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `kilometers` (km), `miles` (mi).
     pub distance_home_work_unit: Option<DistanceHomeWorkUnit>,
@@ -387,11 +427,15 @@ pub struct ResUsers {
     pub email_normalized: Option<String>,
     /// Contact Name
     ///
-    /// `char`, related `employee_id.emergency_contact`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.emergency_contact`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub emergency_contact: Option<String>,
     /// Contact Phone
     ///
-    /// `char`, related `employee_id.emergency_phone`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.emergency_phone`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub emergency_phone: Option<String>,
     /// Employee
     ///
@@ -403,13 +447,17 @@ pub struct ResUsers {
     ///
     /// Employee bank account to pay salaries
     ///
-    /// `many2one`, to `res.partner.bank`, related `employee_id.bank_account_id`, not stored, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.partner.bank`, related `employee_id.bank_account_id`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employee_bank_account_id: Option<
         ::runtime::wire::Many2One<super::rel::ResPartnerBank>,
     >,
     /// Cars
     ///
-    /// `integer`, readonly, related `employee_id.employee_cars_count`, not stored, groups `fleet.fleet_group_manager`.
+    /// `integer`, readonly, related `employee_id.employee_cars_count`, not stored.
+    ///
+    /// Readable by: Fleet / Administrator (`fleet.fleet_group_manager`); other users read it as empty.
     pub employee_cars_count: i64,
     /// Employee Count
     ///
@@ -417,7 +465,9 @@ pub struct ResUsers {
     pub employee_count: i64,
     /// Employee's Country
     ///
-    /// `many2one`, to `res.country`, related `employee_id.country_id`, not stored, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.country`, related `employee_id.country_id`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employee_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Company employee
     ///
@@ -447,17 +497,23 @@ pub struct ResUsers {
     ///
     /// Categorize your Employees by type. This field also has an impact on contracts. Only Employees, Students and Trainee will have contract history.
     ///
-    /// `selection`, related `employee_id.employee_type`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.employee_type`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `employee` (Employee), `worker` (Worker), `student` (Student), `trainee` (Trainee), `contractor` (Contractor), `freelance` (Freelancer).
     pub employee_type: Option<EmployeeType>,
     /// Employees Count
     ///
-    /// `integer`, readonly, related `partner_id.employees_count`, not stored, groups `hr.group_hr_user`.
+    /// `integer`, readonly, related `partner_id.employees_count`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employees_count: i64,
     /// \# Events
     ///
-    /// `integer`, readonly, related `partner_id.event_count`, not stored, groups `event.group_event_registration_desk`.
+    /// `integer`, readonly, related `partner_id.event_count`, not stored.
+    ///
+    /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
     pub event_count: i64,
     /// Fiscal Country Codes
     ///
@@ -469,7 +525,9 @@ pub struct ResUsers {
     pub function: Option<String>,
     /// Gender
     ///
-    /// `selection`, related `employee_id.gender`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.gender`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `male` (Male), `female` (Female), `other` (Other).
     pub gender: Option<Gender>,
@@ -499,7 +557,9 @@ pub struct ResUsers {
     pub id: i64,
     /// Identification No
     ///
-    /// `char`, related `employee_id.identification_id`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.identification_id`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub identification_id: Option<String>,
     /// Ignore Abnormal Invoice Amount
     ///
@@ -559,7 +619,9 @@ pub struct ResUsers {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.is_blacklisted`, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, related `partner_id.is_blacklisted`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub is_blacklisted: bool,
     /// Is a Company
     ///
@@ -593,7 +655,9 @@ pub struct ResUsers {
     pub journal_item_count: i64,
     /// Home-Work Distance in Km
     ///
-    /// `integer`, related `employee_id.km_home_work`, not stored, groups `hr.group_hr_user`.
+    /// `integer`, related `employee_id.km_home_work`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub km_home_work: i64,
     /// Language
     ///
@@ -627,7 +691,9 @@ pub struct ResUsers {
     pub login_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Marital Status
     ///
-    /// `selection`, related `employee_id.marital`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.marital`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `single` (Single), `married` (Married), `cohabitant` (Legal Cohabitant), `widower` (Widower), `divorced` (Divorced).
     pub marital: Option<Marital>,
@@ -641,7 +707,9 @@ pub struct ResUsers {
     pub meeting_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, related `partner_id.message_attachment_count`, not stored, groups `base.group_user`.
+    /// `integer`, readonly, related `partner_id.message_attachment_count`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: i64,
     /// Bounce
     ///
@@ -651,7 +719,9 @@ pub struct ResUsers {
     pub message_bounce: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers`, related `partner_id.message_follower_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `mail.followers`, related `partner_id.message_follower_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -693,7 +763,9 @@ pub struct ResUsers {
     pub message_needaction_counter: i64,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, related `partner_id.message_partner_ids`, not stored, groups `base.group_user`.
+    /// `many2many`, to `res.partner`, related `partner_id.message_partner_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Mobile
     ///
@@ -703,7 +775,9 @@ pub struct ResUsers {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, related `partner_id.mobile_blacklisted`, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, related `partner_id.mobile_blacklisted`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub mobile_blacklisted: bool,
     /// Work Mobile
     ///
@@ -711,7 +785,9 @@ pub struct ResUsers {
     pub mobile_phone: Option<String>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, related `partner_id.my_activity_date_deadline`, not stored, groups `base.group_user`.
+    /// `date`, readonly, related `partner_id.my_activity_date_deadline`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Name
     ///
@@ -751,7 +827,9 @@ pub struct ResUsers {
     pub on_time_rate: f64,
     /// Opportunity Count
     ///
-    /// `integer`, readonly, related `partner_id.opportunity_count`, not stored, groups `sales_team.group_sale_salesman`.
+    /// `integer`, readonly, related `partner_id.opportunity_count`, not stored.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub opportunity_count: i64,
     /// Opportunities
     ///
@@ -795,7 +873,9 @@ pub struct ResUsers {
     pub partner_vat_placeholder: Option<String>,
     /// Passport No
     ///
-    /// `char`, related `employee_id.passport_id`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.passport_id`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub passport_id: Option<String>,
     /// Password
     ///
@@ -828,7 +908,9 @@ pub struct ResUsers {
     pub peppol_endpoint: Option<String>,
     /// Work Permit No
     ///
-    /// `char`, related `employee_id.permit_no`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.permit_no`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub permit_no: Option<String>,
     /// Phone
     ///
@@ -838,7 +920,9 @@ pub struct ResUsers {
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, related `partner_id.phone_blacklisted`, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, related `partner_id.phone_blacklisted`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_blacklisted: bool,
     /// Phone/Mobile
     ///
@@ -854,7 +938,9 @@ pub struct ResUsers {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.phone_sanitized_blacklisted`, not stored, groups `base.group_user`.
+    /// `boolean`, readonly, related `partner_id.phone_sanitized_blacklisted`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_sanitized_blacklisted: bool,
     /// Stock Picking
     ///
@@ -872,11 +958,15 @@ pub struct ResUsers {
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
-    /// `char`, related `employee_id.pin`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.pin`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub pin: Option<String>,
     /// Place of Birth
     ///
-    /// `char`, related `employee_id.place_of_birth`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.place_of_birth`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub place_of_birth: Option<String>,
     /// Plan To Change Bike
     ///
@@ -888,41 +978,59 @@ pub struct ResUsers {
     pub plan_to_change_car: bool,
     /// Private City
     ///
-    /// `char`, related `employee_id.private_city`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.private_city`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_city: Option<String>,
     /// Private Country
     ///
-    /// `many2one`, to `res.country`, related `employee_id.private_country_id`, not stored, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.country`, related `employee_id.private_country_id`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Private Email
     ///
-    /// `char`, related `employee_id.private_email`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.private_email`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_email: Option<String>,
     /// Employee Lang
     ///
-    /// `selection`, related `employee_id.lang`, not stored, groups `hr.group_hr_user`.
+    /// `selection`, related `employee_id.lang`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `en_US` (English (US)).
     pub private_lang: Option<PrivateLang>,
     /// Private Phone
     ///
-    /// `char`, related `employee_id.private_phone`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.private_phone`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_phone: Option<String>,
     /// Private State
     ///
-    /// `many2one`, to `res.country.state`, related `employee_id.private_state_id`, not stored, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.country.state`, related `employee_id.private_state_id`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
     /// Private Street
     ///
-    /// `char`, related `employee_id.private_street`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.private_street`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_street: Option<String>,
     /// Private Street2
     ///
-    /// `char`, related `employee_id.private_street2`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.private_street2`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_street2: Option<String>,
     /// Private Zip
     ///
-    /// `char`, related `employee_id.private_zip`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.private_zip`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_zip: Option<String>,
     /// Projects
     ///
@@ -1028,7 +1136,9 @@ pub struct ResUsers {
     pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
-    /// `integer`, readonly, related `partner_id.purchase_order_count`, not stored, groups `purchase.group_purchase_user`.
+    /// `integer`, readonly, related `partner_id.purchase_order_count`, not stored.
+    ///
+    /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
     pub purchase_order_count: i64,
     /// Purchase Order Warning
     ///
@@ -1044,7 +1154,9 @@ pub struct ResUsers {
     pub purchase_warn_msg: Option<String>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating`, related `partner_id.rating_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `rating.rating`, related `partner_id.rating_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder
     ///
@@ -1100,7 +1212,9 @@ pub struct ResUsers {
     pub rules_count: i64,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, related `partner_id.sale_order_count`, not stored, groups `sales_team.group_sale_salesman`.
+    /// `integer`, readonly, related `partner_id.sale_order_count`, not stored.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub sale_order_count: i64,
     /// Sales Order
     ///
@@ -1146,7 +1260,9 @@ pub struct ResUsers {
     pub share: bool,
     /// Show Credit Limit
     ///
-    /// `boolean`, readonly, related `partner_id.show_credit_limit`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `boolean`, readonly, related `partner_id.show_credit_limit`, not stored.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub show_credit_limit: bool,
     /// Email Signature
     ///
@@ -1154,7 +1270,9 @@ pub struct ResUsers {
     pub signature: Option<String>,
     /// Signup Token Type
     ///
-    /// `char`, related `partner_id.signup_type`, not stored, groups `base.group_erp_manager`.
+    /// `char`, related `partner_id.signup_type`, not stored.
+    ///
+    /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
     pub signup_type: Option<String>,
     /// Specific Property Product Pricelist
     ///
@@ -1164,17 +1282,23 @@ pub struct ResUsers {
     >,
     /// Spouse Birthdate
     ///
-    /// `date`, related `employee_id.spouse_birthdate`, not stored, groups `hr.group_hr_user`.
+    /// `date`, related `employee_id.spouse_birthdate`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub spouse_birthdate: Option<::chrono::NaiveDate>,
     /// Spouse Complete Name
     ///
-    /// `char`, related `employee_id.spouse_complete_name`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.spouse_complete_name`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub spouse_complete_name: Option<String>,
     /// SSN No
     ///
     /// Social Security Number
     ///
-    /// `char`, related `employee_id.ssnid`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.ssnid`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub ssnid: Option<String>,
     /// Starred Message
     ///
@@ -1208,11 +1332,15 @@ pub struct ResUsers {
     pub street2: Option<String>,
     /// Field of Study
     ///
-    /// `char`, related `employee_id.study_field`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.study_field`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub study_field: Option<String>,
     /// School
     ///
-    /// `char`, related `employee_id.study_school`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.study_school`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub study_school: Option<String>,
     /// \# Vendor Bills
     ///
@@ -1248,7 +1376,9 @@ pub struct ResUsers {
     pub title: Option<::runtime::wire::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
-    /// `monetary`, readonly, related `partner_id.total_invoiced`, not stored, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `monetary`, readonly, related `partner_id.total_invoiced`, not stored, currency in `currency_id`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub total_invoiced: f64,
     /// Two-factor authentication
     ///
@@ -1290,7 +1420,9 @@ pub struct ResUsers {
     pub tz_offset: Option<String>,
     /// Partner Limit
     ///
-    /// `boolean`, related `partner_id.use_partner_credit_limit`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `boolean`, related `partner_id.use_partner_credit_limit`, not stored.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub use_partner_credit_limit: bool,
     /// User Group Warning
     ///
@@ -1314,11 +1446,15 @@ pub struct ResUsers {
     pub vat: Option<String>,
     /// Visa Expiration Date
     ///
-    /// `date`, related `employee_id.visa_expire`, not stored, groups `hr.group_hr_user`.
+    /// `date`, related `employee_id.visa_expire`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub visa_expire: Option<::chrono::NaiveDate>,
     /// Visa No
     ///
-    /// `char`, related `employee_id.visa_no`, not stored, groups `hr.group_hr_user`.
+    /// `char`, related `employee_id.visa_no`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub visa_no: Option<String>,
     /// Website Link
     ///
@@ -2229,23 +2365,31 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("active_lang_count", "integer"),
         ::runtime::verify::FieldSpec::new("active_partner", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("additional_info", "char"),
-        ::runtime::verify::FieldSpec::new("additional_note", "text"),
+        ::runtime::verify::FieldSpec::new("additional_note", "text")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("address_id", "many2one")
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("api_key_ids", "one2many")
@@ -2261,8 +2405,10 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("bank_account_count", "integer"),
         ::runtime::verify::FieldSpec::new("bank_ids", "one2many")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("birthday", "date"),
+        ::runtime::verify::FieldSpec::new("barcode", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("birthday", "date")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("buyer_id", "many2one").relation("res.users"),
         ::runtime::verify::FieldSpec::new("calendar_default_privacy", "selection")
             .selection(&["public", "private", "confidential"]),
@@ -2271,14 +2417,17 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("category_id", "many2many")
             .relation("res.partner.category"),
         ::runtime::verify::FieldSpec::new("category_ids", "many2many")
-            .relation("hr.employee.category"),
+            .relation("hr.employee.category")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("certificate", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["graduate", "bachelor", "master", "doctor", "other"]),
         ::runtime::verify::FieldSpec::new("channel_ids", "many2many")
             .relation("discuss.channel"),
         ::runtime::verify::FieldSpec::new("child_ids", "one2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("children", "integer"),
+        ::runtime::verify::FieldSpec::new("children", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("city", "char"),
         ::runtime::verify::FieldSpec::new("coach_id", "many2one")
             .relation("hr.employee"),
@@ -2306,16 +2455,26 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
         ::runtime::verify::FieldSpec::new("country_of_birth", "many2one")
-            .relation("res.country"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_employee", "boolean"),
         ::runtime::verify::FieldSpec::new("create_employee_id", "many2one")
             .relation("hr.employee"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("credit", "monetary"),
-        ::runtime::verify::FieldSpec::new("credit_limit", "float"),
-        ::runtime::verify::FieldSpec::new("credit_to_invoice", "monetary"),
+        ::runtime::verify::FieldSpec::new("credit", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
+        ::runtime::verify::FieldSpec::new("credit_limit", "float")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
+        ::runtime::verify::FieldSpec::new("credit_to_invoice", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("crm_team_ids", "many2many")
             .relation("crm.team"),
         ::runtime::verify::FieldSpec::new("crm_team_member_ids", "one2many")
@@ -2324,7 +2483,10 @@ impl ::runtime::Model for ResUsers {
             .relation("res.currency"),
         ::runtime::verify::FieldSpec::new("customer_rank", "integer"),
         ::runtime::verify::FieldSpec::new("days_sales_outstanding", "float"),
-        ::runtime::verify::FieldSpec::new("debit", "monetary"),
+        ::runtime::verify::FieldSpec::new("debit", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("debit_limit", "monetary"),
         ::runtime::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
@@ -2336,8 +2498,10 @@ impl ::runtime::Model for ResUsers {
             "boolean",
         ),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("distance_home_work", "integer"),
+        ::runtime::verify::FieldSpec::new("distance_home_work", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("distance_home_work_unit", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["kilometers", "miles"]),
         ::runtime::verify::FieldSpec::new(
             "duplicated_bank_account_partners_count",
@@ -2346,15 +2510,20 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("email", "char"),
         ::runtime::verify::FieldSpec::new("email_formatted", "char"),
         ::runtime::verify::FieldSpec::new("email_normalized", "char"),
-        ::runtime::verify::FieldSpec::new("emergency_contact", "char"),
-        ::runtime::verify::FieldSpec::new("emergency_phone", "char"),
+        ::runtime::verify::FieldSpec::new("emergency_contact", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("emergency_phone", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("employee", "boolean"),
         ::runtime::verify::FieldSpec::new("employee_bank_account_id", "many2one")
-            .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("employee_cars_count", "integer"),
+            .relation("res.partner.bank")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("employee_cars_count", "integer")
+            .groups(&["fleet.fleet_group_manager"]),
         ::runtime::verify::FieldSpec::new("employee_count", "integer"),
         ::runtime::verify::FieldSpec::new("employee_country_id", "many2one")
-            .relation("res.country"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee"),
         ::runtime::verify::FieldSpec::new("employee_ids", "one2many")
@@ -2366,14 +2535,18 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("employee_skill_ids", "one2many")
             .relation("hr.employee.skill"),
         ::runtime::verify::FieldSpec::new("employee_type", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(
                 &["employee", "worker", "student", "trainee", "contractor", "freelance"],
             ),
-        ::runtime::verify::FieldSpec::new("employees_count", "integer"),
-        ::runtime::verify::FieldSpec::new("event_count", "integer"),
+        ::runtime::verify::FieldSpec::new("employees_count", "integer")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("event_count", "integer")
+            .groups(&["event.group_event_registration_desk"]),
         ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
         ::runtime::verify::FieldSpec::new("function", "char"),
         ::runtime::verify::FieldSpec::new("gender", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["male", "female", "other"]),
         ::runtime::verify::FieldSpec::new("groups_count", "integer"),
         ::runtime::verify::FieldSpec::new("groups_id", "many2many")
@@ -2382,7 +2555,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("hr_presence_state", "selection")
             .selection(&["present", "absent", "archive", "out_of_working_hour"]),
         ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("identification_id", "char"),
+        ::runtime::verify::FieldSpec::new("identification_id", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("ignore_abnormal_invoice_amount", "boolean"),
         ::runtime::verify::FieldSpec::new("ignore_abnormal_invoice_date", "boolean"),
         ::runtime::verify::FieldSpec::new("im_status", "char"),
@@ -2407,7 +2581,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("invoice_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("invoice_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("is_company", "boolean"),
         ::runtime::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
         ::runtime::verify::FieldSpec::new("is_public", "boolean"),
@@ -2415,7 +2590,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("is_ubl_format", "boolean"),
         ::runtime::verify::FieldSpec::new("job_title", "char"),
         ::runtime::verify::FieldSpec::new("journal_item_count", "integer"),
-        ::runtime::verify::FieldSpec::new("km_home_work", "integer"),
+        ::runtime::verify::FieldSpec::new("km_home_work", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("lang", "selection").selection(&["en_US"]),
         ::runtime::verify::FieldSpec::new("last_activity", "date"),
         ::runtime::verify::FieldSpec::new("last_activity_time", "char"),
@@ -2424,14 +2600,17 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("login", "char").required(),
         ::runtime::verify::FieldSpec::new("login_date", "datetime"),
         ::runtime::verify::FieldSpec::new("marital", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["single", "married", "cohabitant", "widower", "divorced"]),
         ::runtime::verify::FieldSpec::new("meeting_count", "integer"),
         ::runtime::verify::FieldSpec::new("meeting_ids", "many2many")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -2441,11 +2620,14 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char"),
         ::runtime::verify::FieldSpec::new("new_password", "char"),
         ::runtime::verify::FieldSpec::new("notification_type", "selection")
@@ -2466,7 +2648,8 @@ impl ::runtime::Model for ResUsers {
                 ],
             ),
         ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::verify::FieldSpec::new("opportunity_count", "integer"),
+        ::runtime::verify::FieldSpec::new("opportunity_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("opportunity_ids", "one2many")
             .relation("crm.lead"),
         ::runtime::verify::FieldSpec::new("parent_id", "many2one")
@@ -2480,7 +2663,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("partner_longitude", "float"),
         ::runtime::verify::FieldSpec::new("partner_share", "boolean"),
         ::runtime::verify::FieldSpec::new("partner_vat_placeholder", "char"),
-        ::runtime::verify::FieldSpec::new("passport_id", "char"),
+        ::runtime::verify::FieldSpec::new("passport_id", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("password", "char"),
         ::runtime::verify::FieldSpec::new("payment_token_count", "integer"),
         ::runtime::verify::FieldSpec::new("payment_token_ids", "one2many")
@@ -2488,31 +2672,44 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("peppol_eas", "selection")
             .selection(super::verify::KEYS_B590746B),
         ::runtime::verify::FieldSpec::new("peppol_endpoint", "char"),
-        ::runtime::verify::FieldSpec::new("permit_no", "char"),
+        ::runtime::verify::FieldSpec::new("permit_no", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
         ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("picking_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("picking_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("pin", "char"),
-        ::runtime::verify::FieldSpec::new("place_of_birth", "char"),
+        ::runtime::verify::FieldSpec::new("pin", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("place_of_birth", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("plan_to_change_bike", "boolean"),
         ::runtime::verify::FieldSpec::new("plan_to_change_car", "boolean"),
-        ::runtime::verify::FieldSpec::new("private_city", "char"),
+        ::runtime::verify::FieldSpec::new("private_city", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("private_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("private_email", "char"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_email", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("private_lang", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("private_phone", "char"),
+        ::runtime::verify::FieldSpec::new("private_phone", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("private_state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("private_street", "char"),
-        ::runtime::verify::FieldSpec::new("private_street2", "char"),
-        ::runtime::verify::FieldSpec::new("private_zip", "char"),
+            .relation("res.country.state")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_street", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_street2", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_zip", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("project_ids", "one2many")
             .relation("project.project"),
         ::runtime::verify::FieldSpec::new("property_account_payable_id", "many2one")
@@ -2550,12 +2747,14 @@ impl ::runtime::Model for ResUsers {
             .relation("stock.warehouse"),
         ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer")
+            .groups(&["purchase.group_purchase_user"]),
         ::runtime::verify::FieldSpec::new("purchase_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("purchase_warn_msg", "text"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
         ::runtime::verify::FieldSpec::new("ref", "char"),
         ::runtime::verify::FieldSpec::new("ref_company_ids", "one2many")
@@ -2572,7 +2771,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("resume_line_ids", "one2many")
             .relation("hr.resume.line"),
         ::runtime::verify::FieldSpec::new("rules_count", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("sale_order_ids", "one2many")
             .relation("sale.order"),
         ::runtime::verify::FieldSpec::new("sale_team_id", "many2one")
@@ -2586,17 +2786,23 @@ impl ::runtime::Model for ResUsers {
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("self", "many2one").relation("res.partner"),
         ::runtime::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_credit_limit", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_credit_limit", "boolean")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("signature", "html"),
-        ::runtime::verify::FieldSpec::new("signup_type", "char"),
+        ::runtime::verify::FieldSpec::new("signup_type", "char")
+            .groups(&["base.group_erp_manager"]),
         ::runtime::verify::FieldSpec::new(
                 "specific_property_product_pricelist",
                 "many2one",
             )
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("spouse_birthdate", "date"),
-        ::runtime::verify::FieldSpec::new("spouse_complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("ssnid", "char"),
+        ::runtime::verify::FieldSpec::new("spouse_birthdate", "date")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("spouse_complete_name", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("ssnid", "char").groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("starred_message_ids", "many2many")
             .relation("mail.message"),
         ::runtime::verify::FieldSpec::new("state", "selection")
@@ -2607,8 +2813,10 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("static_map_url_is_valid", "boolean"),
         ::runtime::verify::FieldSpec::new("street", "char"),
         ::runtime::verify::FieldSpec::new("street2", "char"),
-        ::runtime::verify::FieldSpec::new("study_field", "char"),
-        ::runtime::verify::FieldSpec::new("study_school", "char"),
+        ::runtime::verify::FieldSpec::new("study_field", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("study_school", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("supplier_invoice_count", "integer"),
         ::runtime::verify::FieldSpec::new("supplier_rank", "integer"),
         ::runtime::verify::FieldSpec::new("target_sales_done", "integer"),
@@ -2619,7 +2827,10 @@ impl ::runtime::Model for ResUsers {
             .relation("project.task"),
         ::runtime::verify::FieldSpec::new("title", "many2one")
             .relation("res.partner.title"),
-        ::runtime::verify::FieldSpec::new("total_invoiced", "monetary"),
+        ::runtime::verify::FieldSpec::new("total_invoiced", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("totp_enabled", "boolean"),
         ::runtime::verify::FieldSpec::new("totp_trusted_device_ids", "one2many")
             .relation("auth_totp.device"),
@@ -2631,13 +2842,18 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
         ::runtime::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::verify::FieldSpec::new("use_partner_credit_limit", "boolean"),
+        ::runtime::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("user_group_warning", "text"),
         ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
         ::runtime::verify::FieldSpec::new("user_ids", "one2many").relation("res.users"),
         ::runtime::verify::FieldSpec::new("vat", "char"),
-        ::runtime::verify::FieldSpec::new("visa_expire", "date"),
-        ::runtime::verify::FieldSpec::new("visa_no", "char"),
+        ::runtime::verify::FieldSpec::new("visa_expire", "date")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("visa_no", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("website", "char"),
         ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),

@@ -5,6 +5,8 @@
 //! Defined by module `base`.
 //!
 //! Default order: `id`.
+//!
+//! No table behind it: any read of this model fails on the server (seen on real Odoo 16–19), whoever asks; only its methods are of use.
 /// Show API Key (`res.users.apikeys.show`): one record, as `search_read` and `read` return it.
 ///
 /// Fields that are empty on the server (`false`) are `None`.

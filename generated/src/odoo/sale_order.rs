@@ -30,13 +30,17 @@ pub struct SaleOrder {
     pub access_warning: Option<String>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, computed, not stored, groups `base.group_user`.
+    /// `many2one`, to `calendar.event`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: Option<
         ::runtime::wire::Many2One<super::rel::CalendarEvent>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
+    /// `date`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Activity Exception Decoration
     ///
@@ -54,7 +58,9 @@ pub struct SaleOrder {
     pub activity_exception_icon: Option<String>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -63,13 +69,17 @@ pub struct SaleOrder {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, computed, not stored, groups `base.group_user`.
+    /// `selection`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: Option<ActivityState>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, not stored, groups `base.group_user`.
+    /// `char`, related `activity_ids.summary`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: Option<String>,
     /// Activity Type Icon
     ///
@@ -79,13 +89,17 @@ pub struct SaleOrder {
     pub activity_type_icon: Option<String>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored, groups `base.group_user`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: Option<
         ::runtime::wire::Many2One<super::rel::MailActivityType>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, computed, not stored, groups `base.group_user`.
+    /// `many2one`, to `res.users`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Already invoiced
     ///
@@ -321,11 +335,15 @@ pub struct SaleOrder {
     pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, not stored, groups `base.group_user`.
+    /// `integer`, readonly, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -367,7 +385,9 @@ pub struct SaleOrder {
     pub message_needaction_counter: i64,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, computed, not stored, groups `base.group_user`.
+    /// `many2many`, to `res.partner`, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Milestone Count
     ///
@@ -375,15 +395,21 @@ pub struct SaleOrder {
     pub milestone_count: i64,
     /// Count of MO generated
     ///
-    /// `integer`, readonly, computed, not stored, groups `mrp.group_mrp_user`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub mrp_production_count: i64,
     /// Manufacturing orders associated with this sales order.
     ///
-    /// `many2many`, to `mrp.production`, readonly, computed, not stored, groups `mrp.group_mrp_user`.
+    /// `many2many`, to `mrp.production`, readonly, computed, not stored.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub mrp_production_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, computed, not stored, groups `base.group_user`.
+    /// `date`, readonly, computed, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: Option<::chrono::NaiveDate>,
     /// Order Reference
     ///
@@ -475,7 +501,9 @@ pub struct SaleOrder {
     >,
     /// Number of Projects
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_user`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub project_count: i64,
     /// Project
     ///
@@ -485,11 +513,15 @@ pub struct SaleOrder {
     pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
     /// Projects
     ///
-    /// `many2many`, to `project.project`, readonly, computed, not stored, groups `project.group_project_user,project.group_project_milestone`.
+    /// `many2many`, to `project.project`, readonly, computed, not stored.
+    ///
+    /// Readable by: Project / User, Technical / Use Milestones (`project.group_project_user,project.group_project_milestone`); other users read it as empty.
     pub project_ids: ::runtime::wire::X2Many<super::rel::ProjectProject>,
     /// Number of Purchase Order Generated
     ///
-    /// `integer`, readonly, computed, not stored, groups `purchase.group_purchase_user`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
     pub purchase_order_count: i64,
     /// Headers/Footers
     ///
@@ -497,7 +529,9 @@ pub struct SaleOrder {
     pub quotation_document_ids: ::runtime::wire::X2Many<super::rel::QuotationDocument>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Payment Ref.
     ///
@@ -529,7 +563,9 @@ pub struct SaleOrder {
     >,
     /// Show Create Project Button
     ///
-    /// `boolean`, readonly, not stored, groups `project.group_project_user`.
+    /// `boolean`, readonly, not stored.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub show_create_project_button: bool,
     /// Has late picking
     ///
@@ -537,11 +573,15 @@ pub struct SaleOrder {
     pub show_json_popover: bool,
     /// Show Project Button
     ///
-    /// `boolean`, readonly, not stored, groups `project.group_project_user`.
+    /// `boolean`, readonly, not stored.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub show_project_button: bool,
     /// Show Task Button
     ///
-    /// `boolean`, readonly, not stored, groups `project.group_project_user`.
+    /// `boolean`, readonly, not stored.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub show_task_button: bool,
     /// Has Fiscal Position Changed
     ///
@@ -577,7 +617,9 @@ pub struct SaleOrder {
     pub tag_ids: ::runtime::wire::X2Many<super::rel::CrmTag>,
     /// Tasks
     ///
-    /// `integer`, readonly, computed, not stored, groups `project.group_project_user`.
+    /// `integer`, readonly, computed, not stored.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub tasks_count: i64,
     /// Tasks associated with this sale
     ///
@@ -1057,21 +1099,28 @@ impl ::runtime::Model for SaleOrder {
         ::runtime::verify::FieldSpec::new("access_url", "char"),
         ::runtime::verify::FieldSpec::new("access_warning", "text"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
         ::runtime::verify::FieldSpec::new("amount_paid", "float"),
         ::runtime::verify::FieldSpec::new("amount_tax", "monetary"),
@@ -1135,9 +1184,11 @@ impl ::runtime::Model for SaleOrder {
         ::runtime::verify::FieldSpec::new("locked", "boolean"),
         ::runtime::verify::FieldSpec::new("medium_id", "many2one")
             .relation("utm.medium"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1147,12 +1198,16 @@ impl ::runtime::Model for SaleOrder {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("milestone_count", "integer"),
-        ::runtime::verify::FieldSpec::new("mrp_production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("mrp_production_count", "integer")
+            .groups(&["mrp.group_mrp_user"]),
         ::runtime::verify::FieldSpec::new("mrp_production_ids", "many2many")
-            .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+            .relation("mrp.production")
+            .groups(&["mrp.group_mrp_user"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("note", "html"),
         ::runtime::verify::FieldSpec::new("opportunity_id", "many2one")
@@ -1186,16 +1241,20 @@ impl ::runtime::Model for SaleOrder {
             .relation("procurement.group"),
         ::runtime::verify::FieldSpec::new("project_account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("project_count", "integer"),
+        ::runtime::verify::FieldSpec::new("project_count", "integer")
+            .groups(&["project.group_project_user"]),
         ::runtime::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
         ::runtime::verify::FieldSpec::new("project_ids", "many2many")
-            .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
+            .relation("project.project")
+            .groups(&["project.group_project_user", "project.group_project_milestone"]),
+        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer")
+            .groups(&["purchase.group_purchase_user"]),
         ::runtime::verify::FieldSpec::new("quotation_document_ids", "many2many")
             .relation("quotation.document"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("reference", "char"),
         ::runtime::verify::FieldSpec::new("require_payment", "boolean"),
         ::runtime::verify::FieldSpec::new("require_signature", "boolean"),
@@ -1203,10 +1262,13 @@ impl ::runtime::Model for SaleOrder {
             .relation("sale.order.option"),
         ::runtime::verify::FieldSpec::new("sale_order_template_id", "many2one")
             .relation("sale.order.template"),
-        ::runtime::verify::FieldSpec::new("show_create_project_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_create_project_button", "boolean")
+            .groups(&["project.group_project_user"]),
         ::runtime::verify::FieldSpec::new("show_json_popover", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_project_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_task_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_project_button", "boolean")
+            .groups(&["project.group_project_user"]),
+        ::runtime::verify::FieldSpec::new("show_task_button", "boolean")
+            .groups(&["project.group_project_user"]),
         ::runtime::verify::FieldSpec::new("show_update_fpos", "boolean"),
         ::runtime::verify::FieldSpec::new("show_update_pricelist", "boolean"),
         ::runtime::verify::FieldSpec::new("signature", "binary"),
@@ -1217,7 +1279,8 @@ impl ::runtime::Model for SaleOrder {
         ::runtime::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
         ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
-        ::runtime::verify::FieldSpec::new("tasks_count", "integer"),
+        ::runtime::verify::FieldSpec::new("tasks_count", "integer")
+            .groups(&["project.group_project_user"]),
         ::runtime::verify::FieldSpec::new("tasks_ids", "many2many")
             .relation("project.task"),
         ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")
