@@ -141,6 +141,12 @@ impl Errors<'_> {
         OdooError::synthetic(fallback_name, adapt(""))
     }
 
+    /// The first of the recordings `names` that exists, with its message replaced by `message`
+    /// (also in its traceback): an error whose whole text is computed, in a recorded envelope.
+    pub fn instantiate_as(&self, names: &[&str], fallback_name: &str, message: &str) -> OdooError {
+        self.instantiate(names, fallback_name, |_| message.to_string())
+    }
+
     fn pick<'n>(via: Via, rpc: &'n str, json2: &'n str) -> Vec<&'n str> {
         match via {
             Via::Json2 => vec![json2, rpc],

@@ -46,7 +46,7 @@ pub(crate) struct Fixtures {
     pub ir_model_index: HashMap<String, usize>,
     /// Models with a recorded `fields_get` file: the models this fake server has.
     pub model_names: BTreeSet<String>,
-    /// `rpc/<name>.json`, keyed by file stem.
+    /// `rpc/<name>.json`, keyed by file stem, and `access/<name>.json` keyed `access/<stem>`.
     pub rpc: BTreeMap<String, Value>,
     fields_get: Mutex<HashMap<String, Arc<Obj>>>,
     demo: OnceLock<Arc<Demo>>,
@@ -128,6 +128,18 @@ impl Fixtures {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if let Some(stem) = name.strip_suffix(".json") {
                     rpc.insert(stem.to_string(), read_json(&entry.path())?);
+                }
+            }
+        }
+        // the answers recorded as a least-privileged user: envelopes of the access errors
+        if let Ok(entries) = std::fs::read_dir(dir.join("access")) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if let Some(stem) = name.strip_suffix(".json")
+                    && stem != "rights"
+                    && !stem.starts_with("fields_get.")
+                {
+                    rpc.insert(format!("access/{stem}"), read_json(&entry.path())?);
                 }
             }
         }

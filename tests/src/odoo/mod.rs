@@ -142,6 +142,7 @@
 //!   (`psycopg2.OperationalError`), malformed JSON-RPC params (`TypeError`), unknown services.
 //!   The `Content-Type` of JSON-RPC requests is not checked.
 
+mod access;
 mod business;
 mod dates;
 mod domain;
@@ -181,10 +182,23 @@ pub const ADMIN_API_KEY: &str = "FAKE-ADMIN-API-KEY-0123456789abcdef";
 pub const DEMO_LOGIN: &str = "demo";
 /// Password of [`DEMO_LOGIN`].
 pub const DEMO_PASSWORD: &str = "demo";
+/// The demo user's API key (`/jsonrpc` password or JSON-2 bearer).
+pub const DEMO_API_KEY: &str = "FAKE-DEMO-API-KEY-0123456789abcdef";
 /// Login of the portal user (Joel Willis).
 pub const PORTAL_LOGIN: &str = "portal";
 /// Password of [`PORTAL_LOGIN`].
 pub const PORTAL_PASSWORD: &str = "portal";
+/// The portal user's API key.
+pub const PORTAL_API_KEY: &str = "FAKE-PORTAL-API-KEY-0123456789abcdef";
+/// Login of the least-privileged integration user of the recordings: only "Sales / User: Own
+/// Documents Only" and "Internal User" (uid [`OdooVersion::salesman_uid`]). The fake answers it
+/// as the real servers answered it (`access/` recordings): fields restricted to other groups
+/// are refused, models it may not read too.
+pub const SALESMAN_LOGIN: &str = "salesman";
+/// Password of [`SALESMAN_LOGIN`].
+pub const SALESMAN_PASSWORD: &str = "salesman";
+/// The salesman's API key (`/jsonrpc` password or JSON-2 bearer).
+pub const SALESMAN_API_KEY: &str = "FAKE-SALESMAN-API-KEY-0123456789abcdef";
 
 /// The Odoo major versions with recordings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -232,6 +246,11 @@ impl OdooVersion {
     /// The demo user's uid in the recorded database (6, but 5 on Odoo 19).
     pub fn demo_uid(self) -> i64 {
         if self == OdooVersion::V19 { 5 } else { 6 }
+    }
+
+    /// The salesman's uid in the recorded database (8, but 7 on Odoo 19).
+    pub fn salesman_uid(self) -> i64 {
+        self.demo_uid() + 2
     }
 
     /// Whether the JSON-2 API (`/json/2/...`) exists: Odoo 19 and later.
@@ -442,6 +461,9 @@ pub(crate) struct User {
     pub name: String,
     pub partner_id: i64,
     pub is_admin: bool,
+    /// The user's groups (implied ones included) when its rights are those recorded
+    /// (`access/rights.json`); `None`: not restricted (administrators, users added by tests).
+    pub groups: Option<Arc<access::Groups>>,
 }
 
 impl fmt::Debug for User {
@@ -461,6 +483,8 @@ pub(crate) struct Config {
     pub version: OdooVersion,
     pub databases: Vec<String>,
     pub users: Vec<(String, String)>,
+    /// Users answered with the rights of these groups (see [`FakeOdooBuilder::user_groups`]).
+    pub user_groups: Vec<(String, Vec<String>)>,
     pub api_keys: Vec<(String, String)>,
     pub fixtures_dir: Option<PathBuf>,
     pub seed_demo: bool,

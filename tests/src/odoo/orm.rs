@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::OdooVersion;
+use super::access::{self, Access, AccessErrors, Mode};
 use super::dates;
 use super::domain::{self, DomainError, Eval, Node};
 use super::errors::{Errors, OdooError, Via};
@@ -76,7 +77,11 @@ pub(crate) struct Env<'a> {
     pub fx: &'a Fixtures,
     pub uid: i64,
     pub is_admin: bool,
+    /// The caller's recorded rights; `None` for an unrestricted caller (see `access.rs`).
+    pub access: Option<Access<'a>>,
     pub via: Via,
+    /// The `lang` of the call's context, if any.
+    pub lang: Option<String>,
 }
 
 /// A call with its arguments bound by name.
@@ -217,13 +222,13 @@ fn spec(version: OdooVersion, method: &str) -> Option<Spec> {
         // res.users only (see `execute`); OdooRPC calls it on login
         "context_get" => m(vec![]),
         // shown by the external API documentation up to 18; deprecated in 18 for `has_access`,
-        // gone from 19 (the recorded 19 api_doc lists `has_access` and no `check_access_rights`)
-        "check_access_rights" if version <= OdooVersion::V18 => {
-            m(vec![req("operation"), opt("raise_exception")])
-        }
-        "has_access" if version >= OdooVersion::V18 => r(vec![req("operation")]),
-        // ir.model.access only: the model-level right probe (recorded on 16–19, access/)
+        // still answered on 19 (recorded: `access/check_access_rights.denied.json`)
+        "check_access_rights" => m(vec![req("operation"), opt("raise_exception")]),
+        // answers the readable field names when `field_names` is empty (recorded on 16-19)
+        "check_field_access_rights" => m(vec![req("operation"), req("field_names")]),
+        // ir.model.access only (see `execute`): the model-level probe
         "check" => m(vec![req("model"), opt("mode"), opt("raise_exception")]),
+        "has_access" if version >= OdooVersion::V18 => r(vec![req("operation")]),
         // ir.model.data only; OdooRPC's `env.ref()`
         "check_object_reference" => m(vec![
             req("module"),
@@ -309,6 +314,10 @@ impl Orm<'_> {
             Some(Value::Object(c)) => c,
             _ => Obj::new(),
         };
+        self.env.lang = context
+            .get("lang")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let mut args = args.into_iter();
         let ids = if spec.model_method {
             Vec::new()
@@ -415,6 +424,10 @@ impl Orm<'_> {
             Some(Value::Object(c)) => c,
             _ => Obj::new(),
         };
+        self.env.lang = context
+            .get("lang")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if spec.model_method && !ids.is_empty() {
             return Err(self
                 .errors()
@@ -457,10 +470,90 @@ impl Orm<'_> {
 
     fn check_access(&self, model: &str, method: &str) -> Result<(), OdooError> {
         // asking whether access is allowed is itself allowed
-        let asks = matches!(method, "fields_get" | "check_access_rights" | "has_access")
-            || (model, method) == ("ir.model.access", "check");
-        if !self.env.is_admin && ADMIN_ONLY_MODELS.contains(&model) && !asks {
-            return Err(self.errors().access_error(model));
+        let Some(mode) = Mode::of_method(method) else {
+            return Ok(());
+        };
+        if self.model_allowed(model, mode) {
+            return Ok(());
+        }
+        Err(self.model_denied(method, model, mode))
+    }
+
+    /// `ir.model.access.check(model, mode)` for the caller.
+    fn model_allowed(&self, model: &str, mode: Mode) -> bool {
+        match self.env.access {
+            Some(access) => access.model_allowed(self.env.fx, model, mode),
+            None => self.env.is_admin || !ADMIN_ONLY_MODELS.contains(&model),
+        }
+    }
+
+    /// The `AccessError` of `method` refused on `model` (`mode` not granted).
+    fn model_denied(&self, method: &str, model: &str, mode: Mode) -> OdooError {
+        if let Some(e) = self.access_errors() {
+            return e.model_denied(method, model, mode);
+        }
+        let e = self.errors().access_error(model);
+        if mode == Mode::Read {
+            return e;
+        }
+        let verb = match mode {
+            Mode::Write => "modify",
+            Mode::Create => "create",
+            _ => "delete",
+        };
+        let message = e.message.replacen(
+            "not allowed to access",
+            &format!("not allowed to {verb}"),
+            1,
+        );
+        OdooError {
+            arguments: vec![Value::String(message.clone())],
+            debug: e.debug.replace(&e.message, &message),
+            message,
+            ..e
+        }
+    }
+
+    fn access_errors(&self) -> Option<AccessErrors<'_>> {
+        let access = self.env.access?;
+        Some(AccessErrors {
+            errors: self.errors(),
+            rights: access.rights,
+            lang: self.env.lang.as_deref(),
+        })
+    }
+
+    /// The field-level checks of a read as the caller: fields its groups do not allow, then
+    /// (when there are records to read) stored x2many fields whose comodel it may not read.
+    fn check_read_fields(
+        &self,
+        method: &str,
+        model: &str,
+        fields: &[FieldInfo],
+        has_records: bool,
+    ) -> Result<(), OdooError> {
+        let (Some(access), Some(errors)) = (self.env.access, self.access_errors()) else {
+            return Ok(());
+        };
+        let refused = access::refused_fields(&access, model, fields);
+        if !refused.is_empty() {
+            return Err(errors.fields_denied(method, model, self.env.uid, &refused));
+        }
+        if has_records {
+            // a one2many reads its lines through the comodel (an ACL check); a many2many does
+            // too from 19 on (16-18 read the relation table under record rules only: recorded,
+            // sale.order.transaction_ids reads as the salesman on 18)
+            let v19 = self.version() >= OdooVersion::V19;
+            let checked = |f: &&FieldInfo| {
+                f.store && (f.ftype == FType::One2many || (v19 && f.ftype == FType::Many2many))
+            };
+            for f in fields.iter().filter(checked) {
+                if let Some(comodel) = f.relation.as_deref()
+                    && !access.model_allowed(self.env.fx, comodel, Mode::Read)
+                {
+                    return Err(errors.comodel_denied(model, &f.name, comodel));
+                }
+            }
         }
         Ok(())
     }
@@ -510,6 +603,10 @@ impl Orm<'_> {
                     int("limit"),
                     active_test,
                 )?;
+                // 16/17 answer an empty search before reading; 18+ check the fields first
+                if !ids.is_empty() || self.version() >= OdooVersion::V18 {
+                    self.check_read_fields(method, model, &fields, !ids.is_empty())?;
+                }
                 let classic = load_classic(p.get("load"));
                 Ok(Value::Array(self.read(model, &ids, &fields, classic)))
             }
@@ -518,6 +615,8 @@ impl Orm<'_> {
                     return Err(self.errors().access_error(model));
                 }
                 let fields = self.field_list(model, p.get("fields"))?;
+                let has_records = b.ids.iter().any(|id| self.store.get(model, *id).is_some());
+                self.check_read_fields(method, model, &fields, has_records)?;
                 let classic = load_classic(p.get("load"));
                 Ok(Value::Array(self.read(model, &b.ids, &fields, classic)))
             }
@@ -656,12 +755,6 @@ impl Orm<'_> {
                         .value_error(&format!("External ID not found in the system: {xmlid}"))),
                 }
             }
-            "check" if model == "ir.model.access" => {
-                // answers for any user, never raises with raise_exception=False
-                let target = text("model").unwrap_or_default();
-                let allowed = self.env.is_admin || !ADMIN_ONLY_MODELS.contains(&target.as_str());
-                Ok(Value::Bool(allowed))
-            }
             "check_access_rights" | "has_access" => {
                 let operation = text("operation").unwrap_or_default();
                 if !["read", "write", "create", "unlink"].contains(&operation.as_str()) {
@@ -670,31 +763,49 @@ impl Orm<'_> {
                         pyrepr::str_repr(&operation)
                     )));
                 }
-                let allowed = self.check_access(model, "read").is_ok();
+                let mode = Mode::parse(&operation).unwrap_or(Mode::Read);
+                let allowed = self.model_allowed(model, mode);
                 let raise = method == "check_access_rights"
                     && p.get("raise_exception")
                         .is_none_or(|v| !domain::is_empty(v));
                 if !allowed && raise {
-                    let e = self.errors().access_error(model);
-                    let verb = match operation.as_str() {
-                        "write" => "modify",
-                        "create" => "create",
-                        "unlink" => "delete",
-                        _ => "access",
-                    };
-                    let message = e.message.replacen(
-                        "not allowed to access",
-                        &format!("not allowed to {verb}"),
-                        1,
-                    );
-                    return Err(OdooError {
-                        arguments: vec![Value::String(message.clone())],
-                        debug: e.debug.replace(&e.message, &message),
-                        message,
-                        ..e
-                    });
+                    return Err(self.model_denied(method, model, mode));
                 }
                 Ok(Value::Bool(allowed))
+            }
+            "check" if model == "ir.model.access" => {
+                let target = text("model").unwrap_or_default();
+                let Some(mode) = Mode::parse(&text("mode").unwrap_or_else(|| "read".into())) else {
+                    return Err(OdooError::synthetic(
+                        "builtins.AssertionError",
+                        "Invalid access mode",
+                    ));
+                };
+                let allowed = self.model_allowed(&target, mode);
+                let raise = p
+                    .get("raise_exception")
+                    .is_none_or(|v| !domain::is_empty(v));
+                if !allowed && raise {
+                    return Err(self.model_denied("check", &target, mode));
+                }
+                Ok(Value::Bool(allowed))
+            }
+            "check_field_access_rights" => {
+                let wanted = strings(p.get("field_names"));
+                if wanted.is_empty() {
+                    let schema = self
+                        .schema(model)
+                        .ok_or_else(|| self.errors().unknown_model(self.env.via, model))?;
+                    let names: Vec<String> = schema
+                        .field_names()
+                        .into_iter()
+                        .filter(|f| self.env.access.is_none_or(|a| a.field_allowed(model, f)))
+                        .collect();
+                    return Ok(json!(names));
+                }
+                let fields = self.field_list(model, p.get("field_names"))?;
+                self.check_read_fields("read", model, &fields, false)?;
+                Ok(json!(wanted))
             }
             _ => Err(self.errors().unknown_method(self.env.via, model, method)),
         }
@@ -911,10 +1022,12 @@ impl Orm<'_> {
                     keys.retain(|k| k != "id");
                     keys
                 } else {
+                    // no list: the fields the caller may read (`check_field_access_rights`)
                     schema
                         .field_names()
                         .into_iter()
                         .filter(|n| n != "id")
+                        .filter(|n| self.env.access.is_none_or(|a| a.field_allowed(model, n)))
                         .collect()
                 }
             }
@@ -1013,6 +1126,14 @@ impl Orm<'_> {
         let mut out = Obj::new();
         for (name, desc) in all {
             if wanted.as_ref().is_some_and(|w| !w.contains(&name.as_str())) {
+                continue;
+            }
+            // fields restricted to groups the caller lacks are absent, as on a real server
+            if self
+                .env
+                .access
+                .is_some_and(|a| !a.field_allowed(model, &name))
+            {
                 continue;
             }
             let desc = match (&attrs, desc) {
@@ -1942,6 +2063,13 @@ impl Orm<'_> {
             };
             fields.push((f, obj(sub.clone())));
         }
+        // a nested read reads the comodel as the caller (the top level was checked already)
+        if !self.model_allowed(model, Mode::Read) {
+            return Err(self.model_denied("web_read", model, Mode::Read));
+        }
+        let infos: Vec<FieldInfo> = fields.iter().map(|(f, _)| f.clone()).collect();
+        let has_records = ids.iter().any(|id| self.store.get(model, *id).is_some());
+        self.check_read_fields("web_read", model, &infos, has_records)?;
         if ids.iter().any(|id| self.read_denied(model, *id)) {
             return Err(self.errors().access_error(model));
         }

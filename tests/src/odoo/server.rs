@@ -23,13 +23,15 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::sync::{Notify, watch};
 
+use super::access::{Access, Rights};
 use super::errors::{Errors, OdooError, Via, werkzeug};
 use super::fixtures::{self, Fixtures, Obj};
 use super::orm::{Env, Orm};
 use super::store::Store;
 use super::{
-    ADMIN_API_KEY, ADMIN_LOGIN, ADMIN_PASSWORD, ADMIN_UID, Config, DEMO_LOGIN, DEMO_PASSWORD,
-    Fault, Faults, OdooVersion, PORTAL_LOGIN, PORTAL_PASSWORD, RecordedRequest, User,
+    ADMIN_API_KEY, ADMIN_LOGIN, ADMIN_PASSWORD, ADMIN_UID, Config, DEMO_API_KEY, DEMO_LOGIN,
+    DEMO_PASSWORD, Fault, Faults, OdooVersion, PORTAL_API_KEY, PORTAL_LOGIN, PORTAL_PASSWORD,
+    RecordedRequest, SALESMAN_API_KEY, SALESMAN_LOGIN, SALESMAN_PASSWORD, User,
 };
 
 /// The page a reverse proxy (nginx) answers when Odoo is down.
@@ -63,6 +65,8 @@ pub(crate) struct Shared {
     counter: AtomicU64,
     /// `/doc-bearer/*` is served (Odoo 19 with `api_doc` installed).
     api_doc: bool,
+    /// The recorded rights tables (`access/rights.json`), if the fixtures have them.
+    rights: Option<Arc<Rights>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -78,6 +82,46 @@ pub struct FakeOdoo {
 }
 
 /// Configures a [`FakeOdoo`] before starting it.
+///
+/// # Signing in as a least-privileged user
+///
+/// Besides the administrator, every server has the users of the recordings, each answered with
+/// its recorded groups (`access/rights.json`; see `access.rs` for what is enforced): `demo`
+/// (Marc Demo), `portal` (Joel Willis) and `salesman`, the integration user with only "Sales /
+/// User: Own Documents Only" and "Internal User". Each signs in with its password (on
+/// `/jsonrpc` and `/web/session/authenticate`) or its API key (on `/jsonrpc` and as the JSON-2
+/// bearer on 19):
+///
+/// | login | password | API key | uid |
+/// |---|---|---|---|
+/// | [`ADMIN_LOGIN`](super::ADMIN_LOGIN) | [`ADMIN_PASSWORD`](super::ADMIN_PASSWORD) | [`ADMIN_API_KEY`](super::ADMIN_API_KEY) | 2 |
+/// | [`DEMO_LOGIN`](super::DEMO_LOGIN) | [`DEMO_PASSWORD`](super::DEMO_PASSWORD) | [`DEMO_API_KEY`](super::DEMO_API_KEY) | [`OdooVersion::demo_uid`] |
+/// | [`PORTAL_LOGIN`](super::PORTAL_LOGIN) | [`PORTAL_PASSWORD`](super::PORTAL_PASSWORD) | [`PORTAL_API_KEY`](super::PORTAL_API_KEY) | `demo_uid() + 1` |
+/// | [`SALESMAN_LOGIN`](super::SALESMAN_LOGIN) | [`SALESMAN_PASSWORD`](super::SALESMAN_PASSWORD) | [`SALESMAN_API_KEY`](super::SALESMAN_API_KEY) | [`OdooVersion::salesman_uid`] |
+///
+/// ```
+/// use runtime::Secret;
+/// use runtime::odoo::OdooClient;
+/// use tests::odoo::{FakeOdoo, OdooVersion, SALESMAN_API_KEY, SALESMAN_LOGIN, SALESMAN_PASSWORD};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let odoo = FakeOdoo::builder(OdooVersion::V18).start();
+/// let salesman = OdooClient::connect(
+///     odoo.url(),
+///     odoo.db(),
+///     SALESMAN_LOGIN,
+///     Secret::password(SALESMAN_PASSWORD), // or Secret::api_key(SALESMAN_API_KEY)
+/// )
+/// .await
+/// .unwrap();
+/// # let _ = (salesman, SALESMAN_API_KEY);
+/// // reading a field restricted to other groups fails as on a real server:
+/// // "You do not have enough rights to access the fields ..."
+/// # }
+/// ```
+///
+/// Another set of groups: [`user_groups`](FakeOdooBuilder::user_groups).
 pub struct FakeOdooBuilder {
     cfg: Config,
 }
@@ -133,6 +177,22 @@ impl FakeOdooBuilder {
     /// New users are not administrators.
     pub fn user(mut self, login: impl Into<String>, password: impl Into<String>) -> Self {
         self.cfg.users.push((login.into(), password.into()));
+        self
+    }
+
+    /// Answer `login` with the rights of `groups` (xml ids such as
+    /// `"sales_team.group_sale_salesman"`; implied groups are added from the recorded rights
+    /// tables), as [`SALESMAN_LOGIN`](super::SALESMAN_LOGIN) is answered. Creates the user if
+    /// needed: give it a password with [`user`](Self::user) or a key with
+    /// [`api_key`](Self::api_key). On `admin` this takes its administrator status away.
+    pub fn user_groups<S: Into<String>>(
+        mut self,
+        login: impl Into<String>,
+        groups: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.cfg
+            .user_groups
+            .push((login.into(), groups.into_iter().map(Into::into).collect()));
         self
     }
 
@@ -260,6 +320,7 @@ impl FakeOdoo {
                 version,
                 databases: vec![version.default_db()],
                 users: Vec::new(),
+                user_groups: Vec::new(),
                 api_keys: Vec::new(),
                 fixtures_dir: None,
                 seed_demo: true,
@@ -286,7 +347,10 @@ impl FakeOdoo {
         if !cfg.alter_fields.is_empty() || !cfg.removed_models.is_empty() {
             fx = Arc::new(fx.with_changes(&cfg.alter_fields, &cfg.removed_models));
         }
-        let users = build_users(&cfg);
+        let rights = Rights::load(&fx.dir, cfg.version)
+            .map_err(std::io::Error::other)?
+            .map(Arc::new);
+        let users = build_users(&cfg, rights.as_deref());
         let mut store = Store::default();
         for row in &fx.ir_models {
             store.put("ir.model", row.clone());
@@ -342,6 +406,7 @@ impl FakeOdoo {
             connections: AtomicUsize::new(0),
             counter: AtomicU64::new(0),
             api_doc: cfg.api_doc,
+            rights,
         });
 
         let listener = std::net::TcpListener::bind(cfg.listen).map_err(|e| {
@@ -582,9 +647,10 @@ fn default_complete_name(store: &Store, model: &str, fields: &Obj, rec: &mut Obj
     rec.insert("complete_name".into(), Value::String(complete));
 }
 
-fn build_users(cfg: &Config) -> Vec<User> {
+fn build_users(cfg: &Config, rights: Option<&Rights>) -> Vec<User> {
     let v = cfg.version;
     let demo = v.demo_uid();
+    let recorded = |login: &str| rights.and_then(|r| r.user_groups(login)).map(Arc::new);
     let mut users = vec![
         User {
             uid: ADMIN_UID,
@@ -594,24 +660,38 @@ fn build_users(cfg: &Config) -> Vec<User> {
             name: "Mitchell Admin".into(),
             partner_id: 3,
             is_admin: true,
+            groups: None,
         },
         User {
             uid: demo,
             login: DEMO_LOGIN.into(),
             password: DEMO_PASSWORD.into(),
-            api_keys: Vec::new(),
+            api_keys: vec![DEMO_API_KEY.into()],
             name: "Marc Demo".into(),
             partner_id: demo + 1,
             is_admin: false,
+            groups: recorded(DEMO_LOGIN),
         },
         User {
             uid: demo + 1,
             login: PORTAL_LOGIN.into(),
             password: PORTAL_PASSWORD.into(),
-            api_keys: Vec::new(),
+            api_keys: vec![PORTAL_API_KEY.into()],
             name: "Joel Willis".into(),
             partner_id: demo + 2,
             is_admin: false,
+            groups: recorded(PORTAL_LOGIN),
+        },
+        // the recordings' least-privileged user; its partner is not among the recorded records
+        User {
+            uid: v.salesman_uid(),
+            login: SALESMAN_LOGIN.into(),
+            password: SALESMAN_PASSWORD.into(),
+            api_keys: vec![SALESMAN_API_KEY.into()],
+            name: "Salesman".into(),
+            partner_id: v.salesman_uid() + 1000,
+            is_admin: false,
+            groups: recorded(SALESMAN_LOGIN),
         },
     ];
     let add = |users: &mut Vec<User>, login: &str, password: Option<&str>| -> usize {
@@ -637,6 +717,7 @@ fn build_users(cfg: &Config) -> Vec<User> {
             name: login.to_string(),
             partner_id: uid + 1000,
             is_admin: false,
+            groups: None,
         });
         users.len() - 1
     };
@@ -646,6 +727,11 @@ fn build_users(cfg: &Config) -> Vec<User> {
     for (login, key) in &cfg.api_keys {
         let i = add(&mut users, login, None);
         users[i].api_keys.push(key.clone());
+    }
+    for (login, groups) in &cfg.user_groups {
+        let i = add(&mut users, login, None);
+        users[i].groups = rights.map(|r| Arc::new(r.closure(groups.iter().cloned())));
+        users[i].is_admin = false;
     }
     users
 }
@@ -1180,14 +1266,24 @@ pub(crate) fn orm_call(
     via: Via,
     f: impl FnOnce(&mut Orm) -> Result<Value, OdooError>,
 ) -> Result<Value, OdooError> {
-    let is_admin = shared.user_by_uid(uid).is_some_and(|u| u.is_admin);
+    let user = shared.user_by_uid(uid);
+    let is_admin = user.is_some_and(|u| u.is_admin);
+    let access = match (
+        shared.rights.as_deref(),
+        user.and_then(|u| u.groups.as_deref()),
+    ) {
+        (Some(rights), Some(groups)) if !is_admin => Some(Access { rights, groups }),
+        _ => None,
+    };
     let mut store = lock(&shared.store);
     let mut orm = Orm {
         env: Env {
             fx: &shared.fx,
             uid,
             is_admin,
+            access,
             via,
+            lang: None,
         },
         store: &mut store,
     };
