@@ -368,3 +368,46 @@ async fn verify_all_as_the_salesman_on_18() {
         );
     }
 }
+
+/// The blocking client takes the same path: typed reads, pages and nested reads as the salesman.
+#[test]
+fn the_blocking_client_reads_as_the_salesman() {
+    for v in OdooVersion::ALL {
+        let fake = FakeOdoo::start(v);
+        let client = runtime::blocking::OdooClient::connect(
+            fake.url(),
+            fake.db(),
+            SALESMAN_LOGIN,
+            Secret::password(SALESMAN_PASSWORD),
+        )
+        .unwrap();
+        let orders = client
+            .search_read::<SaleOrder>(Domain::all())
+            .call()
+            .unwrap_or_else(|e| panic!("{v}: {e}"));
+        assert_eq!(orders.len(), fake.records("sale.order").len(), "{v}");
+        let paged: usize = client
+            .search_read::<ResPartner>(Domain::all())
+            .pages(2)
+            .map(|p| p.unwrap_or_else(|e| panic!("{v}: {e}")).len())
+            .sum();
+        assert!(paged > 0, "{v}");
+        let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+        assert_eq!(
+            client.read::<SaleOrder>(&ids).call().unwrap().len(),
+            ids.len()
+        );
+        let nested = client
+            .read_nested::<OrderWithLines>(&ids)
+            .call()
+            .unwrap_or_else(|e| panic!("{v}: {e}"));
+        assert_eq!(nested.len(), ids.len(), "{v}");
+        assert!(
+            client
+                .left_out_fields::<ResPartner>()
+                .unwrap()
+                .contains(&"purchase_line_ids"),
+            "{v}"
+        );
+    }
+}
