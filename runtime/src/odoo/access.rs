@@ -11,7 +11,10 @@
 //!   x2many;
 //! * `ir.model.access.check(model=<comodel>, mode="read", raise_exception=False)` for each
 //!   comodel of an x2many the read asks for (a model-level right, answered `true`/`false`
-//!   without raising; asked once per comodel, whichever model led to it).
+//!   without raising; asked once per comodel, whichever model led to it). A one2many reads its
+//!   lines through the comodel on every version; a many2many only from Odoo 19 on (16–18 read
+//!   the relation table under record rules: recorded, `sale.order.transaction_ids` reads as a
+//!   salesman who may not read `payment.transaction` on 18), so there only 19+ checks it.
 //!
 //! The answers are cached in the client (shared by its clones) until
 //! [`OdooClient::refresh_read_access`]. Error messages are never parsed: they are
@@ -37,7 +40,8 @@ use crate::model::Model;
 /// What one model's `fields_get` told the signed-in user.
 #[derive(Debug, Default)]
 struct ModelRights {
-    /// Every field the user may read, with the comodel of the x2many ones.
+    /// Every field the user may read, with the comodel it reads through (x2many fields whose
+    /// read needs the comodel's read right).
     readable: HashMap<String, Option<String>>,
 }
 
@@ -75,15 +79,20 @@ impl AccessCache {
     }
 }
 
-fn is_x2many(ttype: Option<&str>) -> bool {
-    matches!(ttype, Some("one2many" | "many2many"))
+/// Whether reading a field of this type on Odoo `major` needs its comodel's read right.
+fn reads_through_comodel(ttype: Option<&str>, major: u32) -> bool {
+    match ttype {
+        Some("one2many") => true,
+        Some("many2many") => major >= 19,
+        _ => false,
+    }
 }
 
-fn rights_from(fields: Map<String, Value>) -> ModelRights {
+fn rights_from(fields: Map<String, Value>, major: u32) -> ModelRights {
     let readable = fields
         .into_iter()
         .map(|(name, desc)| {
-            let comodel = is_x2many(desc.get("type").and_then(Value::as_str))
+            let comodel = reads_through_comodel(desc.get("type").and_then(Value::as_str), major)
                 .then(|| desc.get("relation").and_then(Value::as_str))
                 .flatten()
                 .map(str::to_owned);
@@ -210,7 +219,8 @@ impl OdooClient {
                 .fields_get()
                 .attributes(["type", "relation"])
                 .await?;
-            Ok::<_, Error>(Arc::new(rights_from(fields)))
+            let major = self.server_version().major;
+            Ok::<_, Error>(Arc::new(rights_from(fields, major)))
         })
         .await
         .cloned()
@@ -256,6 +266,7 @@ mod tests {
             .as_object()
             .unwrap()
             .clone(),
+            19,
         );
         let comodels: HashMap<&str, bool> = [
             ("sale.order.line", true),
@@ -282,6 +293,26 @@ mod tests {
         // A comodel nobody probed counts as unreadable, never as readable.
         let (keep, _) = split(&rights, &HashMap::new(), &names(&["tag_ids"]));
         assert_eq!(keep, ["id"]);
+    }
+
+    #[test]
+    fn many2many_needs_its_comodel_from_19_on() {
+        let fields = json!({
+            "transaction_ids": {"type": "many2many", "relation": "payment.transaction"},
+            "order_line": {"type": "one2many", "relation": "sale.order.line"},
+        });
+        let fields = fields.as_object().unwrap();
+        let on_18 = rights_from(fields.clone(), 18);
+        assert_eq!(on_18.readable["transaction_ids"], None);
+        assert_eq!(
+            on_18.readable["order_line"].as_deref(),
+            Some("sale.order.line")
+        );
+        let on_19 = rights_from(fields.clone(), 19);
+        assert_eq!(
+            on_19.readable["transaction_ids"].as_deref(),
+            Some("payment.transaction")
+        );
     }
 
     #[test]
