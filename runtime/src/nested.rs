@@ -234,7 +234,7 @@ impl Shape {
 /// The fields a nested read may ask for, by model: every field, or (typed reads as a
 /// least-privileged user) those the user may read, as the client decided them.
 #[derive(Debug, Clone, Default)]
-pub struct FieldFilter(Option<HashMap<String, HashSet<String>>>);
+pub(crate) struct FieldFilter(Option<HashMap<String, HashSet<String>>>);
 
 impl FieldFilter {
     /// Every field of every model.

@@ -1,9 +1,9 @@
 //! What reading as the signed-in user costs: the first typed read of a model with the
-//! read-access check (one `fields_get`, one `ir.model.access.check` per x2many comodel, then
-//! the read) against the same read with the check turned off, and the later reads (served
-//! from the client's cache: should be 1.0x). Against the fake Odoo 18 as admin, who may read
-//! everything, so both sides send the same read; `sale.order` (128 fields, 20 x2many) is the
-//! worst common case.
+//! read-access check (one `fields_get`, one `ir.model.access.check` per one2many comodel on
+//! 16–18, per x2many comodel on 19, then the read) against the same read with the check turned
+//! off, and the later reads (served from the client's cache: should be 1.0x). Against the fake
+//! Odoo 18 as admin, who may read everything, so both sides send the same read; `sale.order`
+//! (128 fields, 7 one2many comodels) is a heavy common case.
 //!
 //! `cargo bench -p tests --bench read_access` (`BENCH_RTT_MS=5` simulates a network round
 //! trip per request; default: 0 and 2 ms). The summary prints the ratios.
