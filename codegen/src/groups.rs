@@ -64,6 +64,27 @@ pub fn readable_by(version: &str, groups: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The bundled names are those of the recordings' `rights.json`, version by version.
+    #[test]
+    fn the_bundled_file_equals_the_recordings() {
+        for (v, names) in &bundled().versions {
+            let path = format!(
+                "{}/../tests/fixtures/odoo-{v}/access/rights.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let rights: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let recorded: BTreeMap<String, String> = rights["groups"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(id, g)| (id.clone(), g["name"].as_str().unwrap().to_owned()))
+                .collect();
+            assert_eq!(names, &recorded, "odoo-{v}");
+        }
+        assert_eq!(bundled().versions.len(), 4);
+    }
+
     #[test]
     fn names_come_from_the_recordings() {
         assert_eq!(

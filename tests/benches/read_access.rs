@@ -3,7 +3,8 @@
 //! 16–18, per x2many comodel on 19, then the read) against the same read with the check turned
 //! off, and the later reads (served from the client's cache: should be 1.0x). Against the fake
 //! Odoo 18 as admin, who may read everything, so both sides send the same read; `sale.order`
-//! (128 fields, 7 one2many comodels) is a heavy common case.
+//! (128 fields, 7 one2many comodels) is a heavy common case. The probes run one after the
+//! other on the client's one connection.
 //!
 //! `cargo bench -p tests --bench read_access` (`BENCH_RTT_MS=5` simulates a network round
 //! trip per request; default: 0 and 2 ms). The summary prints the ratios.

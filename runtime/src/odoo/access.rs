@@ -29,7 +29,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use futures_util::future::try_join_all;
 use serde_json::{Map, Value};
 use tokio::sync::OnceCell;
 
@@ -152,13 +151,13 @@ impl OdooClient {
             .iter()
             .filter_map(|f| rights.readable.get(f.as_str())?.as_deref())
             .collect();
-        let answers = try_join_all(
-            comodels
-                .iter()
-                .map(|comodel| self.comodel_readable(cache, comodel)),
-        )
-        .await?;
-        let comodel_readable: HashMap<&str, bool> = comodels.into_iter().zip(answers).collect();
+        // One after the other, on the connection the client already holds: probes in flight
+        // together would each open a connection (and a TLS handshake), which costs about what
+        // it saves and loads the server's workers; most comodels are cached after a few models.
+        let mut comodel_readable: HashMap<&str, bool> = HashMap::new();
+        for comodel in comodels {
+            comodel_readable.insert(comodel, self.comodel_readable(cache, comodel).await?);
+        }
         let (keep, left_out) = split(&rights, &comodel_readable, requested);
         if !left_out.is_empty()
             && cache

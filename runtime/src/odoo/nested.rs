@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use std::future::IntoFuture;
 use std::marker::PhantomData;
 
-use futures_util::future::{BoxFuture, try_join_all};
+use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, Stream};
 use serde_json::{Map, Value, json};
 
@@ -89,15 +89,17 @@ impl Reader<'_> {
         if std::mem::replace(&mut self.narrowed, true) || self.client.access_cache().is_none() {
             return Ok(());
         }
-        let models = shape.models()?;
-        let client = self.client;
-        let kept = try_join_all(models.into_iter().map(|(model, fields)| async move {
+        // Model after model, on the client's one connection (see `readable_fields`).
+        let mut kept = HashMap::new();
+        for (model, fields) in shape.models()? {
             let fields: Vec<String> = fields.into_iter().map(str::to_owned).collect();
-            let kept = client.readable_fields(model, &fields).await?;
-            Ok::<_, Error>((model.to_owned(), kept.into_iter().collect::<HashSet<_>>()))
-        }))
-        .await?;
-        self.filter = FieldFilter::only(kept.into_iter().collect());
+            let readable = self.client.readable_fields(model, &fields).await?;
+            kept.insert(
+                model.to_owned(),
+                readable.into_iter().collect::<HashSet<_>>(),
+            );
+        }
+        self.filter = FieldFilter::only(kept);
         Ok(())
     }
 
