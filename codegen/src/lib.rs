@@ -24,6 +24,7 @@ pub mod fetch;
 pub mod fetch_bulk;
 #[cfg(feature = "fetch")]
 pub mod fetch_odoo;
+pub mod groups;
 pub mod import;
 pub mod methods;
 pub mod naming;

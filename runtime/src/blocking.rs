@@ -259,6 +259,18 @@ impl OdooClient {
         self.model(M::MODEL).unlink(ids)
     }
 
+    /// The fields of `M` typed reads leave out for the signed-in user (see
+    /// [`crate::odoo::OdooClient::left_out_fields`]).
+    pub fn left_out_fields<M: Model>(&self) -> Result<Vec<&'static str>> {
+        block_on(self.exec().rt, self.inner.left_out_fields::<M>())?
+    }
+
+    /// Forget what the client learnt about the user's rights (see
+    /// [`crate::odoo::OdooClient::refresh_read_access`]).
+    pub fn refresh_read_access(&self) {
+        self.inner.refresh_read_access();
+    }
+
     /// Compare the bindings of `M` with the server (see [`crate::odoo::OdooClient::verify`]).
     pub fn verify<M: Model>(&self) -> Result<crate::verify::DriftReport> {
         block_on(self.exec().rt, self.inner.verify::<M>())?

@@ -16,7 +16,7 @@
 //!
 //! [`Many2One`]: crate::wire::Many2One
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
@@ -175,7 +175,52 @@ impl Shape {
 
     /// The fields `read` is asked for (everything but `id`, which always comes).
     pub fn read_fields(&self) -> Vec<&'static str> {
-        self.fields.iter().copied().filter(|f| *f != "id").collect()
+        self.fields_in(&FieldFilter::ALL).collect()
+    }
+
+    /// The fields asked for (not `id`, which always comes) that `filter` keeps.
+    pub(crate) fn fields_in<'f>(
+        &self,
+        filter: &'f FieldFilter,
+    ) -> impl Iterator<Item = &'static str> + use<'f> {
+        let model = self.model;
+        self.fields
+            .iter()
+            .copied()
+            .filter(move |f| *f != "id" && filter.keeps(model, f))
+    }
+
+    /// Every model a read of this shape reaches, with the union of the fields asked of each.
+    pub(crate) fn models(&self) -> Result<BTreeMap<&'static str, BTreeSet<&'static str>>> {
+        fn walk(
+            shape: &Shape,
+            depth: usize,
+            seen: &mut HashSet<(&'static str, usize)>,
+            out: &mut BTreeMap<&'static str, BTreeSet<&'static str>>,
+        ) -> Result<()> {
+            // A shape is its model and its field list; a self-referencing one is walked once.
+            if !seen.insert((shape.model, shape.fields.as_ptr() as usize)) {
+                return Ok(());
+            }
+            if depth > MAX_DEPTH {
+                return Err(too_deep(shape.model));
+            }
+            out.entry(shape.model)
+                .or_default()
+                .extend(shape.fields.iter().copied());
+            for rel in shape.relations() {
+                match rel.kind {
+                    RelationKind::DisplayName => {}
+                    RelationKind::One(t) | RelationKind::Many { target: t, .. } => {
+                        walk(&t.shape(), depth + 1, seen, out)?
+                    }
+                }
+            }
+            Ok(())
+        }
+        let mut out = BTreeMap::new();
+        walk(self, 0, &mut HashSet::new(), &mut out)?;
+        Ok(out)
     }
 
     /// Reads nothing but `id` and `display_name`: what a many2one's value already tells.
@@ -183,6 +228,28 @@ impl Shape {
         self.fields
             .iter()
             .all(|f| *f == "id" || *f == "display_name")
+    }
+}
+
+/// The fields a nested read may ask for, by model: every field, or (typed reads as a
+/// least-privileged user) those the user may read, as the client decided them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldFilter(Option<HashMap<String, HashSet<String>>>);
+
+impl FieldFilter {
+    /// Every field of every model.
+    pub const ALL: FieldFilter = FieldFilter(None);
+
+    /// Only `fields` of each model listed (a model not listed keeps every field).
+    pub fn only(fields: HashMap<String, HashSet<String>>) -> FieldFilter {
+        FieldFilter(Some(fields))
+    }
+
+    pub fn keeps(&self, model: &str, field: &str) -> bool {
+        match &self.0 {
+            None => true,
+            Some(by_model) => by_model.get(model).is_none_or(|f| f.contains(field)),
+        }
     }
 }
 
@@ -195,19 +262,25 @@ fn too_deep(model: &str) -> Error {
 
 /// The `web_read` / `web_search_read` specification of `P` (Odoo 17+).
 pub fn specification<P: Projection>() -> Result<Value> {
-    spec_of(&Shape::of::<P>(), 0).map(Value::Object)
+    spec_of(&Shape::of::<P>(), &FieldFilter::ALL, 0).map(Value::Object)
 }
 
-pub(crate) fn spec_of(shape: &Shape, depth: usize) -> Result<Map<String, Value>> {
+pub(crate) fn spec_of(
+    shape: &Shape,
+    filter: &FieldFilter,
+    depth: usize,
+) -> Result<Map<String, Value>> {
     if depth > MAX_DEPTH {
         return Err(too_deep(shape.model));
     }
     let mut out = Map::new();
-    for field in shape.fields.iter().filter(|f| **f != "id") {
+    for field in shape.fields_in(filter) {
         let spec = match shape.relation(field).map(Relation::kind) {
             None => json!({}),
             Some(RelationKind::DisplayName) => display_name_spec(),
-            Some(RelationKind::One(t)) => json!({"fields": spec_of(&t.shape(), depth + 1)?}),
+            Some(RelationKind::One(t)) => {
+                json!({"fields": spec_of(&t.shape(), filter, depth + 1)?})
+            }
             Some(RelationKind::Many {
                 target,
                 limit,
@@ -216,7 +289,7 @@ pub(crate) fn spec_of(shape: &Shape, depth: usize) -> Result<Map<String, Value>>
                 let mut s = Map::new();
                 s.insert(
                     "fields".into(),
-                    Value::Object(spec_of(&target.shape(), depth + 1)?),
+                    Value::Object(spec_of(&target.shape(), filter, depth + 1)?),
                 );
                 if let Some(l) = limit {
                     s.insert("limit".into(), json!(l));
@@ -227,7 +300,7 @@ pub(crate) fn spec_of(shape: &Shape, depth: usize) -> Result<Map<String, Value>>
                 Value::Object(s)
             }
         };
-        out.insert((*field).to_owned(), spec);
+        out.insert(field.to_owned(), spec);
     }
     Ok(out)
 }
@@ -239,16 +312,16 @@ fn display_name_spec() -> Value {
 /// The specification of one level only: relations read as records are left
 /// for the next level (ids), except those whose record type reads no more
 /// than the display name, which this level gives (as superuser, for a many2one).
-pub(crate) fn flat_spec(shape: &Shape) -> Map<String, Value> {
+pub(crate) fn flat_spec(shape: &Shape, filter: &FieldFilter) -> Map<String, Value> {
     let mut out = Map::new();
-    for field in shape.fields.iter().filter(|f| **f != "id") {
+    for field in shape.fields_in(filter) {
         let spec = match shape.relation(field).map(Relation::kind) {
             None | Some(RelationKind::Many { .. }) => json!({}),
             Some(RelationKind::DisplayName) => display_name_spec(),
             Some(RelationKind::One(t)) if t.shape().name_only() => display_name_spec(),
             Some(RelationKind::One(_)) => json!({}),
         };
-        out.insert((*field).to_owned(), spec);
+        out.insert(field.to_owned(), spec);
     }
     out
 }
@@ -519,7 +592,7 @@ mod tests {
             })
         );
         assert_eq!(
-            Value::Object(flat_spec(&Shape::of::<Order>())),
+            Value::Object(flat_spec(&Shape::of::<Order>(), &FieldFilter::ALL)),
             json!({
                 "name": {},
                 // read on the next level (`Card` reads more than the display name)

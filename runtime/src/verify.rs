@@ -19,9 +19,12 @@
 //! of its fields exist on the server (its Rust types were checked at build time against the
 //! snapshot named by `schema = "..."`, if any).
 //!
-//! `fields_get` answers what the logged-in user may read: on Odoo 18+ fields restricted to
-//! groups the user lacks are missing from it, and so are reported as removed. Verify as a user
-//! with the rights your application has.
+//! Any user may run it: it needs `fields_get` and the model-level read probe
+//! (`ir.model.access.check`), never a read of `ir.model` (administrators only). A model the
+//! user may not read at all is listed apart ([`DriftReport::unreadable_models`]), not compared
+//! and not reported as removed. `fields_get` leaves out the fields restricted to groups the
+//! user lacks: a field the bindings know as restricted ([`FieldSpec::groups`]) is therefore
+//! not reported as removed when it is absent.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -30,8 +33,7 @@ use futures_util::future::{BoxFuture, FutureExt as _};
 use futures_util::stream::{self, StreamExt as _};
 use serde_json::{Map, Value};
 
-use crate::domain::Domain;
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::model::Model;
 use crate::odoo::OdooClient;
 
@@ -65,6 +67,9 @@ pub struct FieldSpec {
     pub required: bool,
     /// The selection's keys (string keys only), in the server's order.
     pub selection: &'static [&'static str],
+    /// The groups (xml ids) the field is restricted to, if the schema knew them: a user
+    /// outside them does not see the field at all.
+    pub groups: &'static [&'static str],
 }
 
 impl FieldSpec {
@@ -76,6 +81,7 @@ impl FieldSpec {
             relation: None,
             required: false,
             selection: &[],
+            groups: &[],
         }
     }
 
@@ -96,20 +102,55 @@ impl FieldSpec {
         self.selection = keys;
         self
     }
+
+    /// Restricted to these groups (xml ids).
+    pub const fn groups(mut self, groups: &'static [&'static str]) -> FieldSpec {
+        self.groups = groups;
+        self
+    }
 }
 
 /// One model the bindings know: its name and fields. With `complete` (generated models) every
 /// field of the model is listed, so fields the server has beyond them are reported as added;
 /// otherwise (projections) only `fields` are checked, and only for existence when their specs
 /// are unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ModelSpec {
     pub model: &'static str,
     pub fields: &'static [FieldSpec],
     /// Wire names to check for existence when `fields` is empty (a projection's `FIELDS`).
     pub names: &'static [&'static str],
     pub complete: bool,
+    /// A typed read of the model's record type, when the spec was made from it
+    /// ([`ModelSpec::generated`]): lets code that holds only a list of specs (a generated
+    /// crate's `MODELS`) read every model typed, e.g. to check that each one decodes from a
+    /// server as the user an integration runs as.
+    pub sample: Option<SampleRead>,
 }
+
+/// A typed `search_read` of up to `limit` records of one model, type-erased: answers how
+/// many records decoded. See [`ModelSpec::sample`].
+pub type SampleRead = for<'c> fn(&'c OdooClient, u64) -> BoxFuture<'c, Result<usize>>;
+
+fn sample_read<M: Model>(client: &OdooClient, limit: u64) -> BoxFuture<'_, Result<usize>> {
+    async move {
+        let records = client
+            .search_read::<M>(crate::domain::Domain::all())
+            .limit(limit)
+            .await?;
+        Ok(records.len())
+    }
+    .boxed()
+}
+
+/// Specs compare by their data; the sample read is a means, not part of the spec.
+impl PartialEq for ModelSpec {
+    fn eq(&self, other: &Self) -> bool {
+        (self.model, self.fields, self.names, self.complete)
+            == (other.model, other.fields, other.names, other.complete)
+    }
+}
+impl Eq for ModelSpec {}
 
 impl ModelSpec {
     /// A generated model: every field, with its specs.
@@ -119,7 +160,15 @@ impl ModelSpec {
             fields,
             names: &[],
             complete: true,
+            sample: None,
         }
+    }
+
+    /// A generated model's spec from its record type: every field, and its typed read.
+    pub const fn generated<M: Model>() -> ModelSpec {
+        let mut spec = ModelSpec::new(M::MODEL, M::FIELD_SPECS);
+        spec.sample = Some(sample_read::<M>);
+        spec
     }
 
     /// The spec of any [`Model`]: its `FIELD_SPECS` when it has some, else its `FIELDS`.
@@ -130,9 +179,10 @@ impl ModelSpec {
                 fields: &[],
                 names: M::FIELDS,
                 complete: false,
+                sample: Some(sample_read::<M>),
             }
         } else {
-            ModelSpec::new(M::MODEL, M::FIELD_SPECS)
+            ModelSpec::generated::<M>()
         }
     }
 }
@@ -235,10 +285,13 @@ pub struct DriftReport {
     pub models_checked: usize,
     /// By model, then field, in the order `codegen diff` lists them.
     pub mismatches: Vec<Mismatch>,
+    /// Models the server has but the signed-in user may not read at all (sorted): not
+    /// compared, and no mismatch; typed reads of them fail with an access error.
+    pub unreadable_models: Vec<String>,
 }
 
 impl DriftReport {
-    /// Nothing differs.
+    /// Nothing differs (models the user may not read are not differences).
     pub fn is_clean(&self) -> bool {
         self.mismatches.is_empty()
     }
@@ -266,12 +319,24 @@ impl fmt::Display for DriftReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let breaking = self.mismatches.iter().filter(|m| m.breaking).count();
         let models: BTreeSet<&str> = self.mismatches.iter().map(|m| m.model.as_str()).collect();
+        let unreadable = |f: &mut fmt::Formatter<'_>| {
+            if self.unreadable_models.is_empty() {
+                return Ok(());
+            }
+            write!(
+                f,
+                "\nnot readable by this user ({}): {}",
+                self.unreadable_models.len(),
+                self.unreadable_models.join(", ")
+            )
+        };
         if self.mismatches.is_empty() {
-            return write!(
+            write!(
                 f,
                 "{} models checked: the bindings match the server",
                 self.models_checked
-            );
+            )?;
+            return unreadable(f);
         }
         write!(
             f,
@@ -288,7 +353,7 @@ impl fmt::Display for DriftReport {
             }
             write!(f, "\n  {m}")?;
         }
-        Ok(())
+        unreadable(f)
     }
 }
 
@@ -368,6 +433,8 @@ pub fn compare(spec: &ModelSpec, server: Option<&Map<String, Value>>) -> Vec<Mis
     };
     for name in names {
         match (ours.get(name), fields.get(name)) {
+            // Hidden from a user outside its groups: absent is what the bindings expect.
+            (Some(x), None) if !x.groups.is_empty() => {}
             (Some(x), None) => push(
                 true,
                 Some(name),
@@ -445,8 +512,8 @@ fn field(x: &FieldSpec, y: &Map<String, Value>, push: &mut impl FnMut(bool, Mism
 }
 
 impl OdooClient {
-    /// Compare the bindings of `M` with the server's `fields_get`: one `ir.model` lookup and
-    /// one `fields_get` call. For a generated model every field is compared (type, relation,
+    /// Compare the bindings of `M` with the server's `fields_get`: one `fields_get` call and
+    /// one model-level read probe, as any user. For a generated model every field is compared (type, relation,
     /// required, selection keys, fields the server has beyond the bindings); for a
     /// `#[derive(Model)]` projection, the existence of the model and of each of its fields.
     ///
@@ -464,50 +531,64 @@ impl OdooClient {
     }
 
     /// Compare many models (a generated crate's `MODELS`: every model compiled in), with
-    /// [`CONCURRENCY`] `fields_get` calls in flight. Calls that fail end the check with the
-    /// first error; a model the server does not have is a mismatch, not an error.
+    /// [`CONCURRENCY`] models in flight: each one `fields_get` and, when the model exists, one
+    /// model-level read probe (shared with typed reads' cache). A model the server does not
+    /// have (`fields_get` answers Odoo's unknown-model error: a `UserError` over JSON-RPC, 404
+    /// over JSON-2) is a mismatch; one the user may not read is listed in
+    /// [`DriftReport::unreadable_models`]; any other failure ends the check with its error.
     pub async fn verify_models(&self, models: &[ModelSpec]) -> Result<DriftReport> {
-        let names: Vec<&str> = models.iter().map(|m| m.model).collect();
-        let present: BTreeSet<String> = self
-            .model("ir.model")
-            .search_read(Domain::leaf("model", "in", names))
-            .fields(["model"])
-            .await?
-            .into_iter()
-            .filter_map(|row| row.get("model")?.as_str().map(str::to_owned))
-            .collect();
         // Boxed: a `Send` future that the generated `verify_all` can return as is.
-        let checks: Vec<BoxFuture<'_, Result<Vec<Mismatch>>>> = models
+        let checks: Vec<BoxFuture<'_, Result<Checked>>> = models
             .iter()
-            .map(|spec| self.check_model(spec, present.contains(spec.model)).boxed())
+            .map(|spec| self.check_model(spec).boxed())
             .collect();
-        let answers: Vec<Result<Vec<Mismatch>>> = stream::iter(checks)
+        let answers: Vec<Result<Checked>> = stream::iter(checks)
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
         let mut mismatches = Vec::new();
+        let mut unreadable_models = Vec::new();
         for answer in answers {
-            mismatches.extend(answer?);
+            match answer? {
+                Checked::Compared(m) => mismatches.extend(m),
+                Checked::Unreadable(model) => unreadable_models.push(model.to_owned()),
+            }
         }
         // By model (stable: within a model, the order `compare` gives, fields in name order).
         mismatches.sort_by(|a: &Mismatch, b: &Mismatch| a.model.cmp(&b.model));
+        unreadable_models.sort();
+        unreadable_models.dedup();
         Ok(DriftReport {
             models_checked: models.len(),
             mismatches,
+            unreadable_models,
         })
     }
 
-    async fn check_model(&self, spec: &ModelSpec, found: bool) -> Result<Vec<Mismatch>> {
-        if !found {
-            return Ok(compare(spec, None));
-        }
+    async fn check_model(&self, spec: &ModelSpec) -> Result<Checked> {
         let fields = self
             .model(spec.model)
             .fields_get()
             .attributes(ATTRIBUTES.iter().copied())
-            .await?;
-        Ok(compare(spec, Some(&fields)))
+            .await;
+        let fields = match fields {
+            Ok(fields) => fields,
+            Err(e) if matches!(e.kind(), ErrorKind::User | ErrorKind::NotFound) => {
+                return Ok(Checked::Compared(compare(spec, None)));
+            }
+            Err(e) => return Err(e),
+        };
+        if !self.may_read_model(spec.model).await? {
+            return Ok(Checked::Unreadable(spec.model));
+        }
+        Ok(Checked::Compared(compare(spec, Some(&fields))))
     }
+}
+
+/// One model's outcome.
+enum Checked {
+    Compared(Vec<Mismatch>),
+    Unreadable(&'static str),
 }
 
 #[cfg(test)]
@@ -583,6 +664,7 @@ mod tests {
             fields: &[],
             names: &["id", "x_gone"],
             complete: false,
+            sample: None,
         };
         let got = compare(
             &projection,
@@ -609,6 +691,7 @@ mod tests {
                 ),
             ]
             .concat(),
+            unreadable_models: vec![],
         };
         assert_eq!(
             report.to_string(),
@@ -620,10 +703,50 @@ mod tests {
         assert_eq!(
             DriftReport {
                 models_checked: 2,
-                mismatches: vec![]
+                mismatches: vec![],
+                unreadable_models: vec![],
             }
             .to_string(),
             "2 models checked: the bindings match the server"
+        );
+        let least_privileged = DriftReport {
+            models_checked: 3,
+            mismatches: vec![],
+            unreadable_models: vec!["ir.model".into(), "purchase.order.line".into()],
+        };
+        assert!(least_privileged.is_clean());
+        assert_eq!(
+            least_privileged.to_string(),
+            "3 models checked: the bindings match the server\n\
+             not readable by this user (2): ir.model, purchase.order.line"
+        );
+    }
+
+    #[test]
+    fn fields_restricted_to_groups_may_be_absent() {
+        const SPECS: &[FieldSpec] = &[
+            FieldSpec::new("id", "integer"),
+            FieldSpec::new("mrp_production_count", "integer").groups(&["mrp.group_mrp_user"]),
+            FieldSpec::new("ref", "char"),
+        ];
+        let spec = ModelSpec::new("sale.order", SPECS);
+        // The salesman's fields_get: the restricted field is absent, and that is no drift.
+        let got = compare(&spec, Some(&server(json!({"id": {"type": "integer"}}))));
+        let lines: Vec<String> = got.iter().map(ToString::to_string).collect();
+        assert_eq!(lines, ["BREAKING sale.order.ref: field removed (was char)"]);
+        // Present (as admin), it is compared like any other field.
+        let got = compare(
+            &spec,
+            Some(&server(json!({
+                "id": {"type": "integer"},
+                "mrp_production_count": {"type": "float"},
+                "ref": {"type": "char"}
+            }))),
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            got[0].to_string(),
+            "BREAKING sale.order.mrp_production_count: type integer -> float"
         );
     }
 }

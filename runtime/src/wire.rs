@@ -105,9 +105,15 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for NullableVisitor<T> {
 const DATE_FORMAT: &str = "%Y-%m-%d";
 const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
-/// Parse Odoo's `"YYYY-MM-DD"`.
+/// Parse Odoo's `"YYYY-MM-DD"`. A date field of an SQL-view report model whose column is a
+/// timestamp (`event.sale.report.event_date_begin`, `stock.avco.report.date`) is sent as
+/// `"YYYY-MM-DD HH:MM:SS"`: its date part is the value. Nothing else is accepted.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, DATE_FORMAT).ok()
+    NaiveDate::parse_from_str(s, DATE_FORMAT).ok().or_else(|| {
+        NaiveDateTime::parse_from_str(s, DATETIME_FORMAT)
+            .ok()
+            .map(|d| d.date())
+    })
 }
 
 /// Parse Odoo's `"YYYY-MM-DD HH:MM:SS"` (UTC); fractional seconds and an
@@ -1013,6 +1019,33 @@ mod tests {
         let m: Many2One<Partner> = serde_json::from_value(json!(["12", "12"])).unwrap();
         assert_eq!((m.id, m.name()), (12, Some("12")));
         assert!(serde_json::from_value::<Many2One<Partner>>(json!(["1A", "x"])).is_err());
+    }
+
+    #[test]
+    fn report_dates_sent_as_datetimes_decode_to_their_date_part() {
+        // event.sale.report.event_date_begin (16, 17, 19), stock.avco.report.date (19): a date
+        // field over a timestamp column of an SQL view.
+        let r: Rec = decode_record(json!({"id": 1, "date": "2026-12-15 08:00:00"})).unwrap();
+        assert_eq!(r.date.unwrap().to_string(), "2026-12-15");
+        assert_eq!(
+            parse_date("2026-12-15 23:59:59").unwrap().to_string(),
+            "2026-12-15"
+        );
+        // Every other strictness stays: no other shape is a date.
+        for bad in [
+            "2026-12-15T08:00:00",
+            "2026-12-15 08:00",
+            "2026-12-15 25:00:00",
+            "2026-12-15 08:00:00 trailing",
+            "15/12/2026",
+            "2026-12-15x",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+            assert!(
+                decode_record::<Rec>(json!({"id": 1, "date": bad})).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

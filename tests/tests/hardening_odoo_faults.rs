@@ -462,6 +462,8 @@ async fn a_well_framed_answer_with_cut_json_is_a_typed_error_and_paging_neither_
             let what = format!("{v} via {}", c.transport());
             fake.faults().clear();
             c.model("res.partner").search_count(()).await.unwrap();
+            // The typed read's access probes, made once per client, so the fault hits the read.
+            c.search_read::<Partner>(()).limit(1).await.unwrap();
             fake.clear_requests();
 
             // A typed read hit by cut JSON: a typed error naming the call, with the start of

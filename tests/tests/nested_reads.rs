@@ -170,8 +170,15 @@ fn seeded(v: OdooVersion) -> FakeOdoo {
     fake
 }
 
+/// Without the read-access probes: these tests count the calls of the nested read itself
+/// (the probes and their cost are tested in `least_privileged.rs`).
 async fn connect(fake: &FakeOdoo, login: &str, password: &str) -> OdooClient {
-    OdooClient::connect(fake.url(), fake.db(), login, Secret::password(password))
+    OdooClient::builder(fake.url())
+        .database(fake.db())
+        .login(login)
+        .secret(Secret::password(password))
+        .check_read_access(false)
+        .connect()
         .await
         .unwrap_or_else(|e| panic!("{} connect: {e}", fake.version()))
 }

@@ -110,10 +110,9 @@ fn gen_verify(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
         let cfg = layout::cfg(m.feature.as_deref());
         let module = m.module.ident();
         let ty = m.ty.ident();
-        let name = m.name;
         quote! {
             #cfg
-            #rt::verify::ModelSpec::new(#name, <super::#module::#ty as #rt::Model>::FIELD_SPECS)
+            #rt::verify::ModelSpec::generated::<super::#module::#ty>()
         }
     });
     // Key lists several models' specs share, written once (see `SchemaPlan::shared_keys`).
@@ -131,7 +130,7 @@ fn gen_verify(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
     });
     quote! {
         /// Every model compiled in (with its cargo feature on, when models have features),
-        /// with the fields it was generated from.
+        /// with the fields it was generated from and a typed read of it (`sample`).
         pub const MODELS: &[#rt::verify::ModelSpec] = &[ #( #specs ),* ];
 
         #( #shared )*

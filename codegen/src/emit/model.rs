@@ -136,6 +136,14 @@ pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings
     }
 }
 
+/// Models that `ir.model` lists and `fields_get` describes, but that have no table: every
+/// `read`/`search_read` of them fails server-side (observed on real Odoo 16–19).
+const TABLELESS: &[&str] = &[
+    "calendar.alarm_manager",
+    "publisher_warranty.contract",
+    "res.users.apikeys.show",
+];
+
 /// Module docs: what the model is and where it comes from.
 pub fn module_docs(m: &ModelPlan<'_>) -> Vec<String> {
     let mut lines = Vec::new();
@@ -170,6 +178,14 @@ pub fn module_docs(m: &ModelPlan<'_>) -> Vec<String> {
         lines.push(String::new());
         lines.push("fields_get describes no field: an abstract or service model.".into());
     }
+    if TABLELESS.contains(&m.name) {
+        lines.push(String::new());
+        lines.push(
+            "No table behind it: any read of this model fails on the server (seen on real \
+             Odoo 16–19), whoever asks; only its methods are of use."
+                .into(),
+        );
+    }
     lines.extend(super::methods::module_doc_lines(m));
     let skipped: Vec<String> = m
         .fields
@@ -189,7 +205,7 @@ pub fn module_docs(m: &ModelPlan<'_>) -> Vec<String> {
 }
 
 /// Doc lines of a field: label, help, then the facts a caller needs.
-fn field_docs(f: &FieldPlan<'_>) -> Vec<String> {
+fn field_docs(version: &str, f: &FieldPlan<'_>) -> Vec<String> {
     let field = f.field;
     let mut lines = Vec::new();
     let label = if field.string.trim().is_empty() {
@@ -241,9 +257,6 @@ fn field_docs(f: &FieldPlan<'_>) -> Vec<String> {
     if let Some(mf) = &field.model_field {
         facts.push(format!("model name in {}", code(mf)));
     }
-    if let Some(g) = &field.groups {
-        facts.push(format!("groups {}", code(g)));
-    }
     if f.on_demand() {
         facts.push(format!(
             "computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::{}())`",
@@ -252,6 +265,15 @@ fn field_docs(f: &FieldPlan<'_>) -> Vec<String> {
     }
     lines.push(String::new());
     lines.push(format!("{}.", facts.join(", ")));
+    if let Some(g) = field.groups.as_deref().filter(|g| !g.trim().is_empty()) {
+        // A user outside these groups does not get the field: typed reads leave it out.
+        lines.push(String::new());
+        lines.push(format!(
+            "Readable by: {} ({}); other users read it as empty.",
+            docs::escape_line(&crate::groups::readable_by(version, g)),
+            code(g)
+        ));
+    }
     if let Some(sel) = &field.selection {
         let shown: Vec<String> = sel
             .iter()
@@ -299,7 +321,7 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
     ]);
     let fields = m.fields.iter().filter(|f| f.in_record()).map(|f| {
         let name = f.name.ident();
-        let doc = docs::outer(&field_docs(f));
+        let doc = docs::outer(&field_docs(&cx.plan.schema.version, f));
         let value = cx.value_type(f, Depth::Model);
         let value = if f.ty.nullable() && f.wire != "id" {
             quote!(Option<#value>)
@@ -442,6 +464,17 @@ fn gen_field_spec(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> Option<TokenStream> {
     }
     if f.field.required {
         spec = quote!(#spec.required());
+    }
+    let groups: Vec<&str> = f
+        .field
+        .groups
+        .iter()
+        .flat_map(|g| g.split(','))
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .collect();
+    if !groups.is_empty() {
+        spec = quote!(#spec.groups(&[ #( #groups ),* ]));
     }
     let keys = f.selection_keys();
     if let Some(shared) = cx.plan.shared_keys.get(&keys) {

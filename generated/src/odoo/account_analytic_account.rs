@@ -76,11 +76,15 @@ pub struct AccountAnalyticAccount {
     pub line_ids: ::runtime::wire::X2Many<super::rel::AccountAnalyticLine>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -122,7 +126,9 @@ pub struct AccountAnalyticAccount {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -160,7 +166,9 @@ pub struct AccountAnalyticAccount {
     pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Root Plan
     ///
@@ -362,9 +370,11 @@ impl ::runtime::Model for AccountAnalyticAccount {
         ::runtime::verify::FieldSpec::new("invoice_count", "integer"),
         ::runtime::verify::FieldSpec::new("line_ids", "one2many")
             .relation("account.analytic.line"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -374,7 +384,8 @@ impl ::runtime::Model for AccountAnalyticAccount {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
@@ -389,7 +400,8 @@ impl ::runtime::Model for AccountAnalyticAccount {
             .relation("project.project"),
         ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("root_plan_id", "many2one")
             .relation("account.analytic.plan"),
         ::runtime::verify::FieldSpec::new("vendor_bill_count", "integer"),

@@ -42,13 +42,17 @@ pub struct AccountBankStatementLine {
     pub account_number: Option<String>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, related `move_id.activity_calendar_event_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, related `move_id.activity_calendar_event_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, related `move_id.activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, related `move_id.activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -68,7 +72,9 @@ pub struct AccountBankStatementLine {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity`, related `move_id.activity_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `mail.activity`, related `move_id.activity_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -77,13 +83,17 @@ pub struct AccountBankStatementLine {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, related `move_id.activity_state`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, related `move_id.activity_state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `move_id.activity_summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `move_id.activity_summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -93,13 +103,17 @@ pub struct AccountBankStatementLine {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `move_id.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `move_id.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, related `move_id.activity_user_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, related `move_id.activity_user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -364,7 +378,9 @@ pub struct AccountBankStatementLine {
     pub invoice_filter_type_domain: ::runtime::wire::Computed<Option<String>>,
     /// Invoice Has Outstanding
     ///
-    /// `boolean`, readonly, related `move_id.invoice_has_outstanding`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_has_outstanding())`.
+    /// `boolean`, readonly, related `move_id.invoice_has_outstanding`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_has_outstanding())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub invoice_has_outstanding: ::runtime::wire::Computed<bool>,
     /// Incoterm
     ///
@@ -474,11 +490,15 @@ pub struct AccountBankStatementLine {
     pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, related `move_id.message_attachment_count`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, related `move_id.message_attachment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers`, related `move_id.message_follower_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `mail.followers`, related `move_id.message_follower_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -526,7 +546,9 @@ pub struct AccountBankStatementLine {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, related `move_id.message_partner_ids`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, related `move_id.message_partner_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -548,7 +570,9 @@ pub struct AccountBankStatementLine {
     pub move_type: Option<MoveType>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, related `move_id.my_activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, related `move_id.my_activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -588,7 +612,9 @@ pub struct AccountBankStatementLine {
     pub partner_credit: ::runtime::wire::Computed<f64>,
     /// Partner Credit Warning
     ///
-    /// `text`, readonly, related `move_id.partner_credit_warning`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
+    /// `text`, readonly, related `move_id.partner_credit_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub partner_credit_warning: ::runtime::wire::Computed<Option<String>>,
     /// Partner
     ///
@@ -685,7 +711,9 @@ pub struct AccountBankStatementLine {
     pub quick_encoding_vals: ::runtime::wire::Computed<Option<::serde_json::Value>>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating`, related `move_id.rating_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `rating.rating`, related `move_id.rating_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Reference
     ///
@@ -1535,21 +1563,28 @@ impl ::runtime::Model for AccountBankStatementLine {
         ::runtime::verify::FieldSpec::new("access_warning", "text"),
         ::runtime::verify::FieldSpec::new("account_number", "char"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("always_tax_exigible", "boolean"),
         ::runtime::verify::FieldSpec::new("amount", "monetary"),
         ::runtime::verify::FieldSpec::new("amount_currency", "monetary"),
@@ -1629,20 +1664,29 @@ impl ::runtime::Model for AccountBankStatementLine {
         ::runtime::verify::FieldSpec::new("invoice_date", "date"),
         ::runtime::verify::FieldSpec::new("invoice_date_due", "date"),
         ::runtime::verify::FieldSpec::new("invoice_filter_type_domain", "char"),
-        ::runtime::verify::FieldSpec::new("invoice_has_outstanding", "boolean"),
+        ::runtime::verify::FieldSpec::new("invoice_has_outstanding", "boolean")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("invoice_incoterm_id", "many2one")
             .relation("account.incoterms"),
         ::runtime::verify::FieldSpec::new("invoice_line_ids", "one2many")
             .relation("account.move.line"),
         ::runtime::verify::FieldSpec::new("invoice_origin", "char"),
         ::runtime::verify::FieldSpec::new(
-            "invoice_outstanding_credits_debits_widget",
-            "binary",
-        ),
+                "invoice_outstanding_credits_debits_widget",
+                "binary",
+            )
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("invoice_partner_display_name", "char"),
         ::runtime::verify::FieldSpec::new("invoice_payment_term_id", "many2one")
             .relation("account.payment.term"),
-        ::runtime::verify::FieldSpec::new("invoice_payments_widget", "binary"),
+        ::runtime::verify::FieldSpec::new("invoice_payments_widget", "binary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("invoice_pdf_report_file", "binary"),
         ::runtime::verify::FieldSpec::new("invoice_pdf_report_id", "many2one")
             .relation("ir.attachment"),
@@ -1669,9 +1713,11 @@ impl ::runtime::Model for AccountBankStatementLine {
             .relation("account.payment"),
         ::runtime::verify::FieldSpec::new("medium_id", "many2one")
             .relation("utm.medium"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1683,7 +1729,8 @@ impl ::runtime::Model for AccountBankStatementLine {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("move_id", "many2one")
             .relation("account.move")
             .required(),
@@ -1702,7 +1749,8 @@ impl ::runtime::Model for AccountBankStatementLine {
                     "in_receipt",
                 ],
             ),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char"),
         ::runtime::verify::FieldSpec::new("narration", "html"),
         ::runtime::verify::FieldSpec::new("need_cancel_request", "boolean"),
@@ -1714,7 +1762,10 @@ impl ::runtime::Model for AccountBankStatementLine {
         ::runtime::verify::FieldSpec::new("partner_bank_id", "many2one")
             .relation("res.partner.bank"),
         ::runtime::verify::FieldSpec::new("partner_credit", "monetary"),
-        ::runtime::verify::FieldSpec::new("partner_credit_warning", "text"),
+        ::runtime::verify::FieldSpec::new("partner_credit_warning", "text")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("partner_name", "char"),
@@ -1752,7 +1803,8 @@ impl ::runtime::Model for AccountBankStatementLine {
         ::runtime::verify::FieldSpec::new("quick_edit_total_amount", "monetary"),
         ::runtime::verify::FieldSpec::new("quick_encoding_vals", "json"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("ref", "char"),
         ::runtime::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
         ::runtime::verify::FieldSpec::new("reversal_move_ids", "one2many")

@@ -198,11 +198,15 @@ pub struct AccountReconcileModel {
     pub matching_order: Option<MatchingOrder>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -244,7 +248,9 @@ pub struct AccountReconcileModel {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -289,7 +295,9 @@ pub struct AccountReconcileModel {
     pub payment_tolerance_type: Option<PaymentToleranceType>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Type
     ///
@@ -565,9 +573,11 @@ impl ::runtime::Model for AccountReconcileModel {
         ::runtime::verify::FieldSpec::new("matching_order", "selection")
             .required()
             .selection(&["old_first", "new_first"]),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -577,7 +587,8 @@ impl ::runtime::Model for AccountReconcileModel {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("number_entries", "integer"),
         ::runtime::verify::FieldSpec::new("partner_mapping_line_ids", "one2many")
@@ -588,7 +599,8 @@ impl ::runtime::Model for AccountReconcileModel {
             .required()
             .selection(&["percentage", "fixed_amount"]),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rule_type", "selection")
             .required()
             .selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),

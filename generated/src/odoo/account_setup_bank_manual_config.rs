@@ -44,13 +44,17 @@ pub struct AccountSetupBankManualConfig {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, related `res_partner_bank_id.activity_calendar_event_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, related `res_partner_bank_id.activity_calendar_event_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, related `res_partner_bank_id.activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, related `res_partner_bank_id.activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -70,7 +74,9 @@ pub struct AccountSetupBankManualConfig {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity`, related `res_partner_bank_id.activity_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `mail.activity`, related `res_partner_bank_id.activity_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -79,13 +85,17 @@ pub struct AccountSetupBankManualConfig {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, related `res_partner_bank_id.activity_state`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, related `res_partner_bank_id.activity_state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `res_partner_bank_id.activity_summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `res_partner_bank_id.activity_summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -95,13 +105,17 @@ pub struct AccountSetupBankManualConfig {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `res_partner_bank_id.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `res_partner_bank_id.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, related `res_partner_bank_id.activity_user_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, related `res_partner_bank_id.activity_user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -192,11 +206,15 @@ pub struct AccountSetupBankManualConfig {
     pub lock_trust_fields: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, related `res_partner_bank_id.message_attachment_count`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, related `res_partner_bank_id.message_attachment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers`, related `res_partner_bank_id.message_follower_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `mail.followers`, related `res_partner_bank_id.message_follower_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -238,7 +256,9 @@ pub struct AccountSetupBankManualConfig {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, related `res_partner_bank_id.message_partner_ids`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, related `res_partner_bank_id.message_partner_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -248,7 +268,9 @@ pub struct AccountSetupBankManualConfig {
     pub money_transfer_service: ::runtime::wire::Computed<Option<String>>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, related `res_partner_bank_id.my_activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, related `res_partner_bank_id.my_activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -280,7 +302,9 @@ pub struct AccountSetupBankManualConfig {
     pub partner_supplier_rank: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating`, related `res_partner_bank_id.rating_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `rating.rating`, related `res_partner_bank_id.rating_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Related Moves
     ///
@@ -529,21 +553,28 @@ impl ::runtime::Model for AccountSetupBankManualConfig {
         ::runtime::verify::FieldSpec::new("acc_type", "selection").selection(&["bank"]),
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("allow_out_payment", "boolean"),
         ::runtime::verify::FieldSpec::new("bank_bic", "char"),
         ::runtime::verify::FieldSpec::new("bank_id", "many2one").relation("res.bank"),
@@ -567,9 +598,11 @@ impl ::runtime::Model for AccountSetupBankManualConfig {
         ::runtime::verify::FieldSpec::new("linked_journal_id", "many2one")
             .relation("account.journal"),
         ::runtime::verify::FieldSpec::new("lock_trust_fields", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -579,9 +612,11 @@ impl ::runtime::Model for AccountSetupBankManualConfig {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("money_transfer_service", "char"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("new_journal_name", "char").required(),
         ::runtime::verify::FieldSpec::new("num_journals_without_account", "integer"),
         ::runtime::verify::FieldSpec::new("partner_country_name", "char"),
@@ -591,7 +626,8 @@ impl ::runtime::Model for AccountSetupBankManualConfig {
             .required(),
         ::runtime::verify::FieldSpec::new("partner_supplier_rank", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("related_moves", "one2many")
             .relation("account.move"),
         ::runtime::verify::FieldSpec::new("res_partner_bank_id", "many2one")

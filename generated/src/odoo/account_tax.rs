@@ -148,11 +148,15 @@ pub struct AccountTax {
     pub is_used: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -194,7 +198,9 @@ pub struct AccountTax {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -224,7 +230,9 @@ pub struct AccountTax {
     pub price_include_override: Option<PriceIncludeOverride>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Distribution for Refund Invoices
     ///
@@ -506,9 +514,11 @@ impl ::runtime::Model for AccountTax {
             .relation("account.tax.repartition.line"),
         ::runtime::verify::FieldSpec::new("is_base_affected", "boolean"),
         ::runtime::verify::FieldSpec::new("is_used", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -518,14 +528,16 @@ impl ::runtime::Model for AccountTax {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("name_searchable", "char"),
         ::runtime::verify::FieldSpec::new("price_include", "boolean"),
         ::runtime::verify::FieldSpec::new("price_include_override", "selection")
             .selection(&["tax_included", "tax_excluded"]),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("refund_repartition_line_ids", "one2many")
             .relation("account.tax.repartition.line"),
         ::runtime::verify::FieldSpec::new("repartition_line_ids", "one2many")

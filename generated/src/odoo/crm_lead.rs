@@ -18,13 +18,17 @@ pub struct CrmLead {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -44,7 +48,9 @@ pub struct CrmLead {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -53,13 +59,17 @@ pub struct CrmLead {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -69,13 +79,17 @@ pub struct CrmLead {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -251,7 +265,9 @@ pub struct CrmLead {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Is Partner Visible
     ///
@@ -301,7 +317,9 @@ pub struct CrmLead {
     pub meeting_display_label: ::runtime::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Bounce
     ///
@@ -311,7 +329,9 @@ pub struct CrmLead {
     pub message_bounce: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -353,7 +373,9 @@ pub struct CrmLead {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -365,11 +387,15 @@ pub struct CrmLead {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -395,7 +421,9 @@ pub struct CrmLead {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.is_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_is_blacklisted())`.
+    /// `boolean`, readonly, related `partner_id.is_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_is_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub partner_is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Company Name
     ///
@@ -415,7 +443,9 @@ pub struct CrmLead {
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone/Mobile
     ///
@@ -431,7 +461,9 @@ pub struct CrmLead {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone Quality
     ///
@@ -459,7 +491,9 @@ pub struct CrmLead {
     pub quotation_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Recurring Plan
     ///
@@ -489,13 +523,17 @@ pub struct CrmLead {
     ///
     /// Counter for the registrations linked to this lead
     ///
-    /// `integer`, readonly, groups `event.group_event_registration_desk`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::registration_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::registration_count())`.
+    ///
+    /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
     pub registration_count: ::runtime::wire::Computed<i64>,
     /// Source Registrations
     ///
     /// Registrations triggering the rule that created this lead
     ///
-    /// `many2many`, to `event.registration`, groups `event.group_event_registration_desk`.
+    /// `many2many`, to `event.registration`.
+    ///
+    /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
     pub registration_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     /// Reveal ID
     ///
@@ -980,21 +1018,28 @@ impl ::runtime::Model for CrmLead {
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("automated_probability", "float"),
         ::runtime::verify::FieldSpec::new("calendar_event_ids", "one2many")
             .relation("calendar.event"),
@@ -1042,7 +1087,8 @@ impl ::runtime::Model for CrmLead {
         ::runtime::verify::FieldSpec::new("iap_enrich_done", "boolean"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_automated_probability", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("is_partner_visible", "boolean"),
         ::runtime::verify::FieldSpec::new("lang_active_count", "integer"),
         ::runtime::verify::FieldSpec::new("lang_code", "char"),
@@ -1056,10 +1102,12 @@ impl ::runtime::Model for CrmLead {
             .relation("utm.medium"),
         ::runtime::verify::FieldSpec::new("meeting_display_date", "date"),
         ::runtime::verify::FieldSpec::new("meeting_display_label", "char"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1069,24 +1117,30 @@ impl ::runtime::Model for CrmLead {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("order_ids", "one2many")
             .relation("sale.order"),
         ::runtime::verify::FieldSpec::new("partner_email_update", "boolean"),
         ::runtime::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("partner_is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("partner_is_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("partner_name", "char"),
         ::runtime::verify::FieldSpec::new("partner_phone_update", "boolean"),
         ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
         ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("phone_state", "selection")
             .selection(&["correct", "incorrect"]),
         ::runtime::verify::FieldSpec::new("priority", "selection")
@@ -1095,7 +1149,8 @@ impl ::runtime::Model for CrmLead {
         ::runtime::verify::FieldSpec::new("prorated_revenue", "monetary"),
         ::runtime::verify::FieldSpec::new("quotation_count", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("recurring_plan", "many2one")
             .relation("crm.recurring.plan"),
         ::runtime::verify::FieldSpec::new("recurring_revenue", "monetary"),
@@ -1106,9 +1161,11 @@ impl ::runtime::Model for CrmLead {
         ),
         ::runtime::verify::FieldSpec::new("recurring_revenue_prorated", "monetary"),
         ::runtime::verify::FieldSpec::new("referred", "char"),
-        ::runtime::verify::FieldSpec::new("registration_count", "integer"),
+        ::runtime::verify::FieldSpec::new("registration_count", "integer")
+            .groups(&["event.group_event_registration_desk"]),
         ::runtime::verify::FieldSpec::new("registration_ids", "many2many")
-            .relation("event.registration"),
+            .relation("event.registration")
+            .groups(&["event.group_event_registration_desk"]),
         ::runtime::verify::FieldSpec::new("reveal_id", "char"),
         ::runtime::verify::FieldSpec::new("sale_amount_total", "monetary"),
         ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),

@@ -92,11 +92,15 @@ pub struct CrmTeamMember {
     pub member_warning: ::runtime::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -138,7 +142,9 @@ pub struct CrmTeamMember {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -156,7 +162,9 @@ pub struct CrmTeamMember {
     pub phone: ::runtime::wire::Computed<Option<String>>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// User Company
     ///
@@ -354,9 +362,11 @@ impl ::runtime::Model for CrmTeamMember {
         ::runtime::verify::FieldSpec::new("lead_day_count", "integer"),
         ::runtime::verify::FieldSpec::new("lead_month_count", "integer"),
         ::runtime::verify::FieldSpec::new("member_warning", "text"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -366,12 +376,14 @@ impl ::runtime::Model for CrmTeamMember {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("mobile", "char"),
         ::runtime::verify::FieldSpec::new("name", "char"),
         ::runtime::verify::FieldSpec::new("phone", "char"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("user_company_ids", "many2many")
             .relation("res.company"),
         ::runtime::verify::FieldSpec::new("user_id", "many2one")

@@ -118,11 +118,15 @@ pub struct DiscussChannel {
     pub member_count: ::runtime::wire::Computed<i64>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -164,7 +168,9 @@ pub struct DiscussChannel {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -184,19 +190,27 @@ pub struct DiscussChannel {
     pub pinned_message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rtc Session
     ///
-    /// `one2many`, to `discuss.channel.rtc.session` (inverse `channel_id`), groups `base.group_system`.
+    /// `one2many`, to `discuss.channel.rtc.session` (inverse `channel_id`).
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub rtc_session_ids: ::runtime::wire::X2Many<super::rel::DiscussChannelRtcSession>,
     /// Sfu Channel Uuid
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub sfu_channel_uuid: Option<String>,
     /// Sfu Server Url
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub sfu_server_url: Option<String>,
     /// Sub Channels
     ///
@@ -418,9 +432,11 @@ impl ::runtime::Model for DiscussChannel {
         ::runtime::verify::FieldSpec::new("is_member", "boolean"),
         ::runtime::verify::FieldSpec::new("last_interest_dt", "datetime"),
         ::runtime::verify::FieldSpec::new("member_count", "integer"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -430,18 +446,23 @@ impl ::runtime::Model for DiscussChannel {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("parent_channel_id", "many2one")
             .relation("discuss.channel"),
         ::runtime::verify::FieldSpec::new("pinned_message_ids", "one2many")
             .relation("mail.message"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rtc_session_ids", "one2many")
-            .relation("discuss.channel.rtc.session"),
-        ::runtime::verify::FieldSpec::new("sfu_channel_uuid", "char"),
-        ::runtime::verify::FieldSpec::new("sfu_server_url", "char"),
+            .relation("discuss.channel.rtc.session")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("sfu_channel_uuid", "char")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("sfu_server_url", "char")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("sub_channel_ids", "one2many")
             .relation("discuss.channel"),
         ::runtime::verify::FieldSpec::new("subscription_department_ids", "many2many")

@@ -44,25 +44,35 @@ pub struct FetchmailServer {
     pub display_name: Option<String>,
     /// Access Token
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_access_token: Option<String>,
     /// Access Token Expiration Timestamp
     ///
-    /// `integer`, groups `base.group_system`.
+    /// `integer`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_access_token_expiration: i64,
     /// Authorization Code
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_authorization_code: Option<String>,
     /// Refresh Token
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_refresh_token: Option<String>,
     /// URI
     ///
     /// The URL to generate the authorization code from Google
     ///
-    /// `char`, readonly, groups `base.group_system`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
@@ -266,14 +276,19 @@ impl ::runtime::Model for FetchmailServer {
             .relation("res.users"),
         ::runtime::verify::FieldSpec::new("date", "datetime"),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_access_token", "char"),
+        ::runtime::verify::FieldSpec::new("google_gmail_access_token", "char")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new(
-            "google_gmail_access_token_expiration",
-            "integer",
-        ),
-        ::runtime::verify::FieldSpec::new("google_gmail_authorization_code", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_refresh_token", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_uri", "char"),
+                "google_gmail_access_token_expiration",
+                "integer",
+            )
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("google_gmail_authorization_code", "char")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("google_gmail_refresh_token", "char")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("google_gmail_uri", "char")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_ssl", "boolean"),
         ::runtime::verify::FieldSpec::new("message_ids", "one2many")

@@ -12,25 +12,35 @@
 pub struct GoogleGmailMixin {
     /// Access Token
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_access_token: Option<String>,
     /// Access Token Expiration Timestamp
     ///
-    /// `integer`, groups `base.group_system`.
+    /// `integer`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_access_token_expiration: i64,
     /// Authorization Code
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_authorization_code: Option<String>,
     /// Refresh Token
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_refresh_token: Option<String>,
     /// URI
     ///
     /// The URL to generate the authorization code from Google
     ///
-    /// `char`, readonly, groups `base.group_system`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for GoogleGmailMixin {

@@ -22,19 +22,25 @@ pub struct HrEmployee {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
     ///
-    /// `selection`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
     pub activity_exception_decoration: ::runtime::wire::Computed<
@@ -44,11 +50,15 @@ pub struct HrEmployee {
     ///
     /// Icon to indicate an exception activity.
     ///
-    /// `char`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `hr.group_hr_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -57,35 +67,47 @@ pub struct HrEmployee {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
-    /// `char`, readonly, related `activity_ids.icon`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// Additional Note
     ///
-    /// `text`, groups `hr.group_hr_user`.
+    /// `text`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub additional_note: Option<String>,
     /// Work Address
     ///
@@ -95,29 +117,41 @@ pub struct HrEmployee {
     ///
     /// Employee bank account to pay salaries
     ///
-    /// `many2one`, to `res.partner.bank`, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.partner.bank`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub bank_account_id: Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
     /// Badge ID
     ///
     /// ID used for employee identification.
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub barcode: Option<String>,
     /// Date of Birth
     ///
-    /// `date`, groups `hr.group_hr_user`.
+    /// `date`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub birthday: Option<::chrono::NaiveDate>,
     /// Vehicles (private)
     ///
-    /// `one2many`, to `fleet.vehicle` (inverse `driver_employee_id`), groups `fleet.fleet_group_manager,hr.group_hr_user`.
+    /// `one2many`, to `fleet.vehicle` (inverse `driver_employee_id`).
+    ///
+    /// Readable by: Fleet / Administrator, Employees / Officer: Manage all employees (`fleet.fleet_group_manager,hr.group_hr_user`); other users read it as empty.
     pub car_ids: ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     /// Tags
     ///
-    /// `many2many`, to `hr.employee.category`, groups `hr.group_hr_user`.
+    /// `many2many`, to `hr.employee.category`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub category_ids: ::runtime::wire::X2Many<super::rel::HrEmployeeCategory>,
     /// Certificate Level
     ///
-    /// `selection`, groups `hr.group_hr_user`.
+    /// `selection`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `graduate` (Graduate), `bachelor` (Bachelor), `master` (Master), `doctor` (Doctor), `other` (Other).
     pub certificate: Option<Certificate>,
@@ -135,7 +169,9 @@ pub struct HrEmployee {
     pub child_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
     /// Number of Dependent Children
     ///
-    /// `integer`, groups `hr.group_hr_user`.
+    /// `integer`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub children: i64,
     /// Coach
     ///
@@ -153,11 +189,15 @@ pub struct HrEmployee {
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
-    /// `char`, readonly, related `company_country_id.code`, groups `base.group_system,hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_code())`.
+    /// `char`, readonly, related `company_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_code())`.
+    ///
+    /// Readable by: Administration / Settings, Employees / Officer: Manage all employees (`base.group_system,hr.group_hr_user`); other users read it as empty.
     pub company_country_code: ::runtime::wire::Computed<Option<String>>,
     /// Company Country
     ///
-    /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, groups `base.group_system,hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_id())`.
+    /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_id())`.
+    ///
+    /// Readable by: Administration / Settings, Employees / Officer: Manage all employees (`base.group_system,hr.group_hr_user`); other users read it as empty.
     pub company_country_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     >,
@@ -167,11 +207,15 @@ pub struct HrEmployee {
     pub company_id: Option<::runtime::wire::Many2One<super::rel::ResCompany>>,
     /// Nationality (Country)
     ///
-    /// `many2one`, to `res.country`, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.country`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Country of Birth
     ///
-    /// `many2one`, to `res.country`, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.country`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub country_of_birth: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
@@ -183,7 +227,9 @@ pub struct HrEmployee {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub currency_id: Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
     /// Department Color
     ///
@@ -195,15 +241,21 @@ pub struct HrEmployee {
     pub department_id: Option<::runtime::wire::Many2One<super::rel::HrDepartment>>,
     /// Departure Date
     ///
-    /// `date`, groups `hr.group_hr_user`.
+    /// `date`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub departure_date: Option<::chrono::NaiveDate>,
     /// Additional Information
     ///
-    /// `html`, groups `hr.group_hr_user`.
+    /// `html`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub departure_description: Option<String>,
     /// Departure Reason
     ///
-    /// `many2one`, to `hr.departure.reason`, groups `hr.group_hr_user`.
+    /// `many2one`, to `hr.departure.reason`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub departure_reason_id: Option<
         ::runtime::wire::Many2One<super::rel::HrDepartureReason>,
     >,
@@ -213,11 +265,15 @@ pub struct HrEmployee {
     pub display_name: Option<String>,
     /// Home-Work Distance
     ///
-    /// `integer`, groups `hr.group_hr_user`.
+    /// `integer`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub distance_home_work: i64,
     /// Home-Work Distance unit
     ///
-    /// `selection`, required, groups `hr.group_hr_user`.
+    /// `selection`, required.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `kilometers` (km), `miles` (mi).
     pub distance_home_work_unit: Option<DistanceHomeWorkUnit>,
@@ -227,19 +283,27 @@ pub struct HrEmployee {
     pub email: ::runtime::wire::Computed<Option<String>>,
     /// Contact Name
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub emergency_contact: Option<String>,
     /// Contact Phone
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub emergency_phone: Option<String>,
     /// Cars
     ///
-    /// `integer`, readonly, groups `fleet.fleet_group_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
+    ///
+    /// Readable by: Fleet / Administrator (`fleet.fleet_group_manager`); other users read it as empty.
     pub employee_cars_count: ::runtime::wire::Computed<i64>,
     /// Properties
     ///
-    /// `properties`, computed, groups `hr.group_hr_user`.
+    /// `properties`, computed.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employee_properties: Option<::serde_json::Value>,
     /// Skills
     ///
@@ -249,19 +313,25 @@ pub struct HrEmployee {
     ///
     /// Categorize your Employees by type. This field also has an impact on contracts. Only Employees, Students and Trainee will have contract history.
     ///
-    /// `selection`, required, groups `hr.group_hr_user`.
+    /// `selection`, required.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `employee` (Employee), `worker` (Worker), `student` (Student), `trainee` (Trainee), `contractor` (Contractor), `freelance` (Freelancer).
     pub employee_type: Option<EmployeeType>,
     /// Gender
     ///
-    /// `selection`, groups `hr.group_hr_user`.
+    /// `selection`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `male` (Male), `female` (Female), `other` (Other).
     pub gender: Option<Gender>,
     /// Has Message
     ///
-    /// `boolean`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub has_message: ::runtime::wire::Computed<bool>,
     /// Hr Icon Display
     ///
@@ -281,7 +351,9 @@ pub struct HrEmployee {
     pub id: i64,
     /// Identification No
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub identification_id: Option<String>,
     /// IM Status
     ///
@@ -309,11 +381,15 @@ pub struct HrEmployee {
     pub job_title: Option<String>,
     /// Home-Work Distance in Km
     ///
-    /// `integer`, computed, groups `hr.group_hr_user`.
+    /// `integer`, computed.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub km_home_work: i64,
     /// Lang
     ///
-    /// `selection`, groups `hr.group_hr_user`.
+    /// `selection`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `en_US` (English (US)).
     pub lang: Option<Lang>,
@@ -327,11 +403,15 @@ pub struct HrEmployee {
     pub last_activity_time: ::runtime::wire::Computed<Option<String>>,
     /// License Plate
     ///
-    /// `char`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::license_plate())`.
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::license_plate())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub license_plate: ::runtime::wire::Computed<Option<String>>,
     /// Marital Status
     ///
-    /// `selection`, required, groups `hr.group_hr_user`.
+    /// `selection`, required.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `single` (Single), `married` (Married), `cohabitant` (Legal Cohabitant), `widower` (Widower), `divorced` (Divorced).
     pub marital: Option<Marital>,
@@ -343,23 +423,31 @@ pub struct HrEmployee {
     pub member_of_department: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `hr.group_hr_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
-    /// `boolean`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_has_error: ::runtime::wire::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
-    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_has_error_counter: ::runtime::wire::Computed<i64>,
     /// SMS Delivery error
     ///
@@ -369,15 +457,21 @@ pub struct HrEmployee {
     pub message_has_sms_error: ::runtime::wire::Computed<bool>,
     /// Messages
     ///
-    /// `one2many`, to `mail.message` (inverse `res_id`), groups `hr.group_hr_user`.
+    /// `one2many`, to `mail.message` (inverse `res_id`).
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_ids: ::runtime::wire::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
-    /// `boolean`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_is_follower: ::runtime::wire::Computed<bool>,
     /// Main Attachment
     ///
-    /// `many2one`, to `ir.attachment`, groups `hr.group_hr_user`.
+    /// `many2one`, to `ir.attachment`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_main_attachment_id: Option<
         ::runtime::wire::Many2One<super::rel::IrAttachment>,
     >,
@@ -385,17 +479,23 @@ pub struct HrEmployee {
     ///
     /// If checked, new messages require your attention.
     ///
-    /// `boolean`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_needaction: ::runtime::wire::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
-    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -405,11 +505,15 @@ pub struct HrEmployee {
     pub mobile_phone: Option<String>,
     /// Mobility Card
     ///
-    /// `char`, groups `fleet.fleet_group_user`.
+    /// `char`.
+    ///
+    /// Readable by: Fleet / Officer: Manage all vehicles (`fleet.fleet_group_user`); other users read it as empty.
     pub mobility_card: Option<String>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -423,7 +527,9 @@ pub struct HrEmployee {
     pub newly_hired: ::runtime::wire::Computed<bool>,
     /// Notes
     ///
-    /// `text`, groups `hr.group_hr_user`.
+    /// `text`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub notes: Option<String>,
     /// Manager
     ///
@@ -431,11 +537,15 @@ pub struct HrEmployee {
     pub parent_id: Option<::runtime::wire::Many2One<super::rel::HrEmployee>>,
     /// Passport No
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub passport_id: Option<String>,
     /// Work Permit No
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub permit_no: Option<String>,
     /// Phone
     ///
@@ -445,57 +555,83 @@ pub struct HrEmployee {
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub pin: Option<String>,
     /// Place of Birth
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub place_of_birth: Option<String>,
     /// Private Car Plate
     ///
     /// If you have more than one car, just separate the plates by a space.
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_car_plate: Option<String>,
     /// Private City
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_city: Option<String>,
     /// Private Country
     ///
-    /// `many2one`, to `res.country`, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.country`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Private Email
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_email: Option<String>,
     /// Private Phone
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_phone: Option<String>,
     /// Private State
     ///
-    /// `many2one`, to `res.country.state`, groups `hr.group_hr_user`.
+    /// `many2one`, to `res.country.state`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_state_id: Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
     /// Private Street
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_street: Option<String>,
     /// Private Street2
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_street2: Option<String>,
     /// Private Zip
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_zip: Option<String>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Related Partners Count
     ///
-    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::related_partners_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::related_partners_count())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub related_partners_count: ::runtime::wire::Computed<i64>,
     /// Working Hours
     ///
@@ -527,33 +663,47 @@ pub struct HrEmployee {
     ///
     /// Social Insurance Number
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub sinid: Option<String>,
     /// Skill
     ///
-    /// `many2many`, to `hr.skill`, readonly, computed, groups `hr.group_hr_user`.
+    /// `many2many`, to `hr.skill`, readonly, computed.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub skill_ids: ::runtime::wire::X2Many<super::rel::HrSkill>,
     /// Spouse Birthdate
     ///
-    /// `date`, groups `hr.group_hr_user`.
+    /// `date`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub spouse_birthdate: Option<::chrono::NaiveDate>,
     /// Spouse Complete Name
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub spouse_complete_name: Option<String>,
     /// SSN No
     ///
     /// Social Security Number
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub ssnid: Option<String>,
     /// Field of Study
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub study_field: Option<String>,
     /// School
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub study_school: Option<String>,
     /// Subordinates
     ///
@@ -583,11 +733,15 @@ pub struct HrEmployee {
     pub user_partner_id: Option<::runtime::wire::Many2One<super::rel::ResPartner>>,
     /// Visa Expiration Date
     ///
-    /// `date`, groups `hr.group_hr_user`.
+    /// `date`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub visa_expire: Option<::chrono::NaiveDate>,
     /// Visa No
     ///
-    /// `char`, groups `hr.group_hr_user`.
+    /// `char`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub visa_no: Option<String>,
     /// Website Messages
     ///
@@ -619,15 +773,21 @@ pub struct HrEmployee {
     pub work_location_type: ::runtime::wire::Computed<Option<WorkLocationType>>,
     /// Work Permit Expiration Date
     ///
-    /// `date`, groups `hr.group_hr_user`.
+    /// `date`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub work_permit_expiration_date: Option<::chrono::NaiveDate>,
     /// work_permit_name
     ///
-    /// `char`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_permit_name())`.
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_permit_name())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub work_permit_name: ::runtime::wire::Computed<Option<String>>,
     /// Work Permit Scheduled Activity
     ///
-    /// `boolean`, groups `hr.group_hr_user`.
+    /// `boolean`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub work_permit_scheduled_activity: bool,
     /// Work Phone
     ///
@@ -1064,22 +1224,33 @@ impl ::runtime::Model for HrEmployee {
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["warning", "danger"]),
-        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_exception_icon", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
-        ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("activity_type_icon", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("additional_note", "text"),
+            .relation("res.users")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("additional_note", "text")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("address_id", "many2one")
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("avatar_1024", "binary"),
@@ -1088,67 +1259,93 @@ impl ::runtime::Model for HrEmployee {
         ::runtime::verify::FieldSpec::new("avatar_256", "binary"),
         ::runtime::verify::FieldSpec::new("avatar_512", "binary"),
         ::runtime::verify::FieldSpec::new("bank_account_id", "many2one")
-            .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("birthday", "date"),
+            .relation("res.partner.bank")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("barcode", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("birthday", "date")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("car_ids", "one2many")
-            .relation("fleet.vehicle"),
+            .relation("fleet.vehicle")
+            .groups(&["fleet.fleet_group_manager", "hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("category_ids", "many2many")
-            .relation("hr.employee.category"),
+            .relation("hr.employee.category")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("certificate", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["graduate", "bachelor", "master", "doctor", "other"]),
         ::runtime::verify::FieldSpec::new("child_all_count", "integer"),
         ::runtime::verify::FieldSpec::new("child_count", "integer"),
         ::runtime::verify::FieldSpec::new("child_ids", "one2many")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("children", "integer"),
+        ::runtime::verify::FieldSpec::new("children", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("coach_id", "many2one")
             .relation("hr.employee"),
         ::runtime::verify::FieldSpec::new("color", "integer"),
-        ::runtime::verify::FieldSpec::new("company_country_code", "char"),
+        ::runtime::verify::FieldSpec::new("company_country_code", "char")
+            .groups(&["base.group_system", "hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("company_country_id", "many2one")
-            .relation("res.country"),
+            .relation("res.country")
+            .groups(&["base.group_system", "hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company")
             .required(),
         ::runtime::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("country_of_birth", "many2one")
-            .relation("res.country"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
         ::runtime::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
+            .relation("res.currency")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("department_color", "integer"),
         ::runtime::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
-        ::runtime::verify::FieldSpec::new("departure_date", "date"),
-        ::runtime::verify::FieldSpec::new("departure_description", "html"),
+        ::runtime::verify::FieldSpec::new("departure_date", "date")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("departure_description", "html")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("departure_reason_id", "many2one")
-            .relation("hr.departure.reason"),
+            .relation("hr.departure.reason")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("distance_home_work", "integer"),
+        ::runtime::verify::FieldSpec::new("distance_home_work", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("distance_home_work_unit", "selection")
             .required()
+            .groups(&["hr.group_hr_user"])
             .selection(&["kilometers", "miles"]),
-        ::runtime::verify::FieldSpec::new("driving_license", "binary"),
+        ::runtime::verify::FieldSpec::new("driving_license", "binary")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("email", "char"),
-        ::runtime::verify::FieldSpec::new("emergency_contact", "char"),
-        ::runtime::verify::FieldSpec::new("emergency_phone", "char"),
-        ::runtime::verify::FieldSpec::new("employee_cars_count", "integer"),
-        ::runtime::verify::FieldSpec::new("employee_properties", "properties"),
+        ::runtime::verify::FieldSpec::new("emergency_contact", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("emergency_phone", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("employee_cars_count", "integer")
+            .groups(&["fleet.fleet_group_manager"]),
+        ::runtime::verify::FieldSpec::new("employee_properties", "properties")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("employee_skill_ids", "one2many")
             .relation("hr.employee.skill"),
         ::runtime::verify::FieldSpec::new("employee_type", "selection")
             .required()
+            .groups(&["hr.group_hr_user"])
             .selection(
                 &["employee", "worker", "student", "trainee", "contractor", "freelance"],
             ),
         ::runtime::verify::FieldSpec::new("gender", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["male", "female", "other"]),
-        ::runtime::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::verify::FieldSpec::new("has_work_permit", "binary"),
+        ::runtime::verify::FieldSpec::new("has_message", "boolean")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("has_work_permit", "binary")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("hr_icon_display", "selection")
             .selection(
                 &[
@@ -1162,8 +1359,10 @@ impl ::runtime::Model for HrEmployee {
         ::runtime::verify::FieldSpec::new("hr_presence_state", "selection")
             .selection(&["present", "absent", "archive", "out_of_working_hour"]),
         ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("id_card", "binary"),
-        ::runtime::verify::FieldSpec::new("identification_id", "char"),
+        ::runtime::verify::FieldSpec::new("id_card", "binary")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("identification_id", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("im_status", "char"),
         ::runtime::verify::FieldSpec::new("image_1024", "binary"),
         ::runtime::verify::FieldSpec::new("image_128", "binary"),
@@ -1175,57 +1374,88 @@ impl ::runtime::Model for HrEmployee {
         ::runtime::verify::FieldSpec::new("is_subordinate", "boolean"),
         ::runtime::verify::FieldSpec::new("job_id", "many2one").relation("hr.job"),
         ::runtime::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::verify::FieldSpec::new("km_home_work", "integer"),
-        ::runtime::verify::FieldSpec::new("lang", "selection").selection(&["en_US"]),
+        ::runtime::verify::FieldSpec::new("km_home_work", "integer")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("lang", "selection")
+            .groups(&["hr.group_hr_user"])
+            .selection(&["en_US"]),
         ::runtime::verify::FieldSpec::new("last_activity", "date"),
         ::runtime::verify::FieldSpec::new("last_activity_time", "char"),
-        ::runtime::verify::FieldSpec::new("license_plate", "char"),
+        ::runtime::verify::FieldSpec::new("license_plate", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("marital", "selection")
             .required()
+            .groups(&["hr.group_hr_user"])
             .selection(&["single", "married", "cohabitant", "widower", "divorced"]),
         ::runtime::verify::FieldSpec::new("member_of_department", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
-        ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
+            .relation("mail.followers")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("message_has_error", "boolean")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean"),
+            .relation("mail.message")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("message_is_follower", "boolean")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("message_main_attachment_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
+            .relation("ir.attachment")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("message_needaction", "boolean")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::verify::FieldSpec::new("mobility_card", "char"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("mobility_card", "char")
+            .groups(&["fleet.fleet_group_user"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("name", "char"),
         ::runtime::verify::FieldSpec::new("newly_hired", "boolean"),
-        ::runtime::verify::FieldSpec::new("notes", "text"),
+        ::runtime::verify::FieldSpec::new("notes", "text").groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("parent_id", "many2one")
             .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("passport_id", "char"),
-        ::runtime::verify::FieldSpec::new("permit_no", "char"),
+        ::runtime::verify::FieldSpec::new("passport_id", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("permit_no", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("pin", "char"),
-        ::runtime::verify::FieldSpec::new("place_of_birth", "char"),
-        ::runtime::verify::FieldSpec::new("private_car_plate", "char"),
-        ::runtime::verify::FieldSpec::new("private_city", "char"),
+        ::runtime::verify::FieldSpec::new("pin", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("place_of_birth", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_car_plate", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_city", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("private_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("private_email", "char"),
-        ::runtime::verify::FieldSpec::new("private_phone", "char"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_email", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_phone", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("private_state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("private_street", "char"),
-        ::runtime::verify::FieldSpec::new("private_street2", "char"),
-        ::runtime::verify::FieldSpec::new("private_zip", "char"),
+            .relation("res.country.state")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_street", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_street2", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_zip", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
-        ::runtime::verify::FieldSpec::new("related_partners_count", "integer"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("related_partners_count", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
         ::runtime::verify::FieldSpec::new("resource_id", "many2one")
@@ -1235,13 +1465,19 @@ impl ::runtime::Model for HrEmployee {
             .relation("hr.resume.line"),
         ::runtime::verify::FieldSpec::new("share", "boolean"),
         ::runtime::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
-        ::runtime::verify::FieldSpec::new("sinid", "char"),
-        ::runtime::verify::FieldSpec::new("skill_ids", "many2many").relation("hr.skill"),
-        ::runtime::verify::FieldSpec::new("spouse_birthdate", "date"),
-        ::runtime::verify::FieldSpec::new("spouse_complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("ssnid", "char"),
-        ::runtime::verify::FieldSpec::new("study_field", "char"),
-        ::runtime::verify::FieldSpec::new("study_school", "char"),
+        ::runtime::verify::FieldSpec::new("sinid", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("skill_ids", "many2many")
+            .relation("hr.skill")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("spouse_birthdate", "date")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("spouse_complete_name", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("ssnid", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("study_field", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("study_school", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("subordinate_ids", "one2many")
             .relation("hr.employee"),
         ::runtime::verify::FieldSpec::new("tz", "selection")
@@ -1249,8 +1485,10 @@ impl ::runtime::Model for HrEmployee {
         ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
         ::runtime::verify::FieldSpec::new("user_partner_id", "many2one")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("visa_expire", "date"),
-        ::runtime::verify::FieldSpec::new("visa_no", "char"),
+        ::runtime::verify::FieldSpec::new("visa_expire", "date")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("visa_no", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),
         ::runtime::verify::FieldSpec::new("work_contact_id", "many2one")
@@ -1261,9 +1499,12 @@ impl ::runtime::Model for HrEmployee {
         ::runtime::verify::FieldSpec::new("work_location_name", "char"),
         ::runtime::verify::FieldSpec::new("work_location_type", "selection")
             .selection(&["home", "office", "other"]),
-        ::runtime::verify::FieldSpec::new("work_permit_expiration_date", "date"),
-        ::runtime::verify::FieldSpec::new("work_permit_name", "char"),
-        ::runtime::verify::FieldSpec::new("work_permit_scheduled_activity", "boolean"),
+        ::runtime::verify::FieldSpec::new("work_permit_expiration_date", "date")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("work_permit_name", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("work_permit_scheduled_activity", "boolean")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("work_phone", "char"),
         ::runtime::verify::FieldSpec::new("write_date", "datetime"),
         ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),

@@ -46,7 +46,9 @@ pub struct HrJob {
     pub display_name: Option<String>,
     /// Employees
     ///
-    /// `one2many`, to `hr.employee` (inverse `job_id`), groups `base.group_user`.
+    /// `one2many`, to `hr.employee` (inverse `job_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub employee_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
     /// Total Forecasted Employees
     ///
@@ -64,11 +66,15 @@ pub struct HrJob {
     pub id: i64,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -110,7 +116,9 @@ pub struct HrJob {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -132,7 +140,9 @@ pub struct HrJob {
     pub no_of_recruitment: i64,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Requirements
     ///
@@ -290,13 +300,16 @@ impl ::runtime::Model for HrJob {
         ::runtime::verify::FieldSpec::new("description", "html"),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
         ::runtime::verify::FieldSpec::new("employee_ids", "one2many")
-            .relation("hr.employee"),
+            .relation("hr.employee")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("expected_employees", "integer"),
         ::runtime::verify::FieldSpec::new("has_message", "boolean"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -306,12 +319,14 @@ impl ::runtime::Model for HrJob {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("no_of_employee", "integer"),
         ::runtime::verify::FieldSpec::new("no_of_recruitment", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("requirements", "text"),
         ::runtime::verify::FieldSpec::new("sequence", "integer"),
         ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")

@@ -84,7 +84,9 @@ pub struct IrActionsServer {
     ///
     /// Write Python code that the action will execute. Some variables are available for use; help about python expression is given in the help tab.
     ///
-    /// `text`, groups `base.group_system`.
+    /// `text`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub code: Option<String>,
     /// Created on
     ///
@@ -515,7 +517,7 @@ impl ::runtime::Model for IrActionsServer {
         ::runtime::verify::FieldSpec::new("binding_view_types", "char"),
         ::runtime::verify::FieldSpec::new("child_ids", "many2many")
             .relation("ir.actions.server"),
-        ::runtime::verify::FieldSpec::new("code", "text"),
+        ::runtime::verify::FieldSpec::new("code", "text").groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),

@@ -16,7 +16,9 @@
 pub struct IrAttachment {
     /// Access Token
     ///
-    /// `char`, groups `base.group_user`.
+    /// `char`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub access_token: Option<String>,
     /// Checksum/SHA1
     ///
@@ -242,7 +244,8 @@ impl ::runtime::Model for IrAttachment {
         "res_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_token", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("checksum", "char"),
         ::runtime::verify::FieldSpec::new("company_id", "many2one")
             .relation("res.company"),

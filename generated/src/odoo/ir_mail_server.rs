@@ -39,25 +39,35 @@ pub struct IrMailServer {
     pub from_filter: Option<String>,
     /// Access Token
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_access_token: Option<String>,
     /// Access Token Expiration Timestamp
     ///
-    /// `integer`, groups `base.group_system`.
+    /// `integer`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_access_token_expiration: i64,
     /// Authorization Code
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_authorization_code: Option<String>,
     /// Refresh Token
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_refresh_token: Option<String>,
     /// URI
     ///
     /// The URL to generate the authorization code from Google
     ///
-    /// `char`, readonly, groups `base.group_system`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub google_gmail_uri: ::runtime::wire::Computed<Option<String>>,
     /// ID
     ///
@@ -118,7 +128,9 @@ pub struct IrMailServer {
     ///
     /// Optional password for SMTP authentication
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub smtp_pass: Option<String>,
     /// SMTP Port
     ///
@@ -130,7 +142,9 @@ pub struct IrMailServer {
     ///
     /// Optional username for SMTP authentication
     ///
-    /// `char`, groups `base.group_system`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub smtp_user: Option<String>,
     /// Last Updated on
     ///
@@ -249,14 +263,19 @@ impl ::runtime::Model for IrMailServer {
             .relation("res.users"),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
         ::runtime::verify::FieldSpec::new("from_filter", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_access_token", "char"),
+        ::runtime::verify::FieldSpec::new("google_gmail_access_token", "char")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new(
-            "google_gmail_access_token_expiration",
-            "integer",
-        ),
-        ::runtime::verify::FieldSpec::new("google_gmail_authorization_code", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_refresh_token", "char"),
-        ::runtime::verify::FieldSpec::new("google_gmail_uri", "char"),
+                "google_gmail_access_token_expiration",
+                "integer",
+            )
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("google_gmail_authorization_code", "char")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("google_gmail_refresh_token", "char")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("google_gmail_uri", "char")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("mail_template_ids", "one2many")
             .relation("mail.template"),
@@ -272,11 +291,15 @@ impl ::runtime::Model for IrMailServer {
             .required()
             .selection(&["none", "starttls", "ssl"]),
         ::runtime::verify::FieldSpec::new("smtp_host", "char"),
-        ::runtime::verify::FieldSpec::new("smtp_pass", "char"),
+        ::runtime::verify::FieldSpec::new("smtp_pass", "char")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("smtp_port", "integer"),
-        ::runtime::verify::FieldSpec::new("smtp_ssl_certificate", "binary"),
-        ::runtime::verify::FieldSpec::new("smtp_ssl_private_key", "binary"),
-        ::runtime::verify::FieldSpec::new("smtp_user", "char"),
+        ::runtime::verify::FieldSpec::new("smtp_ssl_certificate", "binary")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("smtp_ssl_private_key", "binary")
+            .groups(&["base.group_system"]),
+        ::runtime::verify::FieldSpec::new("smtp_user", "char")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("write_date", "datetime"),
         ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
     ];

@@ -12,13 +12,17 @@
 pub struct MailActivityMixin {
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -38,7 +42,9 @@ pub struct MailActivityMixin {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -47,13 +53,17 @@ pub struct MailActivityMixin {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -63,19 +73,25 @@ pub struct MailActivityMixin {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,

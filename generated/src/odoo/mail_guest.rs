@@ -16,7 +16,9 @@
 pub struct MailGuest {
     /// Access Token
     ///
-    /// `char`, required, readonly, groups `base.group_system`.
+    /// `char`, required, readonly.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub access_token: Option<String>,
     /// Channels
     ///
@@ -135,7 +137,9 @@ impl ::runtime::Model for MailGuest {
     ];
     const COMPUTED: &'static [&'static str] = &["im_status"];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char").required(),
+        ::runtime::verify::FieldSpec::new("access_token", "char")
+            .required()
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("avatar_1024", "binary"),
         ::runtime::verify::FieldSpec::new("avatar_128", "binary"),
         ::runtime::verify::FieldSpec::new("avatar_1920", "binary"),

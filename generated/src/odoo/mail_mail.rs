@@ -188,7 +188,9 @@ pub struct MailMail {
     pub letter_ids: ::runtime::wire::X2Many<super::rel::SnailmailLetter>,
     /// Link Previews
     ///
-    /// `one2many`, to `mail.link.preview`, related `mail_message_id.link_preview_ids`, not stored, groups `base.group_erp_manager`.
+    /// `one2many`, to `mail.link.preview`, related `mail_message_id.link_preview_ids`, not stored.
+    ///
+    /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
     pub link_preview_ids: ::runtime::wire::X2Many<super::rel::MailLinkPreview>,
     /// Mail Activity Type
     ///
@@ -198,7 +200,9 @@ pub struct MailMail {
     >,
     /// Mails
     ///
-    /// `one2many`, to `mail.mail`, related `mail_message_id.mail_ids`, not stored, groups `base.group_system`.
+    /// `one2many`, to `mail.mail`, related `mail_message_id.mail_ids`, not stored.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub mail_ids: ::runtime::wire::X2Many<super::rel::MailMail>,
     /// Message
     ///
@@ -284,7 +288,9 @@ pub struct MailMail {
     pub rating_value: ::runtime::wire::Computed<f64>,
     /// Reactions
     ///
-    /// `one2many`, to `mail.message.reaction`, related `mail_message_id.reaction_ids`, not stored, groups `base.group_system`.
+    /// `one2many`, to `mail.message.reaction`, related `mail_message_id.reaction_ids`, not stored.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub reaction_ids: ::runtime::wire::X2Many<super::rel::MailMessageReaction>,
     /// To (Partners)
     ///
@@ -368,7 +374,9 @@ pub struct MailMail {
     ///
     /// Tracked values are stored in a separate model. This field allow to reconstruct the tracking and to generate statistics on the model.
     ///
-    /// `one2many`, to `mail.tracking.value`, related `mail_message_id.tracking_value_ids`, not stored, groups `base.group_system`.
+    /// `one2many`, to `mail.tracking.value`, related `mail_message_id.tracking_value_ids`, not stored.
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub tracking_value_ids: ::runtime::wire::X2Many<super::rel::MailTrackingValue>,
     /// Unrestricted Attachments
     ///
@@ -699,10 +707,13 @@ impl ::runtime::Model for MailMail {
         ::runtime::verify::FieldSpec::new("letter_ids", "one2many")
             .relation("snailmail.letter"),
         ::runtime::verify::FieldSpec::new("link_preview_ids", "one2many")
-            .relation("mail.link.preview"),
+            .relation("mail.link.preview")
+            .groups(&["base.group_erp_manager"]),
         ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("mail_ids", "one2many").relation("mail.mail"),
+        ::runtime::verify::FieldSpec::new("mail_ids", "one2many")
+            .relation("mail.mail")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("mail_message_id", "many2one")
             .relation("mail.message")
             .required(),
@@ -742,7 +753,8 @@ impl ::runtime::Model for MailMail {
             .relation("rating.rating"),
         ::runtime::verify::FieldSpec::new("rating_value", "float"),
         ::runtime::verify::FieldSpec::new("reaction_ids", "one2many")
-            .relation("mail.message.reaction"),
+            .relation("mail.message.reaction")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("recipient_ids", "many2many")
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("record_alias_domain_id", "many2one")
@@ -766,7 +778,8 @@ impl ::runtime::Model for MailMail {
         ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
             .relation("mail.message.subtype"),
         ::runtime::verify::FieldSpec::new("tracking_value_ids", "one2many")
-            .relation("mail.tracking.value"),
+            .relation("mail.tracking.value")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("unrestricted_attachment_ids", "many2many")
             .relation("ir.attachment"),
         ::runtime::verify::FieldSpec::new("write_date", "datetime"),

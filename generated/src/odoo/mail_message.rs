@@ -132,7 +132,9 @@ pub struct MailMessage {
     pub letter_ids: ::runtime::wire::X2Many<super::rel::SnailmailLetter>,
     /// Link Previews
     ///
-    /// `one2many`, to `mail.link.preview` (inverse `message_id`), groups `base.group_erp_manager`.
+    /// `one2many`, to `mail.link.preview` (inverse `message_id`).
+    ///
+    /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
     pub link_preview_ids: ::runtime::wire::X2Many<super::rel::MailLinkPreview>,
     /// Mail Activity Type
     ///
@@ -142,7 +144,9 @@ pub struct MailMessage {
     >,
     /// Mails
     ///
-    /// `one2many`, to `mail.mail` (inverse `mail_message_id`), groups `base.group_system`.
+    /// `one2many`, to `mail.mail` (inverse `mail_message_id`).
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub mail_ids: ::runtime::wire::X2Many<super::rel::MailMail>,
     /// Outgoing mail server
     ///
@@ -220,7 +224,9 @@ pub struct MailMessage {
     pub rating_value: ::runtime::wire::Computed<f64>,
     /// Reactions
     ///
-    /// `one2many`, to `mail.message.reaction` (inverse `message_id`), groups `base.group_system`.
+    /// `one2many`, to `mail.message.reaction` (inverse `message_id`).
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub reaction_ids: ::runtime::wire::X2Many<super::rel::MailMessageReaction>,
     /// Alias Domain
     ///
@@ -278,7 +284,9 @@ pub struct MailMessage {
     ///
     /// Tracked values are stored in a separate model. This field allow to reconstruct the tracking and to generate statistics on the model.
     ///
-    /// `one2many`, to `mail.tracking.value` (inverse `mail_message_id`), groups `base.group_system`.
+    /// `one2many`, to `mail.tracking.value` (inverse `mail_message_id`).
+    ///
+    /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
     pub tracking_value_ids: ::runtime::wire::X2Many<super::rel::MailTrackingValue>,
     /// Last Updated on
     ///
@@ -525,10 +533,13 @@ impl ::runtime::Model for MailMessage {
         ::runtime::verify::FieldSpec::new("letter_ids", "one2many")
             .relation("snailmail.letter"),
         ::runtime::verify::FieldSpec::new("link_preview_ids", "one2many")
-            .relation("mail.link.preview"),
+            .relation("mail.link.preview")
+            .groups(&["base.group_erp_manager"]),
         ::runtime::verify::FieldSpec::new("mail_activity_type_id", "many2one")
             .relation("mail.activity.type"),
-        ::runtime::verify::FieldSpec::new("mail_ids", "one2many").relation("mail.mail"),
+        ::runtime::verify::FieldSpec::new("mail_ids", "one2many")
+            .relation("mail.mail")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("mail_server_id", "many2one")
             .relation("ir.mail_server"),
         ::runtime::verify::FieldSpec::new("message_id", "char"),
@@ -564,7 +575,8 @@ impl ::runtime::Model for MailMessage {
             .relation("rating.rating"),
         ::runtime::verify::FieldSpec::new("rating_value", "float"),
         ::runtime::verify::FieldSpec::new("reaction_ids", "one2many")
-            .relation("mail.message.reaction"),
+            .relation("mail.message.reaction")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("record_alias_domain_id", "many2one")
             .relation("mail.alias.domain"),
         ::runtime::verify::FieldSpec::new("record_company_id", "many2one")
@@ -581,7 +593,8 @@ impl ::runtime::Model for MailMessage {
         ::runtime::verify::FieldSpec::new("subtype_id", "many2one")
             .relation("mail.message.subtype"),
         ::runtime::verify::FieldSpec::new("tracking_value_ids", "one2many")
-            .relation("mail.tracking.value"),
+            .relation("mail.tracking.value")
+            .groups(&["base.group_system"]),
         ::runtime::verify::FieldSpec::new("write_date", "datetime"),
         ::runtime::verify::FieldSpec::new("write_uid", "many2one").relation("res.users"),
     ];

@@ -16,11 +16,15 @@ pub struct MailThreadPhone {
     pub has_message: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -62,7 +66,9 @@ pub struct MailThreadPhone {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -70,13 +76,17 @@ pub struct MailThreadPhone {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
     /// Blacklisted Phone is Phone
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone/Mobile
     ///
@@ -92,11 +102,15 @@ pub struct MailThreadPhone {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Website Messages
     ///

@@ -16,7 +16,9 @@
 pub struct ProductDocument {
     /// Access Token
     ///
-    /// `char`, related `ir_attachment_id.access_token`, not stored, groups `base.group_user`.
+    /// `char`, related `ir_attachment_id.access_token`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub access_token: Option<String>,
     /// Active
     ///
@@ -27,7 +29,9 @@ pub struct ProductDocument {
     /// Leave hidden if document only accessible on product form.
     /// Select Bill of Materials to visualise this document as a product attachment when this product is in a bill of material.
     ///
-    /// `selection`, required, groups `mrp.group_mrp_user`.
+    /// `selection`, required.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     ///
     /// Values: `hidden` (Hidden), `bom` (Bill of Materials).
     pub attached_on_mrp: Option<AttachedOnMrp>,
@@ -41,7 +45,9 @@ pub struct ProductDocument {
     /// e.g. this option can be useful to share User Manual or digital content bought on ecommerce.
     /// Inside quote: The document will be included in the pdf of the quotation and sale order between the header pages and the quote table.
     ///
-    /// `selection`, required, groups `sales_team.group_sale_salesman`.
+    /// `selection`, required.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     ///
     /// Values: `hidden` (Hidden), `quotation` (On quote), `sale_order` (On confirmed order), `inside` (Inside quote pdf).
     pub attached_on_sale: Option<AttachedOnSale>,
@@ -299,13 +305,16 @@ impl ::runtime::Model for ProductDocument {
         "res_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_token", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("attached_on_mrp", "selection")
             .required()
+            .groups(&["mrp.group_mrp_user"])
             .selection(&["hidden", "bom"]),
         ::runtime::verify::FieldSpec::new("attached_on_sale", "selection")
             .required()
+            .groups(&["sales_team.group_sale_salesman"])
             .selection(&["hidden", "quotation", "sale_order", "inside"]),
         ::runtime::verify::FieldSpec::new("checksum", "char"),
         ::runtime::verify::FieldSpec::new("company_id", "many2one")

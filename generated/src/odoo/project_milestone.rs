@@ -38,7 +38,9 @@ pub struct ProjectMilestone {
     pub display_name: Option<String>,
     /// \# of Done Tasks
     ///
-    /// `integer`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::done_task_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::done_task_count())`.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub done_task_count: ::runtime::wire::Computed<i64>,
     /// Has Message
     ///
@@ -62,11 +64,15 @@ pub struct ProjectMilestone {
     pub is_reached: bool,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -108,7 +114,9 @@ pub struct ProjectMilestone {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -140,7 +148,9 @@ pub struct ProjectMilestone {
     pub quantity_percentage: f64,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Reached Date
     ///
@@ -158,7 +168,9 @@ pub struct ProjectMilestone {
     pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
     /// \# of Tasks
     ///
-    /// `integer`, readonly, groups `project.group_project_milestone, export_string_translation=False`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
+    ///
+    /// Readable by: Technical / Use Milestones, export_string_translation=False (`project.group_project_milestone, export_string_translation=False`); other users read it as empty.
     pub task_count: ::runtime::wire::Computed<i64>,
     /// Tasks
     ///
@@ -324,15 +336,18 @@ impl ::runtime::Model for ProjectMilestone {
             .relation("res.users"),
         ::runtime::verify::FieldSpec::new("deadline", "date"),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("done_task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("done_task_count", "integer")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("has_message", "boolean"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_deadline_exceeded", "boolean"),
         ::runtime::verify::FieldSpec::new("is_deadline_future", "boolean"),
         ::runtime::verify::FieldSpec::new("is_reached", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -342,7 +357,8 @@ impl ::runtime::Model for ProjectMilestone {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
         ::runtime::verify::FieldSpec::new("product_uom_qty", "float"),
@@ -353,12 +369,16 @@ impl ::runtime::Model for ProjectMilestone {
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("quantity_percentage", "float"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("reached_date", "date"),
         ::runtime::verify::FieldSpec::new("sale_line_display_name", "char"),
         ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("task_count", "integer"),
+        ::runtime::verify::FieldSpec::new("task_count", "integer")
+            .groups(
+                &["project.group_project_milestone", "export_string_translation=False"],
+            ),
         ::runtime::verify::FieldSpec::new("task_ids", "one2many")
             .relation("project.task"),
         ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")

@@ -42,13 +42,17 @@ pub struct ProjectProject {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -68,7 +72,9 @@ pub struct ProjectProject {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -77,13 +83,17 @@ pub struct ProjectProject {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -93,13 +103,17 @@ pub struct ProjectProject {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -216,11 +230,15 @@ pub struct ProjectProject {
     >,
     /// Bom Count
     ///
-    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub bom_count: ::runtime::wire::Computed<i64>,
     /// Can Mark Milestone As Done
     ///
-    /// `boolean`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_mark_milestone_as_done())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_mark_milestone_as_done())`.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub can_mark_milestone_as_done: ::runtime::wire::Computed<bool>,
     /// Closed Task Count
     ///
@@ -312,7 +330,9 @@ pub struct ProjectProject {
     pub is_favorite: ::runtime::wire::Computed<bool>,
     /// Is Milestone Deadline Exceeded
     ///
-    /// `boolean`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_milestone_deadline_exceeded())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_milestone_deadline_exceeded())`.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub is_milestone_deadline_exceeded: ::runtime::wire::Computed<bool>,
     /// Is Milestone Exceeded
     ///
@@ -340,11 +360,15 @@ pub struct ProjectProject {
     pub last_update_status: Option<LastUpdateStatus>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -386,17 +410,23 @@ pub struct ProjectProject {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Milestone Count
     ///
-    /// `integer`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count())`.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub milestone_count: ::runtime::wire::Computed<i64>,
     /// Milestone Count Reached
     ///
-    /// `integer`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count_reached())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count_reached())`.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub milestone_count_reached: ::runtime::wire::Computed<i64>,
     /// Milestone
     ///
@@ -404,11 +434,15 @@ pub struct ProjectProject {
     pub milestone_ids: ::runtime::wire::X2Many<super::rel::ProjectMilestone>,
     /// Milestones Reached
     ///
-    /// `integer`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_progress())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_progress())`.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub milestone_progress: ::runtime::wire::Computed<i64>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -418,7 +452,9 @@ pub struct ProjectProject {
     pub name: Option<String>,
     /// Next Milestone
     ///
-    /// `many2one`, to `project.milestone`, readonly, groups `project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_milestone_id())`.
+    /// `many2one`, to `project.milestone`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_milestone_id())`.
+    ///
+    /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
     pub next_milestone_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ProjectMilestone>>,
     >,
@@ -457,11 +493,15 @@ pub struct ProjectProject {
     pub privacy_visibility_warning: ::runtime::wire::Computed<Option<String>>,
     /// Production Count
     ///
-    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub production_count: ::runtime::wire::Computed<i64>,
     /// \# Purchase Orders
     ///
-    /// `integer`, readonly, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_orders_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_orders_count())`.
+    ///
+    /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
     pub purchase_orders_count: ::runtime::wire::Computed<i64>,
     /// Customer Ratings
     ///
@@ -469,11 +509,15 @@ pub struct ProjectProject {
     pub rating_active: bool,
     /// Average Rating
     ///
-    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg: ::runtime::wire::Computed<f64>,
     /// Average Rating (%)
     ///
-    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg_percentage: ::runtime::wire::Computed<f64>,
     /// \# Ratings
     ///
@@ -481,7 +525,9 @@ pub struct ProjectProject {
     pub rating_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `parent_res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `parent_res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Satisfaction
     ///
@@ -513,7 +559,9 @@ pub struct ProjectProject {
     ///
     /// Products added to stock pickings, whose operation type is configured to generate analytic costs, will be re-invoiced in this sales order if they are set up for it.
     ///
-    /// `many2one`, to `sale.order`, groups `sales_team.group_sale_salesman`.
+    /// `many2one`, to `sale.order`.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub reinvoiced_sale_order_id: Option<
         ::runtime::wire::Many2One<super::rel::SaleOrder>,
     >,
@@ -532,7 +580,9 @@ pub struct ProjectProject {
     pub sale_line_id: Option<::runtime::wire::Many2One<super::rel::SaleOrderLine>>,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Order Reference
     ///
@@ -540,7 +590,9 @@ pub struct ProjectProject {
     pub sale_order_id: Option<::runtime::wire::Many2One<super::rel::SaleOrder>>,
     /// Sale Order Line Count
     ///
-    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_line_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_line_count())`.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub sale_order_line_count: ::runtime::wire::Computed<i64>,
     /// Status
     ///
@@ -1011,21 +1063,28 @@ impl ::runtime::Model for ProjectProject {
             .relation("account.analytic.account"),
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("alias_bounced_content", "html"),
         ::runtime::verify::FieldSpec::new("alias_contact", "selection")
             .required()
@@ -1056,8 +1115,10 @@ impl ::runtime::Model for ProjectProject {
         ::runtime::verify::FieldSpec::new("analytic_account_balance", "monetary"),
         ::runtime::verify::FieldSpec::new("auto_account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("bom_count", "integer"),
-        ::runtime::verify::FieldSpec::new("can_mark_milestone_as_done", "boolean"),
+        ::runtime::verify::FieldSpec::new("bom_count", "integer")
+            .groups(&["mrp.group_mrp_user"]),
+        ::runtime::verify::FieldSpec::new("can_mark_milestone_as_done", "boolean")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("closed_task_count", "integer"),
         ::runtime::verify::FieldSpec::new("collaborator_count", "integer"),
         ::runtime::verify::FieldSpec::new("collaborator_ids", "one2many")
@@ -1086,7 +1147,8 @@ impl ::runtime::Model for ProjectProject {
         ::runtime::verify::FieldSpec::new("has_message", "boolean"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::verify::FieldSpec::new("is_milestone_deadline_exceeded", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_milestone_deadline_exceeded", "boolean")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("is_milestone_exceeded", "boolean"),
         ::runtime::verify::FieldSpec::new("label_tasks", "char"),
         ::runtime::verify::FieldSpec::new("last_update_color", "integer"),
@@ -1097,9 +1159,11 @@ impl ::runtime::Model for ProjectProject {
             .selection(
                 &["on_track", "at_risk", "off_track", "on_hold", "to_define", "done"],
             ),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1109,16 +1173,22 @@ impl ::runtime::Model for ProjectProject {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("milestone_count", "integer"),
-        ::runtime::verify::FieldSpec::new("milestone_count_reached", "integer"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("milestone_count", "integer")
+            .groups(&["project.group_project_milestone"]),
+        ::runtime::verify::FieldSpec::new("milestone_count_reached", "integer")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("milestone_ids", "one2many")
             .relation("project.milestone"),
-        ::runtime::verify::FieldSpec::new("milestone_progress", "integer"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("milestone_progress", "integer")
+            .groups(&["project.group_project_milestone"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("next_milestone_id", "many2one")
-            .relation("project.milestone"),
+            .relation("project.milestone")
+            .groups(&["project.group_project_milestone"]),
         ::runtime::verify::FieldSpec::new("open_task_count", "integer"),
         ::runtime::verify::FieldSpec::new("partner_id", "many2one")
             .relation("res.partner"),
@@ -1126,14 +1196,19 @@ impl ::runtime::Model for ProjectProject {
             .required()
             .selection(&["followers", "employees", "portal"]),
         ::runtime::verify::FieldSpec::new("privacy_visibility_warning", "char"),
-        ::runtime::verify::FieldSpec::new("production_count", "integer"),
-        ::runtime::verify::FieldSpec::new("purchase_orders_count", "integer"),
+        ::runtime::verify::FieldSpec::new("production_count", "integer")
+            .groups(&["mrp.group_mrp_user"]),
+        ::runtime::verify::FieldSpec::new("purchase_orders_count", "integer")
+            .groups(&["purchase.group_purchase_user"]),
         ::runtime::verify::FieldSpec::new("rating_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("rating_avg", "float"),
-        ::runtime::verify::FieldSpec::new("rating_avg_percentage", "float"),
+        ::runtime::verify::FieldSpec::new("rating_avg", "float")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("rating_avg_percentage", "float")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rating_count", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rating_percentage_satisfaction", "integer"),
         ::runtime::verify::FieldSpec::new("rating_request_deadline", "datetime"),
         ::runtime::verify::FieldSpec::new("rating_status", "selection")
@@ -1145,15 +1220,18 @@ impl ::runtime::Model for ProjectProject {
                 &["daily", "weekly", "bimonthly", "monthly", "quarterly", "yearly"],
             ),
         ::runtime::verify::FieldSpec::new("reinvoiced_sale_order_id", "many2one")
-            .relation("sale.order"),
+            .relation("sale.order")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("resource_calendar_id", "many2one")
             .relation("resource.calendar"),
         ::runtime::verify::FieldSpec::new("sale_line_id", "many2one")
             .relation("sale.order.line"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("sale_order_id", "many2one")
             .relation("sale.order"),
-        ::runtime::verify::FieldSpec::new("sale_order_line_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_line_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("sale_order_state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
         ::runtime::verify::FieldSpec::new("sequence", "integer"),

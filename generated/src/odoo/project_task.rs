@@ -34,13 +34,17 @@ pub struct ProjectTask {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -60,7 +64,9 @@ pub struct ProjectTask {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -69,13 +75,17 @@ pub struct ProjectTask {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -85,13 +95,17 @@ pub struct ProjectTask {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -266,11 +280,15 @@ pub struct ProjectTask {
     pub link_preview_name: ::runtime::wire::Computed<Option<String>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -312,7 +330,9 @@ pub struct ProjectTask {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -324,7 +344,9 @@ pub struct ProjectTask {
     pub milestone_id: Option<::runtime::wire::Many2One<super::rel::ProjectMilestone>>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -407,11 +429,15 @@ pub struct ProjectTask {
     pub rating_active: bool,
     /// Average Rating
     ///
-    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg: ::runtime::wire::Computed<f64>,
     /// Rating Avg Text
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
     pub rating_avg_text: ::runtime::wire::Computed<Option<RatingAvgText>>,
@@ -421,21 +447,29 @@ pub struct ProjectTask {
     pub rating_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
-    /// `text`, readonly, related `rating_ids.feedback`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
+    /// `text`, readonly, related `rating_ids.feedback`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_last_feedback: ::runtime::wire::Computed<Option<String>>,
     /// Rating Text
     ///
-    /// `selection`, readonly, related `rating_ids.rating_text`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
+    /// `selection`, readonly, related `rating_ids.rating_text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
     pub rating_last_text: ::runtime::wire::Computed<Option<RatingLastText>>,
     /// Rating Last Value
     ///
-    /// `float`, readonly, computed, groups `base.group_user`.
+    /// `float`, readonly, computed.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_last_value: f64,
     /// Rating Satisfaction
     ///
@@ -537,7 +571,9 @@ pub struct ProjectTask {
     pub task_properties: Option<::serde_json::Value>,
     /// To invoice
     ///
-    /// `boolean`, readonly, groups `sales_team.group_sale_salesman_all_leads`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_to_invoice())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_to_invoice())`.
+    ///
+    /// Readable by: Sales / User: All Documents (`sales_team.group_sale_salesman_all_leads`); other users read it as empty.
     pub task_to_invoice: ::runtime::wire::Computed<bool>,
     /// Assignees
     ///
@@ -948,21 +984,28 @@ impl ::runtime::Model for ProjectTask {
         ::runtime::verify::FieldSpec::new("access_warning", "text"),
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("allocated_hours", "float"),
         ::runtime::verify::FieldSpec::new("allow_billable", "boolean"),
         ::runtime::verify::FieldSpec::new("allow_milestones", "boolean"),
@@ -1010,9 +1053,11 @@ impl ::runtime::Model for ProjectTask {
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_closed", "boolean"),
         ::runtime::verify::FieldSpec::new("link_preview_name", "char"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1022,10 +1067,12 @@ impl ::runtime::Model for ProjectTask {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("milestone_id", "many2one")
             .relation("project.milestone"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("parent_id", "many2one")
             .relation("project.task"),
@@ -1047,17 +1094,24 @@ impl ::runtime::Model for ProjectTask {
         ::runtime::verify::FieldSpec::new("project_sale_order_id", "many2one")
             .relation("sale.order"),
         ::runtime::verify::FieldSpec::new("rating_active", "boolean"),
-        ::runtime::verify::FieldSpec::new("rating_avg", "float"),
+        ::runtime::verify::FieldSpec::new("rating_avg", "float")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rating_avg_text", "selection")
+            .groups(&["base.group_user"])
             .selection(&["top", "ok", "ko", "none"]),
         ::runtime::verify::FieldSpec::new("rating_count", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
-        ::runtime::verify::FieldSpec::new("rating_last_feedback", "text"),
-        ::runtime::verify::FieldSpec::new("rating_last_image", "binary"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("rating_last_feedback", "text")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("rating_last_image", "binary")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rating_last_text", "selection")
+            .groups(&["base.group_user"])
             .selection(&["top", "ok", "ko", "none"]),
-        ::runtime::verify::FieldSpec::new("rating_last_value", "float"),
+        ::runtime::verify::FieldSpec::new("rating_last_value", "float")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("rating_percentage_satisfaction", "float"),
         ::runtime::verify::FieldSpec::new("recurrence_id", "many2one")
             .relation("project.task.recurrence"),
@@ -1097,7 +1151,8 @@ impl ::runtime::Model for ProjectTask {
         ::runtime::verify::FieldSpec::new("tag_ids", "many2many")
             .relation("project.tags"),
         ::runtime::verify::FieldSpec::new("task_properties", "properties"),
-        ::runtime::verify::FieldSpec::new("task_to_invoice", "boolean"),
+        ::runtime::verify::FieldSpec::new("task_to_invoice", "boolean")
+            .groups(&["sales_team.group_sale_salesman_all_leads"]),
         ::runtime::verify::FieldSpec::new("user_ids", "many2many").relation("res.users"),
         ::runtime::verify::FieldSpec::new("user_skill_ids", "one2many")
             .relation("hr.employee.skill"),

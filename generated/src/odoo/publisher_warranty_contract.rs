@@ -8,6 +8,8 @@
 //!
 //! fields_get describes no field: an abstract or service model.
 //!
+//! No table behind it: any read of this model fails on the server (seen on real Odoo 16–19), whoever asks; only its methods are of use.
+//!
 //! 5 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out.
 /// Publisher Warranty Contract (`publisher_warranty.contract`): one record, as `search_read` and `read` return it.
 ///

@@ -16,7 +16,9 @@
 pub struct QuotationDocument {
     /// Access Token
     ///
-    /// `char`, related `ir_attachment_id.access_token`, not stored, groups `base.group_user`.
+    /// `char`, related `ir_attachment_id.access_token`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub access_token: Option<String>,
     /// Active
     ///
@@ -288,7 +290,8 @@ impl ::runtime::Model for QuotationDocument {
         "res_name",
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
-        ::runtime::verify::FieldSpec::new("access_token", "char"),
+        ::runtime::verify::FieldSpec::new("access_token", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("checksum", "char"),
         ::runtime::verify::FieldSpec::new("company_id", "many2one")

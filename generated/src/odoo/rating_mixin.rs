@@ -18,11 +18,15 @@ pub struct RatingMixin {
     pub has_message: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -64,17 +68,23 @@ pub struct RatingMixin {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
     /// Average Rating
     ///
-    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg: ::runtime::wire::Computed<f64>,
     /// Rating Avg Text
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
     pub rating_avg_text: ::runtime::wire::Computed<Option<RatingAvgText>>,
@@ -84,21 +94,29 @@ pub struct RatingMixin {
     pub rating_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
-    /// `text`, readonly, related `rating_ids.feedback`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
+    /// `text`, readonly, related `rating_ids.feedback`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_last_feedback: ::runtime::wire::Computed<Option<String>>,
     /// Rating Text
     ///
-    /// `selection`, readonly, related `rating_ids.rating_text`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
+    /// `selection`, readonly, related `rating_ids.rating_text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
     pub rating_last_text: ::runtime::wire::Computed<Option<RatingLastText>>,
     /// Rating Last Value
     ///
-    /// `float`, readonly, computed, groups `base.group_user`.
+    /// `float`, readonly, computed.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_last_value: f64,
     /// Rating Satisfaction
     ///

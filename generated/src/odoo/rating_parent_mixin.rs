@@ -12,11 +12,15 @@
 pub struct RatingParentMixin {
     /// Average Rating
     ///
-    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg: ::runtime::wire::Computed<f64>,
     /// Average Rating (%)
     ///
-    /// `float`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
+    /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_avg_percentage: ::runtime::wire::Computed<f64>,
     /// \# Ratings
     ///
@@ -24,7 +28,9 @@ pub struct RatingParentMixin {
     pub rating_count: ::runtime::wire::Computed<i64>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `parent_res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `parent_res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Rating Satisfaction
     ///

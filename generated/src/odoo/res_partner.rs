@@ -24,13 +24,17 @@ pub struct ResPartner {
     pub active_lang_count: ::runtime::wire::Computed<i64>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -50,7 +54,9 @@ pub struct ResPartner {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -59,13 +65,17 @@ pub struct ResPartner {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -75,13 +85,17 @@ pub struct ResPartner {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -210,17 +224,23 @@ pub struct ResPartner {
     ///
     /// Total amount this customer owes you.
     ///
-    /// `monetary`, readonly, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit: ::runtime::wire::Computed<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
-    /// `float`, company-dependent, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `float`, company-dependent.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit_limit: f64,
     /// Credit To Invoice
     ///
-    /// `monetary`, readonly, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit_to_invoice: ::runtime::wire::Computed<f64>,
     /// Currency
     ///
@@ -242,7 +262,9 @@ pub struct ResPartner {
     ///
     /// Total amount you have to pay to this vendor.
     ///
-    /// `monetary`, readonly, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub debit: ::runtime::wire::Computed<f64>,
     /// Payable Limit
     ///
@@ -290,15 +312,21 @@ pub struct ResPartner {
     ///
     /// Related employees based on their private address
     ///
-    /// `one2many`, to `hr.employee` (inverse `work_contact_id`), groups `hr.group_hr_user`.
+    /// `one2many`, to `hr.employee` (inverse `work_contact_id`).
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employee_ids: ::runtime::wire::X2Many<super::rel::HrEmployee>,
     /// Employees Count
     ///
-    /// `integer`, readonly, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employees_count: ::runtime::wire::Computed<i64>,
     /// \# Events
     ///
-    /// `integer`, readonly, groups `event.group_event_registration_desk`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
+    ///
+    /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
     pub event_count: ::runtime::wire::Computed<i64>,
     /// Fiscal Country Codes
     ///
@@ -374,7 +402,9 @@ pub struct ResPartner {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Is a Company
     ///
@@ -416,7 +446,9 @@ pub struct ResPartner {
     pub meeting_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Bounce
     ///
@@ -426,7 +458,9 @@ pub struct ResPartner {
     pub message_bounce: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -468,7 +502,9 @@ pub struct ResPartner {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -480,11 +516,15 @@ pub struct ResPartner {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -500,7 +540,9 @@ pub struct ResPartner {
     pub on_time_rate: ::runtime::wire::Computed<f64>,
     /// Opportunity Count
     ///
-    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub opportunity_count: ::runtime::wire::Computed<i64>,
     /// Opportunities
     ///
@@ -567,7 +609,9 @@ pub struct ResPartner {
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone/Mobile
     ///
@@ -583,7 +627,9 @@ pub struct ResPartner {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
     /// Stock Picking
     ///
@@ -703,7 +749,9 @@ pub struct ResPartner {
     pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
-    /// `integer`, readonly, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    ///
+    /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
     pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Purchase Order Warning
     ///
@@ -719,7 +767,9 @@ pub struct ResPartner {
     pub purchase_warn_msg: Option<String>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder
     ///
@@ -743,7 +793,9 @@ pub struct ResPartner {
     pub reminder_date_before_receipt: i64,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Sales Order
     ///
@@ -781,11 +833,15 @@ pub struct ResPartner {
     >,
     /// Show Credit Limit
     ///
-    /// `boolean`, readonly, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub show_credit_limit: ::runtime::wire::Computed<bool>,
     /// Signup Token Type
     ///
-    /// `char`, groups `base.group_erp_manager`.
+    /// `char`.
+    ///
+    /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
     pub signup_type: Option<String>,
     /// Specific Property Product Pricelist
     ///
@@ -839,7 +895,9 @@ pub struct ResPartner {
     pub title: Option<::runtime::wire::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
-    /// `monetary`, readonly, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub total_invoiced: ::runtime::wire::Computed<f64>,
     /// Degree of trust you have in this debtor
     ///
@@ -869,7 +927,9 @@ pub struct ResPartner {
     pub tz_offset: ::runtime::wire::Computed<Option<String>>,
     /// Partner Limit
     ///
-    /// `boolean`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
+    /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub use_partner_credit_limit: ::runtime::wire::Computed<bool>,
     /// Salesperson
     ///
@@ -1468,21 +1528,28 @@ impl ::runtime::Model for ResPartner {
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("active_lang_count", "integer"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("additional_info", "char"),
         ::runtime::verify::FieldSpec::new("autopost_bills", "selection")
             .required()
@@ -1527,14 +1594,26 @@ impl ::runtime::Model for ResPartner {
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("credit", "monetary"),
-        ::runtime::verify::FieldSpec::new("credit_limit", "float"),
-        ::runtime::verify::FieldSpec::new("credit_to_invoice", "monetary"),
+        ::runtime::verify::FieldSpec::new("credit", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
+        ::runtime::verify::FieldSpec::new("credit_limit", "float")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
+        ::runtime::verify::FieldSpec::new("credit_to_invoice", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("currency_id", "many2one")
             .relation("res.currency"),
         ::runtime::verify::FieldSpec::new("customer_rank", "integer"),
         ::runtime::verify::FieldSpec::new("days_sales_outstanding", "float"),
-        ::runtime::verify::FieldSpec::new("debit", "monetary"),
+        ::runtime::verify::FieldSpec::new("debit", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("debit_limit", "monetary"),
         ::runtime::verify::FieldSpec::new("display_invoice_edi_format", "boolean"),
         ::runtime::verify::FieldSpec::new(
@@ -1551,9 +1630,12 @@ impl ::runtime::Model for ResPartner {
         ::runtime::verify::FieldSpec::new("email_normalized", "char"),
         ::runtime::verify::FieldSpec::new("employee", "boolean"),
         ::runtime::verify::FieldSpec::new("employee_ids", "one2many")
-            .relation("hr.employee"),
-        ::runtime::verify::FieldSpec::new("employees_count", "integer"),
-        ::runtime::verify::FieldSpec::new("event_count", "integer"),
+            .relation("hr.employee")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("employees_count", "integer")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("event_count", "integer")
+            .groups(&["event.group_event_registration_desk"]),
         ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
         ::runtime::verify::FieldSpec::new("function", "char"),
         ::runtime::verify::FieldSpec::new("has_message", "boolean"),
@@ -1582,7 +1664,8 @@ impl ::runtime::Model for ResPartner {
         ::runtime::verify::FieldSpec::new("invoice_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("invoice_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("is_company", "boolean"),
         ::runtime::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
         ::runtime::verify::FieldSpec::new("is_public", "boolean"),
@@ -1592,10 +1675,12 @@ impl ::runtime::Model for ResPartner {
         ::runtime::verify::FieldSpec::new("meeting_count", "integer"),
         ::runtime::verify::FieldSpec::new("meeting_ids", "many2many")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1605,13 +1690,17 @@ impl ::runtime::Model for ResPartner {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char"),
         ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::verify::FieldSpec::new("opportunity_count", "integer"),
+        ::runtime::verify::FieldSpec::new("opportunity_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("opportunity_ids", "one2many")
             .relation("crm.lead"),
         ::runtime::verify::FieldSpec::new("parent_id", "many2one")
@@ -1629,10 +1718,12 @@ impl ::runtime::Model for ResPartner {
             .selection(super::verify::KEYS_B590746B),
         ::runtime::verify::FieldSpec::new("peppol_endpoint", "char"),
         ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
         ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("picking_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("picking_warn_msg", "text"),
@@ -1673,18 +1764,21 @@ impl ::runtime::Model for ResPartner {
             .relation("account.payment.term"),
         ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer")
+            .groups(&["purchase.group_purchase_user"]),
         ::runtime::verify::FieldSpec::new("purchase_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("purchase_warn_msg", "text"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
         ::runtime::verify::FieldSpec::new("ref", "char"),
         ::runtime::verify::FieldSpec::new("ref_company_ids", "one2many")
             .relation("res.company"),
         ::runtime::verify::FieldSpec::new("reminder_date_before_receipt", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("sale_order_ids", "one2many")
             .relation("sale.order"),
         ::runtime::verify::FieldSpec::new("sale_warn", "selection")
@@ -1695,8 +1789,12 @@ impl ::runtime::Model for ResPartner {
         ::runtime::verify::FieldSpec::new("same_vat_partner_id", "many2one")
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("self", "many2one").relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("show_credit_limit", "boolean"),
-        ::runtime::verify::FieldSpec::new("signup_type", "char"),
+        ::runtime::verify::FieldSpec::new("show_credit_limit", "boolean")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
+        ::runtime::verify::FieldSpec::new("signup_type", "char")
+            .groups(&["base.group_erp_manager"]),
         ::runtime::verify::FieldSpec::new(
                 "specific_property_product_pricelist",
                 "many2one",
@@ -1717,7 +1815,10 @@ impl ::runtime::Model for ResPartner {
             .relation("project.task"),
         ::runtime::verify::FieldSpec::new("title", "many2one")
             .relation("res.partner.title"),
-        ::runtime::verify::FieldSpec::new("total_invoiced", "monetary"),
+        ::runtime::verify::FieldSpec::new("total_invoiced", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("trust", "selection")
             .selection(&["good", "normal", "bad"]),
         ::runtime::verify::FieldSpec::new("type", "selection")
@@ -1725,7 +1826,10 @@ impl ::runtime::Model for ResPartner {
         ::runtime::verify::FieldSpec::new("tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
         ::runtime::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::verify::FieldSpec::new("use_partner_credit_limit", "boolean"),
+        ::runtime::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
         ::runtime::verify::FieldSpec::new("user_ids", "one2many").relation("res.users"),
         ::runtime::verify::FieldSpec::new("vat", "char"),

@@ -42,13 +42,17 @@ pub struct ResPartnerBank {
     pub active: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -68,7 +72,9 @@ pub struct ResPartnerBank {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -77,13 +83,17 @@ pub struct ResPartnerBank {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -93,13 +103,17 @@ pub struct ResPartnerBank {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -182,11 +196,15 @@ pub struct ResPartnerBank {
     pub lock_trust_fields: ::runtime::wire::Computed<bool>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -228,7 +246,9 @@ pub struct ResPartnerBank {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -238,7 +258,9 @@ pub struct ResPartnerBank {
     pub money_transfer_service: ::runtime::wire::Computed<Option<String>>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -260,7 +282,9 @@ pub struct ResPartnerBank {
     pub partner_supplier_rank: i64,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Related Moves
     ///
@@ -491,21 +515,28 @@ impl ::runtime::Model for ResPartnerBank {
         ::runtime::verify::FieldSpec::new("acc_type", "selection").selection(&["bank"]),
         ::runtime::verify::FieldSpec::new("active", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("allow_out_payment", "boolean"),
         ::runtime::verify::FieldSpec::new("bank_bic", "char"),
         ::runtime::verify::FieldSpec::new("bank_id", "many2one").relation("res.bank"),
@@ -526,9 +557,11 @@ impl ::runtime::Model for ResPartnerBank {
         ::runtime::verify::FieldSpec::new("journal_id", "one2many")
             .relation("account.journal"),
         ::runtime::verify::FieldSpec::new("lock_trust_fields", "boolean"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -538,9 +571,11 @@ impl ::runtime::Model for ResPartnerBank {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("money_transfer_service", "char"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("partner_country_name", "char"),
         ::runtime::verify::FieldSpec::new("partner_customer_rank", "integer"),
         ::runtime::verify::FieldSpec::new("partner_id", "many2one")
@@ -548,7 +583,8 @@ impl ::runtime::Model for ResPartnerBank {
             .required(),
         ::runtime::verify::FieldSpec::new("partner_supplier_rank", "integer"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("related_moves", "one2many")
             .relation("account.move"),
         ::runtime::verify::FieldSpec::new("sanitized_acc_number", "char"),

@@ -40,13 +40,17 @@ pub struct ResUsers {
     pub active_partner: bool,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, related `partner_id.activity_calendar_event_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, related `partner_id.activity_calendar_event_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, related `partner_id.activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, related `partner_id.activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -66,7 +70,9 @@ pub struct ResUsers {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity`, related `partner_id.activity_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `mail.activity`, related `partner_id.activity_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -75,13 +81,17 @@ pub struct ResUsers {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, related `partner_id.activity_state`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, related `partner_id.activity_state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `partner_id.activity_summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `partner_id.activity_summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -91,13 +101,17 @@ pub struct ResUsers {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `partner_id.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `partner_id.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, related `partner_id.activity_user_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, related `partner_id.activity_user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -107,7 +121,9 @@ pub struct ResUsers {
     pub additional_info: Option<String>,
     /// Additional Note
     ///
-    /// `text`, related `employee_id.additional_note`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::additional_note())`.
+    /// `text`, related `employee_id.additional_note`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::additional_note())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub additional_note: ::runtime::wire::Computed<Option<String>>,
     /// Work Address
     ///
@@ -139,11 +155,15 @@ pub struct ResUsers {
     ///
     /// ID used for employee identification.
     ///
-    /// `char`, related `employee_id.barcode`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode())`.
+    /// `char`, related `employee_id.barcode`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub barcode: ::runtime::wire::Computed<Option<String>>,
     /// Date of Birth
     ///
-    /// `date`, related `employee_id.birthday`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::birthday())`.
+    /// `date`, related `employee_id.birthday`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::birthday())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub birthday: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Buyer
     ///
@@ -171,13 +191,17 @@ pub struct ResUsers {
     pub category_id: ::runtime::wire::X2Many<super::rel::ResPartnerCategory>,
     /// Employee Tags
     ///
-    /// `many2many`, to `hr.employee.category`, related `employee_id.category_ids`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::category_ids())`.
+    /// `many2many`, to `hr.employee.category`, related `employee_id.category_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::category_ids())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub category_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::HrEmployeeCategory>,
     >,
     /// Certificate Level
     ///
-    /// `selection`, related `employee_id.certificate`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::certificate())`.
+    /// `selection`, related `employee_id.certificate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::certificate())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `graduate` (Graduate), `bachelor` (Bachelor), `master` (Master), `doctor` (Doctor), `other` (Other).
     pub certificate: ::runtime::wire::Computed<Option<Certificate>>,
@@ -191,7 +215,9 @@ pub struct ResUsers {
     pub child_ids: ::runtime::wire::X2Many<super::rel::ResPartner>,
     /// Number of Dependent Children
     ///
-    /// `integer`, related `employee_id.children`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::children())`.
+    /// `integer`, related `employee_id.children`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::children())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub children: ::runtime::wire::Computed<i64>,
     /// City
     ///
@@ -281,7 +307,9 @@ pub struct ResUsers {
     pub country_id: Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     /// Country of Birth
     ///
-    /// `many2one`, to `res.country`, related `employee_id.country_of_birth`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_of_birth())`.
+    /// `many2one`, to `res.country`, related `employee_id.country_of_birth`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_of_birth())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub country_of_birth: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     >,
@@ -307,17 +335,23 @@ pub struct ResUsers {
     ///
     /// Total amount this customer owes you.
     ///
-    /// `monetary`, readonly, related `partner_id.credit`, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
+    /// `monetary`, readonly, related `partner_id.credit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit: ::runtime::wire::Computed<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
     ///
-    /// `float`, related `partner_id.credit_limit`, not stored, groups `account.group_account_invoice,account.group_account_readonly`.
+    /// `float`, related `partner_id.credit_limit`, not stored.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit_limit: f64,
     /// Credit To Invoice
     ///
-    /// `monetary`, readonly, related `partner_id.credit_to_invoice`, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
+    /// `monetary`, readonly, related `partner_id.credit_to_invoice`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub credit_to_invoice: ::runtime::wire::Computed<f64>,
     /// Sales Teams
     ///
@@ -349,7 +383,9 @@ pub struct ResUsers {
     ///
     /// Total amount you have to pay to this vendor.
     ///
-    /// `monetary`, readonly, related `partner_id.debit`, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
+    /// `monetary`, readonly, related `partner_id.debit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub debit: ::runtime::wire::Computed<f64>,
     /// Payable Limit
     ///
@@ -379,11 +415,15 @@ pub struct ResUsers {
     pub display_name: Option<String>,
     /// Home-Work Distance
     ///
-    /// `integer`, related `employee_id.distance_home_work`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work())`.
+    /// `integer`, related `employee_id.distance_home_work`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub distance_home_work: ::runtime::wire::Computed<i64>,
     /// Home-Work Distance unit
     ///
-    /// `selection`, related `employee_id.distance_home_work_unit`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work_unit())`.
+    /// `selection`, related `employee_id.distance_home_work_unit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work_unit())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `kilometers` (km), `miles` (mi).
     pub distance_home_work_unit: ::runtime::wire::Computed<Option<DistanceHomeWorkUnit>>,
@@ -409,11 +449,15 @@ pub struct ResUsers {
     pub email_normalized: Option<String>,
     /// Contact Name
     ///
-    /// `char`, related `employee_id.emergency_contact`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_contact())`.
+    /// `char`, related `employee_id.emergency_contact`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_contact())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub emergency_contact: ::runtime::wire::Computed<Option<String>>,
     /// Contact Phone
     ///
-    /// `char`, related `employee_id.emergency_phone`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_phone())`.
+    /// `char`, related `employee_id.emergency_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_phone())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub emergency_phone: ::runtime::wire::Computed<Option<String>>,
     /// Employee
     ///
@@ -425,13 +469,17 @@ pub struct ResUsers {
     ///
     /// Employee bank account to pay salaries
     ///
-    /// `many2one`, to `res.partner.bank`, related `employee_id.bank_account_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_bank_account_id())`.
+    /// `many2one`, to `res.partner.bank`, related `employee_id.bank_account_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_bank_account_id())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employee_bank_account_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResPartnerBank>>,
     >,
     /// Cars
     ///
-    /// `integer`, readonly, related `employee_id.employee_cars_count`, groups `fleet.fleet_group_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
+    /// `integer`, readonly, related `employee_id.employee_cars_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
+    ///
+    /// Readable by: Fleet / Administrator (`fleet.fleet_group_manager`); other users read it as empty.
     pub employee_cars_count: ::runtime::wire::Computed<i64>,
     /// Employee Count
     ///
@@ -439,7 +487,9 @@ pub struct ResUsers {
     pub employee_count: ::runtime::wire::Computed<i64>,
     /// Employee's Country
     ///
-    /// `many2one`, to `res.country`, related `employee_id.country_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_country_id())`.
+    /// `many2one`, to `res.country`, related `employee_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_country_id())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employee_country_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     >,
@@ -477,17 +527,23 @@ pub struct ResUsers {
     ///
     /// Categorize your Employees by type. This field also has an impact on contracts. Only Employees, Students and Trainee will have contract history.
     ///
-    /// `selection`, related `employee_id.employee_type`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_type())`.
+    /// `selection`, related `employee_id.employee_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_type())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `employee` (Employee), `worker` (Worker), `student` (Student), `trainee` (Trainee), `contractor` (Contractor), `freelance` (Freelancer).
     pub employee_type: ::runtime::wire::Computed<Option<EmployeeType>>,
     /// Employees Count
     ///
-    /// `integer`, readonly, related `partner_id.employees_count`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
+    /// `integer`, readonly, related `partner_id.employees_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub employees_count: ::runtime::wire::Computed<i64>,
     /// \# Events
     ///
-    /// `integer`, readonly, related `partner_id.event_count`, groups `event.group_event_registration_desk`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
+    /// `integer`, readonly, related `partner_id.event_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
+    ///
+    /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
     pub event_count: ::runtime::wire::Computed<i64>,
     /// Fiscal Country Codes
     ///
@@ -499,7 +555,9 @@ pub struct ResUsers {
     pub function: Option<String>,
     /// Gender
     ///
-    /// `selection`, related `employee_id.gender`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::gender())`.
+    /// `selection`, related `employee_id.gender`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::gender())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `male` (Male), `female` (Female), `other` (Other).
     pub gender: ::runtime::wire::Computed<Option<Gender>>,
@@ -529,7 +587,9 @@ pub struct ResUsers {
     pub id: i64,
     /// Identification No
     ///
-    /// `char`, related `employee_id.identification_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::identification_id())`.
+    /// `char`, related `employee_id.identification_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::identification_id())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub identification_id: ::runtime::wire::Computed<Option<String>>,
     /// Ignore Abnormal Invoice Amount
     ///
@@ -589,7 +649,9 @@ pub struct ResUsers {
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.is_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    /// `boolean`, readonly, related `partner_id.is_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub is_blacklisted: ::runtime::wire::Computed<bool>,
     /// Is a Company
     ///
@@ -623,7 +685,9 @@ pub struct ResUsers {
     pub journal_item_count: ::runtime::wire::Computed<i64>,
     /// Home-Work Distance in Km
     ///
-    /// `integer`, related `employee_id.km_home_work`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::km_home_work())`.
+    /// `integer`, related `employee_id.km_home_work`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::km_home_work())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub km_home_work: ::runtime::wire::Computed<i64>,
     /// Language
     ///
@@ -657,7 +721,9 @@ pub struct ResUsers {
     pub login_date: ::runtime::wire::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Marital Status
     ///
-    /// `selection`, related `employee_id.marital`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::marital())`.
+    /// `selection`, related `employee_id.marital`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::marital())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `single` (Single), `married` (Married), `cohabitant` (Legal Cohabitant), `widower` (Widower), `divorced` (Divorced).
     pub marital: ::runtime::wire::Computed<Option<Marital>>,
@@ -671,7 +737,9 @@ pub struct ResUsers {
     pub meeting_ids: ::runtime::wire::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, related `partner_id.message_attachment_count`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, related `partner_id.message_attachment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Bounce
     ///
@@ -681,7 +749,9 @@ pub struct ResUsers {
     pub message_bounce: i64,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers`, related `partner_id.message_follower_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `mail.followers`, related `partner_id.message_follower_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -723,7 +793,9 @@ pub struct ResUsers {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, related `partner_id.message_partner_ids`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, related `partner_id.message_partner_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -735,7 +807,9 @@ pub struct ResUsers {
     ///
     /// Indicates if a blacklisted sanitized phone number is a mobile number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, related `partner_id.mobile_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    /// `boolean`, readonly, related `partner_id.mobile_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub mobile_blacklisted: ::runtime::wire::Computed<bool>,
     /// Work Mobile
     ///
@@ -743,7 +817,9 @@ pub struct ResUsers {
     pub mobile_phone: ::runtime::wire::Computed<Option<String>>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, related `partner_id.my_activity_date_deadline`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, related `partner_id.my_activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -785,7 +861,9 @@ pub struct ResUsers {
     pub on_time_rate: ::runtime::wire::Computed<f64>,
     /// Opportunity Count
     ///
-    /// `integer`, readonly, related `partner_id.opportunity_count`, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
+    /// `integer`, readonly, related `partner_id.opportunity_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub opportunity_count: ::runtime::wire::Computed<i64>,
     /// Opportunities
     ///
@@ -829,7 +907,9 @@ pub struct ResUsers {
     pub partner_vat_placeholder: ::runtime::wire::Computed<Option<String>>,
     /// Passport No
     ///
-    /// `char`, related `employee_id.passport_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::passport_id())`.
+    /// `char`, related `employee_id.passport_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::passport_id())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub passport_id: ::runtime::wire::Computed<Option<String>>,
     /// Password
     ///
@@ -862,7 +942,9 @@ pub struct ResUsers {
     pub peppol_endpoint: Option<String>,
     /// Work Permit No
     ///
-    /// `char`, related `employee_id.permit_no`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::permit_no())`.
+    /// `char`, related `employee_id.permit_no`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::permit_no())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub permit_no: ::runtime::wire::Computed<Option<String>>,
     /// Phone
     ///
@@ -872,7 +954,9 @@ pub struct ResUsers {
     ///
     /// Indicates if a blacklisted sanitized phone number is a phone number. Helps distinguish which number is blacklisted             when there is both a mobile and phone field in a model.
     ///
-    /// `boolean`, readonly, related `partner_id.phone_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    /// `boolean`, readonly, related `partner_id.phone_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_blacklisted: ::runtime::wire::Computed<bool>,
     /// Phone/Mobile
     ///
@@ -888,7 +972,9 @@ pub struct ResUsers {
     ///
     /// If the sanitized phone number is on the blacklist, the contact won't receive mass mailing sms anymore, from any list
     ///
-    /// `boolean`, readonly, related `partner_id.phone_sanitized_blacklisted`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    /// `boolean`, readonly, related `partner_id.phone_sanitized_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub phone_sanitized_blacklisted: ::runtime::wire::Computed<bool>,
     /// Stock Picking
     ///
@@ -906,11 +992,15 @@ pub struct ResUsers {
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
     ///
-    /// `char`, related `employee_id.pin`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pin())`.
+    /// `char`, related `employee_id.pin`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pin())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub pin: ::runtime::wire::Computed<Option<String>>,
     /// Place of Birth
     ///
-    /// `char`, related `employee_id.place_of_birth`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::place_of_birth())`.
+    /// `char`, related `employee_id.place_of_birth`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::place_of_birth())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub place_of_birth: ::runtime::wire::Computed<Option<String>>,
     /// Plan To Change Bike
     ///
@@ -922,45 +1012,63 @@ pub struct ResUsers {
     pub plan_to_change_car: bool,
     /// Private City
     ///
-    /// `char`, related `employee_id.private_city`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_city())`.
+    /// `char`, related `employee_id.private_city`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_city())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_city: ::runtime::wire::Computed<Option<String>>,
     /// Private Country
     ///
-    /// `many2one`, to `res.country`, related `employee_id.private_country_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_country_id())`.
+    /// `many2one`, to `res.country`, related `employee_id.private_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_country_id())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_country_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResCountry>>,
     >,
     /// Private Email
     ///
-    /// `char`, related `employee_id.private_email`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_email())`.
+    /// `char`, related `employee_id.private_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_email())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_email: ::runtime::wire::Computed<Option<String>>,
     /// Employee Lang
     ///
-    /// `selection`, related `employee_id.lang`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_lang())`.
+    /// `selection`, related `employee_id.lang`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_lang())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `en_US` (English (US)).
     pub private_lang: ::runtime::wire::Computed<Option<PrivateLang>>,
     /// Private Phone
     ///
-    /// `char`, related `employee_id.private_phone`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_phone())`.
+    /// `char`, related `employee_id.private_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_phone())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_phone: ::runtime::wire::Computed<Option<String>>,
     /// Private State
     ///
-    /// `many2one`, to `res.country.state`, related `employee_id.private_state_id`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_state_id())`.
+    /// `many2one`, to `res.country.state`, related `employee_id.private_state_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_state_id())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_state_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResCountryState>>,
     >,
     /// Private Street
     ///
-    /// `char`, related `employee_id.private_street`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street())`.
+    /// `char`, related `employee_id.private_street`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_street: ::runtime::wire::Computed<Option<String>>,
     /// Private Street2
     ///
-    /// `char`, related `employee_id.private_street2`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street2())`.
+    /// `char`, related `employee_id.private_street2`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street2())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_street2: ::runtime::wire::Computed<Option<String>>,
     /// Private Zip
     ///
-    /// `char`, related `employee_id.private_zip`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_zip())`.
+    /// `char`, related `employee_id.private_zip`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_zip())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub private_zip: ::runtime::wire::Computed<Option<String>>,
     /// Projects
     ///
@@ -1066,7 +1174,9 @@ pub struct ResUsers {
     pub purchase_line_ids: ::runtime::wire::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
-    /// `integer`, readonly, related `partner_id.purchase_order_count`, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    /// `integer`, readonly, related `partner_id.purchase_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    ///
+    /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
     pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Purchase Order Warning
     ///
@@ -1082,7 +1192,9 @@ pub struct ResUsers {
     pub purchase_warn_msg: Option<String>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating`, related `partner_id.rating_ids`, not stored, groups `base.group_user`.
+    /// `one2many`, to `rating.rating`, related `partner_id.rating_ids`, not stored.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder
     ///
@@ -1140,7 +1252,9 @@ pub struct ResUsers {
     pub rules_count: ::runtime::wire::Computed<i64>,
     /// Sale Order Count
     ///
-    /// `integer`, readonly, related `partner_id.sale_order_count`, groups `sales_team.group_sale_salesman`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    /// `integer`, readonly, related `partner_id.sale_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
+    ///
+    /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
     pub sale_order_count: ::runtime::wire::Computed<i64>,
     /// Sales Order
     ///
@@ -1190,7 +1304,9 @@ pub struct ResUsers {
     pub share: bool,
     /// Show Credit Limit
     ///
-    /// `boolean`, readonly, related `partner_id.show_credit_limit`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
+    /// `boolean`, readonly, related `partner_id.show_credit_limit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub show_credit_limit: ::runtime::wire::Computed<bool>,
     /// Email Signature
     ///
@@ -1198,7 +1314,9 @@ pub struct ResUsers {
     pub signature: Option<String>,
     /// Signup Token Type
     ///
-    /// `char`, related `partner_id.signup_type`, not stored, groups `base.group_erp_manager`.
+    /// `char`, related `partner_id.signup_type`, not stored.
+    ///
+    /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
     pub signup_type: Option<String>,
     /// Specific Property Product Pricelist
     ///
@@ -1208,17 +1326,23 @@ pub struct ResUsers {
     >,
     /// Spouse Birthdate
     ///
-    /// `date`, related `employee_id.spouse_birthdate`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_birthdate())`.
+    /// `date`, related `employee_id.spouse_birthdate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_birthdate())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub spouse_birthdate: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Spouse Complete Name
     ///
-    /// `char`, related `employee_id.spouse_complete_name`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_complete_name())`.
+    /// `char`, related `employee_id.spouse_complete_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_complete_name())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub spouse_complete_name: ::runtime::wire::Computed<Option<String>>,
     /// SSN No
     ///
     /// Social Security Number
     ///
-    /// `char`, related `employee_id.ssnid`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ssnid())`.
+    /// `char`, related `employee_id.ssnid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ssnid())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub ssnid: ::runtime::wire::Computed<Option<String>>,
     /// Starred Message
     ///
@@ -1252,11 +1376,15 @@ pub struct ResUsers {
     pub street2: Option<String>,
     /// Field of Study
     ///
-    /// `char`, related `employee_id.study_field`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_field())`.
+    /// `char`, related `employee_id.study_field`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_field())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub study_field: ::runtime::wire::Computed<Option<String>>,
     /// School
     ///
-    /// `char`, related `employee_id.study_school`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_school())`.
+    /// `char`, related `employee_id.study_school`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_school())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub study_school: ::runtime::wire::Computed<Option<String>>,
     /// \# Vendor Bills
     ///
@@ -1292,7 +1420,9 @@ pub struct ResUsers {
     pub title: Option<::runtime::wire::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
-    /// `monetary`, readonly, related `partner_id.total_invoiced`, currency in `currency_id`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
+    /// `monetary`, readonly, related `partner_id.total_invoiced`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub total_invoiced: ::runtime::wire::Computed<f64>,
     /// Two-factor authentication
     ///
@@ -1334,7 +1464,9 @@ pub struct ResUsers {
     pub tz_offset: ::runtime::wire::Computed<Option<String>>,
     /// Partner Limit
     ///
-    /// `boolean`, related `partner_id.use_partner_credit_limit`, groups `account.group_account_invoice,account.group_account_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
+    /// `boolean`, related `partner_id.use_partner_credit_limit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
+    ///
+    /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
     pub use_partner_credit_limit: ::runtime::wire::Computed<bool>,
     /// User Group Warning
     ///
@@ -1358,11 +1490,15 @@ pub struct ResUsers {
     pub vat: Option<String>,
     /// Visa Expiration Date
     ///
-    /// `date`, related `employee_id.visa_expire`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_expire())`.
+    /// `date`, related `employee_id.visa_expire`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_expire())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub visa_expire: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Visa No
     ///
-    /// `char`, related `employee_id.visa_no`, groups `hr.group_hr_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_no())`.
+    /// `char`, related `employee_id.visa_no`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_no())`.
+    ///
+    /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub visa_no: ::runtime::wire::Computed<Option<String>>,
     /// Website Link
     ///
@@ -2279,23 +2415,31 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("active_lang_count", "integer"),
         ::runtime::verify::FieldSpec::new("active_partner", "boolean"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("additional_info", "char"),
-        ::runtime::verify::FieldSpec::new("additional_note", "text"),
+        ::runtime::verify::FieldSpec::new("additional_note", "text")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("address_id", "many2one")
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("api_key_ids", "one2many")
@@ -2311,8 +2455,10 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("bank_account_count", "integer"),
         ::runtime::verify::FieldSpec::new("bank_ids", "one2many")
             .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::verify::FieldSpec::new("birthday", "date"),
+        ::runtime::verify::FieldSpec::new("barcode", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("birthday", "date")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("buyer_id", "many2one").relation("res.users"),
         ::runtime::verify::FieldSpec::new("calendar_default_privacy", "selection")
             .selection(&["public", "private", "confidential"]),
@@ -2321,14 +2467,17 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("category_id", "many2many")
             .relation("res.partner.category"),
         ::runtime::verify::FieldSpec::new("category_ids", "many2many")
-            .relation("hr.employee.category"),
+            .relation("hr.employee.category")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("certificate", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["graduate", "bachelor", "master", "doctor", "other"]),
         ::runtime::verify::FieldSpec::new("channel_ids", "many2many")
             .relation("discuss.channel"),
         ::runtime::verify::FieldSpec::new("child_ids", "one2many")
             .relation("res.partner"),
-        ::runtime::verify::FieldSpec::new("children", "integer"),
+        ::runtime::verify::FieldSpec::new("children", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("city", "char"),
         ::runtime::verify::FieldSpec::new("coach_id", "many2one")
             .relation("hr.employee"),
@@ -2356,16 +2505,26 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("country_id", "many2one")
             .relation("res.country"),
         ::runtime::verify::FieldSpec::new("country_of_birth", "many2one")
-            .relation("res.country"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("create_date", "datetime"),
         ::runtime::verify::FieldSpec::new("create_employee", "boolean"),
         ::runtime::verify::FieldSpec::new("create_employee_id", "many2one")
             .relation("hr.employee"),
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
-        ::runtime::verify::FieldSpec::new("credit", "monetary"),
-        ::runtime::verify::FieldSpec::new("credit_limit", "float"),
-        ::runtime::verify::FieldSpec::new("credit_to_invoice", "monetary"),
+        ::runtime::verify::FieldSpec::new("credit", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
+        ::runtime::verify::FieldSpec::new("credit_limit", "float")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
+        ::runtime::verify::FieldSpec::new("credit_to_invoice", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("crm_team_ids", "many2many")
             .relation("crm.team"),
         ::runtime::verify::FieldSpec::new("crm_team_member_ids", "one2many")
@@ -2374,7 +2533,10 @@ impl ::runtime::Model for ResUsers {
             .relation("res.currency"),
         ::runtime::verify::FieldSpec::new("customer_rank", "integer"),
         ::runtime::verify::FieldSpec::new("days_sales_outstanding", "float"),
-        ::runtime::verify::FieldSpec::new("debit", "monetary"),
+        ::runtime::verify::FieldSpec::new("debit", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("debit_limit", "monetary"),
         ::runtime::verify::FieldSpec::new("department_id", "many2one")
             .relation("hr.department"),
@@ -2386,8 +2548,10 @@ impl ::runtime::Model for ResUsers {
             "boolean",
         ),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("distance_home_work", "integer"),
+        ::runtime::verify::FieldSpec::new("distance_home_work", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("distance_home_work_unit", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["kilometers", "miles"]),
         ::runtime::verify::FieldSpec::new(
             "duplicated_bank_account_partners_count",
@@ -2396,15 +2560,20 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("email", "char"),
         ::runtime::verify::FieldSpec::new("email_formatted", "char"),
         ::runtime::verify::FieldSpec::new("email_normalized", "char"),
-        ::runtime::verify::FieldSpec::new("emergency_contact", "char"),
-        ::runtime::verify::FieldSpec::new("emergency_phone", "char"),
+        ::runtime::verify::FieldSpec::new("emergency_contact", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("emergency_phone", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("employee", "boolean"),
         ::runtime::verify::FieldSpec::new("employee_bank_account_id", "many2one")
-            .relation("res.partner.bank"),
-        ::runtime::verify::FieldSpec::new("employee_cars_count", "integer"),
+            .relation("res.partner.bank")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("employee_cars_count", "integer")
+            .groups(&["fleet.fleet_group_manager"]),
         ::runtime::verify::FieldSpec::new("employee_count", "integer"),
         ::runtime::verify::FieldSpec::new("employee_country_id", "many2one")
-            .relation("res.country"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("employee_id", "many2one")
             .relation("hr.employee"),
         ::runtime::verify::FieldSpec::new("employee_ids", "one2many")
@@ -2416,14 +2585,18 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("employee_skill_ids", "one2many")
             .relation("hr.employee.skill"),
         ::runtime::verify::FieldSpec::new("employee_type", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(
                 &["employee", "worker", "student", "trainee", "contractor", "freelance"],
             ),
-        ::runtime::verify::FieldSpec::new("employees_count", "integer"),
-        ::runtime::verify::FieldSpec::new("event_count", "integer"),
+        ::runtime::verify::FieldSpec::new("employees_count", "integer")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("event_count", "integer")
+            .groups(&["event.group_event_registration_desk"]),
         ::runtime::verify::FieldSpec::new("fiscal_country_codes", "char"),
         ::runtime::verify::FieldSpec::new("function", "char"),
         ::runtime::verify::FieldSpec::new("gender", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["male", "female", "other"]),
         ::runtime::verify::FieldSpec::new("groups_count", "integer"),
         ::runtime::verify::FieldSpec::new("groups_id", "many2many")
@@ -2432,7 +2605,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("hr_presence_state", "selection")
             .selection(&["present", "absent", "archive", "out_of_working_hour"]),
         ::runtime::verify::FieldSpec::new("id", "integer"),
-        ::runtime::verify::FieldSpec::new("identification_id", "char"),
+        ::runtime::verify::FieldSpec::new("identification_id", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("ignore_abnormal_invoice_amount", "boolean"),
         ::runtime::verify::FieldSpec::new("ignore_abnormal_invoice_date", "boolean"),
         ::runtime::verify::FieldSpec::new("im_status", "char"),
@@ -2457,7 +2631,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("invoice_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("invoice_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("is_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("is_company", "boolean"),
         ::runtime::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
         ::runtime::verify::FieldSpec::new("is_public", "boolean"),
@@ -2465,7 +2640,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("is_ubl_format", "boolean"),
         ::runtime::verify::FieldSpec::new("job_title", "char"),
         ::runtime::verify::FieldSpec::new("journal_item_count", "integer"),
-        ::runtime::verify::FieldSpec::new("km_home_work", "integer"),
+        ::runtime::verify::FieldSpec::new("km_home_work", "integer")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("lang", "selection").selection(&["en_US"]),
         ::runtime::verify::FieldSpec::new("last_activity", "date"),
         ::runtime::verify::FieldSpec::new("last_activity_time", "char"),
@@ -2474,14 +2650,17 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("login", "char").required(),
         ::runtime::verify::FieldSpec::new("login_date", "datetime"),
         ::runtime::verify::FieldSpec::new("marital", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["single", "married", "cohabitant", "widower", "divorced"]),
         ::runtime::verify::FieldSpec::new("meeting_count", "integer"),
         ::runtime::verify::FieldSpec::new("meeting_ids", "many2many")
             .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_bounce", "integer"),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -2491,11 +2670,14 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("mobile_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char"),
         ::runtime::verify::FieldSpec::new("new_password", "char"),
         ::runtime::verify::FieldSpec::new("notification_type", "selection")
@@ -2516,7 +2698,8 @@ impl ::runtime::Model for ResUsers {
                 ],
             ),
         ::runtime::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::verify::FieldSpec::new("opportunity_count", "integer"),
+        ::runtime::verify::FieldSpec::new("opportunity_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("opportunity_ids", "one2many")
             .relation("crm.lead"),
         ::runtime::verify::FieldSpec::new("parent_id", "many2one")
@@ -2530,7 +2713,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("partner_longitude", "float"),
         ::runtime::verify::FieldSpec::new("partner_share", "boolean"),
         ::runtime::verify::FieldSpec::new("partner_vat_placeholder", "char"),
-        ::runtime::verify::FieldSpec::new("passport_id", "char"),
+        ::runtime::verify::FieldSpec::new("passport_id", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("password", "char"),
         ::runtime::verify::FieldSpec::new("payment_token_count", "integer"),
         ::runtime::verify::FieldSpec::new("payment_token_ids", "one2many")
@@ -2538,31 +2722,44 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("peppol_eas", "selection")
             .selection(super::verify::KEYS_B590746B),
         ::runtime::verify::FieldSpec::new("peppol_endpoint", "char"),
-        ::runtime::verify::FieldSpec::new("permit_no", "char"),
+        ::runtime::verify::FieldSpec::new("permit_no", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("phone", "char"),
-        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("phone_mobile_search", "char"),
         ::runtime::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean"),
+        ::runtime::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("picking_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("picking_warn_msg", "text"),
-        ::runtime::verify::FieldSpec::new("pin", "char"),
-        ::runtime::verify::FieldSpec::new("place_of_birth", "char"),
+        ::runtime::verify::FieldSpec::new("pin", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("place_of_birth", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("plan_to_change_bike", "boolean"),
         ::runtime::verify::FieldSpec::new("plan_to_change_car", "boolean"),
-        ::runtime::verify::FieldSpec::new("private_city", "char"),
+        ::runtime::verify::FieldSpec::new("private_city", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("private_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::verify::FieldSpec::new("private_email", "char"),
+            .relation("res.country")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_email", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("private_lang", "selection")
+            .groups(&["hr.group_hr_user"])
             .selection(&["en_US"]),
-        ::runtime::verify::FieldSpec::new("private_phone", "char"),
+        ::runtime::verify::FieldSpec::new("private_phone", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("private_state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::verify::FieldSpec::new("private_street", "char"),
-        ::runtime::verify::FieldSpec::new("private_street2", "char"),
-        ::runtime::verify::FieldSpec::new("private_zip", "char"),
+            .relation("res.country.state")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_street", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_street2", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("private_zip", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("project_ids", "one2many")
             .relation("project.project"),
         ::runtime::verify::FieldSpec::new("property_account_payable_id", "many2one")
@@ -2600,12 +2797,14 @@ impl ::runtime::Model for ResUsers {
             .relation("stock.warehouse"),
         ::runtime::verify::FieldSpec::new("purchase_line_ids", "one2many")
             .relation("purchase.order.line"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer")
+            .groups(&["purchase.group_purchase_user"]),
         ::runtime::verify::FieldSpec::new("purchase_warn", "selection")
             .selection(&["no-message", "warning", "block"]),
         ::runtime::verify::FieldSpec::new("purchase_warn_msg", "text"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
         ::runtime::verify::FieldSpec::new("ref", "char"),
         ::runtime::verify::FieldSpec::new("ref_company_ids", "one2many")
@@ -2622,7 +2821,8 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("resume_line_ids", "one2many")
             .relation("hr.resume.line"),
         ::runtime::verify::FieldSpec::new("rules_count", "integer"),
-        ::runtime::verify::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::verify::FieldSpec::new("sale_order_count", "integer")
+            .groups(&["sales_team.group_sale_salesman"]),
         ::runtime::verify::FieldSpec::new("sale_order_ids", "one2many")
             .relation("sale.order"),
         ::runtime::verify::FieldSpec::new("sale_team_id", "many2one")
@@ -2636,17 +2836,23 @@ impl ::runtime::Model for ResUsers {
             .relation("res.partner"),
         ::runtime::verify::FieldSpec::new("self", "many2one").relation("res.partner"),
         ::runtime::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_credit_limit", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_credit_limit", "boolean")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("signature", "html"),
-        ::runtime::verify::FieldSpec::new("signup_type", "char"),
+        ::runtime::verify::FieldSpec::new("signup_type", "char")
+            .groups(&["base.group_erp_manager"]),
         ::runtime::verify::FieldSpec::new(
                 "specific_property_product_pricelist",
                 "many2one",
             )
             .relation("product.pricelist"),
-        ::runtime::verify::FieldSpec::new("spouse_birthdate", "date"),
-        ::runtime::verify::FieldSpec::new("spouse_complete_name", "char"),
-        ::runtime::verify::FieldSpec::new("ssnid", "char"),
+        ::runtime::verify::FieldSpec::new("spouse_birthdate", "date")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("spouse_complete_name", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("ssnid", "char").groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("starred_message_ids", "many2many")
             .relation("mail.message"),
         ::runtime::verify::FieldSpec::new("state", "selection")
@@ -2657,8 +2863,10 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("static_map_url_is_valid", "boolean"),
         ::runtime::verify::FieldSpec::new("street", "char"),
         ::runtime::verify::FieldSpec::new("street2", "char"),
-        ::runtime::verify::FieldSpec::new("study_field", "char"),
-        ::runtime::verify::FieldSpec::new("study_school", "char"),
+        ::runtime::verify::FieldSpec::new("study_field", "char")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("study_school", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("supplier_invoice_count", "integer"),
         ::runtime::verify::FieldSpec::new("supplier_rank", "integer"),
         ::runtime::verify::FieldSpec::new("target_sales_done", "integer"),
@@ -2669,7 +2877,10 @@ impl ::runtime::Model for ResUsers {
             .relation("project.task"),
         ::runtime::verify::FieldSpec::new("title", "many2one")
             .relation("res.partner.title"),
-        ::runtime::verify::FieldSpec::new("total_invoiced", "monetary"),
+        ::runtime::verify::FieldSpec::new("total_invoiced", "monetary")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("totp_enabled", "boolean"),
         ::runtime::verify::FieldSpec::new("totp_trusted_device_ids", "one2many")
             .relation("auth_totp.device"),
@@ -2681,13 +2892,18 @@ impl ::runtime::Model for ResUsers {
         ::runtime::verify::FieldSpec::new("tz", "selection")
             .selection(super::verify::KEYS_CB0E4ED4),
         ::runtime::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::verify::FieldSpec::new("use_partner_credit_limit", "boolean"),
+        ::runtime::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
+            .groups(
+                &["account.group_account_invoice", "account.group_account_readonly"],
+            ),
         ::runtime::verify::FieldSpec::new("user_group_warning", "text"),
         ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
         ::runtime::verify::FieldSpec::new("user_ids", "one2many").relation("res.users"),
         ::runtime::verify::FieldSpec::new("vat", "char"),
-        ::runtime::verify::FieldSpec::new("visa_expire", "date"),
-        ::runtime::verify::FieldSpec::new("visa_no", "char"),
+        ::runtime::verify::FieldSpec::new("visa_expire", "date")
+            .groups(&["hr.group_hr_user"]),
+        ::runtime::verify::FieldSpec::new("visa_no", "char")
+            .groups(&["hr.group_hr_user"]),
         ::runtime::verify::FieldSpec::new("website", "char"),
         ::runtime::verify::FieldSpec::new("website_message_ids", "one2many")
             .relation("mail.message"),

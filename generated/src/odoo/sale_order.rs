@@ -30,13 +30,17 @@ pub struct SaleOrder {
     pub access_warning: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -56,7 +60,9 @@ pub struct SaleOrder {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -65,13 +71,17 @@ pub struct SaleOrder {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -81,13 +91,17 @@ pub struct SaleOrder {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -331,11 +345,15 @@ pub struct SaleOrder {
     pub medium_id: Option<::runtime::wire::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -377,7 +395,9 @@ pub struct SaleOrder {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -387,17 +407,23 @@ pub struct SaleOrder {
     pub milestone_count: ::runtime::wire::Computed<i64>,
     /// Count of MO generated
     ///
-    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_count())`.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub mrp_production_count: ::runtime::wire::Computed<i64>,
     /// Manufacturing orders associated with this sales order.
     ///
-    /// `many2many`, to `mrp.production`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_ids())`.
+    /// `many2many`, to `mrp.production`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_ids())`.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub mrp_production_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     >,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -491,7 +517,9 @@ pub struct SaleOrder {
     >,
     /// Number of Projects
     ///
-    /// `integer`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_count())`.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub project_count: ::runtime::wire::Computed<i64>,
     /// Project
     ///
@@ -501,13 +529,17 @@ pub struct SaleOrder {
     pub project_id: Option<::runtime::wire::Many2One<super::rel::ProjectProject>>,
     /// Projects
     ///
-    /// `many2many`, to `project.project`, readonly, groups `project.group_project_user,project.group_project_milestone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_ids())`.
+    /// `many2many`, to `project.project`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_ids())`.
+    ///
+    /// Readable by: Project / User, Technical / Use Milestones (`project.group_project_user,project.group_project_milestone`); other users read it as empty.
     pub project_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ProjectProject>,
     >,
     /// Number of Purchase Order Generated
     ///
-    /// `integer`, readonly, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
+    ///
+    /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
     pub purchase_order_count: ::runtime::wire::Computed<i64>,
     /// Headers/Footers
     ///
@@ -515,7 +547,9 @@ pub struct SaleOrder {
     pub quotation_document_ids: ::runtime::wire::X2Many<super::rel::QuotationDocument>,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// Payment Ref.
     ///
@@ -547,7 +581,9 @@ pub struct SaleOrder {
     >,
     /// Show Create Project Button
     ///
-    /// `boolean`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_create_project_button())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_create_project_button())`.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub show_create_project_button: ::runtime::wire::Computed<bool>,
     /// Has late picking
     ///
@@ -555,11 +591,15 @@ pub struct SaleOrder {
     pub show_json_popover: ::runtime::wire::Computed<bool>,
     /// Show Project Button
     ///
-    /// `boolean`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_project_button())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_project_button())`.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub show_project_button: ::runtime::wire::Computed<bool>,
     /// Show Task Button
     ///
-    /// `boolean`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_task_button())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_task_button())`.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub show_task_button: ::runtime::wire::Computed<bool>,
     /// Has Fiscal Position Changed
     ///
@@ -595,7 +635,9 @@ pub struct SaleOrder {
     pub tag_ids: ::runtime::wire::X2Many<super::rel::CrmTag>,
     /// Tasks
     ///
-    /// `integer`, readonly, groups `project.group_project_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_count())`.
+    ///
+    /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
     pub tasks_count: ::runtime::wire::Computed<i64>,
     /// Tasks associated with this sale
     ///
@@ -1081,21 +1123,28 @@ impl ::runtime::Model for SaleOrder {
         ::runtime::verify::FieldSpec::new("access_url", "char"),
         ::runtime::verify::FieldSpec::new("access_warning", "text"),
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("amount_invoiced", "monetary"),
         ::runtime::verify::FieldSpec::new("amount_paid", "float"),
         ::runtime::verify::FieldSpec::new("amount_tax", "monetary"),
@@ -1159,9 +1208,11 @@ impl ::runtime::Model for SaleOrder {
         ::runtime::verify::FieldSpec::new("locked", "boolean"),
         ::runtime::verify::FieldSpec::new("medium_id", "many2one")
             .relation("utm.medium"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -1171,12 +1222,16 @@ impl ::runtime::Model for SaleOrder {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("milestone_count", "integer"),
-        ::runtime::verify::FieldSpec::new("mrp_production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("mrp_production_count", "integer")
+            .groups(&["mrp.group_mrp_user"]),
         ::runtime::verify::FieldSpec::new("mrp_production_ids", "many2many")
-            .relation("mrp.production"),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+            .relation("mrp.production")
+            .groups(&["mrp.group_mrp_user"]),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char").required(),
         ::runtime::verify::FieldSpec::new("note", "html"),
         ::runtime::verify::FieldSpec::new("opportunity_id", "many2one")
@@ -1210,16 +1265,20 @@ impl ::runtime::Model for SaleOrder {
             .relation("procurement.group"),
         ::runtime::verify::FieldSpec::new("project_account_id", "many2one")
             .relation("account.analytic.account"),
-        ::runtime::verify::FieldSpec::new("project_count", "integer"),
+        ::runtime::verify::FieldSpec::new("project_count", "integer")
+            .groups(&["project.group_project_user"]),
         ::runtime::verify::FieldSpec::new("project_id", "many2one")
             .relation("project.project"),
         ::runtime::verify::FieldSpec::new("project_ids", "many2many")
-            .relation("project.project"),
-        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer"),
+            .relation("project.project")
+            .groups(&["project.group_project_user", "project.group_project_milestone"]),
+        ::runtime::verify::FieldSpec::new("purchase_order_count", "integer")
+            .groups(&["purchase.group_purchase_user"]),
         ::runtime::verify::FieldSpec::new("quotation_document_ids", "many2many")
             .relation("quotation.document"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("reference", "char"),
         ::runtime::verify::FieldSpec::new("require_payment", "boolean"),
         ::runtime::verify::FieldSpec::new("require_signature", "boolean"),
@@ -1227,10 +1286,13 @@ impl ::runtime::Model for SaleOrder {
             .relation("sale.order.option"),
         ::runtime::verify::FieldSpec::new("sale_order_template_id", "many2one")
             .relation("sale.order.template"),
-        ::runtime::verify::FieldSpec::new("show_create_project_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_create_project_button", "boolean")
+            .groups(&["project.group_project_user"]),
         ::runtime::verify::FieldSpec::new("show_json_popover", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_project_button", "boolean"),
-        ::runtime::verify::FieldSpec::new("show_task_button", "boolean"),
+        ::runtime::verify::FieldSpec::new("show_project_button", "boolean")
+            .groups(&["project.group_project_user"]),
+        ::runtime::verify::FieldSpec::new("show_task_button", "boolean")
+            .groups(&["project.group_project_user"]),
         ::runtime::verify::FieldSpec::new("show_update_fpos", "boolean"),
         ::runtime::verify::FieldSpec::new("show_update_pricelist", "boolean"),
         ::runtime::verify::FieldSpec::new("signature", "binary"),
@@ -1241,7 +1303,8 @@ impl ::runtime::Model for SaleOrder {
         ::runtime::verify::FieldSpec::new("state", "selection")
             .selection(&["draft", "sent", "sale", "cancel"]),
         ::runtime::verify::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
-        ::runtime::verify::FieldSpec::new("tasks_count", "integer"),
+        ::runtime::verify::FieldSpec::new("tasks_count", "integer")
+            .groups(&["project.group_project_user"]),
         ::runtime::verify::FieldSpec::new("tasks_ids", "many2many")
             .relation("project.task"),
         ::runtime::verify::FieldSpec::new("tax_calculation_rounding_method", "selection")

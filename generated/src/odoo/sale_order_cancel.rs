@@ -50,7 +50,9 @@ pub struct SaleOrderCancel {
     pub display_name: Option<String>,
     /// Purchase Order Alert
     ///
-    /// `boolean`, readonly, groups `purchase.group_purchase_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_purchase_orders_alert())`.
+    /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_purchase_orders_alert())`.
+    ///
+    /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
     pub display_purchase_orders_alert: ::runtime::wire::Computed<bool>,
     /// ID
     ///
@@ -195,7 +197,8 @@ impl ::runtime::Model for SaleOrderCancel {
         ::runtime::verify::FieldSpec::new("display_delivery_alert", "boolean"),
         ::runtime::verify::FieldSpec::new("display_invoice_alert", "boolean"),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::verify::FieldSpec::new("display_purchase_orders_alert", "boolean"),
+        ::runtime::verify::FieldSpec::new("display_purchase_orders_alert", "boolean")
+            .groups(&["purchase.group_purchase_user"]),
         ::runtime::verify::FieldSpec::new("id", "integer"),
         ::runtime::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
         ::runtime::verify::FieldSpec::new("lang", "char"),

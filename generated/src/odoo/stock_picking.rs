@@ -16,13 +16,17 @@
 pub struct StockPicking {
     /// Next Activity Calendar Event
     ///
-    /// `many2one`, to `calendar.event`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_calendar_event_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_date_deadline: ::runtime::wire::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
@@ -42,7 +46,9 @@ pub struct StockPicking {
     pub activity_exception_icon: ::runtime::wire::Computed<Option<String>>,
     /// Activities
     ///
-    /// `one2many`, to `mail.activity` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.activity` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_ids: ::runtime::wire::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
@@ -51,13 +57,17 @@ pub struct StockPicking {
     /// Today: Activity date is today
     /// Planned: Future activities.
     ///
-    /// `selection`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_state())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
     pub activity_state: ::runtime::wire::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
-    /// `char`, related `activity_ids.summary`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_summary: ::runtime::wire::Computed<Option<String>>,
     /// Activity Type Icon
     ///
@@ -67,13 +77,17 @@ pub struct StockPicking {
     pub activity_type_icon: ::runtime::wire::Computed<Option<String>>,
     /// Next Activity Type
     ///
-    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_type_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
-    /// `many2one`, to `res.users`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub activity_user_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     >,
@@ -211,11 +225,15 @@ pub struct StockPicking {
     >,
     /// Attachment Count
     ///
-    /// `integer`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_attachment_count: ::runtime::wire::Computed<i64>,
     /// Followers
     ///
-    /// `one2many`, to `mail.followers` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `mail.followers` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_follower_ids: ::runtime::wire::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
@@ -257,7 +275,9 @@ pub struct StockPicking {
     pub message_needaction_counter: ::runtime::wire::Computed<i64>,
     /// Followers (Partners)
     ///
-    /// `many2many`, to `res.partner`, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub message_partner_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<super::rel::ResPartner>,
     >,
@@ -295,7 +315,9 @@ pub struct StockPicking {
     pub move_type: Option<MoveType>,
     /// My Activity Deadline
     ///
-    /// `date`, readonly, groups `base.group_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub my_activity_date_deadline: ::runtime::wire::Computed<
         Option<::chrono::NaiveDate>,
     >,
@@ -373,11 +395,15 @@ pub struct StockPicking {
     >,
     /// Count of MO generated
     ///
-    /// `integer`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
+    /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub production_count: ::runtime::wire::Computed<i64>,
     /// Production
     ///
-    /// `many2many`, to `mrp.production`, readonly, groups `mrp.group_mrp_user`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_ids())`.
+    /// `many2many`, to `mrp.production`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_ids())`.
+    ///
+    /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
     pub production_ids: ::runtime::wire::Computed<
         ::runtime::wire::X2Many<::runtime::wire::AnyModel>,
     >,
@@ -407,7 +433,9 @@ pub struct StockPicking {
     >,
     /// Ratings
     ///
-    /// `one2many`, to `rating.rating` (inverse `res_id`), groups `base.group_user`.
+    /// `one2many`, to `rating.rating` (inverse `res_id`).
+    ///
+    /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     pub rating_ids: ::runtime::wire::X2Many<super::rel::RatingRating>,
     /// \# Returns
     ///
@@ -854,21 +882,28 @@ impl ::runtime::Model for StockPicking {
     ];
     const FIELD_SPECS: &'static [::runtime::verify::FieldSpec] = &[
         ::runtime::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date"),
+            .relation("calendar.event")
+            .groups(&["base.group_user"]),
+        ::runtime::verify::FieldSpec::new("activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_exception_decoration", "selection")
             .selection(&["warning", "danger"]),
         ::runtime::verify::FieldSpec::new("activity_exception_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
+            .relation("mail.activity")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_state", "selection")
+            .groups(&["base.group_user"])
             .selection(&["overdue", "today", "planned"]),
-        ::runtime::verify::FieldSpec::new("activity_summary", "char"),
+        ::runtime::verify::FieldSpec::new("activity_summary", "char")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_type_icon", "char"),
         ::runtime::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
+            .relation("mail.activity.type")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
+            .relation("res.users")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("backorder_id", "many2one")
             .relation("stock.picking"),
         ::runtime::verify::FieldSpec::new("backorder_ids", "one2many")
@@ -905,9 +940,11 @@ impl ::runtime::Model for StockPicking {
             .relation("stock.location")
             .required(),
         ::runtime::verify::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
-        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer"),
+        ::runtime::verify::FieldSpec::new("message_attachment_count", "integer")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers"),
+            .relation("mail.followers")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("message_has_error", "boolean"),
         ::runtime::verify::FieldSpec::new("message_has_error_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_has_sms_error", "boolean"),
@@ -917,7 +954,8 @@ impl ::runtime::Model for StockPicking {
         ::runtime::verify::FieldSpec::new("message_needaction", "boolean"),
         ::runtime::verify::FieldSpec::new("message_needaction_counter", "integer"),
         ::runtime::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner"),
+            .relation("res.partner")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("move_ids", "one2many").relation("stock.move"),
         ::runtime::verify::FieldSpec::new("move_ids_without_package", "one2many")
             .relation("stock.move"),
@@ -929,7 +967,8 @@ impl ::runtime::Model for StockPicking {
         ::runtime::verify::FieldSpec::new("move_type", "selection")
             .required()
             .selection(&["direct", "one"]),
-        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date"),
+        ::runtime::verify::FieldSpec::new("my_activity_date_deadline", "date")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("name", "char"),
         ::runtime::verify::FieldSpec::new("note", "html"),
         ::runtime::verify::FieldSpec::new("origin", "char"),
@@ -953,9 +992,11 @@ impl ::runtime::Model for StockPicking {
             .selection(&["0", "1"]),
         ::runtime::verify::FieldSpec::new("product_id", "many2one")
             .relation("product.product"),
-        ::runtime::verify::FieldSpec::new("production_count", "integer"),
+        ::runtime::verify::FieldSpec::new("production_count", "integer")
+            .groups(&["mrp.group_mrp_user"]),
         ::runtime::verify::FieldSpec::new("production_ids", "many2many")
-            .relation("mrp.production"),
+            .relation("mrp.production")
+            .groups(&["mrp.group_mrp_user"]),
         ::runtime::verify::FieldSpec::new("products_availability", "char"),
         ::runtime::verify::FieldSpec::new("products_availability_state", "selection")
             .selection(&["available", "expected", "late"]),
@@ -964,7 +1005,8 @@ impl ::runtime::Model for StockPicking {
         ::runtime::verify::FieldSpec::new("purchase_id", "many2one")
             .relation("purchase.order"),
         ::runtime::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
+            .relation("rating.rating")
+            .groups(&["base.group_user"]),
         ::runtime::verify::FieldSpec::new("return_count", "integer"),
         ::runtime::verify::FieldSpec::new("return_id", "many2one")
             .relation("stock.picking"),

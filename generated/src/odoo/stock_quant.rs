@@ -50,7 +50,9 @@ pub struct StockQuant {
     pub create_uid: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
-    /// `many2one`, to `res.currency`, readonly, groups `stock.group_stock_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
+    ///
+    /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
     pub currency_id: ::runtime::wire::Computed<
         Option<::runtime::wire::Many2One<super::rel::ResCurrency>>,
     >,
@@ -92,7 +94,9 @@ pub struct StockQuant {
     pub inventory_quantity: f64,
     /// Inventoried Quantity
     ///
-    /// `float`, digits (16, 2), groups `stock.group_stock_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inventory_quantity_auto_apply())`.
+    /// `float`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inventory_quantity_auto_apply())`.
+    ///
+    /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
     pub inventory_quantity_auto_apply: ::runtime::wire::Computed<f64>,
     /// Inventory Quantity Set
     ///
@@ -202,7 +206,9 @@ pub struct StockQuant {
     pub user_id: Option<::runtime::wire::Many2One<super::rel::ResUsers>>,
     /// Value
     ///
-    /// `monetary`, readonly, currency in `currency_id`, groups `stock.group_stock_manager`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value())`.
+    /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value())`.
+    ///
+    /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
     pub value: ::runtime::wire::Computed<f64>,
     /// Warehouse
     ///
@@ -371,7 +377,8 @@ impl ::runtime::Model for StockQuant {
         ::runtime::verify::FieldSpec::new("create_uid", "many2one")
             .relation("res.users"),
         ::runtime::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
+            .relation("res.currency")
+            .groups(&["stock.group_stock_manager"]),
         ::runtime::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
         ::runtime::verify::FieldSpec::new("display_name", "char"),
         ::runtime::verify::FieldSpec::new("id", "integer"),
@@ -379,7 +386,8 @@ impl ::runtime::Model for StockQuant {
         ::runtime::verify::FieldSpec::new("inventory_date", "date"),
         ::runtime::verify::FieldSpec::new("inventory_diff_quantity", "float"),
         ::runtime::verify::FieldSpec::new("inventory_quantity", "float"),
-        ::runtime::verify::FieldSpec::new("inventory_quantity_auto_apply", "float"),
+        ::runtime::verify::FieldSpec::new("inventory_quantity_auto_apply", "float")
+            .groups(&["stock.group_stock_manager"]),
         ::runtime::verify::FieldSpec::new("inventory_quantity_set", "boolean"),
         ::runtime::verify::FieldSpec::new("is_favorite", "boolean"),
         ::runtime::verify::FieldSpec::new("is_outdated", "boolean"),
@@ -411,7 +419,8 @@ impl ::runtime::Model for StockQuant {
         ::runtime::verify::FieldSpec::new("tracking", "selection")
             .selection(&["serial", "lot", "none"]),
         ::runtime::verify::FieldSpec::new("user_id", "many2one").relation("res.users"),
-        ::runtime::verify::FieldSpec::new("value", "monetary"),
+        ::runtime::verify::FieldSpec::new("value", "monetary")
+            .groups(&["stock.group_stock_manager"]),
         ::runtime::verify::FieldSpec::new("warehouse_id", "many2one")
             .relation("stock.warehouse"),
         ::runtime::verify::FieldSpec::new("write_date", "datetime"),

@@ -3,2048 +3,1374 @@
 //! Drift checks: the models compiled in, and `client.verify_all()` (with
 //! the trait `VerifyAll` in scope; the prelude brings it).
 /// Every model compiled in (with its cargo feature on, when models have features),
-/// with the fields it was generated from.
+/// with the fields it was generated from and a typed read of it (`sample`).
 pub const MODELS: &[::runtime::verify::ModelSpec] = &[
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.account",
-        <super::account_account::AccountAccount as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::account_account::AccountAccount>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.account.tag",
-        <super::account_account_tag::AccountAccountTag as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_account_tag::AccountAccountTag,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.accrued.orders.wizard",
-        <super::account_accrued_orders_wizard::AccountAccruedOrdersWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_accrued_orders_wizard::AccountAccruedOrdersWizard,
+    >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::new(
-        "account.analytic.account",
-        <super::account_analytic_account::AccountAnalyticAccount as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_analytic_account::AccountAnalyticAccount,
+    >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::new(
-        "account.analytic.applicability",
-        <super::account_analytic_applicability::AccountAnalyticApplicability as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_analytic_applicability::AccountAnalyticApplicability,
+    >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::new(
-        "account.analytic.distribution.model",
-        <super::account_analytic_distribution_model::AccountAnalyticDistributionModel as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_analytic_distribution_model::AccountAnalyticDistributionModel,
+    >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::new(
-        "account.analytic.line",
-        <super::account_analytic_line::AccountAnalyticLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_analytic_line::AccountAnalyticLine,
+    >(),
     #[cfg(feature = "analytic")]
-    ::runtime::verify::ModelSpec::new(
-        "account.analytic.plan",
-        <super::account_analytic_plan::AccountAnalyticPlan as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_analytic_plan::AccountAnalyticPlan,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.automatic.entry.wizard",
-        <super::account_automatic_entry_wizard::AccountAutomaticEntryWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_automatic_entry_wizard::AccountAutomaticEntryWizard,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.autopost.bills.wizard",
-        <super::account_autopost_bills_wizard::AccountAutopostBillsWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_autopost_bills_wizard::AccountAutopostBillsWizard,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.bank.statement",
-        <super::account_bank_statement::AccountBankStatement as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_bank_statement::AccountBankStatement,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.bank.statement.line",
-        <super::account_bank_statement_line::AccountBankStatementLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_bank_statement_line::AccountBankStatementLine,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.cash.rounding",
-        <super::account_cash_rounding::AccountCashRounding as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_cash_rounding::AccountCashRounding,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.code.mapping",
-        <super::account_code_mapping::AccountCodeMapping as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_code_mapping::AccountCodeMapping,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.financial.year.op",
-        <super::account_financial_year_op::AccountFinancialYearOp as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_financial_year_op::AccountFinancialYearOp,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.fiscal.position",
-        <super::account_fiscal_position::AccountFiscalPosition as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_fiscal_position::AccountFiscalPosition,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.fiscal.position.account",
-        <super::account_fiscal_position_account::AccountFiscalPositionAccount as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_fiscal_position_account::AccountFiscalPositionAccount,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.fiscal.position.tax",
-        <super::account_fiscal_position_tax::AccountFiscalPositionTax as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_fiscal_position_tax::AccountFiscalPositionTax,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.full.reconcile",
-        <super::account_full_reconcile::AccountFullReconcile as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_full_reconcile::AccountFullReconcile,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.group",
-        <super::account_group::AccountGroup as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::account_group::AccountGroup>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.incoterms",
-        <super::account_incoterms::AccountIncoterms as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_incoterms::AccountIncoterms,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.invoice.report",
-        <super::account_invoice_report::AccountInvoiceReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_invoice_report::AccountInvoiceReport,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.journal",
-        <super::account_journal::AccountJournal as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::account_journal::AccountJournal>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.journal.group",
-        <super::account_journal_group::AccountJournalGroup as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_journal_group::AccountJournalGroup,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.lock_exception",
-        <super::account_lock_exception::AccountLockException as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_lock_exception::AccountLockException,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.merge.wizard",
-        <super::account_merge_wizard::AccountMergeWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_merge_wizard::AccountMergeWizard,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.merge.wizard.line",
-        <super::account_merge_wizard_line::AccountMergeWizardLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_merge_wizard_line::AccountMergeWizardLine,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.move",
-        <super::account_move::AccountMove as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::account_move::AccountMove>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.move.line",
-        <super::account_move_line::AccountMoveLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_move_line::AccountMoveLine,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.move.reversal",
-        <super::account_move_reversal::AccountMoveReversal as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_move_reversal::AccountMoveReversal,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.move.send.batch.wizard",
-        <super::account_move_send_batch_wizard::AccountMoveSendBatchWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_move_send_batch_wizard::AccountMoveSendBatchWizard,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.move.send.wizard",
-        <super::account_move_send_wizard::AccountMoveSendWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_move_send_wizard::AccountMoveSendWizard,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.partial.reconcile",
-        <super::account_partial_reconcile::AccountPartialReconcile as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_partial_reconcile::AccountPartialReconcile,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.payment",
-        <super::account_payment::AccountPayment as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::account_payment::AccountPayment>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.payment.method",
-        <super::account_payment_method::AccountPaymentMethod as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_payment_method::AccountPaymentMethod,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.payment.method.line",
-        <super::account_payment_method_line::AccountPaymentMethodLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_payment_method_line::AccountPaymentMethodLine,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.payment.register",
-        <super::account_payment_register::AccountPaymentRegister as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_payment_register::AccountPaymentRegister,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.payment.term",
-        <super::account_payment_term::AccountPaymentTerm as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_payment_term::AccountPaymentTerm,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.payment.term.line",
-        <super::account_payment_term_line::AccountPaymentTermLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_payment_term_line::AccountPaymentTermLine,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.reconcile.model",
-        <super::account_reconcile_model::AccountReconcileModel as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_reconcile_model::AccountReconcileModel,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.reconcile.model.line",
-        <super::account_reconcile_model_line::AccountReconcileModelLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_reconcile_model_line::AccountReconcileModelLine,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.reconcile.model.partner.mapping",
-        <super::account_reconcile_model_partner_mapping::AccountReconcileModelPartnerMapping as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_reconcile_model_partner_mapping::AccountReconcileModelPartnerMapping,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.report",
-        <super::account_report::AccountReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::account_report::AccountReport>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.report.column",
-        <super::account_report_column::AccountReportColumn as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_report_column::AccountReportColumn,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.report.expression",
-        <super::account_report_expression::AccountReportExpression as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_report_expression::AccountReportExpression,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.report.external.value",
-        <super::account_report_external_value::AccountReportExternalValue as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_report_external_value::AccountReportExternalValue,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.report.line",
-        <super::account_report_line::AccountReportLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_report_line::AccountReportLine,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.resequence.wizard",
-        <super::account_resequence_wizard::AccountResequenceWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_resequence_wizard::AccountResequenceWizard,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.root",
-        <super::account_root::AccountRoot as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::account_root::AccountRoot>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.secure.entries.wizard",
-        <super::account_secure_entries_wizard::AccountSecureEntriesWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_secure_entries_wizard::AccountSecureEntriesWizard,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.setup.bank.manual.config",
-        <super::account_setup_bank_manual_config::AccountSetupBankManualConfig as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_setup_bank_manual_config::AccountSetupBankManualConfig,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.tax",
-        <super::account_tax::AccountTax as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::account_tax::AccountTax>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.tax.group",
-        <super::account_tax_group::AccountTaxGroup as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_tax_group::AccountTaxGroup,
+    >(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "account.tax.repartition.line",
-        <super::account_tax_repartition_line::AccountTaxRepartitionLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::account_tax_repartition_line::AccountTaxRepartitionLine,
+    >(),
     #[cfg(feature = "auth_totp")]
-    ::runtime::verify::ModelSpec::new(
-        "auth_totp.device",
-        <super::auth_totp_device::AuthTotpDevice as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::auth_totp_device::AuthTotpDevice>(),
     #[cfg(feature = "auth_totp")]
-    ::runtime::verify::ModelSpec::new(
-        "auth_totp.wizard",
-        <super::auth_totp_wizard::AuthTotpWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::auth_totp_wizard::AuthTotpWizard>(),
     #[cfg(feature = "barcodes")]
-    ::runtime::verify::ModelSpec::new(
-        "barcode.nomenclature",
-        <super::barcode_nomenclature::BarcodeNomenclature as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::barcode_nomenclature::BarcodeNomenclature,
+    >(),
     #[cfg(feature = "barcodes")]
-    ::runtime::verify::ModelSpec::new(
-        "barcode.rule",
-        <super::barcode_rule::BarcodeRule as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::barcode_rule::BarcodeRule>(),
     #[cfg(feature = "web")]
-    ::runtime::verify::ModelSpec::new(
-        "base.document.layout",
-        <super::base_document_layout::BaseDocumentLayout as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_document_layout::BaseDocumentLayout,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.enable.profiling.wizard",
-        <super::base_enable_profiling_wizard::BaseEnableProfilingWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_enable_profiling_wizard::BaseEnableProfilingWizard,
+    >(),
     #[cfg(feature = "base_import_module")]
-    ::runtime::verify::ModelSpec::new(
-        "base.import.module",
-        <super::base_import_module::BaseImportModule as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_import_module::BaseImportModule,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.language.export",
-        <super::base_language_export::BaseLanguageExport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_language_export::BaseLanguageExport,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.language.import",
-        <super::base_language_import::BaseLanguageImport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_language_import::BaseLanguageImport,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.language.install",
-        <super::base_language_install::BaseLanguageInstall as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_language_install::BaseLanguageInstall,
+    >(),
     #[cfg(feature = "base_install_request")]
-    ::runtime::verify::ModelSpec::new(
-        "base.module.install.request",
-        <super::base_module_install_request::BaseModuleInstallRequest as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_module_install_request::BaseModuleInstallRequest,
+    >(),
     #[cfg(feature = "base_install_request")]
-    ::runtime::verify::ModelSpec::new(
-        "base.module.install.review",
-        <super::base_module_install_review::BaseModuleInstallReview as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_module_install_review::BaseModuleInstallReview,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.module.uninstall",
-        <super::base_module_uninstall::BaseModuleUninstall as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_module_uninstall::BaseModuleUninstall,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.module.update",
-        <super::base_module_update::BaseModuleUpdate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_module_update::BaseModuleUpdate,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.module.upgrade",
-        <super::base_module_upgrade::BaseModuleUpgrade as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_module_upgrade::BaseModuleUpgrade,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.partner.merge.automatic.wizard",
-        <super::base_partner_merge_automatic_wizard::BasePartnerMergeAutomaticWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_partner_merge_automatic_wizard::BasePartnerMergeAutomaticWizard,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "base.partner.merge.line",
-        <super::base_partner_merge_line::BasePartnerMergeLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_partner_merge_line::BasePartnerMergeLine,
+    >(),
     #[cfg(feature = "base_import")]
-    ::runtime::verify::ModelSpec::new(
-        "base_import.import",
-        <super::base_import_import::BaseImportImport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_import_import::BaseImportImport,
+    >(),
     #[cfg(feature = "base_import")]
-    ::runtime::verify::ModelSpec::new(
-        "base_import.mapping",
-        <super::base_import_mapping::BaseImportMapping as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::base_import_mapping::BaseImportMapping,
+    >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::new(
-        "bill.to.po.wizard",
-        <super::bill_to_po_wizard::BillToPoWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::bill_to_po_wizard::BillToPoWizard,
+    >(),
     #[cfg(feature = "bus")]
-    ::runtime::verify::ModelSpec::new(
-        "bus.bus",
-        <super::bus_bus::BusBus as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::bus_bus::BusBus>(),
     #[cfg(feature = "bus")]
-    ::runtime::verify::ModelSpec::new(
-        "bus.presence",
-        <super::bus_presence::BusPresence as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::bus_presence::BusPresence>(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::new(
-        "calendar.alarm",
-        <super::calendar_alarm::CalendarAlarm as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::calendar_alarm::CalendarAlarm>(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::new(
-        "calendar.attendee",
-        <super::calendar_attendee::CalendarAttendee as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::calendar_attendee::CalendarAttendee,
+    >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::new(
-        "calendar.event",
-        <super::calendar_event::CalendarEvent as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::calendar_event::CalendarEvent>(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::new(
-        "calendar.event.type",
-        <super::calendar_event_type::CalendarEventType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::calendar_event_type::CalendarEventType,
+    >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::new(
-        "calendar.filters",
-        <super::calendar_filters::CalendarFilters as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::calendar_filters::CalendarFilters,
+    >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::new(
-        "calendar.popover.delete.wizard",
-        <super::calendar_popover_delete_wizard::CalendarPopoverDeleteWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::calendar_popover_delete_wizard::CalendarPopoverDeleteWizard,
+    >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::new(
-        "calendar.provider.config",
-        <super::calendar_provider_config::CalendarProviderConfig as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::calendar_provider_config::CalendarProviderConfig,
+    >(),
     #[cfg(feature = "calendar")]
-    ::runtime::verify::ModelSpec::new(
-        "calendar.recurrence",
-        <super::calendar_recurrence::CalendarRecurrence as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::calendar_recurrence::CalendarRecurrence,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "change.password.own",
-        <super::change_password_own::ChangePasswordOwn as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::change_password_own::ChangePasswordOwn,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "change.password.user",
-        <super::change_password_user::ChangePasswordUser as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::change_password_user::ChangePasswordUser,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "change.password.wizard",
-        <super::change_password_wizard::ChangePasswordWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::change_password_wizard::ChangePasswordWizard,
+    >(),
     #[cfg(feature = "mrp")]
-    ::runtime::verify::ModelSpec::new(
-        "change.production.qty",
-        <super::change_production_qty::ChangeProductionQty as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::change_production_qty::ChangeProductionQty,
+    >(),
     #[cfg(feature = "stock_sms")]
-    ::runtime::verify::ModelSpec::new(
-        "confirm.stock.sms",
-        <super::confirm_stock_sms::ConfirmStockSms as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::confirm_stock_sms::ConfirmStockSms,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.activity.report",
-        <super::crm_activity_report::CrmActivityReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_activity_report::CrmActivityReport,
+    >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.iap.lead.helpers",
-        <super::crm_iap_lead_helpers::CrmIapLeadHelpers as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_iap_lead_helpers::CrmIapLeadHelpers,
+    >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.iap.lead.industry",
-        <super::crm_iap_lead_industry::CrmIapLeadIndustry as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_iap_lead_industry::CrmIapLeadIndustry,
+    >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.iap.lead.mining.request",
-        <super::crm_iap_lead_mining_request::CrmIapLeadMiningRequest as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_iap_lead_mining_request::CrmIapLeadMiningRequest,
+    >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.iap.lead.role",
-        <super::crm_iap_lead_role::CrmIapLeadRole as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_iap_lead_role::CrmIapLeadRole,
+    >(),
     #[cfg(feature = "crm_iap_mine")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.iap.lead.seniority",
-        <super::crm_iap_lead_seniority::CrmIapLeadSeniority as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_iap_lead_seniority::CrmIapLeadSeniority,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.lead",
-        <super::crm_lead::CrmLead as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::crm_lead::CrmLead>(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.lead.lost",
-        <super::crm_lead_lost::CrmLeadLost as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::crm_lead_lost::CrmLeadLost>(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.lead.pls.update",
-        <super::crm_lead_pls_update::CrmLeadPlsUpdate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_lead_pls_update::CrmLeadPlsUpdate,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.lead.scoring.frequency",
-        <super::crm_lead_scoring_frequency::CrmLeadScoringFrequency as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_lead_scoring_frequency::CrmLeadScoringFrequency,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.lead.scoring.frequency.field",
-        <super::crm_lead_scoring_frequency_field::CrmLeadScoringFrequencyField as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_lead_scoring_frequency_field::CrmLeadScoringFrequencyField,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.lead2opportunity.partner",
-        <super::crm_lead2opportunity_partner::CrmLead2opportunityPartner as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_lead2opportunity_partner::CrmLead2opportunityPartner,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.lead2opportunity.partner.mass",
-        <super::crm_lead2opportunity_partner_mass::CrmLead2opportunityPartnerMass as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_lead2opportunity_partner_mass::CrmLead2opportunityPartnerMass,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.lost.reason",
-        <super::crm_lost_reason::CrmLostReason as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::crm_lost_reason::CrmLostReason>(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.merge.opportunity",
-        <super::crm_merge_opportunity::CrmMergeOpportunity as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_merge_opportunity::CrmMergeOpportunity,
+    >(),
     #[cfg(feature = "sale_crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.quotation.partner",
-        <super::crm_quotation_partner::CrmQuotationPartner as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_quotation_partner::CrmQuotationPartner,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.recurring.plan",
-        <super::crm_recurring_plan::CrmRecurringPlan as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::crm_recurring_plan::CrmRecurringPlan,
+    >(),
     #[cfg(feature = "crm")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.stage",
-        <super::crm_stage::CrmStage as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::crm_stage::CrmStage>(),
     #[cfg(feature = "sales_team")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.tag",
-        <super::crm_tag::CrmTag as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::crm_tag::CrmTag>(),
     #[cfg(feature = "sales_team")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.team",
-        <super::crm_team::CrmTeam as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::crm_team::CrmTeam>(),
     #[cfg(feature = "sales_team")]
-    ::runtime::verify::ModelSpec::new(
-        "crm.team.member",
-        <super::crm_team_member::CrmTeamMember as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::crm_team_member::CrmTeamMember>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "decimal.precision",
-        <super::decimal_precision::DecimalPrecision as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::decimal_precision::DecimalPrecision,
+    >(),
     #[cfg(feature = "digest")]
-    ::runtime::verify::ModelSpec::new(
-        "digest.digest",
-        <super::digest_digest::DigestDigest as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::digest_digest::DigestDigest>(),
     #[cfg(feature = "digest")]
-    ::runtime::verify::ModelSpec::new(
-        "digest.tip",
-        <super::digest_tip::DigestTip as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::digest_tip::DigestTip>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "discuss.channel",
-        <super::discuss_channel::DiscussChannel as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::discuss_channel::DiscussChannel>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "discuss.channel.member",
-        <super::discuss_channel_member::DiscussChannelMember as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::discuss_channel_member::DiscussChannelMember,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "discuss.channel.rtc.session",
-        <super::discuss_channel_rtc_session::DiscussChannelRtcSession as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::discuss_channel_rtc_session::DiscussChannelRtcSession,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "discuss.gif.favorite",
-        <super::discuss_gif_favorite::DiscussGifFavorite as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::discuss_gif_favorite::DiscussGifFavorite,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "discuss.voice.metadata",
-        <super::discuss_voice_metadata::DiscussVoiceMetadata as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::discuss_voice_metadata::DiscussVoiceMetadata,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "fetchmail.server",
-        <super::fetchmail_server::FetchmailServer as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::fetchmail_server::FetchmailServer,
+    >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.contract.type",
-        <super::hr_contract_type::HrContractType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_contract_type::HrContractType>(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.department",
-        <super::hr_department::HrDepartment as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_department::HrDepartment>(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.departure.reason",
-        <super::hr_departure_reason::HrDepartureReason as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_departure_reason::HrDepartureReason,
+    >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.departure.wizard",
-        <super::hr_departure_wizard::HrDepartureWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_departure_wizard::HrDepartureWizard,
+    >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.employee",
-        <super::hr_employee::HrEmployee as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_employee::HrEmployee>(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.employee.category",
-        <super::hr_employee_category::HrEmployeeCategory as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_employee_category::HrEmployeeCategory,
+    >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.employee.cv.wizard",
-        <super::hr_employee_cv_wizard::HrEmployeeCvWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_employee_cv_wizard::HrEmployeeCvWizard,
+    >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.employee.public",
-        <super::hr_employee_public::HrEmployeePublic as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_employee_public::HrEmployeePublic,
+    >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.employee.skill",
-        <super::hr_employee_skill::HrEmployeeSkill as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_employee_skill::HrEmployeeSkill,
+    >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.employee.skill.log",
-        <super::hr_employee_skill_log::HrEmployeeSkillLog as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_employee_skill_log::HrEmployeeSkillLog,
+    >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.employee.skill.report",
-        <super::hr_employee_skill_report::HrEmployeeSkillReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_employee_skill_report::HrEmployeeSkillReport,
+    >(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.job",
-        <super::hr_job::HrJob as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_job::HrJob>(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.resume.line",
-        <super::hr_resume_line::HrResumeLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_resume_line::HrResumeLine>(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.resume.line.type",
-        <super::hr_resume_line_type::HrResumeLineType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::hr_resume_line_type::HrResumeLineType,
+    >(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.skill",
-        <super::hr_skill::HrSkill as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_skill::HrSkill>(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.skill.level",
-        <super::hr_skill_level::HrSkillLevel as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_skill_level::HrSkillLevel>(),
     #[cfg(feature = "hr_skills")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.skill.type",
-        <super::hr_skill_type::HrSkillType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_skill_type::HrSkillType>(),
     #[cfg(feature = "hr")]
-    ::runtime::verify::ModelSpec::new(
-        "hr.work.location",
-        <super::hr_work_location::HrWorkLocation as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::hr_work_location::HrWorkLocation>(),
     #[cfg(feature = "iap")]
-    ::runtime::verify::ModelSpec::new(
-        "iap.account",
-        <super::iap_account::IapAccount as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::iap_account::IapAccount>(),
     #[cfg(feature = "iap")]
-    ::runtime::verify::ModelSpec::new(
-        "iap.service",
-        <super::iap_service::IapService as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::iap_service::IapService>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.act_url",
-        <super::ir_actions_act_url::IrActionsActUrl as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_actions_act_url::IrActionsActUrl,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.act_window",
-        <super::ir_actions_act_window::IrActionsActWindow as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_actions_act_window::IrActionsActWindow,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.act_window.view",
-        <super::ir_actions_act_window_view::IrActionsActWindowView as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_actions_act_window_view::IrActionsActWindowView,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.act_window_close",
-        <super::ir_actions_act_window_close::IrActionsActWindowClose as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_actions_act_window_close::IrActionsActWindowClose,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.actions",
-        <super::ir_actions_actions::IrActionsActions as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_actions_actions::IrActionsActions,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.client",
-        <super::ir_actions_client::IrActionsClient as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_actions_client::IrActionsClient,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.report",
-        <super::ir_actions_report::IrActionsReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_actions_report::IrActionsReport,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.server",
-        <super::ir_actions_server::IrActionsServer as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_actions_server::IrActionsServer,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.actions.todo",
-        <super::ir_actions_todo::IrActionsTodo as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_actions_todo::IrActionsTodo>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.asset",
-        <super::ir_asset::IrAsset as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_asset::IrAsset>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.attachment",
-        <super::ir_attachment::IrAttachment as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_attachment::IrAttachment>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.config_parameter",
-        <super::ir_config_parameter::IrConfigParameter as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_config_parameter::IrConfigParameter,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.cron",
-        <super::ir_cron::IrCron as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_cron::IrCron>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.cron.progress",
-        <super::ir_cron_progress::IrCronProgress as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_cron_progress::IrCronProgress>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.cron.trigger",
-        <super::ir_cron_trigger::IrCronTrigger as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_cron_trigger::IrCronTrigger>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.default",
-        <super::ir_default::IrDefault as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_default::IrDefault>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.demo",
-        <super::ir_demo::IrDemo as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_demo::IrDemo>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.demo_failure",
-        <super::ir_demo_failure::IrDemoFailure as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_demo_failure::IrDemoFailure>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.demo_failure.wizard",
-        <super::ir_demo_failure_wizard::IrDemoFailureWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_demo_failure_wizard::IrDemoFailureWizard,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.embedded.actions",
-        <super::ir_embedded_actions::IrEmbeddedActions as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_embedded_actions::IrEmbeddedActions,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.exports",
-        <super::ir_exports::IrExports as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_exports::IrExports>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.exports.line",
-        <super::ir_exports_line::IrExportsLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_exports_line::IrExportsLine>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.filters",
-        <super::ir_filters::IrFilters as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_filters::IrFilters>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.logging",
-        <super::ir_logging::IrLogging as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_logging::IrLogging>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.mail_server",
-        <super::ir_mail_server::IrMailServer as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_mail_server::IrMailServer>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.model",
-        <super::ir_model::IrModel as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_model::IrModel>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.model.access",
-        <super::ir_model_access::IrModelAccess as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_model_access::IrModelAccess>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.model.constraint",
-        <super::ir_model_constraint::IrModelConstraint as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_model_constraint::IrModelConstraint,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.model.data",
-        <super::ir_model_data::IrModelData as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_model_data::IrModelData>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.model.fields",
-        <super::ir_model_fields::IrModelFields as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_model_fields::IrModelFields>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.model.fields.selection",
-        <super::ir_model_fields_selection::IrModelFieldsSelection as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_model_fields_selection::IrModelFieldsSelection,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.model.inherit",
-        <super::ir_model_inherit::IrModelInherit as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_model_inherit::IrModelInherit>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.model.relation",
-        <super::ir_model_relation::IrModelRelation as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_model_relation::IrModelRelation,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.module.category",
-        <super::ir_module_category::IrModuleCategory as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_module_category::IrModuleCategory,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.module.module",
-        <super::ir_module_module::IrModuleModule as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_module_module::IrModuleModule>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.module.module.dependency",
-        <super::ir_module_module_dependency::IrModuleModuleDependency as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_module_module_dependency::IrModuleModuleDependency,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.module.module.exclusion",
-        <super::ir_module_module_exclusion::IrModuleModuleExclusion as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_module_module_exclusion::IrModuleModuleExclusion,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.profile",
-        <super::ir_profile::IrProfile as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_profile::IrProfile>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.rule",
-        <super::ir_rule::IrRule as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_rule::IrRule>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.sequence",
-        <super::ir_sequence::IrSequence as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_sequence::IrSequence>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.sequence.date_range",
-        <super::ir_sequence_date_range::IrSequenceDateRange as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_sequence_date_range::IrSequenceDateRange,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.ui.menu",
-        <super::ir_ui_menu::IrUiMenu as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_ui_menu::IrUiMenu>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.ui.view",
-        <super::ir_ui_view::IrUiView as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::ir_ui_view::IrUiView>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "ir.ui.view.custom",
-        <super::ir_ui_view_custom::IrUiViewCustom as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::ir_ui_view_custom::IrUiViewCustom,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "lot.label.layout",
-        <super::lot_label_layout::LotLabelLayout as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::lot_label_layout::LotLabelLayout>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.activity",
-        <super::mail_activity::MailActivity as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_activity::MailActivity>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.activity.plan",
-        <super::mail_activity_plan::MailActivityPlan as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_activity_plan::MailActivityPlan,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.activity.plan.template",
-        <super::mail_activity_plan_template::MailActivityPlanTemplate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_activity_plan_template::MailActivityPlanTemplate,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.activity.schedule",
-        <super::mail_activity_schedule::MailActivitySchedule as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_activity_schedule::MailActivitySchedule,
+    >(),
     #[cfg(feature = "project_todo")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.activity.todo.create",
-        <super::mail_activity_todo_create::MailActivityTodoCreate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_activity_todo_create::MailActivityTodoCreate,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.activity.type",
-        <super::mail_activity_type::MailActivityType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_activity_type::MailActivityType,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.alias",
-        <super::mail_alias::MailAlias as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_alias::MailAlias>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.alias.domain",
-        <super::mail_alias_domain::MailAliasDomain as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_alias_domain::MailAliasDomain,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.blacklist",
-        <super::mail_blacklist::MailBlacklist as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_blacklist::MailBlacklist>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.blacklist.remove",
-        <super::mail_blacklist_remove::MailBlacklistRemove as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_blacklist_remove::MailBlacklistRemove,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.canned.response",
-        <super::mail_canned_response::MailCannedResponse as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_canned_response::MailCannedResponse,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.compose.message",
-        <super::mail_compose_message::MailComposeMessage as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_compose_message::MailComposeMessage,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.followers",
-        <super::mail_followers::MailFollowers as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_followers::MailFollowers>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.gateway.allowed",
-        <super::mail_gateway_allowed::MailGatewayAllowed as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_gateway_allowed::MailGatewayAllowed,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.guest",
-        <super::mail_guest::MailGuest as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_guest::MailGuest>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.ice.server",
-        <super::mail_ice_server::MailIceServer as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_ice_server::MailIceServer>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.link.preview",
-        <super::mail_link_preview::MailLinkPreview as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_link_preview::MailLinkPreview,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.mail",
-        <super::mail_mail::MailMail as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_mail::MailMail>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.message",
-        <super::mail_message::MailMessage as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_message::MailMessage>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.message.reaction",
-        <super::mail_message_reaction::MailMessageReaction as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_message_reaction::MailMessageReaction,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.message.schedule",
-        <super::mail_message_schedule::MailMessageSchedule as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_message_schedule::MailMessageSchedule,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.message.subtype",
-        <super::mail_message_subtype::MailMessageSubtype as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_message_subtype::MailMessageSubtype,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.message.translation",
-        <super::mail_message_translation::MailMessageTranslation as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_message_translation::MailMessageTranslation,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.notification",
-        <super::mail_notification::MailNotification as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_notification::MailNotification,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.push",
-        <super::mail_push::MailPush as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_push::MailPush>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.push.device",
-        <super::mail_push_device::MailPushDevice as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_push_device::MailPushDevice>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.resend.message",
-        <super::mail_resend_message::MailResendMessage as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_resend_message::MailResendMessage,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.resend.partner",
-        <super::mail_resend_partner::MailResendPartner as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_resend_partner::MailResendPartner,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.scheduled.message",
-        <super::mail_scheduled_message::MailScheduledMessage as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_scheduled_message::MailScheduledMessage,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.template",
-        <super::mail_template::MailTemplate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::mail_template::MailTemplate>(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.template.preview",
-        <super::mail_template_preview::MailTemplatePreview as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_template_preview::MailTemplatePreview,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.template.reset",
-        <super::mail_template_reset::MailTemplateReset as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_template_reset::MailTemplateReset,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.tracking.value",
-        <super::mail_tracking_value::MailTrackingValue as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_tracking_value::MailTrackingValue,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "mail.wizard.invite",
-        <super::mail_wizard_invite::MailWizardInvite as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::mail_wizard_invite::MailWizardInvite,
+    >(),
     #[cfg(feature = "onboarding")]
-    ::runtime::verify::ModelSpec::new(
-        "onboarding.onboarding",
-        <super::onboarding_onboarding::OnboardingOnboarding as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::onboarding_onboarding::OnboardingOnboarding,
+    >(),
     #[cfg(feature = "onboarding")]
-    ::runtime::verify::ModelSpec::new(
-        "onboarding.onboarding.step",
-        <super::onboarding_onboarding_step::OnboardingOnboardingStep as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::onboarding_onboarding_step::OnboardingOnboardingStep,
+    >(),
     #[cfg(feature = "onboarding")]
-    ::runtime::verify::ModelSpec::new(
-        "onboarding.progress",
-        <super::onboarding_progress::OnboardingProgress as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::onboarding_progress::OnboardingProgress,
+    >(),
     #[cfg(feature = "onboarding")]
-    ::runtime::verify::ModelSpec::new(
-        "onboarding.progress.step",
-        <super::onboarding_progress_step::OnboardingProgressStep as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::onboarding_progress_step::OnboardingProgressStep,
+    >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::new(
-        "payment.capture.wizard",
-        <super::payment_capture_wizard::PaymentCaptureWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::payment_capture_wizard::PaymentCaptureWizard,
+    >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::new(
-        "payment.link.wizard",
-        <super::payment_link_wizard::PaymentLinkWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::payment_link_wizard::PaymentLinkWizard,
+    >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::new(
-        "payment.method",
-        <super::payment_method::PaymentMethod as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::payment_method::PaymentMethod>(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::new(
-        "payment.provider",
-        <super::payment_provider::PaymentProvider as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::payment_provider::PaymentProvider,
+    >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::new(
-        "payment.provider.onboarding.wizard",
-        <super::payment_provider_onboarding_wizard::PaymentProviderOnboardingWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::payment_provider_onboarding_wizard::PaymentProviderOnboardingWizard,
+    >(),
     #[cfg(feature = "account_payment")]
-    ::runtime::verify::ModelSpec::new(
-        "payment.refund.wizard",
-        <super::payment_refund_wizard::PaymentRefundWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::payment_refund_wizard::PaymentRefundWizard,
+    >(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::new(
-        "payment.token",
-        <super::payment_token::PaymentToken as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::payment_token::PaymentToken>(),
     #[cfg(feature = "payment")]
-    ::runtime::verify::ModelSpec::new(
-        "payment.transaction",
-        <super::payment_transaction::PaymentTransaction as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::payment_transaction::PaymentTransaction,
+    >(),
     #[cfg(feature = "phone_validation")]
-    ::runtime::verify::ModelSpec::new(
-        "phone.blacklist",
-        <super::phone_blacklist::PhoneBlacklist as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::phone_blacklist::PhoneBlacklist>(),
     #[cfg(feature = "phone_validation")]
-    ::runtime::verify::ModelSpec::new(
-        "phone.blacklist.remove",
-        <super::phone_blacklist_remove::PhoneBlacklistRemove as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::phone_blacklist_remove::PhoneBlacklistRemove,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "picking.label.type",
-        <super::picking_label_type::PickingLabelType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::picking_label_type::PickingLabelType,
+    >(),
     #[cfg(feature = "portal")]
-    ::runtime::verify::ModelSpec::new(
-        "portal.share",
-        <super::portal_share::PortalShare as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::portal_share::PortalShare>(),
     #[cfg(feature = "portal")]
-    ::runtime::verify::ModelSpec::new(
-        "portal.wizard",
-        <super::portal_wizard::PortalWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::portal_wizard::PortalWizard>(),
     #[cfg(feature = "portal")]
-    ::runtime::verify::ModelSpec::new(
-        "portal.wizard.user",
-        <super::portal_wizard_user::PortalWizardUser as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::portal_wizard_user::PortalWizardUser,
+    >(),
     #[cfg(feature = "privacy_lookup")]
-    ::runtime::verify::ModelSpec::new(
-        "privacy.log",
-        <super::privacy_log::PrivacyLog as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::privacy_log::PrivacyLog>(),
     #[cfg(feature = "privacy_lookup")]
-    ::runtime::verify::ModelSpec::new(
-        "privacy.lookup.wizard",
-        <super::privacy_lookup_wizard::PrivacyLookupWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::privacy_lookup_wizard::PrivacyLookupWizard,
+    >(),
     #[cfg(feature = "privacy_lookup")]
-    ::runtime::verify::ModelSpec::new(
-        "privacy.lookup.wizard.line",
-        <super::privacy_lookup_wizard_line::PrivacyLookupWizardLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::privacy_lookup_wizard_line::PrivacyLookupWizardLine,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "procurement.group",
-        <super::procurement_group::ProcurementGroup as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::procurement_group::ProcurementGroup,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.attribute",
-        <super::product_attribute::ProductAttribute as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_attribute::ProductAttribute,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.attribute.custom.value",
-        <super::product_attribute_custom_value::ProductAttributeCustomValue as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_attribute_custom_value::ProductAttributeCustomValue,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.attribute.value",
-        <super::product_attribute_value::ProductAttributeValue as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_attribute_value::ProductAttributeValue,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.category",
-        <super::product_category::ProductCategory as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_category::ProductCategory,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.combo",
-        <super::product_combo::ProductCombo as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::product_combo::ProductCombo>(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.combo.item",
-        <super::product_combo_item::ProductComboItem as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_combo_item::ProductComboItem,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.document",
-        <super::product_document::ProductDocument as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_document::ProductDocument,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.label.layout",
-        <super::product_label_layout::ProductLabelLayout as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_label_layout::ProductLabelLayout,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.packaging",
-        <super::product_packaging::ProductPackaging as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_packaging::ProductPackaging,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.pricelist",
-        <super::product_pricelist::ProductPricelist as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_pricelist::ProductPricelist,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.pricelist.item",
-        <super::product_pricelist_item::ProductPricelistItem as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_pricelist_item::ProductPricelistItem,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.product",
-        <super::product_product::ProductProduct as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::product_product::ProductProduct>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "product.removal",
-        <super::product_removal::ProductRemoval as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::product_removal::ProductRemoval>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "product.replenish",
-        <super::product_replenish::ProductReplenish as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_replenish::ProductReplenish,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.supplierinfo",
-        <super::product_supplierinfo::ProductSupplierinfo as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_supplierinfo::ProductSupplierinfo,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.tag",
-        <super::product_tag::ProductTag as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::product_tag::ProductTag>(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.template",
-        <super::product_template::ProductTemplate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_template::ProductTemplate,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.template.attribute.exclusion",
-        <super::product_template_attribute_exclusion::ProductTemplateAttributeExclusion as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_template_attribute_exclusion::ProductTemplateAttributeExclusion,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.template.attribute.line",
-        <super::product_template_attribute_line::ProductTemplateAttributeLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_template_attribute_line::ProductTemplateAttributeLine,
+    >(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "product.template.attribute.value",
-        <super::product_template_attribute_value::ProductTemplateAttributeValue as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::product_template_attribute_value::ProductTemplateAttributeValue,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.collaborator",
-        <super::project_collaborator::ProjectCollaborator as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_collaborator::ProjectCollaborator,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.milestone",
-        <super::project_milestone::ProjectMilestone as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_milestone::ProjectMilestone,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.project",
-        <super::project_project::ProjectProject as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::project_project::ProjectProject>(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.project.stage",
-        <super::project_project_stage::ProjectProjectStage as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_project_stage::ProjectProjectStage,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.project.stage.delete.wizard",
-        <super::project_project_stage_delete_wizard::ProjectProjectStageDeleteWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_project_stage_delete_wizard::ProjectProjectStageDeleteWizard,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.share.collaborator.wizard",
-        <super::project_share_collaborator_wizard::ProjectShareCollaboratorWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_share_collaborator_wizard::ProjectShareCollaboratorWizard,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.share.wizard",
-        <super::project_share_wizard::ProjectShareWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_share_wizard::ProjectShareWizard,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.tags",
-        <super::project_tags::ProjectTags as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::project_tags::ProjectTags>(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.task",
-        <super::project_task::ProjectTask as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::project_task::ProjectTask>(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.task.recurrence",
-        <super::project_task_recurrence::ProjectTaskRecurrence as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_task_recurrence::ProjectTaskRecurrence,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.task.stage.personal",
-        <super::project_task_stage_personal::ProjectTaskStagePersonal as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_task_stage_personal::ProjectTaskStagePersonal,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.task.type",
-        <super::project_task_type::ProjectTaskType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_task_type::ProjectTaskType,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.task.type.delete.wizard",
-        <super::project_task_type_delete_wizard::ProjectTaskTypeDeleteWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::project_task_type_delete_wizard::ProjectTaskTypeDeleteWizard,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "project.update",
-        <super::project_update::ProjectUpdate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::project_update::ProjectUpdate>(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::new(
-        "purchase.bill.line.match",
-        <super::purchase_bill_line_match::PurchaseBillLineMatch as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::purchase_bill_line_match::PurchaseBillLineMatch,
+    >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::new(
-        "purchase.bill.union",
-        <super::purchase_bill_union::PurchaseBillUnion as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::purchase_bill_union::PurchaseBillUnion,
+    >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::new(
-        "purchase.order",
-        <super::purchase_order::PurchaseOrder as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::purchase_order::PurchaseOrder>(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::new(
-        "purchase.order.line",
-        <super::purchase_order_line::PurchaseOrderLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::purchase_order_line::PurchaseOrderLine,
+    >(),
     #[cfg(feature = "purchase")]
-    ::runtime::verify::ModelSpec::new(
-        "purchase.report",
-        <super::purchase_report::PurchaseReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::purchase_report::PurchaseReport>(),
     #[cfg(feature = "sale_pdf_quote_builder")]
-    ::runtime::verify::ModelSpec::new(
-        "quotation.document",
-        <super::quotation_document::QuotationDocument as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::quotation_document::QuotationDocument,
+    >(),
     #[cfg(feature = "rating")]
-    ::runtime::verify::ModelSpec::new(
-        "rating.rating",
-        <super::rating_rating::RatingRating as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::rating_rating::RatingRating>(),
     #[cfg(feature = "event_sale")]
-    ::runtime::verify::ModelSpec::new(
-        "registration.editor",
-        <super::registration_editor::RegistrationEditor as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::registration_editor::RegistrationEditor,
+    >(),
     #[cfg(feature = "event_sale")]
-    ::runtime::verify::ModelSpec::new(
-        "registration.editor.line",
-        <super::registration_editor_line::RegistrationEditorLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::registration_editor_line::RegistrationEditorLine,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "report.layout",
-        <super::report_layout::ReportLayout as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::report_layout::ReportLayout>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "report.paperformat",
-        <super::report_paperformat::ReportPaperformat as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::report_paperformat::ReportPaperformat,
+    >(),
     #[cfg(feature = "project")]
-    ::runtime::verify::ModelSpec::new(
-        "report.project.task.user",
-        <super::report_project_task_user::ReportProjectTaskUser as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::report_project_task_user::ReportProjectTaskUser,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "report.stock.quantity",
-        <super::report_stock_quantity::ReportStockQuantity as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::report_stock_quantity::ReportStockQuantity,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.bank",
-        <super::res_bank::ResBank as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_bank::ResBank>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.company",
-        <super::res_company::ResCompany as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_company::ResCompany>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.config",
-        <super::res_config::ResConfig as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_config::ResConfig>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.config.settings",
-        <super::res_config_settings::ResConfigSettings as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_config_settings::ResConfigSettings,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.country",
-        <super::res_country::ResCountry as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_country::ResCountry>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.country.group",
-        <super::res_country_group::ResCountryGroup as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_country_group::ResCountryGroup,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.country.state",
-        <super::res_country_state::ResCountryState as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_country_state::ResCountryState,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.currency",
-        <super::res_currency::ResCurrency as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_currency::ResCurrency>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.currency.rate",
-        <super::res_currency_rate::ResCurrencyRate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_currency_rate::ResCurrencyRate,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.device",
-        <super::res_device::ResDevice as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_device::ResDevice>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.device.log",
-        <super::res_device_log::ResDeviceLog as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_device_log::ResDeviceLog>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.groups",
-        <super::res_groups::ResGroups as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_groups::ResGroups>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.lang",
-        <super::res_lang::ResLang as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_lang::ResLang>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.partner",
-        <super::res_partner::ResPartner as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_partner::ResPartner>(),
     #[cfg(feature = "partner_autocomplete")]
-    ::runtime::verify::ModelSpec::new(
-        "res.partner.autocomplete.sync",
-        <super::res_partner_autocomplete_sync::ResPartnerAutocompleteSync as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_partner_autocomplete_sync::ResPartnerAutocompleteSync,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.partner.bank",
-        <super::res_partner_bank::ResPartnerBank as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_partner_bank::ResPartnerBank>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.partner.category",
-        <super::res_partner_category::ResPartnerCategory as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_partner_category::ResPartnerCategory,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.partner.industry",
-        <super::res_partner_industry::ResPartnerIndustry as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_partner_industry::ResPartnerIndustry,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.partner.title",
-        <super::res_partner_title::ResPartnerTitle as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_partner_title::ResPartnerTitle,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users",
-        <super::res_users::ResUsers as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_users::ResUsers>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users.apikeys",
-        <super::res_users_apikeys::ResUsersApikeys as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_users_apikeys::ResUsersApikeys,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users.apikeys.description",
-        <super::res_users_apikeys_description::ResUsersApikeysDescription as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_users_apikeys_description::ResUsersApikeysDescription,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users.apikeys.show",
-        <super::res_users_apikeys_show::ResUsersApikeysShow as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_users_apikeys_show::ResUsersApikeysShow,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users.deletion",
-        <super::res_users_deletion::ResUsersDeletion as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_users_deletion::ResUsersDeletion,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users.identitycheck",
-        <super::res_users_identitycheck::ResUsersIdentitycheck as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_users_identitycheck::ResUsersIdentitycheck,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users.log",
-        <super::res_users_log::ResUsersLog as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::res_users_log::ResUsersLog>(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users.settings",
-        <super::res_users_settings::ResUsersSettings as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_users_settings::ResUsersSettings,
+    >(),
     #[cfg(feature = "mail")]
-    ::runtime::verify::ModelSpec::new(
-        "res.users.settings.volumes",
-        <super::res_users_settings_volumes::ResUsersSettingsVolumes as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::res_users_settings_volumes::ResUsersSettingsVolumes,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "reset.view.arch.wizard",
-        <super::reset_view_arch_wizard::ResetViewArchWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::reset_view_arch_wizard::ResetViewArchWizard,
+    >(),
     #[cfg(feature = "resource")]
-    ::runtime::verify::ModelSpec::new(
-        "resource.calendar",
-        <super::resource_calendar::ResourceCalendar as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::resource_calendar::ResourceCalendar,
+    >(),
     #[cfg(feature = "resource")]
-    ::runtime::verify::ModelSpec::new(
-        "resource.calendar.attendance",
-        <super::resource_calendar_attendance::ResourceCalendarAttendance as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::resource_calendar_attendance::ResourceCalendarAttendance,
+    >(),
     #[cfg(feature = "resource")]
-    ::runtime::verify::ModelSpec::new(
-        "resource.calendar.leaves",
-        <super::resource_calendar_leaves::ResourceCalendarLeaves as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::resource_calendar_leaves::ResourceCalendarLeaves,
+    >(),
     #[cfg(feature = "resource")]
-    ::runtime::verify::ModelSpec::new(
-        "resource.resource",
-        <super::resource_resource::ResourceResource as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::resource_resource::ResourceResource,
+    >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.advance.payment.inv",
-        <super::sale_advance_payment_inv::SaleAdvancePaymentInv as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_advance_payment_inv::SaleAdvancePaymentInv,
+    >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.mass.cancel.orders",
-        <super::sale_mass_cancel_orders::SaleMassCancelOrders as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_mass_cancel_orders::SaleMassCancelOrders,
+    >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.order",
-        <super::sale_order::SaleOrder as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sale_order::SaleOrder>(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.order.cancel",
-        <super::sale_order_cancel::SaleOrderCancel as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_order_cancel::SaleOrderCancel,
+    >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.order.discount",
-        <super::sale_order_discount::SaleOrderDiscount as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_order_discount::SaleOrderDiscount,
+    >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.order.line",
-        <super::sale_order_line::SaleOrderLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sale_order_line::SaleOrderLine>(),
     #[cfg(feature = "sale_management")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.order.option",
-        <super::sale_order_option::SaleOrderOption as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_order_option::SaleOrderOption,
+    >(),
     #[cfg(feature = "sale_management")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.order.template",
-        <super::sale_order_template::SaleOrderTemplate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_order_template::SaleOrderTemplate,
+    >(),
     #[cfg(feature = "sale_management")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.order.template.line",
-        <super::sale_order_template_line::SaleOrderTemplateLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_order_template_line::SaleOrderTemplateLine,
+    >(),
     #[cfg(feature = "sale_management")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.order.template.option",
-        <super::sale_order_template_option::SaleOrderTemplateOption as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_order_template_option::SaleOrderTemplateOption,
+    >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.payment.provider.onboarding.wizard",
-        <super::sale_payment_provider_onboarding_wizard::SalePaymentProviderOnboardingWizard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_payment_provider_onboarding_wizard::SalePaymentProviderOnboardingWizard,
+    >(),
     #[cfg(feature = "sale_pdf_quote_builder")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.pdf.form.field",
-        <super::sale_pdf_form_field::SalePdfFormField as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sale_pdf_form_field::SalePdfFormField,
+    >(),
     #[cfg(feature = "sale")]
-    ::runtime::verify::ModelSpec::new(
-        "sale.report",
-        <super::sale_report::SaleReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sale_report::SaleReport>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.account.code",
-        <super::sms_account_code::SmsAccountCode as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sms_account_code::SmsAccountCode>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.account.phone",
-        <super::sms_account_phone::SmsAccountPhone as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sms_account_phone::SmsAccountPhone,
+    >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.account.sender",
-        <super::sms_account_sender::SmsAccountSender as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sms_account_sender::SmsAccountSender,
+    >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.composer",
-        <super::sms_composer::SmsComposer as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sms_composer::SmsComposer>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.resend",
-        <super::sms_resend::SmsResend as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sms_resend::SmsResend>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.resend.recipient",
-        <super::sms_resend_recipient::SmsResendRecipient as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sms_resend_recipient::SmsResendRecipient,
+    >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.sms",
-        <super::sms_sms::SmsSms as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sms_sms::SmsSms>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.template",
-        <super::sms_template::SmsTemplate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sms_template::SmsTemplate>(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.template.preview",
-        <super::sms_template_preview::SmsTemplatePreview as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sms_template_preview::SmsTemplatePreview,
+    >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.template.reset",
-        <super::sms_template_reset::SmsTemplateReset as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::sms_template_reset::SmsTemplateReset,
+    >(),
     #[cfg(feature = "sms")]
-    ::runtime::verify::ModelSpec::new(
-        "sms.tracker",
-        <super::sms_tracker::SmsTracker as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::sms_tracker::SmsTracker>(),
     #[cfg(feature = "snailmail")]
-    ::runtime::verify::ModelSpec::new(
-        "snailmail.letter",
-        <super::snailmail_letter::SnailmailLetter as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::snailmail_letter::SnailmailLetter,
+    >(),
     #[cfg(feature = "snailmail")]
-    ::runtime::verify::ModelSpec::new(
-        "snailmail.letter.format.error",
-        <super::snailmail_letter_format_error::SnailmailLetterFormatError as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::snailmail_letter_format_error::SnailmailLetterFormatError,
+    >(),
     #[cfg(feature = "snailmail")]
-    ::runtime::verify::ModelSpec::new(
-        "snailmail.letter.missing.required.fields",
-        <super::snailmail_letter_missing_required_fields::SnailmailLetterMissingRequiredFields as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::snailmail_letter_missing_required_fields::SnailmailLetterMissingRequiredFields,
+    >(),
     #[cfg(feature = "spreadsheet_dashboard")]
-    ::runtime::verify::ModelSpec::new(
-        "spreadsheet.dashboard",
-        <super::spreadsheet_dashboard::SpreadsheetDashboard as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::spreadsheet_dashboard::SpreadsheetDashboard,
+    >(),
     #[cfg(feature = "spreadsheet_dashboard")]
-    ::runtime::verify::ModelSpec::new(
-        "spreadsheet.dashboard.group",
-        <super::spreadsheet_dashboard_group::SpreadsheetDashboardGroup as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::spreadsheet_dashboard_group::SpreadsheetDashboardGroup,
+    >(),
     #[cfg(feature = "spreadsheet_dashboard")]
-    ::runtime::verify::ModelSpec::new(
-        "spreadsheet.dashboard.share",
-        <super::spreadsheet_dashboard_share::SpreadsheetDashboardShare as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::spreadsheet_dashboard_share::SpreadsheetDashboardShare,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.backorder.confirmation",
-        <super::stock_backorder_confirmation::StockBackorderConfirmation as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_backorder_confirmation::StockBackorderConfirmation,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.backorder.confirmation.line",
-        <super::stock_backorder_confirmation_line::StockBackorderConfirmationLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_backorder_confirmation_line::StockBackorderConfirmationLine,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.change.product.qty",
-        <super::stock_change_product_qty::StockChangeProductQty as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_change_product_qty::StockChangeProductQty,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.inventory.adjustment.name",
-        <super::stock_inventory_adjustment_name::StockInventoryAdjustmentName as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_inventory_adjustment_name::StockInventoryAdjustmentName,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.inventory.conflict",
-        <super::stock_inventory_conflict::StockInventoryConflict as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_inventory_conflict::StockInventoryConflict,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.inventory.warning",
-        <super::stock_inventory_warning::StockInventoryWarning as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_inventory_warning::StockInventoryWarning,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.location",
-        <super::stock_location::StockLocation as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_location::StockLocation>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.lot",
-        <super::stock_lot::StockLot as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_lot::StockLot>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.lot.report",
-        <super::stock_lot_report::StockLotReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_lot_report::StockLotReport>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.move",
-        <super::stock_move::StockMove as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_move::StockMove>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.move.line",
-        <super::stock_move_line::StockMoveLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_move_line::StockMoveLine>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.orderpoint.snooze",
-        <super::stock_orderpoint_snooze::StockOrderpointSnooze as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_orderpoint_snooze::StockOrderpointSnooze,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.package.destination",
-        <super::stock_package_destination::StockPackageDestination as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_package_destination::StockPackageDestination,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.package.type",
-        <super::stock_package_type::StockPackageType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_package_type::StockPackageType,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.package_level",
-        <super::stock_package_level::StockPackageLevel as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_package_level::StockPackageLevel,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.picking",
-        <super::stock_picking::StockPicking as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_picking::StockPicking>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.picking.type",
-        <super::stock_picking_type::StockPickingType as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_picking_type::StockPickingType,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.putaway.rule",
-        <super::stock_putaway_rule::StockPutawayRule as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_putaway_rule::StockPutawayRule,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.quant",
-        <super::stock_quant::StockQuant as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_quant::StockQuant>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.quant.package",
-        <super::stock_quant_package::StockQuantPackage as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_quant_package::StockQuantPackage,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.quant.relocate",
-        <super::stock_quant_relocate::StockQuantRelocate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_quant_relocate::StockQuantRelocate,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.quantity.history",
-        <super::stock_quantity_history::StockQuantityHistory as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_quantity_history::StockQuantityHistory,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.replenishment.info",
-        <super::stock_replenishment_info::StockReplenishmentInfo as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_replenishment_info::StockReplenishmentInfo,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.replenishment.option",
-        <super::stock_replenishment_option::StockReplenishmentOption as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_replenishment_option::StockReplenishmentOption,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.request.count",
-        <super::stock_request_count::StockRequestCount as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_request_count::StockRequestCount,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.return.picking",
-        <super::stock_return_picking::StockReturnPicking as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_return_picking::StockReturnPicking,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.return.picking.line",
-        <super::stock_return_picking_line::StockReturnPickingLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_return_picking_line::StockReturnPickingLine,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.route",
-        <super::stock_route::StockRoute as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_route::StockRoute>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.rule",
-        <super::stock_rule::StockRule as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_rule::StockRule>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.rules.report",
-        <super::stock_rules_report::StockRulesReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_rules_report::StockRulesReport,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.scrap",
-        <super::stock_scrap::StockScrap as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_scrap::StockScrap>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.scrap.reason.tag",
-        <super::stock_scrap_reason_tag::StockScrapReasonTag as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_scrap_reason_tag::StockScrapReasonTag,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.storage.category",
-        <super::stock_storage_category::StockStorageCategory as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_storage_category::StockStorageCategory,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.storage.category.capacity",
-        <super::stock_storage_category_capacity::StockStorageCategoryCapacity as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_storage_category_capacity::StockStorageCategoryCapacity,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.traceability.report",
-        <super::stock_traceability_report::StockTraceabilityReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_traceability_report::StockTraceabilityReport,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.track.confirmation",
-        <super::stock_track_confirmation::StockTrackConfirmation as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_track_confirmation::StockTrackConfirmation,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.track.line",
-        <super::stock_track_line::StockTrackLine as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_track_line::StockTrackLine>(),
     #[cfg(feature = "stock_account")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.valuation.layer",
-        <super::stock_valuation_layer::StockValuationLayer as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_valuation_layer::StockValuationLayer,
+    >(),
     #[cfg(feature = "stock_account")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.valuation.layer.revaluation",
-        <super::stock_valuation_layer_revaluation::StockValuationLayerRevaluation as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_valuation_layer_revaluation::StockValuationLayerRevaluation,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.warehouse",
-        <super::stock_warehouse::StockWarehouse as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::stock_warehouse::StockWarehouse>(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.warehouse.orderpoint",
-        <super::stock_warehouse_orderpoint::StockWarehouseOrderpoint as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_warehouse_orderpoint::StockWarehouseOrderpoint,
+    >(),
     #[cfg(feature = "stock")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.warn.insufficient.qty.scrap",
-        <super::stock_warn_insufficient_qty_scrap::StockWarnInsufficientQtyScrap as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_warn_insufficient_qty_scrap::StockWarnInsufficientQtyScrap,
+    >(),
     #[cfg(feature = "mrp")]
-    ::runtime::verify::ModelSpec::new(
-        "stock.warn.insufficient.qty.unbuild",
-        <super::stock_warn_insufficient_qty_unbuild::StockWarnInsufficientQtyUnbuild as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::stock_warn_insufficient_qty_unbuild::StockWarnInsufficientQtyUnbuild,
+    >(),
     #[cfg(feature = "uom")]
-    ::runtime::verify::ModelSpec::new(
-        "uom.category",
-        <super::uom_category::UomCategory as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::uom_category::UomCategory>(),
     #[cfg(feature = "uom")]
-    ::runtime::verify::ModelSpec::new(
-        "uom.uom",
-        <super::uom_uom::UomUom as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::uom_uom::UomUom>(),
     #[cfg(feature = "product")]
-    ::runtime::verify::ModelSpec::new(
-        "update.product.attribute.value",
-        <super::update_product_attribute_value::UpdateProductAttributeValue as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::update_product_attribute_value::UpdateProductAttributeValue,
+    >(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::new(
-        "utm.campaign",
-        <super::utm_campaign::UtmCampaign as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::utm_campaign::UtmCampaign>(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::new(
-        "utm.medium",
-        <super::utm_medium::UtmMedium as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::utm_medium::UtmMedium>(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::new(
-        "utm.source",
-        <super::utm_source::UtmSource as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::utm_source::UtmSource>(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::new(
-        "utm.stage",
-        <super::utm_stage::UtmStage as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::utm_stage::UtmStage>(),
     #[cfg(feature = "utm")]
-    ::runtime::verify::ModelSpec::new(
-        "utm.tag",
-        <super::utm_tag::UtmTag as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::utm_tag::UtmTag>(),
     #[cfg(feature = "account")]
-    ::runtime::verify::ModelSpec::new(
-        "validate.account.move",
-        <super::validate_account_move::ValidateAccountMove as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::validate_account_move::ValidateAccountMove,
+    >(),
     #[cfg(feature = "purchase_stock")]
-    ::runtime::verify::ModelSpec::new(
-        "vendor.delay.report",
-        <super::vendor_delay_report::VendorDelayReport as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::vendor_delay_report::VendorDelayReport,
+    >(),
     #[cfg(feature = "web_editor")]
-    ::runtime::verify::ModelSpec::new(
-        "web_editor.converter.test",
-        <super::web_editor_converter_test::WebEditorConverterTest as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::web_editor_converter_test::WebEditorConverterTest,
+    >(),
     #[cfg(feature = "web_editor")]
-    ::runtime::verify::ModelSpec::new(
-        "web_editor.converter.test.sub",
-        <super::web_editor_converter_test_sub::WebEditorConverterTestSub as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::web_editor_converter_test_sub::WebEditorConverterTestSub,
+    >(),
     #[cfg(feature = "web_tour")]
-    ::runtime::verify::ModelSpec::new(
-        "web_tour.tour",
-        <super::web_tour_tour::WebTourTour as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<super::web_tour_tour::WebTourTour>(),
     #[cfg(feature = "web_tour")]
-    ::runtime::verify::ModelSpec::new(
-        "web_tour.tour.step",
-        <super::web_tour_tour_step::WebTourTourStep as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::web_tour_tour_step::WebTourTourStep,
+    >(),
     #[cfg(feature = "base")]
-    ::runtime::verify::ModelSpec::new(
-        "wizard.ir.model.menu.create",
-        <super::wizard_ir_model_menu_create::WizardIrModelMenuCreate as ::runtime::Model>::FIELD_SPECS,
-    ),
+    ::runtime::verify::ModelSpec::generated::<
+        super::wizard_ir_model_menu_create::WizardIrModelMenuCreate,
+    >(),
 ];
 /// Selection keys shared by several fields' drift specs (75 keys).
 #[doc(hidden)]

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use url::Url;
 
+use super::access::AccessCache;
 use super::answer::AnswerError;
 use super::auth;
 use super::context::Context;
@@ -85,6 +86,7 @@ pub struct ClientBuilder<M = AsyncConnect> {
     pub(crate) transport: Option<TransportKind>,
     pub(crate) http: HttpConfig,
     pub(crate) context: Context,
+    pub(crate) check_read_access: bool,
     pub(crate) _mode: PhantomData<M>,
 }
 
@@ -98,6 +100,7 @@ impl<M> ClientBuilder<M> {
             transport: None,
             http: HttpConfig::default(),
             context: Context::new(),
+            check_read_access: true,
             _mode: PhantomData,
         }
     }
@@ -175,6 +178,14 @@ impl<M> ClientBuilder<M> {
         self
     }
 
+    /// Whether typed reads ask only for the fields the signed-in user may read (default:
+    /// `true`). The client learns them once per model (see [`super::access`]); turn it off
+    /// for a user who may read every field (an admin bot) to save those requests.
+    pub fn check_read_access(mut self, check: bool) -> Self {
+        self.check_read_access = check;
+        self
+    }
+
     /// The `User-Agent` header.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.http.user_agent = agent.into();
@@ -190,6 +201,7 @@ impl<M> ClientBuilder<M> {
             transport: self.transport,
             http: self.http,
             context: self.context,
+            check_read_access: self.check_read_access,
             _mode: PhantomData,
         }
     }
@@ -222,6 +234,7 @@ impl<M> ClientBuilder<M> {
                 transport,
                 uid,
                 version,
+                access: self.check_read_access.then(AccessCache::default),
             }),
             context: self.context,
         })
@@ -240,6 +253,8 @@ struct Shared {
     transport: Box<dyn Transport>,
     uid: Option<i64>,
     version: ServerVersion,
+    /// What the user may read (`None`: the check is turned off).
+    access: Option<AccessCache>,
 }
 
 /// An authenticated connection to one Odoo database.
@@ -332,6 +347,10 @@ impl OdooClient {
     /// What the server reported at connect.
     pub fn server_version(&self) -> &ServerVersion {
         &self.shared.version
+    }
+
+    pub(crate) fn access_cache(&self) -> Option<&AccessCache> {
+        self.shared.access.as_ref()
     }
 
     /// The transport in use.
@@ -596,14 +615,20 @@ pub(crate) fn typed_search_read<'a, M: Model, X: Exec>(
     h: ModelHandle<'a, X>,
     domain: impl Into<Domain>,
 ) -> SearchRead<'a, M, X> {
-    h.search_read(domain).fields(M::FIELDS).into_typed::<M>()
+    h.search_read(domain)
+        .fields(M::FIELDS)
+        .into_typed::<M>()
+        .readable_only()
 }
 
 pub(crate) fn typed_read<'a, M: Model, X: Exec>(
     h: ModelHandle<'a, X>,
     ids: impl AsRef<[i64]>,
 ) -> Read<'a, M, X> {
-    h.read(ids).fields(M::FIELDS).into_typed::<M>()
+    h.read(ids)
+        .fields(M::FIELDS)
+        .into_typed::<M>()
+        .readable_only()
 }
 
 /// Serialize values for the wire, deferring a failure to send time.

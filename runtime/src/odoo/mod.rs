@@ -7,6 +7,7 @@
 //! detection, database choice, login: the one place that knows how to
 //! authenticate), [`version`], [`context`], and `fault` (answers → errors).
 
+pub mod access;
 pub(crate) mod answer;
 pub(crate) mod auth;
 pub(crate) mod binary;

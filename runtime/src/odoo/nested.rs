@@ -34,8 +34,8 @@ use super::request::{Async, Blocking, BlockingIter, Exec, block_on, stable_order
 use crate::domain::Domain;
 use crate::error::{Error, ErrorKind, Result};
 use crate::nested::{
-    MAX_DEPTH, NO_ACCESS_TEXT, Projection, RelationKind, Shape, flat_spec, id_in, normalize,
-    spec_of, unique_ids,
+    FieldFilter, MAX_DEPTH, NO_ACCESS_TEXT, Projection, RelationKind, Shape, flat_spec, id_in,
+    normalize, spec_of, unique_ids,
 };
 
 /// Records of a search and how many records match in all (Odoo's `length`;
@@ -65,6 +65,9 @@ pub enum Strategy {
 struct Reader<'a> {
     client: &'a OdooClient,
     context: Option<Context>,
+    /// The fields of each model asked for: those the user may read (set by `narrow`).
+    filter: FieldFilter,
+    narrowed: bool,
 }
 
 fn kwargs(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
@@ -80,6 +83,26 @@ fn decode_error(e: serde_json::Error, what: String, model: &str, method: &str) -
 }
 
 impl Reader<'_> {
+    /// Decide, once per read, which fields of each model of `shape` to ask for: the client's
+    /// one field-list decision ([`OdooClient::readable_fields`]) for every model reached.
+    async fn narrow(&mut self, shape: &Shape) -> Result<()> {
+        if std::mem::replace(&mut self.narrowed, true) || self.client.access_cache().is_none() {
+            return Ok(());
+        }
+        // Model after model, on the client's one connection (see `readable_fields`).
+        let mut kept = HashMap::new();
+        for (model, fields) in shape.models()? {
+            let fields: Vec<String> = fields.into_iter().map(str::to_owned).collect();
+            let readable = self.client.readable_fields(model, &fields).await?;
+            kept.insert(
+                model.to_owned(),
+                readable.into_iter().collect::<HashSet<_>>(),
+            );
+        }
+        self.filter = FieldFilter::only(kept);
+        Ok(())
+    }
+
     async fn call(
         &self,
         model: &str,
@@ -120,7 +143,7 @@ impl Reader<'_> {
         strategy: Strategy,
     ) -> Result<(u64, Vec<Value>)> {
         if self.nested(strategy)? {
-            let spec = spec_of(shape, 0)?;
+            let spec = spec_of(shape, &self.filter, 0)?;
             match self.web_search_read(shape, domain, page, spec).await {
                 Err(e) if e.kind() == ErrorKind::Access && strategy == Strategy::Auto => {
                     tracing::debug!(model = shape.model, error = %e, "nested read refused; reading level by level");
@@ -129,13 +152,16 @@ impl Reader<'_> {
             }
         }
         let (length, mut rows) = if self.client.server_version().major >= 17 {
-            self.web_search_read(shape, domain, page, flat_spec(shape))
+            self.web_search_read(shape, domain, page, flat_spec(shape, &self.filter))
                 .await?
         } else {
             // 16.0: web_search_read(domain, fields, offset, limit, order, count_limit)
             let kw = kwargs(vec![
                 ("domain", domain.clone().into_value()),
-                ("fields", json!(shape.read_fields())),
+                (
+                    "fields",
+                    json!(shape.fields_in(&self.filter).collect::<Vec<_>>()),
+                ),
                 (
                     "offset",
                     page.offset
@@ -185,7 +211,7 @@ impl Reader<'_> {
             return Ok(Vec::new());
         }
         if self.nested(strategy)? {
-            let spec = spec_of(shape, 0)?;
+            let spec = spec_of(shape, &self.filter, 0)?;
             match self.web_read(shape, ids, spec).await {
                 Err(e) if e.kind() == ErrorKind::Access && strategy == Strategy::Auto => {
                     tracing::debug!(model = shape.model, error = %e, "nested read refused; reading level by level");
@@ -194,7 +220,8 @@ impl Reader<'_> {
             }
         }
         let mut rows = if self.client.server_version().major >= 17 {
-            self.web_read(shape, ids, flat_spec(shape)).await?
+            self.web_read(shape, ids, flat_spec(shape, &self.filter))
+                .await?
         } else {
             self.plain_read(shape, ids).await?
         };
@@ -216,7 +243,8 @@ impl Reader<'_> {
     }
 
     async fn plain_read(&self, shape: &Shape, ids: &[i64]) -> Result<Vec<Value>> {
-        let kw = kwargs(vec![("fields", json!(shape.read_fields()))]);
+        let fields: Vec<&str> = shape.fields_in(&self.filter).collect();
+        let kw = kwargs(vec![("fields", json!(fields))]);
         let v = self
             .call(shape.model, "read", vec![json!(ids)], kw, None)
             .await?;
@@ -507,6 +535,8 @@ impl<'a, P: Projection, X: Exec + 'a> SearchNested<'a, P, X> {
             reader: Reader {
                 client,
                 context: None,
+                filter: FieldFilter::ALL,
+                narrowed: false,
             },
             exec,
             domain,
@@ -546,9 +576,10 @@ impl<'a, P: Projection, X: Exec + 'a> SearchNested<'a, P, X> {
         self
     }
 
-    fn run(self) -> BoxFuture<'a, Result<SearchResult<P>>> {
+    fn run(mut self) -> BoxFuture<'a, Result<SearchResult<P>>> {
         Box::pin(async move {
             let shape = Shape::of::<P>();
+            self.reader.narrow(&shape).await?;
             let page = Page {
                 offset: self.offset,
                 limit: self.limit,
@@ -573,9 +604,12 @@ impl<'a, P: Projection, X: Exec + 'a> SearchNested<'a, P, X> {
         let remaining = self.limit;
         Box::pin(stream::unfold(
             (self, start, remaining, false, order),
-            move |(req, offset, remaining, done, order)| async move {
+            move |(mut req, offset, remaining, done, order)| async move {
                 if done {
                     return None;
+                }
+                if let Err(e) = req.reader.narrow(&Shape::of::<P>()).await {
+                    return Some((Err(e), (req, offset, remaining, true, order)));
                 }
                 let want = match remaining {
                     Some(0) => return None,
@@ -670,6 +704,8 @@ impl<'a, P: Projection, X: Exec + 'a> ReadNested<'a, P, X> {
             reader: Reader {
                 client,
                 context: None,
+                filter: FieldFilter::ALL,
+                narrowed: false,
             },
             exec,
             ids,
@@ -690,9 +726,10 @@ impl<'a, P: Projection, X: Exec + 'a> ReadNested<'a, P, X> {
         self
     }
 
-    fn run(self) -> BoxFuture<'a, Result<Vec<P>>> {
+    fn run(mut self) -> BoxFuture<'a, Result<Vec<P>>> {
         Box::pin(async move {
             let shape = Shape::of::<P>();
+            self.reader.narrow(&shape).await?;
             let rows = self.reader.read(&shape, &self.ids, self.strategy).await?;
             decode(&shape, rows, "web_read")
         })

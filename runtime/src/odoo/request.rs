@@ -203,6 +203,7 @@ impl<'a, X: Exec> ModelHandle<'a, X> {
             offset: None,
             limit: None,
             order: None,
+            readable_only: false,
             _t: PhantomData,
         }
     }
@@ -232,6 +233,7 @@ impl<'a, X: Exec> ModelHandle<'a, X> {
             base: self.base(),
             ids: ids.as_ref().to_vec(),
             fields: None,
+            readable_only: false,
             _t: PhantomData,
         }
     }
@@ -443,6 +445,8 @@ pub struct SearchRead<'a, T = Value, X = Async> {
     offset: Option<u64>,
     limit: Option<u64>,
     order: Option<String>,
+    /// A typed read: `fields` are narrowed to what the user may read before sending.
+    readable_only: bool,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -488,8 +492,30 @@ impl<'a, T, X: Exec> SearchRead<'a, T, X> {
             offset: self.offset,
             limit: self.limit,
             order: self.order,
+            readable_only: self.readable_only,
             _t: PhantomData,
         }
+    }
+
+    /// Ask only for the fields of `fields` the signed-in user may read (typed reads).
+    pub(crate) fn readable_only(mut self) -> Self {
+        self.readable_only = true;
+        self
+    }
+
+    /// Narrow `fields` once, before the first request (see [`super::access`]).
+    async fn narrow_fields(&mut self) -> Result<()> {
+        if std::mem::take(&mut self.readable_only)
+            && let Some(fields) = &self.fields
+        {
+            let fields = self
+                .base
+                .client
+                .readable_fields(&self.base.model, fields)
+                .await?;
+            self.fields = Some(fields);
+        }
+        Ok(())
     }
 
     fn spec(&self, offset: Option<u64>, limit: Option<u64>, order: Option<String>) -> CallSpec {
@@ -513,10 +539,12 @@ impl<'a, T, X: Exec> SearchRead<'a, T, X> {
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a, X: Exec + 'a> SearchRead<'a, T, X> {
-    fn run(self) -> BoxFuture<'a, Result<Vec<T>>> {
-        let spec = self.spec(self.offset, self.limit, self.order.clone());
-        let client = self.base.client;
-        Box::pin(async move { client.run_as(spec, "a list of records").await })
+    fn run(mut self) -> BoxFuture<'a, Result<Vec<T>>> {
+        Box::pin(async move {
+            self.narrow_fields().await?;
+            let spec = self.spec(self.offset, self.limit, self.order.clone());
+            self.base.client.run_as(spec, "a list of records").await
+        })
     }
 
     /// Pages of at most `page_size` records, fetched one at a time as the stream
@@ -530,9 +558,12 @@ impl<'a, T: DeserializeOwned + Send + 'a, X: Exec + 'a> SearchRead<'a, T, X> {
         let remaining = self.limit;
         Box::pin(stream::unfold(
             (self, start, remaining, false, order),
-            move |(req, offset, remaining, done, order)| async move {
+            move |(mut req, offset, remaining, done, order)| async move {
                 if done {
                     return None;
+                }
+                if let Err(e) = req.narrow_fields().await {
+                    return Some((Err(e), (req, offset, remaining, true, order)));
                 }
                 let want = match remaining {
                     Some(0) => return None,
@@ -745,6 +776,8 @@ pub struct Read<'a, T = Value, X = Async> {
     base: Base<'a, X>,
     ids: Vec<i64>,
     fields: Option<Vec<String>>,
+    /// A typed read: `fields` are narrowed to what the user may read before sending.
+    readable_only: bool,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -766,19 +799,40 @@ impl<'a, T, X: Exec> Read<'a, T, X> {
             base: self.base,
             ids: self.ids,
             fields: self.fields,
+            readable_only: self.readable_only,
             _t: PhantomData,
         }
+    }
+
+    /// Ask only for the fields of `fields` the signed-in user may read (typed reads).
+    pub(crate) fn readable_only(mut self) -> Self {
+        self.readable_only = true;
+        self
     }
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a, X: Exec> Read<'a, T, X> {
     fn run(self) -> BoxFuture<'a, Result<Vec<T>>> {
-        let mut spec = self.base.spec("read", vec![json!(self.ids)]);
-        if let Some(f) = self.fields {
-            spec = spec.kwarg("fields", f);
-        }
-        let client = self.base.client;
-        Box::pin(async move { client.run_as(spec, "a list of records").await })
+        let Read {
+            base,
+            ids,
+            fields,
+            readable_only,
+            ..
+        } = self;
+        let spec = base.spec("read", vec![json!(ids)]);
+        let (client, model) = (base.client, base.model);
+        Box::pin(async move {
+            let mut fields = fields;
+            if let (true, Some(f)) = (readable_only, &fields) {
+                fields = Some(client.readable_fields(&model, f).await?);
+            }
+            let mut spec = spec;
+            if let Some(f) = fields {
+                spec = spec.kwarg("fields", f);
+            }
+            client.run_as(spec, "a list of records").await
+        })
     }
 }
 

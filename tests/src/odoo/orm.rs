@@ -1123,6 +1123,26 @@ impl Orm<'_> {
             None => {
                 let mut o = Obj::new();
                 o.insert("id".into(), json!({"type": "integer", "string": "ID", "readonly": true, "required": false, "store": true}));
+                // A model known only from inserted records (a Studio model in a test): a real
+                // server describes every field, so describe those the records hold, typed by value.
+                for rec in self
+                    .store
+                    .records(model)
+                    .into_iter()
+                    .flat_map(|r| r.values())
+                {
+                    for (name, value) in rec {
+                        let ttype = match value {
+                            Value::Bool(_) => "boolean",
+                            Value::Number(n) if n.is_f64() => "float",
+                            Value::Number(_) => "integer",
+                            _ => "char",
+                        };
+                        o.entry(name.clone()).or_insert_with(|| {
+                            json!({"type": ttype, "string": name, "readonly": false, "required": false, "store": true})
+                        });
+                    }
+                }
                 o
             }
         };
