@@ -177,20 +177,19 @@ impl OdooClient {
 
     /// The fields of `M` a typed read leaves out for the signed-in user (restricted to groups
     /// the user lacks, x2many fields whose comodel the user may not read, fields the server
-    /// does not have): they come back as `None`, an empty list or the type's default. Asks the
-    /// server only if no read of `M` has yet; empty when the check is turned off.
+    /// does not have), among every field the type holds: the default ones and the computed
+    /// ones `.with(..)` / `.all_fields()` add. They come back as `None`, an empty list or the
+    /// type's default (a computed one stays `NotRead`). Asks the server only if no read of `M`
+    /// has yet; empty when the check is turned off.
     pub async fn left_out_fields<M: Model>(&self) -> Result<Vec<&'static str>> {
-        let requested: Vec<String> = M::FIELDS.iter().map(|f| (*f).to_owned()).collect();
+        let held = || M::FIELDS.iter().chain(M::COMPUTED).copied();
+        let requested: Vec<String> = held().map(str::to_owned).collect();
         let keep: HashSet<String> = self
             .readable_fields(M::MODEL, &requested)
             .await?
             .into_iter()
             .collect();
-        Ok(M::FIELDS
-            .iter()
-            .copied()
-            .filter(|f| !keep.contains(*f))
-            .collect())
+        Ok(held().filter(|f| !keep.contains(*f)).collect())
     }
 
     /// Forget what the client learnt about the user's rights (after an administrator changed
