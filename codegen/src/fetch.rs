@@ -45,7 +45,7 @@ pub enum FetchErp {
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct FetchAim18 {
-    /// Server base URL, e.g. https://erp.example.com.
+    /// Server base URL, e.g. `https://erp.example.com`.
     #[arg(long)]
     pub url: String,
     /// Client ID of the application (aiM18's Authorized Applications).

@@ -67,7 +67,7 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 /// `codegen fetch odoo`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct FetchOdoo {
-    /// Server base URL, e.g. https://erp.example.com.
+    /// Server base URL, e.g. `https://erp.example.com`.
     #[arg(long)]
     pub url: String,
     /// Database (default: the server's only one).

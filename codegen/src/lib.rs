@@ -7,7 +7,7 @@
 //! - [`naming`]: source names → Rust identifiers, with a collision ladder;
 //! - [`typemap`]: Odoo field types → a closed [`typemap::RustType`];
 //! - [`emit`]: schema → files, a pure function (no I/O);
-//! - [`write`]: files → disk, only what changed, never half-written;
+//! - [`write`](mod@write): files → disk, only what changed, never half-written;
 //! - [`Builder`]: the build.rs entry point; the `codegen` binary wraps it;
 //! - [`select`]: which models: names, globs (`sale.*`) and Odoo apps;
 //! - [`diff`]: what changed between two snapshots, and what breaks.

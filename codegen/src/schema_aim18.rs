@@ -1,6 +1,6 @@
 //! The aiM18 schema snapshot: a sibling of the Odoo [`Schema`](crate::schema::Schema)
 //! with the same header (`format`, `erp`, `version`; see
-//! [`Header`](crate::schema::Header)) and aiM18's model shape.
+//! [`Header`]) and aiM18's model shape.
 //!
 //! aiM18 has no metadata service: the only column types it publishes are the
 //! `fields` of each table in an entity, so a snapshot holds what the create

@@ -47,8 +47,8 @@
 //! `runtime::aim18` (module `typed`) for how cells decode and how saves keep
 //! the columns a struct does not hold.
 //!
-//! The logic lives in [`internals`] (attributes, checks, schema), [`expand`]
-//! (Odoo) and [`expand_aim18`].
+//! The logic lives in `internals` (attributes, checks, schema), `expand`
+//! (Odoo) and `expand_aim18`.
 
 mod expand;
 mod expand_aim18;

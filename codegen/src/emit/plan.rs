@@ -185,7 +185,7 @@ const CHEAP_COMPUTED: &[&str] = &["display_name"];
 /// Odoo 18, res.partner's 69 cost more than its 107 stored ones together, some more than a
 /// millisecond a record), so they are read only when asked. Kept:
 /// - stored fields (an unknown `store` counts as stored, as fields_get's default);
-/// - [`CHEAP_COMPUTED`];
+/// - `CHEAP_COMPUTED`, below;
 /// - company-dependent fields, which Odoo 16/17 report as not stored but read from
 ///   `ir.property` with one batched query per field, not per record (18+ stores them);
 /// - related fields one stored many2one away from a field of the above kinds: every field a

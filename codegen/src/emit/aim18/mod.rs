@@ -1,7 +1,7 @@
 //! aiM18 snapshot → Rust source files, through the same pipeline as Odoo:
 //! the shared naming ladder ([`crate::naming`]), doc escaping
 //! ([`super::docs`]), file layout ([`super::layout`]) and formatting
-//! ([`super::format`]). What is aiM18's own is the type table
+//! (`emit::format`). What is aiM18's own is the type table
 //! ([`crate::typemap::aim18`]) and the items: row structs, the entity, the
 //! search row and the typed calls on `Aim18Client` ([`items`]).
 //!
