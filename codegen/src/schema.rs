@@ -1,15 +1,17 @@
-//! The schema snapshot: an ERP-neutral, versioned JSON description of models
-//! and fields, sorted so that a diff between two snapshots reads like a changelog.
+//! The Odoo schema snapshot: a versioned JSON description of models, fields and
+//! business methods, sorted so that a diff between two snapshots reads like a changelog.
+//! (aiM18's sibling is [`crate::schema_aim18`]; both share the header.)
 //!
 //! Generating from a snapshot needs no server. [`Schema::from_odoo`] builds one
-//! from raw `fields_get` and `ir.model` answers; `codegen import` and (later)
-//! `codegen fetch` both go through it.
+//! from raw `fields_get` and `ir.model` answers; `codegen import` and `codegen fetch`
+//! both go through it.
 //!
-//! Format 1 (`"format": 1`):
+//! Format 2 (`"format": 2`; a snapshot without any `methods` is written as format 1,
+//! which is the same without them):
 //!
 //! ```json
 //! {
-//!   "format": 1,
+//!   "format": 2,
 //!   "erp": "odoo",
 //!   "version": "18.0",
 //!   "models": {
@@ -19,7 +21,8 @@
 //!       "modules": ["account", "base", "..."],
 //!       "order": "complete_name ASC, id DESC",
 //!       "transient": false,
-//!       "fields": { "name": { "type": "char", "string": "Name", "required": false, ... } }
+//!       "fields": { "name": { "type": "char", "string": "Name", "required": false, ... } },
+//!       "methods": { "action_archive": { ... } }
 //!     }
 //!   }
 //! }

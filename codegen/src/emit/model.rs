@@ -315,8 +315,9 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
             code(m.name)
         ),
         String::new(),
-        "Fields that are empty on the server (`false`) are `None`. Computed fields are \
-         `Computed<T>`, `NotRead` unless the read asked for them."
+        "Fields that are empty on the server (`false`) are `None`; numbers and booleans, which \
+         Odoo sends as `0` and `false`, are plain values, and empty x2many fields empty lists. \
+         Computed fields are `Computed<T>`, `NotRead` unless the read asked for them."
             .into(),
     ]);
     let fields = m.fields.iter().filter(|f| f.in_record()).map(|f| {

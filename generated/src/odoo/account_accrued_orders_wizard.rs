@@ -9,7 +9,7 @@
 //! Default order: `id`.
 /// Accrued Orders Wizard (`account.accrued.orders.wizard`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
+/// Fields that are empty on the server (`false`) are `None`; numbers and booleans, which Odoo sends as `0` and `false`, are plain values, and empty x2many fields empty lists. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountAccruedOrdersWizard {
     /// Accrual Account

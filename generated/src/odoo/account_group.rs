@@ -9,7 +9,7 @@
 //! 4 business methods as associated functions of the record struct (method list: odoo 19.0 api_doc (recorded from a live Odoo 19.0 Community server; tests/fixtures/odoo-19/api_doc/methods-all.json)); the ORM methods the typed CRUD API covers are left out. 4 of them shared with other models, through [`BaseModel`](super::mixins::BaseModel) (in the prelude).
 /// Account Group (`account.group`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
+/// Fields that are empty on the server (`false`) are `None`; numbers and booleans, which Odoo sends as `0` and `false`, are plain values, and empty x2many fields empty lists. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountGroup {
     /// Code Prefix End

@@ -9,7 +9,7 @@
 //! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `avatar_1024`, `avatar_128`, `avatar_1920`, `avatar_256`, `avatar_512`, `image_1024`, `image_128`, `image_1920`, `image_256`, `image_512`.
 /// Avatar Mixin (`avatar.mixin`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
+/// Fields that are empty on the server (`false`) are `None`; numbers and booleans, which Odoo sends as `0` and `false`, are plain values, and empty x2many fields empty lists. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct AvatarMixin {}
 impl<'de> ::serde::Deserialize<'de> for AvatarMixin {

@@ -11,7 +11,7 @@
 //! Not in the record struct (binary fields are downloaded one record at a time, `client.download(fields::<name>(), id)`; reified group fields cannot be read): `image`.
 /// Product Template Attribute Value (`product.template.attribute.value`): one record, as `search_read` and `read` return it.
 ///
-/// Fields that are empty on the server (`false`) are `None`. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
+/// Fields that are empty on the server (`false`) are `None`; numbers and booleans, which Odoo sends as `0` and `false`, are plain values, and empty x2many fields empty lists. Computed fields are `Computed<T>`, `NotRead` unless the read asked for them.
 #[derive(Debug, Clone, Default)]
 pub struct ProductTemplateAttributeValue {
     /// Attribute

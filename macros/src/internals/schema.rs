@@ -1,5 +1,6 @@
-//! `#[model(schema = "...")]`: check fields against a schema snapshot
-//! (codegen's format 1) at compile time, in the spirit of sqlx's offline mode.
+//! `#[model(schema = "...")]`: check fields against a schema snapshot (codegen's
+//! formats 1 and 2; methods are not read) at compile time, in the spirit of sqlx's
+//! offline mode.
 //!
 //! The path is relative to `CARGO_MANIFEST_DIR` (the crate being compiled).
 //! Parsed snapshots are cached per path for the whole compiler process, so

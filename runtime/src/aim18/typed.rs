@@ -1,5 +1,5 @@
 //! Typed aiM18 entities: the traits `#[derive(Model)]` implements for aiM18
-//! structs (and that generated aiM18 bindings will implement), the cell
+//! structs and generated aiM18 bindings implement, the cell
 //! codecs they share, and the typed client methods. Re-exported whole by
 //! `runtime::aim18`, so the user-facing docs live on the items:
 //! [`Aim18Entity`] (example, decoding) and [`Aim18Save`] (how saves merge).
