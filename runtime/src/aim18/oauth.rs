@@ -713,6 +713,15 @@ impl TokenEndpoint {
             .await
             .map_err(|e| redact(Error::transport(e.without_url())))?;
         if let Some(rec) = &self.recorder {
+            // Tokens are known as secrets (and scrubbed) only when the answer is a JSON object;
+            // any other body of the token endpoint may carry them in a shape the scrub cannot
+            // see, so it is withheld, as the error path withholds it.
+            let is_object = matches!(serde_json::from_slice::<Value>(&body), Ok(Value::Object(_)));
+            let recorded: &[u8] = if is_object {
+                &body
+            } else {
+                b"<withheld: a token endpoint answer that is not a JSON object may hold tokens>"
+            };
             // The query's secrets are replaced by name (see record::SECRET_PARAMS).
             rec.exchange(
                 super::record::Sent {
@@ -723,7 +732,7 @@ impl TokenEndpoint {
                 },
                 status.as_u16(),
                 &headers,
-                &body,
+                recorded,
                 "recorded by erpbind (token endpoint)",
             );
         }

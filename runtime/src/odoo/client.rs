@@ -293,7 +293,7 @@ pub(crate) fn idempotency_of(method: &str) -> Idempotency {
 }
 
 /// A call before the client's context is merged in.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct CallSpec {
     pub model: String,
     pub method: String,
@@ -302,6 +302,20 @@ pub(crate) struct CallSpec {
     pub context: Option<Context>,
     /// An error found while building (e.g. values that do not serialize), reported at send.
     pub pending: Option<Arc<Error>>,
+}
+
+/// The call's values may hold secrets (`res.users.change_password(old, new)`, a `write` of
+/// `password`): Debug shows what is called and the shape of its arguments, never their values.
+impl std::fmt::Debug for CallSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallSpec")
+            .field("model", &self.model)
+            .field("method", &self.method)
+            .field("args", &format_args!("<{} values>", self.args.len()))
+            .field("kwargs", &self.kwargs.keys().collect::<Vec<_>>())
+            .field("pending", &self.pending)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CallSpec {
@@ -642,5 +656,28 @@ pub(crate) fn to_value_or_pending(values: &impl Serialize) -> (Value, Option<Arc
                 "the values do not serialize to JSON",
             ))),
         ),
+    }
+}
+
+#[cfg(test)]
+mod call_spec_debug_tests {
+    use serde_json::json;
+
+    use super::CallSpec;
+
+    #[test]
+    fn debug_never_shows_argument_values() {
+        let mut spec = CallSpec::new(
+            "res.users",
+            "change_password",
+            vec![json!("old-secret-pw"), json!("new-secret-pw")],
+        );
+        spec.kwargs.insert("password".into(), json!("kw-secret-pw"));
+        let shown = format!("{spec:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(
+            shown.contains("change_password") && shown.contains("<2 values>"),
+            "{shown}"
+        );
     }
 }

@@ -15,9 +15,11 @@
 //!   message of the version (16/17 "The requested operation can not be completed ...", 18 every
 //!   refused field, 19 only the first one); a read without a field list reads the readable
 //!   fields only;
-//! - a stored one2many/many2many whose comodel the user may not read fails a read that asks for
-//!   it (Odoo reads the lines through the comodel): 16-18 with the comodel's model-level message,
-//!   19 prefixed with "Failed to read field model.field";
+//! - a stored one2many whose comodel the user may not read fails a read that asks for it (Odoo
+//!   reads the lines through the comodel), and from 19 on a stored many2many too (16-18 read the
+//!   relation table under record rules: recorded, `sale.order.transaction_ids` reads as the
+//!   salesman on 18): 16-18 with the comodel's model-level message, 19 prefixed with "Failed to
+//!   read field model.field";
 //! - the probes: `ir.model.access.check(model, mode, raise_exception)`,
 //!   `<model>.check_access_rights(operation, raise_exception)`, `has_access(operation)` and
 //!   `<model>.check_field_access_rights(operation, field_names)`.
