@@ -91,11 +91,19 @@ async fn every_readable_model_reads_typed(v: OdooVersion) {
     let fake = FakeOdoo::start(v);
     for transport in transports(v) {
         let admin = connect(&fake, true, transport, true).await;
-        let (admin_ok, _) = read_every_model(&admin).await;
+        let (admin_ok, admin_failed) = read_every_model(&admin).await;
         assert!(
             admin_ok.contains("sale.order") && admin_ok.contains("res.partner"),
             "{v} {transport:?}: admin reads {admin_ok:?}"
         );
+        // On the bindings' own version the admin reads every generated model: a regression
+        // that broke typed reads for everyone cannot hide behind "the admin failed too".
+        if v == OdooVersion::V18 {
+            assert!(
+                admin_failed.is_empty() && admin_ok.len() == MODELS.len(),
+                "{v} {transport:?}: the admin failed on {admin_failed:?}"
+            );
+        }
         let salesman = connect(&fake, false, transport, true).await;
         let (ok, failed) = read_every_model(&salesman).await;
         let mut unreadable = BTreeSet::new();
