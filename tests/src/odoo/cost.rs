@@ -2,7 +2,8 @@
 //! real Odoo does. Two parts, both off by default: the request-level cost of schema reads and
 //! concurrency (issue 18, [`ServerCost`], switched by `Faults::set_server_cost`) and the
 //! per-record, per-field cost of reads (issue 20, [`CostModel`], switched by
-//! `FakeOdoo::set_cost_model`).
+//! `FakeOdoo::set_cost_model`). With both on, a read is charged once: what the per-field model
+//! charges replaces the flat per-row rate and is spent on the one-core gate.
 //!
 //! ## Requests and schema reads (issue 18)
 //!
@@ -78,12 +79,15 @@ impl ServerCost {
         }
     }
 
-    /// The CPU a request costs, from what it asked and what it was answered.
+    /// The CPU a request costs, from what it asked and what it was answered. `fields_read`: what
+    /// the per-field [`CostModel`] charged this read, which then stands for the flat `row` rate
+    /// (a read is charged once, by the finer of the two models).
     fn of(
         &self,
         req: &RecordedRequest,
         answer: Option<&Value>,
         others_in_flight: usize,
+        fields_read: Option<Duration>,
     ) -> Duration {
         let items = match answer {
             Some(Value::Array(rows)) => rows.len(),
@@ -99,7 +103,7 @@ impl ServerCost {
                 self.field_description.mul_f64(items as f64 * share)
             }
             Some("search_read" | "read" | "web_search_read" | "web_read") => {
-                self.row * items as u32
+                fields_read.unwrap_or(self.row * items as u32)
             }
             _ => Duration::ZERO,
         };
@@ -142,8 +146,14 @@ impl Default for CpuGate {
 
 impl CpuGate {
     /// Spend the cost of `req` (answered `body`) on one of `cost.workers` cores (the first
-    /// charged request sets how many there are).
-    pub(crate) async fn charge(&self, cost: &ServerCost, req: &RecordedRequest, body: &[u8]) {
+    /// charged request sets how many there are); `fields_read` as in [`ServerCost::of`].
+    pub(crate) async fn charge(
+        &self,
+        cost: &ServerCost,
+        req: &RecordedRequest,
+        body: &[u8],
+        fields_read: Option<Duration>,
+    ) {
         if self.sized.set(cost.workers.max(1)).is_ok() {
             self.cores.add_permits(cost.workers.max(1));
         }
@@ -151,7 +161,7 @@ impl CpuGate {
         let parsed: Option<Value> = serde_json::from_slice(body).ok();
         // JSON-RPC wraps the answer in `result`; JSON-2 answers it bare.
         let answer = parsed.as_ref().map(|v| v.get("result").unwrap_or(v));
-        let spend = cost.of(req, answer, others);
+        let spend = cost.of(req, answer, others, fields_read);
         if let Ok(core) = self.cores.acquire().await {
             tokio::time::sleep(spend).await;
             drop(core);

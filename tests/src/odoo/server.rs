@@ -978,12 +978,20 @@ async fn handle(
     // `route` answers synchronously on this thread; what its reads cost is taken before any
     // await (the task may move threads) and waited here, less the time the fake itself took
     // (the model stands for the server's whole time).
+    // With the request-level model on too, that cost is spent on the server's one core in
+    // place of its flat per-row rate, so no read is charged twice.
     let owed = super::cost::take().saturating_sub(answering.elapsed());
-    if let Some((cost, req)) = &costed {
-        shared.faults.cpu.charge(cost, req, &reply.body).await;
-    }
-    if !owed.is_zero() {
-        tokio::time::sleep(owed).await;
+    match &costed {
+        Some((cost, req)) => {
+            let fields_read = (!owed.is_zero()).then_some(owed);
+            shared
+                .faults
+                .cpu
+                .charge(cost, req, &reply.body, fields_read)
+                .await;
+        }
+        None if !owed.is_zero() => tokio::time::sleep(owed).await,
+        None => {}
     }
     let fault_name = fault.map(|f| match f {
         Fault::Drop => "drop".to_string(),
