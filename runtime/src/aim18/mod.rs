@@ -52,8 +52,8 @@
 //! # Choices where aiM18's documentation is silent
 //!
 //! Recorded here; the fake server in the `tests` package plays each of these
-//! readings and its alternatives (`tests::aim18::Readings`), and the README's
-//! aiM18 section says which source backs which:
+//! readings and its alternatives (`tests::aim18::Readings`), and `docs/aim18-protocol.md`
+//! says which source backs which:
 //!
 //! - **Token answer**: `access_token`, `token_type`, `refresh_token`, `uid`
 //!   are read (as seen in real client code); `expires_in` (seconds) is optional.

@@ -1,6 +1,6 @@
 //! A fake aiM18 server on 127.0.0.1 for integration tests.
 //!
-//! It speaks the wire protocol documented in aiM18's public pages (what is confirmed and what is a guess: the README's aiM18 section and `runtime/src/aim18/mod.rs`):
+//! It speaks the wire protocol documented in aiM18's public pages (what is confirmed and what is a guess: `docs/aim18-protocol.md` and `runtime/src/aim18/mod.rs`):
 //! OAuth 2.0 on `/jsf/rfws/oauth/{entry,token}` (password, authorization-code,
 //! implicit and refresh grants; passwords compared as lower-case SHA-1 hex),
 //! the entity services in both path families (`/jsf/rfws/entity/...` and

@@ -3,8 +3,8 @@
 //! Every enum's `Default` is the reading the fake played first (and the
 //! client was built against); each other variant is an alternative a real
 //! server may follow. They are set on [`super::FakeAim18Builder`], next to
-//! the other behaviour switches, one builder method per point. The README's
-//! aiM18 section lists which source backs each reading.
+//! the other behaviour switches, one builder method per point.
+//! `docs/aim18-protocol.md` lists which source backs each reading.
 
 /// 1. How a service call with an expired or revoked token is answered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
