@@ -8,7 +8,7 @@ use std::path::Path;
 
 use codegen::schema::Schema;
 use codegen::typemap::odoo as typemap;
-use runtime::verify::{self, FieldSpec, ModelSpec};
+use runtime::odoo::verify::{self, FieldSpec, ModelSpec};
 use serde_json::{Map, Value};
 
 fn leak(s: &str) -> &'static str {

@@ -21,7 +21,7 @@ fn check(result: runtime::Result<Value>, body: &[u8]) {
             let _ = odoo::created_ids(v.clone());
             let _ = odoo::server_version(&v);
             if let Value::Array(rows) = &v {
-                let _ = runtime::wire::decode_records::<serde_json::Map<String, Value>>(rows.clone());
+                let _ = runtime::odoo::wire::decode_records::<serde_json::Map<String, Value>>(rows.clone());
             }
         }
         Err(e) => {

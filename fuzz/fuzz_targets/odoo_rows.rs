@@ -49,7 +49,7 @@ fn check<M: runtime::Model + Debug>(rows: &[u8]) {
     let one_pass = serde_json::from_slice::<Vec<M>>(rows);
     let by_value = serde_json::from_slice::<Vec<Value>>(rows)
         .ok()
-        .map(|values| (runtime::wire::decode_records::<M>(values.clone()), values));
+        .map(|values| (runtime::odoo::wire::decode_records::<M>(values.clone()), values));
     // Also, like serde, it does not look inside values it skips: invalid UTF-8
     // in a key the struct does not have is no reason to fail the read, where
     // the `Value` decoder must refuse it (odoo_rows-invalid-utf8-in-unknown-field).

@@ -76,7 +76,7 @@ fn odoo(cont: &Container, krate: &syn::Path, checked: &schema::Checked) -> Token
 
     let model_impl = quote! {
         #[automatically_derived]
-        impl #krate::model::Model for #ident {
+        impl #krate::odoo::model::Model for #ident {
             const MODEL: &'static str = #model;
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
             #[inline]
@@ -106,7 +106,7 @@ fn odoo(cont: &Container, krate: &syn::Path, checked: &schema::Checked) -> Token
 /// that `T` reads the field's related model.
 fn projection(cont: &Container, krate: &syn::Path, checked: &schema::Checked) -> TokenStream {
     let ident = cont.ident;
-    let n = quote!(#krate::nested);
+    let n = quote!(#krate::odoo::projection);
     let mut relations = Vec::new();
     let mut asserts = Vec::new();
     for f in cont.fields.iter().filter(|f| f.is_column()) {
@@ -145,7 +145,7 @@ fn projection(cont: &Container, krate: &syn::Path, checked: &schema::Checked) ->
             );
             asserts.push(quote_spanned!(target.span()=>
                 const _: () = ::core::assert!(
-                    #krate::__private::str_eq(<#target as #krate::model::Model>::MODEL, #rel),
+                    #krate::__private::str_eq(<#target as #krate::odoo::model::Model>::MODEL, #rel),
                     #msg
                 );
             ));
@@ -276,12 +276,12 @@ fn serialize(cont: &Container, krate: &syn::Path) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl #krate::model::CreateValues for #ident {
+        impl #krate::odoo::model::CreateValues for #ident {
             type Model = Self;
         }
 
         #[automatically_derived]
-        impl #krate::model::UpdateValues for #ident {
+        impl #krate::odoo::model::UpdateValues for #ident {
             type Model = Self;
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! ```ignore
 //! use runtime::Model;
-//! use runtime::wire::Many2One;
+//! use runtime::odoo::wire::Many2One;
 //!
 //! #[derive(Model)]
 //! #[model(odoo = "res.partner", schema = "schema/odoo-18.json")]
@@ -40,7 +40,7 @@
 //! Relations read as records (nested reads, `client.search_nested::<T>`): a
 //! many2one as `Option<Ref<T>>` and a one2many/many2many as `Vec<T>` or
 //! `Vec<Ref<T>>`, where `T` derives `Model` too; they are read, never written.
-//! The derive implements `runtime::nested::Projection`, and with `schema`
+//! The derive implements `runtime::odoo::projection::Projection`, and with `schema`
 //! checks at compile time that `T` reads the model the field links to.
 //!
 //! An aiM18 entity's fields map to its main table's columns; see

@@ -2,7 +2,7 @@
 //! fields asked for, and decoding/encoding of Odoo's wire values.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use runtime::wire::{AnyModel, Many2One, Reference};
+use runtime::odoo::wire::{AnyModel, Many2One, Reference};
 use runtime::{CreateValues, Model, UpdateValues};
 use serde_json::json;
 
@@ -141,7 +141,7 @@ mod more {
         pub id: i64,
         pub r#type: String,
         pub res_model: Option<String>,
-        pub datas: Option<runtime::wire::Binary>,
+        pub datas: Option<runtime::odoo::wire::Binary>,
         pub create_uid: Many2One<AnyModel>,
         pub access_ref: Option<Reference>,
         pub metadata: serde_json::Value,

@@ -19,11 +19,11 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use crate::domain::Domain;
 use crate::error::{Error, Result};
-use crate::model::{CreateValues, Model, UpdateValues};
-use crate::nested::Projection;
 use crate::odoo::client::{typed_read, typed_search_read};
+use crate::odoo::domain::Domain;
+use crate::odoo::model::{CreateValues, Model, UpdateValues};
+use crate::odoo::projection::Projection;
 use crate::odoo::request::block_on;
 pub use crate::odoo::request::{Blocking, BlockingIter};
 use crate::odoo::{Context, ServerVersion, TransportKind};
@@ -208,16 +208,16 @@ impl OdooClient {
     /// See [`crate::OdooClient::download`].
     pub fn download<M: Model>(
         &self,
-        field: crate::fields::BinaryField<M>,
+        field: crate::odoo::fields::BinaryField<M>,
         id: i64,
-    ) -> Execute<'_, Option<crate::wire::Binary>> {
+    ) -> Execute<'_, Option<crate::odoo::wire::Binary>> {
         crate::odoo::binary::download(self.model(M::MODEL), field, id)
     }
 
     /// See [`crate::OdooClient::binary_size`].
     pub fn binary_size<M: Model>(
         &self,
-        field: crate::fields::BinaryField<M>,
+        field: crate::odoo::fields::BinaryField<M>,
         id: i64,
     ) -> Execute<'_, Option<crate::odoo::BinarySize>> {
         crate::odoo::binary::size(self.model(M::MODEL), field, id)
@@ -272,15 +272,15 @@ impl OdooClient {
     }
 
     /// Compare the bindings of `M` with the server (see [`crate::odoo::OdooClient::verify`]).
-    pub fn verify<M: Model>(&self) -> Result<crate::verify::DriftReport> {
+    pub fn verify<M: Model>(&self) -> Result<crate::odoo::verify::DriftReport> {
         block_on(self.exec().rt, self.inner.verify::<M>())?
     }
 
     /// Compare many models (see [`crate::odoo::OdooClient::verify_models`]).
     pub fn verify_models(
         &self,
-        models: &[crate::verify::ModelSpec],
-    ) -> Result<crate::verify::DriftReport> {
+        models: &[crate::odoo::verify::ModelSpec],
+    ) -> Result<crate::odoo::verify::DriftReport> {
         block_on(self.exec().rt, self.inner.verify_models(models))?
     }
 }

@@ -25,9 +25,9 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::Model;
-use crate::nested::{self, Projection, Ref};
-use crate::wire::{self, AnyModel, Binary, Many2One, Reference, Selection, X2Many};
+use crate::odoo::model::Model;
+use crate::odoo::projection::{self, Projection, Ref};
+use crate::odoo::wire::{self, AnyModel, Binary, Many2One, Reference, Selection, X2Many};
 
 pub use serde;
 pub use serde_json;
@@ -38,7 +38,7 @@ pub use serde_json;
     label = "unsupported field type",
     note = "supported: String, i64, i32, f64, f32, bool, chrono::NaiveDate, chrono::DateTime<Utc>, \
             chrono::NaiveDateTime, Many2One<T>, X2Many<T>, Vec<i64>, Reference, Binary, \
-            serde_json::Value, a selection enum (runtime::wire::Selection), and Option<_> of these; \
+            serde_json::Value, a selection enum (runtime::odoo::wire::Selection), and Option<_> of these; \
             related records: Ref<T> and Vec<T> / Vec<Ref<T>> of a projection T"
 )]
 pub trait FromOdoo: Sized {
@@ -345,7 +345,7 @@ impl<T: Model> FromOdoo for Ref<T> {
 /// beyond the field's `limit` come back as ids only and are left out).
 impl<T: Projection> FromOdoo for Vec<T> {
     fn from_odoo<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <Vec<Ref<T>>>::from_odoo(d).map(nested::records_of)
+        <Vec<Ref<T>>>::from_odoo(d).map(projection::records_of)
     }
 }
 

@@ -35,35 +35,33 @@
 //! `.pages(500)` or `.stream(500)` to walk large tables one page at a time.
 //! `client.search_nested::<Order>(domain)` also reads the related records the
 //! struct holds (`partner_id: Option<Ref<PartnerCard>>`, `order_line:
-//! Vec<Line>`), in one call on Odoo 17+ (see [`nested`]).
+//! Vec<Line>`), in one call on Odoo 17+ (see [`odoo::projection`] and [`odoo::nested`]).
 //! A blocking twin lives in [`blocking`]. `client.verify::<Partner>()` (and a generated
 //! crate's `client.verify_all()`) compares the compiled bindings with the server's
-//! `fields_get` and reports each difference by model and field (see [`verify`]).
+//! `fields_get` and reports each difference by model and field (see [`odoo::verify`]).
 //!
 //! Shared, ERP-neutral building blocks: [`error`] (one opaque [`Error`]),
 //! [`secret`] (redacted secrets) and [`http`] (client construction, URL checks, retries).
 
-pub mod aim18;
-pub mod blocking;
-pub mod domain;
+// Shared by both ERPs.
 pub mod error;
-pub mod fields;
 pub mod http;
-pub mod model;
-pub mod nested;
-pub mod odoo;
 pub mod secret;
-pub mod verify;
-pub mod wire;
 
-pub use domain::Domain;
+// One module per ERP.
+pub mod aim18;
+pub mod odoo;
+
+pub mod blocking;
+
 pub use error::{Error, ErrorKind, Result, ServerFault};
-pub use model::{CreateValues, Model, UpdateValues};
-pub use nested::{Projection, Ref};
+pub use odoo::domain::Domain;
+pub use odoo::model::{CreateValues, Model, UpdateValues};
+pub use odoo::projection::{Projection, Ref};
+pub use odoo::verify::{DriftReport, FieldSpec, Mismatch, MismatchKind, ModelSpec};
+pub use odoo::wire::{AnyModel, Many2One, X2Many};
 pub use odoo::{Context, OdooClient};
 pub use secret::{Secret, SecretKind, SecretString};
-pub use verify::{DriftReport, FieldSpec, Mismatch, MismatchKind, ModelSpec};
-pub use wire::{AnyModel, Many2One, X2Many};
 
 /// `#[derive(Model)]`: a typed record from a hand-written struct (custom
 /// fields, custom models, projections). The derive and the [`Model`] trait

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use generated::odoo::res_partner::ResPartner;
-use runtime::wire::{AnyModel, Many2One, X2Many};
+use runtime::odoo::wire::{AnyModel, Many2One, X2Many};
 use runtime::{Model, OdooClient, Secret};
 use serde_json::{Value, json};
 use tests::odoo::{ADMIN_PASSWORD, CostModel, FakeOdoo, OdooVersion};

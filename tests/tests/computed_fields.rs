@@ -6,7 +6,7 @@ use base64::Engine as _;
 use generated::odoo::res_country::{self, ResCountry};
 use generated::odoo::res_partner::{self, ResPartner};
 use runtime::odoo::TransportKind;
-use runtime::wire::{Computed, NotRead};
+use runtime::odoo::wire::{Computed, NotRead};
 use runtime::{Domain, Model, OdooClient, Secret};
 use serde_json::{Value, json};
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};
@@ -179,7 +179,7 @@ async fn a_field_not_asked_for_cannot_pass_for_an_empty_one() {
         .unwrap()[0];
 
     // `not_asked.sale_order_count == 0` does not compile (a `Computed<i64>` is no `i64`; see
-    // the `compile_fail` example on `runtime::wire::Computed`): the value is reached through
+    // the `compile_fail` example on `runtime::odoo::wire::Computed`): the value is reached through
     // `get`/`value`, which tell "not read" apart from the server's empty value.
     assert_eq!(asked.sale_order_count, Computed::Read(0));
     assert_eq!(asked.sale_order_count.get(), Some(&0));
@@ -204,7 +204,7 @@ async fn nested_reads_leave_computed_fields_not_read() {
     let p = &found.records[0];
     assert_eq!(p.display_name.as_deref(), Some("YourCompany, Joel Willis"));
     assert_eq!(p.sale_order_count, Computed::NotRead);
-    let spec = runtime::nested::specification::<ResPartner>().unwrap();
+    let spec = runtime::odoo::projection::specification::<ResPartner>().unwrap();
     for computed in ResPartner::COMPUTED {
         assert!(spec.get(computed).is_none(), "{computed} in the spec");
     }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use runtime::odoo::OdooClient;
-use runtime::wire::Many2One;
+use runtime::odoo::wire::Many2One;
 use runtime::{Domain, Model, Secret};
 use serde_json::{Value, json};
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion, RecordedRequest};

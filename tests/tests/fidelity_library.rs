@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
 use runtime::odoo::OdooClient;
-use runtime::wire::{AnyModel, Many2One};
+use runtime::odoo::wire::{AnyModel, Many2One};
 use runtime::{CreateValues, Domain, Model, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -19,9 +19,9 @@ use tests::odoo::{ADMIN_PASSWORD, FakeOdoo, LARGE_DEMO, OdooVersion};
 struct Partner {
     id: i64,
     name: String,
-    #[serde(default, deserialize_with = "runtime::wire::nullable")]
+    #[serde(default, deserialize_with = "runtime::odoo::wire::nullable")]
     email: Option<String>,
-    #[serde(default, deserialize_with = "runtime::wire::nullable")]
+    #[serde(default, deserialize_with = "runtime::odoo::wire::nullable")]
     parent_id: Option<Many2One<AnyModel>>,
     #[serde(default)]
     child_ids: Vec<i64>,

@@ -73,13 +73,13 @@ fn odoo_rows_duplicate_keys_decode_as_the_last_value_like_the_value_path() {
     let client = odoo::decode_jsonrpc::<Vec<PurchaseOrder>>(&answer(envelope)).unwrap();
     let json2 = odoo::decode_json2::<Vec<PurchaseOrder>>(&answer(rows.to_vec())).unwrap();
     let values: Vec<Value> = serde_json::from_slice(rows).unwrap();
-    let by_value = runtime::wire::decode_records::<PurchaseOrder>(values).unwrap();
+    let by_value = runtime::odoo::wire::decode_records::<PurchaseOrder>(values).unwrap();
     assert_eq!(format!("{client:?}"), format!("{by_value:?}"));
     assert_eq!(format!("{json2:?}"), format!("{by_value:?}"));
     assert_eq!(
         client[0]
             .date_planned
-            .map(|d| runtime::wire::format_datetime(&d)),
+            .map(|d| runtime::odoo::wire::format_datetime(&d)),
         Some("2026-12-01 06:25:52".to_owned()),
         "the last of the two values"
     );

@@ -15,7 +15,7 @@ use generated::odoo::res_partner::ResPartner;
 use generated::odoo::sale_order::SaleOrder;
 use generated::odoo::sale_order_line::SaleOrderLine;
 use generated::odoo::verify::{MODELS, VerifyAll};
-use runtime::nested::Ref;
+use runtime::odoo::projection::Ref;
 use runtime::odoo::{OdooClient, Strategy, TransportKind};
 use runtime::{Domain, ErrorKind, Model, Secret};
 use serde_json::json;

@@ -2,9 +2,9 @@
 //! posing as 16, 17, 18 and 19: the same data seeded on each, the same typed result on each,
 //! in one `web_search_read` on 17+ and one `read` per relation on 16 (never one per record).
 
-use runtime::nested::{NO_ACCESS_TEXT, Ref};
+use runtime::odoo::projection::{NO_ACCESS_TEXT, Ref};
+use runtime::odoo::wire::Many2One;
 use runtime::odoo::{OdooClient, SearchResult, Strategy};
-use runtime::wire::Many2One;
 use runtime::{Domain, ErrorKind, Model, Secret};
 use serde_json::{Value, json};
 use tests::odoo::{ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, FakeOdoo, OdooVersion};
@@ -320,7 +320,7 @@ async fn the_specification_is_built_from_the_types() {
         })
     );
     assert_eq!(
-        runtime::nested::specification::<OrderTop>().unwrap(),
+        runtime::odoo::projection::specification::<OrderTop>().unwrap(),
         kwargs["specification"]
     );
 }
@@ -619,13 +619,13 @@ fn the_recorded_specification_and_answers_of_17_to_19() {
         let kwargs = &rec["request"]["params"]["args"][6];
         // the same specification as Odoo's web client sent
         assert_eq!(
-            runtime::nested::specification::<RecordedOrder>().unwrap(),
+            runtime::odoo::projection::specification::<RecordedOrder>().unwrap(),
             kwargs["specification"],
             "{v}"
         );
         let result = &rec["response"]["result"];
         let orders: Vec<RecordedOrder> =
-            runtime::wire::decode_records(result["records"].as_array().unwrap().clone())
+            runtime::odoo::wire::decode_records(result["records"].as_array().unwrap().clone())
                 .unwrap_or_else(|e| panic!("{v}: {e}"));
         assert_eq!(result["length"], json!(if v == "17" { 27 } else { 29 }));
         let first = &orders[0];

@@ -7,7 +7,7 @@ use generated::odoo::product_product::ProductProduct;
 use generated::odoo::res_partner::ResPartner;
 use generated::odoo::sale_order::SaleOrder;
 use generated::odoo::verify::MODELS;
-use runtime::verify::{DriftReport, MismatchKind};
+use runtime::odoo::verify::{DriftReport, MismatchKind};
 use runtime::{Model, OdooClient, Secret};
 use serde_json::json;
 use tests::odoo::{ADMIN_API_KEY, ADMIN_PASSWORD, FakeOdoo, OdooVersion};

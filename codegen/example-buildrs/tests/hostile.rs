@@ -4,7 +4,7 @@
 
 use codegen_example::hostile::x_hostile::{self, State, XHostile, XHostileUpdate};
 use runtime::Model;
-use runtime::wire::Selection;
+use runtime::odoo::wire::Selection;
 use serde_json::json;
 
 fn record() -> serde_json::Value {
@@ -100,8 +100,8 @@ fn values_use_wire_names_and_typed_commands() {
         .state(State::Unknown("custom".into()))
         .pr_u00e9_nom("é")
         .missing_ids([
-            runtime::wire::Command::link(4),
-            runtime::wire::Command::clear(),
+            runtime::odoo::wire::Command::link(4),
+            runtime::odoo::wire::Command::clear(),
         ])
         .clear(x_hostile::fields::r#ref());
     assert_eq!(

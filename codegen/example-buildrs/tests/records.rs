@@ -101,9 +101,14 @@ fn decoded_values_match_the_wire() {
     let rows = records(18, "sale.order");
     for (o, row) in orders.iter().zip(&rows) {
         assert_eq!(o.amount_total, row["amount_total"].as_f64().unwrap());
-        let state = o.state.as_ref().map(runtime::wire::Selection::as_wire);
+        let state = o
+            .state
+            .as_ref()
+            .map(runtime::odoo::wire::Selection::as_wire);
         assert_eq!(state, row["state"].as_str());
-        let when = o.date_order.map(|d| runtime::wire::format_datetime(&d));
+        let when = o
+            .date_order
+            .map(|d| runtime::odoo::wire::format_datetime(&d));
         assert_eq!(when.as_deref(), row["date_order"].as_str());
     }
 }
@@ -156,6 +161,6 @@ fn image_field_is_base64_bytes() {
         _ => unreachable!(),
     };
     let b64 = row["image_128"].clone();
-    let bin: runtime::wire::Binary = serde_json::from_value(b64).unwrap();
+    let bin: runtime::odoo::wire::Binary = serde_json::from_value(b64).unwrap();
     assert!(bin.0.len() > 100, "decoded {} bytes", bin.0.len());
 }

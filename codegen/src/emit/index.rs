@@ -30,7 +30,7 @@ fn gen_rel(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
                 pub type #ty = super::#module::#ty;
                 #[cfg(not(feature = #f))]
                 #allow
-                pub type #ty = #rt::wire::AnyModel;
+                pub type #ty = #rt::odoo::wire::AnyModel;
             },
             None => quote! {
                 #allow
@@ -83,7 +83,7 @@ fn gen_prelude(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
         .filter(|t| !taken.contains(*t))
         .map(|t| {
             let t = proc_macro2::Ident::new(t, proc_macro2::Span::call_site());
-            quote!(pub use #rt::wire::#t;)
+            quote!(pub use #rt::odoo::wire::#t;)
         });
     let domain = (!taken.contains("Domain")).then(|| quote!(pub use #rt::Domain;));
     // Traits are imported unnamed: their wrappers are callable, their names take no room.
@@ -92,8 +92,8 @@ fn gen_prelude(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
         quote!(pub use super::mixins::#t as _;)
     });
     quote! {
-        pub use #rt::fields::FieldHandle as _;
-        pub use #rt::wire::Selection as _;
+        pub use #rt::odoo::fields::FieldHandle as _;
+        pub use #rt::odoo::wire::Selection as _;
         pub use #rt::{CreateValues as _, Model as _, UpdateValues as _};
         pub use super::verify::VerifyAll as _;
         #( #mixins )*
@@ -112,7 +112,7 @@ fn gen_verify(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
         let ty = m.ty.ident();
         quote! {
             #cfg
-            #rt::verify::ModelSpec::generated::<super::#module::#ty>()
+            #rt::odoo::verify::ModelSpec::generated::<super::#module::#ty>()
         }
     });
     // Key lists several models' specs share, written once (see `SchemaPlan::shared_keys`).
@@ -131,23 +131,23 @@ fn gen_verify(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
     quote! {
         /// Every model compiled in (with its cargo feature on, when models have features),
         /// with the fields it was generated from and a typed read of it (`sample`).
-        pub const MODELS: &[#rt::verify::ModelSpec] = &[ #( #specs ),* ];
+        pub const MODELS: &[#rt::odoo::verify::ModelSpec] = &[ #( #specs ),* ];
 
         #( #shared )*
 
         /// `client.verify_all()`: compare every model in [`MODELS`] with the server's
-        /// `fields_get` (see `runtime::verify`).
+        /// `fields_get` (see `runtime::odoo::verify`).
         pub trait VerifyAll {
             /// The mismatches between these bindings and the server, by model and field.
             fn verify_all(
                 &self,
-            ) -> impl ::core::future::Future<Output = #rt::Result<#rt::verify::DriftReport>> + Send;
+            ) -> impl ::core::future::Future<Output = #rt::Result<#rt::odoo::verify::DriftReport>> + Send;
         }
 
         impl VerifyAll for #rt::OdooClient {
             fn verify_all(
                 &self,
-            ) -> impl ::core::future::Future<Output = #rt::Result<#rt::verify::DriftReport>> + Send {
+            ) -> impl ::core::future::Future<Output = #rt::Result<#rt::odoo::verify::DriftReport>> + Send {
                 self.verify_models(MODELS)
             }
         }

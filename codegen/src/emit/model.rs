@@ -44,7 +44,7 @@ impl Ctx<'_, '_> {
                 let ty = t.ty.ident();
                 quote!(#sup::rel::#ty)
             }
-            None => quote!(#rt::wire::AnyModel),
+            None => quote!(#rt::odoo::wire::AnyModel),
         }
     }
 
@@ -81,14 +81,14 @@ impl Ctx<'_, '_> {
             RustType::Selection(_) => self.enum_type(f, depth),
             RustType::Many2One { target } => {
                 let t = self.target(target, depth);
-                quote!(#rt::wire::Many2One<#t>)
+                quote!(#rt::odoo::wire::Many2One<#t>)
             }
             RustType::X2Many { target } => {
                 let t = self.target(target, depth);
-                quote!(#rt::wire::X2Many<#t>)
+                quote!(#rt::odoo::wire::X2Many<#t>)
             }
-            RustType::Binary => quote!(#rt::wire::Binary),
-            RustType::Reference => quote!(#rt::wire::Reference),
+            RustType::Binary => quote!(#rt::odoo::wire::Binary),
+            RustType::Reference => quote!(#rt::odoo::wire::Reference),
             RustType::Json => quote!(::serde_json::Value),
         }
     }
@@ -330,7 +330,7 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
             value
         };
         if f.on_demand() {
-            quote! { #doc pub #name: #rt::wire::Computed<#value>, }
+            quote! { #doc pub #name: #rt::odoo::wire::Computed<#value>, }
         } else {
             quote! { #doc pub #name: #value, }
         }
@@ -394,13 +394,13 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #rt::wire::deserialize_record(d)
+                #rt::odoo::wire::deserialize_record(d)
             }
         }
 
-        impl #rt::wire::FromRecord for #ty {
+        impl #rt::odoo::wire::FromRecord for #ty {
             const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
-            fn from_record(r: &mut #rt::wire::Record<'_>) -> Result<Self, #rt::wire::Fail> {
+            fn from_record(r: &mut #rt::odoo::wire::Record<'_>) -> Result<Self, #rt::odoo::wire::Fail> {
                 #body
             }
         }
@@ -436,15 +436,15 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
             const MODEL: &'static str = #model;
             const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
             #computed
-            const FIELD_SPECS: &'static [#rt::verify::FieldSpec] = &[ #( #specs ),* ];
+            const FIELD_SPECS: &'static [#rt::odoo::verify::FieldSpec] = &[ #( #specs ),* ];
             fn id(&self) -> i64 {
                 self.id
             }
         }
 
-        impl #rt::nested::Projection for #ty {
-            const RELATIONS: &'static [#rt::nested::Relation] = &[
-                #( #rt::nested::Relation::display_name(#many2ones) ),*
+        impl #rt::odoo::projection::Projection for #ty {
+            const RELATIONS: &'static [#rt::odoo::projection::Relation] = &[
+                #( #rt::odoo::projection::Relation::display_name(#many2ones) ),*
             ];
         }
     }
@@ -459,7 +459,7 @@ fn gen_field_spec(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> Option<TokenStream> {
     }
     let rt = &cx.rt;
     let (wire, ttype) = (f.wire, &f.field.ttype);
-    let mut spec = quote!(#rt::verify::FieldSpec::new(#wire, #ttype));
+    let mut spec = quote!(#rt::odoo::verify::FieldSpec::new(#wire, #ttype));
     if let Some(r) = &f.field.relation {
         spec = quote!(#spec.relation(#r));
     }
@@ -499,11 +499,14 @@ fn setter_parts(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> (TokenStream, TokenStrea
         RustType::X2Many { target } => {
             let t = cx.target(target, Depth::Model);
             (
-                quote!(impl IntoIterator<Item = #rt::wire::Command<#t>>),
+                quote!(impl IntoIterator<Item = #rt::odoo::wire::Command<#t>>),
                 quote!(#v.into_iter().collect::<Vec<_>>()),
             )
         }
-        RustType::Binary => (quote!(impl Into<#rt::wire::Binary>), quote!(#v.into())),
+        RustType::Binary => (
+            quote!(impl Into<#rt::odoo::wire::Binary>),
+            quote!(#v.into()),
+        ),
         _ => (cx.value_type(f, Depth::Model), quote!(#v)),
     }
 }
@@ -601,7 +604,7 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
         #[derive(Debug, Clone)]
         #default
         pub struct #ty {
-            values: #rt::wire::Values,
+            values: #rt::odoo::wire::Values,
         }
 
         impl ::serde::Serialize for #ty {
@@ -614,17 +617,17 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
             #new_doc
             #many_args
             pub fn new( #( #params ),* ) -> Self {
-                #ty { values: #rt::wire::Values::new() } #( #sets )*
+                #ty { values: #rt::odoo::wire::Values::new() } #( #sets )*
             }
 
             /// Write `false` to a field: empty it.
-            pub fn clear(mut self, field: impl #rt::fields::FieldHandle<Model = #own>) -> Self {
+            pub fn clear(mut self, field: impl #rt::odoo::fields::FieldHandle<Model = #own>) -> Self {
                 self.values.clear(field.name());
                 self
             }
 
             /// The values set so far, by wire name.
-            pub fn values(&self) -> &#rt::wire::Values {
+            pub fn values(&self) -> &#rt::odoo::wire::Values {
                 &self.values
             }
 
@@ -678,8 +681,8 @@ fn gen_fields_module(cx: &Ctx<'_, '_>) -> TokenStream {
         quote! {
             #doc
             #[inline]
-            pub const fn #name() -> #rt::fields::#kind #params {
-                #rt::fields::#kind::new(#wire)
+            pub const fn #name() -> #rt::odoo::fields::#kind #params {
+                #rt::odoo::fields::#kind::new(#wire)
             }
         }
     });
@@ -730,7 +733,7 @@ fn gen_selection_enum(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> TokenStream {
             Unknown(String),
         }
 
-        impl #rt::wire::Selection for #e {
+        impl #rt::odoo::wire::Selection for #e {
             const VALUES: &'static [&'static str] = &[ #( #wires ),* ];
             fn from_wire(value: &str) -> Self {
                 match value {
@@ -748,13 +751,13 @@ fn gen_selection_enum(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #e {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #rt::wire::deserialize_selection(d)
+                #rt::odoo::wire::deserialize_selection(d)
             }
         }
 
         impl ::serde::Serialize for #e {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                #rt::wire::serialize_selection(self, s)
+                #rt::odoo::wire::serialize_selection(self, s)
             }
         }
     }

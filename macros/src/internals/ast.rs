@@ -44,7 +44,7 @@ impl<'a> Container<'a> {
                 cx.error_spanned_by(
                     e.enum_token,
                     "#[derive(Model)] works on structs (a record's fields); an Odoo selection is read \
-                     into an enum that implements `runtime::wire::Selection`",
+                     into an enum that implements `runtime::odoo::wire::Selection`",
                 );
                 return None;
             }

@@ -226,7 +226,7 @@ mod tests {
             shape("Option<String>"),
             Shape::Option(Box::new(Shape::String))
         );
-        assert_eq!(shape("runtime::wire::Many2One<P>"), Shape::Many2One);
+        assert_eq!(shape("runtime::odoo::wire::Many2One<P>"), Shape::Many2One);
         assert_eq!(shape("Vec<i64>"), Shape::VecI64);
         assert_eq!(shape("Vec<Line>"), Shape::VecOther);
         assert_eq!(shape("Vec<runtime::Ref<Line>>"), Shape::VecRef);

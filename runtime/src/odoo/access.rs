@@ -34,7 +34,7 @@ use tokio::sync::OnceCell;
 
 use super::client::{CallSpec, OdooClient};
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::odoo::model::Model;
 
 /// What one model's `fields_get` told the signed-in user.
 #[derive(Debug, Default)]

@@ -12,9 +12,9 @@ use serde_json::{Value, json};
 use super::client::CallSpec;
 use super::context::Context;
 use super::request::{Exec, Execute, ModelHandle};
-use crate::fields::{BinaryField, FieldHandle};
-use crate::model::Model;
-use crate::wire::Binary;
+use crate::odoo::fields::{BinaryField, FieldHandle};
+use crate::odoo::model::Model;
+use crate::odoo::wire::Binary;
 
 /// A binary field's size as Odoo reports it under `bin_size`.
 #[derive(Clone, PartialEq, Eq)]

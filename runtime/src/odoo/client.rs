@@ -16,10 +16,10 @@ use super::context::Context;
 use super::request::{Async, Exec, Execute, ModelHandle, Read, Search, SearchCount, SearchRead};
 use super::transport::{self, Call, Connection, Transport, TransportKind};
 use super::version::ServerVersion;
-use crate::domain::Domain;
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpConfig, Idempotency, RetryPolicy, parse_base_url};
-use crate::model::{CreateValues, Model, UpdateValues};
+use crate::odoo::domain::Domain;
+use crate::odoo::model::{CreateValues, Model, UpdateValues};
 use crate::secret::Secret;
 
 /// Which database to use: a name, or [`DbChoice::Auto`] to take the only one the
@@ -473,16 +473,16 @@ impl OdooClient {
     /// decoded: `client.download(res_partner::fields::image_128(), id)`. `None` when empty.
     pub fn download<M: Model>(
         &self,
-        field: crate::fields::BinaryField<M>,
+        field: crate::odoo::fields::BinaryField<M>,
         id: i64,
-    ) -> Execute<'_, Option<crate::wire::Binary>> {
+    ) -> Execute<'_, Option<crate::odoo::wire::Binary>> {
         super::binary::download(self.model(M::MODEL), field, id)
     }
 
     /// The size of one binary field of one record, without downloading it (`bin_size`).
     pub fn binary_size<M: Model>(
         &self,
-        field: crate::fields::BinaryField<M>,
+        field: crate::odoo::fields::BinaryField<M>,
         id: i64,
     ) -> Execute<'_, Option<super::binary::BinarySize>> {
         super::binary::size(self.model(M::MODEL), field, id)

@@ -6,6 +6,11 @@
 //! request builders), [`transport`] (the three wire protocols), `auth` (version
 //! detection, database choice, login: the one place that knows how to
 //! authenticate), [`version`], [`context`], and `fault` (answers → errors).
+//! The typed layer: [`model`] (the traits generated and derived types implement),
+//! [`wire`] (Odoo's values and the one-pass row decoder), [`fields`] (typed field
+//! handles), [`domain`], [`projection`] (the types of a nested read: `Ref`,
+//! `Projection`) and [`nested`] (the nested-read request builders), [`access`]
+//! (what a least-privileged user may read) and [`verify`] (drift).
 
 pub mod access;
 pub(crate) mod answer;
@@ -13,12 +18,18 @@ pub(crate) mod auth;
 pub(crate) mod binary;
 pub mod client;
 pub mod context;
+pub mod domain;
 pub(crate) mod fault;
+pub mod fields;
 pub mod methods;
+pub mod model;
 pub mod nested;
+pub mod projection;
 pub mod request;
 pub mod transport;
+pub mod verify;
 pub mod version;
+pub mod wire;
 
 pub use binary::BinarySize;
 pub use client::{ClientBuilder, DbChoice, OdooClient};

@@ -1,5 +1,5 @@
 //! Nested reads on the Odoo client: [`OdooClient::search_nested`] and
-//! [`OdooClient::read_nested`] (see [`crate::nested`] for the types).
+//! [`OdooClient::read_nested`] (see [`crate::odoo::projection`] for the types).
 //!
 //! How the records are fetched depends on the server ([`Strategy`]):
 //!
@@ -18,7 +18,7 @@
 //! superuser) the user may not read. With [`Strategy::Auto`] such a call is
 //! read again level by level, where the records of a level that the user may
 //! not read are found with one `search` (record rules apply to it) and come
-//! back as [`Ref::NoAccess`](crate::nested::Ref::NoAccess), on every version.
+//! back as [`Ref::NoAccess`](crate::odoo::projection::Ref::NoAccess), on every version.
 
 use std::collections::{HashMap, HashSet};
 use std::future::IntoFuture;
@@ -31,9 +31,9 @@ use serde_json::{Map, Value, json};
 use super::client::{CallSpec, OdooClient};
 use super::context::Context;
 use super::request::{Async, Blocking, BlockingIter, Exec, block_on, stable_order};
-use crate::domain::Domain;
 use crate::error::{Error, ErrorKind, Result};
-use crate::nested::{
+use crate::odoo::domain::Domain;
+use crate::odoo::projection::{
     FieldFilter, MAX_DEPTH, NO_ACCESS_TEXT, Projection, RelationKind, Shape, flat_spec, id_in,
     normalize, spec_of, unique_ids,
 };
@@ -482,7 +482,7 @@ fn short(v: &Value) -> String {
 
 fn decode<P: Projection>(shape: &Shape, mut rows: Vec<Value>, method: &str) -> Result<Vec<P>> {
     normalize(shape, &mut rows, 0)?;
-    crate::wire::decode_records(rows).map_err(|e| {
+    crate::odoo::wire::decode_records(rows).map_err(|e| {
         decode_error(
             e,
             format!("expected {} records", shape.model),
@@ -754,11 +754,11 @@ impl<'a, P: Projection> IntoFuture for ReadNested<'a, P, Async> {
 
 impl OdooClient {
     /// Records of `P` matching `domain`, with their related records as `P`'s
-    /// fields say (see [`crate::nested`]), and the total count: one call on
+    /// fields say (see [`crate::odoo::projection`]), and the total count: one call on
     /// Odoo 17+, one call per relation on Odoo 16.
     ///
     /// ```no_run
-    /// # use runtime::{Model, Domain, nested::Ref};
+    /// # use runtime::{Model, Domain, Ref};
     /// # #[derive(Model)] #[model(odoo = "res.partner", readonly)] struct PartnerCard { id: i64, display_name: Option<String> }
     /// # #[derive(Model)] #[model(odoo = "sale.order.line", readonly)] struct Line { id: i64, price_subtotal: f64 }
     /// #[derive(Model)]

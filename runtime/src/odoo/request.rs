@@ -16,10 +16,10 @@ use serde_json::{Map, Value, json};
 
 use super::client::{CallSpec, OdooClient, to_value_or_pending};
 use super::context::Context;
-use crate::domain::Domain;
 use crate::error::{Error, Result};
-use crate::fields::Readable;
-use crate::model::Model;
+use crate::odoo::domain::Domain;
+use crate::odoo::fields::Readable;
+use crate::odoo::model::Model;
 
 mod sealed {
     pub trait Sealed {}

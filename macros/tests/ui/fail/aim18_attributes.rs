@@ -40,7 +40,7 @@ struct Order {
     #[model(table = "sot")]
     lines: Option<Vec<Line>>,
     remarks: Vec<Line>,
-    customer: runtime::wire::Many2One<Order>,
+    customer: runtime::odoo::wire::Many2One<Order>,
     modified: chrono::DateTime<chrono::Utc>,
     rate: f32,
     qty: u64,

@@ -8,7 +8,7 @@ struct Contact {
     parent_id: String,
     color: f64,
     write_date: Option<chrono::NaiveDate>,
-    child_ids: Option<runtime::wire::Many2One<Contact>>,
+    child_ids: Option<runtime::odoo::wire::Many2One<Contact>>,
 }
 
 fn main() {}

@@ -7,7 +7,7 @@ struct Contact {
     emial: Option<String>,
     score: Option<f64>,
     #[model(rename = "parnt_id")]
-    parent: Option<runtime::wire::Many2One<Contact>>,
+    parent: Option<runtime::odoo::wire::Many2One<Contact>>,
 }
 
 #[derive(Model)]

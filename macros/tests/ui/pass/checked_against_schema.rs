@@ -1,6 +1,6 @@
 // Every field type the schema check accepts, on a real Odoo 18 res.partner.
 use runtime::Model;
-use runtime::wire::{Binary, Many2One, X2Many};
+use runtime::odoo::wire::{Binary, Many2One, X2Many};
 
 struct Category;
 

@@ -1,7 +1,7 @@
 // Relations read as records (nested reads), checked against the schema: a many2one as
 // `Ref<T>`, x2many fields as `Vec<T>` / `Vec<Ref<T>>` with a sub-limit and order.
-use runtime::nested::{Projection, RelationKind};
-use runtime::wire::Many2One;
+use runtime::odoo::projection::{Projection, RelationKind};
+use runtime::odoo::wire::Many2One;
 use runtime::{Model, Ref};
 
 #[derive(Model)]

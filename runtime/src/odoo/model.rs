@@ -14,13 +14,13 @@ pub trait Model: DeserializeOwned + Send + Sync + 'static {
     /// `reads_by_default`).
     const FIELDS: &'static [&'static str];
     /// Fields this type holds but reads only when asked (`.with(handle)`, `.all_fields()`):
-    /// non-stored computed fields, typed [`Computed`](crate::wire::Computed) so that a field
+    /// non-stored computed fields, typed [`Computed`](crate::odoo::wire::Computed) so that a field
     /// not asked for cannot pass for an empty one.
     const COMPUTED: &'static [&'static str] = &[];
     /// Every field of the model as the bindings were generated (for drift checks:
     /// [`OdooClient::verify`](crate::OdooClient::verify)). Generated models list them all;
     /// `#[derive(Model)]` projections leave it empty, and are then checked by `FIELDS` alone.
-    const FIELD_SPECS: &'static [crate::verify::FieldSpec] = &[];
+    const FIELD_SPECS: &'static [crate::odoo::verify::FieldSpec] = &[];
     /// The record id.
     fn id(&self) -> i64;
 }

@@ -13,8 +13,8 @@ use std::marker::PhantomData;
 
 use serde_json::Value;
 
-use crate::domain::Domain;
-use crate::wire::{Selection, ToWire};
+use crate::odoo::domain::Domain;
+use crate::odoo::wire::{Selection, ToWire};
 
 /// What every handle has: its model and wire name.
 pub trait FieldHandle {

@@ -34,8 +34,8 @@ use futures_util::stream::{self, StreamExt as _};
 use serde_json::{Map, Value};
 
 use crate::error::{ErrorKind, Result};
-use crate::model::Model;
 use crate::odoo::OdooClient;
+use crate::odoo::model::Model;
 
 /// `fields_get` calls in flight at once in [`OdooClient::verify_models`].
 pub const CONCURRENCY: usize = 8;
@@ -135,7 +135,7 @@ pub type SampleRead = for<'c> fn(&'c OdooClient, u64) -> BoxFuture<'c, Result<us
 fn sample_read<M: Model>(client: &OdooClient, limit: u64) -> BoxFuture<'_, Result<usize>> {
     async move {
         let records = client
-            .search_read::<M>(crate::domain::Domain::all())
+            .search_read::<M>(crate::odoo::domain::Domain::all())
             .limit(limit)
             .await?;
         Ok(records.len())

@@ -22,7 +22,7 @@ use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, Visitor}
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::model::{CreateValues, UpdateValues};
+use crate::odoo::model::{CreateValues, UpdateValues};
 
 /// The target of a relation whose model has no generated type (not in the
 /// schema, or its cargo feature is off): the value keeps its id and display

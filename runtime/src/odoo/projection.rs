@@ -14,7 +14,7 @@
 //! its id (an x2many entry beyond the field's `limit`), or a record the user may
 //! not read ([`Ref::NoAccess`]).
 //!
-//! [`Many2One`]: crate::wire::Many2One
+//! [`Many2One`]: crate::odoo::wire::Many2One
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -24,7 +24,7 @@ use serde::de::{self, Deserializer};
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::odoo::model::Model;
 
 /// The display name Odoo (18+) puts in the placeholder of a related record
 /// the user may not read, `{"id": 7, "display_name": "You don't have access
@@ -61,7 +61,7 @@ pub struct Relation {
 /// How a relational field is read.
 #[derive(Clone, Copy, Debug)]
 pub enum RelationKind {
-    /// A many2one read as [`Many2One`](crate::wire::Many2One): id and display
+    /// A many2one read as [`Many2One`](crate::odoo::wire::Many2One): id and display
     /// name (`{"fields": {"display_name": {}}}`).
     DisplayName,
     /// A many2one (or many2one_reference / reference) read as a record:
@@ -488,7 +488,7 @@ fn ref_from_value<T: Model>(v: Value) -> std::result::Result<Ref<T>, String> {
     if map.get("id").is_some_and(Value::is_object) {
         map.insert("id".into(), json!(id));
     }
-    crate::wire::decode_record::<T>(Value::Object(map))
+    crate::odoo::wire::decode_record::<T>(Value::Object(map))
         .map(Ref::Record)
         .map_err(|e| e.to_string())
 }
@@ -512,13 +512,13 @@ pub(crate) fn unique_ids<'a>(values: impl IntoIterator<Item = &'a Value>) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::Many2One;
+    use crate::odoo::wire::Many2One;
 
     #[derive(Debug, Clone, PartialEq, Deserialize)]
     struct Card {
         id: i64,
         display_name: String,
-        #[serde(default, deserialize_with = "crate::wire::nullable")]
+        #[serde(default, deserialize_with = "crate::odoo::wire::nullable")]
         email: Option<String>,
     }
     impl Model for Card {
@@ -535,7 +535,7 @@ mod tests {
     #[derive(Debug, Clone, PartialEq, Deserialize)]
     struct Line {
         id: i64,
-        #[serde(default, deserialize_with = "crate::wire::nullable")]
+        #[serde(default, deserialize_with = "crate::odoo::wire::nullable")]
         product_id: Option<Many2One<Card>>,
     }
     impl Model for Line {
@@ -552,7 +552,7 @@ mod tests {
     #[derive(Debug, Clone, PartialEq, Deserialize)]
     struct Order {
         id: i64,
-        #[serde(default, deserialize_with = "crate::wire::nullable")]
+        #[serde(default, deserialize_with = "crate::odoo::wire::nullable")]
         partner_id: Option<Ref<Card>>,
         order_line: Vec<Ref<Line>>,
     }

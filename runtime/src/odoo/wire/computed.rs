@@ -19,7 +19,7 @@ use std::fmt;
 /// A field value that is only there when the read asked for it.
 ///
 /// ```
-/// use runtime::wire::Computed;
+/// use runtime::odoo::wire::Computed;
 /// let total: Computed<f64> = Computed::Read(0.0); // asked for: the server says 0.0
 /// assert_eq!(total.get(), Some(&0.0));
 /// let total: Computed<f64> = Computed::NotRead; // not asked for: no value at all
@@ -28,10 +28,10 @@ use std::fmt;
 ///
 /// Comparing it with a plain value, as if it were one, does not compile (nor does asking a list
 /// read for a binary field: `.with(res_partner::fields::image_1920())`, a handle that is not
-/// [`Readable`](crate::fields::Readable)):
+/// [`Readable`](crate::odoo::fields::Readable)):
 ///
 /// ```compile_fail
-/// use runtime::wire::Computed;
+/// use runtime::odoo::wire::Computed;
 /// let total: Computed<f64> = Computed::NotRead;
 /// if total == 0.0 {}
 /// ```
